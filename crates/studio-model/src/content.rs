@@ -1,0 +1,457 @@
+//! The user-authored content of a project, as keyed records in named sections.
+//!
+//! Every section is a map from a key to a record. The project document stores exactly this
+//! shape (section → key → JSON text), so an edit is always "set or remove one record", which
+//! makes diffs, undo and merging between peers the same operation.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{ModelError, ReportConfig, Role, ScenarioConfig, StageStatus, Workbench};
+
+/// The document's storage shape: section → key → record as JSON text.
+pub type DocTree = BTreeMap<String, BTreeMap<String, String>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Meta,
+    Sources,
+    Overrides,
+    CustomSources,
+    Adjustments,
+    Scenarios,
+    Report,
+    Annotations,
+    Stages,
+    Collaborators,
+}
+
+impl Section {
+    pub const ALL: [Section; 10] = [
+        Section::Meta,
+        Section::Sources,
+        Section::Overrides,
+        Section::CustomSources,
+        Section::Adjustments,
+        Section::Scenarios,
+        Section::Report,
+        Section::Annotations,
+        Section::Stages,
+        Section::Collaborators,
+    ];
+
+    /// Sections whose edits undo and redo restore. Stage statuses are recomputed instead
+    /// (undoing a data change is itself a data change), and presence is not an edit.
+    pub const UNDOABLE: [Section; 8] = [
+        Section::Meta,
+        Section::Sources,
+        Section::Overrides,
+        Section::CustomSources,
+        Section::Adjustments,
+        Section::Scenarios,
+        Section::Report,
+        Section::Annotations,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Meta => "meta",
+            Section::Sources => "sources",
+            Section::Overrides => "overrides",
+            Section::CustomSources => "custom_sources",
+            Section::Adjustments => "adjustments",
+            Section::Scenarios => "scenarios",
+            Section::Report => "report",
+            Section::Annotations => "annotations",
+            Section::Stages => "stages",
+            Section::Collaborators => "collaborators",
+        }
+    }
+}
+
+/// One record set or removed: the unit of change, of undo and of merge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Edit {
+    pub section: Section,
+    pub key: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Override {
+    pub field: String,
+    pub value: Value,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomSource {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub config: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PopulationAdjustment {
+    pub dimension: String,
+    pub original: Value,
+    pub modified: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioRecord {
+    pub scenario_id: String,
+    pub name: String,
+    pub description: String,
+    /// `defined | running | completed | failed`
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ensemble_id: Option<String>,
+    pub config: ScenarioConfig,
+    /// Order of creation, for a stable listing.
+    pub position: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Annotation {
+    pub annotation_id: String,
+    pub section: String,
+    pub text: String,
+    pub author: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct StageState {
+    pub status: StageStatus,
+    #[serde(default)]
+    pub last_accessed: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_tick: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_ticks: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Collaborator {
+    pub user_id: String,
+    pub role: Role,
+    pub last_active: String,
+}
+
+/// Everything a user authored in a project. Derived artifacts are not here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ProjectContent {
+    /// `project_name`, `description`, `initial_query`, `team_id`, `owner`, `created_at`.
+    pub meta: BTreeMap<String, String>,
+    /// Source configuration by source name.
+    pub sources: BTreeMap<String, Value>,
+    /// Overrides by field; a new override of a field replaces the old one.
+    pub overrides: BTreeMap<String, Override>,
+    pub custom_sources: BTreeMap<String, CustomSource>,
+    /// Population adjustments by dimension.
+    pub adjustments: BTreeMap<String, PopulationAdjustment>,
+    pub scenarios: BTreeMap<String, ScenarioRecord>,
+    /// The report configuration under the key `config`.
+    pub report: BTreeMap<String, ReportConfig>,
+    pub annotations: BTreeMap<String, Annotation>,
+    /// Stage state by workbench name.
+    pub stages: BTreeMap<String, StageState>,
+    pub collaborators: BTreeMap<String, Collaborator>,
+}
+
+/// Runs `$body` with `$map` bound to the typed map of `$section`.
+macro_rules! with_section {
+    ($content:expr, $section:expr, |$map:ident| $body:expr) => {
+        match $section {
+            Section::Meta => {
+                let $map = &$content.meta;
+                $body
+            }
+            Section::Sources => {
+                let $map = &$content.sources;
+                $body
+            }
+            Section::Overrides => {
+                let $map = &$content.overrides;
+                $body
+            }
+            Section::CustomSources => {
+                let $map = &$content.custom_sources;
+                $body
+            }
+            Section::Adjustments => {
+                let $map = &$content.adjustments;
+                $body
+            }
+            Section::Scenarios => {
+                let $map = &$content.scenarios;
+                $body
+            }
+            Section::Report => {
+                let $map = &$content.report;
+                $body
+            }
+            Section::Annotations => {
+                let $map = &$content.annotations;
+                $body
+            }
+            Section::Stages => {
+                let $map = &$content.stages;
+                $body
+            }
+            Section::Collaborators => {
+                let $map = &$content.collaborators;
+                $body
+            }
+        }
+    };
+}
+
+macro_rules! with_section_mut {
+    ($content:expr, $section:expr, |$map:ident| $body:expr) => {
+        match $section {
+            Section::Meta => {
+                let $map = &mut $content.meta;
+                $body
+            }
+            Section::Sources => {
+                let $map = &mut $content.sources;
+                $body
+            }
+            Section::Overrides => {
+                let $map = &mut $content.overrides;
+                $body
+            }
+            Section::CustomSources => {
+                let $map = &mut $content.custom_sources;
+                $body
+            }
+            Section::Adjustments => {
+                let $map = &mut $content.adjustments;
+                $body
+            }
+            Section::Scenarios => {
+                let $map = &mut $content.scenarios;
+                $body
+            }
+            Section::Report => {
+                let $map = &mut $content.report;
+                $body
+            }
+            Section::Annotations => {
+                let $map = &mut $content.annotations;
+                $body
+            }
+            Section::Stages => {
+                let $map = &mut $content.stages;
+                $body
+            }
+            Section::Collaborators => {
+                let $map = &mut $content.collaborators;
+                $body
+            }
+        }
+    };
+}
+
+macro_rules! with_section_pair {
+    ($a:expr, $b:expr, $section:expr, |$ma:ident, $mb:ident| $body:expr) => {
+        match $section {
+            Section::Meta => {
+                let $ma = &$a.meta;
+                let $mb = &$b.meta;
+                $body
+            }
+            Section::Sources => {
+                let $ma = &$a.sources;
+                let $mb = &$b.sources;
+                $body
+            }
+            Section::Overrides => {
+                let $ma = &$a.overrides;
+                let $mb = &$b.overrides;
+                $body
+            }
+            Section::CustomSources => {
+                let $ma = &$a.custom_sources;
+                let $mb = &$b.custom_sources;
+                $body
+            }
+            Section::Adjustments => {
+                let $ma = &$a.adjustments;
+                let $mb = &$b.adjustments;
+                $body
+            }
+            Section::Scenarios => {
+                let $ma = &$a.scenarios;
+                let $mb = &$b.scenarios;
+                $body
+            }
+            Section::Report => {
+                let $ma = &$a.report;
+                let $mb = &$b.report;
+                $body
+            }
+            Section::Annotations => {
+                let $ma = &$a.annotations;
+                let $mb = &$b.annotations;
+                $body
+            }
+            Section::Stages => {
+                let $ma = &$a.stages;
+                let $mb = &$b.stages;
+                $body
+            }
+            Section::Collaborators => {
+                let $ma = &$a.collaborators;
+                let $mb = &$b.collaborators;
+                $body
+            }
+        }
+    };
+}
+
+impl ProjectContent {
+    /// A new project's content: its metadata, the owner as collaborator, every stage not started.
+    pub fn new(meta: BTreeMap<String, String>, owner: &str, now: &str) -> Self {
+        let mut content = ProjectContent { meta, ..Default::default() };
+        content.meta.insert("owner".into(), owner.into());
+        content.meta.insert("created_at".into(), now.into());
+        content.collaborators.insert(
+            owner.into(),
+            Collaborator { user_id: owner.into(), role: Role::Owner, last_active: now.into() },
+        );
+        content
+    }
+
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.meta.get(key).map(String::as_str)
+    }
+
+    pub fn stage(&self, workbench: Workbench) -> StageState {
+        self.stages.get(workbench.as_str()).cloned().unwrap_or_default()
+    }
+
+    pub fn stage_mut(&mut self, workbench: Workbench) -> &mut StageState {
+        self.stages.entry(workbench.as_str().to_string()).or_default()
+    }
+
+    /// Scenarios in the order they were created.
+    pub fn scenarios_in_order(&self) -> Vec<&ScenarioRecord> {
+        let mut list: Vec<_> = self.scenarios.values().collect();
+        list.sort_by_key(|s| (s.position, s.scenario_id.clone()));
+        list
+    }
+
+    /// One record as JSON, if present.
+    pub fn get(&self, section: Section, key: &str) -> Option<Value> {
+        with_section!(self, section, |map| map.get(key).and_then(|v| serde_json::to_value(v).ok()))
+    }
+
+    /// Sets (`Some`) or removes (`None`) one record.
+    pub fn set(&mut self, section: Section, key: &str, value: Option<&Value>) -> Result<(), ModelError> {
+        with_section_mut!(self, section, |map| set_record(map, section, key, value))
+    }
+
+    /// The record edits that turn `self` into `other`, over the given sections.
+    pub fn diff(&self, other: &ProjectContent, sections: &[Section]) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        for &section in sections {
+            with_section_pair!(self, other, section, |a, b| diff_records(section, a, b, &mut edits));
+        }
+        edits
+    }
+
+    /// The storage shape of the content.
+    pub fn to_tree(&self) -> DocTree {
+        let mut tree = DocTree::new();
+        for section in Section::ALL {
+            let records = with_section!(self, section, |map| map
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::to_string(v).unwrap_or_default()))
+                .collect::<BTreeMap<_, _>>());
+            tree.insert(section.as_str().to_string(), records);
+        }
+        tree
+    }
+
+    /// Reads content back from its storage shape; unknown sections are ignored.
+    pub fn from_tree(tree: &DocTree) -> Result<Self, ModelError> {
+        let mut content = ProjectContent::default();
+        for section in Section::ALL {
+            let Some(records) = tree.get(section.as_str()) else { continue };
+            for (key, text) in records {
+                let value: Value = serde_json::from_str(text).map_err(|e| {
+                    ModelError::invalid(format!(
+                        "document record {}/{key} is not valid JSON: {e}",
+                        section.as_str()
+                    ))
+                })?;
+                content.set(section, key, Some(&value))?;
+            }
+        }
+        Ok(content)
+    }
+
+    /// The content a template keeps: configuration, not results, presence or history.
+    pub fn as_template(&self) -> ProjectContent {
+        let mut template = self.clone();
+        template.stages.clear();
+        template.collaborators.clear();
+        template.meta.retain(|k, _| k == "description" || k == "initial_query");
+        for scenario in template.scenarios.values_mut() {
+            scenario.status = "defined".into();
+            scenario.simulation_id = None;
+            scenario.ensemble_id = None;
+        }
+        template
+    }
+}
+
+fn set_record<T: DeserializeOwned>(
+    map: &mut BTreeMap<String, T>,
+    section: Section,
+    key: &str,
+    value: Option<&Value>,
+) -> Result<(), ModelError> {
+    match value {
+        None => {
+            map.remove(key);
+        }
+        Some(value) => {
+            let record = T::deserialize(value).map_err(|e| {
+                ModelError::invalid(format!("record {}/{key} is malformed: {e}", section.as_str()))
+            })?;
+            map.insert(key.to_string(), record);
+        }
+    }
+    Ok(())
+}
+
+fn diff_records<T: Serialize + PartialEq>(
+    section: Section,
+    a: &BTreeMap<String, T>,
+    b: &BTreeMap<String, T>,
+    out: &mut Vec<Edit>,
+) {
+    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    for key in keys {
+        let (old, new) = (a.get(key), b.get(key));
+        if old != new {
+            let json = |v: Option<&T>| v.and_then(|v| serde_json::to_value(v).ok());
+            out.push(Edit { section, key: key.clone(), before: json(old), after: json(new) });
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Errors of the model, each with a stable code the UI can classify without reading text.
+
+use thiserror::Error;
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ModelError {
+    /// The request itself is wrong: a bad field, a missing field, a value out of range.
+    #[error("{0}")]
+    Invalid(String),
+    /// The request names something that does not exist.
+    #[error("{what} '{id}' does not exist")]
+    NotFound { what: &'static str, id: String },
+    /// A limit of the product is reached.
+    #[error("{0}")]
+    Limit(String),
+    /// The action exists in the contract but its computation has not landed yet.
+    #[error("{workbench} action '{action}' is not available yet: it needs the {needs}")]
+    NotAvailable { workbench: String, action: String, needs: &'static str },
+    /// The serialized state is over the snapshot limit.
+    #[error(
+        "project state is {:.1} MB; a snapshot may hold at most 10 MB",
+        *bytes as f64 / (1024.0 * 1024.0)
+    )]
+    SnapshotTooLarge { bytes: usize },
+    /// Undo or redo cannot proceed; the text says why.
+    #[error("{0}")]
+    Undo(String),
+}
+
+impl ModelError {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::Invalid(message.into())
+    }
+
+    /// Stable code for the UI and the HTTP layer.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "invalid_request",
+            Self::NotFound { .. } => "not_found",
+            Self::Limit(_) => "limit_reached",
+            Self::NotAvailable { .. } => "not_available",
+            Self::SnapshotTooLarge { .. } => "snapshot_too_large",
+            Self::Undo(_) => "undo_refused",
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Domain types and rules of a FutureOS Studio project.
+//!
+//! Pure: no IO, no clock, no randomness. Callers pass the time and fresh ids in an
+//! [`ActionContext`]; everything here is a function of its inputs.
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
+
+mod apply;
+mod content;
+mod error;
+mod payload;
+mod report;
+mod state;
+mod workbench;
+mod workflow;
+
+pub use apply::{ActionContext, Outcome, apply_action, apply_edits, availability, Availability};
+pub use content::{
+    Annotation, Collaborator, CustomSource, Edit, Override, PopulationAdjustment, ProjectContent,
+    ScenarioRecord, Section, StageState, DocTree,
+};
+pub use error::ModelError;
+pub use payload::{
+    AnnotationInput, DataWorkbenchPayload, OverrideInput, PopulationAdjustmentInput,
+    PopulationWorkbenchPayload, ProjectCreate, ProjectLoad, ReportConfig, ReportGeneratorPayload,
+    ScenarioConfig, ScheduleInput, ShockEvent, ShockInput, SimulationConsolePayload,
+    ScenarioWorkbenchPayload, VariableOverride, WorkbenchAction, ReportTemplate, Branding,
+};
+pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
+pub use state::{
+    DataState, LogEntry, PopulationState, ProjectHeader, ProjectState, ReportState, ScenarioState,
+    ScenarioSummary, SimulationState, StateChanges, WorkbenchResponse, WorkbenchStates,
+};
+pub use workbench::{Role, StageStatus, Workbench};
+pub use workflow::{
+    invalidated_by, project_status, warning_for, ProjectStatus, WORKFLOW_JSON, Workflow,
+};
+
+/// Longest project or scenario name, in characters (the seed's `VARCHAR(255)`).
+pub const MAX_NAME_LEN: usize = 255;
+/// Most scenarios a project may hold.
+pub const MAX_SCENARIOS: usize = 20;
+/// Largest serialized project state a version may hold, in bytes.
+pub const MAX_SNAPSHOT_BYTES: usize = 10 * 1024 * 1024;
+/// Most versions kept live per project; older ones are archived.
+pub const MAX_LIVE_VERSIONS: usize = 50;
+
+/// Checks a project or scenario name: 1 to 255 characters, not only blanks.
+pub fn validate_name(what: &str, name: &str) -> Result<(), ModelError> {
+    let len = name.chars().count();
+    if name.trim().is_empty() {
+        return Err(ModelError::invalid(format!("{what} must not be empty")));
+    }
+    if len > MAX_NAME_LEN {
+        return Err(ModelError::invalid(format!(
+            "{what} is {len} characters long; the limit is {MAX_NAME_LEN}"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks the size of a serialized snapshot against [`MAX_SNAPSHOT_BYTES`].
+pub fn validate_snapshot_size(bytes: usize) -> Result<(), ModelError> {
+    if bytes > MAX_SNAPSHOT_BYTES {
+        return Err(ModelError::SnapshotTooLarge { bytes });
+    }
+    Ok(())
+}
