@@ -1,1 +1,124 @@
+//! The library file: one SQLite database (WAL, foreign keys) holding every project, its
+//! versions, the crash journal, templates and artifacts. Knows rows and bytes, not Automerge
+//! or workbench rules; `studio-core` gives the rows their meaning.
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod artifacts;
+mod error;
+mod journal;
+mod portable;
+mod projects;
+mod templates;
+mod versions;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+pub use artifacts::ArtifactRow;
+pub use error::StoreError;
+pub use journal::{JournalEntry, SessionRow};
+pub use portable::{ExportOptions, FileCheck};
+pub use projects::{ProjectRow, ScenarioRow, WorkingCopy};
+pub use templates::TemplateRow;
+pub use versions::{NewVersion, VersionInfo, VersionRow};
+
+/// The migrations every library and `.studio` file carries.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// The `format` written in `studio_library` of a main library.
+pub const LIBRARY_FORMAT: &str = "futureos-studio-library";
+/// The `format` written in `studio_library` of an exported `.studio` file.
+pub const PROJECT_FILE_FORMAT: &str = "futureos-studio-project";
+
+/// A handle on one library file.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl Store {
+    /// Opens (creating if needed) the library at `path` and brings its schema up to date.
+    /// A library written by a newer Studio is refused rather than guessed at.
+    pub async fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        }
+        let pool = connect(path, true).await?;
+        check_not_newer(&pool, path).await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Store { pool, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// `PRAGMA integrity_check`: `ok` or the problems SQLite found.
+    pub async fn integrity_check(&self) -> Result<String> {
+        let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check").fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|r| r.0).collect::<Vec<_>>().join("; "))
+    }
+
+    /// Waits for pending writes and closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+async fn connect(path: &Path, create: bool) -> Result<SqlitePool> {
+    let options = SqliteConnectOptions::from_str("sqlite://")
+        .map_err(StoreError::from)?
+        .filename(path)
+        .create_if_missing(create)
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL: an acknowledged edit survives a power cut, not only a killed process.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(|e| classify_open(path, e))?;
+    Ok(pool)
+}
+
+/// The highest migration this build knows.
+pub fn schema_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+async fn check_not_newer(pool: &SqlitePool, path: &Path) -> Result<()> {
+    let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+        .fetch_optional(pool)
+        .await
+        .ok()
+        .flatten();
+    match applied {
+        Some(v) if v > schema_version() => Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: v,
+            supported: schema_version(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn classify_open(path: &Path, e: sqlx::Error) -> StoreError {
+    let text = e.to_string();
+    if text.contains("file is not a database") || text.contains("malformed") {
+        return StoreError::NotALibrary { path: path.to_path_buf(), detail: text };
+    }
+    StoreError::Sqlx(e)
+}
+
+/// Current time as ISO 8601 UTC with milliseconds: the one format every table uses.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

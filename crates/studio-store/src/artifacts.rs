@@ -1,0 +1,57 @@
+//! Derived artifacts stored once by the SHA-256 of their bytes and linked to projects.
+
+use sha2::{Digest, Sha256};
+
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ArtifactRow {
+    pub hash: String,
+    pub kind: String,
+    pub size: i64,
+    pub content: Vec<u8>,
+    pub created_at: String,
+}
+
+impl Store {
+    /// Stores `content` (once, whatever the number of projects using it) and links it to the
+    /// project. Returns its hash.
+    pub async fn put_artifact(&self, project_id: &str, kind: &str, content: &[u8]) -> Result<String> {
+        let hash = hex::encode(Sha256::digest(content));
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO studio_artifacts (hash, kind, size, content, created_at) VALUES (?,?,?,?,?)
+             ON CONFLICT (hash) DO NOTHING",
+        )
+        .bind(&hash)
+        .bind(kind)
+        .bind(content.len() as i64)
+        .bind(content)
+        .bind(crate::now())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO studio_project_artifacts (project_id, hash) VALUES (?,?) ON CONFLICT DO NOTHING")
+            .bind(project_id)
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(hash)
+    }
+
+    pub async fn artifact(&self, hash: &str) -> Result<ArtifactRow> {
+        sqlx::query_as::<_, ArtifactRow>("SELECT hash, kind, size, content, created_at FROM studio_artifacts WHERE hash = ?")
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::not_found("artifact", hash))
+    }
+
+    /// Hashes of the artifacts linked to a project.
+    pub async fn project_artifacts(&self, project_id: &str) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT hash FROM studio_project_artifacts WHERE project_id = ? ORDER BY hash")
+            .bind(project_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}

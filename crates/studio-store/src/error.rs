@@ -1,0 +1,54 @@
+//! Store errors, with stable codes for the API.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("{what} '{id}' does not exist")]
+    NotFound { what: &'static str, id: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{} is not a FutureOS Studio file: {detail}", path.display())]
+    NotALibrary { path: PathBuf, detail: String },
+    #[error(
+        "{} was written by a newer FutureOS Studio (schema {found}; this version reads up to {supported}); update Studio to open it",
+        path.display()
+    )]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is malformed: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        StoreError::Io { path: path.to_path_buf(), source }
+    }
+
+    pub fn not_found(what: &'static str, id: impl Into<String>) -> Self {
+        StoreError::NotFound { what, id: id.into() }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::NotFound { .. } => "not_found",
+            StoreError::Conflict(_) => "conflict",
+            StoreError::NotALibrary { .. } => "invalid_file",
+            StoreError::NewerSchema { .. } => "newer_schema",
+            StoreError::Io { .. } => "io_error",
+            StoreError::Sqlx(_) | StoreError::Migrate(_) | StoreError::Corrupt(_) => "store_error",
+        }
+    }
+}
+
+/// True when the error is a UNIQUE or PRIMARY KEY violation.
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}

@@ -1,0 +1,160 @@
+//! Numbered versions: full snapshots, at most 50 live, older ones archived (deflated, still
+//! loadable), never deleted.
+
+use std::io::{Read, Write};
+
+use flate2::Compression;
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
+use sqlx::{Sqlite, Transaction};
+
+use crate::error::is_unique_violation;
+use crate::{Result, Store, StoreError, WorkingCopy};
+
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    pub version_id: String,
+    pub project_id: String,
+    pub version_number: i64,
+    /// The full `ProjectState` JSON.
+    pub state_snapshot: String,
+    /// Automerge heads as a JSON array of hex hashes.
+    pub heads: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// A version in a listing, without its snapshot.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+pub struct VersionInfo {
+    pub version_id: String,
+    pub version_number: i64,
+    pub created_by: String,
+    pub created_at: String,
+    pub archived: bool,
+    pub size: i64,
+}
+
+/// A version with its snapshot, inflated if it was archived.
+#[derive(Debug, Clone)]
+pub struct VersionRow {
+    pub info: VersionInfo,
+    pub state_snapshot: String,
+    pub heads: String,
+}
+
+impl Store {
+    /// Saves a version: writes the working copy, inserts the snapshot and archives what falls
+    /// beyond `keep_live`, all in one transaction.
+    pub async fn save_version(&self, copy: &WorkingCopy, version: &NewVersion, keep_live: usize) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        Store::write_working_in(&mut tx, copy, Some(version.version_number)).await?;
+        Store::insert_version(&mut tx, version).await?;
+        archive_beyond(&mut tx, &version.project_id, keep_live, &version.created_at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn insert_version(tx: &mut Transaction<'_, Sqlite>, v: &NewVersion) -> Result<()> {
+        let inserted = sqlx::query(
+            "INSERT INTO studio_project_versions (version_id, project_id, version_number, state_snapshot,
+               heads, created_by, created_at) VALUES (?,?,?,?,?,?,?)",
+        )
+        .bind(&v.version_id)
+        .bind(&v.project_id)
+        .bind(v.version_number)
+        .bind(&v.state_snapshot)
+        .bind(&v.heads)
+        .bind(&v.created_by)
+        .bind(&v.created_at)
+        .execute(&mut **tx)
+        .await;
+        match inserted {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict(format!(
+                "version {} of project '{}' was saved by another session; reload the project and save again",
+                v.version_number, v.project_id
+            ))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Every version of a project, newest first.
+    pub async fn versions(&self, project_id: &str) -> Result<Vec<VersionInfo>> {
+        self.project(project_id).await?;
+        Ok(sqlx::query_as::<_, VersionInfo>(
+            "SELECT version_id, version_number, created_by, created_at, archived_at IS NOT NULL AS archived,
+               COALESCE(LENGTH(state_snapshot), LENGTH(archived_snapshot)) AS size
+             FROM studio_project_versions WHERE project_id = ? ORDER BY version_number DESC",
+        )
+        .bind(project_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// One version with its full snapshot.
+    pub async fn version(&self, project_id: &str, number: i64) -> Result<VersionRow> {
+        let row: Option<(String, i64, String, String, bool, Option<String>, Option<Vec<u8>>, String)> = sqlx::query_as(
+            "SELECT version_id, version_number, created_by, created_at, archived_at IS NOT NULL,
+               state_snapshot, archived_snapshot, heads
+             FROM studio_project_versions WHERE project_id = ? AND version_number = ?",
+        )
+        .bind(project_id)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((version_id, version_number, created_by, created_at, archived, live, packed, heads)) = row else {
+            self.project(project_id).await?;
+            return Err(StoreError::not_found("version", format!("{number} of project {project_id}")));
+        };
+        let state_snapshot = match (live, packed) {
+            (Some(text), _) => text,
+            (None, Some(bytes)) => inflate(&bytes)?,
+            (None, None) => return Err(StoreError::Corrupt(format!("version {number} has no snapshot"))),
+        };
+        let size = state_snapshot.len() as i64;
+        Ok(VersionRow {
+            info: VersionInfo { version_id, version_number, created_by, created_at, archived, size },
+            state_snapshot,
+            heads,
+        })
+    }
+}
+
+async fn archive_beyond(tx: &mut Transaction<'_, Sqlite>, project_id: &str, keep_live: usize, at: &str) -> Result<()> {
+    let stale: Vec<(String, String)> = sqlx::query_as(
+        "SELECT version_id, state_snapshot FROM studio_project_versions
+         WHERE project_id = ? AND archived_at IS NULL
+         ORDER BY version_number DESC LIMIT -1 OFFSET ?",
+    )
+    .bind(project_id)
+    .bind(keep_live as i64)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (version_id, snapshot) in stale {
+        sqlx::query(
+            "UPDATE studio_project_versions SET archived_snapshot = ?, state_snapshot = NULL, archived_at = ?
+             WHERE version_id = ?",
+        )
+        .bind(deflate(snapshot.as_bytes())?)
+        .bind(at)
+        .bind(&version_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+fn deflate(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    encoder.finish().map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn inflate(bytes: &[u8]) -> Result<String> {
+    let mut text = String::new();
+    DeflateDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .map_err(|e| StoreError::Corrupt(format!("archived snapshot does not inflate: {e}")))?;
+    Ok(text)
+}
