@@ -84,6 +84,8 @@ CREATE TABLE studio_templates (
 CREATE TABLE studio_sessions (
   session_id TEXT PRIMARY KEY,
   pid INTEGER NOT NULL,
+  -- When the process started (Linux: jiffies since boot), so a reused pid is not mistaken for it.
+  process_start TEXT NOT NULL,
   host TEXT NOT NULL,
   started_at TEXT NOT NULL,
   heartbeat_at TEXT NOT NULL,

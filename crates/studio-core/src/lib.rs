@@ -1,1 +1,29 @@
+//! The one API of FutureOS Studio. Every front end (the `studio` CLI, the HTTP server, the
+//! desktop shell) calls these methods, or sends the same [`Request`]s, and listens to the
+//! same [`StudioEvent`]s. This crate ties the model, the project document and the store together.
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod config;
+mod document;
+mod error;
+mod events;
+mod history;
+mod liveness;
+mod projects;
+mod request;
+mod saving;
+mod studio;
+
+pub use config::{StudioConfig, local_user_id, local_user_id_at};
+pub use document::{ChangeKind, ChangeMessage, ProjectDocument};
+pub use error::CoreError;
+pub use events::StudioEvent;
+pub use history::HistoryResponse;
+pub use projects::{ExportReceipt, MetadataUpdate, ProjectSummary, TemplateInfo};
+pub use request::{API_VERSION, Envelope, Request};
+pub use saving::{RecoveryOffer, UnsavedEdit};
+pub use studio::Studio;
+pub use studio_model as model;
+pub use studio_store::VersionInfo;
+
+pub type Result<T> = std::result::Result<T, CoreError>;

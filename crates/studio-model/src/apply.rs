@@ -94,7 +94,7 @@ pub fn apply_action(
         Workbench::Scenario => StageStatus::Complete,
         _ => StageStatus::InProgress,
     };
-    Ok(finish(content, next, workbench, action, summary, true, result, Some(status), ctx))
+    Ok(finish(content, next, Some(workbench), action, summary, true, result, Some(status), ctx))
 }
 
 /// Re-applies recorded edits: their `before` values to undo, their `after` values to redo.
@@ -107,7 +107,8 @@ pub fn apply_edits(
     ctx: &ActionContext,
 ) -> Result<Outcome, ModelError> {
     let verb = if undo { "undo" } else { "redo" };
-    let workbench: Workbench = original.workbench.parse().unwrap_or(Workbench::Data);
+    // Project-level entries (rename, restore) touch no workbench.
+    let workbench: Option<Workbench> = original.workbench.parse().ok();
     let mut next = content.clone();
     for edit in edits {
         let (expected, target) = if undo { (&edit.after, &edit.before) } else { (&edit.before, &edit.after) };
@@ -123,15 +124,62 @@ pub fn apply_edits(
     }
     let summary = format!("{} {}", if undo { "Undid" } else { "Redid" }, original.summary);
     let result = json!({ verb: original });
-    Ok(finish(content, next, workbench, verb, summary, true, result, None, ctx))
+    let mut outcome = finish(content, next, workbench, verb, summary, true, result, None, ctx);
+    outcome.entry.workbench = original.workbench.clone();
+    Ok(outcome)
 }
+
+/// Renames or redescribes the project: a reversible, project-level edit.
+pub fn update_metadata(
+    content: &ProjectContent,
+    project_name: Option<&str>,
+    description: Option<&str>,
+    ctx: &ActionContext,
+) -> Result<Outcome, ModelError> {
+    let mut next = content.clone();
+    let mut said = Vec::new();
+    if let Some(name) = project_name {
+        validate_name("project_name", name)?;
+        next.meta.insert("project_name".into(), name.to_string());
+        said.push(format!("renamed to '{name}'"));
+    }
+    if let Some(description) = description {
+        if description.is_empty() {
+            next.meta.remove("description");
+        } else {
+            next.meta.insert("description".into(), description.to_string());
+        }
+        said.push("description updated".to_string());
+    }
+    if said.is_empty() {
+        return Err(ModelError::invalid("nothing to update: give project_name or description"));
+    }
+    let summary = format!("Project {}", said.join(", "));
+    let mut outcome = finish(content, next, None, "update_metadata", summary, true, Value::Null, None, ctx);
+    outcome.entry.workbench = PROJECT.into();
+    Ok(outcome)
+}
+
+/// Makes `target` (a saved version's content) the current content. Not reversible: another
+/// restore goes back, and an undo could overwrite collaborators' work wholesale.
+pub fn restore_content(content: &ProjectContent, target: &ProjectContent, version: u32, ctx: &ActionContext) -> Outcome {
+    let mut next = target.clone();
+    next.collaborators = content.collaborators.clone();
+    let summary = format!("Restored version {version}");
+    let mut outcome = finish(content, next, None, "restore_version", summary, false, json!({"version": version}), None, ctx);
+    outcome.entry.workbench = PROJECT.into();
+    outcome
+}
+
+/// The `workbench` of log entries that concern the whole project.
+pub const PROJECT: &str = "project";
 
 /// Records the touched stage, invalidates what depends on it and writes the log entry.
 #[allow(clippy::too_many_arguments)]
 fn finish(
     before: &ProjectContent,
     mut after: ProjectContent,
-    workbench: Workbench,
+    workbench: Option<Workbench>,
     action: &str,
     summary: String,
     reversible: bool,
@@ -140,15 +188,17 @@ fn finish(
     ctx: &ActionContext,
 ) -> Outcome {
     let edits = before.diff(&after, &Section::UNDOABLE);
-    let stage = after.stage_mut(workbench);
-    stage.last_accessed = ctx.now.clone();
-    if let Some(status) = status {
-        stage.status = status;
-    } else if stage.status == StageStatus::NotStarted {
-        stage.status = StageStatus::InProgress;
+    if let Some(workbench) = workbench {
+        let stage = after.stage_mut(workbench);
+        stage.last_accessed = ctx.now.clone();
+        if let Some(status) = status {
+            stage.status = status;
+        } else if stage.status == StageStatus::NotStarted {
+            stage.status = StageStatus::InProgress;
+        }
     }
     let mut changes = StateChanges::default();
-    if !edits.is_empty() {
+    if let Some(workbench) = workbench.filter(|_| !edits.is_empty()) {
         for &downstream in invalidated_by(workbench) {
             if after.stage(downstream).status.has_results() {
                 after.stage_mut(downstream).status = match downstream {
@@ -169,7 +219,7 @@ fn finish(
     let entry = LogEntry {
         timestamp: ctx.now.clone(),
         user_id: ctx.user_id.clone(),
-        workbench: workbench.as_str().into(),
+        workbench: workbench.map_or(PROJECT, Workbench::as_str).into(),
         action: action.into(),
         summary,
         reversible,

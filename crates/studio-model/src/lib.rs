@@ -13,7 +13,10 @@ mod state;
 mod workbench;
 mod workflow;
 
-pub use apply::{ActionContext, Outcome, apply_action, apply_edits, availability, Availability};
+pub use apply::{
+    ActionContext, Availability, Outcome, PROJECT, apply_action, apply_edits, availability, restore_content,
+    update_metadata,
+};
 pub use content::{
     Annotation, Collaborator, CustomSource, Edit, Override, PopulationAdjustment, ProjectContent,
     ScenarioRecord, Section, StageState, DocTree,

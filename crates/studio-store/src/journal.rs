@@ -8,6 +8,7 @@ use crate::{Result, Store};
 pub struct SessionRow {
     pub session_id: String,
     pub pid: i64,
+    pub process_start: String,
     pub host: String,
     pub started_at: String,
     pub heartbeat_at: String,
@@ -27,10 +28,11 @@ pub struct JournalEntry {
 impl Store {
     pub async fn open_session(&self, session: &SessionRow) -> Result<()> {
         sqlx::query(
-            "INSERT INTO studio_sessions (session_id, pid, host, started_at, heartbeat_at) VALUES (?,?,?,?,?)",
+            "INSERT INTO studio_sessions (session_id, pid, process_start, host, started_at, heartbeat_at) VALUES (?,?,?,?,?,?)",
         )
         .bind(&session.session_id)
         .bind(session.pid)
+        .bind(&session.process_start)
         .bind(&session.host)
         .bind(&session.started_at)
         .bind(&session.heartbeat_at)
@@ -60,7 +62,7 @@ impl Store {
 
     pub async fn session(&self, session_id: &str) -> Result<Option<SessionRow>> {
         Ok(sqlx::query_as::<_, SessionRow>(
-            "SELECT session_id, pid, host, started_at, heartbeat_at, closed_at FROM studio_sessions WHERE session_id = ?",
+            "SELECT session_id, pid, process_start, host, started_at, heartbeat_at, closed_at FROM studio_sessions WHERE session_id = ?",
         )
         .bind(session_id)
         .fetch_optional(&self.pool)

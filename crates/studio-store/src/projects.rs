@@ -39,8 +39,9 @@ pub struct WorkingCopy {
     pub document: Vec<u8>,
     pub updated_at: String,
     pub scenarios: Vec<ScenarioRow>,
-    /// Journal entries this write folds in (removed in the same transaction).
-    pub folds_journal_up_to: Option<i64>,
+    /// Journal entries this write folds in: this session's, up to this sequence number
+    /// (removed in the same transaction).
+    pub folds_journal: Option<(String, i64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -177,9 +178,10 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         }
-        if let Some(up_to) = copy.folds_journal_up_to {
-            sqlx::query("DELETE FROM studio_journal WHERE project_id = ? AND seq <= ?")
+        if let Some((session_id, up_to)) = &copy.folds_journal {
+            sqlx::query("DELETE FROM studio_journal WHERE project_id = ? AND session_id = ? AND seq <= ?")
                 .bind(&copy.project_id)
+                .bind(session_id)
                 .bind(up_to)
                 .execute(&mut **tx)
                 .await?;

@@ -1,0 +1,94 @@
+//! Where the library lives and who the local user is.
+//!
+//! The library file: `--db PATH`, else `STUDIO_DB`, else `STUDIO_HOME/library.db`, else the
+//! platform data directory. The local user: a UUID made on first run and kept in
+//! `config.json` beside the platform's other settings (or in `STUDIO_HOME`).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::CoreError;
+
+#[derive(Debug, Clone)]
+pub struct StudioConfig {
+    pub db_path: PathBuf,
+    /// How often edits are folded into the library while a project is open.
+    pub autosave_interval: Duration,
+    /// How long unsaved edits of a crashed session are offered back.
+    pub recovery_window: Duration,
+}
+
+impl StudioConfig {
+    pub fn new(db_path: PathBuf) -> Self {
+        StudioConfig {
+            db_path,
+            autosave_interval: Duration::from_secs(30),
+            recovery_window: Duration::from_secs(24 * 3600),
+        }
+    }
+
+    /// The configuration from the command line's `--db` and the environment.
+    pub fn resolve(db: Option<PathBuf>) -> Result<Self, CoreError> {
+        let db_path = match db.or_else(|| std::env::var_os("STUDIO_DB").map(PathBuf::from)) {
+            Some(path) => path,
+            None => home_dir(Kind::Data)?.join("library.db"),
+        };
+        let mut config = StudioConfig::new(db_path);
+        if let Some(secs) = std::env::var("STUDIO_AUTOSAVE_SECS").ok().and_then(|s| s.parse().ok()) {
+            config.autosave_interval = Duration::from_secs(secs);
+        }
+        Ok(config)
+    }
+}
+
+enum Kind {
+    Data,
+    Config,
+}
+
+fn home_dir(kind: Kind) -> Result<PathBuf, CoreError> {
+    if let Some(home) = std::env::var_os("STUDIO_HOME") {
+        return Ok(PathBuf::from(home));
+    }
+    let dirs = directories::ProjectDirs::from("org", "FutureOS", "FutureOS Studio")
+        .ok_or_else(|| CoreError::new("io_error", "no home directory: set STUDIO_HOME or pass --db"))?;
+    Ok(match kind {
+        Kind::Data => dirs.data_dir().to_path_buf(),
+        Kind::Config => dirs.config_dir().to_path_buf(),
+    })
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ConfigFile {
+    user_id: String,
+}
+
+/// The local user's id: read from the config file, or made and kept there on first run.
+pub fn local_user_id() -> Result<String, CoreError> {
+    let path = home_dir(Kind::Config)?.join("config.json");
+    local_user_id_at(&path)
+}
+
+pub fn local_user_id_at(path: &Path) -> Result<String, CoreError> {
+    let io = |e: std::io::Error| CoreError::new("io_error", format!("{}: {e}", path.display()));
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let file: ConfigFile = serde_json::from_str(&text).map_err(|e| {
+                CoreError::invalid(format!("{} is not a valid Studio config file: {e}", path.display()))
+            })?;
+            Ok(file.user_id)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let file = ConfigFile { user_id: uuid::Uuid::new_v4().to_string() };
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(io)?;
+            }
+            let text = serde_json::to_string_pretty(&file).map_err(CoreError::internal)?;
+            std::fs::write(path, text).map_err(io)?;
+            Ok(file.user_id)
+        }
+        Err(e) => Err(io(e)),
+    }
+}

@@ -1,0 +1,177 @@
+//! The project document: the user-authored content as an Automerge document.
+//!
+//! Layout: the root map holds one map per content section; each holds records as JSON text
+//! under their key. Every applied action is one Automerge change whose message is a
+//! [`ChangeMessage`]: the modification-log entry plus the record edits, which is all undo and
+//! redo need. The log shown to the user is read back from these messages.
+
+use std::collections::BTreeMap;
+
+use automerge::{AutoCommit, ChangeHash, ObjType, ROOT, ReadDoc, transaction::{CommitOptions, Transactable}};
+use serde::{Deserialize, Serialize};
+use studio_model::{DocTree, Edit, LogEntry, ProjectContent, Section};
+
+use crate::CoreError;
+
+/// Version of the change-message format.
+const MESSAGE_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    #[default]
+    Action,
+    Undo,
+    Redo,
+}
+
+/// What every change of the document says about itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeMessage {
+    pub v: u32,
+    pub entry: LogEntry,
+    #[serde(default)]
+    pub kind: ChangeKind,
+    /// For undo and redo: the hash of the change they act on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Record edits over the undoable sections.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<Edit>,
+}
+
+impl ChangeMessage {
+    pub fn new(entry: LogEntry, kind: ChangeKind, target: Option<String>, edits: Vec<Edit>) -> Self {
+        ChangeMessage { v: MESSAGE_VERSION, entry, kind, target, edits }
+    }
+}
+
+/// A change message without its edits: cheap to read for the log and the undo stacks.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChangeHeader {
+    pub entry: LogEntry,
+    #[serde(default)]
+    pub kind: ChangeKind,
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(skip)]
+    pub hash: String,
+}
+
+pub struct ProjectDocument {
+    doc: AutoCommit,
+    content: ProjectContent,
+}
+
+impl ProjectDocument {
+    /// A new document holding `content`, as one change with `message`.
+    pub fn create(content: &ProjectContent, message: &ChangeMessage) -> Result<Self, CoreError> {
+        let mut doc = AutoCommit::new();
+        // Every section exists from the first change, so that peers never race to create one.
+        for section in Section::ALL {
+            doc.put_object(ROOT, section.as_str(), ObjType::Map).map_err(CoreError::document)?;
+        }
+        let mut document = ProjectDocument { doc, content: ProjectContent::default() };
+        document.commit(content, message)?;
+        Ok(document)
+    }
+
+    /// Loads saved bytes.
+    pub fn load(bytes: &[u8]) -> Result<Self, CoreError> {
+        let doc = AutoCommit::load(bytes).map_err(CoreError::document)?;
+        let mut document = ProjectDocument { doc, content: ProjectContent::default() };
+        document.refresh()?;
+        Ok(document)
+    }
+
+    pub fn content(&self) -> &ProjectContent {
+        &self.content
+    }
+
+    /// Applies changes from elsewhere (the journal, a peer): Automerge merges them.
+    pub fn apply_changes(&mut self, bytes: &[u8]) -> Result<(), CoreError> {
+        self.doc.load_incremental(bytes).map_err(CoreError::document)?;
+        self.refresh()
+    }
+
+    /// Merges another copy of the same document into this one.
+    pub fn merge(&mut self, other_bytes: &[u8]) -> Result<(), CoreError> {
+        let mut other = AutoCommit::load(other_bytes).map_err(CoreError::document)?;
+        self.doc.merge(&mut other).map_err(CoreError::document)?;
+        self.refresh()
+    }
+
+    /// Writes the records that differ between the current content and `next` as one change.
+    /// Returns the change's bytes, for the journal.
+    pub fn commit(&mut self, next: &ProjectContent, message: &ChangeMessage) -> Result<Vec<u8>, CoreError> {
+        let edits = self.content.diff(next, &Section::ALL);
+        for edit in &edits {
+            let section = match self.doc.get(ROOT, edit.section.as_str()).map_err(CoreError::document)? {
+                Some((_, id)) => id,
+                None => self.doc.put_object(ROOT, edit.section.as_str(), ObjType::Map).map_err(CoreError::document)?,
+            };
+            match &edit.after {
+                Some(value) => {
+                    let text = serde_json::to_string(value).map_err(CoreError::internal)?;
+                    self.doc.put(&section, edit.key.as_str(), text).map_err(CoreError::document)?;
+                }
+                None => self.doc.delete(&section, edit.key.as_str()).map_err(CoreError::document)?,
+            }
+        }
+        let text = serde_json::to_string(message).map_err(CoreError::internal)?;
+        let time = chrono::DateTime::parse_from_rfc3339(&message.entry.timestamp).map(|t| t.timestamp()).unwrap_or(0);
+        // An action that edits nothing still leaves its log entry.
+        if edits.is_empty() {
+            self.doc.empty_change(CommitOptions::default().with_message(text).with_time(time));
+        } else {
+            self.doc.commit_with(CommitOptions::default().with_message(text).with_time(time));
+        }
+        self.content = next.clone();
+        Ok(self.doc.save_incremental())
+    }
+
+    /// The whole document, compressed.
+    pub fn save(&mut self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    pub fn heads(&mut self) -> Vec<String> {
+        self.doc.get_heads().iter().map(ChangeHash::to_string).collect()
+    }
+
+    /// Every change's header, in causal order.
+    pub fn history(&mut self) -> Vec<ChangeHeader> {
+        self.doc
+            .get_changes_meta(&[])
+            .into_iter()
+            .filter_map(|meta| {
+                let mut header: ChangeHeader = serde_json::from_str(meta.message.as_deref()?).ok()?;
+                header.hash = meta.hash.to_string();
+                Some(header)
+            })
+            .collect()
+    }
+
+    /// The full message of one change.
+    pub fn message(&mut self, hash: &str) -> Result<ChangeMessage, CoreError> {
+        let hash: ChangeHash = hash.parse().map_err(|_| CoreError::internal(format!("bad change hash {hash}")))?;
+        let change = self
+            .doc
+            .get_change_by_hash(&hash)
+            .ok_or_else(|| CoreError::internal(format!("change {hash} is not in the document")))?;
+        let text = change.message().unwrap_or_default().to_string();
+        serde_json::from_str(&text).map_err(|e| CoreError::internal(format!("change {hash} has a malformed message: {e}")))
+    }
+
+    /// The modification log, oldest first.
+    pub fn log(&mut self) -> Vec<LogEntry> {
+        self.history().into_iter().map(|h| h.entry).collect()
+    }
+
+    fn refresh(&mut self) -> Result<(), CoreError> {
+        let tree: DocTree = autosurgeon::hydrate::<_, BTreeMap<String, BTreeMap<String, String>>>(&self.doc)
+            .map_err(CoreError::document)?;
+        self.content = ProjectContent::from_tree(&tree)?;
+        Ok(())
+    }
+}

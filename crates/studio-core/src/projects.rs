@@ -1,0 +1,293 @@
+//! Project lifecycle: create (also from a template), list, get, update metadata, delete,
+//! duplicate, templates, and `.studio` files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use studio_model::{
+    LogEntry, PROJECT, ProjectContent, ProjectCreate, ProjectHeader, ProjectLoad, ProjectState,
+    project_status, update_metadata, validate_name,
+};
+use studio_store::{ExportOptions, NewVersion, ProjectRow, TemplateRow};
+
+use crate::document::{ChangeKind, ChangeMessage, ProjectDocument};
+use crate::{CoreError, Result, Studio, StudioEvent};
+
+/// A project in a listing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectSummary {
+    pub project_id: String,
+    pub user_id: String,
+    pub project_name: String,
+    pub description: String,
+    pub status: String,
+    pub version: u32,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MetadataUpdate {
+    #[serde(default)]
+    pub project_name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateInfo {
+    pub template_id: String,
+    pub name: String,
+    pub description: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportReceipt {
+    pub project_id: String,
+    pub path: PathBuf,
+    pub bytes: u64,
+}
+
+impl Studio {
+    /// Creates a project (from a template when `template_id` is given) with its first version.
+    pub async fn create_project(&self, req: &ProjectCreate) -> Result<ProjectState> {
+        validate_name("project_name", &req.project_name)?;
+        if req.user_id.trim().is_empty() {
+            return Err(CoreError::invalid("user_id must not be empty"));
+        }
+        let ctx = self.context(&req.user_id);
+        let mut meta = BTreeMap::from([("project_name".to_string(), req.project_name.clone())]);
+        let optional = [("team_id", &req.team_id), ("description", &req.description), ("initial_query", &req.initial_query)];
+        for (key, value) in optional {
+            if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
+                meta.insert(key.to_string(), v.clone());
+            }
+        }
+        let mut content = ProjectContent::new(meta.clone(), &req.user_id, &ctx.now);
+        let mut summary = format!("Created project '{}'", req.project_name);
+        if let Some(template_id) = &req.template_id {
+            let template = self.store.template(template_id).await?;
+            let tree = serde_json::from_str(&template.content)
+                .map_err(|e| CoreError::new("store_error", format!("template '{template_id}' is malformed: {e}")))?;
+            let from = ProjectContent::from_tree(&tree)?;
+            let own_meta = content.meta.clone();
+            content = ProjectContent { collaborators: content.collaborators, ..from };
+            content.meta.extend(own_meta);
+            summary = format!("{summary} from template '{}'", template.name);
+        }
+        self.insert_new(&content, &ctx.user_id, &ctx.now, "create", summary).await
+    }
+
+    async fn insert_new(&self, content: &ProjectContent, user_id: &str, now: &str, action: &str, summary: String) -> Result<ProjectState> {
+        let project_id = uuid::Uuid::new_v4().to_string();
+        let entry = LogEntry {
+            timestamp: now.to_string(),
+            user_id: user_id.to_string(),
+            workbench: PROJECT.into(),
+            action: action.into(),
+            summary: summary.clone(),
+            reversible: false,
+        };
+        let mut doc = ProjectDocument::create(content, &ChangeMessage::new(entry, ChangeKind::Action, None, vec![]))?;
+        let header = ProjectHeader {
+            project_id: project_id.clone(),
+            version: 1,
+            created_at: now.to_string(),
+            updated_at: now.to_string(),
+            ..Default::default()
+        };
+        let state = ProjectState::assemble(&header, content, doc.log(), vec![user_id.to_string()]);
+        let row = ProjectRow {
+            project_id: project_id.clone(),
+            user_id: user_id.to_string(),
+            team_id: state.team_id.clone(),
+            project_name: state.project_name.clone(),
+            description: Some(state.description.clone()).filter(|d| !d.is_empty()),
+            status: project_status(content).as_str().into(),
+            version: 1,
+            prediction_task_id: None,
+            data_package_id: None,
+            population_id: None,
+            workbench_states: to_json(&state.workbench_states)?,
+            modification_log: to_json(&state.modification_log)?,
+            document: doc.save(),
+            created_at: now.to_string(),
+            updated_at: now.to_string(),
+            deleted_at: None,
+        };
+        let first = NewVersion {
+            version_id: uuid::Uuid::new_v4().to_string(),
+            project_id: project_id.clone(),
+            version_number: 1,
+            state_snapshot: to_json(&state)?,
+            heads: to_json(&doc.heads())?,
+            created_by: user_id.to_string(),
+            created_at: now.to_string(),
+        };
+        studio_model::validate_snapshot_size(first.state_snapshot.len())?;
+        self.store.create_project(&row, &first).await?;
+        self.emit(StudioEvent::StateChanged {
+            project_id,
+            status: state.status,
+            summary,
+            user_id: user_id.into(),
+        });
+        Ok(state)
+    }
+
+    /// The user's projects, most recently updated first.
+    pub async fn list_projects(&self, user_id: Option<&str>) -> Result<Vec<ProjectSummary>> {
+        let rows = self.store.list_projects(user_id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ProjectSummary {
+                project_id: r.project_id,
+                user_id: r.user_id,
+                project_name: r.project_name,
+                description: r.description.unwrap_or_default(),
+                status: r.status,
+                version: u32::try_from(r.version).unwrap_or(0),
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            })
+            .collect())
+    }
+
+    /// The project's current state, or the state saved as `version`.
+    pub async fn get_project(&self, load: &ProjectLoad) -> Result<ProjectState> {
+        if let Some(version) = load.version {
+            return self.load_version(&load.project_id, version).await;
+        }
+        let mut map = self.open.lock().await;
+        let open = self.load_into(&mut map, &load.project_id).await?;
+        Ok(Studio::state_of(open, &load.user_id))
+    }
+
+    /// Renames or redescribes a project (reversible, in the log).
+    pub async fn update_project(&self, project_id: &str, user_id: &str, update: &MetadataUpdate) -> Result<ProjectState> {
+        let mut map = self.open.lock().await;
+        let open = self.load_into(&mut map, project_id).await?;
+        Studio::check_can_edit(open, user_id)?;
+        let ctx = self.context(user_id);
+        let outcome = update_metadata(open.doc.content(), update.project_name.as_deref(), update.description.as_deref(), &ctx)?;
+        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, outcome.edits);
+        self.commit(project_id, open, &outcome.content, &message).await?;
+        let state = Studio::state_of(open, user_id);
+        self.emit(StudioEvent::StateChanged {
+            project_id: project_id.into(),
+            status: state.status,
+            summary: outcome.entry.summary,
+            user_id: user_id.into(),
+        });
+        Ok(state)
+    }
+
+    /// Soft-deletes a project after folding its unsaved edits; `undelete_project` brings it back.
+    pub async fn delete_project(&self, project_id: &str, user_id: &str) -> Result<()> {
+        let mut map = self.open.lock().await;
+        let open = self.load_into(&mut map, project_id).await?;
+        let owner = open.doc.content().meta("owner").unwrap_or_default().to_string();
+        if owner != user_id {
+            return Err(CoreError::new("forbidden", format!("only the project's owner ({owner}) can delete it")));
+        }
+        self.fold(project_id, open, None).await?;
+        map.remove(project_id);
+        self.store.soft_delete(project_id, &studio_store::now()).await?;
+        self.emit(StudioEvent::Deleted { project_id: project_id.into() });
+        Ok(())
+    }
+
+    pub async fn undelete_project(&self, project_id: &str, user_id: &str) -> Result<ProjectState> {
+        self.store.undelete(project_id).await?;
+        self.get_project(&ProjectLoad { project_id: project_id.into(), user_id: user_id.into(), version: None }).await
+    }
+
+    /// A copy of the project's current content as a new project owned by `user_id`.
+    pub async fn duplicate_project(&self, project_id: &str, user_id: &str, name: Option<&str>) -> Result<ProjectState> {
+        let (content, original) = {
+            let mut map = self.open.lock().await;
+            let open = self.load_into(&mut map, project_id).await?;
+            let content = open.doc.content().clone();
+            let original = content.meta("project_name").unwrap_or_default().to_string();
+            (content, original)
+        };
+        let name = name.map(str::to_string).unwrap_or_else(|| format!("{original} (copy)"));
+        validate_name("project_name", &name)?;
+        let now = studio_store::now();
+        let mut meta = content.meta.clone();
+        meta.insert("project_name".into(), name);
+        let fresh = ProjectContent::new(meta, user_id, &now);
+        let copy = ProjectContent { meta: fresh.meta, collaborators: fresh.collaborators, ..content };
+        self.insert_new(&copy, user_id, &now, "duplicate", format!("Duplicated from '{original}' ({project_id})")).await
+    }
+
+    /// Saves the project's configuration (not its results or history) as a template.
+    pub async fn save_template(&self, project_id: &str, user_id: &str, name: &str, description: Option<&str>) -> Result<TemplateInfo> {
+        validate_name("template name", name)?;
+        let content = {
+            let mut map = self.open.lock().await;
+            let open = self.load_into(&mut map, project_id).await?;
+            open.doc.content().as_template()
+        };
+        let row = TemplateRow {
+            template_id: uuid::Uuid::new_v4().to_string(),
+            name: name.to_string(),
+            description: description.map(str::to_string),
+            content: serde_json::to_string(&content.to_tree()).map_err(CoreError::internal)?,
+            created_by: user_id.to_string(),
+            created_at: studio_store::now(),
+        };
+        self.store.save_template(&row).await?;
+        Ok(template_info(row))
+    }
+
+    pub async fn templates(&self) -> Result<Vec<TemplateInfo>> {
+        Ok(self.store.templates().await?.into_iter().map(template_info).collect())
+    }
+
+    /// Writes the project, with its unsaved edits folded in, to a `.studio` file.
+    pub async fn export_project(&self, project_id: &str, path: &Path, with_artifacts: bool) -> Result<ExportReceipt> {
+        {
+            let mut map = self.open.lock().await;
+            let open = self.load_into(&mut map, project_id).await?;
+            self.fold(project_id, open, None).await?;
+        }
+        self.store.export_project(project_id, path, ExportOptions { with_artifacts }).await?;
+        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        Ok(ExportReceipt { project_id: project_id.into(), path: path.to_path_buf(), bytes })
+    }
+
+    /// Imports a `.studio` file; the project gets a new id if its own is taken here.
+    pub async fn import_project(&self, path: &Path, user_id: &str) -> Result<ProjectState> {
+        let new_id = uuid::Uuid::new_v4().to_string();
+        let id = self.store.import_project(path, &new_id).await?;
+        self.forget(&id).await;
+        let state = self.get_project(&ProjectLoad { project_id: id.clone(), user_id: user_id.into(), version: None }).await?;
+        self.emit(StudioEvent::StateChanged {
+            project_id: id,
+            status: state.status,
+            summary: format!("Imported from {}", path.display()),
+            user_id: user_id.into(),
+        });
+        Ok(state)
+    }
+}
+
+fn template_info(row: TemplateRow) -> TemplateInfo {
+    TemplateInfo {
+        template_id: row.template_id,
+        name: row.name,
+        description: row.description.unwrap_or_default(),
+        created_by: row.created_by,
+        created_at: row.created_at,
+    }
+}
+
+/// JSON text of a value, with the API's error.
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(CoreError::internal)
+}

@@ -1,0 +1,99 @@
+//! Requests as data: what a transport (HTTP, Tauri IPC) sends, in one versioned envelope.
+//! Each request maps to one `Studio` method; its response is that method's return value.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use studio_model::{ProjectCreate, ProjectLoad, Workbench, WorkbenchAction};
+
+use crate::projects::MetadataUpdate;
+use crate::{CoreError, Result, Studio};
+
+/// Version of the request and response formats.
+pub const API_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub api_version: u32,
+    #[serde(flatten)]
+    pub request: Request,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "request", rename_all = "snake_case")]
+pub enum Request {
+    CreateProject(ProjectCreate),
+    ListProjects { user_id: Option<String> },
+    GetProject(ProjectLoad),
+    UpdateProject { project_id: String, user_id: String, #[serde(flatten)] update: MetadataUpdate },
+    DeleteProject { project_id: String, user_id: String },
+    UndeleteProject { project_id: String, user_id: String },
+    DuplicateProject { project_id: String, user_id: String, project_name: Option<String> },
+    SaveProject { project_id: String, user_id: String },
+    ListVersions { project_id: String },
+    RestoreVersion { project_id: String, user_id: String, version: u32 },
+    WorkbenchAction(WorkbenchAction),
+    WorkbenchState { project_id: String, user_id: String, workbench: Workbench },
+    Undo { project_id: String, user_id: String },
+    Redo { project_id: String, user_id: String },
+    Log { project_id: String },
+    SaveTemplate { project_id: String, user_id: String, name: String, description: Option<String> },
+    ListTemplates,
+    ExportProject { project_id: String, path: PathBuf, #[serde(default)] with_artifacts: bool },
+    ImportProject { path: PathBuf, user_id: String },
+    RecoveryOffer { project_id: String },
+    Recover { project_id: String, user_id: String },
+    DiscardRecovery { project_id: String },
+}
+
+fn json<T: Serialize>(value: T) -> Result<Value> {
+    serde_json::to_value(value).map_err(CoreError::internal)
+}
+
+impl Studio {
+    /// Parses and runs one request given as JSON.
+    pub async fn dispatch_json(&self, request: &Value) -> Result<Value> {
+        let envelope = Envelope::deserialize(request).map_err(|e| CoreError::invalid(format!("malformed request: {e}")))?;
+        if envelope.api_version != API_VERSION {
+            return Err(CoreError::invalid(format!(
+                "api_version {} is not supported; this Studio speaks version {API_VERSION}",
+                envelope.api_version
+            )));
+        }
+        self.dispatch(envelope.request).await
+    }
+
+    /// Runs one request; the response is the JSON of the matching method's result.
+    pub async fn dispatch(&self, request: Request) -> Result<Value> {
+        use Request::*;
+        match request {
+            CreateProject(req) => json(self.create_project(&req).await?),
+            ListProjects { user_id } => json(self.list_projects(user_id.as_deref()).await?),
+            GetProject(load) => json(self.get_project(&load).await?),
+            UpdateProject { project_id, user_id, update } => json(self.update_project(&project_id, &user_id, &update).await?),
+            DeleteProject { project_id, user_id } => json(self.delete_project(&project_id, &user_id).await?),
+            UndeleteProject { project_id, user_id } => json(self.undelete_project(&project_id, &user_id).await?),
+            DuplicateProject { project_id, user_id, project_name } => {
+                json(self.duplicate_project(&project_id, &user_id, project_name.as_deref()).await?)
+            }
+            SaveProject { project_id, user_id } => json(self.save(&project_id, &user_id).await?),
+            ListVersions { project_id } => json(self.versions(&project_id).await?),
+            RestoreVersion { project_id, user_id, version } => json(self.restore_version(&project_id, &user_id, version).await?),
+            WorkbenchAction(action) => json(self.workbench_action(&action).await?),
+            WorkbenchState { project_id, user_id, workbench } => json(self.workbench_state(&project_id, &user_id, workbench).await?),
+            Undo { project_id, user_id } => json(self.undo(&project_id, &user_id).await?),
+            Redo { project_id, user_id } => json(self.redo(&project_id, &user_id).await?),
+            Log { project_id } => json(self.log(&project_id).await?),
+            SaveTemplate { project_id, user_id, name, description } => {
+                json(self.save_template(&project_id, &user_id, &name, description.as_deref()).await?)
+            }
+            ListTemplates => json(self.templates().await?),
+            ExportProject { project_id, path, with_artifacts } => json(self.export_project(&project_id, &path, with_artifacts).await?),
+            ImportProject { path, user_id } => json(self.import_project(&path, &user_id).await?),
+            RecoveryOffer { project_id } => json(self.recovery_offer(&project_id).await?),
+            Recover { project_id, user_id } => json(self.recover(&project_id, &user_id).await?),
+            DiscardRecovery { project_id } => json(self.discard_recovery(&project_id).await?),
+        }
+    }
+}

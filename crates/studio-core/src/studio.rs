@@ -1,0 +1,197 @@
+//! The `Studio`: one open library, the projects open in it and the event stream.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use studio_model::{ActionContext, ProjectContent, ProjectHeader, ProjectState};
+use studio_store::{JournalEntry, ProjectRow, SessionRow, Store};
+use tokio::sync::{Mutex, MutexGuard, broadcast};
+
+use crate::document::{ChangeMessage, ProjectDocument};
+use crate::{CoreError, Result, StudioConfig, StudioEvent, liveness};
+
+pub struct Studio {
+    pub(crate) store: Store,
+    pub(crate) config: StudioConfig,
+    pub(crate) session_id: String,
+    pub(crate) open: Mutex<HashMap<String, OpenProject>>,
+    events: broadcast::Sender<StudioEvent>,
+}
+
+/// A project held in memory while it is worked on.
+pub(crate) struct OpenProject {
+    pub doc: ProjectDocument,
+    pub header: ProjectHeader,
+    /// The last journal entry this session wrote and has not folded into the library yet.
+    pub unsaved: Option<i64>,
+    /// `updated_at` of the library row when it was last read or written here; another value
+    /// means another session wrote it, and its document is merged before ours is written.
+    pub stored_stamp: String,
+    /// Set when the memory copy may be ahead of the library (a failed write): reload it.
+    pub poisoned: bool,
+}
+
+pub(crate) type OpenProjects<'a> = MutexGuard<'a, HashMap<String, OpenProject>>;
+
+impl Studio {
+    /// Opens the library and starts a session in it. Journal entries past the recovery
+    /// window are dropped.
+    pub async fn open(config: StudioConfig) -> Result<Studio> {
+        let store = Store::open(&config.db_path).await?;
+        let (pid, process_start, host) = liveness::this_process();
+        let now = studio_store::now();
+        let session = SessionRow {
+            session_id: uuid::Uuid::new_v4().to_string(),
+            pid,
+            process_start,
+            host,
+            started_at: now.clone(),
+            heartbeat_at: now,
+            closed_at: None,
+        };
+        store.open_session(&session).await?;
+        let window = chrono::Duration::from_std(config.recovery_window).unwrap_or(chrono::Duration::hours(24));
+        let cutoff = (chrono::Utc::now() - window).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        store.purge_journal(&cutoff).await?;
+        let (events, _) = broadcast::channel(1024);
+        Ok(Studio { store, config, session_id: session.session_id, open: Mutex::new(HashMap::new()), events })
+    }
+
+    /// Folds every unsaved edit into the library and ends the session cleanly.
+    pub async fn close(&self) -> Result<()> {
+        self.autosave_all().await?;
+        self.store.close_session(&self.session_id, &studio_store::now()).await?;
+        self.store.close().await;
+        Ok(())
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn config(&self) -> &StudioConfig {
+        &self.config
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<StudioEvent> {
+        self.events.subscribe()
+    }
+
+    pub(crate) fn emit(&self, event: StudioEvent) {
+        // Nobody listening is fine.
+        let _ = self.events.send(event);
+    }
+
+    /// Autosaves on an interval and keeps this session's heartbeat fresh, until the Studio
+    /// is dropped.
+    pub fn spawn_autosave(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let weak = Arc::downgrade(self);
+        let every = self.config.autosave_interval;
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let Some(studio) = weak.upgrade() else { break };
+                let _ = studio.autosave_all().await;
+                let _ = studio.store.heartbeat(&studio.session_id, &studio_store::now()).await;
+            }
+        })
+    }
+
+    pub(crate) fn context(&self, user_id: &str) -> ActionContext {
+        ActionContext {
+            user_id: user_id.to_string(),
+            now: studio_store::now(),
+            fresh_id: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+
+    /// The open project, loaded from the library if it is not in memory.
+    pub(crate) async fn load_into<'m>(
+        &self,
+        map: &'m mut OpenProjects<'_>,
+        project_id: &str,
+    ) -> Result<&'m mut OpenProject> {
+        if map.get(project_id).is_some_and(|p| p.poisoned) {
+            map.remove(project_id);
+        }
+        if !map.contains_key(project_id) {
+            let row = self.store.project(project_id).await?;
+            let mut doc = ProjectDocument::load(&row.document)?;
+            // Our own unfolded edits (if this session dropped the project from memory).
+            for entry in self.store.journal(project_id).await? {
+                if entry.session_id == self.session_id {
+                    doc.apply_changes(&entry.change)?;
+                }
+            }
+            let open = OpenProject {
+                header: header_of(&row),
+                stored_stamp: row.updated_at.clone(),
+                doc,
+                unsaved: None,
+                poisoned: false,
+            };
+            map.insert(project_id.to_string(), open);
+        }
+        map.get_mut(project_id).ok_or_else(|| CoreError::internal("project vanished from memory"))
+    }
+
+    /// Commits `next` as one change and journals it durably: when this returns Ok the edit
+    /// is acknowledged and survives a crash.
+    pub(crate) async fn commit(
+        &self,
+        project_id: &str,
+        open: &mut OpenProject,
+        next: &ProjectContent,
+        message: &ChangeMessage,
+    ) -> Result<()> {
+        let change = open.doc.commit(next, message)?;
+        let entry = JournalEntry {
+            seq: 0,
+            project_id: project_id.to_string(),
+            session_id: self.session_id.clone(),
+            change,
+            summary: message.entry.summary.clone(),
+            created_at: message.entry.timestamp.clone(),
+        };
+        match self.store.append_journal(&entry).await {
+            Ok(seq) => {
+                open.unsaved = Some(seq);
+                open.header.updated_at = message.entry.timestamp.clone();
+                Ok(())
+            }
+            Err(e) => {
+                open.poisoned = true;
+                Err(e.into())
+            }
+        }
+    }
+
+    pub(crate) fn state_of(open: &mut OpenProject, user_id: &str) -> ProjectState {
+        let log = open.doc.log();
+        ProjectState::assemble(&open.header, open.doc.content(), log, vec![user_id.to_string()])
+    }
+
+    pub(crate) fn check_can_edit(open: &OpenProject, user_id: &str) -> Result<()> {
+        match open.doc.content().collaborators.get(user_id) {
+            Some(c) if c.role == studio_model::Role::Viewer => Err(CoreError::new(
+                "forbidden",
+                format!("user '{user_id}' is a viewer of this project and cannot change it"),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+pub(crate) fn header_of(row: &ProjectRow) -> ProjectHeader {
+    ProjectHeader {
+        project_id: row.project_id.clone(),
+        version: u32::try_from(row.version).unwrap_or(0),
+        created_at: row.created_at.clone(),
+        updated_at: row.updated_at.clone(),
+        prediction_task_id: row.prediction_task_id.clone(),
+        data_package_id: row.data_package_id.clone(),
+        population_id: row.population_id.clone(),
+    }
+}
