@@ -1,1 +1,50 @@
-fn main(){}
+//! `studio`: the command line of FutureOS Studio. Definition of the commands and glue to
+//! `studio-core`; nothing here knows a workbench rule.
+
+mod args;
+mod example;
+mod output;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+use studio_core::{CoreError, Studio, StudioConfig};
+
+use crate::args::{Cli, Command};
+use crate::output::Printer;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let printer = Printer { json: cli.json };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return printer.fail(&CoreError::internal(e)),
+    };
+    match runtime.block_on(run(cli, &printer)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => match e.downcast::<CoreError>() {
+            Ok(core) => printer.fail(&core),
+            Err(other) => printer.fail(&CoreError::new("error", format!("{other:#}"))),
+        },
+    }
+}
+
+async fn run(cli: Cli, printer: &Printer) -> Result<()> {
+    let user = match &cli.user {
+        Some(user) => user.clone(),
+        None => studio_core::local_user_id()?,
+    };
+    let config = StudioConfig::resolve(cli.db.clone())?;
+    let studio = Studio::open(config).await?;
+    let result = commands(&studio, &user, cli.command, printer).await;
+    // Fold this run's edits into the library and end the session cleanly, even after an error.
+    let closed = studio.close().await;
+    result?;
+    closed?;
+    Ok(())
+}
+
+async fn commands(studio: &Studio, user: &str, command: Command, out: &Printer) -> Result<()> {
+    args::execute(studio, user, command, out).await
+}

@@ -122,7 +122,7 @@ pub fn apply_edits(
         }
         next.set(edit.section, &edit.key, target.as_ref())?;
     }
-    let summary = format!("{} {}", if undo { "Undid" } else { "Redid" }, original.summary);
+    let summary = format!("{}: {}", if undo { "Undo" } else { "Redo" }, original.summary);
     let result = json!({ verb: original });
     let mut outcome = finish(content, next, workbench, verb, summary, true, result, None, ctx);
     outcome.entry.workbench = original.workbench.clone();

@@ -1,0 +1,296 @@
+//! The commands, as typed by the user, and what each one calls.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use serde_json::Value;
+use studio_core::model::{ProjectCreate, ProjectLoad, Workbench, WorkbenchAction};
+use studio_core::{CoreError, MetadataUpdate, Studio};
+
+use crate::output::Printer;
+
+#[derive(Parser, Debug)]
+#[command(name = "studio", version, about = "FutureOS Studio: forecasting projects from data to report")]
+pub struct Cli {
+    /// The library file (default: the platform data directory, or STUDIO_HOME).
+    #[arg(long, global = true, env = "STUDIO_DB")]
+    pub db: Option<PathBuf>,
+    /// Act as this user id instead of the local user.
+    #[arg(long, global = true, env = "STUDIO_USER")]
+    pub user: Option<String>,
+    /// Print exactly one JSON document on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create, list, show, rename, delete and duplicate projects.
+    #[command(subcommand)]
+    Project(ProjectCommand),
+    /// List a project's versions (live and archived).
+    Versions { project: String },
+    /// Save the project as a new version.
+    Save { project: String },
+    /// Show the project as it was saved in a version.
+    Load {
+        project: String,
+        #[arg(long)]
+        version: u32,
+    },
+    /// Make a saved version the newest one.
+    Restore {
+        project: String,
+        #[arg(long)]
+        version: u32,
+    },
+    /// Run a workbench action: `studio action PROJECT data override_value --payload '{...}'`.
+    Action {
+        project: String,
+        workbench: String,
+        action: String,
+        /// The payload as JSON, `@FILE` to read it from a file, or `-` for stdin.
+        #[arg(long, default_value = "{}")]
+        payload: String,
+    },
+    /// Undo your last reversible action in the project.
+    Undo { project: String },
+    /// Redo your last undone action.
+    Redo { project: String },
+    /// Show the modification log.
+    Log { project: String },
+    /// Save a project as a template, or list templates.
+    #[command(subcommand)]
+    Template(TemplateCommand),
+    /// Write a project to a portable .studio file.
+    Export {
+        project: String,
+        file: PathBuf,
+        /// Include derived artifacts (larger file, nothing to recompute).
+        #[arg(long)]
+        with_artifacts: bool,
+    },
+    /// Bring a .studio file into the library.
+    Import { file: PathBuf },
+    /// Recover (or, with --discard, drop) unsaved edits left by a session that crashed.
+    Recover {
+        project: String,
+        #[arg(long)]
+        discard: bool,
+    },
+    /// Create the bundled example project and walk it through every available action.
+    Example(ExampleArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProjectCommand {
+    /// Create a project.
+    New {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// The prediction question the project starts from.
+        #[arg(long)]
+        query: Option<String>,
+        #[arg(long)]
+        team: Option<String>,
+        /// Start from a saved template (see `studio template list`).
+        #[arg(long)]
+        template: Option<String>,
+    },
+    /// List your projects (everyone's with --all).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show a project's state.
+    Show { project: String },
+    /// Rename a project (and optionally change its description).
+    Rename {
+        project: String,
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Delete a project (it can be brought back with `studio project undelete`).
+    Delete { project: String },
+    /// Bring back a deleted project.
+    Undelete { project: String },
+    /// Copy a project.
+    Duplicate {
+        project: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TemplateCommand {
+    /// Save a project's configuration as a template.
+    Save {
+        project: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// List templates.
+    List,
+}
+
+#[derive(Args, Debug)]
+pub struct ExampleArgs {
+    /// Where to write the example's .studio file.
+    #[arg(long, default_value = "studio-example")]
+    pub out: PathBuf,
+}
+
+pub async fn execute(studio: &Studio, user: &str, command: Command, out: &Printer) -> Result<()> {
+    match command {
+        Command::Project(cmd) => project(studio, user, cmd, out).await,
+        Command::Versions { project } => {
+            let id = resolve(studio, user, &project).await?;
+            out.versions(&studio.versions(&id).await?)
+        }
+        Command::Save { project } => {
+            let id = resolve(studio, user, &project).await?;
+            let state = studio.save(&id, user).await?;
+            out.saved(&state)
+        }
+        Command::Load { project, version } => {
+            let id = resolve(studio, user, &project).await?;
+            let load = ProjectLoad { project_id: id, user_id: user.into(), version: Some(version) };
+            out.state(&studio.get_project(&load).await?)
+        }
+        Command::Restore { project, version } => {
+            let id = resolve(studio, user, &project).await?;
+            out.state(&studio.restore_version(&id, user, version).await?)
+        }
+        Command::Action { project, workbench, action, payload } => {
+            let id = resolve(studio, user, &project).await?;
+            let workbench: Workbench = workbench.parse().map_err(CoreError::from)?;
+            let request = WorkbenchAction {
+                project_id: id,
+                user_id: user.into(),
+                workbench,
+                action,
+                payload: read_payload(&payload)?,
+            };
+            out.action(&studio.workbench_action(&request).await?)
+        }
+        Command::Undo { project } => {
+            let id = resolve(studio, user, &project).await?;
+            out.history("Undid", &studio.undo(&id, user).await?)
+        }
+        Command::Redo { project } => {
+            let id = resolve(studio, user, &project).await?;
+            out.history("Redid", &studio.redo(&id, user).await?)
+        }
+        Command::Log { project } => {
+            let id = resolve(studio, user, &project).await?;
+            out.log(&studio.log(&id).await?)
+        }
+        Command::Template(TemplateCommand::Save { project, name, description }) => {
+            let id = resolve(studio, user, &project).await?;
+            out.template(&studio.save_template(&id, user, &name, description.as_deref()).await?)
+        }
+        Command::Template(TemplateCommand::List) => out.templates(&studio.templates().await?),
+        Command::Export { project, file, with_artifacts } => {
+            let id = resolve(studio, user, &project).await?;
+            out.exported(&studio.export_project(&id, &file, with_artifacts).await?)
+        }
+        Command::Import { file } => out.state(&studio.import_project(&file, user).await?),
+        Command::Recover { project, discard } => {
+            let id = resolve(studio, user, &project).await?;
+            if discard {
+                let n = studio.discard_recovery(&id).await?;
+                out.message(&format!("Discarded {n} unsaved edit(s)"), serde_json::json!({ "discarded": n }))
+            } else {
+                out.state(&studio.recover(&id, user).await?)
+            }
+        }
+        Command::Example(args) => crate::example::run(studio, user, &args.out, out).await,
+    }
+}
+
+async fn project(studio: &Studio, user: &str, cmd: ProjectCommand, out: &Printer) -> Result<()> {
+    match cmd {
+        ProjectCommand::New { name, description, query, team, template } => {
+            let req = ProjectCreate {
+                user_id: user.into(),
+                team_id: team,
+                project_name: name,
+                description,
+                initial_query: query,
+                template_id: template,
+            };
+            out.state(&studio.create_project(&req).await?)
+        }
+        ProjectCommand::List { all } => {
+            out.projects(&studio.list_projects(if all { None } else { Some(user) }).await?)
+        }
+        ProjectCommand::Show { project } => {
+            let id = resolve(studio, user, &project).await?;
+            if let Some(offer) = studio.recovery_offer(&id).await? {
+                eprintln!(
+                    "note: {} unsaved edit(s) from a session that ended unexpectedly can be recovered: studio recover {id}",
+                    offer.edits.len()
+                );
+            }
+            let load = ProjectLoad { project_id: id, user_id: user.into(), version: None };
+            out.state(&studio.get_project(&load).await?)
+        }
+        ProjectCommand::Rename { project, name, description } => {
+            let id = resolve(studio, user, &project).await?;
+            let update = MetadataUpdate { project_name: Some(name), description };
+            out.state(&studio.update_project(&id, user, &update).await?)
+        }
+        ProjectCommand::Delete { project } => {
+            let id = resolve(studio, user, &project).await?;
+            studio.delete_project(&id, user).await?;
+            out.message(
+                &format!("Deleted project {id} (bring it back with: studio project undelete {id})"),
+                serde_json::json!({ "deleted": id }),
+            )
+        }
+        ProjectCommand::Undelete { project } => out.state(&studio.undelete_project(&project, user).await?),
+        ProjectCommand::Duplicate { project, name } => {
+            let id = resolve(studio, user, &project).await?;
+            out.state(&studio.duplicate_project(&id, user, name.as_deref()).await?)
+        }
+    }
+}
+
+/// A project named by id, or by its exact name among the user's projects.
+async fn resolve(studio: &Studio, user: &str, project: &str) -> Result<String> {
+    let all = studio.list_projects(None).await?;
+    if all.iter().any(|p| p.project_id == project) {
+        return Ok(project.to_string());
+    }
+    let named: Vec<_> = all.iter().filter(|p| p.project_name == project && p.user_id == user).collect();
+    match named.as_slice() {
+        [one] => Ok(one.project_id.clone()),
+        [] => Err(CoreError::new("not_found", format!("project '{project}' does not exist")).into()),
+        many => Err(CoreError::invalid(format!(
+            "{} projects are named '{project}'; use an id: {}",
+            many.len(),
+            many.iter().map(|p| p.project_id.as_str()).collect::<Vec<_>>().join(", ")
+        ))
+        .into()),
+    }
+}
+
+fn read_payload(arg: &str) -> Result<Value> {
+    let text = if arg == "-" {
+        std::io::read_to_string(std::io::stdin())?
+    } else if let Some(path) = arg.strip_prefix('@') {
+        std::fs::read_to_string(path).map_err(|e| CoreError::invalid(format!("cannot read payload file {path}: {e}")))?
+    } else {
+        arg.to_string()
+    };
+    serde_json::from_str(&text).map_err(|e| CoreError::invalid(format!("--payload is not valid JSON: {e}")).into())
+}
