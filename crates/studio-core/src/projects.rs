@@ -142,19 +142,33 @@ impl Studio {
     /// The user's projects, most recently updated first.
     pub async fn list_projects(&self, user_id: Option<&str>) -> Result<Vec<ProjectSummary>> {
         let rows = self.store.list_projects(user_id).await?;
-        Ok(rows
+        let open = self.open.lock().await;
+        let mut list: Vec<ProjectSummary> = rows
             .into_iter()
-            .map(|r| ProjectSummary {
-                project_id: r.project_id,
-                user_id: r.user_id,
-                project_name: r.project_name,
-                description: r.description.unwrap_or_default(),
-                status: r.status,
-                version: u32::try_from(r.version).unwrap_or(0),
-                created_at: r.created_at,
-                updated_at: r.updated_at,
+            .map(|r| {
+                let mut summary = ProjectSummary {
+                    project_id: r.project_id,
+                    user_id: r.user_id,
+                    project_name: r.project_name,
+                    description: r.description.unwrap_or_default(),
+                    status: r.status,
+                    version: u32::try_from(r.version).unwrap_or(0),
+                    created_at: r.created_at,
+                    updated_at: r.updated_at,
+                };
+                // Edits not yet autosaved show in the list too.
+                if let Some(p) = open.get(&summary.project_id).filter(|p| p.unsaved.is_some()) {
+                    let content = p.doc.content();
+                    summary.project_name = content.meta("project_name").unwrap_or_default().to_string();
+                    summary.description = content.meta("description").unwrap_or_default().to_string();
+                    summary.status = project_status(content).as_str().to_string();
+                    summary.updated_at = p.header.updated_at.clone();
+                }
+                summary
             })
-            .collect())
+            .collect();
+        list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| a.project_id.cmp(&b.project_id)));
+        Ok(list)
     }
 
     /// The project's current state, or the state saved as `version`.

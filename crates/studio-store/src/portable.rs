@@ -104,7 +104,8 @@ impl Store {
                 pages * page_size
             )));
         }
-        let mut conn = SqliteConnection::connect_with(&file_options(path).read_only(true))
+        let read_only = SqliteConnectOptions::from_str("sqlite://").unwrap_or_default().filename(path).read_only(true);
+        let mut conn = SqliteConnection::connect_with(&read_only)
             .await
             .map_err(|e| bad(&format!("it cannot be opened: {e}")))?;
         let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")

@@ -1,0 +1,237 @@
+//! Project lifecycle, versions, undo, templates and bad input through the core's API, on a
+//! real SQLite library file.
+
+mod common;
+
+use common::{USER, fixture};
+use serde_json::json;
+use studio_core::model::{ProjectCreate, ProjectLoad, Workbench};
+use studio_core::{MetadataUpdate, Request};
+
+#[tokio::test]
+async fn create_list_get_update_delete() {
+    let f = fixture().await;
+    let state = f.project("Heat pumps").await;
+    assert_eq!(state.version, 1);
+    assert_eq!(state.status.as_str(), "draft");
+    assert_eq!(state.collaborators[0].user_id, USER);
+    assert_eq!(state.modification_log[0].action, "create");
+    assert!(uuid_v4(&state.project_id));
+
+    let other = f.project("Other").await;
+    let list = f.studio.list_projects(Some(USER)).await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(f.studio.list_projects(Some("someone-else")).await.unwrap().is_empty());
+
+    let update = MetadataUpdate { project_name: Some("Heat pumps 2031".into()), description: Some("five years".into()) };
+    let renamed = f.studio.update_project(&state.project_id, USER, &update).await.unwrap();
+    assert_eq!(renamed.project_name, "Heat pumps 2031");
+    assert_eq!(renamed.description, "five years");
+
+    f.studio.delete_project(&other.project_id, USER).await.unwrap();
+    let list = f.studio.list_projects(Some(USER)).await.unwrap();
+    assert_eq!(list.iter().map(|p| p.project_name.as_str()).collect::<Vec<_>>(), ["Heat pumps 2031"]);
+    let err = f.studio.get_project(&load(&other.project_id)).await.unwrap_err();
+    assert_eq!(err.code, "not_found");
+    f.studio.undelete_project(&other.project_id, USER).await.unwrap();
+    assert_eq!(f.studio.list_projects(Some(USER)).await.unwrap().len(), 2);
+
+    // Survives a restart, unsaved edits included.
+    let f = f.reopen().await;
+    let again = f.state(&state.project_id).await;
+    assert_eq!(again.project_name, "Heat pumps 2031");
+}
+
+fn load(id: &str) -> ProjectLoad {
+    ProjectLoad { project_id: id.into(), user_id: USER.into(), version: None }
+}
+
+fn uuid_v4(id: &str) -> bool {
+    id.len() == 36 && id.as_bytes()[14] == b'4'
+}
+
+#[tokio::test]
+async fn fifty_five_versions_keep_fifty_live_and_every_one_loadable() {
+    let f = fixture().await;
+    let p = f.project("Versions").await.project_id;
+    let mut saved = vec![f.state(&p).await];
+    saved[0] = f.studio.get_project(&ProjectLoad { version: Some(1), ..load(&p) }).await.unwrap();
+    for i in 2..=55 {
+        f.override_value(&p, "f", i).await;
+        let state = f.studio.save(&p, USER).await.unwrap();
+        assert_eq!(state.version, i as u32);
+        saved.push(state);
+    }
+    let versions = f.studio.versions(&p).await.unwrap();
+    assert_eq!(versions.len(), 55);
+    assert_eq!(versions.iter().filter(|v| !v.archived).count(), 50);
+    let archived: Vec<i64> = versions.iter().filter(|v| v.archived).map(|v| v.version_number).collect();
+    assert_eq!(archived, [5, 4, 3, 2, 1]);
+    for expected in &saved {
+        let got = f.studio.get_project(&ProjectLoad { version: Some(expected.version), ..load(&p) }).await.unwrap();
+        assert_eq!(&got, expected, "version {}", expected.version);
+    }
+    let err = f.studio.get_project(&ProjectLoad { version: Some(56), ..load(&p) }).await.unwrap_err();
+    assert_eq!(err.code, "not_found");
+}
+
+#[tokio::test]
+async fn restore_makes_an_old_version_the_newest() {
+    let f = fixture().await;
+    let p = f.project("Restore").await.project_id;
+    f.override_value(&p, "a", 1).await;
+    f.studio.save(&p, USER).await.unwrap(); // v2: a=1
+    f.override_value(&p, "a", 2).await;
+    f.override_value(&p, "b", 3).await;
+    f.studio.save(&p, USER).await.unwrap(); // v3: a=2, b=3
+    let restored = f.studio.restore_version(&p, USER, 2).await.unwrap();
+    assert_eq!(restored.version, 4);
+    let overrides = &restored.workbench_states.data.overrides;
+    assert_eq!(overrides.len(), 1);
+    assert_eq!(overrides[0].value, json!(1));
+    assert_eq!(restored.modification_log.last().unwrap().summary, "Restored version 2");
+    // A restore is not reversible: undo says so rather than guessing.
+    let err = f.studio.undo(&p, USER).await.unwrap_err();
+    assert_eq!(err.code, "undo_refused");
+    assert!(err.message.contains("not reversible"), "{}", err.message);
+}
+
+#[tokio::test]
+async fn undo_and_redo_are_per_user_and_survive_a_restart() {
+    let f = fixture().await;
+    let p = f.project("Undo").await.project_id;
+    f.override_value(&p, "x", 1).await;
+    f.override_value(&p, "x", 2).await;
+    let undone = f.studio.undo(&p, USER).await.unwrap();
+    assert_eq!(undone.updated_project_state.workbench_states.data.overrides[0].value, json!(1));
+    let f = f.reopen().await;
+    // Another user has nothing to undo here.
+    let err = f.studio.undo(&p, "someone-else").await.unwrap_err();
+    assert!(err.message.contains("nothing to undo"), "{}", err.message);
+    let redone = f.studio.redo(&p, USER).await.unwrap();
+    assert_eq!(redone.updated_project_state.workbench_states.data.overrides[0].value, json!(2));
+    f.studio.undo(&p, USER).await.unwrap();
+    f.studio.undo(&p, USER).await.unwrap();
+    assert!(f.state(&p).await.workbench_states.data.overrides.is_empty());
+    // Below that is the project's creation, which is not reversible.
+    let err = f.studio.undo(&p, USER).await.unwrap_err();
+    assert!(err.message.contains("'Created project 'Undo'' cannot be undone"), "{}", err.message);
+    let log = f.studio.log(&p).await.unwrap();
+    assert_eq!(log.iter().filter(|e| e.action == "undo").count(), 3);
+}
+
+#[tokio::test]
+async fn templates_and_duplicates_carry_configuration() {
+    let f = fixture().await;
+    let p = f.project("Source").await.project_id;
+    let scenario = json!({"scenario_config": {"name": "Low prices", "description": "", "variable_overrides": []}});
+    f.act(&p, Workbench::Scenario, "create_scenario", scenario).await.unwrap();
+    f.override_value(&p, "x", 7).await;
+    let template = f.studio.save_template(&p, USER, "Energy study", Some("prices and adoption")).await.unwrap();
+    assert_eq!(f.studio.templates().await.unwrap(), vec![template.clone()]);
+    let from = f
+        .studio
+        .create_project(&ProjectCreate {
+            user_id: "u2".into(),
+            team_id: None,
+            project_name: "From template".into(),
+            description: None,
+            initial_query: None,
+            template_id: Some(template.template_id.clone()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(from.project_name, "From template");
+    assert_eq!(from.user_id, "u2");
+    assert_eq!(from.scenarios[0].name, "Low prices");
+    assert_eq!(from.workbench_states.data.overrides[0].value, json!(7));
+    assert_eq!(from.status.as_str(), "draft");
+    assert!(from.modification_log[0].summary.contains("from template 'Energy study'"));
+
+    let copy = f.studio.duplicate_project(&p, USER, None).await.unwrap();
+    assert_eq!(copy.project_name, "Source (copy)");
+    assert_eq!(copy.scenarios.len(), 1);
+    assert_ne!(copy.project_id, p);
+}
+
+#[tokio::test]
+async fn bad_input_gets_clear_errors_and_changes_nothing() {
+    let f = fixture().await;
+    let p = f.project("Careful").await.project_id;
+    f.override_value(&p, "kept", 1).await;
+    let before = f.state(&p).await;
+    let cases = [
+        (Workbench::Data, "override_value", json!({"override": {"field": "f", "value": 1}}), "missing field `reason`"),
+        (Workbench::Data, "override_value", json!("text"), "must be a JSON object, not a string"),
+        (Workbench::Scenario, "delete_scenario", json!({"scenario_id": "nope"}), "scenario 'nope' does not exist"),
+        (Workbench::Report, "explode", json!({}), "valid actions are: generate, customize, export, schedule, add_annotation"),
+        (Workbench::Population, "regenerate", json!({}), "not available yet"),
+    ];
+    for (workbench, action, payload, message) in cases {
+        let err = f.act(&p, workbench, action, payload).await.unwrap_err();
+        assert!(err.message.contains(message), "{action}: {}", err.message);
+    }
+    let err = f.act("no-such-project", Workbench::Data, "override_value", json!({})).await.unwrap_err();
+    assert_eq!((err.code.as_str(), err.http_status()), ("not_found", 404));
+    let long = "n".repeat(256);
+    let err = f.studio.update_project(&p, USER, &MetadataUpdate { project_name: Some(long), description: None }).await.unwrap_err();
+    assert!(err.message.contains("the limit is 255"), "{}", err.message);
+    let err = f.studio.dispatch_json(&json!({"api_version": 9, "request": "list_templates"})).await.unwrap_err();
+    assert!(err.message.contains("api_version 9 is not supported"));
+    let err = f.studio.dispatch_json(&json!({"api_version": 1, "request": "fly"})).await.unwrap_err();
+    assert!(err.message.contains("malformed request"), "{}", err.message);
+    let after = f.state(&p).await;
+    assert_eq!(after.workbench_states, before.workbench_states);
+    assert_eq!(after.modification_log, before.modification_log);
+    assert_eq!(f.studio.store().integrity_check().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn snapshots_over_ten_megabytes_are_refused() {
+    let f = fixture().await;
+    let p = f.project("Big").await.project_id;
+    let rows = "x".repeat(4 * 1024 * 1024);
+    for name in ["a", "b", "c"] {
+        let payload = json!({"source_name": name, "configuration": {"type": "table", "rows": rows}});
+        f.act(&p, Workbench::Data, "add_custom_source", payload).await.unwrap();
+    }
+    let err = f.studio.save(&p, USER).await.unwrap_err();
+    assert_eq!((err.code.as_str(), err.http_status()), ("snapshot_too_large", 413));
+    assert!(err.message.contains("at most 10 MB"), "{}", err.message);
+    // Nothing is lost: the edits stay journaled, the last version is intact.
+    assert_eq!(f.studio.versions(&p).await.unwrap().len(), 1);
+    assert_eq!(f.state(&p).await.workbench_states.data.custom_sources.len(), 3);
+}
+
+#[tokio::test]
+async fn requests_dispatch_to_the_same_methods() {
+    let f = fixture().await;
+    let created = f
+        .studio
+        .dispatch(Request::CreateProject(ProjectCreate {
+            user_id: USER.into(),
+            team_id: None,
+            project_name: "Via request".into(),
+            description: None,
+            initial_query: None,
+            template_id: None,
+        }))
+        .await
+        .unwrap();
+    let id = created["project_id"].as_str().unwrap().to_string();
+    let response = f
+        .studio
+        .dispatch_json(&json!({"api_version": 1, "request": "workbench_action", "project_id": id, "user_id": USER,
+            "workbench": "report", "action": "add_annotation",
+            "payload": {"annotation": {"section": "s", "text": "t", "author": "a"}}}))
+        .await
+        .unwrap();
+    assert_eq!(response["success"], json!(true));
+    assert_eq!(response["updated_project_state"]["workbench_states"]["report"]["status"], json!("in_progress"));
+    let state = f
+        .studio
+        .dispatch_json(&json!({"api_version": 1, "request": "workbench_state", "project_id": id, "user_id": USER, "workbench": "report"}))
+        .await
+        .unwrap();
+    assert_eq!(state["annotations"][0]["text"], json!("t"));
+}

@@ -1,0 +1,135 @@
+//! `.studio` files: round trip, id collisions, and every kind of bad file refused with a
+//! message saying which, leaving the library intact.
+
+use std::path::Path;
+
+use studio_store::{ExportOptions, NewVersion, ProjectRow, Store, StoreError};
+
+fn row(id: &str) -> ProjectRow {
+    ProjectRow {
+        project_id: id.into(),
+        user_id: "u1".into(),
+        team_id: None,
+        project_name: format!("Project {id}"),
+        description: None,
+        status: "draft".into(),
+        version: 1,
+        prediction_task_id: None,
+        data_package_id: None,
+        population_id: None,
+        workbench_states: "{}".into(),
+        modification_log: "[]".into(),
+        document: vec![1, 2, 3],
+        created_at: "2026-11-22T00:00:00.000Z".into(),
+        updated_at: "2026-11-22T00:00:00.000Z".into(),
+        deleted_at: None,
+    }
+}
+
+fn first_version(id: &str) -> NewVersion {
+    NewVersion {
+        version_id: format!("{id}-v1"),
+        project_id: id.into(),
+        version_number: 1,
+        state_snapshot: format!("{{\"project_id\":\"{id}\"}}"),
+        heads: "[]".into(),
+        created_by: "u1".into(),
+        created_at: "2026-11-22T00:00:00.000Z".into(),
+    }
+}
+
+async fn library(dir: &Path, name: &str) -> Store {
+    Store::open(&dir.join(name)).await.expect("open library")
+}
+
+#[tokio::test]
+async fn export_then_import_elsewhere_and_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = library(dir.path(), "a.db").await;
+    a.create_project(&row("p1"), &first_version("p1")).await.unwrap();
+    let hash = a.put_artifact("p1", "data_package", b"resolved data").await.unwrap();
+    let file = dir.path().join("p1.studio");
+    a.export_project("p1", &file, ExportOptions { with_artifacts: true }).await.unwrap();
+    assert!(!dir.path().join("p1.studio.partial").exists());
+    let check = Store::check_file(&file).await.unwrap();
+    assert_eq!((check.project_id.as_str(), check.project_name.as_str()), ("p1", "Project p1"));
+
+    let b = library(dir.path(), "b.db").await;
+    assert_eq!(b.import_project(&file, "fresh-1").await.unwrap(), "p1");
+    assert_eq!(b.project("p1").await.unwrap().document, vec![1, 2, 3]);
+    assert_eq!(b.artifact(&hash).await.unwrap().content, b"resolved data");
+    assert_eq!(b.versions("p1").await.unwrap().len(), 1);
+    // The same file again: a new id, the first import untouched.
+    assert_eq!(b.import_project(&file, "fresh-2").await.unwrap(), "fresh-2");
+    assert_eq!(b.versions("fresh-2").await.unwrap().len(), 1);
+    assert_eq!(b.project_artifacts("fresh-2").await.unwrap(), vec![hash]);
+    assert_eq!(b.integrity_check().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn bad_files_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = library(dir.path(), "main.db").await;
+    store.create_project(&row("p1"), &first_version("p1")).await.unwrap();
+    let good = dir.path().join("good.studio");
+    store.export_project("p1", &good, ExportOptions::default()).await.unwrap();
+    let bytes = std::fs::read(&good).unwrap();
+
+    let text = dir.path().join("notes.studio");
+    std::fs::write(&text, "just some text, long enough to pass any size check we might have... ".repeat(3)).unwrap();
+    let truncated = dir.path().join("truncated.studio");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let mut damaged_bytes = bytes.clone();
+    let page = 4096.min(damaged_bytes.len() / 2);
+    for b in &mut damaged_bytes[page..page + 512] {
+        *b = 0xAB;
+    }
+    let damaged = dir.path().join("damaged.studio");
+    std::fs::write(&damaged, &damaged_bytes).unwrap();
+    let library_file = dir.path().join("main.db");
+    let newer = dir.path().join("newer.studio");
+    std::fs::copy(&good, &newer).unwrap();
+    {
+        let s = Store::open(&dir.path().join("scratch.db")).await.unwrap();
+        let mut conn = s.pool().acquire().await.unwrap();
+        sqlx::query("ATTACH DATABASE ? AS f").bind(newer.to_string_lossy().as_ref()).execute(&mut *conn).await.unwrap();
+        sqlx::query("INSERT INTO f._sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'future', 1, x'00', 0)")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        sqlx::query("DETACH DATABASE f").execute(&mut *conn).await.unwrap();
+        drop(conn);
+        s.close().await;
+    }
+
+    let cases: [(&Path, &str); 5] = [
+        (&text, "is not a SQLite database"),
+        (&truncated, "truncated"),
+        (&damaged, "damaged"),
+        (&library_file, "not a project file"),
+        (&newer, "written by a newer FutureOS Studio (schema 9999"),
+    ];
+    for (path, expected) in cases {
+        let err = store.import_project(path, "new-id").await.unwrap_err();
+        assert!(err.to_string().contains(expected), "{}: {err}", path.display());
+        assert!(matches!(err, StoreError::NotALibrary { .. } | StoreError::NewerSchema { .. }), "{err:?}");
+    }
+    let missing = store.import_project(&dir.path().join("nowhere.studio"), "x").await.unwrap_err();
+    assert_eq!(missing.code(), "io_error");
+    assert_eq!(store.list_projects(None).await.unwrap().len(), 1);
+    assert_eq!(store.integrity_check().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn a_library_from_a_newer_studio_is_not_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lib.db");
+    let store = Store::open(&path).await.unwrap();
+    sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'future', 1, x'00', 0)")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    let err = Store::open(&path).await.unwrap_err();
+    assert_eq!(err.code(), "newer_schema");
+}
