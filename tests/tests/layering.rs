@@ -1,0 +1,58 @@
+//! The layering of ARCHITECTURE.md, checked over `cargo metadata` rather than by intention.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Workspace package name → names of its normal (non-dev) dependencies.
+fn dependencies() -> BTreeMap<String, Vec<String>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let meta: Value = serde_json::from_slice(&out.stdout).expect("metadata is JSON");
+    meta["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|p| {
+            let deps = p["dependencies"]
+                .as_array()
+                .expect("dependencies")
+                .iter()
+                .filter(|d| d["kind"].is_null())
+                .map(|d| d["name"].as_str().unwrap_or_default().to_string())
+                .collect();
+            (p["name"].as_str().unwrap_or_default().to_string(), deps)
+        })
+        .collect()
+}
+
+#[test]
+fn layers_depend_only_downward() {
+    let deps = dependencies();
+    let of = |name: &str| deps.get(name).unwrap_or_else(|| panic!("{name} is in the workspace"));
+    let workspace: Vec<&String> = deps.keys().collect();
+    assert!(workspace.iter().all(|n| n.starts_with("studio-")), "crate names start with studio-: {workspace:?}");
+
+    let model = of("studio-model");
+    assert!(!model.iter().any(|d| d.starts_with("studio-")), "studio-model depends on {model:?}");
+    for io in ["sqlx", "tokio", "automerge", "directories", "clap"] {
+        assert!(!model.contains(&io.to_string()), "studio-model must stay pure, but depends on {io}");
+    }
+    let store = of("studio-store");
+    assert!(!store.iter().any(|d| d == "studio-core" || d == "automerge"), "studio-store depends on {store:?}");
+    for (name, list) in &deps {
+        if list.contains(&"clap".to_string()) {
+            assert_eq!(name, "studio-cli", "only studio-cli may know clap");
+        }
+        for shell in ["axum", "tauri"] {
+            assert!(!list.contains(&shell.to_string()) || name == "studio-server" || name == "studio-desktop", "{name} depends on {shell}");
+        }
+    }
+    assert_eq!(of("studio-cli").iter().filter(|d| d.starts_with("studio-")).collect::<Vec<_>>(), ["studio-core"]);
+}
