@@ -1,0 +1,148 @@
+//! The `studio` binary end to end: every command with `--json` prints one JSON document,
+//! errors exit non-zero with the message on stderr.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Cli {
+    home: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        Cli { home: tempfile::tempdir().expect("temp dir") }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_studio"))
+            .args(args)
+            .env("STUDIO_HOME", self.home.path())
+            .env_remove("STUDIO_DB")
+            .env_remove("STUDIO_USER")
+            .output()
+            .expect("studio runs")
+    }
+
+    /// Runs with `--json`, expects success and exactly one JSON document.
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = self.run(&all);
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?} printed no single JSON document ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    }
+
+    /// Runs, expects failure; returns stderr.
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "{args:?} should have failed");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+}
+
+#[test]
+fn a_project_through_the_command_line() {
+    let cli = Cli::new();
+    let state = cli.json(&["project", "new", "--name", "Heat pumps", "--description", "adoption by 2031"]);
+    let id = state["project_id"].as_str().expect("project_id").to_string();
+    assert_eq!(state["status"], "draft");
+    assert_eq!(state["version"], 1);
+    let user = state["user_id"].as_str().unwrap().to_string();
+    // The local identity is made once and kept.
+    let config: Value = serde_json::from_str(&std::fs::read_to_string(cli.home.path().join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["user_id"], user.as_str());
+
+    let listed = cli.json(&["project", "list"]);
+    assert_eq!(listed[0]["project_id"], id.as_str());
+    // Projects can be named by name as well as by id.
+    assert_eq!(cli.json(&["project", "show", "Heat pumps"])["project_id"], id.as_str());
+
+    let payload = r#"{"override": {"field": "price", "value": 0.8, "reason": "tariff cut"}}"#;
+    let response = cli.json(&["action", &id, "data", "override_value", "--payload", payload]);
+    assert_eq!(response["success"], true);
+    assert_eq!(response["updated_project_state"]["workbench_states"]["data"]["overrides"][0]["reason"], "tariff cut");
+
+    let scenario = r#"{"scenario_config": {"name": "Low prices", "description": "-20%", "variable_overrides": []}}"#;
+    std::fs::write(cli.home.path().join("scenario.json"), scenario).unwrap();
+    let at_file = format!("@{}", cli.home.path().join("scenario.json").display());
+    cli.json(&["action", &id, "scenario", "create_scenario", "--payload", &at_file]);
+    assert_eq!(cli.json(&["save", &id])["version"], 2);
+
+    let undone = cli.json(&["undo", &id]);
+    assert_eq!(undone["entry"]["action"], "create_scenario");
+    assert_eq!(undone["updated_project_state"]["scenarios"].as_array().unwrap().len(), 0);
+    let redone = cli.json(&["redo", &id]);
+    assert_eq!(redone["updated_project_state"]["scenarios"][0]["name"], "Low prices");
+
+    let log = cli.json(&["log", &id]);
+    let actions: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["create", "override_value", "create_scenario", "undo", "redo"]);
+
+    cli.json(&["project", "rename", &id, "Heat pumps 2031"]);
+    assert_eq!(cli.json(&["save", &id])["version"], 3);
+    let versions = cli.json(&["versions", &id]);
+    assert_eq!(versions.as_array().unwrap().len(), 3);
+    assert_eq!(cli.json(&["load", &id, "--version", "1"])["project_name"], "Heat pumps");
+    let restored = cli.json(&["restore", &id, "--version", "2"]);
+    assert_eq!((restored["version"].as_u64(), restored["project_name"].as_str()), (Some(4), Some("Heat pumps")));
+
+    let template = cli.json(&["template", "save", &id, "--name", "Energy"]);
+    assert_eq!(cli.json(&["template", "list"])[0]["name"], "Energy");
+    let from = cli.json(&["project", "new", "--name", "Second", "--template", template["template_id"].as_str().unwrap()]);
+    assert_eq!(from["workbench_states"]["data"]["overrides"][0]["field"], "price");
+
+    let copy = cli.json(&["project", "duplicate", &id]);
+    assert_eq!(copy["project_name"], "Heat pumps (copy)");
+
+    let file = cli.home.path().join("heat.studio");
+    let receipt = cli.json(&["export", &id, file.to_str().unwrap()]);
+    assert!(receipt["bytes"].as_u64().unwrap() > 0);
+    let imported = cli.json(&["import", file.to_str().unwrap()]);
+    assert_ne!(imported["project_id"], id.as_str(), "the original is still here, so the import gets a new id");
+    assert_eq!(imported["scenarios"][0]["name"], "Low prices");
+
+    let deleted = cli.json(&["project", "delete", &id]);
+    assert_eq!(deleted["deleted"], id.as_str());
+    assert_eq!(cli.json(&["project", "list"]).as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn errors_exit_non_zero_with_a_message() {
+    let cli = Cli::new();
+    let id = cli.json(&["project", "new", "--name", "P"])["project_id"].as_str().unwrap().to_string();
+    let cases: [(&[&str], &str); 6] = [
+        (&["project", "show", "no-such-project"], "project 'no-such-project' does not exist"),
+        (&["action", &id, "weather", "forecast"], "unknown workbench 'weather'; valid workbenches are"),
+        (&["action", &id, "data", "override_value", "--payload", "{not json"], "--payload is not valid JSON"),
+        (&["action", &id, "simulation", "run"], "not available yet"),
+        (&["project", "new", "--name", ""], "project_name must not be empty"),
+        (&["undo", &id], "cannot be undone: it is not reversible"),
+    ];
+    for (args, message) in cases {
+        let stderr = cli.fails(args);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    let out = cli.run(&["project", "show", "nope", "--json"]);
+    let error: Value = serde_json::from_slice(&out.stdout).expect("an error is one JSON document too");
+    assert_eq!(error["error"]["code"], "not_found");
+
+    let bad = cli.home.path().join("bad.studio");
+    std::fs::write(&bad, "not a studio file at all, but long enough to look like one if you squint hard..........").unwrap();
+    assert!(cli.fails(&["import", bad.to_str().unwrap()]).contains("is not a SQLite database"));
+}
+
+#[test]
+fn version_and_example() {
+    let cli = Cli::new();
+    let out = cli.run(&["--version"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("studio "));
+    let out_dir = cli.home.path().join("example");
+    let result = cli.json(&["example", "--out", out_dir.to_str().unwrap()]);
+    assert_eq!(result["project"]["scenarios"].as_array().unwrap().len(), 2);
+    assert_eq!(result["project"]["version"], 3);
+    let file = result["studio_file"].as_str().unwrap();
+    assert!(Path::new(file).exists());
+}
