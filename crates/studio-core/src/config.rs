@@ -52,7 +52,7 @@ fn home_dir(kind: Kind) -> Result<PathBuf, CoreError> {
     if let Some(home) = std::env::var_os("STUDIO_HOME") {
         return Ok(PathBuf::from(home));
     }
-    let dirs = directories::ProjectDirs::from("org", "FutureOS", "FutureOS Studio")
+    let dirs = directories::ProjectDirs::from("org", "FutureOS", "FutureOS-Studio")
         .ok_or_else(|| CoreError::new("io_error", "no home directory: set STUDIO_HOME or pass --db"))?;
     Ok(match kind {
         Kind::Data => dirs.data_dir().to_path_buf(),

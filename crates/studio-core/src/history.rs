@@ -30,7 +30,7 @@ impl Studio {
         Studio::check_can_edit(open, &req.user_id)?;
         let ctx = self.context(&req.user_id);
         let outcome = apply_action(open.doc.content(), req.workbench, &req.action, &req.payload, &ctx)?;
-        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, outcome.edits.clone());
+        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
         self.commit(&req.project_id, open, &outcome.content, &message).await?;
         let state = Studio::state_of(open, &req.user_id);
         self.announce(&req.project_id, &state, &outcome.entry, &outcome.state_changes);
@@ -88,9 +88,10 @@ impl Studio {
             ));
         }
         let ctx = self.context(user_id);
-        let outcome = apply_edits(open.doc.content(), &original.edits, undo, &original.entry, &ctx)?;
+        let edits = open.doc.edits_of(target, &original.touched)?;
+        let outcome = apply_edits(open.doc.content(), &edits, undo, &original.entry, &ctx)?;
         let kind = if undo { ChangeKind::Undo } else { ChangeKind::Redo };
-        let message = ChangeMessage::new(outcome.entry.clone(), kind, Some(target.clone()), outcome.edits.clone());
+        let message = ChangeMessage::new(outcome.entry.clone(), kind, Some(target.clone()), &outcome.edits);
         self.commit(project_id, open, &outcome.content, &message).await?;
         let state = Studio::state_of(open, user_id);
         self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);

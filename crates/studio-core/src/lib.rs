@@ -15,7 +15,7 @@ mod saving;
 mod studio;
 
 pub use config::{StudioConfig, local_user_id, local_user_id_at};
-pub use document::{ChangeKind, ChangeMessage, ProjectDocument};
+pub use document::{ChangeKind, ChangeMessage, ProjectDocument, RecordKey};
 pub use error::CoreError;
 pub use events::StudioEvent;
 pub use history::HistoryResponse;

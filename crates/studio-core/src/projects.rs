@@ -92,7 +92,7 @@ impl Studio {
             summary: summary.clone(),
             reversible: false,
         };
-        let mut doc = ProjectDocument::create(content, &ChangeMessage::new(entry, ChangeKind::Action, None, vec![]))?;
+        let mut doc = ProjectDocument::create(content, &ChangeMessage::new(entry, ChangeKind::Action, None, &[]))?;
         let header = ProjectHeader {
             project_id: project_id.clone(),
             version: 1,
@@ -188,7 +188,7 @@ impl Studio {
         Studio::check_can_edit(open, user_id)?;
         let ctx = self.context(user_id);
         let outcome = update_metadata(open.doc.content(), update.project_name.as_deref(), update.description.as_deref(), &ctx)?;
-        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, outcome.edits);
+        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
         self.commit(project_id, open, &outcome.content, &message).await?;
         let state = Studio::state_of(open, user_id);
         self.emit(StudioEvent::StateChanged {

@@ -49,13 +49,14 @@ impl Studio {
 
     /// Writes the working copy (and, with `save_by`, a new version) to the library.
     pub(crate) async fn fold(&self, project_id: &str, open: &mut OpenProject, save_by: Option<&str>) -> Result<ProjectState> {
-        let row = self.store.project(project_id).await?;
-        if row.updated_at != open.stored_stamp {
+        let (stamp, stored_version) = self.store.project_stamp(project_id).await?;
+        if stamp != open.stored_stamp {
             // Another session wrote the project since we read it: keep both.
+            let row = self.store.project(project_id).await?;
             open.doc.merge(&row.document)?;
         }
         let now = studio_store::now();
-        let next_version = row.version + 1;
+        let next_version = stored_version + 1;
         open.header.updated_at = now.clone();
         if save_by.is_some() {
             open.header.version = u32::try_from(next_version).unwrap_or(u32::MAX);
@@ -63,7 +64,7 @@ impl Studio {
         let state = Studio::state_of(open, save_by.unwrap_or(""));
         let snapshot = serde_json::to_string(&state).map_err(CoreError::internal)?;
         if let Err(e) = validate_snapshot_size(snapshot.len()) {
-            open.header.version = u32::try_from(row.version).unwrap_or(0);
+            open.header.version = u32::try_from(stored_version).unwrap_or(0);
             return Err(e.into());
         }
         let copy = WorkingCopy {
@@ -95,7 +96,7 @@ impl Studio {
             None => self.store.write_working(&copy).await,
         };
         if let Err(e) = written {
-            open.header.version = u32::try_from(row.version).unwrap_or(0);
+            open.header.version = u32::try_from(stored_version).unwrap_or(0);
             return Err(e.into());
         }
         open.unsaved = None;
@@ -127,7 +128,7 @@ impl Studio {
         Studio::check_can_edit(open, user_id)?;
         let ctx = self.context(user_id);
         let outcome = restore_content(open.doc.content(), &target, number, &ctx);
-        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, outcome.edits);
+        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
         self.commit(project_id, open, &outcome.content, &message).await?;
         let state = self.fold(project_id, open, Some(user_id)).await?;
         self.emit(StudioEvent::StateChanged {
@@ -206,6 +207,19 @@ impl Studio {
             }
         }
         Ok(out)
+    }
+
+    /// Folds the project's unsaved edits into the library and drops it from memory (the
+    /// window closed it); the next access reads it from the library again.
+    pub async fn close_project(&self, project_id: &str) -> Result<()> {
+        let mut map = self.open.lock().await;
+        if let Some(open) = map.get_mut(project_id) {
+            if open.unsaved.is_some() {
+                self.fold(project_id, open, None).await?;
+            }
+            map.remove(project_id);
+        }
+        Ok(())
     }
 
     /// Re-reads a project from the library, dropping what is in memory (after an import).

@@ -5,7 +5,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::content::{Annotation, CustomSource, Edit, Override, ProjectContent, ScenarioRecord, Section};
+use crate::content::{Annotation, CustomSource, Edit, Override, ProjectContent, RawJson, ScenarioRecord, Section};
 use crate::payload::{
     DataWorkbenchPayload, ReportGeneratorPayload, ScenarioConfig, ScenarioWorkbenchPayload,
 };
@@ -278,7 +278,7 @@ fn data_action(
             validate_name("source_name", &name)?;
             let configuration = required(p.configuration, "data", action, "configuration", "an object")?;
             let configuration = Value::Object(configuration);
-            content.sources.insert(name.clone(), configuration.clone());
+            content.sources.insert(name.clone(), RawJson::from_value(&configuration));
             Ok((format!("Configured source '{name}'"), json!({"source_name": name, "configuration": configuration})))
         }
         "override_value" => {
@@ -313,7 +313,11 @@ fn data_action(
             if content.custom_sources.contains_key(&name) || content.sources.contains_key(&name) {
                 return Err(ModelError::invalid(format!("a source named '{name}' already exists")));
             }
-            let record = CustomSource { name: name.clone(), kind: kind.clone(), config: Value::Object(configuration) };
+            let record = CustomSource {
+                name: name.clone(),
+                kind: kind.clone(),
+                config: RawJson::from_value(&Value::Object(configuration)),
+            };
             let result = serde_json::to_value(&record).unwrap_or(Value::Null);
             content.custom_sources.insert(name.clone(), record);
             Ok((format!("Added custom source '{name}' ({kind})"), result))

@@ -82,6 +82,35 @@ pub struct Edit {
     pub after: Option<Value>,
 }
 
+/// User JSON the product stores but does not look inside (table rows, source configuration):
+/// kept as text, so loading, copying and writing it costs a copy, not a parse.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RawJson(Box<serde_json::value::RawValue>);
+
+impl RawJson {
+    pub fn from_value(value: &Value) -> RawJson {
+        // Serializing a Value cannot fail: its keys are strings.
+        RawJson(serde_json::value::to_raw_value(value).unwrap_or_else(|_| RawValue::NULL.to_owned()))
+    }
+
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(self.0.get()).unwrap_or(Value::Null)
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+use serde_json::value::RawValue;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Override {
     pub field: String,
@@ -94,7 +123,7 @@ pub struct CustomSource {
     pub name: String,
     #[serde(rename = "type")]
     pub kind: String,
-    pub config: Value,
+    pub config: RawJson,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,7 +185,7 @@ pub struct ProjectContent {
     /// `project_name`, `description`, `initial_query`, `team_id`, `owner`, `created_at`.
     pub meta: BTreeMap<String, String>,
     /// Source configuration by source name.
-    pub sources: BTreeMap<String, Value>,
+    pub sources: BTreeMap<String, RawJson>,
     /// Overrides by field; a new override of a field replaces the old one.
     pub overrides: BTreeMap<String, Override>,
     pub custom_sources: BTreeMap<String, CustomSource>,
@@ -365,6 +394,34 @@ impl ProjectContent {
         with_section_mut!(self, section, |map| set_record(map, section, key, value))
     }
 
+    /// Sets one record from its JSON text (the document's storage form).
+    pub fn set_text(&mut self, section: Section, key: &str, text: &str) -> Result<(), ModelError> {
+        with_section_mut!(self, section, |map| {
+            let record = serde_json::from_str(text).map_err(|e| {
+                ModelError::invalid(format!("document record {}/{key} is malformed: {e}", section.as_str()))
+            })?;
+            map.insert(key.to_string(), record);
+            Ok(())
+        })
+    }
+
+    /// One record as JSON text, if present.
+    pub fn record_text(&self, section: Section, key: &str) -> Option<String> {
+        with_section!(self, section, |map| map.get(key).and_then(|v| serde_json::to_string(v).ok()))
+    }
+
+    /// The records that differ between `self` and `other`, compared as typed values.
+    pub fn changed_keys(&self, other: &ProjectContent, sections: &[Section]) -> Vec<(Section, String)> {
+        let mut out = Vec::new();
+        for &section in sections {
+            with_section_pair!(self, other, section, |a, b| {
+                let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+                out.extend(keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).map(|k| (section, k.clone())));
+            });
+        }
+        out
+    }
+
     /// The record edits that turn `self` into `other`, over the given sections.
     pub fn diff(&self, other: &ProjectContent, sections: &[Section]) -> Vec<Edit> {
         let mut edits = Vec::new();
@@ -393,13 +450,7 @@ impl ProjectContent {
         for section in Section::ALL {
             let Some(records) = tree.get(section.as_str()) else { continue };
             for (key, text) in records {
-                let value: Value = serde_json::from_str(text).map_err(|e| {
-                    ModelError::invalid(format!(
-                        "document record {}/{key} is not valid JSON: {e}",
-                        section.as_str()
-                    ))
-                })?;
-                content.set(section, key, Some(&value))?;
+                content.set_text(section, key, text)?;
             }
         }
         Ok(content)
@@ -431,7 +482,8 @@ fn set_record<T: DeserializeOwned>(
             map.remove(key);
         }
         Some(value) => {
-            let record = T::deserialize(value).map_err(|e| {
+            // Through text, so that records holding raw JSON read it as they do from the document.
+            let record = serde_json::from_str(&value.to_string()).map_err(|e| {
                 ModelError::invalid(format!("record {}/{key} is malformed: {e}", section.as_str()))
             })?;
             map.insert(key.to_string(), record);

@@ -18,7 +18,7 @@ pub use apply::{
     update_metadata,
 };
 pub use content::{
-    Annotation, Collaborator, CustomSource, Edit, Override, PopulationAdjustment, ProjectContent,
+    Annotation, Collaborator, CustomSource, Edit, Override, PopulationAdjustment, ProjectContent, RawJson,
     ScenarioRecord, Section, StageState, DocTree,
 };
 pub use error::ModelError;

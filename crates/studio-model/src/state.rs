@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::content::{
-    Annotation, Collaborator, CustomSource, Override, PopulationAdjustment, ProjectContent,
+    Annotation, Collaborator, CustomSource, Override, PopulationAdjustment, ProjectContent, RawJson,
     ScenarioRecord, StageState,
 };
 use crate::{ProjectStatus, ReportConfig, ScenarioConfig, StageStatus, Workbench, project_status};
@@ -58,7 +58,7 @@ pub struct DataState {
     pub last_accessed: String,
     /// Source configuration by source name.
     #[serde(default)]
-    pub sources: BTreeMap<String, Value>,
+    pub sources: BTreeMap<String, RawJson>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -106,6 +106,15 @@ impl Store {
         .ok_or_else(|| StoreError::not_found("project", project_id))
     }
 
+    /// `updated_at` of a live project: tells whether someone else wrote it since.
+    pub async fn project_stamp(&self, project_id: &str) -> Result<(String, i64)> {
+        sqlx::query_as("SELECT updated_at, version FROM studio_projects WHERE project_id = ? AND deleted_at IS NULL")
+            .bind(project_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::not_found("project", project_id))
+    }
+
     /// Projects owned by `user_id` (or all users' with `None`), newest update first,
     /// without the document bytes.
     pub async fn list_projects(&self, user_id: Option<&str>) -> Result<Vec<ProjectRow>> {
