@@ -112,7 +112,7 @@ impl Studio {
             prediction_task_id: None,
             data_package_id: None,
             population_id: None,
-            workbench_states: to_json(&state.workbench_states)?,
+            workbench_states: crate::saving::workbench_summary(&state)?,
             modification_log: to_json(&state.modification_log)?,
             document: doc.save(),
             created_at: now.to_string(),

@@ -73,7 +73,7 @@ impl Studio {
             project_name: state.project_name.clone(),
             description: Some(state.description.clone()).filter(|d| !d.is_empty()),
             status: state.status.as_str().to_string(),
-            workbench_states: serde_json::to_string(&state.workbench_states).map_err(CoreError::internal)?,
+            workbench_states: workbench_summary(&state)?,
             modification_log: serde_json::to_string(&state.modification_log).map_err(CoreError::internal)?,
             document: open.doc.save(),
             updated_at: now.clone(),
@@ -226,6 +226,26 @@ impl Studio {
     pub(crate) async fn forget(&self, project_id: &str) {
         self.open.lock().await.remove(project_id);
     }
+}
+
+/// The `workbench_states` column: each workbench's status, last access and counts. The full
+/// states (with table contents) are in the document and in the versions' snapshots; copying
+/// them here too would double what every save writes.
+pub(crate) fn workbench_summary(state: &ProjectState) -> Result<String> {
+    let w = &state.workbench_states;
+    let summary = serde_json::json!({
+        "data": {"status": w.data.status, "last_accessed": w.data.last_accessed,
+                 "overrides": w.data.overrides.len(), "custom_sources": w.data.custom_sources.len(),
+                 "sources": w.data.sources.len()},
+        "population": {"status": w.population.status, "last_accessed": w.population.last_accessed,
+                       "adjustments": w.population.adjustments.len()},
+        "scenario": {"status": w.scenario.status, "last_accessed": w.scenario.last_accessed,
+                     "scenario_count": w.scenario.scenario_count},
+        "simulation": {"status": w.simulation.status, "last_accessed": w.simulation.last_accessed,
+                       "current_tick": w.simulation.current_tick, "total_ticks": w.simulation.total_ticks},
+        "report": {"status": w.report.status, "last_accessed": w.report.last_accessed, "report_id": w.report.report_id},
+    });
+    serde_json::to_string(&summary).map_err(CoreError::internal)
 }
 
 fn scenario_rows(state: &ProjectState) -> Vec<ScenarioRow> {

@@ -60,6 +60,7 @@ impl Studio {
     /// Folds every unsaved edit into the library and ends the session cleanly.
     pub async fn close(&self) -> Result<()> {
         self.autosave_all().await?;
+        self.tidy().await?;
         self.store.close_session(&self.session_id, &studio_store::now()).await?;
         self.store.close().await;
         Ok(())
@@ -94,9 +95,17 @@ impl Studio {
                 tick.tick().await;
                 let Some(studio) = weak.upgrade() else { break };
                 let _ = studio.autosave_all().await;
+                let _ = studio.tidy().await;
                 let _ = studio.store.heartbeat(&studio.session_id, &studio_store::now()).await;
             }
         })
+    }
+
+    /// Work kept off the interactive path: deflating archived versions, checkpointing the WAL.
+    pub async fn tidy(&self) -> Result<()> {
+        while self.store.pack_archived(16).await? > 0 {}
+        self.store.checkpoint().await?;
+        Ok(())
     }
 
     pub(crate) fn context(&self, user_id: &str) -> ActionContext {

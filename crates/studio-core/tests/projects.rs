@@ -71,6 +71,15 @@ async fn fifty_five_versions_keep_fifty_live_and_every_one_loadable() {
         let got = f.studio.get_project(&ProjectLoad { version: Some(expected.version), ..load(&p) }).await.unwrap();
         assert_eq!(&got, expected, "version {}", expected.version);
     }
+    // Archived snapshots are deflated when the program is idle; still loadable, still equal.
+    f.studio.tidy().await.unwrap();
+    let sizes: Vec<(i64, i64)> = f.studio.versions(&p).await.unwrap().iter().map(|v| (v.version_number, v.size)).collect();
+    let live_size = sizes.iter().find(|(n, _)| *n == 6).unwrap().1;
+    assert!(sizes.iter().filter(|(n, _)| *n <= 5).all(|(_, s)| *s < live_size), "archived are packed: {sizes:?}");
+    for expected in &saved {
+        let got = f.studio.get_project(&ProjectLoad { version: Some(expected.version), ..load(&p) }).await.unwrap();
+        assert_eq!(&got, expected, "version {} after packing", expected.version);
+    }
     let err = f.studio.get_project(&ProjectLoad { version: Some(56), ..load(&p) }).await.unwrap_err();
     assert_eq!(err.code, "not_found");
 }
@@ -234,4 +243,62 @@ async fn requests_dispatch_to_the_same_methods() {
         .await
         .unwrap();
     assert_eq!(state["annotations"][0]["text"], json!("t"));
+}
+
+#[tokio::test]
+async fn events_tell_every_front_end_what_changed() {
+    let f = fixture().await;
+    let mut events = f.studio.subscribe();
+    let p = f.project("Events").await.project_id;
+    let scenario = json!({"scenario_config": {"name": "S", "description": "", "variable_overrides": []}});
+    f.act(&p, Workbench::Scenario, "create_scenario", scenario).await.unwrap();
+    f.studio.save(&p, USER).await.unwrap();
+    let mut seen = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        seen.push(serde_json::to_value(event).unwrap()["type"].as_str().unwrap().to_string());
+    }
+    assert_eq!(seen, ["state_changed", "state_changed", "saved"]);
+}
+
+#[tokio::test]
+async fn autosave_folds_edits_into_the_library_on_its_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = studio_core::StudioConfig::new(dir.path().join("library.db"));
+    config.autosave_interval = std::time::Duration::from_millis(50);
+    let studio = std::sync::Arc::new(studio_core::Studio::open(config).await.unwrap());
+    let mut events = studio.subscribe();
+    let _autosave = studio.spawn_autosave();
+    let req = ProjectCreate {
+        user_id: USER.into(),
+        team_id: None,
+        project_name: "Autosaved".into(),
+        description: None,
+        initial_query: None,
+        template_id: None,
+    };
+    let p = studio.create_project(&req).await.unwrap().project_id;
+    let action = studio_core::model::WorkbenchAction {
+        project_id: p.clone(),
+        user_id: USER.into(),
+        workbench: Workbench::Data,
+        action: "override_value".into(),
+        payload: json!({"override": {"field": "f", "value": 1, "reason": "r"}}),
+    };
+    studio.workbench_action(&action).await.unwrap();
+    assert_eq!(studio.store().journal(&p).await.unwrap().len(), 1, "journaled before it is acknowledged");
+    let autosaved = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            if let Ok(studio_core::StudioEvent::Autosaved { project_id }) = events.recv().await {
+                break project_id;
+            }
+        }
+    })
+    .await
+    .expect("autosave within 5 s");
+    assert_eq!(autosaved, p);
+    assert!(studio.store().journal(&p).await.unwrap().is_empty(), "autosave folds the journal");
+    let row = studio.store().project(&p).await.unwrap();
+    let doc = studio_core::ProjectDocument::load(&row.document).unwrap();
+    assert_eq!(doc.content().overrides["f"].value, json!(1));
+    assert_eq!(studio.versions(&p).await.unwrap().len(), 1, "autosave makes no version");
 }

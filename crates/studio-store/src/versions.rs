@@ -121,28 +121,46 @@ impl Store {
     }
 }
 
+/// Marks the versions beyond the newest `keep_live` archived. Cheap, inside the save; their
+/// snapshots are deflated later by [`Store::pack_archived`], off the save's path.
 async fn archive_beyond(tx: &mut Transaction<'_, Sqlite>, project_id: &str, keep_live: usize, at: &str) -> Result<()> {
-    let stale: Vec<(String, String)> = sqlx::query_as(
-        "SELECT version_id, state_snapshot FROM studio_project_versions
-         WHERE project_id = ? AND archived_at IS NULL
-         ORDER BY version_number DESC LIMIT -1 OFFSET ?",
+    sqlx::query(
+        "UPDATE studio_project_versions SET archived_at = ?
+         WHERE project_id = ? AND archived_at IS NULL AND version_number <= (
+           SELECT MAX(version_number) - ? FROM studio_project_versions WHERE project_id = ?)",
     )
+    .bind(at)
     .bind(project_id)
     .bind(keep_live as i64)
-    .fetch_all(&mut **tx)
+    .bind(project_id)
+    .execute(&mut **tx)
     .await?;
-    for (version_id, snapshot) in stale {
-        sqlx::query(
-            "UPDATE studio_project_versions SET archived_snapshot = ?, state_snapshot = NULL, archived_at = ?
-             WHERE version_id = ?",
-        )
-        .bind(deflate(snapshot.as_bytes())?)
-        .bind(at)
-        .bind(&version_id)
-        .execute(&mut **tx)
-        .await?;
-    }
     Ok(())
+}
+
+impl Store {
+    /// Deflates the snapshots of archived versions that are still stored plain, at most
+    /// `limit` of them. Returns how many it packed.
+    pub async fn pack_archived(&self, limit: usize) -> Result<usize> {
+        let plain: Vec<(String, String)> = sqlx::query_as(
+            "SELECT version_id, state_snapshot FROM studio_project_versions
+             WHERE archived_at IS NOT NULL AND state_snapshot IS NOT NULL LIMIT ?",
+        )
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        for (version_id, snapshot) in &plain {
+            sqlx::query(
+                "UPDATE studio_project_versions SET archived_snapshot = ?, state_snapshot = NULL
+                 WHERE version_id = ? AND state_snapshot IS NOT NULL",
+            )
+            .bind(deflate(snapshot.as_bytes())?)
+            .bind(version_id)
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(plain.len())
+    }
 }
 
 fn deflate(bytes: &[u8]) -> Result<Vec<u8>> {

@@ -1,0 +1,63 @@
+//! The crash journal: entries are kept until folded or until the recovery window passes.
+
+use studio_store::{JournalEntry, NewVersion, ProjectRow, SessionRow, Store};
+
+#[tokio::test]
+async fn entries_older_than_the_window_are_purged_and_the_rest_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("lib.db")).await.unwrap();
+    let at = "2026-11-20T00:00:00.000Z";
+    let row = ProjectRow {
+        project_id: "p".into(),
+        user_id: "u".into(),
+        team_id: None,
+        project_name: "P".into(),
+        description: None,
+        status: "draft".into(),
+        version: 1,
+        prediction_task_id: None,
+        data_package_id: None,
+        population_id: None,
+        workbench_states: "{}".into(),
+        modification_log: "[]".into(),
+        document: vec![],
+        created_at: at.into(),
+        updated_at: at.into(),
+        deleted_at: None,
+    };
+    let version = NewVersion {
+        version_id: "v1".into(),
+        project_id: "p".into(),
+        version_number: 1,
+        state_snapshot: "{}".into(),
+        heads: "[]".into(),
+        created_by: "u".into(),
+        created_at: at.into(),
+    };
+    store.create_project(&row, &version).await.unwrap();
+    let session = SessionRow {
+        session_id: "s".into(),
+        pid: 1,
+        process_start: "1".into(),
+        host: "h".into(),
+        started_at: at.into(),
+        heartbeat_at: at.into(),
+        closed_at: None,
+    };
+    store.open_session(&session).await.unwrap();
+    for (n, when) in ["2026-11-20T10:00:00.000Z", "2026-11-21T10:00:00.000Z", "2026-11-22T10:00:00.000Z"].iter().enumerate() {
+        let entry = JournalEntry {
+            seq: 0,
+            project_id: "p".into(),
+            session_id: "s".into(),
+            change: vec![n as u8],
+            summary: format!("edit {n}"),
+            created_at: when.to_string(),
+        };
+        store.append_journal(&entry).await.unwrap();
+    }
+    let purged = store.purge_journal("2026-11-21T09:00:00.000Z").await.unwrap();
+    assert_eq!(purged, 1);
+    let left: Vec<String> = store.journal("p").await.unwrap().into_iter().map(|e| e.summary).collect();
+    assert_eq!(left, ["edit 1", "edit 2"]);
+}
