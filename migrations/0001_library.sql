@@ -74,7 +74,7 @@ CREATE TABLE studio_templates (
   template_id TEXT PRIMARY KEY,
   name VARCHAR(255) NOT NULL,
   description TEXT,
-  -- The template's content as a JSON document tree (section -> key -> record).
+  -- The template's content: the project content JSON (section -> key -> record).
   content TEXT NOT NULL,
   created_by TEXT NOT NULL,
   created_at TEXT NOT NULL

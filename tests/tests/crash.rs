@@ -44,7 +44,11 @@ async fn nothing_acknowledged_is_lost_when_killed() {
             .unwrap();
         let stdout = child.stdout.take().unwrap();
         let reader = std::thread::spawn(move || {
-            BufReader::new(stdout).lines().map_while(Result::ok).filter_map(|l| l.strip_prefix("ack ")?.parse::<u64>().ok()).collect::<Vec<_>>()
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .filter_map(|l| l.strip_prefix("ack ")?.parse::<u64>().ok())
+                .collect::<Vec<_>>()
         });
         std::thread::sleep(Duration::from_millis(rng.random_range(20..400)));
         child.kill().unwrap();
@@ -66,11 +70,17 @@ async fn nothing_acknowledged_is_lost_when_killed() {
         for (r, i) in &acknowledged {
             let field = format!("r{r}_{i}");
             let found = overrides.iter().find(|o| o.field == field);
-            assert!(found.is_some_and(|o| o.value == serde_json::json!(i)), "run {run}: acknowledged edit {field} lost");
+            assert!(
+                found.is_some_and(|o| o.value == serde_json::json!(i)),
+                "run {run}: acknowledged edit {field} lost"
+            );
         }
         assert!(studio.recovery_offer(&project).await.unwrap().is_none(), "run {run}: recovery left edits behind");
         studio.close().await.unwrap();
     }
-    eprintln!("{} acknowledged edits over {KILLS} kills; {recovered_runs} kills left edits to recover", acknowledged.len());
+    eprintln!(
+        "{} acknowledged edits over {KILLS} kills; {recovered_runs} kills left edits to recover",
+        acknowledged.len()
+    );
     assert!(acknowledged.len() > KILLS, "the child acknowledged too little to test anything");
 }

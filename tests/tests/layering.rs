@@ -51,7 +51,10 @@ fn layers_depend_only_downward() {
             assert_eq!(name, "studio-cli", "only studio-cli may know clap");
         }
         for shell in ["axum", "tauri"] {
-            assert!(!list.contains(&shell.to_string()) || name == "studio-server" || name == "studio-desktop", "{name} depends on {shell}");
+            assert!(
+                !list.contains(&shell.to_string()) || name == "studio-server" || name == "studio-desktop",
+                "{name} depends on {shell}"
+            );
         }
     }
     assert_eq!(of("studio-cli").iter().filter(|d| d.starts_with("studio-")).collect::<Vec<_>>(), ["studio-core"]);

@@ -230,9 +230,7 @@ async fn project(studio: &Studio, user: &str, cmd: ProjectCommand, out: &Printer
             };
             out.state(&studio.create_project(&req).await?)
         }
-        ProjectCommand::List { all } => {
-            out.projects(&studio.list_projects(if all { None } else { Some(user) }).await?)
-        }
+        ProjectCommand::List { all } => out.projects(&studio.list_projects(if all { None } else { Some(user) }).await?),
         ProjectCommand::Show { project } => {
             let id = resolve(studio, user, &project).await?;
             if let Some(offer) = studio.recovery_offer(&id).await? {
@@ -288,7 +286,8 @@ fn read_payload(arg: &str) -> Result<Value> {
     let text = if arg == "-" {
         std::io::read_to_string(std::io::stdin())?
     } else if let Some(path) = arg.strip_prefix('@') {
-        std::fs::read_to_string(path).map_err(|e| CoreError::invalid(format!("cannot read payload file {path}: {e}")))?
+        std::fs::read_to_string(path)
+            .map_err(|e| CoreError::invalid(format!("cannot read payload file {path}: {e}")))?
     } else {
         arg.to_string()
     };

@@ -45,19 +45,39 @@ pub async fn run(studio: &Studio, user: &str, out_dir: &Path, out: &Printer) -> 
         }})
     };
     let steps = vec![
-        action(Workbench::Data, "configure_source", json!({"source_name": "household_survey",
-            "configuration": {"role": "microdata", "columns": {"income": "number", "region": "category"}}})),
-        action(Workbench::Data, "override_value", json!({"override": {"field": "households.total",
-            "value": 28_100_000, "reason": "2025 census revision"}})),
-        action(Workbench::Data, "add_custom_source", json!({"source_name": "price_path",
+        action(
+            Workbench::Data,
+            "configure_source",
+            json!({"source_name": "household_survey",
+            "configuration": {"role": "microdata", "columns": {"income": "number", "region": "category"}}}),
+        ),
+        action(
+            Workbench::Data,
+            "override_value",
+            json!({"override": {"field": "households.total",
+            "value": 28_100_000, "reason": "2025 census revision"}}),
+        ),
+        action(
+            Workbench::Data,
+            "add_custom_source",
+            json!({"source_name": "price_path",
             "configuration": {"type": "table", "columns": [{"name": "year", "type": "integer"},
-            {"name": "index", "type": "number"}], "rows": [[2026, 1.0], [2027, 0.93], [2028, 0.86]]}})),
+            {"name": "index", "type": "number"}], "rows": [[2026, 1.0], [2027, 0.93], [2028, 0.86]]}}),
+        ),
         action(Workbench::Scenario, "create_scenario", scenario("Baseline", 1.0)),
         action(Workbench::Scenario, "create_scenario", scenario("Prices fall 20%", 0.8)),
-        action(Workbench::Report, "customize", json!({"report_config": {"template": "executive_summary",
-            "sections": ["headline", "drivers", "scenarios"], "include_charts": true, "include_methodology": true}})),
-        action(Workbench::Report, "add_annotation", json!({"annotation": {"section": "headline",
-            "text": "Check against the 2025 installer survey", "author": "example"}})),
+        action(
+            Workbench::Report,
+            "customize",
+            json!({"report_config": {"template": "executive_summary",
+            "sections": ["headline", "drivers", "scenarios"], "include_charts": true, "include_methodology": true}}),
+        ),
+        action(
+            Workbench::Report,
+            "add_annotation",
+            json!({"annotation": {"section": "headline",
+            "text": "Check against the 2025 installer survey", "author": "example"}}),
+        ),
     ];
     let mut last = None;
     for step in &steps {

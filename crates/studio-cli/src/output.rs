@@ -49,7 +49,9 @@ impl Printer {
                 return "No projects yet: create one with `studio project new --name NAME`".into();
             }
             list.iter()
-                .map(|p| format!("{}  {:<18} v{:<3} {}  {}", p.project_id, p.status, p.version, p.updated_at, p.project_name))
+                .map(|p| {
+                    format!("{}  {:<18} v{:<3} {}  {}", p.project_id, p.status, p.version, p.updated_at, p.project_name)
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         })
@@ -60,7 +62,10 @@ impl Printer {
             list.iter()
                 .map(|v| {
                     let archived = if v.archived { "  (archived)" } else { "" };
-                    format!("v{:<4} {}  by {}  {} bytes{archived}", v.version_number, v.created_at, v.created_by, v.size)
+                    format!(
+                        "v{:<4} {}  by {}  {} bytes{archived}",
+                        v.version_number, v.created_at, v.created_by, v.size
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join("\n")
@@ -108,7 +113,10 @@ impl Printer {
             if list.is_empty() {
                 return "No templates yet: save one with `studio template save PROJECT --name NAME`".into();
             }
-            list.iter().map(|t| format!("{}  {}  {}", t.template_id, t.name, t.description)).collect::<Vec<_>>().join("\n")
+            list.iter()
+                .map(|t| format!("{}  {}  {}", t.template_id, t.name, t.description))
+                .collect::<Vec<_>>()
+                .join("\n")
         })
     }
 

@@ -31,8 +31,9 @@ impl Cli {
         all.push("--json");
         let out = self.run(&all);
         assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{args:?} printed no single JSON document ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("{args:?} printed no single JSON document ({e}): {}", String::from_utf8_lossy(&out.stdout))
+        })
     }
 
     /// Runs, expects failure; returns stderr.
@@ -52,7 +53,8 @@ fn a_project_through_the_command_line() {
     assert_eq!(state["version"], 1);
     let user = state["user_id"].as_str().unwrap().to_string();
     // The local identity is made once and kept.
-    let config: Value = serde_json::from_str(&std::fs::read_to_string(cli.home.path().join("config.json")).unwrap()).unwrap();
+    let config: Value =
+        serde_json::from_str(&std::fs::read_to_string(cli.home.path().join("config.json")).unwrap()).unwrap();
     assert_eq!(config["user_id"], user.as_str());
 
     let listed = cli.json(&["project", "list"]);
@@ -91,7 +93,8 @@ fn a_project_through_the_command_line() {
 
     let template = cli.json(&["template", "save", &id, "--name", "Energy"]);
     assert_eq!(cli.json(&["template", "list"])[0]["name"], "Energy");
-    let from = cli.json(&["project", "new", "--name", "Second", "--template", template["template_id"].as_str().unwrap()]);
+    let from =
+        cli.json(&["project", "new", "--name", "Second", "--template", template["template_id"].as_str().unwrap()]);
     assert_eq!(from["workbench_states"]["data"]["overrides"][0]["field"], "price");
 
     let copy = cli.json(&["project", "duplicate", &id]);
@@ -130,7 +133,8 @@ fn errors_exit_non_zero_with_a_message() {
     assert_eq!(error["error"]["code"], "not_found");
 
     let bad = cli.home.path().join("bad.studio");
-    std::fs::write(&bad, "not a studio file at all, but long enough to look like one if you squint hard..........").unwrap();
+    std::fs::write(&bad, "not a studio file at all, but long enough to look like one if you squint hard..........")
+        .unwrap();
     assert!(cli.fails(&["import", bad.to_str().unwrap()]).contains("is not a SQLite database"));
 }
 

@@ -34,8 +34,13 @@ async fn project_of_size(studio: &Studio, bytes: usize) -> (String, String) {
         let payload = json!({"source_name": format!("table-{n}"), "configuration": {"type": "table",
             "columns": [{"name": "id", "type": "integer"}, {"name": "income", "type": "number"}, {"name": "region", "type": "category"}],
             "rows": rows}});
-        let action = WorkbenchAction { project_id: id.clone(), user_id: USER.into(), workbench: Workbench::Data,
-            action: "add_custom_source".into(), payload };
+        let action = WorkbenchAction {
+            project_id: id.clone(),
+            user_id: USER.into(),
+            workbench: Workbench::Data,
+            action: "add_custom_source".into(),
+            payload,
+        };
         studio.workbench_action(&action).await.expect("add table");
     }
     studio.save(&id, USER).await.expect("save");

@@ -7,7 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use automerge::{AutoCommit, ChangeHash, ObjType, ROOT, ReadDoc, Value, transaction::{CommitOptions, Transactable}};
+use automerge::{
+    AutoCommit, ChangeHash, ObjType, ROOT, ReadDoc, Value,
+    transaction::{CommitOptions, Transactable},
+};
 use serde::{Deserialize, Serialize};
 use studio_model::{DocTree, Edit, LogEntry, ProjectContent, Section};
 
@@ -80,7 +83,7 @@ impl ProjectDocument {
             doc.put_object(ROOT, section.as_str(), ObjType::Map).map_err(CoreError::document)?;
         }
         let mut document = ProjectDocument { doc, content: ProjectContent::default() };
-        document.commit(content, message)?;
+        document.write(content, message)?;
         Ok(document)
     }
 
@@ -112,6 +115,13 @@ impl ProjectDocument {
     /// Writes the records that differ between the current content and `next` as one change.
     /// Returns the change's bytes, for the journal.
     pub fn commit(&mut self, next: &ProjectContent, message: &ChangeMessage) -> Result<Vec<u8>, CoreError> {
+        self.write(next, message)?;
+        let change =
+            self.doc.get_last_local_change().ok_or_else(|| CoreError::internal("the change just made is missing"))?;
+        Ok(change.raw_bytes().to_vec())
+    }
+
+    fn write(&mut self, next: &ProjectContent, message: &ChangeMessage) -> Result<(), CoreError> {
         let changed = self.content.changed_keys(next, &Section::ALL);
         for (section_name, key) in &changed {
             let section = match self.doc.get(ROOT, section_name.as_str()).map_err(CoreError::document)? {
@@ -133,8 +143,7 @@ impl ProjectDocument {
             self.doc.commit_with(options);
         }
         self.content = next.clone();
-        let change = self.doc.get_last_local_change().ok_or_else(|| CoreError::internal("the change just made is missing"))?;
-        Ok(change.raw_bytes().to_vec())
+        Ok(())
     }
 
     /// The whole document. Uncompressed: about four times larger than with deflate, and
@@ -168,7 +177,8 @@ impl ProjectDocument {
             .get_change_by_hash(&hash)
             .ok_or_else(|| CoreError::internal(format!("change {hash} is not in the document")))?;
         let text = change.message().unwrap_or_default().to_string();
-        serde_json::from_str(&text).map_err(|e| CoreError::internal(format!("change {hash} has a malformed message: {e}")))
+        serde_json::from_str(&text)
+            .map_err(|e| CoreError::internal(format!("change {hash} has a malformed message: {e}")))
     }
 
     /// The record edits a change made, read from the document before and after it.
@@ -193,7 +203,8 @@ impl ProjectDocument {
     }
 
     fn record_at(&self, record: &RecordKey, heads: &[ChangeHash]) -> Result<Option<serde_json::Value>, CoreError> {
-        let Some((_, section)) = self.doc.get_at(ROOT, record.section.as_str(), heads).map_err(CoreError::document)? else {
+        let Some((_, section)) = self.doc.get_at(ROOT, record.section.as_str(), heads).map_err(CoreError::document)?
+        else {
             return Ok(None);
         };
         match self.doc.get_at(&section, record.key.as_str(), heads).map_err(CoreError::document)? {
@@ -201,7 +212,9 @@ impl ProjectDocument {
                 let text = scalar.as_str().ok_or_else(|| CoreError::document("a record is not text"))?;
                 serde_json::from_str(text).map(Some).map_err(CoreError::document)
             }
-            Some(_) => Err(CoreError::document(format!("record {}/{} is not text", record.section.as_str(), record.key))),
+            Some(_) => {
+                Err(CoreError::document(format!("record {}/{} is not text", record.section.as_str(), record.key)))
+            }
             None => Ok(None),
         }
     }

@@ -7,14 +7,33 @@ use studio_model::{ProjectStatus, Workbench};
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StudioEvent {
     /// The project's state changed (an action, an undo, a restore, a rename).
-    StateChanged { project_id: String, status: ProjectStatus, summary: String, user_id: String },
+    StateChanged {
+        project_id: String,
+        status: ProjectStatus,
+        summary: String,
+        user_id: String,
+    },
     /// Stages downstream of a change need re-running.
-    Invalidated { project_id: String, stages: Vec<Workbench>, warnings: Vec<String> },
+    Invalidated {
+        project_id: String,
+        stages: Vec<Workbench>,
+        warnings: Vec<String>,
+    },
     /// A version was saved.
-    Saved { project_id: String, version: u32 },
+    Saved {
+        project_id: String,
+        version: u32,
+    },
     /// Edits were folded into the library without a new version.
-    Autosaved { project_id: String },
-    Deleted { project_id: String },
+    Autosaved {
+        project_id: String,
+    },
+    Deleted {
+        project_id: String,
+    },
     /// Unsaved edits of a session that ended unexpectedly can be recovered.
-    RecoveryAvailable { project_id: String, edits: usize },
+    RecoveryAvailable {
+        project_id: String,
+        edits: usize,
+    },
 }

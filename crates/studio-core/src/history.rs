@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 use studio_model::{
-    LogEntry, ProjectLoad, ProjectState, StateChanges, Workbench, WorkbenchAction, WorkbenchResponse,
-    apply_action, apply_edits,
+    LogEntry, ProjectLoad, ProjectState, StateChanges, Workbench, WorkbenchAction, WorkbenchResponse, apply_action,
+    apply_edits,
 };
 
 use crate::document::{ChangeHeader, ChangeKind, ChangeMessage};
@@ -46,8 +46,15 @@ impl Studio {
     }
 
     /// The state of one workbench, as in `ProjectState.workbench_states`.
-    pub async fn workbench_state(&self, project_id: &str, user_id: &str, workbench: Workbench) -> Result<serde_json::Value> {
-        let state = self.get_project(&ProjectLoad { project_id: project_id.into(), user_id: user_id.into(), version: None }).await?;
+    pub async fn workbench_state(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        workbench: Workbench,
+    ) -> Result<serde_json::Value> {
+        let state = self
+            .get_project(&ProjectLoad { project_id: project_id.into(), user_id: user_id.into(), version: None })
+            .await?;
         let states = serde_json::to_value(&state.workbench_states).map_err(CoreError::internal)?;
         Ok(states.get(workbench.as_str()).cloned().unwrap_or_default())
     }
@@ -78,7 +85,10 @@ impl Studio {
         let stack = if undo { &undo_stack } else { &redo_stack };
         let Some(target) = stack.last() else {
             let what = if undo { "undo" } else { "redo" };
-            return Err(CoreError::new("undo_refused", format!("nothing to {what} for user '{user_id}' in this project")));
+            return Err(CoreError::new(
+                "undo_refused",
+                format!("nothing to {what} for user '{user_id}' in this project"),
+            ));
         };
         let original = open.doc.message(target)?;
         if !original.entry.reversible {

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use studio_model::{
-    LogEntry, PROJECT, ProjectContent, ProjectCreate, ProjectHeader, ProjectLoad, ProjectState,
-    project_status, update_metadata, validate_name,
+    LogEntry, PROJECT, ProjectContent, ProjectCreate, ProjectHeader, ProjectLoad, ProjectState, project_status,
+    update_metadata, validate_name,
 };
 use studio_store::{ExportOptions, NewVersion, ProjectRow, TemplateRow};
 
@@ -61,7 +61,8 @@ impl Studio {
         }
         let ctx = self.context(&req.user_id);
         let mut meta = BTreeMap::from([("project_name".to_string(), req.project_name.clone())]);
-        let optional = [("team_id", &req.team_id), ("description", &req.description), ("initial_query", &req.initial_query)];
+        let optional =
+            [("team_id", &req.team_id), ("description", &req.description), ("initial_query", &req.initial_query)];
         for (key, value) in optional {
             if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
                 meta.insert(key.to_string(), v.clone());
@@ -71,9 +72,8 @@ impl Studio {
         let mut summary = format!("Created project '{}'", req.project_name);
         if let Some(template_id) = &req.template_id {
             let template = self.store.template(template_id).await?;
-            let tree = serde_json::from_str(&template.content)
+            let from: ProjectContent = serde_json::from_str(&template.content)
                 .map_err(|e| CoreError::new("store_error", format!("template '{template_id}' is malformed: {e}")))?;
-            let from = ProjectContent::from_tree(&tree)?;
             let own_meta = content.meta.clone();
             content = ProjectContent { collaborators: content.collaborators, ..from };
             content.meta.extend(own_meta);
@@ -82,7 +82,14 @@ impl Studio {
         self.insert_new(&content, &ctx.user_id, &ctx.now, "create", summary).await
     }
 
-    async fn insert_new(&self, content: &ProjectContent, user_id: &str, now: &str, action: &str, summary: String) -> Result<ProjectState> {
+    async fn insert_new(
+        &self,
+        content: &ProjectContent,
+        user_id: &str,
+        now: &str,
+        action: &str,
+        summary: String,
+    ) -> Result<ProjectState> {
         let project_id = uuid::Uuid::new_v4().to_string();
         let entry = LogEntry {
             timestamp: now.to_string(),
@@ -130,12 +137,7 @@ impl Studio {
         };
         studio_model::validate_snapshot_size(first.state_snapshot.len())?;
         self.store.create_project(&row, &first).await?;
-        self.emit(StudioEvent::StateChanged {
-            project_id,
-            status: state.status,
-            summary,
-            user_id: user_id.into(),
-        });
+        self.emit(StudioEvent::StateChanged { project_id, status: state.status, summary, user_id: user_id.into() });
         Ok(state)
     }
 
@@ -182,12 +184,18 @@ impl Studio {
     }
 
     /// Renames or redescribes a project (reversible, in the log).
-    pub async fn update_project(&self, project_id: &str, user_id: &str, update: &MetadataUpdate) -> Result<ProjectState> {
+    pub async fn update_project(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        update: &MetadataUpdate,
+    ) -> Result<ProjectState> {
         let mut map = self.open.lock().await;
         let open = self.load_into(&mut map, project_id).await?;
         Studio::check_can_edit(open, user_id)?;
         let ctx = self.context(user_id);
-        let outcome = update_metadata(open.doc.content(), update.project_name.as_deref(), update.description.as_deref(), &ctx)?;
+        let outcome =
+            update_metadata(open.doc.content(), update.project_name.as_deref(), update.description.as_deref(), &ctx)?;
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
         self.commit(project_id, open, &outcome.content, &message).await?;
         let state = Studio::state_of(open, user_id);
@@ -240,7 +248,13 @@ impl Studio {
     }
 
     /// Saves the project's configuration (not its results or history) as a template.
-    pub async fn save_template(&self, project_id: &str, user_id: &str, name: &str, description: Option<&str>) -> Result<TemplateInfo> {
+    pub async fn save_template(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        name: &str,
+        description: Option<&str>,
+    ) -> Result<TemplateInfo> {
         validate_name("template name", name)?;
         let content = {
             let mut map = self.open.lock().await;
@@ -251,7 +265,7 @@ impl Studio {
             template_id: uuid::Uuid::new_v4().to_string(),
             name: name.to_string(),
             description: description.map(str::to_string),
-            content: serde_json::to_string(&content.to_tree()).map_err(CoreError::internal)?,
+            content: to_json(&content)?,
             created_by: user_id.to_string(),
             created_at: studio_store::now(),
         };
@@ -280,7 +294,8 @@ impl Studio {
         let new_id = uuid::Uuid::new_v4().to_string();
         let id = self.store.import_project(path, &new_id).await?;
         self.forget(&id).await;
-        let state = self.get_project(&ProjectLoad { project_id: id.clone(), user_id: user_id.into(), version: None }).await?;
+        let state =
+            self.get_project(&ProjectLoad { project_id: id.clone(), user_id: user_id.into(), version: None }).await?;
         self.emit(StudioEvent::StateChanged {
             project_id: id,
             status: state.status,

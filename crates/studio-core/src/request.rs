@@ -24,27 +24,85 @@ pub struct Envelope {
 #[serde(tag = "request", rename_all = "snake_case")]
 pub enum Request {
     CreateProject(ProjectCreate),
-    ListProjects { user_id: Option<String> },
+    ListProjects {
+        user_id: Option<String>,
+    },
     GetProject(ProjectLoad),
-    UpdateProject { project_id: String, user_id: String, #[serde(flatten)] update: MetadataUpdate },
-    DeleteProject { project_id: String, user_id: String },
-    UndeleteProject { project_id: String, user_id: String },
-    DuplicateProject { project_id: String, user_id: String, project_name: Option<String> },
-    SaveProject { project_id: String, user_id: String },
-    ListVersions { project_id: String },
-    RestoreVersion { project_id: String, user_id: String, version: u32 },
+    UpdateProject {
+        project_id: String,
+        user_id: String,
+        #[serde(flatten)]
+        update: MetadataUpdate,
+    },
+    DeleteProject {
+        project_id: String,
+        user_id: String,
+    },
+    UndeleteProject {
+        project_id: String,
+        user_id: String,
+    },
+    DuplicateProject {
+        project_id: String,
+        user_id: String,
+        project_name: Option<String>,
+    },
+    SaveProject {
+        project_id: String,
+        user_id: String,
+    },
+    ListVersions {
+        project_id: String,
+    },
+    RestoreVersion {
+        project_id: String,
+        user_id: String,
+        version: u32,
+    },
     WorkbenchAction(WorkbenchAction),
-    WorkbenchState { project_id: String, user_id: String, workbench: Workbench },
-    Undo { project_id: String, user_id: String },
-    Redo { project_id: String, user_id: String },
-    Log { project_id: String },
-    SaveTemplate { project_id: String, user_id: String, name: String, description: Option<String> },
+    WorkbenchState {
+        project_id: String,
+        user_id: String,
+        workbench: Workbench,
+    },
+    Undo {
+        project_id: String,
+        user_id: String,
+    },
+    Redo {
+        project_id: String,
+        user_id: String,
+    },
+    Log {
+        project_id: String,
+    },
+    SaveTemplate {
+        project_id: String,
+        user_id: String,
+        name: String,
+        description: Option<String>,
+    },
     ListTemplates,
-    ExportProject { project_id: String, path: PathBuf, #[serde(default)] with_artifacts: bool },
-    ImportProject { path: PathBuf, user_id: String },
-    RecoveryOffer { project_id: String },
-    Recover { project_id: String, user_id: String },
-    DiscardRecovery { project_id: String },
+    ExportProject {
+        project_id: String,
+        path: PathBuf,
+        #[serde(default)]
+        with_artifacts: bool,
+    },
+    ImportProject {
+        path: PathBuf,
+        user_id: String,
+    },
+    RecoveryOffer {
+        project_id: String,
+    },
+    Recover {
+        project_id: String,
+        user_id: String,
+    },
+    DiscardRecovery {
+        project_id: String,
+    },
 }
 
 fn json<T: Serialize>(value: T) -> Result<Value> {
@@ -54,7 +112,8 @@ fn json<T: Serialize>(value: T) -> Result<Value> {
 impl Studio {
     /// Parses and runs one request given as JSON.
     pub async fn dispatch_json(&self, request: &Value) -> Result<Value> {
-        let envelope = Envelope::deserialize(request).map_err(|e| CoreError::invalid(format!("malformed request: {e}")))?;
+        let envelope =
+            Envelope::deserialize(request).map_err(|e| CoreError::invalid(format!("malformed request: {e}")))?;
         if envelope.api_version != API_VERSION {
             return Err(CoreError::invalid(format!(
                 "api_version {} is not supported; this Studio speaks version {API_VERSION}",
@@ -71,7 +130,9 @@ impl Studio {
             CreateProject(req) => json(self.create_project(&req).await?),
             ListProjects { user_id } => json(self.list_projects(user_id.as_deref()).await?),
             GetProject(load) => json(self.get_project(&load).await?),
-            UpdateProject { project_id, user_id, update } => json(self.update_project(&project_id, &user_id, &update).await?),
+            UpdateProject { project_id, user_id, update } => {
+                json(self.update_project(&project_id, &user_id, &update).await?)
+            }
             DeleteProject { project_id, user_id } => json(self.delete_project(&project_id, &user_id).await?),
             UndeleteProject { project_id, user_id } => json(self.undelete_project(&project_id, &user_id).await?),
             DuplicateProject { project_id, user_id, project_name } => {
@@ -79,9 +140,13 @@ impl Studio {
             }
             SaveProject { project_id, user_id } => json(self.save(&project_id, &user_id).await?),
             ListVersions { project_id } => json(self.versions(&project_id).await?),
-            RestoreVersion { project_id, user_id, version } => json(self.restore_version(&project_id, &user_id, version).await?),
+            RestoreVersion { project_id, user_id, version } => {
+                json(self.restore_version(&project_id, &user_id, version).await?)
+            }
             WorkbenchAction(action) => json(self.workbench_action(&action).await?),
-            WorkbenchState { project_id, user_id, workbench } => json(self.workbench_state(&project_id, &user_id, workbench).await?),
+            WorkbenchState { project_id, user_id, workbench } => {
+                json(self.workbench_state(&project_id, &user_id, workbench).await?)
+            }
             Undo { project_id, user_id } => json(self.undo(&project_id, &user_id).await?),
             Redo { project_id, user_id } => json(self.redo(&project_id, &user_id).await?),
             Log { project_id } => json(self.log(&project_id).await?),
@@ -89,7 +154,9 @@ impl Studio {
                 json(self.save_template(&project_id, &user_id, &name, description.as_deref()).await?)
             }
             ListTemplates => json(self.templates().await?),
-            ExportProject { project_id, path, with_artifacts } => json(self.export_project(&project_id, &path, with_artifacts).await?),
+            ExportProject { project_id, path, with_artifacts } => {
+                json(self.export_project(&project_id, &path, with_artifacts).await?)
+            }
             ImportProject { path, user_id } => json(self.import_project(&path, &user_id).await?),
             RecoveryOffer { project_id } => json(self.recovery_offer(&project_id).await?),
             Recover { project_id, user_id } => json(self.recover(&project_id, &user_id).await?),

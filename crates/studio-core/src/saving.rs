@@ -2,9 +2,7 @@
 //! version. Loading and restoring versions. Crash recovery of another session's edits.
 
 use serde::{Deserialize, Serialize};
-use studio_model::{
-    MAX_LIVE_VERSIONS, ProjectState, restore_content, validate_snapshot_size,
-};
+use studio_model::{MAX_LIVE_VERSIONS, ProjectState, restore_content, validate_snapshot_size};
 use studio_store::{NewVersion, ScenarioRow, VersionInfo, WorkingCopy};
 
 use crate::document::{ChangeKind, ChangeMessage};
@@ -48,7 +46,12 @@ impl Studio {
     }
 
     /// Writes the working copy (and, with `save_by`, a new version) to the library.
-    pub(crate) async fn fold(&self, project_id: &str, open: &mut OpenProject, save_by: Option<&str>) -> Result<ProjectState> {
+    pub(crate) async fn fold(
+        &self,
+        project_id: &str,
+        open: &mut OpenProject,
+        save_by: Option<&str>,
+    ) -> Result<ProjectState> {
         let (stamp, stored_version) = self.store.project_stamp(project_id).await?;
         if stamp != open.stored_stamp {
             // Another session wrote the project since we read it: keep both.
@@ -147,10 +150,7 @@ impl Studio {
         if entries.is_empty() {
             return Ok(None);
         }
-        let edits = entries
-            .into_iter()
-            .map(|e| UnsavedEdit { summary: e.summary, created_at: e.created_at })
-            .collect();
+        let edits = entries.into_iter().map(|e| UnsavedEdit { summary: e.summary, created_at: e.created_at }).collect();
         Ok(Some(RecoveryOffer { project_id: project_id.into(), edits }))
     }
 
@@ -263,4 +263,3 @@ fn scenario_rows(state: &ProjectState) -> Vec<ScenarioRow> {
         })
         .collect()
 }
-

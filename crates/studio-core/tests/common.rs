@@ -38,7 +38,13 @@ impl Fixture {
         self.studio.create_project(&req).await.expect("create project")
     }
 
-    pub async fn act(&self, project: &str, workbench: Workbench, action: &str, payload: Value) -> studio_core::Result<WorkbenchResponse> {
+    pub async fn act(
+        &self,
+        project: &str,
+        workbench: Workbench,
+        action: &str,
+        payload: Value,
+    ) -> studio_core::Result<WorkbenchResponse> {
         let req = WorkbenchAction {
             project_id: project.into(),
             user_id: USER.into(),

@@ -23,7 +23,8 @@ async fn create_list_get_update_delete() {
     assert_eq!(list.len(), 2);
     assert!(f.studio.list_projects(Some("someone-else")).await.unwrap().is_empty());
 
-    let update = MetadataUpdate { project_name: Some("Heat pumps 2031".into()), description: Some("five years".into()) };
+    let update =
+        MetadataUpdate { project_name: Some("Heat pumps 2031".into()), description: Some("five years".into()) };
     let renamed = f.studio.update_project(&state.project_id, USER, &update).await.unwrap();
     assert_eq!(renamed.project_name, "Heat pumps 2031");
     assert_eq!(renamed.description, "five years");
@@ -73,7 +74,8 @@ async fn fifty_five_versions_keep_fifty_live_and_every_one_loadable() {
     }
     // Archived snapshots are deflated when the program is idle; still loadable, still equal.
     f.studio.tidy().await.unwrap();
-    let sizes: Vec<(i64, i64)> = f.studio.versions(&p).await.unwrap().iter().map(|v| (v.version_number, v.size)).collect();
+    let sizes: Vec<(i64, i64)> =
+        f.studio.versions(&p).await.unwrap().iter().map(|v| (v.version_number, v.size)).collect();
     let live_size = sizes.iter().find(|(n, _)| *n == 6).unwrap().1;
     assert!(sizes.iter().filter(|(n, _)| *n <= 5).all(|(_, s)| *s < live_size), "archived are packed: {sizes:?}");
     for expected in &saved {
@@ -173,7 +175,12 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
         (Workbench::Data, "override_value", json!({"override": {"field": "f", "value": 1}}), "missing field `reason`"),
         (Workbench::Data, "override_value", json!("text"), "must be a JSON object, not a string"),
         (Workbench::Scenario, "delete_scenario", json!({"scenario_id": "nope"}), "scenario 'nope' does not exist"),
-        (Workbench::Report, "explode", json!({}), "valid actions are: generate, customize, export, schedule, add_annotation"),
+        (
+            Workbench::Report,
+            "explode",
+            json!({}),
+            "valid actions are: generate, customize, export, schedule, add_annotation",
+        ),
         (Workbench::Population, "regenerate", json!({}), "not available yet"),
     ];
     for (workbench, action, payload, message) in cases {
@@ -183,7 +190,11 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
     let err = f.act("no-such-project", Workbench::Data, "override_value", json!({})).await.unwrap_err();
     assert_eq!((err.code.as_str(), err.http_status()), ("not_found", 404));
     let long = "n".repeat(256);
-    let err = f.studio.update_project(&p, USER, &MetadataUpdate { project_name: Some(long), description: None }).await.unwrap_err();
+    let err = f
+        .studio
+        .update_project(&p, USER, &MetadataUpdate { project_name: Some(long), description: None })
+        .await
+        .unwrap_err();
     assert!(err.message.contains("the limit is 255"), "{}", err.message);
     let err = f.studio.dispatch_json(&json!({"api_version": 9, "request": "list_templates"})).await.unwrap_err();
     assert!(err.message.contains("api_version 9 is not supported"));

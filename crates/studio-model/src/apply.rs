@@ -6,13 +6,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::content::{Annotation, CustomSource, Edit, Override, ProjectContent, RawJson, ScenarioRecord, Section};
-use crate::payload::{
-    DataWorkbenchPayload, ReportGeneratorPayload, ScenarioConfig, ScenarioWorkbenchPayload,
-};
+use crate::payload::{DataWorkbenchPayload, ReportGeneratorPayload, ScenarioConfig, ScenarioWorkbenchPayload};
 use crate::state::{LogEntry, StateChanges, next_position};
 use crate::{
-    MAX_SCENARIOS, ModelError, StageStatus, Workbench, invalidated_by, project_status,
-    validate_name, warning_for,
+    MAX_SCENARIOS, ModelError, StageStatus, Workbench, invalidated_by, project_status, validate_name, warning_for,
 };
 
 /// What the caller supplies so that applying stays pure.
@@ -69,18 +66,12 @@ pub fn apply_action(
 ) -> Result<Outcome, ModelError> {
     workbench.check_action(action)?;
     if let Availability::NotYetAvailable(needs) = availability(workbench, action) {
-        return Err(ModelError::NotAvailable {
-            workbench: workbench.as_str().into(),
-            action: action.into(),
-            needs,
-        });
+        return Err(ModelError::NotAvailable { workbench: workbench.as_str().into(), action: action.into(), needs });
     }
     if let Some(named) = payload.get("action").and_then(Value::as_str)
         && named != action
     {
-        return Err(ModelError::invalid(format!(
-            "payload.action is '{named}' but the request's action is '{action}'"
-        )));
+        return Err(ModelError::invalid(format!("payload.action is '{named}' but the request's action is '{action}'")));
     }
     let mut next = content.clone();
     let (summary, result) = match workbench {
@@ -162,11 +153,17 @@ pub fn update_metadata(
 
 /// Makes `target` (a saved version's content) the current content. Not reversible: another
 /// restore goes back, and an undo could overwrite collaborators' work wholesale.
-pub fn restore_content(content: &ProjectContent, target: &ProjectContent, version: u32, ctx: &ActionContext) -> Outcome {
+pub fn restore_content(
+    content: &ProjectContent,
+    target: &ProjectContent,
+    version: u32,
+    ctx: &ActionContext,
+) -> Outcome {
     let mut next = target.clone();
     next.collaborators = content.collaborators.clone();
     let summary = format!("Restored version {version}");
-    let mut outcome = finish(content, next, None, "restore_version", summary, false, json!({"version": version}), None, ctx);
+    let mut outcome =
+        finish(content, next, None, "restore_version", summary, false, json!({"version": version}), None, ctx);
     outcome.entry.workbench = PROJECT.into();
     outcome
 }
@@ -241,8 +238,7 @@ fn parse<T: DeserializeOwned + Default>(workbench: Workbench, action: &str, payl
             kind_of(payload)
         )));
     }
-    T::deserialize(payload)
-        .map_err(|e| ModelError::invalid(format!("invalid payload for {workbench}/{action}: {e}")))
+    T::deserialize(payload).map_err(|e| ModelError::invalid(format!("invalid payload for {workbench}/{action}: {e}")))
 }
 
 fn kind_of(value: &Value) -> &'static str {
@@ -340,7 +336,11 @@ fn validate_scenario(config: &ScenarioConfig) -> Result<(), ModelError> {
     Ok(())
 }
 
-fn find_scenario<'a>(content: &'a ProjectContent, id: &Option<String>, action: &str) -> Result<&'a ScenarioRecord, ModelError> {
+fn find_scenario<'a>(
+    content: &'a ProjectContent,
+    id: &Option<String>,
+    action: &str,
+) -> Result<&'a ScenarioRecord, ModelError> {
     let id = required(id.as_ref(), "scenario", action, "scenario_id", "a string")?;
     content.scenarios.get(id).ok_or_else(|| ModelError::NotFound { what: "scenario", id: id.clone() })
 }
@@ -362,7 +362,13 @@ fn scenario_action(
 ) -> Result<(String, Value), ModelError> {
     let (summary, record) = match action {
         "create_scenario" => {
-            let config = required(p.scenario_config, "scenario", action, "scenario_config", "{name, description, variable_overrides}")?;
+            let config = required(
+                p.scenario_config,
+                "scenario",
+                action,
+                "scenario_config",
+                "{name, description, variable_overrides}",
+            )?;
             validate_scenario(&config)?;
             check_scenario_limit(content)?;
             let record = ScenarioRecord {
@@ -379,7 +385,13 @@ fn scenario_action(
         }
         "edit_scenario" => {
             let mut record = find_scenario(content, &p.scenario_id, action)?.clone();
-            let config = required(p.scenario_config, "scenario", action, "scenario_config", "{name, description, variable_overrides}")?;
+            let config = required(
+                p.scenario_config,
+                "scenario",
+                action,
+                "scenario_config",
+                "{name, description, variable_overrides}",
+            )?;
             validate_scenario(&config)?;
             record.name = config.name.clone();
             record.description = config.description.clone();
@@ -428,7 +440,13 @@ fn report_action(
 ) -> Result<(String, Value), ModelError> {
     match action {
         "customize" => {
-            let config = required(p.report_config, "report", action, "report_config", "{template, sections, include_charts, include_methodology}")?;
+            let config = required(
+                p.report_config,
+                "report",
+                action,
+                "report_config",
+                "{template, sections, include_charts, include_methodology}",
+            )?;
             for (i, s) in config.sections.iter().enumerate() {
                 non_empty(s, &format!("report_config.sections[{i}]"))?;
             }

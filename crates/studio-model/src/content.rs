@@ -358,10 +358,9 @@ impl ProjectContent {
         let mut content = ProjectContent { meta, ..Default::default() };
         content.meta.insert("owner".into(), owner.into());
         content.meta.insert("created_at".into(), now.into());
-        content.collaborators.insert(
-            owner.into(),
-            Collaborator { user_id: owner.into(), role: Role::Owner, last_active: now.into() },
-        );
+        content
+            .collaborators
+            .insert(owner.into(), Collaborator { user_id: owner.into(), role: Role::Owner, last_active: now.into() });
         content
     }
 
@@ -483,9 +482,8 @@ fn set_record<T: DeserializeOwned>(
         }
         Some(value) => {
             // Through text, so that records holding raw JSON read it as they do from the document.
-            let record = serde_json::from_str(&value.to_string()).map_err(|e| {
-                ModelError::invalid(format!("record {}/{key} is malformed: {e}", section.as_str()))
-            })?;
+            let record = serde_json::from_str(&value.to_string())
+                .map_err(|e| ModelError::invalid(format!("record {}/{key} is malformed: {e}", section.as_str())))?;
             map.insert(key.to_string(), record);
         }
     }

@@ -18,25 +18,23 @@ pub use apply::{
     update_metadata,
 };
 pub use content::{
-    Annotation, Collaborator, CustomSource, Edit, Override, PopulationAdjustment, ProjectContent, RawJson,
-    ScenarioRecord, Section, StageState, DocTree,
+    Annotation, Collaborator, CustomSource, DocTree, Edit, Override, PopulationAdjustment, ProjectContent, RawJson,
+    ScenarioRecord, Section, StageState,
 };
 pub use error::ModelError;
 pub use payload::{
-    AnnotationInput, DataWorkbenchPayload, OverrideInput, PopulationAdjustmentInput,
-    PopulationWorkbenchPayload, ProjectCreate, ProjectLoad, ReportConfig, ReportGeneratorPayload,
-    ScenarioConfig, ScheduleInput, ShockEvent, ShockInput, SimulationConsolePayload,
-    ScenarioWorkbenchPayload, VariableOverride, WorkbenchAction, ReportTemplate, Branding,
+    AnnotationInput, Branding, DataWorkbenchPayload, OverrideInput, PopulationAdjustmentInput,
+    PopulationWorkbenchPayload, ProjectCreate, ProjectLoad, ReportConfig, ReportGeneratorPayload, ReportTemplate,
+    ScenarioConfig, ScenarioWorkbenchPayload, ScheduleInput, ShockEvent, ShockInput, SimulationConsolePayload,
+    VariableOverride, WorkbenchAction,
 };
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
 pub use state::{
-    DataState, LogEntry, PopulationState, ProjectHeader, ProjectState, ReportState, ScenarioState,
-    ScenarioSummary, SimulationState, StateChanges, WorkbenchResponse, WorkbenchStates,
+    DataState, LogEntry, PopulationState, ProjectHeader, ProjectState, ReportState, ScenarioState, ScenarioSummary,
+    SimulationState, StateChanges, WorkbenchResponse, WorkbenchStates,
 };
 pub use workbench::{Role, StageStatus, Workbench};
-pub use workflow::{
-    invalidated_by, project_status, warning_for, ProjectStatus, WORKFLOW_JSON, Workflow,
-};
+pub use workflow::{ProjectStatus, WORKFLOW_JSON, Workflow, invalidated_by, project_status, warning_for};
 
 /// Longest project or scenario name, in characters (the seed's `VARCHAR(255)`).
 pub const MAX_NAME_LEN: usize = 255;
@@ -54,9 +52,7 @@ pub fn validate_name(what: &str, name: &str) -> Result<(), ModelError> {
         return Err(ModelError::invalid(format!("{what} must not be empty")));
     }
     if len > MAX_NAME_LEN {
-        return Err(ModelError::invalid(format!(
-            "{what} is {len} characters long; the limit is {MAX_NAME_LEN}"
-        )));
+        return Err(ModelError::invalid(format!("{what} is {len} characters long; the limit is {MAX_NAME_LEN}")));
     }
     Ok(())
 }

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::content::{
-    Annotation, Collaborator, CustomSource, Override, PopulationAdjustment, ProjectContent, RawJson,
-    ScenarioRecord, StageState,
+    Annotation, Collaborator, CustomSource, Override, PopulationAdjustment, ProjectContent, RawJson, ScenarioRecord,
+    StageState,
 };
 use crate::{ProjectStatus, ReportConfig, ScenarioConfig, StageStatus, Workbench, project_status};
 
@@ -254,8 +254,7 @@ impl ProjectState {
         c.sources = w.data.sources.clone();
         c.overrides = w.data.overrides.iter().map(|o| (o.field.clone(), o.clone())).collect();
         c.custom_sources = w.data.custom_sources.iter().map(|s| (s.name.clone(), s.clone())).collect();
-        c.adjustments =
-            w.population.adjustments.iter().map(|a| (a.dimension.clone(), a.clone())).collect();
+        c.adjustments = w.population.adjustments.iter().map(|a| (a.dimension.clone(), a.clone())).collect();
         c.scenarios = self
             .scenarios
             .iter()
@@ -277,12 +276,28 @@ impl ProjectState {
         if let Some(config) = &w.report.config {
             c.report.insert("config".into(), config.clone());
         }
-        c.annotations =
-            w.report.annotations.iter().map(|a| (a.annotation_id.clone(), a.clone())).collect();
+        c.annotations = w.report.annotations.iter().map(|a| (a.annotation_id.clone(), a.clone())).collect();
         let stages = [
-            (Workbench::Data, StageState { status: w.data.status, last_accessed: w.data.last_accessed.clone(), ..Default::default() }),
-            (Workbench::Population, StageState { status: w.population.status, last_accessed: w.population.last_accessed.clone(), ..Default::default() }),
-            (Workbench::Scenario, StageState { status: w.scenario.status, last_accessed: w.scenario.last_accessed.clone(), ..Default::default() }),
+            (
+                Workbench::Data,
+                StageState { status: w.data.status, last_accessed: w.data.last_accessed.clone(), ..Default::default() },
+            ),
+            (
+                Workbench::Population,
+                StageState {
+                    status: w.population.status,
+                    last_accessed: w.population.last_accessed.clone(),
+                    ..Default::default()
+                },
+            ),
+            (
+                Workbench::Scenario,
+                StageState {
+                    status: w.scenario.status,
+                    last_accessed: w.scenario.last_accessed.clone(),
+                    ..Default::default()
+                },
+            ),
             (
                 Workbench::Simulation,
                 StageState {

@@ -19,13 +19,8 @@ pub enum Workbench {
 
 impl Workbench {
     /// In pipeline order.
-    pub const ALL: [Workbench; 5] = [
-        Workbench::Data,
-        Workbench::Population,
-        Workbench::Scenario,
-        Workbench::Simulation,
-        Workbench::Report,
-    ];
+    pub const ALL: [Workbench; 5] =
+        [Workbench::Data, Workbench::Population, Workbench::Scenario, Workbench::Simulation, Workbench::Report];
 
     pub fn as_str(self) -> &'static str {
         match self {

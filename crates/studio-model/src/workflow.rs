@@ -57,11 +57,7 @@ impl Workflow {
 
 /// The stages a change in `changed` invalidates, per the seed's `<stage>_changed` rule.
 pub fn invalidated_by(changed: Workbench) -> &'static [Workbench] {
-    Workflow::seed()
-        .invalidation_rules
-        .get(&format!("{}_changed", changed.as_str()))
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+    Workflow::seed().invalidation_rules.get(&format!("{}_changed", changed.as_str())).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// The warning shown when `stage` is invalidated by a change in `cause`.

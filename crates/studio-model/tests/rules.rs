@@ -60,25 +60,65 @@ fn every_invalidation_rule() {
 fn each_document_action_invalidates_its_downstream_with_warnings() {
     use Workbench::*;
     let scenario = json!({"scenario_config": {"name": "Low prices", "description": "", "variable_overrides": []}});
-    let cases: Vec<(Workbench, &str, Value, Vec<Workbench>, Vec<&str>)> = vec![
-        (Data, "configure_source", json!({"source_name": "census", "configuration": {"role": "marginal"}}),
+    type Case = (Workbench, &'static str, Value, Vec<Workbench>, Vec<&'static str>);
+    let cases: Vec<Case> = vec![
+        (
+            Data,
+            "configure_source",
+            json!({"source_name": "census", "configuration": {"role": "marginal"}}),
             vec![Population, Scenario, Simulation, Report],
-            vec!["Population must be re-generated after data changes", "Scenarios must be re-validated after data changes",
-                 "Simulations must be re-run after data changes", "Report must be re-generated after data changes"]),
-        (Data, "override_value", json!({"override": {"field": "income.mean", "value": 41000, "reason": "2025 survey"}}),
-            vec![Population, Scenario, Simulation, Report], vec!["Population must be re-generated after data changes"]),
-        (Data, "add_custom_source", json!({"source_name": "prices", "configuration": {"type": "table", "rows": []}}),
-            vec![Population, Scenario, Simulation, Report], vec![]),
-        (Scenario, "create_scenario", scenario.clone(), vec![Simulation, Report], vec!["Simulations must be re-run after scenario changes"]),
-        (Report, "customize", json!({"report_config": {"template": "custom", "sections": ["summary"], "include_charts": true, "include_methodology": false}}),
-            vec![], vec![]),
-        (Report, "add_annotation", json!({"annotation": {"section": "summary", "text": "Check", "author": "Ana"}}), vec![], vec![]),
+            vec![
+                "Population must be re-generated after data changes",
+                "Scenarios must be re-validated after data changes",
+                "Simulations must be re-run after data changes",
+                "Report must be re-generated after data changes",
+            ],
+        ),
+        (
+            Data,
+            "override_value",
+            json!({"override": {"field": "income.mean", "value": 41000, "reason": "2025 survey"}}),
+            vec![Population, Scenario, Simulation, Report],
+            vec!["Population must be re-generated after data changes"],
+        ),
+        (
+            Data,
+            "add_custom_source",
+            json!({"source_name": "prices", "configuration": {"type": "table", "rows": []}}),
+            vec![Population, Scenario, Simulation, Report],
+            vec![],
+        ),
+        (
+            Scenario,
+            "create_scenario",
+            scenario.clone(),
+            vec![Simulation, Report],
+            vec!["Simulations must be re-run after scenario changes"],
+        ),
+        (
+            Report,
+            "customize",
+            json!({"report_config": {"template": "custom", "sections": ["summary"], "include_charts": true, "include_methodology": false}}),
+            vec![],
+            vec![],
+        ),
+        (
+            Report,
+            "add_annotation",
+            json!({"annotation": {"section": "summary", "text": "Check", "author": "Ana"}}),
+            vec![],
+            vec![],
+        ),
     ];
     for (workbench, action, payload, invalidated, warnings) in cases {
         let out = apply(&complete_project(), workbench, action, payload).unwrap_or_else(|e| panic!("{action}: {e}"));
         assert_eq!(out.state_changes.downstream_invalidated, invalidated, "{action}");
         for w in &warnings {
-            assert!(out.state_changes.warnings.contains(&w.to_string()), "{action}: {w} in {:?}", out.state_changes.warnings);
+            assert!(
+                out.state_changes.warnings.contains(&w.to_string()),
+                "{action}: {w} in {:?}",
+                out.state_changes.warnings
+            );
         }
         assert_eq!(out.state_changes.warnings.len(), invalidated.len(), "{action}");
         for stage in &invalidated {
@@ -93,8 +133,13 @@ fn each_document_action_invalidates_its_downstream_with_warnings() {
 
 #[test]
 fn nothing_to_invalidate_in_a_fresh_project() {
-    let out = apply(&project(), Workbench::Data, "override_value",
-        json!({"override": {"field": "x", "value": 1, "reason": "typo in source"}})).unwrap();
+    let out = apply(
+        &project(),
+        Workbench::Data,
+        "override_value",
+        json!({"override": {"field": "x", "value": 1, "reason": "typo in source"}}),
+    )
+    .unwrap();
     assert!(out.state_changes.downstream_invalidated.is_empty());
     assert!(out.state_changes.warnings.is_empty());
     assert!(!out.state_changes.project_status_changed);
@@ -105,12 +150,12 @@ fn nothing_to_invalidate_in_a_fresh_project() {
 fn project_status_follows_the_pipeline() {
     use ProjectStatus::*;
     let expected = [Draft, DataReady, PopulationReady, ScenariosDefined, Simulated, Complete];
-    for complete_count in 0..=5 {
+    for (complete_count, status) in expected.into_iter().enumerate() {
         let mut content = project();
         for w in &Workbench::ALL[..complete_count] {
             content.stage_mut(*w).status = StageStatus::Complete;
         }
-        assert_eq!(project_status(&content), expected[complete_count], "{complete_count} stages complete");
+        assert_eq!(project_status(&content), status, "{complete_count} stages complete");
     }
     // A complete stage after an incomplete one does not count.
     let mut content = project();
@@ -123,9 +168,18 @@ fn status_moves_back_when_a_stage_is_invalidated() {
     use ProjectStatus::*;
     let cases = [
         (Workbench::Data, "override_value", json!({"override": {"field": "f", "value": 2, "reason": "r"}}), Draft),
-        (Workbench::Scenario, "create_scenario",
-            json!({"scenario_config": {"name": "S", "description": "d", "variable_overrides": []}}), ScenariosDefined),
-        (Workbench::Report, "add_annotation", json!({"annotation": {"section": "s", "text": "t", "author": "a"}}), Simulated),
+        (
+            Workbench::Scenario,
+            "create_scenario",
+            json!({"scenario_config": {"name": "S", "description": "d", "variable_overrides": []}}),
+            ScenariosDefined,
+        ),
+        (
+            Workbench::Report,
+            "add_annotation",
+            json!({"annotation": {"section": "s", "text": "t", "author": "a"}}),
+            Simulated,
+        ),
     ];
     for (workbench, action, payload, status) in cases {
         let before = complete_project();
@@ -143,17 +197,52 @@ fn validation_names_the_problem() {
         (Workbench::Data, "frobnicate", json!({}), "valid actions are: explore_sources, configure_source"),
         (Workbench::Data, "override_value", json!({}), "needs payload.override"),
         (Workbench::Data, "override_value", json!({"override": {"field": "f", "value": 1}}), "missing field `reason`"),
-        (Workbench::Data, "override_value", json!({"override": {"field": "f", "value": 1, "reason": " "}}), "override.reason"),
+        (
+            Workbench::Data,
+            "override_value",
+            json!({"override": {"field": "f", "value": 1, "reason": " "}}),
+            "override.reason",
+        ),
         (Workbench::Data, "configure_source", json!({"source_name": "a"}), "needs payload.configuration"),
         (Workbench::Data, "configure_source", json!([1, 2]), "must be a JSON object, not an array"),
         (Workbench::Data, "configure_source", json!({"sorce_name": "a"}), "unknown field `sorce_name`"),
         (Workbench::Data, "add_custom_source", json!({"source_name": "t", "configuration": {}}), "configuration.type"),
-        (Workbench::Scenario, "create_scenario", json!({"scenario_config": {"name": long, "description": "", "variable_overrides": []}}), "256 characters long; the limit is 255"),
-        (Workbench::Scenario, "create_scenario", json!({"scenario_config": {"name": "", "description": "", "variable_overrides": []}}), "must not be empty"),
-        (Workbench::Scenario, "create_scenario", json!({"scenario_config": {"name": "a"}}), "missing field `description`"),
-        (Workbench::Scenario, "edit_scenario", json!({"scenario_id": "nope", "scenario_config": {"name": "a", "description": "", "variable_overrides": []}}), "scenario 'nope' does not exist"),
-        (Workbench::Scenario, "create_scenario", json!({"action": "delete_scenario"}), "payload.action is 'delete_scenario'"),
-        (Workbench::Report, "customize", json!({"report_config": {"template": "poster", "sections": [], "include_charts": true, "include_methodology": true}}), "unknown variant `poster`"),
+        (
+            Workbench::Scenario,
+            "create_scenario",
+            json!({"scenario_config": {"name": long, "description": "", "variable_overrides": []}}),
+            "256 characters long; the limit is 255",
+        ),
+        (
+            Workbench::Scenario,
+            "create_scenario",
+            json!({"scenario_config": {"name": "", "description": "", "variable_overrides": []}}),
+            "must not be empty",
+        ),
+        (
+            Workbench::Scenario,
+            "create_scenario",
+            json!({"scenario_config": {"name": "a"}}),
+            "missing field `description`",
+        ),
+        (
+            Workbench::Scenario,
+            "edit_scenario",
+            json!({"scenario_id": "nope", "scenario_config": {"name": "a", "description": "", "variable_overrides": []}}),
+            "scenario 'nope' does not exist",
+        ),
+        (
+            Workbench::Scenario,
+            "create_scenario",
+            json!({"action": "delete_scenario"}),
+            "payload.action is 'delete_scenario'",
+        ),
+        (
+            Workbench::Report,
+            "customize",
+            json!({"report_config": {"template": "poster", "sections": [], "include_charts": true, "include_methodology": true}}),
+            "unknown variant `poster`",
+        ),
         (Workbench::Simulation, "run", json!({}), "not available yet"),
         (Workbench::Population, "regenerate", json!({}), "not available yet"),
     ];
@@ -173,7 +262,8 @@ fn at_most_twenty_scenarios() {
     let mut content = project();
     for i in 0..20 {
         let c = ActionContext { fresh_id: format!("s{i}"), ..ctx() };
-        let payload = json!({"scenario_config": {"name": format!("S{i}"), "description": "", "variable_overrides": []}});
+        let payload =
+            json!({"scenario_config": {"name": format!("S{i}"), "description": "", "variable_overrides": []}});
         content = apply_action(&content, Workbench::Scenario, "create_scenario", &payload, &c).unwrap().content;
     }
     let payload = json!({"scenario_config": {"name": "one too many", "description": "", "variable_overrides": []}});
@@ -188,7 +278,11 @@ fn state_round_trips_to_content() {
     let mut content = complete_project();
     for (w, a, p) in [
         (Workbench::Data, "override_value", json!({"override": {"field": "f", "value": [1, 2], "reason": "r"}})),
-        (Workbench::Scenario, "create_scenario", json!({"scenario_config": {"name": "S", "description": "d", "variable_overrides": [{"variable": "price", "value": 0.8}], "shock_events": [{"tick": 3, "variable": "price", "magnitude": -0.2}]}})),
+        (
+            Workbench::Scenario,
+            "create_scenario",
+            json!({"scenario_config": {"name": "S", "description": "d", "variable_overrides": [{"variable": "price", "value": 0.8}], "shock_events": [{"tick": 3, "variable": "price", "magnitude": -0.2}]}}),
+        ),
         (Workbench::Report, "add_annotation", json!({"annotation": {"section": "s", "text": "t", "author": "a"}})),
     ] {
         content = apply(&content, w, a, p).unwrap().content;

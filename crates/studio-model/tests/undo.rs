@@ -42,15 +42,41 @@ fn scenario_id(content: &ProjectContent, i: u8) -> Value {
 fn to_action(content: &ProjectContent, step: &Step) -> (Workbench, &'static str, Value) {
     let cfg = |n: u8| json!({"name": format!("S{n}"), "description": "", "variable_overrides": [{"variable": "v", "value": n}]});
     match step {
-        Step::Override(f, v) => (Workbench::Data, "override_value", json!({"override": {"field": format!("f{f}"), "value": v, "reason": "r"}})),
-        Step::Configure(f, v) => (Workbench::Data, "configure_source", json!({"source_name": format!("src{f}"), "configuration": {"w": v}})),
-        Step::Custom(n) => (Workbench::Data, "add_custom_source", json!({"source_name": format!("c{n}"), "configuration": {"type": "table"}})),
+        Step::Override(f, v) => (
+            Workbench::Data,
+            "override_value",
+            json!({"override": {"field": format!("f{f}"), "value": v, "reason": "r"}}),
+        ),
+        Step::Configure(f, v) => {
+            (Workbench::Data, "configure_source", json!({"source_name": format!("src{f}"), "configuration": {"w": v}}))
+        }
+        Step::Custom(n) => (
+            Workbench::Data,
+            "add_custom_source",
+            json!({"source_name": format!("c{n}"), "configuration": {"type": "table"}}),
+        ),
         Step::CreateScenario(n) => (Workbench::Scenario, "create_scenario", json!({"scenario_config": cfg(*n)})),
-        Step::EditScenario(i, n) => (Workbench::Scenario, "edit_scenario", json!({"scenario_id": scenario_id(content, *i), "scenario_config": cfg(*n)})),
-        Step::DuplicateScenario(i) => (Workbench::Scenario, "duplicate_scenario", json!({"scenario_id": scenario_id(content, *i)})),
-        Step::DeleteScenario(i) => (Workbench::Scenario, "delete_scenario", json!({"scenario_id": scenario_id(content, *i)})),
-        Step::Customize(n) => (Workbench::Report, "customize", json!({"report_config": {"template": "custom", "sections": vec!["s"; *n as usize], "include_charts": true, "include_methodology": true}})),
-        Step::Annotate(n) => (Workbench::Report, "add_annotation", json!({"annotation": {"section": format!("s{n}"), "text": "t", "author": "a"}})),
+        Step::EditScenario(i, n) => (
+            Workbench::Scenario,
+            "edit_scenario",
+            json!({"scenario_id": scenario_id(content, *i), "scenario_config": cfg(*n)}),
+        ),
+        Step::DuplicateScenario(i) => {
+            (Workbench::Scenario, "duplicate_scenario", json!({"scenario_id": scenario_id(content, *i)}))
+        }
+        Step::DeleteScenario(i) => {
+            (Workbench::Scenario, "delete_scenario", json!({"scenario_id": scenario_id(content, *i)}))
+        }
+        Step::Customize(n) => (
+            Workbench::Report,
+            "customize",
+            json!({"report_config": {"template": "custom", "sections": vec!["s"; *n as usize], "include_charts": true, "include_methodology": true}}),
+        ),
+        Step::Annotate(n) => (
+            Workbench::Report,
+            "add_annotation",
+            json!({"annotation": {"section": format!("s{n}"), "text": "t", "author": "a"}}),
+        ),
     }
 }
 
@@ -94,7 +120,14 @@ fn undo_refuses_to_overwrite_a_later_change() {
     let content = ProjectContent::new(meta, "u1", "t0");
     let ctx = ActionContext { user_id: "u1".into(), now: "t1".into(), fresh_id: "a".into() };
     let set = |c: &ProjectContent, v: i64| {
-        apply_action(c, Workbench::Data, "override_value", &json!({"override": {"field": "f", "value": v, "reason": "r"}}), &ctx).unwrap()
+        apply_action(
+            c,
+            Workbench::Data,
+            "override_value",
+            &json!({"override": {"field": "f", "value": v, "reason": "r"}}),
+            &ctx,
+        )
+        .unwrap()
     };
     let first = set(&content, 1);
     let second = set(&first.content, 2);

@@ -40,11 +40,13 @@ impl Store {
     }
 
     pub async fn artifact(&self, hash: &str) -> Result<ArtifactRow> {
-        sqlx::query_as::<_, ArtifactRow>("SELECT hash, kind, size, content, created_at FROM studio_artifacts WHERE hash = ?")
-            .bind(hash)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::not_found("artifact", hash))
+        sqlx::query_as::<_, ArtifactRow>(
+            "SELECT hash, kind, size, content, created_at FROM studio_artifacts WHERE hash = ?",
+        )
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::not_found("artifact", hash))
     }
 
     /// Hashes of the artifacts linked to a project.

@@ -109,7 +109,8 @@ impl Store {
     /// Drops journal entries written before `before` (recovery is offered for 24 hours) and
     /// closed sessions with no entries left. Returns how many entries went.
     pub async fn purge_journal(&self, before: &str) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM studio_journal WHERE created_at < ?").bind(before).execute(&self.pool).await?;
+        let done =
+            sqlx::query("DELETE FROM studio_journal WHERE created_at < ?").bind(before).execute(&self.pool).await?;
         sqlx::query(
             "DELETE FROM studio_sessions WHERE closed_at IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM studio_journal j WHERE j.session_id = studio_sessions.session_id)",

@@ -96,7 +96,8 @@ async fn connect(path: &Path, create: bool) -> Result<SqlitePool> {
         .page_size(16384)
         // Checkpoints run when the program is idle (`Store::checkpoint`); this is the backstop.
         .pragma("wal_autocheckpoint", "4096");
-    let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(|e| classify_open(path, e))?;
+    let pool =
+        SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(|e| classify_open(path, e))?;
     Ok(pool)
 }
 
@@ -106,17 +107,12 @@ pub fn schema_version() -> i64 {
 }
 
 async fn check_not_newer(pool: &SqlitePool, path: &Path) -> Result<()> {
-    let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
-        .fetch_optional(pool)
-        .await
-        .ok()
-        .flatten();
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_optional(pool).await.ok().flatten();
     match applied {
-        Some(v) if v > schema_version() => Err(StoreError::NewerSchema {
-            path: path.to_path_buf(),
-            found: v,
-            supported: schema_version(),
-        }),
+        Some(v) if v > schema_version() => {
+            Err(StoreError::NewerSchema { path: path.to_path_buf(), found: v, supported: schema_version() })
+        }
         _ => Ok(()),
     }
 }

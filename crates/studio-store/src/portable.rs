@@ -105,9 +105,8 @@ impl Store {
             )));
         }
         let read_only = SqliteConnectOptions::from_str("sqlite://").unwrap_or_default().filename(path).read_only(true);
-        let mut conn = SqliteConnection::connect_with(&read_only)
-            .await
-            .map_err(|e| bad(&format!("it cannot be opened: {e}")))?;
+        let mut conn =
+            SqliteConnection::connect_with(&read_only).await.map_err(|e| bad(&format!("it cannot be opened: {e}")))?;
         let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
             .fetch_one(&mut conn)
             .await
@@ -129,11 +128,14 @@ impl Store {
             .await
             .map_err(|_| bad("it has no schema history"))?;
         if schema > schema_version() {
-            return Err(StoreError::NewerSchema { path: path.to_path_buf(), found: schema, supported: schema_version() });
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found: schema,
+                supported: schema_version(),
+            });
         }
-        let projects: Vec<(String, String)> = sqlx::query_as("SELECT project_id, project_name FROM studio_projects")
-            .fetch_all(&mut conn)
-            .await?;
+        let projects: Vec<(String, String)> =
+            sqlx::query_as("SELECT project_id, project_name FROM studio_projects").fetch_all(&mut conn).await?;
         conn.close().await?;
         match projects.as_slice() {
             [(project_id, project_name)] => {

@@ -224,10 +224,11 @@ impl Store {
 
     /// Brings back a soft-deleted project.
     pub async fn undelete(&self, project_id: &str) -> Result<()> {
-        let done = sqlx::query("UPDATE studio_projects SET deleted_at = NULL WHERE project_id = ? AND deleted_at IS NOT NULL")
-            .bind(project_id)
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("UPDATE studio_projects SET deleted_at = NULL WHERE project_id = ? AND deleted_at IS NOT NULL")
+                .bind(project_id)
+                .execute(&self.pool)
+                .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::not_found("deleted project", project_id));
         }

@@ -35,6 +35,18 @@ pub struct VersionInfo {
     pub size: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct StoredVersion {
+    version_id: String,
+    version_number: i64,
+    created_by: String,
+    created_at: String,
+    archived: bool,
+    state_snapshot: Option<String>,
+    archived_snapshot: Option<Vec<u8>>,
+    heads: String,
+}
+
 /// A version with its snapshot, inflated if it was archived.
 #[derive(Debug, Clone)]
 pub struct VersionRow {
@@ -94,8 +106,8 @@ impl Store {
 
     /// One version with its full snapshot.
     pub async fn version(&self, project_id: &str, number: i64) -> Result<VersionRow> {
-        let row: Option<(String, i64, String, String, bool, Option<String>, Option<Vec<u8>>, String)> = sqlx::query_as(
-            "SELECT version_id, version_number, created_by, created_at, archived_at IS NOT NULL,
+        let row = sqlx::query_as::<_, StoredVersion>(
+            "SELECT version_id, version_number, created_by, created_at, archived_at IS NOT NULL AS archived,
                state_snapshot, archived_snapshot, heads
              FROM studio_project_versions WHERE project_id = ? AND version_number = ?",
         )
@@ -103,11 +115,21 @@ impl Store {
         .bind(number)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((version_id, version_number, created_by, created_at, archived, live, packed, heads)) = row else {
+        let Some(StoredVersion {
+            version_id,
+            version_number,
+            created_by,
+            created_at,
+            archived,
+            state_snapshot,
+            archived_snapshot,
+            heads,
+        }) = row
+        else {
             self.project(project_id).await?;
             return Err(StoreError::not_found("version", format!("{number} of project {project_id}")));
         };
-        let state_snapshot = match (live, packed) {
+        let state_snapshot = match (state_snapshot, archived_snapshot) {
             (Some(text), _) => text,
             (None, Some(bytes)) => inflate(&bytes)?,
             (None, None) => return Err(StoreError::Corrupt(format!("version {number} has no snapshot"))),

@@ -45,7 +45,9 @@ async fn entries_older_than_the_window_are_purged_and_the_rest_kept() {
         closed_at: None,
     };
     store.open_session(&session).await.unwrap();
-    for (n, when) in ["2026-11-20T10:00:00.000Z", "2026-11-21T10:00:00.000Z", "2026-11-22T10:00:00.000Z"].iter().enumerate() {
+    for (n, when) in
+        ["2026-11-20T10:00:00.000Z", "2026-11-21T10:00:00.000Z", "2026-11-22T10:00:00.000Z"].iter().enumerate()
+    {
         let entry = JournalEntry {
             seq: 0,
             project_id: "p".into(),
