@@ -127,7 +127,10 @@ pub async fn run(studio: &Studio, user: &str, out_dir: &Path, out: &Printer) -> 
         println!("{}", serde_json::to_string_pretty(&json!({"project": state, "studio_file": file}))?);
     } else {
         println!("\n{}", describe(&state));
-        println!("\nWrote {} — open it with: studio import {}", file.display(), file.display());
+        let studio_bin = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "studio".into());
+        println!("\nWrote {}", file.display());
+        println!("Bring it into another library with: {studio_bin} import {}", file.display());
+        println!("See the project with: {studio_bin} project show {id}");
     }
     Ok(())
 }
