@@ -4,6 +4,7 @@
 //! [`ActionContext`]; everything here is a function of its inputs.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod actions;
 mod apply;
 mod content;
 mod error;
