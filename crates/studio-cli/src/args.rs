@@ -83,6 +83,18 @@ pub enum Command {
     },
     /// Create the bundled example project and walk it through every available action.
     Example(ExampleArgs),
+    /// Serve the API and the UI on this machine (127.0.0.1) until interrupted.
+    Serve {
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Open the UI in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// The built UI to serve (default: ui/dist when it exists).
+        #[arg(long)]
+        ui: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -214,6 +226,7 @@ pub async fn execute(studio: &Studio, user: &str, command: Command, out: &Printe
             }
         }
         Command::Example(args) => crate::example::run(studio, user, &args.out, out).await,
+        Command::Serve { .. } => Err(CoreError::internal("serve is handled by main").into()),
     }
 }
 

@@ -4,6 +4,7 @@
 mod args;
 mod example;
 mod output;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -36,7 +37,7 @@ async fn run(cli: Cli, printer: &Printer) -> Result<()> {
         None => studio_core::local_user_id()?,
     };
     let config = StudioConfig::resolve(cli.db.clone())?;
-    let studio = Studio::open(config).await?;
+    let studio = std::sync::Arc::new(Studio::open(config).await?);
     let result = commands(&studio, &user, cli.command, printer).await;
     // Fold this run's edits into the library and end the session cleanly, even after an error.
     let closed = studio.close().await;
@@ -45,6 +46,9 @@ async fn run(cli: Cli, printer: &Printer) -> Result<()> {
     Ok(())
 }
 
-async fn commands(studio: &Studio, user: &str, command: Command, out: &Printer) -> Result<()> {
-    args::execute(studio, user, command, out).await
+async fn commands(studio: &std::sync::Arc<Studio>, user: &str, command: Command, out: &Printer) -> Result<()> {
+    match command {
+        Command::Serve { port, open, ui } => serve::run(studio, user, port, open, ui, out).await,
+        other => args::execute(studio, user, other, out).await,
+    }
 }

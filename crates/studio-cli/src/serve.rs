@@ -1,0 +1,72 @@
+//! `studio serve`: the API and UI on loopback until Ctrl-C, autosaving while it runs.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Result;
+use serde_json::json;
+use studio_core::Studio;
+use studio_server::ServeOptions;
+
+use crate::output::Printer;
+
+pub async fn run(
+    studio: &Arc<Studio>,
+    user: &str,
+    port: u16,
+    open: bool,
+    ui: Option<PathBuf>,
+    out: &Printer,
+) -> Result<()> {
+    let ui_dir = ui.or_else(|| Some(PathBuf::from("ui/dist")).filter(|d| d.join("index.html").exists()));
+    let options = ServeOptions { port, open_to_network: false, ui_dir: ui_dir.clone(), token: None };
+    let server = studio_server::start(studio.clone(), user.to_string(), options).await?;
+    let _autosave = studio.spawn_autosave();
+    let url = server.url();
+    out.message(
+        &format!(
+            "FutureOS Studio is serving at {url}\n{}Press Ctrl-C to stop.",
+            if ui_dir.is_none() {
+                "(API only: build the UI with `npm --prefix ui run build` to serve it too)\n"
+            } else {
+                ""
+            }
+        ),
+        json!({"url": url, "base": server.base(), "token": server.token, "ui": ui_dir}),
+    )?;
+    if open {
+        open_browser(&url);
+    }
+    server.run_until(interrupted()).await?;
+    Ok(())
+}
+
+/// Ctrl-C, or (on Unix) the SIGTERM a service manager or `kill` sends: either way the caller
+/// then closes the library cleanly, folding unsaved edits in.
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
+        eprintln!("could not open a browser ({opener}: {e}); open {url} yourself");
+    }
+}

@@ -1,0 +1,107 @@
+//! The HTTP and WebSocket API of FutureOS Studio: the seed's REST routes and project event
+//! stream, mapped onto `studio-core` with no domain logic here. Listens on loopback with a
+//! per-launch token and refuses foreign Host/Origin headers; serves the built UI.
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
+
+mod error;
+mod guard;
+mod handlers;
+mod routes;
+mod socket;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use studio_core::Studio;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use error::ApiError;
+pub use routes::{OPENAPI_JSON, router};
+
+/// How to serve.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Listen on every interface instead of loopback only (for peers on the network).
+    pub open_to_network: bool,
+    /// The built UI (`ui/dist`); without it only the API is served.
+    pub ui_dir: Option<PathBuf>,
+    /// The token clients must present; a random one per launch when `None`.
+    pub token: Option<String>,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub studio: Arc<Studio>,
+    /// The user requests act as when they name none.
+    pub local_user: String,
+    pub token: Arc<str>,
+    /// The `host:port` values this server answers to.
+    pub hosts: Arc<[String]>,
+}
+
+/// A server that is listening.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub token: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// The address to open in a browser, token included.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/?token={}", self.addr.port(), self.token)
+    }
+
+    /// The API's base address, without the token.
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.addr.port())
+    }
+
+    /// Stops accepting, lets running requests finish, and returns.
+    pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.task.await.map_err(std::io::Error::other)?
+    }
+
+    /// Runs until the server ends on its own (an error) or `signal` completes.
+    pub async fn run_until(mut self, signal: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
+        tokio::select! {
+            result = &mut self.task => result.map_err(std::io::Error::other)?,
+            () = signal => self.stop().await,
+        }
+    }
+}
+
+/// A fresh random token: 32 bytes, hex.
+pub fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+/// Binds and starts serving in the background.
+pub async fn start(studio: Arc<Studio>, local_user: String, options: ServeOptions) -> std::io::Result<RunningServer> {
+    let ip = if options.open_to_network { IpAddr::V4(Ipv4Addr::UNSPECIFIED) } else { IpAddr::V4(Ipv4Addr::LOCALHOST) };
+    let listener = TcpListener::bind(SocketAddr::new(ip, options.port)).await?;
+    let addr = listener.local_addr()?;
+    let token = options.token.clone().unwrap_or_else(new_token);
+    let port = addr.port();
+    let hosts: Vec<String> = vec![format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")];
+    let state = AppState { studio, local_user, token: token.clone().into(), hosts: hosts.into() };
+    let (app, _) = router(state, options.ui_dir.as_deref());
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(RunningServer { addr, token, shutdown: Some(tx), task })
+}

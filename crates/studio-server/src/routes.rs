@@ -1,0 +1,74 @@
+//! The route table. Every route is added through [`Routes::add`], which also records it, so a
+//! test can hold the router against the OpenAPI document both ways.
+
+use std::path::Path;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{MethodRouter, any, delete, get, post, put};
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::{AppState, guard, handlers as h, socket};
+
+/// The OpenAPI document served at `/api/v1/openapi.json`.
+pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+
+/// Largest request body: a full 10 MB snapshot's worth of payload and some room.
+const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+struct Routes {
+    router: Router<AppState>,
+    table: Vec<(&'static str, &'static str)>,
+}
+
+impl Routes {
+    fn add(mut self, method: &'static str, path: &'static str, handler: MethodRouter<AppState>) -> Self {
+        self.table.push((method, path));
+        self.router = self.router.route(path, handler);
+        self
+    }
+}
+
+/// The application and the list of (method, path) it serves.
+pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static str, &'static str)>) {
+    let routes = Routes { router: Router::new(), table: Vec::new() }
+        .add("post", "/api/v1/studio/projects", post(h::create_project))
+        .add("get", "/api/v1/studio/projects", get(h::list_projects))
+        .add("get", "/api/v1/studio/projects/{id}", get(h::get_project))
+        .add("put", "/api/v1/studio/projects/{id}", put(h::update_project))
+        .add("delete", "/api/v1/studio/projects/{id}", delete(h::delete_project))
+        .add("post", "/api/v1/studio/projects/{id}/undelete", post(h::undelete_project))
+        .add("get", "/api/v1/studio/projects/{id}/versions", get(h::list_versions))
+        .add("post", "/api/v1/studio/projects/{id}/versions", post(h::save_project))
+        .add("post", "/api/v1/studio/projects/{id}/versions/{version}/restore", post(h::restore_version))
+        .add("post", "/api/v1/studio/projects/{id}/duplicate", post(h::duplicate_project))
+        .add("post", "/api/v1/studio/projects/{id}/workbench/{workbench}/action", post(h::workbench_action))
+        .add("get", "/api/v1/studio/projects/{id}/workbench/{workbench}/state", get(h::workbench_state))
+        .add("post", "/api/v1/studio/projects/{id}/undo", post(h::undo))
+        .add("post", "/api/v1/studio/projects/{id}/redo", post(h::redo))
+        .add("get", "/api/v1/studio/projects/{id}/log", get(h::log))
+        .add("get", "/api/v1/studio/projects/{id}/recovery", get(h::recovery_offer))
+        .add("post", "/api/v1/studio/projects/{id}/recovery", post(h::recover))
+        .add("delete", "/api/v1/studio/projects/{id}/recovery", delete(h::discard_recovery))
+        .add("post", "/api/v1/studio/projects/{id}/report/generate", post(h::not_available))
+        .add("get", "/api/v1/studio/projects/{id}/report/{rid}", get(h::not_available))
+        .add("post", "/api/v1/studio/projects/{id}/report/{rid}/export", post(h::not_available))
+        .add("post", "/api/v1/studio/projects/{id}/collaborators", post(h::not_available))
+        .add("delete", "/api/v1/studio/projects/{id}/collaborators/{uid}", delete(h::not_available))
+        .add("get", "/api/v1/studio/templates", get(h::list_templates))
+        .add("post", "/api/v1/studio/templates", post(h::save_template))
+        .add("get", "/api/v1/openapi.json", get(h::openapi))
+        .add("get", "/ws/v1/studio/projects/{id}", get(socket::project_events));
+    let Routes { router, table } = routes;
+    // Unknown API paths answer JSON, whatever serves the rest.
+    let api = router.route("/api/{*rest}", any(h::no_route)).route("/ws/{*rest}", any(h::no_route));
+    let app = match ui_dir {
+        Some(dir) => api.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
+        None => api.fallback(h::no_route),
+    };
+    let app = app
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
+        .with_state(state);
+    (app, table)
+}

@@ -1,0 +1,299 @@
+//! The API over real HTTP on loopback, against a real library file: every route for success
+//! and for each error status, token and Host/Origin refusals, the WebSocket stream, and the
+//! OpenAPI document held against the router both ways.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+use studio_core::{Studio, StudioConfig};
+use studio_server::{RunningServer, ServeOptions};
+
+const USER: &str = "api-user";
+
+struct Api {
+    _dir: tempfile::TempDir,
+    server: RunningServer,
+    client: Client,
+}
+
+async fn api() -> Api {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = Arc::new(Studio::open(StudioConfig::new(dir.path().join("library.db"))).await.unwrap());
+    let server = studio_server::start(studio, USER.into(), ServeOptions::default()).await.unwrap();
+    Api { _dir: dir, server, client: Client::new() }
+}
+
+impl Api {
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req =
+            self.client.request(method, format!("{}{path}", self.server.base())).bearer_auth(&self.server.token);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path} answered non-JSON: {text}")))
+    }
+
+    async fn ok(&self, method: Method, path: &str, body: Option<Value>, expect: StatusCode) -> Value {
+        let (status, value) = self.call(method.clone(), path, body).await;
+        assert_eq!(status, expect, "{method} {path}: {value}");
+        value
+    }
+
+    async fn err(&self, method: Method, path: &str, body: Option<Value>, expect: StatusCode, code: &str) -> String {
+        let (status, value) = self.call(method.clone(), path, body).await;
+        assert_eq!(status, expect, "{method} {path}: {value}");
+        assert_eq!(value["code"], code, "{method} {path}: {value}");
+        value["message"].as_str().unwrap().to_string()
+    }
+}
+
+const P: &str = "/api/v1/studio/projects";
+
+#[tokio::test]
+async fn every_route_succeeds() {
+    let a = api().await;
+    let created = a.ok(Method::POST, P, Some(json!({"project_name": "Heat pumps"})), StatusCode::CREATED).await;
+    let id = created["project_id"].as_str().unwrap().to_string();
+    assert_eq!(created["user_id"], USER, "no user_id: the local user");
+    let list = a.ok(Method::GET, P, None, StatusCode::OK).await;
+    assert_eq!(list[0]["project_id"], id.as_str());
+    let p = format!("{P}/{id}");
+    assert_eq!(a.ok(Method::GET, &p, None, StatusCode::OK).await["version"], 1);
+    let renamed = a.ok(Method::PUT, &p, Some(json!({"project_name": "Heat pumps 2031"})), StatusCode::OK).await;
+    assert_eq!(renamed["project_name"], "Heat pumps 2031");
+
+    let action = json!({"action": "override_value", "payload": {"override": {"field": "price", "value": 0.8, "reason": "tariff"}}});
+    let response = a.ok(Method::POST, &format!("{p}/workbench/data/action"), Some(action), StatusCode::OK).await;
+    assert_eq!(response["success"], true);
+    assert_eq!(response["workbench"], "data");
+    let data = a.ok(Method::GET, &format!("{p}/workbench/data/state"), None, StatusCode::OK).await;
+    assert_eq!(data["overrides"][0]["reason"], "tariff");
+    let log = a.ok(Method::GET, &format!("{p}/log"), None, StatusCode::OK).await;
+    assert_eq!(log.as_array().unwrap().len(), 3);
+    let undone = a.ok(Method::POST, &format!("{p}/undo"), None, StatusCode::OK).await;
+    assert_eq!(undone["entry"]["action"], "override_value");
+    a.ok(Method::POST, &format!("{p}/redo"), None, StatusCode::OK).await;
+
+    assert_eq!(a.ok(Method::POST, &format!("{p}/versions"), None, StatusCode::CREATED).await["version"], 2);
+    assert_eq!(a.ok(Method::GET, &format!("{p}/versions"), None, StatusCode::OK).await.as_array().unwrap().len(), 2);
+    assert_eq!(a.ok(Method::GET, &format!("{p}?version=1"), None, StatusCode::OK).await["project_name"], "Heat pumps");
+    let restored = a.ok(Method::POST, &format!("{p}/versions/1/restore"), None, StatusCode::CREATED).await;
+    assert_eq!((restored["version"].as_u64(), restored["project_name"].as_str()), (Some(3), Some("Heat pumps")));
+
+    let copy =
+        a.ok(Method::POST, &format!("{p}/duplicate"), Some(json!({"project_name": "Copy"})), StatusCode::CREATED).await;
+    assert_eq!(copy["project_name"], "Copy");
+    let template = a
+        .ok(
+            Method::POST,
+            "/api/v1/studio/templates",
+            Some(json!({"project_id": id, "name": "Energy"})),
+            StatusCode::CREATED,
+        )
+        .await;
+    let templates = a.ok(Method::GET, "/api/v1/studio/templates", None, StatusCode::OK).await;
+    assert_eq!(templates[0]["template_id"], template["template_id"]);
+
+    assert!(a.ok(Method::GET, &format!("{p}/recovery"), None, StatusCode::OK).await.is_null());
+    a.ok(Method::POST, &format!("{p}/recovery"), None, StatusCode::OK).await;
+    assert_eq!(a.ok(Method::DELETE, &format!("{p}/recovery"), None, StatusCode::OK).await["discarded"], 0);
+
+    assert_eq!(a.ok(Method::DELETE, &p, None, StatusCode::OK).await["deleted"], id.as_str());
+    a.err(Method::GET, &p, None, StatusCode::NOT_FOUND, "not_found").await;
+    a.ok(Method::POST, &format!("{p}/undelete"), None, StatusCode::OK).await;
+    a.ok(Method::GET, &p, None, StatusCode::OK).await;
+    let openapi = a.ok(Method::GET, "/api/v1/openapi.json", None, StatusCode::OK).await;
+    assert_eq!(openapi["openapi"], "3.1.0");
+}
+
+#[tokio::test]
+async fn each_error_has_its_status_and_code() {
+    let a = api().await;
+    let id = a.ok(Method::POST, P, Some(json!({"project_name": "Errors"})), StatusCode::CREATED).await["project_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let p = format!("{P}/{id}");
+    let action = format!("{p}/workbench/data/action");
+    // 400: malformed JSON, missing fields, unknown workbench, bad version.
+    let res = a
+        .client
+        .post(format!("{}{action}", a.server.base()))
+        .bearer_auth(&a.server.token)
+        .body("{nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("not valid JSON"));
+    let missing = json!({"action": "override_value", "payload": {"override": {"field": "f", "value": 1}}});
+    assert!(
+        a.err(Method::POST, &action, Some(missing), StatusCode::BAD_REQUEST, "invalid_request")
+            .await
+            .contains("reason")
+    );
+    a.err(
+        Method::POST,
+        &format!("{p}/workbench/weather/action"),
+        Some(json!({"action": "x"})),
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    )
+    .await;
+    a.err(Method::GET, &format!("{p}?version=abc"), None, StatusCode::BAD_REQUEST, "invalid_request").await;
+    a.err(Method::POST, P, Some(json!({"project_name": ""})), StatusCode::BAD_REQUEST, "invalid_request").await;
+    // 404: unknown ids and routes.
+    a.err(Method::GET, &format!("{P}/no-such-id"), None, StatusCode::NOT_FOUND, "not_found").await;
+    a.err(Method::GET, &format!("{p}?version=9"), None, StatusCode::NOT_FOUND, "not_found").await;
+    a.err(Method::GET, "/api/v1/studio/nothing-here", None, StatusCode::NOT_FOUND, "not_found").await;
+    // 409: a limit of the project.
+    for i in 0..20 {
+        let body = json!({"action": "create_scenario", "payload": {"scenario_config": {"name": format!("S{i}"), "description": "", "variable_overrides": []}}});
+        a.ok(Method::POST, &format!("{p}/workbench/scenario/action"), Some(body), StatusCode::OK).await;
+    }
+    let body = json!({"action": "create_scenario", "payload": {"scenario_config": {"name": "S21", "description": "", "variable_overrides": []}}});
+    a.err(Method::POST, &format!("{p}/workbench/scenario/action"), Some(body), StatusCode::CONFLICT, "limit_reached")
+        .await;
+    // 413: a snapshot over 10 MB, and a body over the limit.
+    let rows = "x".repeat(4 * 1024 * 1024);
+    for name in ["a", "b", "c"] {
+        let body = json!({"action": "add_custom_source", "payload": {"source_name": name, "configuration": {"type": "table", "rows": rows}}});
+        a.ok(Method::POST, &action, Some(body), StatusCode::OK).await;
+    }
+    a.err(Method::POST, &format!("{p}/versions"), None, StatusCode::PAYLOAD_TOO_LARGE, "snapshot_too_large").await;
+    let huge = json!({"action": "add_custom_source", "payload": {"source_name": "d", "configuration": {"type": "table", "rows": "y".repeat(17 * 1024 * 1024)}}});
+    a.err(Method::POST, &action, Some(huge), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    // 501: capabilities of later issues.
+    for (method, path) in [
+        (Method::POST, format!("{p}/report/generate")),
+        (Method::GET, format!("{p}/report/r1")),
+        (Method::POST, format!("{p}/report/r1/export")),
+        (Method::POST, format!("{p}/collaborators")),
+        (Method::DELETE, format!("{p}/collaborators/u2")),
+    ] {
+        a.err(method, &path, None, StatusCode::NOT_IMPLEMENTED, "not_available").await;
+    }
+    a.err(
+        Method::POST,
+        &format!("{p}/workbench/simulation/action"),
+        Some(json!({"action": "run"})),
+        StatusCode::NOT_IMPLEMENTED,
+        "not_available",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn token_host_and_origin_are_checked() {
+    let a = api().await;
+    let url = format!("{}{P}", a.server.base());
+    let status = |r: reqwest::Response| r.status();
+    assert_eq!(status(a.client.get(&url).send().await.unwrap()), StatusCode::UNAUTHORIZED);
+    assert_eq!(status(a.client.get(&url).bearer_auth("wrong").send().await.unwrap()), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        status(a.client.get(&url).header("x-studio-token", &a.server.token).send().await.unwrap()),
+        StatusCode::OK
+    );
+    assert_eq!(status(a.client.get(format!("{url}?token={}", a.server.token)).send().await.unwrap()), StatusCode::OK);
+    let rebound =
+        a.client.get(&url).bearer_auth(&a.server.token).header("host", "attacker.example:80").send().await.unwrap();
+    assert_eq!(rebound.status(), StatusCode::FORBIDDEN);
+    let foreign = a
+        .client
+        .get(&url)
+        .bearer_auth(&a.server.token)
+        .header("origin", "http://attacker.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    let own = format!("http://127.0.0.1:{}", a.server.addr.port());
+    assert_eq!(
+        status(a.client.get(&url).bearer_auth(&a.server.token).header("origin", own).send().await.unwrap()),
+        StatusCode::OK
+    );
+    // Opening the UI with ?token= sets the cookie its own requests then carry.
+    let opened = a.client.get(format!("{url}?token={}", a.server.token)).send().await.unwrap();
+    let cookie = opened.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    assert_eq!(status(a.client.get(&url).header("cookie", cookie).send().await.unwrap()), StatusCode::OK);
+    assert!(a.server.addr.ip().is_loopback());
+}
+
+#[tokio::test]
+async fn the_websocket_streams_the_projects_events() {
+    let a = api().await;
+    let id = a.ok(Method::POST, P, Some(json!({"project_name": "Live"})), StatusCode::CREATED).await["project_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ws_url = format!("ws://127.0.0.1:{}/ws/v1/studio/projects/{id}?token={}", a.server.addr.port(), a.server.token);
+    let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.unwrap();
+    let next =
+        |msg: tokio_tungstenite::tungstenite::Message| serde_json::from_str::<Value>(msg.to_text().unwrap()).unwrap();
+    let first = next(ws.next().await.unwrap().unwrap());
+    assert_eq!(first["type"], "snapshot");
+    assert_eq!(first["state"]["project_id"], id.as_str());
+    a.ok(Method::POST, &format!("{P}/{id}/versions"), None, StatusCode::CREATED).await;
+    let saved = next(ws.next().await.unwrap().unwrap());
+    assert_eq!((saved["type"].as_str(), saved["version"].as_u64()), (Some("saved"), Some(2)));
+    let body =
+        json!({"action": "add_annotation", "payload": {"annotation": {"section": "s", "text": "t", "author": "a"}}});
+    a.ok(Method::POST, &format!("{P}/{id}/workbench/report/action"), Some(body), StatusCode::OK).await;
+    let changed = next(ws.next().await.unwrap().unwrap());
+    assert_eq!(changed["type"], "state_changed");
+    assert_eq!(changed["summary"], "Annotated section 's'");
+    let refused =
+        tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{}/ws/v1/studio/projects/{id}", a.server.addr.port()))
+            .await;
+    assert!(refused.is_err(), "no token, no socket");
+}
+
+#[tokio::test]
+async fn the_openapi_document_matches_the_router_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = Arc::new(Studio::open(StudioConfig::new(dir.path().join("library.db"))).await.unwrap());
+    let state =
+        studio_server::AppState { studio, local_user: USER.into(), token: "t".into(), hosts: Arc::from(vec![]) };
+    let (_, table) = studio_server::router(state, None);
+    let routed: BTreeSet<(String, String)> = table.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    let doc: Value = serde_json::from_str(studio_server::OPENAPI_JSON).unwrap();
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| ops.as_object().unwrap().keys().map(move |m| (m.clone(), path.clone())))
+        .collect();
+    let undocumented: Vec<_> = routed.difference(&documented).collect();
+    let unrouted: Vec<_> = documented.difference(&routed).collect();
+    assert!(undocumented.is_empty(), "routes missing from openapi.json: {undocumented:?}");
+    assert!(unrouted.is_empty(), "openapi.json documents routes that do not exist: {unrouted:?}");
+    // Every route of the seed's contract is there.
+    for seed in [
+        "post /api/v1/studio/projects",
+        "get /api/v1/studio/projects",
+        "get /api/v1/studio/projects/{id}",
+        "put /api/v1/studio/projects/{id}",
+        "delete /api/v1/studio/projects/{id}",
+        "get /api/v1/studio/projects/{id}/versions",
+        "post /api/v1/studio/projects/{id}/duplicate",
+        "post /api/v1/studio/projects/{id}/workbench/{workbench}/action",
+        "get /api/v1/studio/projects/{id}/workbench/{workbench}/state",
+        "post /api/v1/studio/projects/{id}/report/generate",
+        "get /api/v1/studio/projects/{id}/report/{rid}",
+        "post /api/v1/studio/projects/{id}/report/{rid}/export",
+        "post /api/v1/studio/projects/{id}/collaborators",
+        "delete /api/v1/studio/projects/{id}/collaborators/{uid}",
+        "get /ws/v1/studio/projects/{id}",
+        "get /api/v1/studio/templates",
+        "post /api/v1/studio/templates",
+    ] {
+        let (method, path) = seed.split_once(' ').unwrap();
+        assert!(routed.contains(&(method.to_string(), path.to_string())), "seed route {seed} is not routed");
+    }
+}
