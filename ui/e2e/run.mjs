@@ -1,0 +1,140 @@
+// End to end in a real browser: Debian's Chromium driven by playwright-core against
+// `studio serve` on a temporary library. Writes a screenshot of each screen to e2e/artifacts.
+// Needs: the `studio` binary (STUDIO_BIN), ui/dist built, /usr/bin/chromium (CHROMIUM to change).
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const here = new URL(".", import.meta.url).pathname;
+const artifacts = join(here, "artifacts");
+mkdirSync(artifacts, { recursive: true });
+const home = mkdtempSync(join(tmpdir(), "studio-e2e-"));
+const bin = process.env.STUDIO_BIN ?? "studio";
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ["serve", "--json", "--ui", join(here, "..", "dist")], {
+      env: Object.fromEntries(Object.entries({ ...process.env, STUDIO_HOME: home }).filter(([k]) => k !== "STUDIO_DB" && k !== "STUDIO_USER")),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      try {
+        resolve({ child, info: JSON.parse(out) });
+      } catch {
+        // not a whole document yet
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`studio serve exited with ${code}`)));
+    setTimeout(() => reject(new Error("studio serve did not start in 20 s")), 20000);
+  });
+}
+
+let passed = 0;
+let failed = 0;
+async function step(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok - ${name}\n  ${String(e?.stack ?? e).split("\n").join("\n  ")}`);
+    throw e;
+  }
+}
+
+const { child, info } = await startServer();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+    "--disable-component-update", "--disable-sync", "--disable-quic"],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+const expectText = async (locator, text) => {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: 5000 });
+};
+
+try {
+  await step("the library opens with the token and shows no projects", async () => {
+    await page.goto(info.url);
+    await expectText(page.getByTestId("project-list"), "No projects yet");
+    await shot("01-library-empty");
+  });
+  await step("create a project", async () => {
+    await page.getByLabel("Project name").fill("Heat pumps 2031");
+    await page.getByLabel("Description").fill("Will adoption pass 30% if prices fall 20%?");
+    await page.getByRole("button", { name: "Create" }).click();
+    await expectText(page.getByTestId("project-name"), "Heat pumps 2031");
+    await shot("02-project-data");
+  });
+  await step("add an override with a reason and see it in the log", async () => {
+    await page.getByLabel("Field").fill("households.total");
+    await page.getByLabel("Value").fill("28100000");
+    await page.getByLabel("Reason").fill("2025 census revision");
+    await page.getByRole("button", { name: "Override" }).click();
+    await expectText(page.getByTestId("overrides"), "2025 census revision");
+    await expectText(page.getByTestId("log"), "Overrode 'households.total'");
+    await shot("03-override");
+  });
+  await step("undo it", async () => {
+    await page.getByRole("button", { name: "Undo", exact: true }).click();
+    await expectText(page.getByTestId("overrides"), "No overrides.");
+    await expectText(page.getByTestId("log"), "Undo: Overrode 'households.total'");
+  });
+  await step("save twice and restore version 1", async () => {
+    await page.getByLabel("Field").fill("price.index");
+    await page.getByLabel("Value").fill("0.8");
+    await page.getByLabel("Reason").fill("tariff cut");
+    await page.getByRole("button", { name: "Override" }).click();
+    await expectText(page.getByTestId("overrides"), "tariff cut");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expectText(page.getByTestId("toast"), "Saved version 2");
+    await page.keyboard.press("Control+s");
+    await expectText(page.getByTestId("toast"), "Saved version 3");
+    await page.getByTestId("side-versions").click();
+    await page.getByRole("button", { name: "Version 1", exact: true }).click();
+    await expectText(page.locator(".compare"), "Override added: price.index");
+    await shot("04-versions");
+    await page.getByTestId("restore").click();
+    await expectText(page.getByTestId("toast"), "Restored as version 4");
+    await expectText(page.getByTestId("overrides"), "No overrides.");
+  });
+  await step("tabs show each workbench", async () => {
+    await page.getByTestId("tab-scenario").click();
+    await page.getByRole("button", { name: "New scenario" }).click();
+    await page.getByLabel("Scenario name").fill("Prices fall 20%");
+    await page.getByRole("button", { name: "Save scenario" }).click();
+    await expectText(page.getByTestId("scenarios"), "Prices fall 20%");
+    await shot("05-scenarios");
+    await page.getByTestId("tab-report").click();
+    await page.getByLabel("Annotation").fill("Check against the installer survey");
+    await page.getByRole("button", { name: "Add note" }).click();
+    await expectText(page.getByTestId("annotations"), "installer survey");
+    await page.getByTestId("tab-simulation").click();
+    await expectText(page.locator(".pane"), "simulation engine");
+  });
+  await step("delete from the library and undo the delete", async () => {
+    await page.getByRole("button", { name: "Back to projects" }).click();
+    await expectText(page.getByTestId("project-list"), "Heat pumps 2031");
+    await page.getByRole("button", { name: "Delete" }).click();
+    await expectText(page.getByTestId("toast"), "Deleted “Heat pumps 2031”");
+    await expectText(page.getByTestId("project-list"), "No projects yet");
+    await shot("06-deleted");
+    await page.getByTestId("toast").getByRole("button", { name: "Undo" }).click();
+    await expectText(page.getByTestId("project-list"), "Heat pumps 2031");
+    await shot("07-library");
+  });
+} catch {
+  await shot("failure").catch(() => {});
+} finally {
+  await browser.close();
+  child.kill("SIGTERM");
+  rmSync(home, { recursive: true, force: true });
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}

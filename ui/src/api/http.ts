@@ -1,0 +1,57 @@
+// The backend over `studio serve`: same-origin fetch (the token travels in the cookie the
+// server set when the page was opened with ?token=) and a WebSocket per open project.
+import { BackendError, type Backend, type NewProject } from "./backend";
+import type { StudioEvent } from "./types";
+
+const API = "/api/v1/studio";
+
+export class HttpBackend implements Backend {
+  constructor(private base = "") {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+    });
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!res.ok) {
+      throw new BackendError(json?.code ?? "error", json?.message ?? res.statusText, res.status);
+    }
+    return json as T;
+  }
+
+  listProjects() { return this.call<import("./types").ProjectSummary[]>("GET", `${API}/projects`); }
+  createProject(req: NewProject) { return this.call<import("./types").ProjectState>("POST", `${API}/projects`, req); }
+  getProject(id: string, version?: number) {
+    const q = version === undefined ? "" : `?version=${version}`;
+    return this.call<import("./types").ProjectState>("GET", `${API}/projects/${id}${q}`);
+  }
+  renameProject(id: string, project_name: string) { return this.call<import("./types").ProjectState>("PUT", `${API}/projects/${id}`, { project_name }); }
+  async deleteProject(id: string) { await this.call("DELETE", `${API}/projects/${id}`); }
+  undeleteProject(id: string) { return this.call<import("./types").ProjectState>("POST", `${API}/projects/${id}/undelete`); }
+  duplicateProject(id: string) { return this.call<import("./types").ProjectState>("POST", `${API}/projects/${id}/duplicate`, {}); }
+  save(id: string) { return this.call<import("./types").ProjectState>("POST", `${API}/projects/${id}/versions`); }
+  versions(id: string) { return this.call<import("./types").VersionInfo[]>("GET", `${API}/projects/${id}/versions`); }
+  restore(id: string, version: number) { return this.call<import("./types").ProjectState>("POST", `${API}/projects/${id}/versions/${version}/restore`); }
+  action(id: string, workbench: import("./types").Workbench, action: string, payload: unknown) {
+    return this.call<import("./types").WorkbenchResponse>("POST", `${API}/projects/${id}/workbench/${workbench}/action`, { action, payload });
+  }
+  undo(id: string) { return this.call<import("./types").HistoryResponse>("POST", `${API}/projects/${id}/undo`); }
+  redo(id: string) { return this.call<import("./types").HistoryResponse>("POST", `${API}/projects/${id}/redo`); }
+  templates() { return this.call<import("./types").TemplateInfo[]>("GET", `${API}/templates`); }
+  saveTemplate(id: string, name: string) { return this.call<import("./types").TemplateInfo>("POST", `${API}/templates`, { project_id: id, name }); }
+
+  watch(id: string, onEvent: (event: StudioEvent) => void): () => void {
+    const url = new URL(`${this.base || window.location.origin}/ws/v1/studio/projects/${id}`);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    let socket: WebSocket | null = new WebSocket(url);
+    socket.onmessage = (msg) => onEvent(JSON.parse(String(msg.data)) as StudioEvent);
+    return () => {
+      socket?.close();
+      socket = null;
+    };
+  }
+}

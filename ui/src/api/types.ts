@@ -1,0 +1,67 @@
+// Transport types: the JSON the core sends, as in crates/studio-model. Checked against
+// fixtures the Rust side writes (src/api/fixtures, see transport.test.ts).
+
+export type Workbench = "data" | "population" | "scenario" | "simulation" | "report";
+export const WORKBENCHES: Workbench[] = ["data", "population", "scenario", "simulation", "report"];
+export type StageStatus = "not_started" | "in_progress" | "running" | "paused" | "complete";
+export type ProjectStatus = "draft" | "data_ready" | "population_ready" | "scenarios_defined" | "simulated" | "complete";
+
+export interface Override { field: string; value: unknown; reason: string }
+export interface CustomSource { name: string; type: string; config: unknown }
+export interface LogEntry { timestamp: string; user_id: string; workbench: string; action: string; summary: string; reversible: boolean }
+export interface Collaborator { user_id: string; role: "owner" | "editor" | "viewer"; last_active: string }
+export interface Annotation { annotation_id: string; section: string; text: string; author: string; created_at: string }
+export interface VariableOverride { variable: string; value: unknown }
+export interface ShockEvent { tick: number; variable: string; magnitude: number }
+export interface ScenarioConfig {
+  name: string;
+  description: string;
+  variable_overrides: VariableOverride[];
+  population_adjustments?: Record<string, unknown>;
+  shock_events?: ShockEvent[];
+}
+export interface ScenarioSummary {
+  scenario_id: string; name: string; description: string; status: string;
+  simulation_id?: string; ensemble_id?: string; config: ScenarioConfig;
+}
+export interface ReportConfig {
+  template: "executive_summary" | "detailed_analysis" | "comparison" | "custom";
+  sections: string[];
+  include_charts: boolean;
+  include_methodology: boolean;
+}
+export interface WorkbenchStates {
+  data: { status: StageStatus; overrides: Override[]; custom_sources: CustomSource[]; last_accessed: string; sources: Record<string, unknown> };
+  population: { status: StageStatus; adjustments: unknown[]; last_accessed: string };
+  scenario: { status: StageStatus; scenario_count: number; last_accessed: string };
+  simulation: { status: StageStatus; current_tick?: number; total_ticks?: number; last_accessed: string };
+  report: { status: StageStatus; report_id?: string; last_accessed: string; config?: ReportConfig; annotations: Annotation[] };
+}
+export interface ProjectState {
+  project_id: string; user_id: string; team_id?: string; project_name: string; description: string;
+  created_at: string; updated_at: string; version: number; status: ProjectStatus;
+  scenarios: ScenarioSummary[]; workbench_states: WorkbenchStates; modification_log: LogEntry[];
+  collaborators: Collaborator[]; active_users: string[]; initial_query?: string;
+}
+export interface ProjectSummary {
+  project_id: string; user_id: string; project_name: string; description: string;
+  status: ProjectStatus; version: number; created_at: string; updated_at: string;
+}
+export interface VersionInfo { version_id: string; version_number: number; created_by: string; created_at: string; archived: boolean; size: number }
+export interface StateChanges { project_status_changed: boolean; downstream_invalidated: Workbench[]; warnings: string[] }
+export interface WorkbenchResponse {
+  project_id: string; workbench: Workbench; action: string; success: boolean; result: unknown;
+  state_changes: StateChanges; updated_project_state: ProjectState;
+}
+export interface HistoryResponse { project_id: string; entry: LogEntry; state_changes: StateChanges; updated_project_state: ProjectState }
+export interface TemplateInfo { template_id: string; name: string; description: string; created_by: string; created_at: string }
+export interface ApiErrorBody { code: string; message: string }
+export type StudioEvent =
+  | { type: "snapshot"; state: ProjectState }
+  | { type: "state_changed"; project_id: string; status: ProjectStatus; summary: string; user_id: string }
+  | { type: "invalidated"; project_id: string; stages: Workbench[]; warnings: string[] }
+  | { type: "saved"; project_id: string; version: number }
+  | { type: "autosaved"; project_id: string }
+  | { type: "deleted"; project_id: string }
+  | { type: "recovery_available"; project_id: string; edits: number }
+  | { type: "lagged"; missed: number };

@@ -1,0 +1,35 @@
+// The window: the project library, or one open project.
+import { useCallback, useState } from "react";
+import type { Backend } from "../api/backend";
+import { BackendError } from "../api/backend";
+import { Library } from "./Library";
+import { ProjectView } from "./ProjectView";
+import { Toasts, type ToastMessage } from "./ui";
+
+export interface Notify {
+  (text: string, kind?: "info" | "error", action?: ToastMessage["action"]): void;
+}
+
+let nextToast = 1;
+
+export function App({ backend }: { backend: Backend }) {
+  const [open, setOpen] = useState<string | null>(null);
+  const [toasts, setToasts] = useState<ToastMessage[]>([]);
+  const notify: Notify = useCallback((text, kind = "info", action) => {
+    setToasts((list) => [...list.slice(-3), { id: nextToast++, text, kind, action }]);
+  }, []);
+  const fail = useCallback((e: unknown) => {
+    notify(e instanceof BackendError ? e.message : String(e), "error");
+  }, [notify]);
+  const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
+  return (
+    <div className="app">
+      {open === null ? (
+        <Library backend={backend} onOpen={setOpen} notify={notify} fail={fail} />
+      ) : (
+        <ProjectView backend={backend} projectId={open} onClose={() => setOpen(null)} notify={notify} fail={fail} />
+      )}
+      <Toasts toasts={toasts} dismiss={dismiss} />
+    </div>
+  );
+}

@@ -1,0 +1,131 @@
+// One open project: header with save/undo/redo, upstream-change banners, the five workbench
+// tabs in pipeline order, and the side panel with the log and the versions.
+import { useCallback, useEffect, useState } from "react";
+import type { Backend } from "../api/backend";
+import type { ProjectState, StateChanges, Workbench } from "../api/types";
+import { WORKBENCHES } from "../api/types";
+import { WORKBENCH_LABELS, nextStale } from "../state/logic";
+import type { Notify } from "./App";
+import { Pane } from "./Panes";
+import { SidePanel } from "./SidePanel";
+import { StageDot, StatusBadge } from "./ui";
+
+interface Props { backend: Backend; projectId: string; onClose: () => void; notify: Notify; fail: (e: unknown) => void }
+
+export function ProjectView({ backend, projectId, onClose, notify, fail }: Props) {
+  const [state, setState] = useState<ProjectState | null>(null);
+  const [tab, setTab] = useState<Workbench>("data");
+  const [stale, setStale] = useState<Workbench[]>([]);
+  const [warnings, setWarnings] = useState<string[]>([]);
+  const [unsaved, setUnsaved] = useState(false);
+  const [versionsTick, setVersionsTick] = useState(0);
+
+  const reload = useCallback(() => backend.getProject(projectId).then(setState).catch(fail), [backend, projectId, fail]);
+  useEffect(() => {
+    reload();
+    return backend.watch(projectId, (event) => {
+      // Changes made elsewhere (another window, the CLI) show up here.
+      if (event.type === "state_changed" || event.type === "saved") reload();
+    });
+  }, [backend, projectId, reload]);
+  useEffect(() => {
+    document.title = state ? `${unsaved ? "• " : ""}${state.project_name} — FutureOS Studio` : "FutureOS Studio";
+  }, [state, unsaved]);
+
+  const changed = useCallback((next: ProjectState, changes: StateChanges, workbench: Workbench | null) => {
+    setState(next);
+    setUnsaved(true);
+    setStale((s) => nextStale(s, workbench, changes));
+    if (changes.warnings.length) setWarnings(changes.warnings);
+  }, []);
+
+  const run = useCallback(async (workbench: Workbench, action: string, payload: unknown) => {
+    try {
+      const res = await backend.action(projectId, workbench, action, payload);
+      changed(res.updated_project_state, res.state_changes, workbench);
+      return true;
+    } catch (e) {
+      fail(e);
+      return false;
+    }
+  }, [backend, projectId, changed, fail]);
+
+  const undo = useCallback(async (redo = false) => {
+    try {
+      const res = redo ? await backend.redo(projectId) : await backend.undo(projectId);
+      changed(res.updated_project_state, res.state_changes, null);
+      notify(`${redo ? "Redid" : "Undid"}: ${res.entry.summary}`);
+    } catch (e) {
+      fail(e);
+    }
+  }, [backend, projectId, changed, notify, fail]);
+
+  const save = useCallback(async () => {
+    try {
+      const next = await backend.save(projectId);
+      setState(next);
+      setUnsaved(false);
+      setVersionsTick((t) => t + 1);
+      notify(`Saved version ${next.version}`);
+    } catch (e) {
+      fail(e);
+    }
+  }, [backend, projectId, notify, fail]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
+      if (!mod) return;
+      const key = e.key.toLowerCase();
+      if (key === "s") { e.preventDefault(); save(); }
+      else if (!typing && key === "z") { e.preventDefault(); undo(e.shiftKey); }
+      else if (!typing && key === "y") { e.preventDefault(); undo(true); }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [save, undo]);
+
+  if (!state) return <main className="project"><p className="muted">Opening project…</p></main>;
+  return (
+    <main className="project">
+      <header className="topbar">
+        <button className="link" onClick={onClose} aria-label="Back to projects">← Projects</button>
+        <h1 data-testid="project-name">{state.project_name}</h1>
+        <StatusBadge status={state.status} />
+        <span className="muted small">version {state.version}{unsaved ? " · unsaved changes" : ""}</span>
+        <span className="spacer" />
+        <button onClick={() => undo(false)} title="Undo (Ctrl+Z)">Undo</button>
+        <button onClick={() => undo(true)} title="Redo (Ctrl+Shift+Z)">Redo</button>
+        <button className="primary" onClick={save} title="Save a version (Ctrl+S)">Save</button>
+      </header>
+      {warnings.length > 0 && (
+        <div className="banner" role="alert" data-testid="warnings">
+          <ul>{warnings.map((w) => <li key={w}>{w}</li>)}</ul>
+          <button className="icon" aria-label="Dismiss warnings" onClick={() => setWarnings([])}>×</button>
+        </div>
+      )}
+      <div className="workspace">
+        <section className="main">
+          <nav className="tabs" role="tablist">
+            {WORKBENCHES.map((w) => (
+              <button
+                key={w} role="tab" aria-selected={tab === w} className={tab === w ? "tab active" : "tab"}
+                onClick={() => setTab(w)} data-testid={`tab-${w}`}
+              >
+                <StageDot status={state.workbench_states[w].status} />
+                {WORKBENCH_LABELS[w]}
+                {stale.includes(w) && <span className="stale" title="Needs re-running after an upstream change">stale</span>}
+              </button>
+            ))}
+          </nav>
+          <div className="pane" role="tabpanel">
+            <Pane workbench={tab} state={state} run={run} />
+          </div>
+        </section>
+        <SidePanel backend={backend} state={state} versionsTick={versionsTick} fail={fail}
+          onRestored={(next) => { setState(next); setUnsaved(false); setVersionsTick((t) => t + 1); notify(`Restored as version ${next.version}`); }} />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,78 @@
+// The modification log and the versions: view a version, see what changed, restore it.
+import { useEffect, useState } from "react";
+import type { Backend } from "../api/backend";
+import type { ProjectState, VersionInfo } from "../api/types";
+import { ago, diffStates } from "../state/logic";
+
+interface Props {
+  backend: Backend; state: ProjectState; versionsTick: number;
+  fail: (e: unknown) => void; onRestored: (state: ProjectState) => void;
+}
+
+export function SidePanel({ backend, state, versionsTick, fail, onRestored }: Props) {
+  const [view, setView] = useState<"log" | "versions">("log");
+  const [versions, setVersions] = useState<VersionInfo[]>([]);
+  const [selected, setSelected] = useState<{ version: number; diff: string[] } | null>(null);
+
+  useEffect(() => {
+    backend.versions(state.project_id).then(setVersions).catch(fail);
+  }, [backend, state.project_id, versionsTick, fail]);
+
+  const inspect = async (v: VersionInfo) => {
+    try {
+      const old = await backend.getProject(state.project_id, v.version_number);
+      setSelected({ version: v.version_number, diff: diffStates(old, state) });
+    } catch (e) {
+      fail(e);
+    }
+  };
+  const restore = async (version: number) => {
+    try {
+      onRestored(await backend.restore(state.project_id, version));
+      setSelected(null);
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  return (
+    <aside className="side">
+      <nav className="tabs small">
+        <button className={view === "log" ? "tab active" : "tab"} onClick={() => setView("log")} data-testid="side-log">Log</button>
+        <button className={view === "versions" ? "tab active" : "tab"} onClick={() => setView("versions")} data-testid="side-versions">Versions</button>
+      </nav>
+      {view === "log" ? (
+        <ol className="log" data-testid="log">
+          {[...state.modification_log].reverse().map((e, i) => (
+            <li key={`${e.timestamp}-${i}`}>
+              <div>{e.summary}</div>
+              <div className="muted small">{e.workbench} · {ago(e.timestamp)}{e.reversible ? "" : " · not reversible"}</div>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <div className="versions" data-testid="versions">
+          <ol>
+            {versions.map((v) => (
+              <li key={v.version_id} className={selected?.version === v.version_number ? "selected" : ""}>
+                <button className="link" onClick={() => inspect(v)}>Version {v.version_number}</button>
+                <span className="muted small"> {ago(v.created_at)}{v.archived ? " · archived" : ""}</span>
+              </li>
+            ))}
+          </ol>
+          {selected && (
+            <div className="card compare">
+              <h3>Version {selected.version} → now</h3>
+              {selected.diff.length === 0 ? <p className="muted">No differences.</p> : (
+                <ul>{selected.diff.map((d) => <li key={d}>{d}</li>)}</ul>
+              )}
+              <button className="primary" onClick={() => restore(selected.version)} data-testid="restore">
+                Restore version {selected.version}
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+    </aside>
+  );
+}
