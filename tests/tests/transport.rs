@@ -54,20 +54,48 @@ async fn ui_fixtures_match_what_the_core_sends() {
         payload,
     };
     let steps = [
-        act(Workbench::Data, "configure_source", json!({"source_name": "survey", "configuration": {"role": "microdata"}})),
-        act(Workbench::Data, "override_value", json!({"override": {"field": "households", "value": 28100000, "reason": "census"}})),
-        act(Workbench::Data, "add_custom_source", json!({"source_name": "prices", "configuration": {"type": "table", "rows": [[2026, 1.0]]}})),
-        act(Workbench::Scenario, "create_scenario", json!({"scenario_config": {"name": "Baseline", "description": "", "variable_overrides": []}})),
-        act(Workbench::Scenario, "create_scenario", json!({"scenario_config": {"name": "Low prices", "description": "-20%",
-            "variable_overrides": [{"variable": "price", "value": 0.8}], "shock_events": [{"tick": 12, "variable": "subsidy", "magnitude": 0.1}]}})),
-        act(Workbench::Report, "customize", json!({"report_config": {"template": "executive_summary", "sections": ["headline"],
-            "include_charts": true, "include_methodology": true}})),
+        act(
+            Workbench::Data,
+            "configure_source",
+            json!({"source_name": "survey", "configuration": {"role": "microdata"}}),
+        ),
+        act(
+            Workbench::Data,
+            "override_value",
+            json!({"override": {"field": "households", "value": 28100000, "reason": "census"}}),
+        ),
+        act(
+            Workbench::Data,
+            "add_custom_source",
+            json!({"source_name": "prices", "configuration": {"type": "table", "rows": [[2026, 1.0]]}}),
+        ),
+        act(
+            Workbench::Scenario,
+            "create_scenario",
+            json!({"scenario_config": {"name": "Baseline", "description": "", "variable_overrides": []}}),
+        ),
+        act(
+            Workbench::Scenario,
+            "create_scenario",
+            json!({"scenario_config": {"name": "Low prices", "description": "-20%",
+            "variable_overrides": [{"variable": "price", "value": 0.8}], "shock_events": [{"tick": 12, "variable": "subsidy", "magnitude": 0.1}]}}),
+        ),
+        act(
+            Workbench::Report,
+            "customize",
+            json!({"report_config": {"template": "executive_summary", "sections": ["headline"],
+            "include_charts": true, "include_methodology": true}}),
+        ),
     ];
     for step in &steps {
         studio.workbench_action(step).await.unwrap();
     }
     let response = studio
-        .workbench_action(&act(Workbench::Report, "add_annotation", json!({"annotation": {"section": "headline", "text": "Check", "author": "Ana"}})))
+        .workbench_action(&act(
+            Workbench::Report,
+            "add_annotation",
+            json!({"annotation": {"section": "headline", "text": "Check", "author": "Ana"}}),
+        ))
         .await
         .unwrap();
     let history = studio.undo(&id, USER).await.unwrap();
@@ -102,5 +130,8 @@ async fn ui_fixtures_match_what_the_core_sends() {
             stale.push(name);
         }
     }
-    assert!(stale.is_empty(), "the UI fixtures {stale:?} no longer match the core: run UPDATE_FIXTURES=1 cargo test -p studio-tests --test transport, then fix ui/src/api/types.ts");
+    assert!(
+        stale.is_empty(),
+        "the UI fixtures {stale:?} no longer match the core: run UPDATE_FIXTURES=1 cargo test -p studio-tests --test transport, then fix ui/src/api/types.ts"
+    );
 }
