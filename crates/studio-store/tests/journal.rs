@@ -1,39 +1,17 @@
 //! The crash journal: entries are kept until folded or until the recovery window passes.
 
-use studio_store::{JournalEntry, NewVersion, ProjectRow, SessionRow, Store};
+mod common;
+
+use studio_store::{JournalEntry, SessionRow, Store};
 
 #[tokio::test]
 async fn entries_older_than_the_window_are_purged_and_the_rest_kept() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("lib.db")).await.unwrap();
     let at = "2026-11-20T00:00:00.000Z";
-    let row = ProjectRow {
-        project_id: "p".into(),
-        user_id: "u".into(),
-        team_id: None,
-        project_name: "P".into(),
-        description: None,
-        status: "draft".into(),
-        version: 1,
-        prediction_task_id: None,
-        data_package_id: None,
-        population_id: None,
-        workbench_states: "{}".into(),
-        modification_log: "[]".into(),
-        document: vec![],
-        created_at: at.into(),
-        updated_at: at.into(),
-        deleted_at: None,
-    };
-    let version = NewVersion {
-        version_id: "v1".into(),
-        project_id: "p".into(),
-        version_number: 1,
-        state_snapshot: "{}".into(),
-        heads: "[]".into(),
-        created_by: "u".into(),
-        created_at: at.into(),
-    };
+    let mut row = common::row("p");
+    row.document = vec![];
+    let version = common::first_version("p");
     store.create_project(&row, &version).await.unwrap();
     let session = SessionRow {
         session_id: "s".into(),
