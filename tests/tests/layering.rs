@@ -62,6 +62,7 @@ fn layers_depend_only_downward() {
         ["studio-core", "studio-server"]
     );
     assert_eq!(of("studio-server").iter().filter(|d| d.starts_with("studio-")).collect::<Vec<_>>(), ["studio-core"]);
+    assert_eq!(of("studio-desktop").iter().filter(|d| d.starts_with("studio-")).collect::<Vec<_>>(), ["studio-core"]);
     for (name, list) in &deps {
         if list.contains(&"axum".to_string()) {
             assert_eq!(name, "studio-server", "only studio-server may know axum");

@@ -1,6 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { HttpBackend } from "./api/http";
+import { TauriBackend, inTauri } from "./api/tauri";
 import { App } from "./components/App";
 import "./styles.css";
 
@@ -13,7 +14,7 @@ const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App backend={new HttpBackend()} />
+      <App backend={inTauri() ? new TauriBackend() : new HttpBackend()} />
     </StrictMode>,
   );
 }

@@ -24,7 +24,24 @@ export interface Backend {
   saveTemplate(id: string, name: string): Promise<TemplateInfo>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
+  /** Desktop only: menu commands, files dropped on the window, errors from the shell. */
+  desktopEvents?(onEvent: (event: DesktopEvent) => void): () => void;
+  /** Desktop only: the native window's title (the page's own title is set as well). */
+  setTitle?(title: string): void;
+  /** Desktop only: the project the app was started on, if any (asked once). */
+  initialProject?(): Promise<string | null>;
+  /** Desktop only: asks where to write the .studio file, writes it, returns the path. */
+  exportProject?(id: string, name: string): Promise<string | null>;
 }
+
+export type DesktopEvent =
+  | { kind: "menu"; id: string }
+  | { kind: "open"; projectId: string }
+  | { kind: "error"; message: string }
+  | { kind: "data-files"; paths: string[] };
+
+/** Menu commands for the open project travel to it as this DOM event. */
+export const PROJECT_COMMAND = "studio-project-command";
 
 /** An error from the backend, with the core's stable code. */
 export class BackendError extends Error {

@@ -1,7 +1,7 @@
 // The window: the project library, or one open project.
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { Backend } from "../api/backend";
-import { BackendError } from "../api/backend";
+import { BackendError, PROJECT_COMMAND } from "../api/backend";
 import { Library } from "./Library";
 import { ProjectView } from "./ProjectView";
 import { Toasts, type ToastMessage } from "./ui";
@@ -22,6 +22,20 @@ export function App({ backend }: { backend: Backend }) {
     notify(e instanceof BackendError ? e.message : String(e), "error");
   }, [notify]);
   const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
+
+  useEffect(() => {
+    backend.initialProject?.().then((id) => id && setOpen(id)).catch(fail);
+  }, [backend, fail]);
+
+  // The desktop shell's menus, dropped files and errors.
+  useEffect(() => backend.desktopEvents?.((event) => {
+    if (event.kind === "open") setOpen(event.projectId);
+    else if (event.kind === "error") notify(event.message, "error");
+    else if (event.kind === "menu" && (event.id === "new" || event.id === "recent")) setOpen(null);
+    else if (event.kind === "menu" || event.kind === "data-files") {
+      window.dispatchEvent(new CustomEvent(PROJECT_COMMAND, { detail: event }));
+    }
+  }), [backend, notify]);
   return (
     <div className="app">
       {open === null ? (

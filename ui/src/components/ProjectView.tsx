@@ -1,7 +1,7 @@
 // One open project: header with save/undo/redo, upstream-change banners, the five workbench
 // tabs in pipeline order, and the side panel with the log and the versions.
 import { useCallback, useEffect, useState } from "react";
-import type { Backend } from "../api/backend";
+import { PROJECT_COMMAND, type Backend, type DesktopEvent } from "../api/backend";
 import type { ProjectState, StateChanges, Workbench } from "../api/types";
 import { WORKBENCHES } from "../api/types";
 import { WORKBENCH_LABELS, nextStale } from "../state/logic";
@@ -29,8 +29,14 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
     });
   }, [backend, projectId, reload]);
   useEffect(() => {
-    document.title = state ? `${unsaved ? "• " : ""}${state.project_name} — FutureOS Studio` : "FutureOS Studio";
-  }, [state, unsaved]);
+    const title = state ? `${unsaved ? "• " : ""}${state.project_name} — FutureOS Studio` : "FutureOS Studio";
+    document.title = title;
+    backend.setTitle?.(title);
+    return () => {
+      document.title = "FutureOS Studio";
+      backend.setTitle?.("FutureOS Studio");
+    };
+  }, [backend, state, unsaved]);
 
   const changed = useCallback((next: ProjectState, changes: StateChanges, workbench: Workbench | null) => {
     setState(next);
@@ -85,6 +91,27 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [save, undo]);
+
+  // Desktop menu commands and files dropped on the window.
+  useEffect(() => {
+    const onCommand = async (e: Event) => {
+      const event = (e as CustomEvent<DesktopEvent>).detail;
+      if (event.kind === "data-files") {
+        for (const path of event.paths) await run("data", "explore_sources", { source_name: path });
+      } else if (event.kind === "menu") {
+        if (event.id === "save") save();
+        else if (event.id === "undo") undo(false);
+        else if (event.id === "redo") undo(true);
+        else if (event.id === "save-template" && state) {
+          backend.saveTemplate(projectId, state.project_name).then((t) => notify(`Saved template “${t.name}”`)).catch(fail);
+        } else if (event.id === "export" && state && backend.exportProject) {
+          backend.exportProject(projectId, state.project_name).then((path) => path && notify(`Exported to ${path}`)).catch(fail);
+        }
+      }
+    };
+    window.addEventListener(PROJECT_COMMAND, onCommand);
+    return () => window.removeEventListener(PROJECT_COMMAND, onCommand);
+  }, [backend, projectId, state, run, save, undo, notify, fail]);
 
   if (!state) return <main className="project"><p className="muted">Opening project…</p></main>;
   return (

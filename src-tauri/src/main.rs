@@ -1,0 +1,144 @@
+//! FutureOS Studio on the desktop: a Tauri window over `studio-core`. Thin: one generic
+//! `dispatch` command for every core request, core events forwarded to the page, and the
+//! native parts people expect — menus with platform shortcuts, open/save dialogs, dropping
+//! files on the window.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod menu;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use studio_core::{CoreError, Studio, StudioConfig};
+use tauri::{DragDropEvent, Emitter, Manager, State, WindowEvent};
+
+/// What the commands share.
+struct Desktop {
+    studio: Arc<Studio>,
+    user: String,
+    /// The project to show first (`--project ID`, or a `.studio` file given on the command line).
+    initial: std::sync::Mutex<Option<String>>,
+}
+
+/// Every core request, as the HTTP API's `dispatch_json` takes it.
+#[tauri::command]
+async fn dispatch(desktop: State<'_, Desktop>, request: Value) -> Result<Value, CoreError> {
+    desktop.studio.dispatch_json(&request).await
+}
+
+/// The local user the window acts as.
+#[tauri::command]
+fn whoami(desktop: State<'_, Desktop>) -> String {
+    desktop.user.clone()
+}
+
+/// The project to open when the window starts, once.
+#[tauri::command]
+fn take_initial_project(desktop: State<'_, Desktop>) -> Option<String> {
+    desktop.initial.lock().ok().and_then(|mut initial| initial.take())
+}
+
+fn open_studio() -> Result<Desktop, CoreError> {
+    let config = StudioConfig::resolve(std::env::var_os("STUDIO_DB").map(PathBuf::from))?;
+    let user = match std::env::var("STUDIO_USER") {
+        Ok(user) => user,
+        Err(_) => studio_core::local_user_id()?,
+    };
+    let studio = tauri::async_runtime::block_on(Studio::open(config))?;
+    // `--project ID` opens that project; a `.studio` path (a double-click through the file
+    // association) is imported and opened.
+    let mut initial = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--project" {
+            initial = args.next();
+        } else if arg.ends_with(".studio") && PathBuf::from(&arg).exists() {
+            let state = tauri::async_runtime::block_on(studio.import_project(&PathBuf::from(&arg), &user))?;
+            initial = Some(state.project_id);
+        }
+    }
+    Ok(Desktop { studio: Arc::new(studio), user, initial: std::sync::Mutex::new(initial) })
+}
+
+/// A dropped `.studio` file is imported and opened; dropped data files go to the Data workbench.
+pub(crate) fn dropped(app: &tauri::AppHandle, paths: Vec<PathBuf>) {
+    let desktop = app.state::<Desktop>();
+    let (studio, user, app) = (desktop.studio.clone(), desktop.user.clone(), app.clone());
+    tauri::async_runtime::spawn(async move {
+        let mut data_files = Vec::new();
+        for path in paths {
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+            match ext.as_str() {
+                "studio" => match studio.import_project(&path, &user).await {
+                    Ok(state) => {
+                        let _ = app.emit("studio-open", json!({"project_id": state.project_id}));
+                    }
+                    Err(e) => {
+                        let _ = app.emit("studio-error", e);
+                    }
+                },
+                "csv" | "json" | "parquet" => data_files.push(path.display().to_string()),
+                _ => {
+                    let message = format!("{} is not a .studio project or a CSV, JSON or Parquet file", path.display());
+                    let _ = app.emit("studio-error", CoreError::invalid(message));
+                }
+            }
+        }
+        if !data_files.is_empty() {
+            let _ = app.emit("studio-data-files", json!({"paths": data_files}));
+        }
+    });
+}
+
+fn main() {
+    let desktop = match open_studio() {
+        Ok(desktop) => desktop,
+        Err(e) => {
+            eprintln!("FutureOS Studio could not open its library: {e}");
+            std::process::exit(1);
+        }
+    };
+    let studio = desktop.studio.clone();
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(desktop)
+        .invoke_handler(tauri::generate_handler![dispatch, whoami, take_initial_project, menu::export_dialog])
+        .setup(move |app| {
+            app.set_menu(menu::build(app.handle())?)?;
+            let handle = app.handle().clone();
+            let mut events = studio.subscribe();
+            tauri::async_runtime::spawn(async move {
+                while let Ok(event) = events.recv().await {
+                    let _ = handle.emit("studio-event", event);
+                }
+            });
+            // Autosave runs on Tauri's Tokio runtime, for as long as the app does.
+            let autosaving = studio.clone();
+            tauri::async_runtime::spawn(async move {
+                let _task = autosaving.spawn_autosave();
+            });
+            Ok(())
+        })
+        .on_menu_event(menu::handle)
+        .on_window_event(|window, event| {
+            if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                dropped(window.app_handle(), paths.clone());
+            }
+        })
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("FutureOS Studio could not start its window: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            // Fold unsaved edits into the library and end the session cleanly.
+            let studio = handle.state::<Desktop>().studio.clone();
+            let _ = tauri::async_runtime::block_on(studio.close());
+        }
+    });
+}
