@@ -8,10 +8,15 @@ mod menu;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
-use studio_core::{CoreError, Studio, StudioConfig};
+use studio_core::{CoreError, Studio, StudioConfig, StudioEvent};
 use tauri::{DragDropEvent, Emitter, Manager, State, WindowEvent};
+
+/// The window starts hidden until the page has its first screen, or this long at most.
+const SHOW_AT_LATEST: Duration = Duration::from_secs(4);
 
 /// What the commands share.
 struct Desktop {
@@ -19,6 +24,8 @@ struct Desktop {
     user: String,
     /// The project to show first (`--project ID`, or a `.studio` file given on the command line).
     initial: std::sync::Mutex<Option<String>>,
+    started: Instant,
+    ready: AtomicBool,
 }
 
 /// Every core request, as the HTTP API's `dispatch_json` takes it.
@@ -33,13 +40,32 @@ fn whoami(desktop: State<'_, Desktop>) -> String {
     desktop.user.clone()
 }
 
+/// The page has its first screen on show: the window appears (it starts hidden, so it never
+/// shows blank) and, with `STUDIO_STARTUP_REPORT` set, the startup time is printed as JSON.
+#[tauri::command]
+fn ui_ready(window: tauri::WebviewWindow, desktop: State<'_, Desktop>) {
+    show(&window);
+    if std::env::var_os("STUDIO_STARTUP_REPORT").is_some() && !desktop.ready.swap(true, Ordering::SeqCst) {
+        let unix_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
+        let since_start_ms = desktop.started.elapsed().as_secs_f64() * 1000.0;
+        println!("{}", json!({"event": "ui_ready", "unix_ms": unix_ms, "since_start_ms": since_start_ms}));
+    }
+}
+
+fn show(window: &tauri::WebviewWindow) {
+    if !window.is_visible().unwrap_or(true) {
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
 /// The project to open when the window starts, once.
 #[tauri::command]
 fn take_initial_project(desktop: State<'_, Desktop>) -> Option<String> {
     desktop.initial.lock().ok().and_then(|mut initial| initial.take())
 }
 
-fn open_studio() -> Result<Desktop, CoreError> {
+fn open_studio(started: Instant) -> Result<Desktop, CoreError> {
     let config = StudioConfig::resolve(std::env::var_os("STUDIO_DB").map(PathBuf::from))?;
     let user = match std::env::var("STUDIO_USER") {
         Ok(user) => user,
@@ -58,7 +84,8 @@ fn open_studio() -> Result<Desktop, CoreError> {
             initial = Some(state.project_id);
         }
     }
-    Ok(Desktop { studio: Arc::new(studio), user, initial: std::sync::Mutex::new(initial) })
+    let initial = std::sync::Mutex::new(initial);
+    Ok(Desktop { studio: Arc::new(studio), user, initial, started, ready: AtomicBool::new(false) })
 }
 
 /// A dropped `.studio` file is imported and opened; dropped data files go to the Data workbench.
@@ -92,7 +119,8 @@ pub(crate) fn dropped(app: &tauri::AppHandle, paths: Vec<PathBuf>) {
 }
 
 fn main() {
-    let desktop = match open_studio() {
+    let started = Instant::now();
+    let desktop = match open_studio(started) {
         Ok(desktop) => desktop,
         Err(e) => {
             eprintln!("FutureOS Studio could not open its library: {e}");
@@ -103,14 +131,30 @@ fn main() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(desktop)
-        .invoke_handler(tauri::generate_handler![dispatch, whoami, take_initial_project, menu::export_dialog])
+        .invoke_handler(tauri::generate_handler![dispatch, whoami, take_initial_project, ui_ready, menu::export_dialog])
         .setup(move |app| {
-            app.set_menu(menu::build(app.handle())?)?;
+            app.set_menu(menu::build(app.handle(), &[])?)?;
             let handle = app.handle().clone();
             let mut events = studio.subscribe();
             tauri::async_runtime::spawn(async move {
+                menu::refresh(&handle).await;
                 while let Ok(event) = events.recv().await {
+                    let recent_changed = matches!(
+                        event,
+                        StudioEvent::Saved { .. } | StudioEvent::Autosaved { .. } | StudioEvent::Deleted { .. }
+                    );
                     let _ = handle.emit("studio-event", event);
+                    if recent_changed {
+                        menu::refresh(&handle).await;
+                    }
+                }
+            });
+            // Should the page never report ready, the window still appears.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                tokio::time::sleep(SHOW_AT_LATEST).await;
+                if let Some(window) = handle.get_webview_window("main") {
+                    show(&window);
                 }
             });
             // Autosave runs on Tauri's Tokio runtime, for as long as the app does.

@@ -4,13 +4,18 @@
 use std::path::PathBuf;
 
 use serde_json::json;
+use studio_core::ProjectSummary;
 use tauri::menu::{Menu, MenuBuilder, MenuEvent, MenuItemBuilder, PredefinedMenuItem, SubmenuBuilder};
 use tauri::{AppHandle, Emitter, Manager, Wry};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::Desktop;
 
-pub fn build(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
+/// How many projects File ▸ Open Recent lists.
+const RECENT: usize = 8;
+
+/// The menu bar, with the most recently changed projects under File ▸ Open Recent.
+pub fn build(app: &AppHandle, recent: &[ProjectSummary]) -> tauri::Result<Menu<Wry>> {
     let item = |id: &str, text: &str, accel: Option<&str>| {
         let builder = MenuItemBuilder::with_id(id, text);
         match accel {
@@ -18,8 +23,15 @@ pub fn build(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
             None => builder.build(app),
         }
     };
+    let mut recent_menu = SubmenuBuilder::new(app, "Open Recent");
+    for project in recent.iter().take(RECENT) {
+        recent_menu = recent_menu.item(&item(&format!("recent:{}", project.project_id), &project.project_name, None)?);
+    }
+    if recent.is_empty() {
+        recent_menu = recent_menu.item(&MenuItemBuilder::new("No recent projects").enabled(false).build(app)?);
+    }
     let recent =
-        SubmenuBuilder::new(app, "Open Recent").item(&item("recent", "Show the project library", None)?).build()?;
+        recent_menu.separator().item(&item("library", "Show the Project Library", Some("CmdOrCtrl+L"))?).build()?;
     let file = SubmenuBuilder::new(app, "File")
         .item(&item("new", "New Project", Some("CmdOrCtrl+N"))?)
         .item(&item("open", "Open…", Some("CmdOrCtrl+O"))?)
@@ -60,9 +72,27 @@ pub fn handle(app: &AppHandle, event: MenuEvent) {
             // path is chosen, so ask it first.
             let _ = app.emit("studio-menu", json!({"id": "export"}));
         }
+        id if id.starts_with("recent:") => {
+            let _ = app.emit("studio-open", json!({"project_id": &id["recent:".len()..]}));
+        }
         id => {
             let _ = app.emit("studio-menu", json!({"id": id}));
         }
+    }
+}
+
+/// Rebuilds the menu bar with the library's most recently changed projects.
+pub async fn refresh(app: &AppHandle) {
+    let desktop = app.state::<Desktop>();
+    let Ok(mut projects) = desktop.studio.list_projects(Some(&desktop.user)).await else { return };
+    // RFC 3339 timestamps in one zone sort as text.
+    projects.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    projects.truncate(RECENT);
+    match build(app, &projects) {
+        Ok(menu) => {
+            let _ = app.set_menu(menu);
+        }
+        Err(e) => eprintln!("FutureOS Studio could not rebuild its menu: {e}"),
     }
 }
 

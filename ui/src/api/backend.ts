@@ -28,6 +28,8 @@ export interface Backend {
   desktopEvents?(onEvent: (event: DesktopEvent) => void): () => void;
   /** Desktop only: the native window's title (the page's own title is set as well). */
   setTitle?(title: string): void;
+  /** Desktop only: the first screen has its data; the shell shows the window. */
+  ready?(): void;
   /** Desktop only: the project the app was started on, if any (asked once). */
   initialProject?(): Promise<string | null>;
   /** Desktop only: asks where to write the .studio file, writes it, returns the path. */

@@ -65,6 +65,10 @@ export class TauriBackend implements Backend {
     getCurrentWindow().setTitle(title).catch(() => {});
   }
 
+  ready(): void {
+    invoke("ui_ready").catch(() => {});
+  }
+
   async initialProject(): Promise<string | null> {
     return invoke<string | null>("take_initial_project");
   }

@@ -14,6 +14,8 @@ let nextToast = 1;
 
 export function App({ backend }: { backend: Backend }) {
   const [open, setOpen] = useState<string | null>(null);
+  // The desktop asks which project it was started on before showing either screen.
+  const [starting, setStarting] = useState(backend.initialProject !== undefined);
   const [toasts, setToasts] = useState<ToastMessage[]>([]);
   const notify: Notify = useCallback((text, kind = "info", action) => {
     setToasts((list) => [...list.slice(-3), { id: nextToast++, text, kind, action }]);
@@ -24,21 +26,21 @@ export function App({ backend }: { backend: Backend }) {
   const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
 
   useEffect(() => {
-    backend.initialProject?.().then((id) => id && setOpen(id)).catch(fail);
+    backend.initialProject?.().then((id) => id && setOpen(id)).catch(fail).finally(() => setStarting(false));
   }, [backend, fail]);
 
   // The desktop shell's menus, dropped files and errors.
   useEffect(() => backend.desktopEvents?.((event) => {
     if (event.kind === "open") setOpen(event.projectId);
     else if (event.kind === "error") notify(event.message, "error");
-    else if (event.kind === "menu" && (event.id === "new" || event.id === "recent")) setOpen(null);
+    else if (event.kind === "menu" && (event.id === "new" || event.id === "library")) setOpen(null);
     else if (event.kind === "menu" || event.kind === "data-files") {
       window.dispatchEvent(new CustomEvent(PROJECT_COMMAND, { detail: event }));
     }
   }), [backend, notify]);
   return (
     <div className="app">
-      {open === null ? (
+      {starting ? null : open === null ? (
         <Library backend={backend} onOpen={setOpen} notify={notify} fail={fail} />
       ) : (
         <ProjectView backend={backend} projectId={open} onClose={() => setOpen(null)} notify={notify} fail={fail} />

@@ -17,7 +17,7 @@ export function Library({ backend, onOpen, notify, fail }: Props) {
   const [template, setTemplate] = useState("");
 
   const refresh = useCallback(() => {
-    backend.listProjects().then(setProjects).catch(fail);
+    backend.listProjects().then(setProjects).catch(fail).finally(() => backend.ready?.());
     backend.templates().then(setTemplates).catch(fail);
   }, [backend, fail]);
   useEffect(refresh, [refresh]);

@@ -20,7 +20,10 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
   const [unsaved, setUnsaved] = useState(false);
   const [versionsTick, setVersionsTick] = useState(0);
 
-  const reload = useCallback(() => backend.getProject(projectId).then(setState).catch(fail), [backend, projectId, fail]);
+  const reload = useCallback(
+    () => backend.getProject(projectId).then(setState).catch(fail).finally(() => backend.ready?.()),
+    [backend, projectId, fail],
+  );
   useEffect(() => {
     reload();
     return backend.watch(projectId, (event) => {
