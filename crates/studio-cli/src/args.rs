@@ -1,6 +1,7 @@
 //! The commands, as typed by the user, and what each one calls.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -9,6 +10,7 @@ use studio_core::model::{ProjectCreate, ProjectLoad, Workbench, WorkbenchAction}
 use studio_core::{CoreError, MetadataUpdate, Studio};
 
 use crate::output::Printer;
+use crate::tasks;
 
 #[derive(Parser, Debug)]
 #[command(name = "studio", version, about = "FutureOS Studio: forecasting projects from data to report")]
@@ -65,14 +67,29 @@ pub enum Command {
     /// Save a project as a template, or list templates.
     #[command(subcommand)]
     Template(TemplateCommand),
-    /// Write a project to a portable .studio file.
+    /// Write a project to a portable .studio file (a task: queued, or followed with --wait).
     Export {
         project: String,
         file: PathBuf,
         /// Include derived artifacts (larger file, nothing to recompute).
         #[arg(long)]
         with_artifacts: bool,
+        /// Run it here and follow its progress; exit non-zero if it fails or is cancelled.
+        #[arg(long)]
+        wait: bool,
     },
+    /// Run the project's pipeline: the stages that are not complete, as a graph of tasks.
+    Run {
+        project: String,
+        /// Run it here and follow its progress; exit non-zero if a task fails or is cancelled.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// List a project's tasks, newest first.
+    Tasks { project: String },
+    /// Show or cancel one task.
+    #[command(subcommand)]
+    Task(TaskCommand),
     /// Bring a .studio file into the library.
     Import { file: PathBuf },
     /// Recover (or, with --discard, drop) unsaved edits left by a session that crashed.
@@ -154,6 +171,18 @@ pub enum TemplateCommand {
     List,
 }
 
+#[derive(Subcommand, Debug)]
+pub enum TaskCommand {
+    /// Show a task: status, progress, outputs, failed attempts.
+    Show { id: String },
+    /// Cancel a task and the tasks that depend on it.
+    Cancel {
+        id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
 #[derive(Args, Debug)]
 pub struct ExampleArgs {
     /// Where to write the example's .studio file.
@@ -161,7 +190,7 @@ pub struct ExampleArgs {
     pub out: PathBuf,
 }
 
-pub async fn execute(studio: &Studio, user: &str, command: Command, out: &Printer) -> Result<()> {
+pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &Printer) -> Result<()> {
     match command {
         Command::Project(cmd) => project(studio, user, cmd, out).await,
         Command::Versions { project } => {
@@ -211,9 +240,34 @@ pub async fn execute(studio: &Studio, user: &str, command: Command, out: &Printe
             out.template(&studio.save_template(&id, user, &name, description.as_deref()).await?)
         }
         Command::Template(TemplateCommand::List) => out.templates(&studio.templates().await?),
-        Command::Export { project, file, with_artifacts } => {
+        Command::Export { project, file, with_artifacts, wait } => {
             let id = resolve(studio, user, &project).await?;
-            out.exported(&studio.export_project(&id, &file, with_artifacts).await?)
+            // Relative to where the command was typed, whichever program runs the task.
+            let file = std::path::absolute(&file)?;
+            if wait {
+                studio.start_tasks().await?;
+            }
+            let task = studio.start_export(&id, file, with_artifacts).await?;
+            if wait { tasks::follow(studio, vec![task], out).await.map(|_| ()) } else { out.queued(&[task]) }
+        }
+        Command::Run { project, wait } => {
+            let id = resolve(studio, user, &project).await?;
+            if wait {
+                studio.start_tasks().await?;
+            }
+            let run = studio.run_pipeline(&id, user).await?;
+            if let Some(message) = &run.message {
+                return out.message(message, serde_json::to_value(&run)?);
+            }
+            if wait { tasks::follow(studio, run.tasks, out).await.map(|_| ()) } else { out.queued(&run.tasks) }
+        }
+        Command::Tasks { project } => {
+            let id = resolve(studio, user, &project).await?;
+            out.tasks(&studio.list_tasks(&id).await?)
+        }
+        Command::Task(TaskCommand::Show { id }) => out.task(&studio.get_task(&id).await?),
+        Command::Task(TaskCommand::Cancel { id, reason }) => {
+            out.task(&studio.cancel_task(&id, reason.as_deref()).await?)
         }
         Command::Import { file } => out.state(&studio.import_project(&file, user).await?),
         Command::Recover { project, discard } => {

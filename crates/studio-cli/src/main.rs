@@ -5,6 +5,7 @@ mod args;
 mod example;
 mod output;
 mod serve;
+mod tasks;
 
 use std::process::ExitCode;
 

@@ -6,14 +6,14 @@ use anyhow::Result;
 use serde::Serialize;
 use serde_json::{Value, json};
 use studio_core::model::{LogEntry, ProjectState, WorkbenchResponse};
-use studio_core::{CoreError, ExportReceipt, HistoryResponse, ProjectSummary, TemplateInfo, VersionInfo};
+use studio_core::{CoreError, HistoryResponse, ProjectSummary, TemplateInfo, VersionInfo};
 
 pub struct Printer {
     pub json: bool,
 }
 
 impl Printer {
-    fn emit<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) -> Result<()> {
+    pub(crate) fn emit<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) -> Result<()> {
         if self.json {
             println!("{}", serde_json::to_string_pretty(value)?);
         } else {
@@ -118,10 +118,6 @@ impl Printer {
                 .collect::<Vec<_>>()
                 .join("\n")
         })
-    }
-
-    pub fn exported(&self, r: &ExportReceipt) -> Result<()> {
-        self.emit(r, || format!("Wrote {} ({} bytes)", r.path.display(), r.bytes))
     }
 }
 

@@ -36,6 +36,15 @@ impl Cli {
         })
     }
 
+    /// Runs with `--json` (a command that follows tasks), expects success; one JSON value a line.
+    fn json_lines(&self, args: &[&str]) -> Vec<Value> {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = self.run(&all);
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+    }
+
     /// Runs, expects failure; returns stderr.
     fn fails(&self, args: &[&str]) -> String {
         let out = self.run(args);
@@ -101,8 +110,11 @@ fn a_project_through_the_command_line() {
     assert_eq!(copy["project_name"], "Heat pumps (copy)");
 
     let file = cli.home.path().join("heat.studio");
-    let receipt = cli.json(&["export", &id, file.to_str().unwrap()]);
-    assert!(receipt["bytes"].as_u64().unwrap() > 0);
+    let lines = cli.json_lines(&["export", &id, file.to_str().unwrap(), "--wait"]);
+    assert_eq!(lines[0]["task"]["status"], "PENDING", "the first line is the task as submitted");
+    let done = &lines.last().unwrap()["tasks"][0];
+    assert_eq!(done["status"], "COMPLETED");
+    assert!(done["result"]["outputs"]["bytes"].as_u64().unwrap() > 0);
     let imported = cli.json(&["import", file.to_str().unwrap()]);
     assert_ne!(imported["project_id"], id.as_str(), "the original is still here, so the import gets a new id");
     assert_eq!(imported["scenarios"][0]["name"], "Low prices");
@@ -110,6 +122,29 @@ fn a_project_through_the_command_line() {
     let deleted = cli.json(&["project", "delete", &id]);
     assert_eq!(deleted["deleted"], id.as_str());
     assert_eq!(cli.json(&["project", "list"]).as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn long_actions_are_tasks_queued_or_followed() {
+    let cli = Cli::new();
+    let id = cli.json(&["project", "new", "--name", "Tasks"])["project_id"].as_str().unwrap().to_string();
+    let later = cli.home.path().join("later.studio");
+    let queued = cli.json(&["export", &id, later.to_str().unwrap()]);
+    assert_eq!(queued[0]["status"], "PENDING", "queued without --wait");
+    assert!(!later.exists());
+    let listed = cli.json(&["tasks", &id]);
+    assert_eq!(listed[0]["id"], queued[0]["id"]);
+
+    // A run follows its tasks; a stage that is not available yet fails it, non-zero.
+    let stderr = cli.fails(&["run", &id, "--wait"]);
+    assert!(stderr.contains("did not complete") && stderr.contains("not available yet"), "{stderr}");
+    // That run adopted the queued export and ran it too.
+    let export = cli.json(&["task", "show", queued[0]["id"].as_str().unwrap()]);
+    assert_eq!(export["status"], "COMPLETED");
+    assert!(later.exists());
+    let stderr = cli.fails(&["task", "cancel", queued[0]["id"].as_str().unwrap()]);
+    assert!(stderr.contains("cannot move from COMPLETED to CANCELLED"), "{stderr}");
+    assert!(cli.fails(&["task", "show", "nope"]).contains("no task with id 'nope'"));
 }
 
 #[test]

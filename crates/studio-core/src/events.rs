@@ -31,6 +31,11 @@ pub enum StudioEvent {
     Deleted {
         project_id: String,
     },
+    /// A task of the project was added, moved, reported progress or finished.
+    TaskChanged {
+        project_id: String,
+        task: Box<studio_tasks::Task>,
+    },
     /// Unsaved edits of a session that ended unexpectedly can be recovered.
     RecoveryAvailable {
         project_id: String,

@@ -13,6 +13,8 @@ mod projects;
 mod request;
 mod saving;
 mod studio;
+mod task_kinds;
+mod tasks;
 
 pub use config::{StudioConfig, local_user_id, local_user_id_at};
 pub use document::{ChangeKind, ChangeMessage, ProjectDocument, RecordKey};
@@ -25,5 +27,7 @@ pub use saving::{RecoveryOffer, UnsavedEdit};
 pub use studio::Studio;
 pub use studio_model as model;
 pub use studio_store::VersionInfo;
+pub use studio_tasks as task_engine;
+pub use tasks::{CAPABILITIES, PipelineRun};
 
 pub type Result<T> = std::result::Result<T, CoreError>;

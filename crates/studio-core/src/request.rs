@@ -50,6 +50,9 @@ pub enum Request {
     SaveProject {
         project_id: String,
         user_id: String,
+        /// Save as a task: the answer is the task, progress follows as events.
+        #[serde(default)]
+        background: bool,
     },
     ListVersions {
         project_id: String,
@@ -83,6 +86,7 @@ pub enum Request {
         description: Option<String>,
     },
     ListTemplates,
+    /// Runs as a task: the answer is the task.
     ExportProject {
         project_id: String,
         path: PathBuf,
@@ -103,6 +107,22 @@ pub enum Request {
     DiscardRecovery {
         project_id: String,
     },
+    ListTasks {
+        project_id: String,
+    },
+    GetTask {
+        task_id: String,
+    },
+    CancelTask {
+        task_id: String,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    RunPipeline {
+        project_id: String,
+        user_id: String,
+    },
+    ListAgents,
 }
 
 fn json<T: Serialize>(value: T) -> Result<Value> {
@@ -138,7 +158,10 @@ impl Studio {
             DuplicateProject { project_id, user_id, project_name } => {
                 json(self.duplicate_project(&project_id, &user_id, project_name.as_deref()).await?)
             }
-            SaveProject { project_id, user_id } => json(self.save(&project_id, &user_id).await?),
+            SaveProject { project_id, user_id, background: false } => json(self.save(&project_id, &user_id).await?),
+            SaveProject { project_id, user_id, background: true } => {
+                json(self.start_save(&project_id, &user_id).await?)
+            }
             ListVersions { project_id } => json(self.versions(&project_id).await?),
             RestoreVersion { project_id, user_id, version } => {
                 json(self.restore_version(&project_id, &user_id, version).await?)
@@ -155,12 +178,17 @@ impl Studio {
             }
             ListTemplates => json(self.templates().await?),
             ExportProject { project_id, path, with_artifacts } => {
-                json(self.export_project(&project_id, &path, with_artifacts).await?)
+                json(self.start_export(&project_id, path, with_artifacts).await?)
             }
             ImportProject { path, user_id } => json(self.import_project(&path, &user_id).await?),
             RecoveryOffer { project_id } => json(self.recovery_offer(&project_id).await?),
             Recover { project_id, user_id } => json(self.recover(&project_id, &user_id).await?),
             DiscardRecovery { project_id } => json(self.discard_recovery(&project_id).await?),
+            ListTasks { project_id } => json(self.list_tasks(&project_id).await?),
+            GetTask { task_id } => json(self.get_task(&task_id).await?),
+            CancelTask { task_id, reason } => json(self.cancel_task(&task_id, reason.as_deref()).await?),
+            RunPipeline { project_id, user_id } => json(self.run_pipeline(&project_id, &user_id).await?),
+            ListAgents => json(self.agents()?),
         }
     }
 }

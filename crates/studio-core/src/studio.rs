@@ -8,6 +8,7 @@ use studio_store::{JournalEntry, ProjectRow, SessionRow, Store};
 use tokio::sync::{Mutex, MutexGuard, broadcast};
 
 use crate::document::{ChangeMessage, ProjectDocument};
+use crate::tasks::TaskRuntime;
 use crate::{CoreError, Result, StudioConfig, StudioEvent, liveness};
 
 pub struct Studio {
@@ -16,6 +17,7 @@ pub struct Studio {
     pub(crate) session_id: String,
     pub(crate) open: Mutex<HashMap<String, OpenProject>>,
     events: broadcast::Sender<StudioEvent>,
+    pub(crate) tasks: TaskRuntime,
 }
 
 /// A project held in memory while it is worked on.
@@ -54,11 +56,13 @@ impl Studio {
         let cutoff = (chrono::Utc::now() - window).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         store.purge_journal(&cutoff).await?;
         let (events, _) = broadcast::channel(1024);
-        Ok(Studio { store, config, session_id: session.session_id, open: Mutex::new(HashMap::new()), events })
+        let tasks = TaskRuntime::start(store.clone(), events.clone());
+        Ok(Studio { store, config, session_id: session.session_id, open: Mutex::new(HashMap::new()), events, tasks })
     }
 
     /// Folds every unsaved edit into the library and ends the session cleanly.
     pub async fn close(&self) -> Result<()> {
+        self.stop_tasks(std::time::Duration::from_secs(2)).await;
         self.autosave_all().await?;
         self.tidy().await?;
         self.store.close_session(&self.session_id, &studio_store::now()).await?;

@@ -17,10 +17,10 @@ use studio_core::{CoreError, MetadataUpdate};
 
 use crate::{ApiError, AppState};
 
-type Answer = Result<Response, ApiError>;
-type Params = Query<HashMap<String, String>>;
+pub(crate) type Answer = Result<Response, ApiError>;
+pub(crate) type Params = Query<HashMap<String, String>>;
 
-fn ok<T: Serialize>(value: T) -> Answer {
+pub(crate) fn ok<T: Serialize>(value: T) -> Answer {
     Ok(Json(value).into_response())
 }
 
@@ -50,12 +50,12 @@ fn body_value(body: Result<Bytes, BytesRejection>, state: &AppState) -> Result<V
     Ok(value)
 }
 
-fn body<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>, state: &AppState) -> Result<T, ApiError> {
+pub(crate) fn body<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>, state: &AppState) -> Result<T, ApiError> {
     let value = body_value(body, state)?;
     serde_json::from_value(value).map_err(|e| ApiError::new("invalid_request", format!("invalid request body: {e}")))
 }
 
-fn user(params: &HashMap<String, String>, state: &AppState) -> String {
+pub(crate) fn user(params: &HashMap<String, String>, state: &AppState) -> String {
     params.get("user_id").cloned().unwrap_or_else(|| state.local_user.clone())
 }
 
@@ -108,7 +108,12 @@ pub async fn list_versions(State(s): State<AppState>, Path(id): Path<String>) ->
     ok(s.studio.versions(&id).await?)
 }
 
+/// Saves a version; with `?background=true`, as a task (202 with the task).
 pub async fn save_project(State(s): State<AppState>, Path(id): Path<String>, Query(q): Params) -> Answer {
+    if q.get("background").is_some_and(|b| b == "true") {
+        let task = s.studio.start_save(&id, &user(&q, &s)).await?;
+        return Ok((StatusCode::ACCEPTED, Json(task)).into_response());
+    }
     created(s.studio.save(&id, &user(&q, &s)).await?)
 }
 

@@ -8,6 +8,7 @@ mod guard;
 mod handlers;
 mod routes;
 mod socket;
+mod task_routes;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

@@ -8,7 +8,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, any, delete, get, post, put};
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::{AppState, guard, handlers as h, socket};
+use crate::{AppState, guard, handlers as h, socket, task_routes as t};
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");
@@ -50,6 +50,12 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("get", "/api/v1/studio/projects/{id}/recovery", get(h::recovery_offer))
         .add("post", "/api/v1/studio/projects/{id}/recovery", post(h::recover))
         .add("delete", "/api/v1/studio/projects/{id}/recovery", delete(h::discard_recovery))
+        .add("get", "/api/v1/studio/projects/{id}/tasks", get(t::list_tasks))
+        .add("post", "/api/v1/studio/projects/{id}/run", post(t::run_pipeline))
+        .add("post", "/api/v1/studio/projects/{id}/export", post(t::export_project))
+        .add("get", "/api/v1/studio/tasks/{tid}", get(t::get_task))
+        .add("post", "/api/v1/studio/tasks/{tid}/cancel", post(t::cancel_task))
+        .add("get", "/api/v1/studio/agents", get(t::agents))
         .add("post", "/api/v1/studio/projects/{id}/report/generate", post(h::not_available))
         .add("get", "/api/v1/studio/projects/{id}/report/{rid}", get(h::not_available))
         .add("post", "/api/v1/studio/projects/{id}/report/{rid}/export", post(h::not_available))

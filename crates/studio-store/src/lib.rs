@@ -8,6 +8,7 @@ mod error;
 mod journal;
 mod portable;
 mod projects;
+mod tasks;
 mod templates;
 mod versions;
 
@@ -22,6 +23,7 @@ pub use error::StoreError;
 pub use journal::{JournalEntry, SessionRow};
 pub use portable::{ExportOptions, FileCheck};
 pub use projects::{ProjectRow, ScenarioRow, WorkingCopy};
+pub use tasks::{TaskBoardRow, TaskRow};
 pub use templates::TemplateRow;
 pub use versions::{NewVersion, VersionInfo, VersionRow};
 

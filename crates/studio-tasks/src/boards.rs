@@ -3,6 +3,7 @@
 //! persists and streams it; agents are woken when work may have become ready.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -30,6 +31,8 @@ struct Inner {
     wake: Notify,
     running: Mutex<HashMap<TaskId, CancelToken>>,
     updates: Option<mpsc::UnboundedSender<Vec<Task>>>,
+    /// Batches of changes sent so far.
+    sent: AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -57,6 +60,7 @@ impl TaskBoards {
                 wake: Notify::new(),
                 running: Mutex::new(HashMap::new()),
                 updates,
+                sent: AtomicU64::new(0),
             }),
         }
     }
@@ -159,6 +163,7 @@ impl TaskBoards {
 
     fn send(&self, changes: Vec<Task>) {
         if let (Some(tx), false) = (&self.inner.updates, changes.is_empty()) {
+            self.inner.sent.fetch_add(1, Ordering::SeqCst);
             let _ = tx.send(changes);
         }
     }
@@ -285,6 +290,11 @@ impl TaskBoards {
     /// When the earliest retry in its backoff becomes ready.
     pub fn next_due(&self) -> Option<Instant> {
         lock(&self.inner.boards).iter().filter_map(|b| lock(b).next_due()).min()
+    }
+
+    /// How many batches of changes have been sent to the receiver of `with_updates`.
+    pub fn batches_sent(&self) -> u64 {
+        self.inner.sent.load(Ordering::SeqCst)
     }
 
     pub(crate) fn wake(&self) -> &Notify {

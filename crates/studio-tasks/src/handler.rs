@@ -60,6 +60,12 @@ impl Handlers {
         self
     }
 
+    /// These handlers and `other`'s; `other` wins where both handle a kind.
+    pub fn merge(mut self, other: Handlers) -> Self {
+        self.by_kind.extend(other.by_kind);
+        self
+    }
+
     pub fn get(&self, kind: &str) -> Option<Arc<dyn TaskHandler>> {
         self.by_kind.get(kind).cloned()
     }

@@ -1,0 +1,107 @@
+//! The kinds of task the product runs, and the pipeline graph built from a project's stale
+//! stages: data → population → one task per scenario → report.
+
+use std::path::PathBuf;
+use std::sync::Weak;
+
+use serde_json::json;
+use studio_model::{ProjectLoad, StageStatus, Workbench};
+use studio_tasks::{Failure, Handlers, TaskContext, TaskOutput, TaskSpec};
+
+use crate::tasks::{PipelineRun, input, output, studio_of};
+use crate::{Result, Studio};
+
+pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
+    let export = studio.clone();
+    let save = studio;
+    Handlers::new()
+        .on("export_project", move |ctx: TaskContext| export_project(export.clone(), ctx))
+        .on("save_project", move |ctx: TaskContext| save_project(save.clone(), ctx))
+        .on("refresh_data", |_ctx: TaskContext| not_yet("refreshing data sources"))
+        .on("regenerate_population", |_ctx: TaskContext| not_yet("population synthesis"))
+        .on("run_scenario", |_ctx: TaskContext| not_yet("simulating scenarios"))
+        .on("generate_report", |_ctx: TaskContext| not_yet("report generation"))
+}
+
+async fn not_yet(what: &str) -> std::result::Result<TaskOutput, Failure> {
+    Err(Failure::new(format!("not available yet: {what} arrives in a later release")))
+}
+
+async fn export_project(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Result<TaskOutput, Failure> {
+    let studio = studio_of(&studio)?;
+    let project_id = ctx.task.project_id.clone().unwrap_or_default();
+    let path: PathBuf =
+        serde_json::from_value(input(&ctx, "path")?.clone()).map_err(|e| Failure::new(e.to_string()))?;
+    let with_artifacts = ctx.inputs().get("with_artifacts").and_then(|v| v.as_bool()).unwrap_or(false);
+    ctx.progress(0.1, &format!("writing {}", path.display()));
+    let receipt =
+        studio.export_project(&project_id, &path, with_artifacts).await.map_err(|e| Failure::new(e.message))?;
+    Ok(output(json!({"path": receipt.path, "bytes": receipt.bytes})))
+}
+
+async fn save_project(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Result<TaskOutput, Failure> {
+    let studio = studio_of(&studio)?;
+    let project_id = ctx.task.project_id.clone().unwrap_or_default();
+    let user_id = input(&ctx, "user_id")?.as_str().unwrap_or_default().to_string();
+    ctx.progress(0.1, "writing the version");
+    let state = studio.save(&project_id, &user_id).await.map_err(|e| Failure::new(e.message))?;
+    Ok(output(json!({"version": state.version})))
+}
+
+impl Studio {
+    /// Builds and submits the task graph for the project's stages that are not complete:
+    /// data → population → one task per scenario (in parallel) → report. Stages whose engine
+    /// has not landed yet fail with a reason that says so, and what depends on them is
+    /// cancelled as blocked.
+    pub async fn run_pipeline(&self, project_id: &str, user_id: &str) -> Result<PipelineRun> {
+        let load = ProjectLoad { project_id: project_id.into(), user_id: user_id.into(), version: None };
+        let state = self.get_project(&load).await?;
+        let stages = &state.workbench_states;
+        let stale = |status: StageStatus| status != StageStatus::Complete;
+        let mut specs: Vec<TaskSpec> = Vec::new();
+        let mut upstream: Vec<String> = Vec::new();
+        let id = |what: &str| format!("{what}-{}", uuid::Uuid::new_v4());
+        let mut stage = |spec: TaskSpec, after: &[String]| {
+            let mut spec = spec;
+            spec.dependencies = after.to_vec();
+            spec.priority = 0;
+            let id = spec.id.clone().unwrap_or_default();
+            specs.push(spec);
+            id
+        };
+        if stale(stages.data.status) {
+            let spec =
+                TaskSpec::new("refresh_data", "Refresh data").with_id(&id("data")).needs(Workbench::Data.as_str());
+            upstream = vec![stage(spec, &upstream)];
+        }
+        if stale(stages.population.status) || !upstream.is_empty() {
+            let spec = TaskSpec::new("regenerate_population", "Regenerate population")
+                .with_id(&id("population"))
+                .needs("population");
+            upstream = vec![stage(spec, &upstream)];
+        }
+        let mut scenario_tasks = Vec::new();
+        for scenario in &state.scenarios {
+            if scenario.status != "completed" || !upstream.is_empty() {
+                let spec = TaskSpec::new("run_scenario", &format!("Simulate '{}'", scenario.name))
+                    .with_id(&id("scenario"))
+                    .needs("simulation")
+                    .input("scenario_id", json!(scenario.scenario_id));
+                scenario_tasks.push(stage(spec, &upstream));
+            }
+        }
+        if !scenario_tasks.is_empty() {
+            upstream = scenario_tasks;
+        }
+        if stale(stages.report.status) || !upstream.is_empty() {
+            let spec = TaskSpec::new("generate_report", "Generate report").with_id(&id("report")).needs("report");
+            stage(spec, &upstream);
+        }
+        if specs.is_empty() {
+            let message = Some("every stage is complete: nothing to run".to_string());
+            return Ok(PipelineRun { project_id: project_id.into(), tasks: Vec::new(), message });
+        }
+        let tasks = self.submit_tasks(project_id, specs).await?;
+        Ok(PipelineRun { project_id: project_id.into(), tasks, message: None })
+    }
+}

@@ -1,0 +1,402 @@
+//! Long work as tasks: a board per project, a pool of agents that runs them, every change
+//! persisted in the library and streamed as an event. Boards left by a program that stopped
+//! are adopted by the next one that runs tasks: finished results stay, interrupted tasks are
+//! re-queued or failed with a reason that says so.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use studio_store::{Store, TaskBoardRow, TaskRow};
+use studio_tasks::{
+    AgentConfig, AgentPool, BoardInfo, CapabilityHierarchy, Failure, Handlers, PoolConfig, PoolReport, Task, TaskBoard,
+    TaskBoards, TaskContext, TaskError, TaskOutput, TaskSpec, TaskStatus, TaskUpdates, create_pool,
+};
+use tokio::sync::broadcast;
+
+use crate::{CoreError, Result, Studio, StudioEvent, liveness};
+
+/// What the product's agents can do; the default agent can do all of it.
+pub const CAPABILITIES: [&str; 5] = ["data", "population", "simulation", "report", "files"];
+
+/// How often a session looks for cancel requests made by other programs.
+const CANCEL_POLL: Duration = Duration::from_millis(250);
+/// Every this many cancel polls (2 s), boards of programs that ended are adopted.
+const ADOPT_EVERY: u64 = 8;
+/// Progress of a running task is written to the library at most this often (status changes
+/// always are), and sent as an event at most this often.
+const PERSIST_PROGRESS_EVERY: Duration = Duration::from_secs(1);
+const EVENT_PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+pub(crate) struct TaskRuntime {
+    pub boards: TaskBoards,
+    pub pool: OnceLock<AgentPool>,
+    /// The board of each project this session has submitted tasks to.
+    project_boards: Mutex<HashMap<String, String>>,
+    /// Batches of changes the persister has written.
+    persisted: Arc<AtomicU64>,
+}
+
+impl TaskRuntime {
+    /// Boards whose changes go to the library and to `events`.
+    pub fn start(store: Store, events: broadcast::Sender<StudioEvent>) -> Self {
+        let (boards, updates) = TaskBoards::with_updates(CapabilityHierarchy::new());
+        let persisted = Arc::new(AtomicU64::new(0));
+        tokio::spawn(persist(store, updates, events, persisted.clone()));
+        TaskRuntime { boards, pool: OnceLock::new(), project_boards: Mutex::new(HashMap::new()), persisted }
+    }
+
+    /// Waits (up to `limit`) until every change sent so far is written to the library.
+    pub async fn flush(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while self.persisted.load(Ordering::SeqCst) < self.boards.batches_sent() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
+impl From<TaskError> for CoreError {
+    fn from(e: TaskError) -> Self {
+        let code = match e {
+            TaskError::UnknownTask(_) | TaskError::UnknownBoard(_) | TaskError::UnknownAgent(_) => "not_found",
+            TaskError::IllegalTransition { .. } | TaskError::NotAssignedTo { .. } | TaskError::DuplicateTask(_) => {
+                "conflict"
+            }
+            TaskError::PoolFull(_) => "limit_reached",
+            _ => "invalid_request",
+        };
+        CoreError::new(code, e.to_string())
+    }
+}
+
+/// A pipeline run: the tasks built for the stages that needed running.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PipelineRun {
+    pub project_id: String,
+    pub tasks: Vec<Task>,
+    /// Set when every stage is complete already.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Writes changed tasks to the library (progress throttled) and streams them as events.
+async fn persist(store: Store, mut updates: TaskUpdates, events: broadcast::Sender<StudioEvent>, done: Arc<AtomicU64>) {
+    let mut persisted: HashMap<String, (TaskStatus, Instant)> = HashMap::new();
+    let mut evented: HashMap<String, (TaskStatus, Instant)> = HashMap::new();
+    while let Some(mut batch) = updates.recv().await {
+        let mut batches = 1;
+        while let Ok(more) = updates.try_recv() {
+            batch.extend(more);
+            batches += 1;
+        }
+        // The newest state of each task, in the order they first changed.
+        let mut latest: Vec<Task> = Vec::with_capacity(batch.len());
+        let mut at: HashMap<String, usize> = HashMap::new();
+        for task in batch {
+            match at.get(&task.id) {
+                Some(&i) => latest[i] = task,
+                None => {
+                    at.insert(task.id.clone(), latest.len());
+                    latest.push(task);
+                }
+            }
+        }
+        let now = Instant::now();
+        let due = |seen: &HashMap<String, (TaskStatus, Instant)>, t: &Task, every: Duration| {
+            seen.get(&t.id).is_none_or(|(status, when)| *status != t.status || now.duration_since(*when) >= every)
+        };
+        let rows: Vec<TaskRow> =
+            latest.iter().filter(|t| due(&persisted, t, PERSIST_PROGRESS_EVERY)).map(row_of).collect();
+        if !rows.is_empty() {
+            if let Err(e) = store.put_tasks(&rows).await {
+                eprintln!("FutureOS Studio could not record task changes: {e}");
+            }
+            for t in latest.iter().filter(|t| rows.iter().any(|r| r.task_id == t.id)) {
+                persisted.insert(t.id.clone(), (t.status, now));
+            }
+        }
+        for task in latest {
+            if due(&evented, &task, EVENT_PROGRESS_EVERY) {
+                evented.insert(task.id.clone(), (task.status, now));
+                if task.status.is_finished() {
+                    evented.remove(&task.id);
+                    persisted.remove(&task.id);
+                }
+                let project_id = task.project_id.clone().unwrap_or_default();
+                let _ = events.send(StudioEvent::TaskChanged { project_id, task: Box::new(task) });
+            }
+        }
+        done.fetch_add(batches, Ordering::SeqCst);
+    }
+}
+
+fn row_of(task: &Task) -> TaskRow {
+    TaskRow {
+        task_id: task.id.clone(),
+        board_id: task.board_id.clone(),
+        project_id: task.project_id.clone(),
+        kind: task.kind.clone(),
+        status: task.status.as_str().to_string(),
+        task: serde_json::to_string(task).unwrap_or_default(),
+        cancel_requested_at: None,
+        created_at: task.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        updated_at: studio_store::now(),
+    }
+}
+
+fn task_of(row: &TaskRow) -> Result<Task> {
+    serde_json::from_str(&row.task)
+        .map_err(|e| CoreError::new("store_error", format!("task {} in the library is unreadable: {e}", row.task_id)))
+}
+
+impl Studio {
+    /// Starts this program's agents: a pool that runs the product's task kinds, adopts the
+    /// boards of programs that stopped, and follows cancel requests made elsewhere. Long
+    /// actions submitted before this wait in their queue.
+    pub async fn start_tasks(self: &Arc<Self>) -> Result<()> {
+        self.start_tasks_with(Handlers::new()).await
+    }
+
+    /// Starts the agents with more task kinds than the product's own (tools and tests).
+    pub async fn start_tasks_with(self: &Arc<Self>, extra: Handlers) -> Result<()> {
+        if self.tasks.pool.get().is_some() {
+            return Ok(());
+        }
+        self.adopt_orphaned_boards().await?;
+        let handlers = crate::task_kinds::handlers(Arc::downgrade(self)).merge(extra);
+        let config = PoolConfig {
+            max_agents: 4,
+            min_agents: 2,
+            agent: AgentConfig {
+                agent_type: "studio".into(),
+                capabilities: CAPABILITIES.iter().map(|c| c.to_string()).collect(),
+                ..AgentConfig::default()
+            },
+            ..PoolConfig::default()
+        };
+        let pool = create_pool(config, self.tasks.boards.clone(), handlers)?;
+        pool.start_all();
+        if self.tasks.pool.set(pool).is_ok() {
+            tokio::spawn(follow_cancel_requests(Arc::downgrade(self)));
+        }
+        Ok(())
+    }
+
+    /// Stops the agents, letting running tasks finish for up to `grace` (the rest are
+    /// re-queued or failed, per their retry policies), and writes every task change.
+    pub async fn stop_tasks(&self, grace: Duration) {
+        if let Some(pool) = self.tasks.pool.get() {
+            pool.stop_all(grace).await;
+        }
+        self.tasks.flush(Duration::from_secs(5)).await;
+    }
+
+    /// Waits until every task change so far is written to the library.
+    pub async fn flush_tasks(&self) {
+        self.tasks.flush(Duration::from_secs(5)).await;
+    }
+
+    async fn adopt_orphaned_boards(&self) -> Result<()> {
+        for row in self.store.task_boards().await? {
+            if row.session_id == self.session_id || self.tasks.boards.get_board(&row.board_id).is_some() {
+                continue;
+            }
+            let alive = match self.store.session(&row.session_id).await? {
+                Some(session) => {
+                    session.closed_at.is_none() && liveness::session_alive(&session, Duration::from_secs(90))
+                }
+                None => false,
+            };
+            if alive {
+                continue;
+            }
+            let tasks: Vec<Task> =
+                self.store.board_tasks(&row.board_id).await?.iter().filter_map(|r| task_of(r).ok()).collect();
+            if tasks.iter().all(|t| t.status.is_finished()) {
+                continue;
+            }
+            let info: BoardInfo = serde_json::from_str(&row.info).map_err(CoreError::internal)?;
+            let (board, _interrupted) = TaskBoard::restore(info, self.tasks.boards.hierarchy().clone(), tasks);
+            self.store.put_task_board(&TaskBoardRow { session_id: self.session_id.clone(), ..row.clone() }).await?;
+            if let Some(project_id) = &row.project_id {
+                lock(&self.tasks.project_boards).insert(project_id.clone(), row.board_id.clone());
+            }
+            // Its changes (the interrupted tasks re-queued or failed) are persisted as any others.
+            self.tasks.boards.insert_board(board);
+        }
+        Ok(())
+    }
+
+    /// This project's board in this session, made (and recorded) on first use.
+    async fn project_board(&self, project_id: &str) -> Result<String> {
+        if let Some(id) = lock(&self.tasks.project_boards).get(project_id) {
+            return Ok(id.clone());
+        }
+        let info =
+            self.tasks.boards.create_board(&format!("Project {project_id}"), "", Default::default(), Some(project_id));
+        let row = TaskBoardRow {
+            board_id: info.id.clone(),
+            project_id: Some(project_id.to_string()),
+            session_id: self.session_id.clone(),
+            info: serde_json::to_string(&info).map_err(CoreError::internal)?,
+            created_at: studio_store::now(),
+        };
+        self.store.put_task_board(&row).await?;
+        lock(&self.tasks.project_boards).insert(project_id.to_string(), info.id.clone());
+        Ok(info.id)
+    }
+
+    /// Adds tasks for a project; they run as soon as an agent is free. Returns them as added.
+    pub async fn submit_tasks(&self, project_id: &str, mut specs: Vec<TaskSpec>) -> Result<Vec<Task>> {
+        self.store.project(project_id).await?;
+        let board = self.project_board(project_id).await?;
+        for spec in &mut specs {
+            spec.project_id = Some(project_id.to_string());
+        }
+        let ids = self.tasks.boards.add_tasks(&board, specs)?;
+        ids.iter().map(|id| Ok(self.tasks.boards.get_task(id)?)).collect()
+    }
+
+    /// A task, from memory if this program runs it, else as the library last recorded it.
+    pub async fn get_task(&self, task_id: &str) -> Result<Task> {
+        if let Ok(task) = self.tasks.boards.get_task(task_id) {
+            return Ok(task);
+        }
+        match self.store.task(task_id).await? {
+            Some(row) => task_of(&row),
+            None => Err(CoreError::new("not_found", format!("no task with id '{task_id}'"))),
+        }
+    }
+
+    /// A project's tasks, newest first (at most 200).
+    pub async fn list_tasks(&self, project_id: &str) -> Result<Vec<Task>> {
+        self.store.project(project_id).await?;
+        let mut tasks: Vec<Task> = Vec::new();
+        for row in self.store.project_tasks(project_id, 200).await? {
+            let task = self.tasks.boards.get_task(&row.task_id).or_else(|_| task_of(&row))?;
+            tasks.push(task);
+        }
+        // Tasks added here that the library has not recorded yet.
+        if let Some(board) = lock(&self.tasks.project_boards).get(project_id).cloned() {
+            for task in self.tasks.boards.tasks(&board)? {
+                if !tasks.iter().any(|t| t.id == task.id) {
+                    tasks.push(task);
+                }
+            }
+        }
+        tasks.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)));
+        Ok(tasks)
+    }
+
+    /// Cancels a task (and what depends on it). A task run by another program is asked to
+    /// stop through the library; one whose program has gone is cancelled in the library.
+    pub async fn cancel_task(&self, task_id: &str, reason: Option<&str>) -> Result<Task> {
+        let reason = reason.unwrap_or("cancelled by the analyst");
+        if self.tasks.boards.board_of(task_id).is_some() {
+            self.tasks.boards.cancel_task(task_id, reason)?;
+            return self.get_task(task_id).await;
+        }
+        let task = self.get_task(task_id).await?;
+        if task.status.is_finished() {
+            return Err(TaskError::IllegalTransition {
+                task_id: task.id,
+                from: task.status,
+                to: TaskStatus::Cancelled,
+            }
+            .into());
+        }
+        self.store.request_task_cancel(task_id, &studio_store::now()).await?;
+        // Its program looks every quarter second; give it a moment to answer.
+        for _ in 0..12 {
+            tokio::time::sleep(CANCEL_POLL).await;
+            let task = self.get_task(task_id).await?;
+            if task.status.is_finished() {
+                return Ok(task);
+            }
+        }
+        Err(CoreError::new(
+            "conflict",
+            format!("task '{task_id}' is run by another program that has not answered the cancel request yet"),
+        ))
+    }
+
+    /// Waits until a task finishes, calling `on_change` with each state it passes through.
+    pub async fn wait_task(&self, task_id: &str, mut on_change: impl FnMut(&Task)) -> Result<Task> {
+        let mut events = self.subscribe();
+        let mut task = self.get_task(task_id).await?;
+        on_change(&task);
+        while !task.status.is_finished() {
+            match tokio::time::timeout(Duration::from_millis(500), events.recv()).await {
+                Ok(Ok(StudioEvent::TaskChanged { task: changed, .. })) if changed.id == task_id => task = *changed,
+                Ok(Ok(_)) => continue,
+                // Lagged, closed or quiet: read it afresh.
+                _ => task = self.get_task(task_id).await?,
+            }
+            on_change(&task);
+        }
+        Ok(task)
+    }
+
+    /// The agents of this program.
+    pub fn agents(&self) -> Result<PoolReport> {
+        self.tasks.pool.get().map(AgentPool::report).ok_or_else(|| {
+            CoreError::new("not_available", "this program runs no agents (it has not started its task pool)")
+        })
+    }
+
+    /// Exports a project to a `.studio` file as a task.
+    pub async fn start_export(&self, project_id: &str, path: PathBuf, with_artifacts: bool) -> Result<Task> {
+        let spec = TaskSpec::new("export_project", "Export .studio file")
+            .needs("files")
+            .input("path", json!(path))
+            .input("with_artifacts", json!(with_artifacts));
+        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
+    }
+
+    /// Saves a version as a task (for large projects, so the caller is not held up).
+    pub async fn start_save(&self, project_id: &str, user_id: &str) -> Result<Task> {
+        let spec = TaskSpec::new("save_project", "Save a version").needs("files").input("user_id", json!(user_id));
+        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
+    }
+}
+
+/// Follows cancel requests made by other programs and, every few seconds, adopts the boards
+/// of programs that have ended (a `studio export` queued without `--wait`, say).
+async fn follow_cancel_requests(studio: Weak<Studio>) {
+    for round in 1u64.. {
+        tokio::time::sleep(CANCEL_POLL).await;
+        let Some(studio) = studio.upgrade() else { return };
+        if round % ADOPT_EVERY == 0 {
+            let _ = studio.adopt_orphaned_boards().await;
+        }
+        let Ok(requests) = studio.store.cancel_requests(&studio.session_id).await else { continue };
+        for task_id in requests {
+            let _ = studio.tasks.boards.cancel_task(&task_id, "cancelled by the analyst (from another program)");
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The context a handler of this crate needs: the Studio, while it lives.
+pub(crate) fn studio_of(weak: &Weak<Studio>) -> std::result::Result<Arc<Studio>, Failure> {
+    weak.upgrade().ok_or_else(|| Failure::new("the Studio closed before the task ran"))
+}
+
+/// An input of a task, or a failure naming it.
+pub(crate) fn input<'a>(ctx: &'a TaskContext, key: &str) -> std::result::Result<&'a Value, Failure> {
+    ctx.inputs().get(key).ok_or_else(|| Failure::new(format!("the task has no input '{key}'")))
+}
+
+pub(crate) fn output(value: Value) -> TaskOutput {
+    match value {
+        Value::Object(map) => TaskOutput::new(map),
+        other => TaskOutput::default().with("value", other),
+    }
+}

@@ -1,0 +1,128 @@
+//! Task boards and tasks as rows: the task engine's state as JSON, with the columns needed
+//! to find a project's tasks, a session's boards and pending cancel requests.
+
+use crate::{Result, Store};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TaskBoardRow {
+    pub board_id: String,
+    pub project_id: Option<String>,
+    pub session_id: String,
+    pub info: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TaskRow {
+    pub task_id: String,
+    pub board_id: String,
+    pub project_id: Option<String>,
+    pub kind: String,
+    pub status: String,
+    pub task: String,
+    pub cancel_requested_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const TASK_COLUMNS: &str =
+    "task_id, board_id, project_id, kind, status, task, cancel_requested_at, created_at, updated_at";
+
+impl Store {
+    pub async fn put_task_board(&self, row: &TaskBoardRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO studio_task_boards (board_id, project_id, session_id, info, created_at) VALUES (?,?,?,?,?)
+             ON CONFLICT (board_id) DO UPDATE SET session_id = excluded.session_id, info = excluded.info",
+        )
+        .bind(&row.board_id)
+        .bind(&row.project_id)
+        .bind(&row.session_id)
+        .bind(&row.info)
+        .bind(&row.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn task_boards(&self) -> Result<Vec<TaskBoardRow>> {
+        Ok(sqlx::query_as(
+            "SELECT board_id, project_id, session_id, info, created_at FROM studio_task_boards ORDER BY created_at",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Writes tasks (new or changed) in one transaction.
+    pub async fn put_tasks(&self, rows: &[TaskRow]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for row in rows {
+            sqlx::query(
+                "INSERT INTO studio_tasks (task_id, board_id, project_id, kind, status, task, created_at, updated_at)
+                 VALUES (?,?,?,?,?,?,?,?)
+                 ON CONFLICT (task_id) DO UPDATE SET status = excluded.status, task = excluded.task,
+                   updated_at = excluded.updated_at",
+            )
+            .bind(&row.task_id)
+            .bind(&row.board_id)
+            .bind(&row.project_id)
+            .bind(&row.kind)
+            .bind(&row.status)
+            .bind(&row.task)
+            .bind(&row.created_at)
+            .bind(&row.updated_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn board_tasks(&self, board_id: &str) -> Result<Vec<TaskRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {TASK_COLUMNS} FROM studio_tasks WHERE board_id = ? ORDER BY created_at"
+        )))
+        .bind(board_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A project's tasks, newest first.
+    pub async fn project_tasks(&self, project_id: &str, limit: i64) -> Result<Vec<TaskRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {TASK_COLUMNS} FROM studio_tasks WHERE project_id = ? ORDER BY created_at DESC, task_id LIMIT ?"
+        )))
+        .bind(project_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn task(&self, task_id: &str) -> Result<Option<TaskRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {TASK_COLUMNS} FROM studio_tasks WHERE task_id = ?")))
+            .bind(task_id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Asks the session running a task to cancel it.
+    pub async fn request_task_cancel(&self, task_id: &str, at: &str) -> Result<bool> {
+        let done = sqlx::query("UPDATE studio_tasks SET cancel_requested_at = ? WHERE task_id = ?")
+            .bind(at)
+            .bind(task_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Tasks on this session's boards that another program asked to cancel, not yet finished.
+    pub async fn cancel_requests(&self, session_id: &str) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT t.task_id FROM studio_tasks t JOIN studio_task_boards b ON b.board_id = t.board_id
+             WHERE b.session_id = ? AND t.cancel_requested_at IS NOT NULL
+               AND t.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED')",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
