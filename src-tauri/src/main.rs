@@ -133,7 +133,9 @@ fn main() {
         .manage(desktop)
         .invoke_handler(tauri::generate_handler![dispatch, whoami, take_initial_project, ui_ready, menu::export_dialog])
         .setup(move |app| {
-            app.set_menu(menu::build(app.handle(), &[])?)?;
+            let (bar, recent) = menu::build(app.handle())?;
+            app.set_menu(bar)?;
+            app.manage(recent);
             let handle = app.handle().clone();
             let mut events = studio.subscribe();
             tauri::async_runtime::spawn(async move {

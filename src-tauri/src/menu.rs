@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use serde_json::json;
 use studio_core::ProjectSummary;
-use tauri::menu::{Menu, MenuBuilder, MenuEvent, MenuItemBuilder, PredefinedMenuItem, SubmenuBuilder};
+use tauri::menu::{
+    Menu, MenuBuilder, MenuEvent, MenuItem, MenuItemBuilder, PredefinedMenuItem, Submenu, SubmenuBuilder,
+};
 use tauri::{AppHandle, Emitter, Manager, Wry};
 use tauri_plugin_dialog::DialogExt;
 
@@ -14,8 +16,15 @@ use crate::Desktop;
 /// How many projects File ▸ Open Recent lists.
 const RECENT: usize = 8;
 
-/// The menu bar, with the most recently changed projects under File ▸ Open Recent.
-pub fn build(app: &AppHandle, recent: &[ProjectSummary]) -> tauri::Result<Menu<Wry>> {
+/// The Open Recent submenu, whose project items are replaced as projects change.
+pub struct RecentMenu {
+    submenu: Submenu<Wry>,
+    /// Project items at its top (the library item and a separator follow them).
+    projects: std::sync::Mutex<usize>,
+}
+
+/// The menu bar; File ▸ Open Recent starts empty and is filled by [`refresh`].
+pub fn build(app: &AppHandle) -> tauri::Result<(Menu<Wry>, RecentMenu)> {
     let item = |id: &str, text: &str, accel: Option<&str>| {
         let builder = MenuItemBuilder::with_id(id, text);
         match accel {
@@ -23,15 +32,11 @@ pub fn build(app: &AppHandle, recent: &[ProjectSummary]) -> tauri::Result<Menu<W
             None => builder.build(app),
         }
     };
-    let mut recent_menu = SubmenuBuilder::new(app, "Open Recent");
-    for project in recent.iter().take(RECENT) {
-        recent_menu = recent_menu.item(&item(&format!("recent:{}", project.project_id), &project.project_name, None)?);
-    }
-    if recent.is_empty() {
-        recent_menu = recent_menu.item(&MenuItemBuilder::new("No recent projects").enabled(false).build(app)?);
-    }
-    let recent =
-        recent_menu.separator().item(&item("library", "Show the Project Library", Some("CmdOrCtrl+L"))?).build()?;
+    let recent = SubmenuBuilder::new(app, "Open Recent")
+        .item(&MenuItemBuilder::new("No recent projects").enabled(false).build(app)?)
+        .separator()
+        .item(&item("library", "Show the Project Library", Some("CmdOrCtrl+L"))?)
+        .build()?;
     let file = SubmenuBuilder::new(app, "File")
         .item(&item("new", "New Project", Some("CmdOrCtrl+N"))?)
         .item(&item("open", "Open…", Some("CmdOrCtrl+O"))?)
@@ -54,7 +59,8 @@ pub fn build(app: &AppHandle, recent: &[ProjectSummary]) -> tauri::Result<Menu<W
         .item(&PredefinedMenuItem::paste(app, None)?)
         .item(&PredefinedMenuItem::select_all(app, None)?)
         .build()?;
-    MenuBuilder::new(app).item(&file).item(&edit).build()
+    let menu = MenuBuilder::new(app).item(&file).item(&edit).build()?;
+    Ok((menu, RecentMenu { submenu: recent, projects: std::sync::Mutex::new(1) }))
 }
 
 pub fn handle(app: &AppHandle, event: MenuEvent) {
@@ -81,28 +87,47 @@ pub fn handle(app: &AppHandle, event: MenuEvent) {
     }
 }
 
-/// Rebuilds the menu bar with the library's most recently changed projects.
+/// Puts the library's most recently changed projects at the top of File ▸ Open Recent.
 pub async fn refresh(app: &AppHandle) {
     let desktop = app.state::<Desktop>();
     let Ok(mut projects) = desktop.studio.list_projects(Some(&desktop.user)).await else { return };
     // RFC 3339 timestamps in one zone sort as text.
     projects.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
     projects.truncate(RECENT);
-    match build(app, &projects) {
-        Ok(menu) => {
-            let _ = app.set_menu(menu);
-        }
-        Err(e) => eprintln!("FutureOS Studio could not rebuild its menu: {e}"),
+    if let Err(e) = replace_projects(app, &projects) {
+        eprintln!("FutureOS Studio could not update Open Recent: {e}");
     }
 }
 
-/// Asks where to write a `.studio` file and exports the project there.
+fn replace_projects(app: &AppHandle, projects: &[ProjectSummary]) -> tauri::Result<()> {
+    let recent = app.state::<RecentMenu>();
+    let mut count = recent.projects.lock().unwrap_or_else(|p| p.into_inner());
+    for _ in 0..*count {
+        recent.submenu.remove_at(0)?;
+    }
+    let items: Vec<MenuItem<Wry>> = if projects.is_empty() {
+        vec![MenuItemBuilder::new("No recent projects").enabled(false).build(app)?]
+    } else {
+        projects
+            .iter()
+            .map(|p| MenuItemBuilder::with_id(format!("recent:{}", p.project_id), &p.project_name).build(app))
+            .collect::<tauri::Result<_>>()?
+    };
+    for (i, item) in items.iter().enumerate() {
+        recent.submenu.insert(item, i)?;
+    }
+    *count = items.len();
+    Ok(())
+}
+
+/// Asks where to write a `.studio` file and starts exporting the project there, as a task
+/// (its progress reaches the window's tasks panel).
 #[tauri::command]
 pub async fn export_dialog(
     app: AppHandle,
     project_id: String,
     name: String,
-) -> Result<Option<String>, studio_core::CoreError> {
+) -> Result<Option<studio_core::task_engine::Task>, studio_core::CoreError> {
     let (tx, rx) = tokio::sync::oneshot::channel::<Option<PathBuf>>();
     app.dialog()
         .file()
@@ -113,6 +138,5 @@ pub async fn export_dialog(
         });
     let Some(path) = rx.await.ok().flatten() else { return Ok(None) };
     let studio = app.state::<Desktop>().studio.clone();
-    studio.export_project(&project_id, &path, false).await?;
-    Ok(Some(path.display().to_string()))
+    Ok(Some(studio.start_export(&project_id, path, false).await?))
 }

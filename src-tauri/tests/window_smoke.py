@@ -1,5 +1,6 @@
 """The real desktop window under Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver):
-the library shows, a project is created and opened, the tabs switch, an edit is undone.
+the library shows, a project is created and opened, the tabs switch, an edit is undone, Run all
+fills the tasks panel.
 A screenshot of the whole screen is written to src-tauri/tests/artifacts/.
 
 Usage: window_smoke.py APP_BINARY   (run inside xvfb-run; tauri-driver on PATH)
@@ -27,7 +28,7 @@ def main(app):
     home = tempfile.mkdtemp(prefix="studio-desktop-")
     env = {k: v for k, v in os.environ.items() if k not in ("STUDIO_DB", "STUDIO_USER")}
     env["STUDIO_HOME"] = home
-    driver_proc = subprocess.Popen(["tauri-driver", "--port", "4444"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    driver_proc = subprocess.Popen(["tauri-driver", "--port", "4444"], env=env, stdout=subprocess.DEVNULL, stderr=None if os.environ.get("SMOKE_VERBOSE") else subprocess.STDOUT)
     passed = failed = 0
     driver = None
     try:
@@ -85,10 +86,16 @@ def main(app):
             text_present("[data-testid=overrides]", "No overrides.")
             text_present("[data-testid=log]", "Undo: Overrode 'households.total'")
 
+        def run_all():
+            driver.find_element(By.CSS_SELECTOR, "[data-testid=run-all]").click()
+            text_present("[data-testid=tasks]", "Refresh data")
+            text_present("[data-testid=tasks]", "not available yet")
+
         step("the library shows", library)
         step("create and open a project", create)
         step("switch workbench tabs", tabs)
         step("edit and undo", undo)
+        step("run all shows the tasks with their outcome", run_all)
     except Exception:
         if failed == 0:
             failed += 1

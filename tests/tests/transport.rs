@@ -11,21 +11,42 @@ use studio_core::{Studio, StudioConfig};
 
 const USER: &str = "fixture-user";
 
+fn is_uuid(b: &[u8]) -> bool {
+    b.len() == 36
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| if [8, 13, 18, 23].contains(&i) { *c == b'-' } else { c.is_ascii_hexdigit() })
+}
+
+/// Ids become numbered placeholders (in order of appearance, also inside text such as a
+/// reason naming a task), timestamps a fixed one.
 fn redact(value: &mut Value, ids: &mut Vec<String>) {
     match value {
         Value::String(s) => {
             let b = s.as_bytes();
-            let uuid = b.len() == 36 && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-');
-            let time = b.len() == 24 && b[10] == b'T' && s.ends_with('Z');
-            if uuid {
-                let n = ids.iter().position(|x| x == s).unwrap_or_else(|| {
-                    ids.push(s.clone());
-                    ids.len() - 1
-                });
-                *s = format!("00000000-0000-4000-8000-{:012}", n + 1);
-            } else if time {
+            let time = (20..=30).contains(&b.len()) && b[4] == b'-' && b[10] == b'T' && s.ends_with('Z');
+            if time {
                 *s = "2026-01-01T00:00:00.000Z".into();
+                return;
             }
+            let mut out = String::new();
+            let mut i = 0;
+            while i < s.len() {
+                if i + 36 <= s.len() && s.is_char_boundary(i + 36) && is_uuid(&s.as_bytes()[i..i + 36]) {
+                    let id = &s[i..i + 36];
+                    let n = ids.iter().position(|x| x == id).unwrap_or_else(|| {
+                        ids.push(id.to_string());
+                        ids.len() - 1
+                    });
+                    out.push_str(&format!("00000000-0000-4000-8000-{:012}", n + 1));
+                    i += 36;
+                } else {
+                    let c = s[i..].chars().next().unwrap_or_default();
+                    out.push(c);
+                    i += c.len_utf8();
+                }
+            }
+            *s = out;
         }
         Value::Array(items) => items.iter_mut().for_each(|v| redact(v, ids)),
         Value::Object(map) => map.values_mut().for_each(|v| redact(v, ids)),
@@ -101,12 +122,22 @@ async fn ui_fixtures_match_what_the_core_sends() {
     let history = studio.undo(&id, USER).await.unwrap();
     studio.redo(&id, USER).await.unwrap();
     let state = studio.save(&id, USER).await.unwrap();
+    // A pipeline run: a stage that is not available yet fails, the rest are blocked.
+    let studio = std::sync::Arc::new(studio);
+    let run = studio.run_pipeline(&id, USER).await.unwrap();
+    studio.start_tasks().await.unwrap();
+    studio.wait_task(&run.tasks.last().unwrap().id, |_| {}).await.unwrap();
+    let mut tasks = serde_json::to_value(studio.list_tasks(&id).await.unwrap()).unwrap();
+    for task in tasks.as_array_mut().unwrap() {
+        task["assigned_agent"] = json!(task["assigned_agent"].as_str().map(|_| "studio_agent"));
+    }
     let samples = [
         ("project_state", serde_json::to_value(&state).unwrap()),
         ("workbench_response", serde_json::to_value(&response).unwrap()),
         ("history_response", serde_json::to_value(&history).unwrap()),
         ("project_list", serde_json::to_value(studio.list_projects(Some(USER)).await.unwrap()).unwrap()),
         ("versions", serde_json::to_value(studio.versions(&id).await.unwrap()).unwrap()),
+        ("tasks", tasks),
     ];
     let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/api/fixtures");
     let update = std::env::var_os("UPDATE_FIXTURES").is_some();

@@ -118,16 +118,23 @@ try {
     await page.getByTestId("tab-simulation").click();
     await expectText(page.locator(".pane"), "simulation engine");
   });
+  await step("run all: the tasks panel shows each stage, and why the unavailable ones stop", async () => {
+    await page.getByTestId("run-all").click();
+    await expectText(page.getByTestId("tasks"), "Refresh data");
+    await expectText(page.getByTestId("tasks"), "not available yet");
+    await expectText(page.getByTestId("tasks"), "blocked: dependency");
+    await shot("06-tasks");
+  });
   await step("delete from the library and undo the delete", async () => {
     await page.getByRole("button", { name: "Back to projects" }).click();
     await expectText(page.getByTestId("project-list"), "Heat pumps 2031");
     await page.getByRole("button", { name: "Delete" }).click();
     await expectText(page.getByTestId("toast"), "Deleted “Heat pumps 2031”");
     await expectText(page.getByTestId("project-list"), "No projects yet");
-    await shot("06-deleted");
+    await shot("07-deleted");
     await page.getByTestId("toast").getByRole("button", { name: "Undo" }).click();
     await expectText(page.getByTestId("project-list"), "Heat pumps 2031");
-    await shot("07-library");
+    await shot("08-library");
   });
 } catch {
   await shot("failure").catch(() => {});

@@ -22,7 +22,6 @@ pub async fn run(
     let options = ServeOptions { port, open_to_network: false, ui_dir: ui_dir.clone(), token: None };
     let server = studio_server::start(studio.clone(), user.to_string(), options).await?;
     let _autosave = studio.spawn_autosave();
-    studio.start_tasks().await?;
     let url = server.url();
     out.message(
         &format!(

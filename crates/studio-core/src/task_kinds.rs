@@ -60,7 +60,7 @@ impl Studio {
         let stale = |status: StageStatus| status != StageStatus::Complete;
         let mut specs: Vec<TaskSpec> = Vec::new();
         let mut upstream: Vec<String> = Vec::new();
-        let id = |what: &str| format!("{what}-{}", uuid::Uuid::new_v4());
+        let id = |_stage: &str| uuid::Uuid::new_v4().to_string();
         let mut stage = |spec: TaskSpec, after: &[String]| {
             let mut spec = spec;
             spec.dependencies = after.to_vec();
@@ -83,7 +83,7 @@ impl Studio {
         let mut scenario_tasks = Vec::new();
         for scenario in &state.scenarios {
             if scenario.status != "completed" || !upstream.is_empty() {
-                let spec = TaskSpec::new("run_scenario", &format!("Simulate '{}'", scenario.name))
+                let spec = TaskSpec::new("run_scenario", &format!("Simulate “{}”", scenario.name))
                     .with_id(&id("scenario"))
                     .needs("simulation")
                     .input("scenario_id", json!(scenario.scenario_id));

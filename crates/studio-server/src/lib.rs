@@ -92,6 +92,8 @@ pub async fn start(studio: Arc<Studio>, local_user: String, options: ServeOption
     let listener = TcpListener::bind(SocketAddr::new(ip, options.port)).await?;
     let addr = listener.local_addr()?;
     let token = options.token.clone().unwrap_or_else(new_token);
+    // The server runs the long actions it accepts.
+    studio.start_tasks().await.map_err(std::io::Error::other)?;
     let port = addr.port();
     let hosts: Vec<String> = vec![format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")];
     let state = AppState { studio, local_user, token: token.clone().into(), hosts: hosts.into() };

@@ -255,6 +255,66 @@ async fn the_websocket_streams_the_projects_events() {
 }
 
 #[tokio::test]
+async fn long_actions_answer_with_tasks_and_stream_their_progress() {
+    let a = api().await;
+    let id = a.ok(Method::POST, P, Some(json!({"project_name": "Tasks"})), StatusCode::CREATED).await["project_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ws_url = format!("ws://127.0.0.1:{}/ws/v1/studio/projects/{id}?token={}", a.server.addr.port(), a.server.token);
+    let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.unwrap();
+    ws.next().await.unwrap().unwrap();
+
+    let file = a._dir.path().join("over-http.studio");
+    let task = a.ok(Method::POST, &format!("{P}/{id}/export"), Some(json!({"path": file})), StatusCode::ACCEPTED).await;
+    assert_eq!(task["kind"], "export_project");
+    let tid = task["id"].as_str().unwrap().to_string();
+    let mut statuses = Vec::new();
+    while statuses.last().map(String::as_str) != Some("COMPLETED") {
+        let msg = ws.next().await.unwrap().unwrap();
+        let event: Value = serde_json::from_str(msg.to_text().unwrap()).unwrap();
+        if event["type"] == "task_changed" && event["task"]["id"] == tid.as_str() {
+            statuses.push(event["task"]["status"].as_str().unwrap().to_string());
+        }
+    }
+    assert!(statuses.contains(&"IN_PROGRESS".to_string()), "{statuses:?}");
+    assert!(file.exists());
+    assert_eq!(
+        a.ok(Method::GET, &format!("/api/v1/studio/tasks/{tid}"), None, StatusCode::OK).await["status"],
+        "COMPLETED"
+    );
+
+    let run = a.ok(Method::POST, &format!("{P}/{id}/run"), None, StatusCode::ACCEPTED).await;
+    assert_eq!(run["tasks"][0]["kind"], "refresh_data");
+    let listed = a.ok(Method::GET, &format!("{P}/{id}/tasks"), None, StatusCode::OK).await;
+    assert!(listed.as_array().unwrap().len() >= 4);
+    let background =
+        a.ok(Method::POST, &format!("{P}/{id}/versions?background=true"), None, StatusCode::ACCEPTED).await;
+    assert_eq!(background["kind"], "save_project");
+    let agents = a.ok(Method::GET, "/api/v1/studio/agents", None, StatusCode::OK).await;
+    assert_eq!(agents["status"], "running");
+    assert!(agents["agents"].as_array().unwrap().len() >= 2);
+
+    let relative = json!({"path": "relative.studio"});
+    a.err(Method::POST, &format!("{P}/{id}/export"), Some(relative), StatusCode::BAD_REQUEST, "invalid_request").await;
+    a.err(
+        Method::POST,
+        &format!("{P}/{id}/export"),
+        Some(json!({"pth": "/x"})),
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    )
+    .await;
+    a.err(Method::GET, "/api/v1/studio/tasks/nope", None, StatusCode::NOT_FOUND, "not_found").await;
+    a.err(Method::POST, "/api/v1/studio/tasks/nope/cancel", None, StatusCode::NOT_FOUND, "not_found").await;
+    let msg = a
+        .err(Method::POST, &format!("/api/v1/studio/tasks/{tid}/cancel"), None, StatusCode::CONFLICT, "conflict")
+        .await;
+    assert!(msg.contains("COMPLETED"), "{msg}");
+    a.err(Method::POST, &format!("{P}/nope/run"), None, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+#[tokio::test]
 async fn the_openapi_document_matches_the_router_both_ways() {
     let dir = tempfile::tempdir().unwrap();
     let studio = Arc::new(Studio::open(StudioConfig::new(dir.path().join("library.db"))).await.unwrap());

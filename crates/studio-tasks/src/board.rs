@@ -323,7 +323,7 @@ impl TaskBoard {
     pub(crate) fn blocked_reason(&self, blocker: usize) -> String {
         let task = &self.slots[blocker].task;
         let what = if task.status == TaskStatus::Failed { "failed" } else { "was cancelled" };
-        format!("blocked: dependency '{}' ({}) {what}", task.name, task.id)
+        format!("blocked: dependency “{}” {what}", task.name)
     }
 }
 

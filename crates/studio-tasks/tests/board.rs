@@ -120,7 +120,7 @@ fn cancelling_cancels_every_dependent_and_says_why() {
     assert_eq!(cancelled.iter().collect::<BTreeSet<_>>(), [&a, &p, &s1, &s2].into_iter().collect());
     assert_eq!(b.get_task(&a).unwrap().reason(), Some("changed my mind"));
     let reason = b.get_task(&s1).unwrap().reason().unwrap().to_string();
-    assert!(reason.starts_with("blocked: dependency 'population'") && reason.contains("cancelled"), "{reason}");
+    assert!(reason.starts_with("blocked: dependency “population”") && reason.contains("cancelled"), "{reason}");
     assert_eq!(b.get_task(&other).unwrap().status, TaskStatus::Pending);
     // A task added after its dependency was cancelled is blocked at once.
     let late = b.add_task(TaskSpec::new("k", "late").after(&p)).unwrap();

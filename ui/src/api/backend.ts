@@ -1,7 +1,8 @@
 // The one backend interface the screens use. Implemented over HTTP + WebSocket (browser,
 // tests) here, and over Tauri IPC by the desktop shell.
 import type {
-  HistoryResponse, ProjectState, ProjectSummary, StudioEvent, TemplateInfo, VersionInfo, Workbench, WorkbenchResponse,
+  HistoryResponse, PipelineRun, ProjectState, ProjectSummary, StudioEvent, Task, TemplateInfo, VersionInfo, Workbench,
+  WorkbenchResponse,
 } from "./types";
 
 export interface NewProject { project_name: string; description?: string; initial_query?: string; template_id?: string }
@@ -22,6 +23,11 @@ export interface Backend {
   redo(id: string): Promise<HistoryResponse>;
   templates(): Promise<TemplateInfo[]>;
   saveTemplate(id: string, name: string): Promise<TemplateInfo>;
+  /** The project's tasks, newest first. */
+  tasks(id: string): Promise<Task[]>;
+  /** Runs the stages that are not complete, as a graph of tasks. */
+  runPipeline(id: string): Promise<PipelineRun>;
+  cancelTask(taskId: string): Promise<Task>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */
@@ -32,8 +38,8 @@ export interface Backend {
   ready?(): void;
   /** Desktop only: the project the app was started on, if any (asked once). */
   initialProject?(): Promise<string | null>;
-  /** Desktop only: asks where to write the .studio file, writes it, returns the path. */
-  exportProject?(id: string, name: string): Promise<string | null>;
+  /** Desktop only: asks where to write the .studio file and starts the export task. */
+  exportProject?(id: string, name: string): Promise<Task | null>;
 }
 
 export type DesktopEvent =

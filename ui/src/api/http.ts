@@ -44,6 +44,10 @@ export class HttpBackend implements Backend {
   templates() { return this.call<import("./types").TemplateInfo[]>("GET", `${API}/templates`); }
   saveTemplate(id: string, name: string) { return this.call<import("./types").TemplateInfo>("POST", `${API}/templates`, { project_id: id, name }); }
 
+  tasks(id: string) { return this.call<import("./types").Task[]>("GET", `${API}/projects/${id}/tasks`); }
+  runPipeline(id: string) { return this.call<import("./types").PipelineRun>("POST", `${API}/projects/${id}/run`); }
+  cancelTask(taskId: string) { return this.call<import("./types").Task>("POST", `${API}/tasks/${taskId}/cancel`, {}); }
+
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void {
     const url = new URL(`${this.base || window.location.origin}/ws/v1/studio/projects/${id}`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";

@@ -6,7 +6,8 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { BackendError, type Backend, type DesktopEvent, type NewProject } from "./backend";
 import type {
-  HistoryResponse, ProjectState, ProjectSummary, StudioEvent, TemplateInfo, VersionInfo, Workbench, WorkbenchResponse,
+  HistoryResponse, PipelineRun, ProjectState, ProjectSummary, StudioEvent, Task, TemplateInfo, VersionInfo, Workbench,
+  WorkbenchResponse,
 } from "./types";
 
 export function inTauri(): boolean {
@@ -44,6 +45,10 @@ export class TauriBackend implements Backend {
   async templates() { return this.send<TemplateInfo[]>("list_templates"); }
   async saveTemplate(project_id: string, name: string) { return this.send<TemplateInfo>("save_template", { project_id, name }); }
 
+  async tasks(project_id: string) { return this.send<Task[]>("list_tasks", { project_id }); }
+  async runPipeline(project_id: string) { return this.send<PipelineRun>("run_pipeline", { project_id }); }
+  async cancelTask(task_id: string) { return this.send<Task>("cancel_task", { task_id }); }
+
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void {
     const stop = listen<StudioEvent>("studio-event", (e) => {
       if ("project_id" in e.payload && e.payload.project_id === id) onEvent(e.payload);
@@ -73,9 +78,9 @@ export class TauriBackend implements Backend {
     return invoke<string | null>("take_initial_project");
   }
 
-  async exportProject(project_id: string, name: string): Promise<string | null> {
+  async exportProject(project_id: string, name: string): Promise<Task | null> {
     try {
-      return await invoke<string | null>("export_dialog", { projectId: project_id, name });
+      return await invoke<Task | null>("export_dialog", { projectId: project_id, name });
     } catch (e) {
       const err = e as { code?: string; message?: string };
       throw new BackendError(err.code ?? "error", err.message ?? String(e));

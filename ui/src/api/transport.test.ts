@@ -3,8 +3,10 @@
 // fields (the compiler checks that); this test checks the JSON has exactly those fields.
 import { describe, expect, it } from "vitest";
 import type {
-  HistoryResponse, LogEntry, ProjectState, ProjectSummary, ScenarioSummary, StateChanges, VersionInfo, WorkbenchResponse, WorkbenchStates,
+  HistoryResponse, LogEntry, ProjectState, ProjectSummary, ScenarioSummary, StateChanges, Task, TaskResult, VersionInfo,
+  WorkbenchResponse, WorkbenchStates,
 } from "./types";
+import tasks from "./fixtures/tasks.json";
 import state from "./fixtures/project_state.json";
 import response from "./fixtures/workbench_response.json";
 import history from "./fixtures/history_response.json";
@@ -54,6 +56,17 @@ function conforms(what: string, json: unknown, keys: Record<string, "required" |
   expect({ what, unknown, missing }).toEqual({ what, unknown: [], missing: [] });
 }
 
+const task: Keys<Task> = {
+  id: "required", board_id: "required", name: "required", description: "required", kind: "required", status: "required",
+  assigned_agent: "required", inputs: "required", result: "required", dependencies: "required",
+  required_capabilities: "required", timeout_secs: "required", priority: "required", retry: "required", attempt: "required",
+  failed_attempts: "optional", progress: "required", project_id: "required", created_at: "required",
+  started_at: "required", finished_at: "required",
+};
+const taskResult: Keys<TaskResult> = {
+  outputs: "required", metadata: "required", status: "required", timestamp: "required", reason: "optional",
+};
+
 describe("transport types match the core's JSON", () => {
   it("ProjectState and its parts", () => {
     conforms("ProjectState", state, projectState);
@@ -69,5 +82,12 @@ describe("transport types match the core's JSON", () => {
     conforms("HistoryResponse", history, historyResponse);
     list.forEach((p) => conforms("ProjectSummary", p, summary));
     versions.forEach((v) => conforms("VersionInfo", v, versionInfo));
+  });
+  it("tasks", () => {
+    expect(tasks.length).toBeGreaterThan(0);
+    tasks.forEach((t) => {
+      conforms("Task", t, task);
+      if (t.result) conforms("TaskResult", t.result, taskResult);
+    });
   });
 });

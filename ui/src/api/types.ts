@@ -56,6 +56,23 @@ export interface WorkbenchResponse {
 export interface HistoryResponse { project_id: string; entry: LogEntry; state_changes: StateChanges; updated_project_state: ProjectState }
 export interface TemplateInfo { template_id: string; name: string; description: string; created_by: string; created_at: string }
 export interface ApiErrorBody { code: string; message: string }
+
+// Tasks (crates/studio-tasks): long work, run by agents, with progress.
+export type TaskStatus = "PENDING" | "ASSIGNED" | "IN_PROGRESS" | "COMPLETED" | "FAILED" | "CANCELLED";
+export interface TaskProgress { fraction: number; message: string }
+export interface TaskResult {
+  outputs: Record<string, unknown>; metadata: Record<string, unknown>; status: TaskStatus; timestamp: string; reason?: string;
+}
+export interface TaskAttempt { attempt: number; agent_id: string | null; reason: string; at: string }
+export interface RetryPolicy { max_attempts: number; backoff_ms: number; max_backoff_ms: number }
+export interface Task {
+  id: string; board_id: string; name: string; description: string; kind: string; status: TaskStatus;
+  assigned_agent: string | null; inputs: Record<string, unknown>; result: TaskResult | null; dependencies: string[];
+  required_capabilities: string[]; timeout_secs: number | null; priority: number; retry: RetryPolicy; attempt: number;
+  failed_attempts?: TaskAttempt[]; progress: TaskProgress | null; project_id: string | null;
+  created_at: string; started_at: string | null; finished_at: string | null;
+}
+export interface PipelineRun { project_id: string; tasks: Task[]; message?: string }
 export type StudioEvent =
   | { type: "snapshot"; state: ProjectState }
   | { type: "state_changed"; project_id: string; status: ProjectStatus; summary: string; user_id: string }
@@ -64,4 +81,5 @@ export type StudioEvent =
   | { type: "autosaved"; project_id: string }
   | { type: "deleted"; project_id: string }
   | { type: "recovery_available"; project_id: string; edits: number }
+  | { type: "task_changed"; project_id: string; task: Task }
   | { type: "lagged"; missed: number };

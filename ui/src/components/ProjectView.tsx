@@ -1,13 +1,13 @@
 // One open project: header with save/undo/redo, upstream-change banners, the five workbench
-// tabs in pipeline order, and the side panel with the log and the versions.
+// tabs in pipeline order, Run all, and the side panel with the log, the versions and the tasks.
 import { useCallback, useEffect, useState } from "react";
 import { PROJECT_COMMAND, type Backend, type DesktopEvent } from "../api/backend";
-import type { ProjectState, StateChanges, Workbench } from "../api/types";
+import type { ProjectState, StateChanges, Task, Workbench } from "../api/types";
 import { WORKBENCHES } from "../api/types";
-import { WORKBENCH_LABELS, nextStale } from "../state/logic";
+import { WORKBENCH_LABELS, mergeTask, nextStale } from "../state/logic";
 import type { Notify } from "./App";
 import { Pane } from "./Panes";
-import { SidePanel } from "./SidePanel";
+import { SidePanel, type SideView } from "./SidePanel";
 import { StageDot, StatusBadge } from "./ui";
 
 interface Props { backend: Backend; projectId: string; onClose: () => void; notify: Notify; fail: (e: unknown) => void }
@@ -19,6 +19,8 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
   const [warnings, setWarnings] = useState<string[]>([]);
   const [unsaved, setUnsaved] = useState(false);
   const [versionsTick, setVersionsTick] = useState(0);
+  const [tasks, setTasks] = useState<Task[]>([]);
+  const [side, setSide] = useState<SideView>("log");
 
   const reload = useCallback(
     () => backend.getProject(projectId).then(setState).catch(fail).finally(() => backend.ready?.()),
@@ -26,11 +28,34 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
   );
   useEffect(() => {
     reload();
+    backend.tasks(projectId).then(setTasks).catch(fail);
     return backend.watch(projectId, (event) => {
       // Changes made elsewhere (another window, the CLI) show up here.
       if (event.type === "state_changed" || event.type === "saved") reload();
+      else if (event.type === "task_changed") setTasks((list) => mergeTask(list, event.task));
     });
-  }, [backend, projectId, reload]);
+  }, [backend, projectId, reload, fail]);
+
+  const runAll = useCallback(async () => {
+    try {
+      const run = await backend.runPipeline(projectId);
+      if (run.message) notify(run.message);
+      setTasks((list) => run.tasks.reduce(mergeTask, list));
+      setSide("tasks");
+    } catch (e) {
+      fail(e);
+    }
+  }, [backend, projectId, notify, fail]);
+
+  const cancelTask = useCallback(async (task: Task) => {
+    try {
+      const cancelled = await backend.cancelTask(task.id);
+      setTasks((list) => mergeTask(list, cancelled));
+      notify(`Cancelled “${task.name}”`);
+    } catch (e) {
+      fail(e);
+    }
+  }, [backend, notify, fail]);
   useEffect(() => {
     const title = state ? `${unsaved ? "• " : ""}${state.project_name} — FutureOS Studio` : "FutureOS Studio";
     document.title = title;
@@ -108,7 +133,9 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
         else if (event.id === "save-template" && state) {
           backend.saveTemplate(projectId, state.project_name).then((t) => notify(`Saved template “${t.name}”`)).catch(fail);
         } else if (event.id === "export" && state && backend.exportProject) {
-          backend.exportProject(projectId, state.project_name).then((path) => path && notify(`Exported to ${path}`)).catch(fail);
+          backend.exportProject(projectId, state.project_name).then((task) => {
+            if (task) { setTasks((list) => mergeTask(list, task)); setSide("tasks"); }
+          }).catch(fail);
         }
       }
     };
@@ -127,6 +154,7 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
         <span className="spacer" />
         <button onClick={() => undo(false)} title="Undo (Ctrl+Z)">Undo</button>
         <button onClick={() => undo(true)} title="Redo (Ctrl+Shift+Z)">Redo</button>
+        <button onClick={runAll} title="Run every stage that is not complete" data-testid="run-all">Run all</button>
         <button className="primary" onClick={save} title="Save a version (Ctrl+S)">Save</button>
       </header>
       {warnings.length > 0 && (
@@ -154,6 +182,7 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
           </div>
         </section>
         <SidePanel backend={backend} state={state} versionsTick={versionsTick} fail={fail}
+          tasks={tasks} view={side} setView={setSide} cancelTask={cancelTask}
           onRestored={(next) => { setState(next); setUnsaved(false); setVersionsTick((t) => t + 1); notify(`Restored as version ${next.version}`); }} />
       </div>
     </main>

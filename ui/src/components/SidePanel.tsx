@@ -1,16 +1,20 @@
-// The modification log and the versions: view a version, see what changed, restore it.
+// The modification log, the versions (view one, see what changed, restore it) and the tasks.
 import { useEffect, useState } from "react";
 import type { Backend } from "../api/backend";
-import type { ProjectState, VersionInfo } from "../api/types";
-import { ago, diffStates } from "../state/logic";
+import type { ProjectState, Task, VersionInfo } from "../api/types";
+import { activeTasks, ago, diffStates } from "../state/logic";
+import { TasksPanel } from "./TasksPanel";
+
+export type SideView = "log" | "versions" | "tasks";
 
 interface Props {
-  backend: Backend; state: ProjectState; versionsTick: number;
-  fail: (e: unknown) => void; onRestored: (state: ProjectState) => void;
+  backend: Backend; state: ProjectState; versionsTick: number; tasks: Task[];
+  view: SideView; setView: (view: SideView) => void;
+  fail: (e: unknown) => void; onRestored: (state: ProjectState) => void; cancelTask: (task: Task) => void;
 }
 
-export function SidePanel({ backend, state, versionsTick, fail, onRestored }: Props) {
-  const [view, setView] = useState<"log" | "versions">("log");
+export function SidePanel({ backend, state, versionsTick, tasks, view, setView, fail, onRestored, cancelTask }: Props) {
+  const running = activeTasks(tasks);
   const [versions, setVersions] = useState<VersionInfo[]>([]);
   const [selected, setSelected] = useState<{ version: number; diff: string[] } | null>(null);
 
@@ -40,8 +44,11 @@ export function SidePanel({ backend, state, versionsTick, fail, onRestored }: Pr
       <nav className="tabs small">
         <button className={view === "log" ? "tab active" : "tab"} onClick={() => setView("log")} data-testid="side-log">Log</button>
         <button className={view === "versions" ? "tab active" : "tab"} onClick={() => setView("versions")} data-testid="side-versions">Versions</button>
+        <button className={view === "tasks" ? "tab active" : "tab"} onClick={() => setView("tasks")} data-testid="side-tasks">
+          Tasks{running > 0 && <span className="count">{running}</span>}
+        </button>
       </nav>
-      {view === "log" ? (
+      {view === "tasks" ? <TasksPanel tasks={tasks} cancel={cancelTask} /> : view === "log" ? (
         <ol className="log" data-testid="log">
           {[...state.modification_log].reverse().map((e, i) => (
             <li key={`${e.timestamp}-${i}`}>

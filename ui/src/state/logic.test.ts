@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ago, diffStates, filterProjects, nextStale, statusLabel } from "./logic";
-import type { ProjectState, ProjectSummary } from "../api/types";
+import { activeTasks, ago, diffStates, filterProjects, isFinished, mergeTask, nextStale, statusLabel, taskLabel } from "./logic";
+import type { ProjectState, ProjectSummary, Task } from "../api/types";
+import taskFixture from "../api/fixtures/tasks.json";
 import fixture from "../api/fixtures/project_state.json";
 
 const summary = (name: string, updated: string, description = ""): ProjectSummary => ({
@@ -45,5 +46,32 @@ describe("version diff", () => {
     expect(diff).toContain("Override added: new.field");
     expect(diff).toContain(`Scenario removed: ${a.scenarios[0].name}`);
     expect(diffStates(a, a)).toEqual([]);
+  });
+});
+
+describe("tasks", () => {
+  const tasks = taskFixture as Task[];
+
+  it("replaces a task it has with a later state and puts a new one first", () => {
+    const pending: Task = { ...tasks[1], status: "PENDING", result: null };
+    const list = mergeTask(tasks.filter((t) => t.id !== pending.id), pending);
+    const running: Task = { ...pending, status: "IN_PROGRESS", progress: { fraction: 0.4, message: "ticking" } };
+    const merged = mergeTask(list, running);
+    expect(merged.find((t) => t.id === pending.id)?.progress?.fraction).toBe(0.4);
+    // An answer that arrives after the events never rolls a task back.
+    expect(mergeTask(merged, pending)).toBe(merged);
+    expect(mergeTask(tasks, pending)).toBe(tasks);
+    // A retry (a later attempt) does replace a failed one.
+    const retry: Task = { ...tasks[1], status: "PENDING", attempt: 2 };
+    expect(mergeTask(tasks, retry).find((t) => t.id === retry.id)?.status).toBe("PENDING");
+    const fresh: Task = { ...tasks[0], id: "new-task", status: "PENDING" };
+    expect(mergeTask(tasks, fresh)[0].id).toBe("new-task");
+  });
+
+  it("counts what has not finished and names statuses for people", () => {
+    expect(activeTasks(tasks)).toBe(0);
+    expect(activeTasks(mergeTask(tasks, { ...tasks[0], id: "running", status: "IN_PROGRESS" }))).toBe(1);
+    expect(isFinished("FAILED") && !isFinished("ASSIGNED")).toBe(true);
+    expect(taskLabel("IN_PROGRESS")).toBe("Running");
   });
 });

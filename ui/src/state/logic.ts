@@ -1,5 +1,5 @@
 // The screens' state logic, kept pure so it is tested without a browser.
-import type { ProjectState, ProjectStatus, ProjectSummary, StateChanges, Workbench } from "../api/types";
+import type { ProjectState, ProjectStatus, ProjectSummary, StateChanges, Task, TaskStatus, Workbench } from "../api/types";
 
 const STATUS_LABELS: Record<ProjectStatus, string> = {
   draft: "Draft",
@@ -72,4 +72,44 @@ export function diffStates(a: ProjectState, b: ProjectState): string[] {
   compare("Annotation", keyed(wa.report.annotations, (n) => `${n.section}: ${n.text}`), keyed(wb.report.annotations, (n) => `${n.section}: ${n.text}`));
   if (JSON.stringify(wa.report.config) !== JSON.stringify(wb.report.config)) out.push("Report settings changed");
   return out;
+}
+
+const TASK_STAGE: Record<TaskStatus, number> = {
+  PENDING: 0, ASSIGNED: 1, IN_PROGRESS: 2, COMPLETED: 3, FAILED: 3, CANCELLED: 3,
+};
+
+/** Whether `a` is the same task at a later point than `b`: a later attempt, or further along
+ * in the same one. Events and answers can arrive out of order; the older never wins. */
+export function isLater(a: Task, b: Task): boolean {
+  if (a.attempt !== b.attempt) return a.attempt > b.attempt;
+  if (isFinished(b.status)) return false;
+  return TASK_STAGE[a.status] >= TASK_STAGE[b.status];
+}
+
+/** The task list with `task` put in: replaced where it was (unless what is there is later),
+ * else added first (newest first). */
+export function mergeTask(list: Task[], task: Task): Task[] {
+  const at = list.findIndex((t) => t.id === task.id);
+  if (at < 0) return [task, ...list];
+  if (!isLater(task, list[at])) return list;
+  const next = list.slice();
+  next[at] = task;
+  return next;
+}
+
+export function isFinished(status: TaskStatus): boolean {
+  return status === "COMPLETED" || status === "FAILED" || status === "CANCELLED";
+}
+
+const TASK_LABELS: Record<TaskStatus, string> = {
+  PENDING: "Waiting", ASSIGNED: "Starting", IN_PROGRESS: "Running", COMPLETED: "Done", FAILED: "Failed", CANCELLED: "Cancelled",
+};
+
+export function taskLabel(status: TaskStatus): string {
+  return TASK_LABELS[status] ?? status;
+}
+
+/** Tasks not finished yet: what the tasks tab counts. */
+export function activeTasks(list: Task[]): number {
+  return list.filter((t) => !isFinished(t.status)).length;
 }
