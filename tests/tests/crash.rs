@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use rand::{Rng, SeedableRng};
-use studio_core::model::{ProjectCreate, ProjectLoad};
+use studio_core::model::ProjectLoad;
 use studio_core::{Studio, StudioConfig};
 
 const KILLS: usize = 50;
@@ -16,20 +16,7 @@ const KILLS: usize = 50;
 async fn nothing_acknowledged_is_lost_when_killed() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("library.db");
-    let project = {
-        let studio = Studio::open(StudioConfig::new(db.clone())).await.unwrap();
-        let req = ProjectCreate {
-            user_id: "crash-child".into(),
-            team_id: None,
-            project_name: "Crash".into(),
-            description: None,
-            initial_query: None,
-            template_id: None,
-        };
-        let id = studio.create_project(&req).await.unwrap().project_id;
-        studio.close().await.unwrap();
-        id
-    };
+    let project = studio_tests::library_with_project(&db, "crash-child", "Crash").await;
     let seed = std::env::var("CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
     eprintln!("crash test seed {seed} (set CRASH_SEED to replay)");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);

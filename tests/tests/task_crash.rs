@@ -7,7 +7,6 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use serde_json::Value;
-use studio_core::model::ProjectCreate;
 use studio_core::task_engine::{Failure, Handlers, INTERRUPTED, TaskContext, TaskOutput, TaskStatus};
 use studio_core::{Studio, StudioConfig};
 
@@ -15,20 +14,7 @@ use studio_core::{Studio, StudioConfig};
 async fn tasks_interrupted_by_a_kill_are_requeued_or_failed_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("library.db");
-    let project = {
-        let studio = Studio::open(StudioConfig::new(db.clone())).await.unwrap();
-        let req = ProjectCreate {
-            user_id: "task-child".into(),
-            team_id: None,
-            project_name: "Tasks".into(),
-            description: None,
-            initial_query: None,
-            template_id: None,
-        };
-        let id = studio.create_project(&req).await.unwrap().project_id;
-        studio.close().await.unwrap();
-        id
-    };
+    let project = studio_tests::library_with_project(&db, "task-child", "Tasks").await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_task-child"))
         .args([db.to_str().unwrap(), &project])
         .stdout(Stdio::piped())
