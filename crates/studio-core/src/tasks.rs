@@ -201,8 +201,8 @@ impl Studio {
     }
 
     async fn adopt_orphaned_boards(&self) -> Result<()> {
-        for row in self.store.task_boards().await? {
-            if row.session_id == self.session_id || self.tasks.boards.get_board(&row.board_id).is_some() {
+        for row in self.store.open_task_boards(&self.session_id).await? {
+            if self.tasks.boards.get_board(&row.board_id).is_some() {
                 continue;
             }
             let alive = match self.store.session(&row.session_id).await? {
@@ -216,9 +216,6 @@ impl Studio {
             }
             let tasks: Vec<Task> =
                 self.store.board_tasks(&row.board_id).await?.iter().filter_map(|r| task_of(r).ok()).collect();
-            if tasks.iter().all(|t| t.status.is_finished()) {
-                continue;
-            }
             let info: BoardInfo = serde_json::from_str(&row.info).map_err(CoreError::internal)?;
             let (board, _interrupted) = TaskBoard::restore(info, self.tasks.boards.hierarchy().clone(), tasks);
             self.store.put_task_board(&TaskBoardRow { session_id: self.session_id.clone(), ..row.clone() }).await?;

@@ -44,10 +44,16 @@ impl Store {
         Ok(())
     }
 
-    pub async fn task_boards(&self) -> Result<Vec<TaskBoardRow>> {
+    /// Boards of other sessions that still have unfinished tasks: the ones a session may have
+    /// to adopt.
+    pub async fn open_task_boards(&self, except_session: &str) -> Result<Vec<TaskBoardRow>> {
         Ok(sqlx::query_as(
-            "SELECT board_id, project_id, session_id, info, created_at FROM studio_task_boards ORDER BY created_at",
+            "SELECT board_id, project_id, session_id, info, created_at FROM studio_task_boards b
+             WHERE b.session_id <> ? AND EXISTS (SELECT 1 FROM studio_tasks t WHERE t.board_id = b.board_id
+               AND t.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED'))
+             ORDER BY created_at",
         )
+        .bind(except_session)
         .fetch_all(&self.pool)
         .await?)
     }
