@@ -47,6 +47,11 @@ fn layers_depend_only_downward() {
     let store = of("studio-store");
     assert!(!store.iter().any(|d| d == "studio-core" || d == "automerge"), "studio-store depends on {store:?}");
     // The task engine knows no other crate of the workspace and no storage: the core persists it.
+    let data = of("studio-data");
+    assert!(
+        !data.iter().any(|d| d.starts_with("studio-") || d == "sqlx" || d == "tokio"),
+        "studio-data depends on {data:?}"
+    );
     let tasks = of("studio-tasks");
     assert!(!tasks.iter().any(|d| d.starts_with("studio-") || d == "sqlx"), "studio-tasks depends on {tasks:?}");
     for (name, list) in &deps {

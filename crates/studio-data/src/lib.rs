@@ -1,0 +1,157 @@
+//! Data sources: CSV (delimiter, header and encoding detected — UTF-8, UTF-8 with BOM,
+//! Latin-1) read streaming in bounded memory, and JSON (an array of records or an object of
+//! columns). Each read gives the schema with statistics per column, the row count, a preview,
+//! and the malformed rows with their line numbers (the first 100), which are skipped; a source
+//! fails only past a configurable share of bad rows.
+//!
+//! Reads files and returns values; knows nothing of projects or the store.
+
+mod csv_source;
+mod encoding;
+mod json_source;
+mod table;
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+pub use encoding::{Encoding, detect as detect_encoding};
+pub use table::{BAD_ROWS_KEPT, BadRow, Cell, ColumnStats, ColumnType, DISTINCT_CAP};
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DataError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is not text (it holds binary data): expected CSV or JSON")]
+    NotText,
+    #[error("a quoted field opened on line {line} is never closed")]
+    UnterminatedQuote { line: u64 },
+    #[error("the CSV is malformed: {0}")]
+    Malformed(String),
+    #[error("the JSON is malformed: {0}")]
+    Json(String),
+    #[error("{bad} of {total} rows are malformed ({:.0}%, more than the {:.0}% allowed); first: {}", share * 100.0, allowed * 100.0, first.iter().map(|b| format!("line {}: {}", b.line, b.reason)).collect::<Vec<_>>().join("; "))]
+    TooManyBadRows { bad: u64, total: u64, share: f64, allowed: f64, first: Vec<BadRow> },
+    #[error("'{0}' is not a CSV or JSON file (by its extension); Parquet sources are not read yet")]
+    UnknownFormat(String),
+    #[error("cannot read the file: {0}")]
+    Io(String),
+}
+
+impl From<std::io::Error> for DataError {
+    fn from(e: std::io::Error) -> Self {
+        DataError::Io(e.to_string())
+    }
+}
+
+/// How a source is read; everything left `None` is detected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScanOptions {
+    pub delimiter: Option<u8>,
+    pub has_header: Option<bool>,
+    pub encoding: Option<Encoding>,
+    /// Types given by the analyst; other columns are inferred.
+    pub column_types: HashMap<String, ColumnType>,
+    /// The source fails when more than this share of its rows is malformed.
+    pub max_bad_share: f64,
+    pub preview_rows: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            delimiter: None,
+            has_header: None,
+            encoding: None,
+            column_types: HashMap::new(),
+            max_bad_share: 0.05,
+            preview_rows: 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JsonShape {
+    Records,
+    Columns,
+}
+
+/// What was detected about the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "format", rename_all = "snake_case")]
+pub enum SourceFormat {
+    Csv { encoding: Encoding, delimiter: String, has_header: bool },
+    Json { shape: JsonShape },
+}
+
+/// A source read through: its schema and statistics, a preview, and the rows skipped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scan {
+    #[serde(flatten)]
+    pub format: SourceFormat,
+    /// Rows kept (malformed ones are not counted here).
+    pub rows: u64,
+    pub columns: Vec<ColumnStats>,
+    pub preview: Vec<Map<String, Value>>,
+    /// The first [`BAD_ROWS_KEPT`] malformed rows, by line (by record number for JSON).
+    pub bad_rows: Vec<BadRow>,
+    pub bad_row_count: u64,
+}
+
+impl Scan {
+    fn from_table(format: SourceFormat, mut table: table::Table, allowed: f64) -> Result<Scan, DataError> {
+        let total = table.rows + table.bad_count;
+        let share = if total == 0 { 0.0 } else { table.bad_count as f64 / total as f64 };
+        if share > allowed {
+            return Err(DataError::TooManyBadRows {
+                bad: table.bad_count,
+                total,
+                share,
+                allowed,
+                first: table.bad_rows.iter().take(5).cloned().collect(),
+            });
+        }
+        let (rows, bad_row_count) = (table.rows, table.bad_count);
+        let bad_rows = std::mem::take(&mut table.bad_rows);
+        let preview = std::mem::take(&mut table.preview);
+        Ok(Scan { format, rows, columns: table.finish(), preview, bad_rows, bad_row_count })
+    }
+}
+
+/// Reads CSV from any reader; `progress` gets the fraction read when `total_bytes` is known.
+pub fn scan_csv(
+    reader: impl std::io::Read,
+    options: &ScanOptions,
+    total_bytes: Option<u64>,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Scan, DataError> {
+    csv_source::scan_csv(reader, options, total_bytes, progress)
+}
+
+/// Reads JSON held in memory.
+pub fn scan_json(bytes: &[u8], options: &ScanOptions) -> Result<Scan, DataError> {
+    json_source::scan_json(bytes, options)
+}
+
+/// Reads a file, by its extension: `.csv`, `.tsv`, `.txt` as CSV, `.json` as JSON.
+pub fn scan_path(path: &Path, options: &ScanOptions, progress: &mut dyn FnMut(f64)) -> Result<Scan, DataError> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" | "tsv" | "txt" => {
+            let file = File::open(path)?;
+            let total = file.metadata().ok().map(|m| m.len());
+            scan_csv(file, options, total, progress)
+        }
+        "json" => {
+            let scan = scan_json(&std::fs::read(path)?, options);
+            progress(1.0);
+            scan
+        }
+        _ => Err(DataError::UnknownFormat(path.display().to_string())),
+    }
+}

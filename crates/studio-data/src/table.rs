@@ -1,0 +1,307 @@
+//! Cells, column types and the statistics of a table read row by row: every reader turns its
+//! rows into cells and pushes them here, so schemas, statistics, previews and bad-row reports
+//! are the same whatever the format.
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    Integer,
+    Float,
+    Boolean,
+    Text,
+}
+
+impl ColumnType {
+    fn describe(self) -> &'static str {
+        match self {
+            ColumnType::Integer => "a whole number",
+            ColumnType::Float => "a number",
+            ColumnType::Boolean => "true or false",
+            ColumnType::Text => "text",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Text(String),
+}
+
+/// Values read as missing.
+const NULLS: [&str; 7] = ["", "NA", "N/A", "na", "null", "NULL", "NaN"];
+
+impl Cell {
+    /// A cell from text: missing, a number, true/false, or text.
+    pub fn parse(raw: &str) -> Cell {
+        let s = raw.trim();
+        if NULLS.contains(&s) {
+            return Cell::Null;
+        }
+        if let Ok(i) = s.parse::<i64>() {
+            return Cell::Int(i);
+        }
+        if let Ok(f) = s.parse::<f64>()
+            && f.is_finite()
+        {
+            return Cell::Float(f);
+        }
+        match s.to_ascii_lowercase().as_str() {
+            "true" | "yes" => Cell::Bool(true),
+            "false" | "no" => Cell::Bool(false),
+            _ => Cell::Text(s.to_string()),
+        }
+    }
+
+    fn fits(&self, ty: ColumnType) -> bool {
+        matches!(
+            (self, ty),
+            (Cell::Null, _)
+                | (_, ColumnType::Text)
+                | (Cell::Int(_), ColumnType::Integer | ColumnType::Float)
+                | (Cell::Float(_), ColumnType::Float)
+                | (Cell::Bool(_), ColumnType::Boolean)
+        )
+    }
+
+    fn number(&self) -> Option<f64> {
+        match self {
+            Cell::Int(i) => Some(*i as f64),
+            Cell::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Cell::Null => String::new(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Float(f) => f.to_string(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Text(t) => t.clone(),
+        }
+    }
+
+    /// As a value of the column's type (a whole number in a text column stays text).
+    fn to_json(&self, ty: ColumnType) -> Value {
+        match (self, ty) {
+            (Cell::Null, _) => Value::Null,
+            (cell, ColumnType::Text) => Value::String(cell.text()),
+            (Cell::Int(i), ColumnType::Float) => Value::from(*i as f64),
+            (Cell::Int(i), _) => Value::from(*i),
+            (Cell::Float(f), _) => Value::from(*f),
+            (Cell::Bool(b), _) => Value::Bool(*b),
+            (Cell::Text(t), _) => Value::String(t.clone()),
+        }
+    }
+}
+
+/// The type most of a column's values have: a few values of another type are reported as bad
+/// rows rather than turning a numeric column into text.
+pub fn infer(cells: &[&Cell]) -> ColumnType {
+    let present: Vec<&&Cell> = cells.iter().filter(|c| !matches!(c, Cell::Null)).collect();
+    if present.is_empty() {
+        return ColumnType::Text;
+    }
+    let share = |ty: ColumnType| present.iter().filter(|c| c.fits(ty)).count() as f64 / present.len() as f64;
+    for ty in [ColumnType::Integer, ColumnType::Float, ColumnType::Boolean] {
+        if share(ty) >= 0.95 {
+            return ty;
+        }
+    }
+    ColumnType::Text
+}
+
+/// A column's schema and statistics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnStats {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub column_type: ColumnType,
+    /// Values present (not missing) in the rows kept.
+    pub count: u64,
+    pub nulls: u64,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub mean: Option<f64>,
+    pub distinct: u64,
+    /// False when there were more distinct values than are counted exactly ([`DISTINCT_CAP`]).
+    pub distinct_exact: bool,
+}
+
+/// Distinct values are counted exactly up to this many.
+pub const DISTINCT_CAP: usize = 100_000;
+
+/// A row that was skipped, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BadRow {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// Bad rows kept with their reasons; more are only counted.
+pub const BAD_ROWS_KEPT: usize = 100;
+
+struct Column {
+    stats: ColumnStats,
+    sum: f64,
+    seen: HashSet<u64>,
+}
+
+pub(crate) struct Table {
+    columns: Vec<Column>,
+    pub rows: u64,
+    pub bad_rows: Vec<BadRow>,
+    pub bad_count: u64,
+    pub preview: Vec<Map<String, Value>>,
+    preview_rows: usize,
+}
+
+impl Table {
+    pub fn new(names: Vec<String>, types: Vec<ColumnType>, preview_rows: usize) -> Table {
+        let columns = names
+            .into_iter()
+            .zip(types)
+            .map(|(name, column_type)| Column {
+                stats: ColumnStats {
+                    name,
+                    column_type,
+                    count: 0,
+                    nulls: 0,
+                    min: None,
+                    max: None,
+                    mean: None,
+                    distinct: 0,
+                    distinct_exact: true,
+                },
+                sum: 0.0,
+                seen: HashSet::new(),
+            })
+            .collect();
+        Table { columns, rows: 0, bad_rows: Vec::new(), bad_count: 0, preview: Vec::new(), preview_rows }
+    }
+
+    pub fn bad(&mut self, line: u64, reason: String) {
+        self.bad_count += 1;
+        if self.bad_rows.len() < BAD_ROWS_KEPT {
+            self.bad_rows.push(BadRow { line, reason });
+        }
+    }
+
+    /// Adds a row, or reports it as bad (wrong number of fields, a value of the wrong type).
+    pub fn push(&mut self, line: u64, cells: Vec<Cell>) {
+        if cells.len() != self.columns.len() {
+            let reason = format!("expected {} fields, found {}", self.columns.len(), cells.len());
+            return self.bad(line, reason);
+        }
+        if let Some((column, cell)) = self.columns.iter().zip(&cells).find(|(c, cell)| !cell.fits(c.stats.column_type))
+        {
+            let reason = format!(
+                "'{}' in column '{}' is not {}",
+                cell.text(),
+                column.stats.name,
+                column.stats.column_type.describe()
+            );
+            return self.bad(line, reason);
+        }
+        self.rows += 1;
+        if self.preview.len() < self.preview_rows {
+            let row =
+                self.columns.iter().zip(&cells).map(|(c, v)| (c.stats.name.clone(), v.to_json(c.stats.column_type)));
+            self.preview.push(row.collect());
+        }
+        for (column, cell) in self.columns.iter_mut().zip(cells) {
+            column.add(&cell);
+        }
+    }
+
+    pub fn finish(self) -> Vec<ColumnStats> {
+        self.columns
+            .into_iter()
+            .map(|mut c| {
+                if c.stats.count > 0 && c.stats.min.is_some() {
+                    c.stats.mean = Some(c.sum / c.stats.count as f64);
+                }
+                c.stats.distinct = c.seen.len() as u64;
+                c.stats
+            })
+            .collect()
+    }
+}
+
+impl Column {
+    fn add(&mut self, cell: &Cell) {
+        if matches!(cell, Cell::Null) {
+            self.stats.nulls += 1;
+            return;
+        }
+        self.stats.count += 1;
+        if let Some(x) =
+            cell.number().filter(|_| matches!(self.stats.column_type, ColumnType::Integer | ColumnType::Float))
+        {
+            self.sum += x;
+            self.stats.min = Some(self.stats.min.map_or(x, |m| m.min(x)));
+            self.stats.max = Some(self.stats.max.map_or(x, |m| m.max(x)));
+        }
+        if self.seen.len() < DISTINCT_CAP {
+            let mut hasher = DefaultHasher::new();
+            cell.text().hash(&mut hasher);
+            self.seen.insert(hasher.finish());
+        } else {
+            self.stats.distinct_exact = false;
+        }
+    }
+}
+
+/// Column names made usable: trimmed, never empty, never repeated.
+pub fn unique_names(raw: Vec<String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let base = if name.trim().is_empty() { format!("column_{}", i + 1) } else { name.trim().to_string() };
+            let mut name = base.clone();
+            let mut n = 2;
+            while !seen.insert(name.clone()) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            name
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_parse_and_columns_take_the_type_most_values_have() {
+        assert_eq!(Cell::parse(" 42 "), Cell::Int(42));
+        assert_eq!(Cell::parse("4.5e3"), Cell::Float(4500.0));
+        assert_eq!(Cell::parse("NA"), Cell::Null);
+        assert_eq!(Cell::parse("Yes"), Cell::Bool(true));
+        assert_eq!(Cell::parse("inf"), Cell::Text("inf".into()));
+        let ints: Vec<Cell> = (0..40).map(Cell::Int).chain([Cell::Text("n/a?".into())]).collect();
+        assert_eq!(infer(&ints.iter().collect::<Vec<_>>()), ColumnType::Integer);
+        let mixed = [Cell::Int(1), Cell::Float(1.5)];
+        assert_eq!(infer(&mixed.iter().collect::<Vec<_>>()), ColumnType::Float);
+        let text = [Cell::Int(1), Cell::Text("a".into())];
+        assert_eq!(infer(&text.iter().collect::<Vec<_>>()), ColumnType::Text);
+    }
+
+    #[test]
+    fn names_are_made_unique() {
+        let names = unique_names(vec!["a".into(), " ".into(), "a".into(), "a_2".into()]);
+        assert_eq!(names, ["a", "column_2", "a_2", "a_2_2"]);
+    }
+}
