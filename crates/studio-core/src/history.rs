@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 use studio_model::{
-    LogEntry, ProjectLoad, ProjectState, StateChanges, Workbench, WorkbenchAction, WorkbenchResponse, apply_action,
-    apply_edits,
+    Availability, LogEntry, ProjectLoad, ProjectState, StateChanges, Workbench, WorkbenchAction, WorkbenchResponse,
+    apply_action, apply_edits, availability,
 };
 
 use crate::document::{ChangeHeader, ChangeKind, ChangeMessage};
@@ -25,6 +25,10 @@ pub struct HistoryResponse {
 impl Studio {
     /// Applies one workbench action; the edit is journaled before this returns.
     pub async fn workbench_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
+        req.workbench.check_action(&req.action)?;
+        if availability(req.workbench, &req.action) == Availability::Read {
+            return self.data_read(req).await;
+        }
         let mut map = self.open.lock().await;
         let open = self.load_into(&mut map, &req.project_id).await?;
         Studio::check_can_edit(open, &req.user_id)?;

@@ -34,6 +34,8 @@ pub struct Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Availability {
     Document,
+    /// Answered from the project's data by the core; the document does not change.
+    Read,
     NotYetAvailable(&'static str),
 }
 
@@ -41,7 +43,8 @@ pub fn availability(workbench: Workbench, action: &str) -> Availability {
     use Availability::*;
     match (workbench, action) {
         (Workbench::Data, "configure_source" | "override_value" | "add_custom_source") => Document,
-        (Workbench::Data, _) => NotYetAvailable("data engine (source reading and refresh)"),
+        (Workbench::Data, "explore_sources" | "preview_data") => Read,
+        (Workbench::Data, _) => NotYetAvailable("data refresh (reloading and watching sources)"),
         (Workbench::Population, _) => NotYetAvailable("population synthesis engine"),
         (Workbench::Scenario, "create_scenario" | "edit_scenario" | "duplicate_scenario" | "delete_scenario") => {
             Document
@@ -62,8 +65,20 @@ pub fn apply_action(
     ctx: &ActionContext,
 ) -> Result<Outcome, ModelError> {
     workbench.check_action(action)?;
-    if let Availability::NotYetAvailable(needs) = availability(workbench, action) {
-        return Err(ModelError::NotAvailable { workbench: workbench.as_str().into(), action: action.into(), needs });
+    match availability(workbench, action) {
+        Availability::NotYetAvailable(needs) => {
+            return Err(ModelError::NotAvailable {
+                workbench: workbench.as_str().into(),
+                action: action.into(),
+                needs,
+            });
+        }
+        Availability::Read => {
+            return Err(ModelError::invalid(format!(
+                "{workbench}/{action} reads data and changes nothing: the core answers it"
+            )));
+        }
+        Availability::Document => {}
     }
     if let Some(named) = payload.get("action").and_then(Value::as_str)
         && named != action

@@ -125,7 +125,19 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
     const onCommand = async (e: Event) => {
       const event = (e as CustomEvent<DesktopEvent>).detail;
       if (event.kind === "data-files") {
-        for (const path of event.paths) await run("data", "explore_sources", { source_name: path });
+        for (const path of event.paths) {
+          // A dropped file becomes a linked source named after it, then is read.
+          const name = path.split(/[\\/]/).pop()?.replace(/\.[^.]+$/, "") || path;
+          if (!(await run("data", "configure_source", { source_name: name, configuration: { path, linked: true } }))) continue;
+          try {
+            const read = await backend.action(projectId, "data", "explore_sources", { source_name: name });
+            const source = (read.result as { sources: { status: string; rows?: number; columns?: unknown[]; message?: string }[] }).sources[0];
+            if (source.status === "ok") notify(`Read “${name}”: ${source.rows} rows, ${source.columns?.length} columns`);
+            else notify(`“${name}”: ${source.message}`, "error");
+          } catch (e) {
+            fail(e);
+          }
+        }
       } else if (event.kind === "menu") {
         if (event.id === "save") save();
         else if (event.id === "undo") undo(false);

@@ -1,0 +1,156 @@
+//! The Data workbench's reads: `explore_sources` (each configured file source with its schema,
+//! statistics, row count, role and status) and `preview_data` (the first rows with overrides
+//! applied and marked). They read files and change nothing in the project.
+
+use std::path::PathBuf;
+
+use serde_json::{Map, Value, json};
+use studio_data::{Encoding, ScanOptions, scan_path};
+use studio_model::{ProjectContent, StateChanges, WorkbenchAction, WorkbenchResponse};
+
+use crate::{CoreError, Result, Studio};
+
+/// How a source's configuration asks for it to be read.
+fn options(config: &Map<String, Value>) -> Result<ScanOptions> {
+    let mut options = ScanOptions::default();
+    if let Some(d) = config.get("delimiter").and_then(Value::as_str) {
+        let [byte] = d.as_bytes() else {
+            return Err(CoreError::invalid(format!("delimiter must be one character, got '{d}'")));
+        };
+        options.delimiter = Some(*byte);
+    }
+    options.has_header = config.get("has_header").and_then(Value::as_bool);
+    if let Some(e) = config.get("encoding") {
+        options.encoding = Some(
+            serde_json::from_value::<Encoding>(e.clone())
+                .map_err(|_| CoreError::invalid(format!("encoding must be one of utf8, utf8_bom, latin1, got {e}")))?,
+        );
+    }
+    if let Some(types) = config.get("column_types") {
+        options.column_types = serde_json::from_value(types.clone()).map_err(|e| {
+            CoreError::invalid(format!("column_types must map columns to integer, float, boolean or text: {e}"))
+        })?;
+    }
+    if let Some(share) = config.get("max_bad_share").and_then(Value::as_f64) {
+        options.max_bad_share = share.clamp(0.0, 1.0);
+    }
+    if let Some(n) = config.get("preview_rows").and_then(Value::as_u64) {
+        options.preview_rows = n.min(1_000) as usize;
+    }
+    Ok(options)
+}
+
+/// A configured source: its name and configuration.
+fn sources(content: &ProjectContent) -> Vec<(String, Map<String, Value>)> {
+    content
+        .sources
+        .iter()
+        .map(|(name, raw)| (name.clone(), raw.to_value().as_object().cloned().unwrap_or_default()))
+        .collect()
+}
+
+/// Reads one source on a blocking thread: its description, whether it read or not.
+async fn explore(name: String, config: Map<String, Value>) -> Value {
+    let role = config.get("role").cloned().unwrap_or(Value::Null);
+    let Some(path) = config.get("path").and_then(Value::as_str).map(PathBuf::from) else {
+        return json!({"source_name": name, "role": role, "status": "no_file",
+            "message": "no file: give the source a `path` with configure_source"});
+    };
+    let opts = match options(&config) {
+        Ok(o) => o,
+        Err(e) => {
+            return json!({"source_name": name, "path": path, "role": role, "status": "error", "message": e.message});
+        }
+    };
+    let scanned = tokio::task::spawn_blocking(move || scan_path(&path, &opts, &mut |_| {}).map(|s| (s, path))).await;
+    match scanned {
+        Ok(Ok((scan, path))) => {
+            let mut v = serde_json::to_value(&scan).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("source_name".into(), json!(name));
+                o.insert("path".into(), json!(path));
+                o.insert("role".into(), role);
+                o.insert("status".into(), json!("ok"));
+            }
+            v
+        }
+        Ok(Err(e)) => json!({"source_name": name, "path": config.get("path"), "role": role, "status": "error",
+            "message": e.to_string()}),
+        Err(e) => json!({"source_name": name, "status": "error", "message": e.to_string()}),
+    }
+}
+
+impl Studio {
+    /// Answers a Data workbench read; the project is unchanged and nothing is logged.
+    pub(crate) async fn data_read(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
+        let (content, state) = {
+            let mut map = self.open.lock().await;
+            let open = self.load_into(&mut map, &req.project_id).await?;
+            (open.doc.content().clone(), Studio::state_of(open, &req.user_id))
+        };
+        let wanted = req.payload.get("source_name").and_then(Value::as_str).map(str::to_string);
+        let mut all = sources(&content);
+        if let Some(name) = &wanted {
+            all.retain(|(n, _)| n == name);
+            if all.is_empty() {
+                return Err(CoreError::new("not_found", format!("no source named '{name}': configure it first")));
+            }
+        }
+        let result = match req.action.as_str() {
+            "explore_sources" => {
+                let mut out = Vec::new();
+                for (name, config) in all {
+                    out.push(explore(name, config).await);
+                }
+                json!({"sources": out})
+            }
+            _ => {
+                let Some((name, config)) = all.into_iter().next().filter(|_| wanted.is_some()) else {
+                    return Err(CoreError::invalid("preview_data needs source_name: which source to preview"));
+                };
+                let mut explored = explore(name.clone(), config).await;
+                mark_overrides(&mut explored, &name, &content);
+                explored
+            }
+        };
+        Ok(WorkbenchResponse {
+            project_id: req.project_id.clone(),
+            workbench: req.workbench,
+            action: req.action.clone(),
+            success: true,
+            result,
+            state_changes: StateChanges::default(),
+            updated_project_state: state,
+        })
+    }
+}
+
+/// Applies the overrides that name a column of this source (`SOURCE.COLUMN`) to its preview
+/// rows, listing them, with their reasons, under `overrides`, and each row's overridden
+/// columns under `_overridden`.
+fn mark_overrides(explored: &mut Value, source: &str, content: &ProjectContent) {
+    let prefix = format!("{source}.");
+    let applying: Vec<(String, Value, String)> = content
+        .overrides
+        .values()
+        .filter_map(|o| o.field.strip_prefix(&prefix).map(|col| (col.to_string(), o.value.clone(), o.reason.clone())))
+        .collect();
+    let Some(obj) = explored.as_object_mut() else { return };
+    if let Some(Value::Array(rows)) = obj.get_mut("preview") {
+        for row in rows.iter_mut().filter_map(Value::as_object_mut) {
+            let mut marked = Vec::new();
+            for (column, value, _) in &applying {
+                if row.contains_key(column) {
+                    row.insert(column.clone(), value.clone());
+                    marked.push(json!(column));
+                }
+            }
+            if !marked.is_empty() {
+                row.insert("_overridden".into(), Value::Array(marked));
+            }
+        }
+    }
+    let listed: Vec<Value> =
+        applying.iter().map(|(c, v, r)| json!({"field": format!("{prefix}{c}"), "value": v, "reason": r})).collect();
+    obj.insert("overrides".into(), Value::Array(listed));
+}
