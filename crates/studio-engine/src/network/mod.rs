@@ -33,7 +33,7 @@ impl Default for NetworkSpec {
 
 impl NetworkSpec {
     pub fn check(&self) -> Result<(), EngineError> {
-        if self.degree < 2 || self.degree > 100 || self.degree % 2 != 0 {
+        if self.degree < 2 || self.degree > 100 || !self.degree.is_multiple_of(2) {
             return Err(EngineError::Network(format!(
                 "degree k must be an even number from 2 to 100, got {}",
                 self.degree
