@@ -40,7 +40,13 @@ fn kind_of(value: &Value) -> &'static str {
     }
 }
 
-fn required<T>(value: Option<T>, workbench: &str, action: &str, field: &str, shape: &str) -> Result<T, ModelError> {
+pub(crate) fn required<T>(
+    value: Option<T>,
+    workbench: &str,
+    action: &str,
+    field: &str,
+    shape: &str,
+) -> Result<T, ModelError> {
     value.ok_or_else(|| ModelError::invalid(format!("{workbench}/{action} needs payload.{field} ({shape})")))
 }
 

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::actions::{data_action, parse, report_action, scenario_action, unreachable_action};
 use crate::content::{Edit, ProjectContent, Section};
+use crate::population_actions::population_action;
 use crate::state::{LogEntry, StateChanges};
 use crate::{ModelError, StageStatus, Workbench, invalidated_by, project_status, validate_name, warning_for};
 
@@ -36,6 +37,9 @@ pub enum Availability {
     Document,
     /// Answered from the project's data by the core; the document does not change.
     Read,
+    /// Runs as a task the core starts; the response carries the task. `regenerate` with
+    /// `edits` first records the new settings in the document.
+    Task,
     NotYetAvailable(&'static str),
 }
 
@@ -44,8 +48,10 @@ pub fn availability(workbench: Workbench, action: &str) -> Availability {
     match (workbench, action) {
         (Workbench::Data, "configure_source" | "override_value" | "add_custom_source") => Document,
         (Workbench::Data, "explore_sources" | "preview_data") => Read,
-        (Workbench::Data, _) => NotYetAvailable("data refresh (reloading and watching sources)"),
-        (Workbench::Population, _) => NotYetAvailable("population synthesis engine"),
+        (Workbench::Data, _) => Task,
+        (Workbench::Population, "adjust_distribution" | "edit_archetype" | "resize_population") => Document,
+        (Workbench::Population, "view_archetypes" | "view_network") => Read,
+        (Workbench::Population, _) => Task,
         (Workbench::Scenario, "create_scenario" | "edit_scenario" | "duplicate_scenario" | "delete_scenario") => {
             Document
         }
@@ -78,6 +84,10 @@ pub fn apply_action(
                 "{workbench}/{action} reads data and changes nothing: the core answers it"
             )));
         }
+        Availability::Task if (workbench, action) == (Workbench::Population, "regenerate") => {}
+        Availability::Task => {
+            return Err(ModelError::invalid(format!("{workbench}/{action} runs as a task: the core starts it")));
+        }
         Availability::Document => {}
     }
     if let Some(named) = payload.get("action").and_then(Value::as_str)
@@ -90,7 +100,8 @@ pub fn apply_action(
         Workbench::Data => data_action(&mut next, action, parse(workbench, action, payload)?)?,
         Workbench::Scenario => scenario_action(&mut next, action, parse(workbench, action, payload)?, ctx)?,
         Workbench::Report => report_action(&mut next, action, parse(workbench, action, payload)?, ctx)?,
-        Workbench::Population | Workbench::Simulation => unreachable_action(workbench, action)?,
+        Workbench::Population => population_action(&mut next, action, parse(workbench, action, payload)?)?,
+        Workbench::Simulation => unreachable_action(workbench, action)?,
     };
     let status = match workbench {
         Workbench::Scenario if next.scenarios.is_empty() => StageStatus::InProgress,
@@ -180,8 +191,63 @@ pub fn restore_content(
     outcome
 }
 
+/// Records a stage's computed result (the data package, the population): the stage is
+/// complete, and when the result differs from the one it had, what depends on it is stale,
+/// with the seed's warnings. Not reversible: undoing a computation is re-running it.
+#[allow(clippy::too_many_arguments)]
+pub fn record_stage_result(
+    content: &ProjectContent,
+    workbench: Workbench,
+    action: &str,
+    artifact_id: &str,
+    input_hash: &str,
+    summary: String,
+    result: Value,
+    ctx: &ActionContext,
+) -> Outcome {
+    let mut next = content.clone();
+    let changed = content.stage(workbench).artifact_id.as_deref() != Some(artifact_id);
+    let stage = next.stage_mut(workbench);
+    stage.status = StageStatus::Complete;
+    stage.last_accessed = ctx.now.clone();
+    stage.artifact_id = Some(artifact_id.to_string());
+    stage.input_hash = Some(input_hash.to_string());
+    let mut changes = StateChanges::default();
+    if changed {
+        invalidate_downstream(&mut next, workbench, &mut changes);
+    }
+    changes.project_status_changed = project_status(content) != project_status(&next);
+    let entry = LogEntry {
+        timestamp: ctx.now.clone(),
+        user_id: ctx.user_id.clone(),
+        workbench: workbench.as_str().into(),
+        action: action.into(),
+        summary,
+        reversible: false,
+    };
+    Outcome { content: next, entry, edits: Vec::new(), result, state_changes: changes }
+}
+
+/// Marks every stage that depends on `changed` and has results as needing a re-run.
+fn invalidate_downstream(after: &mut ProjectContent, changed: Workbench, changes: &mut StateChanges) {
+    for &downstream in invalidated_by(changed) {
+        if after.stage(downstream).status.has_results() {
+            after.stage_mut(downstream).status = match downstream {
+                Workbench::Simulation => StageStatus::NotStarted,
+                _ => StageStatus::InProgress,
+            };
+            changes.downstream_invalidated.push(downstream);
+            changes.warnings.push(warning_for(downstream, changed));
+        }
+    }
+}
+
 /// The `workbench` of log entries that concern the whole project.
 pub const PROJECT: &str = "project";
+
+fn content_changed_settings(before: &ProjectContent, after: &ProjectContent) -> bool {
+    before.adjustments != after.adjustments
+}
 
 /// Records the touched stage, invalidates what depends on it and writes the log entry.
 #[allow(clippy::too_many_arguments)]
@@ -208,15 +274,9 @@ fn finish(
     }
     let mut changes = StateChanges::default();
     if let Some(workbench) = workbench.filter(|_| !edits.is_empty()) {
-        for &downstream in invalidated_by(workbench) {
-            if after.stage(downstream).status.has_results() {
-                after.stage_mut(downstream).status = match downstream {
-                    Workbench::Simulation => StageStatus::NotStarted,
-                    _ => StageStatus::InProgress,
-                };
-                changes.downstream_invalidated.push(downstream);
-                changes.warnings.push(warning_for(downstream, workbench));
-            }
+        invalidate_downstream(&mut after, workbench, &mut changes);
+        if workbench == Workbench::Population && content_changed_settings(before, &after) {
+            changes.warnings.push("Population must be re-generated to apply this change".into());
         }
     }
     // A stage back at its defaults is the same as an absent one: keep one spelling of it.

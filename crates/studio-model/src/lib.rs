@@ -9,14 +9,15 @@ mod apply;
 mod content;
 mod error;
 mod payload;
+mod population_actions;
 mod report;
 mod state;
 mod workbench;
 mod workflow;
 
 pub use apply::{
-    ActionContext, Availability, Outcome, PROJECT, apply_action, apply_edits, availability, restore_content,
-    update_metadata,
+    ActionContext, Availability, Outcome, PROJECT, apply_action, apply_edits, availability, record_stage_result,
+    restore_content, update_metadata,
 };
 pub use content::{
     Annotation, Collaborator, CustomSource, DocTree, Edit, Override, PopulationAdjustment, ProjectContent, RawJson,
@@ -29,6 +30,7 @@ pub use payload::{
     ScenarioConfig, ScenarioWorkbenchPayload, ScheduleInput, ShockEvent, ShockInput, SimulationConsolePayload,
     VariableOverride, WorkbenchAction,
 };
+pub use population_actions::{ARCHETYPE_PREFIX, DEFAULT_POPULATION, MAX_POPULATION, SETTINGS_KEY, SIZE_KEY};
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
 pub use state::{
     DataState, LogEntry, PopulationState, ProjectHeader, ProjectState, ReportState, ScenarioState, ScenarioSummary,

@@ -81,7 +81,12 @@ pub struct PopulationWorkbenchPayload {
 #[serde(deny_unknown_fields)]
 pub struct PopulationAdjustmentInput {
     pub dimension: String,
+    /// `{"shares": {category: share}}` to reshape, or `{"shift": fraction}` to move mass up a
+    /// category (negative: down).
     pub target: Map<String, Value>,
+    /// The distribution before the change; filled in by the core from the data package.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<Map<String, Value>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -59,6 +59,9 @@ pub struct DataState {
     /// Source configuration by source name.
     #[serde(default)]
     pub sources: BTreeMap<String, RawJson>,
+    /// The hash of the sources, configuration and overrides the data package was built from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,6 +69,9 @@ pub struct PopulationState {
     pub status: StageStatus,
     pub adjustments: Vec<PopulationAdjustment>,
     pub last_accessed: String,
+    /// The hash of the data package and settings the population was built from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -194,8 +200,8 @@ impl ProjectState {
             version: header.version,
             status: project_status(content),
             prediction_task_id: header.prediction_task_id.clone(),
-            data_package_id: header.data_package_id.clone(),
-            population_id: header.population_id.clone(),
+            data_package_id: data.artifact_id.clone().or_else(|| header.data_package_id.clone()),
+            population_id: population.artifact_id.clone().or_else(|| header.population_id.clone()),
             workbench_states: WorkbenchStates {
                 data: DataState {
                     status: data.status,
@@ -203,11 +209,13 @@ impl ProjectState {
                     custom_sources: content.custom_sources.values().cloned().collect(),
                     last_accessed: data.last_accessed,
                     sources: content.sources.clone(),
+                    input_hash: data.input_hash,
                 },
                 population: PopulationState {
                     status: population.status,
                     adjustments: content.adjustments.values().cloned().collect(),
                     last_accessed: population.last_accessed,
+                    input_hash: population.input_hash,
                 },
                 scenario: ScenarioState {
                     status: scenario.status,
@@ -280,13 +288,21 @@ impl ProjectState {
         let stages = [
             (
                 Workbench::Data,
-                StageState { status: w.data.status, last_accessed: w.data.last_accessed.clone(), ..Default::default() },
+                StageState {
+                    status: w.data.status,
+                    last_accessed: w.data.last_accessed.clone(),
+                    artifact_id: self.data_package_id.clone().filter(|_| w.data.input_hash.is_some()),
+                    input_hash: w.data.input_hash.clone(),
+                    ..Default::default()
+                },
             ),
             (
                 Workbench::Population,
                 StageState {
                     status: w.population.status,
                     last_accessed: w.population.last_accessed.clone(),
+                    artifact_id: self.population_id.clone().filter(|_| w.population.input_hash.is_some()),
+                    input_hash: w.population.input_hash.clone(),
                     ..Default::default()
                 },
             ),
@@ -305,7 +321,7 @@ impl ProjectState {
                     last_accessed: w.simulation.last_accessed.clone(),
                     current_tick: w.simulation.current_tick,
                     total_ticks: w.simulation.total_ticks,
-                    report_id: None,
+                    ..Default::default()
                 },
             ),
             (

@@ -251,7 +251,37 @@ fn validation_names_the_problem() {
             "unknown variant `poster`",
         ),
         (Workbench::Simulation, "run", json!({}), "not available yet"),
-        (Workbench::Population, "regenerate", json!({}), "not available yet"),
+        (Workbench::Population, "regenerate", json!({}), "needs payload.edits"),
+        (Workbench::Population, "resize_population", json!({"target_size": 0}), "between 1 and 5000000"),
+        (Workbench::Population, "resize_population", json!({"target_size": "big"}), "invalid type"),
+        (
+            Workbench::Population,
+            "adjust_distribution",
+            json!({"adjustment": {"dimension": "income", "target": {"shift": 2}}}),
+            "between -1 and 1",
+        ),
+        (
+            Workbench::Population,
+            "adjust_distribution",
+            json!({"adjustment": {"dimension": "income", "target": {"scale": 2}}}),
+            "must be {\"shares\"",
+        ),
+        (Workbench::Population, "edit_archetype", json!({"archetype_id": "X", "edits": {"share": 0.1}}), "like A1"),
+        (
+            Workbench::Population,
+            "edit_archetype",
+            json!({"archetype_id": "A1", "edits": {"share": 3}}),
+            "between 0 and 1",
+        ),
+        (
+            Workbench::Population,
+            "edit_archetype",
+            json!({"archetype_id": "A1", "edits": {"age": 3}}),
+            "cannot change 'age'",
+        ),
+        (Workbench::Population, "regenerate", json!({"edits": {"network": {"degree": 5}}}), "even number"),
+        (Workbench::Population, "view_network", json!({}), "the core answers it"),
+        (Workbench::Data, "refresh_data", json!({}), "runs as a task"),
     ];
     for (workbench, action, payload, message) in cases {
         let err = apply(&project(), workbench, action, payload).err().unwrap_or_else(|| panic!("{action} accepted"));
