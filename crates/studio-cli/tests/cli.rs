@@ -135,9 +135,9 @@ fn long_actions_are_tasks_queued_or_followed() {
     let listed = cli.json(&["tasks", &id]);
     assert_eq!(listed[0]["id"], queued[0]["id"]);
 
-    // A run follows its tasks; a stage that is not available yet fails it, non-zero.
+    // A run follows its tasks; a stage that cannot run (no marginals yet) fails it, non-zero.
     let stderr = cli.fails(&["run", &id, "--wait"]);
-    assert!(stderr.contains("did not complete") && stderr.contains("not available yet"), "{stderr}");
+    assert!(stderr.contains("did not complete") && stderr.contains("no marginals"), "{stderr}");
     // That run adopted the queued export and ran it too.
     let export = cli.json(&["task", "show", queued[0]["id"].as_str().unwrap()]);
     assert_eq!(export["status"], "COMPLETED");

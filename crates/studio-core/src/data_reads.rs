@@ -8,10 +8,11 @@ use serde_json::{Map, Value, json};
 use studio_data::{Encoding, ScanOptions, scan_path};
 use studio_model::{ProjectContent, StateChanges, WorkbenchAction, WorkbenchResponse};
 
+use crate::data_package::override_target;
 use crate::{CoreError, Result, Studio};
 
 /// How a source's configuration asks for it to be read.
-fn options(config: &Map<String, Value>) -> Result<ScanOptions> {
+pub(crate) fn options(config: &Map<String, Value>) -> Result<ScanOptions> {
     let mut options = ScanOptions::default();
     if let Some(d) = config.get("delimiter").and_then(Value::as_str) {
         let [byte] = d.as_bytes() else {
@@ -41,7 +42,7 @@ fn options(config: &Map<String, Value>) -> Result<ScanOptions> {
 }
 
 /// A configured source: its name and configuration.
-fn sources(content: &ProjectContent) -> Vec<(String, Map<String, Value>)> {
+pub(crate) fn sources(content: &ProjectContent) -> Vec<(String, Map<String, Value>)> {
     content
         .sources
         .iter()
@@ -125,23 +126,22 @@ impl Studio {
     }
 }
 
-/// Applies the overrides that name a column of this source (`SOURCE.COLUMN`) to its preview
-/// rows, listing them, with their reasons, under `overrides`, and each row's overridden
-/// columns under `_overridden`.
+/// Applies the overrides that name a column of this source (`SOURCE.COLUMN` for every row,
+/// `SOURCE.COLUMN[N]` for row N) to its preview rows, listing them, with their reasons, under
+/// `overrides`, and each row's overridden columns under `_overridden`.
 fn mark_overrides(explored: &mut Value, source: &str, content: &ProjectContent) {
-    let prefix = format!("{source}.");
-    let applying: Vec<(String, Value, String)> = content
+    let applying: Vec<(&studio_model::Override, String, Option<usize>)> = content
         .overrides
         .values()
-        .filter_map(|o| o.field.strip_prefix(&prefix).map(|col| (col.to_string(), o.value.clone(), o.reason.clone())))
+        .filter_map(|o| override_target(&o.field, source).map(|(column, row)| (o, column, row)))
         .collect();
     let Some(obj) = explored.as_object_mut() else { return };
     if let Some(Value::Array(rows)) = obj.get_mut("preview") {
-        for row in rows.iter_mut().filter_map(Value::as_object_mut) {
+        for (i, row) in rows.iter_mut().filter_map(Value::as_object_mut).enumerate() {
             let mut marked = Vec::new();
-            for (column, value, _) in &applying {
-                if row.contains_key(column) {
-                    row.insert(column.clone(), value.clone());
+            for (o, column, at) in &applying {
+                if at.is_none_or(|n| n == i) && row.contains_key(column) {
+                    row.insert(column.clone(), o.value.clone());
                     marked.push(json!(column));
                 }
             }
@@ -151,6 +151,6 @@ fn mark_overrides(explored: &mut Value, source: &str, content: &ProjectContent) 
         }
     }
     let listed: Vec<Value> =
-        applying.iter().map(|(c, v, r)| json!({"field": format!("{prefix}{c}"), "value": v, "reason": r})).collect();
+        applying.iter().map(|(o, _, _)| json!({"field": o.field, "value": o.value, "reason": o.reason})).collect();
     obj.insert("overrides".into(), Value::Array(listed));
 }

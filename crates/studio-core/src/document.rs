@@ -26,6 +26,9 @@ pub enum ChangeKind {
     Action,
     Undo,
     Redo,
+    /// A computed result recorded (a data package, a population): not on anyone's undo stack,
+    /// so it never stands between the analyst and the edits before it.
+    Computed,
 }
 
 /// What every change of the document says about itself.

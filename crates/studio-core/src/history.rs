@@ -26,9 +26,28 @@ impl Studio {
     /// Applies one workbench action; the edit is journaled before this returns.
     pub async fn workbench_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
         req.workbench.check_action(&req.action)?;
-        if availability(req.workbench, &req.action) == Availability::Read {
-            return self.data_read(req).await;
+        match availability(req.workbench, &req.action) {
+            Availability::Read if req.workbench == Workbench::Data => return self.data_read(req).await,
+            Availability::Read => return self.population_view(req).await,
+            Availability::Task => return self.start_stage_task(req).await,
+            _ => {}
         }
+        self.apply_document_action(req).await
+    }
+
+    /// Applies a document action: one change, journaled before this returns.
+    pub(crate) async fn apply_document_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
+        let enriched;
+        let req = if (req.workbench, req.action.as_str()) == (Workbench::Population, "adjust_distribution") {
+            let content = {
+                let mut map = self.open.lock().await;
+                self.load_into(&mut map, &req.project_id).await?.doc.content().clone()
+            };
+            enriched = self.with_original(req, &content).await?;
+            &enriched
+        } else {
+            req
+        };
         let mut map = self.open.lock().await;
         let open = self.load_into(&mut map, &req.project_id).await?;
         Studio::check_can_edit(open, &req.user_id)?;
@@ -117,7 +136,7 @@ impl Studio {
         })
     }
 
-    fn announce(&self, project_id: &str, state: &ProjectState, entry: &LogEntry, changes: &StateChanges) {
+    pub(crate) fn announce(&self, project_id: &str, state: &ProjectState, entry: &LogEntry, changes: &StateChanges) {
         self.emit(StudioEvent::StateChanged {
             project_id: project_id.into(),
             status: state.status,

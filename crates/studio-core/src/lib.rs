@@ -4,20 +4,24 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 mod config;
+mod data_package;
 mod data_reads;
 mod document;
 mod error;
 mod events;
 mod history;
 mod liveness;
+mod population;
 mod projects;
 mod request;
 mod saving;
+mod stage_runs;
 mod studio;
 mod task_kinds;
 mod tasks;
 
 pub use config::{StudioConfig, local_user_id, local_user_id_at};
+pub use data_package::{DataPackage, PackagedSource, Series};
 pub use document::{ChangeKind, ChangeMessage, ProjectDocument, RecordKey};
 pub use error::CoreError;
 pub use events::StudioEvent;
@@ -26,6 +30,7 @@ pub use projects::{ExportReceipt, MetadataUpdate, ProjectSummary, TemplateInfo};
 pub use request::{API_VERSION, Envelope, Request};
 pub use saving::{RecoveryOffer, UnsavedEdit};
 pub use studio::Studio;
+pub use studio_engine as engine;
 pub use studio_model as model;
 pub use studio_store::VersionInfo;
 pub use studio_tasks as task_engine;

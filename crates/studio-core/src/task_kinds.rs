@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Weak;
 
 use serde_json::json;
-use studio_model::{ProjectLoad, StageStatus, Workbench};
+use studio_model::{ProjectLoad, StageStatus, StateChanges, Workbench, WorkbenchAction, WorkbenchResponse};
 use studio_tasks::{Failure, Handlers, TaskContext, TaskOutput, TaskSpec};
 
 use crate::tasks::{PipelineRun, input, output, studio_of};
@@ -13,18 +13,37 @@ use crate::{Result, Studio};
 
 pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
     let export = studio.clone();
-    let save = studio;
+    let save = studio.clone();
+    let refresh = studio.clone();
+    let regenerate = studio;
     Handlers::new()
         .on("export_project", move |ctx: TaskContext| export_project(export.clone(), ctx))
         .on("save_project", move |ctx: TaskContext| save_project(save.clone(), ctx))
-        .on("refresh_data", |_ctx: TaskContext| not_yet("refreshing data sources"))
-        .on("regenerate_population", |_ctx: TaskContext| not_yet("population synthesis"))
+        .on("refresh_data", move |ctx: TaskContext| run_stage(refresh.clone(), ctx, Workbench::Data))
+        .on("regenerate_population", move |ctx: TaskContext| run_stage(regenerate.clone(), ctx, Workbench::Population))
         .on("run_scenario", |_ctx: TaskContext| not_yet("simulating scenarios"))
         .on("generate_report", |_ctx: TaskContext| not_yet("report generation"))
 }
 
 async fn not_yet(what: &str) -> std::result::Result<TaskOutput, Failure> {
     Err(Failure::new(format!("not available yet: {what} arrives in a later release")))
+}
+
+/// Refreshes the data or regenerates the population, reporting progress on the task.
+async fn run_stage(
+    studio: Weak<Studio>,
+    ctx: TaskContext,
+    stage: Workbench,
+) -> std::result::Result<TaskOutput, Failure> {
+    let studio = studio_of(&studio)?;
+    let project_id = ctx.task.project_id.clone().unwrap_or_default();
+    let user_id = ctx.inputs().get("user_id").and_then(|v| v.as_str()).unwrap_or("studio").to_string();
+    let progress = |f: f64, what: &str| ctx.progress(f, what);
+    let result = match stage {
+        Workbench::Data => studio.refresh_data(&project_id, &user_id, &progress).await,
+        _ => studio.regenerate_population(&project_id, &user_id, &progress).await,
+    };
+    result.map(output).map_err(|e| Failure::new(e.message))
 }
 
 async fn export_project(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Result<TaskOutput, Failure> {
@@ -49,6 +68,35 @@ async fn save_project(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Re
 }
 
 impl Studio {
+    /// Starts `data/refresh_data` or `population/regenerate` as a task and answers at once
+    /// with it; `regenerate` with `edits` first records the new settings.
+    pub(crate) async fn start_stage_task(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
+        let mut state_changes = StateChanges::default();
+        if req.payload.get("edits").is_some_and(|e| !e.is_null()) {
+            state_changes = self.apply_document_action(req).await?.state_changes;
+        } else {
+            let mut map = self.open.lock().await;
+            let open = self.load_into(&mut map, &req.project_id).await?;
+            Studio::check_can_edit(open, &req.user_id)?;
+        }
+        let spec = match req.workbench {
+            Workbench::Data => TaskSpec::new("refresh_data", "Refresh data").needs(Workbench::Data.as_str()),
+            _ => TaskSpec::new("regenerate_population", "Regenerate population").needs("population"),
+        }
+        .input("user_id", json!(req.user_id));
+        let task = self.submit_tasks(&req.project_id, vec![spec]).await?.remove(0);
+        let load = ProjectLoad { project_id: req.project_id.clone(), user_id: req.user_id.clone(), version: None };
+        Ok(WorkbenchResponse {
+            project_id: req.project_id.clone(),
+            workbench: req.workbench,
+            action: req.action.clone(),
+            success: true,
+            result: json!({"task_id": task.id, "task": task}),
+            state_changes,
+            updated_project_state: self.get_project(&load).await?,
+        })
+    }
+
     /// Builds and submits the task graph for the project's stages that are not complete:
     /// data → population → one task per scenario (in parallel) → report. Stages whose engine
     /// has not landed yet fail with a reason that says so, and what depends on them is
@@ -70,14 +118,17 @@ impl Studio {
             id
         };
         if stale(stages.data.status) {
-            let spec =
-                TaskSpec::new("refresh_data", "Refresh data").with_id(&id("data")).needs(Workbench::Data.as_str());
+            let spec = TaskSpec::new("refresh_data", "Refresh data")
+                .with_id(&id("data"))
+                .needs(Workbench::Data.as_str())
+                .input("user_id", json!(user_id));
             upstream = vec![stage(spec, &upstream)];
         }
         if stale(stages.population.status) || !upstream.is_empty() {
             let spec = TaskSpec::new("regenerate_population", "Regenerate population")
                 .with_id(&id("population"))
-                .needs("population");
+                .needs("population")
+                .input("user_id", json!(user_id));
             upstream = vec![stage(spec, &upstream)];
         }
         let mut scenario_tasks = Vec::new();

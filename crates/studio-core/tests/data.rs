@@ -65,6 +65,13 @@ async fn sources_are_explored_and_previewed_with_overrides_marked() {
     assert_eq!(err.code, "not_found");
     let err = f.studio.workbench_action(&action(&project, "preview_data", json!({}))).await.unwrap_err();
     assert!(err.message.contains("needs source_name"), "{}", err.message);
-    let err = f.studio.workbench_action(&action(&project, "refresh_data", json!({}))).await.unwrap_err();
-    assert_eq!(err.code, "not_available");
+
+    // `SOURCE.COLUMN[N]` overrides one row only (counted from 1, as the preview grid shows).
+    let one = json!({"override": {"field": "survey.age[2]", "value": 50, "reason": "typo in the form"}});
+    f.studio.workbench_action(&action(&project, "override_value", one)).await.unwrap();
+    let preview =
+        f.studio.workbench_action(&action(&project, "preview_data", json!({"source_name": "survey"}))).await.unwrap();
+    let rows = preview.result["preview"].as_array().unwrap();
+    assert_eq!((rows[0]["age"].as_i64(), rows[1]["age"].as_i64(), rows[2]["age"].as_i64()), (Some(34), Some(50), Some(29)));
+    assert_eq!(rows[1]["_overridden"], json!(["age", "income"]), "overrides apply in field order");
 }

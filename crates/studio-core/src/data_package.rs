@@ -1,0 +1,416 @@
+//! The resolved data package: every source read through (files hashed, custom tables typed),
+//! filters and overrides applied, and the tables each role feeds — marginals, a microdata
+//! sample, the outcome's history, variables — gathered in one value stored by hash. A source
+//! that cannot be read is listed with its error; the rest still make a package.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+use studio_data::scan_path;
+use studio_engine::{Marginal, Microdata};
+use studio_model::{Override, ProjectContent};
+
+use crate::data_reads::{options, sources};
+use crate::{CoreError, Result};
+
+/// Most rows a source with a role may hold: roles feed whole tables into the population.
+pub const MAX_ROLE_ROWS: usize = 200_000;
+const FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackagedSource {
+    pub source_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// `file` or `custom`.
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// SHA-256 of the file's bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    pub rows: u64,
+    /// `ok`, or `error` with a message saying what is wrong (a moved file, say).
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub bad_row_count: u64,
+}
+
+/// A named series over time: the outcome's history, or a variable such as a price.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub name: String,
+    pub source_name: String,
+    /// `[time, value]`, in the source's order.
+    pub points: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataPackage {
+    pub format: u32,
+    pub sources: Vec<PackagedSource>,
+    pub overrides: Vec<Override>,
+    pub marginals: Vec<Marginal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub microdata: Option<Microdata>,
+    pub time_series: Vec<Series>,
+    pub variables: Vec<Series>,
+}
+
+impl DataPackage {
+    /// The stored bytes and their hash, which is the package's id.
+    pub fn to_bytes(&self) -> (Vec<u8>, String) {
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        let hash = hex::encode(Sha256::digest(&bytes));
+        (bytes, hash)
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<DataPackage> {
+        serde_json::from_slice(bytes).map_err(|e| CoreError::internal(format!("the stored data package: {e}")))
+    }
+
+    pub fn failed(&self) -> impl Iterator<Item = &PackagedSource> {
+        self.sources.iter().filter(|s| s.status != "ok")
+    }
+}
+
+type Rows = Vec<Map<String, Value>>;
+
+/// Builds the package from the project's content and files. Blocking: reads every file.
+pub fn resolve(content: &ProjectContent, progress: &mut dyn FnMut(f64, &str)) -> DataPackage {
+    let configured = sources(content);
+    let total = (configured.len() + content.custom_sources.len()).max(1) as f64;
+    let mut package = DataPackage {
+        format: FORMAT,
+        sources: Vec::new(),
+        overrides: content.overrides.values().cloned().collect(),
+        marginals: Vec::new(),
+        microdata: None,
+        time_series: Vec::new(),
+        variables: Vec::new(),
+    };
+    let mut tables: Vec<(String, Map<String, Value>, Rows)> = Vec::new();
+    for (i, (name, config)) in configured.into_iter().enumerate() {
+        progress(i as f64 / total, &format!("reading {name}"));
+        let role = config.get("role").and_then(Value::as_str).map(str::to_string);
+        let path = config.get("path").and_then(Value::as_str).map(str::to_string);
+        let mut entry = PackagedSource {
+            source_name: name.clone(),
+            role: role.clone(),
+            kind: "file".into(),
+            path: path.clone(),
+            sha256: None,
+            rows: 0,
+            status: "ok".into(),
+            message: None,
+            bad_row_count: 0,
+        };
+        match path.as_deref().map(|p| read_file(Path::new(p), &config, role.is_some())) {
+            None => {
+                entry.status = "error".into();
+                entry.message = Some("no file: give the source a `path` with configure_source".into());
+            }
+            Some(Err(message)) => {
+                entry.status = "error".into();
+                entry.message = Some(message);
+            }
+            Some(Ok((sha, rows, count, bad))) => {
+                entry.sha256 = Some(sha);
+                entry.rows = count;
+                entry.bad_row_count = bad;
+                if role.is_some() {
+                    tables.push((name.clone(), config.clone(), rows));
+                }
+            }
+        }
+        package.sources.push(entry);
+    }
+    for (name, custom) in &content.custom_sources {
+        let config = custom.config.to_value().as_object().cloned().unwrap_or_default();
+        let role = config.get("role").and_then(Value::as_str).map(str::to_string);
+        let rows = custom_rows(&config);
+        package.sources.push(PackagedSource {
+            source_name: name.clone(),
+            role: role.clone(),
+            kind: "custom".into(),
+            path: None,
+            sha256: None,
+            rows: rows.len() as u64,
+            status: "ok".into(),
+            message: None,
+            bad_row_count: 0,
+        });
+        if role.is_some() {
+            tables.push((name.clone(), config, rows));
+        }
+    }
+    for (name, config, mut rows) in tables {
+        apply_overrides(&mut rows, &name, &package.overrides);
+        let rows = filtered(rows, &config);
+        if let Err(message) = feed(&mut package, &name, &config, &rows) {
+            if let Some(s) = package.sources.iter_mut().find(|s| s.source_name == name) {
+                s.status = "error".into();
+                s.message = Some(message);
+            }
+        }
+    }
+    progress(1.0, "package resolved");
+    package
+}
+
+/// Hashes the file and, for a source with a role, reads its rows.
+fn read_file(
+    path: &Path,
+    config: &Map<String, Value>,
+    with_rows: bool,
+) -> std::result::Result<(String, Rows, u64, u64), String> {
+    let shown = path.display();
+    let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("the file {shown} is missing: was it moved or deleted?"),
+        _ => format!("cannot open {shown}: {e}"),
+    })?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buffer).map_err(|e| format!("cannot read {shown}: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    let sha = hex::encode(hasher.finalize());
+    let mut opts = options(config).map_err(|e| e.message)?;
+    opts.preview_rows = if with_rows { MAX_ROLE_ROWS } else { 0 };
+    let scan = scan_path(path, &opts, &mut |_| {}).map_err(|e| format!("{shown}: {e}"))?;
+    if with_rows && scan.rows as usize > MAX_ROLE_ROWS {
+        return Err(format!("{} rows, more than the {MAX_ROLE_ROWS} a source with a role may hold", scan.rows));
+    }
+    Ok((sha, scan.preview, scan.rows, scan.bad_row_count))
+}
+
+/// A custom table's rows: `columns: [{name, type}]`, `rows: [[...]]`.
+fn custom_rows(config: &Map<String, Value>) -> Rows {
+    let names: Vec<String> = config
+        .get("columns")
+        .and_then(Value::as_array)
+        .map(|c| c.iter().filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_string)).collect())
+        .unwrap_or_default();
+    config
+        .get("rows")
+        .and_then(Value::as_array)
+        .map(|rows| {
+            rows.iter()
+                .filter_map(Value::as_array)
+                .map(|row| names.iter().cloned().zip(row.iter().cloned()).collect())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `SOURCE.COLUMN` overrides the column in every row; `SOURCE.COLUMN[N]` row N (from 1).
+pub fn override_target(field: &str, source: &str) -> Option<(String, Option<usize>)> {
+    let rest = field.strip_prefix(source)?.strip_prefix('.')?;
+    match rest.strip_suffix(']').and_then(|r| r.split_once('[')) {
+        Some((column, row)) => Some((column.to_string(), Some(row.parse::<usize>().ok()?.checked_sub(1)?))),
+        None => Some((rest.to_string(), None)),
+    }
+}
+
+pub fn apply_overrides(rows: &mut [Map<String, Value>], source: &str, overrides: &[Override]) {
+    for o in overrides {
+        let Some((column, row)) = override_target(&o.field, source) else { continue };
+        for (i, r) in rows.iter_mut().enumerate() {
+            if row.is_none_or(|n| n == i) && r.contains_key(&column) {
+                r.insert(column.clone(), o.value.clone());
+            }
+        }
+    }
+}
+
+/// Keeps the rows every filter `{column, op, value}` accepts.
+fn filtered(rows: Rows, config: &Map<String, Value>) -> Rows {
+    let Some(filters) = config.get("filters").and_then(Value::as_array) else { return rows };
+    rows.into_iter()
+        .filter(|row| {
+            filters.iter().all(|f| {
+                let column = f.get("column").and_then(Value::as_str).unwrap_or_default();
+                let want = f.get("value").cloned().unwrap_or(Value::Null);
+                let have = row.get(column).cloned().unwrap_or(Value::Null);
+                let (a, b) = (have.as_f64(), want.as_f64());
+                match f.get("op").and_then(Value::as_str).unwrap_or("eq") {
+                    "ne" => have != want,
+                    "lt" => matches!((a, b), (Some(a), Some(b)) if a < b),
+                    "le" => matches!((a, b), (Some(a), Some(b)) if a <= b),
+                    "gt" => matches!((a, b), (Some(a), Some(b)) if a > b),
+                    "ge" => matches!((a, b), (Some(a), Some(b)) if a >= b),
+                    "in" => want.as_array().is_some_and(|list| list.contains(&have)),
+                    _ => have == want,
+                }
+            })
+        })
+        .collect()
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn column<'a>(config: &'a Map<String, Value>, key: &str, rows: &Rows, defaults: &[&'a str]) -> Option<String> {
+    if let Some(given) = config.get(key).and_then(Value::as_str) {
+        return Some(given.to_string());
+    }
+    let first = rows.first()?;
+    defaults.iter().find(|d| first.contains_key(**d)).map(|d| d.to_string())
+}
+
+fn numeric_columns(rows: &Rows, except: &[&str]) -> Vec<String> {
+    let Some(first) = rows.first() else { return Vec::new() };
+    first.keys().filter(|k| !except.contains(&k.as_str()) && rows.iter().all(|r| r[*k].is_number())).cloned().collect()
+}
+
+/// Adds a role table's contents to the package.
+fn feed(
+    package: &mut DataPackage,
+    name: &str,
+    config: &Map<String, Value>,
+    rows: &Rows,
+) -> std::result::Result<(), String> {
+    let role = config.get("role").and_then(Value::as_str).unwrap_or_default();
+    match role {
+        "marginal" => {
+            let category = column(config, "category_column", rows, &["category", "band", "value_label"])
+                .ok_or("a marginal needs a category column (`category`, or say which with category_column)")?;
+            let value = column(
+                config,
+                "value_column",
+                rows,
+                &["share", "count", "value", "target", "proportion", "percent"],
+            )
+            .ok_or("a marginal needs a share or count column (`share`, `count`, or say which with value_column)")?;
+            let fixed = config.get("dimension").and_then(Value::as_str);
+            let dim_col = column(config, "dimension_column", rows, &["dimension", "attribute", "variable"]);
+            let mut by_dim: BTreeMap<String, (Vec<String>, Vec<f64>)> = BTreeMap::new();
+            let mut order: Vec<String> = Vec::new();
+            for (i, row) in rows.iter().enumerate() {
+                let dimension = match (fixed, &dim_col) {
+                    (Some(d), _) => d.to_string(),
+                    (None, Some(c)) => text(&row[c]),
+                    (None, None) => return Err("a marginal needs a dimension column or configuration.dimension".into()),
+                };
+                let label = text(row.get(&category).unwrap_or(&Value::Null));
+                let target = row.get(&value).and_then(Value::as_f64).ok_or_else(|| {
+                    format!(
+                        "row {}: '{value}' is {} — a share or count must be a number",
+                        i + 1,
+                        row.get(&value).cloned().unwrap_or(Value::Null)
+                    )
+                })?;
+                if !order.contains(&dimension) {
+                    order.push(dimension.clone());
+                }
+                let (cats, targets) = by_dim.entry(dimension).or_default();
+                match cats.iter().position(|c| *c == label) {
+                    Some(at) => targets[at] += target,
+                    None => {
+                        cats.push(label);
+                        targets.push(target);
+                    }
+                }
+            }
+            for dimension in order {
+                if package.marginals.iter().any(|m| m.dimension == dimension) {
+                    return Err(format!("the marginal of '{dimension}' is given by two sources"));
+                }
+                let (categories, targets) = by_dim.remove(&dimension).unwrap_or_default();
+                package.marginals.push(Marginal { dimension, categories, targets });
+            }
+        }
+        "microdata" => {
+            let weight = column(config, "weight_column", rows, &["weight"]);
+            let first = rows.first().ok_or("the microdata sample has no rows")?;
+            let dimensions: Vec<String> = match config.get("columns").and_then(Value::as_array) {
+                Some(list) => list.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+                None => first.keys().filter(|k| Some(*k) != weight.as_ref()).cloned().collect(),
+            };
+            let records = rows
+                .iter()
+                .map(|r| dimensions.iter().map(|d| text(r.get(d).unwrap_or(&Value::Null))).collect())
+                .collect();
+            let weights = match &weight {
+                Some(w) => rows.iter().map(|r| r.get(w).and_then(Value::as_f64).unwrap_or(0.0)).collect(),
+                None => Vec::new(),
+            };
+            package.microdata = Some(Microdata { dimensions, records, weights });
+        }
+        "time_series" | "variables" => {
+            let time =
+                column(config, "time_column", rows, &["time", "date", "quarter", "period", "year", "month", "tick"])
+                    .or_else(|| rows.first().and_then(|r| r.keys().next().cloned()))
+                    .ok_or("a series needs a time column")?;
+            let values: Vec<String> = match (role, config.get("value_column").and_then(Value::as_str)) {
+                (_, Some(v)) => vec![v.to_string()],
+                ("time_series", None) => numeric_columns(rows, &[&time]).into_iter().take(1).collect(),
+                _ => numeric_columns(rows, &[&time]),
+            };
+            if values.is_empty() {
+                return Err(format!("no numeric column besides '{time}' to read as a series"));
+            }
+            for v in values {
+                let points = rows.iter().filter_map(|r| Some((text(r.get(&time)?), r.get(&v)?.as_f64()?))).collect();
+                let series_name = if role == "time_series" {
+                    config.get("outcome").and_then(Value::as_str).unwrap_or(name).to_string()
+                } else {
+                    v.clone()
+                };
+                let series = Series { name: series_name, source_name: name.to_string(), points };
+                if role == "time_series" { package.time_series.push(series) } else { package.variables.push(series) }
+            }
+        }
+        other => {
+            return Err(format!(
+                "role '{other}' is unknown; a source is a marginal, microdata, time_series or variables"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A one-line account of a package for the log.
+pub fn describe(package: &DataPackage) -> String {
+    let failed = package.failed().count();
+    let mut text = format!(
+        "{} source{}, {} marginal{}{}{}",
+        package.sources.len(),
+        if package.sources.len() == 1 { "" } else { "s" },
+        package.marginals.len(),
+        if package.marginals.len() == 1 { "" } else { "s" },
+        if package.microdata.is_some() { ", a microdata sample" } else { "" },
+        if package.time_series.is_empty() { String::new() } else { format!(", {} history", package.time_series.len()) },
+    );
+    if failed > 0 {
+        text.push_str(&format!("; {failed} in error"));
+    }
+    text
+}
+
+/// The package as the analyst sees it after a refresh.
+pub fn summary(package: &DataPackage, hash: &str) -> Value {
+    json!({
+        "data_package_id": hash,
+        "sources": package.sources,
+        "marginals": package.marginals.iter().map(|m| json!({"dimension": m.dimension, "categories": m.categories})).collect::<Vec<_>>(),
+        "microdata_records": package.microdata.as_ref().map(|m| m.records.len()),
+        "time_series": package.time_series.iter().map(|s| json!({"name": s.name, "points": s.points.len()})).collect::<Vec<_>>(),
+        "variables": package.variables.iter().map(|s| json!({"name": s.name, "points": s.points.len()})).collect::<Vec<_>>(),
+    })
+}

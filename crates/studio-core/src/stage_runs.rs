@@ -1,0 +1,124 @@
+//! Running the Data and Population stages: `refresh_data` resolves and stores the data
+//! package, `regenerate` synthesises and stores the population. Both run as tasks; both
+//! record their result in the document (the stage complete, what depends on it stale) only
+//! when it changed.
+
+use serde_json::{Value, json};
+use studio_engine::{population, synthesise};
+use studio_model::{Workbench, record_stage_result};
+
+use crate::data_package::{self, DataPackage};
+use crate::document::{ChangeKind, ChangeMessage};
+use crate::population::{input_hash, spec_of};
+use crate::{CoreError, Result, Studio};
+
+/// Progress as a fraction and a phrase.
+pub type Progress<'a> = &'a (dyn Fn(f64, &str) + Send + Sync);
+
+impl Studio {
+    async fn content_of(&self, project_id: &str) -> Result<studio_model::ProjectContent> {
+        let mut map = self.open.lock().await;
+        let open = self.load_into(&mut map, project_id).await?;
+        Ok(open.doc.content().clone())
+    }
+
+    /// Reads every source, stores the package by hash and records it when it changed.
+    pub async fn refresh_data(&self, project_id: &str, user_id: &str, progress: Progress<'_>) -> Result<Value> {
+        let (package, hash) = self.resolve_package(project_id, user_id, progress).await?;
+        Ok(data_package::summary(&package, &hash))
+    }
+
+    pub(crate) async fn resolve_package(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        progress: Progress<'_>,
+    ) -> Result<(DataPackage, String)> {
+        let content = self.content_of(project_id).await?;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(f64, String)>();
+        let job = tokio::task::spawn_blocking(move || {
+            data_package::resolve(&content, &mut |f, what| {
+                let _ = tx.send((f, what.to_string()));
+            })
+        });
+        while let Some((f, what)) = rx.recv().await {
+            progress(f * 0.9, &what);
+        }
+        let package = job.await.map_err(CoreError::internal)?;
+        let (bytes, hash) = package.to_bytes();
+        self.store.put_artifact(project_id, "data_package", &bytes).await?;
+        let summary = format!("Refreshed the data: {}", data_package::describe(&package));
+        self.record(project_id, user_id, Workbench::Data, "refresh_data", &hash, &hash, summary).await?;
+        Ok((package, hash))
+    }
+
+    /// Synthesises the population from the current data package and settings, unless the
+    /// stored one was built from exactly these inputs.
+    pub async fn regenerate_population(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        progress: Progress<'_>,
+    ) -> Result<Value> {
+        let (package, _) = self.resolve_package(project_id, user_id, &|f, what| progress(f * 0.1, what)).await?;
+        let content = self.content_of(project_id).await?;
+        let spec = spec_of(&package, &content)?;
+        let inputs = input_hash(&spec);
+        let stage = content.stage(Workbench::Population);
+        if stage.input_hash.as_deref() == Some(inputs.as_str())
+            && let Some(id) = &stage.artifact_id
+            && self.store.artifact(id).await.is_ok()
+        {
+            progress(1.0, "the population is up to date");
+            return self.population_read(&content, "view_archetypes").await;
+        }
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(f64, String)>();
+        let job = tokio::task::spawn_blocking(move || {
+            let built = synthesise(&spec, &mut |f, what| {
+                let _ = tx.send((f, what.to_string()));
+            });
+            built.map(|s| (population::encode(&s), s.digest, s.population.size(), s.population.archetypes.len()))
+        });
+        while let Some((f, what)) = rx.recv().await {
+            progress(0.1 + f * 0.85, &what);
+        }
+        let (bytes, digest, size, k) =
+            job.await.map_err(CoreError::internal)?.map_err(|e| CoreError::new("invalid_population", e.to_string()))?;
+        let id = self.store.put_artifact(project_id, "population", &bytes).await?;
+        let summary = format!("Regenerated the population: {size} agents, {k} archetypes (digest {})", &digest[..12]);
+        self.record(project_id, user_id, Workbench::Population, "regenerate", &id, &inputs, summary).await?;
+        let content = self.content_of(project_id).await?;
+        self.population_read(&content, "view_archetypes").await
+    }
+
+    /// Records a computed result in the document when it differs from the one there.
+    #[allow(clippy::too_many_arguments)]
+    async fn record(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        workbench: Workbench,
+        action: &str,
+        artifact: &str,
+        inputs: &str,
+        summary: String,
+    ) -> Result<()> {
+        let mut map = self.open.lock().await;
+        let open = self.load_into(&mut map, project_id).await?;
+        let stage = open.doc.content().stage(workbench);
+        if stage.artifact_id.as_deref() == Some(artifact)
+            && stage.input_hash.as_deref() == Some(inputs)
+            && stage.status == studio_model::StageStatus::Complete
+        {
+            return Ok(());
+        }
+        let ctx = self.context(user_id);
+        let outcome =
+            record_stage_result(open.doc.content(), workbench, action, artifact, inputs, summary, json!({}), &ctx);
+        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
+        self.commit(project_id, open, &outcome.content, &message).await?;
+        let state = Studio::state_of(open, user_id);
+        self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
+        Ok(())
+    }
+}
