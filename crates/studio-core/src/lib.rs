@@ -19,6 +19,7 @@ mod stage_runs;
 mod studio;
 mod task_kinds;
 mod tasks;
+mod watch;
 
 pub use config::{StudioConfig, local_user_id, local_user_id_at};
 pub use data_package::{DataPackage, PackagedSource, Series};

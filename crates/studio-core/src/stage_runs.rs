@@ -23,8 +23,15 @@ impl Studio {
     }
 
     /// Reads every source, stores the package by hash and records it when it changed.
-    pub async fn refresh_data(&self, project_id: &str, user_id: &str, progress: Progress<'_>) -> Result<Value> {
-        let (package, hash) = self.resolve_package(project_id, user_id, progress).await?;
+    /// `because` says why, in the log ("marginals.csv changed on disk").
+    pub async fn refresh_data(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        because: Option<&str>,
+        progress: Progress<'_>,
+    ) -> Result<Value> {
+        let (package, hash) = self.resolve_package(project_id, user_id, because, progress).await?;
         Ok(data_package::summary(&package, &hash))
     }
 
@@ -32,6 +39,7 @@ impl Studio {
         &self,
         project_id: &str,
         user_id: &str,
+        because: Option<&str>,
         progress: Progress<'_>,
     ) -> Result<(DataPackage, String)> {
         let content = self.content_of(project_id).await?;
@@ -47,7 +55,8 @@ impl Studio {
         let package = job.await.map_err(CoreError::internal)?;
         let (bytes, hash) = package.to_bytes();
         self.store.put_artifact(project_id, "data_package", &bytes).await?;
-        let summary = format!("Refreshed the data: {}", data_package::describe(&package));
+        let why = because.map(|b| format!(" ({b})")).unwrap_or_default();
+        let summary = format!("Refreshed the data{why}: {}", data_package::describe(&package));
         self.record(project_id, user_id, Workbench::Data, "refresh_data", &hash, &hash, summary).await?;
         Ok((package, hash))
     }
@@ -60,7 +69,7 @@ impl Studio {
         user_id: &str,
         progress: Progress<'_>,
     ) -> Result<Value> {
-        let (package, _) = self.resolve_package(project_id, user_id, &|f, what| progress(f * 0.1, what)).await?;
+        let (package, _) = self.resolve_package(project_id, user_id, None, &|f, what| progress(f * 0.1, what)).await?;
         let content = self.content_of(project_id).await?;
         let spec = spec_of(&package, &content)?;
         let inputs = input_hash(&spec);

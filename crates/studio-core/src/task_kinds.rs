@@ -40,7 +40,10 @@ async fn run_stage(
     let user_id = ctx.inputs().get("user_id").and_then(|v| v.as_str()).unwrap_or("studio").to_string();
     let progress = |f: f64, what: &str| ctx.progress(f, what);
     let result = match stage {
-        Workbench::Data => studio.refresh_data(&project_id, &user_id, &progress).await,
+        Workbench::Data => {
+            let because = ctx.inputs().get("because").and_then(|v| v.as_str());
+            studio.refresh_data(&project_id, &user_id, because, &progress).await
+        }
         _ => studio.regenerate_population(&project_id, &user_id, &progress).await,
     };
     result.map(output).map_err(|e| Failure::new(e.message))

@@ -182,6 +182,7 @@ impl Studio {
         pool.start_all();
         if self.tasks.pool.set(pool).is_ok() {
             tokio::spawn(follow_cancel_requests(Arc::downgrade(self)));
+            tokio::spawn(crate::watch::watch_sources(Arc::downgrade(self)));
         }
         Ok(())
     }

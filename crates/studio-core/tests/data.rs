@@ -72,6 +72,9 @@ async fn sources_are_explored_and_previewed_with_overrides_marked() {
     let preview =
         f.studio.workbench_action(&action(&project, "preview_data", json!({"source_name": "survey"}))).await.unwrap();
     let rows = preview.result["preview"].as_array().unwrap();
-    assert_eq!((rows[0]["age"].as_i64(), rows[1]["age"].as_i64(), rows[2]["age"].as_i64()), (Some(34), Some(50), Some(29)));
+    assert_eq!(
+        (rows[0]["age"].as_i64(), rows[1]["age"].as_i64(), rows[2]["age"].as_i64()),
+        (Some(34), Some(50), Some(29))
+    );
     assert_eq!(rows[1]["_overridden"], json!(["age", "income"]), "overrides apply in field order");
 }

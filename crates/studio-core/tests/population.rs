@@ -226,3 +226,32 @@ async fn state(studio: &Studio, project: &str) -> studio_core::model::ProjectSta
     let load = studio_core::model::ProjectLoad { project_id: project.into(), user_id: USER.into(), version: None };
     studio.get_project(&load).await.unwrap()
 }
+
+#[tokio::test]
+async fn editing_a_linked_file_on_disk_refreshes_it_and_marks_the_population_stale() {
+    let f = fixture().await;
+    let project = f.project("Watched").await.project_id;
+    let marginals = f.dir.path().join("marginals.csv");
+    write(&marginals, MARGINALS);
+    let studio = Arc::new(f.studio);
+    studio.start_tasks().await.unwrap();
+    configure(&studio, &project, "marginals", json!({"path": marginals, "role": "marginal"})).await;
+    let resize = json!({"target_size": 2_000});
+    studio.workbench_action(&action(&project, Workbench::Population, "resize_population", resize)).await.unwrap();
+    run(&studio, &project, Workbench::Population, "regenerate", json!({})).await;
+    assert_eq!(state(&studio, &project).await.workbench_states.population.status, StageStatus::Complete);
+    // Let the watcher pick the file up, then edit it as an analyst would.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    write(&marginals, &MARGINALS.replace("rural,0.36", "rural,0.40"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let now = state(&studio, &project).await;
+        if now.workbench_states.population.status == StageStatus::InProgress {
+            let entry = now.modification_log.iter().rev().find(|e| e.action == "refresh_data").unwrap();
+            assert!(entry.summary.contains("marginals.csv changed on disk"), "{}", entry.summary);
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no refresh after the file changed");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
