@@ -89,6 +89,7 @@ impl Studio {
             let open = self.load_into(&mut map, &req.project_id).await?;
             (open.doc.content().clone(), Studio::state_of(open, &req.user_id))
         };
+        self.materialise_imports(&content).await?;
         let wanted = req.payload.get("source_name").and_then(Value::as_str).map(str::to_string);
         let mut all = sources(&content);
         if let Some(name) = &wanted {

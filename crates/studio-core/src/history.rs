@@ -38,7 +38,10 @@ impl Studio {
     /// Applies a document action: one change, journaled before this returns.
     pub(crate) async fn apply_document_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
         let enriched;
-        let req = if (req.workbench, req.action.as_str()) == (Workbench::Population, "adjust_distribution") {
+        let req = if (req.workbench, req.action.as_str()) == (Workbench::Data, "configure_source") {
+            enriched = self.import_source(req).await?;
+            &enriched
+        } else if (req.workbench, req.action.as_str()) == (Workbench::Population, "adjust_distribution") {
             let content = {
                 let mut map = self.open.lock().await;
                 self.load_into(&mut map, &req.project_id).await?.doc.content().clone()

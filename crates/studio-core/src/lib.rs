@@ -10,6 +10,7 @@ mod document;
 mod error;
 mod events;
 mod history;
+mod imports;
 mod liveness;
 mod population;
 mod projects;

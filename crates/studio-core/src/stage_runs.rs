@@ -43,6 +43,7 @@ impl Studio {
         progress: Progress<'_>,
     ) -> Result<(DataPackage, String)> {
         let content = self.content_of(project_id).await?;
+        self.materialise_imports(&content).await?;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(f64, String)>();
         let job = tokio::task::spawn_blocking(move || {
             data_package::resolve(&content, &mut |f, what| {

@@ -255,3 +255,37 @@ async fn editing_a_linked_file_on_disk_refreshes_it_and_marks_the_population_sta
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test]
+async fn an_imported_source_is_copied_into_the_project_and_survives_its_original() {
+    let f = fixture().await;
+    let project = f.project("Imported").await.project_id;
+    let original = f.dir.path().join("marginals.csv");
+    write(&original, MARGINALS);
+    let studio = Arc::new(f.studio);
+    studio.start_tasks().await.unwrap();
+    configure(&studio, &project, "marginals", json!({"path": original, "role": "marginal", "import": true})).await;
+    let config = state(&studio, &project).await.workbench_states.data.sources["marginals"].to_value();
+    assert_eq!(config["linked"], false);
+    assert_eq!(config["imported_from"], json!(original));
+    assert_eq!(config["bytes"], MARGINALS.len());
+    let copy = std::path::PathBuf::from(config["path"].as_str().unwrap());
+    assert_ne!(copy, original);
+
+    std::fs::remove_file(&original).unwrap();
+    std::fs::remove_file(&copy).unwrap();
+    let package = run(&studio, &project, Workbench::Data, "refresh_data", json!({})).await;
+    assert_eq!(package["sources"][0]["status"], "ok", "{}", package["sources"][0]);
+    assert_eq!(package["sources"][0]["sha256"], config["sha256"]);
+    assert!(copy.exists(), "the copy is written back from the project");
+
+    let missing = f.dir.path().join("nope.csv");
+    let req = action(
+        &project,
+        Workbench::Data,
+        "configure_source",
+        json!({"source_name": "x", "configuration": {"path": missing, "import": true}}),
+    );
+    let err = studio.workbench_action(&req).await.unwrap_err();
+    assert!(err.message.starts_with("cannot import") && err.message.contains("nope.csv"), "{}", err.message);
+}

@@ -1,0 +1,100 @@
+//! Imported sources: `configure_source` with `import: true` copies the file into the project
+//! (stored by its SHA-256, so it travels in a `.studio` file with artifacts) instead of linking
+//! it. Readers find the copy beside the library, written back from the store when missing.
+
+use std::path::PathBuf;
+
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+use studio_model::{ProjectContent, WorkbenchAction};
+
+use crate::{CoreError, Result, Studio};
+
+/// Largest file that may be imported; larger ones are linked.
+pub const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+impl Studio {
+    fn imports_dir(&self) -> PathBuf {
+        self.config.db_path.parent().map(|p| p.join("imported-sources")).unwrap_or_else(|| "imported-sources".into())
+    }
+
+    /// Rewrites a `configure_source` that asks for `import: true`: the file is copied into the
+    /// project and the configuration records where it came from and its hash.
+    pub(crate) async fn import_source(&self, req: &WorkbenchAction) -> Result<WorkbenchAction> {
+        let mut req = req.clone();
+        let Some(config) = req.payload.get_mut("configuration").and_then(Value::as_object_mut) else {
+            return Ok(req);
+        };
+        if config.remove("import").and_then(|v| v.as_bool()) != Some(true) {
+            return Ok(req);
+        }
+        let Some(path) = config.get("path").and_then(Value::as_str).map(PathBuf::from) else {
+            return Err(CoreError::invalid("import needs configuration.path: the file to copy into the project"));
+        };
+        let size = std::fs::metadata(&path)
+            .map_err(|e| CoreError::invalid(format!("cannot import {}: {e}", path.display())))?
+            .len();
+        if size > MAX_IMPORT_BYTES {
+            return Err(CoreError::invalid(format!(
+                "{} is {} MiB; files over {} MiB are linked, not imported (leave out import)",
+                path.display(),
+                size >> 20,
+                MAX_IMPORT_BYTES >> 20
+            )));
+        }
+        let bytes = tokio::fs::read(&path)
+            .await
+            .map_err(|e| CoreError::invalid(format!("cannot import {}: {e}", path.display())))?;
+        let sha = self.store.put_artifact(&req.project_id, "source_file", &bytes).await?;
+        let copy = self.copy_path(&sha, &path.to_string_lossy());
+        write_copy(&copy, &bytes)?;
+        config.insert("imported_from".into(), json!(std::path::absolute(&path).unwrap_or(path.clone())));
+        config.insert("path".into(), json!(copy));
+        config.insert("linked".into(), json!(false));
+        config.insert("sha256".into(), json!(sha));
+        config.insert("bytes".into(), json!(size));
+        Ok(req)
+    }
+
+    fn copy_path(&self, sha: &str, original: &str) -> PathBuf {
+        let ext = std::path::Path::new(original).extension().and_then(|e| e.to_str()).unwrap_or("csv");
+        self.imports_dir().join(format!("{sha}.{ext}"))
+    }
+
+    /// Writes back the copies of imported sources that are missing (a project brought in
+    /// from a `.studio` file, a cleaned library folder).
+    pub(crate) async fn materialise_imports(&self, content: &ProjectContent) -> Result<()> {
+        for raw in content.sources.values() {
+            let config: Map<String, Value> = raw.to_value().as_object().cloned().unwrap_or_default();
+            if config.get("linked").and_then(Value::as_bool) != Some(false) {
+                continue;
+            }
+            let (Some(path), Some(sha)) = (
+                config.get("path").and_then(Value::as_str).map(PathBuf::from),
+                config.get("sha256").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            if path.exists() {
+                continue;
+            }
+            if let Ok(row) = self.store.artifact(sha).await {
+                let copy = self.copy_path(sha, &path.to_string_lossy());
+                if hex::encode(Sha256::digest(&row.content)) == sha {
+                    write_copy(&copy, &row.content)?;
+                    if copy != path {
+                        write_copy(&path, &row.content).ok();
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_copy(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| CoreError::new("io_error", format!("{}: {e}", dir.display())))?;
+    }
+    std::fs::write(path, bytes).map_err(|e| CoreError::new("io_error", format!("{}: {e}", path.display())))
+}
