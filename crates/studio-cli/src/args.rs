@@ -279,7 +279,10 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
                 out.state(&studio.recover(&id, user).await?)
             }
         }
-        Command::Example(args) => crate::example::run(studio, user, &args.out, out).await,
+        Command::Example(args) => {
+            studio.start_tasks().await?;
+            crate::example::run(studio, user, &args.out, out).await
+        }
         Command::Serve { .. } => Err(CoreError::internal("serve is handled by main").into()),
     }
 }

@@ -1,16 +1,51 @@
-//! The bundled example: a heat-pump adoption project walked through every action that works
-//! today, saved, undone and redone, and written to a .studio file.
+//! The bundled example: heat-pump adoption in Valdoria, a fictional region. Its data (made by
+//! `examples/make_example.py` with a fixed seed) is imported into a new project, which is
+//! walked through every action that works today: sources with roles, an override with its
+//! reason, the data refreshed and the population synthesised as tasks, scenarios, the report
+//! settings; then saved, undone, redone and written to a .studio file.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Result;
 use serde_json::{Value, json};
 use studio_core::model::{ProjectCreate, Workbench, WorkbenchAction};
+use studio_core::task_engine::TaskStatus;
 use studio_core::{CoreError, Studio};
 
 use crate::output::{Printer, describe};
 
-pub async fn run(studio: &Studio, user: &str, out_dir: &Path, out: &Printer) -> Result<()> {
+/// The example's data files, built into the program so it runs from anywhere.
+const FILES: [(&str, &str); 4] = [
+    ("marginals.csv", include_str!("../../../examples/heat-pumps/marginals.csv")),
+    ("household_survey.csv", include_str!("../../../examples/heat-pumps/household_survey.csv")),
+    ("adoption_history.csv", include_str!("../../../examples/heat-pumps/adoption_history.csv")),
+    ("electricity_price.csv", include_str!("../../../examples/heat-pumps/electricity_price.csv")),
+];
+
+/// Runs a stage task started by `request` and waits for it, saying how it goes.
+async fn run_task(studio: &Studio, request: &WorkbenchAction, say: &dyn Fn(String)) -> Result<Value> {
+    let started = studio.workbench_action(request).await?;
+    let id = started.result["task_id"].as_str().unwrap_or_default().to_string();
+    let mut last = String::new();
+    let done = studio
+        .wait_task(&id, |t| {
+            if let Some(p) = &t.progress
+                && p.message != last
+            {
+                last = p.message.clone();
+                say(format!("    {:>3.0}% {}", p.fraction * 100.0, p.message));
+            }
+        })
+        .await?;
+    if done.status != TaskStatus::Completed {
+        let reason = done.reason().unwrap_or("-").to_string();
+        return Err(CoreError::new("task_failed", format!("{}: {reason}", done.name)).into());
+    }
+    Ok(done.result.map(|r| serde_json::to_value(r.outputs).unwrap_or_default()).unwrap_or_default())
+}
+
+pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer) -> Result<()> {
     let say = |line: String| {
         if !out.json {
             println!("{line}");
@@ -44,18 +79,43 @@ pub async fn run(studio: &Studio, user: &str, out_dir: &Path, out: &Printer) -> 
             "shock_events": [{"tick": 24, "variable": "subsidy", "magnitude": 0.1}]
         }})
     };
+    let data_dir = std::path::absolute(out_dir.join("data"))?;
+    std::fs::create_dir_all(&data_dir)
+        .map_err(|e| CoreError::new("io_error", format!("{}: {e}", data_dir.display())))?;
+    for (name, text) in FILES {
+        std::fs::write(data_dir.join(name), text)
+            .map_err(|e| CoreError::new("io_error", format!("{}: {e}", data_dir.display())))?;
+    }
+    let source = |name: &str, file: &str, config: Value| {
+        let mut config = config;
+        config["path"] = json!(data_dir.join(file));
+        config["import"] = json!(true);
+        action(Workbench::Data, "configure_source", json!({"source_name": name, "configuration": config}))
+    };
     let steps = vec![
-        action(
-            Workbench::Data,
-            "configure_source",
-            json!({"source_name": "household_survey",
-            "configuration": {"role": "microdata", "columns": {"income": "number", "region": "category"}}}),
+        source("marginals", "marginals.csv", json!({"role": "marginal"})),
+        source(
+            "household_survey",
+            "household_survey.csv",
+            json!({"role": "microdata", "columns": ["age_band", "income_band", "household_size", "area"],
+                   "weight_column": "weight"}),
+        ),
+        source(
+            "adoption_history",
+            "adoption_history.csv",
+            json!({"role": "time_series", "time_column": "quarter", "value_column": "adoption",
+                   "outcome": "heat_pump_adoption", "units": {"adoption": "share of households"}}),
+        ),
+        source(
+            "electricity_price",
+            "electricity_price.csv",
+            json!({"role": "variables", "time_column": "quarter", "units": {"price": "index, 2018Q1 = 1"}}),
         ),
         action(
             Workbench::Data,
             "override_value",
-            json!({"override": {"field": "households.total",
-            "value": 28_100_000, "reason": "2025 census revision"}}),
+            json!({"override": {"field": "adoption_history.adoption[3]",
+            "value": 0.0035, "reason": "2018Q3 revised by the statistics office (March 2026 release)"}}),
         ),
         action(
             Workbench::Data,
@@ -89,6 +149,52 @@ pub async fn run(studio: &Studio, user: &str, out_dir: &Path, out: &Printer) -> 
         }
         last = Some(response);
     }
+    say("  data/refresh_data (a task):".into());
+    let package = run_task(studio, &action(Workbench::Data, "refresh_data", json!({})), &say).await?;
+    for s in package["sources"].as_array().into_iter().flatten() {
+        say(format!(
+            "    {}: {} rows, {} ({})",
+            s["source_name"].as_str().unwrap_or("?"),
+            s["rows"],
+            s["role"].as_str().unwrap_or("-"),
+            s["status"].as_str().unwrap_or("?")
+        ));
+    }
+    say("  population/resize_population: 100,000 agents".into());
+    studio
+        .workbench_action(&action(Workbench::Population, "resize_population", json!({"target_size": 100_000})))
+        .await?;
+    say("  population/regenerate (a task):".into());
+    let settings =
+        json!({"edits": {"seed": 42, "archetypes": 6, "network": {"degree": 10, "rewiring": 0.1, "homophily": 0.3}}});
+    let population = run_task(studio, &action(Workbench::Population, "regenerate", settings), &say).await?;
+    say(format!("    {} agents, digest {}", population["size"], population["digest"].as_str().unwrap_or("?")));
+    for fit in population["fit"].as_array().into_iter().flatten() {
+        say(format!(
+            "    fit {:<15} TAE {:>6.0}  SRMSE {:.4}",
+            fit["dimension"].as_str().unwrap_or("?"),
+            fit["tae"].as_f64().unwrap_or(0.0),
+            fit["srmse"].as_f64().unwrap_or(0.0)
+        ));
+    }
+    for a in population["archetypes"].as_array().into_iter().flatten() {
+        say(format!(
+            "    {} {:<34} {:>5.1}%",
+            a["archetype_id"].as_str().unwrap_or("?"),
+            a["label"].as_str().unwrap_or("?"),
+            a["share"].as_f64().unwrap_or(0.0) * 100.0
+        ));
+    }
+    let network = studio.workbench_action(&action(Workbench::Population, "view_network", json!({}))).await?.result;
+    let summary = &network["summary"];
+    say(format!(
+        "  population/view_network: {} ties, clustering {:.3}, mean path length {:.2}, same-archetype ties {:.0}%",
+        summary["edges"],
+        summary["clustering_coefficient"].as_f64().unwrap_or(0.0),
+        summary["mean_path_length"].as_f64().unwrap_or(0.0),
+        summary["same_archetype_ties"].as_f64().unwrap_or(0.0) * 100.0
+    ));
+
     let second = last
         .as_ref()
         .and_then(|r| r.updated_project_state.scenarios.get(1))
@@ -118,7 +224,7 @@ pub async fn run(studio: &Studio, user: &str, out_dir: &Path, out: &Printer) -> 
 
     std::fs::create_dir_all(out_dir).map_err(|e| CoreError::new("io_error", format!("{}: {e}", out_dir.display())))?;
     let file = out_dir.join("heat-pump-adoption.studio");
-    let receipt = studio.export_project(&id, &file, false).await?;
+    let receipt = studio.export_project(&id, &file, true).await?;
     let file = std::fs::canonicalize(&receipt.path).unwrap_or(receipt.path.clone());
     let state = studio
         .get_project(&studio_core::model::ProjectLoad { project_id: id.clone(), user_id: user.into(), version: None })

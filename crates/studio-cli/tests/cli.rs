@@ -184,4 +184,14 @@ fn version_and_example() {
     assert_eq!(result["project"]["version"], 3);
     let file = result["studio_file"].as_str().unwrap();
     assert!(Path::new(file).exists());
+    // The example's data is imported and its population built, both stored by hash.
+    let states = &result["project"]["workbench_states"];
+    assert_eq!(
+        (states["data"]["status"].as_str(), states["population"]["status"].as_str()),
+        (Some("complete"), Some("complete"))
+    );
+    assert_eq!(result["project"]["population_id"].as_str().map(str::len), Some(64));
+    assert_eq!(states["data"]["sources"]["marginals"]["linked"], false, "imported, not linked");
+    let again = cli.json(&["example", "--out", cli.home.path().join("again").to_str().unwrap()]);
+    assert_eq!(again["project"]["population_id"], result["project"]["population_id"], "seeded: the same population");
 }

@@ -2,6 +2,10 @@
 //! `watts_strogatz_graph` builds it (ring lattice, each lattice edge rewired with probability p
 //! to a uniform node that is neither the node itself nor already a neighbour), with an optional
 //! homophily bias toward same-archetype ties, stored as CSR.
+//!
+//! Homophily h places agents on the ring before the lattice is drawn: a share h of them sit
+//! among their own archetype, the rest anywhere. Lattice ties — and so the clustering the small
+//! world keeps — then join like with like more often than chance; rewired ties stay uniform.
 
 mod stats;
 
@@ -21,7 +25,7 @@ pub struct NetworkSpec {
     pub degree: u32,
     /// Probability that a lattice tie is rewired.
     pub rewiring: f64,
-    /// Probability that a rewired tie looks for a same-archetype partner first.
+    /// Share of agents placed on the ring among their own archetype (0: at random).
     pub homophily: f64,
 }
 
@@ -83,9 +87,6 @@ impl Csr {
     }
 }
 
-/// How many times a rewired tie looks for a same-archetype partner before taking any.
-const HOMOPHILY_TRIES: usize = 16;
-
 /// Builds the network of `groups.len()` agents (`groups[i]` is agent i's archetype).
 pub fn build_network(groups: &[u8], spec: &NetworkSpec, seed: u64) -> Result<Csr, EngineError> {
     spec.check()?;
@@ -98,49 +99,35 @@ pub fn build_network(groups: &[u8], spec: &NetworkSpec, seed: u64) -> Result<Csr
         return Err(EngineError::Network(format!("{n} agents are too many for a network of {k} ties each")));
     }
     let half = k / 2;
+    let mut rng = generator(seed, Stream::Network);
+    let ring = ring_order(groups, spec.homophily, &mut rng);
     // Adjacency while rewiring: k + a little room per node, grown only for the rare node
     // that gains many ties.
-    let mut adjacency: Vec<Vec<u32>> = (0..n)
-        .map(|u| {
-            let mut list = Vec::with_capacity(k + 2);
-            for j in 1..=half {
-                list.push(((u + j) % n) as u32);
-                list.push(((u + n - j) % n) as u32);
-            }
-            list
-        })
-        .collect();
-    let mut rng = generator(seed, Stream::Network);
+    let mut adjacency: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (at, &u) in ring.iter().enumerate() {
+        let list = &mut adjacency[u as usize];
+        list.reserve_exact(k + 2);
+        for j in 1..=half {
+            list.push(ring[(at + j) % n]);
+            list.push(ring[(at + n - j) % n]);
+        }
+    }
     let p = spec.rewiring;
-    let h = spec.homophily;
     for j in 1..=half {
-        for u in 0..n {
+        for at in 0..n {
             if rng.random::<f64>() >= p {
                 continue;
             }
-            let v = ((u + j) % n) as u32;
+            let u = ring[at] as usize;
+            let v = ring[(at + j) % n];
             if adjacency[u].len() >= n - 1 {
                 continue;
             }
-            let candidate = |w: usize, adjacency: &Vec<Vec<u32>>| w != u && !adjacency[u].contains(&(w as u32));
-            let mut chosen = None;
-            if h > 0.0 && rng.random::<f64>() < h {
-                for _ in 0..HOMOPHILY_TRIES {
-                    let w = rng.random_range(0..n);
-                    if groups[w] == groups[u] && candidate(w, &adjacency) {
-                        chosen = Some(w);
-                        break;
-                    }
+            let w = loop {
+                let w = rng.random_range(0..n);
+                if w != u && !adjacency[u].contains(&(w as u32)) {
+                    break w;
                 }
-            }
-            let w = match chosen {
-                Some(w) => w,
-                None => loop {
-                    let w = rng.random_range(0..n);
-                    if candidate(w, &adjacency) {
-                        break w;
-                    }
-                },
             };
             remove(&mut adjacency[u], v);
             remove(&mut adjacency[v as usize], u as u32);
@@ -157,6 +144,25 @@ pub fn build_network(groups: &[u8], spec: &NetworkSpec, seed: u64) -> Result<Csr
         offsets.push(targets.len() as u32);
     }
     Ok(Csr { offsets, targets })
+}
+
+/// The agents in ring order. Without homophily, agent ids in order (agents are already
+/// shuffled); with it, a share h of each archetype is gathered in that archetype's stretch.
+fn ring_order(groups: &[u8], homophily: f64, rng: &mut impl Rng) -> Vec<u32> {
+    let n = groups.len();
+    if homophily <= 0.0 {
+        return (0..n as u32).collect();
+    }
+    let spread = f64::from(groups.iter().copied().max().unwrap_or(0)) + 1.0;
+    let mut keyed: Vec<(f64, u32)> = (0..n)
+        .map(|i| {
+            let u: f64 = rng.random();
+            let key = if rng.random::<f64>() < homophily { f64::from(groups[i]) + u } else { u * spread };
+            (key, i as u32)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 fn remove(list: &mut Vec<u32>, node: u32) {

@@ -307,6 +307,9 @@ fn label(feats: &[Feature], dims: &[Dimension], centre: &[f64]) -> String {
             let words = match f.category {
                 Some(c) => dims[f.dim].categories[c as usize].replace('_', " "),
                 None if name == "age" => (if *z > 0.0 { "older" } else { "younger" }).to_string(),
+                None if name.starts_with("household") => {
+                    (if *z > 0.0 { "larger households" } else { "smaller households" }).to_string()
+                }
                 None => format!("{} {name}", if *z > 0.0 { "higher" } else { "lower" }),
             };
             (z.abs(), words)
