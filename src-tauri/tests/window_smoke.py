@@ -89,7 +89,7 @@ def main(app):
         def run_all():
             driver.find_element(By.CSS_SELECTOR, "[data-testid=run-all]").click()
             text_present("[data-testid=tasks]", "Refresh data")
-            text_present("[data-testid=tasks]", "not available yet")
+            text_present("[data-testid=tasks]", "no marginals")
 
         step("the library shows", library)
         step("create and open a project", create)

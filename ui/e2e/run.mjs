@@ -2,7 +2,7 @@
 // `studio serve` on a temporary library. Writes a screenshot of each screen to e2e/artifacts.
 // Needs: the `studio` binary (STUDIO_BIN), ui/dist built, /usr/bin/chromium (CHROMIUM to change).
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -118,12 +118,64 @@ try {
     await page.getByTestId("tab-simulation").click();
     await expectText(page.locator(".pane"), "simulation engine");
   });
+  await step("drop the example's files: imported, roles guessed, read", async () => {
+    await page.getByTestId("tab-data").click();
+    const dir = join(here, "..", "..", "examples", "heat-pumps");
+    const files = readdirSync(dir).filter((f) => f.endsWith(".csv")).map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
+    const drop = await page.evaluateHandle((files) => {
+      const dt = new DataTransfer();
+      for (const f of files) dt.items.add(new File([f.text], f.name, { type: "text/csv" }));
+      return dt;
+    }, files);
+    await page.getByTestId("dropzone").dispatchEvent("drop", { dataTransfer: drop });
+    for (const name of ["marginals", "household_survey", "adoption_history", "electricity_price"]) {
+      await expectText(page.getByTestId("sources"), name);
+    }
+    const role = await page.getByLabel("Role of marginals").inputValue();
+    if (role !== "marginal") throw new Error(`the role of marginals.csv was guessed as '${role}'`);
+    await expectText(page.getByTestId("sources"), "1,500");
+    await shot("06-data-sources");
+  });
+  await step("preview a source and override a value with a reason", async () => {
+    await page.getByTestId("sources").getByRole("button", { name: "adoption_history" }).click();
+    await expectText(page.getByTestId("schema"), "adoption");
+    await page.getByTestId("preview-grid").locator("tbody tr").nth(2).locator("td").nth(2).click();
+    await page.getByLabel("New value").fill("0.0035");
+    await page.getByLabel("Reason for the override").fill("2018Q3 revised by the statistics office");
+    await page.getByTestId("override-form").getByRole("button", { name: "Override" }).click();
+    await expectText(page.getByTestId("overrides"), "adoption_history.adoption[3]");
+    await page.getByTestId("preview-grid").locator("td.overridden").first().waitFor({ timeout: 5000 });
+    await page.getByTestId("side-log").click();
+    await expectText(page.getByTestId("log"), "2018Q3 revised by the statistics office");
+    await shot("07-data-preview-override");
+  });
+  await step("regenerate the population: archetypes, fit and the network picture", async () => {
+    await page.getByTestId("tab-population").click();
+    await page.getByLabel("Agents").fill("20000");
+    await page.getByLabel("Homophily").fill("0.3");
+    await page.getByTestId("regenerate").click();
+    await page.getByTestId("archetypes").locator("li").first().waitFor({ timeout: 30000 });
+    await expectText(page.getByTestId("marginals"), "age_band");
+    await expectText(page.getByTestId("fit"), "household_size");
+    await page.getByTestId("ego-network").locator("circle").nth(5).waitFor({ timeout: 5000 });
+    await page.getByTestId("degree-chart").locator("rect").first().waitFor({ timeout: 5000 });
+    await expectText(page.locator(".pane"), "20,000 agents");
+    await expectText(page.getByTestId("log"), "Regenerated the population: 20000 agents");
+    await shot("08-population");
+  });
+  await step("adjusting a distribution makes the population stale until it is regenerated", async () => {
+    await page.getByLabel("Dimension to adjust").selectOption("income_band");
+    await page.getByTestId("adjust").getByRole("button", { name: "Adjust" }).click();
+    await page.getByTestId("population-stale").waitFor({ timeout: 5000 });
+    await page.getByTestId("regenerate").click();
+    await page.getByTestId("population-stale").waitFor({ state: "detached", timeout: 30000 });
+  });
   await step("run all: the tasks panel shows each stage, and why the unavailable ones stop", async () => {
     await page.getByTestId("run-all").click();
-    await expectText(page.getByTestId("tasks"), "Refresh data");
+    await expectText(page.getByTestId("tasks"), "Simulate");
     await expectText(page.getByTestId("tasks"), "not available yet");
     await expectText(page.getByTestId("tasks"), "blocked: dependency");
-    await shot("06-tasks");
+    await shot("09-tasks");
   });
   await step("delete from the library and undo the delete", async () => {
     await page.getByRole("button", { name: "Back to projects" }).click();
@@ -131,10 +183,10 @@ try {
     await page.getByRole("button", { name: "Delete" }).click();
     await expectText(page.getByTestId("toast"), "Deleted “Heat pumps 2031”");
     await expectText(page.getByTestId("project-list"), "No projects yet");
-    await shot("07-deleted");
+    await shot("10-deleted");
     await page.getByTestId("toast").getByRole("button", { name: "Undo" }).click();
     await expectText(page.getByTestId("project-list"), "Heat pumps 2031");
-    await shot("08-library");
+    await shot("11-library");
   });
 } catch {
   await shot("failure").catch(() => {});

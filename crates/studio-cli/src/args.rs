@@ -100,6 +100,9 @@ pub enum Command {
     },
     /// Create the bundled example project and walk it through every available action.
     Example(ExampleArgs),
+    /// Measure the engine: `studio bench population --agents 1000000 --threads 1 --json`.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Serve the API and the UI on this machine (127.0.0.1) until interrupted.
     Serve {
         /// Port to listen on; 0 picks a free one.
@@ -180,6 +183,20 @@ pub enum TaskCommand {
         id: String,
         #[arg(long)]
         reason: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Synthesise a population with three marginals and its k = 10 small-world network.
+    Population {
+        #[arg(long, default_value_t = 1_000_000)]
+        agents: u64,
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+        /// Runs to take the best of.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
     },
 }
 
@@ -278,6 +295,9 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
             } else {
                 out.state(&studio.recover(&id, user).await?)
             }
+        }
+        Command::Bench(BenchCommand::Population { agents, threads, repeat }) => {
+            crate::bench::population(agents, threads, repeat, out)
         }
         Command::Example(args) => {
             studio.start_tasks().await?;

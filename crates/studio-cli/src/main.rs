@@ -2,6 +2,7 @@
 //! `studio-core`; nothing here knows a workbench rule.
 
 mod args;
+mod bench;
 mod example;
 mod output;
 mod serve;

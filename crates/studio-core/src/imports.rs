@@ -28,27 +28,45 @@ impl Studio {
         if config.remove("import").and_then(|v| v.as_bool()) != Some(true) {
             return Ok(req);
         }
-        let Some(path) = config.get("path").and_then(Value::as_str).map(PathBuf::from) else {
-            return Err(CoreError::invalid("import needs configuration.path: the file to copy into the project"));
+        // The browser sends the file itself (it has no path); the CLI and desktop send a path.
+        let (path, bytes) = match config.remove("content_base64") {
+            Some(Value::String(encoded)) => {
+                use base64::Engine;
+                let name = config.get("file_name").and_then(Value::as_str).unwrap_or("upload.csv").to_string();
+                let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.as_bytes()).map_err(|e| {
+                    CoreError::invalid(format!("configuration.content_base64 of {name} is not base64: {e}"))
+                })?;
+                (PathBuf::from(name), bytes)
+            }
+            _ => {
+                let Some(path) = config.get("path").and_then(Value::as_str).map(PathBuf::from) else {
+                    return Err(CoreError::invalid(
+                        "import needs configuration.path (the file to copy) or content_base64 with file_name",
+                    ));
+                };
+                let size = std::fs::metadata(&path)
+                    .map_err(|e| CoreError::invalid(format!("cannot import {}: {e}", path.display())))?
+                    .len();
+                if size > MAX_IMPORT_BYTES {
+                    return Err(CoreError::invalid(format!(
+                        "{} is {} MiB; files over {} MiB are linked, not imported (leave out import)",
+                        path.display(),
+                        size >> 20,
+                        MAX_IMPORT_BYTES >> 20
+                    )));
+                }
+                let bytes = tokio::fs::read(&path)
+                    .await
+                    .map_err(|e| CoreError::invalid(format!("cannot import {}: {e}", path.display())))?;
+                (std::path::absolute(&path).unwrap_or(path), bytes)
+            }
         };
-        let size = std::fs::metadata(&path)
-            .map_err(|e| CoreError::invalid(format!("cannot import {}: {e}", path.display())))?
-            .len();
-        if size > MAX_IMPORT_BYTES {
-            return Err(CoreError::invalid(format!(
-                "{} is {} MiB; files over {} MiB are linked, not imported (leave out import)",
-                path.display(),
-                size >> 20,
-                MAX_IMPORT_BYTES >> 20
-            )));
-        }
-        let bytes = tokio::fs::read(&path)
-            .await
-            .map_err(|e| CoreError::invalid(format!("cannot import {}: {e}", path.display())))?;
+        let size = bytes.len() as u64;
         let sha = self.store.put_artifact(&req.project_id, "source_file", &bytes).await?;
         let copy = self.copy_path(&sha, &path.to_string_lossy());
         write_copy(&copy, &bytes)?;
-        config.insert("imported_from".into(), json!(std::path::absolute(&path).unwrap_or(path.clone())));
+        config.remove("file_name");
+        config.insert("imported_from".into(), json!(path));
         config.insert("path".into(), json!(copy));
         config.insert("linked".into(), json!(false));
         config.insert("sha256".into(), json!(sha));

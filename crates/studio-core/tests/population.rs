@@ -289,3 +289,23 @@ async fn an_imported_source_is_copied_into_the_project_and_survives_its_original
     let err = studio.workbench_action(&req).await.unwrap_err();
     assert!(err.message.starts_with("cannot import") && err.message.contains("nope.csv"), "{}", err.message);
 }
+
+#[tokio::test]
+async fn a_file_sent_by_the_browser_is_imported_from_its_bytes() {
+    use base64::Engine;
+    let f = fixture().await;
+    let project = f.project("Upload").await.project_id;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(MARGINALS);
+    let config = json!({"import": true, "file_name": "marginals.csv", "content_base64": encoded, "role": "marginal"});
+    configure(&f.studio, &project, "marginals", config).await;
+    let config = state(&f.studio, &project).await.workbench_states.data.sources["marginals"].to_value();
+    assert_eq!((config["imported_from"].as_str(), config["linked"].as_bool()), (Some("marginals.csv"), Some(false)));
+    assert!(config.get("content_base64").is_none(), "the bytes are stored once, not in the document");
+    let explored =
+        f.studio.workbench_action(&action(&project, Workbench::Data, "explore_sources", json!({}))).await.unwrap();
+    assert_eq!(explored.result["sources"][0]["rows"], 10);
+    let bad = json!({"import": true, "file_name": "x.csv", "content_base64": "%%%"});
+    let req = action(&project, Workbench::Data, "configure_source", json!({"source_name": "x", "configuration": bad}));
+    let err = f.studio.workbench_action(&req).await.unwrap_err();
+    assert!(err.message.contains("x.csv is not base64"), "{}", err.message);
+}

@@ -19,11 +19,12 @@ const projectState: Keys<ProjectState> = {
   project_id: "required", user_id: "required", team_id: "optional", project_name: "required", description: "required",
   created_at: "required", updated_at: "required", version: "required", status: "required", scenarios: "required",
   workbench_states: "required", modification_log: "required", collaborators: "required", active_users: "required",
-  initial_query: "optional",
+  initial_query: "optional", data_package_id: "optional", population_id: "optional",
 };
 const workbenchStates: { [K in keyof WorkbenchStates]: Keys<WorkbenchStates[K]> } = {
-  data: { status: "required", overrides: "required", custom_sources: "required", last_accessed: "required", sources: "required" },
-  population: { status: "required", adjustments: "required", last_accessed: "required" },
+  data: { status: "required", overrides: "required", custom_sources: "required", last_accessed: "required", sources: "required",
+    input_hash: "optional" },
+  population: { status: "required", adjustments: "required", last_accessed: "required", input_hash: "optional" },
   scenario: { status: "required", scenario_count: "required", last_accessed: "required" },
   simulation: { status: "required", current_tick: "optional", total_ticks: "optional", last_accessed: "required" },
   report: { status: "required", report_id: "optional", last_accessed: "required", config: "optional", annotations: "required" },

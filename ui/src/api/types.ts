@@ -10,6 +10,7 @@ export interface Override { field: string; value: unknown; reason: string }
 export interface CustomSource { name: string; type: string; config: unknown }
 export interface LogEntry { timestamp: string; user_id: string; workbench: string; action: string; summary: string; reversible: boolean }
 export interface Collaborator { user_id: string; role: "owner" | "editor" | "viewer"; last_active: string }
+export interface PopulationAdjustment { dimension: string; original: unknown; modified: unknown }
 export interface Annotation { annotation_id: string; section: string; text: string; author: string; created_at: string }
 export interface VariableOverride { variable: string; value: unknown }
 export interface ShockEvent { tick: number; variable: string; magnitude: number }
@@ -31,8 +32,11 @@ export interface ReportConfig {
   include_methodology: boolean;
 }
 export interface WorkbenchStates {
-  data: { status: StageStatus; overrides: Override[]; custom_sources: CustomSource[]; last_accessed: string; sources: Record<string, unknown> };
-  population: { status: StageStatus; adjustments: unknown[]; last_accessed: string };
+  data: {
+    status: StageStatus; overrides: Override[]; custom_sources: CustomSource[]; last_accessed: string;
+    sources: Record<string, unknown>; input_hash?: string;
+  };
+  population: { status: StageStatus; adjustments: PopulationAdjustment[]; last_accessed: string; input_hash?: string };
   scenario: { status: StageStatus; scenario_count: number; last_accessed: string };
   simulation: { status: StageStatus; current_tick?: number; total_ticks?: number; last_accessed: string };
   report: { status: StageStatus; report_id?: string; last_accessed: string; config?: ReportConfig; annotations: Annotation[] };
@@ -40,6 +44,7 @@ export interface WorkbenchStates {
 export interface ProjectState {
   project_id: string; user_id: string; team_id?: string; project_name: string; description: string;
   created_at: string; updated_at: string; version: number; status: ProjectStatus;
+  data_package_id?: string; population_id?: string;
   scenarios: ScenarioSummary[]; workbench_states: WorkbenchStates; modification_log: LogEntry[];
   collaborators: Collaborator[]; active_users: string[]; initial_query?: string;
 }

@@ -1,18 +1,23 @@
-// The five workbench panes, showing the state each has today. Population and Simulation are
-// filled by the engine work; Data, Scenario and Report edit the project document.
+// The five workbench panes. Data and Population read and compute through the engine; Scenario
+// and Report edit the project document; Simulation arrives with the simulation engine.
 import { useState } from "react";
-import type { ProjectState, ScenarioConfig, Workbench } from "../api/types";
+import type { ProjectState, ScenarioConfig, Task, Workbench } from "../api/types";
+import { DataPane } from "./DataPane";
+import { PopulationPane } from "./PopulationPane";
 
-type Run = (workbench: Workbench, action: string, payload: unknown) => Promise<boolean>;
-interface PaneProps { state: ProjectState; run: Run }
+/** Runs an action that changes the project; false when it failed (the error is shown). */
+export type Run = (workbench: Workbench, action: string, payload: unknown) => Promise<boolean>;
+/** Runs an action that only reads; its result, or null when it failed. */
+export type Read = (workbench: Workbench, action: string, payload: unknown) => Promise<unknown>;
+export interface PaneProps { state: ProjectState; run: Run; read: Read; tasks: Task[] }
 
-export function Pane({ workbench, state, run }: PaneProps & { workbench: Workbench }) {
+export function Pane({ workbench, ...props }: PaneProps & { workbench: Workbench }) {
+  const { state, run } = props;
   switch (workbench) {
-    case "data": return <DataPane state={state} run={run} />;
+    case "data": return <DataPane {...props} />;
+    case "population": return <PopulationPane {...props} />;
     case "scenario": return <ScenarioPane state={state} run={run} />;
     case "report": return <ReportPane state={state} run={run} />;
-    case "population":
-      return <Empty title="Population" text="Synthesising a population from the data arrives with the population engine." />;
     case "simulation":
       return <Empty title="Simulation" text="Running scenarios as ensembles arrives with the simulation engine." />;
   }
@@ -22,74 +27,9 @@ function Empty({ title, text }: { title: string; text: string }) {
   return <div className="empty"><h2>{title}</h2><p className="muted">{text}</p></div>;
 }
 
-/** Parses what a person typed as a value: a number or JSON when it reads as one, else text. */
-function parseValue(text: string): unknown {
-  const t = text.trim();
-  if (t === "") return "";
-  try {
-    return JSON.parse(t);
-  } catch {
-    return t;
-  }
-}
-
-function DataPane({ state, run }: PaneProps) {
-  const data = state.workbench_states.data;
-  const [field, setField] = useState("");
-  const [value, setValue] = useState("");
-  const [reason, setReason] = useState("");
-  const [source, setSource] = useState("");
-  const addOverride = async (e: React.FormEvent) => {
-    e.preventDefault();
-    if (await run("data", "override_value", { override: { field: field.trim(), value: parseValue(value), reason: reason.trim() } })) {
-      setField(""); setValue(""); setReason("");
-    }
-  };
-  const addSource = async (e: React.FormEvent) => {
-    e.preventDefault();
-    if (await run("data", "add_custom_source", { source_name: source.trim(), configuration: { type: "table", columns: [], rows: [] } })) {
-      setSource("");
-    }
-  };
-  return (
-    <div className="stack">
-      <section>
-        <h2>Overrides</h2>
-        <table className="grid" data-testid="overrides">
-          <thead><tr><th>Field</th><th>Value</th><th>Reason</th></tr></thead>
-          <tbody>
-            {data.overrides.length === 0 && <tr><td colSpan={3} className="muted">No overrides.</td></tr>}
-            {data.overrides.map((o) => (
-              <tr key={o.field}><td className="mono">{o.field}</td><td className="mono">{JSON.stringify(o.value)}</td><td>{o.reason}</td></tr>
-            ))}
-          </tbody>
-        </table>
-        <form className="row" onSubmit={addOverride}>
-          <input aria-label="Field" placeholder="Field, e.g. households.total" value={field} onChange={(e) => setField(e.target.value)} required />
-          <input aria-label="Value" placeholder="Value" value={value} onChange={(e) => setValue(e.target.value)} required />
-          <input aria-label="Reason" placeholder="Reason (required)" value={reason} onChange={(e) => setReason(e.target.value)} required />
-          <button className="primary" type="submit" disabled={!field.trim() || !reason.trim()}>Override</button>
-        </form>
-      </section>
-      <section>
-        <h2>Custom sources</h2>
-        <ul className="plain">
-          {data.custom_sources.length === 0 && <li className="muted">None yet.</li>}
-          {data.custom_sources.map((s) => <li key={s.name}><strong>{s.name}</strong> <span className="muted">({s.type})</span></li>)}
-        </ul>
-        <form className="row" onSubmit={addSource}>
-          <input aria-label="Source name" placeholder="New table name" value={source} onChange={(e) => setSource(e.target.value)} required />
-          <button type="submit" disabled={!source.trim()}>Add table</button>
-        </form>
-        <p className="muted small">Reading CSV, JSON and Parquet files, previews and statistics arrive with the data engine.</p>
-      </section>
-    </div>
-  );
-}
-
 const blankScenario: ScenarioConfig = { name: "", description: "", variable_overrides: [] };
 
-function ScenarioPane({ state, run }: PaneProps) {
+function ScenarioPane({ state, run }: Pick<PaneProps, "state" | "run">) {
   const [editing, setEditing] = useState<{ id: string | null; config: ScenarioConfig } | null>(null);
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -146,7 +86,7 @@ function ScenarioPane({ state, run }: PaneProps) {
   );
 }
 
-function ReportPane({ state, run }: PaneProps) {
+function ReportPane({ state, run }: Pick<PaneProps, "state" | "run">) {
   const report = state.workbench_states.report;
   const [section, setSection] = useState("summary");
   const [text, setText] = useState("");

@@ -84,6 +84,16 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
     }
   }, [backend, projectId, changed, fail]);
 
+  // Reads (explore, preview, view_*) change nothing: their errors show once, quietly.
+  const read = useCallback(async (workbench: Workbench, action: string, payload: unknown) => {
+    try {
+      return (await backend.action(projectId, workbench, action, payload)).result;
+    } catch (e) {
+      if (!(e instanceof Error && /no population yet/.test(e.message))) fail(e);
+      return null;
+    }
+  }, [backend, projectId, fail]);
+
   const undo = useCallback(async (redo = false) => {
     try {
       const res = redo ? await backend.redo(projectId) : await backend.undo(projectId);
@@ -190,7 +200,7 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
             ))}
           </nav>
           <div className="pane" role="tabpanel">
-            <Pane workbench={tab} state={state} run={run} />
+            <Pane workbench={tab} state={state} run={run} read={read} tasks={tasks} />
           </div>
         </section>
         <SidePanel backend={backend} state={state} versionsTick={versionsTick} fail={fail}
