@@ -153,11 +153,11 @@ pub fn resolve(content: &ProjectContent, progress: &mut dyn FnMut(f64, &str)) ->
     for (name, config, mut rows) in tables {
         apply_overrides(&mut rows, &name, &package.overrides);
         let rows = filtered(rows, &config);
-        if let Err(message) = feed(&mut package, &name, &config, &rows) {
-            if let Some(s) = package.sources.iter_mut().find(|s| s.source_name == name) {
-                s.status = "error".into();
-                s.message = Some(message);
-            }
+        if let Err(message) = feed(&mut package, &name, &config, &rows)
+            && let Some(s) = package.sources.iter_mut().find(|s| s.source_name == name)
+        {
+            s.status = "error".into();
+            s.message = Some(message);
         }
     }
     progress(1.0, "package resolved");

@@ -2,13 +2,15 @@
 //! Latin-1) read streaming in bounded memory, and JSON (an array of records or an object of
 //! columns). Each read gives the schema with statistics per column, the row count, a preview,
 //! and the malformed rows with their line numbers (the first 100), which are skipped; a source
-//! fails only past a configurable share of bad rows.
+//! fails only past a configurable share of bad rows. Parquet files are read with their own
+//! schema.
 //!
 //! Reads files and returns values; knows nothing of projects or the store.
 
 mod csv_source;
 mod encoding;
 mod json_source;
+mod parquet_source;
 mod table;
 
 use std::collections::HashMap;
@@ -35,8 +37,10 @@ pub enum DataError {
     Json(String),
     #[error("{bad} of {total} rows are malformed ({:.0}%, more than the {:.0}% allowed); first: {}", share * 100.0, allowed * 100.0, first.iter().map(|b| format!("line {}: {}", b.line, b.reason)).collect::<Vec<_>>().join("; "))]
     TooManyBadRows { bad: u64, total: u64, share: f64, allowed: f64, first: Vec<BadRow> },
-    #[error("'{0}' is not a CSV or JSON file (by its extension); Parquet sources are not read yet")]
+    #[error("'{0}' is not a CSV, JSON or Parquet file (by its extension: .csv, .tsv, .txt, .json, .parquet)")]
     UnknownFormat(String),
+    #[error("the Parquet file is unreadable: {0}")]
+    Parquet(String),
     #[error("cannot read the file: {0}")]
     Io(String),
 }
@@ -87,6 +91,7 @@ pub enum JsonShape {
 pub enum SourceFormat {
     Csv { encoding: Encoding, delimiter: String, has_header: bool },
     Json { shape: JsonShape },
+    Parquet { row_groups: u64 },
 }
 
 /// A source read through: its schema and statistics, a preview, and the rows skipped.
@@ -138,7 +143,8 @@ pub fn scan_json(bytes: &[u8], options: &ScanOptions) -> Result<Scan, DataError>
     json_source::scan_json(bytes, options)
 }
 
-/// Reads a file, by its extension: `.csv`, `.tsv`, `.txt` as CSV, `.json` as JSON.
+/// Reads a file, by its extension: `.csv`, `.tsv`, `.txt` as CSV, `.json` as JSON, `.parquet`
+/// as Parquet.
 pub fn scan_path(path: &Path, options: &ScanOptions, progress: &mut dyn FnMut(f64)) -> Result<Scan, DataError> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
     match ext.as_str() {
@@ -152,6 +158,7 @@ pub fn scan_path(path: &Path, options: &ScanOptions, progress: &mut dyn FnMut(f6
             progress(1.0);
             scan
         }
+        "parquet" | "pq" => parquet_source::scan_parquet(File::open(path)?, options, progress),
         _ => Err(DataError::UnknownFormat(path.display().to_string())),
     }
 }

@@ -142,7 +142,7 @@ fn a_large_file_streams_with_progress() {
     assert!(fractions.len() >= 3 && fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
     assert_eq!(fractions.last(), Some(&1.0));
     assert_eq!(scan.preview.len(), 20);
-    let err = scan_path(&dir.path().join("data.parquet"), &ScanOptions::default(), &mut |_| {}).unwrap_err();
+    let err = scan_path(&dir.path().join("data.xlsx"), &ScanOptions::default(), &mut |_| {}).unwrap_err();
     assert!(matches!(err, DataError::UnknownFormat(_)));
     assert!(matches!(
         scan_path(&dir.path().join("missing.csv"), &ScanOptions::default(), &mut |_| {}),
@@ -166,5 +166,46 @@ proptest! {
         let scan = csv(text.as_bytes()).unwrap();
         prop_assert_eq!(scan.rows, rows.len() as u64);
         prop_assert_eq!(scan.columns[0].max, rows.iter().map(|r| r.0).max().map(|m| m as f64));
+    }
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+/// Files written by pyarrow (tests/data/make_parquet.py), snappy and gzip, one and two row groups.
+#[test]
+fn parquet_written_by_pyarrow_is_read_with_its_own_schema() {
+    for (name, groups) in [("survey.snappy.parquet", 1), ("survey.gzip.parquet", 2)] {
+        let mut seen = Vec::new();
+        let scan = studio_data::scan_path(&fixture(name), &ScanOptions::default(), &mut |f| seen.push(f)).unwrap();
+        assert_eq!(scan.format, studio_data::SourceFormat::Parquet { row_groups: groups });
+        assert_eq!(scan.rows, 5);
+        let types: Vec<ColumnType> = scan.columns.iter().map(|c| c.column_type).collect();
+        assert_eq!(
+            types,
+            [ColumnType::Text, ColumnType::Integer, ColumnType::Float, ColumnType::Boolean, ColumnType::Text]
+        );
+        let age = column(&scan, "age");
+        assert_eq!((age.nulls, age.min, age.mean), (1, Some(29.0), Some(44.0)));
+        assert_eq!(scan.preview[4]["region"], "Wést");
+        assert_eq!(scan.preview[0]["surveyed"], "2025-03-01");
+        assert_eq!(scan.preview[2]["income"], 52000.25);
+        assert_eq!(seen.last(), Some(&1.0));
+    }
+}
+
+#[test]
+fn a_broken_parquet_file_is_named_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(fixture("survey.snappy.parquet")).unwrap();
+    for (name, content) in
+        [("cut.parquet", &bytes[..bytes.len() / 2]), ("text.parquet", b"region,age\nNorth,3\n".as_slice())]
+    {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        let e = studio_data::scan_path(&path, &ScanOptions::default(), &mut |_| {}).unwrap_err();
+        assert!(matches!(e, DataError::Parquet(_)), "{name}: {e}");
+        assert!(e.to_string().starts_with("the Parquet file is unreadable"), "{e}");
     }
 }

@@ -98,8 +98,8 @@ export function DataPane({ state, run, read, tasks }: PaneProps) {
         onDragOver={(e) => { e.preventDefault(); setDragging(true); }} onDragLeave={() => setDragging(false)}
         onDrop={(e) => { e.preventDefault(); setDragging(false); addFiles(Array.from(e.dataTransfer.files)); }}
       >
-        <p><strong>Drop CSV or JSON files here</strong> to import them into the project, or{" "}
-          <label className="link">choose files<input type="file" multiple accept=".csv,.tsv,.txt,.json" hidden
+        <p><strong>Drop CSV, JSON or Parquet files here</strong> to import them into the project, or{" "}
+          <label className="link">choose files<input type="file" multiple accept=".csv,.tsv,.txt,.json,.parquet" hidden
             onChange={(e) => { addFiles(Array.from(e.target.files ?? [])); e.target.value = ""; }} /></label>.
         </p>
         <p className="muted small">In the desktop app, files dropped on the window stay where they are and are watched for changes.</p>
