@@ -52,6 +52,11 @@ fn layers_depend_only_downward() {
         !data.iter().any(|d| d.starts_with("studio-") || d == "sqlx" || d == "tokio"),
         "studio-data depends on {data:?}"
     );
+    // The engine is pure computation: no workspace crate, no IO, no storage, no async runtime.
+    let engine = of("studio-engine");
+    for banned in ["studio-", "sqlx", "tokio", "notify", "reqwest", "automerge"] {
+        assert!(!engine.iter().any(|d| d.starts_with(banned)), "studio-engine depends on {engine:?}");
+    }
     let tasks = of("studio-tasks");
     assert!(!tasks.iter().any(|d| d.starts_with("studio-") || d == "sqlx"), "studio-tasks depends on {tasks:?}");
     for (name, list) in &deps {

@@ -198,6 +198,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         repeat: usize,
     },
+    /// Read a large CSV streaming: a generated one of --mb megabytes, or --file.
+    Csv {
+        #[arg(long, default_value_t = 1_000)]
+        mb: u64,
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -299,6 +306,7 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         Command::Bench(BenchCommand::Population { agents, threads, repeat }) => {
             crate::bench::population(agents, threads, repeat, out)
         }
+        Command::Bench(BenchCommand::Csv { mb, file }) => crate::bench::csv(mb, file, out),
         Command::Example(args) => {
             studio.start_tasks().await?;
             crate::example::run(studio, user, &args.out, out).await

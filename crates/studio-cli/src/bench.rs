@@ -83,3 +83,74 @@ pub fn population(agents: u64, threads: usize, repeat: usize, out: &Printer) -> 
     }
     Ok(())
 }
+
+/// Loads a large CSV streaming (a generated one of `mb` megabytes, or `path`) and reports the
+/// throughput and the peak memory of the whole process.
+pub fn csv(mb: u64, path: Option<std::path::PathBuf>, out: &Printer) -> Result<()> {
+    use std::io::Write;
+    let dir = tempfile_dir()?;
+    let path = match path {
+        Some(p) => p,
+        None => {
+            let p = dir.join("bench.csv");
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&p)?);
+            writeln!(w, "id,region,age,income,urban,surveyed")?;
+            let regions = ["North", "South", "East", "West", "Centre"];
+            let (mut written, mut id) = (0u64, 0u64);
+            while written < mb * 1_000_000 {
+                let line = format!(
+                    "{id},{},{},{}.{:02},{},2025-{:02}-{:02}\n",
+                    regions[(id % 5) as usize],
+                    18 + id % 63,
+                    15_000 + (id * 7_919) % 140_000,
+                    id % 100,
+                    id % 3 != 0,
+                    1 + id % 12,
+                    1 + id % 28
+                );
+                w.write_all(line.as_bytes())?;
+                written += line.len() as u64;
+                id += 1;
+            }
+            w.flush()?;
+            p
+        }
+    };
+    let bytes = std::fs::metadata(&path)?.len();
+    let before = peak_rss_bytes();
+    let t = Instant::now();
+    let mut last = 0.0;
+    let scan = studio_core::data::scan_path(&path, &Default::default(), &mut |f| {
+        if !out.json && f - last >= 0.1 {
+            eprintln!("  {:>3.0}%", f * 100.0);
+            last = f;
+        }
+    })?;
+    let seconds = t.elapsed().as_secs_f64();
+    let report = json!({
+        "file": path, "bytes": bytes, "rows": scan.rows, "columns": scan.columns.len(), "seconds": seconds,
+        "megabytes_per_second": bytes as f64 / 1e6 / seconds, "rows_per_second": scan.rows as f64 / seconds,
+        "peak_rss_bytes": peak_rss_bytes(), "peak_rss_before_bytes": before,
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    if out.json {
+        println!("{report}");
+    } else {
+        println!(
+            "{:.0} MB, {} rows read in {:.2} s: {:.0} MB/s, {:.2} M rows/s; peak memory {} MiB",
+            bytes as f64 / 1e6,
+            scan.rows,
+            seconds,
+            bytes as f64 / 1e6 / seconds,
+            scan.rows as f64 / seconds / 1e6,
+            peak_rss_bytes().unwrap_or(0) >> 20
+        );
+    }
+    Ok(())
+}
+
+fn tempfile_dir() -> Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("studio-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}

@@ -111,7 +111,9 @@ pub fn resolve(content: &ProjectContent, progress: &mut dyn FnMut(f64, &str)) ->
             message: None,
             bad_row_count: 0,
         };
-        match path.as_deref().map(|p| read_file(Path::new(p), &config, role.is_some())) {
+        let step = |f: f64| (i as f64 + f) / total;
+        let mut within = |f: f64| progress(step(f), &format!("reading {name}"));
+        match path.as_deref().map(|p| read_file(Path::new(p), &config, role.is_some(), &mut within)) {
             None => {
                 entry.status = "error".into();
                 entry.message = Some("no file: give the source a `path` with configure_source".into());
@@ -169,6 +171,7 @@ fn read_file(
     path: &Path,
     config: &Map<String, Value>,
     with_rows: bool,
+    progress: &mut dyn FnMut(f64),
 ) -> std::result::Result<(String, Rows, u64, u64), String> {
     let shown = path.display();
     let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
@@ -187,7 +190,7 @@ fn read_file(
     let sha = hex::encode(hasher.finalize());
     let mut opts = options(config).map_err(|e| e.message)?;
     opts.preview_rows = if with_rows { MAX_ROLE_ROWS } else { 0 };
-    let scan = scan_path(path, &opts, &mut |_| {}).map_err(|e| format!("{shown}: {e}"))?;
+    let scan = scan_path(path, &opts, progress).map_err(|e| format!("{shown}: {e}"))?;
     if with_rows && scan.rows as usize > MAX_ROLE_ROWS {
         return Err(format!("{} rows, more than the {MAX_ROLE_ROWS} a source with a role may hold", scan.rows));
     }

@@ -72,6 +72,17 @@ async fn explore(name: String, config: Map<String, Value>) -> Value {
                 o.insert("path".into(), json!(path));
                 o.insert("role".into(), role);
                 o.insert("status".into(), json!("ok"));
+                // The analyst's units, beside the columns they describe.
+                if let (Some(units), Some(Value::Array(columns))) =
+                    (config.get("units").and_then(Value::as_object), o.get_mut("columns"))
+                {
+                    for column in columns.iter_mut().filter_map(Value::as_object_mut) {
+                        let unit = column.get("name").and_then(Value::as_str).and_then(|n| units.get(n)).cloned();
+                        if let Some(unit) = unit {
+                            column.insert("unit".into(), unit);
+                        }
+                    }
+                }
             }
             v
         }

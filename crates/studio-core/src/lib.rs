@@ -32,6 +32,7 @@ pub use projects::{ExportReceipt, MetadataUpdate, ProjectSummary, TemplateInfo};
 pub use request::{API_VERSION, Envelope, Request};
 pub use saving::{RecoveryOffer, UnsavedEdit};
 pub use studio::Studio;
+pub use studio_data as data;
 pub use studio_engine as engine;
 pub use studio_model as model;
 pub use studio_store::VersionInfo;

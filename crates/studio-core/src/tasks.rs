@@ -255,8 +255,7 @@ impl Studio {
         for spec in &mut specs {
             spec.project_id = Some(project_id.to_string());
         }
-        let ids = self.tasks.boards.add_tasks(&board, specs)?;
-        ids.iter().map(|id| Ok(self.tasks.boards.get_task(id)?)).collect()
+        Ok(self.tasks.boards.add_tasks_as_added(&board, specs)?)
     }
 
     /// A task, from memory if this program runs it, else as the library last recorded it.

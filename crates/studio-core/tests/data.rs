@@ -26,7 +26,13 @@ async fn sources_are_explored_and_previewed_with_overrides_marked() {
     let configure = |name: &str, config: Value| {
         action(&project, "configure_source", json!({"source_name": name, "configuration": config}))
     };
-    f.studio.workbench_action(&configure("survey", json!({"path": csv, "role": "microdata"}))).await.unwrap();
+    f.studio
+        .workbench_action(&configure(
+            "survey",
+            json!({"path": csv, "role": "microdata", "units": {"income": "EUR a year"}}),
+        ))
+        .await
+        .unwrap();
     f.studio.workbench_action(&configure("gone", json!({"path": f.dir.path().join("gone.csv")}))).await.unwrap();
     f.studio.workbench_action(&configure("typed", json!({"role": "variables"}))).await.unwrap();
     let log_before = f.studio.log(&project).await.unwrap().len();
@@ -45,6 +51,7 @@ async fn sources_are_explored_and_previewed_with_overrides_marked() {
         (income["type"].as_str(), income["nulls"].as_u64(), income["mean"].as_f64()),
         (Some("integer"), Some(1), Some(39500.0))
     );
+    assert_eq!(income["unit"], "EUR a year", "units are shown with their columns");
     let gone = by_name("gone");
     assert_eq!(gone["status"], "error");
     assert!(gone["message"].as_str().unwrap().starts_with("cannot read the file"), "{gone}");

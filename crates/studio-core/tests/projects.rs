@@ -181,7 +181,8 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
             json!({}),
             "valid actions are: generate, customize, export, schedule, add_annotation",
         ),
-        (Workbench::Population, "regenerate", json!({}), "not available yet"),
+        (Workbench::Population, "regenerate", json!({"edits": {"seed": -1}}), "edits.seed must be a whole number"),
+        (Workbench::Simulation, "run", json!({}), "not available yet"),
     ];
     for (workbench, action, payload, message) in cases {
         let err = f.act(&p, workbench, action, payload).await.unwrap_err();

@@ -168,7 +168,12 @@ impl TaskBoards {
         }
     }
 
-    pub fn add_tasks(&self, board_id: &str, mut specs: Vec<TaskSpec>) -> Result<Vec<TaskId>, TaskError> {
+    pub fn add_tasks(&self, board_id: &str, specs: Vec<TaskSpec>) -> Result<Vec<TaskId>, TaskError> {
+        Ok(self.add_tasks_as_added(board_id, specs)?.into_iter().map(|t| t.id).collect())
+    }
+
+    /// Adds tasks and returns them as they were when added, before any agent could move them.
+    pub fn add_tasks_as_added(&self, board_id: &str, mut specs: Vec<TaskSpec>) -> Result<Vec<Task>, TaskError> {
         // Known before any agent can take one of them, so its report finds the board.
         let ids: Vec<TaskId> =
             specs.iter_mut().map(|s| s.id.get_or_insert_with(|| uuid::Uuid::new_v4().to_string()).clone()).collect();
@@ -181,7 +186,12 @@ impl TaskBoards {
                 owner.insert(id.clone(), board_id.to_string());
             }
         }
-        let added = self.with_board(board_id, |b| b.add_tasks(specs)).and_then(|r| r);
+        let added = self
+            .with_board(board_id, |b| {
+                let ids = b.add_tasks(specs)?;
+                Ok(ids.iter().filter_map(|id| b.get_task(id).cloned()).collect::<Vec<Task>>())
+            })
+            .and_then(|r| r);
         if added.is_err() {
             let mut owner = lock(&self.inner.owner);
             for id in &ids {

@@ -6,6 +6,7 @@ import type { ProjectState, StateChanges, Task, Workbench } from "../api/types";
 import { WORKBENCHES } from "../api/types";
 import { WORKBENCH_LABELS, mergeTask, nextStale } from "../state/logic";
 import type { Notify } from "./App";
+import { guessRole, sourceName } from "./DataPane";
 import { Pane } from "./Panes";
 import { SidePanel, type SideView } from "./SidePanel";
 import { StageDot, StatusBadge } from "./ui";
@@ -137,8 +138,11 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
       if (event.kind === "data-files") {
         for (const path of event.paths) {
           // A dropped file becomes a linked source named after it, then is read.
-          const name = path.split(/[\\/]/).pop()?.replace(/\.[^.]+$/, "") || path;
-          if (!(await run("data", "configure_source", { source_name: name, configuration: { path, linked: true } }))) continue;
+          const file = path.split(/[\\/]/).pop() ?? path;
+          const name = sourceName(file);
+          const role = guessRole(file);
+          const configuration = { path, linked: true, ...(role ? { role } : {}) };
+          if (!(await run("data", "configure_source", { source_name: name, configuration }))) continue;
           try {
             const read = await backend.action(projectId, "data", "explore_sources", { source_name: name });
             const source = (read.result as { sources: { status: string; rows?: number; columns?: unknown[]; message?: string }[] }).sources[0];
