@@ -57,6 +57,9 @@ pub enum Command {
         /// The payload as JSON, `@FILE` to read it from a file, or `-` for stdin.
         #[arg(long, default_value = "{}")]
         payload: String,
+        /// For an action that runs as a task (refresh_data, regenerate): run it here and follow it.
+        #[arg(long)]
+        wait: bool,
     },
     /// Undo your last reversible action in the project.
     Undo { project: String },
@@ -235,7 +238,7 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
             let id = resolve(studio, user, &project).await?;
             out.state(&studio.restore_version(&id, user, version).await?)
         }
-        Command::Action { project, workbench, action, payload } => {
+        Command::Action { project, workbench, action, payload, wait } => {
             let id = resolve(studio, user, &project).await?;
             let workbench: Workbench = workbench.parse().map_err(CoreError::from)?;
             let request = WorkbenchAction {
@@ -245,7 +248,14 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
                 action,
                 payload: read_payload(&payload)?,
             };
-            out.action(&studio.workbench_action(&request).await?)
+            if wait {
+                studio.start_tasks().await?;
+            }
+            let response = studio.workbench_action(&request).await?;
+            match serde_json::from_value::<studio_core::task_engine::Task>(response.result["task"].clone()) {
+                Ok(task) if wait => tasks::follow(studio, vec![task], out).await.map(|_| ()),
+                _ => out.action(&response),
+            }
         }
         Command::Undo { project } => {
             let id = resolve(studio, user, &project).await?;

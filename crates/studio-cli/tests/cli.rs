@@ -195,3 +195,44 @@ fn version_and_example() {
     let again = cli.json(&["example", "--out", cli.home.path().join("again").to_str().unwrap()]);
     assert_eq!(again["project"]["population_id"], result["project"]["population_id"], "seeded: the same population");
 }
+
+#[test]
+fn data_and_population_from_the_command_line() {
+    let cli = Cli::new();
+    let id = cli.json(&["project", "new", "--name", "Region"])["project_id"].as_str().unwrap().to_string();
+    let marginals = cli.home.path().join("marginals.csv");
+    std::fs::write(
+        &marginals,
+        "dimension,category,share\nage,young,0.4\nage,old,0.6\narea,urban,0.7\narea,rural,0.3\n",
+    )
+    .unwrap();
+    let config = format!(
+        r#"{{"source_name": "marginals", "configuration": {{"path": "{}", "role": "marginal"}}}}"#,
+        marginals.display()
+    );
+    cli.json(&["action", &id, "data", "configure_source", "--payload", &config]);
+    cli.json(&["action", &id, "population", "resize_population", "--payload", r#"{"target_size": 3000}"#]);
+    let lines = cli.json_lines(&[
+        "action",
+        &id,
+        "population",
+        "regenerate",
+        "--payload",
+        r#"{"edits": {"seed": 5}}"#,
+        "--wait",
+    ]);
+    let done = &lines.last().unwrap()["tasks"][0];
+    assert_eq!((done["kind"].as_str(), done["status"].as_str()), (Some("regenerate_population"), Some("COMPLETED")));
+    let view = cli.json(&["action", &id, "population", "view_archetypes"]);
+    assert_eq!(view["result"]["size"], 3000);
+    assert_eq!(view["result"]["seed"], 5);
+    let stderr = cli.fails(&[
+        "action",
+        &id,
+        "population",
+        "adjust_distribution",
+        "--payload",
+        r#"{"adjustment": {"dimension": "income", "target": {"shift": 0.1}}}"#,
+    ]);
+    assert!(stderr.contains("no marginal named 'income'; the marginals are age, area"), "{stderr}");
+}
