@@ -14,7 +14,7 @@ use studio_data::scan_path;
 use studio_engine::{Marginal, Microdata};
 use studio_model::{Override, ProjectContent};
 
-use crate::data_reads::{options, sources};
+use crate::source_config::{options, override_target, sources};
 use crate::{CoreError, Result};
 
 /// Most rows a source with a role may hold: roles feed whole tables into the population.
@@ -214,15 +214,6 @@ fn custom_rows(config: &Map<String, Value>) -> Rows {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// `SOURCE.COLUMN` overrides the column in every row; `SOURCE.COLUMN[N]` row N (from 1).
-pub fn override_target(field: &str, source: &str) -> Option<(String, Option<usize>)> {
-    let rest = field.strip_prefix(source)?.strip_prefix('.')?;
-    match rest.strip_suffix(']').and_then(|r| r.split_once('[')) {
-        Some((column, row)) => Some((column.to_string(), Some(row.parse::<usize>().ok()?.checked_sub(1)?))),
-        None => Some((rest.to_string(), None)),
-    }
 }
 
 pub fn apply_overrides(rows: &mut [Map<String, Value>], source: &str, overrides: &[Override]) {

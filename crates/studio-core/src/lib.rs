@@ -16,6 +16,7 @@ mod population;
 mod projects;
 mod request;
 mod saving;
+mod source_config;
 mod stage_runs;
 mod studio;
 mod task_kinds;
@@ -37,6 +38,7 @@ pub use studio_engine as engine;
 pub use studio_model as model;
 pub use studio_store::VersionInfo;
 pub use studio_tasks as task_engine;
-pub use tasks::{CAPABILITIES, PipelineRun};
+pub use task_kinds::PipelineRun;
+pub use tasks::CAPABILITIES;
 
 pub type Result<T> = std::result::Result<T, CoreError>;

@@ -2,13 +2,13 @@
 //! stages: data → population → one task per scenario → report.
 
 use std::path::PathBuf;
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
 
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 use studio_model::{ProjectLoad, StageStatus, StateChanges, Workbench, WorkbenchAction, WorkbenchResponse};
-use studio_tasks::{Failure, Handlers, TaskContext, TaskOutput, TaskSpec};
+use studio_tasks::{Failure, Handlers, Task, TaskContext, TaskOutput, TaskSpec};
 
-use crate::tasks::{PipelineRun, input, output, studio_of};
 use crate::{Result, Studio};
 
 pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
@@ -157,5 +157,32 @@ impl Studio {
         }
         let tasks = self.submit_tasks(project_id, specs).await?;
         Ok(PipelineRun { project_id: project_id.into(), tasks, message: None })
+    }
+}
+
+/// A pipeline run: the tasks built for the stages that needed running.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PipelineRun {
+    pub project_id: String,
+    pub tasks: Vec<Task>,
+    /// Set when every stage is complete already.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// The context a handler of this crate needs: the Studio, while it lives.
+pub(crate) fn studio_of(weak: &Weak<Studio>) -> std::result::Result<Arc<Studio>, Failure> {
+    weak.upgrade().ok_or_else(|| Failure::new("the Studio closed before the task ran"))
+}
+
+/// An input of a task, or a failure naming it.
+pub(crate) fn input<'a>(ctx: &'a TaskContext, key: &str) -> std::result::Result<&'a Value, Failure> {
+    ctx.inputs().get(key).ok_or_else(|| Failure::new(format!("the task has no input '{key}'")))
+}
+
+pub(crate) fn output(value: Value) -> TaskOutput {
+    match value {
+        Value::Object(map) => TaskOutput::new(map),
+        other => TaskOutput::default().with("value", other),
     }
 }

@@ -9,12 +9,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use studio_store::{Store, TaskBoardRow, TaskRow};
 use studio_tasks::{
-    AgentConfig, AgentPool, BoardInfo, CapabilityHierarchy, Failure, Handlers, PoolConfig, PoolReport, Task, TaskBoard,
-    TaskBoards, TaskContext, TaskError, TaskOutput, TaskSpec, TaskStatus, TaskUpdates, create_pool,
+    AgentConfig, AgentPool, BoardInfo, CapabilityHierarchy, Handlers, PoolConfig, PoolReport, Task, TaskBoard,
+    TaskBoards, TaskError, TaskSpec, TaskStatus, TaskUpdates, create_pool,
 };
 use tokio::sync::broadcast;
 
@@ -71,16 +70,6 @@ impl From<TaskError> for CoreError {
         };
         CoreError::new(code, e.to_string())
     }
-}
-
-/// A pipeline run: the tasks built for the stages that needed running.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PipelineRun {
-    pub project_id: String,
-    pub tasks: Vec<Task>,
-    /// Set when every stage is complete already.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
 }
 
 /// Writes changed tasks to the library (progress throttled) and streams them as events.
@@ -379,21 +368,4 @@ async fn follow_cancel_requests(studio: Weak<Studio>) {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// The context a handler of this crate needs: the Studio, while it lives.
-pub(crate) fn studio_of(weak: &Weak<Studio>) -> std::result::Result<Arc<Studio>, Failure> {
-    weak.upgrade().ok_or_else(|| Failure::new("the Studio closed before the task ran"))
-}
-
-/// An input of a task, or a failure naming it.
-pub(crate) fn input<'a>(ctx: &'a TaskContext, key: &str) -> std::result::Result<&'a Value, Failure> {
-    ctx.inputs().get(key).ok_or_else(|| Failure::new(format!("the task has no input '{key}'")))
-}
-
-pub(crate) fn output(value: Value) -> TaskOutput {
-    match value {
-        Value::Object(map) => TaskOutput::new(map),
-        other => TaskOutput::default().with("value", other),
-    }
 }

@@ -4,11 +4,7 @@ import type { Backend } from "../api/backend";
 import { BackendError, PROJECT_COMMAND } from "../api/backend";
 import { Library } from "./Library";
 import { ProjectView } from "./ProjectView";
-import { Toasts, type ToastMessage } from "./ui";
-
-export interface Notify {
-  (text: string, kind?: "info" | "error", action?: ToastMessage["action"]): void;
-}
+import { Toasts, type Notify, type ToastMessage } from "./ui";
 
 let nextToast = 1;
 

@@ -3,7 +3,7 @@
 // with a reason, and banners for sources in error and for data changed since its refresh.
 import { useEffect, useState } from "react";
 import type { Task } from "../api/types";
-import type { PaneProps } from "./Panes";
+import type { PaneProps } from "./pane";
 
 interface Column { name: string; type: string; count: number; nulls: number; min?: number | string | null; max?: number | string | null; mean?: number | null; distinct: number }
 interface Explored {

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { Backend } from "../api/backend";
 import type { ProjectSummary, TemplateInfo } from "../api/types";
 import { ago, filterProjects } from "../state/logic";
-import type { Notify } from "./App";
+import type { Notify } from "./ui";
 import { StatusBadge } from "./ui";
 
 interface Props { backend: Backend; onOpen: (id: string) => void; notify: Notify; fail: (e: unknown) => void }

@@ -1,15 +1,10 @@
 // The five workbench panes. Data and Population read and compute through the engine; Scenario
 // and Report edit the project document; Simulation arrives with the simulation engine.
 import { useState } from "react";
-import type { ProjectState, ScenarioConfig, Task, Workbench } from "../api/types";
+import type { ScenarioConfig, Workbench } from "../api/types";
 import { DataPane } from "./DataPane";
+import type { PaneProps } from "./pane";
 import { PopulationPane } from "./PopulationPane";
-
-/** Runs an action that changes the project; false when it failed (the error is shown). */
-export type Run = (workbench: Workbench, action: string, payload: unknown) => Promise<boolean>;
-/** Runs an action that only reads; its result, or null when it failed. */
-export type Read = (workbench: Workbench, action: string, payload: unknown) => Promise<unknown>;
-export interface PaneProps { state: ProjectState; run: Run; read: Read; tasks: Task[] }
 
 export function Pane({ workbench, ...props }: PaneProps & { workbench: Workbench }) {
   const { state, run } = props;

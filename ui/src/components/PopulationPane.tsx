@@ -4,7 +4,7 @@
 import { useEffect, useState } from "react";
 import type { PopulationAdjustment, Task } from "../api/types";
 import { DegreeChart, EgoNetwork, MarginalChart, archetypeColour, type Ego } from "./Charts";
-import type { PaneProps } from "./Panes";
+import type { PaneProps } from "./pane";
 
 interface Fit { dimension: string; categories: string[]; target: number[]; synthetic: number[]; tae: number; srmse: number; max_share_error: number }
 interface Archetype { archetype_id: string; label: string; share: number; centre: Record<string, number>; profile: Record<string, string>; edited: boolean }

@@ -5,7 +5,7 @@ import { PROJECT_COMMAND, type Backend, type DesktopEvent } from "../api/backend
 import type { ProjectState, StateChanges, Task, Workbench } from "../api/types";
 import { WORKBENCHES } from "../api/types";
 import { WORKBENCH_LABELS, mergeTask, nextStale } from "../state/logic";
-import type { Notify } from "./App";
+import type { Notify } from "./ui";
 import { guessRole, sourceName } from "./DataPane";
 import { Pane } from "./Panes";
 import { SidePanel, type SideView } from "./SidePanel";

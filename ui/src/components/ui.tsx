@@ -5,6 +5,11 @@ import { statusLabel } from "../state/logic";
 
 export interface ToastMessage { id: number; text: string; kind: "info" | "error"; action?: { label: string; run: () => void } }
 
+/** Shows a message to the analyst, optionally with an action (e.g. Undo). */
+export interface Notify {
+  (text: string, kind?: "info" | "error", action?: ToastMessage["action"]): void;
+}
+
 export function Toasts({ toasts, dismiss }: { toasts: ToastMessage[]; dismiss: (id: number) => void }) {
   return (
     <div className="toasts" role="status" aria-live="polite">
