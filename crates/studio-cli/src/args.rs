@@ -201,6 +201,22 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         repeat: usize,
     },
+    /// Run the reference diffusion model (R1 or R2): `studio bench sim --model R2 --agents 1000000`.
+    Sim {
+        #[arg(long, default_value = "R2")]
+        model: String,
+        #[arg(long, default_value_t = 1_000_000)]
+        agents: usize,
+        #[arg(long, default_value_t = 100)]
+        ticks: u32,
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+        /// More than one: an ensemble, replicates run in parallel on --threads.
+        #[arg(long, default_value_t = 1)]
+        replicates: u32,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Read a large CSV streaming: a generated one of --mb megabytes, or --file.
     Csv {
         #[arg(long, default_value_t = 1_000)]
@@ -317,6 +333,9 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
             crate::bench::population(agents, threads, repeat, out)
         }
         Command::Bench(BenchCommand::Csv { mb, file }) => crate::bench::csv(mb, file, out),
+        Command::Bench(BenchCommand::Sim { model, agents, ticks, threads, replicates, seed }) => {
+            crate::bench::sim(&model, agents, ticks, threads, replicates, seed, out)
+        }
         Command::Example(args) => {
             studio.start_tasks().await?;
             crate::example::run(studio, user, &args.out, out).await

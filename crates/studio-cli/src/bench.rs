@@ -154,3 +154,72 @@ fn tempfile_dir() -> Result<std::path::PathBuf> {
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
+
+/// The reference model (R1 or R2) on N agents: agent-steps per second with and without building
+/// the population and its network, peak memory and the digest; with `replicates` > 1, an
+/// ensemble on `threads` threads.
+pub fn sim(
+    model: &str,
+    agents: usize,
+    ticks: u32,
+    threads: usize,
+    replicates: u32,
+    seed: u64,
+    out: &Printer,
+) -> Result<()> {
+    use studio_core::engine::simulation::{Reference, ReferencePopulation, ensemble};
+    let reference: Reference = model.parse()?;
+    let (report, digest) = with_threads(threads, || -> Result<_> {
+        let t0 = Instant::now();
+        let population = ReferencePopulation::build(agents, seed)?;
+        let t1 = Instant::now();
+        let simulation = population.simulation(reference, ticks);
+        let (digest, final_share) = if replicates <= 1 {
+            let run = simulation.run(seed, 0)?;
+            (run.digest, run.adoption[ticks as usize])
+        } else {
+            let e = ensemble(&simulation, seed, replicates)?;
+            (e.digest, e.mean[ticks as usize])
+        };
+        let t2 = Instant::now();
+        let steps = agents as f64 * f64::from(ticks) * f64::from(replicates.max(1));
+        let (build, run) = ((t1 - t0).as_secs_f64(), (t2 - t1).as_secs_f64());
+        Ok((
+            json!({
+                "implementation": "studio (Rust)",
+                "model": model.to_uppercase(),
+                "agents": agents,
+                "ticks": ticks,
+                "replicates": replicates.max(1),
+                "threads": threads,
+                "seed": seed,
+                "build_seconds": build,
+                "run_seconds": run,
+                "agent_steps_per_second": steps / run,
+                "agent_steps_per_second_with_build": steps / (build + run),
+                "final_share": final_share,
+                "bytes_per_agent": population.bytes_per_agent(),
+                "peak_rss_bytes": peak_rss_bytes(),
+                "digest": digest,
+            }),
+            digest.clone(),
+        ))
+    })?;
+    if out.json {
+        println!("{report}");
+    } else {
+        println!(
+            "{} on {agents} agents × {ticks} ticks × {} replicate(s), {threads} thread(s): {:.3e} agent-steps/s ({:.3e} with the build), run {:.3} s, build {:.3} s, final share {:.3}, {:.1} B/agent, digest {}",
+            report["model"].as_str().unwrap_or_default(),
+            report["replicates"],
+            report["agent_steps_per_second"].as_f64().unwrap_or(0.0),
+            report["agent_steps_per_second_with_build"].as_f64().unwrap_or(0.0),
+            report["run_seconds"].as_f64().unwrap_or(0.0),
+            report["build_seconds"].as_f64().unwrap_or(0.0),
+            report["final_share"].as_f64().unwrap_or(0.0),
+            report["bytes_per_agent"].as_f64().unwrap_or(0.0),
+            &digest[..16]
+        );
+    }
+    Ok(())
+}

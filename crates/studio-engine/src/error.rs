@@ -18,6 +18,8 @@ pub enum EngineError {
     Archetype(String),
     #[error("network: {0}")]
     Network(String),
+    #[error("simulation: {0}")]
+    Simulation(String),
     #[error("the population artifact is unreadable: {0}")]
     Artifact(String),
 }

@@ -1,13 +1,16 @@
 //! The computing engine: synthetic populations fitted to marginals (iterative proportional
-//! fitting, integerisation), archetypes by k-means, and small-world social networks in CSR.
+//! fitting, integerisation), archetypes by k-means, small-world social networks in CSR, and
+//! agent-based simulation of diffusion over them, alone or as ensembles.
 //!
 //! Pure: no IO, no global state. The same inputs and seed give the same bytes, whatever the
 //! number of threads; every result carries a digest that says so.
 
 mod error;
+pub mod fastrng;
 pub mod network;
 pub mod population;
 mod rng;
+pub mod simulation;
 
 pub use error::EngineError;
 pub use network::{Csr, NetworkSpec, NetworkSummary, build_network, summarise};

@@ -1,0 +1,107 @@
+//! Models are data: a diffusion model is two linear terms — spontaneous adoption `a` and the
+//! weight of neighbours `b` — each a constant plus coefficients on global variables and on
+//! agents' attributes. Each tick a non-adopter adopts with p = 1 − (1 − a)(1 − b·f), f the share
+//! of its neighbours that had adopted at the start of the tick.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::EngineError;
+
+/// constant + Σ coefficient · variable + Σ coefficient · attribute, clamped to [0, 1].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Term {
+    pub constant: f64,
+    pub variables: BTreeMap<String, f64>,
+    pub attributes: BTreeMap<String, f64>,
+}
+
+impl Term {
+    pub fn constant(value: f64) -> Term {
+        Term { constant: value, ..Term::default() }
+    }
+
+    /// The part shared by every agent at the given variable values.
+    pub fn global(&self, values: &BTreeMap<String, f64>) -> f64 {
+        self.constant + self.variables.iter().map(|(v, c)| c * values.get(v).copied().unwrap_or(0.0)).sum::<f64>()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiffusionModel {
+    pub spontaneous: Term,
+    pub influence: Term,
+}
+
+/// A variable's change at a tick: from that tick on it is `magnitude` higher (lower if negative).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shock {
+    pub tick: u32,
+    pub variable: String,
+    pub magnitude: f64,
+}
+
+/// Global variables over time: their values at tick 0 and the shocks that move them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Variables {
+    pub initial: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub shocks: Vec<Shock>,
+}
+
+impl Variables {
+    /// Every variable's value at `tick`.
+    pub fn at(&self, tick: u32) -> BTreeMap<String, f64> {
+        let mut values = self.initial.clone();
+        for s in self.shocks.iter().filter(|s| s.tick <= tick) {
+            *values.entry(s.variable.clone()).or_default() += s.magnitude;
+        }
+        values
+    }
+
+    /// Checks that every shock and every variable the model reads is known.
+    pub fn check(&self, model: &DiffusionModel, ticks: u32) -> Result<(), EngineError> {
+        let known = |v: &String| self.initial.contains_key(v);
+        for term in [&model.spontaneous, &model.influence] {
+            if let Some(v) = term.variables.keys().find(|v| !known(v)) {
+                return Err(EngineError::Simulation(format!(
+                    "the model reads variable '{v}', which has no value; variables: {}",
+                    self.names()
+                )));
+            }
+        }
+        for s in &self.shocks {
+            if !known(&s.variable) {
+                return Err(EngineError::Simulation(format!(
+                    "a shock at tick {} names variable '{}', which is unknown; variables: {}",
+                    s.tick,
+                    s.variable,
+                    self.names()
+                )));
+            }
+            if s.tick == 0 || s.tick > ticks {
+                return Err(EngineError::Simulation(format!(
+                    "a shock of '{}' at tick {} is outside the run's ticks 1 to {ticks}",
+                    s.variable, s.tick
+                )));
+            }
+            if !s.magnitude.is_finite() {
+                return Err(EngineError::Simulation(format!(
+                    "a shock of '{}' has magnitude {}",
+                    s.variable, s.magnitude
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn names(&self) -> String {
+        if self.initial.is_empty() {
+            "none".into()
+        } else {
+            self.initial.keys().cloned().collect::<Vec<_>>().join(", ")
+        }
+    }
+}
