@@ -174,13 +174,14 @@ pub fn sim(
         let population = ReferencePopulation::build(agents, seed)?;
         let t1 = Instant::now();
         let simulation = population.simulation(reference, ticks);
-        let (digest, final_share) = if replicates <= 1 {
+        let (digest, curve) = if replicates <= 1 {
             let run = simulation.run(seed, 0)?;
-            (run.digest, run.adoption[ticks as usize])
+            (run.digest, run.adoption)
         } else {
             let e = ensemble(&simulation, seed, replicates)?;
-            (e.digest, e.mean[ticks as usize])
+            (e.digest, e.mean)
         };
+        let final_share = curve[ticks as usize];
         let t2 = Instant::now();
         let steps = agents as f64 * f64::from(ticks) * f64::from(replicates.max(1));
         let (build, run) = ((t1 - t0).as_secs_f64(), (t2 - t1).as_secs_f64());
@@ -198,6 +199,7 @@ pub fn sim(
                 "agent_steps_per_second": steps / run,
                 "agent_steps_per_second_with_build": steps / (build + run),
                 "final_share": final_share,
+                "curve": curve,
                 "bytes_per_agent": population.bytes_per_agent(),
                 "peak_rss_bytes": peak_rss_bytes(),
                 "digest": digest,
