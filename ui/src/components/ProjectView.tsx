@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { PROJECT_COMMAND, type Backend, type DesktopEvent } from "../api/backend";
 import type { ProjectState, StateChanges, Task, Workbench } from "../api/types";
 import { WORKBENCHES } from "../api/types";
-import { WORKBENCH_LABELS, mergeTask, nextStale } from "../state/logic";
+import { WORKBENCH_LABELS, mergeTask, nextStale, settle } from "../state/logic";
 import type { Notify } from "./ui";
 import { guessRole, sourceName } from "./DataPane";
 import { Pane } from "./Panes";
@@ -24,7 +24,12 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
   const [side, setSide] = useState<SideView>("log");
 
   const reload = useCallback(
-    () => backend.getProject(projectId).then(setState).catch(fail).finally(() => backend.ready?.()),
+    () => backend.getProject(projectId).then((next) => {
+      setState(next);
+      // A stage that completed (a regenerated population, say) answers its warnings.
+      setStale((s) => settle(next, s, []).stale);
+      setWarnings((w) => settle(next, [], w).warnings);
+    }).catch(fail).finally(() => backend.ready?.()),
     [backend, projectId, fail],
   );
   useEffect(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeTasks, ago, diffStates, filterProjects, isFinished, mergeTask, nextStale, statusLabel, taskLabel } from "./logic";
+import { activeTasks, ago, diffStates, filterProjects, isFinished, mergeTask, nextStale, settle, statusLabel, taskLabel } from "./logic";
 import type { ProjectState, ProjectSummary, Task } from "../api/types";
 import taskFixture from "../api/fixtures/tasks.json";
 import fixture from "../api/fixtures/project_state.json";
@@ -31,6 +31,19 @@ describe("stale markers", () => {
     expect(nextStale(["scenario"], "scenario", { ...changes, downstream_invalidated: [...changes.downstream_invalidated] }).sort())
       .toEqual(["report", "simulation"]);
     expect(nextStale(["report"], null, { project_status_changed: false, downstream_invalidated: [], warnings: [] })).toEqual(["report"]);
+  });
+});
+
+describe("settling", () => {
+  it("clears the marks and warnings of stages that completed, keeps the rest", () => {
+    const base = fixture as unknown as ProjectState;
+    const state = structuredClone(base);
+    state.workbench_states.population.status = "complete";
+    state.workbench_states.report.status = "in_progress";
+    const warnings = ["Population must be re-generated after data changes", "Report must be re-generated after data changes"];
+    const out = settle(state, ["population", "report"], warnings);
+    expect(out.stale).toEqual(["report"]);
+    expect(out.warnings).toEqual(["Report must be re-generated after data changes"]);
   });
 });
 

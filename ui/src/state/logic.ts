@@ -40,6 +40,24 @@ export function nextStale(stale: Workbench[], changed: Workbench | null, changes
   return [...set];
 }
 
+const WARNING_STAGE: [string, Workbench][] = [
+  ["Data sources must be refreshed", "data"],
+  ["Population must be re-generated", "population"],
+  ["Scenarios must be re-validated", "scenario"],
+  ["Simulations must be re-run", "simulation"],
+  ["Report must be re-generated", "report"],
+];
+
+/** Stale marks and warnings that a stage's completion has answered (a regenerated population
+ *  clears "Population must be re-generated"). */
+export function settle(state: ProjectState, stale: Workbench[], warnings: string[]) {
+  const done = (w: Workbench) => state.workbench_states[w].status === "complete";
+  return {
+    stale: stale.filter((w) => !done(w)),
+    warnings: warnings.filter((text) => !WARNING_STAGE.some(([start, w]) => text.startsWith(start) && done(w))),
+  };
+}
+
 /** "3 min ago" style, for lists. */
 export function ago(iso: string, now: Date = new Date()): string {
   const seconds = Math.max(0, Math.round((now.getTime() - new Date(iso).getTime()) / 1000));
