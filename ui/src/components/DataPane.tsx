@@ -159,8 +159,12 @@ export function DataPane({ state, run, read, tasks }: PaneProps) {
                     <tr key={i}>
                       <td className="muted">{i + 1}</td>
                       {preview.columns?.map((c) => (
-                        <td key={c.name} className={marked.includes(c.name) ? "overridden" : ""} title={marked.includes(c.name) ? "overridden" : "click to override"}
-                          onClick={() => setEditing({ row: i, column: c.name, value: show(row[c.name]), reason: "" })}>{show(row[c.name])}</td>
+                        <td key={c.name} className={marked.includes(c.name) ? "overridden" : ""} tabIndex={0}
+                          title={marked.includes(c.name) ? "overridden" : "click (or Enter) to override"}
+                          onClick={() => setEditing({ row: i, column: c.name, value: show(row[c.name]), reason: "" })}
+                          onKeyDown={(e) => { if (e.key === "Enter") setEditing({ row: i, column: c.name, value: show(row[c.name]), reason: "" }); }}>
+                          {show(row[c.name])}
+                        </td>
                       ))}
                     </tr>
                   );
@@ -169,7 +173,8 @@ export function DataPane({ state, run, read, tasks }: PaneProps) {
             </table>
           </div>
           {editing && (
-            <form className="row card" onSubmit={override} data-testid="override-form">
+            <form className="row card" onSubmit={override} data-testid="override-form"
+              onKeyDown={(e) => { if (e.key === "Escape") setEditing(null); }}>
               <span className="mono">{`${selected}.${editing.column}[${editing.row + 1}]`}</span>
               <input aria-label="New value" value={editing.value} onChange={(e) => setEditing({ ...editing, value: e.target.value })} required />
               <input aria-label="Reason for the override" placeholder="Reason (required)" value={editing.reason}
