@@ -16,6 +16,8 @@ pub const NEVER: u16 = u16::MAX;
 /// The most ticks a run may have.
 pub const MAX_TICKS: u32 = 10_000;
 const STREAM_RUN: u64 = 0x52_55_4E;
+/// `status` of an agent that has adopted.
+const CLOSED: u16 = u16::MAX;
 
 /// What a run is computed over: the network, the agents' groups (archetypes) and attributes,
 /// the model and the variables.
@@ -105,7 +107,8 @@ impl Simulation<'_> {
         let degree: Vec<u16> = (0..n).map(|i| self.network.degree(i).min(usize::from(u16::MAX)) as u16).collect();
         let max_degree = degree.iter().copied().max().unwrap_or(0) as usize;
         let mut adopted_at = vec![NEVER; n];
-        let mut near = vec![0u16; n];
+        // One column for the hot loop: CLOSED once adopted, else the adopted neighbours.
+        let mut status = vec![0u16; n];
         let mut in_group = vec![0u64; groups];
         let group_size = {
             let mut s = vec![0u64; groups];
@@ -128,12 +131,16 @@ impl Simulation<'_> {
         let mut adoption = Vec::with_capacity(self.ticks as usize + 1);
         let mut by_group = vec![Vec::with_capacity(self.ticks as usize + 1); groups];
         let mut total = 0u64;
-        let mut apply = |newly: &mut Vec<u32>, tick: u16, adopted_at: &mut [u16], near: &mut [u16]| {
+        let mut apply = |newly: &mut Vec<u32>, tick: u16, adopted_at: &mut [u16], status: &mut [u16]| {
             for &i in newly.iter() {
                 adopted_at[i as usize] = tick;
+                status[i as usize] = CLOSED;
                 in_group[usize::from(self.groups[i as usize])] += 1;
                 for &j in self.network.neighbours(i as usize) {
-                    near[j as usize] = near[j as usize].saturating_add(1);
+                    let s = &mut status[j as usize];
+                    if *s < CLOSED - 1 {
+                        *s += 1;
+                    }
                 }
             }
             total += newly.len() as u64;
@@ -146,7 +153,7 @@ impl Simulation<'_> {
                 series.push(if group_size[g] == 0 { 0.0 } else { in_group[g] as f64 / group_size[g] as f64 });
             }
         };
-        let state = apply(&mut newly, 0, &mut adopted_at, &mut near);
+        let state = apply(&mut newly, 0, &mut adopted_at, &mut status);
         record(&mut adoption, &mut by_group, state);
 
         let a_personal = self.personal(&self.model.spontaneous);
@@ -169,29 +176,30 @@ impl Simulation<'_> {
                 }
                 let width = max_degree + 1;
                 for i in 0..n {
-                    if adopted_at[i] != NEVER {
+                    let s = status[i];
+                    if s == CLOSED {
                         continue;
                     }
-                    let threshold = table[usize::from(degree[i]) * width + usize::from(near[i])];
+                    let threshold = table[usize::from(degree[i]) * width + usize::from(s)];
                     if (rng.next_u64() >> 32) < threshold {
                         newly.push(i as u32);
                     }
                 }
             } else {
                 for i in 0..n {
-                    if adopted_at[i] != NEVER {
+                    if status[i] == CLOSED {
                         continue;
                     }
                     let a = (a_global + a_personal.as_ref().map_or(0.0, |v| f64::from(v[i]))).clamp(0.0, 1.0);
                     let b = (b_global + b_personal.as_ref().map_or(0.0, |v| f64::from(v[i]))).clamp(0.0, 1.0);
-                    let f = if degree[i] == 0 { 0.0 } else { f64::from(near[i]) / f64::from(degree[i]) };
+                    let f = if degree[i] == 0 { 0.0 } else { f64::from(status[i]) / f64::from(degree[i]) };
                     let p = 1.0 - (1.0 - a) * (1.0 - b * f);
                     if rng.next_f64() < p {
                         newly.push(i as u32);
                     }
                 }
             }
-            let state = apply(&mut newly, tick.min(u32::from(NEVER - 1)) as u16, &mut adopted_at, &mut near);
+            let state = apply(&mut newly, tick.min(u32::from(NEVER - 1)) as u16, &mut adopted_at, &mut status);
             record(&mut adoption, &mut by_group, state);
         }
         let mut h = Sha256::new();
