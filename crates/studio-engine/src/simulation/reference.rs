@@ -90,10 +90,10 @@ impl ReferencePopulation {
     }
 
     /// Bytes per agent held: network, attributes, groups, and a run's state (adoption tick,
-    /// adopted neighbours, degree: 6 bytes).
+    /// status, degree, the list of open agents: 10 bytes).
     pub fn bytes_per_agent(&self) -> f64 {
         let n = self.groups.len().max(1);
-        (self.network.bytes() + self.income.len() * 4 + self.age.len() * 4 + self.groups.len() + n * 6) as f64
+        (self.network.bytes() + self.income.len() * 4 + self.age.len() * 4 + self.groups.len() + n * 10) as f64
             / n as f64
     }
 }

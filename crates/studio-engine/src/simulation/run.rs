@@ -155,6 +155,7 @@ impl Simulation<'_> {
         };
         let state = apply(&mut newly, 0, &mut adopted_at, &mut status);
         record(&mut adoption, &mut by_group, state);
+        let mut active: Vec<u32> = (0..n as u32).filter(|&i| status[i as usize] != CLOSED).collect();
 
         let a_personal = self.personal(&self.model.spontaneous);
         let b_personal = self.personal(&self.model.influence);
@@ -175,11 +176,11 @@ impl Simulation<'_> {
                     }
                 }
                 let width = max_degree + 1;
-                for i in 0..n {
+                // Only the agents still open, in index order: the same draws as scanning every
+                // agent and skipping the adopted, without a branch that is a coin toss mid-run.
+                for &i in &active {
+                    let i = i as usize;
                     let s = status[i];
-                    if s == CLOSED {
-                        continue;
-                    }
                     let threshold = table[usize::from(degree[i]) * width + usize::from(s)];
                     if (rng.next_u64() >> 32) < threshold {
                         newly.push(i as u32);
@@ -199,8 +200,12 @@ impl Simulation<'_> {
                     }
                 }
             }
+            let adopted_now = !newly.is_empty();
             let state = apply(&mut newly, tick.min(u32::from(NEVER - 1)) as u16, &mut adopted_at, &mut status);
             record(&mut adoption, &mut by_group, state);
+            if adopted_now {
+                active.retain(|&i| status[i as usize] != CLOSED);
+            }
         }
         let mut h = Sha256::new();
         h.update(ENGINE_VERSION.as_bytes());
