@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
 use studio_data::scan_path;
-use studio_model::{ProjectContent, StateChanges, WorkbenchAction, WorkbenchResponse};
+use studio_model::{ProjectContent, WorkbenchAction};
 
 use crate::source_config::{options, override_target, sources};
 use crate::{CoreError, Result, Studio};
@@ -55,15 +55,10 @@ async fn explore(name: String, config: Map<String, Value>) -> Value {
 
 impl Studio {
     /// Answers a Data workbench read; the project is unchanged and nothing is logged.
-    pub(crate) async fn data_read(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
-        let (content, state) = {
-            let mut map = self.open.lock().await;
-            let open = self.load_into(&mut map, &req.project_id).await?;
-            (open.doc.content().clone(), Studio::state_of(open, &req.user_id))
-        };
-        self.materialise_imports(&content).await?;
+    pub(crate) async fn data_read(&self, req: &WorkbenchAction, content: &ProjectContent) -> Result<Value> {
+        self.materialise_imports(content).await?;
         let wanted = req.payload.get("source_name").and_then(Value::as_str).map(str::to_string);
-        let mut all = sources(&content);
+        let mut all = sources(content);
         if let Some(name) = &wanted {
             all.retain(|(n, _)| n == name);
             if all.is_empty() {
@@ -83,19 +78,11 @@ impl Studio {
                     return Err(CoreError::invalid("preview_data needs source_name: which source to preview"));
                 };
                 let mut explored = explore(name.clone(), config).await;
-                mark_overrides(&mut explored, &name, &content);
+                mark_overrides(&mut explored, &name, content);
                 explored
             }
         };
-        Ok(WorkbenchResponse {
-            project_id: req.project_id.clone(),
-            workbench: req.workbench,
-            action: req.action.clone(),
-            success: true,
-            result,
-            state_changes: StateChanges::default(),
-            updated_project_state: state,
-        })
+        Ok(result)
     }
 }
 

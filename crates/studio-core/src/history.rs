@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use studio_model::{
     Availability, LogEntry, ProjectLoad, ProjectState, StateChanges, Workbench, WorkbenchAction, WorkbenchResponse,
-    apply_action, apply_edits, availability,
+    apply_action, apply_edits, availability, compare_scenarios,
 };
 
 use crate::document::{ChangeHeader, ChangeKind, ChangeMessage};
@@ -27,12 +27,34 @@ impl Studio {
     pub async fn workbench_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
         req.workbench.check_action(&req.action)?;
         match availability(req.workbench, &req.action) {
-            Availability::Read if req.workbench == Workbench::Data => return self.data_read(req).await,
-            Availability::Read => return self.population_view(req).await,
-            Availability::Task => return self.start_stage_task(req).await,
-            _ => {}
+            Availability::Read => self.read_action(req).await,
+            Availability::Task => self.start_stage_task(req).await,
+            _ => self.apply_document_action(req).await,
         }
-        self.apply_document_action(req).await
+    }
+
+    /// Answers an action that reads (explore, preview, view_*, compare); nothing changes and
+    /// nothing is logged.
+    async fn read_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
+        let (content, state) = {
+            let mut map = self.open.lock().await;
+            let open = self.load_into(&mut map, &req.project_id).await?;
+            (open.doc.content().clone(), Studio::state_of(open, &req.user_id))
+        };
+        let result = match req.workbench {
+            Workbench::Data => self.data_read(req, &content).await?,
+            Workbench::Population => self.population_read(&content, &req.action).await?,
+            _ => compare_scenarios(&content, &req.payload)?,
+        };
+        Ok(WorkbenchResponse {
+            project_id: req.project_id.clone(),
+            workbench: req.workbench,
+            action: req.action.clone(),
+            success: true,
+            result,
+            state_changes: StateChanges::default(),
+            updated_project_state: state,
+        })
     }
 
     /// Applies a document action: one change, journaled before this returns.

@@ -8,10 +8,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use studio_engine::population::{self, DEFAULT_AGENTS};
 use studio_engine::{ArchetypeEdit, DistributionTarget, ENGINE_VERSION, NetworkSpec, PopulationSpec};
-use studio_model::{
-    ARCHETYPE_PREFIX, ProjectContent, SETTINGS_KEY, SIZE_KEY, StageStatus, StateChanges, Workbench, WorkbenchAction,
-    WorkbenchResponse,
-};
+use studio_model::{ARCHETYPE_PREFIX, ProjectContent, SETTINGS_KEY, SIZE_KEY, StageStatus, Workbench, WorkbenchAction};
 
 use crate::data_package::DataPackage;
 use crate::{CoreError, Result, Studio};
@@ -127,25 +124,6 @@ impl Studio {
             marginal.categories.iter().cloned().zip(shares.into_iter().map(|s| json!(s))).collect();
         adjustment.insert("original".into(), json!({"shares": original}));
         Ok(req)
-    }
-
-    /// Answers `view_archetypes` or `view_network`; nothing changes.
-    pub(crate) async fn population_view(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
-        let (content, state) = {
-            let mut map = self.open.lock().await;
-            let open = self.load_into(&mut map, &req.project_id).await?;
-            (open.doc.content().clone(), Studio::state_of(open, &req.user_id))
-        };
-        let result = self.population_read(&content, &req.action).await?;
-        Ok(WorkbenchResponse {
-            project_id: req.project_id.clone(),
-            workbench: req.workbench,
-            action: req.action.clone(),
-            success: true,
-            result,
-            state_changes: StateChanges::default(),
-            updated_project_state: state,
-        })
     }
 
     /// The stored population of a project, if it has one.

@@ -314,3 +314,20 @@ async fn autosave_folds_edits_into_the_library_on_its_interval() {
     assert_eq!(doc.content().overrides["f"].value, json!(1));
     assert_eq!(studio.versions(&p).await.unwrap().len(), 1, "autosave makes no version");
 }
+
+#[tokio::test]
+async fn scenarios_are_compared_without_changing_the_project() {
+    let f = fixture().await;
+    let p = f.project("Compare").await.project_id;
+    let mut ids = Vec::new();
+    for (name, price) in [("Baseline", 1.0), ("Cheaper", 0.8)] {
+        let config = json!({"scenario_config": {"name": name, "description": "", "variable_overrides": [{"variable": "price", "value": price}]}});
+        let made = f.act(&p, Workbench::Scenario, "create_scenario", config).await.unwrap();
+        ids.push(made.result["scenario_id"].as_str().unwrap().to_string());
+    }
+    let log = f.studio.log(&p).await.unwrap().len();
+    let out = f.act(&p, Workbench::Scenario, "compare_scenarios", json!({"compare_ids": ids})).await.unwrap();
+    assert_eq!(out.result["differences"][0]["field"], "variable_overrides.price");
+    assert_eq!(out.result["differences"][0]["values"][&ids[1]], 0.8);
+    assert_eq!(f.studio.log(&p).await.unwrap().len(), log, "a comparison is not an edit");
+}

@@ -55,6 +55,7 @@ pub fn availability(workbench: Workbench, action: &str) -> Availability {
         (Workbench::Scenario, "create_scenario" | "edit_scenario" | "duplicate_scenario" | "delete_scenario") => {
             Document
         }
+        (Workbench::Scenario, "compare_scenarios") => Read,
         (Workbench::Scenario, _) => NotYetAvailable("simulation engine"),
         (Workbench::Simulation, _) => NotYetAvailable("simulation engine"),
         (Workbench::Report, "customize" | "add_annotation") => Document,

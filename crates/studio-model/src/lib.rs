@@ -11,6 +11,7 @@ mod error;
 mod payload;
 mod population_actions;
 mod report;
+mod scenario_compare;
 mod state;
 mod workbench;
 mod workflow;
@@ -32,6 +33,7 @@ pub use payload::{
 };
 pub use population_actions::{ARCHETYPE_PREFIX, DEFAULT_POPULATION, MAX_POPULATION, SETTINGS_KEY, SIZE_KEY};
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
+pub use scenario_compare::compare_scenarios;
 pub use state::{
     DataState, LogEntry, PopulationState, ProjectHeader, ProjectState, ReportState, ScenarioState, ScenarioSummary,
     SimulationState, StateChanges, WorkbenchResponse, WorkbenchStates,
