@@ -18,23 +18,13 @@ import json
 import os
 import resource
 import subprocess
-import sys
 import time
+
+from pip_need import need
 
 AGE = [0.19, 0.25, 0.33, 0.23]
 INCOME = [0.17, 0.29, 0.28, 0.19, 0.07]
 AREA = [0.62, 0.38]
-
-
-def need(*modules):
-    missing = []
-    for m in modules:
-        try:
-            __import__(m)
-        except ImportError:
-            missing.append(m)
-    if missing:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
 
 
 def attributes(np, rng, n):

@@ -20,22 +20,11 @@ adoption curve, peak memory. Installs mesa, networkx, numpy and scipy with pip w
 import argparse
 import json
 import resource
-import subprocess
-import sys
 import time
 
+from pip_need import need
+
 B = {"R1": 0.35, "R2": 0.05}
-
-
-def need(*modules):
-    missing = []
-    for m in modules:
-        try:
-            __import__(m)
-        except ImportError:
-            missing.append({"mesa": "mesa>=3,<4"}.get(m, m))
-    if missing:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing], check=True)
 
 
 def price_at(tick):

@@ -27,15 +27,7 @@ impl Fixture {
     }
 
     pub async fn project(&self, name: &str) -> ProjectState {
-        let req = ProjectCreate {
-            user_id: USER.into(),
-            team_id: None,
-            project_name: name.into(),
-            description: None,
-            initial_query: None,
-            template_id: None,
-        };
-        self.studio.create_project(&req).await.expect("create project")
+        new_project(&self.studio, name).await
     }
 
     pub async fn act(
@@ -64,4 +56,17 @@ impl Fixture {
         let load = studio_core::model::ProjectLoad { project_id: project.into(), user_id: USER.into(), version: None };
         self.studio.get_project(&load).await.expect("get project")
     }
+}
+
+/// A new project owned by [`USER`], for tests that hold the Studio elsewhere (in an `Arc`).
+pub async fn new_project(studio: &Studio, name: &str) -> ProjectState {
+    let req = ProjectCreate {
+        user_id: USER.into(),
+        team_id: None,
+        project_name: name.into(),
+        description: None,
+        initial_query: None,
+        template_id: None,
+    };
+    studio.create_project(&req).await.expect("create project")
 }

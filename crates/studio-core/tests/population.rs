@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::sync::Arc;
 
-use common::{USER, fixture};
+use common::{USER, fixture, new_project};
 use serde_json::{Value, json};
 use studio_core::Studio;
 use studio_core::model::{StageStatus, Workbench};
@@ -28,6 +28,13 @@ async fn configure(studio: &Studio, project: &str, name: &str, config: Value) {
         payload: json!({"source_name": name, "configuration": config}),
     };
     studio.workbench_action(&req).await.unwrap();
+}
+
+/// Configures `path` as the project's marginals and sizes its population.
+async fn with_marginals(studio: &Studio, project: &str, path: &Path, size: u64) {
+    configure(studio, project, "marginals", json!({"path": path, "role": "marginal"})).await;
+    let resize = json!({"target_size": size});
+    studio.workbench_action(&action(project, Workbench::Population, "resize_population", resize)).await.unwrap();
 }
 
 /// Starts a stage task through the workbench action and waits for it.
@@ -60,10 +67,8 @@ async fn sources_become_a_package_and_a_fitted_population() {
     write(&history, "quarter,adoption\n2024Q1,0.010\n2024Q2,0.014\n2024Q3,0.019\n");
     let studio = Arc::new(f.studio);
     studio.start_tasks().await.unwrap();
-    configure(&studio, &project, "marginals", json!({"path": marginals, "role": "marginal"})).await;
+    with_marginals(&studio, &project, &marginals, 20_000).await;
     configure(&studio, &project, "adoption", json!({"path": history, "role": "time_series"})).await;
-    let resize = json!({"target_size": 20_000});
-    studio.workbench_action(&action(&project, Workbench::Population, "resize_population", resize)).await.unwrap();
 
     let package = run(&studio, &project, Workbench::Data, "refresh_data", json!({})).await;
     assert_eq!(package["marginals"].as_array().unwrap().len(), 3);
@@ -126,21 +131,8 @@ async fn the_same_inputs_and_seed_give_the_same_population_in_another_project() 
     studio.start_tasks().await.unwrap();
     let mut digests = Vec::new();
     for name in ["One", "Two"] {
-        let project = studio
-            .create_project(&studio_core::model::ProjectCreate {
-                user_id: USER.into(),
-                team_id: None,
-                project_name: name.into(),
-                description: None,
-                initial_query: None,
-                template_id: None,
-            })
-            .await
-            .unwrap()
-            .project_id;
-        configure(&studio, &project, "marginals", json!({"path": marginals, "role": "marginal"})).await;
-        let resize = json!({"target_size": 5_000});
-        studio.workbench_action(&action(&project, Workbench::Population, "resize_population", resize)).await.unwrap();
+        let project = new_project(&studio, name).await.project_id;
+        with_marginals(&studio, &project, &marginals, 5_000).await;
         let built = run(&studio, &project, Workbench::Population, "regenerate", json!({})).await;
         digests.push(built["digest"].clone());
     }
@@ -157,10 +149,8 @@ async fn a_changed_file_makes_the_population_stale_and_a_missing_one_is_an_error
     write(&prices, "quarter,price\n2024Q1,1.00\n2024Q2,0.97\n");
     let studio = Arc::new(f.studio);
     studio.start_tasks().await.unwrap();
-    configure(&studio, &project, "marginals", json!({"path": marginals, "role": "marginal"})).await;
+    with_marginals(&studio, &project, &marginals, 2_000).await;
     configure(&studio, &project, "prices", json!({"path": prices, "role": "variables"})).await;
-    let resize = json!({"target_size": 2_000});
-    studio.workbench_action(&action(&project, Workbench::Population, "resize_population", resize)).await.unwrap();
     run(&studio, &project, Workbench::Population, "regenerate", json!({})).await;
     assert_eq!(state(&studio, &project).await.workbench_states.population.status, StageStatus::Complete);
 
@@ -235,9 +225,7 @@ async fn editing_a_linked_file_on_disk_refreshes_it_and_marks_the_population_sta
     write(&marginals, MARGINALS);
     let studio = Arc::new(f.studio);
     studio.start_tasks().await.unwrap();
-    configure(&studio, &project, "marginals", json!({"path": marginals, "role": "marginal"})).await;
-    let resize = json!({"target_size": 2_000});
-    studio.workbench_action(&action(&project, Workbench::Population, "resize_population", resize)).await.unwrap();
+    with_marginals(&studio, &project, &marginals, 2_000).await;
     run(&studio, &project, Workbench::Population, "regenerate", json!({})).await;
     assert_eq!(state(&studio, &project).await.workbench_states.population.status, StageStatus::Complete);
     // Let the watcher pick the file up, then edit it as an analyst would.
