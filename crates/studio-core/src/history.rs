@@ -59,15 +59,18 @@ impl Studio {
 
     /// Applies a document action: one change, journaled before this returns.
     pub(crate) async fn apply_document_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
+        // Who may edit is settled before any file is copied in or data read for the action.
+        let content = {
+            let mut map = self.open.lock().await;
+            let open = self.load_into(&mut map, &req.project_id).await?;
+            Studio::check_can_edit(open, &req.user_id)?;
+            open.doc.content().clone()
+        };
         let enriched;
         let req = if (req.workbench, req.action.as_str()) == (Workbench::Data, "configure_source") {
             enriched = self.import_source(req).await?;
             &enriched
         } else if (req.workbench, req.action.as_str()) == (Workbench::Population, "adjust_distribution") {
-            let content = {
-                let mut map = self.open.lock().await;
-                self.load_into(&mut map, &req.project_id).await?.doc.content().clone()
-            };
             enriched = self.with_original(req, &content).await?;
             &enriched
         } else {
