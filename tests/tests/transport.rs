@@ -93,7 +93,7 @@ async fn ui_fixtures_match_what_the_core_sends() {
         act(
             Workbench::Scenario,
             "create_scenario",
-            json!({"scenario_config": {"name": "Baseline", "description": "", "variable_overrides": []}}),
+            json!({"scenario_config": {"name": "High prices", "description": "+20%", "variable_overrides": [{"variable": "price", "value": 1.2}]}}),
         ),
         act(
             Workbench::Scenario,

@@ -24,6 +24,24 @@ const FILES: [(&str, &str); 4] = [
 ];
 
 /// Runs a stage task started by `request` and waits for it, saying how it goes.
+/// An ensemble's answer in a line: the final share with its 90% interval, the threshold's odds.
+fn headline(ensemble: &Value) -> String {
+    let f = |v: &Value| v.as_f64().unwrap_or(f64::NAN) * 100.0;
+    let last = &ensemble["final"];
+    let t = &ensemble["threshold"];
+    format!(
+        "adoption at tick {}: {:.2}% (90% interval {:.2}–{:.2}%); P(≥ {:.0}% by tick {}) = {:.2}; digest {}",
+        ensemble["ticks"],
+        f(&last["p50"]),
+        f(&last["p5"]),
+        f(&last["p95"]),
+        f(&t["share"]),
+        t["tick"],
+        t["probability"].as_f64().unwrap_or(0.0),
+        &ensemble["digest"].as_str().unwrap_or("?")[..12.min(ensemble["digest"].as_str().map_or(1, str::len))]
+    )
+}
+
 async fn run_task(studio: &Studio, request: &WorkbenchAction, say: &dyn Fn(String)) -> Result<Value> {
     let started = studio.workbench_action(request).await?;
     let id = started.result["task_id"].as_str().unwrap_or_default().to_string();
@@ -74,9 +92,9 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
     let scenario = |name: &str, price: f64| {
         json!({"scenario_config": {
             "name": name,
-            "description": format!("Electricity price index at {price}"),
-            "variable_overrides": [{"variable": "electricity_price_index", "value": price}],
-            "shock_events": [{"tick": 24, "variable": "subsidy", "magnitude": 0.1}]
+            "description": format!("Electricity price index at {price}, a further 0.1 lower from tick 24"),
+            "variable_overrides": [{"variable": "price", "value": price}],
+            "shock_events": [{"tick": 24, "variable": "price", "magnitude": -0.1}]
         }})
     };
     let data_dir = std::path::absolute(out_dir.join("data"))?;
@@ -124,8 +142,7 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
             "configuration": {"type": "table", "columns": [{"name": "year", "type": "integer"},
             {"name": "index", "type": "number"}], "rows": [[2026, 1.0], [2027, 0.93], [2028, 0.86]]}}),
         ),
-        action(Workbench::Scenario, "create_scenario", scenario("Baseline", 1.0)),
-        action(Workbench::Scenario, "create_scenario", scenario("Prices fall 20%", 0.8)),
+        action(Workbench::Scenario, "create_scenario", scenario("Prices fall 20%", 0.994)),
         action(
             Workbench::Report,
             "customize",
@@ -217,10 +234,18 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
     let saved = studio.save(&id, user).await?;
     say(format!("Saved version {}", saved.version));
 
-    let unavailable = studio.workbench_action(&action(Workbench::Simulation, "run", json!({}))).await;
-    if let Err(e) = unavailable {
-        say(format!("  simulation/run: {e}"));
-    }
+    // Quarters: spontaneous adoption 0.004 − 0.002 · price, neighbours' weight 0.15.
+    let settings = json!({"simulation_config": {"ticks": 40, "replicates": 20, "seed": 42,
+        "model": {"kind": "diffusion", "spontaneous": {"constant": 0.004, "variables": {"price": -0.002}},
+                  "influence": {"constant": 0.15}},
+        "threshold": {"share": 0.05, "tick": 40}}});
+    say("  simulation/run (a task: the baseline):".into());
+    let baseline = run_task(studio, &action(Workbench::Simulation, "run", settings), &say).await?;
+    say(format!("    {}", headline(&baseline)));
+    say("  scenario/run_scenario (a task: 'Prices fall 20%'):".into());
+    let cheaper =
+        run_task(studio, &action(Workbench::Scenario, "run_scenario", json!({"scenario_id": second})), &say).await?;
+    say(format!("    {}", headline(&cheaper)));
 
     std::fs::create_dir_all(out_dir).map_err(|e| CoreError::new("io_error", format!("{}: {e}", out_dir.display())))?;
     let file = out_dir.join("heat-pump-adoption.studio");

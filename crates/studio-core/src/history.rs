@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use studio_model::{
     Availability, LogEntry, ProjectLoad, ProjectState, StateChanges, Workbench, WorkbenchAction, WorkbenchResponse,
-    apply_action, apply_edits, availability, compare_scenarios,
+    apply_action, apply_edits, availability,
 };
 
 use crate::document::{ChangeHeader, ChangeKind, ChangeMessage};
@@ -29,6 +29,13 @@ impl Studio {
         match availability(req.workbench, &req.action) {
             Availability::Read => self.read_action(req).await,
             Availability::Task => self.start_stage_task(req).await,
+            Availability::Control => Err(CoreError::new(
+                "not_available",
+                format!(
+                    "simulation/{} is not available yet: stepping through a live run arrives with the interactive console; run the scenario and export its data meanwhile",
+                    req.action
+                ),
+            )),
             _ => self.apply_document_action(req).await,
         }
     }
@@ -44,7 +51,8 @@ impl Studio {
         let result = match req.workbench {
             Workbench::Data => self.data_read(req, &content).await?,
             Workbench::Population => self.population_read(&content, &req.action).await?,
-            _ => compare_scenarios(&content, &req.payload)?,
+            Workbench::Simulation => self.export_data(req, &content).await?,
+            _ => self.compare_with_results(&content, &req.payload).await?,
         };
         Ok(WorkbenchResponse {
             project_id: req.project_id.clone(),

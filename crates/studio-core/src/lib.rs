@@ -16,6 +16,8 @@ mod population;
 mod projects;
 mod request;
 mod saving;
+mod scenario_runs;
+mod simulation_reads;
 mod source_config;
 mod stage_runs;
 mod studio;

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use studio_model::{
-    LogEntry, PROJECT, ProjectContent, ProjectCreate, ProjectHeader, ProjectLoad, ProjectState, project_status,
-    update_metadata, validate_name,
+    LogEntry, PROJECT, ProjectContent, ProjectCreate, ProjectHeader, ProjectLoad, ProjectState, baseline_scenario,
+    project_status, update_metadata, validate_name,
 };
 use studio_store::{ExportOptions, NewVersion, ProjectRow, TemplateRow};
 
@@ -78,6 +78,11 @@ impl Studio {
             content = ProjectContent { collaborators: content.collaborators, ..from };
             content.meta.extend(own_meta);
             summary = format!("{summary} from template '{}'", template.name);
+        }
+        if content.scenarios.is_empty() {
+            // Every project starts with a baseline to compare what-ifs against.
+            let baseline = baseline_scenario(&ctx.fresh_id);
+            content.scenarios.insert(baseline.scenario_id.clone(), baseline);
         }
         self.insert_new(&content, &ctx.user_id, &ctx.now, "create", summary).await
     }

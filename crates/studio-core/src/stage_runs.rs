@@ -16,7 +16,7 @@ use crate::{CoreError, Result, Studio};
 pub type Progress<'a> = &'a (dyn Fn(f64, &str) + Send + Sync);
 
 impl Studio {
-    async fn content_of(&self, project_id: &str) -> Result<studio_model::ProjectContent> {
+    pub(crate) async fn content_of(&self, project_id: &str) -> Result<studio_model::ProjectContent> {
         let mut map = self.open.lock().await;
         let open = self.load_into(&mut map, project_id).await?;
         Ok(open.doc.content().clone())

@@ -6,22 +6,26 @@ use std::sync::{Arc, Weak};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use studio_model::{ProjectLoad, StageStatus, StateChanges, Workbench, WorkbenchAction, WorkbenchResponse};
+use studio_model::{
+    ProjectContent, ProjectLoad, ScenarioRecord, SimulationSettings, StageStatus, StateChanges, Workbench,
+    WorkbenchAction, WorkbenchResponse,
+};
 use studio_tasks::{Failure, Handlers, Task, TaskContext, TaskOutput, TaskSpec};
 
-use crate::{Result, Studio};
+use crate::{CoreError, Result, Studio};
 
 pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
     let export = studio.clone();
     let save = studio.clone();
     let refresh = studio.clone();
-    let regenerate = studio;
+    let regenerate = studio.clone();
+    let scenario = studio;
     Handlers::new()
         .on("export_project", move |ctx: TaskContext| export_project(export.clone(), ctx))
         .on("save_project", move |ctx: TaskContext| save_project(save.clone(), ctx))
         .on("refresh_data", move |ctx: TaskContext| run_stage(refresh.clone(), ctx, Workbench::Data))
         .on("regenerate_population", move |ctx: TaskContext| run_stage(regenerate.clone(), ctx, Workbench::Population))
-        .on("run_scenario", |_ctx: TaskContext| not_yet("simulating scenarios"))
+        .on("run_scenario", move |ctx: TaskContext| run_scenario(scenario.clone(), ctx))
         .on("generate_report", |_ctx: TaskContext| not_yet("report generation"))
 }
 
@@ -46,6 +50,17 @@ async fn run_stage(
         }
         _ => studio.regenerate_population(&project_id, &user_id, &progress).await,
     };
+    result.map(output).map_err(|e| Failure::new(e.message))
+}
+
+/// Runs one scenario's ensemble (the input `scenario_id`), reporting progress by tick.
+async fn run_scenario(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Result<TaskOutput, Failure> {
+    let studio = studio_of(&studio)?;
+    let project_id = ctx.task.project_id.clone().unwrap_or_default();
+    let user_id = ctx.inputs().get("user_id").and_then(|v| v.as_str()).unwrap_or("studio").to_string();
+    let scenario_id = input(&ctx, "scenario_id")?.as_str().unwrap_or_default().to_string();
+    let progress = |f: f64, what: &str| ctx.progress(f, what);
+    let result = studio.run_scenario(&project_id, &user_id, &scenario_id, &progress).await;
     result.map(output).map_err(|e| Failure::new(e.message))
 }
 
@@ -75,16 +90,28 @@ impl Studio {
     /// with it; `regenerate` with `edits` first records the new settings.
     pub(crate) async fn start_stage_task(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
         let mut state_changes = StateChanges::default();
-        if req.payload.get("edits").is_some_and(|e| !e.is_null()) {
+        let settings_given =
+            ["edits", "simulation_config"].iter().any(|k| req.payload.get(k).is_some_and(|e| !e.is_null()));
+        let content = if settings_given {
             state_changes = self.apply_document_action(req).await?.state_changes;
+            self.content_of(&req.project_id).await?
         } else {
             let mut map = self.open.lock().await;
             let open = self.load_into(&mut map, &req.project_id).await?;
             Studio::check_can_edit(open, &req.user_id)?;
-        }
+            open.doc.content().clone()
+        };
         let spec = match req.workbench {
             Workbench::Data => TaskSpec::new("refresh_data", "Refresh data").needs(Workbench::Data.as_str()),
-            _ => TaskSpec::new("regenerate_population", "Regenerate population").needs("population"),
+            Workbench::Population => {
+                TaskSpec::new("regenerate_population", "Regenerate population").needs("population")
+            }
+            _ => {
+                let scenario = scenario_to_run(req, &content)?;
+                TaskSpec::new("run_scenario", &format!("Simulate “{}”", scenario.name))
+                    .needs("simulation")
+                    .input("scenario_id", json!(scenario.scenario_id))
+            }
         }
         .input("user_id", json!(req.user_id));
         let task = self.submit_tasks(&req.project_id, vec![spec]).await?.remove(0);
@@ -140,7 +167,8 @@ impl Studio {
                 let spec = TaskSpec::new("run_scenario", &format!("Simulate “{}”", scenario.name))
                     .with_id(&id("scenario"))
                     .needs("simulation")
-                    .input("scenario_id", json!(scenario.scenario_id));
+                    .input("scenario_id", json!(scenario.scenario_id))
+                    .input("user_id", json!(user_id));
                 scenario_tasks.push(stage(spec, &upstream));
             }
         }
@@ -157,6 +185,29 @@ impl Studio {
         }
         let tasks = self.submit_tasks(project_id, specs).await?;
         Ok(PipelineRun { project_id: project_id.into(), tasks, message: None })
+    }
+}
+
+/// The scenario `run_scenario` names, or the one the simulation settings name (the first,
+/// the baseline, when they name none).
+fn scenario_to_run<'a>(req: &WorkbenchAction, content: &'a ProjectContent) -> Result<&'a ScenarioRecord> {
+    let named = match req.workbench {
+        Workbench::Scenario => Some(
+            req.payload
+                .get("scenario_id")
+                .and_then(Value::as_str)
+                .ok_or_else(|| CoreError::invalid("scenario/run_scenario needs payload.scenario_id (a string)"))?
+                .to_string(),
+        ),
+        _ => SimulationSettings::of(content)?.scenario_id,
+    };
+    match named {
+        Some(id) => {
+            content.scenarios.get(&id).ok_or_else(|| CoreError::new("not_found", format!("scenario not found: {id}")))
+        }
+        None => content.scenarios_in_order().into_iter().next().ok_or_else(|| {
+            CoreError::new("not_ready", "the project has no scenario to simulate: create one in the Scenario workbench")
+        }),
     }
 }
 

@@ -154,14 +154,15 @@ async fn templates_and_duplicates_carry_configuration() {
         .unwrap();
     assert_eq!(from.project_name, "From template");
     assert_eq!(from.user_id, "u2");
-    assert_eq!(from.scenarios[0].name, "Low prices");
+    let names: Vec<&str> = from.scenarios.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Baseline", "Low prices"], "the template's scenarios, its baseline first");
     assert_eq!(from.workbench_states.data.overrides[0].value, json!(7));
     assert_eq!(from.status.as_str(), "draft");
     assert!(from.modification_log[0].summary.contains("from template 'Energy study'"));
 
     let copy = f.studio.duplicate_project(&p, USER, None).await.unwrap();
     assert_eq!(copy.project_name, "Source (copy)");
-    assert_eq!(copy.scenarios.len(), 1);
+    assert_eq!(copy.scenarios.len(), 2);
     assert_ne!(copy.project_id, p);
 }
 
@@ -182,7 +183,8 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
             "valid actions are: generate, customize, export, schedule, add_annotation",
         ),
         (Workbench::Population, "regenerate", json!({"edits": {"seed": -1}}), "edits.seed must be a whole number"),
-        (Workbench::Simulation, "run", json!({}), "not available yet"),
+        (Workbench::Simulation, "pause", json!({}), "not available yet"),
+        (Workbench::Simulation, "run", json!({"simulation_config": {"replicates": 0}}), "replicates is 0"),
     ];
     for (workbench, action, payload, message) in cases {
         let err = f.act(&p, workbench, action, payload).await.unwrap_err();

@@ -71,7 +71,7 @@ async fn an_export_runs_as_a_task_and_streams_its_progress() {
 async fn the_pipeline_builds_the_stale_stages_and_says_what_is_not_available() {
     let f = fixture().await;
     let project = f.project("Pipeline").await.project_id;
-    for name in ["Baseline", "Cheap power"] {
+    for name in ["Cheap power"] {
         let action = WorkbenchAction {
             project_id: project.clone(),
             user_id: USER.into(),

@@ -10,6 +10,7 @@
 mod csv_source;
 mod encoding;
 mod json_source;
+mod parquet_sink;
 mod parquet_source;
 mod table;
 
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub use encoding::{Encoding, detect as detect_encoding};
+pub use parquet_sink::{ParquetColumn, write_parquet};
 pub use table::{BAD_ROWS_KEPT, BadRow, Cell, ColumnStats, ColumnType, DISTINCT_CAP};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -126,6 +126,13 @@ fn validate_scenario(config: &ScenarioConfig) -> Result<(), ModelError> {
         if !s.magnitude.is_finite() {
             return Err(ModelError::invalid(format!("scenario_config.shock_events[{i}].magnitude must be finite")));
         }
+        if s.tick == 0 || s.tick > crate::MAX_TICKS {
+            return Err(ModelError::invalid(format!(
+                "scenario_config.shock_events[{i}].tick is {}: shocks happen at ticks 1 to {}",
+                s.tick,
+                crate::MAX_TICKS
+            )));
+        }
     }
     Ok(())
 }
@@ -187,6 +194,12 @@ pub(crate) fn scenario_action(
                 "{name, description, variable_overrides}",
             )?;
             validate_scenario(&config)?;
+            if record.config != config
+                && let Some(run) = content.runs.get_mut(&record.scenario_id)
+            {
+                // Its results no longer describe it: shown as defined until it runs again.
+                run.status = "defined".into();
+            }
             record.name = config.name.clone();
             record.description = config.description.clone();
             record.config = config;
@@ -208,6 +221,7 @@ pub(crate) fn scenario_action(
         "delete_scenario" => {
             let record = find_scenario(content, &p.scenario_id, action)?.clone();
             content.scenarios.remove(&record.scenario_id);
+            content.runs.remove(&record.scenario_id);
             let summary = format!("Deleted scenario '{}'", record.name);
             return Ok((summary, json!({"deleted": record.scenario_id})));
         }
@@ -216,6 +230,26 @@ pub(crate) fn scenario_action(
     let result = serde_json::to_value(&record).unwrap_or(Value::Null);
     content.scenarios.insert(record.scenario_id.clone(), record);
     Ok((summary, result))
+}
+
+/// The scenario every project starts with: the data as it is, no overrides, no shocks.
+pub fn baseline_scenario(scenario_id: &str) -> ScenarioRecord {
+    ScenarioRecord {
+        scenario_id: scenario_id.to_string(),
+        name: "Baseline".into(),
+        description: "The data as it is: no overrides, no shocks.".into(),
+        status: "defined".into(),
+        simulation_id: None,
+        ensemble_id: None,
+        config: ScenarioConfig {
+            name: "Baseline".into(),
+            description: "The data as it is: no overrides, no shocks.".into(),
+            variable_overrides: Vec::new(),
+            population_adjustments: None,
+            shock_events: None,
+        },
+        position: 0,
+    }
 }
 
 /// "Name" → "Name (copy)", kept within the name limit.

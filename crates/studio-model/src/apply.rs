@@ -4,9 +4,10 @@
 
 use serde_json::{Value, json};
 
-use crate::actions::{data_action, parse, report_action, scenario_action, unreachable_action};
+use crate::actions::{data_action, parse, report_action, scenario_action};
 use crate::content::{Edit, ProjectContent, Section};
 use crate::population_actions::population_action;
+use crate::simulation_settings::simulation_action;
 use crate::state::{LogEntry, StateChanges};
 use crate::{ModelError, StageStatus, Workbench, invalidated_by, project_status, validate_name, warning_for};
 
@@ -40,6 +41,8 @@ pub enum Availability {
     /// Runs as a task the core starts; the response carries the task. `regenerate` with
     /// `edits` first records the new settings in the document.
     Task,
+    /// Steers the console's run (pause, step, replay, shock): the core answers it.
+    Control,
     NotYetAvailable(&'static str),
 }
 
@@ -56,8 +59,10 @@ pub fn availability(workbench: Workbench, action: &str) -> Availability {
             Document
         }
         (Workbench::Scenario, "compare_scenarios") => Read,
-        (Workbench::Scenario, _) => NotYetAvailable("simulation engine"),
-        (Workbench::Simulation, _) => NotYetAvailable("simulation engine"),
+        (Workbench::Scenario, _) => Task,
+        (Workbench::Simulation, "run") => Task,
+        (Workbench::Simulation, "export_data") => Read,
+        (Workbench::Simulation, _) => Control,
         (Workbench::Report, "customize" | "add_annotation") => Document,
         (Workbench::Report, _) => NotYetAvailable("report renderer"),
     }
@@ -85,9 +90,18 @@ pub fn apply_action(
                 "{workbench}/{action} reads data and changes nothing: the core answers it"
             )));
         }
-        Availability::Task if (workbench, action) == (Workbench::Population, "regenerate") => {}
+        Availability::Task
+            if matches!(
+                (workbench, action),
+                (Workbench::Population, "regenerate") | (Workbench::Simulation, "run")
+            ) => {}
         Availability::Task => {
             return Err(ModelError::invalid(format!("{workbench}/{action} runs as a task: the core starts it")));
+        }
+        Availability::Control => {
+            return Err(ModelError::invalid(format!(
+                "{workbench}/{action} steers the running simulation: the core answers it"
+            )));
         }
         Availability::Document => {}
     }
@@ -102,7 +116,7 @@ pub fn apply_action(
         Workbench::Scenario => scenario_action(&mut next, action, parse(workbench, action, payload)?, ctx)?,
         Workbench::Report => report_action(&mut next, action, parse(workbench, action, payload)?, ctx)?,
         Workbench::Population => population_action(&mut next, action, parse(workbench, action, payload)?)?,
-        Workbench::Simulation => unreachable_action(workbench, action)?,
+        Workbench::Simulation => simulation_action(&mut next, action, parse(workbench, action, payload)?)?,
     };
     let status = match workbench {
         Workbench::Scenario if next.scenarios.is_empty() => StageStatus::InProgress,
@@ -232,6 +246,9 @@ pub fn record_stage_result(
 /// Marks every stage that depends on `changed` and has results as needing a re-run.
 fn invalidate_downstream(after: &mut ProjectContent, changed: Workbench, changes: &mut StateChanges) {
     for &downstream in invalidated_by(changed) {
+        if downstream == Workbench::Simulation {
+            crate::runs::mark_runs_stale(after);
+        }
         if after.stage(downstream).status.has_results() {
             after.stage_mut(downstream).status = match downstream {
                 Workbench::Simulation => StageStatus::NotStarted,

@@ -24,6 +24,8 @@ pub enum Section {
     CustomSources,
     Adjustments,
     Scenarios,
+    Simulation,
+    Runs,
     Report,
     Annotations,
     Stages,
@@ -31,13 +33,15 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 10] = [
+    pub const ALL: [Section; 12] = [
         Section::Meta,
         Section::Sources,
         Section::Overrides,
         Section::CustomSources,
         Section::Adjustments,
         Section::Scenarios,
+        Section::Simulation,
+        Section::Runs,
         Section::Report,
         Section::Annotations,
         Section::Stages,
@@ -45,14 +49,16 @@ impl Section {
     ];
 
     /// Sections whose edits undo and redo restore. Stage statuses are recomputed instead
-    /// (undoing a data change is itself a data change), and presence is not an edit.
-    pub const UNDOABLE: [Section; 8] = [
+    /// (undoing a data change is itself a data change), runs are results, and presence is
+    /// not an edit.
+    pub const UNDOABLE: [Section; 9] = [
         Section::Meta,
         Section::Sources,
         Section::Overrides,
         Section::CustomSources,
         Section::Adjustments,
         Section::Scenarios,
+        Section::Simulation,
         Section::Report,
         Section::Annotations,
     ];
@@ -65,6 +71,8 @@ impl Section {
             Section::CustomSources => "custom_sources",
             Section::Adjustments => "adjustments",
             Section::Scenarios => "scenarios",
+            Section::Simulation => "simulation",
+            Section::Runs => "runs",
             Section::Report => "report",
             Section::Annotations => "annotations",
             Section::Stages => "stages",
@@ -149,6 +157,24 @@ pub struct ScenarioRecord {
     pub position: u64,
 }
 
+/// A scenario's latest run: `running | completed | failed`, what it produced and whether
+/// something upstream changed since.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioRun {
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ensemble_id: Option<String>,
+    /// The hash of the scenario, population and simulation settings the run used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Annotation {
     pub annotation_id: String,
@@ -198,6 +224,10 @@ pub struct ProjectContent {
     /// Population adjustments by dimension.
     pub adjustments: BTreeMap<String, PopulationAdjustment>,
     pub scenarios: BTreeMap<String, ScenarioRecord>,
+    /// The simulation console's configuration under the key `config`.
+    pub simulation: BTreeMap<String, RawJson>,
+    /// Each scenario's latest run, by scenario id: a result, so not undone with the scenario.
+    pub runs: BTreeMap<String, ScenarioRun>,
     /// The report configuration under the key `config`.
     pub report: BTreeMap<String, ReportConfig>,
     pub annotations: BTreeMap<String, Annotation>,
@@ -232,6 +262,14 @@ macro_rules! with_section {
             }
             Section::Scenarios => {
                 let $map = &$content.scenarios;
+                $body
+            }
+            Section::Simulation => {
+                let $map = &$content.simulation;
+                $body
+            }
+            Section::Runs => {
+                let $map = &$content.runs;
                 $body
             }
             Section::Report => {
@@ -279,6 +317,14 @@ macro_rules! with_section_mut {
             }
             Section::Scenarios => {
                 let $map = &mut $content.scenarios;
+                $body
+            }
+            Section::Simulation => {
+                let $map = &mut $content.simulation;
+                $body
+            }
+            Section::Runs => {
+                let $map = &mut $content.runs;
                 $body
             }
             Section::Report => {
@@ -332,6 +378,16 @@ macro_rules! with_section_pair {
             Section::Scenarios => {
                 let $ma = &$a.scenarios;
                 let $mb = &$b.scenarios;
+                $body
+            }
+            Section::Simulation => {
+                let $ma = &$a.simulation;
+                let $mb = &$b.simulation;
+                $body
+            }
+            Section::Runs => {
+                let $ma = &$a.runs;
+                let $mb = &$b.runs;
                 $body
             }
             Section::Report => {
@@ -465,6 +521,7 @@ impl ProjectContent {
     pub fn as_template(&self) -> ProjectContent {
         let mut template = self.clone();
         template.stages.clear();
+        template.runs.clear();
         template.collaborators.clear();
         template.meta.retain(|k, _| k == "description" || k == "initial_query");
         for scenario in template.scenarios.values_mut() {

@@ -11,18 +11,21 @@ mod error;
 mod payload;
 mod population_actions;
 mod report;
+mod runs;
 mod scenario_compare;
+mod simulation_settings;
 mod state;
 mod workbench;
 mod workflow;
 
+pub use actions::baseline_scenario;
 pub use apply::{
     ActionContext, Availability, Outcome, PROJECT, apply_action, apply_edits, availability, record_stage_result,
     restore_content, update_metadata,
 };
 pub use content::{
     Annotation, Collaborator, CustomSource, DocTree, Edit, Override, PopulationAdjustment, ProjectContent, RawJson,
-    ScenarioRecord, Section, StageState,
+    ScenarioRecord, ScenarioRun, Section, StageState,
 };
 pub use error::ModelError;
 pub use payload::{
@@ -33,7 +36,9 @@ pub use payload::{
 };
 pub use population_actions::{ARCHETYPE_PREFIX, DEFAULT_POPULATION, MAX_POPULATION, SETTINGS_KEY, SIZE_KEY};
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
+pub use runs::{Ticks, record_scenario_run};
 pub use scenario_compare::compare_scenarios;
+pub use simulation_settings::{MAX_REPLICATES, MAX_TICKS, SimulationSettings, Threshold};
 pub use state::{
     DataState, LogEntry, PopulationState, ProjectHeader, ProjectState, ReportState, ScenarioState, ScenarioSummary,
     SimulationState, StateChanges, WorkbenchResponse, WorkbenchStates,

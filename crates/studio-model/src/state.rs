@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::content::{
     Annotation, Collaborator, CustomSource, Override, PopulationAdjustment, ProjectContent, RawJson, ScenarioRecord,
-    StageState,
+    ScenarioRun, StageState,
 };
 use crate::{ProjectStatus, ReportConfig, ScenarioConfig, StageStatus, Workbench, project_status};
 
@@ -48,6 +48,9 @@ pub struct ScenarioSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensemble_id: Option<String>,
     pub config: ScenarioConfig,
+    /// The latest run, when there was one: its digest, inputs and any failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<ScenarioRun>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,6 +92,9 @@ pub struct SimulationState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_ticks: Option<u64>,
     pub last_accessed: String,
+    /// The console's settings: model, ticks, replicates, seed, variables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<RawJson>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -177,14 +183,18 @@ impl ProjectState {
         let scenarios = content
             .scenarios_in_order()
             .into_iter()
-            .map(|s| ScenarioSummary {
-                scenario_id: s.scenario_id.clone(),
-                name: s.name.clone(),
-                description: s.description.clone(),
-                status: s.status.clone(),
-                simulation_id: s.simulation_id.clone(),
-                ensemble_id: s.ensemble_id.clone(),
-                config: s.config.clone(),
+            .map(|s| {
+                let run = content.runs.get(&s.scenario_id).cloned();
+                ScenarioSummary {
+                    scenario_id: s.scenario_id.clone(),
+                    name: s.name.clone(),
+                    description: s.description.clone(),
+                    status: run.as_ref().map_or_else(|| s.status.clone(), |r| r.status.clone()),
+                    simulation_id: run.as_ref().map_or_else(|| s.simulation_id.clone(), |r| r.simulation_id.clone()),
+                    ensemble_id: run.as_ref().map_or_else(|| s.ensemble_id.clone(), |r| r.ensemble_id.clone()),
+                    config: s.config.clone(),
+                    run,
+                }
             })
             .collect::<Vec<_>>();
         let mut annotations: Vec<Annotation> = content.annotations.values().cloned().collect();
@@ -227,6 +237,7 @@ impl ProjectState {
                     current_tick: simulation.current_tick,
                     total_ticks: simulation.total_ticks,
                     last_accessed: simulation.last_accessed,
+                    config: content.simulation.get("config").cloned(),
                 },
                 report: ReportState {
                     status: report.status,
@@ -268,19 +279,24 @@ impl ProjectState {
             .iter()
             .enumerate()
             .map(|(i, s)| {
+                let ran = s.run.is_some();
                 let record = ScenarioRecord {
                     scenario_id: s.scenario_id.clone(),
                     name: s.name.clone(),
                     description: s.description.clone(),
-                    status: s.status.clone(),
-                    simulation_id: s.simulation_id.clone(),
-                    ensemble_id: s.ensemble_id.clone(),
+                    status: if ran { "defined".into() } else { s.status.clone() },
+                    simulation_id: s.simulation_id.clone().filter(|_| !ran),
+                    ensemble_id: s.ensemble_id.clone().filter(|_| !ran),
                     config: s.config.clone(),
                     position: i as u64,
                 };
                 (s.scenario_id.clone(), record)
             })
             .collect();
+        c.runs = self.scenarios.iter().filter_map(|s| Some((s.scenario_id.clone(), s.run.clone()?))).collect();
+        if let Some(config) = &w.simulation.config {
+            c.simulation.insert("config".into(), config.clone());
+        }
         if let Some(config) = &w.report.config {
             c.report.insert("config".into(), config.clone());
         }

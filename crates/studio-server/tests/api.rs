@@ -182,7 +182,7 @@ async fn each_error_has_its_status_and_code() {
     a.err(
         Method::POST,
         &format!("{p}/workbench/simulation/action"),
-        Some(json!({"action": "run"})),
+        Some(json!({"action": "pause"})),
         StatusCode::NOT_IMPLEMENTED,
         "not_available",
     )

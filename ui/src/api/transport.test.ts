@@ -26,12 +26,13 @@ const workbenchStates: { [K in keyof WorkbenchStates]: Keys<WorkbenchStates[K]> 
     input_hash: "optional" },
   population: { status: "required", adjustments: "required", last_accessed: "required", input_hash: "optional" },
   scenario: { status: "required", scenario_count: "required", last_accessed: "required" },
-  simulation: { status: "required", current_tick: "optional", total_ticks: "optional", last_accessed: "required" },
+  simulation: { status: "required", current_tick: "optional", total_ticks: "optional", last_accessed: "required",
+    config: "optional" },
   report: { status: "required", report_id: "optional", last_accessed: "required", config: "optional", annotations: "required" },
 };
 const scenario: Keys<ScenarioSummary> = {
   scenario_id: "required", name: "required", description: "required", status: "required", simulation_id: "optional",
-  ensemble_id: "optional", config: "required",
+  ensemble_id: "optional", config: "required", run: "optional",
 };
 const logEntry: Keys<LogEntry> = {
   timestamp: "required", user_id: "required", workbench: "required", action: "required", summary: "required", reversible: "required",

@@ -21,9 +21,12 @@ export interface ScenarioConfig {
   population_adjustments?: Record<string, unknown>;
   shock_events?: ShockEvent[];
 }
+export interface ScenarioRun {
+  status: string; simulation_id?: string; ensemble_id?: string; input_hash?: string; digest?: string; error?: string;
+}
 export interface ScenarioSummary {
   scenario_id: string; name: string; description: string; status: string;
-  simulation_id?: string; ensemble_id?: string; config: ScenarioConfig;
+  simulation_id?: string; ensemble_id?: string; config: ScenarioConfig; run?: ScenarioRun;
 }
 export interface ReportConfig {
   template: "executive_summary" | "detailed_analysis" | "comparison" | "custom";
@@ -38,7 +41,10 @@ export interface WorkbenchStates {
   };
   population: { status: StageStatus; adjustments: PopulationAdjustment[]; last_accessed: string; input_hash?: string };
   scenario: { status: StageStatus; scenario_count: number; last_accessed: string };
-  simulation: { status: StageStatus; current_tick?: number; total_ticks?: number; last_accessed: string };
+  simulation: {
+    status: StageStatus; current_tick?: number; total_ticks?: number; last_accessed: string;
+    config?: Record<string, unknown>;
+  };
   report: { status: StageStatus; report_id?: string; last_accessed: string; config?: ReportConfig; annotations: Annotation[] };
 }
 export interface ProjectState {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::EngineError;
+use crate::simulation::replica::{Prepared, Replica};
 use crate::simulation::run::{RunResult, Simulation};
 
 /// The quantiles every band chart shows.
@@ -59,8 +60,17 @@ pub fn ensemble(sim: &Simulation<'_>, seed: u64, replicates: u32) -> Result<Ense
         return Err(EngineError::Simulation(format!("replicates must be 1 to 10000, got {replicates}")));
     }
     sim.check()?;
-    let runs: Vec<RunResult> =
-        (0..replicates).into_par_iter().map(|r| sim.run(seed, r)).collect::<Result<Vec<_>, EngineError>>()?;
+    let prep = Prepared::new(sim);
+    let runs: Vec<RunResult> = (0..replicates)
+        .into_par_iter()
+        .map(|r| {
+            let mut replica = Replica::start(sim, &prep, seed, r);
+            while replica.tick < sim.ticks {
+                replica.step(sim, &prep);
+            }
+            replica.result()
+        })
+        .collect();
     Ok(gather(seed, runs))
 }
 
@@ -68,16 +78,9 @@ pub fn ensemble(sim: &Simulation<'_>, seed: u64, replicates: u32) -> Result<Ense
 pub fn gather(seed: u64, runs: Vec<RunResult>) -> Ensemble {
     let ticks = runs.first().map_or(0, |r| r.adoption.len());
     let groups = runs.first().map_or(0, |r| r.by_group.len());
-    let mut bands = Vec::with_capacity(ticks);
-    let mut mean = Vec::with_capacity(ticks);
-    let mut column = Vec::with_capacity(runs.len());
-    for t in 0..ticks {
-        column.clear();
-        column.extend(runs.iter().map(|r| r.adoption[t]));
-        mean.push(column.iter().sum::<f64>() / column.len() as f64);
-        column.sort_by(f64::total_cmp);
-        bands.push(QUANTILES.map(|q| quantile(&column, q)));
-    }
+    let series: Vec<&[f64]> = runs.iter().map(|r| r.adoption.as_slice()).collect();
+    let bands = bands_of(&series);
+    let mean = (0..ticks).map(|t| runs.iter().map(|r| r.adoption[t]).sum::<f64>() / runs.len() as f64).collect();
     let by_group_mean = (0..groups)
         .map(|g| (0..ticks).map(|t| runs.iter().map(|r| r.by_group[g][t]).sum::<f64>() / runs.len() as f64).collect())
         .collect();
@@ -96,4 +99,18 @@ pub fn gather(seed: u64, runs: Vec<RunResult>) -> Ensemble {
         digest: hex::encode(h.finalize()),
         runs: runs.into_iter().map(|r| r.adoption).collect(),
     }
+}
+
+/// Per tick, the [`QUANTILES`] of the replicates' values (over the ticks all of them have).
+pub fn bands_of(series: &[&[f64]]) -> Vec<[f64; 5]> {
+    let ticks = series.iter().map(|s| s.len()).min().unwrap_or(0);
+    let mut column = Vec::with_capacity(series.len());
+    (0..ticks)
+        .map(|t| {
+            column.clear();
+            column.extend(series.iter().map(|s| s[t]));
+            column.sort_by(f64::total_cmp);
+            QUANTILES.map(|q| quantile(&column, q))
+        })
+        .collect()
 }

@@ -2,12 +2,18 @@
 //! with a synchronous update and per-(seed, replicate) generators, ensembles with quantile
 //! bands, and the reference model used as benchmark and correctness check.
 
+pub mod agents;
 pub mod ensemble;
 pub mod model;
+pub mod playback;
 pub mod reference;
+pub mod replica;
 pub mod run;
 
-pub use ensemble::{Ensemble, QUANTILES, ensemble, quantile};
+pub use agents::{Agents, ModelSpec, Segment};
+pub use ensemble::{Ensemble, QUANTILES, bands_of, ensemble, quantile};
 pub use model::{DiffusionModel, Shock, Term, Variables};
+pub use playback::{DEFAULT_CHECKPOINT_EVERY, Playback};
 pub use reference::{Reference, ReferencePopulation};
+pub use replica::segment_series;
 pub use run::{MAX_TICKS, NEVER, RunResult, Simulation};

@@ -1,0 +1,304 @@
+//! `run_scenario`: a scenario's ensemble over the project's population, as a task. The data
+//! and population are brought up to date first; the scenario's variables are the simulation
+//! settings' baseline with its overrides, and its shocks are planned. The ensemble is stored
+//! by hash and the scenario's run recorded (not undone: a result, not an edit).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use studio_engine::ENGINE_VERSION;
+use studio_engine::population;
+use studio_engine::simulation::{Agents, ModelSpec, Playback, Shock, Variables, segment_series};
+use studio_model::{
+    ProjectContent, ScenarioRecord, ScenarioRun, SimulationSettings, Ticks, Workbench, record_scenario_run,
+};
+
+use crate::data_package::DataPackage;
+use crate::document::{ChangeKind, ChangeMessage};
+use crate::stage_runs::Progress;
+use crate::{CoreError, Result, Studio};
+
+/// The variables' baseline: the settings' values, replaced by the data package's latest value
+/// of each variable series it has.
+pub fn baseline_variables(settings: &SimulationSettings, package: Option<&DataPackage>) -> BTreeMap<String, f64> {
+    let mut values = settings.variables.clone();
+    for series in package.map(|p| p.variables.as_slice()).unwrap_or_default() {
+        if let Some((_, last)) = series.points.last().filter(|(_, v)| v.is_finite()) {
+            values.insert(series.name.clone(), *last);
+        }
+    }
+    values
+}
+
+/// The variables a scenario runs with: the baseline, its overrides and its shocks.
+pub fn scenario_variables(baseline: &BTreeMap<String, f64>, scenario: &ScenarioRecord) -> Result<Variables> {
+    let mut initial = baseline.clone();
+    let known = || initial_names(baseline);
+    for (i, o) in scenario.config.variable_overrides.iter().enumerate() {
+        if !initial.contains_key(&o.variable) {
+            return Err(CoreError::invalid(format!(
+                "scenario '{}': variable_overrides[{i}] names variable '{}', which the simulation does not have; variables: {}",
+                scenario.name,
+                o.variable,
+                known()
+            )));
+        }
+        let value = o.value.as_f64().filter(|v| v.is_finite()).ok_or_else(|| {
+            CoreError::invalid(format!(
+                "scenario '{}': variable_overrides[{i}].value for '{}' must be a number, got {}",
+                scenario.name, o.variable, o.value
+            ))
+        })?;
+        initial.insert(o.variable.clone(), value);
+    }
+    let shocks = scenario
+        .config
+        .shock_events
+        .iter()
+        .flatten()
+        .map(|s| Shock {
+            tick: s.tick.min(u64::from(u32::MAX)) as u32,
+            variable: s.variable.clone(),
+            magnitude: s.magnitude,
+        })
+        .collect();
+    Ok(Variables { initial, shocks })
+}
+
+fn initial_names(values: &BTreeMap<String, f64>) -> String {
+    if values.is_empty() { "none".into() } else { values.keys().cloned().collect::<Vec<_>>().join(", ") }
+}
+
+/// The model the settings describe, or an error naming what is wrong with it.
+pub fn model_of(settings: &SimulationSettings) -> Result<studio_engine::simulation::DiffusionModel> {
+    match serde_json::from_value::<ModelSpec>(settings.model.clone()) {
+        Ok(ModelSpec::Diffusion(model)) => Ok(model),
+        Err(e) => Err(CoreError::invalid(format!("simulation_config.model is not a model the engine knows: {e}"))),
+    }
+}
+
+/// The hash of everything a scenario's run is computed from.
+pub fn run_input_hash(population_id: &str, settings: &SimulationSettings, scenario: &ScenarioRecord) -> String {
+    let mut h = Sha256::new();
+    h.update(ENGINE_VERSION.as_bytes());
+    h.update(population_id.as_bytes());
+    h.update(serde_json::to_string(settings).unwrap_or_default().as_bytes());
+    h.update(serde_json::to_string(&scenario.config).unwrap_or_default().as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Runs the ensemble on this thread, tick by tick; `progress` hears each tick.
+pub fn simulate(
+    population_bytes: &[u8],
+    settings: &SimulationSettings,
+    baseline: &BTreeMap<String, f64>,
+    scenario: &ScenarioRecord,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<Value> {
+    let model = model_of(settings)?;
+    let variables = scenario_variables(baseline, scenario)?;
+    let (header, pop) = population::decode(population_bytes).map_err(|e| CoreError::internal(e.to_string()))?;
+    let agents = Agents::from_population(pop, &header.digest).map_err(|e| CoreError::internal(e.to_string()))?;
+    let ticks = settings.ticks as u32;
+    let sim = agents.simulation(model, variables, ticks, settings.initial_share);
+    let bad = |e: studio_engine::EngineError| CoreError::invalid(format!("scenario '{}': {e}", scenario.name));
+    let mut play = Playback::new(sim, settings.seed, settings.replicates, settings.checkpoint_every).map_err(bad)?;
+    while !play.finished() {
+        let tick = play.step_forward().map_err(bad)?;
+        progress(tick, ticks);
+    }
+    let ensemble = play.ensemble();
+    let by_archetype: serde_json::Map<String, Value> = agents
+        .group_names
+        .iter()
+        .enumerate()
+        .filter_map(|(g, name)| Some((name.clone(), json!(ensemble.by_group_mean.get(g)?))))
+        .collect();
+    let mut by_segment = serde_json::Map::new();
+    for segment in &agents.segments {
+        let mut sums = vec![vec![0.0; ticks as usize + 1]; segment.categories.len()];
+        for replica in play.replicas() {
+            let series = segment_series(replica.adopted_at(), &segment.codes, segment.categories.len(), ticks);
+            for (sum, s) in sums.iter_mut().zip(series) {
+                sum.iter_mut().zip(s).for_each(|(a, b)| *a += b);
+            }
+        }
+        let r = play.replicas().len() as f64;
+        let per_category: serde_json::Map<String, Value> = segment
+            .categories
+            .iter()
+            .zip(sums)
+            .map(|(c, s)| (c.clone(), json!(s.into_iter().map(|v| v / r).collect::<Vec<_>>())))
+            .collect();
+        by_segment.insert(segment.name.clone(), Value::Object(per_category));
+    }
+    let last = ensemble.bands.last().copied().unwrap_or_default();
+    let threshold = settings.threshold;
+    Ok(json!({
+        "format": 1,
+        "engine_version": ENGINE_VERSION,
+        "scenario_id": scenario.scenario_id,
+        "scenario_name": scenario.name,
+        "population_digest": header.digest,
+        "agents": agents.groups.len(),
+        "settings": settings,
+        "variables": play.simulation().variables,
+        "injected_shocks": play.injected(),
+        "seed": settings.seed,
+        "replicates": settings.replicates,
+        "ticks": ticks,
+        "digest": ensemble.digest,
+        "run_digests": ensemble.run_digests,
+        "bands": ensemble.bands,
+        "mean": ensemble.mean,
+        "final": {"p5": last[0], "p25": last[1], "p50": last[2], "p75": last[3], "p95": last[4],
+                  "mean": ensemble.mean.last().copied().unwrap_or(0.0)},
+        "threshold": {"share": threshold.share, "tick": threshold.tick,
+                      "probability": ensemble.probability(threshold.share, threshold.tick as usize)},
+        "median_crossing": ensemble.median_crossing(threshold.share),
+        "by_archetype": by_archetype,
+        "by_segment": by_segment,
+        "runs": ensemble.runs,
+    }))
+}
+
+impl Studio {
+    /// Brings the population up to date, then runs scenario `scenario_id`'s ensemble and
+    /// records it. Answers with the ensemble's summary.
+    pub async fn run_scenario(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        scenario_id: &str,
+        progress: Progress<'_>,
+    ) -> Result<Value> {
+        self.regenerate_population(project_id, user_id, &|f, what| progress(f * 0.2, what)).await?;
+        let content = self.content_of(project_id).await?;
+        let scenario = content
+            .scenarios
+            .get(scenario_id)
+            .cloned()
+            .ok_or_else(|| CoreError::new("not_found", format!("scenario not found: {scenario_id}")))?;
+        let settings = SimulationSettings::of(&content)?;
+        let population_id = content.stage(Workbench::Population).artifact_id.unwrap_or_default();
+        let inputs = run_input_hash(&population_id, &settings, &scenario);
+        if let Some(done) = self.completed_run(&content, scenario_id, &inputs).await {
+            progress(1.0, "the scenario's results are up to date");
+            return Ok(done);
+        }
+        let bytes = self.population_bytes(&content).await?;
+        let baseline = baseline_variables(&settings, self.stored_package(&content).await.as_ref());
+        let ticks = Ticks { current: 0, total: settings.ticks };
+        let running = ScenarioRun {
+            status: "running".into(),
+            simulation_id: None,
+            ensemble_id: None,
+            input_hash: Some(inputs.clone()),
+            digest: None,
+            error: None,
+        };
+        let name = scenario.name.clone();
+        self.record_run(project_id, user_id, scenario_id, running.clone(), ticks, format!("Simulating '{name}'"))
+            .await?;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(u32, u32)>();
+        let job = tokio::task::spawn_blocking(move || {
+            simulate(&bytes, &settings, &baseline, &scenario, &mut |t, total| {
+                let _ = tx.send((t, total));
+            })
+        });
+        while let Some((t, total)) = rx.recv().await {
+            progress(0.2 + 0.8 * f64::from(t) / f64::from(total.max(1)), &format!("tick {t} of {total}"));
+        }
+        let outcome = job.await.map_err(CoreError::internal)?;
+        let report = match outcome {
+            Ok(report) => report,
+            Err(e) => {
+                let failed = ScenarioRun { status: "failed".into(), error: Some(e.message.clone()), ..running };
+                let summary = format!("Simulating '{name}' failed: {}", e.message);
+                self.record_run(project_id, user_id, scenario_id, failed, ticks, summary).await?;
+                return Err(e);
+            }
+        };
+        let bytes = serde_json::to_vec(&report).map_err(CoreError::internal)?;
+        let ensemble_id = self.store.put_artifact(project_id, "ensemble", &bytes).await?;
+        let digest = report["digest"].as_str().unwrap_or_default().to_string();
+        let done = ScenarioRun {
+            status: "completed".into(),
+            simulation_id: Some(uuid::Uuid::new_v4().to_string()),
+            ensemble_id: Some(ensemble_id.clone()),
+            input_hash: Some(inputs),
+            digest: Some(digest.clone()),
+            error: None,
+        };
+        let summary = format!("Simulated '{name}': {} replicates (digest {})", report["replicates"], &digest[..12]);
+        let ticks = Ticks { current: ticks.total, total: ticks.total };
+        self.record_run(project_id, user_id, scenario_id, done, ticks, summary).await?;
+        Ok(ensemble_summary(&report, &ensemble_id))
+    }
+
+    /// The summary of a scenario's completed run from these very inputs, if there is one.
+    async fn completed_run(&self, content: &ProjectContent, scenario_id: &str, inputs: &str) -> Option<Value> {
+        let run = content.runs.get(scenario_id)?;
+        if run.status != "completed" || run.input_hash.as_deref() != Some(inputs) {
+            return None;
+        }
+        let id = run.ensemble_id.as_deref()?;
+        let report: Value = serde_json::from_slice(&self.store.artifact(id).await.ok()?.content).ok()?;
+        Some(ensemble_summary(&report, id))
+    }
+
+    /// The data package the Data stage last stored, if any.
+    pub(crate) async fn stored_package(&self, content: &ProjectContent) -> Option<DataPackage> {
+        let id = content.stage(Workbench::Data).artifact_id?;
+        serde_json::from_slice(&self.store.artifact(&id).await.ok()?.content).ok()
+    }
+
+    /// A scenario's stored ensemble, whole.
+    pub async fn ensemble_of(&self, content: &ProjectContent, scenario_id: &str) -> Result<Value> {
+        let Some(id) = content.runs.get(scenario_id).and_then(|r| r.ensemble_id.clone()) else {
+            let name = content.scenarios.get(scenario_id).map_or(scenario_id, |s| s.name.as_str());
+            return Err(CoreError::new(
+                "not_ready",
+                format!("scenario '{name}' has not been simulated yet: run it (Scenario workbench → Run)"),
+            ));
+        };
+        let row = self.store.artifact(&id).await?;
+        serde_json::from_slice(&row.content).map_err(CoreError::internal)
+    }
+
+    async fn record_run(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        scenario_id: &str,
+        run: ScenarioRun,
+        ticks: Ticks,
+        summary: String,
+    ) -> Result<()> {
+        let mut map = self.open.lock().await;
+        let open = self.load_into(&mut map, project_id).await?;
+        let ctx = self.context(user_id);
+        let outcome = record_scenario_run(open.doc.content(), scenario_id, run, ticks, summary, &ctx)?;
+        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
+        self.commit(project_id, open, &outcome.content, &message).await?;
+        let state = Studio::state_of(open, user_id);
+        self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
+        Ok(())
+    }
+}
+
+/// What a run's answer carries: the headline numbers, not every replicate.
+pub fn ensemble_summary(report: &Value, ensemble_id: &str) -> Value {
+    json!({
+        "scenario_id": report["scenario_id"],
+        "ensemble_id": ensemble_id,
+        "digest": report["digest"],
+        "replicates": report["replicates"],
+        "ticks": report["ticks"],
+        "final": report["final"],
+        "threshold": report["threshold"],
+        "median_crossing": report["median_crossing"],
+        "bands": report["bands"],
+    })
+}

@@ -1,0 +1,184 @@
+//! Scenarios through the Studio: a baseline exists from the start, `run_scenario` runs an
+//! ensemble over the project's population as a task and records it, a re-run with the same
+//! inputs recomputes nothing, compare shows results side by side, `export_data` writes CSV,
+//! JSON and Parquet, and a population change marks the results stale.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{USER, fixture};
+use serde_json::{Value, json};
+use studio_core::Studio;
+use studio_core::model::{StageStatus, Workbench, WorkbenchAction};
+use studio_core::task_engine::TaskStatus;
+
+const MARGINALS: &str = "dimension,category,share\n\
+age_band,18-29,0.21\nage_band,30-44,0.26\nage_band,45-64,0.32\nage_band,65+,0.21\n\
+area,urban,0.64\narea,rural,0.36\n";
+
+fn action(project: &str, workbench: Workbench, name: &str, payload: Value) -> WorkbenchAction {
+    WorkbenchAction { project_id: project.into(), user_id: USER.into(), workbench, action: name.into(), payload }
+}
+
+async fn act(studio: &Studio, project: &str, workbench: Workbench, name: &str, payload: Value) -> Value {
+    studio.workbench_action(&action(project, workbench, name, payload)).await.unwrap().result
+}
+
+/// Starts a task through a workbench action and waits for it to complete.
+async fn run(studio: &Studio, project: &str, workbench: Workbench, name: &str, payload: Value) -> Value {
+    let started = act(studio, project, workbench, name, payload).await;
+    let id = started["task_id"].as_str().expect("a task id").to_string();
+    let done = studio.wait_task(&id, |_| {}).await.unwrap();
+    assert_eq!(done.status, TaskStatus::Completed, "{name}: {:?}", done.reason());
+    serde_json::to_value(done.result.unwrap().outputs).unwrap()
+}
+
+async fn state(studio: &Studio, project: &str) -> studio_core::model::ProjectState {
+    let load = studio_core::model::ProjectLoad { project_id: project.into(), user_id: USER.into(), version: None };
+    studio.get_project(&load).await.unwrap()
+}
+
+/// A project with a 5,000-agent population from marginals and a `price` variable series.
+async fn project_with_data(f: common::Fixture) -> (Arc<Studio>, String, tempfile::TempDir) {
+    let project = f.project("Heat pumps").await.project_id;
+    let marginals = f.dir.path().join("marginals.csv");
+    let prices = f.dir.path().join("prices.csv");
+    std::fs::write(&marginals, MARGINALS).unwrap();
+    std::fs::write(&prices, "year,price\n2023,1.1\n2024,1.0\n").unwrap();
+    let studio = Arc::new(f.studio);
+    studio.start_tasks().await.unwrap();
+    let configure = |name: &str, config: Value| {
+        action(&project, Workbench::Data, "configure_source", json!({"source_name": name, "configuration": config}))
+    };
+    studio.workbench_action(&configure("marginals", json!({"path": marginals, "role": "marginal"}))).await.unwrap();
+    studio.workbench_action(&configure("prices", json!({"path": prices, "role": "variables"}))).await.unwrap();
+    act(&studio, &project, Workbench::Population, "resize_population", json!({"target_size": 5_000})).await;
+    (studio, project, f.dir)
+}
+
+#[tokio::test]
+async fn a_scenario_runs_as_an_ensemble_and_is_compared_with_the_baseline() {
+    let f = fixture().await;
+    let (studio, project, _dir) = project_with_data(f).await;
+    let before = state(&studio, &project).await;
+    assert_eq!(before.scenarios.len(), 1, "a baseline exists by default");
+    let baseline = before.scenarios[0].scenario_id.clone();
+    assert_eq!(before.scenarios[0].name, "Baseline");
+
+    let config = json!({"ticks": 40, "replicates": 12, "seed": 5, "threshold": {"share": 0.2, "tick": 30}});
+    let base = run(&studio, &project, Workbench::Simulation, "run", json!({"simulation_config": config})).await;
+    assert_eq!(base["replicates"], 12);
+    assert_eq!(base["bands"].as_array().unwrap().len(), 41);
+    let digest = base["digest"].as_str().unwrap().to_string();
+    let after = state(&studio, &project).await;
+    let run0 = &after.scenarios[0];
+    assert_eq!(run0.status, "completed");
+    assert_eq!(run0.ensemble_id.as_deref(), base["ensemble_id"].as_str());
+    assert_eq!(after.workbench_states.simulation.current_tick, Some(40));
+    assert_eq!(after.workbench_states.simulation.total_ticks, Some(40));
+    assert_eq!(after.workbench_states.simulation.status, StageStatus::Complete);
+
+    // A cheaper price: a scenario that overrides it and shocks it, run as its own task.
+    let cheaper = json!({"scenario_config": {"name": "Subsidy", "description": "price falls",
+        "variable_overrides": [{"variable": "price", "value": 0.6}],
+        "shock_events": [{"tick": 10, "variable": "price", "magnitude": -0.2}]}});
+    let created = act(&studio, &project, Workbench::Scenario, "create_scenario", cheaper).await;
+    let subsidy = created["scenario_id"].as_str().unwrap().to_string();
+    let sub = run(&studio, &project, Workbench::Scenario, "run_scenario", json!({"scenario_id": subsidy})).await;
+    let (p50_base, p50_sub) = (base["final"]["p50"].as_f64().unwrap(), sub["final"]["p50"].as_f64().unwrap());
+    assert!(p50_sub > p50_base, "a lower price adopts more: {p50_sub} vs {p50_base}");
+
+    let compared =
+        act(&studio, &project, Workbench::Scenario, "compare_scenarios", json!({"compare_ids": [baseline, subsidy]}))
+            .await;
+    assert_eq!(compared["baseline_id"], json!(baseline));
+    let results = compared["results"].as_array().unwrap();
+    assert_eq!(results[0]["difference_from_baseline"], json!(0.0));
+    let diff = results[1]["difference_from_baseline"].as_f64().unwrap();
+    assert!((diff - (p50_sub - p50_base)).abs() < 1e-12);
+    assert!(results[1]["interval_90"][0].as_f64().unwrap() <= p50_sub);
+    assert!(compared["differences"].as_array().unwrap().iter().any(|d| d["field"] == "variable_overrides.price"));
+
+    // The same inputs again: the stored ensemble, not a new one.
+    let again = run(&studio, &project, Workbench::Scenario, "run_scenario", json!({"scenario_id": baseline})).await;
+    assert_eq!(again["digest"], json!(digest));
+
+    // Export the baseline's series in all three formats.
+    for format in ["csv", "json", "parquet"] {
+        let out = act(&studio, &project, Workbench::Simulation, "export_data", json!({"export_format": format})).await;
+        let path = std::path::PathBuf::from(out["path"].as_str().unwrap());
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(bytes.len() as u64, out["bytes"].as_u64().unwrap());
+        assert!(out["rows"].as_u64().unwrap() > 41 * 6, "overall, archetypes and segments: {out}");
+        match format {
+            "csv" => {
+                let text = String::from_utf8(bytes).unwrap();
+                assert!(text.starts_with("scenario,series,segment,tick,statistic,value\n"));
+                assert!(text.contains("Baseline,age_band,65+,40,mean,"), "segments by category");
+                assert_eq!(text.lines().count() as u64, out["rows"].as_u64().unwrap() + 1);
+            }
+            "json" => {
+                let rows: Vec<Value> = serde_json::from_slice(&bytes).unwrap();
+                assert_eq!(rows.len() as u64, out["rows"].as_u64().unwrap());
+            }
+            _ => assert_eq!(&bytes[..4], b"PAR1"),
+        }
+    }
+    let bad = studio
+        .workbench_action(&action(&project, Workbench::Simulation, "export_data", json!({"export_format": "xlsx"})))
+        .await;
+    assert!(bad.unwrap_err().message.contains("'xlsx' is not one of: csv, json, parquet"));
+
+    // A population change makes every result stale.
+    act(&studio, &project, Workbench::Population, "resize_population", json!({"target_size": 4_000})).await;
+    let stale = state(&studio, &project).await;
+    assert!(stale.scenarios.iter().all(|s| s.status == "defined"), "{:?}", stale.scenarios);
+    assert_eq!(stale.workbench_states.simulation.status, StageStatus::NotStarted);
+}
+
+#[tokio::test]
+async fn bad_scenarios_are_named() {
+    let f = fixture().await;
+    let (studio, project, _dir) = project_with_data(f).await;
+    let unknown = json!({"scenario_config": {"name": "Rates", "description": "",
+        "variable_overrides": [{"variable": "interest", "value": 0.05}]}});
+    let created = act(&studio, &project, Workbench::Scenario, "create_scenario", unknown).await;
+    let id = created["scenario_id"].as_str().unwrap();
+    let started = act(&studio, &project, Workbench::Scenario, "run_scenario", json!({"scenario_id": id})).await;
+    let done = studio.wait_task(started["task_id"].as_str().unwrap(), |_| {}).await.unwrap();
+    assert_eq!(done.status, TaskStatus::Failed);
+    let reason = done.reason().unwrap_or_default();
+    assert!(reason.contains("variable 'interest'") && reason.contains("price"), "{reason}");
+    let failed = state(&studio, &project).await;
+    let run = failed.scenarios.iter().find(|s| s.scenario_id == id).unwrap();
+    assert_eq!(run.status, "failed");
+    assert!(run.run.as_ref().unwrap().error.as_ref().unwrap().contains("interest"));
+
+    let tick0 = json!({"scenario_config": {"name": "Early", "description": "",
+        "variable_overrides": [], "shock_events": [{"tick": 0, "variable": "price", "magnitude": 1.0}]}});
+    let err =
+        studio.workbench_action(&action(&project, Workbench::Scenario, "create_scenario", tick0)).await.unwrap_err();
+    assert!(err.message.contains("shock_events[0].tick is 0"), "{}", err.message);
+    let err = studio
+        .workbench_action(&action(&project, Workbench::Simulation, "run", json!({"simulation_config": {"ticks": 0}})))
+        .await
+        .unwrap_err();
+    assert!(err.message.contains("ticks is 0"), "{}", err.message);
+    let err = studio
+        .workbench_action(&action(&project, Workbench::Scenario, "run_scenario", json!({"scenario_id": "nope"})))
+        .await
+        .unwrap_err();
+    assert!(err.message.contains("scenario not found: nope"), "{}", err.message);
+    let err =
+        studio.workbench_action(&action(&project, Workbench::Simulation, "export_data", json!({}))).await.unwrap_err();
+    assert!(err.message.contains("has not been simulated yet"), "{}", err.message);
+    // 20 scenarios at most, the baseline included.
+    for i in 0..18 {
+        let s = json!({"scenario_config": {"name": format!("S{i}"), "description": "", "variable_overrides": []}});
+        act(&studio, &project, Workbench::Scenario, "create_scenario", s).await;
+    }
+    let s = json!({"scenario_config": {"name": "One too many", "description": "", "variable_overrides": []}});
+    let err = studio.workbench_action(&action(&project, Workbench::Scenario, "create_scenario", s)).await.unwrap_err();
+    assert!(err.message.contains("at most 20 scenarios"), "{}", err.message);
+}

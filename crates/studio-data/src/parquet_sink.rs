@@ -1,0 +1,72 @@
+//! Writing a table as Parquet: flat, required columns of text, integers or floats, one row
+//! group, in memory. Read back by the product's own reader and by pyarrow alike.
+
+use std::sync::Arc;
+
+use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::parser::parse_message_type;
+
+use crate::DataError;
+
+/// One column's values.
+pub enum ParquetColumn {
+    Text(Vec<String>),
+    Int(Vec<i64>),
+    Float(Vec<f64>),
+}
+
+impl ParquetColumn {
+    fn len(&self) -> usize {
+        match self {
+            ParquetColumn::Text(v) => v.len(),
+            ParquetColumn::Int(v) => v.len(),
+            ParquetColumn::Float(v) => v.len(),
+        }
+    }
+}
+
+fn failed(e: parquet::errors::ParquetError) -> DataError {
+    DataError::Parquet(e.to_string())
+}
+
+/// The columns, named, as the bytes of a Parquet file.
+pub fn write_parquet(columns: &[(&str, ParquetColumn)]) -> Result<Vec<u8>, DataError> {
+    let rows = columns.first().map_or(0, |(_, c)| c.len());
+    if let Some((name, _)) = columns.iter().find(|(_, c)| c.len() != rows) {
+        return Err(DataError::Parquet(format!("column '{name}' does not have {rows} values")));
+    }
+    let fields: Vec<String> = columns
+        .iter()
+        .map(|(name, c)| match c {
+            ParquetColumn::Text(_) => format!("REQUIRED BYTE_ARRAY {name} (UTF8);"),
+            ParquetColumn::Int(_) => format!("REQUIRED INT64 {name};"),
+            ParquetColumn::Float(_) => format!("REQUIRED DOUBLE {name};"),
+        })
+        .collect();
+    let schema = Arc::new(parse_message_type(&format!("message table {{ {} }}", fields.join(" "))).map_err(failed)?);
+    let mut out = Vec::new();
+    let mut writer =
+        SerializedFileWriter::new(&mut out, schema, Arc::new(WriterProperties::builder().build())).map_err(failed)?;
+    let mut group = writer.next_row_group().map_err(failed)?;
+    for (_, column) in columns {
+        let Some(mut w) = group.next_column().map_err(failed)? else { break };
+        match column {
+            ParquetColumn::Text(v) => {
+                let values: Vec<ByteArray> = v.iter().map(|s| ByteArray::from(s.as_str())).collect();
+                w.typed::<ByteArrayType>().write_batch(&values, None, None).map_err(failed)?;
+            }
+            ParquetColumn::Int(v) => {
+                w.typed::<Int64Type>().write_batch(v, None, None).map_err(failed)?;
+            }
+            ParquetColumn::Float(v) => {
+                w.typed::<DoubleType>().write_batch(v, None, None).map_err(failed)?;
+            }
+        }
+        w.close().map_err(failed)?;
+    }
+    group.close().map_err(failed)?;
+    writer.close().map_err(failed)?;
+    Ok(out)
+}

@@ -1,0 +1,76 @@
+//! Recording a scenario's run: its status (`running | completed | failed`), the ensemble it
+//! produced, and the Simulation workbench's tick counters. A result, not an edit: not undone,
+//! and a run that finishes after the scenario was edited or deleted records nothing stale.
+
+use serde_json::Value;
+
+use crate::apply::{ActionContext, Outcome};
+use crate::content::{ProjectContent, ScenarioRun};
+use crate::state::{LogEntry, StateChanges};
+use crate::{ModelError, StageStatus, Workbench, project_status};
+
+/// Where a run stands, for the Simulation workbench's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticks {
+    pub current: u64,
+    pub total: u64,
+}
+
+/// Records `run` as scenario `scenario_id`'s latest, with the console at `ticks`.
+pub fn record_scenario_run(
+    content: &ProjectContent,
+    scenario_id: &str,
+    run: ScenarioRun,
+    ticks: Ticks,
+    summary: String,
+    ctx: &ActionContext,
+) -> Result<Outcome, ModelError> {
+    if !content.scenarios.contains_key(scenario_id) {
+        return Err(ModelError::NotFound { what: "scenario", id: scenario_id.to_string() });
+    }
+    let mut next = content.clone();
+    let stage_status = match run.status.as_str() {
+        "running" => StageStatus::Running,
+        "paused" => StageStatus::Paused,
+        "completed" if all_completed(&next, scenario_id) => StageStatus::Complete,
+        _ => StageStatus::InProgress,
+    };
+    let status = if run.status == "paused" { "running".to_string() } else { run.status.clone() };
+    next.runs.insert(scenario_id.to_string(), ScenarioRun { status, ..run });
+    let stage = next.stage_mut(Workbench::Simulation);
+    stage.status = stage_status;
+    stage.current_tick = Some(ticks.current);
+    stage.total_ticks = Some(ticks.total);
+    stage.last_accessed = ctx.now.clone();
+    let changes = StateChanges {
+        project_status_changed: project_status(content) != project_status(&next),
+        ..StateChanges::default()
+    };
+    let entry = LogEntry {
+        timestamp: ctx.now.clone(),
+        user_id: ctx.user_id.clone(),
+        workbench: Workbench::Simulation.as_str().into(),
+        action: "run".into(),
+        summary,
+        reversible: false,
+    };
+    Ok(Outcome { content: next, entry, edits: Vec::new(), result: Value::Null, state_changes: changes })
+}
+
+/// True when every scenario but `except` has a completed run (and `except` is completing).
+fn all_completed(content: &ProjectContent, except: &str) -> bool {
+    content
+        .scenarios
+        .keys()
+        .filter(|id| id.as_str() != except)
+        .all(|id| content.runs.get(id).is_some_and(|r| r.status == "completed"))
+}
+
+/// Marks every completed run as needing a re-run: its inputs changed upstream.
+pub(crate) fn mark_runs_stale(content: &mut ProjectContent) {
+    for run in content.runs.values_mut() {
+        if run.status == "completed" {
+            run.status = "defined".into();
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! The Simulation console's settings (the seed's `simulation_config`): which scenario the
+//! console plays, ticks, replicates, seed, checkpoint interval, the model and the baseline
+//! values of its global variables. Stored in the document, so they are versioned and undone
+//! like any edit; every field has a default, so `{}` is a valid configuration.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use crate::content::{ProjectContent, RawJson};
+use crate::{ModelError, SimulationConsolePayload, Workbench};
+
+/// The most ticks a run may have.
+pub const MAX_TICKS: u64 = 10_000;
+/// The most replicates an ensemble may have.
+pub const MAX_REPLICATES: u32 = 1_000;
+/// The key of the settings in the `simulation` section.
+pub const SETTINGS: &str = "config";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationSettings {
+    /// The scenario the console plays; the first (the baseline) when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_id: Option<String>,
+    #[serde(default = "default_ticks")]
+    pub ticks: u64,
+    #[serde(default = "default_replicates")]
+    pub replicates: u32,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    #[serde(default = "default_checkpoint_every")]
+    pub checkpoint_every: u32,
+    /// Share of agents adopted at tick 0.
+    #[serde(default = "default_initial_share")]
+    pub initial_share: f64,
+    /// The model as data: `{kind: "diffusion", spontaneous: term, influence: term}`, a term
+    /// being `{constant, variables: {name: coefficient}, attributes: {name: coefficient}}`.
+    #[serde(default = "default_model")]
+    pub model: Value,
+    /// Baseline values of the global variables; scenarios override them, shocks move them.
+    #[serde(default = "default_variables")]
+    pub variables: BTreeMap<String, f64>,
+    /// The threshold event whose probability is reported: share reached by a tick.
+    #[serde(default = "default_threshold")]
+    pub threshold: Threshold,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    pub share: f64,
+    pub tick: u64,
+}
+
+fn default_ticks() -> u64 {
+    100
+}
+fn default_replicates() -> u32 {
+    50
+}
+fn default_seed() -> u64 {
+    1
+}
+fn default_checkpoint_every() -> u32 {
+    10
+}
+fn default_initial_share() -> f64 {
+    0.01
+}
+/// Spontaneous adoption 0.002 · (1.2 − price), and neighbours' influence 0.2: the reference
+/// model's shape.
+fn default_model() -> Value {
+    json!({
+        "kind": "diffusion",
+        "spontaneous": {"constant": 0.0024, "variables": {"price": -0.002}},
+        "influence": {"constant": 0.2}
+    })
+}
+fn default_variables() -> BTreeMap<String, f64> {
+    BTreeMap::from([("price".to_string(), 1.0)])
+}
+fn default_threshold() -> Threshold {
+    Threshold { share: 0.3, tick: 60 }
+}
+
+impl Default for SimulationSettings {
+    fn default() -> Self {
+        SimulationSettings {
+            scenario_id: None,
+            ticks: default_ticks(),
+            replicates: default_replicates(),
+            seed: default_seed(),
+            checkpoint_every: default_checkpoint_every(),
+            initial_share: default_initial_share(),
+            model: default_model(),
+            variables: default_variables(),
+            threshold: default_threshold(),
+        }
+    }
+}
+
+impl SimulationSettings {
+    /// Reads and checks `simulation_config`, naming the field at fault.
+    pub fn parse(config: &Map<String, Value>) -> Result<SimulationSettings, ModelError> {
+        let settings: SimulationSettings = serde_json::from_value(Value::Object(config.clone()))
+            .map_err(|e| ModelError::invalid(format!("simulation_config is not valid: {e}")))?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// The project's settings: the stored ones, else the defaults.
+    pub fn of(content: &ProjectContent) -> Result<SimulationSettings, ModelError> {
+        match content.simulation.get(SETTINGS) {
+            None => Ok(SimulationSettings::default()),
+            Some(raw) => match raw.to_value() {
+                Value::Object(map) => SimulationSettings::parse(&map),
+                _ => Err(ModelError::invalid("the stored simulation_config is not an object")),
+            },
+        }
+    }
+
+    pub fn to_raw(&self) -> RawJson {
+        RawJson::from_value(&serde_json::to_value(self).unwrap_or(Value::Null))
+    }
+
+    fn check(&self) -> Result<(), ModelError> {
+        let bad = |m: String| Err(ModelError::invalid(m));
+        if self.ticks == 0 || self.ticks > MAX_TICKS {
+            return bad(format!("simulation_config.ticks is {}: it must be 1 to {MAX_TICKS}", self.ticks));
+        }
+        if self.replicates == 0 || self.replicates > MAX_REPLICATES {
+            return bad(format!(
+                "simulation_config.replicates is {}: it must be 1 to {MAX_REPLICATES}",
+                self.replicates
+            ));
+        }
+        if self.checkpoint_every == 0 {
+            return bad("simulation_config.checkpoint_every must be at least 1".into());
+        }
+        if !(0.0..=1.0).contains(&self.initial_share) {
+            return bad(format!("simulation_config.initial_share is {}: it must be 0 to 1", self.initial_share));
+        }
+        if let Some((name, value)) = self.variables.iter().find(|(_, v)| !v.is_finite()) {
+            return bad(format!("simulation_config.variables.{name} is {value}: it must be a finite number"));
+        }
+        if !self.model.is_object() {
+            return bad("simulation_config.model must be an object: {kind, spontaneous, influence}".into());
+        }
+        if !(0.0..=1.0).contains(&self.threshold.share) || self.threshold.tick > self.ticks {
+            return bad(format!(
+                "simulation_config.threshold is share {} by tick {}: the share must be 0 to 1 and the tick within the run's {} ticks",
+                self.threshold.share, self.threshold.tick, self.ticks
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `run` with a `simulation_config`: records the settings the run will use.
+pub(crate) fn simulation_action(
+    content: &mut ProjectContent,
+    action: &str,
+    p: SimulationConsolePayload,
+) -> Result<(String, Value), ModelError> {
+    let Some(config) = p.simulation_config.filter(|_| action == "run") else {
+        return crate::actions::unreachable_action(Workbench::Simulation, action);
+    };
+    let settings = SimulationSettings::parse(&config)?;
+    if let Some(id) = &settings.scenario_id
+        && !content.scenarios.contains_key(id)
+    {
+        return Err(ModelError::NotFound { what: "scenario", id: id.clone() });
+    }
+    let summary = format!(
+        "Set the simulation to {} replicates of {} ticks (seed {})",
+        settings.replicates, settings.ticks, settings.seed
+    );
+    let result = serde_json::to_value(&settings).unwrap_or(Value::Null);
+    content.simulation.insert(SETTINGS.into(), settings.to_raw());
+    Ok((summary, result))
+}
