@@ -155,7 +155,7 @@ fn errors_exit_non_zero_with_a_message() {
         (&["project", "show", "no-such-project"], "project 'no-such-project' does not exist"),
         (&["action", &id, "weather", "forecast"], "unknown workbench 'weather'; valid workbenches are"),
         (&["action", &id, "data", "override_value", "--payload", "{not json"], "--payload is not valid JSON"),
-        (&["action", &id, "simulation", "step_forward"], "not available yet"),
+        (&["action", &id, "simulation", "step_forward"], "no simulation is open in the console"),
         (&["project", "new", "--name", ""], "project_name must not be empty"),
         (&["undo", &id], "cannot be undone: it is not reversible"),
     ];

@@ -38,7 +38,7 @@ impl CoreError {
             "invalid_request" | "undo_refused" | "invalid_file" => 400,
             "forbidden" => 403,
             "not_found" => 404,
-            "conflict" | "limit_reached" | "newer_schema" => 409,
+            "conflict" | "limit_reached" | "newer_schema" | "not_ready" => 409,
             "snapshot_too_large" => 413,
             "not_available" => 501,
             _ => 500,

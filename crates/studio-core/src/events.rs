@@ -36,6 +36,16 @@ pub enum StudioEvent {
         project_id: String,
         task: Box<studio_tasks::Task>,
     },
+    /// The console's run moved: a tick played, or a control paused, stepped or replayed it.
+    /// `band` is the p5..p95 of the adoption share at `tick`.
+    SimulationTick {
+        project_id: String,
+        scenario_id: String,
+        status: String,
+        tick: u32,
+        total_ticks: u32,
+        band: Option<[f64; 5]>,
+    },
     /// Unsaved edits of a session that ended unexpectedly can be recovered.
     RecoveryAvailable {
         project_id: String,

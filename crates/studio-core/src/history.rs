@@ -29,13 +29,20 @@ impl Studio {
         match availability(req.workbench, &req.action) {
             Availability::Read => self.read_action(req).await,
             Availability::Task => self.start_stage_task(req).await,
-            Availability::Control => Err(CoreError::new(
-                "not_available",
-                format!(
-                    "simulation/{} is not available yet: stepping through a live run arrives with the interactive console; run the scenario and export its data meanwhile",
-                    req.action
-                ),
-            )),
+            Availability::Control => {
+                let result = self.console_control(req).await?;
+                let load =
+                    ProjectLoad { project_id: req.project_id.clone(), user_id: req.user_id.clone(), version: None };
+                Ok(WorkbenchResponse {
+                    project_id: req.project_id.clone(),
+                    workbench: req.workbench,
+                    action: req.action.clone(),
+                    success: true,
+                    result,
+                    state_changes: StateChanges::default(),
+                    updated_project_state: self.get_project(&load).await?,
+                })
+            }
             _ => self.apply_document_action(req).await,
         }
     }

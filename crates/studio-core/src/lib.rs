@@ -4,6 +4,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 mod config;
+mod console;
 mod data_package;
 mod data_reads;
 mod document;
@@ -26,6 +27,7 @@ mod tasks;
 mod watch;
 
 pub use config::{StudioConfig, local_user_id, local_user_id_at};
+pub use console::ConsoleView;
 pub use data_package::{DataPackage, PackagedSource, Series};
 pub use document::{ChangeKind, ChangeMessage, ProjectDocument, RecordKey};
 pub use error::CoreError;

@@ -183,9 +183,13 @@ impl Studio {
         if let Some(version) = load.version {
             return self.load_version(&load.project_id, version).await;
         }
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, &load.project_id).await?;
-        Ok(Studio::state_of(open, &load.user_id))
+        let mut state = {
+            let mut map = self.open.lock().await;
+            let open = self.load_into(&mut map, &load.project_id).await?;
+            Studio::state_of(open, &load.user_id)
+        };
+        self.overlay_console(&mut state);
+        Ok(state)
     }
 
     /// Renames or redescribes a project (reversible, in the log).

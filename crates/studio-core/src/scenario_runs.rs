@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use studio_engine::ENGINE_VERSION;
 use studio_engine::population;
-use studio_engine::simulation::{Agents, ModelSpec, Playback, Shock, Variables, segment_series};
+use studio_engine::simulation::{Agents, DiffusionModel, ModelSpec, Playback, Shock, Variables, segment_series};
 use studio_model::{
     ProjectContent, ScenarioRecord, ScenarioRun, SimulationSettings, Ticks, Workbench, record_scenario_run,
 };
@@ -71,7 +71,7 @@ fn initial_names(values: &BTreeMap<String, f64>) -> String {
 }
 
 /// The model the settings describe, or an error naming what is wrong with it.
-pub fn model_of(settings: &SimulationSettings) -> Result<studio_engine::simulation::DiffusionModel> {
+pub fn model_of(settings: &SimulationSettings) -> Result<DiffusionModel> {
     match serde_json::from_value::<ModelSpec>(settings.model.clone()) {
         Ok(ModelSpec::Diffusion(model)) => Ok(model),
         Err(e) => Err(CoreError::invalid(format!("simulation_config.model is not a model the engine knows: {e}"))),
@@ -88,6 +88,53 @@ pub fn run_input_hash(population_id: &str, settings: &SimulationSettings, scenar
     hex::encode(h.finalize())
 }
 
+/// Everything a scenario's run is computed from.
+pub(crate) struct ScenarioInputs {
+    pub content: ProjectContent,
+    pub scenario: ScenarioRecord,
+    pub settings: SimulationSettings,
+    /// Their hash.
+    pub inputs: String,
+    pub population: Vec<u8>,
+    pub baseline: BTreeMap<String, f64>,
+}
+
+/// A scenario made ready to simulate: the agents, the model and the scenario's variables.
+pub struct Prepared {
+    pub agents: Agents,
+    pub model: DiffusionModel,
+    pub variables: Variables,
+    pub population_digest: String,
+}
+
+/// Decodes the population and rebuilds its network; checks the model and the variables.
+pub fn prepare(
+    population_bytes: &[u8],
+    settings: &SimulationSettings,
+    baseline: &BTreeMap<String, f64>,
+    scenario: &ScenarioRecord,
+) -> Result<Prepared> {
+    let model = model_of(settings)?;
+    let variables = scenario_variables(baseline, scenario)?;
+    let (header, pop) = population::decode(population_bytes).map_err(|e| CoreError::internal(e.to_string()))?;
+    let agents = Agents::from_population(pop, &header.digest).map_err(|e| CoreError::internal(e.to_string()))?;
+    Ok(Prepared { agents, model, variables, population_digest: header.digest })
+}
+
+impl Prepared {
+    /// The playback of the scenario's ensemble at tick 0.
+    pub fn playback(&self, settings: &SimulationSettings, scenario: &ScenarioRecord) -> Result<Playback<'_>> {
+        let sim = self.agents.simulation(
+            self.model.clone(),
+            self.variables.clone(),
+            settings.ticks as u32,
+            settings.initial_share,
+        );
+        Playback::new(sim, settings.seed, settings.replicates, settings.checkpoint_every)
+            .map_err(|e| CoreError::invalid(format!("scenario '{}': {e}", scenario.name)))
+    }
+}
+
 /// Runs the ensemble on this thread, tick by tick; `progress` hears each tick.
 pub fn simulate(
     population_bytes: &[u8],
@@ -96,18 +143,25 @@ pub fn simulate(
     scenario: &ScenarioRecord,
     progress: &mut dyn FnMut(u32, u32),
 ) -> Result<Value> {
-    let model = model_of(settings)?;
-    let variables = scenario_variables(baseline, scenario)?;
-    let (header, pop) = population::decode(population_bytes).map_err(|e| CoreError::internal(e.to_string()))?;
-    let agents = Agents::from_population(pop, &header.digest).map_err(|e| CoreError::internal(e.to_string()))?;
-    let ticks = settings.ticks as u32;
-    let sim = agents.simulation(model, variables, ticks, settings.initial_share);
-    let bad = |e: studio_engine::EngineError| CoreError::invalid(format!("scenario '{}': {e}", scenario.name));
-    let mut play = Playback::new(sim, settings.seed, settings.replicates, settings.checkpoint_every).map_err(bad)?;
+    let prepared = prepare(population_bytes, settings, baseline, scenario)?;
+    let mut play = prepared.playback(settings, scenario)?;
     while !play.finished() {
-        let tick = play.step_forward().map_err(bad)?;
-        progress(tick, ticks);
+        let tick = play.step_forward().map_err(|e| CoreError::invalid(e.to_string()))?;
+        progress(tick, play.total_ticks());
     }
+    Ok(ensemble_report(&play, &prepared, settings, scenario))
+}
+
+/// The stored form of a finished ensemble: settings, variables and shocks, digests, bands,
+/// means overall, by archetype and by attribute, the threshold, every replicate's series.
+pub fn ensemble_report(
+    play: &Playback<'_>,
+    prepared: &Prepared,
+    settings: &SimulationSettings,
+    scenario: &ScenarioRecord,
+) -> Value {
+    let agents = &prepared.agents;
+    let ticks = play.total_ticks();
     let ensemble = play.ensemble();
     let by_archetype: serde_json::Map<String, Value> = agents
         .group_names
@@ -135,12 +189,12 @@ pub fn simulate(
     }
     let last = ensemble.bands.last().copied().unwrap_or_default();
     let threshold = settings.threshold;
-    Ok(json!({
+    json!({
         "format": 1,
         "engine_version": ENGINE_VERSION,
         "scenario_id": scenario.scenario_id,
         "scenario_name": scenario.name,
-        "population_digest": header.digest,
+        "population_digest": prepared.population_digest,
         "agents": agents.groups.len(),
         "settings": settings,
         "variables": play.simulation().variables,
@@ -160,19 +214,19 @@ pub fn simulate(
         "by_archetype": by_archetype,
         "by_segment": by_segment,
         "runs": ensemble.runs,
-    }))
+    })
 }
 
 impl Studio {
-    /// Brings the population up to date, then runs scenario `scenario_id`'s ensemble and
-    /// records it. Answers with the ensemble's summary.
-    pub async fn run_scenario(
+    /// Brings the data and population up to date and gathers what scenario `scenario_id` runs
+    /// from (progress to 20%).
+    pub(crate) async fn scenario_inputs(
         &self,
         project_id: &str,
         user_id: &str,
         scenario_id: &str,
         progress: Progress<'_>,
-    ) -> Result<Value> {
+    ) -> Result<ScenarioInputs> {
         self.regenerate_population(project_id, user_id, &|f, what| progress(f * 0.2, what)).await?;
         let content = self.content_of(project_id).await?;
         let scenario = content
@@ -183,21 +237,29 @@ impl Studio {
         let settings = SimulationSettings::of(&content)?;
         let population_id = content.stage(Workbench::Population).artifact_id.unwrap_or_default();
         let inputs = run_input_hash(&population_id, &settings, &scenario);
+        let population = self.population_bytes(&content).await?;
+        let baseline = baseline_variables(&settings, self.stored_package(&content).await.as_ref());
+        Ok(ScenarioInputs { content, scenario, settings, inputs, population, baseline })
+    }
+
+    /// Brings the population up to date, then runs scenario `scenario_id`'s ensemble and
+    /// records it. Answers with the ensemble's summary.
+    pub async fn run_scenario(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        scenario_id: &str,
+        progress: Progress<'_>,
+    ) -> Result<Value> {
+        let ScenarioInputs { content, scenario, settings, inputs, population, baseline } =
+            self.scenario_inputs(project_id, user_id, scenario_id, progress).await?;
         if let Some(done) = self.completed_run(&content, scenario_id, &inputs).await {
             progress(1.0, "the scenario's results are up to date");
             return Ok(done);
         }
-        let bytes = self.population_bytes(&content).await?;
-        let baseline = baseline_variables(&settings, self.stored_package(&content).await.as_ref());
+        let bytes = population;
         let ticks = Ticks { current: 0, total: settings.ticks };
-        let running = ScenarioRun {
-            status: "running".into(),
-            simulation_id: None,
-            ensemble_id: None,
-            input_hash: Some(inputs.clone()),
-            digest: None,
-            error: None,
-        };
+        let running = ScenarioRun::running(&inputs);
         let name = scenario.name.clone();
         self.record_run(project_id, user_id, scenario_id, running.clone(), ticks, format!("Simulating '{name}'"))
             .await?;
@@ -220,21 +282,41 @@ impl Studio {
                 return Err(e);
             }
         };
-        let bytes = serde_json::to_vec(&report).map_err(CoreError::internal)?;
+        self.store_ensemble(project_id, user_id, scenario_id, &inputs, &report).await
+    }
+
+    /// Stores a finished ensemble by hash and records it as the scenario's completed run.
+    pub(crate) async fn store_ensemble(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        scenario_id: &str,
+        inputs: &str,
+        report: &Value,
+    ) -> Result<Value> {
+        let bytes = serde_json::to_vec(report).map_err(CoreError::internal)?;
         let ensemble_id = self.store.put_artifact(project_id, "ensemble", &bytes).await?;
         let digest = report["digest"].as_str().unwrap_or_default().to_string();
         let done = ScenarioRun {
             status: "completed".into(),
             simulation_id: Some(uuid::Uuid::new_v4().to_string()),
             ensemble_id: Some(ensemble_id.clone()),
-            input_hash: Some(inputs),
+            input_hash: Some(inputs.to_string()),
             digest: Some(digest.clone()),
             error: None,
         };
-        let summary = format!("Simulated '{name}': {} replicates (digest {})", report["replicates"], &digest[..12]);
-        let ticks = Ticks { current: ticks.total, total: ticks.total };
+        let shocks = report["injected_shocks"].as_array().map_or(0, Vec::len);
+        let injected = if shocks == 0 { String::new() } else { format!(", {shocks} shock(s) injected") };
+        let summary = format!(
+            "Simulated '{}': {} replicates{injected} (digest {})",
+            report["scenario_name"].as_str().unwrap_or_default(),
+            report["replicates"],
+            &digest[..12.min(digest.len())]
+        );
+        let total = report["ticks"].as_u64().unwrap_or_default();
+        let ticks = Ticks { current: total, total };
         self.record_run(project_id, user_id, scenario_id, done, ticks, summary).await?;
-        Ok(ensemble_summary(&report, &ensemble_id))
+        Ok(ensemble_summary(report, &ensemble_id))
     }
 
     /// The summary of a scenario's completed run from these very inputs, if there is one.
@@ -267,7 +349,7 @@ impl Studio {
         serde_json::from_slice(&row.content).map_err(CoreError::internal)
     }
 
-    async fn record_run(
+    pub(crate) async fn record_run(
         &self,
         project_id: &str,
         user_id: &str,

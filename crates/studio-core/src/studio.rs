@@ -18,6 +18,8 @@ pub struct Studio {
     pub(crate) open: Mutex<HashMap<String, OpenProject>>,
     events: broadcast::Sender<StudioEvent>,
     pub(crate) tasks: TaskRuntime,
+    /// The Simulation console open in each project, if any.
+    pub(crate) consoles: std::sync::Mutex<HashMap<String, crate::console::Console>>,
 }
 
 /// A project held in memory while it is worked on.
@@ -57,7 +59,15 @@ impl Studio {
         store.purge_journal(&cutoff).await?;
         let (events, _) = broadcast::channel(1024);
         let tasks = TaskRuntime::start(store.clone(), events.clone());
-        Ok(Studio { store, config, session_id: session.session_id, open: Mutex::new(HashMap::new()), events, tasks })
+        Ok(Studio {
+            store,
+            config,
+            session_id: session.session_id,
+            open: Mutex::new(HashMap::new()),
+            events,
+            tasks,
+            consoles: std::sync::Mutex::new(HashMap::new()),
+        })
     }
 
     /// Folds every unsaved edit into the library and ends the session cleanly.

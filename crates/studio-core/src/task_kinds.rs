@@ -19,13 +19,15 @@ pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
     let save = studio.clone();
     let refresh = studio.clone();
     let regenerate = studio.clone();
-    let scenario = studio;
+    let scenario = studio.clone();
+    let console = studio;
     Handlers::new()
         .on("export_project", move |ctx: TaskContext| export_project(export.clone(), ctx))
         .on("save_project", move |ctx: TaskContext| save_project(save.clone(), ctx))
         .on("refresh_data", move |ctx: TaskContext| run_stage(refresh.clone(), ctx, Workbench::Data))
         .on("regenerate_population", move |ctx: TaskContext| run_stage(regenerate.clone(), ctx, Workbench::Population))
-        .on("run_scenario", move |ctx: TaskContext| run_scenario(scenario.clone(), ctx))
+        .on("run_scenario", move |ctx: TaskContext| run_scenario(scenario.clone(), ctx, false))
+        .on("play_scenario", move |ctx: TaskContext| run_scenario(console.clone(), ctx, true))
         .on("generate_report", |_ctx: TaskContext| not_yet("report generation"))
 }
 
@@ -53,14 +55,22 @@ async fn run_stage(
     result.map(output).map_err(|e| Failure::new(e.message))
 }
 
-/// Runs one scenario's ensemble (the input `scenario_id`), reporting progress by tick.
-async fn run_scenario(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Result<TaskOutput, Failure> {
+/// Runs one scenario's ensemble (the input `scenario_id`), reporting progress by tick; in the
+/// console (`play`) it can be paused, stepped and shocked while it runs.
+async fn run_scenario(studio: Weak<Studio>, ctx: TaskContext, play: bool) -> std::result::Result<TaskOutput, Failure> {
     let studio = studio_of(&studio)?;
     let project_id = ctx.task.project_id.clone().unwrap_or_default();
     let user_id = ctx.inputs().get("user_id").and_then(|v| v.as_str()).unwrap_or("studio").to_string();
     let scenario_id = input(&ctx, "scenario_id")?.as_str().unwrap_or_default().to_string();
     let progress = |f: f64, what: &str| ctx.progress(f, what);
-    let result = studio.run_scenario(&project_id, &user_id, &scenario_id, &progress).await;
+    let result = if play {
+        let token = ctx.cancel_token();
+        studio
+            .play_scenario(&project_id, &user_id, &scenario_id, &progress, async move { token.cancelled().await })
+            .await
+    } else {
+        studio.run_scenario(&project_id, &user_id, &scenario_id, &progress).await
+    };
     result.map(output).map_err(|e| Failure::new(e.message))
 }
 
@@ -106,9 +116,14 @@ impl Studio {
             Workbench::Population => {
                 TaskSpec::new("regenerate_population", "Regenerate population").needs("population")
             }
-            _ => {
+            workbench => {
                 let scenario = scenario_to_run(req, &content)?;
-                TaskSpec::new("run_scenario", &format!("Simulate “{}”", scenario.name))
+                let (kind, verb) = if workbench == Workbench::Simulation {
+                    ("play_scenario", "Play")
+                } else {
+                    ("run_scenario", "Simulate")
+                };
+                TaskSpec::new(kind, &format!("{verb} “{}”", scenario.name))
                     .needs("simulation")
                     .input("scenario_id", json!(scenario.scenario_id))
             }

@@ -182,3 +182,107 @@ async fn bad_scenarios_are_named() {
     let err = studio.workbench_action(&action(&project, Workbench::Scenario, "create_scenario", s)).await.unwrap_err();
     assert!(err.message.contains("at most 20 scenarios"), "{}", err.message);
 }
+
+async fn control(studio: &Studio, project: &str, name: &str, payload: Value) -> studio_core::Result<Value> {
+    studio.workbench_action(&action(project, Workbench::Simulation, name, payload)).await.map(|r| r.result)
+}
+
+#[tokio::test]
+async fn the_console_pauses_steps_replays_and_takes_a_shock() {
+    let f = fixture().await;
+    let dir = f.dir.path().to_path_buf();
+    let (studio, project, _dir) = project_with_data(f).await;
+    // Slow adoption over many ticks, so the run is still going when it is paused.
+    let config = json!({"ticks": 1500, "replicates": 20, "seed": 9, "checkpoint_every": 50,
+        "model": {"kind": "diffusion", "spontaneous": {"constant": 0.0002, "variables": {"price": -0.0001}},
+                  "influence": {"constant": 0.01}},
+        "threshold": {"share": 0.1, "tick": 1500}});
+    let err = control(&studio, &project, "pause", json!({})).await.unwrap_err();
+    assert!(err.message.contains("no simulation is open"), "{}", err.message);
+    let started = act(&studio, &project, Workbench::Simulation, "run", json!({"simulation_config": config})).await;
+    let task = started["task_id"].as_str().unwrap().to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while studio.console_view(&project).is_none_or(|v| v.current_tick == 0) {
+        assert!(std::time::Instant::now() < deadline, "the console never started");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let paused = control(&studio, &project, "pause", json!({})).await.unwrap();
+    assert_eq!(paused["status"], "paused");
+    let at = paused["current_tick"].as_u64().unwrap();
+    assert!(at > 0 && at < 1500, "paused mid-run at {at}");
+    assert_eq!(paused["bands"].as_array().unwrap().len() as u64, at + 1);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let held = state(&studio, &project).await.workbench_states.simulation;
+    assert_eq!((held.status, held.current_tick, held.total_ticks), (StageStatus::Paused, Some(at), Some(1500)));
+
+    let moved = |v: Value| v["current_tick"].as_u64().unwrap();
+    assert_eq!(moved(control(&studio, &project, "step_forward", json!({})).await.unwrap()), at + 1);
+    assert_eq!(moved(control(&studio, &project, "step_backward", json!({})).await.unwrap()), at);
+    let early = control(&studio, &project, "replay", json!({"tick": 5})).await.unwrap();
+    assert_eq!((moved(early.clone()), early["bands"].as_array().unwrap().len()), (5, 6));
+    let err = control(&studio, &project, "replay", json!({"tick": 1501})).await.unwrap_err();
+    assert!(err.message.contains("tick 1501 is out of range"), "{}", err.message);
+    let err = control(&studio, &project, "replay", json!({})).await.unwrap_err();
+    assert!(err.message.contains("needs payload.tick"), "{}", err.message);
+    let err = control(&studio, &project, "inject_shock", json!({"shock": {"variable": "wind", "magnitude": 1.0}}))
+        .await
+        .unwrap_err();
+    assert!(err.message.contains("unknown variable 'wind'"), "{}", err.message);
+    assert_eq!(control(&studio, &project, "resume", json!({})).await.unwrap()["status"], "running");
+    let done = studio.wait_task(&task, |_| {}).await.unwrap();
+    assert_eq!(done.status, TaskStatus::Completed, "{:?}", done.reason());
+    let played = serde_json::to_value(done.result.unwrap().outputs).unwrap();
+    let digest = played["digest"].as_str().unwrap().to_string();
+
+    // The same inputs in another project, run whole: the same digest.
+    let other = studio
+        .create_project(&studio_core::model::ProjectCreate {
+            user_id: USER.into(),
+            team_id: None,
+            project_name: "Twin".into(),
+            description: None,
+            initial_query: None,
+            template_id: None,
+        })
+        .await
+        .unwrap()
+        .project_id;
+    for (name, file, role) in [("marginals", "marginals.csv", "marginal"), ("prices", "prices.csv", "variables")] {
+        let config = json!({"source_name": name, "configuration": {"path": dir.join(file), "role": role}});
+        act(&studio, &other, Workbench::Data, "configure_source", config).await;
+    }
+    act(&studio, &other, Workbench::Population, "resize_population", json!({"target_size": 5_000})).await;
+    let twin = run(&studio, &other, Workbench::Simulation, "run", json!({"simulation_config": config})).await;
+    assert_eq!(twin["digest"], json!(digest), "paused, stepped, replayed: the same run");
+
+    // After the end: back, a shock, forward again — a new run, recorded when it reaches the end.
+    control(&studio, &project, "replay", json!({"tick": 200})).await.unwrap();
+    let shocked =
+        control(&studio, &project, "inject_shock", json!({"shock": {"variable": "price", "magnitude": -0.5}}))
+            .await
+            .unwrap();
+    assert_eq!(shocked["injected_shocks"], json!([{"tick": 201, "variable": "price", "magnitude": -0.5}]));
+    let end = control(&studio, &project, "replay", json!({"tick": 1500})).await.unwrap();
+    let new_digest = end["digest"].as_str().unwrap().to_string();
+    assert_ne!(new_digest, digest);
+    while state(&studio, &project).await.scenarios[0].run.as_ref().and_then(|r| r.digest.clone())
+        != Some(new_digest.clone())
+    {
+        assert!(
+            std::time::Instant::now() < deadline + std::time::Duration::from_secs(30),
+            "the shocked run was not recorded"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    // Its replay reproduces the shock.
+    control(&studio, &project, "replay", json!({"tick": 3})).await.unwrap();
+    assert_eq!(control(&studio, &project, "replay", json!({"tick": 1500})).await.unwrap()["digest"], json!(new_digest));
+    let exported = act(&studio, &project, Workbench::Simulation, "export_data", json!({"export_format": "json"})).await;
+    assert_eq!(exported["digest"], json!(new_digest));
+
+    assert_eq!(control(&studio, &project, "stop", json!({})).await.unwrap()["status"], "stopped");
+    let err = control(&studio, &project, "step_forward", json!({})).await.unwrap_err();
+    assert!(err.message.contains("no simulation is open") || err.message.contains("has ended"), "{}", err.message);
+    let kept = state(&studio, &project).await;
+    assert_eq!(kept.scenarios[0].status, "completed", "closing the console keeps the results");
+}

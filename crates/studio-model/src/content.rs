@@ -175,6 +175,20 @@ pub struct ScenarioRun {
     pub error: Option<String>,
 }
 
+impl ScenarioRun {
+    /// A run just started from inputs with hash `input_hash`.
+    pub fn running(input_hash: &str) -> ScenarioRun {
+        ScenarioRun {
+            status: "running".into(),
+            simulation_id: None,
+            ensemble_id: None,
+            input_hash: Some(input_hash.to_string()),
+            digest: None,
+            error: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Annotation {
     pub annotation_id: String,

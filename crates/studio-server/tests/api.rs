@@ -152,12 +152,12 @@ async fn each_error_has_its_status_and_code() {
     a.err(Method::GET, &format!("{P}/no-such-id"), None, StatusCode::NOT_FOUND, "not_found").await;
     a.err(Method::GET, &format!("{p}?version=9"), None, StatusCode::NOT_FOUND, "not_found").await;
     a.err(Method::GET, "/api/v1/studio/nothing-here", None, StatusCode::NOT_FOUND, "not_found").await;
-    // 409: a limit of the project.
-    for i in 0..20 {
+    // 409: a limit of the project (20 scenarios, its baseline one of them).
+    for i in 0..19 {
         let body = json!({"action": "create_scenario", "payload": {"scenario_config": {"name": format!("S{i}"), "description": "", "variable_overrides": []}}});
         a.ok(Method::POST, &format!("{p}/workbench/scenario/action"), Some(body), StatusCode::OK).await;
     }
-    let body = json!({"action": "create_scenario", "payload": {"scenario_config": {"name": "S21", "description": "", "variable_overrides": []}}});
+    let body = json!({"action": "create_scenario", "payload": {"scenario_config": {"name": "S20", "description": "", "variable_overrides": []}}});
     a.err(Method::POST, &format!("{p}/workbench/scenario/action"), Some(body), StatusCode::CONFLICT, "limit_reached")
         .await;
     // 413: a snapshot over 10 MB, and a body over the limit.
@@ -179,12 +179,13 @@ async fn each_error_has_its_status_and_code() {
     ] {
         a.err(method, &path, None, StatusCode::NOT_IMPLEMENTED, "not_available").await;
     }
+    // 409: a console control with no simulation open.
     a.err(
         Method::POST,
         &format!("{p}/workbench/simulation/action"),
         Some(json!({"action": "pause"})),
-        StatusCode::NOT_IMPLEMENTED,
-        "not_available",
+        StatusCode::CONFLICT,
+        "not_ready",
     )
     .await;
 }

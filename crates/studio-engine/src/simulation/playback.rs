@@ -165,6 +165,13 @@ impl<'a> Playback<'a> {
         bands_of(&series)
     }
 
+    /// p5..p95 of the adoption share at `tick` (at most the current one), across replicates.
+    pub fn band(&self, tick: u32) -> [f64; 5] {
+        let t = tick.min(self.tick()) as usize;
+        let series: Vec<&[f64]> = self.replicas.iter().map(|r| &r.adoption[t..=t]).collect();
+        bands_of(&series).first().copied().unwrap_or_default()
+    }
+
     /// The ensemble as it stands (complete when [`Playback::finished`]), with its digest.
     pub fn ensemble(&self) -> Ensemble {
         gather(self.seed, self.replicas.iter().map(Replica::result).collect())

@@ -1,0 +1,406 @@
+//! The Simulation console: `simulation/run` plays a scenario's ensemble tick by tick on a
+//! thread of its own, which the console's controls steer between ticks — `pause`, `resume`,
+//! `stop`, `step_forward`, `step_backward`, `replay {tick}` and `inject_shock {variable,
+//! magnitude}`. Every tick is streamed as an event (the fan chart fills in as it runs); when
+//! the run reaches its last tick the ensemble is stored and recorded, and it stays open for
+//! stepping back, replaying and shocking, so a changed run is recorded again when it reaches
+//! the end. Where the console stands is session state: it is shown in the project's
+//! `workbench_states.simulation` (`status`, `current_tick`, `total_ticks`) while it is open.
+
+use std::sync::mpsc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use studio_engine::simulation::Shock;
+use studio_model::{ScenarioRun, StageStatus, Ticks, WorkbenchAction};
+use tokio::sync::{mpsc as channel, oneshot};
+
+use crate::scenario_runs::{ScenarioInputs, ensemble_report, prepare};
+use crate::stage_runs::Progress;
+use crate::{CoreError, Result, Studio, StudioEvent};
+
+/// Where the console's run stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsoleView {
+    pub scenario_id: String,
+    /// `running | paused | complete | stopped`
+    pub status: String,
+    pub current_tick: u32,
+    pub total_ticks: u32,
+    /// p5, p25, p50, p75, p95 of the adoption share at ticks 0..=current.
+    pub bands: Vec<[f64; 5]>,
+    pub injected_shocks: Vec<Shock>,
+    pub checkpoints: Vec<u32>,
+    /// The ensemble's digest, at the last tick.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+enum Command {
+    Pause,
+    Resume,
+    Stop,
+    Step,
+    Back,
+    Replay(u32),
+    Inject(String, f64),
+}
+
+type Reply = oneshot::Sender<std::result::Result<ConsoleView, String>>;
+
+/// What the playing thread tells the core.
+enum Heard {
+    /// A tick played while running: the view without its bands, and the tick's band.
+    Tick(ConsoleView, [f64; 5]),
+    /// A control moved the run or changed its mode.
+    Moved(ConsoleView),
+    /// The run reached its last tick: the ensemble's stored form.
+    Finished(Box<Value>, ConsoleView),
+    Stopped(ConsoleView),
+    Failed(String),
+}
+
+/// An open console: the scenario it plays and the way to its thread.
+pub(crate) struct Console {
+    commands: mpsc::Sender<(Command, Reply)>,
+    pub view: ConsoleView,
+}
+
+impl Studio {
+    /// Plays scenario `scenario_id` in the console until it first reaches its last tick (the
+    /// answer is the ensemble's summary) or is stopped.
+    pub async fn play_scenario(
+        self: &std::sync::Arc<Self>,
+        project_id: &str,
+        user_id: &str,
+        scenario_id: &str,
+        progress: Progress<'_>,
+        cancelled: impl std::future::Future<Output = ()>,
+    ) -> Result<Value> {
+        let ScenarioInputs { scenario, settings, inputs, population, baseline, content } =
+            self.scenario_inputs(project_id, user_id, scenario_id, progress).await?;
+        // One console per project: a new run replaces the one before.
+        self.close_console(project_id);
+        let previous = content.runs.get(scenario_id).cloned();
+        let total = settings.ticks as u32;
+        let (commands, inbox) = mpsc::channel::<(Command, Reply)>();
+        let (tell, mut heard) = channel::unbounded_channel::<Heard>();
+        let view = ConsoleView {
+            scenario_id: scenario_id.to_string(),
+            status: "running".into(),
+            current_tick: 0,
+            total_ticks: total,
+            bands: Vec::new(),
+            injected_shocks: Vec::new(),
+            checkpoints: vec![0],
+            digest: None,
+        };
+        self.consoles_lock().insert(project_id.to_string(), Console { commands: commands.clone(), view });
+        let ticks = Ticks { current: 0, total: u64::from(total) };
+        let name = scenario.name.clone();
+        self.record_run(
+            project_id,
+            user_id,
+            scenario_id,
+            ScenarioRun::running(&inputs),
+            ticks,
+            format!("Playing '{name}'"),
+        )
+        .await?;
+        std::thread::Builder::new()
+            .name(format!("console {}", &project_id[..8.min(project_id.len())]))
+            .spawn(move || play(&population, &settings, &baseline, &scenario, &inbox, &tell))
+            .map_err(CoreError::internal)?;
+        tokio::pin!(cancelled);
+        let mut first: Option<Result<Value>> = None;
+        let mut stop_sent = false;
+        let mut reached_end = false;
+        // Until the first outcome the task follows the run; afterwards the console lives on.
+        while first.is_none() {
+            let event = tokio::select! {
+                event = heard.recv() => event,
+                () = &mut cancelled, if !stop_sent => {
+                    stop_sent = true;
+                    let (reply, _) = oneshot::channel();
+                    let _ = commands.send((Command::Stop, reply));
+                    continue;
+                }
+            };
+            let Some(event) = event else { break };
+            first = self.hear(project_id, user_id, &inputs, &previous, &mut reached_end, event, progress).await;
+        }
+        let outcome = first.unwrap_or_else(|| Err(CoreError::internal("the console ended without an outcome")));
+        let studio = std::sync::Arc::downgrade(self);
+        let (project, user) = (project_id.to_string(), user_id.to_string());
+        tokio::spawn(async move {
+            while let Some(event) = heard.recv().await {
+                let Some(studio) = studio.upgrade() else { break };
+                let _ = studio.hear(&project, &user, &inputs, &previous, &mut reached_end, event, &|_, _| {}).await;
+            }
+        });
+        outcome
+    }
+
+    /// Acts on what the playing thread said; `Some` once the run has an outcome.
+    #[allow(clippy::too_many_arguments)]
+    async fn hear(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        inputs: &str,
+        previous: &Option<ScenarioRun>,
+        reached_end: &mut bool,
+        event: Heard,
+        progress: Progress<'_>,
+    ) -> Option<Result<Value>> {
+        match event {
+            Heard::Tick(mut view, band) => {
+                if let Some(console) = self.consoles_lock().get(project_id) {
+                    view.bands = console.view.bands.iter().take(view.current_tick as usize).copied().collect();
+                }
+                view.bands.push(band);
+                self.hear_moved(project_id, view, progress).await;
+                None
+            }
+            Heard::Moved(view) => {
+                self.hear_moved(project_id, view, progress).await;
+                None
+            }
+            Heard::Finished(report, view) => {
+                *reached_end = true;
+                let scenario_id = view.scenario_id.clone();
+                self.show_console(project_id, view).await;
+                Some(self.store_ensemble(project_id, user_id, &scenario_id, inputs, &report).await)
+            }
+            Heard::Stopped(view) => {
+                let (scenario_id, tick) = (view.scenario_id.clone(), view.current_tick);
+                self.show_console(project_id, view).await;
+                self.consoles_lock().remove(project_id);
+                if *reached_end {
+                    // Its results are recorded; closing the console changes none of them.
+                    return Some(Ok(json!({"stopped": true, "tick": tick})));
+                }
+                // A run stopped before its end leaves the scenario's results as they were.
+                let before = previous
+                    .clone()
+                    .unwrap_or(ScenarioRun { status: "defined".into(), ..ScenarioRun::running(inputs) });
+                let ticks = Ticks { current: u64::from(tick), total: u64::from(tick) };
+                let summary = format!("Stopped the simulation at tick {tick}");
+                let recorded = self.record_run(project_id, user_id, &scenario_id, before, ticks, summary).await;
+                Some(recorded.map(|()| json!({"stopped": true, "tick": tick})))
+            }
+            Heard::Failed(message) => {
+                self.consoles_lock().remove(project_id);
+                Some(Err(CoreError::invalid(message)))
+            }
+        }
+    }
+
+    async fn hear_moved(&self, project_id: &str, view: ConsoleView, progress: Progress<'_>) {
+        let t = view.current_tick;
+        let what = match view.status.as_str() {
+            "paused" => format!("paused at tick {t} of {}", view.total_ticks),
+            _ => format!("tick {t} of {}", view.total_ticks),
+        };
+        progress(0.2 + 0.8 * f64::from(t) / f64::from(view.total_ticks.max(1)), &what);
+        self.show_console(project_id, view).await;
+    }
+
+    /// Keeps the console's latest view and streams it.
+    async fn show_console(&self, project_id: &str, view: ConsoleView) {
+        if let Some(console) = self.consoles_lock().get_mut(project_id) {
+            console.view = view.clone();
+        }
+        self.emit(StudioEvent::SimulationTick {
+            project_id: project_id.to_string(),
+            scenario_id: view.scenario_id.clone(),
+            status: view.status.clone(),
+            tick: view.current_tick,
+            total_ticks: view.total_ticks,
+            band: view.bands.last().copied(),
+        });
+    }
+
+    /// `pause`, `resume`, `stop`, `step_forward`, `step_backward`, `replay`, `inject_shock`:
+    /// sent to the project's console; the answer is where the run stands after it.
+    pub(crate) async fn console_control(&self, req: &WorkbenchAction) -> Result<Value> {
+        {
+            let mut map = self.open.lock().await;
+            let open = self.load_into(&mut map, &req.project_id).await?;
+            Studio::check_can_edit(open, &req.user_id)?;
+        }
+        let payload: studio_model::SimulationConsolePayload = serde_json::from_value(req.payload.clone())
+            .map_err(|e| CoreError::invalid(format!("simulation/{} payload is not valid: {e}", req.action)))?;
+        let command = match req.action.as_str() {
+            "pause" => Command::Pause,
+            "resume" => Command::Resume,
+            "stop" => Command::Stop,
+            "step_forward" => Command::Step,
+            "step_backward" => Command::Back,
+            "replay" => {
+                let tick = payload.tick.ok_or_else(|| CoreError::invalid("simulation/replay needs payload.tick"))?;
+                Command::Replay(u32::try_from(tick).unwrap_or(u32::MAX))
+            }
+            "inject_shock" => {
+                let shock = payload.shock.ok_or_else(|| {
+                    CoreError::invalid("simulation/inject_shock needs payload.shock: {variable, magnitude}")
+                })?;
+                Command::Inject(shock.variable, shock.magnitude)
+            }
+            other => return Err(CoreError::invalid(format!("simulation/{other} is not a console control"))),
+        };
+        let sender = self.consoles_lock().get(&req.project_id).map(|c| c.commands.clone()).ok_or_else(|| {
+            CoreError::new("not_ready", "no simulation is open in the console: run one first (Simulation → Run)")
+        })?;
+        let (reply, answer) = oneshot::channel();
+        sender.send((command, reply)).map_err(|_| CoreError::new("not_ready", "the console's run has ended"))?;
+        let view = answer
+            .await
+            .map_err(|_| CoreError::new("not_ready", "the console's run has ended"))?
+            .map_err(CoreError::invalid)?;
+        Ok(serde_json::to_value(&view).unwrap_or(Value::Null))
+    }
+
+    /// The console's view of a project, if one is open.
+    pub fn console_view(&self, project_id: &str) -> Option<ConsoleView> {
+        self.consoles_lock().get(project_id).map(|c| c.view.clone())
+    }
+
+    /// Where the open console stands, over the recorded state.
+    pub(crate) fn overlay_console(&self, state: &mut studio_model::ProjectState) {
+        if let Some(view) = self.console_view(&state.project_id) {
+            let simulation = &mut state.workbench_states.simulation;
+            simulation.current_tick = Some(u64::from(view.current_tick));
+            simulation.total_ticks = Some(u64::from(view.total_ticks));
+            simulation.status = match view.status.as_str() {
+                "running" => StageStatus::Running,
+                "paused" => StageStatus::Paused,
+                _ => simulation.status,
+            };
+        }
+    }
+
+    /// Ends the project's console, if one is open.
+    pub(crate) fn close_console(&self, project_id: &str) {
+        if let Some(console) = self.consoles_lock().remove(project_id) {
+            let (reply, _) = oneshot::channel();
+            let _ = console.commands.send((Command::Stop, reply));
+        }
+    }
+
+    fn consoles_lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Console>> {
+        self.consoles.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The playing thread: owns the agents and the playback; plays while running, waits for a
+/// command otherwise, and ends when stopped or when the core lets go of it.
+fn play(
+    population: &[u8],
+    settings: &studio_model::SimulationSettings,
+    baseline: &std::collections::BTreeMap<String, f64>,
+    scenario: &studio_model::ScenarioRecord,
+    inbox: &mpsc::Receiver<(Command, Reply)>,
+    tell: &channel::UnboundedSender<Heard>,
+) {
+    let prepared = match prepare(population, settings, baseline, scenario) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = tell.send(Heard::Failed(e.message));
+            return;
+        }
+    };
+    let mut play = match prepared.playback(settings, scenario) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = tell.send(Heard::Failed(e.message));
+            return;
+        }
+    };
+    let brief = |play: &studio_engine::simulation::Playback<'_>, status: &str| ConsoleView {
+        scenario_id: scenario.scenario_id.clone(),
+        status: status.to_string(),
+        current_tick: play.tick(),
+        total_ticks: play.total_ticks(),
+        bands: Vec::new(),
+        injected_shocks: play.injected().to_vec(),
+        checkpoints: play.checkpoints(),
+        digest: play.finished().then(|| play.ensemble().digest),
+    };
+    let view = |play: &studio_engine::simulation::Playback<'_>, status: &str| ConsoleView {
+        bands: play.bands(),
+        ..brief(play, status)
+    };
+    let mut running = true;
+    // The digest last recorded, so a run reaching its end unchanged is not recorded twice.
+    let mut recorded: Option<String> = None;
+    loop {
+        let next = if running && !play.finished() {
+            match inbox.try_recv() {
+                Ok(c) => Some(c),
+                Err(mpsc::TryRecvError::Empty) => None,
+                Err(mpsc::TryRecvError::Disconnected) => return,
+            }
+        } else {
+            match inbox.recv() {
+                Ok(c) => Some(c),
+                Err(_) => return,
+            }
+        };
+        if let Some((command, reply)) = next {
+            if matches!(command, Command::Stop) {
+                let stopped = view(&play, "stopped");
+                let _ = reply.send(Ok(stopped.clone()));
+                let _ = tell.send(Heard::Stopped(stopped));
+                return;
+            }
+            let moved: std::result::Result<(), String> = match command {
+                Command::Pause => {
+                    running = false;
+                    Ok(())
+                }
+                Command::Resume if play.finished() => Err("the run is at its last tick: nothing to resume".to_string()),
+                Command::Resume => {
+                    running = true;
+                    Ok(())
+                }
+                // Moving by hand pauses the run where it lands.
+                Command::Step | Command::Back | Command::Replay(_) => {
+                    running = false;
+                    let moved = match command {
+                        Command::Step => play.step_forward(),
+                        Command::Back => play.step_backward(),
+                        Command::Replay(t) => play.replay(t),
+                        _ => Ok(play.tick()),
+                    };
+                    moved.map(|_| ()).map_err(|e| e.to_string())
+                }
+                Command::Inject(v, m) => play.inject_shock(&v, m).map(|_| ()).map_err(|e| e.to_string()),
+                Command::Stop => Ok(()),
+            };
+            let status = match (play.finished(), running) {
+                (true, _) => "complete",
+                (false, true) => "running",
+                (false, false) => "paused",
+            };
+            let now = view(&play, status);
+            let _ = reply.send(moved.map(|()| now.clone()));
+            let _ = tell.send(Heard::Moved(now));
+        } else {
+            if play.step_forward().is_err() {
+                continue;
+            }
+            let status = if play.finished() { "complete" } else { "running" };
+            let _ = tell.send(Heard::Tick(brief(&play, status), play.band(play.tick())));
+        }
+        if play.finished() {
+            let digest = play.ensemble().digest;
+            if recorded.as_deref() != Some(digest.as_str()) {
+                recorded = Some(digest);
+                let report = ensemble_report(&play, &prepared, settings, scenario);
+                let _ = tell.send(Heard::Finished(Box::new(report), view(&play, "complete")));
+            }
+        }
+    }
+}
