@@ -78,7 +78,7 @@ impl Studio {
         progress: Progress<'_>,
         cancelled: impl std::future::Future<Output = ()>,
     ) -> Result<Value> {
-        let ScenarioInputs { scenario, settings, inputs, population, baseline, content } =
+        let ScenarioInputs { scenario, settings, inputs, population, baseline, content, calibration } =
             self.scenario_inputs(project_id, user_id, scenario_id, progress).await?;
         // One console per project: a new run replaces the one before.
         self.close_console(project_id);
@@ -110,7 +110,7 @@ impl Studio {
         .await?;
         std::thread::Builder::new()
             .name(format!("console {}", &project_id[..8.min(project_id.len())]))
-            .spawn(move || play(&population, &settings, &baseline, &scenario, &inbox, &tell))
+            .spawn(move || play(&population, &settings, &baseline, &scenario, calibration, &inbox, &tell))
             .map_err(CoreError::internal)?;
         tokio::pin!(cancelled);
         let mut first: Option<Result<Value>> = None;
@@ -301,10 +301,11 @@ fn play(
     settings: &studio_model::SimulationSettings,
     baseline: &std::collections::BTreeMap<String, f64>,
     scenario: &studio_model::ScenarioRecord,
+    calibration: Option<Value>,
     inbox: &mpsc::Receiver<(Command, Reply)>,
     tell: &channel::UnboundedSender<Heard>,
 ) {
-    let prepared = match prepare(population, settings, baseline, scenario) {
+    let prepared = match prepare(population, settings, baseline, scenario, calibration) {
         Ok(p) => p,
         Err(e) => {
             let _ = tell.send(Heard::Failed(e.message));

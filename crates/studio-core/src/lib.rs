@@ -3,6 +3,7 @@
 //! same [`StudioEvent`]s. This crate ties the model, the project document and the store together.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod calibration;
 mod config;
 mod console;
 mod data_package;

@@ -97,6 +97,8 @@ pub(crate) struct ScenarioInputs {
     pub inputs: String,
     pub population: Vec<u8>,
     pub baseline: BTreeMap<String, f64>,
+    /// The fit the settings' model came from, when they asked for one.
+    pub calibration: Option<Value>,
 }
 
 /// A scenario made ready to simulate: the agents, the model and the scenario's variables.
@@ -105,6 +107,7 @@ pub struct Prepared {
     pub model: DiffusionModel,
     pub variables: Variables,
     pub population_digest: String,
+    pub calibration: Option<Value>,
 }
 
 /// Decodes the population and rebuilds its network; checks the model and the variables.
@@ -113,12 +116,13 @@ pub fn prepare(
     settings: &SimulationSettings,
     baseline: &BTreeMap<String, f64>,
     scenario: &ScenarioRecord,
+    calibration: Option<Value>,
 ) -> Result<Prepared> {
     let model = model_of(settings)?;
     let variables = scenario_variables(baseline, scenario)?;
     let (header, pop) = population::decode(population_bytes).map_err(|e| CoreError::internal(e.to_string()))?;
     let agents = Agents::from_population(pop, &header.digest).map_err(|e| CoreError::internal(e.to_string()))?;
-    Ok(Prepared { agents, model, variables, population_digest: header.digest })
+    Ok(Prepared { agents, model, variables, population_digest: header.digest, calibration })
 }
 
 impl Prepared {
@@ -141,9 +145,10 @@ pub fn simulate(
     settings: &SimulationSettings,
     baseline: &BTreeMap<String, f64>,
     scenario: &ScenarioRecord,
+    calibration: Option<Value>,
     progress: &mut dyn FnMut(u32, u32),
 ) -> Result<Value> {
-    let prepared = prepare(population_bytes, settings, baseline, scenario)?;
+    let prepared = prepare(population_bytes, settings, baseline, scenario, calibration)?;
     let mut play = prepared.playback(settings, scenario)?;
     while !play.finished() {
         let tick = play.step_forward().map_err(|e| CoreError::invalid(e.to_string()))?;
@@ -214,6 +219,7 @@ pub fn ensemble_report(
         "by_archetype": by_archetype,
         "by_segment": by_segment,
         "runs": ensemble.runs,
+        "calibration": prepared.calibration,
     })
 }
 
@@ -236,10 +242,13 @@ impl Studio {
             .ok_or_else(|| CoreError::new("not_found", format!("scenario not found: {scenario_id}")))?;
         let settings = SimulationSettings::of(&content)?;
         let population_id = content.stage(Workbench::Population).artifact_id.unwrap_or_default();
-        let inputs = run_input_hash(&population_id, &settings, &scenario);
         let population = self.population_bytes(&content).await?;
         let baseline = baseline_variables(&settings, self.stored_package(&content).await.as_ref());
-        Ok(ScenarioInputs { content, scenario, settings, inputs, population, baseline })
+        let (settings, calibration) =
+            self.calibrated(project_id, user_id, &content, settings, &population, &baseline, progress).await?;
+        let inputs = run_input_hash(&population_id, &settings, &scenario);
+        let content = self.content_of(project_id).await?;
+        Ok(ScenarioInputs { content, scenario, settings, inputs, population, baseline, calibration })
     }
 
     /// Brings the population up to date, then runs scenario `scenario_id`'s ensemble and
@@ -251,7 +260,7 @@ impl Studio {
         scenario_id: &str,
         progress: Progress<'_>,
     ) -> Result<Value> {
-        let ScenarioInputs { content, scenario, settings, inputs, population, baseline } =
+        let ScenarioInputs { content, scenario, settings, inputs, population, baseline, calibration } =
             self.scenario_inputs(project_id, user_id, scenario_id, progress).await?;
         if let Some(done) = self.completed_run(&content, scenario_id, &inputs).await {
             progress(1.0, "the scenario's results are up to date");
@@ -265,7 +274,7 @@ impl Studio {
             .await?;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(u32, u32)>();
         let job = tokio::task::spawn_blocking(move || {
-            simulate(&bytes, &settings, &baseline, &scenario, &mut |t, total| {
+            simulate(&bytes, &settings, &baseline, &scenario, calibration, &mut |t, total| {
                 let _ = tx.send((t, total));
             })
         });

@@ -183,7 +183,7 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
             "valid actions are: generate, customize, export, schedule, add_annotation",
         ),
         (Workbench::Population, "regenerate", json!({"edits": {"seed": -1}}), "edits.seed must be a whole number"),
-        (Workbench::Simulation, "pause", json!({}), "not available yet"),
+        (Workbench::Simulation, "pause", json!({}), "no simulation is open in the console"),
         (Workbench::Simulation, "run", json!({"simulation_config": {"replicates": 0}}), "replicates is 0"),
     ];
     for (workbench, action, payload, message) in cases {

@@ -38,7 +38,9 @@ pub use population_actions::{ARCHETYPE_PREFIX, DEFAULT_POPULATION, MAX_POPULATIO
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
 pub use runs::{Ticks, record_scenario_run};
 pub use scenario_compare::compare_scenarios;
-pub use simulation_settings::{MAX_REPLICATES, MAX_TICKS, SimulationSettings, Threshold};
+pub use simulation_settings::{
+    CalibrationSettings, CoefficientBounds, MAX_REPLICATES, MAX_TICKS, SimulationSettings, Threshold,
+};
 pub use state::{
     DataState, LogEntry, PopulationState, ProjectHeader, ProjectState, ReportState, ScenarioState, ScenarioSummary,
     SimulationState, StateChanges, WorkbenchResponse, WorkbenchStates,

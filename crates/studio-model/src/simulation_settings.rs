@@ -45,6 +45,46 @@ pub struct SimulationSettings {
     /// The threshold event whose probability is reported: share reached by a tick.
     #[serde(default = "default_threshold")]
     pub threshold: Threshold,
+    /// When set, runs first fit these coefficients to the data's history, and start from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<CalibrationSettings>,
+}
+
+/// Which coefficients to fit to which historical series, and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalibrationSettings {
+    /// A time series of the data package (its `outcome` name); the first one when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
+    /// Coefficients by path (`spontaneous.constant`, `influence.variables.price`…) and bounds.
+    pub parameters: Vec<CoefficientBounds>,
+    /// Share of the history held out at its end to test the fit.
+    #[serde(default = "default_holdout")]
+    pub holdout_share: f64,
+    /// Replicates per evaluation of the fit.
+    #[serde(default = "default_fit_replicates")]
+    pub replicates: u32,
+    #[serde(default = "default_evaluations")]
+    pub max_evaluations: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoefficientBounds {
+    pub path: String,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+fn default_holdout() -> f64 {
+    0.2
+}
+fn default_fit_replicates() -> u32 {
+    10
+}
+fn default_evaluations() -> usize {
+    150
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -97,6 +137,7 @@ impl Default for SimulationSettings {
             model: default_model(),
             variables: default_variables(),
             threshold: default_threshold(),
+            calibration: None,
         }
     }
 }
@@ -104,8 +145,12 @@ impl Default for SimulationSettings {
 impl SimulationSettings {
     /// Reads and checks `simulation_config`, naming the field at fault.
     pub fn parse(config: &Map<String, Value>) -> Result<SimulationSettings, ModelError> {
-        let settings: SimulationSettings = serde_json::from_value(Value::Object(config.clone()))
+        let mut settings: SimulationSettings = serde_json::from_value(Value::Object(config.clone()))
             .map_err(|e| ModelError::invalid(format!("simulation_config is not valid: {e}")))?;
+        if !config.contains_key("threshold") {
+            // The default event is judged by the run's last tick when it is shorter than 60.
+            settings.threshold.tick = settings.threshold.tick.min(settings.ticks);
+        }
         settings.check()?;
         Ok(settings)
     }
@@ -153,6 +198,25 @@ impl SimulationSettings {
                 "simulation_config.threshold is share {} by tick {}: the share must be 0 to 1 and the tick within the run's {} ticks",
                 self.threshold.share, self.threshold.tick, self.ticks
             ));
+        }
+        if let Some(c) = &self.calibration {
+            if c.parameters.is_empty() {
+                return bad("simulation_config.calibration.parameters must name at least one coefficient".into());
+            }
+            if let Some(p) =
+                c.parameters.iter().find(|p| !(p.lower.is_finite() && p.upper.is_finite() && p.lower < p.upper))
+            {
+                return bad(format!(
+                    "simulation_config.calibration: '{}' has bounds {} to {}: the lower must be below the upper",
+                    p.path, p.lower, p.upper
+                ));
+            }
+            if !(0.05..=0.5).contains(&c.holdout_share) {
+                return bad(format!("simulation_config.calibration.holdout_share is {}: 0.05 to 0.5", c.holdout_share));
+            }
+            if c.replicates == 0 || c.replicates > 200 || c.max_evaluations < 10 || c.max_evaluations > 5_000 {
+                return bad("simulation_config.calibration: replicates 1 to 200, max_evaluations 10 to 5000".into());
+            }
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! bands, and the reference model used as benchmark and correctness check.
 
 pub mod agents;
+pub mod calibrate;
 pub mod ensemble;
 pub mod model;
 pub mod playback;
@@ -11,6 +12,7 @@ pub mod replica;
 pub mod run;
 
 pub use agents::{Agents, ModelSpec, Segment};
+pub use calibrate::{CalibrationReport, CalibrationSpec, Parameter, calibrate, nelder_mead};
 pub use ensemble::{Ensemble, QUANTILES, bands_of, ensemble, quantile};
 pub use model::{DiffusionModel, Shock, Term, Variables};
 pub use playback::{DEFAULT_CHECKPOINT_EVERY, Playback};

@@ -1,0 +1,180 @@
+//! Calibration in the core: when the simulation settings ask for it, the chosen coefficients
+//! are fitted to a historical series of the data package (the baseline world: its variables,
+//! no overrides, no shocks) before a scenario runs, and the runs start from the history's
+//! first point with the fitted model. The fit is stored by hash and kept on the Simulation
+//! stage with the hash of its inputs, so it is redone only when those change.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use studio_engine::simulation::{CalibrationReport, CalibrationSpec, ModelSpec, Parameter, Variables, calibrate};
+use studio_model::{ProjectContent, SimulationSettings, Workbench, record_stage_result};
+
+use crate::data_package::DataPackage;
+use crate::document::{ChangeKind, ChangeMessage};
+use crate::scenario_runs::model_of;
+use crate::stage_runs::Progress;
+use crate::{CoreError, Result, Studio};
+
+/// The series calibrated on: the one named, else the package's first time series.
+fn history<'p>(package: &'p DataPackage, name: Option<&str>) -> Result<(&'p str, Vec<f64>)> {
+    let names = || package.time_series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ");
+    let series = match name {
+        Some(n) => package.time_series.iter().find(|s| s.name == n).ok_or_else(|| {
+            CoreError::invalid(format!(
+                "simulation_config.calibration.series '{n}' is not a time series of the data; they are: {}",
+                if package.time_series.is_empty() { "none".into() } else { names() }
+            ))
+        })?,
+        None => package.time_series.first().ok_or_else(|| {
+            CoreError::new(
+                "not_ready",
+                "calibration needs a history: give a source the role time_series and refresh the data",
+            )
+        })?,
+    };
+    Ok((series.name.as_str(), series.points.iter().map(|(_, v)| *v).collect()))
+}
+
+fn inputs_hash(
+    population_id: &str,
+    settings: &SimulationSettings,
+    observed: &[f64],
+    baseline: &BTreeMap<String, f64>,
+) -> String {
+    let mut h = Sha256::new();
+    h.update(studio_engine::ENGINE_VERSION.as_bytes());
+    h.update(population_id.as_bytes());
+    h.update(serde_json::to_string(&(settings, observed, baseline)).unwrap_or_default().as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// What a run needs of a fit: the summary kept with each ensemble.
+fn summary(series: &str, report: &CalibrationReport) -> Value {
+    json!({
+        "series": series,
+        "fitted": report.fitted,
+        "start": report.start,
+        "evaluations": report.evaluations,
+        "fit_points": report.fit_points,
+        "holdout_points": report.holdout_points,
+        "fit_rmse": report.fit_rmse,
+        "holdout_rmse": report.holdout_rmse,
+        "holdout_mape": report.holdout_mape,
+        "coverage_90": report.coverage_90,
+        "observed": report.observed,
+        "mean": report.mean,
+        "bands": report.bands,
+        "model": ModelSpec::Diffusion(report.model.clone()),
+    })
+}
+
+impl Studio {
+    /// The settings the runs use: as given, or — with `calibration` — with the fitted model and
+    /// the history's first point as the initial share; and the fit's summary.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn calibrated(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        content: &ProjectContent,
+        settings: SimulationSettings,
+        population: &[u8],
+        baseline: &BTreeMap<String, f64>,
+        progress: Progress<'_>,
+    ) -> Result<(SimulationSettings, Option<Value>)> {
+        let Some(wanted) = settings.calibration.clone() else { return Ok((settings, None)) };
+        let package = self
+            .stored_package(content)
+            .await
+            .ok_or_else(|| CoreError::new("not_ready", "calibration needs the data: refresh it first"))?;
+        let (series, observed) = history(&package, wanted.series.as_deref())?;
+        let population_id = content.stage(Workbench::Population).artifact_id.unwrap_or_default();
+        let inputs = inputs_hash(&population_id, &settings, &observed, baseline);
+        let stage = content.stage(Workbench::Simulation);
+        let stored = match (&stage.input_hash, &stage.artifact_id) {
+            (Some(hash), Some(id)) if *hash == inputs => self.store.artifact(id).await.ok(),
+            _ => None,
+        };
+        let fit: Value = match stored.and_then(|row| serde_json::from_slice(&row.content).ok()) {
+            Some(fit) => {
+                progress(0.3, "the calibration is up to date");
+                fit
+            }
+            None => {
+                progress(0.25, &format!("calibrating {} coefficient(s) on '{series}'", wanted.parameters.len()));
+                let spec = CalibrationSpec {
+                    parameters: wanted
+                        .parameters
+                        .iter()
+                        .map(|p| Parameter { path: p.path.clone(), lower: p.lower, upper: p.upper })
+                        .collect(),
+                    replicates: wanted.replicates,
+                    band_replicates: 100,
+                    max_evaluations: wanted.max_evaluations,
+                    seed: settings.seed,
+                    holdout_share: wanted.holdout_share,
+                };
+                let model = model_of(&settings)?;
+                let (bytes, variables, observed) = (population.to_vec(), baseline.clone(), observed.clone());
+                let report = tokio::task::spawn_blocking(move || -> Result<CalibrationReport> {
+                    let (header, pop) =
+                        studio_engine::population::decode(&bytes).map_err(|e| CoreError::internal(e.to_string()))?;
+                    let agents = studio_engine::simulation::Agents::from_population(pop, &header.digest)
+                        .map_err(|e| CoreError::internal(e.to_string()))?;
+                    let vars = Variables { initial: variables, shocks: Vec::new() };
+                    let sim =
+                        agents.simulation(model, vars, observed.len().saturating_sub(1).max(1) as u32, observed[0]);
+                    calibrate(&sim, &observed, &spec).map_err(|e| CoreError::invalid(format!("calibration: {e}")))
+                })
+                .await
+                .map_err(CoreError::internal)??;
+                let fit = summary(series, &report);
+                let bytes = serde_json::to_vec(&fit).map_err(CoreError::internal)?;
+                let id = self.store.put_artifact(project_id, "calibration", &bytes).await?;
+                let said = format!(
+                    "Calibrated {} on '{series}': held-out RMSE {:.4}, MAPE {:.1}%, {:.0}% inside the 90% band",
+                    report.fitted.iter().map(|(k, v)| format!("{k} = {v:.4}")).collect::<Vec<_>>().join(", "),
+                    report.holdout_rmse,
+                    report.holdout_mape,
+                    report.coverage_90 * 100.0
+                );
+                self.record_calibration(project_id, user_id, &id, &inputs, said).await?;
+                fit
+            }
+        };
+        let mut calibrated = settings;
+        calibrated.model = fit["model"].clone();
+        calibrated.initial_share = fit["observed"][0].as_f64().unwrap_or(calibrated.initial_share);
+        Ok((calibrated, Some(fit)))
+    }
+
+    async fn record_calibration(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        id: &str,
+        inputs: &str,
+        summary: String,
+    ) -> Result<()> {
+        let mut map = self.open.lock().await;
+        let open = self.load_into(&mut map, project_id).await?;
+        let ctx = self.context(user_id);
+        let outcome = record_stage_result(
+            open.doc.content(),
+            Workbench::Simulation,
+            "calibrate",
+            id,
+            inputs,
+            summary,
+            json!({}),
+            &ctx,
+        );
+        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
+        self.commit(project_id, open, &outcome.content, &message).await?;
+        let state = Studio::state_of(open, user_id);
+        self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
+        Ok(())
+    }
+}
