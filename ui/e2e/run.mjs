@@ -108,15 +108,24 @@ try {
     await page.getByTestId("tab-scenario").click();
     await page.getByRole("button", { name: "New scenario" }).click();
     await page.getByLabel("Scenario name").fill("Prices fall 20%");
+    await page.getByRole("button", { name: "Add override" }).click();
+    await page.getByLabel("Override 1 value").fill("0.8");
+    // A shock placed by clicking the timeline, its magnitude typed.
+    const track = await page.getByLabel("Shock timeline").boundingBox();
+    await page.mouse.click(track.x + track.width * 0.3, track.y + track.height / 2);
+    await page.getByLabel("Shock 1 magnitude").fill("-0.2");
+    const at = Number(await page.getByLabel("Shock 1 tick").inputValue());
+    if (at < 25 || at > 35) throw new Error(`a click at 30% of the timeline placed the shock at tick ${at}`);
     await page.getByRole("button", { name: "Save scenario" }).click();
     await expectText(page.getByTestId("scenarios"), "Prices fall 20%");
+    await expectText(page.getByTestId("scenarios"), "price = 0.8");
     await shot("05-scenarios");
     await page.getByTestId("tab-report").click();
     await page.getByLabel("Annotation").fill("Check against the installer survey");
     await page.getByRole("button", { name: "Add note" }).click();
     await expectText(page.getByTestId("annotations"), "installer survey");
     await page.getByTestId("tab-simulation").click();
-    await expectText(page.locator(".pane"), "simulation engine");
+    await page.getByTestId("simulation-settings").waitFor({ timeout: 5000 });
   });
   await step("drop the example's files: imported, roles guessed, read", async () => {
     await page.getByTestId("tab-data").click();
@@ -170,12 +179,55 @@ try {
     await page.getByTestId("regenerate").click();
     await page.getByTestId("population-stale").waitFor({ state: "detached", timeout: 30000 });
   });
+  await step("run a scenario, play it in the console: live fan chart, pause, step, replay, export", async () => {
+    await page.getByTestId("tab-scenario").click();
+    await page.getByRole("button", { name: "Run Baseline" }).click();
+    await expectText(page.getByTestId("status-Baseline"), "completed");
+    await page.getByTestId("tab-simulation").click();
+    await page.getByLabel("Ticks").fill("300");
+    await page.getByLabel("Replicates").fill("20");
+    await page.getByTestId("run-simulation").click();
+    await expectText(page.getByTestId("console-status"), "tick");
+    await page.getByTestId("band-90").waitFor({ timeout: 10000 });
+    // Pause wherever it is (or step back from its end), then move by keyboard.
+    const pause = page.getByRole("button", { name: "Pause" });
+    if (await pause.isVisible()) await pause.click().catch(() => {});
+    await page.waitForFunction(() => /paused|complete/.test(document.querySelector("[data-testid=console-status]").textContent));
+    if ((await page.getByTestId("console-status").textContent()).includes("complete")) {
+      await page.getByRole("button", { name: "Step back" }).click();
+    }
+    await expectText(page.getByTestId("console-status"), "paused");
+    const tickOf = async () => Number((await page.getByTestId("console-status").textContent()).match(/tick (\d+)/)[1]);
+    const before = await tickOf();
+    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press("ArrowLeft");
+    await page.waitForFunction((t) => document.querySelector("[data-testid=console-status]").textContent.includes(`tick ${t - 1} `), before);
+    await page.getByRole("button", { name: "Step forward" }).click();
+    await page.waitForFunction((t) => document.querySelector("[data-testid=console-status]").textContent.includes(`tick ${t} `), before);
+    await shot("09-console-paused");
+    await page.getByRole("button", { name: "Resume" }).click();
+    await expectText(page.getByTestId("console-status"), "complete");
+    await expectText(page.getByTestId("results"), "adopted");
+    await page.getByRole("button", { name: "Export CSV" }).click();
+    await expectText(page.getByTestId("exported"), "rows →");
+    await shot("10-console-complete");
+  });
+  await step("compare the scenarios: configuration and results side by side", async () => {
+    await page.getByTestId("tab-scenario").click();
+    await page.getByRole("button", { name: "Run Prices fall 20%" }).click();
+    await expectText(page.getByTestId("status-Prices fall 20%"), "completed");
+    await page.getByLabel("Compare Baseline").check();
+    await page.getByLabel("Compare Prices fall 20%").check();
+    await page.getByTestId("compare").click();
+    await expectText(page.getByTestId("compare-view"), "variable_overrides.price");
+    await expectText(page.getByTestId("compare-view"), "pts");
+    await shot("11-compare");
+  });
   await step("run all: the tasks panel shows each stage, and why the unavailable ones stop", async () => {
     await page.getByTestId("run-all").click();
-    await expectText(page.getByTestId("tasks"), "Simulate");
+    await expectText(page.getByTestId("tasks"), "Generate report");
     await expectText(page.getByTestId("tasks"), "not available yet");
-    await expectText(page.getByTestId("tasks"), "blocked: dependency");
-    await shot("09-tasks");
+    await shot("12-tasks");
   });
   await step("delete from the library and undo the delete", async () => {
     await page.getByRole("button", { name: "Back to projects" }).click();
@@ -183,10 +235,10 @@ try {
     await page.getByRole("button", { name: "Delete" }).click();
     await expectText(page.getByTestId("toast"), "Deleted “Heat pumps 2031”");
     await expectText(page.getByTestId("project-list"), "No projects yet");
-    await shot("10-deleted");
+    await shot("13-deleted");
     await page.getByTestId("toast").getByRole("button", { name: "Undo" }).click();
     await expectText(page.getByTestId("project-list"), "Heat pumps 2031");
-    await shot("11-library");
+    await shot("14-library");
   });
 } catch {
   await shot("failure").catch(() => {});

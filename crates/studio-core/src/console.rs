@@ -22,6 +22,9 @@ use crate::{CoreError, Result, Studio, StudioEvent};
 /// Where the console's run stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsoleView {
+    /// This console run; `seq` orders its views (events and answers can cross on the way).
+    pub run_id: String,
+    pub seq: u64,
     pub scenario_id: String,
     /// `running | paused | complete | stopped`
     pub status: String,
@@ -86,7 +89,10 @@ impl Studio {
         let total = settings.ticks as u32;
         let (commands, inbox) = mpsc::channel::<(Command, Reply)>();
         let (tell, mut heard) = channel::unbounded_channel::<Heard>();
+        let run_id = uuid::Uuid::new_v4().to_string();
         let view = ConsoleView {
+            run_id: run_id.clone(),
+            seq: 0,
             scenario_id: scenario_id.to_string(),
             status: "running".into(),
             current_tick: 0,
@@ -110,7 +116,11 @@ impl Studio {
         .await?;
         std::thread::Builder::new()
             .name(format!("console {}", &project_id[..8.min(project_id.len())]))
-            .spawn(move || play(&population, &settings, &baseline, &scenario, calibration, &inbox, &tell))
+            .spawn(move || {
+                let source =
+                    Source { population: &population, settings: &settings, baseline: &baseline, scenario: &scenario };
+                play(source, calibration, &run_id, &inbox, &tell)
+            })
             .map_err(CoreError::internal)?;
         tokio::pin!(cancelled);
         let mut first: Option<Result<Value>> = None;
@@ -214,6 +224,8 @@ impl Studio {
         }
         self.emit(StudioEvent::SimulationTick {
             project_id: project_id.to_string(),
+            run_id: view.run_id.clone(),
+            seq: view.seq,
             scenario_id: view.scenario_id.clone(),
             status: view.status.clone(),
             tick: view.current_tick,
@@ -294,17 +306,24 @@ impl Studio {
     }
 }
 
+/// What the playing thread computes from.
+struct Source<'a> {
+    population: &'a [u8],
+    settings: &'a studio_model::SimulationSettings,
+    baseline: &'a std::collections::BTreeMap<String, f64>,
+    scenario: &'a studio_model::ScenarioRecord,
+}
+
 /// The playing thread: owns the agents and the playback; plays while running, waits for a
 /// command otherwise, and ends when stopped or when the core lets go of it.
 fn play(
-    population: &[u8],
-    settings: &studio_model::SimulationSettings,
-    baseline: &std::collections::BTreeMap<String, f64>,
-    scenario: &studio_model::ScenarioRecord,
+    source: Source<'_>,
     calibration: Option<Value>,
+    run_id: &str,
     inbox: &mpsc::Receiver<(Command, Reply)>,
     tell: &channel::UnboundedSender<Heard>,
 ) {
+    let Source { population, settings, baseline, scenario } = source;
     let prepared = match prepare(population, settings, baseline, scenario, calibration) {
         Ok(p) => p,
         Err(e) => {
@@ -319,7 +338,13 @@ fn play(
             return;
         }
     };
+    let seq = std::cell::Cell::new(0u64);
     let brief = |play: &studio_engine::simulation::Playback<'_>, status: &str| ConsoleView {
+        run_id: run_id.to_string(),
+        seq: {
+            seq.set(seq.get() + 1);
+            seq.get()
+        },
         scenario_id: scenario.scenario_id.clone(),
         status: status.to_string(),
         current_tick: play.tick(),

@@ -40,6 +40,9 @@ pub enum StudioEvent {
     /// `band` is the p5..p95 of the adoption share at `tick`.
     SimulationTick {
         project_id: String,
+        /// The console run, and the order of its views.
+        run_id: String,
+        seq: u64,
         scenario_id: String,
         status: String,
         tick: u32,

@@ -108,18 +108,30 @@ impl Studio {
         self.config.db_path.parent().map(|p| p.join("exports")).unwrap_or_else(|| "exports".into())
     }
 
-    /// `simulation/export_data`: the console's scenario's series, written as a file; the
-    /// answer names the file, its format, rows and bytes.
+    /// `simulation/export_data`: a scenario's series (`simulation_config.scenario_id`, else the
+    /// console's) written as a file, the answer naming it, its format, rows and bytes; without
+    /// `export_format`, the ensemble's summary itself (bands, final value, calibration).
     pub(crate) async fn export_data(&self, req: &WorkbenchAction, content: &ProjectContent) -> Result<Value> {
         let p: SimulationConsolePayload = serde_json::from_value(req.payload.clone())
             .map_err(|e| CoreError::invalid(format!("simulation/export_data payload is not valid: {e}")))?;
-        let format = p.export_format.as_deref().unwrap_or("csv");
         let settings = SimulationSettings::of(content)?;
-        let scenario_id = match settings.scenario_id {
-            Some(id) => id,
+        let named = p.simulation_config.as_ref().and_then(|c| c.get("scenario_id")).and_then(Value::as_str);
+        let scenario_id = match named.map(str::to_string).or(settings.scenario_id) {
+            Some(id) if content.scenarios.contains_key(&id) => id,
+            Some(id) => return Err(CoreError::new("not_found", format!("scenario not found: {id}"))),
             None => content.scenarios_in_order().first().map(|s| s.scenario_id.clone()).unwrap_or_default(),
         };
         let report = self.ensemble_of(content, &scenario_id).await?;
+        let Some(format) = p.export_format.as_deref() else {
+            // No format: the data itself, for the console's charts.
+            let id = content.runs.get(&scenario_id).and_then(|r| r.ensemble_id.clone()).unwrap_or_default();
+            let mut summary = crate::scenario_runs::ensemble_summary(&report, &id);
+            summary["calibration"] = report["calibration"].clone();
+            summary["by_archetype"] = report["by_archetype"].clone();
+            summary["variables"] = report["variables"].clone();
+            summary["injected_shocks"] = report["injected_shocks"].clone();
+            return Ok(summary);
+        };
         let rows = export_rows(&report);
         let bytes = match format {
             "csv" => to_csv(&rows),

@@ -93,4 +93,15 @@ export type StudioEvent =
   | { type: "deleted"; project_id: string }
   | { type: "recovery_available"; project_id: string; edits: number }
   | { type: "task_changed"; project_id: string; task: Task }
+  | { type: "simulation_tick"; project_id: string; run_id: string; seq: number; scenario_id: string; status: string; tick: number;
+      total_ticks: number; band: Band | null }
   | { type: "lagged"; missed: number };
+
+/** p5, p25, p50, p75, p95 of the adoption share at one tick. */
+export type Band = [number, number, number, number, number];
+export interface Shock { tick: number; variable: string; magnitude: number }
+/** Where the console's run stands (the answer to every console control). */
+export interface ConsoleView {
+  run_id: string; seq: number; scenario_id: string; status: "running" | "paused" | "complete" | "stopped"; current_tick: number; total_ticks: number;
+  bands: Band[]; injected_shocks: Shock[]; checkpoints: number[]; digest?: string;
+}

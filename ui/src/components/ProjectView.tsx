@@ -1,9 +1,10 @@
 // One open project: header with save/undo/redo, upstream-change banners, the five workbench
 // tabs in pipeline order, Run all, and the side panel with the log, the versions and the tasks.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { PROJECT_COMMAND, type Backend, type DesktopEvent } from "../api/backend";
-import type { ProjectState, StateChanges, Task, Workbench } from "../api/types";
+import type { ConsoleView, ProjectState, StateChanges, Task, Workbench } from "../api/types";
 import { WORKBENCHES } from "../api/types";
+import { type LiveRun, applyTick, fromView } from "../state/live";
 import { WORKBENCH_LABELS, mergeTask, nextStale, settle } from "../state/logic";
 import type { Notify } from "./ui";
 import { guessRole, sourceName } from "./DataPane";
@@ -22,6 +23,14 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
   const [versionsTick, setVersionsTick] = useState(0);
   const [tasks, setTasks] = useState<Task[]>([]);
   const [side, setSide] = useState<SideView>("log");
+  const [live, setLive] = useState<LiveRun | null>(null);
+  // Ticks can arrive faster than frames: they are folded in as they come and drawn once a frame.
+  const pending = useRef<LiveRun | null>(null);
+  const frame = useRef<number | null>(null);
+  const showView = useCallback((view: ConsoleView | null) => {
+    pending.current = view ? fromView(pending.current, view) : null;
+    setLive(pending.current);
+  }, []);
 
   const reload = useCallback(
     () => backend.getProject(projectId).then((next) => {
@@ -39,6 +48,15 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
       // Changes made elsewhere (another window, the CLI) show up here.
       if (event.type === "state_changed" || event.type === "saved") reload();
       else if (event.type === "task_changed") setTasks((list) => mergeTask(list, event.task));
+      else if (event.type === "simulation_tick") {
+        pending.current = applyTick(pending.current, event);
+        if (frame.current == null) {
+          frame.current = requestAnimationFrame(() => {
+            frame.current = null;
+            setLive(pending.current);
+          });
+        }
+      }
     });
   }, [backend, projectId, reload, fail]);
 
@@ -209,7 +227,7 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
             ))}
           </nav>
           <div className="pane" role="tabpanel">
-            <Pane workbench={tab} state={state} run={run} read={read} tasks={tasks} />
+            <Pane workbench={tab} state={state} run={run} read={read} tasks={tasks} live={live} showView={showView} />
           </div>
         </section>
         <SidePanel backend={backend} state={state} versionsTick={versionsTick} fail={fail}

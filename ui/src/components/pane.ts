@@ -1,8 +1,13 @@
 // What every workbench pane is given: the project, a way to act, a way to read, the tasks.
-import type { ProjectState, Task, Workbench } from "../api/types";
+import type { ConsoleView, ProjectState, Task, Workbench } from "../api/types";
+import type { LiveRun } from "../state/live";
 
 /** Runs an action that changes the project; false when it failed (the error is shown). */
 export type Run = (workbench: Workbench, action: string, payload: unknown) => Promise<boolean>;
 /** Runs an action that only reads; its result, or null when it failed. */
 export type Read = (workbench: Workbench, action: string, payload: unknown) => Promise<unknown>;
-export interface PaneProps { state: ProjectState; run: Run; read: Read; tasks: Task[] }
+export interface PaneProps {
+  state: ProjectState; run: Run; read: Read; tasks: Task[];
+  /** The console's run as it streams; `showView` takes a control's answer (null: forget it). */
+  live: LiveRun | null; showView: (view: ConsoleView | null) => void;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import type { Band } from "../api/types";
+import { applyTick, fromView, percent } from "./live";
+
+const band = (x: number): Band => [x - 0.02, x - 0.01, x, x + 0.01, x + 0.02];
+let seq = 0;
+const tick = (t: number, status = "running", run = "r1") =>
+  ({ type: "simulation_tick" as const, project_id: "p", run_id: run, seq: ++seq, scenario_id: "s1", status, tick: t, total_ticks: 10,
+    band: band(t / 10) });
+
+describe("live run", () => {
+  it("appends streamed ticks and replaces the future after a step back", () => {
+    let live = applyTick(null, tick(0));
+    for (let t = 1; t <= 4; t++) live = applyTick(live, tick(t));
+    expect(live!.bands).toHaveLength(5);
+    expect(live!.tick).toBe(4);
+    live = applyTick(live, tick(2, "paused"));
+    expect(live!.bands).toHaveLength(3);
+    expect(live!.status).toBe("paused");
+    expect(live!.bands[2][2]).toBeCloseTo(0.2);
+  });
+  it("starts over for another run and takes a control's whole view unless it is older", () => {
+    const live = applyTick(applyTick(null, tick(0)), tick(1, "running", "r2"));
+    expect(live!.run_id).toBe("r2");
+    expect(live!.bands).toHaveLength(1);
+    const answer = (s: number, t: number) => ({ run_id: "r2", seq: s, scenario_id: "s1", status: "paused" as const, current_tick: t, total_ticks: 10,
+      bands: Array.from({ length: t + 1 }, (_, i) => band(i / 10)), injected_shocks: [], checkpoints: [0] });
+    const taken = fromView(live, answer(seq + 1, 3));
+    expect(taken!.tick).toBe(3);
+    expect(taken!.bands).toHaveLength(4);
+    // A tick that finished after the answer was sent is newer: the late answer is dropped.
+    const newer = applyTick(taken, tick(4, "complete", "r2"));
+    expect(fromView(newer, answer(1, 3))).toBe(newer);
+  });
+  it("formats shares", () => {
+    expect(percent(0.1234)).toBe("12.3%");
+    expect(percent(undefined)).toBe("–");
+  });
+});
