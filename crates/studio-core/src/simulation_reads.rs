@@ -1,44 +1,39 @@
 //! Reads over simulated scenarios: `compare_scenarios` with their results side by side (final
 //! value with its 90% interval, difference from the baseline, when each median crosses the
 //! threshold, the threshold's probability), and `export_data`: the per-tick series overall,
-//! by archetype and by every categorical attribute, as CSV, JSON or Parquet, written to the
+//! by archetype and by every categorical attribute — or, with `simulation_config.agents`,
+//! each agent's final state in one replicate — as CSV, JSON or Parquet, written to the
 //! library's exports folder.
 
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
+use studio_data::ParquetColumn;
+use studio_engine::population;
+use studio_engine::simulation::{Agents, NEVER, Variables};
 use studio_model::{ProjectContent, SimulationConsolePayload, SimulationSettings, WorkbenchAction, compare_scenarios};
 
+use crate::scenario_runs::model_of;
 use crate::{CoreError, Result, Studio};
 
-/// One row of an export: a statistic of a series at a tick.
-pub struct ExportRow {
-    pub scenario: String,
-    /// `overall`, `archetype` or the categorical attribute's name.
-    pub series: String,
-    pub segment: String,
-    pub tick: u32,
-    /// `mean`, `p5`, `p25`, `p50`, `p75` or `p95`.
-    pub statistic: &'static str,
-    pub value: f64,
-}
+/// A table to export, column by column.
+pub type Columns = Vec<(String, ParquetColumn)>;
 
 const BANDS: [&str; 5] = ["p5", "p25", "p50", "p75", "p95"];
 
-/// The rows of a stored ensemble, in a stable order.
-pub fn export_rows(report: &Value) -> Vec<ExportRow> {
+/// The per-tick series of a stored ensemble in long form — scenario, series (`overall`,
+/// `archetype` or the attribute), segment, tick, statistic (`mean`, `p5`…`p95`), value.
+pub fn export_rows(report: &Value) -> Columns {
     let scenario = report["scenario_name"].as_str().unwrap_or_default().to_string();
-    let mut rows = Vec::new();
-    let mut push = |series: &str, segment: &str, statistic: &'static str, values: &[Value]| {
+    let (mut series_col, mut segment_col, mut tick_col, mut stat_col, mut value_col) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut push = |series: &str, segment: &str, statistic: &str, values: &[Value]| {
         for (t, v) in values.iter().enumerate() {
-            rows.push(ExportRow {
-                scenario: scenario.clone(),
-                series: series.to_string(),
-                segment: segment.to_string(),
-                tick: t as u32,
-                statistic,
-                value: v.as_f64().unwrap_or(f64::NAN),
-            });
+            series_col.push(series.to_string());
+            segment_col.push(segment.to_string());
+            tick_col.push(t as i64);
+            stat_col.push(statistic.to_string());
+            value_col.push(v.as_f64().unwrap_or(f64::NAN));
         }
     };
     let empty = Vec::new();
@@ -56,51 +51,101 @@ pub fn export_rows(report: &Value) -> Vec<ExportRow> {
             push(dimension, category, "mean", series.as_array().unwrap_or(&empty));
         }
     }
-    rows
+    vec![
+        ("scenario".into(), ParquetColumn::Text(vec![scenario; tick_col.len()])),
+        ("series".into(), ParquetColumn::Text(series_col)),
+        ("segment".into(), ParquetColumn::Text(segment_col)),
+        ("tick".into(), ParquetColumn::Int(tick_col)),
+        ("statistic".into(), ParquetColumn::Text(stat_col)),
+        ("value".into(), ParquetColumn::Float(value_col)),
+    ]
+}
+
+/// Each agent's final state in one replicate of a stored ensemble, re-run from its recorded
+/// inputs and checked against the replicate's digest: agent, archetype, every attribute, and
+/// the tick it adopted at (−1: never).
+pub fn agent_rows(population: &[u8], report: &Value, replicate: u32) -> Result<Columns> {
+    let settings: SimulationSettings = serde_json::from_value(report["settings"].clone())
+        .map_err(|e| CoreError::internal(format!("the stored ensemble's settings: {e}")))?;
+    let variables: Variables = serde_json::from_value(report["variables"].clone())
+        .map_err(|e| CoreError::internal(format!("the stored ensemble's variables: {e}")))?;
+    let digests = report["run_digests"].as_array().cloned().unwrap_or_default();
+    let Some(expected) = digests.get(replicate as usize).and_then(Value::as_str) else {
+        return Err(CoreError::invalid(format!(
+            "replicate {replicate} is out of range: the ensemble has 0 to {}",
+            digests.len().saturating_sub(1)
+        )));
+    };
+    let (header, pop) = population::decode(population).map_err(|e| CoreError::internal(e.to_string()))?;
+    if report["population_digest"].as_str() != Some(header.digest.as_str()) {
+        return Err(CoreError::new(
+            "not_ready",
+            "the population changed since this run: run the scenario again to export its agents",
+        ));
+    }
+    let agents = Agents::from_population(pop, &header.digest).map_err(|e| CoreError::internal(e.to_string()))?;
+    let sim = agents.simulation(model_of(&settings)?, variables, settings.ticks as u32, settings.initial_share);
+    let run = sim.run(settings.seed, replicate).map_err(|e| CoreError::invalid(e.to_string()))?;
+    if run.digest != expected {
+        return Err(CoreError::internal("the re-run does not match the stored replicate (its digest differs)"));
+    }
+    let n = agents.groups.len();
+    let label = |g: u8| agents.group_names.get(usize::from(g)).cloned().unwrap_or_default();
+    let mut columns: Columns = vec![
+        ("agent".into(), ParquetColumn::Int((0..n as i64).collect())),
+        ("archetype".into(), ParquetColumn::Text(agents.groups.iter().map(|&g| label(g)).collect())),
+    ];
+    for segment in &agents.segments {
+        let values = segment.codes.iter().map(|&c| segment.categories.get(usize::from(c)).cloned().unwrap_or_default());
+        columns.push((segment.name.clone(), ParquetColumn::Text(values.collect())));
+    }
+    let at = run.adopted_at.iter().map(|&t| if t == NEVER { -1 } else { i64::from(t) });
+    columns.push(("adopted_at".into(), ParquetColumn::Int(at.collect())));
+    Ok(columns)
 }
 
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
-pub fn to_csv(rows: &[ExportRow]) -> Vec<u8> {
-    let mut out = String::from("scenario,series,segment,tick,statistic,value\n");
-    for r in rows {
-        out.push_str(&format!(
-            "{},{},{},{},{},{}\n",
-            csv_field(&r.scenario),
-            csv_field(&r.series),
-            csv_field(&r.segment),
-            r.tick,
-            r.statistic,
-            r.value
-        ));
+fn cell(column: &ParquetColumn, row: usize) -> Value {
+    match column {
+        ParquetColumn::Text(v) => json!(v[row]),
+        ParquetColumn::Int(v) => json!(v[row]),
+        ParquetColumn::Float(v) => json!(v[row]),
+    }
+}
+
+fn rows_of(columns: &Columns) -> usize {
+    columns.first().map_or(0, |(_, c)| c.len())
+}
+
+pub fn to_csv(columns: &Columns) -> Vec<u8> {
+    let mut out = columns.iter().map(|(n, _)| csv_field(n)).collect::<Vec<_>>().join(",");
+    out.push('\n');
+    for row in 0..rows_of(columns) {
+        let fields: Vec<String> = columns
+            .iter()
+            .map(|(_, c)| match cell(c, row) {
+                Value::String(s) => csv_field(&s),
+                other => other.to_string(),
+            })
+            .collect();
+        out.push_str(&fields.join(","));
+        out.push('\n');
     }
     out.into_bytes()
 }
 
-pub fn to_json(rows: &[ExportRow]) -> Vec<u8> {
-    let list: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            json!({"scenario": r.scenario, "series": r.series, "segment": r.segment, "tick": r.tick,
-                   "statistic": r.statistic, "value": r.value})
-        })
+pub fn to_json(columns: &Columns) -> Vec<u8> {
+    let list: Vec<Value> = (0..rows_of(columns))
+        .map(|row| Value::Object(columns.iter().map(|(n, c)| (n.clone(), cell(c, row))).collect()))
         .collect();
     serde_json::to_vec_pretty(&list).unwrap_or_default()
 }
 
-pub fn to_parquet(rows: &[ExportRow]) -> Result<Vec<u8>> {
-    let text = |f: fn(&ExportRow) -> &str| rows.iter().map(|r| f(r).to_string()).collect::<Vec<_>>();
-    let columns = vec![
-        ("scenario", studio_data::ParquetColumn::Text(text(|r| &r.scenario))),
-        ("series", studio_data::ParquetColumn::Text(text(|r| &r.series))),
-        ("segment", studio_data::ParquetColumn::Text(text(|r| &r.segment))),
-        ("tick", studio_data::ParquetColumn::Int(rows.iter().map(|r| i64::from(r.tick)).collect())),
-        ("statistic", studio_data::ParquetColumn::Text(text(|r| r.statistic))),
-        ("value", studio_data::ParquetColumn::Float(rows.iter().map(|r| r.value).collect())),
-    ];
-    studio_data::write_parquet(&columns).map_err(|e| CoreError::internal(e.to_string()))
+pub fn to_parquet(columns: &Columns) -> Result<Vec<u8>> {
+    studio_data::write_parquet(columns).map_err(|e| CoreError::internal(e.to_string()))
 }
 
 impl Studio {
@@ -132,7 +177,19 @@ impl Studio {
             summary["injected_shocks"] = report["injected_shocks"].clone();
             return Ok(summary);
         };
-        let rows = export_rows(&report);
+        let config = p.simulation_config.unwrap_or_default();
+        let agents = config.get("agents").and_then(Value::as_bool).unwrap_or(false);
+        let rows = if agents {
+            let replicate =
+                config.get("replicate").and_then(Value::as_u64).unwrap_or(0).min(u64::from(u32::MAX)) as u32;
+            let bytes = self.population_bytes(content).await?;
+            let report = report.clone();
+            tokio::task::spawn_blocking(move || agent_rows(&bytes, &report, replicate))
+                .await
+                .map_err(CoreError::internal)??
+        } else {
+            export_rows(&report)
+        };
         let bytes = match format {
             "csv" => to_csv(&rows),
             "json" => to_json(&rows),
@@ -144,13 +201,14 @@ impl Studio {
         let dir = self.exports_dir();
         std::fs::create_dir_all(&dir).map_err(|e| CoreError::new("io", format!("{}: {e}", dir.display())))?;
         let name = format!(
-            "{}-{}-series.{format}",
+            "{}-{}-{}.{format}",
             slug(content.meta("project_name").unwrap_or("project")),
-            slug(report["scenario_name"].as_str().unwrap_or("scenario"))
+            slug(report["scenario_name"].as_str().unwrap_or("scenario")),
+            if agents { "agents" } else { "series" }
         );
         let path = dir.join(name);
         std::fs::write(&path, &bytes).map_err(|e| CoreError::new("io", format!("{}: {e}", path.display())))?;
-        Ok(json!({"path": path, "format": format, "rows": rows.len(), "bytes": bytes.len(),
+        Ok(json!({"path": path, "format": format, "rows": rows_of(&rows), "bytes": bytes.len(),
                   "scenario_id": scenario_id, "digest": report["digest"]}))
     }
 

@@ -125,6 +125,34 @@ async fn a_scenario_runs_as_an_ensemble_and_is_compared_with_the_baseline() {
             _ => assert_eq!(&bytes[..4], b"PAR1"),
         }
     }
+    // Each agent's final state in replicate 1, re-run from the recorded inputs: its adopters
+    // are the replicate's final share.
+    let payload =
+        json!({"export_format": "csv", "simulation_config": {"scenario_id": baseline, "agents": true, "replicate": 1}});
+    let out = act(&studio, &project, Workbench::Simulation, "export_data", payload).await;
+    let text = std::fs::read_to_string(out["path"].as_str().unwrap()).unwrap();
+    assert!(text.starts_with("agent,archetype,age_band,area,adopted_at\n"), "{}", &text[..80]);
+    assert_eq!(out["rows"], 5_000);
+    let adopted = text.lines().skip(1).filter(|l| !l.ends_with(",-1")).count();
+    let ensemble_id = state(&studio, &project).await.scenarios[0].ensemble_id.clone().unwrap();
+    let stored: Value = serde_json::from_slice(&studio.store().artifact(&ensemble_id).await.unwrap().content).unwrap();
+    let last = stored["runs"][1].as_array().unwrap().last().unwrap().as_f64().unwrap();
+    assert!((adopted as f64 / 5_000.0 - last).abs() < 1e-12, "{adopted} adopters against a final share of {last}");
+    let payload = json!({"export_format": "parquet", "simulation_config": {"agents": true}});
+    let out = act(&studio, &project, Workbench::Simulation, "export_data", payload).await;
+    let scan = studio_core::data::scan_path(
+        std::path::Path::new(out["path"].as_str().unwrap()),
+        &studio_core::data::ScanOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(scan.rows, 5_000, "the Parquet file reads back");
+    let payload = json!({"export_format": "csv", "simulation_config": {"agents": true, "replicate": 99}});
+    let err =
+        studio.workbench_action(&action(&project, Workbench::Simulation, "export_data", payload)).await.unwrap_err();
+    assert!(err.message.contains("replicate 99 is out of range"), "{}", err.message);
+    let summary = act(&studio, &project, Workbench::Simulation, "export_data", json!({})).await;
+    assert_eq!(summary["bands"].as_array().unwrap().len(), 41, "without a format: the data itself");
     let bad = studio
         .workbench_action(&action(&project, Workbench::Simulation, "export_data", json!({"export_format": "xlsx"})))
         .await;

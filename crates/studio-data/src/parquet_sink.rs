@@ -17,8 +17,9 @@ pub enum ParquetColumn {
     Float(Vec<f64>),
 }
 
+#[allow(clippy::len_without_is_empty)]
 impl ParquetColumn {
-    fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         match self {
             ParquetColumn::Text(v) => v.len(),
             ParquetColumn::Int(v) => v.len(),
@@ -32,13 +33,14 @@ fn failed(e: parquet::errors::ParquetError) -> DataError {
 }
 
 /// The columns, named, as the bytes of a Parquet file.
-pub fn write_parquet(columns: &[(&str, ParquetColumn)]) -> Result<Vec<u8>, DataError> {
+pub fn write_parquet<S: AsRef<str>>(columns: &[(S, ParquetColumn)]) -> Result<Vec<u8>, DataError> {
     let rows = columns.first().map_or(0, |(_, c)| c.len());
     if let Some((name, _)) = columns.iter().find(|(_, c)| c.len() != rows) {
-        return Err(DataError::Parquet(format!("column '{name}' does not have {rows} values")));
+        return Err(DataError::Parquet(format!("column '{}' does not have {rows} values", name.as_ref())));
     }
     let fields: Vec<String> = columns
         .iter()
+        .map(|(name, c)| (name.as_ref(), c))
         .map(|(name, c)| match c {
             ParquetColumn::Text(_) => format!("REQUIRED BYTE_ARRAY {name} (UTF8);"),
             ParquetColumn::Int(_) => format!("REQUIRED INT64 {name};"),
