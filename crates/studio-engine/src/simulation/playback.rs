@@ -125,8 +125,8 @@ impl<'a> Playback<'a> {
                 .range(..=tick)
                 .next_back()
                 .ok_or_else(|| EngineError::Simulation(format!("no checkpoint at or before tick {tick}")))?;
-            let sim = &self.sim;
-            self.replicas.par_iter_mut().zip(states.par_iter()).for_each(|(r, rng)| r.rewind(sim, at, rng.clone()));
+            let (sim, prep) = (&self.sim, &self.prep);
+            self.replicas.par_iter_mut().zip(states.par_iter()).for_each(|(r, rng)| r.rewind(sim, prep, at, rng.clone()));
         }
         while self.tick() < tick {
             self.step_forward()?;

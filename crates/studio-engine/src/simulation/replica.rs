@@ -23,12 +23,27 @@ const CLOSED: u16 = u16::MAX;
 pub struct Prepared {
     degree: Vec<u16>,
     max_degree: usize,
+    /// When degrees are below 255, an open agent's status is `degree · width + count`: the
+    /// index of its threshold in the tick's table, with no lookup of its degree.
+    packed: bool,
     a_personal: Option<Vec<f32>>,
     b_personal: Option<Vec<f32>>,
     group_size: Vec<u64>,
 }
 
 impl Prepared {
+    /// Agent i's status with no adopted neighbour.
+    #[inline]
+    fn base(&self, i: usize) -> u16 {
+        if self.packed { self.degree[i] * (self.max_degree as u16 + 1) } else { 0 }
+    }
+
+    /// The count of adopted neighbours in a status.
+    #[inline]
+    fn count(&self, i: usize, status: u16) -> u16 {
+        status - self.base(i)
+    }
+
     pub fn new(sim: &Simulation<'_>) -> Prepared {
         let n = sim.network.nodes();
         let degree: Vec<u16> = (0..n).map(|i| sim.network.degree(i).min(usize::from(u16::MAX)) as u16).collect();
@@ -39,6 +54,7 @@ impl Prepared {
             group_size[usize::from(*g)] += 1;
         }
         Prepared {
+            packed: max_degree < 255,
             degree,
             max_degree,
             a_personal: personal(sim, &sim.model.spontaneous),
@@ -102,7 +118,7 @@ impl Replica {
             tick: 0,
             rng,
             adopted_at: vec![NEVER; n],
-            status: vec![0u16; n],
+            status: (0..n).map(|i| prep.base(i)).collect(),
             active: Vec::new(),
             newly,
             in_group: vec![0; prep.group_size.len()],
@@ -127,14 +143,14 @@ impl Replica {
 
     /// Goes back to the end of an earlier tick `tick`, whose generator state is `rng`: every
     /// later adoption is undone and the counts are rebuilt from the adoptions kept.
-    pub fn rewind(&mut self, sim: &Simulation<'_>, tick: u32, rng: Xoshiro) {
+    pub fn rewind(&mut self, sim: &Simulation<'_>, prep: &Prepared, tick: u32, rng: Xoshiro) {
         let keep = tick.min(u32::from(NEVER - 1)) as u16;
         for t in &mut self.adopted_at {
             if *t != NEVER && *t > keep {
                 *t = NEVER;
             }
         }
-        self.status.iter_mut().for_each(|s| *s = 0);
+        self.status.iter_mut().enumerate().for_each(|(i, s)| *s = prep.base(i));
         self.in_group.iter_mut().for_each(|c| *c = 0);
         self.total = 0;
         for i in 0..self.adopted_at.len() {
@@ -181,11 +197,20 @@ impl Replica {
             }
             // Only the agents still open, in index order: the same draws as scanning every
             // agent and skipping the adopted, without a branch that is a coin toss mid-run.
-            for &i in &self.active {
-                let i = i as usize;
-                let threshold = table[usize::from(prep.degree[i]) * width + usize::from(self.status[i])];
-                if (self.rng.next_u64() >> 32) < threshold {
-                    self.newly.push(i as u32);
+            if prep.packed {
+                for &i in &self.active {
+                    let threshold = table[usize::from(self.status[i as usize])];
+                    if (self.rng.next_u64() >> 32) < threshold {
+                        self.newly.push(i);
+                    }
+                }
+            } else {
+                for &i in &self.active {
+                    let i = i as usize;
+                    let threshold = table[usize::from(prep.degree[i]) * width + usize::from(self.status[i])];
+                    if (self.rng.next_u64() >> 32) < threshold {
+                        self.newly.push(i as u32);
+                    }
                 }
             }
         } else {
@@ -194,7 +219,7 @@ impl Replica {
                 let a = (a_global + prep.a_personal.as_ref().map_or(0.0, |v| f64::from(v[i]))).clamp(0.0, 1.0);
                 let b = (b_global + prep.b_personal.as_ref().map_or(0.0, |v| f64::from(v[i]))).clamp(0.0, 1.0);
                 let d = prep.degree[i];
-                let f = if d == 0 { 0.0 } else { f64::from(self.status[i]) / f64::from(d) };
+                let f = if d == 0 { 0.0 } else { f64::from(prep.count(i, self.status[i])) / f64::from(d) };
                 let p = 1.0 - (1.0 - a) * (1.0 - b * f);
                 if self.rng.next_f64() < p {
                     self.newly.push(i as u32);
