@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use studio_engine::simulation::{CalibrationReport, CalibrationSpec, ModelSpec, Parameter, Variables, calibrate};
+use studio_engine::simulation::{CalibrationReport, CalibrationSpec, Parameter, Variables, calibrate};
 use studio_model::{ProjectContent, SimulationSettings, Workbench, record_stage_result};
 
 use crate::data_package::DataPackage;
@@ -66,7 +66,7 @@ fn summary(series: &str, report: &CalibrationReport) -> Value {
         "observed": report.observed,
         "mean": report.mean,
         "bands": report.bands,
-        "model": ModelSpec::Diffusion(report.model.clone()),
+        "model": report.model,
     })
 }
 

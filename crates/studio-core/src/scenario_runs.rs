@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use studio_engine::ENGINE_VERSION;
 use studio_engine::population;
-use studio_engine::simulation::{Agents, DiffusionModel, ModelSpec, Playback, Shock, Variables, segment_series};
+use studio_engine::simulation::{Agents, Model, Playback, Shock, Variables};
 use studio_model::{
     ProjectContent, ScenarioRecord, ScenarioRun, SimulationSettings, Ticks, Workbench, record_scenario_run,
 };
@@ -71,11 +71,11 @@ fn initial_names(values: &BTreeMap<String, f64>) -> String {
 }
 
 /// The model the settings describe, or an error naming what is wrong with it.
-pub fn model_of(settings: &SimulationSettings) -> Result<DiffusionModel> {
-    match serde_json::from_value::<ModelSpec>(settings.model.clone()) {
-        Ok(ModelSpec::Diffusion(model)) => Ok(model),
-        Err(e) => Err(CoreError::invalid(format!("simulation_config.model is not a model the engine knows: {e}"))),
-    }
+pub fn model_of(settings: &SimulationSettings) -> Result<Model> {
+    let model: Model = serde_json::from_value(settings.model.clone())
+        .map_err(|e| CoreError::invalid(format!("simulation_config.model is not a model the engine knows: {e}")))?;
+    model.check().map_err(|e| CoreError::invalid(format!("simulation_config.model: {e}")))?;
+    Ok(model)
 }
 
 /// The hash of everything a scenario's run is computed from.
@@ -104,7 +104,7 @@ pub(crate) struct ScenarioInputs {
 /// A scenario made ready to simulate: the agents, the model and the scenario's variables.
 pub struct Prepared {
     pub agents: Agents,
-    pub model: DiffusionModel,
+    pub model: Model,
     pub variables: Variables,
     pub population_digest: String,
     pub calibration: Option<Value>,
@@ -174,24 +174,16 @@ pub fn ensemble_report(
         .enumerate()
         .filter_map(|(g, name)| Some((name.clone(), json!(ensemble.by_group_mean.get(g)?))))
         .collect();
-    let mut by_segment = serde_json::Map::new();
-    for segment in &agents.segments {
-        let mut sums = vec![vec![0.0; ticks as usize + 1]; segment.categories.len()];
-        for replica in play.replicas() {
-            let series = segment_series(replica.adopted_at(), &segment.codes, segment.categories.len(), ticks);
-            for (sum, s) in sums.iter_mut().zip(series) {
-                sum.iter_mut().zip(s).for_each(|(a, b)| *a += b);
-            }
-        }
-        let r = play.replicas().len() as f64;
-        let per_category: serde_json::Map<String, Value> = segment
-            .categories
-            .iter()
-            .zip(sums)
-            .map(|(c, s)| (c.clone(), json!(s.into_iter().map(|v| v / r).collect::<Vec<_>>())))
-            .collect();
-        by_segment.insert(segment.name.clone(), Value::Object(per_category));
-    }
+    let by_segment: serde_json::Map<String, Value> = agents
+        .segments
+        .iter()
+        .zip(&ensemble.by_segment_mean)
+        .map(|(segment, means)| {
+            let per_category: serde_json::Map<String, Value> =
+                segment.categories.iter().zip(means).map(|(c, s)| (c.clone(), json!(s))).collect();
+            (segment.name.clone(), Value::Object(per_category))
+        })
+        .collect();
     let last = ensemble.bands.last().copied().unwrap_or_default();
     let threshold = settings.threshold;
     json!({

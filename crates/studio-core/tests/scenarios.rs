@@ -314,3 +314,22 @@ async fn the_console_pauses_steps_replays_and_takes_a_shock() {
     let kept = state(&studio, &project).await;
     assert_eq!(kept.scenarios[0].status, "completed", "closing the console keeps the results");
 }
+
+#[tokio::test]
+async fn an_opinion_model_runs_as_an_ensemble_too() {
+    let f = fixture().await;
+    let (studio, project, _dir) = project_with_data(f).await;
+    let model = json!({"kind": "opinion", "initial": {"constant": 0.4}, "spread": 0.2, "convergence": 0.3,
+        "confidence": 0.25, "drift": {"variables": {"price": -0.01}}, "noise": 0.01, "threshold": 0.5});
+    let config = json!({"ticks": 30, "replicates": 8, "model": model});
+    let done = run(&studio, &project, Workbench::Simulation, "run", json!({"simulation_config": config})).await;
+    assert_eq!(done["bands"].as_array().unwrap().len(), 31);
+    let share = done["final"]["p50"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&share));
+    let summary = act(&studio, &project, Workbench::Simulation, "export_data", json!({})).await;
+    assert_eq!(summary["digest"], done["digest"]);
+    let bad = json!({"simulation_config": {"model": {"kind": "opinion", "convergence": 2.0, "confidence": 0.1}}});
+    let started = act(&studio, &project, Workbench::Simulation, "run", bad).await;
+    let failed = studio.wait_task(started["task_id"].as_str().unwrap(), |_| {}).await.unwrap();
+    assert!(failed.reason().unwrap_or_default().contains("convergence is 2"), "{:?}", failed.reason());
+}

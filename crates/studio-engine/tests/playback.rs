@@ -2,7 +2,7 @@
 //! and injecting shocks give the digests of the equivalent whole runs, at any thread count;
 //! out-of-range moves and unknown variables are refused and change nothing.
 
-use studio_engine::simulation::{Playback, Reference, ReferencePopulation, Shock, ensemble, segment_series};
+use studio_engine::simulation::{NEVER, Playback, Reference, ReferencePopulation, Shock, ensemble};
 use studio_engine::with_threads;
 
 const SEED: u64 = 21;
@@ -119,11 +119,23 @@ fn bad_moves_are_refused_and_change_nothing() {
 }
 
 #[test]
-fn segments_are_counted_from_adoption_ticks() {
-    // Agents 0..4 in category 0, 4..6 in category 1; adoption ticks 0, 2, never, 1 | 2, never.
-    let adopted = [0u16, 2, u16::MAX, 1, 2, u16::MAX];
-    let codes = [0u8, 0, 0, 0, 1, 1];
-    let series = segment_series(&adopted, &codes, 2, 3);
-    assert_eq!(series[0], vec![0.25, 0.5, 0.75, 0.75]);
-    assert_eq!(series[1], vec![0.0, 0.0, 0.5, 0.5]);
+fn segments_get_their_own_series() {
+    let pop = ReferencePopulation::build(3_000, 6).unwrap();
+    let codes: Vec<u8> = (0..3_000).map(|i| (i % 3) as u8).collect();
+    let mut sim = pop.simulation(Reference::R1, 30);
+    sim.segments = vec![("thirds".into(), &codes)];
+    let run = sim.run(SEED, 0).unwrap();
+    assert_eq!(run.digest, pop.simulation(Reference::R1, 30).run(SEED, 0).unwrap().digest, "segments change no draw");
+    for c in 0..3u8 {
+        for t in [0usize, 10, 30] {
+            let (mut inside, mut size) = (0, 0);
+            for (i, &at) in run.adopted_at.iter().enumerate() {
+                if codes[i] == c {
+                    size += 1;
+                    inside += usize::from(at != NEVER && usize::from(at) <= t);
+                }
+            }
+            assert_eq!(run.by_segment[0][usize::from(c)][t], inside as f64 / size as f64, "category {c} at tick {t}");
+        }
+    }
 }

@@ -35,7 +35,8 @@ fn decisions_read_the_state_at_the_start_of_the_tick() {
         network: &network,
         groups: &groups,
         attributes: vec![],
-        model: DiffusionModel { spontaneous: Term::constant(0.0), influence: Term::constant(1.0) },
+        segments: vec![],
+        model: DiffusionModel { spontaneous: Term::constant(0.0), influence: Term::constant(1.0) }.into(),
         variables: Variables::default(),
         ticks: 30,
         initial_share: 0.002,
@@ -81,7 +82,8 @@ fn spontaneous_adoption_follows_its_closed_form_and_the_shock() {
         network: &network,
         groups: &groups,
         attributes: vec![],
-        model,
+        segments: vec![],
+        model: model.into(),
         variables: Reference::variables(),
         ticks: 60,
         initial_share: 0.01,
@@ -104,7 +106,9 @@ fn attributes_enter_the_model_per_agent() {
     let mut sim = pop.simulation(Reference::R2, 30);
     let plain = sim.run(1, 0).unwrap().adoption[30];
     // Older agents adopt on their own more: a rises by 0.0001 per year of age.
-    sim.model.spontaneous.attributes = BTreeMap::from([("age".into(), 0.0001)]);
+    let mut model = Reference::R2.model();
+    model.spontaneous.attributes = BTreeMap::from([("age".into(), 0.0001)]);
+    sim.model = model.into();
     let aged = sim.run(1, 0).unwrap().adoption[30];
     assert!(aged > plain + 0.05, "{aged} vs {plain}");
 }
@@ -123,7 +127,9 @@ fn bad_inputs_are_named() {
     s.variables.shocks.push(Shock { tick: 80, variable: "price".into(), magnitude: 0.1 });
     check(s, "outside the run's ticks 1 to 50");
     let mut s = pop.simulation(Reference::R1, 50);
-    s.model.influence.attributes.insert("wealth".into(), 1.0);
+    let mut wealthy = Reference::R1.model();
+    wealthy.influence.attributes.insert("wealth".into(), 1.0);
+    s.model = wealthy.into();
     check(s, "attribute 'wealth', which the agents do not have; they have income, age");
     check(pop.simulation(Reference::R1, 0), "ticks must be 1 to 10000");
     assert!(ensemble(&pop.simulation(Reference::R1, 10), 1, 0).is_err());

@@ -3,20 +3,14 @@
 //! categories read as numbers as a standardised attribute (mean 0, sd 1) the model can name,
 //! and every dimension as a segment for the per-category series.
 
-use serde::{Deserialize, Serialize};
-
 use crate::EngineError;
 use crate::network::{Csr, build_network};
 use crate::population::{Population, digest};
-use crate::simulation::model::{DiffusionModel, Variables};
+use crate::simulation::model::{Model, Variables};
 use crate::simulation::run::Simulation;
 
 /// A model as the project stores it: data, with its kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ModelSpec {
-    Diffusion(DiffusionModel),
-}
+pub type ModelSpec = Model;
 
 /// A categorical attribute: its name, categories and each agent's category code.
 #[derive(Debug, Clone)]
@@ -65,18 +59,13 @@ impl Agents {
         })
     }
 
-    pub fn simulation(
-        &self,
-        model: DiffusionModel,
-        variables: Variables,
-        ticks: u32,
-        initial_share: f64,
-    ) -> Simulation<'_> {
+    pub fn simulation(&self, model: Model, variables: Variables, ticks: u32, initial_share: f64) -> Simulation<'_> {
         Simulation {
             network: &self.network,
             groups: &self.groups,
             attributes: self.attributes.iter().map(|(n, v)| (n.clone(), v.as_slice())).collect(),
             model,
+            segments: self.segments.iter().map(|s| (s.name.clone(), s.codes.as_slice())).collect(),
             variables,
             ticks,
             initial_share,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::EngineError;
 use crate::simulation::ensemble::{bands_of, ensemble};
-use crate::simulation::model::{DiffusionModel, Term};
+use crate::simulation::model::{Model, Term};
 use crate::simulation::run::Simulation;
 
 /// A coefficient to fit, by path (`spontaneous.constant`, `influence.variables.price`,
@@ -68,45 +68,60 @@ pub struct CalibrationReport {
     /// mean and bands.
     pub mean: Vec<f64>,
     pub bands: Vec<[f64; 5]>,
-    pub model: DiffusionModel,
-}
-
-fn term_mut<'m>(model: &'m mut DiffusionModel, path: &str) -> Option<(&'m mut Term, Vec<String>)> {
-    let mut parts = path.split('.');
-    let term = match parts.next()? {
-        "spontaneous" => &mut model.spontaneous,
-        "influence" => &mut model.influence,
-        _ => return None,
-    };
-    Some((term, parts.map(str::to_string).collect()))
+    pub model: Model,
 }
 
 /// Reads a coefficient by path (absent coefficients are 0).
-pub fn coefficient(model: &DiffusionModel, path: &str) -> Result<f64, EngineError> {
+pub fn coefficient(model: &Model, path: &str) -> Result<f64, EngineError> {
     let mut copy = model.clone();
     let slot = slot(&mut copy, path)?;
     Ok(*slot)
 }
 
 /// Sets a coefficient by path.
-pub fn set_coefficient(model: &mut DiffusionModel, path: &str, value: f64) -> Result<(), EngineError> {
+pub fn set_coefficient(model: &mut Model, path: &str, value: f64) -> Result<(), EngineError> {
     *slot(model, path)? = value;
     Ok(())
 }
 
-fn slot<'m>(model: &'m mut DiffusionModel, path: &str) -> Result<&'m mut f64, EngineError> {
+/// A coefficient's place: `TERM.constant`, `TERM.variables.NAME`, `TERM.attributes.NAME`
+/// (terms `spontaneous`, `influence`; `initial`, `drift`), or an opinion model's
+/// `convergence`, `confidence`, `noise`, `spread`, `threshold`.
+fn slot<'m>(model: &'m mut Model, path: &str) -> Result<&'m mut f64, EngineError> {
     let bad = || {
+        let terms = model_terms(path);
         EngineError::Simulation(format!(
-            "'{path}' is not a coefficient: use spontaneous|influence . constant | variables.NAME | attributes.NAME"
+            "'{path}' is not a coefficient: use {terms} . constant | variables.NAME | attributes.NAME"
         ))
     };
-    let (term, rest) = term_mut(model, path).ok_or_else(bad)?;
-    match rest.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let parts: Vec<&str> = path.split('.').collect();
+    let term: &mut Term = match (model, parts.first().copied()) {
+        (Model::Diffusion(m), Some("spontaneous")) => &mut m.spontaneous,
+        (Model::Diffusion(m), Some("influence")) => &mut m.influence,
+        (Model::Opinion(m), Some("initial")) => &mut m.initial,
+        (Model::Opinion(m), Some("drift")) => &mut m.drift,
+        (Model::Opinion(m), Some(scalar)) if parts.len() == 1 => {
+            return match scalar {
+                "convergence" => Ok(&mut m.convergence),
+                "confidence" => Ok(&mut m.confidence),
+                "noise" => Ok(&mut m.noise),
+                "spread" => Ok(&mut m.spread),
+                "threshold" => Ok(&mut m.threshold),
+                _ => Err(bad()),
+            };
+        }
+        _ => return Err(bad()),
+    };
+    match parts[1..] {
         ["constant"] => Ok(&mut term.constant),
-        ["variables", name] => Ok(term.variables.entry((*name).to_string()).or_insert(0.0)),
-        ["attributes", name] => Ok(term.attributes.entry((*name).to_string()).or_insert(0.0)),
+        ["variables", name] => Ok(term.variables.entry(name.to_string()).or_insert(0.0)),
+        ["attributes", name] => Ok(term.attributes.entry(name.to_string()).or_insert(0.0)),
         _ => Err(bad()),
     }
+}
+
+fn model_terms(_path: &str) -> &'static str {
+    "spontaneous|influence (diffusion), initial|drift (opinion)"
 }
 
 /// Fits `spec.parameters` of `sim.model` to `observed` (tick 0 onwards).

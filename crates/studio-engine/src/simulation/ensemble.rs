@@ -22,6 +22,8 @@ pub struct Ensemble {
     pub mean: Vec<f64>,
     /// Mean adoption share by group (archetype) per tick.
     pub by_group_mean: Vec<Vec<f64>>,
+    /// Mean share per segment, category and tick.
+    pub by_segment_mean: Vec<Vec<Vec<f64>>>,
     /// Each replicate's digest, in order; their hash is the ensemble's digest.
     pub run_digests: Vec<String>,
     pub digest: String,
@@ -81,8 +83,16 @@ pub fn gather(seed: u64, runs: Vec<RunResult>) -> Ensemble {
     let series: Vec<&[f64]> = runs.iter().map(|r| r.adoption.as_slice()).collect();
     let bands = bands_of(&series);
     let mean = (0..ticks).map(|t| runs.iter().map(|r| r.adoption[t]).sum::<f64>() / runs.len() as f64).collect();
-    let by_group_mean = (0..groups)
-        .map(|g| (0..ticks).map(|t| runs.iter().map(|r| r.by_group[g][t]).sum::<f64>() / runs.len() as f64).collect())
+    let mean_of = |series: &dyn Fn(&RunResult) -> &[f64]| -> Vec<f64> {
+        (0..ticks).map(|t| runs.iter().map(|r| series(r)[t]).sum::<f64>() / runs.len() as f64).collect()
+    };
+    let by_group_mean = (0..groups).map(|g| mean_of(&|r: &RunResult| &r.by_group[g])).collect();
+    let segments = runs.first().map_or(0, |r| r.by_segment.len());
+    let by_segment_mean = (0..segments)
+        .map(|s| {
+            let parts = runs[0].by_segment[s].len();
+            (0..parts).map(|c| mean_of(&|r: &RunResult| &r.by_segment[s][c])).collect()
+        })
         .collect();
     let run_digests: Vec<String> = runs.iter().map(|r| r.digest.clone()).collect();
     let mut h = Sha256::new();
@@ -95,6 +105,7 @@ pub fn gather(seed: u64, runs: Vec<RunResult>) -> Ensemble {
         bands,
         mean,
         by_group_mean,
+        by_segment_mean,
         run_digests,
         digest: hex::encode(h.finalize()),
         runs: runs.into_iter().map(|r| r.adoption).collect(),

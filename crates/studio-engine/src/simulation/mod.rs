@@ -1,4 +1,4 @@
-//! Agent-based simulation: models as data (diffusion today), runs over a population's network
+//! Agent-based simulation: models as data (diffusion and opinion), runs over a population's network
 //! with a synchronous update and per-(seed, replicate) generators, ensembles with quantile
 //! bands, and the reference model used as benchmark and correctness check.
 
@@ -6,6 +6,7 @@ pub mod agents;
 pub mod calibrate;
 pub mod ensemble;
 pub mod model;
+mod opinion;
 pub mod playback;
 pub mod reference;
 pub mod replica;
@@ -14,8 +15,8 @@ pub mod run;
 pub use agents::{Agents, ModelSpec, Segment};
 pub use calibrate::{CalibrationReport, CalibrationSpec, Parameter, calibrate, nelder_mead};
 pub use ensemble::{Ensemble, QUANTILES, bands_of, ensemble, quantile};
-pub use model::{DiffusionModel, Shock, Term, Variables};
+pub use model::{DiffusionModel, Model, OpinionModel, Shock, Term, Variables};
 pub use playback::{DEFAULT_CHECKPOINT_EVERY, Playback};
 pub use reference::{Reference, ReferencePopulation};
-pub use replica::segment_series;
+pub use replica::Snapshot;
 pub use run::{MAX_TICKS, NEVER, RunResult, Simulation};

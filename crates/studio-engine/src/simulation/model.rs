@@ -1,7 +1,15 @@
-//! Models are data: a diffusion model is two linear terms — spontaneous adoption `a` and the
-//! weight of neighbours `b` — each a constant plus coefficients on global variables and on
-//! agents' attributes. Each tick a non-adopter adopts with p = 1 − (1 − a)(1 − b·f), f the share
-//! of its neighbours that had adopted at the start of the tick.
+//! Models are data, of two kinds.
+//!
+//! *Diffusion*: two linear terms — spontaneous adoption `a` and the weight of neighbours `b` —
+//! each a constant plus coefficients on global variables and on agents' attributes. Each tick
+//! a non-adopter adopts with p = 1 − (1 − a)(1 − b·f), f the share of its neighbours that had
+//! adopted at the start of the tick.
+//!
+//! *Opinion*: each agent holds an opinion in [0, 1], first `initial` (a term) plus uniform
+//! noise of sd `spread`. Each tick it moves by `convergence` toward the mean opinion of the
+//! neighbours within `confidence` of its own (bounded confidence), by `drift` (a term: the
+//! variables' and its attributes' push), and by noise of sd `noise`. The outcome share is the
+//! share of agents whose opinion is at least `threshold`.
 
 use std::collections::BTreeMap;
 
@@ -35,6 +43,70 @@ pub struct DiffusionModel {
     pub influence: Term,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpinionModel {
+    #[serde(default)]
+    pub initial: Term,
+    #[serde(default)]
+    pub spread: f64,
+    pub convergence: f64,
+    pub confidence: f64,
+    #[serde(default)]
+    pub drift: Term,
+    #[serde(default)]
+    pub noise: f64,
+    #[serde(default = "half")]
+    pub threshold: f64,
+}
+
+fn half() -> f64 {
+    0.5
+}
+
+/// A model as the project stores it: data, with its kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Model {
+    Diffusion(DiffusionModel),
+    Opinion(OpinionModel),
+}
+
+impl From<DiffusionModel> for Model {
+    fn from(m: DiffusionModel) -> Model {
+        Model::Diffusion(m)
+    }
+}
+
+impl Model {
+    /// Every term of the model, named.
+    pub fn terms(&self) -> Vec<(&'static str, &Term)> {
+        match self {
+            Model::Diffusion(m) => vec![("spontaneous", &m.spontaneous), ("influence", &m.influence)],
+            Model::Opinion(m) => vec![("initial", &m.initial), ("drift", &m.drift)],
+        }
+    }
+
+    /// Checks the opinion model's numbers.
+    pub fn check(&self) -> Result<(), EngineError> {
+        if let Model::Opinion(m) = self {
+            let unit = |name: &str, v: f64| {
+                if (0.0..=1.0).contains(&v) {
+                    Ok(())
+                } else {
+                    Err(EngineError::Simulation(format!("the opinion model's {name} is {v}: it must be 0 to 1")))
+                }
+            };
+            unit("convergence", m.convergence)?;
+            unit("confidence", m.confidence)?;
+            unit("threshold", m.threshold)?;
+            unit("spread", m.spread)?;
+            unit("noise", m.noise)?;
+        }
+        Ok(())
+    }
+}
+
 /// A variable's change at a tick: from that tick on it is `magnitude` higher (lower if negative).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Shock {
@@ -62,9 +134,9 @@ impl Variables {
     }
 
     /// Checks that every shock and every variable the model reads is known.
-    pub fn check(&self, model: &DiffusionModel, ticks: u32) -> Result<(), EngineError> {
+    pub fn check(&self, model: &Model, ticks: u32) -> Result<(), EngineError> {
         let known = |v: &String| self.initial.contains_key(v);
-        for term in [&model.spontaneous, &model.influence] {
+        for (_, term) in model.terms() {
             if let Some(v) = term.variables.keys().find(|v| !known(v)) {
                 return Err(EngineError::Simulation(format!(
                     "the model reads variable '{v}', which has no value; variables: {}",

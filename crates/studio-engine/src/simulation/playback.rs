@@ -2,8 +2,9 @@
 //! be paused between ticks, stepped forward and back, replayed to any tick, and shocked while
 //! it runs.
 //!
-//! A checkpoint every K ticks is only the replicates' generator states: the agents' state at
-//! an earlier tick follows from their adoption ticks. Going back restores the nearest
+//! A checkpoint every K ticks is only the replicates' generator states (and, in an opinion
+//! model, their opinions): a diffusion's state at an earlier tick follows from its adoption
+//! ticks. Going back restores the nearest
 //! checkpoint at or before the tick and steps forward from it through the same tick loop as a
 //! whole run, so a replay's digest is the original's. A shock injected at tick t takes effect
 //! from tick t + 1 and is recorded with the run; injecting after stepping back replaces the
@@ -14,10 +15,9 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::EngineError;
-use crate::fastrng::Xoshiro;
 use crate::simulation::ensemble::{Ensemble, bands_of, gather};
 use crate::simulation::model::Shock;
-use crate::simulation::replica::{Prepared, Replica};
+use crate::simulation::replica::{Prepared, Replica, Snapshot};
 use crate::simulation::run::Simulation;
 
 /// Checkpoint interval when none is given.
@@ -29,7 +29,7 @@ pub struct Playback<'a> {
     seed: u64,
     replicas: Vec<Replica>,
     every: u32,
-    checkpoints: BTreeMap<u32, Vec<Xoshiro>>,
+    checkpoints: BTreeMap<u32, Vec<Snapshot>>,
     planned: Vec<Shock>,
     injected: Vec<Shock>,
 }
@@ -126,7 +126,7 @@ impl<'a> Playback<'a> {
                 .next_back()
                 .ok_or_else(|| EngineError::Simulation(format!("no checkpoint at or before tick {tick}")))?;
             let (sim, prep) = (&self.sim, &self.prep);
-            self.replicas.par_iter_mut().zip(states.par_iter()).for_each(|(r, rng)| r.rewind(sim, prep, at, rng.clone()));
+            self.replicas.par_iter_mut().zip(states.par_iter()).for_each(|(r, snap)| r.rewind(sim, prep, at, snap));
         }
         while self.tick() < tick {
             self.step_forward()?;
@@ -180,7 +180,7 @@ impl<'a> Playback<'a> {
     fn checkpoint(&mut self) {
         let tick = self.tick();
         if tick.is_multiple_of(self.every) && !self.checkpoints.contains_key(&tick) {
-            self.checkpoints.insert(tick, self.replicas.iter().map(Replica::generator).collect());
+            self.checkpoints.insert(tick, self.replicas.iter().map(Replica::snapshot).collect());
         }
     }
 }

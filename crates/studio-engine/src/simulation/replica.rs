@@ -1,66 +1,74 @@
 //! One replicate's state and its tick: the single tick loop that whole runs, ensembles and the
 //! console's step-by-step playback all go through, so a replay cannot drift from a run.
 //!
-//! Agents are columns: the tick each adopted (`adopted_at`), `status` (CLOSED once adopted,
-//! else the count of adopted neighbours) and the list of agents still open, in index order.
-//! The state at any earlier tick follows from `adopted_at` alone, which is what lets a
-//! checkpoint be just the generator's state.
+//! Diffusion agents are columns: the tick each adopted (`adopted_at`), `status` (CLOSED once
+//! adopted, else its threshold's place in the tick's table) and the list of agents still open,
+//! in index order. The state at an earlier tick follows from `adopted_at` alone, so a
+//! checkpoint is the generator's state. Opinion agents hold an opinion each; a checkpoint keeps
+//! the opinions too.
 
 use sha2::{Digest, Sha256};
 
 use crate::ENGINE_VERSION;
 use crate::fastrng::Xoshiro;
-use crate::simulation::model::Term;
+use crate::simulation::model::{Model, Term};
+use crate::simulation::opinion;
 use crate::simulation::run::{NEVER, RunResult, Simulation};
 
 const STREAM_RUN: u64 = 0x52_55_4E;
 /// `status` of an agent that has adopted.
 const CLOSED: u16 = u16::MAX;
 
+/// A way of splitting the agents — archetypes, or a categorical attribute — and the size of
+/// each part.
+#[derive(Debug, Clone)]
+struct Grouping {
+    codes: Vec<u8>,
+    sizes: Vec<u64>,
+}
+
 /// What every replicate of a simulation shares: degrees, the per-agent parts of the terms
-/// and the size of each group.
+/// and the groupings the series are split by.
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    degree: Vec<u16>,
+    pub(crate) degree: Vec<u16>,
     max_degree: usize,
     /// When degrees are below 255, an open agent's status is `degree · width + count`: the
     /// index of its threshold in the tick's table, with no lookup of its degree.
     packed: bool,
-    a_personal: Option<Vec<f32>>,
-    b_personal: Option<Vec<f32>>,
-    group_size: Vec<u64>,
+    /// Per-agent parts of the model's terms, in [`Model::terms`] order.
+    pub(crate) personal: Vec<Option<Vec<f32>>>,
+    /// Archetypes first, then each segment.
+    groupings: Vec<Grouping>,
 }
 
 impl Prepared {
-    /// Agent i's status with no adopted neighbour.
-    #[inline]
-    fn base(&self, i: usize) -> u16 {
-        if self.packed { self.degree[i] * (self.max_degree as u16 + 1) } else { 0 }
-    }
-
-    /// The count of adopted neighbours in a status.
-    #[inline]
-    fn count(&self, i: usize, status: u16) -> u16 {
-        status - self.base(i)
-    }
-
     pub fn new(sim: &Simulation<'_>) -> Prepared {
         let n = sim.network.nodes();
         let degree: Vec<u16> = (0..n).map(|i| sim.network.degree(i).min(usize::from(u16::MAX)) as u16).collect();
         let max_degree = usize::from(degree.iter().copied().max().unwrap_or(0));
-        let groups = usize::from(sim.groups.iter().copied().max().unwrap_or(0)) + 1;
-        let mut group_size = vec![0u64; groups];
-        for g in sim.groups {
-            group_size[usize::from(*g)] += 1;
-        }
+        let grouping = |codes: &[u8]| {
+            let mut sizes = vec![0u64; usize::from(codes.iter().copied().max().unwrap_or(0)) + 1];
+            for &c in codes {
+                sizes[usize::from(c)] += 1;
+            }
+            Grouping { codes: codes.to_vec(), sizes }
+        };
+        let mut groupings = vec![grouping(sim.groups)];
+        groupings.extend(sim.segments.iter().map(|(_, codes)| grouping(codes)));
         Prepared {
             packed: max_degree < 255,
             degree,
             max_degree,
-            a_personal: personal(sim, &sim.model.spontaneous),
-            b_personal: personal(sim, &sim.model.influence),
-            group_size,
+            personal: sim.model.terms().into_iter().map(|(_, t)| personal(sim, t)).collect(),
+            groupings,
         }
+    }
+
+    /// Agent i's status with no adopted neighbour.
+    #[inline]
+    fn base(&self, i: usize) -> u16 {
+        if self.packed { self.degree[i] * (self.max_degree as u16 + 1) } else { 0 }
     }
 }
 
@@ -80,6 +88,13 @@ fn personal(sim: &Simulation<'_>, term: &Term) -> Option<Vec<f32>> {
     Some(out)
 }
 
+/// What a checkpoint keeps of a replicate: its generator, and the opinions in an opinion model.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    rng: Xoshiro,
+    opinion: Vec<f32>,
+}
+
 /// One replicate, at the end of tick `tick`.
 #[derive(Debug, Clone)]
 pub struct Replica {
@@ -91,59 +106,92 @@ pub struct Replica {
     status: Vec<u16>,
     active: Vec<u32>,
     newly: Vec<u32>,
-    in_group: Vec<u64>,
+    /// Opinion models: each agent's opinion (and the next tick's, being computed).
+    opinion: Vec<f32>,
+    next: Vec<f32>,
+    /// Agents in (adopted, or of opinion ≥ threshold) per grouping and part.
+    inside: Vec<Vec<u64>>,
     total: u64,
-    /// Share adopted at the end of each tick so far; index 0 is the start.
+    /// Share in at the end of each tick so far; index 0 is the start.
     pub adoption: Vec<f64>,
-    pub by_group: Vec<Vec<f64>>,
+    /// The same per grouping, part and tick.
+    series: Vec<Vec<Vec<f64>>>,
 }
 
 impl Replica {
-    /// Tick 0: round(share · n) agents adopted, chosen uniformly (Floyd's sampling).
+    /// Tick 0. Diffusion: round(share · n) agents adopted, chosen uniformly (Floyd's sampling).
+    /// Opinion: every agent's initial opinion drawn.
     pub fn start(sim: &Simulation<'_>, prep: &Prepared, seed: u64, replicate: u32) -> Replica {
         let n = sim.network.nodes();
         let mut rng = Xoshiro::seeded(&[seed, u64::from(replicate), STREAM_RUN]);
-        let m = (sim.initial_share * n as f64).round() as usize;
-        let mut newly: Vec<u32> = Vec::with_capacity(m.max(1024));
-        let mut chosen = vec![false; n];
-        for j in n - m..n {
-            let t = rng.below(j as u64 + 1) as usize;
-            let pick = if chosen[t] { j } else { t };
-            chosen[pick] = true;
-            newly.push(pick as u32);
-        }
+        let width = sim.ticks as usize + 1;
         let mut replica = Replica {
             seed,
             replicate,
             tick: 0,
-            rng,
-            adopted_at: vec![NEVER; n],
-            status: (0..n).map(|i| prep.base(i)).collect(),
+            rng: rng.clone(),
+            adopted_at: Vec::new(),
+            status: Vec::new(),
             active: Vec::new(),
-            newly,
-            in_group: vec![0; prep.group_size.len()],
+            newly: Vec::new(),
+            opinion: Vec::new(),
+            next: Vec::new(),
+            inside: prep.groupings.iter().map(|g| vec![0; g.sizes.len()]).collect(),
             total: 0,
-            adoption: Vec::with_capacity(sim.ticks as usize + 1),
-            by_group: vec![Vec::with_capacity(sim.ticks as usize + 1); prep.group_size.len()],
+            adoption: Vec::with_capacity(width),
+            series: prep.groupings.iter().map(|g| vec![Vec::with_capacity(width); g.sizes.len()]).collect(),
         };
-        replica.apply(sim, prep, 0);
-        replica.active = (0..n as u32).filter(|&i| replica.status[i as usize] != CLOSED).collect();
+        match &sim.model {
+            Model::Diffusion(_) => {
+                let m = (sim.initial_share * n as f64).round() as usize;
+                let mut chosen = vec![false; n];
+                replica.newly.reserve(m.max(1024));
+                for j in n - m..n {
+                    let t = rng.below(j as u64 + 1) as usize;
+                    let pick = if chosen[t] { j } else { t };
+                    chosen[pick] = true;
+                    replica.newly.push(pick as u32);
+                }
+                replica.rng = rng;
+                replica.adopted_at = vec![NEVER; n];
+                replica.status = (0..n).map(|i| prep.base(i)).collect();
+                replica.apply(sim, prep, 0);
+                replica.active = (0..n as u32).filter(|&i| replica.status[i as usize] != CLOSED).collect();
+            }
+            Model::Opinion(model) => {
+                replica.opinion = opinion::initial(sim, model, prep, &mut rng);
+                replica.next = vec![0.0; n];
+                replica.rng = rng;
+                replica.recount(model.threshold, prep);
+            }
+        }
         replica
     }
 
-    /// The generator as it stands: with `adopted_at`, all a checkpoint needs.
-    pub fn generator(&self) -> Xoshiro {
-        self.rng.clone()
+    /// What a checkpoint at this tick keeps.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot { rng: self.rng.clone(), opinion: self.opinion.clone() }
     }
 
-    /// The tick each agent adopted at, or [`NEVER`].
+    /// The tick each agent adopted at, or [`NEVER`] (diffusion models).
     pub fn adopted_at(&self) -> &[u16] {
         &self.adopted_at
     }
 
-    /// Goes back to the end of an earlier tick `tick`, whose generator state is `rng`: every
-    /// later adoption is undone and the counts are rebuilt from the adoptions kept.
-    pub fn rewind(&mut self, sim: &Simulation<'_>, prep: &Prepared, tick: u32, rng: Xoshiro) {
+    /// Goes back to the end of an earlier tick `tick`, kept in `snapshot`: later adoptions are
+    /// undone and the counts rebuilt (diffusion), or the opinions restored (opinion).
+    pub fn rewind(&mut self, sim: &Simulation<'_>, prep: &Prepared, tick: u32, snapshot: &Snapshot) {
+        self.adoption.truncate(tick as usize + 1);
+        for parts in &mut self.series {
+            parts.iter_mut().for_each(|s| s.truncate(tick as usize + 1));
+        }
+        self.rng = snapshot.rng.clone();
+        self.tick = tick;
+        if let Model::Opinion(model) = &sim.model {
+            self.opinion.clone_from(&snapshot.opinion);
+            self.count_inside(model.threshold, prep);
+            return;
+        }
         let keep = tick.min(u32::from(NEVER - 1)) as u16;
         for t in &mut self.adopted_at {
             if *t != NEVER && *t > keep {
@@ -151,15 +199,14 @@ impl Replica {
             }
         }
         self.status.iter_mut().enumerate().for_each(|(i, s)| *s = prep.base(i));
-        self.in_group.iter_mut().for_each(|c| *c = 0);
+        self.inside.iter_mut().for_each(|c| c.iter_mut().for_each(|k| *k = 0));
         self.total = 0;
         for i in 0..self.adopted_at.len() {
             if self.adopted_at[i] == NEVER {
                 continue;
             }
             self.status[i] = CLOSED;
-            self.in_group[usize::from(sim.groups[i])] += 1;
-            self.total += 1;
+            self.count_in(prep, i);
             for &j in sim.network.neighbours(i) {
                 let s = &mut self.status[j as usize];
                 if *s < CLOSED - 1 {
@@ -168,22 +215,28 @@ impl Replica {
             }
         }
         self.active = (0..self.adopted_at.len() as u32).filter(|&i| self.status[i as usize] != CLOSED).collect();
-        self.adoption.truncate(tick as usize + 1);
-        for series in &mut self.by_group {
-            series.truncate(tick as usize + 1);
-        }
-        self.rng = rng;
-        self.tick = tick;
     }
 
-    /// Runs tick `self.tick + 1`: every open agent decides from the state at the start of the
-    /// tick, then the adoptions are applied.
+    /// Runs tick `self.tick + 1`: every agent decides from the state at the start of the tick,
+    /// then the changes are applied.
     pub fn step(&mut self, sim: &Simulation<'_>, prep: &Prepared) {
         let tick = self.tick + 1;
         let values = sim.variables.at(tick);
-        let a_global = sim.model.spontaneous.global(&values);
-        let b_global = sim.model.influence.global(&values);
-        if prep.a_personal.is_none() && prep.b_personal.is_none() {
+        let model = match &sim.model {
+            Model::Diffusion(model) => model,
+            Model::Opinion(model) => {
+                let drift = model.drift.global(&values);
+                opinion::step(sim, model, prep, drift, &self.opinion, &mut self.next, &mut self.rng);
+                std::mem::swap(&mut self.opinion, &mut self.next);
+                self.tick = tick;
+                self.recount(model.threshold, prep);
+                return;
+            }
+        };
+        let a_global = model.spontaneous.global(&values);
+        let b_global = model.influence.global(&values);
+        let (a_personal, b_personal) = (&prep.personal[0], &prep.personal[1]);
+        if a_personal.is_none() && b_personal.is_none() {
             // p depends only on (degree, adopted neighbours): a table of thresholds on u32.
             let (a, b) = (a_global.clamp(0.0, 1.0), b_global.clamp(0.0, 1.0));
             let width = prep.max_degree + 1;
@@ -216,10 +269,10 @@ impl Replica {
         } else {
             for &i in &self.active {
                 let i = i as usize;
-                let a = (a_global + prep.a_personal.as_ref().map_or(0.0, |v| f64::from(v[i]))).clamp(0.0, 1.0);
-                let b = (b_global + prep.b_personal.as_ref().map_or(0.0, |v| f64::from(v[i]))).clamp(0.0, 1.0);
+                let a = (a_global + a_personal.as_ref().map_or(0.0, |v| f64::from(v[i]))).clamp(0.0, 1.0);
+                let b = (b_global + b_personal.as_ref().map_or(0.0, |v| f64::from(v[i]))).clamp(0.0, 1.0);
                 let d = prep.degree[i];
-                let f = if d == 0 { 0.0 } else { f64::from(prep.count(i, self.status[i])) / f64::from(d) };
+                let f = if d == 0 { 0.0 } else { f64::from(self.status[i] - prep.base(i)) / f64::from(d) };
                 let p = 1.0 - (1.0 - a) * (1.0 - b * f);
                 if self.rng.next_f64() < p {
                     self.newly.push(i as u32);
@@ -234,13 +287,21 @@ impl Replica {
         }
     }
 
+    fn count_in(&mut self, prep: &Prepared, i: usize) {
+        for (g, grouping) in prep.groupings.iter().enumerate() {
+            self.inside[g][usize::from(grouping.codes[i])] += 1;
+        }
+        self.total += 1;
+    }
+
     /// Marks this tick's adopters, tells their neighbours, and records the shares.
     fn apply(&mut self, sim: &Simulation<'_>, prep: &Prepared, tick: u32) {
         let stamp = tick.min(u32::from(NEVER - 1)) as u16;
-        for &i in &self.newly {
+        let newly = std::mem::take(&mut self.newly);
+        for &i in &newly {
             self.adopted_at[i as usize] = stamp;
             self.status[i as usize] = CLOSED;
-            self.in_group[usize::from(sim.groups[i as usize])] += 1;
+            self.count_in(prep, i as usize);
             for &j in sim.network.neighbours(i as usize) {
                 let s = &mut self.status[j as usize];
                 if *s < CLOSED - 1 {
@@ -248,63 +309,63 @@ impl Replica {
                 }
             }
         }
-        self.total += self.newly.len() as u64;
+        self.newly = newly;
         self.newly.clear();
         self.tick = tick;
-        let n = self.adopted_at.len().max(1) as f64;
+        self.record(prep);
+    }
+
+    /// Opinion models: counts the agents at or above `threshold`.
+    fn count_inside(&mut self, threshold: f64, prep: &Prepared) {
+        self.inside.iter_mut().for_each(|c| c.iter_mut().for_each(|k| *k = 0));
+        self.total = 0;
+        let threshold = threshold as f32;
+        for i in 0..self.opinion.len() {
+            if self.opinion[i] >= threshold {
+                self.count_in(prep, i);
+            }
+        }
+    }
+
+    fn recount(&mut self, threshold: f64, prep: &Prepared) {
+        self.count_inside(threshold, prep);
+        self.record(prep);
+    }
+
+    /// Appends this tick's shares, overall and per grouping.
+    fn record(&mut self, prep: &Prepared) {
+        let n = prep.degree.len().max(1) as f64;
         self.adoption.push(self.total as f64 / n);
-        for (g, series) in self.by_group.iter_mut().enumerate() {
-            let size = prep.group_size[g];
-            series.push(if size == 0 { 0.0 } else { self.in_group[g] as f64 / size as f64 });
+        for (g, grouping) in prep.groupings.iter().enumerate() {
+            for (part, series) in self.series[g].iter_mut().enumerate() {
+                let size = grouping.sizes[part];
+                series.push(if size == 0 { 0.0 } else { self.inside[g][part] as f64 / size as f64 });
+            }
         }
     }
 
     /// The run as it stands, with its digest: SHA-256 of the engine version, seed, replicate
-    /// and every agent's adoption tick.
+    /// and every agent's final state.
     pub fn result(&self) -> RunResult {
         let mut h = Sha256::new();
         h.update(ENGINE_VERSION.as_bytes());
         h.update(self.seed.to_le_bytes());
         h.update(self.replicate.to_le_bytes());
-        let bytes: Vec<u8> = self.adopted_at.iter().flat_map(|t| t.to_le_bytes()).collect();
+        let bytes: Vec<u8> = if self.opinion.is_empty() {
+            self.adopted_at.iter().flat_map(|t| t.to_le_bytes()).collect()
+        } else {
+            self.opinion.iter().flat_map(|x| x.to_le_bytes()).collect()
+        };
         h.update(&bytes);
         RunResult {
             seed: self.seed,
             replicate: self.replicate,
             adoption: self.adoption.clone(),
-            by_group: self.by_group.clone(),
+            by_group: self.series[0].clone(),
+            by_segment: self.series[1..].to_vec(),
             digest: hex::encode(h.finalize()),
             adopted_at: self.adopted_at.clone(),
+            opinion: self.opinion.clone(),
         }
     }
-}
-
-/// Share adopted per tick within each category of a categorical attribute, from the adoption
-/// ticks: `out[c][t]` for category code `c` (codes 0..categories), ticks 0..=ticks.
-pub fn segment_series(adopted_at: &[u16], codes: &[u8], categories: usize, ticks: u32) -> Vec<Vec<f64>> {
-    let width = ticks as usize + 1;
-    let mut counts = vec![0u64; categories * width];
-    let mut sizes = vec![0u64; categories];
-    for (&t, &c) in adopted_at.iter().zip(codes) {
-        let c = usize::from(c);
-        if c >= categories {
-            continue;
-        }
-        sizes[c] += 1;
-        if t != NEVER && (t as usize) < width {
-            counts[c * width + t as usize] += 1;
-        }
-    }
-    (0..categories)
-        .map(|c| {
-            let mut sum = 0u64;
-            counts[c * width..(c + 1) * width]
-                .iter()
-                .map(|k| {
-                    sum += k;
-                    if sizes[c] == 0 { 0.0 } else { sum as f64 / sizes[c] as f64 }
-                })
-                .collect()
-        })
-        .collect()
 }

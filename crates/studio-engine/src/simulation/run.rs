@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::EngineError;
 use crate::network::Csr;
-use crate::simulation::model::{DiffusionModel, Variables};
+use crate::simulation::model::{Model, Variables};
 use crate::simulation::replica::{Prepared, Replica};
 
 /// The tick value of an agent that has not adopted.
@@ -24,7 +24,9 @@ pub struct Simulation<'a> {
     pub groups: &'a [u8],
     /// Numeric attributes the model's terms may name, one value per agent.
     pub attributes: Vec<(String, &'a [f32])>,
-    pub model: DiffusionModel,
+    pub model: Model,
+    /// Categorical attributes whose categories get their own series: name and each agent's code.
+    pub segments: Vec<(String, &'a [u8])>,
     pub variables: Variables,
     pub ticks: u32,
     /// Share of agents adopted at tick 0, chosen uniformly.
@@ -39,11 +41,17 @@ pub struct RunResult {
     pub adoption: Vec<f64>,
     /// The same by group: `by_group[g][t]`.
     pub by_group: Vec<Vec<f64>>,
-    /// SHA-256 of the engine version, seed, replicate and every agent's adoption tick.
+    /// The same by each segment's category: `by_segment[s][c][t]`.
+    pub by_segment: Vec<Vec<Vec<f64>>>,
+    /// SHA-256 of the engine version, seed, replicate and every agent's final state (its
+    /// adoption tick; its opinion in an opinion model).
     pub digest: String,
-    /// Agent i's adoption tick, or [`NEVER`].
+    /// Agent i's adoption tick, or [`NEVER`] (diffusion models).
     #[serde(skip)]
     pub adopted_at: Vec<u16>,
+    /// Agent i's final opinion (opinion models).
+    #[serde(skip)]
+    pub opinion: Vec<f32>,
 }
 
 impl Simulation<'_> {
@@ -58,7 +66,11 @@ impl Simulation<'_> {
         if !(0.0..=1.0).contains(&self.initial_share) {
             return Err(EngineError::Simulation(format!("initial share {} is not in 0..1", self.initial_share)));
         }
-        for term in [&self.model.spontaneous, &self.model.influence] {
+        self.model.check()?;
+        if let Some((name, codes)) = self.segments.iter().find(|(_, c)| c.len() != n) {
+            return Err(EngineError::Simulation(format!("segment '{name}' has {} codes for {n} agents", codes.len())));
+        }
+        for (_, term) in self.model.terms() {
             for name in term.attributes.keys() {
                 match self.attributes.iter().find(|(a, _)| a == name) {
                     None => {
