@@ -240,7 +240,51 @@ impl Studio {
             self.calibrated(project_id, user_id, &content, settings, &population, &baseline, progress).await?;
         let inputs = run_input_hash(&population_id, &settings, &scenario);
         let content = self.content_of(project_id).await?;
+        let population = match scenario.config.population_adjustments.as_ref().filter(|a| !a.is_empty()) {
+            None => population,
+            Some(adjustments) => {
+                progress(0.3, &format!("synthesising the population of '{}'", scenario.name));
+                self.adjusted_population(&content, &scenario.name, adjustments).await?
+            }
+        };
         Ok(ScenarioInputs { content, scenario, settings, inputs, population, baseline, calibration })
+    }
+
+    /// The project's population with a scenario's own adjustments on top of the project's:
+    /// `{dimension: {"shares": {category: share}} | {"shift": fraction}}`.
+    pub(crate) async fn adjusted_population(
+        &self,
+        content: &ProjectContent,
+        name: &str,
+        adjustments: &serde_json::Map<String, Value>,
+    ) -> Result<Vec<u8>> {
+        let package = self
+            .stored_package(content)
+            .await
+            .ok_or_else(|| CoreError::new("not_ready", "the scenario's population needs the data: refresh it first"))?;
+        let mut adjusted = content.clone();
+        for (dimension, target) in adjustments {
+            if !target.get("shares").is_some_and(Value::is_object) && !target.get("shift").is_some_and(Value::is_number)
+            {
+                return Err(CoreError::invalid(format!(
+                    "scenario '{name}': population_adjustments.{dimension} must be {{\"shares\": {{category: share}}}} or {{\"shift\": fraction}}, got {target}"
+                )));
+            }
+            let record = studio_model::PopulationAdjustment {
+                dimension: dimension.clone(),
+                original: Value::Null,
+                modified: target.clone(),
+            };
+            adjusted.adjustments.insert(dimension.clone(), record);
+        }
+        let spec = crate::population::spec_of(&package, &adjusted)?;
+        let name = name.to_string();
+        let bad = move |e: studio_engine::EngineError| CoreError::invalid(format!("scenario '{name}': {e}"));
+        tokio::task::spawn_blocking(move || {
+            studio_engine::synthesise(&spec, &mut |_, _| {}).map(|s| population::encode(&s)).map_err(bad)
+        })
+        .await
+        .map_err(CoreError::internal)?
     }
 
     /// Brings the population up to date, then runs scenario `scenario_id`'s ensemble and

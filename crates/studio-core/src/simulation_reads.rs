@@ -182,7 +182,14 @@ impl Studio {
         let rows = if agents {
             let replicate =
                 config.get("replicate").and_then(Value::as_u64).unwrap_or(0).min(u64::from(u32::MAX)) as u32;
-            let bytes = self.population_bytes(content).await?;
+            let bytes = match content.scenarios.get(&scenario_id).and_then(|s| s.config.population_adjustments.as_ref())
+            {
+                Some(adjustments) if !adjustments.is_empty() => {
+                    let name = content.scenarios[&scenario_id].name.clone();
+                    self.adjusted_population(content, &name, adjustments).await?
+                }
+                _ => self.population_bytes(content).await?,
+            };
             let report = report.clone();
             tokio::task::spawn_blocking(move || agent_rows(&bytes, &report, replicate))
                 .await

@@ -333,3 +333,35 @@ async fn an_opinion_model_runs_as_an_ensemble_too() {
     let failed = studio.wait_task(started["task_id"].as_str().unwrap(), |_| {}).await.unwrap();
     assert!(failed.reason().unwrap_or_default().contains("convergence is 2"), "{:?}", failed.reason());
 }
+
+#[tokio::test]
+async fn a_scenario_can_run_on_its_own_population() {
+    let f = fixture().await;
+    let (studio, project, _dir) = project_with_data(f).await;
+    let older = json!({"scenario_config": {"name": "Older", "description": "an older region", "variable_overrides": [],
+        "population_adjustments": {"age_band": {"shares": {"18-29": 0.1, "30-44": 0.1, "45-64": 0.3, "65+": 0.5}}}}});
+    let id = act(&studio, &project, Workbench::Scenario, "create_scenario", older).await["scenario_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let config = json!({"simulation_config": {"ticks": 20, "replicates": 4, "scenario_id": id}});
+    run(&studio, &project, Workbench::Simulation, "run", config).await;
+    let payload = json!({"export_format": "csv", "simulation_config": {"agents": true}});
+    let out = act(&studio, &project, Workbench::Simulation, "export_data", payload).await;
+    let text = std::fs::read_to_string(out["path"].as_str().unwrap()).unwrap();
+    let oldest = text.lines().skip(1).filter(|l| l.split(',').nth(2) == Some("65+")).count() as f64 / 5_000.0;
+    assert!((oldest - 0.5).abs() < 0.01, "half the agents are 65+: {oldest}");
+
+    for (adjustment, message) in [
+        (json!({"planet": {"shift": 0.1}}), "no marginal has this dimension"),
+        (json!({"age_band": 5}), "must be {\"shares\""),
+    ] {
+        let bad = json!({"scenario_config": {"name": "Bad", "description": "", "variable_overrides": [], "population_adjustments": adjustment}});
+        let edit = json!({"scenario_id": id, "scenario_config": bad["scenario_config"]});
+        act(&studio, &project, Workbench::Scenario, "edit_scenario", edit).await;
+        let started = act(&studio, &project, Workbench::Scenario, "run_scenario", json!({"scenario_id": id})).await;
+        let failed = studio.wait_task(started["task_id"].as_str().unwrap(), |_| {}).await.unwrap();
+        let reason = failed.reason().unwrap_or_default().to_string();
+        assert!(reason.contains(message) && reason.contains("'Bad'"), "{reason}");
+    }
+}
