@@ -223,11 +223,23 @@ try {
     await expectText(page.getByTestId("compare-view"), "pts");
     await shot("11-compare");
   });
+  await step("calibrate on the history: the fit, the held-out points and their errors", async () => {
+    await page.getByTestId("tab-simulation").click();
+    await page.getByLabel("Scenario to simulate").selectOption({ label: "Baseline" });
+    await page.getByLabel("Ticks").fill("60");
+    await page.getByLabel("Calibrate on the history").check();
+    await page.getByTestId("run-simulation").click();
+    await page.getByTestId("calibration").waitFor({ timeout: 60000 });
+    await expectText(page.getByTestId("calibration"), "held-out RMSE");
+    await page.getByTestId("held-out-point").first().waitFor({ timeout: 5000 });
+    await page.getByTestId("fitted-point").first().waitFor({ timeout: 5000 });
+    await shot("12-calibration");
+  });
   await step("run all: the tasks panel shows each stage, and why the unavailable ones stop", async () => {
     await page.getByTestId("run-all").click();
     await expectText(page.getByTestId("tasks"), "Generate report");
     await expectText(page.getByTestId("tasks"), "not available yet");
-    await shot("12-tasks");
+    await shot("13-tasks");
   });
   await step("delete from the library and undo the delete", async () => {
     await page.getByRole("button", { name: "Back to projects" }).click();
@@ -235,10 +247,10 @@ try {
     await page.getByRole("button", { name: "Delete" }).click();
     await expectText(page.getByTestId("toast"), "Deleted “Heat pumps 2031”");
     await expectText(page.getByTestId("project-list"), "No projects yet");
-    await shot("13-deleted");
+    await shot("14-deleted");
     await page.getByTestId("toast").getByRole("button", { name: "Undo" }).click();
     await expectText(page.getByTestId("project-list"), "Heat pumps 2031");
-    await shot("14-library");
+    await shot("15-library");
   });
 } catch {
   await shot("failure").catch(() => {});

@@ -9,10 +9,9 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use studio_engine::simulation::{CalibrationReport, CalibrationSpec, Parameter, Variables, calibrate};
-use studio_model::{ProjectContent, SimulationSettings, Workbench, record_stage_result};
+use studio_model::{ProjectContent, SimulationSettings, Workbench};
 
 use crate::data_package::DataPackage;
-use crate::document::{ChangeKind, ChangeMessage};
 use crate::scenario_runs::model_of;
 use crate::stage_runs::Progress;
 use crate::{CoreError, Result, Studio};
@@ -140,7 +139,7 @@ impl Studio {
                     report.holdout_mape,
                     report.coverage_90 * 100.0
                 );
-                self.record_calibration(project_id, user_id, &id, &inputs, said).await?;
+                self.record(project_id, user_id, Workbench::Simulation, "calibrate", &id, &inputs, said).await?;
                 fit
             }
         };
@@ -148,33 +147,5 @@ impl Studio {
         calibrated.model = fit["model"].clone();
         calibrated.initial_share = fit["observed"][0].as_f64().unwrap_or(calibrated.initial_share);
         Ok((calibrated, Some(fit)))
-    }
-
-    async fn record_calibration(
-        &self,
-        project_id: &str,
-        user_id: &str,
-        id: &str,
-        inputs: &str,
-        summary: String,
-    ) -> Result<()> {
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
-        let ctx = self.context(user_id);
-        let outcome = record_stage_result(
-            open.doc.content(),
-            Workbench::Simulation,
-            "calibrate",
-            id,
-            inputs,
-            summary,
-            json!({}),
-            &ctx,
-        );
-        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
-        self.commit(project_id, open, &outcome.content, &message).await?;
-        let state = Studio::state_of(open, user_id);
-        self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
-        Ok(())
     }
 }

@@ -22,6 +22,19 @@ pub struct HistoryResponse {
     pub updated_project_state: ProjectState,
 }
 
+/// The answer to an action that changed nothing in the document.
+fn unchanged(req: &WorkbenchAction, result: serde_json::Value, state: ProjectState) -> WorkbenchResponse {
+    WorkbenchResponse {
+        project_id: req.project_id.clone(),
+        workbench: req.workbench,
+        action: req.action.clone(),
+        success: true,
+        result,
+        state_changes: StateChanges::default(),
+        updated_project_state: state,
+    }
+}
+
 impl Studio {
     /// Applies one workbench action; the edit is journaled before this returns.
     pub async fn workbench_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
@@ -33,15 +46,7 @@ impl Studio {
                 let result = self.console_control(req).await?;
                 let load =
                     ProjectLoad { project_id: req.project_id.clone(), user_id: req.user_id.clone(), version: None };
-                Ok(WorkbenchResponse {
-                    project_id: req.project_id.clone(),
-                    workbench: req.workbench,
-                    action: req.action.clone(),
-                    success: true,
-                    result,
-                    state_changes: StateChanges::default(),
-                    updated_project_state: self.get_project(&load).await?,
-                })
+                Ok(unchanged(req, result, self.get_project(&load).await?))
             }
             _ => self.apply_document_action(req).await,
         }
@@ -61,15 +66,9 @@ impl Studio {
             Workbench::Simulation => self.export_data(req, &content).await?,
             _ => self.compare_with_results(&content, &req.payload).await?,
         };
-        Ok(WorkbenchResponse {
-            project_id: req.project_id.clone(),
-            workbench: req.workbench,
-            action: req.action.clone(),
-            success: true,
-            result,
-            state_changes: StateChanges::default(),
-            updated_project_state: state,
-        })
+        let mut state = state;
+        self.overlay_console(&mut state);
+        Ok(unchanged(req, result, state))
     }
 
     /// Applies a document action: one change, journaled before this returns.

@@ -103,7 +103,7 @@ impl Studio {
 
     /// Records a computed result in the document when it differs from the one there.
     #[allow(clippy::too_many_arguments)]
-    async fn record(
+    pub(crate) async fn record(
         &self,
         project_id: &str,
         user_id: &str,

@@ -22,11 +22,14 @@ interface Summary {
   calibration: Calibration | null; injected_shocks: ConsoleView["injected_shocks"];
 }
 
+/** What "Calibrate on the history" fits when the settings name nothing else. */
 const CALIBRATE = {
   parameters: [
     { path: "spontaneous.constant", lower: 0, upper: 0.02 },
     { path: "influence.constant", lower: 0, upper: 1 },
   ],
+  replicates: 6,
+  max_evaluations: 60,
 };
 
 export function SimulationPane({ state, run, read, live, showView }: PaneProps) {
@@ -93,7 +96,7 @@ export function SimulationPane({ state, run, read, live, showView }: PaneProps) 
         <label>Ticks <input aria-label="Ticks" type="number" min={1} max={10000} value={ticks} onChange={(e) => setTicks(e.target.value)} /></label>
         <label>Replicates <input aria-label="Replicates" type="number" min={1} max={1000} value={replicates} onChange={(e) => setReplicates(e.target.value)} /></label>
         <label>Seed <input aria-label="Seed" type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.value)} /></label>
-        <label className="check"><input type="checkbox" checked={calibrate} onChange={(e) => setCalibrate(e.target.checked)} /> Calibrate on the history</label>
+        <label className="check"><input type="checkbox" aria-label="Calibrate on the history" checked={calibrate} onChange={(e) => setCalibrate(e.target.checked)} /> Calibrate on the history</label>
         <button className="primary" type="submit" data-testid="run-simulation" disabled={!scenarioId}>Run</button>
       </form>
       <section className="card">
