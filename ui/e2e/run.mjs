@@ -186,12 +186,23 @@ try {
     await page.getByTestId("tab-simulation").click();
     await page.getByLabel("Ticks").fill("300");
     await page.getByLabel("Replicates").fill("20");
+    // Count the fan chart's redraws while the run plays.
+    await page.evaluate(() => {
+      window.__redraws = [];
+      new MutationObserver(() => window.__redraws.push(performance.now()))
+        .observe(document.body, { attributes: true, subtree: true, attributeFilter: ["d"] });
+    });
     await page.getByTestId("run-simulation").click();
     await expectText(page.getByTestId("console-status"), "tick");
     await page.getByTestId("band-90").waitFor({ timeout: 10000 });
     // Pause wherever it is (or step back from its end), then move by keyboard.
     const pause = page.getByRole("button", { name: "Pause" });
     if (await pause.isVisible()) await pause.click().catch(() => {});
+    const redraws = await page.evaluate(() => window.__redraws);
+    const span = (redraws.at(-1) - redraws[0]) / 1000;
+    const fps = redraws.length > 1 ? (redraws.length - 1) / span : 0;
+    console.log(`  the fan chart redrew ${redraws.length} times in ${span.toFixed(2)} s (${fps.toFixed(0)} per second)`);
+    if (redraws.length > 5 && span > 0.3 && fps < 10) throw new Error(`the live chart redrew ${fps.toFixed(1)} times a second`);
     await page.waitForFunction(() => /paused|complete/.test(document.querySelector("[data-testid=console-status]").textContent));
     if ((await page.getByTestId("console-status").textContent()).includes("complete")) {
       await page.getByRole("button", { name: "Step back" }).click();

@@ -61,7 +61,20 @@ enum Heard {
     /// The run reached its last tick: the ensemble's stored form.
     Finished(Box<Value>, ConsoleView),
     Stopped(ConsoleView),
-    Failed(String),
+    /// The run could not start: its id and why.
+    Failed(String, String),
+}
+
+/// Sends the console's thread a stop when dropped while still holding its way there.
+struct StopOnDrop(Option<mpsc::Sender<(Command, Reply)>>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        if let Some(commands) = self.0.take() {
+            let (reply, _) = oneshot::channel();
+            let _ = commands.send((Command::Stop, reply));
+        }
+    }
 }
 
 /// An open console: the scenario it plays and the way to its thread.
@@ -85,7 +98,8 @@ impl Studio {
             self.scenario_inputs(project_id, user_id, scenario_id, progress).await?;
         // One console per project: a new run replaces the one before.
         self.close_console(project_id);
-        let previous = content.runs.get(scenario_id).cloned();
+        // What a stop before the end goes back to: the last finished run, not one in progress.
+        let previous = content.runs.get(scenario_id).filter(|r| r.status != "running").cloned();
         let total = settings.ticks as u32;
         let (commands, inbox) = mpsc::channel::<(Command, Reply)>();
         let (tell, mut heard) = channel::unbounded_channel::<Heard>();
@@ -122,34 +136,47 @@ impl Studio {
                 play(source, calibration, &run_id, &inbox, &tell)
             })
             .map_err(CoreError::internal)?;
-        tokio::pin!(cancelled);
-        let mut first: Option<Result<Value>> = None;
-        let mut stop_sent = false;
-        let mut reached_end = false;
-        // Until the first outcome the task follows the run; afterwards the console lives on.
-        while first.is_none() {
-            let event = tokio::select! {
-                event = heard.recv() => event,
-                () = &mut cancelled, if !stop_sent => {
-                    stop_sent = true;
-                    let (reply, _) = oneshot::channel();
-                    let _ = commands.send((Command::Stop, reply));
-                    continue;
-                }
-            };
-            let Some(event) = event else { break };
-            first = self.hear(project_id, user_id, &inputs, &previous, &mut reached_end, event, progress).await;
-        }
-        let outcome = first.unwrap_or_else(|| Err(CoreError::internal("the console ended without an outcome")));
+        // What the thread says is heard by a task of its own, which outlives this one: the
+        // console lives on after the run's end, and a cancelled task may be dropped mid-run.
+        let (first_tx, first_rx) = oneshot::channel::<Result<Value>>();
+        let (progress_tx, mut progress_rx) = channel::unbounded_channel::<(f64, String)>();
         let studio = std::sync::Arc::downgrade(self);
         let (project, user) = (project_id.to_string(), user_id.to_string());
         tokio::spawn(async move {
+            let (mut first_tx, mut reached_end) = (Some(first_tx), false);
+            let tell_progress = |f: f64, what: &str| {
+                let _ = progress_tx.send((f, what.to_string()));
+            };
             while let Some(event) = heard.recv().await {
                 let Some(studio) = studio.upgrade() else { break };
-                let _ = studio.hear(&project, &user, &inputs, &previous, &mut reached_end, event, &|_, _| {}).await;
+                let outcome =
+                    studio.hear(&project, &user, &inputs, &previous, &mut reached_end, event, &tell_progress).await;
+                if let Some(outcome) = outcome
+                    && let Some(tx) = first_tx.take()
+                {
+                    let _ = tx.send(outcome);
+                }
             }
         });
-        outcome
+        // Dropped before an outcome (a cancelled task), the run is stopped.
+        let mut guard = StopOnDrop(Some(commands.clone()));
+        tokio::pin!(cancelled);
+        tokio::pin!(first_rx);
+        loop {
+            tokio::select! {
+                Some((f, what)) = progress_rx.recv() => progress(f, &what),
+                outcome = &mut first_rx => {
+                    guard.0 = None;
+                    return outcome.unwrap_or_else(|_| Err(CoreError::internal("the console ended without an outcome")));
+                }
+                () = &mut cancelled, if guard.0.is_some() => {
+                    if let Some(commands) = guard.0.take() {
+                        let (reply, _) = oneshot::channel();
+                        let _ = commands.send((Command::Stop, reply));
+                    }
+                }
+            }
+        }
     }
 
     /// Acts on what the playing thread said; `Some` once the run has an outcome.
@@ -166,7 +193,7 @@ impl Studio {
     ) -> Option<Result<Value>> {
         match event {
             Heard::Tick(mut view, band) => {
-                if let Some(console) = self.consoles_lock().get(project_id) {
+                if let Some(console) = self.consoles_lock().get(project_id).filter(|c| c.view.run_id == view.run_id) {
                     view.bands = console.view.bands.iter().take(view.current_tick as usize).copied().collect();
                 }
                 view.bands.push(band);
@@ -184,11 +211,16 @@ impl Studio {
                 Some(self.store_ensemble(project_id, user_id, &scenario_id, inputs, &report).await)
             }
             Heard::Stopped(view) => {
-                let (scenario_id, tick) = (view.scenario_id.clone(), view.current_tick);
+                let (scenario_id, tick, run_id) = (view.scenario_id.clone(), view.current_tick, view.run_id.clone());
+                let replaced = self.consoles_lock().get(project_id).is_none_or(|c| c.view.run_id != run_id);
                 self.show_console(project_id, view).await;
-                self.consoles_lock().remove(project_id);
+                if replaced {
+                    // A newer run took the console: the scenario's record is its now.
+                    return Some(Ok(json!({"stopped": true, "tick": tick})));
+                }
                 if *reached_end {
                     // Its results are recorded; closing the console changes none of them.
+                    self.forget_console(project_id, &run_id);
                     return Some(Ok(json!({"stopped": true, "tick": tick})));
                 }
                 // A run stopped before its end leaves the scenario's results as they were.
@@ -198,10 +230,11 @@ impl Studio {
                 let ticks = Ticks { current: u64::from(tick), total: u64::from(tick) };
                 let summary = format!("Stopped the simulation at tick {tick}");
                 let recorded = self.record_run(project_id, user_id, &scenario_id, before, ticks, summary).await;
+                self.forget_console(project_id, &run_id);
                 Some(recorded.map(|()| json!({"stopped": true, "tick": tick})))
             }
-            Heard::Failed(message) => {
-                self.consoles_lock().remove(project_id);
+            Heard::Failed(run_id, message) => {
+                self.forget_console(project_id, &run_id);
                 Some(Err(CoreError::invalid(message)))
             }
         }
@@ -217,9 +250,10 @@ impl Studio {
         self.show_console(project_id, view).await;
     }
 
-    /// Keeps the console's latest view and streams it.
+    /// Keeps the console's latest view (of this run: a replaced run's last words change
+    /// nothing) and streams it.
     async fn show_console(&self, project_id: &str, view: ConsoleView) {
-        if let Some(console) = self.consoles_lock().get_mut(project_id) {
+        if let Some(console) = self.consoles_lock().get_mut(project_id).filter(|c| c.view.run_id == view.run_id) {
             console.view = view.clone();
         }
         self.emit(StudioEvent::SimulationTick {
@@ -293,6 +327,14 @@ impl Studio {
         }
     }
 
+    /// Drops the project's console if it is still run `run_id`.
+    fn forget_console(&self, project_id: &str, run_id: &str) {
+        let mut consoles = self.consoles_lock();
+        if consoles.get(project_id).is_some_and(|c| c.view.run_id == run_id) {
+            consoles.remove(project_id);
+        }
+    }
+
     /// Ends the project's console, if one is open.
     pub(crate) fn close_console(&self, project_id: &str) {
         if let Some(console) = self.consoles_lock().remove(project_id) {
@@ -327,14 +369,14 @@ fn play(
     let prepared = match prepare(population, settings, baseline, scenario, calibration) {
         Ok(p) => p,
         Err(e) => {
-            let _ = tell.send(Heard::Failed(e.message));
+            let _ = tell.send(Heard::Failed(run_id.to_string(), e.message));
             return;
         }
     };
     let mut play = match prepared.playback(settings, scenario) {
         Ok(p) => p,
         Err(e) => {
-            let _ = tell.send(Heard::Failed(e.message));
+            let _ = tell.send(Heard::Failed(run_id.to_string(), e.message));
             return;
         }
     };

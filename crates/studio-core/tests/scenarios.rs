@@ -365,3 +365,54 @@ async fn a_scenario_can_run_on_its_own_population() {
         assert!(reason.contains(message) && reason.contains("'Bad'"), "{reason}");
     }
 }
+
+/// Starts a slow console run of the baseline and waits until it has played a tick.
+async fn slow_run(studio: &Studio, project: &str) -> String {
+    let config = json!({"ticks": 3000, "replicates": 20, "seed": 2,
+        "model": {"kind": "diffusion", "spontaneous": {"constant": 0.0001}, "influence": {"constant": 0.005}}});
+    let started = act(studio, project, Workbench::Simulation, "run", json!({"simulation_config": config})).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while studio.console_view(project).is_none_or(|v| v.current_tick == 0 || v.total_ticks != 3000) {
+        assert!(std::time::Instant::now() < deadline, "the console never started");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    started["task_id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_run_stopped_or_cancelled_before_its_end_leaves_the_results_before_it() {
+    let f = fixture().await;
+    let (studio, project, _dir) = project_with_data(f).await;
+    let first = run(
+        &studio,
+        &project,
+        Workbench::Simulation,
+        "run",
+        json!({"simulation_config": {"ticks": 20, "replicates": 4}}),
+    )
+    .await;
+    let digest = first["digest"].clone();
+
+    let task = slow_run(&studio, &project).await;
+    assert_eq!(state(&studio, &project).await.scenarios[0].status, "running");
+    let stopped = control(&studio, &project, "stop", json!({})).await.unwrap();
+    assert_eq!(stopped["status"], "stopped");
+    let done = studio.wait_task(&task, |_| {}).await.unwrap();
+    assert_eq!(done.status, TaskStatus::Completed);
+    assert_eq!(done.result.unwrap().outputs["stopped"], json!(true));
+    let after = state(&studio, &project).await;
+    assert_eq!(after.scenarios[0].status, "completed");
+    assert_eq!(after.scenarios[0].run.as_ref().unwrap().digest.as_ref().map(|d| json!(d)), Some(digest.clone()));
+    assert!(control(&studio, &project, "resume", json!({})).await.is_err(), "the console is closed");
+
+    // Cancelling the task stops the run the same way.
+    let task = slow_run(&studio, &project).await;
+    studio.cancel_task(&task, None).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while studio.console_view(&project).is_some() {
+        assert!(std::time::Instant::now() < deadline, "the console did not close");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let after = state(&studio, &project).await;
+    assert_eq!(after.scenarios[0].run.as_ref().unwrap().digest.as_ref().map(|d| json!(d)), Some(digest));
+}
