@@ -33,7 +33,15 @@ fn history<'p>(package: &'p DataPackage, name: Option<&str>) -> Result<(&'p str,
             )
         })?,
     };
-    Ok((series.name.as_str(), series.points.iter().map(|(_, v)| *v).collect()))
+    let points: Vec<f64> = series.points.iter().map(|(_, v)| *v).collect();
+    if points.len() < 5 {
+        return Err(CoreError::invalid(format!(
+            "calibration needs 5 points of history at least; '{}' has {}",
+            series.name,
+            points.len()
+        )));
+    }
+    Ok((series.name.as_str(), points))
 }
 
 fn inputs_hash(

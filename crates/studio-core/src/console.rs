@@ -52,6 +52,9 @@ enum Command {
 
 type Reply = oneshot::Sender<std::result::Result<ConsoleView, String>>;
 
+/// Ticks are streamed at most this often (a frame); each event carries the bands since the last.
+const STREAM_EVERY: std::time::Duration = std::time::Duration::from_millis(16);
+
 /// What the playing thread tells the core.
 enum Heard {
     /// A tick played while running: the view without its bands, and the tick's band.
@@ -61,8 +64,14 @@ enum Heard {
     /// The run reached its last tick: the ensemble's stored form.
     Finished(Box<Value>, ConsoleView),
     Stopped(ConsoleView),
-    /// The run could not start: its id and why.
-    Failed(String, String),
+    /// The run could not start: its id, its scenario and why.
+    Failed(String, String, String),
+}
+
+/// Tells a console's thread to stop; nobody waits for its answer.
+fn send_stop(commands: &mpsc::Sender<(Command, Reply)>) {
+    let (reply, _) = oneshot::channel();
+    let _ = commands.send((Command::Stop, reply));
 }
 
 /// Sends the console's thread a stop when dropped while still holding its way there.
@@ -71,8 +80,7 @@ struct StopOnDrop(Option<mpsc::Sender<(Command, Reply)>>);
 impl Drop for StopOnDrop {
     fn drop(&mut self) {
         if let Some(commands) = self.0.take() {
-            let (reply, _) = oneshot::channel();
-            let _ = commands.send((Command::Stop, reply));
+            send_stop(&commands);
         }
     }
 }
@@ -81,6 +89,11 @@ impl Drop for StopOnDrop {
 pub(crate) struct Console {
     commands: mpsc::Sender<(Command, Reply)>,
     pub view: ConsoleView,
+    /// The scenario's record before this run: what a stop before the end goes back to.
+    previous: Option<ScenarioRun>,
+    /// The last tick streamed, and when: ticks are streamed at most once a frame, each event
+    /// carrying the bands since the one before.
+    emitted: Option<(u32, std::time::Instant)>,
 }
 
 impl Studio {
@@ -97,9 +110,15 @@ impl Studio {
         let ScenarioInputs { scenario, settings, inputs, population, baseline, content, calibration } =
             self.scenario_inputs(project_id, user_id, scenario_id, progress).await?;
         // One console per project: a new run replaces the one before.
-        self.close_console(project_id);
-        // What a stop before the end goes back to: the last finished run, not one in progress.
-        let previous = content.runs.get(scenario_id).filter(|r| r.status != "running").cloned();
+        let replaced = self.close_console(project_id);
+        // What a stop before the end goes back to: the scenario's record, or — when that is a
+        // run still in progress, replaced here — what that run would have gone back to.
+        let previous = match content.runs.get(scenario_id) {
+            Some(run) if run.status == "running" => {
+                replaced.filter(|c| c.view.scenario_id == scenario_id).and_then(|c| c.previous)
+            }
+            other => other.cloned(),
+        };
         let total = settings.ticks as u32;
         let (commands, inbox) = mpsc::channel::<(Command, Reply)>();
         let (tell, mut heard) = channel::unbounded_channel::<Heard>();
@@ -116,7 +135,8 @@ impl Studio {
             checkpoints: vec![0],
             digest: None,
         };
-        self.consoles_lock().insert(project_id.to_string(), Console { commands: commands.clone(), view });
+        let console = Console { commands: commands.clone(), view, previous: previous.clone(), emitted: None };
+        self.consoles_lock().insert(project_id.to_string(), console);
         let ticks = Ticks { current: 0, total: u64::from(total) };
         let name = scenario.name.clone();
         self.record_run(
@@ -171,8 +191,7 @@ impl Studio {
                 }
                 () = &mut cancelled, if guard.0.is_some() => {
                     if let Some(commands) = guard.0.take() {
-                        let (reply, _) = oneshot::channel();
-                        let _ = commands.send((Command::Stop, reply));
+                        send_stop(&commands);
                     }
                 }
             }
@@ -208,11 +227,26 @@ impl Studio {
                 *reached_end = true;
                 let scenario_id = view.scenario_id.clone();
                 self.show_console(project_id, view).await;
-                Some(self.store_ensemble(project_id, user_id, &scenario_id, inputs, &report).await)
+                // A run shocked by hand is not the scenario as defined: its inputs say so.
+                let inputs = match report["injected_shocks"].as_array().filter(|s| !s.is_empty()) {
+                    None => inputs.to_string(),
+                    Some(shocks) => {
+                        use sha2::Digest;
+                        let mut h = sha2::Sha256::new();
+                        h.update(inputs.as_bytes());
+                        h.update(serde_json::to_vec(shocks).unwrap_or_default());
+                        hex::encode(h.finalize())
+                    }
+                };
+                Some(self.store_ensemble(project_id, user_id, &scenario_id, &inputs, &report).await)
             }
             Heard::Stopped(view) => {
                 let (scenario_id, tick, run_id) = (view.scenario_id.clone(), view.current_tick, view.run_id.clone());
-                let replaced = self.consoles_lock().get(project_id).is_none_or(|c| c.view.run_id != run_id);
+                // Replaced by a newer run of the same scenario: the record is that run's now.
+                let replaced = self
+                    .consoles_lock()
+                    .get(project_id)
+                    .is_some_and(|c| c.view.run_id != run_id && c.view.scenario_id == scenario_id);
                 self.show_console(project_id, view).await;
                 if replaced {
                     // A newer run took the console: the scenario's record is its now.
@@ -233,7 +267,15 @@ impl Studio {
                 self.forget_console(project_id, &run_id);
                 Some(recorded.map(|()| json!({"stopped": true, "tick": tick})))
             }
-            Heard::Failed(run_id, message) => {
+            Heard::Failed(run_id, scenario_id, message) => {
+                let failed = ScenarioRun {
+                    status: "failed".into(),
+                    error: Some(message.clone()),
+                    ..ScenarioRun::running(inputs)
+                };
+                let ticks = Ticks { current: 0, total: 0 };
+                let summary = format!("The simulation could not start: {message}");
+                let _ = self.record_run(project_id, user_id, &scenario_id, failed, ticks, summary).await;
                 self.forget_console(project_id, &run_id);
                 Some(Err(CoreError::invalid(message)))
             }
@@ -253,8 +295,23 @@ impl Studio {
     /// Keeps the console's latest view (of this run: a replaced run's last words change
     /// nothing) and streams it.
     async fn show_console(&self, project_id: &str, view: ConsoleView) {
-        if let Some(console) = self.consoles_lock().get_mut(project_id).filter(|c| c.view.run_id == view.run_id) {
-            console.view = view.clone();
+        let tick = view.current_tick;
+        let (from, due) = match self.consoles_lock().get_mut(project_id).filter(|c| c.view.run_id == view.run_id) {
+            Some(console) => {
+                console.view = view.clone();
+                let due = view.status != "running"
+                    || tick == view.total_ticks
+                    || console.emitted.is_none_or(|(_, at)| at.elapsed() >= STREAM_EVERY);
+                let from = console.emitted.map_or(0, |(t, _)| t + 1).min(tick);
+                if due {
+                    console.emitted = Some((tick, std::time::Instant::now()));
+                }
+                (from, due)
+            }
+            None => (tick, true),
+        };
+        if !due {
+            return;
         }
         self.emit(StudioEvent::SimulationTick {
             project_id: project_id.to_string(),
@@ -262,9 +319,10 @@ impl Studio {
             seq: view.seq,
             scenario_id: view.scenario_id.clone(),
             status: view.status.clone(),
-            tick: view.current_tick,
+            tick,
             total_ticks: view.total_ticks,
-            band: view.bands.last().copied(),
+            from_tick: from,
+            bands: view.bands.get(from as usize..).unwrap_or_default().to_vec(),
         });
     }
 
@@ -335,12 +393,11 @@ impl Studio {
         }
     }
 
-    /// Ends the project's console, if one is open.
-    pub(crate) fn close_console(&self, project_id: &str) {
-        if let Some(console) = self.consoles_lock().remove(project_id) {
-            let (reply, _) = oneshot::channel();
-            let _ = console.commands.send((Command::Stop, reply));
-        }
+    /// Ends the project's console, if one is open, and hands it back.
+    pub(crate) fn close_console(&self, project_id: &str) -> Option<Console> {
+        let console = self.consoles_lock().remove(project_id)?;
+        send_stop(&console.commands);
+        Some(console)
     }
 
     fn consoles_lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Console>> {
@@ -369,14 +426,14 @@ fn play(
     let prepared = match prepare(population, settings, baseline, scenario, calibration) {
         Ok(p) => p,
         Err(e) => {
-            let _ = tell.send(Heard::Failed(run_id.to_string(), e.message));
+            let _ = tell.send(Heard::Failed(run_id.to_string(), scenario.scenario_id.clone(), e.message));
             return;
         }
     };
-    let mut play = match prepared.playback(settings, scenario) {
+    let mut play = match prepared.playback(settings, scenario, settings.checkpoint_every) {
         Ok(p) => p,
         Err(e) => {
-            let _ = tell.send(Heard::Failed(run_id.to_string(), e.message));
+            let _ = tell.send(Heard::Failed(run_id.to_string(), scenario.scenario_id.clone(), e.message));
             return;
         }
     };

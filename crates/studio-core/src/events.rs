@@ -36,8 +36,9 @@ pub enum StudioEvent {
         project_id: String,
         task: Box<studio_tasks::Task>,
     },
-    /// The console's run moved: a tick played, or a control paused, stepped or replayed it.
-    /// `band` is the p5..p95 of the adoption share at `tick`.
+    /// The console's run moved: ticks played, or a control paused, stepped or replayed it.
+    /// `bands` are the p5..p95 of the outcome share at ticks `from_tick..=tick` (at most one
+    /// event a frame while it plays).
     SimulationTick {
         project_id: String,
         /// The console run, and the order of its views.
@@ -47,7 +48,8 @@ pub enum StudioEvent {
         status: String,
         tick: u32,
         total_ticks: u32,
-        band: Option<[f64; 5]>,
+        from_tick: u32,
+        bands: Vec<[f64; 5]>,
     },
     /// Unsaved edits of a session that ended unexpectedly can be recovered.
     RecoveryAvailable {

@@ -225,6 +225,8 @@ impl Studio {
         if owner != user_id {
             return Err(CoreError::new("forbidden", format!("only the project's owner ({owner}) can delete it")));
         }
+        // Its console's thread and agents go with it.
+        self.close_console(project_id);
         self.fold(project_id, open, None).await?;
         map.remove(project_id);
         self.store.soft_delete(project_id, &studio_store::now()).await?;

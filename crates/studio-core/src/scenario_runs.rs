@@ -126,15 +126,20 @@ pub fn prepare(
 }
 
 impl Prepared {
-    /// The playback of the scenario's ensemble at tick 0.
-    pub fn playback(&self, settings: &SimulationSettings, scenario: &ScenarioRecord) -> Result<Playback<'_>> {
+    /// The playback of the scenario's ensemble at tick 0, with checkpoints every `every` ticks.
+    pub fn playback(
+        &self,
+        settings: &SimulationSettings,
+        scenario: &ScenarioRecord,
+        every: u32,
+    ) -> Result<Playback<'_>> {
         let sim = self.agents.simulation(
             self.model.clone(),
             self.variables.clone(),
             settings.ticks as u32,
             settings.initial_share,
         );
-        Playback::new(sim, settings.seed, settings.replicates, settings.checkpoint_every)
+        Playback::new(sim, settings.seed, settings.replicates, every)
             .map_err(|e| CoreError::invalid(format!("scenario '{}': {e}", scenario.name)))
     }
 }
@@ -149,7 +154,8 @@ pub fn simulate(
     progress: &mut dyn FnMut(u32, u32),
 ) -> Result<Value> {
     let prepared = prepare(population_bytes, settings, baseline, scenario, calibration)?;
-    let mut play = prepared.playback(settings, scenario)?;
+    // Played straight through: no checkpoint but tick 0's.
+    let mut play = prepared.playback(settings, scenario, u32::MAX)?;
     while !play.finished() {
         let tick = play.step_forward().map_err(|e| CoreError::invalid(e.to_string()))?;
         progress(tick, play.total_ticks());

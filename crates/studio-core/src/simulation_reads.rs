@@ -63,7 +63,7 @@ pub fn export_rows(report: &Value) -> Columns {
 
 /// Each agent's final state in one replicate of a stored ensemble, re-run from its recorded
 /// inputs and checked against the replicate's digest: agent, archetype, every attribute, and
-/// the tick it adopted at (−1: never).
+/// the tick it adopted at (−1: never) or, in an opinion model, its opinion.
 pub fn agent_rows(population: &[u8], report: &Value, replicate: u32) -> Result<Columns> {
     let settings: SimulationSettings = serde_json::from_value(report["settings"].clone())
         .map_err(|e| CoreError::internal(format!("the stored ensemble's settings: {e}")))?;
@@ -99,8 +99,12 @@ pub fn agent_rows(population: &[u8], report: &Value, replicate: u32) -> Result<C
         let values = segment.codes.iter().map(|&c| segment.categories.get(usize::from(c)).cloned().unwrap_or_default());
         columns.push((segment.name.clone(), ParquetColumn::Text(values.collect())));
     }
-    let at = run.adopted_at.iter().map(|&t| if t == NEVER { -1 } else { i64::from(t) });
-    columns.push(("adopted_at".into(), ParquetColumn::Int(at.collect())));
+    if run.opinion.is_empty() {
+        let at = run.adopted_at.iter().map(|&t| if t == NEVER { -1 } else { i64::from(t) });
+        columns.push(("adopted_at".into(), ParquetColumn::Int(at.collect())));
+    } else {
+        columns.push(("opinion".into(), ParquetColumn::Float(run.opinion.iter().map(|&x| f64::from(x)).collect())));
+    }
     Ok(columns)
 }
 
@@ -197,6 +201,13 @@ impl Studio {
         } else {
             export_rows(&report)
         };
+        if let Some((name, column)) = rows.iter().find(|(_, c)| c.len() != rows_of(&rows)) {
+            return Err(CoreError::internal(format!(
+                "export column '{name}' has {} values, not {}",
+                column.len(),
+                rows_of(&rows)
+            )));
+        }
         let bytes = match format {
             "csv" => to_csv(&rows),
             "json" => to_json(&rows),

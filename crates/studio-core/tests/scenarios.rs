@@ -313,6 +313,10 @@ async fn the_console_pauses_steps_replays_and_takes_a_shock() {
     assert!(err.message.contains("no simulation is open") || err.message.contains("has ended"), "{}", err.message);
     let kept = state(&studio, &project).await;
     assert_eq!(kept.scenarios[0].status, "completed", "closing the console keeps the results");
+    // The shocked run is not the scenario as defined: running the scenario computes it again.
+    let baseline = kept.scenarios[0].scenario_id.clone();
+    let plain = run(&studio, &project, Workbench::Scenario, "run_scenario", json!({"scenario_id": baseline})).await;
+    assert_eq!(plain["digest"], json!(digest), "the scenario without the hand-made shock");
 }
 
 #[tokio::test]
@@ -328,6 +332,11 @@ async fn an_opinion_model_runs_as_an_ensemble_too() {
     assert!((0.0..=1.0).contains(&share));
     let summary = act(&studio, &project, Workbench::Simulation, "export_data", json!({})).await;
     assert_eq!(summary["digest"], done["digest"]);
+    let payload = json!({"export_format": "csv", "simulation_config": {"agents": true}});
+    let out = act(&studio, &project, Workbench::Simulation, "export_data", payload).await;
+    let text = std::fs::read_to_string(out["path"].as_str().unwrap()).unwrap();
+    assert!(text.starts_with("agent,archetype,age_band,area,opinion\n"), "{}", &text[..60]);
+    assert_eq!(text.lines().count(), 5_001);
     let bad = json!({"simulation_config": {"model": {"kind": "opinion", "convergence": 2.0, "confidence": 0.1}}});
     let started = act(&studio, &project, Workbench::Simulation, "run", bad).await;
     let failed = studio.wait_task(started["task_id"].as_str().unwrap(), |_| {}).await.unwrap();

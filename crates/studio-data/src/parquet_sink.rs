@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
+use parquet::basic::{ConvertedType, Repetition, Type as PhysicalType};
 use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::parser::parse_message_type;
+use parquet::schema::types::Type;
 
 use crate::DataError;
 
@@ -38,16 +39,23 @@ pub fn write_parquet<S: AsRef<str>>(columns: &[(S, ParquetColumn)]) -> Result<Ve
     if let Some((name, _)) = columns.iter().find(|(_, c)| c.len() != rows) {
         return Err(DataError::Parquet(format!("column '{}' does not have {rows} values", name.as_ref())));
     }
-    let fields: Vec<String> = columns
+    // Built field by field, so any column name (spaces, brackets) is taken as it is.
+    let fields = columns
         .iter()
-        .map(|(name, c)| (name.as_ref(), c))
-        .map(|(name, c)| match c {
-            ParquetColumn::Text(_) => format!("REQUIRED BYTE_ARRAY {name} (UTF8);"),
-            ParquetColumn::Int(_) => format!("REQUIRED INT64 {name};"),
-            ParquetColumn::Float(_) => format!("REQUIRED DOUBLE {name};"),
+        .map(|(name, c)| {
+            let (physical, text) = match c {
+                ParquetColumn::Text(_) => (PhysicalType::BYTE_ARRAY, true),
+                ParquetColumn::Int(_) => (PhysicalType::INT64, false),
+                ParquetColumn::Float(_) => (PhysicalType::DOUBLE, false),
+            };
+            let mut field = Type::primitive_type_builder(name.as_ref(), physical).with_repetition(Repetition::REQUIRED);
+            if text {
+                field = field.with_converted_type(ConvertedType::UTF8);
+            }
+            field.build().map(Arc::new).map_err(failed)
         })
-        .collect();
-    let schema = Arc::new(parse_message_type(&format!("message table {{ {} }}", fields.join(" "))).map_err(failed)?);
+        .collect::<Result<Vec<_>, _>>()?;
+    let schema = Arc::new(Type::group_type_builder("table").with_fields(fields).build().map_err(failed)?);
     let mut out = Vec::new();
     let mut writer =
         SerializedFileWriter::new(&mut out, schema, Arc::new(WriterProperties::builder().build())).map_err(failed)?;

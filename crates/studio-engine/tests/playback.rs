@@ -139,3 +139,22 @@ fn segments_get_their_own_series() {
         }
     }
 }
+
+#[test]
+fn shocks_injected_together_all_apply() {
+    let pop = ReferencePopulation::build(3_000, 3).unwrap();
+    let sim = pop.simulation(Reference::R2, 30);
+    let mut play = Playback::new(sim.clone(), SEED, 3, 10).unwrap();
+    play.replay(12).unwrap();
+    let first = play.inject_shock("price", -0.3).unwrap();
+    let second = play.inject_shock("price", -0.2).unwrap();
+    assert_eq!(play.injected(), &[first.clone(), second.clone()]);
+    play.replay(30).unwrap();
+    let mut planned = sim.clone();
+    planned.variables.shocks.extend([first.clone(), second]);
+    assert_eq!(play.ensemble().digest, ensemble(&planned, SEED, 3).unwrap().digest);
+    // Back at tick 12 later, a new shock replaces that future: the earlier two are dropped.
+    play.replay(12).unwrap();
+    let third = play.inject_shock("price", 0.1).unwrap();
+    assert_eq!(play.injected(), std::slice::from_ref(&third));
+}

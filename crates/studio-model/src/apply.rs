@@ -247,7 +247,7 @@ pub fn record_stage_result(
 fn invalidate_downstream(after: &mut ProjectContent, changed: Workbench, changes: &mut StateChanges) {
     for &downstream in invalidated_by(changed) {
         if downstream == Workbench::Simulation {
-            crate::runs::mark_runs_stale(after);
+            after.mark_runs_stale();
         }
         if after.stage(downstream).status.has_results() {
             after.stage_mut(downstream).status = match downstream {

@@ -531,6 +531,15 @@ impl ProjectContent {
         Ok(content)
     }
 
+    /// Marks every completed run as needing a re-run: its inputs changed upstream.
+    pub fn mark_runs_stale(&mut self) {
+        for run in self.runs.values_mut() {
+            if run.status == "completed" {
+                run.status = "defined".into();
+            }
+        }
+    }
+
     /// The content a template keeps: configuration, not results, presence or history.
     pub fn as_template(&self) -> ProjectContent {
         let mut template = self.clone();

@@ -31,12 +31,10 @@ pub fn record_scenario_run(
     let mut next = content.clone();
     let stage_status = match run.status.as_str() {
         "running" => StageStatus::Running,
-        "paused" => StageStatus::Paused,
         "completed" if all_completed(&next, scenario_id) => StageStatus::Complete,
         _ => StageStatus::InProgress,
     };
-    let status = if run.status == "paused" { "running".to_string() } else { run.status.clone() };
-    next.runs.insert(scenario_id.to_string(), ScenarioRun { status, ..run });
+    next.runs.insert(scenario_id.to_string(), run);
     let stage = next.stage_mut(Workbench::Simulation);
     stage.status = stage_status;
     stage.current_tick = Some(ticks.current);
@@ -64,13 +62,4 @@ fn all_completed(content: &ProjectContent, except: &str) -> bool {
         .keys()
         .filter(|id| id.as_str() != except)
         .all(|id| content.runs.get(id).is_some_and(|r| r.status == "completed"))
-}
-
-/// Marks every completed run as needing a re-run: its inputs changed upstream.
-pub(crate) fn mark_runs_stale(content: &mut ProjectContent) {
-    for run in content.runs.values_mut() {
-        if run.status == "completed" {
-            run.status = "defined".into();
-        }
-    }
 }

@@ -94,7 +94,7 @@ export type StudioEvent =
   | { type: "recovery_available"; project_id: string; edits: number }
   | { type: "task_changed"; project_id: string; task: Task }
   | { type: "simulation_tick"; project_id: string; run_id: string; seq: number; scenario_id: string; status: string; tick: number;
-      total_ticks: number; band: Band | null }
+      total_ticks: number; from_tick: number; bands: Band[] }
   | { type: "lagged"; missed: number };
 
 /** p5, p25, p50, p75, p95 of the adoption share at one tick. */

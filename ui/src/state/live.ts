@@ -11,12 +11,14 @@ const older = (live: LiveRun | null, run_id: string, seq: number) => !!live && l
 
 type TickEvent = Extract<StudioEvent, { type: "simulation_tick" }>;
 
-/** The run after one streamed tick. A tick of another scenario starts a new run. */
+/** The run after one streamed event (the bands of ticks `from_tick..=tick`). Another run's event
+ * starts over; bands of ticks never received (joined mid-run, or events lost) repeat the
+ * first band known after them until a control's answer brings them all. */
 export function applyTick(live: LiveRun | null, e: TickEvent): LiveRun | null {
   if (older(live, e.run_id, e.seq)) return live;
-  const same = live && live.run_id === e.run_id;
-  const kept = same ? live.bands.slice(0, e.tick) : [];
-  const bands = e.band ? [...kept, e.band] : kept;
+  const kept = live && live.run_id === e.run_id ? live.bands.slice(0, e.from_tick) : [];
+  const gap = e.bands.length ? Array.from({ length: e.from_tick - kept.length }, () => e.bands[0]) : [];
+  const bands = [...kept, ...gap, ...e.bands];
   return { run_id: e.run_id, seq: e.seq, scenario_id: e.scenario_id, status: e.status, tick: e.tick, total: e.total_ticks, bands };
 }
 

@@ -9,9 +9,6 @@ use crate::population::{Population, digest};
 use crate::simulation::model::{Model, Variables};
 use crate::simulation::run::Simulation;
 
-/// A model as the project stores it: data, with its kind.
-pub type ModelSpec = Model;
-
 /// A categorical attribute: its name, categories and each agent's category code.
 #[derive(Debug, Clone)]
 pub struct Segment {

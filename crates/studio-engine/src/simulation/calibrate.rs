@@ -88,10 +88,15 @@ pub fn set_coefficient(model: &mut Model, path: &str, value: f64) -> Result<(), 
 /// (terms `spontaneous`, `influence`; `initial`, `drift`), or an opinion model's
 /// `convergence`, `confidence`, `noise`, `spread`, `threshold`.
 fn slot<'m>(model: &'m mut Model, path: &str) -> Result<&'m mut f64, EngineError> {
+    let terms = match model {
+        Model::Diffusion(_) => "the model is a diffusion model: use spontaneous|influence",
+        Model::Opinion(_) => {
+            "the model is an opinion model: use convergence, confidence, noise, spread, threshold, or initial|drift"
+        }
+    };
     let bad = || {
-        let terms = model_terms(path);
         EngineError::Simulation(format!(
-            "'{path}' is not a coefficient: use {terms} . constant | variables.NAME | attributes.NAME"
+            "'{path}' is not a coefficient: {terms} . constant | variables.NAME | attributes.NAME"
         ))
     };
     let parts: Vec<&str> = path.split('.').collect();
@@ -118,10 +123,6 @@ fn slot<'m>(model: &'m mut Model, path: &str) -> Result<&'m mut f64, EngineError
         ["attributes", name] => Ok(term.attributes.entry(name.to_string()).or_insert(0.0)),
         _ => Err(bad()),
     }
-}
-
-fn model_terms(_path: &str) -> &'static str {
-    "spontaneous|influence (diffusion), initial|drift (opinion)"
 }
 
 /// Fits `spec.parameters` of `sim.model` to `observed` (tick 0 onwards).
@@ -275,6 +276,9 @@ fn rmse(pairs: impl Iterator<Item = (f64, f64)>) -> f64 {
 /// evaluations: the best point and the evaluations used.
 pub fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], steps: &[f64], budget: usize) -> (Vec<f64>, usize) {
     let d = x0.len();
+    if d == 0 || budget == 0 {
+        return (x0.to_vec(), 0);
+    }
     let evals = std::cell::Cell::new(0usize);
     let eval = |x: &[f64]| {
         evals.set(evals.get() + 1);

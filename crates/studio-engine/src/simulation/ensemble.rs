@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::EngineError;
-use crate::simulation::replica::{Prepared, Replica};
+use crate::simulation::prepared::Prepared;
+use crate::simulation::replica::Replica;
 use crate::simulation::run::{RunResult, Simulation};
 
 /// The quantiles every band chart shows.

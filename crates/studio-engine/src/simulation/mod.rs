@@ -8,15 +8,16 @@ pub mod ensemble;
 pub mod model;
 mod opinion;
 pub mod playback;
+pub mod prepared;
 pub mod reference;
 pub mod replica;
 pub mod run;
 
-pub use agents::{Agents, ModelSpec, Segment};
+pub use agents::{Agents, Segment};
 pub use calibrate::{CalibrationReport, CalibrationSpec, Parameter, calibrate, nelder_mead};
 pub use ensemble::{Ensemble, QUANTILES, bands_of, ensemble, quantile};
 pub use model::{DiffusionModel, Model, OpinionModel, Shock, Term, Variables};
-pub use playback::{DEFAULT_CHECKPOINT_EVERY, Playback};
+pub use playback::{CHECKPOINT_BUDGET, DEFAULT_CHECKPOINT_EVERY, Playback};
 pub use reference::{Reference, ReferencePopulation};
 pub use replica::Snapshot;
 pub use run::{MAX_TICKS, NEVER, RunResult, Simulation};

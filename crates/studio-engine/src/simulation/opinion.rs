@@ -6,7 +6,7 @@
 
 use crate::fastrng::Xoshiro;
 use crate::simulation::model::OpinionModel;
-use crate::simulation::replica::Prepared;
+use crate::simulation::prepared::Prepared;
 use crate::simulation::run::Simulation;
 
 /// Uniform on [−√3·sd, √3·sd]: mean 0, standard deviation `sd`.

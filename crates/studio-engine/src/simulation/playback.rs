@@ -17,11 +17,14 @@ use rayon::prelude::*;
 use crate::EngineError;
 use crate::simulation::ensemble::{Ensemble, bands_of, gather};
 use crate::simulation::model::Shock;
-use crate::simulation::replica::{Prepared, Replica, Snapshot};
+use crate::simulation::prepared::Prepared;
+use crate::simulation::replica::{Replica, Snapshot};
 use crate::simulation::run::Simulation;
 
 /// Checkpoint interval when none is given.
 pub const DEFAULT_CHECKPOINT_EVERY: u32 = 10;
+/// Most bytes the checkpoints of an opinion model may hold: past it they are spaced out.
+pub const CHECKPOINT_BUDGET: usize = 512 << 20;
 
 pub struct Playback<'a> {
     sim: Simulation<'a>,
@@ -32,6 +35,9 @@ pub struct Playback<'a> {
     checkpoints: BTreeMap<u32, Vec<Snapshot>>,
     planned: Vec<Shock>,
     injected: Vec<Shock>,
+    /// The tick at which shocks were last injected, until the run moves: shocks injected
+    /// together all apply.
+    injecting_at: Option<u32>,
 }
 
 impl<'a> Playback<'a> {
@@ -48,8 +54,25 @@ impl<'a> Playback<'a> {
         let replicas: Vec<Replica> =
             (0..replicates).into_par_iter().map(|r| Replica::start(&sim, &prep, seed, r)).collect();
         let planned = sim.variables.shocks.clone();
-        let mut playback =
-            Playback { sim, prep, seed, replicas, every, checkpoints: BTreeMap::new(), planned, injected: Vec::new() };
+        // Opinions make checkpoints heavy (4 bytes an agent a replicate): keep them in budget.
+        let heavy = replicas.first().map_or(0, |r| r.snapshot_bytes()) * replicas.len();
+        let every = if heavy > 64 {
+            let most = (CHECKPOINT_BUDGET / heavy).max(1) as u32;
+            every.max(sim.ticks.div_ceil(most))
+        } else {
+            every
+        };
+        let mut playback = Playback {
+            sim,
+            prep,
+            seed,
+            replicas,
+            every,
+            checkpoints: BTreeMap::new(),
+            planned,
+            injected: Vec::new(),
+            injecting_at: None,
+        };
         playback.checkpoint();
         Ok(playback)
     }
@@ -99,6 +122,7 @@ impl<'a> Playback<'a> {
         }
         let (sim, prep) = (&self.sim, &self.prep);
         self.replicas.par_iter_mut().for_each(|r| r.step(sim, prep));
+        self.injecting_at = None;
         self.checkpoint();
         Ok(self.tick())
     }
@@ -119,6 +143,9 @@ impl<'a> Playback<'a> {
                 self.sim.ticks
             )));
         }
+        if tick != self.tick() {
+            self.injecting_at = None;
+        }
         if tick < self.tick() {
             let (&at, states) = self
                 .checkpoints
@@ -135,7 +162,8 @@ impl<'a> Playback<'a> {
     }
 
     /// Moves `variable` by `magnitude` from the next tick on, in every replicate. A future left
-    /// by stepping back is replaced: later injected shocks and checkpoints are dropped.
+    /// by stepping back is replaced: later injected shocks and checkpoints are dropped (shocks
+    /// injected one after another at the same tick all stay).
     pub fn inject_shock(&mut self, variable: &str, magnitude: f64) -> Result<Shock, EngineError> {
         if !self.sim.variables.initial.contains_key(variable) {
             let known: Vec<&str> = self.sim.variables.initial.keys().map(String::as_str).collect();
@@ -152,8 +180,10 @@ impl<'a> Playback<'a> {
         }
         let now = self.tick();
         let shock = Shock { tick: now + 1, variable: variable.to_string(), magnitude };
-        self.injected.retain(|s| s.tick <= now);
+        let together = self.injecting_at == Some(now);
+        self.injected.retain(|s| s.tick <= now || (together && s.tick == now + 1));
         self.injected.push(shock.clone());
+        self.injecting_at = Some(now);
         self.checkpoints.retain(|&t, _| t <= now);
         self.sim.variables.shocks = self.planned.iter().chain(&self.injected).cloned().collect();
         Ok(shock)

@@ -10,83 +10,16 @@
 use sha2::{Digest, Sha256};
 
 use crate::ENGINE_VERSION;
+use crate::EngineError;
 use crate::fastrng::Xoshiro;
-use crate::simulation::model::{Model, Term};
+use crate::simulation::model::Model;
 use crate::simulation::opinion;
+use crate::simulation::prepared::Prepared;
 use crate::simulation::run::{NEVER, RunResult, Simulation};
 
 const STREAM_RUN: u64 = 0x52_55_4E;
 /// `status` of an agent that has adopted.
 const CLOSED: u16 = u16::MAX;
-
-/// A way of splitting the agents — archetypes, or a categorical attribute — and the size of
-/// each part.
-#[derive(Debug, Clone)]
-struct Grouping {
-    codes: Vec<u8>,
-    sizes: Vec<u64>,
-}
-
-/// What every replicate of a simulation shares: degrees, the per-agent parts of the terms
-/// and the groupings the series are split by.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    pub(crate) degree: Vec<u16>,
-    max_degree: usize,
-    /// When degrees are below 255, an open agent's status is `degree · width + count`: the
-    /// index of its threshold in the tick's table, with no lookup of its degree.
-    packed: bool,
-    /// Per-agent parts of the model's terms, in [`Model::terms`] order.
-    pub(crate) personal: Vec<Option<Vec<f32>>>,
-    /// Archetypes first, then each segment.
-    groupings: Vec<Grouping>,
-}
-
-impl Prepared {
-    pub fn new(sim: &Simulation<'_>) -> Prepared {
-        let n = sim.network.nodes();
-        let degree: Vec<u16> = (0..n).map(|i| sim.network.degree(i).min(usize::from(u16::MAX)) as u16).collect();
-        let max_degree = usize::from(degree.iter().copied().max().unwrap_or(0));
-        let grouping = |codes: &[u8]| {
-            let mut sizes = vec![0u64; usize::from(codes.iter().copied().max().unwrap_or(0)) + 1];
-            for &c in codes {
-                sizes[usize::from(c)] += 1;
-            }
-            Grouping { codes: codes.to_vec(), sizes }
-        };
-        let mut groupings = vec![grouping(sim.groups)];
-        groupings.extend(sim.segments.iter().map(|(_, codes)| grouping(codes)));
-        Prepared {
-            packed: max_degree < 255,
-            degree,
-            max_degree,
-            personal: sim.model.terms().into_iter().map(|(_, t)| personal(sim, t)).collect(),
-            groupings,
-        }
-    }
-
-    /// Agent i's status with no adopted neighbour.
-    #[inline]
-    fn base(&self, i: usize) -> u16 {
-        if self.packed { self.degree[i] * (self.max_degree as u16 + 1) } else { 0 }
-    }
-}
-
-/// The per-agent part of a term, or None when the term names no attribute.
-fn personal(sim: &Simulation<'_>, term: &Term) -> Option<Vec<f32>> {
-    if term.attributes.is_empty() {
-        return None;
-    }
-    let mut out = vec![0f32; sim.network.nodes()];
-    for (name, coefficient) in &term.attributes {
-        if let Some((_, values)) = sim.attributes.iter().find(|(a, _)| a == name) {
-            for (o, v) in out.iter_mut().zip(values.iter()) {
-                *o += (*coefficient as f32) * v;
-            }
-        }
-    }
-    Some(out)
-}
 
 /// What a checkpoint keeps of a replicate: its generator, and the opinions in an opinion model.
 #[derive(Debug, Clone)]
@@ -171,6 +104,11 @@ impl Replica {
     /// What a checkpoint at this tick keeps.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot { rng: self.rng.clone(), opinion: self.opinion.clone() }
+    }
+
+    /// What a checkpoint of this replicate costs beyond its generator.
+    pub fn snapshot_bytes(&self) -> usize {
+        self.opinion.len() * 4
     }
 
     /// The tick each agent adopted at, or [`NEVER`] (diffusion models).
@@ -367,5 +305,18 @@ impl Replica {
             adopted_at: self.adopted_at.clone(),
             opinion: self.opinion.clone(),
         }
+    }
+}
+
+impl Simulation<'_> {
+    /// Runs replicate `replicate` with `seed`.
+    pub fn run(&self, seed: u64, replicate: u32) -> Result<RunResult, EngineError> {
+        self.check()?;
+        let prep = Prepared::new(self);
+        let mut replica = Replica::start(self, &prep, seed, replicate);
+        while replica.tick < self.ticks {
+            replica.step(self, &prep);
+        }
+        Ok(replica.result())
     }
 }

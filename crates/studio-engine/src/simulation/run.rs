@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use crate::EngineError;
 use crate::network::Csr;
 use crate::simulation::model::{Model, Variables};
-use crate::simulation::replica::{Prepared, Replica};
 
 /// The tick value of an agent that has not adopted.
 pub const NEVER: u16 = u16::MAX;
@@ -87,16 +86,5 @@ impl Simulation<'_> {
             }
         }
         self.variables.check(&self.model, self.ticks)
-    }
-
-    /// Runs replicate `replicate` with `seed`.
-    pub fn run(&self, seed: u64, replicate: u32) -> Result<RunResult, EngineError> {
-        self.check()?;
-        let prep = Prepared::new(self);
-        let mut replica = Replica::start(self, &prep, seed, replicate);
-        while replica.tick < self.ticks {
-            replica.step(self, &prep);
-        }
-        Ok(replica.result())
     }
 }
