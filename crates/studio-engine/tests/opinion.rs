@@ -2,7 +2,7 @@
 //! range, no change; everyone in range, convergence); drift from a variable and its shock;
 //! replay from checkpoints that keep the opinions; bad numbers named.
 
-use studio_engine::network::{NetworkSpec, build_network};
+use studio_engine::network::{Csr, NetworkSpec, build_network};
 use studio_engine::simulation::{Model, OpinionModel, Playback, Shock, Simulation, Term, Variables, ensemble};
 use studio_engine::with_threads;
 
@@ -18,6 +18,26 @@ fn model(confidence: f64, noise: f64) -> OpinionModel {
     }
 }
 
+/// Agents with no attributes on a small-world network, playing opinion model `m`.
+fn opinion_sim<'a>(
+    network: &'a Csr,
+    groups: &'a [u8],
+    m: OpinionModel,
+    variables: Variables,
+    ticks: u32,
+) -> Simulation<'a> {
+    Simulation {
+        network,
+        groups,
+        attributes: vec![],
+        model: Model::Opinion(m),
+        segments: vec![],
+        variables,
+        ticks,
+        initial_share: 0.0,
+    }
+}
+
 fn variance(x: &[f32]) -> f64 {
     let n = x.len() as f64;
     let mean = x.iter().map(|v| f64::from(*v)).sum::<f64>() / n;
@@ -29,16 +49,7 @@ fn opinions_move_within_confidence_only_and_the_same_at_any_thread_count() {
     let n = 4_000;
     let groups = vec![0u8; n];
     let network = build_network(&groups, &NetworkSpec { degree: 10, rewiring: 0.1, homophily: 0.0 }, 2).unwrap();
-    let sim = |m: OpinionModel, ticks| Simulation {
-        network: &network,
-        groups: &groups,
-        attributes: vec![],
-        model: Model::Opinion(m),
-        segments: vec![],
-        variables: Variables::default(),
-        ticks,
-        initial_share: 0.0,
-    };
+    let sim = |m: OpinionModel, ticks| opinion_sim(&network, &groups, m, Variables::default(), ticks);
     // Nobody within 0 of anyone (opinions are continuous): nothing moves.
     let frozen = sim(model(0.0, 0.0), 20).run(1, 0).unwrap();
     let start = sim(model(0.0, 0.0), 1).run(1, 0).unwrap();
@@ -67,16 +78,7 @@ fn a_variable_drifts_opinions_and_its_shock_replays() {
     let mut m = model(0.3, 0.01);
     m.drift = Term { constant: 0.0, variables: [("price".to_string(), -0.01)].into(), attributes: Default::default() };
     let variables = |shocks| Variables { initial: [("price".to_string(), 0.0)].into(), shocks };
-    let sim = |shocks| Simulation {
-        network: &network,
-        groups: &groups,
-        attributes: vec![],
-        model: Model::Opinion(m.clone()),
-        segments: vec![],
-        variables: variables(shocks),
-        ticks: 40,
-        initial_share: 0.0,
-    };
+    let sim = |shocks| opinion_sim(&network, &groups, m.clone(), variables(shocks), 40);
     let calm = ensemble(&sim(vec![]), 3, 4).unwrap();
     let cheaper = ensemble(&sim(vec![Shock { tick: 10, variable: "price".into(), magnitude: -1.0 }]), 3, 4).unwrap();
     assert_eq!(calm.mean[..10], cheaper.mean[..10], "the same until the shock");
@@ -101,16 +103,7 @@ fn bad_opinion_models_are_named() {
     let network = build_network(&groups, &NetworkSpec { degree: 4, rewiring: 0.1, homophily: 0.0 }, 1).unwrap();
     let mut m = model(0.2, 0.0);
     m.convergence = 1.5;
-    let sim = Simulation {
-        network: &network,
-        groups: &groups,
-        attributes: vec![],
-        model: Model::Opinion(m),
-        segments: vec![],
-        variables: Variables::default(),
-        ticks: 5,
-        initial_share: 0.0,
-    };
+    let sim = opinion_sim(&network, &groups, m, Variables::default(), 5);
     let err = sim.run(1, 0).unwrap_err().to_string();
     assert!(err.contains("convergence is 1.5"), "{err}");
     let parsed: Result<Model, _> = serde_json::from_str(r#"{"kind": "opinion", "convergence": 0.2}"#);
