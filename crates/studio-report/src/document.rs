@@ -37,8 +37,13 @@ pub enum LogoFormat {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Logo {
     pub format: LogoFormat,
+    /// The file as given.
     #[serde(skip)]
     pub bytes: Vec<u8>,
+    /// The logo as a PNG (the file itself, or an SVG rasterised at twice its size), for the
+    /// formats that take only pictures (DOCX, PPTX).
+    #[serde(skip)]
+    pub png: Vec<u8>,
     /// Width and height in pixels (PNG) or user units (SVG), for the aspect ratio.
     pub width: u32,
     pub height: u32,

@@ -3,7 +3,7 @@
 
 use studio_model::ReportTemplate;
 
-use crate::{Block, Brand, Chart, ChartKind, Provenance, Report, Rgb, RunRef, Section, Series, Table};
+use crate::{Block, Brand, Chart, ChartKind, Logo, LogoFormat, Provenance, Report, Rgb, RunRef, Section, Series, Table};
 
 pub fn brand() -> Brand {
     Brand {
@@ -11,8 +11,31 @@ pub fn brand() -> Brand {
         accent: Rgb(0xd9, 0x77, 0x06),
         text: Rgb(0x22, 0x22, 0x22),
         palette: vec![Rgb(0x1f, 0x77, 0xb4), Rgb(0xd9, 0x77, 0x06), Rgb(0x2c, 0xa0, 0x2c), Rgb(0x94, 0x67, 0xbd)],
-        logo: None,
+        logo: Some(logo()),
     }
+}
+
+/// A 120 × 40 logo: an SVG and the same as a PNG.
+pub fn logo() -> Logo {
+    let (width, height) = (120u32, 40u32);
+    let mut rgb = Vec::with_capacity((width * height * 3) as usize);
+    for y in 0..height {
+        for x in 0..width {
+            let on = (x / 20 + y / 20) % 2 == 0;
+            rgb.extend_from_slice(if on { &[0x1f, 0x3a, 0x5f] } else { &[0xd9, 0x77, 0x06] });
+        }
+    }
+    let mut png = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().expect("png header");
+    writer.write_image_data(&rgb).expect("png data");
+    writer.finish().expect("png end");
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\"><rect width=\"{width}\" height=\"{height}\" fill=\"#1f3a5f\"/><circle cx=\"20\" cy=\"20\" r=\"14\" fill=\"#d97706\"/></svg>"
+    );
+    Logo { format: LogoFormat::Svg, bytes: svg.into_bytes(), png, width, height }
 }
 
 fn run(name: &str, k: u64) -> RunRef {
