@@ -101,6 +101,9 @@ pub enum Command {
         #[arg(long)]
         discard: bool,
     },
+    /// Generate a report from a simulated project, or export one to PDF, PPTX, HTML or DOCX.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Create the bundled example project and walk it through every available action.
     Example(ExampleArgs),
     /// Measure the engine: `studio bench population --agents 1000000 --threads 1 --json`.
@@ -175,6 +178,41 @@ pub enum TemplateCommand {
     },
     /// List templates.
     List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Generate a report from the project's results (the project's report settings unless
+    /// --template or --sections is given).
+    Generate {
+        project: String,
+        /// executive_summary, detailed_analysis, comparison or custom.
+        #[arg(long)]
+        template: Option<String>,
+        /// Sections in their order, comma-separated (e.g. summary,results,caveats).
+        #[arg(long, value_delimiter = ',')]
+        sections: Vec<String>,
+        /// A PNG or SVG logo for every format.
+        #[arg(long)]
+        logo: Option<PathBuf>,
+        #[arg(long)]
+        no_charts: bool,
+        #[arg(long)]
+        no_methodology: bool,
+    },
+    /// Render a generated report into a file and record it with its hash.
+    Export {
+        project: String,
+        report_id: String,
+        /// pdf, pptx, html or docx.
+        #[arg(long)]
+        format: String,
+        /// Where to write it (default: the export folder beside the library).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// List a project's reports and their exports.
+    List { project: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -319,6 +357,7 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         Command::Task(TaskCommand::Cancel { id, reason }) => {
             out.task(&studio.cancel_task(&id, reason.as_deref()).await?)
         }
+        Command::Report(cmd) => crate::report::run(studio, user, cmd, out).await,
         Command::Import { file } => out.state(&studio.import_project(&file, user).await?),
         Command::Recover { project, discard } => {
             let id = resolve(studio, user, &project).await?;
@@ -391,7 +430,7 @@ async fn project(studio: &Studio, user: &str, cmd: ProjectCommand, out: &Printer
 }
 
 /// A project named by id, or by its exact name among the user's projects.
-async fn resolve(studio: &Studio, user: &str, project: &str) -> Result<String> {
+pub(crate) async fn resolve(studio: &Studio, user: &str, project: &str) -> Result<String> {
     let all = studio.list_projects(None).await?;
     if all.iter().any(|p| p.project_id == project) {
         return Ok(project.to_string());

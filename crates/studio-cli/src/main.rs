@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod example;
 mod output;
+mod report;
 mod serve;
 mod tasks;
 

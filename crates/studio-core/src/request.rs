@@ -123,6 +123,28 @@ pub enum Request {
         user_id: String,
     },
     ListAgents,
+    GenerateReport {
+        project_id: String,
+        user_id: String,
+        #[serde(default)]
+        report_config: Option<studio_model::ReportConfig>,
+    },
+    GetReport {
+        project_id: String,
+        report_id: String,
+    },
+    ListReports {
+        project_id: String,
+    },
+    /// Starts the export as a task and answers with it.
+    ExportReport {
+        project_id: String,
+        report_id: String,
+        user_id: String,
+        format: String,
+        #[serde(default)]
+        path: Option<PathBuf>,
+    },
 }
 
 fn json<T: Serialize>(value: T) -> Result<Value> {
@@ -189,6 +211,15 @@ impl Studio {
             CancelTask { task_id, reason } => json(self.cancel_task(&task_id, reason.as_deref()).await?),
             RunPipeline { project_id, user_id } => json(self.run_pipeline(&project_id, &user_id).await?),
             ListAgents => json(self.agents()?),
+            GenerateReport { project_id, user_id, report_config } => {
+                let report = self.generate_report(&project_id, &user_id, report_config, &|_, _| {}).await?;
+                json(report)
+            }
+            GetReport { project_id, report_id } => json(self.get_report(&project_id, &report_id).await?),
+            ListReports { project_id } => json(self.list_reports(&project_id).await?),
+            ExportReport { project_id, report_id, user_id, format, path } => {
+                json(self.start_report_export(&project_id, &report_id, &user_id, &format, path).await?)
+            }
         }
     }
 }

@@ -153,7 +153,7 @@ pub fn to_parquet(columns: &Columns) -> Result<Vec<u8>> {
 }
 
 impl Studio {
-    fn exports_dir(&self) -> PathBuf {
+    pub(crate) fn exports_dir(&self) -> PathBuf {
         self.config.db_path.parent().map(|p| p.join("exports")).unwrap_or_else(|| "exports".into())
     }
 
@@ -270,7 +270,7 @@ impl Studio {
 }
 
 /// A file-name-safe form of a name.
-fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let s: String = name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let s = s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
     if s.is_empty() { "untitled".into() } else { s }

@@ -20,7 +20,9 @@ pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
     let refresh = studio.clone();
     let regenerate = studio.clone();
     let scenario = studio.clone();
-    let console = studio;
+    let console = studio.clone();
+    let generate = studio.clone();
+    let export_report = studio;
     Handlers::new()
         .on("export_project", move |ctx: TaskContext| export_project(export.clone(), ctx))
         .on("save_project", move |ctx: TaskContext| save_project(save.clone(), ctx))
@@ -28,11 +30,38 @@ pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
         .on("regenerate_population", move |ctx: TaskContext| run_stage(regenerate.clone(), ctx, Workbench::Population))
         .on("run_scenario", move |ctx: TaskContext| run_scenario(scenario.clone(), ctx, false))
         .on("play_scenario", move |ctx: TaskContext| run_scenario(console.clone(), ctx, true))
-        .on("generate_report", |_ctx: TaskContext| not_yet("report generation"))
+        .on("generate_report", move |ctx: TaskContext| generate_report(generate.clone(), ctx))
+        .on("export_report", move |ctx: TaskContext| export_report_task(export_report.clone(), ctx))
 }
 
-async fn not_yet(what: &str) -> std::result::Result<TaskOutput, Failure> {
-    Err(Failure::new(format!("not available yet: {what} arrives in a later release")))
+/// Generates the project's report (with the input `report_config`, else the project's).
+async fn generate_report(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Result<TaskOutput, Failure> {
+    let studio = studio_of(&studio)?;
+    let project_id = ctx.task.project_id.clone().unwrap_or_default();
+    let user_id = ctx.inputs().get("user_id").and_then(|v| v.as_str()).unwrap_or("studio").to_string();
+    let config = match ctx.inputs().get("report_config").filter(|v| !v.is_null()) {
+        Some(v) => Some(serde_json::from_value(v.clone()).map_err(|e| Failure::new(format!("report_config: {e}")))?),
+        None => None,
+    };
+    let progress = |f: f64, what: &str| ctx.progress(f, what);
+    let report =
+        studio.generate_report(&project_id, &user_id, config, &progress).await.map_err(|e| Failure::new(e.message))?;
+    Ok(output(crate::reports::report_summary(&report)))
+}
+
+/// Renders a report (`report_id`, `format`, optional `path`) and records the file.
+async fn export_report_task(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Result<TaskOutput, Failure> {
+    let studio = studio_of(&studio)?;
+    let project_id = ctx.task.project_id.clone().unwrap_or_default();
+    let report_id = input(&ctx, "report_id")?.as_str().unwrap_or_default().to_string();
+    let format = input(&ctx, "format")?.as_str().unwrap_or_default().to_string();
+    let path: Option<PathBuf> = ctx.inputs().get("path").and_then(|v| v.as_str()).map(PathBuf::from);
+    let progress = |f: f64, what: &str| ctx.progress(f, what);
+    let receipt = studio
+        .export_report(&project_id, &report_id, &format, path, &progress)
+        .await
+        .map_err(|e| Failure::new(e.message))?;
+    Ok(output(serde_json::to_value(receipt).map_err(|e| Failure::new(e.to_string()))?))
 }
 
 /// Refreshes the data or regenerates the population, reporting progress on the task.
@@ -116,6 +145,7 @@ impl Studio {
             Workbench::Population => {
                 TaskSpec::new("regenerate_population", "Regenerate population").needs("population")
             }
+            Workbench::Report => report_spec(req, &content)?,
             workbench => {
                 let scenario = scenario_to_run(req, &content)?;
                 let (kind, verb) = if workbench == Workbench::Simulation {
@@ -191,7 +221,10 @@ impl Studio {
             upstream = scenario_tasks;
         }
         if stale(stages.report.status) || !upstream.is_empty() {
-            let spec = TaskSpec::new("generate_report", "Generate report").with_id(&id("report")).needs("report");
+            let spec = TaskSpec::new("generate_report", "Generate report")
+                .with_id(&id("report"))
+                .needs("report")
+                .input("user_id", json!(user_id));
             stage(spec, &upstream);
         }
         if specs.is_empty() {
@@ -251,4 +284,25 @@ pub(crate) fn output(value: Value) -> TaskOutput {
         Value::Object(map) => TaskOutput::new(map),
         other => TaskOutput::default().with("value", other),
     }
+}
+
+/// `report/generate` and `report/export` as tasks: export renders the latest report.
+fn report_spec(req: &WorkbenchAction, content: &ProjectContent) -> Result<TaskSpec> {
+    let payload: studio_model::ReportGeneratorPayload = serde_json::from_value(req.payload.clone())
+        .map_err(|e| CoreError::invalid(format!("report/{} payload is not valid: {e}", req.action)))?;
+    if req.action == "generate" {
+        Studio::check_generate(content, payload.report_config.as_ref())?;
+        return Ok(TaskSpec::new("generate_report", "Generate report")
+            .needs("report")
+            .input("report_config", serde_json::to_value(&payload.report_config).unwrap_or(Value::Null)));
+    }
+    let format = payload.export_format.ok_or_else(|| {
+        CoreError::invalid("report/export needs export_format: one of pdf, pptx, html, docx".to_string())
+    })?;
+    crate::reports::check_format(&format)?;
+    let report_id = Studio::latest_report(content)?;
+    Ok(TaskSpec::new("export_report", &format!("Export report as {}", format.to_uppercase()))
+        .needs("report")
+        .input("report_id", json!(report_id))
+        .input("format", json!(format)))
 }

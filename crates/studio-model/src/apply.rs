@@ -64,7 +64,8 @@ pub fn availability(workbench: Workbench, action: &str) -> Availability {
         (Workbench::Simulation, "export_data") => Read,
         (Workbench::Simulation, _) => Control,
         (Workbench::Report, "customize" | "add_annotation") => Document,
-        (Workbench::Report, _) => NotYetAvailable("report renderer"),
+        (Workbench::Report, "generate" | "export") => Task,
+        (Workbench::Report, _) => NotYetAvailable("report scheduling"),
     }
 }
 

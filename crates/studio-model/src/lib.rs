@@ -36,7 +36,7 @@ pub use payload::{
 };
 pub use population_actions::{ARCHETYPE_PREFIX, DEFAULT_POPULATION, MAX_POPULATION, SETTINGS_KEY, SIZE_KEY};
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
-pub use runs::{Ticks, record_scenario_run};
+pub use runs::{Ticks, record_report, record_scenario_run};
 pub use scenario_compare::compare_scenarios;
 pub use simulation_settings::{
     CalibrationSettings, CoefficientBounds, MAX_REPLICATES, MAX_TICKS, SimulationSettings, Threshold,

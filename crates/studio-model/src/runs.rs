@@ -55,6 +55,28 @@ pub fn record_scenario_run(
     Ok(Outcome { content: next, entry, edits: Vec::new(), result: Value::Null, state_changes: changes })
 }
 
+/// Records a generated report: the Report stage complete with its id (a result, not undone).
+pub fn record_report(content: &ProjectContent, report_id: &str, summary: String, ctx: &ActionContext) -> Outcome {
+    let mut next = content.clone();
+    let stage = next.stage_mut(Workbench::Report);
+    stage.status = StageStatus::Complete;
+    stage.report_id = Some(report_id.to_string());
+    stage.last_accessed = ctx.now.clone();
+    let changes = StateChanges {
+        project_status_changed: project_status(content) != project_status(&next),
+        ..StateChanges::default()
+    };
+    let entry = LogEntry {
+        timestamp: ctx.now.clone(),
+        user_id: ctx.user_id.clone(),
+        workbench: Workbench::Report.as_str().into(),
+        action: "generate".into(),
+        summary,
+        reversible: false,
+    };
+    Outcome { content: next, entry, edits: Vec::new(), result: Value::Null, state_changes: changes }
+}
+
 /// True when every scenario but `except` has a completed run (and `except` is completing).
 fn all_completed(content: &ProjectContent, except: &str) -> bool {
     content

@@ -100,7 +100,11 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart, brand:
     let categories = &chart.categories;
     let x_format = |x: &f64| {
         let i = x.round();
-        if (x - i).abs() > 1e-6 || i < 0.0 { String::new() } else { categories.get(i as usize).cloned().unwrap_or_default() }
+        if (x - i).abs() > 1e-6 || i < 0.0 {
+            String::new()
+        } else {
+            categories.get(i as usize).cloned().unwrap_or_default()
+        }
     };
     let y_format = |y: &f64| axis_value(*y, chart.percent);
     ctx.configure_mesh()
@@ -123,7 +127,8 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart, brand:
     }
 }
 
-type Ctx<'a, DB> = ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+type Ctx<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
 
 /// Indexes of faint series paired with the next faint series of the same colour.
 fn bands(chart: &Chart) -> Vec<(usize, usize)> {
@@ -141,7 +146,10 @@ fn bands(chart: &Chart) -> Vec<(usize, usize)> {
     pairs
 }
 
-fn draw_lines<DB: DrawingBackend>(ctx: &mut Ctx<'_, DB>, chart: &Chart) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+fn draw_lines<DB: DrawingBackend>(
+    ctx: &mut Ctx<'_, DB>,
+    chart: &Chart,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     for (low, high) in bands(chart) {
         let (a, b) = (&chart.series[low], &chart.series[high]);
         let upper: Vec<(f64, f64)> =
@@ -165,7 +173,10 @@ fn draw_lines<DB: DrawingBackend>(ctx: &mut Ctx<'_, DB>, chart: &Chart) -> Resul
     Ok(())
 }
 
-fn draw_bars<DB: DrawingBackend>(ctx: &mut Ctx<'_, DB>, chart: &Chart) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+fn draw_bars<DB: DrawingBackend>(
+    ctx: &mut Ctx<'_, DB>,
+    chart: &Chart,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let main: Vec<&crate::Series> = chart.series.iter().filter(|s| !s.faint).collect();
     let width = 0.8 / main.len().max(1) as f64;
     let offset = |k: usize| -0.4 + width * k as f64;

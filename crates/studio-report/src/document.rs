@@ -63,6 +63,19 @@ pub struct Brand {
     pub logo: Option<Logo>,
 }
 
+impl Brand {
+    /// The product's own colours, no logo: what a report without branding uses.
+    pub fn standard() -> Brand {
+        Brand {
+            primary: Rgb(0x1f, 0x3a, 0x5f),
+            accent: Rgb(0xd9, 0x77, 0x06),
+            text: Rgb(0x22, 0x22, 0x22),
+            palette: vec![Rgb(0x1f, 0x77, 0xb4), Rgb(0xd9, 0x77, 0x06), Rgb(0x2c, 0xa0, 0x2c), Rgb(0x94, 0x67, 0xbd)],
+            logo: None,
+        }
+    }
+}
+
 /// Where the report's numbers come from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Provenance {
@@ -141,14 +154,25 @@ pub struct Section {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// Plain text: no markup, the renderer escapes it.
-    Paragraph { text: String },
+    Paragraph {
+        text: String,
+    },
     /// A prominent figure: "Baseline" / "42.1%" / "90% interval 38.0%–46.3%".
-    Headline { label: String, value: String, detail: String },
-    Bullets { items: Vec<String> },
+    Headline {
+        label: String,
+        value: String,
+        detail: String,
+    },
+    Bullets {
+        items: Vec<String>,
+    },
     Table(Table),
     Chart(Chart),
     /// An analyst's note on the section.
-    Annotation { author: String, text: String },
+    Annotation {
+        author: String,
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,14 +3,32 @@
 //! of one format. No IO beyond returning bytes, no global state: the same input gives the same
 //! bytes.
 
+mod build;
+mod caveats;
 pub mod charts;
+mod content;
 mod document;
+pub mod docx;
 mod error;
+mod figures;
 pub mod fonts;
+pub mod html;
+mod input;
+mod narrative;
+pub mod pdf;
+pub mod pptx;
+pub mod raster;
 pub mod sample;
+mod sections;
 
+pub use build::{APPENDIX, SECTIONS, build, template_name, template_sections};
+pub use content::content;
 pub use document::{
     Block, Brand, Chart, ChartKind, Logo, LogoFormat, NativeKind, Provenance, Report, Rgb, RunRef, Section, Series,
     Table, short,
 };
 pub use error::ReportError;
+pub use input::{
+    ArchetypeFacts, Calibration, Ensemble, Final, MarginalFacts, OverrideFacts, PopulationFacts, ReportInput,
+    ScenarioResult, SourceFacts, Threshold, Variables,
+};

@@ -3,16 +3,10 @@
 
 use studio_model::ReportTemplate;
 
-use crate::{Block, Brand, Chart, ChartKind, Logo, LogoFormat, Provenance, Report, Rgb, RunRef, Section, Series, Table};
+use crate::{Block, Brand, Chart, ChartKind, Logo, LogoFormat, Provenance, Report, RunRef, Section, Series, Table};
 
 pub fn brand() -> Brand {
-    Brand {
-        primary: Rgb(0x1f, 0x3a, 0x5f),
-        accent: Rgb(0xd9, 0x77, 0x06),
-        text: Rgb(0x22, 0x22, 0x22),
-        palette: vec![Rgb(0x1f, 0x77, 0xb4), Rgb(0xd9, 0x77, 0x06), Rgb(0x2c, 0xa0, 0x2c), Rgb(0x94, 0x67, 0xbd)],
-        logo: Some(logo()),
-    }
+    Brand { logo: Some(logo()), ..Brand::standard() }
 }
 
 /// A 120 × 40 logo: an SVG and the same as a PNG.
@@ -59,9 +53,27 @@ pub fn fan(scenarios: usize, ticks: usize) -> Chart {
         let color = palette[k % palette.len()];
         let curve = |i: usize, d: f64| Some(((i as f64 / ticks as f64) * (0.5 + 0.1 * k as f64) + d).clamp(0.0, 1.0));
         let name = format!("Scenario {}", k + 1);
-        series.push(Series { name: format!("{name} p5"), values: (0..ticks).map(|i| curve(i, -0.05)).collect(), color, faint: true, points: false });
-        series.push(Series { name: format!("{name} mean"), values: (0..ticks).map(|i| curve(i, 0.0)).collect(), color, faint: false, points: false });
-        series.push(Series { name: format!("{name} p95"), values: (0..ticks).map(|i| curve(i, 0.05)).collect(), color, faint: true, points: false });
+        series.push(Series {
+            name: format!("{name} p5"),
+            values: (0..ticks).map(|i| curve(i, -0.05)).collect(),
+            color,
+            faint: true,
+            points: false,
+        });
+        series.push(Series {
+            name: format!("{name} mean"),
+            values: (0..ticks).map(|i| curve(i, 0.0)).collect(),
+            color,
+            faint: false,
+            points: false,
+        });
+        series.push(Series {
+            name: format!("{name} p95"),
+            values: (0..ticks).map(|i| curve(i, 0.05)).collect(),
+            color,
+            faint: true,
+            points: false,
+        });
     }
     Chart {
         kind: ChartKind::Fan,
@@ -85,7 +97,13 @@ fn bars(kind: ChartKind, title: &str, categories: &[&str], values: &[f64]) -> Ch
         y_label: "share".into(),
         percent: true,
         categories: categories.iter().map(|c| c.to_string()).collect(),
-        series: vec![Series { name: "mean".into(), values: values.iter().map(|v| Some(*v)).collect(), color, faint: false, points: false }],
+        series: vec![Series {
+            name: "mean".into(),
+            values: values.iter().map(|v| Some(*v)).collect(),
+            color,
+            faint: false,
+            points: false,
+        }],
     }
 }
 
@@ -95,7 +113,14 @@ pub fn sample() -> Report {
         caption: "Final adoption by scenario".into(),
         header: vec!["Scenario".into(), "Mean".into(), "90% interval".into(), "P(≥ 50% by tick 30)".into()],
         rows: (0..3)
-            .map(|k| vec![runs[k].scenario.clone(), format!("{:.1}%", 40.0 + 5.0 * k as f64), format!("{:.1}%–{:.1}%", 35.0 + 5.0 * k as f64, 45.0 + 5.0 * k as f64), format!("{:.0}%", 10.0 * k as f64)])
+            .map(|k| {
+                vec![
+                    runs[k].scenario.clone(),
+                    format!("{:.1}%", 40.0 + 5.0 * k as f64),
+                    format!("{:.1}%–{:.1}%", 35.0 + 5.0 * k as f64, 45.0 + 5.0 * k as f64),
+                    format!("{:.0}%", 10.0 * k as f64),
+                ]
+            })
             .collect(),
         numeric: vec![false, true, true, true],
         source: runs.iter().map(|r| r.label()).collect::<Vec<_>>().join("; "),
@@ -103,7 +128,16 @@ pub fn sample() -> Report {
     let long_rows = Table {
         caption: "Every tick (a long table that breaks across pages)".into(),
         header: vec!["Tick".into(), "p5".into(), "mean".into(), "p95".into()],
-        rows: (0..80).map(|t| vec![t.to_string(), format!("{:.1}%", t as f64 * 0.4), format!("{:.1}%", t as f64 * 0.5), format!("{:.1}%", t as f64 * 0.6)]).collect(),
+        rows: (0..80)
+            .map(|t| {
+                vec![
+                    t.to_string(),
+                    format!("{:.1}%", t as f64 * 0.4),
+                    format!("{:.1}%", t as f64 * 0.5),
+                    format!("{:.1}%", t as f64 * 0.6),
+                ]
+            })
+            .collect(),
         numeric: vec![true, true, true, true],
         source: runs[0].label(),
     };

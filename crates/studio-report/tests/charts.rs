@@ -26,3 +26,20 @@ fn every_chart_of_the_sample_draws_as_svg_and_png() {
     }
     assert_eq!(drawn, 2);
 }
+
+#[test]
+fn logos_are_read_and_bad_ones_named() {
+    use studio_report::{LogoFormat, ReportError, raster};
+    let sample = sample::logo();
+    let svg = raster::logo(sample.bytes.clone()).unwrap();
+    assert_eq!((svg.format, svg.width, svg.height), (LogoFormat::Svg, 120, 40));
+    assert_eq!(&svg.png[1..4], b"PNG");
+    let png = raster::logo(sample.png.clone()).unwrap();
+    assert_eq!((png.format, png.width, png.height), (LogoFormat::Png, 120, 40));
+    let err = raster::logo(b"GIF89a....".to_vec()).unwrap_err();
+    assert!(matches!(&err, ReportError::Invalid(m) if m.contains("neither a PNG nor an SVG")), "{err}");
+    let err = raster::logo(b"<svg xmlns='http://www.w3.org/2000/svg'><rect".to_vec()).unwrap_err();
+    assert!(matches!(&err, ReportError::Invalid(m) if m.contains("SVG cannot be read")), "{err}");
+    let err = raster::logo(sample.png[..20].to_vec()).unwrap_err();
+    assert!(matches!(&err, ReportError::Invalid(m) if m.contains("cut short")), "{err}");
+}

@@ -6,6 +6,7 @@
 mod error;
 mod guard;
 mod handlers;
+mod report_routes;
 mod routes;
 mod socket;
 mod task_routes;

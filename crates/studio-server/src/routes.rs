@@ -8,7 +8,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, any, delete, get, post, put};
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::{AppState, guard, handlers as h, socket, task_routes as t};
+use crate::{AppState, guard, handlers as h, report_routes as r, socket, task_routes as t};
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");
@@ -56,9 +56,10 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("get", "/api/v1/studio/tasks/{tid}", get(t::get_task))
         .add("post", "/api/v1/studio/tasks/{tid}/cancel", post(t::cancel_task))
         .add("get", "/api/v1/studio/agents", get(t::agents))
-        .add("post", "/api/v1/studio/projects/{id}/report/generate", post(h::not_available))
-        .add("get", "/api/v1/studio/projects/{id}/report/{rid}", get(h::not_available))
-        .add("post", "/api/v1/studio/projects/{id}/report/{rid}/export", post(h::not_available))
+        .add("post", "/api/v1/studio/projects/{id}/report/generate", post(r::generate))
+        .add("get", "/api/v1/studio/projects/{id}/reports", get(r::list_reports))
+        .add("get", "/api/v1/studio/projects/{id}/report/{rid}", get(r::get_report))
+        .add("post", "/api/v1/studio/projects/{id}/report/{rid}/export", post(r::export))
         .add("post", "/api/v1/studio/projects/{id}/collaborators", post(h::not_available))
         .add("delete", "/api/v1/studio/projects/{id}/collaborators/{uid}", delete(h::not_available))
         .add("get", "/api/v1/studio/templates", get(h::list_templates))

@@ -1,0 +1,66 @@
+//! `studio report generate|export|list`.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use serde_json::json;
+use studio_core::Studio;
+use studio_core::model::ReportConfig;
+
+use crate::args::{ReportCommand, resolve};
+use crate::output::Printer;
+
+pub async fn run(studio: &Arc<Studio>, user: &str, cmd: ReportCommand, out: &Printer) -> Result<()> {
+    match cmd {
+        ReportCommand::Generate { project, template, sections, logo, no_charts, no_methodology } => {
+            let id = resolve(studio, user, &project).await?;
+            let config = if template.is_some() || !sections.is_empty() || logo.is_some() || no_charts || no_methodology
+            {
+                let logo = logo.map(std::path::absolute).transpose()?;
+                let config: ReportConfig = serde_json::from_value(json!({
+                    "template": template.as_deref().unwrap_or(if sections.is_empty() { "executive_summary" } else { "custom" }),
+                    "sections": sections,
+                    "branding": logo.map(|l| json!({"logo_url": l})),
+                    "include_charts": !no_charts,
+                    "include_methodology": !no_methodology,
+                }))
+                .map_err(|e| anyhow::anyhow!("--template: {e} (executive_summary, detailed_analysis, comparison or custom)"))?;
+                Some(config)
+            } else {
+                None
+            };
+            let report = studio.generate_report(&id, user, config, &|_, _| {}).await?;
+            let text = format!(
+                "Generated report {} — {}: {}",
+                report.report_id,
+                report.content.title,
+                report.content.sections.iter().map(|s| s.title.as_str()).collect::<Vec<_>>().join(", ")
+            );
+            out.message(&text, serde_json::to_value(&report)?)
+        }
+        ReportCommand::Export { project, report_id, format, out: path } => {
+            let id = resolve(studio, user, &project).await?;
+            let path = path.map(std::path::absolute).transpose()?;
+            let receipt = studio.export_report(&id, &report_id, &format, path, &|_, _| {}).await?;
+            let text = format!("Wrote {} ({} bytes, sha256 {})", receipt.path.display(), receipt.bytes, receipt.sha256);
+            out.message(&text, serde_json::to_value(&receipt)?)
+        }
+        ReportCommand::List { project } => {
+            let id = resolve(studio, user, &project).await?;
+            let list = studio.list_reports(&id).await?;
+            let text = list
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{}  {}  {}",
+                        r["report_id"].as_str().unwrap_or(""),
+                        r["generated_at"].as_str().unwrap_or(""),
+                        r["template"].as_str().unwrap_or("")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            out.message(if text.is_empty() { "No reports yet" } else { &text }, json!(list))
+        }
+    }
+}

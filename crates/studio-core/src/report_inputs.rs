@@ -1,0 +1,143 @@
+//! What a report is made from, gathered from a project: its scenarios' stored ensembles, its
+//! population's diagnostics, its data sources and overrides, its annotations.
+
+use serde_json::Value;
+use studio_model::{ProjectContent, ReportConfig, ReportTemplate, StageStatus, Workbench};
+use studio_report::{
+    ArchetypeFacts, MarginalFacts, OverrideFacts, PopulationFacts, ReportInput, ScenarioResult, SourceFacts,
+};
+
+use crate::{CoreError, Result, Studio};
+
+/// The report settings used when the analyst has chosen none.
+pub fn default_config() -> ReportConfig {
+    ReportConfig {
+        template: ReportTemplate::ExecutiveSummary,
+        sections: Vec::new(),
+        branding: None,
+        include_charts: true,
+        include_methodology: true,
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl Studio {
+    /// Gathers the report's input. `version` is the project's saved version.
+    pub(crate) async fn report_input(
+        &self,
+        project_id: &str,
+        content: &ProjectContent,
+        version: u64,
+        config: ReportConfig,
+    ) -> Result<ReportInput> {
+        let mut scenarios = Vec::new();
+        let mut not_run = Vec::new();
+        for s in content.scenarios_in_order() {
+            let run = content.runs.get(&s.scenario_id);
+            let Some(ensemble_id) = run.and_then(|r| r.ensemble_id.clone()) else {
+                not_run.push(s.name.clone());
+                continue;
+            };
+            let stored: Value = serde_json::from_slice(&self.store.artifact(&ensemble_id).await?.content)
+                .map_err(CoreError::internal)?;
+            let ensemble = serde_json::from_value(stored.clone())
+                .map_err(|e| CoreError::internal(format!("the stored ensemble of '{}': {e}", s.name)))?;
+            let shocks = s
+                .config
+                .shock_events
+                .iter()
+                .flatten()
+                .map(|e| format!("tick {}: {} {:+}", e.tick, e.variable, e.magnitude))
+                .collect();
+            scenarios.push(ScenarioResult {
+                scenario_id: s.scenario_id.clone(),
+                name: s.name.clone(),
+                description: s.description.clone(),
+                ensemble_id,
+                input_hash: run.and_then(|r| r.input_hash.clone()).unwrap_or_default(),
+                stale: run.is_some_and(|r| r.status != "completed"),
+                overrides: s.config.variable_overrides.iter().map(|o| (o.variable.clone(), o.value.clone())).collect(),
+                shocks,
+                ensemble,
+            });
+        }
+        let stale_stages = [Workbench::Data, Workbench::Population, Workbench::Simulation]
+            .into_iter()
+            .filter(|w| content.stage(*w).status != StageStatus::Complete)
+            .map(|w| w.as_str().to_string())
+            .collect();
+        let data_sources = match self.stored_package(content).await {
+            Some(package) => package
+                .sources
+                .iter()
+                .map(|s| SourceFacts {
+                    name: s.source_name.clone(),
+                    kind: s.role.clone().unwrap_or_else(|| s.kind.clone()),
+                    hash: s.sha256.clone().unwrap_or_else(|| "not a file".into()),
+                    rows: Some(s.rows),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(ReportInput {
+            project_id: project_id.to_string(),
+            project_name: content.meta("project_name").unwrap_or("Untitled project").to_string(),
+            question: content.meta("initial_query").or(content.meta("description")).unwrap_or_default().to_string(),
+            version,
+            engine_version: studio_engine::ENGINE_VERSION.to_string(),
+            generated_at: studio_store::now(),
+            config,
+            logo: None,
+            scenarios,
+            not_run,
+            population: self.population_facts(content).await,
+            data_sources,
+            overrides: content
+                .overrides
+                .values()
+                .map(|o| OverrideFacts { field: o.field.clone(), value: text(&o.value), reason: o.reason.clone() })
+                .collect(),
+            annotations: content.annotations.values().cloned().collect(),
+            stale_stages,
+        })
+    }
+
+    async fn population_facts(&self, content: &ProjectContent) -> Option<PopulationFacts> {
+        let bytes = self.population_bytes(content).await.ok()?;
+        let (header, _) = studio_engine::population::header(&bytes).ok()?;
+        Some(PopulationFacts {
+            population_id: content.stage(Workbench::Population).artifact_id.unwrap_or_default(),
+            size: header.network.nodes,
+            seed: header.spec.seed,
+            digest: header.digest.clone(),
+            marginals: header
+                .fit
+                .iter()
+                .map(|m| MarginalFacts {
+                    dimension: m.dimension.clone(),
+                    categories: m.categories.clone(),
+                    target: m.target.clone(),
+                    synthetic: m.synthetic.clone(),
+                    max_share_error: m.max_share_error,
+                })
+                .collect(),
+            degree_distribution: header.network.degree_distribution.clone(),
+            mean_degree: header.network.mean_degree,
+            archetypes: header
+                .archetypes
+                .iter()
+                .map(|a| ArchetypeFacts {
+                    archetype_id: a.archetype_id.clone(),
+                    label: a.label.clone(),
+                    share: a.share,
+                })
+                .collect(),
+        })
+    }
+}

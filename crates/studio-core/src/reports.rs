@@ -1,0 +1,356 @@
+//! Reports: `generate` builds a report from the project's results and stores it (the seed's
+//! `GeneratedReport`, with what it was made from kept by hash so an export always renders the
+//! report as generated); `export` renders it to PDF, PPTX, HTML or DOCX into the export folder
+//! and records the file with its hash in `export_urls`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use studio_model::{GeneratedReport, ProjectContent, ReportConfig, ReportContent, record_report};
+use studio_report::{ReportError, ReportInput};
+use studio_store::ReportRow;
+
+use crate::document::{ChangeKind, ChangeMessage};
+use crate::report_inputs::default_config;
+use crate::simulation_reads::slug;
+use crate::stage_runs::Progress;
+use crate::{CoreError, Result, Studio};
+
+pub const FORMATS: [&str; 4] = ["pdf", "pptx", "html", "docx"];
+
+/// What the library keeps of a report: its content and, by hash, what it was made from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredReport {
+    content: ReportContent,
+    input_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    logo_id: Option<String>,
+}
+
+/// A written export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportExport {
+    pub report_id: String,
+    pub format: String,
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub sha256: String,
+    /// `file:///…#sha256=…`, as recorded in `export_urls`.
+    pub url: String,
+}
+
+fn report_error(e: ReportError) -> CoreError {
+    match e {
+        ReportError::Invalid(m) => CoreError::invalid(m),
+        ReportError::NotReady(m) => CoreError::new("not_ready", m),
+        e @ ReportError::Render { .. } => CoreError::internal(e.to_string()),
+    }
+}
+
+/// Checks an export format.
+pub fn check_format(format: &str) -> Result<()> {
+    if FORMATS.contains(&format) {
+        Ok(())
+    } else {
+        Err(CoreError::invalid(format!("export_format '{format}' is not one of: {}", FORMATS.join(", "))))
+    }
+}
+
+/// A file URL with the file's hash as its fragment.
+fn file_url(path: &Path, sha256: &str) -> String {
+    let mut url = String::from("file://");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            ' ' => url.push_str("%20"),
+            '#' => url.push_str("%23"),
+            '%' => url.push_str("%25"),
+            '?' => url.push_str("%3F"),
+            c => url.push(c),
+        }
+    }
+    format!("{url}#sha256={sha256}")
+}
+
+/// Reads the branding's logo file (a path or a `file://` URL).
+fn read_logo(url: &str) -> Result<Vec<u8>> {
+    let path = url.strip_prefix("file://").unwrap_or(url);
+    if url.contains("://") && !url.starts_with("file://") {
+        return Err(CoreError::invalid(format!(
+            "branding.logo_url '{url}': give a file on this computer (a path or a file:// URL); Studio does not download"
+        )));
+    }
+    std::fs::read(path).map_err(|e| CoreError::invalid(format!("branding.logo_url: cannot read {path}: {e}")))
+}
+
+impl Studio {
+    /// The report settings to use: those given, else the project's, else the defaults.
+    fn config_for(content: &ProjectContent, given: Option<ReportConfig>) -> ReportConfig {
+        given.or_else(|| content.report.get("config").cloned()).unwrap_or_else(default_config)
+    }
+
+    /// Generates a report from the project's current results and records it as the Report
+    /// stage's. Errors name what is missing (no results yet, an unknown section, a bad logo).
+    pub async fn generate_report(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        config: Option<ReportConfig>,
+        progress: Progress<'_>,
+    ) -> Result<GeneratedReport> {
+        let (content, version) = {
+            let mut map = self.open.lock().await;
+            let open = self.load_into(&mut map, project_id).await?;
+            Studio::check_can_edit(open, user_id)?;
+            let version = Studio::state_of(open, user_id).version;
+            (open.doc.content().clone(), version)
+        };
+        let config = Studio::config_for(&content, config);
+        progress(0.1, "gathering the results");
+        let logo_bytes = match config.branding.as_ref().and_then(|b| b.logo_url.as_deref()).filter(|u| !u.is_empty()) {
+            Some(url) => Some(read_logo(url)?),
+            None => None,
+        };
+        let mut input = self.report_input(project_id, &content, u64::from(version), config).await?;
+        progress(0.3, "writing the narrative and drawing the charts");
+        let (input, report_content) = {
+            let logo = logo_bytes.clone();
+            tokio::task::spawn_blocking(move || -> std::result::Result<_, ReportError> {
+                input.logo = logo.map(studio_report::raster::logo).transpose()?;
+                let report = studio_report::build(&input)?;
+                let content = studio_report::content(&report, &input)?;
+                Ok((input, content))
+            })
+            .await
+            .map_err(CoreError::internal)?
+            .map_err(report_error)?
+        };
+        progress(0.8, "storing the report");
+        let input_bytes = serde_json::to_vec(&input).map_err(CoreError::internal)?;
+        let input_id = self.store.put_artifact(project_id, "report_input", &input_bytes).await?;
+        let logo_id = match &logo_bytes {
+            Some(bytes) => Some(self.store.put_artifact(project_id, "logo", bytes).await?),
+            None => None,
+        };
+        let report = GeneratedReport {
+            report_id: uuid::Uuid::new_v4().to_string(),
+            project_id: project_id.to_string(),
+            generated_at: input.generated_at.clone(),
+            content: report_content,
+            export_urls: BTreeMap::new(),
+        };
+        let stored = StoredReport { content: report.content.clone(), input_id, logo_id };
+        self.store
+            .put_report(&ReportRow {
+                report_id: report.report_id.clone(),
+                project_id: project_id.to_string(),
+                template: serde_json::to_value(input.config.template).ok().and_then(|v| v.as_str().map(String::from)),
+                content: serde_json::to_string(&stored).map_err(CoreError::internal)?,
+                export_urls: "{}".into(),
+                generated_at: report.generated_at.clone(),
+            })
+            .await?;
+        let summary = format!(
+            "Generated a {} report ({} sections, {} scenarios)",
+            studio_report::template_name(input.config.template).to_lowercase(),
+            report.content.sections.len(),
+            input.scenarios.len()
+        );
+        self.record_report(project_id, user_id, &report.report_id, summary).await?;
+        progress(1.0, "report generated");
+        Ok(report)
+    }
+
+    async fn record_report(&self, project_id: &str, user_id: &str, report_id: &str, summary: String) -> Result<()> {
+        let mut map = self.open.lock().await;
+        let open = self.load_into(&mut map, project_id).await?;
+        let ctx = self.context(user_id);
+        let outcome = record_report(open.doc.content(), report_id, summary, &ctx);
+        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
+        self.commit(project_id, open, &outcome.content, &message).await?;
+        let state = Studio::state_of(open, user_id);
+        self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
+        Ok(())
+    }
+
+    /// A project's report as generated, with its exports.
+    pub async fn get_report(&self, project_id: &str, report_id: &str) -> Result<GeneratedReport> {
+        let row = self.store.report(project_id, report_id).await?;
+        let stored: StoredReport = serde_json::from_str(&row.content).map_err(CoreError::internal)?;
+        Ok(GeneratedReport {
+            report_id: row.report_id,
+            project_id: row.project_id,
+            generated_at: row.generated_at,
+            content: stored.content,
+            export_urls: serde_json::from_str(&row.export_urls).unwrap_or_default(),
+        })
+    }
+
+    /// The report rebuilt from what it was generated from.
+    async fn rebuilt(&self, project_id: &str, report_id: &str) -> Result<(studio_report::Report, String)> {
+        let row = self.store.report(project_id, report_id).await?;
+        let stored: StoredReport = serde_json::from_str(&row.content).map_err(CoreError::internal)?;
+        let mut input: ReportInput = serde_json::from_slice(&self.store.artifact(&stored.input_id).await?.content)
+            .map_err(|e| CoreError::internal(format!("the report's stored input: {e}")))?;
+        let logo = match &stored.logo_id {
+            Some(id) => Some(self.store.artifact(id).await?.content),
+            None => None,
+        };
+        let project_name = input.project_name.clone();
+        let report = tokio::task::spawn_blocking(move || -> std::result::Result<_, ReportError> {
+            input.logo = logo.map(studio_report::raster::logo).transpose()?;
+            studio_report::build(&input)
+        })
+        .await
+        .map_err(CoreError::internal)?
+        .map_err(report_error)?;
+        Ok((report, project_name))
+    }
+
+    /// Renders report `report_id` as `format` into `out` (else the export folder) and records
+    /// the file and its hash in the report's `export_urls`.
+    pub async fn export_report(
+        &self,
+        project_id: &str,
+        report_id: &str,
+        format: &str,
+        out: Option<PathBuf>,
+        progress: Progress<'_>,
+    ) -> Result<ReportExport> {
+        check_format(format)?;
+        progress(0.05, "reading the report");
+        let (report, project_name) = self.rebuilt(project_id, report_id).await?;
+        progress(0.2, &format!("rendering the {}", format.to_uppercase()));
+        let kind = format.to_string();
+        let bytes = tokio::task::spawn_blocking(move || -> std::result::Result<Vec<u8>, ReportError> {
+            match kind.as_str() {
+                "pdf" => studio_report::pdf::pdf(&report),
+                "pptx" => studio_report::pptx::pptx(&report),
+                "docx" => studio_report::docx::docx(&report),
+                _ => studio_report::html::html(&report).map(String::into_bytes),
+            }
+        })
+        .await
+        .map_err(CoreError::internal)?
+        .map_err(report_error)?;
+        progress(0.9, "writing the file");
+        let path = match out {
+            Some(p) => p,
+            None => {
+                let dir = self.exports_dir();
+                let short = report_id.get(..8).unwrap_or(report_id);
+                dir.join(format!("{}-report-{short}.{format}", slug(&project_name)))
+            }
+        };
+        let sha256 = hex::encode(Sha256::digest(&bytes));
+        write_file(&path, &bytes)?;
+        let path = std::fs::canonicalize(&path).unwrap_or(path);
+        let url = file_url(&path, &sha256);
+        let row = self.store.report(project_id, report_id).await?;
+        let mut urls: BTreeMap<String, String> = serde_json::from_str(&row.export_urls).unwrap_or_default();
+        urls.insert(format.to_string(), url.clone());
+        self.store.set_export_urls(report_id, &serde_json::to_string(&urls).map_err(CoreError::internal)?).await?;
+        progress(1.0, &format!("wrote {}", path.display()));
+        Ok(ReportExport {
+            report_id: report_id.into(),
+            format: format.into(),
+            path,
+            bytes: bytes.len() as u64,
+            sha256,
+            url,
+        })
+    }
+
+    /// A project's reports, newest first: id, template, when, and their exports.
+    pub async fn list_reports(&self, project_id: &str) -> Result<Vec<Value>> {
+        self.store.project(project_id).await?;
+        Ok(self
+            .store
+            .reports(project_id)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let urls: Value = serde_json::from_str(&r.export_urls).unwrap_or_default();
+                serde_json::json!({"report_id": r.report_id, "template": r.template, "generated_at": r.generated_at, "export_urls": urls})
+            })
+            .collect())
+    }
+
+    /// Starts exporting a report as a task (checked first: the format and that it exists).
+    pub async fn start_report_export(
+        &self,
+        project_id: &str,
+        report_id: &str,
+        user_id: &str,
+        format: &str,
+        path: Option<PathBuf>,
+    ) -> Result<studio_tasks::Task> {
+        check_format(format)?;
+        self.store.report(project_id, report_id).await?;
+        let mut spec =
+            studio_tasks::TaskSpec::new("export_report", &format!("Export report as {}", format.to_uppercase()))
+                .needs("report")
+                .input("report_id", serde_json::json!(report_id))
+                .input("format", serde_json::json!(format))
+                .input("user_id", serde_json::json!(user_id));
+        if let Some(p) = path {
+            spec = spec.input("path", serde_json::json!(p));
+        }
+        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
+    }
+
+    /// Checks a generate request before it starts: known sections, a readable logo, and
+    /// results to report on.
+    pub(crate) fn check_generate(content: &ProjectContent, given: Option<&ReportConfig>) -> Result<()> {
+        let config = Studio::config_for(content, given.cloned());
+        let known = |s: &str| studio_report::SECTIONS.contains(&s) || studio_report::APPENDIX.contains(&s);
+        if let Some(bad) = config.sections.iter().find(|s| !known(s)) {
+            return Err(CoreError::invalid(format!(
+                "report_config.sections: unknown section '{bad}'; the sections are {} (and for the appendix {})",
+                studio_report::SECTIONS.join(", "),
+                studio_report::APPENDIX.join(", ")
+            )));
+        }
+        if let Some(url) = config.branding.as_ref().and_then(|b| b.logo_url.as_deref()).filter(|u| !u.is_empty()) {
+            read_logo(url)?;
+        }
+        if !content.runs.values().any(|r| r.ensemble_id.is_some()) {
+            return Err(CoreError::new(
+                "not_ready",
+                "the project has no simulation results yet: run a scenario (Scenario workbench → Run) before generating a report",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The Report stage's latest report id, or a clear error.
+    pub(crate) fn latest_report(content: &ProjectContent) -> Result<String> {
+        content.stage(studio_model::Workbench::Report).report_id.ok_or_else(|| {
+            CoreError::new("not_ready", "there is no report yet: generate one first (Report workbench → Generate)")
+        })
+    }
+}
+
+/// Writes a file whole or not at all (a temporary beside it, then renamed).
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let io = |e: std::io::Error| CoreError::new("io", format!("{}: {e}", path.display()));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
+/// What a generate answers in a task or workbench response: the report, lightly.
+pub fn report_summary(r: &GeneratedReport) -> Value {
+    serde_json::json!({
+        "report_id": r.report_id,
+        "generated_at": r.generated_at,
+        "title": r.content.title,
+        "sections": r.content.sections.iter().map(|s| serde_json::json!({"title": s.title, "type": s.kind})).collect::<Vec<_>>(),
+        "caveats": r.content.appendix.caveats,
+    })
+}

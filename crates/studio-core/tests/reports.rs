@@ -1,0 +1,194 @@
+//! Reports through the Studio: generate from a simulated project (a task), read it back,
+//! export it to PDF, PPTX, HTML and DOCX into the export folder with each file's hash in
+//! `export_urls`; the errors an analyst can meet are named.
+
+mod common;
+
+use std::process::Command;
+use std::sync::Arc;
+
+use common::{USER, fixture};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use studio_core::Studio;
+use studio_core::model::{StageStatus, Workbench, WorkbenchAction};
+use studio_core::task_engine::TaskStatus;
+
+const MARGINALS: &str = "dimension,category,share\n\
+age_band,18-29,0.21\nage_band,30-44,0.26\nage_band,45-64,0.32\nage_band,65+,0.21\n\
+area,urban,0.64\narea,rural,0.36\n";
+
+fn action(project: &str, workbench: Workbench, name: &str, payload: Value) -> WorkbenchAction {
+    WorkbenchAction { project_id: project.into(), user_id: USER.into(), workbench, action: name.into(), payload }
+}
+
+async fn act(studio: &Studio, project: &str, workbench: Workbench, name: &str, payload: Value) -> Value {
+    studio.workbench_action(&action(project, workbench, name, payload)).await.unwrap().result
+}
+
+async fn run(studio: &Studio, project: &str, workbench: Workbench, name: &str, payload: Value) -> Value {
+    let started = act(studio, project, workbench, name, payload).await;
+    let id = started["task_id"].as_str().expect("a task id").to_string();
+    let done = studio.wait_task(&id, |_| {}).await.unwrap();
+    assert_eq!(done.status, TaskStatus::Completed, "{name}: {:?}", done.reason());
+    serde_json::to_value(done.result.unwrap().outputs).unwrap()
+}
+
+async fn project_with_data(f: common::Fixture) -> (Arc<Studio>, String, tempfile::TempDir) {
+    let project = f.project("Heat pumps").await.project_id;
+    let marginals = f.dir.path().join("marginals.csv");
+    let prices = f.dir.path().join("prices.csv");
+    std::fs::write(&marginals, MARGINALS).unwrap();
+    std::fs::write(&prices, "year,price\n2023,1.1\n2024,1.0\n").unwrap();
+    let studio = Arc::new(f.studio);
+    studio.start_tasks().await.unwrap();
+    let configure = |name: &str, config: Value| {
+        action(&project, Workbench::Data, "configure_source", json!({"source_name": name, "configuration": config}))
+    };
+    studio.workbench_action(&configure("marginals", json!({"path": marginals, "role": "marginal"}))).await.unwrap();
+    studio.workbench_action(&configure("prices", json!({"path": prices, "role": "variables"}))).await.unwrap();
+    act(&studio, &project, Workbench::Population, "resize_population", json!({"target_size": 3_000})).await;
+    (studio, project, f.dir)
+}
+
+/// Runs the baseline and a price scenario.
+async fn simulated(studio: &Studio, project: &str) {
+    let config = json!({"ticks": 30, "replicates": 8, "seed": 5, "threshold": {"share": 0.2, "tick": 20}});
+    run(studio, project, Workbench::Simulation, "run", json!({"simulation_config": config})).await;
+    let created = act(
+        studio,
+        project,
+        Workbench::Scenario,
+        "create_scenario",
+        json!({"scenario_config": {"name": "Prices fall 20%", "description": "cheaper units",
+            "variable_overrides": [{"variable": "price", "value": 0.8}]}}),
+    )
+    .await;
+    let id = created["scenario_id"].as_str().unwrap().to_string();
+    run(studio, project, Workbench::Scenario, "run_scenario", json!({"scenario_id": id})).await;
+}
+
+fn pdftotext(path: &std::path::Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (Debian package poppler-utils; scripts/setup installs it)");
+    assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn a_simulated_project_reports_in_four_formats_with_hashes() {
+    let f = fixture().await;
+    let (studio, project, _dir) = project_with_data(f).await;
+    simulated(&studio, &project).await;
+    let config =
+        json!({"template": "detailed_analysis", "sections": [], "include_charts": true, "include_methodology": true});
+    act(
+        &studio,
+        &project,
+        Workbench::Report,
+        "add_annotation",
+        json!({"annotation": {"section": "results", "text": "Prices are from the 2024 tariff.", "author": "Ana"}}),
+    )
+    .await;
+    let out = run(&studio, &project, Workbench::Report, "generate", json!({"report_config": config})).await;
+    let report_id = out["report_id"].as_str().expect("a report id").to_string();
+    let load = studio_core::model::ProjectLoad { project_id: project.clone(), user_id: USER.into(), version: None };
+    let state = studio.get_project(&load).await.unwrap();
+    assert_eq!(state.workbench_states.report.status, StageStatus::Complete);
+    assert_eq!(state.workbench_states.report.report_id.as_deref(), Some(report_id.as_str()));
+
+    let report = studio.get_report(&project, &report_id).await.unwrap();
+    let kinds: Vec<&str> = report.content.sections.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(
+        &kinds[..8],
+        ["summary", "data", "population", "scenarios", "results", "comparison", "calibration", "sensitivity"]
+    );
+    let results = report.content.sections.iter().find(|s| s.kind == "results").unwrap();
+    assert!(results.content_html.contains("Prices are from the 2024 tariff."), "the annotation is in its section");
+    assert!(results.charts.iter().any(|c| c.chart_type == "fan"));
+    assert!(report.content.appendix.caveats.iter().any(|c| c.contains("ran only 8 replicates")));
+    assert!(report.content.appendix.data_sources.iter().any(|s| s.contains("marginals")));
+
+    for format in ["pdf", "pptx", "html", "docx"] {
+        let task = studio.start_report_export(&project, &report_id, USER, format, None).await.unwrap();
+        let done = studio.wait_task(&task.id, |_| {}).await.unwrap();
+        assert_eq!(done.status, TaskStatus::Completed, "{format}: {:?}", done.reason());
+        let receipt = serde_json::to_value(done.result.unwrap().outputs).unwrap();
+        let path = std::path::PathBuf::from(receipt["path"].as_str().unwrap());
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(receipt["sha256"], hex::encode(Sha256::digest(&bytes)), "{format}: the hash is the file's");
+        assert!(path.to_string_lossy().contains("/exports/"), "{}", path.display());
+        assert!(path.extension().unwrap() == format);
+    }
+    let report = studio.get_report(&project, &report_id).await.unwrap();
+    assert_eq!(report.export_urls.len(), 4, "{:?}", report.export_urls);
+    let pdf_url = &report.export_urls["pdf"];
+    let (path, hash) = pdf_url.strip_prefix("file://").unwrap().split_once("#sha256=").unwrap();
+    let pdf = std::path::Path::new(path);
+    assert_eq!(hash, hex::encode(Sha256::digest(std::fs::read(pdf).unwrap())));
+    let text = pdftotext(pdf);
+    assert!(text.contains("Heat pumps"), "{text}");
+    let mean = report.content.sections[0].content_html.clone();
+    let headline = mean.split("class=\"value\">").nth(1).unwrap().split('<').next().unwrap();
+    assert!(text.contains(headline), "the PDF carries the headline {headline}");
+    let html =
+        std::fs::read_to_string(report.export_urls["html"].strip_prefix("file://").unwrap().split('#').next().unwrap())
+            .unwrap();
+    assert!(html.contains("<svg") && html.contains("Prices fall 20%"));
+}
+
+#[tokio::test]
+async fn reports_name_what_is_wrong() {
+    let f = fixture().await;
+    let (studio, project, dir) = project_with_data(f).await;
+    let generate = |payload: Value| {
+        let studio = studio.clone();
+        let project = project.clone();
+        async move { studio.workbench_action(&action(&project, Workbench::Report, "generate", payload)).await }
+    };
+    let err = generate(json!({})).await.unwrap_err();
+    assert_eq!(err.code, "not_ready", "{}", err.message);
+    assert!(err.message.contains("run a scenario"), "{}", err.message);
+    let err = studio
+        .workbench_action(&action(&project, Workbench::Report, "export", json!({"export_format": "pdf"})))
+        .await
+        .unwrap_err();
+    assert!(err.message.contains("generate one first"), "{}", err.message);
+    simulated(&studio, &project).await;
+    let bad_section = json!({"report_config": {"template": "custom", "sections": ["summary", "horoscope"],
+        "include_charts": true, "include_methodology": false}});
+    let err = generate(bad_section).await.unwrap_err();
+    assert!(err.message.contains("unknown section 'horoscope'"), "{}", err.message);
+    let missing = dir.path().join("no-such-logo.png");
+    let bad_logo = json!({"report_config": {"template": "executive_summary", "sections": [],
+        "branding": {"logo_url": missing}, "include_charts": true, "include_methodology": true}});
+    let err = generate(bad_logo).await.unwrap_err();
+    assert!(
+        err.message.contains("branding.logo_url: cannot read") && err.message.contains("no-such-logo.png"),
+        "{}",
+        err.message
+    );
+    let not_image = dir.path().join("logo.png");
+    std::fs::write(&not_image, "not an image").unwrap();
+    let out = studio
+        .generate_report(
+            &project,
+            USER,
+            serde_json::from_value(json!({"template": "executive_summary", "sections": [],
+            "branding": {"logo_url": not_image}, "include_charts": true, "include_methodology": true}))
+            .unwrap(),
+            &|_, _| {},
+        )
+        .await
+        .unwrap_err();
+    assert!(out.message.contains("neither a PNG nor an SVG"), "{}", out.message);
+    let ok = run(&studio, &project, Workbench::Report, "generate", json!({})).await;
+    let id = ok["report_id"].as_str().unwrap();
+    let err = studio.start_report_export(&project, id, USER, "odt", None).await.unwrap_err();
+    assert!(err.message.contains("'odt' is not one of: pdf, pptx, html, docx"), "{}", err.message);
+    let err = studio.get_report(&project, "no-such-report").await.unwrap_err();
+    assert_eq!(err.code, "not_found");
+}

@@ -1,0 +1,243 @@
+//! Building reports from results: templates, sections, narrative, caveats, annotations,
+//! branding, and the errors an analyst can meet.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use studio_model::{Branding, ReportTemplate};
+use studio_report::{Block, Report, ReportError, build, content};
+
+fn ids(report: &Report) -> Vec<&str> {
+    report.sections.iter().map(|s| s.id.as_str()).collect()
+}
+
+fn charts(report: &Report) -> usize {
+    report.sections.iter().flat_map(|s| &s.blocks).filter(|b| matches!(b, Block::Chart(_))).count()
+}
+
+fn text(report: &Report) -> String {
+    let mut out = String::new();
+    for s in &report.sections {
+        for b in &s.blocks {
+            match b {
+                Block::Paragraph { text } => out.push_str(text),
+                Block::Bullets { items } => out.push_str(&items.join("\n")),
+                Block::Headline { value, detail, .. } => out.push_str(&format!("{value} {detail}")),
+                _ => {}
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn each_template_holds_its_sections() {
+    let exec = build(&common::input(ReportTemplate::ExecutiveSummary)).unwrap();
+    assert_eq!(ids(&exec), ["summary", "methodology", "data_sources", "calibration_metrics", "caveats", "provenance"]);
+    assert!(!exec.contents_page);
+    let detailed = build(&common::input(ReportTemplate::DetailedAnalysis)).unwrap();
+    assert_eq!(
+        &ids(&detailed)[..8],
+        ["summary", "data", "population", "scenarios", "results", "comparison", "calibration", "sensitivity"]
+    );
+    assert!(detailed.contents_page);
+    // fan (all) + 3 fans + distribution + archetypes + comparison ×2 + calibration + 3 marginals + degrees + summary's
+    assert!(charts(&detailed) >= 12, "{} charts", charts(&detailed));
+    let comparison = build(&common::input(ReportTemplate::Comparison)).unwrap();
+    assert_eq!(&ids(&comparison)[..3], ["summary", "comparison", "results"]);
+    let mut custom = common::input(ReportTemplate::Custom);
+    custom.config.sections = vec!["calibration".into(), "summary".into(), "caveats".into()];
+    custom.config.include_methodology = false;
+    let custom = build(&custom).unwrap();
+    assert_eq!(ids(&custom), ["calibration", "summary", "caveats"], "the analyst's order");
+}
+
+#[test]
+fn the_summary_answers_first_with_intervals_differences_and_drivers() {
+    let report = build(&common::input(ReportTemplate::ExecutiveSummary)).unwrap();
+    let summary = text(&report);
+    let input = common::input(ReportTemplate::ExecutiveSummary);
+    let base = &input.scenarios[0].ensemble.last;
+    assert!(summary.contains(&format!("{:.1}%", base.mean * 100.0)), "{summary}");
+    assert!(summary.contains(&format!("90% interval {:.1}%–{:.1}%", base.p5 * 100.0, base.p95 * 100.0)), "{summary}");
+    assert!(summary.contains("Prices fall 20% ends 8.0 points above Baseline"), "{summary}");
+    assert!(summary.contains("No subsidy ends 9.0 points below Baseline"), "{summary}");
+    assert!(summary.contains("What drives the answer, and what would change it"), "{summary}");
+    assert!(summary.contains("price 0.96 instead of 0.8"), "the scenario's changes: {summary}");
+    assert!(summary.contains("tick 10: subsidy +0.1"), "planned shocks: {summary}");
+    assert!(summary.contains("a good fit"), "calibration quality: {summary}");
+}
+
+/// Every percentage in the text is one of the results' values, formatted.
+#[test]
+fn every_percentage_in_the_text_comes_from_a_result() {
+    let input = common::input(ReportTemplate::DetailedAnalysis);
+    let report = build(&input).unwrap();
+    // "90%" names the interval (p5 to p95), not a result.
+    let mut known = BTreeSet::from(["90%".to_string()]);
+    let fmt = |v: f64| format!("{:.1}%", v * 100.0);
+    for s in &input.scenarios {
+        let e = &s.ensemble;
+        for v in [e.last.p5, e.last.p95, e.last.mean, e.threshold.share, e.threshold.probability] {
+            known.insert(fmt(v));
+        }
+        if let Some(c) = &e.calibration {
+            known.insert(fmt(c.coverage_90));
+            known.insert(format!("{}%", c.holdout_mape));
+        }
+    }
+    let mut text = text(&report);
+    for s in &input.scenarios {
+        text = text.replace(&s.name, "[scenario]");
+    }
+    let mut checked = 0;
+    for word in text.split(|c: char| c.is_whitespace() || "(),;:–".contains(c)) {
+        if word.ends_with('%') && word.len() > 1 && word[..word.len() - 1].parse::<f64>().is_ok() {
+            assert!(known.contains(word), "'{word}' is not a result's value; the text: {text}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} percentages checked");
+}
+
+#[test]
+fn annotations_land_in_their_section_and_unknown_sections_in_notes() {
+    let mut input = common::input(ReportTemplate::ExecutiveSummary);
+    input.annotations.push(studio_model::Annotation {
+        annotation_id: "n2".into(),
+        section: "Somewhere else".into(),
+        text: "Kept anyway.".into(),
+        author: "Bo".into(),
+        created_at: "2026-11-30T11:30:00Z".into(),
+    });
+    let report = build(&input).unwrap();
+    let summary = &report.sections[0];
+    assert!(summary.blocks.iter().any(|b| matches!(b, Block::Annotation { author, .. } if author == "Ana")));
+    let notes = report.sections.iter().find(|s| s.id == "notes").expect("a Notes section");
+    assert!(matches!(&notes.blocks[0], Block::Annotation { text, .. } if text.contains("Kept anyway.")));
+}
+
+#[test]
+fn stale_results_and_small_ensembles_say_so() {
+    let mut input = common::input(ReportTemplate::ExecutiveSummary);
+    input.scenarios[1].stale = true;
+    input.stale_stages = vec!["population".into()];
+    let report = build(&input).unwrap();
+    let notice = report.stale_notice.as_deref().expect("a stale notice on the first page");
+    assert!(notice.contains("Prices fall 20%") && notice.contains("population"), "{notice}");
+    let caveats = report.sections.iter().find(|s| s.id == "caveats").unwrap();
+    let Block::Bullets { items } = &caveats.blocks[0] else { panic!("bullets") };
+    let all = items.join("\n");
+    assert!(all.contains("Prices fall 20%'s results are out of date"), "{all}");
+    assert!(all.contains("ran only 20 replicates"), "{all}");
+    assert!(all.contains("Grid outage"), "scenarios not run: {all}");
+    assert!(all.contains("misses its region targets by up to 3"), "{all}");
+    assert!(build(&common::input(ReportTemplate::ExecutiveSummary)).unwrap().stale_notice.is_none());
+}
+
+#[test]
+fn bad_requests_are_named() {
+    let mut input = common::input(ReportTemplate::Custom);
+    input.config.sections = vec!["summary".into(), "horoscope".into()];
+    let err = build(&input).unwrap_err();
+    assert!(
+        matches!(&err, ReportError::Invalid(m) if m.contains("unknown section 'horoscope'") && m.contains("calibration")),
+        "{err}"
+    );
+    input.config.sections.clear();
+    let err = build(&input).unwrap_err();
+    assert!(matches!(&err, ReportError::Invalid(m) if m.contains("custom report needs the sections")), "{err}");
+    let mut input = common::input(ReportTemplate::ExecutiveSummary);
+    input.scenarios.clear();
+    assert!(matches!(build(&input).unwrap_err(), ReportError::NotReady(m) if m.contains("run a scenario")));
+    let mut input = common::input(ReportTemplate::ExecutiveSummary);
+    let colors = serde_json::json!({"primary": "#12345g"}).as_object().unwrap().clone();
+    input.config.branding = Some(Branding { logo_url: None, colors: Some(colors) });
+    assert!(matches!(build(&input).unwrap_err(), ReportError::Invalid(m) if m.contains("branding.colors.primary")));
+    let colors = serde_json::json!({"sky": "#123456"}).as_object().unwrap().clone();
+    input.config.branding = Some(Branding { logo_url: None, colors: Some(colors) });
+    assert!(matches!(build(&input).unwrap_err(), ReportError::Invalid(m) if m.contains("unknown colour")));
+}
+
+#[test]
+fn branding_colours_apply() {
+    let mut input = common::input(ReportTemplate::DetailedAnalysis);
+    let colors = serde_json::json!({"primary": "#112233", "series1": "aabbcc"}).as_object().unwrap().clone();
+    input.config.branding = Some(Branding { logo_url: None, colors: Some(colors) });
+    let report = build(&input).unwrap();
+    assert_eq!(report.brand.primary.hex(), "112233");
+    assert_eq!(report.brand.palette[0].hex(), "aabbcc");
+    let html = studio_report::html::html(&report).unwrap();
+    assert!(html.contains("#112233") && html.contains("#AABBCC"), "colours reach the HTML and its charts");
+}
+
+#[test]
+fn without_charts_or_methodology_there_are_none() {
+    let mut input = common::input(ReportTemplate::DetailedAnalysis);
+    input.config.include_charts = false;
+    input.config.include_methodology = false;
+    let report = build(&input).unwrap();
+    assert_eq!(charts(&report), 0);
+    assert!(report.sections.iter().all(|s| !s.appendix));
+}
+
+/// The content model, as the API returns it, with times and ids redacted.
+#[test]
+fn content_snapshot() {
+    let input = common::input(ReportTemplate::ExecutiveSummary);
+    let report = build(&input).unwrap();
+    let content = content(&report, &input).unwrap();
+    let mut outline = serde_json::json!({
+        "title": content.title,
+        "sections": content.sections.iter().map(|s| serde_json::json!({
+            "title": s.title, "type": s.kind,
+            "charts": s.charts.iter().map(|c| serde_json::json!({"chart_type": c.chart_type, "config": c.config})).collect::<Vec<_>>(),
+            "text": text_of(&s.content_html),
+        })).collect::<Vec<_>>(),
+        "appendix": content.appendix,
+    });
+    redact(&mut outline);
+    insta::assert_json_snapshot!(outline);
+}
+
+/// The text of an HTML fragment without its tags or inline SVG.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    let mut in_svg = false;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("<svg") {
+            in_svg = true;
+        }
+        if rest.starts_with("</svg>") {
+            in_svg = false;
+        }
+        match c {
+            '<' => depth += 1,
+            '>' => {
+                depth -= 1;
+                out.push(' ');
+            }
+            c if depth == 0 && !in_svg => out.push(c),
+            _ => {}
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn redact(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => {
+            *s = s
+                .replace("11111111-2222-4333-8444-555555555555", "[project]")
+                .replace("2026-11-30T12:00:00Z", "[time]");
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(redact),
+        serde_json::Value::Object(o) => o.values_mut().for_each(redact),
+        _ => {}
+    }
+}

@@ -1,0 +1,162 @@
+//! A project's results as the core would gather them: three scenarios (the baseline
+//! calibrated), a population with three marginals, two data sources.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use studio_model::{Annotation, ReportConfig, ReportTemplate};
+use studio_report::{
+    ArchetypeFacts, Calibration, Ensemble, Final, MarginalFacts, OverrideFacts, PopulationFacts, ReportInput,
+    ScenarioResult, SourceFacts, Threshold, Variables,
+};
+
+fn ensemble(level: f64, replicates: u32, calibrated: bool) -> Ensemble {
+    let ticks = 40usize;
+    let runs: Vec<Vec<f64>> = (0..replicates)
+        .map(|r| {
+            (0..ticks)
+                .map(|t| level * t as f64 / (ticks - 1) as f64 * (0.9 + 0.2 * r as f64 / replicates as f64))
+                .collect()
+        })
+        .collect();
+    let mean: Vec<f64> = (0..ticks).map(|t| runs.iter().map(|r| r[t]).sum::<f64>() / replicates as f64).collect();
+    let bands: Vec<[f64; 5]> = mean.iter().map(|m| [m * 0.9, m * 0.95, *m, m * 1.05, m * 1.1]).collect();
+    let last = *bands.last().unwrap();
+    let mut by_archetype = BTreeMap::new();
+    by_archetype.insert("Young renters".to_string(), mean.iter().map(|m| m * 1.2).collect());
+    by_archetype.insert("Suburban families".to_string(), mean.iter().map(|m| m * 0.8).collect());
+    let calibration = calibrated.then(|| Calibration {
+        series: "adoption_history".into(),
+        fitted: BTreeMap::from([("influence.constant".to_string(), 0.42)]),
+        start: BTreeMap::new(),
+        fit_points: 8,
+        holdout_points: 2,
+        fit_rmse: 0.0123,
+        holdout_rmse: 0.0211,
+        holdout_mape: 6.5,
+        coverage_90: 1.0,
+        observed: (0..10).map(|t| 0.01 * t as f64).collect(),
+        mean: (0..10).map(|t| 0.011 * t as f64).collect(),
+        bands: (0..10).map(|t| [0.008 * t as f64, 0.0, 0.011 * t as f64, 0.0, 0.014 * t as f64]).collect(),
+    });
+    Ensemble {
+        engine_version: "0.1.0".into(),
+        seed: 42,
+        replicates,
+        ticks: ticks as u64,
+        agents: 10_000,
+        digest: "d1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2".into(),
+        last: Final {
+            p5: last[0],
+            p25: last[1],
+            p50: last[2],
+            p75: last[3],
+            p95: last[4],
+            mean: *mean.last().unwrap(),
+        },
+        threshold: Threshold { share: 0.3, tick: 30, probability: (level - 0.2).clamp(0.0, 1.0) },
+        median_crossing: if level > 0.35 { Some(33) } else { None },
+        by_archetype,
+        runs,
+        variables: Variables {
+            initial: BTreeMap::from([("price".to_string(), level * 2.0), ("subsidy".to_string(), 0.0)]),
+        },
+        calibration,
+        bands,
+        mean,
+    }
+}
+
+fn scenario(k: usize, name: &str, level: f64, calibrated: bool) -> ScenarioResult {
+    ScenarioResult {
+        scenario_id: format!("scenario-{k}"),
+        name: name.into(),
+        description: format!("{name}, as the analyst wrote it"),
+        ensemble_id: format!("{k:08}-aaaa-4bbb-8ccc-dddddddddddd"),
+        input_hash: format!("{:064}", k),
+        stale: false,
+        overrides: BTreeMap::new(),
+        shocks: if k == 2 { vec!["tick 10: subsidy +0.1".into()] } else { Vec::new() },
+        ensemble: ensemble(level, 20, calibrated),
+    }
+}
+
+pub fn config(template: ReportTemplate, sections: &[&str]) -> ReportConfig {
+    ReportConfig {
+        template,
+        sections: sections.iter().map(|s| s.to_string()).collect(),
+        branding: None,
+        include_charts: true,
+        include_methodology: true,
+    }
+}
+
+pub fn input(template: ReportTemplate) -> ReportInput {
+    let marginal = |dimension: &str, categories: &[&str], target: &[f64], synthetic: &[f64]| MarginalFacts {
+        dimension: dimension.into(),
+        categories: categories.iter().map(|c| c.to_string()).collect(),
+        target: target.to_vec(),
+        synthetic: synthetic.to_vec(),
+        max_share_error: target.iter().zip(synthetic).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max),
+    };
+    ReportInput {
+        project_id: "11111111-2222-4333-8444-555555555555".into(),
+        project_name: "Heat pumps".into(),
+        question: "Will a third of households own a heat pump by 2030?".into(),
+        version: 4,
+        engine_version: "0.1.0".into(),
+        generated_at: "2026-11-30T12:00:00Z".into(),
+        config: config(template, &[]),
+        logo: None,
+        scenarios: vec![
+            scenario(1, "Baseline", 0.40, true),
+            scenario(2, "Prices fall 20%", 0.48, false),
+            scenario(3, "No subsidy", 0.31, false),
+        ],
+        not_run: vec!["Grid outage".into()],
+        population: Some(PopulationFacts {
+            population_id: "99999999-8888-4777-8666-555555555555".into(),
+            size: 10_000,
+            seed: 7,
+            digest: "feedfacecafebeef00000000000000000000000000000000000000000000000".into(),
+            marginals: vec![
+                marginal("age", &["18-34", "35-54", "55+"], &[0.3, 0.4, 0.3], &[0.31, 0.39, 0.3]),
+                marginal("income", &["low", "mid", "high"], &[0.25, 0.5, 0.25], &[0.25, 0.5, 0.25]),
+                marginal("region", &["north", "south"], &[0.45, 0.55], &[0.42, 0.58]),
+            ],
+            degree_distribution: (1..=12).map(|d| (d, 1000 - 60 * d as u64)).collect(),
+            mean_degree: 6.2,
+            archetypes: vec![
+                ArchetypeFacts { archetype_id: "A1".into(), label: "Young renters".into(), share: 0.55 },
+                ArchetypeFacts { archetype_id: "A2".into(), label: "Suburban families".into(), share: 0.45 },
+            ],
+        }),
+        data_sources: vec![
+            SourceFacts {
+                name: "census_marginals".into(),
+                kind: "csv".into(),
+                hash: "abc123def4567890".into(),
+                rows: Some(8),
+            },
+            SourceFacts {
+                name: "adoption_history".into(),
+                kind: "csv".into(),
+                hash: "0987fedcba654321".into(),
+                rows: Some(10),
+            },
+        ],
+        overrides: vec![OverrideFacts {
+            field: "price".into(),
+            value: "0.8".into(),
+            reason: "New tariff announced".into(),
+        }],
+        annotations: vec![Annotation {
+            annotation_id: "n1".into(),
+            section: "summary".into(),
+            text: "Check the tariff date before sharing.".into(),
+            author: "Ana".into(),
+            created_at: "2026-11-30T11:00:00Z".into(),
+        }],
+        stale_stages: Vec::new(),
+    }
+}

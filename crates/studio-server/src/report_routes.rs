@@ -1,0 +1,73 @@
+//! Report routes: generate (answers the `GeneratedReport`), get one, list a project's, and
+//! export (a task: 202 with it; the file and its hash land in `export_urls`).
+
+use std::path::PathBuf;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use studio_core::model::ReportConfig;
+
+use crate::handlers::{Answer, Params, body, ok, user};
+use crate::{ApiError, AppState};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GenerateBody {
+    #[serde(default)]
+    report_config: Option<ReportConfig>,
+    #[serde(default)]
+    user_id: Option<String>,
+}
+
+pub async fn generate(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Params,
+    raw: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let req: GenerateBody = body(raw, &s)?;
+    let user = req.user_id.unwrap_or_else(|| user(&q, &s));
+    ok(s.studio.generate_report(&id, &user, req.report_config, &|_, _| {}).await?)
+}
+
+pub async fn get_report(State(s): State<AppState>, Path((id, rid)): Path<(String, String)>) -> Answer {
+    ok(s.studio.get_report(&id, &rid).await?)
+}
+
+pub async fn list_reports(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
+    ok(s.studio.list_reports(&id).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportBody {
+    export_format: String,
+    /// Where to write the file (absolute); default: the export folder.
+    #[serde(default)]
+    path: Option<PathBuf>,
+    #[serde(default)]
+    user_id: Option<String>,
+}
+
+pub async fn export(
+    State(s): State<AppState>,
+    Path((id, rid)): Path<(String, String)>,
+    Query(q): Params,
+    raw: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let req: ExportBody = body(raw, &s)?;
+    if req.path.as_ref().is_some_and(|p| !p.is_absolute()) {
+        return Err(ApiError::new(
+            "invalid_request",
+            "path must be absolute: where on this machine to write the report",
+        ));
+    }
+    let user = req.user_id.unwrap_or_else(|| user(&q, &s));
+    let task = s.studio.start_report_export(&id, &rid, &user, &req.export_format, req.path).await?;
+    Ok((StatusCode::ACCEPTED, Json(task)).into_response())
+}
