@@ -2,7 +2,9 @@
 //! `examples/make_example.py` with a fixed seed) is imported into a new project, which is
 //! walked through every action that works today: sources with roles, an override with its
 //! reason, the data refreshed and the population synthesised as tasks, scenarios, the report
-//! settings; then saved, undone, redone and written to a .studio file.
+//! settings; the baseline calibrated to the adoption history and played, a price scenario
+//! simulated, a detailed report generated and exported as PDF, PPTX, HTML and DOCX; then
+//! written to a .studio file.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -146,13 +148,13 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
         action(
             Workbench::Report,
             "customize",
-            json!({"report_config": {"template": "executive_summary",
-            "sections": ["headline", "drivers", "scenarios"], "include_charts": true, "include_methodology": true}}),
+            json!({"report_config": {"template": "detailed_analysis",
+            "sections": [], "include_charts": true, "include_methodology": true}}),
         ),
         action(
             Workbench::Report,
             "add_annotation",
-            json!({"annotation": {"section": "headline",
+            json!({"annotation": {"section": "summary",
             "text": "Check against the 2025 installer survey", "author": "example"}}),
         ),
     ];
@@ -234,11 +236,14 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
     let saved = studio.save(&id, user).await?;
     say(format!("Saved version {}", saved.version));
 
-    // Quarters: spontaneous adoption 0.004 − 0.002 · price, neighbours' weight 0.15.
+    // Quarters: spontaneous adoption c − 0.001 · price, neighbours' weight w; c and w fitted to the history.
     let settings = json!({"simulation_config": {"ticks": 40, "replicates": 20, "seed": 42,
-        "model": {"kind": "diffusion", "spontaneous": {"constant": 0.004, "variables": {"price": -0.002}},
+        "model": {"kind": "diffusion", "spontaneous": {"constant": 0.004, "variables": {"price": -0.001}},
                   "influence": {"constant": 0.15}},
-        "threshold": {"share": 0.05, "tick": 40}}});
+        "threshold": {"share": 0.08, "tick": 40},
+        "calibration": {"series": "heat_pump_adoption", "replicates": 4, "max_evaluations": 40, "parameters": [
+            {"path": "spontaneous.constant", "lower": 0.0015, "upper": 0.02},
+            {"path": "influence.constant", "lower": 0.0, "upper": 0.5}]}}});
     say("  simulation/run (a task: the baseline):".into());
     let baseline = run_task(studio, &action(Workbench::Simulation, "run", settings), &say).await?;
     say(format!("    {}", headline(&baseline)));
@@ -246,6 +251,33 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
     let cheaper =
         run_task(studio, &action(Workbench::Scenario, "run_scenario", json!({"scenario_id": second})), &say).await?;
     say(format!("    {}", headline(&cheaper)));
+
+    say("  report/generate (a task: the detailed analysis):".into());
+    let report = run_task(studio, &action(Workbench::Report, "generate", json!({})), &say).await?;
+    let report_id = report["report_id"].as_str().unwrap_or_default().to_string();
+    say(format!(
+        "    '{}': {} sections",
+        report["title"].as_str().unwrap_or("?"),
+        report["sections"].as_array().map_or(0, Vec::len)
+    ));
+    let reports = out_dir.join("reports");
+    let mut written = Vec::new();
+    for format in studio_core::REPORT_FORMATS {
+        let path = reports.join(format!("heat-pump-adoption.{format}"));
+        let task = studio.start_report_export(&id, &report_id, user, format, Some(path)).await?;
+        let done = studio.wait_task(&task.id, |_| {}).await?;
+        if done.status != TaskStatus::Completed {
+            let reason = done.reason().unwrap_or("-").to_string();
+            return Err(CoreError::new("export_failed", format!("exporting the report as {format}: {reason}")).into());
+        }
+        let receipt = done.result.map(|r| r.outputs).unwrap_or_default();
+        let path = receipt.get("path").and_then(Value::as_str).unwrap_or_default().to_string();
+        say(format!(
+            "  report/export {format}: {path} ({} bytes)",
+            receipt.get("bytes").and_then(Value::as_u64).unwrap_or(0)
+        ));
+        written.push((format, path));
+    }
 
     std::fs::create_dir_all(out_dir).map_err(|e| CoreError::new("io_error", format!("{}: {e}", out_dir.display())))?;
     let file = out_dir.join("heat-pump-adoption.studio");
@@ -255,11 +287,16 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
         .get_project(&studio_core::model::ProjectLoad { project_id: id.clone(), user_id: user.into(), version: None })
         .await?;
     if out.json {
-        println!("{}", serde_json::to_string_pretty(&json!({"project": state, "studio_file": file}))?);
+        let reports: serde_json::Map<String, Value> = written.iter().map(|(f, p)| (f.to_string(), json!(p))).collect();
+        let summary = json!({"project": state, "studio_file": file, "report_id": report_id, "reports": reports});
+        println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
         println!("\n{}", describe(&state));
         let studio_bin = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "studio".into());
         println!("\nWrote {}", file.display());
+        for (format, path) in &written {
+            println!("Report ({}): {path}", format.to_uppercase());
+        }
         println!("Bring it into another library with: {studio_bin} import {}", file.display());
         println!("See the project with: {studio_bin} project show {id}");
     }

@@ -192,6 +192,49 @@ fn version_and_example() {
     );
     assert_eq!(result["project"]["population_id"].as_str().map(str::len), Some(64));
     assert_eq!(states["data"]["sources"]["marginals"]["linked"], false, "imported, not linked");
+    // Its report, in four formats, read by real readers.
+    let reports = &result["reports"];
+    let pdf = reports["pdf"].as_str().unwrap();
+    let text = Command::new("pdftotext").args([pdf, "-"]).output().expect("pdftotext (Debian poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for heading in ["Summary", "Population", "Results", "Calibration", "Appendix — Caveats"] {
+        assert!(text.contains(heading), "the PDF has '{heading}'");
+    }
+    for format in ["pptx", "html", "docx"] {
+        let path = reports[format].as_str().unwrap();
+        assert!(std::fs::metadata(path).unwrap().len() > 10_000, "{format}: {path}");
+    }
+    let report_id = result["report_id"].as_str().unwrap();
+    let project = result["project"]["project_id"].as_str().unwrap();
+    let shown = cli.json(&["report", "list", project]);
+    assert_eq!(shown[0]["report_id"], report_id);
+    assert_eq!(shown[0]["export_urls"].as_object().unwrap().len(), 4);
+    let again = cli.json(&["report", "generate", project, "--template", "comparison"]);
+    let sections: Vec<&str> =
+        again["content"]["sections"].as_array().unwrap().iter().map(|s| s["type"].as_str().unwrap()).collect();
+    assert_eq!(&sections[..3], ["summary", "comparison", "results"]);
+    let out = cli.home.path().join("comparison.html");
+    let written = cli.json(&[
+        "report",
+        "export",
+        project,
+        again["report_id"].as_str().unwrap(),
+        "--format",
+        "html",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(written["path"].as_str(), Some(out.to_str().unwrap()));
+    assert!(std::fs::read_to_string(&out).unwrap().contains("<svg"));
+    assert!(
+        cli.fails(&["report", "generate", project, "--sections", "summary,horoscope"])
+            .contains("unknown section 'horoscope'")
+    );
+    assert!(
+        cli.fails(&["report", "export", project, report_id, "--format", "odt"])
+            .contains("not one of: pdf, pptx, html, docx")
+    );
+
     let again = cli.json(&["example", "--out", cli.home.path().join("again").to_str().unwrap()]);
     assert_eq!(again["project"]["population_id"], result["project"]["population_id"], "seeded: the same population");
 }

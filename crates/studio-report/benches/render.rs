@@ -1,21 +1,41 @@
-//! How long each format takes to render the sample report (`sample::sample()`: title page,
-//! contents, two charts, an 80-row table). Figures go to BENCHMARKS.md with machine and date.
+//! A detailed report (every section, 3 scenarios, 13 charts, the appendix) built and rendered
+//! in each format. The targets: PDF < 2 s, PPTX < 1 s, DOCX < 1 s, HTML < 0.3 s.
+//! Figures go to BENCHMARKS.md with machine and date; file sizes are printed once.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use studio_report::{pdf, sample};
+use studio_model::ReportTemplate;
+use studio_report::{Block, build, docx, html, pdf, pptx};
 
 fn render(c: &mut Criterion) {
-    let report = sample::sample();
-    // Typst memoises layout in a process-wide cache: the same report again is the warm case,
-    // a report never seen before (an emptied cache) the cold one.
-    c.bench_function("pdf", |b| b.iter(|| pdf::pdf(&report).expect("the sample renders")));
-    c.bench_function("pdf (cold cache)", |b| {
+    let input = common::input(ReportTemplate::DetailedAnalysis);
+    let report = build(&input).expect("the detailed report builds");
+    let charts = report.sections.iter().flat_map(|s| &s.blocks).filter(|b| matches!(b, Block::Chart(_))).count();
+    let sizes = [
+        ("pdf", pdf::pdf(&report).unwrap().len()),
+        ("pptx", pptx::pptx(&report).unwrap().len()),
+        ("docx", docx::docx(&report).unwrap().len()),
+        ("html", html::html(&report).unwrap().len()),
+    ];
+    eprintln!("detailed report: {} sections, {charts} charts; bytes {sizes:?}", report.sections.len());
+    c.bench_function("build (content, no charts drawn)", |b| b.iter(|| build(&input).unwrap()));
+    c.bench_function("html", |b| b.iter(|| html::html(&build(&input).unwrap()).unwrap()));
+    // Typst memoises layout process-wide; every real report is new, so the cache is emptied.
+    c.bench_function("pdf", |b| {
         b.iter(|| {
             typst::comemo::evict(0);
-            pdf::pdf(&report).expect("the sample renders")
+            pdf::pdf(&build(&input).unwrap()).unwrap()
         })
     });
+    c.bench_function("pptx", |b| b.iter(|| pptx::pptx(&build(&input).unwrap()).unwrap()));
+    c.bench_function("docx", |b| b.iter(|| docx::docx(&build(&input).unwrap()).unwrap()));
 }
 
-criterion_group!(benches, render);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = render
+}
 criterion_main!(benches);

@@ -64,9 +64,7 @@ fn colour(c: Rgb) -> RGBColor {
 fn axis_value(v: f64, percent: bool) -> String {
     if percent {
         format!("{:.0}%", v * 100.0)
-    } else if v.abs() >= 1000.0 {
-        format!("{:.0}", v)
-    } else if v.fract().abs() < 1e-9 {
+    } else if v.abs() >= 1000.0 || v.fract().abs() < 1e-9 {
         format!("{v:.0}")
     } else {
         format!("{v:.2}")

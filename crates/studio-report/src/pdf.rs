@@ -32,8 +32,7 @@ pub fn pdf(report: &Report) -> Result<Vec<u8>, ReportError> {
     let generated = datetime(&report.generated_at);
     let world = ReportWorld::new(TEMPLATE, files, generated.and_then(|d| Datetime::from_ymd(d.0, d.1, d.2)))?;
     let Warned { output, warnings: _ } = typst::compile::<PagedDocument>(&world);
-    let document = output.map_err(|errors| ReportError::render("pdf", world.describe(&errors)));
-    typst::comemo::evict(CACHE_RENDERS);
+    let document = output.map_err(|errors| ReportError::render("pdf", world.describe(&errors)))?;
     let options = PdfOptions {
         ident: Smart::Custom(format!(
             "{}/{}/{}",
@@ -44,7 +43,9 @@ pub fn pdf(report: &Report) -> Result<Vec<u8>, ReportError> {
             .map(Timestamp::new_utc),
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&document?, &options).map_err(|errors| ReportError::render("pdf", world.describe(&errors)))
+    let bytes = typst_pdf::pdf(&document, &options);
+    typst::comemo::evict(CACHE_RENDERS);
+    bytes.map_err(|errors| ReportError::render("pdf", world.describe(&errors)))
 }
 
 /// What the template shows, with everything already decided: strings as they are printed,

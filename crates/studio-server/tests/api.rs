@@ -170,13 +170,17 @@ async fn each_error_has_its_status_and_code() {
     let huge = json!({"action": "add_custom_source", "payload": {"source_name": "d", "configuration": {"type": "table", "rows": "y".repeat(17 * 1024 * 1024)}}});
     a.err(Method::POST, &action, Some(huge), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
     // 501: capabilities of later issues.
-    for (method, path) in [
-        (Method::POST, format!("{p}/report/generate")),
-        (Method::GET, format!("{p}/report/r1")),
-        (Method::POST, format!("{p}/report/r1/export")),
-        (Method::POST, format!("{p}/collaborators")),
-        (Method::DELETE, format!("{p}/collaborators/u2")),
-    ] {
+    // Reports: nothing simulated yet (409), unknown reports (404), bad formats (400).
+    a.err(Method::POST, &format!("{p}/report/generate"), Some(json!({})), StatusCode::CONFLICT, "not_ready").await;
+    a.err(Method::GET, &format!("{p}/report/r1"), None, StatusCode::NOT_FOUND, "not_found").await;
+    let export = json!({"export_format": "pdf"});
+    a.err(Method::POST, &format!("{p}/report/r1/export"), Some(export), StatusCode::NOT_FOUND, "not_found").await;
+    let odt = json!({"export_format": "odt"});
+    a.err(Method::POST, &format!("{p}/report/r1/export"), Some(odt), StatusCode::BAD_REQUEST, "invalid_request").await;
+    a.ok(Method::GET, &format!("{p}/reports"), None, StatusCode::OK).await;
+    for (method, path) in
+        [(Method::POST, format!("{p}/collaborators")), (Method::DELETE, format!("{p}/collaborators/u2"))]
+    {
         a.err(method, &path, None, StatusCode::NOT_IMPLEMENTED, "not_available").await;
     }
     // 409: a console control with no simulation open.
