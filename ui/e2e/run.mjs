@@ -53,7 +53,7 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
     "--disable-component-update", "--disable-sync", "--disable-quic"],
 });
-const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, permissions: ["clipboard-read", "clipboard-write"] });
 const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 const expectText = async (locator, text) => {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 5000 });
@@ -121,6 +121,9 @@ try {
     await expectText(page.getByTestId("scenarios"), "price = 0.8");
     await shot("05-scenarios");
     await page.getByTestId("tab-report").click();
+    // Nothing is simulated yet: Generate says so, in the backend's words.
+    await page.getByTestId("generate-report").click();
+    await expectText(page.getByTestId("report-error"), "no simulation results yet");
     await page.getByLabel("Annotation").fill("Check against the installer survey");
     await page.getByRole("button", { name: "Add note" }).click();
     await expectText(page.getByTestId("annotations"), "installer survey");
@@ -246,11 +249,76 @@ try {
     await page.getByTestId("fitted-point").first().waitFor({ timeout: 5000 });
     await shot("12-calibration");
   });
-  await step("run all: the tasks panel shows each stage, and why the unavailable ones stop", async () => {
+  await step("run all: the tasks panel shows each stage, through to the generated report", async () => {
     await page.getByTestId("run-all").click();
     await expectText(page.getByTestId("tasks"), "Generate report");
-    await expectText(page.getByTestId("tasks"), "not available yet");
+    await page.getByTestId("task").filter({ hasText: "Generate report" }).filter({ hasText: "Done" }).first().waitFor({ timeout: 120000 });
     await shot("13-tasks");
+  });
+  await step("build the report: template, order, preview, notes, exports", async () => {
+    // Tall enough for the whole pane: a full-page shot that has to grow the window repaints
+    // the preview frame only in part.
+    await page.setViewportSize({ width: 1280, height: 1450 });
+    await page.getByTestId("tab-report").click();
+    const preview = page.frameLocator("[data-testid=report-preview]");
+    // The report Run all generated shows at once.
+    await preview.locator("h2", { hasText: "Summary" }).first().waitFor({ timeout: 10000 });
+    await page.getByLabel("Template").selectOption({ label: "Detailed analysis" });
+    const order = (list) => page.getByTestId(list).locator("li").evaluateAll((els) => els.map((e) => e.dataset.testid.slice(8)));
+    // Results one up by keyboard, past Scenarios; focus stays on it.
+    await page.getByLabel("Include Results").focus();
+    await page.keyboard.press("Alt+ArrowUp");
+    let now = await order("report-sections");
+    if (now.indexOf("results") !== 3 || now.indexOf("scenarios") !== 4) throw new Error(`Alt+↑ gave ${now.join(", ")}`);
+    if (!(await page.getByLabel("Include Results").evaluate((el) => el === document.activeElement))) throw new Error("focus left the moved row");
+    // Sensitivity dragged up onto Data; in the appendix, Caveats dragged to the top and ticked.
+    await page.getByTestId("section-sensitivity").dragTo(page.getByTestId("section-data"));
+    now = await order("report-sections");
+    if (now.indexOf("sensitivity") !== 1) throw new Error(`the drag gave ${now.join(", ")}`);
+    await page.getByTestId("section-caveats").dragTo(page.getByTestId("section-methodology"));
+    now = await order("appendix-sections");
+    if (now[0] !== "caveats") throw new Error(`the drag in the appendix gave ${now.join(", ")}`);
+    await page.getByLabel("Include Caveats").check();
+    await page.getByTestId("generate-report").click();
+    await preview.locator("h2", { hasText: "Appendix — Caveats" }).waitFor({ timeout: 30000 });
+    // The frame reloads when a regenerated report arrives: read it once it holds still.
+    let headings = [];
+    for (let i = 0; i < 5 && headings.length === 0; i++) {
+      headings = await preview.locator("h2").allTextContents().catch(() => []);
+      if (headings.length === 0) await page.waitForTimeout(300);
+    }
+    const at = (h) => headings.indexOf(h);
+    if (!(at("Sensitivity") === 1 && at("Results") > 0 && at("Results") < at("Scenarios") && at("Appendix — Caveats") === headings.length - 1)) {
+      throw new Error(`the preview's sections are ${headings.join(" | ")}`);
+    }
+    await preview.locator("svg").first().waitFor({ timeout: 5000 });
+    // A note on Results, saved: the preview regenerates with it.
+    await page.getByLabel("Section", { exact: true }).selectOption("results");
+    await page.getByLabel("Annotation").fill("Holds only if installers keep up");
+    await page.getByRole("button", { name: "Add note" }).click();
+    await preview.locator(".note", { hasText: "Holds only if installers keep up" }).waitFor({ timeout: 30000 });
+    // Saving settings regenerates it too: charts off, no figures left.
+    await page.getByLabel("Include charts").uncheck();
+    await page.getByRole("button", { name: "Save settings" }).click();
+    // The frame is sandboxed (its document is closed to the page): read it through Playwright.
+    for (let i = 0; i < 60 && (await preview.locator("figure svg").count()) > 0; i++) await page.waitForTimeout(500);
+    if ((await preview.locator("figure svg").count()) > 0) throw new Error("saving the settings did not regenerate the preview");
+    await preview.locator("h2", { hasText: "Summary" }).first().waitFor({ timeout: 5000 });
+    await page.waitForTimeout(300); // the reloaded frame's first paint
+    await shot("14-report");
+    await page.getByTestId("export-html").click();
+    await expectText(page.getByTestId("exported-path-html"), ".html");
+    await page.getByTestId("export-pdf").click();
+    await page.getByTestId("exported-path-pdf").filter({ hasText: ".pdf" }).waitFor({ timeout: 60000 });
+    await expectText(page.getByTestId("export-urls"), "PDF");
+    await expectText(page.getByTestId("export-urls"), "HTML");
+    const path = await page.getByTestId("exported-path-pdf").textContent();
+    await page.getByTestId("export-status-pdf").getByTestId("show-in-folder").click();
+    await expectText(page.getByTestId("toast"), "Path copied");
+    const copied = await page.evaluate(() => navigator.clipboard.readText().catch(() => null));
+    if (copied !== null && copied !== path) throw new Error(`the clipboard holds ${copied}, not ${path}`);
+    await shot("14-report-exported");
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
   await step("delete from the library and undo the delete", async () => {
     await page.getByRole("button", { name: "Back to projects" }).click();
@@ -258,10 +326,10 @@ try {
     await page.getByRole("button", { name: "Delete" }).click();
     await expectText(page.getByTestId("toast"), "Deleted “Heat pumps 2031”");
     await expectText(page.getByTestId("project-list"), "No projects yet");
-    await shot("14-deleted");
+    await shot("15-deleted");
     await page.getByTestId("toast").getByRole("button", { name: "Undo" }).click();
     await expectText(page.getByTestId("project-list"), "Heat pumps 2031");
-    await shot("15-library");
+    await shot("16-library");
   });
 } catch {
   await shot("failure").catch(() => {});

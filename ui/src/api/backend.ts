@@ -1,8 +1,8 @@
 // The one backend interface the screens use. Implemented over HTTP + WebSocket (browser,
 // tests) here, and over Tauri IPC by the desktop shell.
 import type {
-  HistoryResponse, PipelineRun, ProjectState, ProjectSummary, StudioEvent, Task, TemplateInfo, VersionInfo, Workbench,
-  WorkbenchResponse,
+  ExportFormat, GeneratedReport, HistoryResponse, PipelineRun, ProjectState, ProjectSummary, ReportConfig, ReportListing,
+  StudioEvent, Task, TemplateInfo, VersionInfo, Workbench, WorkbenchResponse,
 } from "./types";
 
 export interface NewProject { project_name: string; description?: string; initial_query?: string; template_id?: string }
@@ -28,6 +28,13 @@ export interface Backend {
   /** Runs the stages that are not complete, as a graph of tasks. */
   runPipeline(id: string): Promise<PipelineRun>;
   cancelTask(taskId: string): Promise<Task>;
+  /** Generates a report now (the project's settings, or `config`) and answers with it. */
+  generateReport(id: string, config?: ReportConfig): Promise<GeneratedReport>;
+  getReport(id: string, reportId: string): Promise<GeneratedReport>;
+  /** The project's reports, newest first. */
+  listReports(id: string): Promise<ReportListing[]>;
+  /** Starts rendering a report to a file, as a task (`path`: where, absolute; else the export folder). */
+  exportReport(id: string, reportId: string, format: ExportFormat, path?: string): Promise<Task>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

@@ -48,6 +48,15 @@ export class HttpBackend implements Backend {
   runPipeline(id: string) { return this.call<import("./types").PipelineRun>("POST", `${API}/projects/${id}/run`); }
   cancelTask(taskId: string) { return this.call<import("./types").Task>("POST", `${API}/tasks/${taskId}/cancel`, {}); }
 
+  generateReport(id: string, report_config?: import("./types").ReportConfig) {
+    return this.call<import("./types").GeneratedReport>("POST", `${API}/projects/${id}/report/generate`, report_config ? { report_config } : {});
+  }
+  getReport(id: string, reportId: string) { return this.call<import("./types").GeneratedReport>("GET", `${API}/projects/${id}/report/${reportId}`); }
+  listReports(id: string) { return this.call<import("./types").ReportListing[]>("GET", `${API}/projects/${id}/reports`); }
+  exportReport(id: string, reportId: string, export_format: import("./types").ExportFormat, path?: string) {
+    return this.call<import("./types").Task>("POST", `${API}/projects/${id}/report/${reportId}/export`, path ? { export_format, path } : { export_format });
+  }
+
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void {
     const url = new URL(`${this.base || window.location.origin}/ws/v1/studio/projects/${id}`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";

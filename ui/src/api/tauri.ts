@@ -6,8 +6,8 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { BackendError, type Backend, type DesktopEvent, type NewProject } from "./backend";
 import type {
-  HistoryResponse, PipelineRun, ProjectState, ProjectSummary, StudioEvent, Task, TemplateInfo, VersionInfo, Workbench,
-  WorkbenchResponse,
+  ExportFormat, GeneratedReport, HistoryResponse, PipelineRun, ProjectState, ProjectSummary, ReportConfig, ReportListing,
+  StudioEvent, Task, TemplateInfo, VersionInfo, Workbench, WorkbenchResponse,
 } from "./types";
 
 export function inTauri(): boolean {
@@ -48,6 +48,15 @@ export class TauriBackend implements Backend {
   async tasks(project_id: string) { return this.send<Task[]>("list_tasks", { project_id }); }
   async runPipeline(project_id: string) { return this.send<PipelineRun>("run_pipeline", { project_id }); }
   async cancelTask(task_id: string) { return this.send<Task>("cancel_task", { task_id }); }
+
+  async generateReport(project_id: string, report_config?: ReportConfig) {
+    return this.send<GeneratedReport>("generate_report", { project_id, report_config });
+  }
+  async getReport(project_id: string, report_id: string) { return this.send<GeneratedReport>("get_report", { project_id, report_id }); }
+  async listReports(project_id: string) { return this.send<ReportListing[]>("list_reports", { project_id }); }
+  async exportReport(project_id: string, report_id: string, format: ExportFormat, path?: string) {
+    return this.send<Task>("export_report", { project_id, report_id, format, path });
+  }
 
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void {
     const stop = listen<StudioEvent>("studio-event", (e) => {

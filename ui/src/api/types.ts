@@ -28,9 +28,12 @@ export interface ScenarioSummary {
   scenario_id: string; name: string; description: string; status: string;
   simulation_id?: string; ensemble_id?: string; config: ScenarioConfig; run?: ScenarioRun;
 }
+export type ReportTemplate = "executive_summary" | "detailed_analysis" | "comparison" | "custom";
+export interface ReportBranding { logo_url?: string; colors?: Record<string, string> }
 export interface ReportConfig {
-  template: "executive_summary" | "detailed_analysis" | "comparison" | "custom";
+  template: ReportTemplate;
   sections: string[];
+  branding?: ReportBranding;
   include_charts: boolean;
   include_methodology: boolean;
 }
@@ -66,6 +69,18 @@ export interface WorkbenchResponse {
 }
 export interface HistoryResponse { project_id: string; entry: LogEntry; state_changes: StateChanges; updated_project_state: ProjectState }
 export interface TemplateInfo { template_id: string; name: string; description: string; created_by: string; created_at: string }
+// Reports (crates/studio-model/src/report.rs): a generated report and where its exports are.
+export interface ReportChart { chart_type: string; data: unknown; config: unknown }
+export interface ReportSection { title: string; type: string; content_html: string; charts: ReportChart[] }
+export interface ReportAppendix { methodology: string; data_sources: string[]; calibration_metrics: unknown; caveats: string[] }
+export interface GeneratedReport {
+  report_id: string; project_id: string; generated_at: string;
+  content: { title: string; sections: ReportSection[]; appendix: ReportAppendix };
+  /** Format → `file:///abs/path#sha256=…`. */
+  export_urls: Record<string, string>;
+}
+export interface ReportListing { report_id: string; template: string | null; generated_at: string; export_urls: Record<string, string> }
+export type ExportFormat = "pdf" | "pptx" | "html" | "docx";
 export interface ApiErrorBody { code: string; message: string }
 
 // Tasks (crates/studio-tasks): long work, run by agents, with progress.

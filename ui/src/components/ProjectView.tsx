@@ -227,7 +227,8 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
             ))}
           </nav>
           <div className="pane" role="tabpanel">
-            <Pane workbench={tab} state={state} run={run} read={read} tasks={tasks} live={live} showView={showView} />
+            <Pane workbench={tab} state={state} run={run} read={read} tasks={tasks} live={live} showView={showView}
+              backend={backend} notify={notify} />
           </div>
         </section>
         <SidePanel backend={backend} state={state} versionsTick={versionsTick} fail={fail}

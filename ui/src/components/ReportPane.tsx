@@ -1,0 +1,184 @@
+// The Report workbench: the builder (template, sections in order, charts, branding), notes on
+// sections, Generate with a live preview of the generated report (regenerated shortly after
+// the settings or a note are saved), and exports with their progress and written files.
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { Backend } from "../api/backend";
+import { inTauri } from "../api/tauri";
+import type { ExportFormat, GeneratedReport, ReportConfig, Task } from "../api/types";
+import { ALL_SECTIONS, chosenSections, configFrom, draftFrom, previewDocument, sectionLabel } from "../state/report";
+import type { PaneProps } from "./pane";
+import { ReportExports } from "./ReportExports";
+import { ReportSettings } from "./ReportSettings";
+import type { Notify } from "./ui";
+
+/** How long after a save the preview is regenerated (saves in a burst regenerate once). */
+const REGENERATE_MS = 400;
+
+type Props = Pick<PaneProps, "state" | "run" | "tasks"> & { backend: Backend; notify: Notify };
+interface Shown { report: GeneratedReport; colors: { primary: string; accent: string } }
+
+export function ReportPane({ state, run, tasks, backend, notify }: Props) {
+  const stage = state.workbench_states.report;
+  const projectId = state.project_id;
+  const savedKey = JSON.stringify(stage.config ?? null);
+  const [draft, setDraft] = useState(() => draftFrom(stage.config));
+  const [dirty, setDirty] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [shown, setShown] = useState<Shown | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [generating, setGenerating] = useState(false);
+  const [started, setStarted] = useState<Partial<Record<ExportFormat, Task>>>({});
+  const timer = useRef<number | null>(null);
+
+  // Settings changed elsewhere (undo, another window) show here unless being edited.
+  useEffect(() => {
+    if (!dirty) setDraft(draftFrom((JSON.parse(savedKey) as ReportConfig | null) ?? undefined));
+  }, [savedKey]); // eslint-disable-line react-hooks/exhaustive-deps -- only when the saved settings change
+
+  const show = useCallback((report: GeneratedReport, config: ReportConfig) => {
+    const d = draftFrom(config);
+    setShown({ report, colors: { primary: d.primary, accent: d.accent } });
+    setError(null);
+  }, []);
+
+  // The stage's latest report is shown when the pane opens (and when another run replaces it).
+  const asking = useRef(0);
+  useEffect(() => {
+    // A generate in flight answers with its report itself.
+    if (!stage.report_id || stage.report_id === shown?.report.report_id || asking.current > 0) return;
+    backend.getReport(projectId, stage.report_id).then((r) => show(r, stage.config ?? configFrom(draft))).catch(() => {});
+  }, [backend, projectId, stage.report_id]); // eslint-disable-line react-hooks/exhaustive-deps -- not on each edit
+
+  const generate = useCallback(async (config: ReportConfig) => {
+    setGenerating(true);
+    asking.current += 1;
+    try {
+      show(await backend.generateReport(projectId, config), config);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      asking.current -= 1;
+      setGenerating(false);
+    }
+  }, [backend, projectId, show]);
+
+  const regenerateSoon = (config: ReportConfig) => {
+    if (timer.current != null) window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => { timer.current = null; generate(config); }, REGENERATE_MS);
+  };
+  useEffect(() => () => { if (timer.current != null) window.clearTimeout(timer.current); }, []);
+
+  const save = async () => {
+    const config = configFrom(draft);
+    setSaving(true);
+    const ok = await run("report", "customize", { report_config: config });
+    setSaving(false);
+    if (!ok) return;
+    setDirty(false);
+    if (shown || error) regenerateSoon(config);
+  };
+  const annotate = async (section: string, text: string) => {
+    const ok = await run("report", "add_annotation", { annotation: { section, text, author: state.user_id } });
+    if (ok && (shown || error)) regenerateSoon(configFrom(draft));
+    return ok;
+  };
+
+  const startExport = async (format: ExportFormat) => {
+    if (!shown) return;
+    try {
+      const task = await backend.exportReport(projectId, shown.report.report_id, format);
+      setStarted((s) => ({ ...s, [format]: task }));
+    } catch (e) {
+      notify(e instanceof Error ? e.message : String(e), "error");
+    }
+  };
+  // Each export as it stands now: the task events update the project's list.
+  const exports: Partial<Record<ExportFormat, Task>> = {};
+  for (const [f, t] of Object.entries(started) as [ExportFormat, Task][]) exports[f] = tasks.find((x) => x.id === t.id) ?? t;
+  const finished = Object.values(exports).filter((t) => t.status === "COMPLETED").map((t) => t.id).join();
+  const reportId = shown?.report.report_id;
+  useEffect(() => {
+    if (!finished || !reportId) return;
+    backend.getReport(projectId, reportId).then((r) => setShown((s) => (s && s.report.report_id === r.report_id ? { ...s, report: r } : s))).catch(() => {});
+  }, [backend, projectId, reportId, finished]);
+
+  const reveal = async (path: string) => {
+    const copied = await copyText(path);
+    if (!copied) notify(`Could not copy the path: ${path}`, "error");
+    else if (inTauri()) notify(`Path copied — paste it into your file manager: ${path}`);
+    else notify("Path copied");
+  };
+
+  return (
+    <div className="report-builder">
+      <div className="stack tight">
+        <ReportSettings draft={draft} dirty={dirty} saving={saving} onSave={save}
+          onChange={(d) => { setDraft(d); setDirty(true); }} />
+        <Annotations annotations={stage.annotations} annotate={annotate} />
+      </div>
+      <div className="stack tight">
+        <div className="row">
+          <button className="primary" type="button" data-testid="generate-report" onClick={() => generate(configFrom(draft))}
+            disabled={generating || chosenSections(draft).length === 0}>{generating ? "Generating…" : "Generate"}</button>
+          <span className="muted small" aria-live="polite">
+            {shown ? `Generated ${new Date(shown.report.generated_at).toLocaleString()} · ${shown.report.content.sections.length} sections` : "Not generated yet"}
+          </span>
+        </div>
+        {error && <p className="banner error" role="alert" data-testid="report-error">{error}</p>}
+        <ReportExports report={shown?.report ?? null} exports={exports} start={startExport} reveal={reveal}
+          revealHint={inTauri() ? "Copies the file's path, to open its folder" : "Copies the file's path"} />
+        {shown
+          ? <iframe className="report-preview" title="Report preview" data-testid="report-preview" sandbox=""
+              srcDoc={previewDocument(shown.report, shown.colors)} />
+          : <p className="muted empty">Generate to see the report here.</p>}
+      </div>
+    </div>
+  );
+}
+
+function Annotations({ annotations, annotate }: {
+  annotations: PaneProps["state"]["workbench_states"]["report"]["annotations"];
+  annotate: (section: string, text: string) => Promise<boolean>;
+}) {
+  const [section, setSection] = useState("summary");
+  const [text, setText] = useState("");
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (await annotate(section, text.trim())) setText("");
+  };
+  return (
+    <section className="card stack tight">
+      <h2>Notes on sections</h2>
+      <ul className="plain flush" data-testid="annotations">
+        {annotations.length === 0 && <li className="muted">No annotations.</li>}
+        {annotations.map((a) => <li key={a.annotation_id}><strong>{sectionLabel(a.section)}</strong>: {a.text}</li>)}
+      </ul>
+      <form className="row" onSubmit={submit}>
+        <select aria-label="Section" value={section} onChange={(e) => setSection(e.target.value)}>
+          {ALL_SECTIONS.map((s) => <option key={s} value={s}>{sectionLabel(s)}</option>)}
+        </select>
+        <input aria-label="Annotation" placeholder="Note for this section" value={text} onChange={(e) => setText(e.target.value)} required />
+        <button type="submit" disabled={!text.trim()}>Add note</button>
+      </form>
+    </section>
+  );
+}
+
+/** Copies text to the clipboard; the older way when the Clipboard API is refused. */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    return ok;
+  }
+}
