@@ -57,6 +57,12 @@ fn layers_depend_only_downward() {
     for banned in ["studio-", "sqlx", "tokio", "notify", "reqwest", "automerge"] {
         assert!(!engine.iter().any(|d| d.starts_with(banned)), "studio-engine depends on {engine:?}");
     }
+    // Reports are pure too: only the model below them, no IO, no storage, no async runtime.
+    let report = of("studio-report");
+    assert_eq!(report.iter().filter(|d| d.starts_with("studio-")).collect::<Vec<_>>(), ["studio-model"]);
+    for banned in ["sqlx", "tokio", "notify", "reqwest", "automerge"] {
+        assert!(!report.iter().any(|d| d.starts_with(banned)), "studio-report depends on {report:?}");
+    }
     let tasks = of("studio-tasks");
     assert!(!tasks.iter().any(|d| d.starts_with("studio-") || d == "sqlx"), "studio-tasks depends on {tasks:?}");
     for (name, list) in &deps {

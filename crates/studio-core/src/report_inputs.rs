@@ -67,7 +67,9 @@ impl Studio {
                 ensemble,
             });
         }
-        let stale_stages = [Workbench::Data, Workbench::Population, Workbench::Simulation]
+        // The Simulation stage is not complete while any scenario is unrun: each run's own
+        // staleness says more, and unrun scenarios are named apart.
+        let stale_stages = [Workbench::Data, Workbench::Population]
             .into_iter()
             .filter(|w| content.stage(*w).status != StageStatus::Complete)
             .map(|w| w.as_str().to_string())

@@ -74,15 +74,48 @@ fn file_url(path: &Path, sha256: &str) -> String {
     format!("{url}#sha256={sha256}")
 }
 
-/// Reads the branding's logo file (a path or a `file://` URL).
+/// Largest logo file read.
+const MAX_LOGO_BYTES: u64 = 5 * 1024 * 1024;
+
+/// Reads the branding's logo file (an absolute path or a `file://` URL), at most 5 MB.
 fn read_logo(url: &str) -> Result<Vec<u8>> {
-    let path = url.strip_prefix("file://").unwrap_or(url);
+    use std::io::Read;
+    let path = Path::new(url.strip_prefix("file://").unwrap_or(url));
+    let bad = |why: String| CoreError::invalid(format!("branding.logo_url: {why}"));
     if url.contains("://") && !url.starts_with("file://") {
-        return Err(CoreError::invalid(format!(
-            "branding.logo_url '{url}': give a file on this computer (a path or a file:// URL); Studio does not download"
+        return Err(bad(format!(
+            "'{url}': give a file on this computer (a path or a file:// URL); Studio does not download"
         )));
     }
-    std::fs::read(path).map_err(|e| CoreError::invalid(format!("branding.logo_url: cannot read {path}: {e}")))
+    if !path.is_absolute() {
+        return Err(bad(format!("'{url}' is not an absolute path")));
+    }
+    let meta = std::fs::metadata(path).map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?;
+    if !meta.is_file() {
+        return Err(bad(format!("{} is not a file", path.display())));
+    }
+    if meta.len() > MAX_LOGO_BYTES {
+        return Err(bad(format!("{} is {} bytes; a logo may be 5 MB at most", path.display(), meta.len())));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_LOGO_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?;
+    Ok(bytes)
+}
+
+/// Checks where an export may be written: an absolute path ending in the format's extension.
+fn check_out(path: &Path, format: &str) -> Result<()> {
+    if !path.is_absolute() {
+        return Err(CoreError::invalid(format!("path '{}' must be absolute", path.display())));
+    }
+    if path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).as_deref() != Some(format) {
+        return Err(CoreError::invalid(format!("path '{}' must end in .{format}", path.display())));
+    }
+    if path.is_dir() {
+        return Err(CoreError::invalid(format!("path '{}' is a folder", path.display())));
+    }
+    Ok(())
 }
 
 impl Studio {
@@ -220,6 +253,9 @@ impl Studio {
         progress: Progress<'_>,
     ) -> Result<ReportExport> {
         check_format(format)?;
+        if let Some(p) = &out {
+            check_out(p, format)?;
+        }
         progress(0.05, "reading the report");
         let (report, project_name) = self.rebuilt(project_id, report_id).await?;
         progress(0.2, &format!("rendering the {}", format.to_uppercase()));
@@ -248,10 +284,7 @@ impl Studio {
         write_file(&path, &bytes)?;
         let path = std::fs::canonicalize(&path).unwrap_or(path);
         let url = file_url(&path, &sha256);
-        let row = self.store.report(project_id, report_id).await?;
-        let mut urls: BTreeMap<String, String> = serde_json::from_str(&row.export_urls).unwrap_or_default();
-        urls.insert(format.to_string(), url.clone());
-        self.store.set_export_urls(report_id, &serde_json::to_string(&urls).map_err(CoreError::internal)?).await?;
+        self.store.set_export_url(report_id, format, &url).await?;
         progress(1.0, &format!("wrote {}", path.display()));
         Ok(ReportExport {
             report_id: report_id.into(),
@@ -288,6 +321,9 @@ impl Studio {
         path: Option<PathBuf>,
     ) -> Result<studio_tasks::Task> {
         check_format(format)?;
+        if let Some(p) = &path {
+            check_out(p, format)?;
+        }
         self.store.report(project_id, report_id).await?;
         let mut spec =
             studio_tasks::TaskSpec::new("export_report", &format!("Export report as {}", format.to_uppercase()))
@@ -333,15 +369,18 @@ impl Studio {
     }
 }
 
-/// Writes a file whole or not at all (a temporary beside it, then renamed).
+/// Writes a file whole or not at all: a temporary file of its own beside it, flushed to disk,
+/// then renamed over the target (two exports at once never share a temporary).
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let io = |e: std::io::Error| CoreError::new("io", format!("{}: {e}", path.display()));
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
+    use std::io::Write;
+    let io = |e: std::io::Error| CoreError::new("io_error", format!("{}: {e}", path.display()));
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
 }
 
 /// What a generate answers in a task or workbench response: the report, lightly.

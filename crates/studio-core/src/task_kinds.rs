@@ -173,9 +173,8 @@ impl Studio {
     }
 
     /// Builds and submits the task graph for the project's stages that are not complete:
-    /// data → population → one task per scenario (in parallel) → report. Stages whose engine
-    /// has not landed yet fail with a reason that says so, and what depends on them is
-    /// cancelled as blocked.
+    /// data → population → one task per scenario (in parallel) → report. A stage that fails
+    /// says why, and what depends on it is cancelled as blocked.
     pub async fn run_pipeline(&self, project_id: &str, user_id: &str) -> Result<PipelineRun> {
         let load = ProjectLoad { project_id: project_id.into(), user_id: user_id.into(), version: None };
         let state = self.get_project(&load).await?;

@@ -112,8 +112,12 @@ async fn a_simulated_project_reports_in_four_formats_with_hashes() {
     assert!(report.content.appendix.caveats.iter().any(|c| c.contains("ran only 8 replicates")));
     assert!(report.content.appendix.data_sources.iter().any(|s| s.contains("marginals")));
 
+    // All four at once: each writes its own file and keeps the others' entries.
+    let mut started = Vec::new();
     for format in ["pdf", "pptx", "html", "docx"] {
-        let task = studio.start_report_export(&project, &report_id, USER, format, None).await.unwrap();
+        started.push((format, studio.start_report_export(&project, &report_id, USER, format, None).await.unwrap()));
+    }
+    for (format, task) in started {
         let done = studio.wait_task(&task.id, |_| {}).await.unwrap();
         assert_eq!(done.status, TaskStatus::Completed, "{format}: {:?}", done.reason());
         let receipt = serde_json::to_value(done.result.unwrap().outputs).unwrap();
@@ -189,6 +193,16 @@ async fn reports_name_what_is_wrong() {
     let id = ok["report_id"].as_str().unwrap();
     let err = studio.start_report_export(&project, id, USER, "odt", None).await.unwrap_err();
     assert!(err.message.contains("'odt' is not one of: pdf, pptx, html, docx"), "{}", err.message);
+    let relative = Some(std::path::PathBuf::from("report.pdf"));
+    let err = studio.start_report_export(&project, id, USER, "pdf", relative).await.unwrap_err();
+    assert!(err.message.contains("must be absolute"), "{}", err.message);
+    let wrong = Some(dir.path().join("report.txt"));
+    let err = studio.start_report_export(&project, id, USER, "pdf", wrong).await.unwrap_err();
+    assert!(err.message.contains("must end in .pdf"), "{}", err.message);
+    let folder = json!({"report_config": {"template": "executive_summary", "sections": [],
+        "branding": {"logo_url": dir.path()}, "include_charts": true, "include_methodology": true}});
+    let err = generate(folder).await.unwrap_err();
+    assert!(err.message.contains("is not a file"), "{}", err.message);
     let err = studio.get_report(&project, "no-such-report").await.unwrap_err();
     assert_eq!(err.code, "not_found");
 }

@@ -204,12 +204,10 @@ fn place_annotations(sections: &mut Vec<Section>, input: &ReportInput) {
         }
     }
     if !loose.is_empty() {
-        sections.push(Section {
-            id: "notes".into(),
-            title: "Notes".into(),
-            blocks: loose,
-            appendix: false,
-            notes: String::new(),
-        });
+        let notes =
+            Section { id: "notes".into(), title: "Notes".into(), blocks: loose, appendix: false, notes: String::new() };
+        // Body sections come before the appendix's.
+        let at = sections.iter().position(|s| s.appendix).unwrap_or(sections.len());
+        sections.insert(at, notes);
     }
 }

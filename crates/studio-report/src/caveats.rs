@@ -28,7 +28,7 @@ pub fn caveats(input: &ReportInput) -> Vec<String> {
             "The model was not fitted to history: its coefficients are the analyst's settings, not estimates.".into(),
         ),
         Some(c) if !narrative::calibration_is_good(c) => out.push(format!(
-            "The calibration is weak: {} of held-out points fall inside the 90% band (mean absolute error {}%).",
+            "The calibration is weak: {} of held-out points fall inside the 90% band (mean absolute percentage error {}%).",
             pct(c.coverage_90),
             narrative::number(c.holdout_mape)
         )),

@@ -43,7 +43,13 @@ pub fn content(report: &Report, input: &ReportInput) -> Result<ReportContent, Re
                     .collect(),
             })
         })
-        .collect::<Result<Vec<_>, ReportError>>()?;
+        .collect::<Result<Vec<ReportSection>, ReportError>>()?;
+    let mut sections = sections;
+    // The out-of-date notice heads the first section, as it heads the first page.
+    if let (Some(notice), Some(first)) = (&report.stale_notice, sections.first_mut()) {
+        first.content_html =
+            format!("<p class=\"stale\" role=\"alert\">{}</p>{}", html::escape(notice), first.content_html);
+    }
     let ctx = Context { input, brand: &report.brand, runs: report.provenance.runs.clone(), charts: false };
     let metrics: Value = input
         .scenarios

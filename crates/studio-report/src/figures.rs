@@ -68,7 +68,11 @@ pub fn distribution(scenarios: &[(&ScenarioResult, &RunRef, Rgb)]) -> Chart {
     let lo = finals.iter().flatten().copied().fold(f64::INFINITY, f64::min);
     let hi = finals.iter().flatten().copied().fold(f64::NEG_INFINITY, f64::max);
     let bins = 10usize;
-    let (lo, width) = if lo.is_finite() && hi > lo { (lo, (hi - lo) / bins as f64) } else { (lo.max(0.0), 0.01) };
+    let (lo, width) = if lo.is_finite() && hi > lo {
+        (lo, (hi - lo) / bins as f64)
+    } else {
+        (if lo.is_finite() { lo } else { 0.0 }, 0.01)
+    };
     let bin_of = |v: f64| (((v - lo) / width) as usize).min(bins - 1);
     let categories = (0..bins)
         .map(|b| format!("{:.1}–{:.1}", (lo + width * b as f64) * 100.0, (lo + width * (b + 1) as f64) * 100.0))

@@ -1,7 +1,7 @@
 //! Reports of FutureOS Studio. A project's results go in (`ReportInput`); a `Report` comes out
 //! (narrative, tables, charts, appendix, provenance), and each renderer turns it into the bytes
-//! of one format. No IO beyond returning bytes, no global state: the same input gives the same
-//! bytes.
+//! of one format. No IO beyond returning bytes: the same input gives the same bytes. (Plotters'
+//! font registry and Typst's memo cache are process-wide; neither changes an output.)
 
 mod build;
 mod caveats;

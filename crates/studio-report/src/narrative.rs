@@ -115,11 +115,11 @@ pub fn calibration_is_good(c: &Calibration) -> bool {
 pub fn calibration(c: &Calibration) -> String {
     let verdict = if calibration_is_good(c) { "a good fit" } else { "a weak fit: treat the forecast with caution" };
     format!(
-        "Fitted to the history '{}' ({} points, {} more held out), the model's mean misses the held-out points by {} (RMSE; mean absolute error {}%), and {} of them fall inside its 90% band: {}.",
+        "Fitted to the history '{}' ({} points, {} more held out), the model's mean misses the held-out points by {} points (RMSE; mean absolute percentage error {}%), and {} of them fall inside its 90% band: {}.",
         c.series,
         c.fit_points,
         c.holdout_points,
-        number(c.holdout_rmse),
+        number(c.holdout_rmse * 100.0),
         number(c.holdout_mape),
         pct(c.coverage_90),
         verdict

@@ -115,7 +115,10 @@ fn annotations_land_in_their_section_and_unknown_sections_in_notes() {
     let report = build(&input).unwrap();
     let summary = &report.sections[0];
     assert!(summary.blocks.iter().any(|b| matches!(b, Block::Annotation { author, .. } if author == "Ana")));
-    let notes = report.sections.iter().find(|s| s.id == "notes").expect("a Notes section");
+    let notes = report.sections.iter().position(|s| s.id == "notes").expect("a Notes section");
+    let appendix = report.sections.iter().position(|s| s.appendix).unwrap();
+    assert!(notes < appendix, "Notes is a body section, before the appendix");
+    let notes = &report.sections[notes];
     assert!(matches!(&notes.blocks[0], Block::Annotation { text, .. } if text.contains("Kept anyway.")));
 }
 
@@ -134,6 +137,8 @@ fn stale_results_and_small_ensembles_say_so() {
     assert!(all.contains("ran only 20 replicates"), "{all}");
     assert!(all.contains("Grid outage"), "scenarios not run: {all}");
     assert!(all.contains("misses its region targets by up to 3"), "{all}");
+    let content = content(&report, &input).unwrap();
+    assert!(content.sections[0].content_html.starts_with("<p class=\"stale\""), "the notice heads the content too");
     assert!(build(&common::input(ReportTemplate::ExecutiveSummary)).unwrap().stale_notice.is_none());
 }
 

@@ -55,12 +55,16 @@ impl Store {
         .await?)
     }
 
-    pub async fn set_export_urls(&self, report_id: &str, export_urls: &str) -> Result<()> {
-        let done = sqlx::query("UPDATE studio_reports SET export_urls = ? WHERE report_id = ?")
-            .bind(export_urls)
-            .bind(report_id)
-            .execute(&self.pool)
-            .await?;
+    /// Records one format's export in a single statement, so exports of several formats at
+    /// once keep each other's entries.
+    pub async fn set_export_url(&self, report_id: &str, format: &str, url: &str) -> Result<()> {
+        let done =
+            sqlx::query("UPDATE studio_reports SET export_urls = json_set(export_urls, ?, ?) WHERE report_id = ?")
+                .bind(format!("$.{format}"))
+                .bind(url)
+                .bind(report_id)
+                .execute(&self.pool)
+                .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::not_found("report", report_id));
         }
