@@ -70,3 +70,57 @@ pub async fn new_project(studio: &Studio, name: &str) -> ProjectState {
     };
     studio.create_project(&req).await.expect("create project")
 }
+
+/// Marginals of two dimensions (age band, area), for tests that need a population.
+pub const MARGINALS: &str = "dimension,category,share\n\
+age_band,18-29,0.21\nage_band,30-44,0.26\nage_band,45-64,0.32\nage_band,65+,0.21\n\
+area,urban,0.64\narea,rural,0.36\n";
+
+pub fn action(project: &str, workbench: Workbench, name: &str, payload: Value) -> WorkbenchAction {
+    WorkbenchAction { project_id: project.into(), user_id: USER.into(), workbench, action: name.into(), payload }
+}
+
+/// Runs a workbench action that must succeed and answers its result.
+pub async fn act(studio: &Studio, project: &str, workbench: Workbench, name: &str, payload: Value) -> Value {
+    studio.workbench_action(&action(project, workbench, name, payload)).await.unwrap().result
+}
+
+/// Starts a task through a workbench action and waits for it to complete.
+pub async fn run(studio: &Studio, project: &str, workbench: Workbench, name: &str, payload: Value) -> Value {
+    let started = act(studio, project, workbench, name, payload).await;
+    let id = started["task_id"].as_str().expect("a task id").to_string();
+    let done = studio.wait_task(&id, |_| {}).await.unwrap();
+    assert_eq!(done.status, studio_core::task_engine::TaskStatus::Completed, "{name}: {:?}", done.reason());
+    serde_json::to_value(done.result.unwrap().outputs).unwrap()
+}
+
+/// A project with marginals, a `price` variable series and a population of `agents`, its tasks
+/// running.
+pub async fn project_with_data(f: Fixture, agents: u64) -> (std::sync::Arc<Studio>, String, TempDir) {
+    let project = f.project("Heat pumps").await.project_id;
+    let marginals = f.dir.path().join("marginals.csv");
+    let prices = f.dir.path().join("prices.csv");
+    std::fs::write(&marginals, MARGINALS).unwrap();
+    std::fs::write(&prices, "year,price\n2023,1.1\n2024,1.0\n").unwrap();
+    let studio = std::sync::Arc::new(f.studio);
+    studio.start_tasks().await.unwrap();
+    let configure = |name: &str, config: Value| {
+        action(
+            &project,
+            Workbench::Data,
+            "configure_source",
+            serde_json::json!({"source_name": name, "configuration": config}),
+        )
+    };
+    studio
+        .workbench_action(&configure("marginals", serde_json::json!({"path": marginals, "role": "marginal"})))
+        .await
+        .unwrap();
+    studio
+        .workbench_action(&configure("prices", serde_json::json!({"path": prices, "role": "variables"})))
+        .await
+        .unwrap();
+    act(&studio, &project, Workbench::Population, "resize_population", serde_json::json!({"target_size": agents}))
+        .await;
+    (studio, project, f.dir)
+}

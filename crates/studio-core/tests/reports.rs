@@ -5,51 +5,13 @@
 mod common;
 
 use std::process::Command;
-use std::sync::Arc;
 
-use common::{USER, fixture};
+use common::{USER, act, action, fixture, project_with_data, run};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use studio_core::Studio;
-use studio_core::model::{StageStatus, Workbench, WorkbenchAction};
+use studio_core::model::{StageStatus, Workbench};
 use studio_core::task_engine::TaskStatus;
-
-const MARGINALS: &str = "dimension,category,share\n\
-age_band,18-29,0.21\nage_band,30-44,0.26\nage_band,45-64,0.32\nage_band,65+,0.21\n\
-area,urban,0.64\narea,rural,0.36\n";
-
-fn action(project: &str, workbench: Workbench, name: &str, payload: Value) -> WorkbenchAction {
-    WorkbenchAction { project_id: project.into(), user_id: USER.into(), workbench, action: name.into(), payload }
-}
-
-async fn act(studio: &Studio, project: &str, workbench: Workbench, name: &str, payload: Value) -> Value {
-    studio.workbench_action(&action(project, workbench, name, payload)).await.unwrap().result
-}
-
-async fn run(studio: &Studio, project: &str, workbench: Workbench, name: &str, payload: Value) -> Value {
-    let started = act(studio, project, workbench, name, payload).await;
-    let id = started["task_id"].as_str().expect("a task id").to_string();
-    let done = studio.wait_task(&id, |_| {}).await.unwrap();
-    assert_eq!(done.status, TaskStatus::Completed, "{name}: {:?}", done.reason());
-    serde_json::to_value(done.result.unwrap().outputs).unwrap()
-}
-
-async fn project_with_data(f: common::Fixture) -> (Arc<Studio>, String, tempfile::TempDir) {
-    let project = f.project("Heat pumps").await.project_id;
-    let marginals = f.dir.path().join("marginals.csv");
-    let prices = f.dir.path().join("prices.csv");
-    std::fs::write(&marginals, MARGINALS).unwrap();
-    std::fs::write(&prices, "year,price\n2023,1.1\n2024,1.0\n").unwrap();
-    let studio = Arc::new(f.studio);
-    studio.start_tasks().await.unwrap();
-    let configure = |name: &str, config: Value| {
-        action(&project, Workbench::Data, "configure_source", json!({"source_name": name, "configuration": config}))
-    };
-    studio.workbench_action(&configure("marginals", json!({"path": marginals, "role": "marginal"}))).await.unwrap();
-    studio.workbench_action(&configure("prices", json!({"path": prices, "role": "variables"}))).await.unwrap();
-    act(&studio, &project, Workbench::Population, "resize_population", json!({"target_size": 3_000})).await;
-    (studio, project, f.dir)
-}
 
 /// Runs the baseline and a price scenario.
 async fn simulated(studio: &Studio, project: &str) {
@@ -81,7 +43,7 @@ fn pdftotext(path: &std::path::Path) -> String {
 #[tokio::test]
 async fn a_simulated_project_reports_in_four_formats_with_hashes() {
     let f = fixture().await;
-    let (studio, project, _dir) = project_with_data(f).await;
+    let (studio, project, _dir) = project_with_data(f, 3_000).await;
     simulated(&studio, &project).await;
     let config =
         json!({"template": "detailed_analysis", "sections": [], "include_charts": true, "include_methodology": true});
@@ -147,7 +109,7 @@ async fn a_simulated_project_reports_in_four_formats_with_hashes() {
 #[tokio::test]
 async fn reports_name_what_is_wrong() {
     let f = fixture().await;
-    let (studio, project, dir) = project_with_data(f).await;
+    let (studio, project, dir) = project_with_data(f, 3_000).await;
     let generate = |payload: Value| {
         let studio = studio.clone();
         let project = project.clone();

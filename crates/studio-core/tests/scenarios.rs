@@ -5,62 +5,21 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use common::{USER, fixture};
+use common::{USER, act, action, fixture, project_with_data, run};
 use serde_json::{Value, json};
 use studio_core::Studio;
-use studio_core::model::{StageStatus, Workbench, WorkbenchAction};
+use studio_core::model::{StageStatus, Workbench};
 use studio_core::task_engine::TaskStatus;
-
-const MARGINALS: &str = "dimension,category,share\n\
-age_band,18-29,0.21\nage_band,30-44,0.26\nage_band,45-64,0.32\nage_band,65+,0.21\n\
-area,urban,0.64\narea,rural,0.36\n";
-
-fn action(project: &str, workbench: Workbench, name: &str, payload: Value) -> WorkbenchAction {
-    WorkbenchAction { project_id: project.into(), user_id: USER.into(), workbench, action: name.into(), payload }
-}
-
-async fn act(studio: &Studio, project: &str, workbench: Workbench, name: &str, payload: Value) -> Value {
-    studio.workbench_action(&action(project, workbench, name, payload)).await.unwrap().result
-}
-
-/// Starts a task through a workbench action and waits for it to complete.
-async fn run(studio: &Studio, project: &str, workbench: Workbench, name: &str, payload: Value) -> Value {
-    let started = act(studio, project, workbench, name, payload).await;
-    let id = started["task_id"].as_str().expect("a task id").to_string();
-    let done = studio.wait_task(&id, |_| {}).await.unwrap();
-    assert_eq!(done.status, TaskStatus::Completed, "{name}: {:?}", done.reason());
-    serde_json::to_value(done.result.unwrap().outputs).unwrap()
-}
 
 async fn state(studio: &Studio, project: &str) -> studio_core::model::ProjectState {
     let load = studio_core::model::ProjectLoad { project_id: project.into(), user_id: USER.into(), version: None };
     studio.get_project(&load).await.unwrap()
 }
 
-/// A project with a 5,000-agent population from marginals and a `price` variable series.
-async fn project_with_data(f: common::Fixture) -> (Arc<Studio>, String, tempfile::TempDir) {
-    let project = f.project("Heat pumps").await.project_id;
-    let marginals = f.dir.path().join("marginals.csv");
-    let prices = f.dir.path().join("prices.csv");
-    std::fs::write(&marginals, MARGINALS).unwrap();
-    std::fs::write(&prices, "year,price\n2023,1.1\n2024,1.0\n").unwrap();
-    let studio = Arc::new(f.studio);
-    studio.start_tasks().await.unwrap();
-    let configure = |name: &str, config: Value| {
-        action(&project, Workbench::Data, "configure_source", json!({"source_name": name, "configuration": config}))
-    };
-    studio.workbench_action(&configure("marginals", json!({"path": marginals, "role": "marginal"}))).await.unwrap();
-    studio.workbench_action(&configure("prices", json!({"path": prices, "role": "variables"}))).await.unwrap();
-    act(&studio, &project, Workbench::Population, "resize_population", json!({"target_size": 5_000})).await;
-    (studio, project, f.dir)
-}
-
 #[tokio::test]
 async fn a_scenario_runs_as_an_ensemble_and_is_compared_with_the_baseline() {
     let f = fixture().await;
-    let (studio, project, _dir) = project_with_data(f).await;
+    let (studio, project, _dir) = project_with_data(f, 5_000).await;
     let before = state(&studio, &project).await;
     assert_eq!(before.scenarios.len(), 1, "a baseline exists by default");
     let baseline = before.scenarios[0].scenario_id.clone();
@@ -168,7 +127,7 @@ async fn a_scenario_runs_as_an_ensemble_and_is_compared_with_the_baseline() {
 #[tokio::test]
 async fn bad_scenarios_are_named() {
     let f = fixture().await;
-    let (studio, project, _dir) = project_with_data(f).await;
+    let (studio, project, _dir) = project_with_data(f, 5_000).await;
     let unknown = json!({"scenario_config": {"name": "Rates", "description": "",
         "variable_overrides": [{"variable": "interest", "value": 0.05}]}});
     let created = act(&studio, &project, Workbench::Scenario, "create_scenario", unknown).await;
@@ -219,7 +178,7 @@ async fn control(studio: &Studio, project: &str, name: &str, payload: Value) -> 
 async fn the_console_pauses_steps_replays_and_takes_a_shock() {
     let f = fixture().await;
     let dir = f.dir.path().to_path_buf();
-    let (studio, project, _dir) = project_with_data(f).await;
+    let (studio, project, _dir) = project_with_data(f, 5_000).await;
     // Slow adoption over many ticks, so the run is still going when it is paused.
     let config = json!({"ticks": 1500, "replicates": 20, "seed": 9, "checkpoint_every": 50,
         "model": {"kind": "diffusion", "spontaneous": {"constant": 0.0002, "variables": {"price": -0.0001}},
@@ -322,7 +281,7 @@ async fn the_console_pauses_steps_replays_and_takes_a_shock() {
 #[tokio::test]
 async fn an_opinion_model_runs_as_an_ensemble_too() {
     let f = fixture().await;
-    let (studio, project, _dir) = project_with_data(f).await;
+    let (studio, project, _dir) = project_with_data(f, 5_000).await;
     let model = json!({"kind": "opinion", "initial": {"constant": 0.4}, "spread": 0.2, "convergence": 0.3,
         "confidence": 0.25, "drift": {"variables": {"price": -0.01}}, "noise": 0.01, "threshold": 0.5});
     let config = json!({"ticks": 30, "replicates": 8, "model": model});
@@ -346,7 +305,7 @@ async fn an_opinion_model_runs_as_an_ensemble_too() {
 #[tokio::test]
 async fn a_scenario_can_run_on_its_own_population() {
     let f = fixture().await;
-    let (studio, project, _dir) = project_with_data(f).await;
+    let (studio, project, _dir) = project_with_data(f, 5_000).await;
     let older = json!({"scenario_config": {"name": "Older", "description": "an older region", "variable_overrides": [],
         "population_adjustments": {"age_band": {"shares": {"18-29": 0.1, "30-44": 0.1, "45-64": 0.3, "65+": 0.5}}}}});
     let id = act(&studio, &project, Workbench::Scenario, "create_scenario", older).await["scenario_id"]
@@ -391,7 +350,7 @@ async fn slow_run(studio: &Studio, project: &str) -> String {
 #[tokio::test]
 async fn a_run_stopped_or_cancelled_before_its_end_leaves_the_results_before_it() {
     let f = fixture().await;
-    let (studio, project, _dir) = project_with_data(f).await;
+    let (studio, project, _dir) = project_with_data(f, 5_000).await;
     let first = run(
         &studio,
         &project,

@@ -40,19 +40,7 @@ pub fn record_scenario_run(
     stage.current_tick = Some(ticks.current);
     stage.total_ticks = Some(ticks.total);
     stage.last_accessed = ctx.now.clone();
-    let changes = StateChanges {
-        project_status_changed: project_status(content) != project_status(&next),
-        ..StateChanges::default()
-    };
-    let entry = LogEntry {
-        timestamp: ctx.now.clone(),
-        user_id: ctx.user_id.clone(),
-        workbench: Workbench::Simulation.as_str().into(),
-        action: "run".into(),
-        summary,
-        reversible: false,
-    };
-    Ok(Outcome { content: next, entry, edits: Vec::new(), result: Value::Null, state_changes: changes })
+    Ok(computed(content, next, Workbench::Simulation, "run", summary, ctx))
 }
 
 /// Records a generated report: the Report stage complete with its id (a result, not undone).
@@ -62,15 +50,28 @@ pub fn record_report(content: &ProjectContent, report_id: &str, summary: String,
     stage.status = StageStatus::Complete;
     stage.report_id = Some(report_id.to_string());
     stage.last_accessed = ctx.now.clone();
+    computed(content, next, Workbench::Report, "generate", summary, ctx)
+}
+
+/// The outcome of recording a result: a log entry that cannot be undone, and whether the
+/// project's status moved.
+fn computed(
+    before: &ProjectContent,
+    next: ProjectContent,
+    workbench: Workbench,
+    action: &str,
+    summary: String,
+    ctx: &ActionContext,
+) -> Outcome {
     let changes = StateChanges {
-        project_status_changed: project_status(content) != project_status(&next),
+        project_status_changed: project_status(before) != project_status(&next),
         ..StateChanges::default()
     };
     let entry = LogEntry {
         timestamp: ctx.now.clone(),
         user_id: ctx.user_id.clone(),
-        workbench: Workbench::Report.as_str().into(),
-        action: "generate".into(),
+        workbench: workbench.as_str().into(),
+        action: action.into(),
         summary,
         reversible: false,
     };
