@@ -280,7 +280,8 @@ try {
     if (now[0] !== "caveats") throw new Error(`the drag in the appendix gave ${now.join(", ")}`);
     await page.getByLabel("Include Caveats").check();
     await page.getByTestId("generate-report").click();
-    await preview.locator("h2", { hasText: "Appendix — Caveats" }).waitFor({ timeout: 30000 });
+    // Sensitivity is in the detailed report only (the report Run all made has Caveats too).
+    await preview.locator("h2", { hasText: "Sensitivity" }).waitFor({ timeout: 30000 });
     // The frame reloads when a regenerated report arrives: read it once it holds still.
     let headings = [];
     for (let i = 0; i < 5 && headings.length === 0; i++) {

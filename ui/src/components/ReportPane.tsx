@@ -43,15 +43,21 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
 
   // The stage's latest report is shown when the pane opens (and when another run replaces it).
   const asking = useRef(0);
+  // Counts generates started: a read of the latest report that a generate overtook is dropped.
+  const generations = useRef(0);
   useEffect(() => {
     // A generate in flight answers with its report itself.
     if (!stage.report_id || stage.report_id === shown?.report.report_id || asking.current > 0) return;
-    backend.getReport(projectId, stage.report_id).then((r) => show(r, stage.config ?? configFrom(draft))).catch(() => {});
+    const since = generations.current;
+    backend.getReport(projectId, stage.report_id).then((r) => {
+      if (generations.current === since) show(r, stage.config ?? configFrom(draft));
+    }).catch(() => {});
   }, [backend, projectId, stage.report_id]); // eslint-disable-line react-hooks/exhaustive-deps -- not on each edit
 
   const generate = useCallback(async (config: ReportConfig) => {
     setGenerating(true);
     asking.current += 1;
+    generations.current += 1;
     try {
       show(await backend.generateReport(projectId, config), config);
     } catch (e) {
