@@ -159,10 +159,12 @@ fn main() {
                     show(&window);
                 }
             });
-            // Autosave and the task agents run on Tauri's Tokio runtime, for as long as the app does.
+            // Autosave, scheduled reports and the task agents run on Tauri's Tokio runtime, for
+            // as long as the app does.
             let autosaving = studio.clone();
             tauri::async_runtime::spawn(async move {
                 let _task = autosaving.spawn_autosave();
+                let _schedule = autosaving.spawn_report_schedule();
                 if let Err(e) = autosaving.start_tasks().await {
                     eprintln!("FutureOS Studio could not start its task agents: {e}");
                 }

@@ -107,6 +107,11 @@ async fn ui_fixtures_match_what_the_core_sends() {
             json!({"report_config": {"template": "executive_summary", "sections": ["headline"],
             "include_charts": true, "include_methodology": true}}),
         ),
+        act(
+            Workbench::Report,
+            "schedule",
+            json!({"schedule": {"frequency": "weekly", "recipients": ["ana@example.org"]}}),
+        ),
     ];
     for step in &steps {
         studio.workbench_action(step).await.unwrap();

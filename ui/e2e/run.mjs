@@ -321,6 +321,22 @@ try {
     await shot("14-report-exported");
     await page.setViewportSize({ width: 1280, height: 800 });
   });
+  await step("schedule the report and send it now (no mail server: to the outbox)", async () => {
+    const card = page.getByTestId("report-schedule");
+    await card.getByLabel("Frequency").fill("every 2 weeks");
+    await card.getByLabel("Recipients").fill("ana@example.org; bo@example.org");
+    await card.getByRole("button", { name: "Schedule" }).click();
+    await expectText(page.getByTestId("schedule-status"), "Sent every 2 weeks to ana@example.org, bo@example.org");
+    await expectText(page.getByTestId("schedule-status"), "Next:");
+    await page.getByTestId("send-report-now").click();
+    await expectText(page.getByTestId("last-delivery"), ".eml");
+    await expectText(page.getByTestId("last-delivery"), "sent by hand");
+    // A bad address is named, and the schedule stays as it was.
+    await card.getByLabel("Recipients").fill("ana@example.org, bo");
+    await card.getByRole("button", { name: "Update schedule" }).click();
+    await expectText(page.getByTestId("toast"), "'bo' is not an email address");
+    await shot("14-report-scheduled");
+  });
   await step("delete from the library and undo the delete", async () => {
     await page.getByRole("button", { name: "Back to projects" }).click();
     await expectText(page.getByTestId("project-list"), "Heat pumps 2031");

@@ -211,6 +211,20 @@ pub enum ReportCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Show the report's schedule, or set it: `--frequency daily --to ana@example.org,bo@example.org`
+    /// (`--frequency off` stops it). While the app or `studio serve` runs, a due report is
+    /// mailed through STUDIO_SMTP_URL, or written as an .eml to the outbox folder.
+    Schedule {
+        project: String,
+        /// hourly, daily, weekly, monthly, "every N minutes|hours|days|weeks|months" or off.
+        #[arg(long)]
+        frequency: Option<String>,
+        /// Recipients, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        to: Vec<String>,
+    },
+    /// Send the scheduled report now and wait for it.
+    Send { project: String },
     /// List a project's reports and their exports.
     List { project: String },
 }

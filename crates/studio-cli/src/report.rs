@@ -1,11 +1,13 @@
-//! `studio report generate|export|list`.
+//! `studio report generate|export|list|schedule|send`.
 
 use std::sync::Arc;
 
 use anyhow::Result;
 use serde_json::json;
+use studio_core::ScheduleStatus;
 use studio_core::Studio;
-use studio_core::model::ReportConfig;
+use studio_core::model::{ReportConfig, Workbench, WorkbenchAction};
+use studio_core::task_engine::TaskStatus;
 
 use crate::args::{ReportCommand, resolve};
 use crate::output::Printer;
@@ -45,6 +47,35 @@ pub async fn run(studio: &Arc<Studio>, user: &str, cmd: ReportCommand, out: &Pri
             let text = format!("Wrote {} ({} bytes, sha256 {})", receipt.path.display(), receipt.bytes, receipt.sha256);
             out.message(&text, serde_json::to_value(&receipt)?)
         }
+        ReportCommand::Schedule { project, frequency, to } => {
+            let id = resolve(studio, user, &project).await?;
+            if let Some(frequency) = frequency {
+                let req = WorkbenchAction {
+                    project_id: id.clone(),
+                    user_id: user.to_string(),
+                    workbench: Workbench::Report,
+                    action: "schedule".into(),
+                    payload: json!({"schedule": {"frequency": frequency, "recipients": to}}),
+                };
+                studio.workbench_action(&req).await?;
+            }
+            let status = studio.report_schedule(&id).await?;
+            out.message(&schedule_text(&status), serde_json::to_value(&status)?)
+        }
+        ReportCommand::Send { project } => {
+            let id = resolve(studio, user, &project).await?;
+            studio.start_tasks().await?;
+            let task = studio.send_report_now(&id, user).await?;
+            let done = studio.wait_task(&task.id, |_| {}).await?;
+            let status = studio.report_schedule(&id).await?;
+            match status.last_delivery.filter(|_| done.status == TaskStatus::Completed) {
+                Some(d) => out.message(&d.message, serde_json::to_value(&d)?),
+                None => Err(anyhow::anyhow!(
+                    "the report was not sent: {}",
+                    done.reason().unwrap_or("the task did not complete")
+                )),
+            }
+        }
         ReportCommand::List { project } => {
             let id = resolve(studio, user, &project).await?;
             let list = studio.list_reports(&id).await?;
@@ -63,4 +94,26 @@ pub async fn run(studio: &Arc<Studio>, user: &str, cmd: ReportCommand, out: &Pri
             out.message(if text.is_empty() { "No reports yet" } else { &text }, json!(list))
         }
     }
+}
+
+fn schedule_text(s: &ScheduleStatus) -> String {
+    let Some(schedule) = &s.schedule else { return "The report is not scheduled".into() };
+    let mut text = format!(
+        "The report is sent {} to {}; next at {}",
+        schedule.frequency,
+        schedule.recipients.join(", "),
+        s.next_run_at.as_deref().unwrap_or("?")
+    );
+    text.push_str(&match s.delivery.as_str() {
+        "smtp" => " by mail".to_string(),
+        _ => format!(" as an .eml in {} (no STUDIO_SMTP_URL)", s.outbox.display()),
+    });
+    if let Some(d) = &s.last_delivery {
+        text.push_str(&format!(
+            "
+Last: {} at {} — {}",
+            d.status, d.at, d.message
+        ));
+    }
+    text
 }

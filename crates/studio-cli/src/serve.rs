@@ -1,4 +1,5 @@
-//! `studio serve`: the API and UI on loopback until Ctrl-C, autosaving while it runs.
+//! `studio serve`: the API and UI on loopback until Ctrl-C, autosaving and sending scheduled
+//! reports while it runs.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ pub async fn run(
     let options = ServeOptions { port, open_to_network: false, ui_dir: ui_dir.clone(), token: None };
     let server = studio_server::start(studio.clone(), user.to_string(), options).await?;
     let _autosave = studio.spawn_autosave();
+    let _schedule = studio.spawn_report_schedule();
     let url = server.url();
     out.message(
         &format!(

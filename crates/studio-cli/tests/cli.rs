@@ -21,6 +21,7 @@ impl Cli {
             .env("STUDIO_HOME", self.home.path())
             .env_remove("STUDIO_DB")
             .env_remove("STUDIO_USER")
+            .env_remove("STUDIO_SMTP_URL")
             .output()
             .expect("studio runs")
     }
@@ -234,6 +235,22 @@ fn version_and_example() {
         cli.fails(&["report", "export", project, report_id, "--format", "odt"])
             .contains("not one of: pdf, pptx, html, docx")
     );
+
+    // On a schedule: sent now, with no mail server, as a ready-to-send .eml in the outbox.
+    let set =
+        cli.json(&["report", "schedule", project, "--frequency", "weekly", "--to", "ana@example.org,bo@example.org"]);
+    assert_eq!(set["schedule"]["frequency"], "weekly");
+    assert_eq!(set["delivery"], "outbox");
+    let sent = cli.json(&["report", "send", project]);
+    assert_eq!(sent["status"], "outbox", "{sent}");
+    let eml = std::fs::read_to_string(sent["eml"].as_str().unwrap()).unwrap();
+    assert!(eml.starts_with("X-Unsent: 1\r\n"), "marked as a draft to send");
+    assert!(eml.contains("To: ana@example.org, bo@example.org"), "{eml}");
+    assert!(
+        cli.fails(&["report", "schedule", project, "--frequency", "fortnightly", "--to", "ana@example.org"])
+            .contains("'fortnightly' is not understood")
+    );
+    assert!(cli.json(&["report", "schedule", project, "--frequency", "off"])["schedule"].is_null());
 
     let again = cli.json(&["example", "--out", cli.home.path().join("again").to_str().unwrap()]);
     assert_eq!(again["project"]["population_id"], result["project"]["population_id"], "seeded: the same population");

@@ -2,7 +2,8 @@
 //!
 //! The library file: `--db PATH`, else `STUDIO_DB`, else `STUDIO_HOME/library.db`, else the
 //! platform data directory. The local user: a UUID made on first run and kept in
-//! `config.json` beside the platform's other settings (or in `STUDIO_HOME`).
+//! `config.json` beside the platform's other settings (or in `STUDIO_HOME`). Scheduled
+//! reports are mailed through `STUDIO_SMTP_URL` from `STUDIO_SMTP_FROM` when set.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,6 +11,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::CoreError;
+use crate::mail::{DEFAULT_FROM, SmtpSettings};
 
 #[derive(Debug, Clone)]
 pub struct StudioConfig {
@@ -18,6 +20,10 @@ pub struct StudioConfig {
     pub autosave_interval: Duration,
     /// How long unsaved edits of a crashed session are offered back.
     pub recovery_window: Duration,
+    /// How often scheduled reports are looked at while the app or `studio serve` runs.
+    pub schedule_check: Duration,
+    /// The mail server for scheduled reports; without one they go to the outbox folder.
+    pub smtp: Option<SmtpSettings>,
 }
 
 impl StudioConfig {
@@ -26,6 +32,8 @@ impl StudioConfig {
             db_path,
             autosave_interval: Duration::from_secs(30),
             recovery_window: Duration::from_secs(24 * 3600),
+            schedule_check: Duration::from_secs(30),
+            smtp: None,
         }
     }
 
@@ -39,7 +47,26 @@ impl StudioConfig {
         if let Some(secs) = std::env::var("STUDIO_AUTOSAVE_SECS").ok().and_then(|s| s.parse().ok()) {
             config.autosave_interval = Duration::from_secs(secs);
         }
+        if let Some(url) = std::env::var("STUDIO_SMTP_URL").ok().filter(|u| !u.trim().is_empty()) {
+            let from = std::env::var("STUDIO_SMTP_FROM").unwrap_or_else(|_| DEFAULT_FROM.to_string());
+            config.smtp = Some(SmtpSettings { url, from });
+        }
         Ok(config)
+    }
+
+    /// Where finished exports are written: `exports/` beside the library file.
+    pub fn exports_dir(&self) -> PathBuf {
+        self.beside_library("exports")
+    }
+
+    /// Where scheduled reports wait as `.eml` files when no mail server is configured (or it
+    /// refused them): `outbox/` beside the library file.
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.beside_library("outbox")
+    }
+
+    fn beside_library(&self, name: &str) -> PathBuf {
+        self.db_path.parent().map(|p| p.join(name)).unwrap_or_else(|| name.into())
     }
 }
 

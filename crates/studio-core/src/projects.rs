@@ -254,7 +254,13 @@ impl Studio {
         let mut meta = content.meta.clone();
         meta.insert("project_name".into(), name);
         let fresh = ProjectContent::new(meta, user_id, &now);
-        let copy = ProjectContent { meta: fresh.meta, collaborators: fresh.collaborators, ..content };
+        // The copy does not mail the original's recipients: it sets its own schedule.
+        let copy = ProjectContent {
+            meta: fresh.meta,
+            collaborators: fresh.collaborators,
+            schedules: Default::default(),
+            ..content
+        };
         self.insert_new(&copy, user_id, &now, "duplicate", format!("Duplicated from '{original}' ({project_id})")).await
     }
 
@@ -305,6 +311,11 @@ impl Studio {
         let new_id = uuid::Uuid::new_v4().to_string();
         let id = self.store.import_project(path, &new_id).await?;
         self.forget(&id).await;
+        {
+            let mut map = self.open.lock().await;
+            let content = self.load_into(&mut map, &id).await?.doc.content().clone();
+            self.index_schedule(&id, &content).await?;
+        }
         let state =
             self.get_project(&ProjectLoad { project_id: id.clone(), user_id: user_id.into(), version: None }).await?;
         self.emit(StudioEvent::StateChanged {

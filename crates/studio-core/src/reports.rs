@@ -371,7 +371,7 @@ impl Studio {
 
 /// Writes a file whole or not at all: a temporary file of its own beside it, flushed to disk,
 /// then renamed over the target (two exports at once never share a temporary).
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let io = |e: std::io::Error| CoreError::new("io_error", format!("{}: {e}", path.display()));
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));

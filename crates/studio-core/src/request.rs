@@ -145,6 +145,15 @@ pub enum Request {
         #[serde(default)]
         path: Option<PathBuf>,
     },
+    /// The report's schedule, its next time and last delivery.
+    ReportSchedule {
+        project_id: String,
+    },
+    /// Sends the scheduled report now, as a task.
+    SendReport {
+        project_id: String,
+        user_id: String,
+    },
 }
 
 fn json<T: Serialize>(value: T) -> Result<Value> {
@@ -215,6 +224,8 @@ impl Studio {
                 let report = self.generate_report(&project_id, &user_id, report_config, &|_, _| {}).await?;
                 json(report)
             }
+            ReportSchedule { project_id } => json(self.report_schedule(&project_id).await?),
+            SendReport { project_id, user_id } => json(self.send_report_now(&project_id, &user_id).await?),
             GetReport { project_id, report_id } => json(self.get_report(&project_id, &report_id).await?),
             ListReports { project_id } => json(self.list_reports(&project_id).await?),
             ExportReport { project_id, report_id, user_id, format, path } => {

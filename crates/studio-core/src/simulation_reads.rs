@@ -154,7 +154,7 @@ pub fn to_parquet(columns: &Columns) -> Result<Vec<u8>> {
 
 impl Studio {
     pub(crate) fn exports_dir(&self) -> PathBuf {
-        self.config.db_path.parent().map(|p| p.join("exports")).unwrap_or_else(|| "exports".into())
+        self.config.exports_dir()
     }
 
     /// `simulation/export_data`: a scenario's series (`simulation_config.scenario_id`, else the

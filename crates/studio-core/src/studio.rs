@@ -182,6 +182,9 @@ impl Studio {
             Ok(seq) => {
                 open.unsaved = Some(seq);
                 open.header.updated_at = message.entry.timestamp.clone();
+                if message.touched.iter().any(|k| k.section == studio_model::Section::Schedules) {
+                    self.index_schedule(project_id, next).await?;
+                }
                 Ok(())
             }
             Err(e) => {

@@ -22,7 +22,8 @@ pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
     let scenario = studio.clone();
     let console = studio.clone();
     let generate = studio.clone();
-    let export_report = studio;
+    let export_report = studio.clone();
+    let deliver = studio;
     Handlers::new()
         .on("export_project", move |ctx: TaskContext| export_project(export.clone(), ctx))
         .on("save_project", move |ctx: TaskContext| save_project(save.clone(), ctx))
@@ -32,6 +33,17 @@ pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
         .on("play_scenario", move |ctx: TaskContext| run_scenario(console.clone(), ctx, true))
         .on("generate_report", move |ctx: TaskContext| generate_report(generate.clone(), ctx))
         .on("export_report", move |ctx: TaskContext| export_report_task(export_report.clone(), ctx))
+        .on("deliver_report", move |ctx: TaskContext| deliver_report(deliver.clone(), ctx))
+}
+
+/// Sends the scheduled report (input `reason`: `scheduled` or `manual`).
+async fn deliver_report(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Result<TaskOutput, Failure> {
+    let studio = studio_of(&studio)?;
+    let project_id = ctx.task.project_id.clone().unwrap_or_default();
+    let reason = ctx.inputs().get("reason").and_then(|v| v.as_str()).unwrap_or("scheduled").to_string();
+    let progress = |f: f64, what: &str| ctx.progress(f, what);
+    let delivery = studio.deliver_report(&project_id, &reason, &progress).await.map_err(|e| Failure::new(e.message))?;
+    Ok(output(crate::schedules::delivery_output(&delivery)))
 }
 
 /// Generates the project's report (with the input `report_config`, else the project's).

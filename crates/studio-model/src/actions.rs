@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use crate::content::{Annotation, CustomSource, Override, ProjectContent, RawJson, ScenarioRecord};
 use crate::payload::{DataWorkbenchPayload, ReportGeneratorPayload, ScenarioConfig, ScenarioWorkbenchPayload};
+use crate::schedule::{Frequency, ReportSchedule, check_recipients};
 use crate::state::next_position;
 use crate::{ActionContext, MAX_SCENARIOS, ModelError, Workbench, validate_name};
 
@@ -304,6 +305,31 @@ pub(crate) fn report_action(
             let summary = format!("Annotated section '{}'", record.section);
             let result = serde_json::to_value(&record).unwrap_or(Value::Null);
             content.annotations.insert(record.annotation_id.clone(), record);
+            Ok((summary, result))
+        }
+        "schedule" => {
+            let input = required(p.schedule, "report", action, "schedule", "{frequency, recipients}")?;
+            let Some(frequency) = Frequency::parse(&input.frequency)? else {
+                let stopped = content.schedules.remove("report");
+                let summary =
+                    if stopped.is_some() { "Stopped the scheduled report" } else { "The report was not scheduled" };
+                return Ok((summary.to_string(), Value::Null));
+            };
+            let recipients = check_recipients(&input.recipients)?;
+            let schedule = ReportSchedule {
+                frequency: frequency.name(),
+                recipients,
+                set_by: ctx.user_id.clone(),
+                set_at: ctx.now.clone(),
+            };
+            let n = schedule.recipients.len();
+            let summary = format!(
+                "Scheduled the report {} to {n} recipient{}",
+                schedule.frequency,
+                if n == 1 { "" } else { "s" }
+            );
+            let result = serde_json::to_value(&schedule).unwrap_or(Value::Null);
+            content.schedules.insert("report".into(), schedule);
             Ok((summary, result))
         }
         _ => unreachable_action(Workbench::Report, action),

@@ -32,7 +32,7 @@ pub struct Outcome {
     pub state_changes: StateChanges,
 }
 
-/// Whether an action works on the document alone or needs a computation not yet built.
+/// Whether an action works on the document alone, reads, runs as a task or steers the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Availability {
     Document,
@@ -43,7 +43,6 @@ pub enum Availability {
     Task,
     /// Steers the console's run (pause, step, replay, shock): the core answers it.
     Control,
-    NotYetAvailable(&'static str),
 }
 
 pub fn availability(workbench: Workbench, action: &str) -> Availability {
@@ -63,9 +62,8 @@ pub fn availability(workbench: Workbench, action: &str) -> Availability {
         (Workbench::Simulation, "run") => Task,
         (Workbench::Simulation, "export_data") => Read,
         (Workbench::Simulation, _) => Control,
-        (Workbench::Report, "customize" | "add_annotation") => Document,
         (Workbench::Report, "generate" | "export") => Task,
-        (Workbench::Report, _) => NotYetAvailable("report scheduling"),
+        (Workbench::Report, _) => Document,
     }
 }
 
@@ -79,13 +77,6 @@ pub fn apply_action(
 ) -> Result<Outcome, ModelError> {
     workbench.check_action(action)?;
     match availability(workbench, action) {
-        Availability::NotYetAvailable(needs) => {
-            return Err(ModelError::NotAvailable {
-                workbench: workbench.as_str().into(),
-                action: action.into(),
-                needs,
-            });
-        }
         Availability::Read => {
             return Err(ModelError::invalid(format!(
                 "{workbench}/{action} reads data and changes nothing: the core answers it"

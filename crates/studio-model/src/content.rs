@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{ModelError, ReportConfig, Role, ScenarioConfig, StageStatus, Workbench};
+use crate::{ModelError, ReportConfig, ReportSchedule, Role, ScenarioConfig, StageStatus, Workbench};
 
 /// The document's storage shape: section → key → record as JSON text.
 pub type DocTree = BTreeMap<String, BTreeMap<String, String>>;
@@ -28,12 +28,13 @@ pub enum Section {
     Runs,
     Report,
     Annotations,
+    Schedules,
     Stages,
     Collaborators,
 }
 
 impl Section {
-    pub const ALL: [Section; 12] = [
+    pub const ALL: [Section; 13] = [
         Section::Meta,
         Section::Sources,
         Section::Overrides,
@@ -44,6 +45,7 @@ impl Section {
         Section::Runs,
         Section::Report,
         Section::Annotations,
+        Section::Schedules,
         Section::Stages,
         Section::Collaborators,
     ];
@@ -51,7 +53,7 @@ impl Section {
     /// Sections whose edits undo and redo restore. Stage statuses are recomputed instead
     /// (undoing a data change is itself a data change), runs are results, and presence is
     /// not an edit.
-    pub const UNDOABLE: [Section; 9] = [
+    pub const UNDOABLE: [Section; 10] = [
         Section::Meta,
         Section::Sources,
         Section::Overrides,
@@ -61,6 +63,7 @@ impl Section {
         Section::Simulation,
         Section::Report,
         Section::Annotations,
+        Section::Schedules,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +78,7 @@ impl Section {
             Section::Runs => "runs",
             Section::Report => "report",
             Section::Annotations => "annotations",
+            Section::Schedules => "schedules",
             Section::Stages => "stages",
             Section::Collaborators => "collaborators",
         }
@@ -245,6 +249,8 @@ pub struct ProjectContent {
     /// The report configuration under the key `config`.
     pub report: BTreeMap<String, ReportConfig>,
     pub annotations: BTreeMap<String, Annotation>,
+    /// The report's schedule under the key `report`.
+    pub schedules: BTreeMap<String, ReportSchedule>,
     /// Stage state by workbench name.
     pub stages: BTreeMap<String, StageState>,
     pub collaborators: BTreeMap<String, Collaborator>,
@@ -292,6 +298,10 @@ macro_rules! with_section {
             }
             Section::Annotations => {
                 let $map = &$content.annotations;
+                $body
+            }
+            Section::Schedules => {
+                let $map = &$content.schedules;
                 $body
             }
             Section::Stages => {
@@ -347,6 +357,10 @@ macro_rules! with_section_mut {
             }
             Section::Annotations => {
                 let $map = &mut $content.annotations;
+                $body
+            }
+            Section::Schedules => {
+                let $map = &mut $content.schedules;
                 $body
             }
             Section::Stages => {
@@ -412,6 +426,11 @@ macro_rules! with_section_pair {
             Section::Annotations => {
                 let $ma = &$a.annotations;
                 let $mb = &$b.annotations;
+                $body
+            }
+            Section::Schedules => {
+                let $ma = &$a.schedules;
+                let $mb = &$b.schedules;
                 $body
             }
             Section::Stages => {
@@ -546,6 +565,8 @@ impl ProjectContent {
         template.stages.clear();
         template.runs.clear();
         template.collaborators.clear();
+        // A schedule mails people: a project made from the template sets its own.
+        template.schedules.clear();
         template.meta.retain(|k, _| k == "description" || k == "initial_query");
         for scenario in template.scenarios.values_mut() {
             scenario.status = "defined".into();

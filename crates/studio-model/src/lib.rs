@@ -13,6 +13,7 @@ mod population_actions;
 mod report;
 mod runs;
 mod scenario_compare;
+mod schedule;
 mod simulation_settings;
 mod state;
 mod workbench;
@@ -38,6 +39,7 @@ pub use population_actions::{ARCHETYPE_PREFIX, DEFAULT_POPULATION, MAX_POPULATIO
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
 pub use runs::{Ticks, record_report, record_scenario_run};
 pub use scenario_compare::compare_scenarios;
+pub use schedule::{Frequency, MAX_RECIPIENTS, MIN_INTERVAL_MINUTES, ReportSchedule, Step, check_recipients};
 pub use simulation_settings::{
     CalibrationSettings, CoefficientBounds, MAX_REPLICATES, MAX_TICKS, SimulationSettings, Threshold,
 };

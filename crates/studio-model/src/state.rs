@@ -13,7 +13,7 @@ use crate::content::{
     Annotation, Collaborator, CustomSource, Override, PopulationAdjustment, ProjectContent, RawJson, ScenarioRecord,
     ScenarioRun, StageState,
 };
-use crate::{ProjectStatus, ReportConfig, ScenarioConfig, StageStatus, Workbench, project_status};
+use crate::{ProjectStatus, ReportConfig, ReportSchedule, ScenarioConfig, StageStatus, Workbench, project_status};
 
 /// What the store knows of a project beyond its content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -107,6 +107,9 @@ pub struct ReportState {
     pub config: Option<ReportConfig>,
     #[serde(default)]
     pub annotations: Vec<Annotation>,
+    /// The report sent on a schedule, if one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ReportSchedule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -245,6 +248,7 @@ impl ProjectState {
                     last_accessed: report.last_accessed,
                     config: content.report.get("config").cloned(),
                     annotations,
+                    schedule: content.schedules.get("report").cloned(),
                 },
             },
             scenarios,
@@ -299,6 +303,9 @@ impl ProjectState {
         }
         if let Some(config) = &w.report.config {
             c.report.insert("config".into(), config.clone());
+        }
+        if let Some(schedule) = &w.report.schedule {
+            c.schedules.insert("report".into(), schedule.clone());
         }
         c.annotations = w.report.annotations.iter().map(|a| (a.annotation_id.clone(), a.clone())).collect();
         let stages = [

@@ -116,6 +116,13 @@ fn each_document_action_invalidates_its_downstream_with_warnings() {
             vec![],
             vec![],
         ),
+        (
+            Report,
+            "schedule",
+            json!({"schedule": {"frequency": "weekly", "recipients": ["ana@example.org"]}}),
+            vec![],
+            vec![],
+        ),
     ];
     for (workbench, action, payload, invalidated, warnings) in cases {
         let out = apply(&complete_project(), workbench, action, payload).unwrap_or_else(|e| panic!("{action}: {e}"));
@@ -251,6 +258,25 @@ fn validation_names_the_problem() {
             "unknown variant `poster`",
         ),
         (Workbench::Simulation, "run", json!({}), "not available yet"),
+        (Workbench::Report, "schedule", json!({}), "needs payload.schedule ({frequency, recipients})"),
+        (
+            Workbench::Report,
+            "schedule",
+            json!({"schedule": {"frequency": "fortnightly", "recipients": ["ana@example.org"]}}),
+            "'fortnightly' is not understood",
+        ),
+        (
+            Workbench::Report,
+            "schedule",
+            json!({"schedule": {"frequency": "daily", "recipients": ["ana@example.org", "bo"]}}),
+            "recipients[1] 'bo' is not an email address",
+        ),
+        (
+            Workbench::Report,
+            "schedule",
+            json!({"schedule": {"frequency": "daily", "recipients": "ana@example.org"}}),
+            "invalid type",
+        ),
         (Workbench::Population, "regenerate", json!({}), "needs payload.edits"),
         (Workbench::Population, "resize_population", json!({"target_size": 0}), "between 1 and 5000000"),
         (Workbench::Population, "resize_population", json!({"target_size": "big"}), "invalid type"),
@@ -321,6 +347,11 @@ fn state_round_trips_to_content() {
             json!({"scenario_config": {"name": "S", "description": "d", "variable_overrides": [{"variable": "price", "value": 0.8}], "shock_events": [{"tick": 3, "variable": "price", "magnitude": -0.2}]}}),
         ),
         (Workbench::Report, "add_annotation", json!({"annotation": {"section": "s", "text": "t", "author": "a"}})),
+        (
+            Workbench::Report,
+            "schedule",
+            json!({"schedule": {"frequency": "every 2 hours", "recipients": ["a@example.org"]}}),
+        ),
     ] {
         content = apply(&content, w, a, p).unwrap().content;
     }
@@ -331,4 +362,31 @@ fn state_round_trips_to_content() {
     assert_eq!(back, state);
     assert_eq!(back.content(), content);
     assert_eq!(ProjectContent::from_tree(&content.to_tree()).unwrap(), content);
+}
+
+#[test]
+fn a_schedule_is_set_replaced_and_stopped() {
+    let schedule = |frequency: &str, to: &[&str]| json!({"schedule": {"frequency": frequency, "recipients": to}});
+    let set =
+        apply(&project(), Workbench::Report, "schedule", schedule("Daily", &["ana@example.org", "ANA@example.org"]))
+            .unwrap();
+    assert_eq!(set.entry.summary, "Scheduled the report daily to 1 recipient");
+    let s = &set.content.schedules["report"];
+    assert_eq!((s.frequency.as_str(), s.recipients.clone()), ("daily", vec!["ana@example.org".to_string()]));
+    assert_eq!((s.set_by.as_str(), s.set_at.as_str()), ("u1", "2026-11-22T10:00:00Z"));
+    assert_eq!(set.edits.len(), 1, "one record: undo restores it");
+    assert_eq!(set.edits[0].section, Section::Schedules);
+
+    let weekly =
+        apply(&set.content, Workbench::Report, "schedule", schedule("every week", &["a@example.org", "b@example.org"]))
+            .unwrap();
+    assert_eq!(weekly.entry.summary, "Scheduled the report weekly to 2 recipients");
+    let off = apply(&weekly.content, Workbench::Report, "schedule", schedule("off", &[])).unwrap();
+    assert_eq!(off.entry.summary, "Stopped the scheduled report");
+    assert!(off.content.schedules.is_empty());
+    let state = ProjectState::assemble(&ProjectHeader::default(), &weekly.content, vec![], vec![]);
+    assert_eq!(state.workbench_states.report.schedule.as_ref().map(|s| s.frequency.as_str()), Some("weekly"));
+
+    let undone = apply_edits(&off.content, &off.edits, true, &off.entry, &ctx()).unwrap();
+    assert_eq!(undone.content.schedules, weekly.content.schedules);
 }

@@ -1,5 +1,6 @@
-//! Report routes: generate (answers the `GeneratedReport`), get one, list a project's, and
-//! export (a task: 202 with it; the file and its hash land in `export_urls`).
+//! Report routes: generate (answers the `GeneratedReport`), get one, list a project's,
+//! export (a task: 202 with it; the file and its hash land in `export_urls`), and the
+//! schedule's status and "send now" (a task).
 
 use std::path::PathBuf;
 
@@ -69,5 +70,14 @@ pub async fn export(
     }
     let user = req.user_id.unwrap_or_else(|| user(&q, &s));
     let task = s.studio.start_report_export(&id, &rid, &user, &req.export_format, req.path).await?;
+    Ok((StatusCode::ACCEPTED, Json(task)).into_response())
+}
+
+pub async fn schedule(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
+    ok(s.studio.report_schedule(&id).await?)
+}
+
+pub async fn send_now(State(s): State<AppState>, Path(id): Path<String>, Query(q): Params) -> Answer {
+    let task = s.studio.send_report_now(&id, &user(&q, &s)).await?;
     Ok((StatusCode::ACCEPTED, Json(task)).into_response())
 }

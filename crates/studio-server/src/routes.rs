@@ -58,6 +58,8 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("get", "/api/v1/studio/agents", get(t::agents))
         .add("post", "/api/v1/studio/projects/{id}/report/generate", post(r::generate))
         .add("get", "/api/v1/studio/projects/{id}/reports", get(r::list_reports))
+        .add("get", "/api/v1/studio/projects/{id}/report/schedule", get(r::schedule))
+        .add("post", "/api/v1/studio/projects/{id}/report/schedule/send", post(r::send_now))
         .add("get", "/api/v1/studio/projects/{id}/report/{rid}", get(r::get_report))
         .add("post", "/api/v1/studio/projects/{id}/report/{rid}/export", post(r::export))
         .add("post", "/api/v1/studio/projects/{id}/collaborators", post(h::not_available))

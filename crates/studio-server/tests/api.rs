@@ -178,6 +178,20 @@ async fn each_error_has_its_status_and_code() {
     let odt = json!({"export_format": "odt"});
     a.err(Method::POST, &format!("{p}/report/r1/export"), Some(odt), StatusCode::BAD_REQUEST, "invalid_request").await;
     a.ok(Method::GET, &format!("{p}/reports"), None, StatusCode::OK).await;
+    // The schedule: none yet, nothing to send, a bad address named; then set, read and sent.
+    let status = a.ok(Method::GET, &format!("{p}/report/schedule"), None, StatusCode::OK).await;
+    assert_eq!((status["schedule"].is_null(), status["delivery"].as_str()), (true, Some("outbox")));
+    a.err(Method::POST, &format!("{p}/report/schedule/send"), None, StatusCode::CONFLICT, "not_ready").await;
+    let bad = json!({"action": "schedule", "payload": {"schedule": {"frequency": "daily", "recipients": ["ana"]}}});
+    a.err(Method::POST, &format!("{p}/workbench/report/action"), Some(bad), StatusCode::BAD_REQUEST, "invalid_request")
+        .await;
+    let daily = json!({"action": "schedule", "payload": {"schedule": {"frequency": "daily", "recipients": ["ana@example.org"]}}});
+    a.ok(Method::POST, &format!("{p}/workbench/report/action"), Some(daily), StatusCode::OK).await;
+    let status = a.ok(Method::GET, &format!("{p}/report/schedule"), None, StatusCode::OK).await;
+    assert_eq!(status["schedule"]["recipients"], json!(["ana@example.org"]));
+    assert!(status["next_run_at"].is_string(), "{status}");
+    let task = a.ok(Method::POST, &format!("{p}/report/schedule/send"), None, StatusCode::ACCEPTED).await;
+    assert_eq!(task["kind"], "deliver_report");
     for (method, path) in
         [(Method::POST, format!("{p}/collaborators")), (Method::DELETE, format!("{p}/collaborators/u2"))]
     {

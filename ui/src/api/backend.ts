@@ -1,7 +1,7 @@
 // The one backend interface the screens use. Implemented over HTTP + WebSocket (browser,
 // tests) here, and over Tauri IPC by the desktop shell.
 import type {
-  ExportFormat, GeneratedReport, HistoryResponse, PipelineRun, ProjectState, ProjectSummary, ReportConfig, ReportListing,
+  ExportFormat, GeneratedReport, HistoryResponse, PipelineRun, ProjectState, ProjectSummary, ReportConfig, ReportListing, ScheduleStatus,
   StudioEvent, Task, TemplateInfo, VersionInfo, Workbench, WorkbenchResponse,
 } from "./types";
 
@@ -35,6 +35,10 @@ export interface Backend {
   listReports(id: string): Promise<ReportListing[]>;
   /** Starts rendering a report to a file, as a task (`path`: where, absolute; else the export folder). */
   exportReport(id: string, reportId: string, format: ExportFormat, path?: string): Promise<Task>;
+  /** The report's schedule, its next time and its last delivery. */
+  reportSchedule(id: string): Promise<ScheduleStatus>;
+  /** Sends the scheduled report now, as a task. */
+  sendReport(id: string): Promise<Task>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

@@ -56,6 +56,8 @@ export class HttpBackend implements Backend {
   exportReport(id: string, reportId: string, export_format: import("./types").ExportFormat, path?: string) {
     return this.call<import("./types").Task>("POST", `${API}/projects/${id}/report/${reportId}/export`, path ? { export_format, path } : { export_format });
   }
+  reportSchedule(id: string) { return this.call<import("./types").ScheduleStatus>("GET", `${API}/projects/${id}/report/schedule`); }
+  sendReport(id: string) { return this.call<import("./types").Task>("POST", `${API}/projects/${id}/report/schedule/send`); }
 
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void {
     const url = new URL(`${this.base || window.location.origin}/ws/v1/studio/projects/${id}`);

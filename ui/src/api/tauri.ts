@@ -6,7 +6,7 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { BackendError, type Backend, type DesktopEvent, type NewProject } from "./backend";
 import type {
-  ExportFormat, GeneratedReport, HistoryResponse, PipelineRun, ProjectState, ProjectSummary, ReportConfig, ReportListing,
+  ExportFormat, GeneratedReport, HistoryResponse, PipelineRun, ProjectState, ProjectSummary, ReportConfig, ReportListing, ScheduleStatus,
   StudioEvent, Task, TemplateInfo, VersionInfo, Workbench, WorkbenchResponse,
 } from "./types";
 
@@ -57,6 +57,8 @@ export class TauriBackend implements Backend {
   async exportReport(project_id: string, report_id: string, format: ExportFormat, path?: string) {
     return this.send<Task>("export_report", { project_id, report_id, format, path });
   }
+  async reportSchedule(project_id: string) { return this.send<ScheduleStatus>("report_schedule", { project_id }); }
+  async sendReport(project_id: string) { return this.send<Task>("send_report", { project_id }); }
 
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void {
     const stop = listen<StudioEvent>("studio-event", (e) => {

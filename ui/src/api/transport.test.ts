@@ -28,7 +28,8 @@ const workbenchStates: { [K in keyof WorkbenchStates]: Keys<WorkbenchStates[K]> 
   scenario: { status: "required", scenario_count: "required", last_accessed: "required" },
   simulation: { status: "required", current_tick: "optional", total_ticks: "optional", last_accessed: "required",
     config: "optional" },
-  report: { status: "required", report_id: "optional", last_accessed: "required", config: "optional", annotations: "required" },
+  report: { status: "required", report_id: "optional", last_accessed: "required", config: "optional", annotations: "required",
+    schedule: "optional" },
 };
 const scenario: Keys<ScenarioSummary> = {
   scenario_id: "required", name: "required", description: "required", status: "required", simulation_id: "optional",

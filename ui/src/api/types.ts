@@ -48,7 +48,21 @@ export interface WorkbenchStates {
     status: StageStatus; current_tick?: number; total_ticks?: number; last_accessed: string;
     config?: Record<string, unknown>;
   };
-  report: { status: StageStatus; report_id?: string; last_accessed: string; config?: ReportConfig; annotations: Annotation[] };
+  report: {
+    status: StageStatus; report_id?: string; last_accessed: string; config?: ReportConfig; annotations: Annotation[];
+    schedule?: ReportSchedule;
+  };
+}
+/** The report sent on a schedule (`report/schedule {frequency, recipients}`). */
+export interface ReportSchedule { frequency: string; recipients: string[]; set_by: string; set_at: string }
+/** One delivery of the scheduled report. */
+export interface Delivery {
+  at: string; reason: "scheduled" | "manual"; status: "sent" | "outbox" | "failed"; recipients: string[];
+  report_id?: string; file?: string; sha256?: string; eml?: string; message: string;
+}
+export interface ScheduleStatus {
+  project_id: string; schedule: ReportSchedule | null; next_run_at: string | null; last_run_at: string | null;
+  last_delivery: Delivery | null; delivery: "smtp" | "outbox"; outbox: string;
 }
 export interface ProjectState {
   project_id: string; user_id: string; team_id?: string; project_name: string; description: string;

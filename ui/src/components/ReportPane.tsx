@@ -1,6 +1,7 @@
 // The Report workbench: the builder (template, sections in order, charts, branding), notes on
 // sections, Generate with a live preview of the generated report (regenerated shortly after
-// the settings or a note are saved), and exports with their progress and written files.
+// the settings or a note are saved), exports with their progress and written files, and the
+// report's schedule.
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Backend } from "../api/backend";
 import { inTauri } from "../api/tauri";
@@ -8,6 +9,7 @@ import type { ExportFormat, GeneratedReport, ReportConfig, Task } from "../api/t
 import { ALL_SECTIONS, chosenSections, configFrom, draftFrom, previewDocument, sectionLabel } from "../state/report";
 import type { PaneProps } from "./pane";
 import { ReportExports } from "./ReportExports";
+import { ReportScheduleCard } from "./ReportScheduleCard";
 import { ReportSettings } from "./ReportSettings";
 import type { Notify } from "./ui";
 
@@ -121,6 +123,7 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
         <ReportSettings draft={draft} dirty={dirty} saving={saving} onSave={save}
           onChange={(d) => { setDraft(d); setDirty(true); }} />
         <Annotations annotations={stage.annotations} annotate={annotate} />
+        <ReportScheduleCard projectId={projectId} saved={stage.schedule} backend={backend} run={run} tasks={tasks} notify={notify} />
       </div>
       <div className="stack tight">
         <div className="row">

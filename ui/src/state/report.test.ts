@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { GeneratedReport } from "../api/types";
 import {
   ALL_SECTIONS, DEFAULT_ACCENT, DEFAULT_PRIMARY, type SectionRow, chosenSections, configFrom, draftFrom, listsFor, listsForTemplate,
-  matchesTemplate, moveRow, parseExportUrl, previewDocument, rowsFor, toggleRow,
+  matchesTemplate, moveRow, parseExportUrl, previewDocument, recipientsFrom, rowsFor, toggleRow,
 } from "./report";
 
 const ids = (rows: SectionRow[]) => rows.map((r) => r.id);
@@ -111,5 +111,14 @@ describe("preview and exports", () => {
     expect(parseExportUrl("file:///home/a%20b/r.pdf#sha256=abc123")).toEqual({ path: "/home/a b/r.pdf", sha256: "abc123" });
     expect(parseExportUrl("file:///x/100%25.html")).toEqual({ path: "/x/100%.html", sha256: "" });
     expect(parseExportUrl("file:///x/a%23b.pdf#sha256=ff")).toEqual({ path: "/x/a#b.pdf", sha256: "ff" });
+  });
+});
+
+describe("recipientsFrom", () => {
+  it("reads addresses however they are separated", () => {
+    expect(recipientsFrom(" ana@example.org, bo@example.org;cy@example.org\n dee@example.org ")).toEqual([
+      "ana@example.org", "bo@example.org", "cy@example.org", "dee@example.org",
+    ]);
+    expect(recipientsFrom(" , ;")).toEqual([]);
   });
 });

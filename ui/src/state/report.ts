@@ -164,3 +164,8 @@ export function parseExportUrl(url: string): { path: string; sha256: string } {
   }
   return { path, sha256 };
 }
+
+/** Recipients typed as a list: separated by commas, semicolons, spaces or lines. */
+export function recipientsFrom(text: string): string[] {
+  return text.split(/[\s,;]+/).map((r) => r.trim()).filter((r) => r.length > 0);
+}

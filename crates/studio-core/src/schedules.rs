@@ -1,0 +1,392 @@
+//! Reports on a schedule. `report/schedule {frequency, recipients}` keeps the schedule in the
+//! project document (versioned, undoable); every commit that touches it updates an index in
+//! the library, which the scheduler reads while the app or `studio serve` runs. A due report
+//! is a `deliver_report` task: generate with the project's report settings, render a PDF, and
+//! mail it through the configured SMTP server, or write a ready-to-send `.eml` to the outbox.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Months, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use studio_model::{Frequency, ProjectContent, ReportSchedule, Step};
+use studio_store::ScheduleRow;
+
+use crate::mail::{self, Letter};
+use crate::simulation_reads::slug;
+use crate::stage_runs::Progress;
+use crate::{CoreError, Result, Studio};
+
+/// How long a delivery waits for the mail server.
+const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A project's schedule as the Report workbench shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduleStatus {
+    pub project_id: String,
+    pub schedule: Option<ReportSchedule>,
+    pub next_run_at: Option<String>,
+    pub last_run_at: Option<String>,
+    pub last_delivery: Option<Delivery>,
+    /// `smtp` when a mail server is configured, else `outbox`.
+    pub delivery: String,
+    pub outbox: std::path::PathBuf,
+}
+
+/// What came of one delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub at: String,
+    /// `scheduled` or `manual` ("Send now").
+    pub reason: String,
+    /// `sent` (by SMTP), `outbox` (an `.eml` written) or `failed`.
+    pub status: String,
+    pub recipients: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_id: Option<String>,
+    /// The PDF attached, and its hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<std::path::PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eml: Option<std::path::PathBuf>,
+    pub message: String,
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| CoreError::internal(format!("time '{text}': {e}")))
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The first beat of the schedule (`set_at` plus whole steps) after `after`.
+pub fn next_run(schedule: &ReportSchedule, after: Option<DateTime<Utc>>) -> Result<DateTime<Utc>> {
+    let anchor = parse_time(&schedule.set_at)?;
+    let Some(Frequency(step)) = Frequency::parse(&schedule.frequency).map_err(CoreError::from)? else {
+        return Err(CoreError::internal(format!("schedule frequency '{}' is off", schedule.frequency)));
+    };
+    let after = after.map_or(anchor, |a| a.max(anchor));
+    let far = || CoreError::internal("the schedule's next time is out of range");
+    match step {
+        Step::Minutes(m) => {
+            let step = chrono::Duration::minutes(i64::from(m));
+            let k = (after - anchor).num_minutes() / i64::from(m) + 1;
+            let mut next = anchor + step * i32::try_from(k).map_err(|_| far())?;
+            while next <= after {
+                next += step;
+            }
+            Ok(next)
+        }
+        Step::Months(n) => {
+            let months = |k: u32| anchor.checked_add_months(Months::new(n * k)).ok_or_else(far);
+            let elapsed = (after - anchor).num_days() / 31;
+            let mut k = u32::try_from(elapsed / i64::from(n)).unwrap_or(0).max(1);
+            while months(k)? <= after {
+                k += 1;
+            }
+            months(k)
+        }
+    }
+}
+
+impl Studio {
+    /// Keeps the scheduler's index in step with the document's schedule.
+    pub(crate) async fn index_schedule(&self, project_id: &str, content: &ProjectContent) -> Result<()> {
+        let json = match content.schedules.get("report") {
+            Some(s) => Some(serde_json::to_string(s).map_err(CoreError::internal)?),
+            None => None,
+        };
+        self.store.set_report_schedule(project_id, json.as_deref()).await?;
+        Ok(())
+    }
+
+    /// The project's schedule, when it next sends, and how the last delivery went.
+    pub async fn report_schedule(&self, project_id: &str) -> Result<ScheduleStatus> {
+        self.store.project(project_id).await?;
+        let row = self.store.report_schedule(project_id).await?;
+        let schedule: Option<ReportSchedule> = match &row {
+            Some(r) => Some(serde_json::from_str(&r.schedule).map_err(CoreError::internal)?),
+            None => None,
+        };
+        let last_run_at = row.as_ref().and_then(|r| r.last_run_at.clone());
+        let next_run_at = match &schedule {
+            Some(s) => Some(stamp(next_run(s, last_run_at.as_deref().map(parse_time).transpose()?)?)),
+            None => None,
+        };
+        Ok(ScheduleStatus {
+            project_id: project_id.to_string(),
+            schedule,
+            next_run_at,
+            last_run_at,
+            last_delivery: row.and_then(|r| r.last_outcome).and_then(|o| serde_json::from_str(&o).ok()),
+            delivery: if self.config.smtp.is_some() { "smtp" } else { "outbox" }.into(),
+            outbox: self.config.outbox_dir(),
+        })
+    }
+
+    /// Starts a `deliver_report` task for every schedule due at `now`. Each due schedule is
+    /// claimed first, so two programs on one library send it once; a report missed while
+    /// nothing ran is sent once, and the next one keeps the schedule's beat.
+    pub async fn run_due_reports(&self, now: DateTime<Utc>) -> Result<Vec<studio_tasks::Task>> {
+        let mut started = Vec::new();
+        for row in self.store.report_schedules().await? {
+            // One project's broken schedule does not hold up the others'.
+            match self.start_if_due(&row, now).await {
+                Ok(Some(task)) => started.push(task),
+                Ok(None) => {}
+                Err(e) => eprintln!("FutureOS Studio: the schedule of project {}: {}", row.project_id, e.message),
+            }
+        }
+        Ok(started)
+    }
+
+    async fn start_if_due(&self, row: &ScheduleRow, now: DateTime<Utc>) -> Result<Option<studio_tasks::Task>> {
+        if !self.is_due(row, now)? {
+            return Ok(None);
+        }
+        if !self.store.claim_schedule_run(&row.project_id, row.last_run_at.as_deref(), &stamp(now)).await? {
+            return Ok(None);
+        }
+        Ok(Some(self.start_delivery(&row.project_id, "scheduled").await?))
+    }
+
+    fn is_due(&self, row: &ScheduleRow, now: DateTime<Utc>) -> Result<bool> {
+        let schedule: ReportSchedule = serde_json::from_str(&row.schedule).map_err(CoreError::internal)?;
+        let last = row.last_run_at.as_deref().map(parse_time).transpose()?;
+        Ok(next_run(&schedule, last)? <= now)
+    }
+
+    /// "Send now": delivers the scheduled report at once, off the schedule's beat.
+    pub async fn send_report_now(&self, project_id: &str, user_id: &str) -> Result<studio_tasks::Task> {
+        {
+            let mut map = self.open.lock().await;
+            let open = self.load_into(&mut map, project_id).await?;
+            Studio::check_can_edit(open, user_id)?;
+            if !open.doc.content().schedules.contains_key("report") {
+                return Err(CoreError::new(
+                    "not_ready",
+                    "the report is not scheduled: set a frequency and recipients first (Report workbench → Schedule)",
+                ));
+            }
+        }
+        self.start_delivery(project_id, "manual").await
+    }
+
+    async fn start_delivery(&self, project_id: &str, reason: &str) -> Result<studio_tasks::Task> {
+        let spec = studio_tasks::TaskSpec::new("deliver_report", "Send the scheduled report")
+            .needs("report")
+            .input("reason", serde_json::json!(reason));
+        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
+    }
+
+    /// Looks at the schedules every `schedule_check` until the Studio is dropped.
+    pub fn spawn_report_schedule(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let weak = Arc::downgrade(self);
+        let every = self.config.schedule_check;
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                let Some(studio) = weak.upgrade() else { break };
+                if let Err(e) = studio.run_due_reports(Utc::now()).await {
+                    eprintln!("FutureOS Studio could not start a scheduled report: {}", e.message);
+                }
+            }
+        })
+    }
+
+    /// The delivery itself (the task's body): the outcome is recorded whatever happens.
+    pub(crate) async fn deliver_report(
+        &self,
+        project_id: &str,
+        reason: &str,
+        progress: Progress<'_>,
+    ) -> Result<Delivery> {
+        let at = stamp(Utc::now());
+        let schedule = self.current_schedule(project_id).await?;
+        let outcome = self.try_deliver(project_id, &schedule, progress).await;
+        let delivery = match &outcome {
+            Ok(d) => d.clone(),
+            Err(e) => Delivery {
+                at: at.clone(),
+                reason: reason.into(),
+                status: "failed".into(),
+                recipients: schedule.recipients.clone(),
+                report_id: None,
+                file: None,
+                sha256: None,
+                eml: None,
+                message: e.message.clone(),
+            },
+        };
+        let delivery = Delivery { at, reason: reason.into(), ..delivery };
+        let json = serde_json::to_string(&delivery).map_err(CoreError::internal)?;
+        self.store.record_schedule_outcome(project_id, &json).await?;
+        outcome.map(|_| delivery)
+    }
+
+    async fn current_schedule(&self, project_id: &str) -> Result<ReportSchedule> {
+        let mut map = self.open.lock().await;
+        let open = self.load_into(&mut map, project_id).await?;
+        open.doc
+            .content()
+            .schedules
+            .get("report")
+            .cloned()
+            .ok_or_else(|| CoreError::new("not_ready", "the report is no longer scheduled"))
+    }
+
+    async fn try_deliver(
+        &self,
+        project_id: &str,
+        schedule: &ReportSchedule,
+        progress: Progress<'_>,
+    ) -> Result<Delivery> {
+        let quiet = |_: f64, _: &str| {};
+        progress(0.05, "generating the report");
+        let report = self.generate_report(project_id, &schedule.set_by, None, &quiet).await?;
+        progress(0.5, "rendering the PDF");
+        let export = self.export_report(project_id, &report.report_id, "pdf", None, &quiet).await?;
+        let bytes = std::fs::read(&export.path)
+            .map_err(|e| CoreError::new("io_error", format!("{}: {e}", export.path.display())))?;
+        let name = export.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or("report.pdf".into());
+        let project_name = self.store.project(project_id).await?.project_name;
+        let date = report.generated_at.get(..10).unwrap_or(&report.generated_at).to_string();
+        let from = self.config.smtp.as_ref().map_or(mail::DEFAULT_FROM, |s| s.from.as_str());
+        let letter = Letter {
+            from,
+            to: &schedule.recipients,
+            subject: format!("{project_name} — report of {date}"),
+            body: letter_body(&project_name, schedule, &report, &export.sha256),
+            attachment_name: name,
+            attachment: bytes,
+            content_type: "application/pdf",
+        };
+        let message = letter.message()?;
+        let delivered = |status: &str, eml: Option<std::path::PathBuf>, message: String| Delivery {
+            at: String::new(),
+            reason: String::new(),
+            status: status.into(),
+            recipients: schedule.recipients.clone(),
+            report_id: Some(report.report_id.clone()),
+            file: Some(export.path.clone()),
+            sha256: Some(export.sha256.clone()),
+            eml,
+            message,
+        };
+        let eml_name = format!(
+            "{}-{}-{}",
+            slug(&project_name),
+            report.generated_at.get(..19).unwrap_or_default().replace([':', 'T'], "-"),
+            report.report_id.get(..8).unwrap_or_default()
+        );
+        let n = schedule.recipients.len();
+        let to = format!("{n} recipient{}", if n == 1 { "" } else { "s" });
+        match &self.config.smtp {
+            Some(smtp) => {
+                progress(0.8, "mailing the report");
+                match mail::send(smtp, message.clone(), SMTP_TIMEOUT).await {
+                    Ok(()) => {
+                        Ok(delivered("sent", None, format!("mailed to {to} through {}", mail::redact(&smtp.url))))
+                    }
+                    Err(e) => {
+                        let eml = mail::write_outbox(&self.config.outbox_dir(), &eml_name, &message)?;
+                        let why = format!("{}; the mail is in the outbox: {}", e.message, eml.display());
+                        Ok(delivered("outbox", Some(eml), why))
+                    }
+                }
+            }
+            None => {
+                progress(0.8, "writing the mail to the outbox");
+                let eml = mail::write_outbox(&self.config.outbox_dir(), &eml_name, &message)?;
+                let why = format!(
+                    "no mail server is set (STUDIO_SMTP_URL): the mail to {to} is ready to send in {}",
+                    eml.display()
+                );
+                Ok(delivered("outbox", Some(eml), why))
+            }
+        }
+    }
+}
+
+/// The mail's text: what is attached, its caveats, how to trace it, how to stop it.
+fn letter_body(
+    project: &str,
+    schedule: &ReportSchedule,
+    report: &studio_model::GeneratedReport,
+    sha256: &str,
+) -> String {
+    let mut text = format!(
+        "The {} report of the project \"{project}\", generated {}, is attached as a PDF.\n",
+        schedule.frequency, report.generated_at
+    );
+    let caveats = &report.content.appendix.caveats;
+    if !caveats.is_empty() {
+        text.push_str("\nRead it with these caveats:\n");
+        for c in caveats {
+            text.push_str(&format!("- {c}\n"));
+        }
+    }
+    text.push_str(&format!(
+        "\nReport {} · SHA-256 of the attachment {sha256}\n\nSent by FutureOS Studio. To change or stop this schedule, open the project's Report workbench.\n",
+        report.report_id
+    ));
+    text
+}
+
+/// The delivery as the task's output.
+pub(crate) fn delivery_output(d: &Delivery) -> Value {
+    serde_json::to_value(d).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schedule(frequency: &str, set_at: &str) -> ReportSchedule {
+        ReportSchedule {
+            frequency: frequency.into(),
+            recipients: vec!["ana@example.org".into()],
+            set_by: "u".into(),
+            set_at: set_at.into(),
+        }
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        parse_time(text).unwrap()
+    }
+
+    #[test]
+    fn the_next_report_keeps_the_schedules_beat() {
+        let daily = schedule("daily", "2026-11-02T09:00:00Z");
+        assert_eq!(next_run(&daily, None).unwrap(), at("2026-11-03T09:00:00Z"));
+        assert_eq!(next_run(&daily, Some(at("2026-11-03T09:00:20Z"))).unwrap(), at("2026-11-04T09:00:00Z"));
+        // Missed for a week: one report now, the next on the beat.
+        assert_eq!(next_run(&daily, Some(at("2026-11-10T13:30:00Z"))).unwrap(), at("2026-11-11T09:00:00Z"));
+        // A run recorded before the schedule was set does not count.
+        assert_eq!(next_run(&daily, Some(at("2026-10-01T00:00:00Z"))).unwrap(), at("2026-11-03T09:00:00Z"));
+        let quarter = schedule("every 15 minutes", "2026-11-02T09:00:00Z");
+        assert_eq!(next_run(&quarter, Some(at("2026-11-02T09:15:00Z"))).unwrap(), at("2026-11-02T09:30:00Z"));
+    }
+
+    #[test]
+    fn monthly_reports_fall_on_the_same_day_or_the_months_last() {
+        let monthly = schedule("monthly", "2026-01-31T08:00:00Z");
+        assert_eq!(next_run(&monthly, None).unwrap(), at("2026-02-28T08:00:00Z"));
+        assert_eq!(next_run(&monthly, Some(at("2026-02-28T08:00:00Z"))).unwrap(), at("2026-03-31T08:00:00Z"));
+        assert_eq!(next_run(&monthly, Some(at("2027-06-15T00:00:00Z"))).unwrap(), at("2027-06-30T08:00:00Z"));
+        let quarterly = schedule("every 3 months", "2026-01-15T08:00:00Z");
+        assert_eq!(next_run(&quarterly, Some(at("2026-05-01T00:00:00Z"))).unwrap(), at("2026-07-15T08:00:00Z"));
+    }
+
+    #[test]
+    fn a_stored_schedule_that_cannot_be_read_is_an_error_not_a_panic() {
+        assert!(next_run(&schedule("off", "2026-01-01T00:00:00Z"), None).is_err());
+        assert!(next_run(&schedule("daily", "yesterday"), None).is_err());
+    }
+}
