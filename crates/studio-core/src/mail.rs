@@ -12,10 +12,16 @@ use crate::{CoreError, Result};
 
 /// Where mail goes: `STUDIO_SMTP_URL` (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`
 /// for STARTTLS, `smtps://user:pass@host:465`) and the sender `STUDIO_SMTP_FROM`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SmtpSettings {
     pub url: String,
     pub from: String,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings").field("url", &redact(&self.url)).field("from", &self.from).finish()
+    }
 }
 
 /// The sender when none is configured.
@@ -75,13 +81,14 @@ pub fn write_outbox(dir: &Path, name: &str, message: &Message) -> Result<PathBuf
     Ok(path)
 }
 
-/// The URL without its password, for messages.
+/// The URL without its password, for messages (the password may itself hold `@` or `:`).
 pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    match rest.split_once('@') {
+    let (authority, tail) = rest.find(['/', '?']).map_or((rest, ""), |i| rest.split_at(i));
+    match authority.rsplit_once('@') {
         Some((user, host)) => {
             let user = user.split_once(':').map_or(user, |(u, _)| u);
-            format!("{scheme}://{user}:***@{host}")
+            format!("{scheme}://{user}:***@{host}{tail}")
         }
         None => url.to_string(),
     }
@@ -95,6 +102,12 @@ mod tests {
     fn passwords_stay_out_of_messages() {
         assert_eq!(redact("smtps://ana:s3cret@mail.example.org:465"), "smtps://ana:***@mail.example.org:465");
         assert_eq!(redact("smtp://127.0.0.1:2525"), "smtp://127.0.0.1:2525");
+        assert_eq!(
+            redact("smtp://ana:p@ss:w@mail.example.org:587?tls=required"),
+            "smtp://ana:***@mail.example.org:587?tls=required"
+        );
+        let settings = SmtpSettings { url: "smtps://ana:s3cret@mail.example.org".into(), from: DEFAULT_FROM.into() };
+        assert!(!format!("{settings:?}").contains("s3cret"));
     }
 
     #[test]

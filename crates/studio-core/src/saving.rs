@@ -58,6 +58,9 @@ impl Studio {
             let row = self.store.project(project_id).await?;
             open.doc.merge(&row.document)?;
         }
+        // The scheduler's index follows the document as written (after a merge, a recovery, or
+        // an index write that failed at the edit).
+        self.index_schedule(project_id, open.doc.content()).await?;
         let now = studio_store::now();
         let next_version = stored_version + 1;
         open.header.updated_at = now.clone();
@@ -181,6 +184,11 @@ impl Studio {
         let entries = self.orphaned(project_id).await?;
         let seqs: Vec<i64> = entries.iter().map(|e| e.seq).collect();
         self.store.remove_journal(&seqs).await?;
+        // A schedule set by a discarded edit is not sent.
+        let mut map = self.open.lock().await;
+        let content = self.load_into(&mut map, project_id).await?.doc.content().clone();
+        drop(map);
+        self.index_schedule(project_id, &content).await?;
         Ok(seqs.len())
     }
 

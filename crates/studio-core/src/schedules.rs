@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Months, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use studio_model::{Frequency, ProjectContent, ReportSchedule, Step};
+use studio_model::{Frequency, ProjectContent, ReportSchedule, Role, Step};
 use studio_store::ScheduleRow;
 
 use crate::mail::{self, Letter};
@@ -101,7 +101,7 @@ impl Studio {
             Some(s) => Some(serde_json::to_string(s).map_err(CoreError::internal)?),
             None => None,
         };
-        self.store.set_report_schedule(project_id, json.as_deref()).await?;
+        self.store.set_report_schedule(project_id, json.as_deref(), &studio_store::now()).await?;
         Ok(())
     }
 
@@ -152,7 +152,14 @@ impl Studio {
         if !self.store.claim_schedule_run(&row.project_id, row.last_run_at.as_deref(), &stamp(now)).await? {
             return Ok(None);
         }
-        Ok(Some(self.start_delivery(&row.project_id, "scheduled").await?))
+        match self.start_delivery(&row.project_id, "scheduled").await {
+            Ok(task) => Ok(Some(task)),
+            Err(e) => {
+                // Claimed but not started: say so where the analyst looks.
+                self.record_delivery(&row.project_id, failed("scheduled", Vec::new(), &e)).await?;
+                Err(e)
+            }
+        }
     }
 
     fn is_due(&self, row: &ScheduleRow, now: DateTime<Utc>) -> Result<bool> {
@@ -181,7 +188,11 @@ impl Studio {
         let spec = studio_tasks::TaskSpec::new("deliver_report", "Send the scheduled report")
             .needs("report")
             .input("reason", serde_json::json!(reason));
-        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
+        self.submit_tasks(project_id, vec![spec])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| CoreError::internal("the delivery task was not created"))
     }
 
     /// Looks at the schedules every `schedule_check` until the Studio is dropped.
@@ -200,45 +211,56 @@ impl Studio {
         })
     }
 
-    /// The delivery itself (the task's body): the outcome is recorded whatever happens.
+    /// The delivery itself (the task's body): the outcome is recorded whatever happens. The
+    /// schedule is read from the library's index, which every program's edits update, so a
+    /// recipient removed in another window is not mailed.
     pub(crate) async fn deliver_report(
         &self,
         project_id: &str,
         reason: &str,
         progress: Progress<'_>,
     ) -> Result<Delivery> {
-        let at = stamp(Utc::now());
-        let schedule = self.current_schedule(project_id).await?;
-        let outcome = self.try_deliver(project_id, &schedule, progress).await;
-        let delivery = match &outcome {
-            Ok(d) => d.clone(),
-            Err(e) => Delivery {
-                at: at.clone(),
-                reason: reason.into(),
-                status: "failed".into(),
-                recipients: schedule.recipients.clone(),
-                report_id: None,
-                file: None,
-                sha256: None,
-                eml: None,
-                message: e.message.clone(),
-            },
+        let outcome = match self.indexed_schedule(project_id).await {
+            Ok(schedule) => {
+                self.try_deliver(project_id, &schedule, progress).await.map_err(|e| (schedule.recipients, e))
+            }
+            Err(e) => Err((Vec::new(), e)),
         };
-        let delivery = Delivery { at, reason: reason.into(), ..delivery };
-        let json = serde_json::to_string(&delivery).map_err(CoreError::internal)?;
-        self.store.record_schedule_outcome(project_id, &json).await?;
-        outcome.map(|_| delivery)
+        let delivery = match &outcome {
+            Ok(d) => Delivery { at: stamp(Utc::now()), reason: reason.into(), ..d.clone() },
+            Err((recipients, e)) => failed(reason, recipients.clone(), e),
+        };
+        self.record_delivery(project_id, delivery.clone()).await?;
+        outcome.map(|_| delivery).map_err(|(_, e)| e)
     }
 
-    async fn current_schedule(&self, project_id: &str) -> Result<ReportSchedule> {
+    async fn record_delivery(&self, project_id: &str, delivery: Delivery) -> Result<()> {
+        let json = serde_json::to_string(&delivery).map_err(CoreError::internal)?;
+        self.store.record_schedule_outcome(project_id, &json).await?;
+        Ok(())
+    }
+
+    /// The schedule as indexed, if the one who set it may still edit the project.
+    async fn indexed_schedule(&self, project_id: &str) -> Result<ReportSchedule> {
+        let row = self
+            .store
+            .report_schedule(project_id)
+            .await?
+            .ok_or_else(|| CoreError::new("not_ready", "the report is no longer scheduled"))?;
+        let schedule: ReportSchedule = serde_json::from_str(&row.schedule).map_err(CoreError::internal)?;
         let mut map = self.open.lock().await;
         let open = self.load_into(&mut map, project_id).await?;
-        open.doc
-            .content()
-            .schedules
-            .get("report")
-            .cloned()
-            .ok_or_else(|| CoreError::new("not_ready", "the report is no longer scheduled"))
+        let role = open.doc.content().collaborators.get(&schedule.set_by).map(|c| c.role);
+        if !matches!(role, Some(Role::Owner | Role::Editor)) {
+            return Err(CoreError::new(
+                "forbidden",
+                format!(
+                    "the schedule was set by '{}', who no longer edits this project: an owner or editor sets it again",
+                    schedule.set_by
+                ),
+            ));
+        }
+        Ok(schedule)
     }
 
     async fn try_deliver(
@@ -311,6 +333,21 @@ impl Studio {
                 Ok(delivered("outbox", Some(eml), why))
             }
         }
+    }
+}
+
+/// A delivery that did not happen, and why.
+fn failed(reason: &str, recipients: Vec<String>, e: &CoreError) -> Delivery {
+    Delivery {
+        at: stamp(Utc::now()),
+        reason: reason.into(),
+        status: "failed".into(),
+        recipients,
+        report_id: None,
+        file: None,
+        sha256: None,
+        eml: None,
+        message: e.message.clone(),
     }
 }
 

@@ -182,8 +182,15 @@ impl Studio {
             Ok(seq) => {
                 open.unsaved = Some(seq);
                 open.header.updated_at = message.entry.timestamp.clone();
-                if message.touched.iter().any(|k| k.section == studio_model::Section::Schedules) {
-                    self.index_schedule(project_id, next).await?;
+                // The edit is durable now: an index that could not follow is mended by the
+                // next autosave (which indexes the document again), not reported as a lost edit.
+                if message.touched.iter().any(|k| k.section == studio_model::Section::Schedules)
+                    && let Err(e) = self.index_schedule(project_id, next).await
+                {
+                    eprintln!(
+                        "FutureOS Studio: the schedule of project {project_id} is indexed at the next save: {}",
+                        e.message
+                    );
                 }
                 Ok(())
             }

@@ -32,7 +32,7 @@ def main(path):
         "unsent": msg["X-Unsent"],
         "date": msg["Date"] is not None,
         "text": body.get_content() if body is not None else None,
-        "defects": [str(d) for d in msg.defects],
+        "defects": [str(d) for part in msg.walk() for d in part.defects],
         "attachments": attachments,
     }))
 

@@ -152,8 +152,13 @@ async fn without_a_mail_server_the_scheduler_writes_the_mail_to_the_outbox() {
     // The schedule was set eight days ago (as if the app had been closed): the running
     // scheduler sends the missed report once.
     let mut old = status.schedule.unwrap();
-    old.set_at = (Utc::now() - chrono::Duration::days(8)).to_rfc3339();
-    studio.store().set_report_schedule(&project, Some(&serde_json::to_string(&old).unwrap())).await.unwrap();
+    old.set_at = (Utc::now() - chrono::Duration::days(9)).to_rfc3339();
+    let store = studio.store();
+    let now = Utc::now().to_rfc3339();
+    store.set_report_schedule(&project, Some(&serde_json::to_string(&old).unwrap()), &now).await.unwrap();
+    let seen = store.report_schedule(&project).await.unwrap().unwrap().last_run_at;
+    let last_week = (Utc::now() - chrono::Duration::days(8)).to_rfc3339();
+    assert!(store.claim_schedule_run(&project, seen.as_deref(), &last_week).await.unwrap(), "it last ran 8 days ago");
     let _loop = studio.spawn_report_schedule();
 
     let started = Instant::now();
@@ -234,6 +239,27 @@ async fn the_schedule_follows_the_document_and_names_what_is_wrong() {
     studio.redo(&project, USER).await.unwrap();
     assert!(indexed(studio.clone(), project.clone()).await, "redo restores it");
 
+    // Two programs claiming the same run: one wins.
+    let seen = studio.store().report_schedule(&project).await.unwrap().unwrap().last_run_at;
+    let at = Utc::now().to_rfc3339();
+    assert!(studio.store().claim_schedule_run(&project, seen.as_deref(), &at).await.unwrap());
+    assert!(!studio.store().claim_schedule_run(&project, seen.as_deref(), &at).await.unwrap());
+
+    // Stopped, then the stop undone: the schedule is back, and nothing owed from before.
+    schedule(&studio, &project, "off", &[]).await;
+    studio.undo(&project, USER).await.unwrap();
+    assert!(indexed(studio.clone(), project.clone()).await);
+    let soon = Utc::now() + chrono::Duration::minutes(1);
+    assert!(studio.run_due_reports(soon).await.unwrap().is_empty(), "an undone stop sends nothing at once");
+
+    // A project file brought in keeps its schedule, on its beat from now.
+    let file = tempfile::tempdir().unwrap();
+    let path = file.path().join("heat.studio");
+    studio.export_project(&project, &path, false).await.unwrap();
+    let imported = studio.import_project(&path, USER).await.unwrap().project_id;
+    assert!(studio.report_schedule(&imported).await.unwrap().schedule.is_some());
+    assert!(studio.run_due_reports(soon).await.unwrap().is_empty(), "an imported schedule sends nothing at once");
+
     // A project with no results: the delivery fails with the reason, recorded.
     let task = studio.send_report_now(&project, USER).await.unwrap();
     let done = studio.wait_task(&task.id, |_| {}).await.unwrap();
@@ -261,6 +287,9 @@ async fn the_schedule_follows_the_document_and_names_what_is_wrong() {
 
     schedule(&studio, &project, "off", &[]).await;
     assert!(!indexed(studio.clone(), project.clone()).await);
+    let due = studio.run_due_reports(Utc::now() + chrono::Duration::days(30)).await.unwrap();
+    assert_eq!(due.len(), 1, "only the imported copy's schedule still runs");
+    assert_eq!(due[0].project_id.as_deref(), Some(imported.as_str()));
     assert!(studio.run_due_reports(Utc::now() + chrono::Duration::days(30)).await.unwrap().is_empty());
     let e = studio.report_schedule("no-such-project").await.unwrap_err();
     assert_eq!(e.code, "not_found");

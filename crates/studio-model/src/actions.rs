@@ -316,12 +316,13 @@ pub(crate) fn report_action(
                 return Ok((summary.to_string(), Value::Null));
             };
             let recipients = check_recipients(&input.recipients)?;
-            let schedule = ReportSchedule {
-                frequency: frequency.name(),
-                recipients,
-                set_by: ctx.user_id.clone(),
-                set_at: ctx.now.clone(),
+            // Changing only the recipients keeps the beat: the next report stays when it was due.
+            let set_at = match content.schedules.get("report") {
+                Some(old) if old.frequency == frequency.name() => old.set_at.clone(),
+                _ => ctx.now.clone(),
             };
+            let schedule =
+                ReportSchedule { frequency: frequency.name(), recipients, set_by: ctx.user_id.clone(), set_at };
             let n = schedule.recipients.len();
             let summary = format!(
                 "Scheduled the report {} to {n} recipient{}",

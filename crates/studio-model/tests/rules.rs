@@ -381,6 +381,18 @@ fn a_schedule_is_set_replaced_and_stopped() {
         apply(&set.content, Workbench::Report, "schedule", schedule("every week", &["a@example.org", "b@example.org"]))
             .unwrap();
     assert_eq!(weekly.entry.summary, "Scheduled the report weekly to 2 recipients");
+    // New recipients a day later keep the weekly beat.
+    let later = ActionContext { now: "2026-11-23T10:00:00Z".into(), user_id: "u2".into(), ..ctx() };
+    let more = apply_action(
+        &weekly.content,
+        Workbench::Report,
+        "schedule",
+        &schedule("weekly", &["a@example.org", "c@example.org"]),
+        &later,
+    )
+    .unwrap();
+    let s = &more.content.schedules["report"];
+    assert_eq!((s.set_at.as_str(), s.set_by.as_str()), ("2026-11-22T10:00:00Z", "u2"));
     let off = apply(&weekly.content, Workbench::Report, "schedule", schedule("off", &[])).unwrap();
     assert_eq!(off.entry.summary, "Stopped the scheduled report");
     assert!(off.content.schedules.is_empty());

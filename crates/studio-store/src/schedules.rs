@@ -13,16 +13,19 @@ pub struct ScheduleRow {
 }
 
 impl Store {
-    /// Sets (or with `None` removes) a project's schedule, keeping when it last ran.
-    pub async fn set_report_schedule(&self, project_id: &str, schedule: Option<&str>) -> Result<()> {
+    /// Sets (or with `None` removes) a project's schedule, keeping when it last ran. A schedule
+    /// new to the index (set for the first time, brought back by an undo, imported) counts as
+    /// having run at `now`: reports before it are not owed.
+    pub async fn set_report_schedule(&self, project_id: &str, schedule: Option<&str>, now: &str) -> Result<()> {
         match schedule {
             Some(json) => {
                 sqlx::query(
-                    "INSERT INTO studio_report_schedules (project_id, schedule) VALUES (?, ?)
+                    "INSERT INTO studio_report_schedules (project_id, schedule, last_run_at) VALUES (?, ?, ?)
                      ON CONFLICT (project_id) DO UPDATE SET schedule = excluded.schedule",
                 )
                 .bind(project_id)
                 .bind(json)
+                .bind(now)
                 .execute(&self.pool)
                 .await?;
             }

@@ -26,10 +26,13 @@ export function ReportScheduleCard({ projectId, saved, backend, run, tasks, noti
   const [status, setStatus] = useState<ScheduleStatus | null>(null);
   const [sending, setSending] = useState<Task | null>(null);
   const [busy, setBusy] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
   const savedKey = JSON.stringify(saved ?? null);
 
   const refresh = useCallback(() => {
-    backend.reportSchedule(projectId).then(setStatus).catch(() => {});
+    backend.reportSchedule(projectId)
+      .then((s) => { setStatus(s); setLoadError(null); })
+      .catch((e) => setLoadError(e instanceof Error ? e.message : String(e)));
   }, [backend, projectId]);
 
   // The saved schedule (after a save, an undo, another window) shows here.
@@ -43,7 +46,12 @@ export function ReportScheduleCard({ projectId, saved, backend, run, tasks, noti
   const task = sending ? tasks.find((t) => t.id === sending.id) ?? sending : tasks.find((t) => t.kind === "deliver_report") ?? null;
   const finished = task != null && (task.status === "COMPLETED" || task.status === "FAILED" || task.status === "CANCELLED");
   const finishedId = finished ? task.id : null;
-  useEffect(() => { if (finishedId) refresh(); }, [finishedId, refresh]);
+  useEffect(() => {
+    if (!finishedId) return;
+    refresh();
+    // Then follow whichever delivery comes next (the scheduler's included).
+    setSending(null);
+  }, [finishedId, refresh]);
 
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -96,6 +104,7 @@ export function ReportScheduleCard({ projectId, saved, backend, run, tasks, noti
       <p className="muted small" data-testid="schedule-status" aria-live="polite">
         {scheduleLine(saved, status)}
       </p>
+      {loadError && <p className="banner error small" role="alert">Could not read the schedule: {loadError}</p>}
       {task && !finished && <p className="small">{taskLabel(task.status)} · {task.progress?.message ?? "starting"}</p>}
       {last && (
         <p className={`small ${last.status === "failed" ? "banner error" : ""}`} data-testid="last-delivery">
