@@ -2,9 +2,9 @@
 // `studio serve` on a temporary library. Writes a screenshot of each screen to e2e/artifacts.
 // Needs: the `studio` binary (STUDIO_BIN), ui/dist built, /usr/bin/chromium (CHROMIUM to change).
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { chromium } from "playwright-core";
 
 const here = new URL(".", import.meta.url).pathname;
@@ -12,11 +12,17 @@ const artifacts = join(here, "artifacts");
 mkdirSync(artifacts, { recursive: true });
 const home = mkdtempSync(join(tmpdir(), "studio-e2e-"));
 const bin = process.env.STUDIO_BIN ?? "studio";
+// "Show in folder" runs this instead of the desktop's file manager: it notes the folder it was given.
+const opener = join(home, "opener.sh");
+const opened = join(home, "opened.txt");
+writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
+chmodSync(opener, 0o755);
 
 function startServer() {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, ["serve", "--json", "--ui", join(here, "..", "dist")], {
-      env: Object.fromEntries(Object.entries({ ...process.env, STUDIO_HOME: home }).filter(([k]) => k !== "STUDIO_DB" && k !== "STUDIO_USER")),
+      env: Object.fromEntries(Object.entries({ ...process.env, STUDIO_HOME: home, STUDIO_OPENER: opener })
+        .filter(([k]) => k !== "STUDIO_DB" && k !== "STUDIO_USER" && k !== "STUDIO_SMTP_URL")),
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -315,9 +321,10 @@ try {
     await expectText(page.getByTestId("export-urls"), "HTML");
     const path = await page.getByTestId("exported-path-pdf").textContent();
     await page.getByTestId("export-status-pdf").getByTestId("show-in-folder").click();
-    await expectText(page.getByTestId("toast"), "Path copied");
-    const copied = await page.evaluate(() => navigator.clipboard.readText().catch(() => null));
-    if (copied !== null && copied !== path) throw new Error(`the clipboard holds ${copied}, not ${path}`);
+    await expectText(page.getByTestId("toast"), `Opened ${dirname(path)}`);
+    for (let i = 0; i < 20 && !existsSync(opened); i++) await page.waitForTimeout(100);
+    const folder = existsSync(opened) ? readFileSync(opened, "utf8") : "(nothing)";
+    if (folder !== dirname(path)) throw new Error(`the file manager was opened on ${folder}, not ${dirname(path)}`);
     await shot("14-report-exported");
     await page.setViewportSize({ width: 1280, height: 800 });
   });
@@ -331,6 +338,9 @@ try {
     await page.getByTestId("send-report-now").click();
     await expectText(page.getByTestId("last-delivery"), ".eml");
     await expectText(page.getByTestId("last-delivery"), "sent by hand");
+    await card.getByRole("button", { name: "Show outbox" }).click();
+    await expectText(page.getByTestId("toast"), `Opened ${join(home, "outbox")}`);
+    if (readFileSync(opened, "utf8") !== join(home, "outbox")) throw new Error(`the outbox was not opened: ${readFileSync(opened, "utf8")}`);
     // A bad address is named, and the schedule stays as it was.
     await card.getByLabel("Recipients").fill("ana@example.org, bo");
     await card.getByRole("button", { name: "Update schedule" }).click();

@@ -24,6 +24,8 @@ pub struct StudioConfig {
     pub schedule_check: Duration,
     /// The mail server for scheduled reports; without one they go to the outbox folder.
     pub smtp: Option<SmtpSettings>,
+    /// The program that shows a folder ("Show in folder"); `None`: the platform's.
+    pub opener: Option<String>,
 }
 
 impl StudioConfig {
@@ -34,6 +36,7 @@ impl StudioConfig {
             recovery_window: Duration::from_secs(24 * 3600),
             schedule_check: Duration::from_secs(30),
             smtp: None,
+            opener: None,
         }
     }
 
@@ -51,6 +54,7 @@ impl StudioConfig {
             let from = std::env::var("STUDIO_SMTP_FROM").unwrap_or_else(|_| DEFAULT_FROM.to_string());
             config.smtp = Some(SmtpSettings { url, from });
         }
+        config.opener = std::env::var("STUDIO_OPENER").ok().filter(|o| !o.trim().is_empty());
         Ok(config)
     }
 

@@ -20,6 +20,7 @@ mod projects;
 mod report_inputs;
 mod reports;
 mod request;
+mod reveal;
 mod saving;
 mod scenario_runs;
 mod schedules;

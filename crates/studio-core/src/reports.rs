@@ -74,6 +74,13 @@ fn file_url(path: &Path, sha256: &str) -> String {
     format!("{url}#sha256={sha256}")
 }
 
+/// The path a [`file_url`] names (its hash fragment dropped, its escapes undone).
+pub(crate) fn path_of_file_url(url: &str) -> PathBuf {
+    let location = url.split_once('#').map_or(url, |(l, _)| l);
+    let location = location.strip_prefix("file://").unwrap_or(location);
+    PathBuf::from(location.replace("%20", " ").replace("%23", "#").replace("%3F", "?").replace("%25", "%"))
+}
+
 /// Largest logo file read.
 const MAX_LOGO_BYTES: u64 = 5 * 1024 * 1024;
 
@@ -392,4 +399,16 @@ pub fn report_summary(r: &GeneratedReport) -> Value {
         "sections": r.content.sections.iter().map(|s| serde_json::json!({"title": s.title, "type": s.kind})).collect::<Vec<_>>(),
         "caveats": r.content.appendix.caveats,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls_name_their_path_again() {
+        for path in ["/tmp/a b/report #2 ?.pdf", "/tmp/100%/r.pdf", "/plain/r.html"] {
+            assert_eq!(path_of_file_url(&file_url(Path::new(path), "abc")), PathBuf::from(path), "{path}");
+        }
+    }
 }

@@ -154,6 +154,14 @@ pub enum Request {
         project_id: String,
         user_id: String,
     },
+    /// Opens the folder of a report's export in the file manager.
+    RevealExport {
+        project_id: String,
+        report_id: String,
+        format: String,
+    },
+    /// Opens the outbox folder in the file manager.
+    RevealOutbox,
 }
 
 fn json<T: Serialize>(value: T) -> Result<Value> {
@@ -226,6 +234,10 @@ impl Studio {
             }
             ReportSchedule { project_id } => json(self.report_schedule(&project_id).await?),
             SendReport { project_id, user_id } => json(self.send_report_now(&project_id, &user_id).await?),
+            RevealExport { project_id, report_id, format } => {
+                json(serde_json::json!({"folder": self.reveal_export(&project_id, &report_id, &format).await?}))
+            }
+            RevealOutbox => json(serde_json::json!({"folder": self.reveal_outbox()?})),
             GetReport { project_id, report_id } => json(self.get_report(&project_id, &report_id).await?),
             ListReports { project_id } => json(self.list_reports(&project_id).await?),
             ExportReport { project_id, report_id, user_id, format, path } => {

@@ -19,6 +19,15 @@ pub async fn fixture() -> Fixture {
     Fixture { dir, studio }
 }
 
+/// A Studio on a fresh library with its settings changed first (mail server, opener, …).
+pub async fn fixture_with(configure: impl FnOnce(&mut StudioConfig)) -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = StudioConfig::new(dir.path().join("library.db"));
+    configure(&mut config);
+    let studio = Studio::open(config).await.expect("open library");
+    Fixture { dir, studio }
+}
+
 impl Fixture {
     pub async fn reopen(self) -> Fixture {
         self.studio.close().await.expect("close");

@@ -6,7 +6,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{USER, act, action, fixture, project_with_data, run};
+use common::{USER, act, action, fixture, fixture_with, project_with_data, run};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use studio_core::Studio;
@@ -167,4 +167,48 @@ async fn reports_name_what_is_wrong() {
     assert!(err.message.contains("is not a file"), "{}", err.message);
     let err = studio.get_report(&project, "no-such-report").await.unwrap_err();
     assert_eq!(err.code, "not_found");
+}
+
+#[tokio::test]
+async fn show_in_folder_opens_the_exports_folder() {
+    let scripts = tempfile::tempdir().unwrap();
+    let opener = scripts.path().join("opener.sh");
+    let opened = scripts.path().join("opened.txt");
+    std::fs::write(&opener, format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display())).unwrap();
+    std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let program = opener.to_string_lossy().into_owned();
+    let f = fixture_with(|c| c.opener = Some(program)).await;
+    let (studio, project, _dir) = project_with_data(f, 1_000).await;
+    let config = json!({"ticks": 10, "replicates": 2, "seed": 1});
+    run(&studio, &project, Workbench::Simulation, "run", json!({"simulation_config": config})).await;
+    let report = run(&studio, &project, Workbench::Report, "generate", json!({})).await;
+    let rid = report["report_id"].as_str().unwrap();
+    let html = studio.export_report(&project, rid, "html", None, &|_, _| {}).await.unwrap();
+
+    let folder = studio.reveal_export(&project, rid, "html").await.unwrap();
+    assert_eq!(folder, html.path.parent().unwrap());
+    let started = std::time::Instant::now();
+    while !opened.exists() && started.elapsed() < std::time::Duration::from_secs(10) {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(std::fs::read_to_string(&opened).unwrap(), folder.to_string_lossy(), "the opener got the folder");
+
+    let e = studio.reveal_export(&project, rid, "docx").await.unwrap_err();
+    assert!(e.message.contains("has not been exported as DOCX yet"), "{}", e.message);
+    let e = studio.reveal_export(&project, rid, "odt").await.unwrap_err();
+    assert!(e.message.contains("not one of: pdf, pptx, html, docx"), "{}", e.message);
+    std::fs::remove_file(&html.path).unwrap();
+    let e = studio.reveal_export(&project, rid, "html").await.unwrap_err();
+    assert!(e.message.contains("is no longer there"), "{}", e.message);
+
+    let outbox = studio.reveal_outbox().unwrap();
+    assert!(outbox.is_dir() && outbox.ends_with("outbox"));
+}
+
+#[tokio::test]
+async fn a_missing_file_manager_is_named() {
+    let f = fixture_with(|c| c.opener = Some("/nonexistent/file-manager".into())).await;
+    let e = f.studio.reveal_outbox().unwrap_err();
+    assert_eq!(e.code, "io_error");
+    assert!(e.message.contains("with /nonexistent/file-manager"), "{}", e.message);
 }

@@ -11,20 +11,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use common::{Fixture, USER, act, action, project_with_data, run};
+use common::{Fixture, USER, act, action, fixture_with, project_with_data, run};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use studio_core::model::Workbench;
 use studio_core::task_engine::TaskStatus;
-use studio_core::{SmtpSettings, Studio, StudioConfig};
-
-async fn fixture_with(configure: impl FnOnce(&mut StudioConfig)) -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = StudioConfig::new(dir.path().join("library.db"));
-    configure(&mut config);
-    let studio = Studio::open(config).await.expect("open library");
-    Fixture { dir, studio }
-}
+use studio_core::{SmtpSettings, Studio};
 
 /// A project with a small baseline run.
 async fn simulated(f: Fixture) -> (Arc<Studio>, String, tempfile::TempDir) {

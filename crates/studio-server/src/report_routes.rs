@@ -81,3 +81,27 @@ pub async fn send_now(State(s): State<AppState>, Path(id): Path<String>, Query(q
     let task = s.studio.send_report_now(&id, &user(&q, &s)).await?;
     Ok((StatusCode::ACCEPTED, Json(task)).into_response())
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RevealBody {
+    export_format: String,
+    /// Filled in for every body; opening a folder does not depend on who asks.
+    #[serde(default, rename = "user_id")]
+    _user_id: Option<String>,
+}
+
+/// "Show in folder": the file manager opens on this machine (the server serves loopback only).
+pub async fn reveal(
+    State(s): State<AppState>,
+    Path((id, rid)): Path<(String, String)>,
+    raw: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let req: RevealBody = body(raw, &s)?;
+    let folder = s.studio.reveal_export(&id, &rid, &req.export_format).await?;
+    ok(serde_json::json!({ "folder": folder }))
+}
+
+pub async fn reveal_outbox(State(s): State<AppState>) -> Answer {
+    ok(serde_json::json!({ "folder": s.studio.reveal_outbox()? }))
+}

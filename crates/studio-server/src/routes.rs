@@ -62,6 +62,8 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("post", "/api/v1/studio/projects/{id}/report/schedule/send", post(r::send_now))
         .add("get", "/api/v1/studio/projects/{id}/report/{rid}", get(r::get_report))
         .add("post", "/api/v1/studio/projects/{id}/report/{rid}/export", post(r::export))
+        .add("post", "/api/v1/studio/projects/{id}/report/{rid}/reveal", post(r::reveal))
+        .add("post", "/api/v1/studio/outbox/reveal", post(r::reveal_outbox))
         .add("post", "/api/v1/studio/projects/{id}/collaborators", post(h::not_available))
         .add("delete", "/api/v1/studio/projects/{id}/collaborators/{uid}", delete(h::not_available))
         .add("get", "/api/v1/studio/templates", get(h::list_templates))

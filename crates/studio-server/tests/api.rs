@@ -178,6 +178,8 @@ async fn each_error_has_its_status_and_code() {
     let odt = json!({"export_format": "odt"});
     a.err(Method::POST, &format!("{p}/report/r1/export"), Some(odt), StatusCode::BAD_REQUEST, "invalid_request").await;
     a.ok(Method::GET, &format!("{p}/reports"), None, StatusCode::OK).await;
+    let reveal = json!({"export_format": "pdf"});
+    a.err(Method::POST, &format!("{p}/report/r1/reveal"), Some(reveal), StatusCode::NOT_FOUND, "not_found").await;
     // The schedule: none yet, nothing to send, a bad address named; then set, read and sent.
     let status = a.ok(Method::GET, &format!("{p}/report/schedule"), None, StatusCode::OK).await;
     assert_eq!((status["schedule"].is_null(), status["delivery"].as_str()), (true, Some("outbox")));

@@ -39,6 +39,10 @@ export interface Backend {
   reportSchedule(id: string): Promise<ScheduleStatus>;
   /** Sends the scheduled report now, as a task. */
   sendReport(id: string): Promise<Task>;
+  /** "Show in folder": opens the export's folder in the file manager; answers the folder. */
+  revealExport(id: string, reportId: string, format: ExportFormat): Promise<{ folder: string }>;
+  /** Opens the outbox folder (scheduled reports waiting as .eml files). */
+  revealOutbox(): Promise<{ folder: string }>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

@@ -58,6 +58,10 @@ export class HttpBackend implements Backend {
   }
   reportSchedule(id: string) { return this.call<import("./types").ScheduleStatus>("GET", `${API}/projects/${id}/report/schedule`); }
   sendReport(id: string) { return this.call<import("./types").Task>("POST", `${API}/projects/${id}/report/schedule/send`); }
+  revealExport(id: string, reportId: string, export_format: import("./types").ExportFormat) {
+    return this.call<{ folder: string }>("POST", `${API}/projects/${id}/report/${reportId}/reveal`, { export_format });
+  }
+  revealOutbox() { return this.call<{ folder: string }>("POST", `${API}/outbox/reveal`); }
 
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void {
     const url = new URL(`${this.base || window.location.origin}/ws/v1/studio/projects/${id}`);

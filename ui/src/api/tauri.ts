@@ -59,6 +59,10 @@ export class TauriBackend implements Backend {
   }
   async reportSchedule(project_id: string) { return this.send<ScheduleStatus>("report_schedule", { project_id }); }
   async sendReport(project_id: string) { return this.send<Task>("send_report", { project_id }); }
+  async revealExport(project_id: string, report_id: string, format: ExportFormat) {
+    return this.send<{ folder: string }>("reveal_export", { project_id, report_id, format });
+  }
+  async revealOutbox() { return this.send<{ folder: string }>("reveal_outbox"); }
 
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void {
     const stop = listen<StudioEvent>("studio-event", (e) => {

@@ -12,7 +12,7 @@ interface Props {
   /** The latest export task of each format, as it stands. */
   exports: Partial<Record<ExportFormat, Task>>;
   start: (format: ExportFormat) => void;
-  reveal: (path: string) => void;
+  reveal: (format: ExportFormat, path: string) => void;
   /** What "Show in folder" does here, for its tooltip. */
   revealHint: string;
 }
@@ -59,7 +59,9 @@ export function ReportExports({ report, exports, start, reveal, revealHint }: Pr
   );
 }
 
-function ExportRow({ format, task, reveal, revealHint }: { format: ExportFormat; task: Task; reveal: (path: string) => void; revealHint: string }) {
+function ExportRow({ format, task, reveal, revealHint }: {
+  format: ExportFormat; task: Task; reveal: (format: ExportFormat, path: string) => void; revealHint: string;
+}) {
   const done = task.status === "COMPLETED";
   const fraction = done ? 1 : task.progress?.fraction ?? 0;
   const path = done ? String(task.result?.outputs.path ?? "") : "";
@@ -78,7 +80,7 @@ function ExportRow({ format, task, reveal, revealHint }: { format: ExportFormat;
         <div className="row small">
           <span className="mono path grow-1" data-testid={`exported-path-${format}`} title={path}>{path}</span>
           <button type="button" data-testid="show-in-folder" title={revealHint} aria-label={`Show the ${name} in its folder`}
-            onClick={() => reveal(path)}>Show in folder</button>
+            onClick={() => reveal(format, path)}>Show in folder</button>
         </div>
       ) : (
         <div className="muted small">

@@ -4,7 +4,6 @@
 // report's schedule.
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Backend } from "../api/backend";
-import { inTauri } from "../api/tauri";
 import type { ExportFormat, GeneratedReport, ReportConfig, Task } from "../api/types";
 import { ALL_SECTIONS, chosenSections, configFrom, draftFrom, previewDocument, sectionLabel } from "../state/report";
 import type { PaneProps } from "./pane";
@@ -110,11 +109,17 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
     backend.getReport(projectId, reportId).then((r) => setShown((s) => (s && s.report.report_id === r.report_id ? { ...s, report: r } : s))).catch(() => {});
   }, [backend, projectId, reportId, finished]);
 
-  const reveal = async (path: string) => {
-    const copied = await copyText(path);
-    if (!copied) notify(`Could not copy the path: ${path}`, "error");
-    else if (inTauri()) notify(`Path copied — paste it into your file manager: ${path}`);
-    else notify("Path copied");
+  // Opens the file's folder; where no file manager can be opened, copies the path instead.
+  const reveal = async (format: ExportFormat, path: string) => {
+    if (!shown) return;
+    try {
+      const { folder } = await backend.revealExport(projectId, shown.report.report_id, format);
+      notify(`Opened ${folder}`);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      const copied = await copyText(path);
+      notify(copied ? `${why} — the path is copied instead` : `${why} (${path})`, "error");
+    }
   };
 
   return (
@@ -135,7 +140,7 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
         </div>
         {error && <p className="banner error" role="alert" data-testid="report-error">{error}</p>}
         <ReportExports report={shown?.report ?? null} exports={exports} start={startExport} reveal={reveal}
-          revealHint={inTauri() ? "Copies the file's path, to open its folder" : "Copies the file's path"} />
+          revealHint="Opens the file's folder" />
         {shown
           ? <iframe className="report-preview" title="Report preview" data-testid="report-preview" sandbox=""
               srcDoc={previewDocument(shown.report, shown.colors)} />

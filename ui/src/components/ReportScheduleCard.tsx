@@ -106,6 +106,11 @@ export function ReportScheduleCard({ projectId, saved, backend, run, tasks, noti
       </p>
       {loadError && <p className="banner error small" role="alert">Could not read the schedule: {loadError}</p>}
       {task && !finished && <p className="small">{taskLabel(task.status)} · {task.progress?.message ?? "starting"}</p>}
+      {status?.delivery === "outbox" && (
+        <button type="button" className="link small" onClick={() => backend.revealOutbox()
+          .then(({ folder }) => notify(`Opened ${folder}`))
+          .catch((e) => notify(e instanceof Error ? e.message : String(e), "error"))}>Show outbox</button>
+      )}
       {last && (
         <p className={`small ${last.status === "failed" ? "banner error" : ""}`} data-testid="last-delivery">
           Last {last.reason === "manual" ? "sent by hand" : "scheduled"} {new Date(last.at).toLocaleString()}:{" "}
