@@ -131,8 +131,9 @@ try {
     await page.getByTestId("generate-report").click();
     await expectText(page.getByTestId("report-error"), "no simulation results yet");
     await page.getByLabel("Annotation").fill("Check against the installer survey");
+    await page.getByLabel("Your name").fill("Ana Ruiz");
     await page.getByRole("button", { name: "Add note" }).click();
-    await expectText(page.getByTestId("annotations"), "installer survey");
+    await expectText(page.getByTestId("annotations"), "installer survey — Ana Ruiz");
     await page.getByTestId("tab-simulation").click();
     await page.getByTestId("simulation-settings").waitFor({ timeout: 5000 });
   });
@@ -304,6 +305,8 @@ try {
     await page.getByLabel("Annotation").fill("Holds only if installers keep up");
     await page.getByRole("button", { name: "Add note" }).click();
     await preview.locator(".note", { hasText: "Holds only if installers keep up" }).waitFor({ timeout: 30000 });
+    // The name typed for the first note is remembered for the next.
+    await preview.locator(".note", { hasText: "Ana Ruiz" }).first().waitFor({ timeout: 5000 });
     // Saving settings regenerates it too: charts off, no figures left.
     await page.getByLabel("Include charts").uncheck();
     await page.getByRole("button", { name: "Save settings" }).click();

@@ -41,7 +41,7 @@ pub use events::StudioEvent;
 pub use history::HistoryResponse;
 pub use mail::SmtpSettings;
 pub use projects::{ExportReceipt, MetadataUpdate, ProjectSummary, TemplateInfo};
-pub use reports::{FORMATS as REPORT_FORMATS, ReportExport};
+pub use reports::{FORMATS as REPORT_FORMATS, PREVIEW_ID as REPORT_PREVIEW_ID, ReportExport};
 pub use request::{API_VERSION, Envelope, Request};
 pub use saving::{RecoveryOffer, UnsavedEdit};
 pub use schedules::{Delivery, ScheduleStatus, next_run};

@@ -30,6 +30,16 @@ struct StoredReport {
     logo_id: Option<String>,
 }
 
+/// The id a preview answers with: it names no stored report.
+pub const PREVIEW_ID: &str = "preview";
+
+/// A report built and not yet stored: what it was made from, its content, the logo's bytes.
+struct Built {
+    input: ReportInput,
+    content: ReportContent,
+    logo: Option<Vec<u8>>,
+}
+
 /// A written export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportExport {
@@ -140,37 +150,12 @@ impl Studio {
         config: Option<ReportConfig>,
         progress: Progress<'_>,
     ) -> Result<GeneratedReport> {
-        let (content, version) = {
-            let mut map = self.open.lock().await;
-            let open = self.load_into(&mut map, project_id).await?;
-            Studio::check_can_edit(open, user_id)?;
-            let version = Studio::state_of(open, user_id).version;
-            (open.doc.content().clone(), version)
-        };
-        let config = Studio::config_for(&content, config);
-        progress(0.1, "gathering the results");
-        let logo_bytes = match config.branding.as_ref().and_then(|b| b.logo_url.as_deref()).filter(|u| !u.is_empty()) {
-            Some(url) => Some(read_logo(url)?),
-            None => None,
-        };
-        let mut input = self.report_input(project_id, &content, u64::from(version), config).await?;
-        progress(0.3, "writing the narrative and drawing the charts");
-        let (input, report_content) = {
-            let logo = logo_bytes.clone();
-            tokio::task::spawn_blocking(move || -> std::result::Result<_, ReportError> {
-                input.logo = logo.map(studio_report::raster::logo).transpose()?;
-                let report = studio_report::build(&input)?;
-                let content = studio_report::content(&report, &input)?;
-                Ok((input, content))
-            })
-            .await
-            .map_err(CoreError::internal)?
-            .map_err(report_error)?
-        };
+        let built = self.build_report(project_id, user_id, config, true, progress).await?;
         progress(0.8, "storing the report");
+        let Built { input, content, logo } = built;
         let input_bytes = serde_json::to_vec(&input).map_err(CoreError::internal)?;
         let input_id = self.store.put_artifact(project_id, "report_input", &input_bytes).await?;
-        let logo_id = match &logo_bytes {
+        let logo_id = match &logo {
             Some(bytes) => Some(self.store.put_artifact(project_id, "logo", bytes).await?),
             None => None,
         };
@@ -178,7 +163,7 @@ impl Studio {
             report_id: uuid::Uuid::new_v4().to_string(),
             project_id: project_id.to_string(),
             generated_at: input.generated_at.clone(),
-            content: report_content,
+            content,
             export_urls: BTreeMap::new(),
         };
         let stored = StoredReport { content: report.content.clone(), input_id, logo_id };
@@ -201,6 +186,64 @@ impl Studio {
         self.record_report(project_id, user_id, &report.report_id, summary).await?;
         progress(1.0, "report generated");
         Ok(report)
+    }
+
+    /// The report as it would be generated now, stored nowhere and logged nowhere: the
+    /// builder's live preview. Its id is [`PREVIEW_ID`]; export a generated report instead.
+    pub async fn preview_report(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        config: Option<ReportConfig>,
+    ) -> Result<GeneratedReport> {
+        let Built { input, content, .. } = self.build_report(project_id, user_id, config, false, &|_, _| {}).await?;
+        Ok(GeneratedReport {
+            report_id: PREVIEW_ID.into(),
+            project_id: project_id.to_string(),
+            generated_at: input.generated_at,
+            content,
+            export_urls: BTreeMap::new(),
+        })
+    }
+
+    /// Gathers the results and builds the report's content (`edit`: the user must be allowed
+    /// to change the project, as generating records a result).
+    async fn build_report(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        config: Option<ReportConfig>,
+        edit: bool,
+        progress: Progress<'_>,
+    ) -> Result<Built> {
+        let (content, version) = {
+            let mut map = self.open.lock().await;
+            let open = self.load_into(&mut map, project_id).await?;
+            if edit {
+                Studio::check_can_edit(open, user_id)?;
+            }
+            let version = Studio::state_of(open, user_id).version;
+            (open.doc.content().clone(), version)
+        };
+        let config = Studio::config_for(&content, config);
+        progress(0.1, "gathering the results");
+        let logo = match config.branding.as_ref().and_then(|b| b.logo_url.as_deref()).filter(|u| !u.is_empty()) {
+            Some(url) => Some(read_logo(url)?),
+            None => None,
+        };
+        let mut input = self.report_input(project_id, &content, u64::from(version), config).await?;
+        progress(0.3, "writing the narrative and drawing the charts");
+        let logo_bytes = logo.clone();
+        let (input, content) = tokio::task::spawn_blocking(move || -> std::result::Result<_, ReportError> {
+            input.logo = logo_bytes.map(studio_report::raster::logo).transpose()?;
+            let report = studio_report::build(&input)?;
+            let content = studio_report::content(&report, &input)?;
+            Ok((input, content))
+        })
+        .await
+        .map_err(CoreError::internal)?
+        .map_err(report_error)?;
+        Ok(Built { input, content, logo })
     }
 
     async fn record_report(&self, project_id: &str, user_id: &str, report_id: &str, summary: String) -> Result<()> {

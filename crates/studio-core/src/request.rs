@@ -129,6 +129,13 @@ pub enum Request {
         #[serde(default)]
         report_config: Option<studio_model::ReportConfig>,
     },
+    /// The report as it would be generated now, stored nowhere (the builder's preview).
+    PreviewReport {
+        project_id: String,
+        user_id: String,
+        #[serde(default)]
+        report_config: Option<studio_model::ReportConfig>,
+    },
     GetReport {
         project_id: String,
         report_id: String,
@@ -238,6 +245,9 @@ impl Studio {
                 json(serde_json::json!({"folder": self.reveal_export(&project_id, &report_id, &format).await?}))
             }
             RevealOutbox => json(serde_json::json!({"folder": self.reveal_outbox()?})),
+            PreviewReport { project_id, user_id, report_config } => {
+                json(self.preview_report(&project_id, &user_id, report_config).await?)
+            }
             GetReport { project_id, report_id } => json(self.get_report(&project_id, &report_id).await?),
             ListReports { project_id } => json(self.list_reports(&project_id).await?),
             ExportReport { project_id, report_id, user_id, format, path } => {

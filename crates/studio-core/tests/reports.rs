@@ -212,3 +212,30 @@ async fn a_missing_file_manager_is_named() {
     assert_eq!(e.code, "io_error");
     assert!(e.message.contains("with /nonexistent/file-manager"), "{}", e.message);
 }
+
+#[tokio::test]
+async fn a_preview_is_stored_and_logged_nowhere() {
+    let f = fixture().await;
+    let (studio, project, _dir) = project_with_data(f, 1_000).await;
+    let config = json!({"ticks": 10, "replicates": 2, "seed": 1});
+    run(&studio, &project, Workbench::Simulation, "run", json!({"simulation_config": config})).await;
+    let log = studio.log(&project).await.unwrap().len();
+    let custom = serde_json::from_value(
+        json!({"template": "custom", "sections": ["results", "caveats"], "include_charts": false, "include_methodology": false}),
+    )
+    .unwrap();
+    let preview = studio.preview_report(&project, USER, Some(custom)).await.unwrap();
+    assert_eq!(preview.report_id, studio_core::REPORT_PREVIEW_ID);
+    let kinds: Vec<&str> = preview.content.sections.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(kinds, ["results", "caveats"], "the given sections, in order");
+    assert!(preview.content.appendix.caveats.iter().any(|c| c.contains("ran only 2 replicates")));
+    assert!(studio.list_reports(&project).await.unwrap().is_empty(), "nothing stored");
+    assert_eq!(studio.log(&project).await.unwrap().len(), log, "nothing logged");
+    assert_eq!(studio.get_report(&project, "preview").await.unwrap_err().code, "not_found");
+    let bad = serde_json::from_value(
+        json!({"template": "custom", "sections": ["horoscope"], "include_charts": true, "include_methodology": true}),
+    )
+    .unwrap();
+    let e = studio.preview_report(&project, USER, Some(bad)).await.unwrap_err();
+    assert!(e.message.contains("horoscope"), "{}", e.message);
+}

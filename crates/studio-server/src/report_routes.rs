@@ -36,6 +36,18 @@ pub async fn generate(
     ok(s.studio.generate_report(&id, &user, req.report_config, &|_, _| {}).await?)
 }
 
+/// The builder's live preview: the report as it would be generated now, stored nowhere.
+pub async fn preview(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Params,
+    raw: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let req: GenerateBody = body(raw, &s)?;
+    let user = req.user_id.unwrap_or_else(|| user(&q, &s));
+    ok(s.studio.preview_report(&id, &user, req.report_config).await?)
+}
+
 pub async fn get_report(State(s): State<AppState>, Path((id, rid)): Path<(String, String)>) -> Answer {
     ok(s.studio.get_report(&id, &rid).await?)
 }

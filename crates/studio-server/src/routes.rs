@@ -57,6 +57,7 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("post", "/api/v1/studio/tasks/{tid}/cancel", post(t::cancel_task))
         .add("get", "/api/v1/studio/agents", get(t::agents))
         .add("post", "/api/v1/studio/projects/{id}/report/generate", post(r::generate))
+        .add("post", "/api/v1/studio/projects/{id}/report/preview", post(r::preview))
         .add("get", "/api/v1/studio/projects/{id}/reports", get(r::list_reports))
         .add("get", "/api/v1/studio/projects/{id}/report/schedule", get(r::schedule))
         .add("post", "/api/v1/studio/projects/{id}/report/schedule/send", post(r::send_now))

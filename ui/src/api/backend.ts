@@ -30,6 +30,8 @@ export interface Backend {
   cancelTask(taskId: string): Promise<Task>;
   /** Generates a report now (the project's settings, or `config`) and answers with it. */
   generateReport(id: string, config?: ReportConfig): Promise<GeneratedReport>;
+  /** The report as it would be generated now, stored nowhere (its id is "preview"). */
+  previewReport(id: string, config?: ReportConfig): Promise<GeneratedReport>;
   getReport(id: string, reportId: string): Promise<GeneratedReport>;
   /** The project's reports, newest first. */
   listReports(id: string): Promise<ReportListing[]>;

@@ -51,6 +51,9 @@ export class HttpBackend implements Backend {
   generateReport(id: string, report_config?: import("./types").ReportConfig) {
     return this.call<import("./types").GeneratedReport>("POST", `${API}/projects/${id}/report/generate`, report_config ? { report_config } : {});
   }
+  previewReport(id: string, report_config?: import("./types").ReportConfig) {
+    return this.call<import("./types").GeneratedReport>("POST", `${API}/projects/${id}/report/preview`, report_config ? { report_config } : {});
+  }
   getReport(id: string, reportId: string) { return this.call<import("./types").GeneratedReport>("GET", `${API}/projects/${id}/report/${reportId}`); }
   listReports(id: string) { return this.call<import("./types").ReportListing[]>("GET", `${API}/projects/${id}/reports`); }
   exportReport(id: string, reportId: string, export_format: import("./types").ExportFormat, path?: string) {

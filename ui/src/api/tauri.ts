@@ -52,6 +52,9 @@ export class TauriBackend implements Backend {
   async generateReport(project_id: string, report_config?: ReportConfig) {
     return this.send<GeneratedReport>("generate_report", { project_id, report_config });
   }
+  async previewReport(project_id: string, report_config?: ReportConfig) {
+    return this.send<GeneratedReport>("preview_report", { project_id, report_config });
+  }
   async getReport(project_id: string, report_id: string) { return this.send<GeneratedReport>("get_report", { project_id, report_id }); }
   async listReports(project_id: string) { return this.send<ReportListing[]>("list_reports", { project_id }); }
   async exportReport(project_id: string, report_id: string, format: ExportFormat, path?: string) {

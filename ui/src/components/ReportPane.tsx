@@ -1,11 +1,11 @@
 // The Report workbench: the builder (template, sections in order, charts, branding), notes on
-// sections, Generate with a live preview of the generated report (regenerated shortly after
-// the settings or a note are saved), exports with their progress and written files, and the
-// report's schedule.
+// sections, Generate (recorded) with a live preview (redrawn shortly after the settings or a
+// note are saved, stored nowhere until generated or exported), exports with their progress and
+// written files, and the report's schedule.
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Backend } from "../api/backend";
 import type { ExportFormat, GeneratedReport, ReportConfig, Task } from "../api/types";
-import { ALL_SECTIONS, chosenSections, configFrom, draftFrom, previewDocument, sectionLabel } from "../state/report";
+import { ALL_SECTIONS, PREVIEW_ID, chosenSections, configFrom, draftFrom, previewDocument, sectionLabel } from "../state/report";
 import type { PaneProps } from "./pane";
 import { ReportExports } from "./ReportExports";
 import { ReportScheduleCard } from "./ReportScheduleCard";
@@ -55,14 +55,18 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
     }).catch(() => {});
   }, [backend, projectId, stage.report_id]); // eslint-disable-line react-hooks/exhaustive-deps -- not on each edit
 
-  const generate = useCallback(async (config: ReportConfig) => {
+  /** Generates (recorded, exportable) or previews (stored nowhere) and shows the report. */
+  const generate = useCallback(async (config: ReportConfig, preview = false): Promise<GeneratedReport | null> => {
     setGenerating(true);
     asking.current += 1;
     generations.current += 1;
     try {
-      show(await backend.generateReport(projectId, config), config);
+      const report = preview ? await backend.previewReport(projectId, config) : await backend.generateReport(projectId, config);
+      show(report, config);
+      return report;
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
+      return null;
     } finally {
       asking.current -= 1;
       setGenerating(false);
@@ -71,7 +75,7 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
 
   const regenerateSoon = (config: ReportConfig) => {
     if (timer.current != null) window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(() => { timer.current = null; generate(config); }, REGENERATE_MS);
+    timer.current = window.setTimeout(() => { timer.current = null; generate(config, true); }, REGENERATE_MS);
   };
   useEffect(() => () => { if (timer.current != null) window.clearTimeout(timer.current); }, []);
 
@@ -84,16 +88,19 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
     setDirty(false);
     if (shown || error) regenerateSoon(config);
   };
-  const annotate = async (section: string, text: string) => {
-    const ok = await run("report", "add_annotation", { annotation: { section, text, author: state.user_id } });
+  const annotate = async (section: string, text: string, author: string) => {
+    const ok = await run("report", "add_annotation", { annotation: { section, text, author } });
     if (ok && (shown || error)) regenerateSoon(configFrom(draft));
     return ok;
   };
 
   const startExport = async (format: ExportFormat) => {
     if (!shown) return;
+    // A preview is stored nowhere: it is generated (and recorded) first, then exported.
+    const report = shown.report.report_id === PREVIEW_ID ? await generate(configFrom(draft)) : shown.report;
+    if (!report) return;
     try {
-      const task = await backend.exportReport(projectId, shown.report.report_id, format);
+      const task = await backend.exportReport(projectId, report.report_id, format);
       setStarted((s) => ({ ...s, [format]: task }));
     } catch (e) {
       notify(e instanceof Error ? e.message : String(e), "error");
@@ -135,7 +142,11 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
           <button className="primary" type="button" data-testid="generate-report" onClick={() => generate(configFrom(draft))}
             disabled={generating || chosenSections(draft).length === 0}>{generating ? "Generating…" : "Generate"}</button>
           <span className="muted small" aria-live="polite">
-            {shown ? `Generated ${new Date(shown.report.generated_at).toLocaleString()} · ${shown.report.content.sections.length} sections` : "Not generated yet"}
+            {!shown
+              ? "Not generated yet"
+              : shown.report.report_id === PREVIEW_ID
+                ? `Preview of ${new Date(shown.report.generated_at).toLocaleString()} · ${shown.report.content.sections.length} sections · not recorded until generated or exported`
+                : `Generated ${new Date(shown.report.generated_at).toLocaleString()} · ${shown.report.content.sections.length} sections`}
           </span>
         </div>
         {error && <p className="banner error" role="alert" data-testid="report-error">{error}</p>}
@@ -152,30 +163,54 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
 
 function Annotations({ annotations, annotate }: {
   annotations: PaneProps["state"]["workbench_states"]["report"]["annotations"];
-  annotate: (section: string, text: string) => Promise<boolean>;
+  annotate: (section: string, text: string, author: string) => Promise<boolean>;
 }) {
   const [section, setSection] = useState("summary");
   const [text, setText] = useState("");
+  // Notes are printed with their author's name: remembered on this computer once typed.
+  const [author, setAuthor] = useState(() => rememberedAuthor());
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    if (await annotate(section, text.trim())) setText("");
+    rememberAuthor(author.trim());
+    if (await annotate(section, text.trim(), author.trim())) setText("");
   };
   return (
     <section className="card stack tight">
       <h2>Notes on sections</h2>
       <ul className="plain flush" data-testid="annotations">
         {annotations.length === 0 && <li className="muted">No annotations.</li>}
-        {annotations.map((a) => <li key={a.annotation_id}><strong>{sectionLabel(a.section)}</strong>: {a.text}</li>)}
+        {annotations.map((a) => (
+          <li key={a.annotation_id}><strong>{sectionLabel(a.section)}</strong>: {a.text} <span className="muted">— {a.author}</span></li>
+        ))}
       </ul>
       <form className="row" onSubmit={submit}>
         <select aria-label="Section" value={section} onChange={(e) => setSection(e.target.value)}>
           {ALL_SECTIONS.map((s) => <option key={s} value={s}>{sectionLabel(s)}</option>)}
         </select>
         <input aria-label="Annotation" placeholder="Note for this section" value={text} onChange={(e) => setText(e.target.value)} required />
-        <button type="submit" disabled={!text.trim()}>Add note</button>
+        <input aria-label="Your name" className="narrow" placeholder="Your name" value={author} onChange={(e) => setAuthor(e.target.value)} required />
+        <button type="submit" disabled={!text.trim() || !author.trim()}>Add note</button>
       </form>
     </section>
   );
+}
+
+const AUTHOR_KEY = "futureos-studio.author";
+
+function rememberedAuthor(): string {
+  try {
+    return window.localStorage.getItem(AUTHOR_KEY) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+function rememberAuthor(name: string) {
+  try {
+    if (name) window.localStorage.setItem(AUTHOR_KEY, name);
+  } catch {
+    // storage refused (private mode): the name is asked again next time
+  }
 }
 
 /** Copies text to the clipboard; the older way when the Clipboard API is refused. */

@@ -169,3 +169,6 @@ export function parseExportUrl(url: string): { path: string; sha256: string } {
 export function recipientsFrom(text: string): string[] {
   return text.split(/[\s,;]+/).map((r) => r.trim()).filter((r) => r.length > 0);
 }
+
+/** The id of a preview: the report as it would be generated, stored nowhere. */
+export const PREVIEW_ID = "preview";
