@@ -11,11 +11,22 @@ const here = new URL(".", import.meta.url).pathname;
 const artifacts = join(here, "artifacts");
 mkdirSync(artifacts, { recursive: true });
 const home = mkdtempSync(join(tmpdir(), "studio-e2e-"));
+
+/** Waits until the recording opener below was given `folder`. */
+async function openedOn(folder) {
+  let got = "(nothing)";
+  for (let i = 0; i < 50; i++) {
+    got = existsSync(opened) ? readFileSync(opened, "utf8") : "(nothing)";
+    if (got === folder) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the file manager was opened on ${got}, not ${folder}`);
+}
 const bin = process.env.STUDIO_BIN ?? "studio";
 // "Show in folder" runs this instead of the desktop's file manager: it notes the folder it was given.
 const opener = join(home, "opener.sh");
 const opened = join(home, "opened.txt");
-writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
+writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$1" > '${opened}.tmp' && mv '${opened}.tmp' '${opened}'\n`);
 chmodSync(opener, 0o755);
 
 function startServer() {
@@ -325,9 +336,7 @@ try {
     const path = await page.getByTestId("exported-path-pdf").textContent();
     await page.getByTestId("export-status-pdf").getByTestId("show-in-folder").click();
     await expectText(page.getByTestId("toast"), `Opened ${dirname(path)}`);
-    for (let i = 0; i < 20 && !existsSync(opened); i++) await page.waitForTimeout(100);
-    const folder = existsSync(opened) ? readFileSync(opened, "utf8") : "(nothing)";
-    if (folder !== dirname(path)) throw new Error(`the file manager was opened on ${folder}, not ${dirname(path)}`);
+    await openedOn(dirname(path));
     await shot("14-report-exported");
     await page.setViewportSize({ width: 1280, height: 800 });
   });
@@ -343,7 +352,7 @@ try {
     await expectText(page.getByTestId("last-delivery"), "sent by hand");
     await card.getByRole("button", { name: "Show outbox" }).click();
     await expectText(page.getByTestId("toast"), `Opened ${join(home, "outbox")}`);
-    if (readFileSync(opened, "utf8") !== join(home, "outbox")) throw new Error(`the outbox was not opened: ${readFileSync(opened, "utf8")}`);
+    await openedOn(join(home, "outbox"));
     // A bad address is named, and the schedule stays as it was.
     await card.getByLabel("Recipients").fill("ana@example.org, bo");
     await card.getByRole("button", { name: "Update schedule" }).click();

@@ -311,11 +311,7 @@ impl Studio {
         let new_id = uuid::Uuid::new_v4().to_string();
         let id = self.store.import_project(path, &new_id).await?;
         self.forget(&id).await;
-        {
-            let mut map = self.open.lock().await;
-            let content = self.load_into(&mut map, &id).await?.doc.content().clone();
-            self.index_schedule(&id, &content).await?;
-        }
+        self.stop_imported_schedule(&id, user_id).await?;
         let state =
             self.get_project(&ProjectLoad { project_id: id.clone(), user_id: user_id.into(), version: None }).await?;
         self.emit(StudioEvent::StateChanged {

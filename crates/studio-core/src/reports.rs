@@ -84,11 +84,13 @@ fn file_url(path: &Path, sha256: &str) -> String {
     format!("{url}#sha256={sha256}")
 }
 
-/// The path a [`file_url`] names (its hash fragment dropped, its escapes undone).
-pub(crate) fn path_of_file_url(url: &str) -> PathBuf {
-    let location = url.split_once('#').map_or(url, |(l, _)| l);
-    let location = location.strip_prefix("file://").unwrap_or(location);
-    PathBuf::from(location.replace("%20", " ").replace("%23", "#").replace("%3F", "?").replace("%25", "%"))
+/// The absolute path and the hash a [`file_url`] names; `None` for anything else.
+pub(crate) fn parse_file_url(url: &str) -> Option<(PathBuf, String)> {
+    let (location, fragment) = url.split_once('#').unwrap_or((url, ""));
+    let location = location.strip_prefix("file://")?;
+    let path = PathBuf::from(location.replace("%20", " ").replace("%23", "#").replace("%3F", "?").replace("%25", "%"));
+    let sha256 = fragment.strip_prefix("sha256=").unwrap_or_default().to_string();
+    path.is_absolute().then_some((path, sha256))
 }
 
 /// Largest logo file read.
@@ -451,7 +453,9 @@ mod tests {
     #[test]
     fn file_urls_name_their_path_again() {
         for path in ["/tmp/a b/report #2 ?.pdf", "/tmp/100%/r.pdf", "/plain/r.html"] {
-            assert_eq!(path_of_file_url(&file_url(Path::new(path), "abc")), PathBuf::from(path), "{path}");
+            assert_eq!(parse_file_url(&file_url(Path::new(path), "abc")), Some((PathBuf::from(path), "abc".into())));
         }
+        assert_eq!(parse_file_url("-x/report.pdf#sha256=abc"), None, "not a file URL");
+        assert_eq!(parse_file_url("file://relative/report.pdf"), None, "not absolute");
     }
 }

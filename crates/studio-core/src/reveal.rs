@@ -1,23 +1,19 @@
-//! "Show in folder": opens the folder of a report's export, or the outbox, in the platform's
-//! file manager (`xdg-open`, `open`, `explorer`; `STUDIO_OPENER` names another program).
+//! "Show in folder": shows a report's export in the platform's file manager (selected where the
+//! platform can: `open -R` on macOS, `explorer /select,` on Windows; its folder with `xdg-open`
+//! elsewhere), or the outbox. `STUDIO_OPENER` names another program, given the folder.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::reports::{check_format, path_of_file_url};
+use sha2::{Digest, Sha256};
+
+use crate::reports::{check_format, parse_file_url};
 use crate::{CoreError, Result, Studio};
 
-/// The platform's program that opens a folder.
-pub const DEFAULT_OPENER: &str = if cfg!(target_os = "macos") {
-    "open"
-} else if cfg!(windows) {
-    "explorer"
-} else {
-    "xdg-open"
-};
-
 impl Studio {
-    /// Opens the folder holding report `report_id`'s `format` export; answers the folder.
+    /// Shows report `report_id`'s `format` export in the file manager; answers its folder. Only
+    /// a file this Studio wrote is shown: one in its export folder, or with the recorded hash
+    /// (a project file from elsewhere cannot point it at other places).
     pub async fn reveal_export(&self, project_id: &str, report_id: &str, format: &str) -> Result<PathBuf> {
         check_format(format)?;
         let report = self.get_report(project_id, report_id).await?;
@@ -25,15 +21,28 @@ impl Studio {
         let url = report.export_urls.get(format).ok_or_else(|| {
             CoreError::new("not_found", format!("report '{report_id}' has not been exported as {name} yet"))
         })?;
-        let file = path_of_file_url(url);
+        let (file, sha256) = parse_file_url(url).ok_or_else(|| {
+            CoreError::invalid(format!("the {name} export is recorded as '{url}', not as a file here"))
+        })?;
         if !file.is_file() {
             return Err(CoreError::new(
                 "not_found",
                 format!("the {name} {} is no longer there (moved or deleted): export it again", file.display()),
             ));
         }
+        let exports = std::fs::canonicalize(self.exports_dir()).ok();
+        let in_exports = exports.is_some_and(|dir| file.starts_with(dir));
+        if !in_exports && !same_hash(&file, &sha256) {
+            return Err(CoreError::new(
+                "forbidden",
+                format!(
+                    "{} is not the {name} this report was exported to (its contents differ): open it yourself",
+                    file.display()
+                ),
+            ));
+        }
         let folder = file.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("/"));
-        self.open_folder(&folder)?;
+        self.show(&folder, Some(&file))?;
         Ok(folder)
     }
 
@@ -42,14 +51,25 @@ impl Studio {
         let folder = self.config.outbox_dir();
         std::fs::create_dir_all(&folder)
             .map_err(|e| CoreError::new("io_error", format!("{}: {e}", folder.display())))?;
-        self.open_folder(&folder)?;
+        self.show(&folder, None)?;
         Ok(folder)
     }
 
-    fn open_folder(&self, folder: &Path) -> Result<()> {
-        let program = self.config.opener.as_deref().unwrap_or(DEFAULT_OPENER);
+    fn show(&self, folder: &Path, file: Option<&Path>) -> Result<()> {
+        let (program, args): (&str, Vec<std::ffi::OsString>) = match (&self.config.opener, file) {
+            (Some(opener), _) => (opener, vec![folder.into()]),
+            (None, Some(file)) if cfg!(target_os = "macos") => ("open", vec!["-R".into(), file.into()]),
+            (None, Some(file)) if cfg!(windows) => {
+                let mut select = std::ffi::OsString::from("/select,");
+                select.push(file);
+                ("explorer", vec![select])
+            }
+            (None, _) if cfg!(target_os = "macos") => ("open", vec![folder.into()]),
+            (None, _) if cfg!(windows) => ("explorer", vec![folder.into()]),
+            (None, _) => ("xdg-open", vec![folder.into()]),
+        };
         let mut child = Command::new(program)
-            .arg(folder)
+            .args(&args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -61,4 +81,14 @@ impl Studio {
         std::thread::spawn(move || child.wait());
         Ok(())
     }
+}
+
+/// Whether the file's SHA-256 is `expected` (read in blocks, not whole).
+fn same_hash(file: &Path, expected: &str) -> bool {
+    let Ok(mut f) = std::fs::File::open(file) else { return false };
+    let mut hasher = Sha256::new();
+    if std::io::copy(&mut f, &mut hasher).is_err() {
+        return false;
+    }
+    !expected.is_empty() && hex::encode(hasher.finalize()) == expected
 }

@@ -9,9 +9,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Months, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use studio_model::{Frequency, ProjectContent, ReportSchedule, Role, Step};
+use studio_model::{Frequency, ProjectContent, ReportSchedule, Role, Step, Workbench};
 use studio_store::ScheduleRow;
 
+use crate::document::{ChangeKind, ChangeMessage};
 use crate::mail::{self, Letter};
 use crate::simulation_reads::slug;
 use crate::stage_runs::Progress;
@@ -103,6 +104,22 @@ impl Studio {
         };
         self.store.set_report_schedule(project_id, json.as_deref(), &studio_store::now()).await?;
         Ok(())
+    }
+
+    /// A project file brought in does not mail its sender's recipients from here: its
+    /// schedule is stopped (an entry in its log says so) until someone here sets it again.
+    pub(crate) async fn stop_imported_schedule(&self, project_id: &str, user_id: &str) -> Result<()> {
+        let mut map = self.open.lock().await;
+        let open = self.load_into(&mut map, project_id).await?;
+        if !open.doc.content().schedules.contains_key("report") {
+            return Ok(());
+        }
+        // Whoever brought the file in, even one it lists as a viewer, stops it.
+        let ctx = self.context(user_id);
+        let off = serde_json::json!({"schedule": {"frequency": "off", "recipients": []}});
+        let outcome = studio_model::apply_action(open.doc.content(), Workbench::Report, "schedule", &off, &ctx)?;
+        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
+        self.commit(project_id, open, &outcome.content, &message).await
     }
 
     /// The project's schedule, when it next sends, and how the last delivery went.

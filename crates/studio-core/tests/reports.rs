@@ -169,16 +169,31 @@ async fn reports_name_what_is_wrong() {
     assert_eq!(err.code, "not_found");
 }
 
+/// Waits until the recording opener has written `expected`; answers what it holds.
+async fn opened_with(record: &std::path::Path, expected: &std::path::Path) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        let got = std::fs::read_to_string(record).unwrap_or_default();
+        if got == expected.to_string_lossy() || started.elapsed() > std::time::Duration::from_secs(10) {
+            return got;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[cfg(unix)]
 #[tokio::test]
 async fn show_in_folder_opens_the_exports_folder() {
     let scripts = tempfile::tempdir().unwrap();
     let opener = scripts.path().join("opener.sh");
-    let opened = scripts.path().join("opened.txt");
-    std::fs::write(&opener, format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display())).unwrap();
+    let record = scripts.path().join("opened.txt");
+    // Written whole, then moved into place: a reader never sees it half written.
+    let script = format!("#!/bin/sh\nprintf '%s' \"$1\" > '{0}.tmp' && mv '{0}.tmp' '{0}'\n", record.display());
+    std::fs::write(&opener, script).unwrap();
     std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let program = opener.to_string_lossy().into_owned();
     let f = fixture_with(|c| c.opener = Some(program)).await;
-    let (studio, project, _dir) = project_with_data(f, 1_000).await;
+    let (studio, project, dir) = project_with_data(f, 1_000).await;
     let config = json!({"ticks": 10, "replicates": 2, "seed": 1});
     run(&studio, &project, Workbench::Simulation, "run", json!({"simulation_config": config})).await;
     let report = run(&studio, &project, Workbench::Report, "generate", json!({})).await;
@@ -187,11 +202,18 @@ async fn show_in_folder_opens_the_exports_folder() {
 
     let folder = studio.reveal_export(&project, rid, "html").await.unwrap();
     assert_eq!(folder, html.path.parent().unwrap());
-    let started = std::time::Instant::now();
-    while !opened.exists() && started.elapsed() < std::time::Duration::from_secs(10) {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    assert_eq!(std::fs::read_to_string(&opened).unwrap(), folder.to_string_lossy(), "the opener got the folder");
+    assert_eq!(opened_with(&record, &folder).await, folder.to_string_lossy(), "the opener got the folder");
+
+    // Written elsewhere: shown while it is the file exported, refused once it is another.
+    let elsewhere = dir.path().join("shared").join("report.pdf");
+    studio.export_report(&project, rid, "pdf", Some(elsewhere.clone()), &|_, _| {}).await.unwrap();
+    let folder = studio.reveal_export(&project, rid, "pdf").await.unwrap();
+    assert_eq!(opened_with(&record, &folder).await, folder.to_string_lossy());
+    assert!(folder.ends_with("shared"));
+    std::fs::write(&elsewhere, b"something else").unwrap();
+    let e = studio.reveal_export(&project, rid, "pdf").await.unwrap_err();
+    assert_eq!(e.code, "forbidden", "{}", e.message);
+    assert!(e.message.contains("its contents differ"), "{}", e.message);
 
     let e = studio.reveal_export(&project, rid, "docx").await.unwrap_err();
     assert!(e.message.contains("has not been exported as DOCX yet"), "{}", e.message);
@@ -203,6 +225,7 @@ async fn show_in_folder_opens_the_exports_folder() {
 
     let outbox = studio.reveal_outbox().unwrap();
     assert!(outbox.is_dir() && outbox.ends_with("outbox"));
+    assert_eq!(opened_with(&record, &outbox).await, outbox.to_string_lossy());
 }
 
 #[tokio::test]

@@ -25,15 +25,24 @@ struct GenerateBody {
     user_id: Option<String>,
 }
 
+/// Who asks and with which settings, from a generate or preview body.
+fn generate_body(
+    raw: Result<Bytes, BytesRejection>,
+    q: &std::collections::HashMap<String, String>,
+    s: &AppState,
+) -> Result<(String, Option<ReportConfig>), ApiError> {
+    let req: GenerateBody = body(raw, s)?;
+    Ok((req.user_id.unwrap_or_else(|| user(q, s)), req.report_config))
+}
+
 pub async fn generate(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Query(q): Params,
     raw: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let req: GenerateBody = body(raw, &s)?;
-    let user = req.user_id.unwrap_or_else(|| user(&q, &s));
-    ok(s.studio.generate_report(&id, &user, req.report_config, &|_, _| {}).await?)
+    let (user, config) = generate_body(raw, &q, &s)?;
+    ok(s.studio.generate_report(&id, &user, config, &|_, _| {}).await?)
 }
 
 /// The builder's live preview: the report as it would be generated now, stored nowhere.
@@ -43,9 +52,8 @@ pub async fn preview(
     Query(q): Params,
     raw: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let req: GenerateBody = body(raw, &s)?;
-    let user = req.user_id.unwrap_or_else(|| user(&q, &s));
-    ok(s.studio.preview_report(&id, &user, req.report_config).await?)
+    let (user, config) = generate_body(raw, &q, &s)?;
+    ok(s.studio.preview_report(&id, &user, config).await?)
 }
 
 pub async fn get_report(State(s): State<AppState>, Path((id, rid)): Path<(String, String)>) -> Answer {

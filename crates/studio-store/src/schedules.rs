@@ -14,7 +14,7 @@ pub struct ScheduleRow {
 
 impl Store {
     /// Sets (or with `None` removes) a project's schedule, keeping when it last ran. A schedule
-    /// new to the index (set for the first time, brought back by an undo, imported) counts as
+    /// new to the index (set for the first time, brought back by an undo) counts as
     /// having run at `now`: reports before it are not owed.
     pub async fn set_report_schedule(&self, project_id: &str, schedule: Option<&str>, now: &str) -> Result<()> {
         match schedule {

@@ -12,7 +12,8 @@ interface Props {
   /** The latest export task of each format, as it stands. */
   exports: Partial<Record<ExportFormat, Task>>;
   start: (format: ExportFormat) => void;
-  reveal: (format: ExportFormat, path: string) => void;
+  /** Shows an export in its folder: the export's format, path and report. */
+  reveal: (format: ExportFormat, path: string, reportId: string) => void;
   /** What "Show in folder" does here, for its tooltip. */
   revealHint: string;
 }
@@ -60,7 +61,7 @@ export function ReportExports({ report, exports, start, reveal, revealHint }: Pr
 }
 
 function ExportRow({ format, task, reveal, revealHint }: {
-  format: ExportFormat; task: Task; reveal: (format: ExportFormat, path: string) => void; revealHint: string;
+  format: ExportFormat; task: Task; reveal: (format: ExportFormat, path: string, reportId: string) => void; revealHint: string;
 }) {
   const done = task.status === "COMPLETED";
   const fraction = done ? 1 : task.progress?.fraction ?? 0;
@@ -80,7 +81,7 @@ function ExportRow({ format, task, reveal, revealHint }: {
         <div className="row small">
           <span className="mono path grow-1" data-testid={`exported-path-${format}`} title={path}>{path}</span>
           <button type="button" data-testid="show-in-folder" title={revealHint} aria-label={`Show the ${name} in its folder`}
-            onClick={() => reveal(format, path)}>Show in folder</button>
+            onClick={() => reveal(format, path, String(task.inputs.report_id ?? ""))}>Show in folder</button>
         </div>
       ) : (
         <div className="muted small">

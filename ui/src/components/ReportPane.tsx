@@ -16,7 +16,8 @@ import type { Notify } from "./ui";
 const REGENERATE_MS = 400;
 
 type Props = Pick<PaneProps, "state" | "run" | "tasks"> & { backend: Backend; notify: Notify };
-interface Shown { report: GeneratedReport; colors: { primary: string; accent: string } }
+/** The report shown, the settings it was made with, and its colours for the preview frame. */
+interface Shown { report: GeneratedReport; config: ReportConfig; colors: { primary: string; accent: string } }
 
 export function ReportPane({ state, run, tasks, backend, notify }: Props) {
   const stage = state.workbench_states.report;
@@ -38,7 +39,7 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
 
   const show = useCallback((report: GeneratedReport, config: ReportConfig) => {
     const d = draftFrom(config);
-    setShown({ report, colors: { primary: d.primary, accent: d.accent } });
+    setShown({ report, config, colors: { primary: d.primary, accent: d.accent } });
     setError(null);
   }, []);
 
@@ -56,22 +57,25 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
   }, [backend, projectId, stage.report_id]); // eslint-disable-line react-hooks/exhaustive-deps -- not on each edit
 
   /** Generates (recorded, exportable) or previews (stored nowhere) and shows the report. */
+  // The answer of the latest request is shown: an earlier one arriving late is not.
   const generate = useCallback(async (config: ReportConfig, preview = false): Promise<GeneratedReport | null> => {
+    const mine = ++generations.current;
     setGenerating(true);
     asking.current += 1;
-    generations.current += 1;
     try {
       const report = preview ? await backend.previewReport(projectId, config) : await backend.generateReport(projectId, config);
-      show(report, config);
+      if (generations.current === mine) show(report, config);
       return report;
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      if (generations.current === mine) setError(e instanceof Error ? e.message : String(e));
       return null;
     } finally {
       asking.current -= 1;
-      setGenerating(false);
+      setGenerating(asking.current > 0);
     }
   }, [backend, projectId, show]);
+  // Exports started from one preview share the one report generated for them.
+  const recording = useRef<Promise<GeneratedReport | null> | null>(null);
 
   const regenerateSoon = (config: ReportConfig) => {
     if (timer.current != null) window.clearTimeout(timer.current);
@@ -96,8 +100,12 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
 
   const startExport = async (format: ExportFormat) => {
     if (!shown) return;
-    // A preview is stored nowhere: it is generated (and recorded) first, then exported.
-    const report = shown.report.report_id === PREVIEW_ID ? await generate(configFrom(draft)) : shown.report;
+    // A preview is stored nowhere: it is generated (and recorded) with its own settings first.
+    let report: GeneratedReport | null = shown.report;
+    if (report.report_id === PREVIEW_ID) {
+      recording.current ??= generate(shown.config).finally(() => { recording.current = null; });
+      report = await recording.current;
+    }
     if (!report) return;
     try {
       const task = await backend.exportReport(projectId, report.report_id, format);
@@ -117,10 +125,9 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
   }, [backend, projectId, reportId, finished]);
 
   // Opens the file's folder; where no file manager can be opened, copies the path instead.
-  const reveal = async (format: ExportFormat, path: string) => {
-    if (!shown) return;
+  const reveal = async (format: ExportFormat, path: string, reportId: string) => {
     try {
-      const { folder } = await backend.revealExport(projectId, shown.report.report_id, format);
+      const { folder } = await backend.revealExport(projectId, reportId, format);
       notify(`Opened ${folder}`);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
