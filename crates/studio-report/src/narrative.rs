@@ -48,6 +48,17 @@ pub fn threshold(s: &ScenarioResult) -> String {
     }
 }
 
+/// Whether two runs' threshold odds answer the same question (same share, same tick), so
+/// that they may be compared.
+pub fn same_threshold(a: &Ensemble, b: &Ensemble) -> bool {
+    (a.threshold.share - b.threshold.share).abs() <= 1e-12 && a.threshold.tick == b.threshold.tick
+}
+
+/// "42.1% of reaching 30.0% by tick 20"
+pub fn odds(e: &Ensemble) -> String {
+    format!("{} of reaching {} by tick {}", pct(e.threshold.probability), pct(e.threshold.share), e.threshold.tick)
+}
+
 /// How `other` differs from `base` at the end.
 pub fn difference(base: &ScenarioResult, other: &ScenarioResult) -> String {
     let (a, b) = (&base.ensemble.last, &other.ensemble.last);

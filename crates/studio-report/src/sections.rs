@@ -73,15 +73,28 @@ fn summary(ctx: &Context<'_>) -> Vec<Block> {
             .map(|(s, d)| {
                 let changes = narrative::changes(&base.ensemble, s);
                 let what = if changes.is_empty() { "no change of variables".into() } else { changes.join(", ") };
-                format!(
-                    "{} ({what}) moves the final share by {}{} and the chance of reaching {} from {} to {}.",
+                let moved = format!(
+                    "{} ({what}) moves the final share by {}{}",
                     s.name,
                     if *d >= 0.0 { "+" } else { "−" },
-                    narrative::points(*d),
-                    pct(s.ensemble.threshold.share),
-                    pct(base.ensemble.threshold.probability),
-                    pct(s.ensemble.threshold.probability)
-                )
+                    narrative::points(*d)
+                );
+                if narrative::same_threshold(&base.ensemble, &s.ensemble) {
+                    format!(
+                        "{moved} and the chance of reaching {} from {} to {}.",
+                        pct(s.ensemble.threshold.share),
+                        pct(base.ensemble.threshold.probability),
+                        pct(s.ensemble.threshold.probability)
+                    )
+                } else {
+                    // Odds of different thresholds are not compared: each is given as asked.
+                    format!(
+                        "{moved}; its run asked another threshold: {} (against {} for {}).",
+                        narrative::odds(&s.ensemble),
+                        narrative::odds(&base.ensemble),
+                        base.name
+                    )
+                }
             })
             .collect();
         blocks.push(paragraph("What drives the answer, and what would change it:"));
@@ -219,7 +232,16 @@ fn results_table(ctx: &Context<'_>) -> Block {
                 } else {
                     format!("{:+.1}", (e.last.mean - base.ensemble.last.mean) * 100.0)
                 },
-                pct(e.threshold.probability),
+                if narrative::same_threshold(&base.ensemble, e) {
+                    pct(e.threshold.probability)
+                } else {
+                    format!(
+                        "{} (≥ {} by tick {})",
+                        pct(e.threshold.probability),
+                        pct(e.threshold.share),
+                        e.threshold.tick
+                    )
+                },
                 e.median_crossing.map(|t| t.to_string()).unwrap_or_else(|| "not reached".into()),
             ]
         })
@@ -349,7 +371,11 @@ fn sensitivity(ctx: &Context<'_>) -> Vec<Block> {
                 s.name.clone(),
                 narrative::changes(&base.ensemble, s).join("; "),
                 format!("{:+.1}", d * 100.0),
-                format!("{:+.1}", (s.ensemble.threshold.probability - base.ensemble.threshold.probability) * 100.0),
+                if narrative::same_threshold(&base.ensemble, &s.ensemble) {
+                    format!("{:+.1}", (s.ensemble.threshold.probability - base.ensemble.threshold.probability) * 100.0)
+                } else {
+                    "— (another threshold)".into()
+                },
             ]
         })
         .collect();

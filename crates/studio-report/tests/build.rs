@@ -70,6 +70,42 @@ fn the_summary_answers_first_with_intervals_differences_and_drivers() {
     assert!(summary.contains("a good fit"), "calibration quality: {summary}");
 }
 
+#[test]
+fn odds_of_different_thresholds_are_not_compared() {
+    let mut input = common::input(ReportTemplate::DetailedAnalysis);
+    let other = &mut input.scenarios[1];
+    other.ensemble.threshold.share = 0.5;
+    other.ensemble.threshold.tick = 12;
+    let name = other.name.clone();
+    let report = build(&input).unwrap();
+    let summary = text(&report);
+    let base = &input.scenarios[0];
+    let line = summary.lines().find(|l| l.starts_with(&format!("{name} ("))).expect("the scenario's driver line");
+    assert!(line.contains("its run asked another threshold"), "{line}");
+    assert!(line.contains("of reaching 50.0% by tick 12"), "{line}");
+    assert!(
+        line.contains(&format!(
+            "of reaching {:.1}% by tick {}",
+            base.ensemble.threshold.share * 100.0,
+            base.ensemble.threshold.tick
+        )),
+        "{line}"
+    );
+    assert!(!line.contains("the chance of reaching"), "no comparison across thresholds: {line}");
+    let cells: Vec<String> = report
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t.rows.iter().flatten().cloned().collect::<Vec<_>>()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(cells.iter().any(|c| c.ends_with("(≥ 50.0% by tick 12)")), "the results table names the other threshold");
+    assert!(cells.iter().any(|c| c == "— (another threshold)"), "the sensitivity table does not subtract them");
+}
+
 /// Every percentage in the text is one of the results' values, formatted.
 #[test]
 fn every_percentage_in_the_text_comes_from_a_result() {
