@@ -48,13 +48,19 @@ impl Studio {
                 .map_err(CoreError::internal)?;
             let ensemble = serde_json::from_value(stored.clone())
                 .map_err(|e| CoreError::internal(format!("the stored ensemble of '{}': {e}", s.name)))?;
-            let shocks = s
+            let mut shocks: Vec<String> = s
                 .config
                 .shock_events
                 .iter()
                 .flatten()
                 .map(|e| format!("tick {}: {} {:+}", e.tick, e.variable, e.magnitude))
                 .collect();
+            // Shocks given by hand in the console are in the numbers: the text names them too.
+            shocks.extend(stored["injected_shocks"].as_array().into_iter().flatten().filter_map(|e| {
+                let (tick, variable, magnitude) =
+                    (e["tick"].as_u64()?, e["variable"].as_str()?, e["magnitude"].as_f64()?);
+                Some(format!("tick {tick}: {variable} {magnitude:+} (injected in the console)"))
+            }));
             scenarios.push(ScenarioResult {
                 scenario_id: s.scenario_id.clone(),
                 name: s.name.clone(),

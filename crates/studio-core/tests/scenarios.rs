@@ -272,6 +272,14 @@ async fn the_console_pauses_steps_replays_and_takes_a_shock() {
     assert!(err.message.contains("no simulation is open") || err.message.contains("has ended"), "{}", err.message);
     let kept = state(&studio, &project).await;
     assert_eq!(kept.scenarios[0].status, "completed", "closing the console keeps the results");
+    // A report on the shocked run names the shock given by hand.
+    let sections = serde_json::from_value(
+        json!({"template": "custom", "sections": ["scenarios"], "include_charts": false, "include_methodology": false}),
+    )
+    .unwrap();
+    let report = studio.preview_report(&project, USER, Some(sections)).await.unwrap();
+    let html = &report.content.sections[0].content_html;
+    assert!(html.contains("tick 201: price -0.5 (injected in the console)"), "{html}");
     // The shocked run is not the scenario as defined: running the scenario computes it again.
     let baseline = kept.scenarios[0].scenario_id.clone();
     let plain = run(&studio, &project, Workbench::Scenario, "run_scenario", json!({"scenario_id": baseline})).await;
