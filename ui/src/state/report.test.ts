@@ -82,9 +82,10 @@ describe("settings", () => {
     };
     expect(configFrom(draftFrom(config))).toEqual(config);
   });
-  it("starts from the detailed analysis, and sends no branding until some is given", () => {
+  it("starts from the executive summary, as the core does, and sends no branding until some is given", () => {
     const draft = draftFrom(undefined);
-    expect(draft.template).toBe("detailed_analysis");
+    expect(draft.template).toBe("executive_summary");
+    expect(chosenSections(draft)[0]).toBe("summary");
     expect(draft.primary).toBe(DEFAULT_PRIMARY);
     expect(draft.accent).toBe(DEFAULT_ACCENT);
     expect(configFrom({ ...draft, logo: "  " })).not.toHaveProperty("branding");

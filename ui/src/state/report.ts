@@ -96,7 +96,8 @@ export const DEFAULT_PRIMARY = "#1f3a5f";
 export const DEFAULT_ACCENT = "#d97706";
 
 export function draftFrom(config: ReportConfig | undefined): Draft {
-  const template = config?.template ?? "detailed_analysis";
+  // As the core: a report generated with no settings (Run all) is an executive summary.
+  const template = config?.template ?? "executive_summary";
   const sections = config?.sections.length ? config.sections : TEMPLATE_SECTIONS[template];
   const colors = config?.branding?.colors ?? {};
   return {
