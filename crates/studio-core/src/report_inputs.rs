@@ -2,7 +2,7 @@
 //! population's diagnostics, its data sources and overrides, its annotations.
 
 use serde_json::Value;
-use studio_model::{ProjectContent, ReportConfig, ReportTemplate, StageStatus, Workbench};
+use studio_model::{ProjectContent, ReportConfig, ReportTemplate, ShockEvent, StageStatus, Workbench};
 use studio_report::{
     ArchetypeFacts, MarginalFacts, OverrideFacts, PopulationFacts, ReportInput, ScenarioResult, SourceFacts,
 };
@@ -48,19 +48,11 @@ impl Studio {
                 .map_err(CoreError::internal)?;
             let ensemble = serde_json::from_value(stored.clone())
                 .map_err(|e| CoreError::internal(format!("the stored ensemble of '{}': {e}", s.name)))?;
-            let mut shocks: Vec<String> = s
-                .config
-                .shock_events
-                .iter()
-                .flatten()
-                .map(|e| format!("tick {}: {} {:+}", e.tick, e.variable, e.magnitude))
-                .collect();
+            let mut shocks: Vec<String> = s.config.shock_events.iter().flatten().map(ShockEvent::label).collect();
             // Shocks given by hand in the console are in the numbers: the text names them too.
-            shocks.extend(stored["injected_shocks"].as_array().into_iter().flatten().filter_map(|e| {
-                let (tick, variable, magnitude) =
-                    (e["tick"].as_u64()?, e["variable"].as_str()?, e["magnitude"].as_f64()?);
-                Some(format!("tick {tick}: {variable} {magnitude:+} (injected in the console)"))
-            }));
+            let injected: Vec<ShockEvent> =
+                serde_json::from_value(stored["injected_shocks"].clone()).unwrap_or_default();
+            shocks.extend(injected.iter().map(|e| format!("{} (injected in the console)", e.label())));
             scenarios.push(ScenarioResult {
                 scenario_id: s.scenario_id.clone(),
                 name: s.name.clone(),

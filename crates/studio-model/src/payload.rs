@@ -129,6 +129,13 @@ pub struct ShockEvent {
     pub magnitude: f64,
 }
 
+impl ShockEvent {
+    /// As comparisons and reports write it: "tick 10: price -0.2".
+    pub fn label(&self) -> String {
+        format!("tick {}: {} {:+}", self.tick, self.variable, self.magnitude)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct SimulationConsolePayload {

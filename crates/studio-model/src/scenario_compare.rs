@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::actions::{parse, required};
 use crate::content::{ProjectContent, ScenarioRecord};
-use crate::payload::ScenarioWorkbenchPayload;
+use crate::payload::{ScenarioWorkbenchPayload, ShockEvent};
 use crate::{MAX_SCENARIOS, ModelError, Workbench};
 
 /// A scenario's configuration as field → value.
@@ -21,13 +21,7 @@ fn fields(s: &ScenarioRecord) -> BTreeMap<String, Value> {
     for (k, v) in s.config.population_adjustments.iter().flatten() {
         out.insert(format!("population_adjustments.{k}"), v.clone());
     }
-    let mut shocks: Vec<String> = s
-        .config
-        .shock_events
-        .iter()
-        .flatten()
-        .map(|e| format!("tick {}: {} {:+}", e.tick, e.variable, e.magnitude))
-        .collect();
+    let mut shocks: Vec<String> = s.config.shock_events.iter().flatten().map(ShockEvent::label).collect();
     shocks.sort();
     out.insert("shock_events".to_string(), json!(shocks));
     out
