@@ -2,7 +2,16 @@
 // `studio serve` on a temporary library. Writes a screenshot of each screen to e2e/artifacts.
 // Needs: the `studio` binary (STUDIO_BIN), ui/dist built, /usr/bin/chromium (CHROMIUM to change).
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { chromium } from "playwright-core";
@@ -32,8 +41,11 @@ chmodSync(opener, 0o755);
 function startServer() {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, ["serve", "--json", "--ui", join(here, "..", "dist")], {
-      env: Object.fromEntries(Object.entries({ ...process.env, STUDIO_HOME: home, STUDIO_OPENER: opener })
-        .filter(([k]) => k !== "STUDIO_DB" && k !== "STUDIO_USER" && k !== "STUDIO_SMTP_URL")),
+      env: Object.fromEntries(
+        Object.entries({ ...process.env, STUDIO_HOME: home, STUDIO_OPENER: opener }).filter(
+          ([k]) => k !== "STUDIO_DB" && k !== "STUDIO_USER" && k !== "STUDIO_SMTP_URL",
+        ),
+      ),
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -59,7 +71,11 @@ async function step(name, fn) {
     console.log(`ok - ${name}`);
   } catch (e) {
     failed++;
-    console.log(`not ok - ${name}\n  ${String(e?.stack ?? e).split("\n").join("\n  ")}`);
+    console.log(
+      `not ok - ${name}\n  ${String(e?.stack ?? e)
+        .split("\n")
+        .join("\n  ")}`,
+    );
     throw e;
   }
 }
@@ -67,10 +83,21 @@ async function step(name, fn) {
 const { child, info } = await startServer();
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-    "--disable-component-update", "--disable-sync", "--disable-quic"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+  ],
 });
-const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, permissions: ["clipboard-read", "clipboard-write"] });
+const page = await browser.newPage({
+  viewport: { width: 1280, height: 800 },
+  permissions: ["clipboard-read", "clipboard-write"],
+});
 const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 const expectText = async (locator, text) => {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 5000 });
@@ -151,7 +178,9 @@ try {
   await step("drop the example's files: imported, roles guessed, read", async () => {
     await page.getByTestId("tab-data").click();
     const dir = join(here, "..", "..", "examples", "heat-pumps");
-    const files = readdirSync(dir).filter((f) => f.endsWith(".csv")).map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith(".csv"))
+      .map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
     const drop = await page.evaluateHandle((files) => {
       const dt = new DataTransfer();
       for (const f of files) dt.items.add(new File([f.text], f.name, { type: "text/csv" }));
@@ -210,8 +239,11 @@ try {
     // Count the fan chart's redraws while the run plays.
     await page.evaluate(() => {
       window.__redraws = [];
-      new MutationObserver(() => window.__redraws.push(performance.now()))
-        .observe(document.body, { attributes: true, subtree: true, attributeFilter: ["d"] });
+      new MutationObserver(() => window.__redraws.push(performance.now())).observe(document.body, {
+        attributes: true,
+        subtree: true,
+        attributeFilter: ["d"],
+      });
     });
     await page.getByTestId("run-simulation").click();
     await expectText(page.getByTestId("console-status"), "tick");
@@ -222,9 +254,14 @@ try {
     const redraws = await page.evaluate(() => window.__redraws);
     const span = (redraws.at(-1) - redraws[0]) / 1000;
     const fps = redraws.length > 1 ? (redraws.length - 1) / span : 0;
-    console.log(`  the fan chart redrew ${redraws.length} times in ${span.toFixed(2)} s (${fps.toFixed(0)} per second)`);
-    if (redraws.length > 5 && span > 0.3 && fps < 10) throw new Error(`the live chart redrew ${fps.toFixed(1)} times a second`);
-    await page.waitForFunction(() => /paused|complete/.test(document.querySelector("[data-testid=console-status]").textContent));
+    console.log(
+      `  the fan chart redrew ${redraws.length} times in ${span.toFixed(2)} s (${fps.toFixed(0)} per second)`,
+    );
+    if (redraws.length > 5 && span > 0.3 && fps < 10)
+      throw new Error(`the live chart redrew ${fps.toFixed(1)} times a second`);
+    await page.waitForFunction(() =>
+      /paused|complete/.test(document.querySelector("[data-testid=console-status]").textContent),
+    );
     if ((await page.getByTestId("console-status").textContent()).includes("complete")) {
       await page.getByRole("button", { name: "Step back" }).click();
     }
@@ -233,9 +270,15 @@ try {
     const before = await tickOf();
     await page.locator("body").click({ position: { x: 5, y: 5 } });
     await page.keyboard.press("ArrowLeft");
-    await page.waitForFunction((t) => document.querySelector("[data-testid=console-status]").textContent.includes(`tick ${t - 1} `), before);
+    await page.waitForFunction(
+      (t) => document.querySelector("[data-testid=console-status]").textContent.includes(`tick ${t - 1} `),
+      before,
+    );
     await page.getByRole("button", { name: "Step forward" }).click();
-    await page.waitForFunction((t) => document.querySelector("[data-testid=console-status]").textContent.includes(`tick ${t} `), before);
+    await page.waitForFunction(
+      (t) => document.querySelector("[data-testid=console-status]").textContent.includes(`tick ${t} `),
+      before,
+    );
     await shot("09-console-paused");
     await page.getByRole("button", { name: "Resume" }).click();
     await expectText(page.getByTestId("console-status"), "complete");
@@ -270,7 +313,12 @@ try {
   await step("run all: the tasks panel shows each stage, through to the generated report", async () => {
     await page.getByTestId("run-all").click();
     await expectText(page.getByTestId("tasks"), "Generate report");
-    await page.getByTestId("task").filter({ hasText: "Generate report" }).filter({ hasText: "Done" }).first().waitFor({ timeout: 120000 });
+    await page
+      .getByTestId("task")
+      .filter({ hasText: "Generate report" })
+      .filter({ hasText: "Done" })
+      .first()
+      .waitFor({ timeout: 120000 });
     await shot("13-tasks");
   });
   await step("build the report: template, order, preview, notes, exports", async () => {
@@ -282,13 +330,18 @@ try {
     // The report Run all generated shows at once.
     await preview.locator("h2", { hasText: "Summary" }).first().waitFor({ timeout: 10000 });
     await page.getByLabel("Template").selectOption({ label: "Detailed analysis" });
-    const order = (list) => page.getByTestId(list).locator("li").evaluateAll((els) => els.map((e) => e.dataset.testid.slice(8)));
+    const order = (list) =>
+      page
+        .getByTestId(list)
+        .locator("li")
+        .evaluateAll((els) => els.map((e) => e.dataset.testid.slice(8)));
     // Results one up by keyboard, past Scenarios; focus stays on it.
     await page.getByLabel("Include Results").focus();
     await page.keyboard.press("Alt+ArrowUp");
     let now = await order("report-sections");
     if (now.indexOf("results") !== 3 || now.indexOf("scenarios") !== 4) throw new Error(`Alt+↑ gave ${now.join(", ")}`);
-    if (!(await page.getByLabel("Include Results").evaluate((el) => el === document.activeElement))) throw new Error("focus left the moved row");
+    if (!(await page.getByLabel("Include Results").evaluate((el) => el === document.activeElement)))
+      throw new Error("focus left the moved row");
     // Sensitivity dragged up onto Data; in the appendix, Caveats dragged to the top and ticked.
     await page.getByTestId("section-sensitivity").dragTo(page.getByTestId("section-data"));
     now = await order("report-sections");
@@ -303,11 +356,19 @@ try {
     // The frame reloads when a regenerated report arrives: read it once it holds still.
     let headings = [];
     for (let i = 0; i < 5 && headings.length === 0; i++) {
-      headings = await preview.locator("h2").allTextContents().catch(() => []);
+      headings = await preview
+        .locator("h2")
+        .allTextContents()
+        .catch(() => []);
       if (headings.length === 0) await page.waitForTimeout(300);
     }
     const at = (h) => headings.indexOf(h);
-    if (!(at("Sensitivity") === 1 && at("Results") > 0 && at("Results") < at("Scenarios") && at("Appendix — Caveats") === headings.length - 1)) {
+    if (!(
+      at("Sensitivity") === 1 &&
+      at("Results") > 0 &&
+      at("Results") < at("Scenarios") &&
+      at("Appendix — Caveats") === headings.length - 1
+    )) {
       throw new Error(`the preview's sections are ${headings.join(" | ")}`);
     }
     await preview.locator("svg").first().waitFor({ timeout: 5000 });
@@ -323,7 +384,8 @@ try {
     await page.getByRole("button", { name: "Save settings" }).click();
     // The frame is sandboxed (its document is closed to the page): read it through Playwright.
     for (let i = 0; i < 60 && (await preview.locator("figure svg").count()) > 0; i++) await page.waitForTimeout(500);
-    if ((await preview.locator("figure svg").count()) > 0) throw new Error("saving the settings did not regenerate the preview");
+    if ((await preview.locator("figure svg").count()) > 0)
+      throw new Error("saving the settings did not regenerate the preview");
     await preview.locator("h2", { hasText: "Summary" }).first().waitFor({ timeout: 5000 });
     await page.waitForTimeout(300); // the reloaded frame's first paint
     await shot("14-report");

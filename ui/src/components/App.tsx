@@ -16,24 +16,35 @@ export function App({ backend }: { backend: Backend }) {
   const notify: Notify = useCallback((text, kind = "info", action) => {
     setToasts((list) => [...list.slice(-3), { id: nextToast++, text, kind, action }]);
   }, []);
-  const fail = useCallback((e: unknown) => {
-    notify(e instanceof BackendError ? e.message : String(e), "error");
-  }, [notify]);
+  const fail = useCallback(
+    (e: unknown) => {
+      notify(e instanceof BackendError ? e.message : String(e), "error");
+    },
+    [notify],
+  );
   const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
 
   useEffect(() => {
-    backend.initialProject?.().then((id) => id && setOpen(id)).catch(fail).finally(() => setStarting(false));
+    backend
+      .initialProject?.()
+      .then((id) => id && setOpen(id))
+      .catch(fail)
+      .finally(() => setStarting(false));
   }, [backend, fail]);
 
   // The desktop shell's menus, dropped files and errors.
-  useEffect(() => backend.desktopEvents?.((event) => {
-    if (event.kind === "open") setOpen(event.projectId);
-    else if (event.kind === "error") notify(event.message, "error");
-    else if (event.kind === "menu" && (event.id === "new" || event.id === "library")) setOpen(null);
-    else if (event.kind === "menu" || event.kind === "data-files") {
-      window.dispatchEvent(new CustomEvent(PROJECT_COMMAND, { detail: event }));
-    }
-  }), [backend, notify]);
+  useEffect(
+    () =>
+      backend.desktopEvents?.((event) => {
+        if (event.kind === "open") setOpen(event.projectId);
+        else if (event.kind === "error") notify(event.message, "error");
+        else if (event.kind === "menu" && (event.id === "new" || event.id === "library")) setOpen(null);
+        else if (event.kind === "menu" || event.kind === "data-files") {
+          window.dispatchEvent(new CustomEvent(PROJECT_COMMAND, { detail: event }));
+        }
+      }),
+    [backend, notify],
+  );
   return (
     <div className="app">
       {starting ? null : open === null ? (

@@ -7,7 +7,11 @@ export type Run = (workbench: Workbench, action: string, payload: unknown) => Pr
 /** Runs an action that only reads; its result, or null when it failed. */
 export type Read = (workbench: Workbench, action: string, payload: unknown) => Promise<unknown>;
 export interface PaneProps {
-  state: ProjectState; run: Run; read: Read; tasks: Task[];
+  state: ProjectState;
+  run: Run;
+  read: Read;
+  tasks: Task[];
   /** The console's run as it streams; `showView` takes a control's answer (null: forget it). */
-  live: LiveRun | null; showView: (view: ConsoleView | null) => void;
+  live: LiveRun | null;
+  showView: (view: ConsoleView | null) => void;
 }

@@ -3,7 +3,12 @@ import { useEffect } from "react";
 import type { ProjectStatus, StageStatus } from "../api/types";
 import { statusLabel } from "../state/logic";
 
-export interface ToastMessage { id: number; text: string; kind: "info" | "error"; action?: { label: string; run: () => void } }
+export interface ToastMessage {
+  id: number;
+  text: string;
+  kind: "info" | "error";
+  action?: { label: string; run: () => void };
+}
 
 /** Shows a message to the analyst, optionally with an action (e.g. Undo). */
 export interface Notify {
@@ -13,7 +18,9 @@ export interface Notify {
 export function Toasts({ toasts, dismiss }: { toasts: ToastMessage[]; dismiss: (id: number) => void }) {
   return (
     <div className="toasts" role="status" aria-live="polite">
-      {toasts.map((t) => <Toast key={t.id} toast={t} dismiss={dismiss} />)}
+      {toasts.map((t) => (
+        <Toast key={t.id} toast={t} dismiss={dismiss} />
+      ))}
     </div>
   );
 }
@@ -27,9 +34,19 @@ function Toast({ toast, dismiss }: { toast: ToastMessage; dismiss: (id: number) 
     <div className={`toast ${toast.kind}`} data-testid="toast">
       <span>{toast.text}</span>
       {toast.action && (
-        <button className="link" onClick={() => { toast.action?.run(); dismiss(toast.id); }}>{toast.action.label}</button>
+        <button
+          className="link"
+          onClick={() => {
+            toast.action?.run();
+            dismiss(toast.id);
+          }}
+        >
+          {toast.action.label}
+        </button>
       )}
-      <button className="icon" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>×</button>
+      <button className="icon" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
+        ×
+      </button>
     </div>
   );
 }
