@@ -22,7 +22,8 @@ import history from "./fixtures/history_response.json";
 import list from "./fixtures/project_list.json";
 import versions from "./fixtures/versions.json";
 
-type Keys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? "optional" : "required" };
+// A key is optional when an object without it is still a Pick<T, K>.
+type Keys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? "optional" : "required" };
 
 const projectState: Keys<ProjectState> = {
   project_id: "required",

@@ -62,21 +62,31 @@ export function DataPane({ state, run, read, tasks }: PaneProps) {
   const data = state.workbench_states.data;
   const [explored, setExplored] = useState<Explored[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
-  const [preview, setPreview] = useState<Explored | null>(null);
+  const [previewed, setPreviewed] = useState<{ source: string; preview: Explored | null } | null>(null);
   const [editing, setEditing] = useState<{ row: number; column: string; value: string; reason: string } | null>(null);
   const [dragging, setDragging] = useState(false);
   const key = JSON.stringify([data.sources, data.overrides, state.data_package_id]);
 
+  // An answer that a newer request overtook (the data changed again, another source picked) is dropped.
   useEffect(() => {
-    read("data", "explore_sources", {}).then((r) => r && setExplored((r as { sources: Explored[] }).sources));
+    let latest = true;
+    read("data", "explore_sources", {}).then((r) => latest && r && setExplored((r as { sources: Explored[] }).sources));
+    return () => {
+      latest = false;
+    };
   }, [key, read]);
   useEffect(() => {
-    if (!selected) {
-      setPreview(null);
-      return;
-    }
-    read("data", "preview_data", { source_name: selected }).then((r) => setPreview((r as Explored) ?? null));
+    if (!selected) return;
+    let latest = true;
+    read("data", "preview_data", { source_name: selected }).then(
+      (r) => latest && setPreviewed({ source: selected, preview: (r as Explored) ?? null }),
+    );
+    return () => {
+      latest = false;
+    };
   }, [selected, key, read]);
+  // The selected source's preview only: another's is not shown while this one loads.
+  const preview = selected && previewed?.source === selected ? previewed.preview : null;
 
   const addFiles = async (files: File[]) => {
     for (const file of files) {

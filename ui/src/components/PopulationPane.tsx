@@ -50,6 +50,13 @@ const modified = (list: PopulationAdjustment[], key: string) =>
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
 const active = (t: Task) => !["COMPLETED", "FAILED", "CANCELLED"].includes(t.status);
 
+/** The views read of population `of`. */
+interface Views {
+  of: string;
+  view?: ArchetypesView | null;
+  net?: NetworkView | null;
+}
+
 export function PopulationPane({ state, run, read, tasks }: PaneProps) {
   const pop = state.workbench_states.population;
   const settings = modified(pop.adjustments, "settings");
@@ -59,18 +66,23 @@ export function PopulationPane({ state, run, read, tasks }: PaneProps) {
   const [seed, setSeed] = useState(String(settings.seed ?? 1));
   const [k, setK] = useState(String(settings.archetypes ?? 6));
   const [homophily, setHomophily] = useState(String(network.homophily ?? 0));
-  const [view, setView] = useState<ArchetypesView | null>(null);
-  const [net, setNet] = useState<NetworkView | null>(null);
-
+  // The views read of a population, by its id: a newer population's are not mixed with an older's.
+  const populationId = state.population_id;
+  const [views, setViews] = useState<Views | null>(null);
   useEffect(() => {
-    if (!state.population_id) {
-      setView(null);
-      setNet(null);
-      return;
-    }
-    read("population", "view_archetypes", {}).then((r) => setView((r as ArchetypesView) ?? null));
-    read("population", "view_network", {}).then((r) => setNet((r as NetworkView) ?? null));
-  }, [state.population_id, pop.status, read]);
+    if (!populationId) return;
+    let latest = true;
+    const keep = (part: Omit<Views, "of">) =>
+      latest && setViews((v) => ({ ...(v?.of === populationId ? v : {}), ...part, of: populationId }));
+    read("population", "view_archetypes", {}).then((r) => keep({ view: (r as ArchetypesView) ?? null }));
+    read("population", "view_network", {}).then((r) => keep({ net: (r as NetworkView) ?? null }));
+    return () => {
+      latest = false;
+    };
+  }, [populationId, pop.status, read]);
+  const current = populationId && views?.of === populationId ? views : null;
+  const view = current?.view ?? null;
+  const net = current?.net ?? null;
 
   const regenerating = tasks.find((t) => t.kind === "regenerate_population" && active(t));
   const regenerate = async (e: React.FormEvent) => {

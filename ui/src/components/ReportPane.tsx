@@ -45,9 +45,11 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
   const timer = useRef<number | null>(null);
 
   // Settings changed elsewhere (undo, another window) show here unless being edited.
-  useEffect(() => {
-    if (!dirty) setDraft(draftFrom((JSON.parse(savedKey) as ReportConfig | null) ?? undefined));
-  }, [savedKey]); // eslint-disable-line react-hooks/exhaustive-deps -- only when the saved settings change
+  const [draftOf, setDraftOf] = useState(savedKey);
+  if (draftOf !== savedKey) {
+    setDraftOf(savedKey);
+    if (!dirty) setDraft(draftFrom(stage.config));
+  }
 
   const show = useCallback((report: GeneratedReport, config: ReportConfig) => {
     const d = draftFrom(config);

@@ -39,12 +39,14 @@ export function ReportScheduleCard({ projectId, saved, backend, run, tasks, noti
       .catch((e) => setLoadError(e instanceof Error ? e.message : String(e)));
   }, [backend, projectId]);
 
-  // The saved schedule (after a save, an undo, another window) shows here.
-  useEffect(() => {
+  // The saved schedule (after a save, an undo, another window) shows here, with its status.
+  const [formOf, setFormOf] = useState(savedKey);
+  if (formOf !== savedKey) {
+    setFormOf(savedKey);
     setFrequency(saved?.frequency ?? "weekly");
     setRecipients((saved?.recipients ?? []).join(", "));
-    refresh();
-  }, [savedKey, refresh]); // eslint-disable-line react-hooks/exhaustive-deps -- only when the saved schedule changes
+  }
+  useEffect(refresh, [savedKey, refresh]);
 
   // The delivery sent here, else the latest one (the scheduler's, or another window's).
   const task = sending
@@ -53,11 +55,10 @@ export function ReportScheduleCard({ projectId, saved, backend, run, tasks, noti
   const finished =
     task != null && (task.status === "COMPLETED" || task.status === "FAILED" || task.status === "CANCELLED");
   const finishedId = finished ? task.id : null;
+  // Once the delivery sent here is done, follow whichever comes next (the scheduler's included).
+  if (sending && finishedId === sending.id) setSending(null);
   useEffect(() => {
-    if (!finishedId) return;
-    refresh();
-    // Then follow whichever delivery comes next (the scheduler's included).
-    setSending(null);
+    if (finishedId) refresh();
   }, [finishedId, refresh]);
 
   const save = async (e: React.FormEvent) => {

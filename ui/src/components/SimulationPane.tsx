@@ -59,7 +59,7 @@ export function SimulationPane({ state, run, read, live, showView }: PaneProps) 
   const [replicates, setReplicates] = useState(String(config.replicates ?? 50));
   const [seed, setSeed] = useState(String(config.seed ?? 1));
   const [calibrate, setCalibrate] = useState(config.calibration != null);
-  const [summary, setSummary] = useState<Summary | null>(null);
+  const [summarised, setSummarised] = useState<{ ensemble: string; summary: Summary | null } | null>(null);
   const [slider, setSlider] = useState<number | null>(null);
   const [shock, setShock] = useState({
     variable: Object.keys(config.variables ?? { price: 1 })[0] ?? "price",
@@ -69,15 +69,18 @@ export function SimulationPane({ state, run, read, live, showView }: PaneProps) 
   const scenario = state.scenarios.find((s) => s.scenario_id === scenarioId);
   const ensembleId = scenario?.ensemble_id;
 
+  // The selected scenario's summary only: one asked for another scenario and answered late is dropped.
   useEffect(() => {
-    if (!ensembleId) {
-      setSummary(null);
-      return;
-    }
-    read("simulation", "export_data", { simulation_config: { scenario_id: scenarioId } }).then((r) =>
-      setSummary((r as Summary) ?? null),
+    if (!ensembleId) return;
+    let latest = true;
+    read("simulation", "export_data", { simulation_config: { scenario_id: scenarioId } }).then(
+      (r) => latest && setSummarised({ ensemble: ensembleId, summary: (r as Summary) ?? null }),
     );
+    return () => {
+      latest = false;
+    };
   }, [ensembleId, scenarioId, read]);
+  const summary = ensembleId && summarised?.ensemble === ensembleId ? summarised.summary : null;
 
   const start = async (e: React.FormEvent) => {
     e.preventDefault();
