@@ -102,6 +102,21 @@ const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), f
 const expectText = async (locator, text) => {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 5000 });
 };
+/** The scenario comparison's row for `field` reads `cells` (strings, or patterns). */
+const expectRow = async (field, cells) => {
+  const row = page.getByTestId("compare-view").getByTestId(`compare-${field}`);
+  await row.waitFor({ timeout: 5000 });
+  const got = (await row.locator("td").allTextContents()).map((t) => t.trim());
+  const ok =
+    got.length === cells.length && cells.every((c, i) => (c instanceof RegExp ? c.test(got[i]) : c === got[i]));
+  if (!ok) throw new Error(`the comparison's ${field} row reads ${JSON.stringify(got)}`);
+};
+/** The comparison shows values in words: no JSON's brackets, nulls or quotes. */
+const expectNoJson = async () => {
+  const text = await page.getByTestId("compare-view").innerText();
+  const raw = ["[]", "[", "null", '"', "{"].find((bit) => text.includes(bit));
+  if (raw) throw new Error(`the comparison shows ${raw}: ${text}`);
+};
 
 try {
   await step("the library opens with the token and shows no projects", async () => {
@@ -294,9 +309,34 @@ try {
     await page.getByLabel("Compare Baseline").check();
     await page.getByLabel("Compare Prices fall 20%").check();
     await page.getByTestId("compare").click();
-    await expectText(page.getByTestId("compare-view"), "variable_overrides.price");
     await expectText(page.getByTestId("compare-view"), "pts");
+    // The configurations in words, as the rest of the pane writes them: no JSON.
+    await expectRow("variable_overrides.price", ["Override of price", "—", "price = 0.8"]);
+    await expectRow("shock_events", ["Shocks", "no shocks", /^tick \d+: price −0\.2$/]);
+    await expectRow("description", ["Description", "The data as it is: no overrides, no shocks.", "—"]);
+    await expectNoJson();
     await shot("11-compare");
+    // A scenario with a population adjustment, not simulated, compared with both, then deleted.
+    await page.getByRole("button", { name: "New scenario" }).click();
+    await page.getByLabel("Scenario name").fill("Older households");
+    await page.getByLabel("Scenario description").fill("an older region");
+    await page.getByRole("button", { name: "Add adjustment" }).click();
+    await page.getByLabel("Adjustment 1 name").fill("age_band");
+    await page.getByLabel("Adjustment 1 value").fill('{"shift": 0.1}');
+    await page.getByRole("button", { name: "Save scenario" }).click();
+    await page.getByLabel("Compare Older households").check();
+    await page.getByTestId("compare").click();
+    await expectRow("population_adjustments.age_band", ["Adjustment of age_band", "—", "—", "age_band shift +0.1"]);
+    // (Adding a scenario leaves the others' runs stale: the core says so, and the view with it.)
+    await expectRow("final", ["Final share (median)", /%( \(stale\))?$/, /%( \(stale\))?$/, "not simulated"]);
+    await expectNoJson();
+    await shot("11-compare-three");
+    await page
+      .getByTestId("scenarios")
+      .locator("li", { hasText: "Older households" })
+      .getByRole("button", { name: "Delete" })
+      .click();
+    await page.getByTestId("status-Older households").waitFor({ state: "detached", timeout: 5000 });
   });
   await step("calibrate on the history: the fit, the held-out points and their errors", async () => {
     await page.getByTestId("tab-simulation").click();

@@ -4,31 +4,25 @@
 // once simulated, the results side by side.
 import { useRef, useState } from "react";
 import type { ScenarioConfig, Shock } from "../api/types";
-import { percent } from "../state/live";
+import { NOTHING } from "../state/format";
+import {
+  comparisonRows,
+  overrideText,
+  resultRows,
+  sameFields,
+  type ComparisonRow,
+  type ScenarioComparison,
+} from "../state/scenarioCompare";
 import type { PaneProps } from "./pane";
 
 const blank: ScenarioConfig = { name: "", description: "", variable_overrides: [], shock_events: [] };
 
-interface CompareResult {
-  scenario_id: string;
-  simulated: boolean;
-  stale?: boolean;
-  final?: { p50: number; p5: number; p95: number };
-  difference_from_baseline?: number | null;
-  median_crossing?: number | null;
-  threshold?: { share: number; tick: number; probability: number };
-}
-interface Compared {
-  scenarios: { scenario_id: string; name: string }[];
-  differences: { field: string; values: Record<string, unknown> }[];
-  results: CompareResult[];
-  baseline_id: string | null;
-}
-
 export function ScenarioPane({ state, run, read }: PaneProps) {
   const [editing, setEditing] = useState<{ id: string | null; config: ScenarioConfig } | null>(null);
-  const [picked, setPicked] = useState<string[]>([]);
-  const [compared, setCompared] = useState<Compared | null>(null);
+  const [ticked, setTicked] = useState<string[]>([]);
+  // A ticked scenario deleted since (here, by undo, elsewhere) is no longer compared.
+  const picked = ticked.filter((id) => state.scenarios.some((s) => s.scenario_id === id));
+  const [compared, setCompared] = useState<ScenarioComparison | null>(null);
   const settings = (state.workbench_states.simulation.config ?? {}) as {
     ticks?: number;
     variables?: Record<string, number>;
@@ -49,9 +43,8 @@ export function ScenarioPane({ state, run, read }: PaneProps) {
     if (ok) setEditing(null);
   };
   const compare = async () =>
-    setCompared((await read("scenario", "compare_scenarios", { compare_ids: picked })) as Compared | null);
-  const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
-  const name = (id: string) => state.scenarios.find((s) => s.scenario_id === id)?.name ?? id;
+    setCompared((await read("scenario", "compare_scenarios", { compare_ids: picked })) as ScenarioComparison | null);
+  const toggle = (id: string) => setTicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
 
   return (
     <div className="stack">
@@ -119,7 +112,7 @@ export function ScenarioPane({ state, run, read }: PaneProps) {
               </div>
               {s.description && <p className="muted">{s.description}</p>}
               <p className="small">
-                {s.config.variable_overrides.map((o) => `${o.variable} = ${JSON.stringify(o.value)}`).join(", ") ||
+                {s.config.variable_overrides.map((o) => overrideText(o.variable, o.value)).join(", ") ||
                   "No variable overrides"}
                 {s.config.shock_events?.length
                   ? ` · shocks at ${s.config.shock_events.map((e) => e.tick).join(", ")}`
@@ -169,7 +162,7 @@ export function ScenarioPane({ state, run, read }: PaneProps) {
           </div>
         </form>
       )}
-      {compared && <CompareView compared={compared} name={name} />}
+      {compared && <CompareView compared={compared} />}
     </div>
   );
 }
@@ -360,74 +353,40 @@ function ShockTimeline({
   );
 }
 
-function CompareView({ compared, name }: { compared: Compared; name: (id: string) => string }) {
-  const ids = compared.scenarios.map((s) => s.scenario_id);
+function CompareView({ compared }: { compared: ScenarioComparison }) {
+  const same = sameFields(compared);
+  const rows = (list: ComparisonRow[]) =>
+    list.map((r) => (
+      <tr key={r.field} data-testid={`compare-${r.field}`}>
+        <td>{r.label}</td>
+        {r.cells.map((cell, i) => (
+          <td key={compared.scenarios[i].scenario_id} title={cell === NOTHING ? "not set in this scenario" : undefined}>
+            {cell}
+          </td>
+        ))}
+      </tr>
+    ));
   return (
     <section className="card" data-testid="compare-view">
       <h3>Compared</h3>
       <table className="grid">
         <thead>
           <tr>
-            <th />{" "}
-            {ids.map((id) => (
-              <th key={id}>{name(id)}</th>
+            <th />
+            {compared.scenarios.map((s) => (
+              <th key={s.scenario_id}>{s.name}</th>
             ))}
           </tr>
         </thead>
         <tbody>
-          {compared.differences.map((d) => (
-            <tr key={d.field}>
-              <td>{d.field}</td>
-              {ids.map((id) => (
-                <td key={id}>{JSON.stringify(d.values[id] ?? null)}</td>
-              ))}
-            </tr>
-          ))}
-          <tr>
-            <td>final share (median)</td>
-            {compared.results.map((r) => (
-              <td key={r.scenario_id}>
-                {r.simulated ? percent(r.final?.p50) : "not simulated"}
-                {r.stale ? " (stale)" : ""}
-              </td>
-            ))}
-          </tr>
-          <tr>
-            <td>90% interval</td>
-            {compared.results.map((r) => (
-              <td key={r.scenario_id}>{r.simulated ? `${percent(r.final?.p5)} – ${percent(r.final?.p95)}` : ""}</td>
-            ))}
-          </tr>
-          <tr>
-            <td>vs baseline</td>
-            {compared.results.map((r) => (
-              <td key={r.scenario_id}>
-                {r.difference_from_baseline == null
-                  ? ""
-                  : `${r.difference_from_baseline >= 0 ? "+" : ""}${(r.difference_from_baseline * 100).toFixed(1)} pts`}
-              </td>
-            ))}
-          </tr>
-          <tr>
-            <td>median crosses threshold</td>
-            {compared.results.map((r) => (
-              <td key={r.scenario_id}>
-                {r.simulated ? (r.median_crossing == null ? "never" : `tick ${r.median_crossing}`) : ""}
-              </td>
-            ))}
-          </tr>
-          <tr>
-            <td>P(threshold)</td>
-            {compared.results.map((r) => (
-              <td key={r.scenario_id}>
-                {r.threshold
-                  ? `${(r.threshold.probability * 100).toFixed(0)}% (≥ ${percent(r.threshold.share)} by ${r.threshold.tick})`
-                  : ""}
-              </td>
-            ))}
-          </tr>
+          {rows(comparisonRows(compared))}
+          {rows(resultRows(compared))}
         </tbody>
       </table>
+      <p className="muted small">
+        {compared.differences.length === 0 ? "The configurations are the same." : ""}
+        {same.length > 0 ? ` Alike in all: ${same.join(", ")}.` : ""}
+      </p>
     </section>
   );
 }

@@ -60,6 +60,6 @@ describe("live run", () => {
   });
   it("formats shares", () => {
     expect(percent(0.1234)).toBe("12.3%");
-    expect(percent(undefined)).toBe("–");
+    expect(percent(undefined)).toBe("—");
   });
 });

@@ -2,6 +2,7 @@
 // step back, replace) band rows; a control's answer replaces the whole view. Events and
 // answers can cross on the way: within one run, a view older than the one held is dropped.
 import type { Band, ConsoleView, StudioEvent } from "../api/types";
+import { NOTHING } from "./format";
 
 export interface LiveRun {
   run_id: string;
@@ -52,4 +53,4 @@ export function fromView(live: LiveRun | null, view: ConsoleView): LiveRun | nul
 
 /** The share as a percentage with one decimal. */
 export const percent = (x: number | undefined | null) =>
-  x == null || !Number.isFinite(x) ? "–" : `${(x * 100).toFixed(1)}%`;
+  x == null || !Number.isFinite(x) ? NOTHING : `${(x * 100).toFixed(1)}%`;
