@@ -3,6 +3,7 @@
 // with a reason, and banners for sources in error and for data changed since its refresh.
 import { useEffect, useState } from "react";
 import type { Task } from "../api/types";
+import { valueText } from "../state/format";
 import type { PaneProps } from "./pane";
 
 interface Column {
@@ -53,8 +54,15 @@ async function base64Of(file: File): Promise<string> {
   return btoa(text);
 }
 
+// A cell of the preview grid, also the value the override form starts from (so a plain minus sign).
 const show = (v: unknown) =>
-  v === null || v === undefined ? "" : typeof v === "number" ? String(Math.round(v * 1e4) / 1e4) : String(v);
+  v === null || v === undefined
+    ? ""
+    : typeof v === "number"
+      ? String(Math.round(v * 1e4) / 1e4)
+      : typeof v === "object"
+        ? valueText(v)
+        : String(v);
 const running = (tasks: Task[], kind: string) =>
   tasks.find((t) => t.kind === kind && !["COMPLETED", "FAILED", "CANCELLED"].includes(t.status));
 
@@ -435,7 +443,7 @@ function Overrides({ state, run }: Pick<PaneProps, "state" | "run">) {
           {data.overrides.map((o) => (
             <tr key={o.field}>
               <td className="mono">{o.field}</td>
-              <td className="mono">{JSON.stringify(o.value)}</td>
+              <td className="mono">{valueText(o.value)}</td>
               <td>{o.reason}</td>
             </tr>
           ))}
