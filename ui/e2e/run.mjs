@@ -98,7 +98,19 @@ const page = await browser.newPage({
   viewport: { width: 1280, height: 800 },
   permissions: ["clipboard-read", "clipboard-write"],
 });
-const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+/** A picture of the whole page; with `window`, of the window only, as the analyst sees it. */
+const shot = async (name, { window = false } = {}) => {
+  const path = join(artifacts, `${name}.png`);
+  if (window) return page.screenshot({ path });
+  // The whole page has no window bottom to hold the message line at: it is drawn where it ends
+  // the page, not wherever the window's bottom was when the page was scrolled.
+  const inFlow = await page.addStyleTag({ content: ".message-line { position: static !important; }" });
+  try {
+    await page.screenshot({ path, fullPage: true });
+  } finally {
+    await inFlow.evaluate((el) => el.remove());
+  }
+};
 const expectText = async (locator, text) => {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 5000 });
 };
@@ -162,6 +174,55 @@ try {
     await page.getByTestId("restore").click();
     await expectText(page.getByTestId("toast"), "Restored as version 4");
     await expectText(page.getByTestId("overrides"), "No overrides.");
+  });
+  await step("messages: one line at the bottom, newest first, clear of the toolbar and the log", async () => {
+    await page.getByTestId("side-log").click();
+    // Four saves in a row: four messages within a second or two.
+    for (const v of [5, 6, 7, 8]) {
+      await page.getByRole("button", { name: "Save", exact: true }).click();
+      await expectText(page.getByTestId("toast"), `Saved version ${v}`);
+    }
+    const line = page.getByTestId("message-line");
+    const shown = await line.getByTestId("toast").allTextContents();
+    if (shown.length !== 1 || !shown[0].includes("Saved version 8"))
+      throw new Error(`the line shows ${JSON.stringify(shown)}`);
+    const more = await line.getByTestId("toast-more").textContent();
+    if (!/^\+\d+ more$/.test(more) || Number(more.match(/\d+/)[0]) < 3) throw new Error(`the line counts "${more}"`);
+    // The line is one line, and covers none of the toolbar's buttons, the log panel or its tabs.
+    const clash = await page.evaluate(() => {
+      const line = document.querySelector("[data-testid=message-line]").getBoundingClientRect();
+      const controls = [...document.querySelectorAll(".topbar button, .side, .side .tabs button, [data-testid=log]")];
+      const overlaps = (r) =>
+        r.width > 0 && r.left < line.right && line.left < r.right && r.top < line.bottom && line.top < r.bottom;
+      const hit = controls.filter((el) => overlaps(el.getBoundingClientRect()));
+      return { height: line.height, hit: hit.map((el) => el.textContent.trim().slice(0, 40) || el.className) };
+    });
+    if (clash.height > 40) throw new Error(`the message line is ${clash.height}px tall`);
+    if (clash.hit.length) throw new Error(`the message line covers ${JSON.stringify(clash.hit)}`);
+    // At the end of the page, the last control of the pane is above the line, not under it.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const below = await page.evaluate(() => {
+      const line = document.querySelector("[data-testid=message-line]").getBoundingClientRect();
+      const last = [...document.querySelectorAll(".pane button")].at(-1).getBoundingClientRect();
+      return last.bottom - line.top;
+    });
+    if (below > 0) throw new Error(`the pane's last button ends ${below}px under the message line`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    // The older ones, newest first; Escape closes the list, then dismisses the message shown.
+    await line.getByTestId("toast-more").click();
+    const listed = await line.getByTestId("toast-history").getByTestId("toast").allTextContents();
+    const order = listed.slice(0, 4).map((t) => t.match(/Saved version (\d+)/)?.[1]);
+    if (order.join() !== "8,7,6,5") throw new Error(`the messages are listed as ${JSON.stringify(listed)}`);
+    await shot("04-messages", { window: true });
+    await page.keyboard.press("Escape");
+    await line.getByTestId("toast-history").waitFor({ state: "detached", timeout: 2000 });
+    await page.keyboard.press("Escape");
+    // Version 8's message is gone; an older one may show until it fades.
+    await page.waitForFunction(
+      () => !document.querySelector("[data-testid=message-line]").textContent.includes("Saved version 8"),
+      null,
+      { timeout: 2000 },
+    );
   });
   await step("tabs show each workbench", async () => {
     await page.getByTestId("tab-scenario").click();

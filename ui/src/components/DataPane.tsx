@@ -347,7 +347,9 @@ export function DataPane({ state, run, read, tasks }: PaneProps) {
               onSubmit={override}
               data-testid="override-form"
               onKeyDown={(e) => {
-                if (e.key === "Escape") setEditing(null);
+                if (e.key !== "Escape") return;
+                e.preventDefault(); // closing the form is this Escape's whole job: the message line keeps its message
+                setEditing(null);
               }}
             >
               <span className="mono">{`${selected}.${editing.column}[${editing.row + 1}]`}</span>
