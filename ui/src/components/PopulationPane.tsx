@@ -74,8 +74,9 @@ export function PopulationPane({ state, run, read, tasks }: PaneProps) {
     let latest = true;
     const keep = (part: Omit<Views, "of">) =>
       latest && setViews((v) => ({ ...(v?.of === populationId ? v : {}), ...part, of: populationId }));
-    read("population", "view_archetypes", {}).then((r) => keep({ view: (r as ArchetypesView) ?? null }));
-    read("population", "view_network", {}).then((r) => keep({ net: (r as NetworkView) ?? null }));
+    // "not_ready": no population stored yet (a regeneration on its way): nothing to show, no error.
+    read("population", "view_archetypes", {}, ["not_ready"]).then((r) => keep({ view: (r as ArchetypesView) ?? null }));
+    read("population", "view_network", {}, ["not_ready"]).then((r) => keep({ net: (r as NetworkView) ?? null }));
     return () => {
       latest = false;
     };

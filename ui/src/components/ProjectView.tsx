@@ -1,13 +1,14 @@
 // One open project: header with save/undo/redo, upstream-change banners, the five workbench
 // tabs in pipeline order, Run all, and the side panel with the log, the versions and the tasks.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { PROJECT_COMMAND, type Backend, type DesktopEvent } from "../api/backend";
+import { BackendError, PROJECT_COMMAND, type Backend, type DesktopEvent } from "../api/backend";
 import type { ConsoleView, ProjectState, StateChanges, Task, Workbench } from "../api/types";
 import { WORKBENCHES } from "../api/types";
 import { type LiveRun, applyTick, fromView } from "../state/live";
 import { WORKBENCH_LABELS, mergeTask, nextStale, settle } from "../state/logic";
 import type { Notify } from "./ui";
 import { guessRole, sourceName } from "./DataPane";
+import type { Read } from "./pane";
 import { Pane } from "./Panes";
 import { SidePanel, type SideView } from "./SidePanel";
 import { StageDot, StatusBadge } from "./ui";
@@ -126,12 +127,12 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
   );
 
   // Reads (explore, preview, view_*) change nothing: their errors show once, quietly.
-  const read = useCallback(
-    async (workbench: Workbench, action: string, payload: unknown) => {
+  const read: Read = useCallback(
+    async (workbench, action, payload, expected = []) => {
       try {
         return (await backend.action(projectId, workbench, action, payload)).result;
       } catch (e) {
-        if (!(e instanceof Error && /no population yet/.test(e.message))) fail(e);
+        if (!(e instanceof BackendError && expected.includes(e.code))) fail(e);
         return null;
       }
     },

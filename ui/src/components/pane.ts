@@ -4,8 +4,14 @@ import type { LiveRun } from "../state/live";
 
 /** Runs an action that changes the project; false when it failed (the error is shown). */
 export type Run = (workbench: Workbench, action: string, payload: unknown) => Promise<boolean>;
-/** Runs an action that only reads; its result, or null when it failed. */
-export type Read = (workbench: Workbench, action: string, payload: unknown) => Promise<unknown>;
+/** Runs an action that only reads; its result, or null when it failed. The error is shown unless
+ *  its code is one of `expected` (e.g. "not_ready" where nothing may be there yet). */
+export type Read = (
+  workbench: Workbench,
+  action: string,
+  payload: unknown,
+  expected?: readonly string[],
+) => Promise<unknown>;
 export interface PaneProps {
   state: ProjectState;
   run: Run;
