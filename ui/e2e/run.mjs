@@ -2,7 +2,16 @@
 // `studio serve` on a temporary library. Writes a screenshot of each screen to e2e/artifacts.
 // Needs: the `studio` binary (STUDIO_BIN), ui/dist built, /usr/bin/chromium (CHROMIUM to change).
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { chromium } from "playwright-core";
@@ -32,8 +41,11 @@ chmodSync(opener, 0o755);
 function startServer() {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, ["serve", "--json", "--ui", join(here, "..", "dist")], {
-      env: Object.fromEntries(Object.entries({ ...process.env, STUDIO_HOME: home, STUDIO_OPENER: opener })
-        .filter(([k]) => k !== "STUDIO_DB" && k !== "STUDIO_USER" && k !== "STUDIO_SMTP_URL")),
+      env: Object.fromEntries(
+        Object.entries({ ...process.env, STUDIO_HOME: home, STUDIO_OPENER: opener }).filter(
+          ([k]) => k !== "STUDIO_DB" && k !== "STUDIO_USER" && k !== "STUDIO_SMTP_URL",
+        ),
+      ),
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -59,7 +71,11 @@ async function step(name, fn) {
     console.log(`ok - ${name}`);
   } catch (e) {
     failed++;
-    console.log(`not ok - ${name}\n  ${String(e?.stack ?? e).split("\n").join("\n  ")}`);
+    console.log(
+      `not ok - ${name}\n  ${String(e?.stack ?? e)
+        .split("\n")
+        .join("\n  ")}`,
+    );
     throw e;
   }
 }
@@ -67,13 +83,51 @@ async function step(name, fn) {
 const { child, info } = await startServer();
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-    "--disable-component-update", "--disable-sync", "--disable-quic"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+  ],
 });
-const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, permissions: ["clipboard-read", "clipboard-write"] });
-const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+const page = await browser.newPage({
+  viewport: { width: 1280, height: 800 },
+  permissions: ["clipboard-read", "clipboard-write"],
+});
+/** A picture of the whole page; with `window`, of the window only, as the analyst sees it. */
+const shot = async (name, { window = false } = {}) => {
+  const path = join(artifacts, `${name}.png`);
+  if (window) return page.screenshot({ path });
+  // The whole page has no window bottom to hold the message line at: it is drawn where it ends
+  // the page, not wherever the window's bottom was when the page was scrolled.
+  const inFlow = await page.addStyleTag({ content: ".message-line { position: static !important; }" });
+  try {
+    await page.screenshot({ path, fullPage: true });
+  } finally {
+    await inFlow.evaluate((el) => el.remove());
+  }
+};
 const expectText = async (locator, text) => {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 5000 });
+};
+/** The scenario comparison's row for `field` reads `cells` (strings, or patterns). */
+const expectRow = async (field, cells) => {
+  const row = page.getByTestId("compare-view").getByTestId(`compare-${field}`);
+  await row.waitFor({ timeout: 5000 });
+  const got = (await row.locator("td").allTextContents()).map((t) => t.trim());
+  const ok =
+    got.length === cells.length && cells.every((c, i) => (c instanceof RegExp ? c.test(got[i]) : c === got[i]));
+  if (!ok) throw new Error(`the comparison's ${field} row reads ${JSON.stringify(got)}`);
+};
+/** The comparison shows values in words: no JSON's brackets, nulls or quotes. */
+const expectNoJson = async () => {
+  const text = await page.getByTestId("compare-view").innerText();
+  const raw = ["[]", "[", "null", '"', "{"].find((bit) => text.includes(bit));
+  if (raw) throw new Error(`the comparison shows ${raw}: ${text}`);
 };
 
 try {
@@ -121,6 +175,55 @@ try {
     await expectText(page.getByTestId("toast"), "Restored as version 4");
     await expectText(page.getByTestId("overrides"), "No overrides.");
   });
+  await step("messages: one line at the bottom, newest first, clear of the toolbar and the log", async () => {
+    await page.getByTestId("side-log").click();
+    // Four saves in a row: four messages within a second or two.
+    for (const v of [5, 6, 7, 8]) {
+      await page.getByRole("button", { name: "Save", exact: true }).click();
+      await expectText(page.getByTestId("toast"), `Saved version ${v}`);
+    }
+    const line = page.getByTestId("message-line");
+    const shown = await line.getByTestId("toast").allTextContents();
+    if (shown.length !== 1 || !shown[0].includes("Saved version 8"))
+      throw new Error(`the line shows ${JSON.stringify(shown)}`);
+    const more = await line.getByTestId("toast-more").textContent();
+    if (!/^\+\d+ more$/.test(more) || Number(more.match(/\d+/)[0]) < 3) throw new Error(`the line counts "${more}"`);
+    // The line is one line, and covers none of the toolbar's buttons, the log panel or its tabs.
+    const clash = await page.evaluate(() => {
+      const line = document.querySelector("[data-testid=message-line]").getBoundingClientRect();
+      const controls = [...document.querySelectorAll(".topbar button, .side, .side .tabs button, [data-testid=log]")];
+      const overlaps = (r) =>
+        r.width > 0 && r.left < line.right && line.left < r.right && r.top < line.bottom && line.top < r.bottom;
+      const hit = controls.filter((el) => overlaps(el.getBoundingClientRect()));
+      return { height: line.height, hit: hit.map((el) => el.textContent.trim().slice(0, 40) || el.className) };
+    });
+    if (clash.height > 40) throw new Error(`the message line is ${clash.height}px tall`);
+    if (clash.hit.length) throw new Error(`the message line covers ${JSON.stringify(clash.hit)}`);
+    // At the end of the page, the last control of the pane is above the line, not under it.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const below = await page.evaluate(() => {
+      const line = document.querySelector("[data-testid=message-line]").getBoundingClientRect();
+      const last = [...document.querySelectorAll(".pane button")].at(-1).getBoundingClientRect();
+      return last.bottom - line.top;
+    });
+    if (below > 0) throw new Error(`the pane's last button ends ${below}px under the message line`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    // The older ones, newest first; Escape closes the list, then dismisses the message shown.
+    await line.getByTestId("toast-more").click();
+    const listed = await line.getByTestId("toast-history").getByTestId("toast").allTextContents();
+    const order = listed.slice(0, 4).map((t) => t.match(/Saved version (\d+)/)?.[1]);
+    if (order.join() !== "8,7,6,5") throw new Error(`the messages are listed as ${JSON.stringify(listed)}`);
+    await shot("04-messages", { window: true });
+    await page.keyboard.press("Escape");
+    await line.getByTestId("toast-history").waitFor({ state: "detached", timeout: 2000 });
+    await page.keyboard.press("Escape");
+    // Version 8's message is gone; an older one may show until it fades.
+    await page.waitForFunction(
+      () => !document.querySelector("[data-testid=message-line]").textContent.includes("Saved version 8"),
+      null,
+      { timeout: 2000 },
+    );
+  });
   await step("tabs show each workbench", async () => {
     await page.getByTestId("tab-scenario").click();
     await page.getByRole("button", { name: "New scenario" }).click();
@@ -151,7 +254,9 @@ try {
   await step("drop the example's files: imported, roles guessed, read", async () => {
     await page.getByTestId("tab-data").click();
     const dir = join(here, "..", "..", "examples", "heat-pumps");
-    const files = readdirSync(dir).filter((f) => f.endsWith(".csv")).map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith(".csv"))
+      .map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
     const drop = await page.evaluateHandle((files) => {
       const dt = new DataTransfer();
       for (const f of files) dt.items.add(new File([f.text], f.name, { type: "text/csv" }));
@@ -210,8 +315,11 @@ try {
     // Count the fan chart's redraws while the run plays.
     await page.evaluate(() => {
       window.__redraws = [];
-      new MutationObserver(() => window.__redraws.push(performance.now()))
-        .observe(document.body, { attributes: true, subtree: true, attributeFilter: ["d"] });
+      new MutationObserver(() => window.__redraws.push(performance.now())).observe(document.body, {
+        attributes: true,
+        subtree: true,
+        attributeFilter: ["d"],
+      });
     });
     await page.getByTestId("run-simulation").click();
     await expectText(page.getByTestId("console-status"), "tick");
@@ -222,9 +330,14 @@ try {
     const redraws = await page.evaluate(() => window.__redraws);
     const span = (redraws.at(-1) - redraws[0]) / 1000;
     const fps = redraws.length > 1 ? (redraws.length - 1) / span : 0;
-    console.log(`  the fan chart redrew ${redraws.length} times in ${span.toFixed(2)} s (${fps.toFixed(0)} per second)`);
-    if (redraws.length > 5 && span > 0.3 && fps < 10) throw new Error(`the live chart redrew ${fps.toFixed(1)} times a second`);
-    await page.waitForFunction(() => /paused|complete/.test(document.querySelector("[data-testid=console-status]").textContent));
+    console.log(
+      `  the fan chart redrew ${redraws.length} times in ${span.toFixed(2)} s (${fps.toFixed(0)} per second)`,
+    );
+    if (redraws.length > 5 && span > 0.3 && fps < 10)
+      throw new Error(`the live chart redrew ${fps.toFixed(1)} times a second`);
+    await page.waitForFunction(() =>
+      /paused|complete/.test(document.querySelector("[data-testid=console-status]").textContent),
+    );
     if ((await page.getByTestId("console-status").textContent()).includes("complete")) {
       await page.getByRole("button", { name: "Step back" }).click();
     }
@@ -233,9 +346,15 @@ try {
     const before = await tickOf();
     await page.locator("body").click({ position: { x: 5, y: 5 } });
     await page.keyboard.press("ArrowLeft");
-    await page.waitForFunction((t) => document.querySelector("[data-testid=console-status]").textContent.includes(`tick ${t - 1} `), before);
+    await page.waitForFunction(
+      (t) => document.querySelector("[data-testid=console-status]").textContent.includes(`tick ${t - 1} `),
+      before,
+    );
     await page.getByRole("button", { name: "Step forward" }).click();
-    await page.waitForFunction((t) => document.querySelector("[data-testid=console-status]").textContent.includes(`tick ${t} `), before);
+    await page.waitForFunction(
+      (t) => document.querySelector("[data-testid=console-status]").textContent.includes(`tick ${t} `),
+      before,
+    );
     await shot("09-console-paused");
     await page.getByRole("button", { name: "Resume" }).click();
     await expectText(page.getByTestId("console-status"), "complete");
@@ -251,9 +370,34 @@ try {
     await page.getByLabel("Compare Baseline").check();
     await page.getByLabel("Compare Prices fall 20%").check();
     await page.getByTestId("compare").click();
-    await expectText(page.getByTestId("compare-view"), "variable_overrides.price");
     await expectText(page.getByTestId("compare-view"), "pts");
+    // The configurations in words, as the rest of the pane writes them: no JSON.
+    await expectRow("variable_overrides.price", ["Override of price", "—", "price = 0.8"]);
+    await expectRow("shock_events", ["Shocks", "no shocks", /^tick \d+: price −0\.2$/]);
+    await expectRow("description", ["Description", "The data as it is: no overrides, no shocks.", "—"]);
+    await expectNoJson();
     await shot("11-compare");
+    // A scenario with a population adjustment, not simulated, compared with both, then deleted.
+    await page.getByRole("button", { name: "New scenario" }).click();
+    await page.getByLabel("Scenario name").fill("Older households");
+    await page.getByLabel("Scenario description").fill("an older region");
+    await page.getByRole("button", { name: "Add adjustment" }).click();
+    await page.getByLabel("Adjustment 1 name").fill("age_band");
+    await page.getByLabel("Adjustment 1 value").fill('{"shift": 0.1}');
+    await page.getByRole("button", { name: "Save scenario" }).click();
+    await page.getByLabel("Compare Older households").check();
+    await page.getByTestId("compare").click();
+    await expectRow("population_adjustments.age_band", ["Adjustment of age_band", "—", "—", "age_band shift +0.1"]);
+    // (Adding a scenario leaves the others' runs stale: the core says so, and the view with it.)
+    await expectRow("final", ["Final share (median)", /%( \(stale\))?$/, /%( \(stale\))?$/, "not simulated"]);
+    await expectNoJson();
+    await shot("11-compare-three");
+    await page
+      .getByTestId("scenarios")
+      .locator("li", { hasText: "Older households" })
+      .getByRole("button", { name: "Delete" })
+      .click();
+    await page.getByTestId("status-Older households").waitFor({ state: "detached", timeout: 5000 });
   });
   await step("calibrate on the history: the fit, the held-out points and their errors", async () => {
     await page.getByTestId("tab-simulation").click();
@@ -270,7 +414,12 @@ try {
   await step("run all: the tasks panel shows each stage, through to the generated report", async () => {
     await page.getByTestId("run-all").click();
     await expectText(page.getByTestId("tasks"), "Generate report");
-    await page.getByTestId("task").filter({ hasText: "Generate report" }).filter({ hasText: "Done" }).first().waitFor({ timeout: 120000 });
+    await page
+      .getByTestId("task")
+      .filter({ hasText: "Generate report" })
+      .filter({ hasText: "Done" })
+      .first()
+      .waitFor({ timeout: 120000 });
     await shot("13-tasks");
   });
   await step("build the report: template, order, preview, notes, exports", async () => {
@@ -282,13 +431,18 @@ try {
     // The report Run all generated shows at once.
     await preview.locator("h2", { hasText: "Summary" }).first().waitFor({ timeout: 10000 });
     await page.getByLabel("Template").selectOption({ label: "Detailed analysis" });
-    const order = (list) => page.getByTestId(list).locator("li").evaluateAll((els) => els.map((e) => e.dataset.testid.slice(8)));
+    const order = (list) =>
+      page
+        .getByTestId(list)
+        .locator("li")
+        .evaluateAll((els) => els.map((e) => e.dataset.testid.slice(8)));
     // Results one up by keyboard, past Scenarios; focus stays on it.
     await page.getByLabel("Include Results").focus();
     await page.keyboard.press("Alt+ArrowUp");
     let now = await order("report-sections");
     if (now.indexOf("results") !== 3 || now.indexOf("scenarios") !== 4) throw new Error(`Alt+↑ gave ${now.join(", ")}`);
-    if (!(await page.getByLabel("Include Results").evaluate((el) => el === document.activeElement))) throw new Error("focus left the moved row");
+    if (!(await page.getByLabel("Include Results").evaluate((el) => el === document.activeElement)))
+      throw new Error("focus left the moved row");
     // Sensitivity dragged up onto Data; in the appendix, Caveats dragged to the top and ticked.
     await page.getByTestId("section-sensitivity").dragTo(page.getByTestId("section-data"));
     now = await order("report-sections");
@@ -303,11 +457,19 @@ try {
     // The frame reloads when a regenerated report arrives: read it once it holds still.
     let headings = [];
     for (let i = 0; i < 5 && headings.length === 0; i++) {
-      headings = await preview.locator("h2").allTextContents().catch(() => []);
+      headings = await preview
+        .locator("h2")
+        .allTextContents()
+        .catch(() => []);
       if (headings.length === 0) await page.waitForTimeout(300);
     }
     const at = (h) => headings.indexOf(h);
-    if (!(at("Sensitivity") === 1 && at("Results") > 0 && at("Results") < at("Scenarios") && at("Appendix — Caveats") === headings.length - 1)) {
+    if (!(
+      at("Sensitivity") === 1 &&
+      at("Results") > 0 &&
+      at("Results") < at("Scenarios") &&
+      at("Appendix — Caveats") === headings.length - 1
+    )) {
       throw new Error(`the preview's sections are ${headings.join(" | ")}`);
     }
     await preview.locator("svg").first().waitFor({ timeout: 5000 });
@@ -323,7 +485,8 @@ try {
     await page.getByRole("button", { name: "Save settings" }).click();
     // The frame is sandboxed (its document is closed to the page): read it through Playwright.
     for (let i = 0; i < 60 && (await preview.locator("figure svg").count()) > 0; i++) await page.waitForTimeout(500);
-    if ((await preview.locator("figure svg").count()) > 0) throw new Error("saving the settings did not regenerate the preview");
+    if ((await preview.locator("figure svg").count()) > 0)
+      throw new Error("saving the settings did not regenerate the preview");
     await preview.locator("h2", { hasText: "Summary" }).first().waitFor({ timeout: 5000 });
     await page.waitForTimeout(300); // the reloaded frame's first paint
     await shot("14-report");

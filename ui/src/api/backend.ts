@@ -1,11 +1,29 @@
 // The one backend interface the screens use. Implemented over HTTP + WebSocket (browser,
 // tests) here, and over Tauri IPC by the desktop shell.
 import type {
-  ExportFormat, GeneratedReport, HistoryResponse, PipelineRun, ProjectState, ProjectSummary, ReportConfig, ReportListing, ScheduleStatus,
-  StudioEvent, Task, TemplateInfo, VersionInfo, Workbench, WorkbenchResponse,
+  ExportFormat,
+  GeneratedReport,
+  HistoryResponse,
+  PipelineRun,
+  ProjectState,
+  ProjectSummary,
+  ReportConfig,
+  ReportListing,
+  ScheduleStatus,
+  StudioEvent,
+  Task,
+  TemplateInfo,
+  VersionInfo,
+  Workbench,
+  WorkbenchResponse,
 } from "./types";
 
-export interface NewProject { project_name: string; description?: string; initial_query?: string; template_id?: string }
+export interface NewProject {
+  project_name: string;
+  description?: string;
+  initial_query?: string;
+  template_id?: string;
+}
 
 export interface Backend {
   listProjects(): Promise<ProjectSummary[]>;
@@ -70,7 +88,11 @@ export const PROJECT_COMMAND = "studio-project-command";
 
 /** An error from the backend, with the core's stable code. */
 export class BackendError extends Error {
-  constructor(public code: string, message: string, public status = 0) {
+  constructor(
+    public code: string,
+    message: string,
+    public status = 0,
+  ) {
     super(message);
   }
 }

@@ -6,8 +6,21 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { BackendError, type Backend, type DesktopEvent, type NewProject } from "./backend";
 import type {
-  ExportFormat, GeneratedReport, HistoryResponse, PipelineRun, ProjectState, ProjectSummary, ReportConfig, ReportListing, ScheduleStatus,
-  StudioEvent, Task, TemplateInfo, VersionInfo, Workbench, WorkbenchResponse,
+  ExportFormat,
+  GeneratedReport,
+  HistoryResponse,
+  PipelineRun,
+  ProjectState,
+  ProjectSummary,
+  ReportConfig,
+  ReportListing,
+  ScheduleStatus,
+  StudioEvent,
+  Task,
+  TemplateInfo,
+  VersionInfo,
+  Workbench,
+  WorkbenchResponse,
 } from "./types";
 
 export function inTauri(): boolean {
@@ -27,27 +40,61 @@ export class TauriBackend implements Backend {
     }
   }
 
-  async listProjects() { return this.send<ProjectSummary[]>("list_projects"); }
-  async createProject(req: NewProject) { return this.send<ProjectState>("create_project", { ...req }); }
-  async getProject(project_id: string, version?: number) { return this.send<ProjectState>("get_project", { project_id, version }); }
-  async renameProject(project_id: string, project_name: string) { return this.send<ProjectState>("update_project", { project_id, project_name }); }
-  async deleteProject(project_id: string) { await this.send("delete_project", { project_id }); }
-  async undeleteProject(project_id: string) { return this.send<ProjectState>("undelete_project", { project_id }); }
-  async duplicateProject(project_id: string) { return this.send<ProjectState>("duplicate_project", { project_id }); }
-  async save(project_id: string) { return this.send<ProjectState>("save_project", { project_id }); }
-  async versions(project_id: string) { return this.send<VersionInfo[]>("list_versions", { project_id }); }
-  async restore(project_id: string, version: number) { return this.send<ProjectState>("restore_version", { project_id, version }); }
+  async listProjects() {
+    return this.send<ProjectSummary[]>("list_projects");
+  }
+  async createProject(req: NewProject) {
+    return this.send<ProjectState>("create_project", { ...req });
+  }
+  async getProject(project_id: string, version?: number) {
+    return this.send<ProjectState>("get_project", { project_id, version });
+  }
+  async renameProject(project_id: string, project_name: string) {
+    return this.send<ProjectState>("update_project", { project_id, project_name });
+  }
+  async deleteProject(project_id: string) {
+    await this.send("delete_project", { project_id });
+  }
+  async undeleteProject(project_id: string) {
+    return this.send<ProjectState>("undelete_project", { project_id });
+  }
+  async duplicateProject(project_id: string) {
+    return this.send<ProjectState>("duplicate_project", { project_id });
+  }
+  async save(project_id: string) {
+    return this.send<ProjectState>("save_project", { project_id });
+  }
+  async versions(project_id: string) {
+    return this.send<VersionInfo[]>("list_versions", { project_id });
+  }
+  async restore(project_id: string, version: number) {
+    return this.send<ProjectState>("restore_version", { project_id, version });
+  }
   async action(project_id: string, workbench: Workbench, action: string, payload: unknown) {
     return this.send<WorkbenchResponse>("workbench_action", { project_id, workbench, action, payload });
   }
-  async undo(project_id: string) { return this.send<HistoryResponse>("undo", { project_id }); }
-  async redo(project_id: string) { return this.send<HistoryResponse>("redo", { project_id }); }
-  async templates() { return this.send<TemplateInfo[]>("list_templates"); }
-  async saveTemplate(project_id: string, name: string) { return this.send<TemplateInfo>("save_template", { project_id, name }); }
+  async undo(project_id: string) {
+    return this.send<HistoryResponse>("undo", { project_id });
+  }
+  async redo(project_id: string) {
+    return this.send<HistoryResponse>("redo", { project_id });
+  }
+  async templates() {
+    return this.send<TemplateInfo[]>("list_templates");
+  }
+  async saveTemplate(project_id: string, name: string) {
+    return this.send<TemplateInfo>("save_template", { project_id, name });
+  }
 
-  async tasks(project_id: string) { return this.send<Task[]>("list_tasks", { project_id }); }
-  async runPipeline(project_id: string) { return this.send<PipelineRun>("run_pipeline", { project_id }); }
-  async cancelTask(task_id: string) { return this.send<Task>("cancel_task", { task_id }); }
+  async tasks(project_id: string) {
+    return this.send<Task[]>("list_tasks", { project_id });
+  }
+  async runPipeline(project_id: string) {
+    return this.send<PipelineRun>("run_pipeline", { project_id });
+  }
+  async cancelTask(task_id: string) {
+    return this.send<Task>("cancel_task", { task_id });
+  }
 
   async generateReport(project_id: string, report_config?: ReportConfig) {
     return this.send<GeneratedReport>("generate_report", { project_id, report_config });
@@ -55,37 +102,55 @@ export class TauriBackend implements Backend {
   async previewReport(project_id: string, report_config?: ReportConfig) {
     return this.send<GeneratedReport>("preview_report", { project_id, report_config });
   }
-  async getReport(project_id: string, report_id: string) { return this.send<GeneratedReport>("get_report", { project_id, report_id }); }
-  async listReports(project_id: string) { return this.send<ReportListing[]>("list_reports", { project_id }); }
+  async getReport(project_id: string, report_id: string) {
+    return this.send<GeneratedReport>("get_report", { project_id, report_id });
+  }
+  async listReports(project_id: string) {
+    return this.send<ReportListing[]>("list_reports", { project_id });
+  }
   async exportReport(project_id: string, report_id: string, format: ExportFormat, path?: string) {
     return this.send<Task>("export_report", { project_id, report_id, format, path });
   }
-  async reportSchedule(project_id: string) { return this.send<ScheduleStatus>("report_schedule", { project_id }); }
-  async sendReport(project_id: string) { return this.send<Task>("send_report", { project_id }); }
+  async reportSchedule(project_id: string) {
+    return this.send<ScheduleStatus>("report_schedule", { project_id });
+  }
+  async sendReport(project_id: string) {
+    return this.send<Task>("send_report", { project_id });
+  }
   async revealExport(project_id: string, report_id: string, format: ExportFormat) {
     return this.send<{ folder: string }>("reveal_export", { project_id, report_id, format });
   }
-  async revealOutbox() { return this.send<{ folder: string }>("reveal_outbox"); }
+  async revealOutbox() {
+    return this.send<{ folder: string }>("reveal_outbox");
+  }
 
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void {
     const stop = listen<StudioEvent>("studio-event", (e) => {
       if ("project_id" in e.payload && e.payload.project_id === id) onEvent(e.payload);
     });
-    return () => { stop.then((f) => f()); };
+    return () => {
+      stop.then((f) => f());
+    };
   }
 
   desktopEvents(onEvent: (event: DesktopEvent) => void): () => void {
     const stops = [
       listen<{ id: string }>("studio-menu", (e) => onEvent({ kind: "menu", id: e.payload.id })),
       listen<{ project_id: string }>("studio-open", (e) => onEvent({ kind: "open", projectId: e.payload.project_id })),
-      listen<{ code: string; message: string }>("studio-error", (e) => onEvent({ kind: "error", message: e.payload.message })),
+      listen<{ code: string; message: string }>("studio-error", (e) =>
+        onEvent({ kind: "error", message: e.payload.message }),
+      ),
       listen<{ paths: string[] }>("studio-data-files", (e) => onEvent({ kind: "data-files", paths: e.payload.paths })),
     ];
-    return () => { stops.forEach((s) => s.then((f) => f())); };
+    return () => {
+      stops.forEach((s) => s.then((f) => f()));
+    };
   }
 
   setTitle(title: string): void {
-    getCurrentWindow().setTitle(title).catch(() => {});
+    getCurrentWindow()
+      .setTitle(title)
+      .catch(() => {});
   }
 
   ready(): void {

@@ -3,8 +3,17 @@
 // fields (the compiler checks that); this test checks the JSON has exactly those fields.
 import { describe, expect, it } from "vitest";
 import type {
-  HistoryResponse, LogEntry, ProjectState, ProjectSummary, ScenarioSummary, StateChanges, Task, TaskResult, VersionInfo,
-  WorkbenchResponse, WorkbenchStates,
+  HistoryResponse,
+  LogEntry,
+  ProjectState,
+  ProjectSummary,
+  ScenarioSummary,
+  StateChanges,
+  Task,
+  TaskResult,
+  VersionInfo,
+  WorkbenchResponse,
+  WorkbenchStates,
 } from "./types";
 import tasks from "./fixtures/tasks.json";
 import state from "./fixtures/project_state.json";
@@ -13,61 +22,150 @@ import history from "./fixtures/history_response.json";
 import list from "./fixtures/project_list.json";
 import versions from "./fixtures/versions.json";
 
-type Keys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? "optional" : "required" };
+// A key is optional when an object without it is still a Pick<T, K>.
+type Keys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? "optional" : "required" };
 
 const projectState: Keys<ProjectState> = {
-  project_id: "required", user_id: "required", team_id: "optional", project_name: "required", description: "required",
-  created_at: "required", updated_at: "required", version: "required", status: "required", scenarios: "required",
-  workbench_states: "required", modification_log: "required", collaborators: "required", active_users: "required",
-  initial_query: "optional", data_package_id: "optional", population_id: "optional",
+  project_id: "required",
+  user_id: "required",
+  team_id: "optional",
+  project_name: "required",
+  description: "required",
+  created_at: "required",
+  updated_at: "required",
+  version: "required",
+  status: "required",
+  scenarios: "required",
+  workbench_states: "required",
+  modification_log: "required",
+  collaborators: "required",
+  active_users: "required",
+  initial_query: "optional",
+  data_package_id: "optional",
+  population_id: "optional",
 };
 const workbenchStates: { [K in keyof WorkbenchStates]: Keys<WorkbenchStates[K]> } = {
-  data: { status: "required", overrides: "required", custom_sources: "required", last_accessed: "required", sources: "required",
-    input_hash: "optional" },
+  data: {
+    status: "required",
+    overrides: "required",
+    custom_sources: "required",
+    last_accessed: "required",
+    sources: "required",
+    input_hash: "optional",
+  },
   population: { status: "required", adjustments: "required", last_accessed: "required", input_hash: "optional" },
   scenario: { status: "required", scenario_count: "required", last_accessed: "required" },
-  simulation: { status: "required", current_tick: "optional", total_ticks: "optional", last_accessed: "required",
-    config: "optional" },
-  report: { status: "required", report_id: "optional", last_accessed: "required", config: "optional", annotations: "required",
-    schedule: "optional" },
+  simulation: {
+    status: "required",
+    current_tick: "optional",
+    total_ticks: "optional",
+    last_accessed: "required",
+    config: "optional",
+  },
+  report: {
+    status: "required",
+    report_id: "optional",
+    last_accessed: "required",
+    config: "optional",
+    annotations: "required",
+    schedule: "optional",
+  },
 };
 const scenario: Keys<ScenarioSummary> = {
-  scenario_id: "required", name: "required", description: "required", status: "required", simulation_id: "optional",
-  ensemble_id: "optional", config: "required", run: "optional",
+  scenario_id: "required",
+  name: "required",
+  description: "required",
+  status: "required",
+  simulation_id: "optional",
+  ensemble_id: "optional",
+  config: "required",
+  run: "optional",
 };
 const logEntry: Keys<LogEntry> = {
-  timestamp: "required", user_id: "required", workbench: "required", action: "required", summary: "required", reversible: "required",
+  timestamp: "required",
+  user_id: "required",
+  workbench: "required",
+  action: "required",
+  summary: "required",
+  reversible: "required",
 };
 const workbenchResponse: Keys<WorkbenchResponse> = {
-  project_id: "required", workbench: "required", action: "required", success: "required", result: "required",
-  state_changes: "required", updated_project_state: "required",
+  project_id: "required",
+  workbench: "required",
+  action: "required",
+  success: "required",
+  result: "required",
+  state_changes: "required",
+  updated_project_state: "required",
 };
-const stateChanges: Keys<StateChanges> = { project_status_changed: "required", downstream_invalidated: "required", warnings: "required" };
-const historyResponse: Keys<HistoryResponse> = { project_id: "required", entry: "required", state_changes: "required", updated_project_state: "required" };
+const stateChanges: Keys<StateChanges> = {
+  project_status_changed: "required",
+  downstream_invalidated: "required",
+  warnings: "required",
+};
+const historyResponse: Keys<HistoryResponse> = {
+  project_id: "required",
+  entry: "required",
+  state_changes: "required",
+  updated_project_state: "required",
+};
 const summary: Keys<ProjectSummary> = {
-  project_id: "required", user_id: "required", project_name: "required", description: "required", status: "required",
-  version: "required", created_at: "required", updated_at: "required",
+  project_id: "required",
+  user_id: "required",
+  project_name: "required",
+  description: "required",
+  status: "required",
+  version: "required",
+  created_at: "required",
+  updated_at: "required",
 };
 const versionInfo: Keys<VersionInfo> = {
-  version_id: "required", version_number: "required", created_by: "required", created_at: "required", archived: "required", size: "required",
+  version_id: "required",
+  version_number: "required",
+  created_by: "required",
+  created_at: "required",
+  archived: "required",
+  size: "required",
 };
 
 function conforms(what: string, json: unknown, keys: Record<string, "required" | "optional">) {
   const present = Object.keys(json as object);
   const unknown = present.filter((k) => !(k in keys));
-  const missing = Object.entries(keys).filter(([k, need]) => need === "required" && !present.includes(k)).map(([k]) => k);
+  const missing = Object.entries(keys)
+    .filter(([k, need]) => need === "required" && !present.includes(k))
+    .map(([k]) => k);
   expect({ what, unknown, missing }).toEqual({ what, unknown: [], missing: [] });
 }
 
 const task: Keys<Task> = {
-  id: "required", board_id: "required", name: "required", description: "required", kind: "required", status: "required",
-  assigned_agent: "required", inputs: "required", result: "required", dependencies: "required",
-  required_capabilities: "required", timeout_secs: "required", priority: "required", retry: "required", attempt: "required",
-  failed_attempts: "optional", progress: "required", project_id: "required", created_at: "required",
-  started_at: "required", finished_at: "required",
+  id: "required",
+  board_id: "required",
+  name: "required",
+  description: "required",
+  kind: "required",
+  status: "required",
+  assigned_agent: "required",
+  inputs: "required",
+  result: "required",
+  dependencies: "required",
+  required_capabilities: "required",
+  timeout_secs: "required",
+  priority: "required",
+  retry: "required",
+  attempt: "required",
+  failed_attempts: "optional",
+  progress: "required",
+  project_id: "required",
+  created_at: "required",
+  started_at: "required",
+  finished_at: "required",
 };
 const taskResult: Keys<TaskResult> = {
-  outputs: "required", metadata: "required", status: "required", timestamp: "required", reason: "optional",
+  outputs: "required",
+  metadata: "required",
+  status: "required",
+  timestamp: "required",
+  reason: "optional",
 };
 
 describe("transport types match the core's JSON", () => {

@@ -14,12 +14,21 @@ describe("data pane helpers", () => {
     expect(sourceName(".csv")).toBe("source");
   });
   it("types a small table from what was typed", () => {
-    const t = tableFrom("year:integer, price:float, note, ok:boolean, odd:date", "2026, 1.0, first, true, x\n\n2027,, second, no, y");
+    const t = tableFrom(
+      "year:integer, price:float, note, ok:boolean, odd:date",
+      "2026, 1.0, first, true, x\n\n2027,, second, no, y",
+    );
     expect(t.columns).toEqual([
-      { name: "year", type: "integer" }, { name: "price", type: "float" }, { name: "note", type: "text" },
-      { name: "ok", type: "boolean" }, { name: "odd", type: "text" },
+      { name: "year", type: "integer" },
+      { name: "price", type: "float" },
+      { name: "note", type: "text" },
+      { name: "ok", type: "boolean" },
+      { name: "odd", type: "text" },
     ]);
-    expect(t.rows).toEqual([[2026, 1.0, "first", true, "x"], [2027, null, "second", false, "y"]]);
+    expect(t.rows).toEqual([
+      [2026, 1.0, "first", true, "x"],
+      [2027, null, "second", false, "y"],
+    ]);
   });
   it("reads a typed value as JSON when it is JSON", () => {
     expect(parseValue(" 42 ")).toBe(42);

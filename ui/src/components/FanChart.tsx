@@ -14,16 +14,31 @@ interface Props {
   label?: string;
 }
 
-const W = 640, H = 260, PAD = { l: 44, r: 12, t: 12, b: 26 };
+const W = 640,
+  H = 260,
+  PAD = { l: 44, r: 12, t: 12, b: 26 };
 
-export function FanChart({ bands, total, shocks = [], observed = [], fitted = observed.length, cursor, label = "adoption" }: Props) {
+export function FanChart({
+  bands,
+  total,
+  shocks = [],
+  observed = [],
+  fitted = observed.length,
+  cursor,
+  label = "adoption",
+}: Props) {
   const top = Math.min(1, Math.max(0.05, ...bands.map((b) => b[4]), ...observed) * 1.1);
   const x = (t: number) => PAD.l + (t / Math.max(1, total)) * (W - PAD.l - PAD.r);
   const y = (v: number) => H - PAD.b - (v / top) * (H - PAD.t - PAD.b);
   const area = (lo: number, hi: number) =>
-    bands.length === 0 ? "" :
-      `M${bands.map((b, t) => `${x(t).toFixed(1)},${y(b[hi]).toFixed(1)}`).join("L")}` +
-      `L${bands.map((b, t) => [t, b] as const).reverse().map(([t, b]) => `${x(t).toFixed(1)},${y(b[lo]).toFixed(1)}`).join("L")}Z`;
+    bands.length === 0
+      ? ""
+      : `M${bands.map((b, t) => `${x(t).toFixed(1)},${y(b[hi]).toFixed(1)}`).join("L")}` +
+        `L${bands
+          .map((b, t) => [t, b] as const)
+          .reverse()
+          .map(([t, b]) => `${x(t).toFixed(1)},${y(b[lo]).toFixed(1)}`)
+          .join("L")}Z`;
   const median = bands.map((b, t) => `${t === 0 ? "M" : "L"}${x(t).toFixed(1)},${y(b[2]).toFixed(1)}`).join("");
   const grid = [0, 0.25, 0.5, 0.75, 1].map((f) => f * top);
   return (
@@ -34,19 +49,36 @@ export function FanChart({ bands, total, shocks = [], observed = [], fitted = ob
           <text x={PAD.l - 4} y={y(g) + 3} fontSize={10} textAnchor="end">{`${(g * 100).toFixed(0)}%`}</text>
         </g>
       ))}
-      <text x={PAD.l} y={H - 6} fontSize={10}>tick 0</text>
-      <text x={W - PAD.r} y={H - 6} fontSize={10} textAnchor="end">{total}</text>
+      <text x={PAD.l} y={H - 6} fontSize={10}>
+        tick 0
+      </text>
+      <text x={W - PAD.r} y={H - 6} fontSize={10} textAnchor="end">
+        {total}
+      </text>
       <path d={area(0, 4)} fill="#3b6fd8" opacity={0.18} data-testid="band-90" />
       <path d={area(1, 3)} fill="#3b6fd8" opacity={0.32} />
       <path d={median} fill="none" stroke="#1f4fb0" strokeWidth={1.8} />
       {shocks.map((s) => (
         <g key={`${s.tick}-${s.variable}`}>
           <line x1={x(s.tick)} x2={x(s.tick)} y1={PAD.t} y2={H - PAD.b} stroke="#d8833b" strokeDasharray="4 3" />
-          <text x={x(s.tick) + 3} y={PAD.t + 10} fontSize={10} fill="#a85d1c">{`${s.variable} ${s.magnitude > 0 ? "+" : ""}${s.magnitude}`}</text>
+          <text
+            x={x(s.tick) + 3}
+            y={PAD.t + 10}
+            fontSize={10}
+            fill="#a85d1c"
+          >{`${s.variable} ${s.magnitude > 0 ? "+" : ""}${s.magnitude}`}</text>
         </g>
       ))}
       {observed.map((v, t) => (
-        <circle key={t} cx={x(t)} cy={y(v)} r={3} fill={t < fitted ? "#222" : "#fff"} stroke="#222" data-testid={t < fitted ? "fitted-point" : "held-out-point"}>
+        <circle
+          key={t}
+          cx={x(t)}
+          cy={y(v)}
+          r={3}
+          fill={t < fitted ? "#222" : "#fff"}
+          stroke="#222"
+          data-testid={t < fitted ? "fitted-point" : "held-out-point"}
+        >
           <title>{`tick ${t}: ${(v * 100).toFixed(2)}%${t < fitted ? "" : " (held out)"}`}</title>
         </circle>
       ))}

@@ -6,7 +6,12 @@ import { ago, filterProjects } from "../state/logic";
 import type { Notify } from "./ui";
 import { StatusBadge } from "./ui";
 
-interface Props { backend: Backend; onOpen: (id: string) => void; notify: Notify; fail: (e: unknown) => void }
+interface Props {
+  backend: Backend;
+  onOpen: (id: string) => void;
+  notify: Notify;
+  fail: (e: unknown) => void;
+}
 
 export function Library({ backend, onOpen, notify, fail }: Props) {
   const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
@@ -17,7 +22,11 @@ export function Library({ backend, onOpen, notify, fail }: Props) {
   const [template, setTemplate] = useState("");
 
   const refresh = useCallback(() => {
-    backend.listProjects().then(setProjects).catch(fail).finally(() => backend.ready?.());
+    backend
+      .listProjects()
+      .then(setProjects)
+      .catch(fail)
+      .finally(() => backend.ready?.());
     backend.templates().then(setTemplates).catch(fail);
   }, [backend, fail]);
   useEffect(refresh, [refresh]);
@@ -67,42 +76,88 @@ export function Library({ backend, onOpen, notify, fail }: Props) {
       <header className="topbar">
         <h1>FutureOS Studio</h1>
         <input
-          className="search" type="search" placeholder="Search projects" aria-label="Search projects"
-          value={query} onChange={(e) => setQuery(e.target.value)}
+          className="search"
+          type="search"
+          placeholder="Search projects"
+          aria-label="Search projects"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
         />
       </header>
       <section className="card new-project">
         <h2>New project</h2>
         <form onSubmit={create} className="row">
-          <input aria-label="Project name" placeholder="Project name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={255} />
-          <input aria-label="Description" placeholder="Question or description (optional)" value={description} onChange={(e) => setDescription(e.target.value)} />
+          <input
+            aria-label="Project name"
+            placeholder="Project name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={255}
+          />
+          <input
+            aria-label="Description"
+            placeholder="Question or description (optional)"
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+          />
           <select aria-label="Template" value={template} onChange={(e) => setTemplate(e.target.value)}>
             <option value="">Blank project</option>
-            {templates.map((t) => <option key={t.template_id} value={t.template_id}>From template: {t.name}</option>)}
+            {templates.map((t) => (
+              <option key={t.template_id} value={t.template_id}>
+                From template: {t.name}
+              </option>
+            ))}
           </select>
-          <button className="primary" type="submit" disabled={!name.trim()}>Create</button>
+          <button className="primary" type="submit" disabled={!name.trim()}>
+            Create
+          </button>
         </form>
       </section>
       <section className="card">
         <table className="projects" data-testid="project-list">
-          <thead><tr><th>Project</th><th>Status</th><th>Version</th><th>Updated</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>Project</th>
+              <th>Status</th>
+              <th>Version</th>
+              <th>Updated</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
-            {projects === null && <tr><td colSpan={5} className="muted">Loading…</td></tr>}
+            {projects === null && (
+              <tr>
+                <td colSpan={5} className="muted">
+                  Loading…
+                </td>
+              </tr>
+            )}
             {projects !== null && shown.length === 0 && (
-              <tr><td colSpan={5} className="muted">{query ? "No project matches." : "No projects yet: create one above."}</td></tr>
+              <tr>
+                <td colSpan={5} className="muted">
+                  {query ? "No project matches." : "No projects yet: create one above."}
+                </td>
+              </tr>
             )}
             {shown.map((p) => (
               <tr key={p.project_id} className="project-row">
                 <td>
-                  <button className="link strong" onClick={() => onOpen(p.project_id)}>{p.project_name}</button>
+                  <button className="link strong" onClick={() => onOpen(p.project_id)}>
+                    {p.project_name}
+                  </button>
                   {p.description && <div className="muted small">{p.description}</div>}
                 </td>
-                <td><StatusBadge status={p.status} /></td>
+                <td>
+                  <StatusBadge status={p.status} />
+                </td>
                 <td>v{p.version}</td>
                 <td title={p.updated_at}>{ago(p.updated_at)}</td>
                 <td className="actions">
                   <button onClick={() => duplicate(p)}>Duplicate</button>
-                  <button className="danger" onClick={() => remove(p)}>Delete</button>
+                  <button className="danger" onClick={() => remove(p)}>
+                    Delete
+                  </button>
                 </td>
               </tr>
             ))}

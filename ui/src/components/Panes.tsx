@@ -9,12 +9,22 @@ import { ScenarioPane } from "./ScenarioPane";
 import { SimulationPane } from "./SimulationPane";
 import type { Notify } from "./ui";
 
-export function Pane({ workbench, backend, notify, ...props }: PaneProps & { workbench: Workbench; backend: Backend; notify: Notify }) {
+export function Pane({
+  workbench,
+  backend,
+  notify,
+  ...props
+}: PaneProps & { workbench: Workbench; backend: Backend; notify: Notify }) {
   switch (workbench) {
-    case "data": return <DataPane {...props} />;
-    case "population": return <PopulationPane {...props} />;
-    case "scenario": return <ScenarioPane {...props} />;
-    case "simulation": return <SimulationPane {...props} />;
-    case "report": return <ReportPane state={props.state} run={props.run} tasks={props.tasks} backend={backend} notify={notify} />;
+    case "data":
+      return <DataPane {...props} />;
+    case "population":
+      return <PopulationPane {...props} />;
+    case "scenario":
+      return <ScenarioPane {...props} />;
+    case "simulation":
+      return <SimulationPane {...props} />;
+    case "report":
+      return <ReportPane state={props.state} run={props.run} tasks={props.tasks} backend={backend} notify={notify} />;
   }
 }

@@ -1,18 +1,25 @@
 // One open project: header with save/undo/redo, upstream-change banners, the five workbench
 // tabs in pipeline order, Run all, and the side panel with the log, the versions and the tasks.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { PROJECT_COMMAND, type Backend, type DesktopEvent } from "../api/backend";
+import { BackendError, PROJECT_COMMAND, type Backend, type DesktopEvent } from "../api/backend";
 import type { ConsoleView, ProjectState, StateChanges, Task, Workbench } from "../api/types";
 import { WORKBENCHES } from "../api/types";
 import { type LiveRun, applyTick, fromView } from "../state/live";
 import { WORKBENCH_LABELS, mergeTask, nextStale, settle } from "../state/logic";
 import type { Notify } from "./ui";
 import { guessRole, sourceName } from "./DataPane";
+import type { Read } from "./pane";
 import { Pane } from "./Panes";
 import { SidePanel, type SideView } from "./SidePanel";
 import { StageDot, StatusBadge } from "./ui";
 
-interface Props { backend: Backend; projectId: string; onClose: () => void; notify: Notify; fail: (e: unknown) => void }
+interface Props {
+  backend: Backend;
+  projectId: string;
+  onClose: () => void;
+  notify: Notify;
+  fail: (e: unknown) => void;
+}
 
 export function ProjectView({ backend, projectId, onClose, notify, fail }: Props) {
   const [state, setState] = useState<ProjectState | null>(null);
@@ -33,12 +40,17 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
   }, []);
 
   const reload = useCallback(
-    () => backend.getProject(projectId).then((next) => {
-      setState(next);
-      // A stage that completed (a regenerated population, say) answers its warnings.
-      setStale((s) => settle(next, s, []).stale);
-      setWarnings((w) => settle(next, [], w).warnings);
-    }).catch(fail).finally(() => backend.ready?.()),
+    () =>
+      backend
+        .getProject(projectId)
+        .then((next) => {
+          setState(next);
+          // A stage that completed (a regenerated population, say) answers its warnings.
+          setStale((s) => settle(next, s, []).stale);
+          setWarnings((w) => settle(next, [], w).warnings);
+        })
+        .catch(fail)
+        .finally(() => backend.ready?.()),
     [backend, projectId, fail],
   );
   useEffect(() => {
@@ -71,15 +83,18 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
     }
   }, [backend, projectId, notify, fail]);
 
-  const cancelTask = useCallback(async (task: Task) => {
-    try {
-      const cancelled = await backend.cancelTask(task.id);
-      setTasks((list) => mergeTask(list, cancelled));
-      notify(`Cancelled “${task.name}”`);
-    } catch (e) {
-      fail(e);
-    }
-  }, [backend, notify, fail]);
+  const cancelTask = useCallback(
+    async (task: Task) => {
+      try {
+        const cancelled = await backend.cancelTask(task.id);
+        setTasks((list) => mergeTask(list, cancelled));
+        notify(`Cancelled “${task.name}”`);
+      } catch (e) {
+        fail(e);
+      }
+    },
+    [backend, notify, fail],
+  );
   useEffect(() => {
     const title = state ? `${unsaved ? "• " : ""}${state.project_name} — FutureOS Studio` : "FutureOS Studio";
     document.title = title;
@@ -97,36 +112,45 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
     if (changes.warnings.length) setWarnings(changes.warnings);
   }, []);
 
-  const run = useCallback(async (workbench: Workbench, action: string, payload: unknown) => {
-    try {
-      const res = await backend.action(projectId, workbench, action, payload);
-      changed(res.updated_project_state, res.state_changes, workbench);
-      return true;
-    } catch (e) {
-      fail(e);
-      return false;
-    }
-  }, [backend, projectId, changed, fail]);
+  const run = useCallback(
+    async (workbench: Workbench, action: string, payload: unknown) => {
+      try {
+        const res = await backend.action(projectId, workbench, action, payload);
+        changed(res.updated_project_state, res.state_changes, workbench);
+        return true;
+      } catch (e) {
+        fail(e);
+        return false;
+      }
+    },
+    [backend, projectId, changed, fail],
+  );
 
   // Reads (explore, preview, view_*) change nothing: their errors show once, quietly.
-  const read = useCallback(async (workbench: Workbench, action: string, payload: unknown) => {
-    try {
-      return (await backend.action(projectId, workbench, action, payload)).result;
-    } catch (e) {
-      if (!(e instanceof Error && /no population yet/.test(e.message))) fail(e);
-      return null;
-    }
-  }, [backend, projectId, fail]);
+  const read: Read = useCallback(
+    async (workbench, action, payload, expected = []) => {
+      try {
+        return (await backend.action(projectId, workbench, action, payload)).result;
+      } catch (e) {
+        if (!(e instanceof BackendError && expected.includes(e.code))) fail(e);
+        return null;
+      }
+    },
+    [backend, projectId, fail],
+  );
 
-  const undo = useCallback(async (redo = false) => {
-    try {
-      const res = redo ? await backend.redo(projectId) : await backend.undo(projectId);
-      changed(res.updated_project_state, res.state_changes, null);
-      notify(`${redo ? "Redid" : "Undid"}: ${res.entry.summary}`);
-    } catch (e) {
-      fail(e);
-    }
-  }, [backend, projectId, changed, notify, fail]);
+  const undo = useCallback(
+    async (redo = false) => {
+      try {
+        const res = redo ? await backend.redo(projectId) : await backend.undo(projectId);
+        changed(res.updated_project_state, res.state_changes, null);
+        notify(`${redo ? "Redid" : "Undid"}: ${res.entry.summary}`);
+      } catch (e) {
+        fail(e);
+      }
+    },
+    [backend, projectId, changed, notify, fail],
+  );
 
   const save = useCallback(async () => {
     try {
@@ -146,9 +170,16 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
       const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
       if (!mod) return;
       const key = e.key.toLowerCase();
-      if (key === "s") { e.preventDefault(); save(); }
-      else if (!typing && key === "z") { e.preventDefault(); undo(e.shiftKey); }
-      else if (!typing && key === "y") { e.preventDefault(); undo(true); }
+      if (key === "s") {
+        e.preventDefault();
+        save();
+      } else if (!typing && key === "z") {
+        e.preventDefault();
+        undo(e.shiftKey);
+      } else if (!typing && key === "y") {
+        e.preventDefault();
+        undo(true);
+      }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -168,8 +199,11 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
           if (!(await run("data", "configure_source", { source_name: name, configuration }))) continue;
           try {
             const read = await backend.action(projectId, "data", "explore_sources", { source_name: name });
-            const source = (read.result as { sources: { status: string; rows?: number; columns?: unknown[]; message?: string }[] }).sources[0];
-            if (source.status === "ok") notify(`Read “${name}”: ${source.rows} rows, ${source.columns?.length} columns`);
+            const source = (
+              read.result as { sources: { status: string; rows?: number; columns?: unknown[]; message?: string }[] }
+            ).sources[0];
+            if (source.status === "ok")
+              notify(`Read “${name}”: ${source.rows} rows, ${source.columns?.length} columns`);
             else notify(`“${name}”: ${source.message}`, "error");
           } catch (e) {
             fail(e);
@@ -180,11 +214,20 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
         else if (event.id === "undo") undo(false);
         else if (event.id === "redo") undo(true);
         else if (event.id === "save-template" && state) {
-          backend.saveTemplate(projectId, state.project_name).then((t) => notify(`Saved template “${t.name}”`)).catch(fail);
+          backend
+            .saveTemplate(projectId, state.project_name)
+            .then((t) => notify(`Saved template “${t.name}”`))
+            .catch(fail);
         } else if (event.id === "export" && state && backend.exportProject) {
-          backend.exportProject(projectId, state.project_name).then((task) => {
-            if (task) { setTasks((list) => mergeTask(list, task)); setSide("tasks"); }
-          }).catch(fail);
+          backend
+            .exportProject(projectId, state.project_name)
+            .then((task) => {
+              if (task) {
+                setTasks((list) => mergeTask(list, task));
+                setSide("tasks");
+              }
+            })
+            .catch(fail);
         }
       }
     };
@@ -192,24 +235,48 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
     return () => window.removeEventListener(PROJECT_COMMAND, onCommand);
   }, [backend, projectId, state, run, save, undo, notify, fail]);
 
-  if (!state) return <main className="project"><p className="muted">Opening project…</p></main>;
+  if (!state)
+    return (
+      <main className="project">
+        <p className="muted">Opening project…</p>
+      </main>
+    );
   return (
     <main className="project">
       <header className="topbar">
-        <button className="link" onClick={onClose} aria-label="Back to projects">← Projects</button>
+        <button className="link" onClick={onClose} aria-label="Back to projects">
+          ← Projects
+        </button>
         <h1 data-testid="project-name">{state.project_name}</h1>
         <StatusBadge status={state.status} />
-        <span className="muted small">version {state.version}{unsaved ? " · unsaved changes" : ""}</span>
+        <span className="muted small">
+          version {state.version}
+          {unsaved ? " · unsaved changes" : ""}
+        </span>
         <span className="spacer" />
-        <button onClick={() => undo(false)} title="Undo (Ctrl+Z)">Undo</button>
-        <button onClick={() => undo(true)} title="Redo (Ctrl+Shift+Z)">Redo</button>
-        <button onClick={runAll} title="Run every stage that is not complete" data-testid="run-all">Run all</button>
-        <button className="primary" onClick={save} title="Save a version (Ctrl+S)">Save</button>
+        <button onClick={() => undo(false)} title="Undo (Ctrl+Z)">
+          Undo
+        </button>
+        <button onClick={() => undo(true)} title="Redo (Ctrl+Shift+Z)">
+          Redo
+        </button>
+        <button onClick={runAll} title="Run every stage that is not complete" data-testid="run-all">
+          Run all
+        </button>
+        <button className="primary" onClick={save} title="Save a version (Ctrl+S)">
+          Save
+        </button>
       </header>
       {warnings.length > 0 && (
         <div className="banner" role="alert" data-testid="warnings">
-          <ul>{warnings.map((w) => <li key={w}>{w}</li>)}</ul>
-          <button className="icon" aria-label="Dismiss warnings" onClick={() => setWarnings([])}>×</button>
+          <ul>
+            {warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+          <button className="icon" aria-label="Dismiss warnings" onClick={() => setWarnings([])}>
+            ×
+          </button>
         </div>
       )}
       <div className="workspace">
@@ -217,23 +284,53 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
           <nav className="tabs" role="tablist">
             {WORKBENCHES.map((w) => (
               <button
-                key={w} role="tab" aria-selected={tab === w} className={tab === w ? "tab active" : "tab"}
-                onClick={() => setTab(w)} data-testid={`tab-${w}`}
+                key={w}
+                role="tab"
+                aria-selected={tab === w}
+                className={tab === w ? "tab active" : "tab"}
+                onClick={() => setTab(w)}
+                data-testid={`tab-${w}`}
               >
                 <StageDot status={state.workbench_states[w].status} />
                 {WORKBENCH_LABELS[w]}
-                {stale.includes(w) && <span className="stale" title="Needs re-running after an upstream change">stale</span>}
+                {stale.includes(w) && (
+                  <span className="stale" title="Needs re-running after an upstream change">
+                    stale
+                  </span>
+                )}
               </button>
             ))}
           </nav>
           <div className="pane" role="tabpanel">
-            <Pane workbench={tab} state={state} run={run} read={read} tasks={tasks} live={live} showView={showView}
-              backend={backend} notify={notify} />
+            <Pane
+              workbench={tab}
+              state={state}
+              run={run}
+              read={read}
+              tasks={tasks}
+              live={live}
+              showView={showView}
+              backend={backend}
+              notify={notify}
+            />
           </div>
         </section>
-        <SidePanel backend={backend} state={state} versionsTick={versionsTick} fail={fail}
-          tasks={tasks} view={side} setView={setSide} cancelTask={cancelTask}
-          onRestored={(next) => { setState(next); setUnsaved(false); setVersionsTick((t) => t + 1); notify(`Restored as version ${next.version}`); }} />
+        <SidePanel
+          backend={backend}
+          state={state}
+          versionsTick={versionsTick}
+          fail={fail}
+          tasks={tasks}
+          view={side}
+          setView={setSide}
+          cancelTask={cancelTask}
+          onRestored={(next) => {
+            setState(next);
+            setUnsaved(false);
+            setVersionsTick((t) => t + 1);
+            notify(`Restored as version ${next.version}`);
+          }}
+        />
       </div>
     </main>
   );

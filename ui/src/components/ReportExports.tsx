@@ -26,10 +26,17 @@ export function ReportExports({ report, exports, start, reveal, revealHint }: Pr
         <h2 className="grow-1">Export</h2>
         {FORMATS.map((f) => {
           const task = exports[f];
-          const busy = task != null && (task.status === "PENDING" || task.status === "ASSIGNED" || task.status === "IN_PROGRESS");
+          const busy =
+            task != null && (task.status === "PENDING" || task.status === "ASSIGNED" || task.status === "IN_PROGRESS");
           return (
-            <button key={f} type="button" data-testid={`export-${f}`} disabled={!report || busy}
-              aria-label={`Export as ${f.toUpperCase()}`} onClick={() => start(f)}>
+            <button
+              key={f}
+              type="button"
+              data-testid={`export-${f}`}
+              disabled={!report || busy}
+              aria-label={`Export as ${f.toUpperCase()}`}
+              onClick={() => start(f)}
+            >
               {f.toUpperCase()}
             </button>
           );
@@ -48,8 +55,12 @@ export function ReportExports({ report, exports, start, reveal, revealHint }: Pr
               return (
                 <li key={format} className="export-file">
                   <span className="chip">{format.toUpperCase()}</span>
-                  <span className="mono path" title={path}>{path}</span>
-                  <span className="muted mono" title={`sha256 ${sha256}`}>{sha256.slice(0, 12)}</span>
+                  <span className="mono path" title={path}>
+                    {path}
+                  </span>
+                  <span className="muted mono" title={`sha256 ${sha256}`}>
+                    {sha256.slice(0, 12)}
+                  </span>
                 </li>
               );
             })}
@@ -60,11 +71,19 @@ export function ReportExports({ report, exports, start, reveal, revealHint }: Pr
   );
 }
 
-function ExportRow({ format, task, reveal, revealHint }: {
-  format: ExportFormat; task: Task; reveal: (format: ExportFormat, path: string, reportId: string) => void; revealHint: string;
+function ExportRow({
+  format,
+  task,
+  reveal,
+  revealHint,
+}: {
+  format: ExportFormat;
+  task: Task;
+  reveal: (format: ExportFormat, path: string, reportId: string) => void;
+  revealHint: string;
 }) {
   const done = task.status === "COMPLETED";
-  const fraction = done ? 1 : task.progress?.fraction ?? 0;
+  const fraction = done ? 1 : (task.progress?.fraction ?? 0);
   const path = done ? String(task.result?.outputs.path ?? "") : "";
   const name = format.toUpperCase();
   return (
@@ -73,19 +92,38 @@ function ExportRow({ format, task, reveal, revealHint }: {
         <span className="task-name">{name}</span>
         <span className={`chip chip-${task.status.toLowerCase()}`}>{taskLabel(task.status)}</span>
       </div>
-      <div className="bar" role="progressbar" aria-label={`${name} export progress`} aria-valuemin={0} aria-valuemax={100}
-        aria-valuenow={Math.round(fraction * 100)}>
+      <div
+        className="bar"
+        role="progressbar"
+        aria-label={`${name} export progress`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(fraction * 100)}
+      >
         <span style={{ width: `${Math.round(fraction * 100)}%` }} />
       </div>
       {path ? (
         <div className="row small">
-          <span className="mono path grow-1" data-testid={`exported-path-${format}`} title={path}>{path}</span>
-          <button type="button" data-testid="show-in-folder" title={revealHint} aria-label={`Show the ${name} in its folder`}
-            onClick={() => reveal(format, path, String(task.inputs.report_id ?? ""))}>Show in folder</button>
+          <span className="mono path grow-1" data-testid={`exported-path-${format}`} title={path}>
+            {path}
+          </span>
+          <button
+            type="button"
+            data-testid="show-in-folder"
+            title={revealHint}
+            aria-label={`Show the ${name} in its folder`}
+            onClick={() => reveal(format, path, String(task.inputs.report_id ?? ""))}
+          >
+            Show in folder
+          </button>
         </div>
       ) : (
         <div className="muted small">
-          {task.result?.reason ? <span className="reason">{task.result.reason}</span> : task.progress?.message ?? "waiting to start"}
+          {task.result?.reason ? (
+            <span className="reason">{task.result.reason}</span>
+          ) : (
+            (task.progress?.message ?? "waiting to start")
+          )}
         </div>
       )}
     </div>

@@ -5,7 +5,15 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Backend } from "../api/backend";
 import type { ExportFormat, GeneratedReport, ReportConfig, Task } from "../api/types";
-import { ALL_SECTIONS, PREVIEW_ID, chosenSections, configFrom, draftFrom, previewDocument, sectionLabel } from "../state/report";
+import {
+  ALL_SECTIONS,
+  PREVIEW_ID,
+  chosenSections,
+  configFrom,
+  draftFrom,
+  previewDocument,
+  sectionLabel,
+} from "../state/report";
 import type { PaneProps } from "./pane";
 import { ReportExports } from "./ReportExports";
 import { ReportScheduleCard } from "./ReportScheduleCard";
@@ -17,7 +25,11 @@ const REGENERATE_MS = 400;
 
 type Props = Pick<PaneProps, "state" | "run" | "tasks"> & { backend: Backend; notify: Notify };
 /** The report shown, the settings it was made with, and its colours for the preview frame. */
-interface Shown { report: GeneratedReport; config: ReportConfig; colors: { primary: string; accent: string } }
+interface Shown {
+  report: GeneratedReport;
+  config: ReportConfig;
+  colors: { primary: string; accent: string };
+}
 
 export function ReportPane({ state, run, tasks, backend, notify }: Props) {
   const stage = state.workbench_states.report;
@@ -33,9 +45,11 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
   const timer = useRef<number | null>(null);
 
   // Settings changed elsewhere (undo, another window) show here unless being edited.
-  useEffect(() => {
-    if (!dirty) setDraft(draftFrom((JSON.parse(savedKey) as ReportConfig | null) ?? undefined));
-  }, [savedKey]); // eslint-disable-line react-hooks/exhaustive-deps -- only when the saved settings change
+  const [draftOf, setDraftOf] = useState(savedKey);
+  if (draftOf !== savedKey) {
+    setDraftOf(savedKey);
+    if (!dirty) setDraft(draftFrom(stage.config));
+  }
 
   const show = useCallback((report: GeneratedReport, config: ReportConfig) => {
     const d = draftFrom(config);
@@ -51,37 +65,53 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
     // A generate in flight answers with its report itself.
     if (!stage.report_id || stage.report_id === shown?.report.report_id || asking.current > 0) return;
     const since = generations.current;
-    backend.getReport(projectId, stage.report_id).then((r) => {
-      if (generations.current === since) show(r, stage.config ?? configFrom(draft));
-    }).catch(() => {});
+    backend
+      .getReport(projectId, stage.report_id)
+      .then((r) => {
+        if (generations.current === since) show(r, stage.config ?? configFrom(draft));
+      })
+      .catch(() => {});
   }, [backend, projectId, stage.report_id]); // eslint-disable-line react-hooks/exhaustive-deps -- not on each edit
 
   /** Generates (recorded, exportable) or previews (stored nowhere) and shows the report. */
   // The answer of the latest request is shown: an earlier one arriving late is not.
-  const generate = useCallback(async (config: ReportConfig, preview = false): Promise<GeneratedReport | null> => {
-    const mine = ++generations.current;
-    setGenerating(true);
-    asking.current += 1;
-    try {
-      const report = preview ? await backend.previewReport(projectId, config) : await backend.generateReport(projectId, config);
-      if (generations.current === mine) show(report, config);
-      return report;
-    } catch (e) {
-      if (generations.current === mine) setError(e instanceof Error ? e.message : String(e));
-      return null;
-    } finally {
-      asking.current -= 1;
-      setGenerating(asking.current > 0);
-    }
-  }, [backend, projectId, show]);
+  const generate = useCallback(
+    async (config: ReportConfig, preview = false): Promise<GeneratedReport | null> => {
+      const mine = ++generations.current;
+      setGenerating(true);
+      asking.current += 1;
+      try {
+        const report = preview
+          ? await backend.previewReport(projectId, config)
+          : await backend.generateReport(projectId, config);
+        if (generations.current === mine) show(report, config);
+        return report;
+      } catch (e) {
+        if (generations.current === mine) setError(e instanceof Error ? e.message : String(e));
+        return null;
+      } finally {
+        asking.current -= 1;
+        setGenerating(asking.current > 0);
+      }
+    },
+    [backend, projectId, show],
+  );
   // Exports started from one preview share the one report generated for them.
   const recording = useRef<Promise<GeneratedReport | null> | null>(null);
 
   const regenerateSoon = (config: ReportConfig) => {
     if (timer.current != null) window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(() => { timer.current = null; generate(config, true); }, REGENERATE_MS);
+    timer.current = window.setTimeout(() => {
+      timer.current = null;
+      generate(config, true);
+    }, REGENERATE_MS);
   };
-  useEffect(() => () => { if (timer.current != null) window.clearTimeout(timer.current); }, []);
+  useEffect(
+    () => () => {
+      if (timer.current != null) window.clearTimeout(timer.current);
+    },
+    [],
+  );
 
   const save = async () => {
     const config = configFrom(draft);
@@ -103,7 +133,9 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
     // A preview is stored nowhere: it is generated (and recorded) with its own settings first.
     let report: GeneratedReport | null = shown.report;
     if (report.report_id === PREVIEW_ID) {
-      recording.current ??= generate(shown.config).finally(() => { recording.current = null; });
+      recording.current ??= generate(shown.config).finally(() => {
+        recording.current = null;
+      });
       report = await recording.current;
     }
     if (!report) return;
@@ -116,12 +148,19 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
   };
   // Each export as it stands now: the task events update the project's list.
   const exports: Partial<Record<ExportFormat, Task>> = {};
-  for (const [f, t] of Object.entries(started) as [ExportFormat, Task][]) exports[f] = tasks.find((x) => x.id === t.id) ?? t;
-  const finished = Object.values(exports).filter((t) => t.status === "COMPLETED").map((t) => t.id).join();
+  for (const [f, t] of Object.entries(started) as [ExportFormat, Task][])
+    exports[f] = tasks.find((x) => x.id === t.id) ?? t;
+  const finished = Object.values(exports)
+    .filter((t) => t.status === "COMPLETED")
+    .map((t) => t.id)
+    .join();
   const reportId = shown?.report.report_id;
   useEffect(() => {
     if (!finished || !reportId) return;
-    backend.getReport(projectId, reportId).then((r) => setShown((s) => (s && s.report.report_id === r.report_id ? { ...s, report: r } : s))).catch(() => {});
+    backend
+      .getReport(projectId, reportId)
+      .then((r) => setShown((s) => (s && s.report.report_id === r.report_id ? { ...s, report: r } : s)))
+      .catch(() => {});
   }, [backend, projectId, reportId, finished]);
 
   // Opens the file's folder; where no file manager can be opened, copies the path instead.
@@ -139,15 +178,37 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
   return (
     <div className="report-builder">
       <div className="stack tight">
-        <ReportSettings draft={draft} dirty={dirty} saving={saving} onSave={save}
-          onChange={(d) => { setDraft(d); setDirty(true); }} />
+        <ReportSettings
+          draft={draft}
+          dirty={dirty}
+          saving={saving}
+          onSave={save}
+          onChange={(d) => {
+            setDraft(d);
+            setDirty(true);
+          }}
+        />
         <Annotations annotations={stage.annotations} annotate={annotate} />
-        <ReportScheduleCard projectId={projectId} saved={stage.schedule} backend={backend} run={run} tasks={tasks} notify={notify} />
+        <ReportScheduleCard
+          projectId={projectId}
+          saved={stage.schedule}
+          backend={backend}
+          run={run}
+          tasks={tasks}
+          notify={notify}
+        />
       </div>
       <div className="stack tight">
         <div className="row">
-          <button className="primary" type="button" data-testid="generate-report" onClick={() => generate(configFrom(draft))}
-            disabled={generating || chosenSections(draft).length === 0}>{generating ? "Generating…" : "Generate"}</button>
+          <button
+            className="primary"
+            type="button"
+            data-testid="generate-report"
+            onClick={() => generate(configFrom(draft))}
+            disabled={generating || chosenSections(draft).length === 0}
+          >
+            {generating ? "Generating…" : "Generate"}
+          </button>
           <span className="muted small" aria-live="polite">
             {!shown
               ? "Not generated yet"
@@ -156,19 +217,38 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
                 : `Generated ${new Date(shown.report.generated_at).toLocaleString()} · ${shown.report.content.sections.length} sections`}
           </span>
         </div>
-        {error && <p className="banner error" role="alert" data-testid="report-error">{error}</p>}
-        <ReportExports report={shown?.report ?? null} exports={exports} start={startExport} reveal={reveal}
-          revealHint="Opens the file's folder" />
-        {shown
-          ? <iframe className="report-preview" title="Report preview" data-testid="report-preview" sandbox=""
-              srcDoc={previewDocument(shown.report, shown.colors)} />
-          : <p className="muted empty">Generate to see the report here.</p>}
+        {error && (
+          <p className="banner error" role="alert" data-testid="report-error">
+            {error}
+          </p>
+        )}
+        <ReportExports
+          report={shown?.report ?? null}
+          exports={exports}
+          start={startExport}
+          reveal={reveal}
+          revealHint="Opens the file's folder"
+        />
+        {shown ? (
+          <iframe
+            className="report-preview"
+            title="Report preview"
+            data-testid="report-preview"
+            sandbox=""
+            srcDoc={previewDocument(shown.report, shown.colors)}
+          />
+        ) : (
+          <p className="muted empty">Generate to see the report here.</p>
+        )}
       </div>
     </div>
   );
 }
 
-function Annotations({ annotations, annotate }: {
+function Annotations({
+  annotations,
+  annotate,
+}: {
   annotations: PaneProps["state"]["workbench_states"]["report"]["annotations"];
   annotate: (section: string, text: string, author: string) => Promise<boolean>;
 }) {
@@ -187,16 +267,37 @@ function Annotations({ annotations, annotate }: {
       <ul className="plain flush" data-testid="annotations">
         {annotations.length === 0 && <li className="muted">No annotations.</li>}
         {annotations.map((a) => (
-          <li key={a.annotation_id}><strong>{sectionLabel(a.section)}</strong>: {a.text} <span className="muted">— {a.author}</span></li>
+          <li key={a.annotation_id}>
+            <strong>{sectionLabel(a.section)}</strong>: {a.text} <span className="muted">— {a.author}</span>
+          </li>
         ))}
       </ul>
       <form className="row" onSubmit={submit}>
         <select aria-label="Section" value={section} onChange={(e) => setSection(e.target.value)}>
-          {ALL_SECTIONS.map((s) => <option key={s} value={s}>{sectionLabel(s)}</option>)}
+          {ALL_SECTIONS.map((s) => (
+            <option key={s} value={s}>
+              {sectionLabel(s)}
+            </option>
+          ))}
         </select>
-        <input aria-label="Annotation" placeholder="Note for this section" value={text} onChange={(e) => setText(e.target.value)} required />
-        <input aria-label="Your name" className="narrow" placeholder="Your name" value={author} onChange={(e) => setAuthor(e.target.value)} required />
-        <button type="submit" disabled={!text.trim() || !author.trim()}>Add note</button>
+        <input
+          aria-label="Annotation"
+          placeholder="Note for this section"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          required
+        />
+        <input
+          aria-label="Your name"
+          className="narrow"
+          placeholder="Your name"
+          value={author}
+          onChange={(e) => setAuthor(e.target.value)}
+          required
+        />
+        <button type="submit" disabled={!text.trim() || !author.trim()}>
+          Add note
+        </button>
       </form>
     </section>
   );

@@ -3,7 +3,11 @@
 import { useEffect, useRef, useState } from "react";
 import { type SectionRow, moveRow, sectionLabel, toggleRow } from "../state/report";
 
-interface Props { name: string; rows: SectionRow[]; onChange: (rows: SectionRow[]) => void }
+interface Props {
+  name: string;
+  rows: SectionRow[];
+  onChange: (rows: SectionRow[]) => void;
+}
 
 export function SectionList({ name, rows, onChange }: Props) {
   const [dragging, setDragging] = useState<number | null>(null);
@@ -16,7 +20,9 @@ export function SectionList({ name, rows, onChange }: Props) {
   useEffect(() => {
     const want = refocus.current;
     refocus.current = null;
-    const controls = want ? [...(items.current.get(want.id)?.querySelectorAll<HTMLInputElement | HTMLButtonElement>("input, button") ?? [])] : [];
+    const controls = want
+      ? [...(items.current.get(want.id)?.querySelectorAll<HTMLInputElement | HTMLButtonElement>("input, button") ?? [])]
+      : [];
     const control = controls[want?.control ?? 0];
     (control && !control.disabled ? control : controls[0])?.focus();
   }, [rows]);
@@ -46,31 +52,80 @@ export function SectionList({ name, rows, onChange }: Props) {
           return (
             <li
               key={r.id}
-              ref={(el) => { if (el) items.current.set(r.id, el); else items.current.delete(r.id); }}
+              ref={(el) => {
+                if (el) items.current.set(r.id, el);
+                else items.current.delete(r.id);
+              }}
               draggable
-              className={["section-row", r.included ? "" : "excluded", over === i && dragging !== i ? "drop-target" : ""].join(" ").trim()}
+              className={[
+                "section-row",
+                r.included ? "" : "excluded",
+                over === i && dragging !== i ? "drop-target" : "",
+              ]
+                .join(" ")
+                .trim()}
               data-testid={`section-${r.id}`}
               onKeyDown={(e) => onKey(e, i)}
-              onDragStart={(e) => { setDragging(i); e.dataTransfer.effectAllowed = "move"; e.dataTransfer.setData("text/plain", r.id); }}
-              onDragOver={(e) => { if (dragging == null) return; e.preventDefault(); e.dataTransfer.dropEffect = "move"; setOver(i); }}
-              onDrop={(e) => { e.preventDefault(); if (dragging != null) move(dragging, i, false); setDragging(null); setOver(null); }}
-              onDragEnd={() => { setDragging(null); setOver(null); }}
+              onDragStart={(e) => {
+                setDragging(i);
+                e.dataTransfer.effectAllowed = "move";
+                e.dataTransfer.setData("text/plain", r.id);
+              }}
+              onDragOver={(e) => {
+                if (dragging == null) return;
+                e.preventDefault();
+                e.dataTransfer.dropEffect = "move";
+                setOver(i);
+              }}
+              onDrop={(e) => {
+                e.preventDefault();
+                if (dragging != null) move(dragging, i, false);
+                setDragging(null);
+                setOver(null);
+              }}
+              onDragEnd={() => {
+                setDragging(null);
+                setOver(null);
+              }}
             >
-              <span className="handle" aria-hidden="true" title="Drag to reorder">⠿</span>
+              <span className="handle" aria-hidden="true" title="Drag to reorder">
+                ⠿
+              </span>
               <label className="check grow-1">
-                <input type="checkbox" aria-label={`Include ${label}`} aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
-                  checked={r.included} onChange={() => onChange(toggleRow(rows, r.id))} />
+                <input
+                  type="checkbox"
+                  aria-label={`Include ${label}`}
+                  aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown"
+                  checked={r.included}
+                  onChange={() => onChange(toggleRow(rows, r.id))}
+                />
                 {label}
               </label>
-              <button type="button" className="icon small-icon" aria-label={`Move ${label} up`} disabled={i === 0}
-                onClick={() => move(i, i - 1)}>↑</button>
-              <button type="button" className="icon small-icon" aria-label={`Move ${label} down`} disabled={i === rows.length - 1}
-                onClick={() => move(i, i + 1)}>↓</button>
+              <button
+                type="button"
+                className="icon small-icon"
+                aria-label={`Move ${label} up`}
+                disabled={i === 0}
+                onClick={() => move(i, i - 1)}
+              >
+                ↑
+              </button>
+              <button
+                type="button"
+                className="icon small-icon"
+                aria-label={`Move ${label} down`}
+                disabled={i === rows.length - 1}
+                onClick={() => move(i, i + 1)}
+              >
+                ↓
+              </button>
             </li>
           );
         })}
       </ol>
-      <p className="sr-only" aria-live="polite">{said}</p>
+      <p className="sr-only" aria-live="polite">
+        {said}
+      </p>
     </>
   );
 }

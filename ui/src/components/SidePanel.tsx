@@ -8,9 +8,15 @@ import { TasksPanel } from "./TasksPanel";
 export type SideView = "log" | "versions" | "tasks";
 
 interface Props {
-  backend: Backend; state: ProjectState; versionsTick: number; tasks: Task[];
-  view: SideView; setView: (view: SideView) => void;
-  fail: (e: unknown) => void; onRestored: (state: ProjectState) => void; cancelTask: (task: Task) => void;
+  backend: Backend;
+  state: ProjectState;
+  versionsTick: number;
+  tasks: Task[];
+  view: SideView;
+  setView: (view: SideView) => void;
+  fail: (e: unknown) => void;
+  onRestored: (state: ProjectState) => void;
+  cancelTask: (task: Task) => void;
 }
 
 export function SidePanel({ backend, state, versionsTick, tasks, view, setView, fail, onRestored, cancelTask }: Props) {
@@ -42,18 +48,35 @@ export function SidePanel({ backend, state, versionsTick, tasks, view, setView, 
   return (
     <aside className="side">
       <nav className="tabs small">
-        <button className={view === "log" ? "tab active" : "tab"} onClick={() => setView("log")} data-testid="side-log">Log</button>
-        <button className={view === "versions" ? "tab active" : "tab"} onClick={() => setView("versions")} data-testid="side-versions">Versions</button>
-        <button className={view === "tasks" ? "tab active" : "tab"} onClick={() => setView("tasks")} data-testid="side-tasks">
+        <button className={view === "log" ? "tab active" : "tab"} onClick={() => setView("log")} data-testid="side-log">
+          Log
+        </button>
+        <button
+          className={view === "versions" ? "tab active" : "tab"}
+          onClick={() => setView("versions")}
+          data-testid="side-versions"
+        >
+          Versions
+        </button>
+        <button
+          className={view === "tasks" ? "tab active" : "tab"}
+          onClick={() => setView("tasks")}
+          data-testid="side-tasks"
+        >
           Tasks{running > 0 && <span className="count">{running}</span>}
         </button>
       </nav>
-      {view === "tasks" ? <TasksPanel tasks={tasks} cancel={cancelTask} /> : view === "log" ? (
+      {view === "tasks" ? (
+        <TasksPanel tasks={tasks} cancel={cancelTask} />
+      ) : view === "log" ? (
         <ol className="log" data-testid="log">
           {[...state.modification_log].reverse().map((e, i) => (
             <li key={`${e.timestamp}-${i}`}>
               <div>{e.summary}</div>
-              <div className="muted small">{e.workbench} · {ago(e.timestamp)}{e.reversible ? "" : " · not reversible"}</div>
+              <div className="muted small">
+                {e.workbench} · {ago(e.timestamp)}
+                {e.reversible ? "" : " · not reversible"}
+              </div>
             </li>
           ))}
         </ol>
@@ -62,16 +85,28 @@ export function SidePanel({ backend, state, versionsTick, tasks, view, setView, 
           <ol>
             {versions.map((v) => (
               <li key={v.version_id} className={selected?.version === v.version_number ? "selected" : ""}>
-                <button className="link" onClick={() => inspect(v)}>Version {v.version_number}</button>
-                <span className="muted small"> {ago(v.created_at)}{v.archived ? " · archived" : ""}</span>
+                <button className="link" onClick={() => inspect(v)}>
+                  Version {v.version_number}
+                </button>
+                <span className="muted small">
+                  {" "}
+                  {ago(v.created_at)}
+                  {v.archived ? " · archived" : ""}
+                </span>
               </li>
             ))}
           </ol>
           {selected && (
             <div className="card compare">
               <h3>Version {selected.version} → now</h3>
-              {selected.diff.length === 0 ? <p className="muted">No differences.</p> : (
-                <ul>{selected.diff.map((d) => <li key={d}>{d}</li>)}</ul>
+              {selected.diff.length === 0 ? (
+                <p className="muted">No differences.</p>
+              ) : (
+                <ul>
+                  {selected.diff.map((d) => (
+                    <li key={d}>{d}</li>
+                  ))}
+                </ul>
               )}
               <button className="primary" onClick={() => restore(selected.version)} data-testid="restore">
                 Restore version {selected.version}

@@ -4,10 +4,20 @@ import type { LiveRun } from "../state/live";
 
 /** Runs an action that changes the project; false when it failed (the error is shown). */
 export type Run = (workbench: Workbench, action: string, payload: unknown) => Promise<boolean>;
-/** Runs an action that only reads; its result, or null when it failed. */
-export type Read = (workbench: Workbench, action: string, payload: unknown) => Promise<unknown>;
+/** Runs an action that only reads; its result, or null when it failed. The error is shown unless
+ *  its code is one of `expected` (e.g. "not_ready" where nothing may be there yet). */
+export type Read = (
+  workbench: Workbench,
+  action: string,
+  payload: unknown,
+  expected?: readonly string[],
+) => Promise<unknown>;
 export interface PaneProps {
-  state: ProjectState; run: Run; read: Read; tasks: Task[];
+  state: ProjectState;
+  run: Run;
+  read: Read;
+  tasks: Task[];
   /** The console's run as it streams; `showView` takes a control's answer (null: forget it). */
-  live: LiveRun | null; showView: (view: ConsoleView | null) => void;
+  live: LiveRun | null;
+  showView: (view: ConsoleView | null) => void;
 }

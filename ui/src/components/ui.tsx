@@ -1,35 +1,89 @@
-// Small shared pieces: toasts, banners, status badges.
-import { useEffect } from "react";
+// Small shared pieces: the message line, status badges.
+import { useEffect, useState } from "react";
 import type { ProjectStatus, StageStatus } from "../api/types";
 import { statusLabel } from "../state/logic";
-
-export interface ToastMessage { id: number; text: string; kind: "info" | "error"; action?: { label: string; run: () => void } }
+import { messageLine, type Toast } from "../state/toasts";
 
 /** Shows a message to the analyst, optionally with an action (e.g. Undo). */
 export interface Notify {
-  (text: string, kind?: "info" | "error", action?: ToastMessage["action"]): void;
+  (text: string, kind?: Toast["kind"], action?: Toast["action"]): void;
 }
 
-export function Toasts({ toasts, dismiss }: { toasts: ToastMessage[]; dismiss: (id: number) => void }) {
+/** The message line: one line at the bottom of the window, in a strip the page keeps free for
+ *  it, so it never covers a control. It shows the newest message; "+N more" (or the message
+ *  itself, cut short on one line) opens the list of all of them, newest first, in full.
+ *  Escape closes that list, else dismisses the message shown. */
+export function MessageLine({ queue, dismiss }: { queue: Toast[]; dismiss: (id: number) => void }) {
+  const [open, setOpen] = useState(false);
+  const { newest, older } = messageLine(queue);
+  const listed = open && newest != null;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      // A form that handles Escape itself (closing an editor) keeps it.
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      if (listed) setOpen(false);
+      else if (newest) dismiss(newest.id);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [listed, newest, dismiss]);
+  const toggle = () => setOpen(!listed);
   return (
-    <div className="toasts" role="status" aria-live="polite">
-      {toasts.map((t) => <Toast key={t.id} toast={t} dismiss={dismiss} />)}
-    </div>
+    <footer className={`message-line${newest ? ` ${newest.kind}` : ""}`} data-testid="message-line">
+      <div className="message" role="status" aria-live="polite">
+        {newest && <Message toast={newest} dismiss={dismiss} onText={toggle} />}
+      </div>
+      {older.length > 0 && (
+        <button className="link more" aria-expanded={listed} onClick={toggle} data-testid="toast-more">
+          +{older.length} more
+        </button>
+      )}
+      {listed && (
+        <ol className="message-history" data-testid="toast-history" aria-label="Messages, newest first">
+          {queue.map((t) => (
+            <li key={t.id}>
+              <Message toast={t} dismiss={dismiss} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </footer>
   );
 }
 
-function Toast({ toast, dismiss }: { toast: ToastMessage; dismiss: (id: number) => void }) {
-  useEffect(() => {
-    const timer = window.setTimeout(() => dismiss(toast.id), toast.action ? 8000 : 4000);
-    return () => window.clearTimeout(timer);
-  }, [toast, dismiss]);
+function Message({ toast, dismiss, onText }: { toast: Toast; dismiss: (id: number) => void; onText?: () => void }) {
+  const text = (
+    <>
+      {toast.kind === "error" && <span className="sr-only">Error: </span>}
+      {toast.text}
+      {(toast.count ?? 1) > 1 && <span className="muted small"> ×{toast.count}</span>}
+    </>
+  );
   return (
     <div className={`toast ${toast.kind}`} data-testid="toast">
-      <span>{toast.text}</span>
-      {toast.action && (
-        <button className="link" onClick={() => { toast.action?.run(); dismiss(toast.id); }}>{toast.action.label}</button>
+      {onText ? (
+        <button className="text" title={`${toast.text} (click for all messages)`} onClick={onText}>
+          {text}
+        </button>
+      ) : (
+        <span className="text">{text}</span>
       )}
-      <button className="icon" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>×</button>
+      {toast.action && (
+        <button
+          className="link"
+          onClick={() => {
+            toast.action?.run();
+            dismiss(toast.id);
+          }}
+        >
+          {toast.action.label}
+        </button>
+      )}
+      <button className="icon" aria-label="Dismiss" title="Dismiss (Esc)" onClick={() => dismiss(toast.id)}>
+        ×
+      </button>
     </div>
   );
 }

@@ -4,9 +4,18 @@ import { applyTick, fromView, percent } from "./live";
 
 const band = (x: number): Band => [x - 0.02, x - 0.01, x, x + 0.01, x + 0.02];
 let seq = 0;
-const tick = (t: number, status = "running", run = "r1", from = t) =>
-  ({ type: "simulation_tick" as const, project_id: "p", run_id: run, seq: ++seq, scenario_id: "s1", status, tick: t, total_ticks: 10,
-    from_tick: from, bands: Array.from({ length: t - from + 1 }, (_, i) => band((from + i) / 10)) });
+const tick = (t: number, status = "running", run = "r1", from = t) => ({
+  type: "simulation_tick" as const,
+  project_id: "p",
+  run_id: run,
+  seq: ++seq,
+  scenario_id: "s1",
+  status,
+  tick: t,
+  total_ticks: 10,
+  from_tick: from,
+  bands: Array.from({ length: t - from + 1 }, (_, i) => band((from + i) / 10)),
+});
 
 describe("live run", () => {
   it("appends streamed ticks and replaces the future after a step back", () => {
@@ -23,8 +32,17 @@ describe("live run", () => {
     const live = applyTick(applyTick(null, tick(0)), tick(1, "running", "r2"));
     expect(live!.run_id).toBe("r2");
     expect(live!.bands).toHaveLength(2);
-    const answer = (s: number, t: number) => ({ run_id: "r2", seq: s, scenario_id: "s1", status: "paused" as const, current_tick: t, total_ticks: 10,
-      bands: Array.from({ length: t + 1 }, (_, i) => band(i / 10)), injected_shocks: [], checkpoints: [0] });
+    const answer = (s: number, t: number) => ({
+      run_id: "r2",
+      seq: s,
+      scenario_id: "s1",
+      status: "paused" as const,
+      current_tick: t,
+      total_ticks: 10,
+      bands: Array.from({ length: t + 1 }, (_, i) => band(i / 10)),
+      injected_shocks: [],
+      checkpoints: [0],
+    });
     const taken = fromView(live, answer(seq + 1, 3));
     expect(taken!.tick).toBe(3);
     expect(taken!.bands).toHaveLength(4);
@@ -42,6 +60,6 @@ describe("live run", () => {
   });
   it("formats shares", () => {
     expect(percent(0.1234)).toBe("12.3%");
-    expect(percent(undefined)).toBe("–");
+    expect(percent(undefined)).toBe("—");
   });
 });

@@ -2,9 +2,16 @@
 // step back, replace) band rows; a control's answer replaces the whole view. Events and
 // answers can cross on the way: within one run, a view older than the one held is dropped.
 import type { Band, ConsoleView, StudioEvent } from "../api/types";
+import { NOTHING } from "./format";
 
 export interface LiveRun {
-  run_id: string; seq: number; scenario_id: string; status: string; tick: number; total: number; bands: Band[];
+  run_id: string;
+  seq: number;
+  scenario_id: string;
+  status: string;
+  tick: number;
+  total: number;
+  bands: Band[];
 }
 
 const older = (live: LiveRun | null, run_id: string, seq: number) => !!live && live.run_id === run_id && seq < live.seq;
@@ -19,15 +26,31 @@ export function applyTick(live: LiveRun | null, e: TickEvent): LiveRun | null {
   const kept = live && live.run_id === e.run_id ? live.bands.slice(0, e.from_tick) : [];
   const gap = e.bands.length ? Array.from({ length: e.from_tick - kept.length }, () => e.bands[0]) : [];
   const bands = [...kept, ...gap, ...e.bands];
-  return { run_id: e.run_id, seq: e.seq, scenario_id: e.scenario_id, status: e.status, tick: e.tick, total: e.total_ticks, bands };
+  return {
+    run_id: e.run_id,
+    seq: e.seq,
+    scenario_id: e.scenario_id,
+    status: e.status,
+    tick: e.tick,
+    total: e.total_ticks,
+    bands,
+  };
 }
 
 /** The run as a control's answer describes it, unless a newer view of it is held. */
 export function fromView(live: LiveRun | null, view: ConsoleView): LiveRun | null {
   if (older(live, view.run_id, view.seq)) return live;
-  return { run_id: view.run_id, seq: view.seq, scenario_id: view.scenario_id, status: view.status, tick: view.current_tick,
-    total: view.total_ticks, bands: view.bands };
+  return {
+    run_id: view.run_id,
+    seq: view.seq,
+    scenario_id: view.scenario_id,
+    status: view.status,
+    tick: view.current_tick,
+    total: view.total_ticks,
+    bands: view.bands,
+  };
 }
 
 /** The share as a percentage with one decimal. */
-export const percent = (x: number | undefined | null) => (x == null || !Number.isFinite(x) ? "–" : `${(x * 100).toFixed(1)}%`);
+export const percent = (x: number | undefined | null) =>
+  x == null || !Number.isFinite(x) ? NOTHING : `${(x * 100).toFixed(1)}%`;

@@ -1,17 +1,38 @@
 import { describe, expect, it } from "vitest";
-import { activeTasks, ago, diffStates, filterProjects, isFinished, mergeTask, nextStale, settle, statusLabel, taskLabel } from "./logic";
+import {
+  activeTasks,
+  ago,
+  diffStates,
+  filterProjects,
+  isFinished,
+  mergeTask,
+  nextStale,
+  settle,
+  statusLabel,
+  taskLabel,
+} from "./logic";
 import type { ProjectState, ProjectSummary, Task } from "../api/types";
 import taskFixture from "../api/fixtures/tasks.json";
 import fixture from "../api/fixtures/project_state.json";
 
 const summary = (name: string, updated: string, description = ""): ProjectSummary => ({
-  project_id: name, user_id: "u", project_name: name, description, status: "draft", version: 1,
-  created_at: updated, updated_at: updated,
+  project_id: name,
+  user_id: "u",
+  project_name: name,
+  description,
+  status: "draft",
+  version: 1,
+  created_at: updated,
+  updated_at: updated,
 });
 
 describe("library", () => {
   it("filters by every word, newest first", () => {
-    const list = [summary("Heat pumps", "2026-01-01"), summary("EV charging", "2026-03-01", "heat demand"), summary("Solar", "2026-02-01")];
+    const list = [
+      summary("Heat pumps", "2026-01-01"),
+      summary("EV charging", "2026-03-01", "heat demand"),
+      summary("Solar", "2026-02-01"),
+    ];
     expect(filterProjects(list, "heat").map((p) => p.project_name)).toEqual(["EV charging", "Heat pumps"]);
     expect(filterProjects(list, "heat pumps").map((p) => p.project_name)).toEqual(["Heat pumps"]);
     expect(filterProjects(list, "").map((p) => p.project_name)).toEqual(["EV charging", "Solar", "Heat pumps"]);
@@ -27,10 +48,20 @@ describe("library", () => {
 
 describe("stale markers", () => {
   it("adds what a change invalidates and clears the changed stage", () => {
-    const changes = { project_status_changed: true, downstream_invalidated: ["simulation", "report"] as const, warnings: [] };
-    expect(nextStale(["scenario"], "scenario", { ...changes, downstream_invalidated: [...changes.downstream_invalidated] }).sort())
-      .toEqual(["report", "simulation"]);
-    expect(nextStale(["report"], null, { project_status_changed: false, downstream_invalidated: [], warnings: [] })).toEqual(["report"]);
+    const changes = {
+      project_status_changed: true,
+      downstream_invalidated: ["simulation", "report"] as const,
+      warnings: [],
+    };
+    expect(
+      nextStale(["scenario"], "scenario", {
+        ...changes,
+        downstream_invalidated: [...changes.downstream_invalidated],
+      }).sort(),
+    ).toEqual(["report", "simulation"]);
+    expect(
+      nextStale(["report"], null, { project_status_changed: false, downstream_invalidated: [], warnings: [] }),
+    ).toEqual(["report"]);
   });
 });
 
@@ -40,7 +71,10 @@ describe("settling", () => {
     const state = structuredClone(base);
     state.workbench_states.population.status = "complete";
     state.workbench_states.report.status = "in_progress";
-    const warnings = ["Population must be re-generated after data changes", "Report must be re-generated after data changes"];
+    const warnings = [
+      "Population must be re-generated after data changes",
+      "Report must be re-generated after data changes",
+    ];
     const out = settle(state, ["population", "report"], warnings);
     expect(out.stale).toEqual(["report"]);
     expect(out.warnings).toEqual(["Report must be re-generated after data changes"]);
@@ -52,7 +86,10 @@ describe("version diff", () => {
     const a = fixture as unknown as ProjectState;
     const b: ProjectState = structuredClone(a);
     b.project_name = "Renamed";
-    b.workbench_states.data.overrides = [...b.workbench_states.data.overrides, { field: "new.field", value: 1, reason: "r" }];
+    b.workbench_states.data.overrides = [
+      ...b.workbench_states.data.overrides,
+      { field: "new.field", value: 1, reason: "r" },
+    ];
     b.scenarios = b.scenarios.slice(1);
     const diff = diffStates(a, b);
     expect(diff).toContain(`Name: "${a.project_name}" → "Renamed"`);
@@ -67,7 +104,10 @@ describe("tasks", () => {
 
   it("replaces a task it has with a later state and puts a new one first", () => {
     const pending: Task = { ...tasks[1], status: "PENDING", result: null };
-    const list = mergeTask(tasks.filter((t) => t.id !== pending.id), pending);
+    const list = mergeTask(
+      tasks.filter((t) => t.id !== pending.id),
+      pending,
+    );
     const running: Task = { ...pending, status: "IN_PROGRESS", progress: { fraction: 0.4, message: "ticking" } };
     const merged = mergeTask(list, running);
     expect(merged.find((t) => t.id === pending.id)?.progress?.fraction).toBe(0.4);

@@ -1,5 +1,13 @@
 // The screens' state logic, kept pure so it is tested without a browser.
-import type { ProjectState, ProjectStatus, ProjectSummary, StateChanges, Task, TaskStatus, Workbench } from "../api/types";
+import type {
+  ProjectState,
+  ProjectStatus,
+  ProjectSummary,
+  StateChanges,
+  Task,
+  TaskStatus,
+  Workbench,
+} from "../api/types";
 
 const STATUS_LABELS: Record<ProjectStatus, string> = {
   draft: "Draft",
@@ -75,7 +83,7 @@ export function diffStates(a: ProjectState, b: ProjectState): string[] {
   if (a.project_name !== b.project_name) out.push(`Name: "${a.project_name}" → "${b.project_name}"`);
   if (a.description !== b.description) out.push("Description changed");
   if (a.status !== b.status) out.push(`Status: ${statusLabel(a.status)} → ${statusLabel(b.status)}`);
-  const keyed = <T,>(items: T[], key: (t: T) => string) => new Map(items.map((i) => [key(i), JSON.stringify(i)]));
+  const keyed = <T>(items: T[], key: (t: T) => string) => new Map(items.map((i) => [key(i), JSON.stringify(i)]));
   const compare = (what: string, before: Map<string, string>, after: Map<string, string>) => {
     for (const [k, v] of after) {
       if (!before.has(k)) out.push(`${what} added: ${k}`);
@@ -83,17 +91,39 @@ export function diffStates(a: ProjectState, b: ProjectState): string[] {
     }
     for (const k of before.keys()) if (!after.has(k)) out.push(`${what} removed: ${k}`);
   };
-  const wa = a.workbench_states, wb = b.workbench_states;
-  compare("Override", keyed(wa.data.overrides, (o) => o.field), keyed(wb.data.overrides, (o) => o.field));
-  compare("Custom source", keyed(wa.data.custom_sources, (s) => s.name), keyed(wb.data.custom_sources, (s) => s.name));
-  compare("Scenario", keyed(a.scenarios, (s) => s.name), keyed(b.scenarios, (s) => s.name));
-  compare("Annotation", keyed(wa.report.annotations, (n) => `${n.section}: ${n.text}`), keyed(wb.report.annotations, (n) => `${n.section}: ${n.text}`));
+  const wa = a.workbench_states,
+    wb = b.workbench_states;
+  compare(
+    "Override",
+    keyed(wa.data.overrides, (o) => o.field),
+    keyed(wb.data.overrides, (o) => o.field),
+  );
+  compare(
+    "Custom source",
+    keyed(wa.data.custom_sources, (s) => s.name),
+    keyed(wb.data.custom_sources, (s) => s.name),
+  );
+  compare(
+    "Scenario",
+    keyed(a.scenarios, (s) => s.name),
+    keyed(b.scenarios, (s) => s.name),
+  );
+  compare(
+    "Annotation",
+    keyed(wa.report.annotations, (n) => `${n.section}: ${n.text}`),
+    keyed(wb.report.annotations, (n) => `${n.section}: ${n.text}`),
+  );
   if (JSON.stringify(wa.report.config) !== JSON.stringify(wb.report.config)) out.push("Report settings changed");
   return out;
 }
 
 const TASK_STAGE: Record<TaskStatus, number> = {
-  PENDING: 0, ASSIGNED: 1, IN_PROGRESS: 2, COMPLETED: 3, FAILED: 3, CANCELLED: 3,
+  PENDING: 0,
+  ASSIGNED: 1,
+  IN_PROGRESS: 2,
+  COMPLETED: 3,
+  FAILED: 3,
+  CANCELLED: 3,
 };
 
 /** Whether `a` is the same task at a later point than `b`: a later attempt, or further along
@@ -120,7 +150,12 @@ export function isFinished(status: TaskStatus): boolean {
 }
 
 const TASK_LABELS: Record<TaskStatus, string> = {
-  PENDING: "Waiting", ASSIGNED: "Starting", IN_PROGRESS: "Running", COMPLETED: "Done", FAILED: "Failed", CANCELLED: "Cancelled",
+  PENDING: "Waiting",
+  ASSIGNED: "Starting",
+  IN_PROGRESS: "Running",
+  COMPLETED: "Done",
+  FAILED: "Failed",
+  CANCELLED: "Cancelled",
 };
 
 export function taskLabel(status: TaskStatus): string {

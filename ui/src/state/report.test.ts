@@ -1,8 +1,22 @@
 import { describe, expect, it } from "vitest";
 import type { GeneratedReport } from "../api/types";
 import {
-  ALL_SECTIONS, DEFAULT_ACCENT, DEFAULT_PRIMARY, type SectionRow, chosenSections, configFrom, draftFrom, listsFor, listsForTemplate,
-  matchesTemplate, moveRow, parseExportUrl, previewDocument, recipientsFrom, rowsFor, toggleRow,
+  ALL_SECTIONS,
+  DEFAULT_ACCENT,
+  DEFAULT_PRIMARY,
+  type SectionRow,
+  chosenSections,
+  configFrom,
+  draftFrom,
+  listsFor,
+  listsForTemplate,
+  matchesTemplate,
+  moveRow,
+  parseExportUrl,
+  previewDocument,
+  recipientsFrom,
+  rowsFor,
+  toggleRow,
 } from "./report";
 
 const ids = (rows: SectionRow[]) => rows.map((r) => r.id);
@@ -54,8 +68,16 @@ describe("section lists", () => {
   it("fills each template's default order", () => {
     const none = listsFor([]);
     expect(chosenSections(listsForTemplate("executive_summary", none))).toEqual(["summary"]);
-    expect(chosenSections(listsForTemplate("detailed_analysis", none))).toEqual(
-      ["summary", "data", "population", "scenarios", "results", "comparison", "calibration", "sensitivity"]);
+    expect(chosenSections(listsForTemplate("detailed_analysis", none))).toEqual([
+      "summary",
+      "data",
+      "population",
+      "scenarios",
+      "results",
+      "comparison",
+      "calibration",
+      "sensitivity",
+    ]);
     expect(chosenSections(listsForTemplate("comparison", none))).toEqual(["summary", "comparison", "results"]);
     const mine = listsFor(["results"]);
     expect(listsForTemplate("custom", mine)).toBe(mine);
@@ -77,7 +99,10 @@ describe("section lists", () => {
 describe("settings", () => {
   it("round-trips a saved config", () => {
     const config = {
-      template: "comparison" as const, sections: ["results", "summary"], include_charts: false, include_methodology: true,
+      template: "comparison" as const,
+      sections: ["results", "summary"],
+      include_charts: false,
+      include_methodology: true,
       branding: { logo_url: "/tmp/logo.png", colors: { primary: "#112233" } },
     };
     expect(configFrom(draftFrom(config))).toEqual(config);
@@ -95,7 +120,10 @@ describe("settings", () => {
 
 describe("preview and exports", () => {
   const report: GeneratedReport = {
-    report_id: "r1", project_id: "p1", generated_at: "2026-01-01T00:00:00Z", export_urls: {},
+    report_id: "r1",
+    project_id: "p1",
+    generated_at: "2026-01-01T00:00:00Z",
+    export_urls: {},
     content: {
       title: "Will <adoption> pass 30%?",
       sections: [{ title: "Summary", type: "summary", content_html: "<p>Body</p><svg></svg>", charts: [] }],
@@ -109,7 +137,10 @@ describe("preview and exports", () => {
     expect(doc).toContain("#ffffff");
   });
   it("reads an export URL's path and hash", () => {
-    expect(parseExportUrl("file:///home/a%20b/r.pdf#sha256=abc123")).toEqual({ path: "/home/a b/r.pdf", sha256: "abc123" });
+    expect(parseExportUrl("file:///home/a%20b/r.pdf#sha256=abc123")).toEqual({
+      path: "/home/a b/r.pdf",
+      sha256: "abc123",
+    });
     expect(parseExportUrl("file:///x/100%25.html")).toEqual({ path: "/x/100%.html", sha256: "" });
     expect(parseExportUrl("file:///x/a%23b.pdf#sha256=ff")).toEqual({ path: "/x/a#b.pdf", sha256: "ff" });
   });
@@ -118,7 +149,10 @@ describe("preview and exports", () => {
 describe("recipientsFrom", () => {
   it("reads addresses however they are separated", () => {
     expect(recipientsFrom(" ana@example.org, bo@example.org;cy@example.org\n dee@example.org ")).toEqual([
-      "ana@example.org", "bo@example.org", "cy@example.org", "dee@example.org",
+      "ana@example.org",
+      "bo@example.org",
+      "cy@example.org",
+      "dee@example.org",
     ]);
     expect(recipientsFrom(" , ;")).toEqual([]);
   });

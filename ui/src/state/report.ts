@@ -4,7 +4,16 @@
 import type { GeneratedReport, ReportConfig, ReportTemplate } from "../api/types";
 
 /** Every body section, in the detailed report's order. */
-export const SECTIONS = ["summary", "data", "population", "scenarios", "results", "comparison", "calibration", "sensitivity"] as const;
+export const SECTIONS = [
+  "summary",
+  "data",
+  "population",
+  "scenarios",
+  "results",
+  "comparison",
+  "calibration",
+  "sensitivity",
+] as const;
 /** The appendix's sections. */
 export const APPENDIX = ["methodology", "data_sources", "calibration_metrics", "caveats", "provenance"] as const;
 export const ALL_SECTIONS: string[] = [...SECTIONS, ...APPENDIX];
@@ -24,9 +33,19 @@ const TEMPLATE_SECTIONS: Record<ReportTemplate, string[]> = {
 };
 
 const LABELS: Record<string, string> = {
-  summary: "Summary", data: "Data", population: "Population", scenarios: "Scenarios", results: "Results",
-  comparison: "Comparison", calibration: "Calibration", sensitivity: "Sensitivity", methodology: "Methodology",
-  data_sources: "Data sources", calibration_metrics: "Calibration metrics", caveats: "Caveats", provenance: "Provenance",
+  summary: "Summary",
+  data: "Data",
+  population: "Population",
+  scenarios: "Scenarios",
+  results: "Results",
+  comparison: "Comparison",
+  calibration: "Calibration",
+  sensitivity: "Sensitivity",
+  methodology: "Methodology",
+  data_sources: "Data sources",
+  calibration_metrics: "Calibration metrics",
+  caveats: "Caveats",
+  provenance: "Provenance",
 };
 
 export function sectionLabel(id: string): string {
@@ -34,7 +53,10 @@ export function sectionLabel(id: string): string {
 }
 
 /** One row of the builder's list: a section, in its place, included or not. */
-export interface SectionRow { id: string; included: boolean }
+export interface SectionRow {
+  id: string;
+  included: boolean;
+}
 
 /** Rows over `pool`: the chosen ones first in their order, then the rest unticked. */
 export function rowsFor(chosen: string[], pool: readonly string[] = ALL_SECTIONS): SectionRow[] {
@@ -47,7 +69,10 @@ export function rowsFor(chosen: string[], pool: readonly string[] = ALL_SECTIONS
 
 /** The builder's two lists: the body's sections and the appendix's (the backend always puts
  *  the appendix after the body, so each is ordered on its own). */
-export interface SectionLists { rows: SectionRow[]; appendix: SectionRow[] }
+export interface SectionLists {
+  rows: SectionRow[];
+  appendix: SectionRow[];
+}
 
 export function listsFor(chosen: string[]): SectionLists {
   return { rows: rowsFor(chosen, SECTIONS), appendix: rowsFor(chosen, APPENDIX) };
@@ -87,8 +112,12 @@ export function toggleRow(rows: SectionRow[], id: string): SectionRow[] {
 
 /** The settings the builder holds, as the project's report config. */
 export interface Draft extends SectionLists {
-  template: ReportTemplate; include_charts: boolean; include_methodology: boolean;
-  logo: string; primary: string; accent: string;
+  template: ReportTemplate;
+  include_charts: boolean;
+  include_methodology: boolean;
+  logo: string;
+  primary: string;
+  accent: string;
 }
 
 /** The backend's standard brand (crates/studio-report/src/document.rs). */
@@ -147,10 +176,14 @@ caption{caption-side:top;text-align:left;font-weight:bold;padding:.3rem 0}.sourc
 figure{margin:1rem 0}figure svg{width:100%;height:auto}figcaption{font-weight:bold;margin-bottom:.3rem}
 .note{border-left:3px solid ${a};padding:.3rem .8rem;margin:.8rem 0;font-style:italic;background:#fafafa}`;
   const body = report.content.sections
-    .map((s) => `<section data-section="${escapeHtml(s.type)}"><h2>${escapeHtml(s.title)}</h2>${s.content_html}</section>`)
+    .map(
+      (s) => `<section data-section="${escapeHtml(s.type)}"><h2>${escapeHtml(s.title)}</h2>${s.content_html}</section>`,
+    )
     .join("\n");
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>${css}</style></head><body>`
-    + `<h1>${escapeHtml(report.content.title)}</h1>${body}</body></html>`;
+  return (
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>${css}</style></head><body>` +
+    `<h1>${escapeHtml(report.content.title)}</h1>${body}</body></html>`
+  );
 }
 
 /** An `export_urls` entry (`file:///path#sha256=…`) as its path and hash. */
@@ -168,7 +201,10 @@ export function parseExportUrl(url: string): { path: string; sha256: string } {
 
 /** Recipients typed as a list: separated by commas, semicolons, spaces or lines. */
 export function recipientsFrom(text: string): string[] {
-  return text.split(/[\s,;]+/).map((r) => r.trim()).filter((r) => r.length > 0);
+  return text
+    .split(/[\s,;]+/)
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0);
 }
 
 /** The id of a preview: the report as it would be generated, stored nowhere. */
