@@ -2,7 +2,7 @@
 //! rows into cells and pushes them here, so schemas, statistics, previews and bad-row reports
 //! are the same whatever the format.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
@@ -262,19 +262,27 @@ impl Column {
     }
 }
 
-/// Column names made usable: trimmed, never empty, never repeated.
+/// Column names made usable: trimmed, never empty, never repeated (a repeat gets the first free
+/// `_2`, `_3`, …). The next suffix to try is remembered per name, so a header of 20,000 `a`s
+/// takes two probes per name, not 200 million probes in all.
 pub fn unique_names(raw: Vec<String>) -> Vec<String> {
-    let mut seen = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::with_capacity(raw.len());
+    let mut next_suffix: HashMap<String, u64> = HashMap::new();
     raw.into_iter()
         .enumerate()
         .map(|(i, name)| {
             let base = if name.trim().is_empty() { format!("column_{}", i + 1) } else { name.trim().to_string() };
-            let mut name = base.clone();
-            let mut n = 2;
-            while !seen.insert(name.clone()) {
-                name = format!("{base}_{n}");
-                n += 1;
+            if seen.insert(base.clone()) {
+                return base;
             }
+            // Suffixes below the remembered one were all taken, and names are never freed.
+            let n = next_suffix.entry(base.clone()).or_insert(2);
+            let mut name = format!("{base}_{n}");
+            while !seen.insert(name.clone()) {
+                *n += 1;
+                name = format!("{base}_{n}");
+            }
+            *n += 1;
             name
         })
         .collect()
@@ -303,5 +311,17 @@ mod tests {
     fn names_are_made_unique() {
         let names = unique_names(vec!["a".into(), " ".into(), "a".into(), "a_2".into()]);
         assert_eq!(names, ["a", "column_2", "a_2", "a_2_2"]);
+        let names = unique_names(vec!["a_2".into(), "a".into(), "a".into(), "a".into(), "".into(), "column_5".into()]);
+        assert_eq!(names, ["a_2", "a", "a_3", "a_4", "column_5", "column_5_2"]);
+    }
+
+    /// 100,000 columns all named `a`: trying `a`, `a_2`, … `a_k` for the k-th took about
+    /// 5·10⁹ probes (hours in a debug build; 20,000 columns took 13 s per read in release).
+    /// Remembering the next suffix per name makes it one probe each.
+    #[test]
+    fn many_repeated_names_are_made_unique_in_linear_time() {
+        let names = unique_names(vec!["a".to_string(); 100_000]);
+        assert_eq!((names[0].as_str(), names[1].as_str(), names[99_999].as_str()), ("a", "a_2", "a_100000"));
+        assert_eq!(names.iter().collect::<HashSet<_>>().len(), 100_000);
     }
 }
