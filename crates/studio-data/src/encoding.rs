@@ -52,6 +52,10 @@ impl<R: Read> Utf8Reader<R> {
     pub fn inner(&self) -> &R {
         &self.inner
     }
+
+    pub fn inner_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
 }
 
 impl<R: Read> Read for Utf8Reader<R> {

@@ -30,7 +30,12 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-pub(crate) fn scan_json(bytes: &[u8], options: &ScanOptions) -> Result<Scan, DataError> {
+/// Reads JSON from memory; `progress` is asked whether to go on every 4,096 rows.
+pub(crate) fn scan_json(
+    bytes: &[u8],
+    options: &ScanOptions,
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Result<Scan, DataError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(DataError::Empty);
     }
@@ -98,12 +103,19 @@ pub(crate) fn scan_json(bytes: &[u8], options: &ScanOptions) -> Result<Scan, Dat
         })
         .collect();
     let mut table = Table::new(names, types, options.preview_rows);
+    let total = cells.len() as f64;
     for (i, row) in cells.into_iter().enumerate() {
         let record = i as u64 + 1;
+        if i.is_multiple_of(4_096) && !progress(i as f64 / total) {
+            return Err(DataError::Cancelled);
+        }
         match row {
             Some(cells) => table.push(record, cells),
             None => table.bad(record, "not a flat record: nested arrays and objects are not read".into()),
         }
+    }
+    if !progress(1.0) {
+        return Err(DataError::Cancelled);
     }
     let format = SourceFormat::Json { shape };
     Scan::from_table(format, table, options.max_bad_share)

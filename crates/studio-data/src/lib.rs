@@ -16,6 +16,7 @@ mod table;
 
 use std::collections::HashMap;
 use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -45,6 +46,9 @@ pub enum DataError {
     Parquet(String),
     #[error("cannot read the file: {0}")]
     Io(String),
+    /// The progress callback asked the read to stop.
+    #[error("the read was cancelled")]
+    Cancelled,
 }
 
 impl From<std::io::Error> for DataError {
@@ -130,24 +134,33 @@ impl Scan {
     }
 }
 
-/// Reads CSV from any reader; `progress` gets the fraction read when `total_bytes` is known.
+/// Reads CSV from any reader.
+///
+/// `progress` is called every 4,096 rows and every MiB read with the fraction of
+/// `total_bytes` read so far (0 when `total_bytes` is `None`), and with 1.0 at the end; it
+/// returns `true` to go on, `false` to stop the read, which then fails with
+/// [`DataError::Cancelled`].
 pub fn scan_csv(
     reader: impl std::io::Read,
     options: &ScanOptions,
     total_bytes: Option<u64>,
-    progress: &mut dyn FnMut(f64),
+    progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<Scan, DataError> {
     csv_source::scan_csv(reader, options, total_bytes, progress)
 }
 
 /// Reads JSON held in memory.
 pub fn scan_json(bytes: &[u8], options: &ScanOptions) -> Result<Scan, DataError> {
-    json_source::scan_json(bytes, options)
+    json_source::scan_json(bytes, options, &mut |_| true)
 }
 
 /// Reads a file, by its extension: `.csv`, `.tsv`, `.txt` as CSV, `.json` as JSON, `.parquet`
 /// as Parquet.
-pub fn scan_path(path: &Path, options: &ScanOptions, progress: &mut dyn FnMut(f64)) -> Result<Scan, DataError> {
+///
+/// `progress` gets the fraction done, often enough that a stop takes effect within about
+/// 100 ms, and returns `true` to go on, `false` to stop: the read then fails with
+/// [`DataError::Cancelled`].
+pub fn scan_path(path: &Path, options: &ScanOptions, progress: &mut dyn FnMut(f64) -> bool) -> Result<Scan, DataError> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
     match ext.as_str() {
         "csv" | "tsv" | "txt" => {
@@ -156,11 +169,34 @@ pub fn scan_path(path: &Path, options: &ScanOptions, progress: &mut dyn FnMut(f6
             scan_csv(file, options, total, progress)
         }
         "json" => {
-            let scan = scan_json(&std::fs::read(path)?, options);
-            progress(1.0);
-            scan
+            // JSON is parsed from memory: the first half of the progress is reading the file.
+            let file = File::open(path)?;
+            let total = file.metadata().ok().map(|m| m.len());
+            let bytes = read_stoppable(file, total, &mut |f| progress(f / 2.0))?;
+            json_source::scan_json(&bytes, options, &mut |f| progress(0.5 + f / 2.0))
         }
         "parquet" | "pq" => parquet_source::scan_parquet(File::open(path)?, options, progress),
         _ => Err(DataError::UnknownFormat(path.display().to_string())),
     }
+}
+
+/// The whole of `reader`, read a MiB at a time, asking `progress` whether to go on after each.
+fn read_stoppable(
+    reader: impl Read,
+    total_bytes: Option<u64>,
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Result<Vec<u8>, DataError> {
+    const CHUNK: u64 = 1 << 20;
+    let mut reader = reader;
+    let mut bytes = Vec::new();
+    while (&mut reader).take(CHUNK).read_to_end(&mut bytes)? > 0 {
+        let fraction = match total_bytes {
+            Some(total) if total > 0 => (bytes.len() as f64 / total as f64).min(1.0),
+            _ => 0.0,
+        };
+        if !progress(fraction) {
+            return Err(DataError::Cancelled);
+        }
+    }
+    Ok(bytes)
 }
