@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read};
 
 use crate::encoding::{self, Encoding, Utf8Reader};
-use crate::table::{Cell, ColumnType, Table, infer, unique_names};
+use crate::table::{Cell, ColumnType, Table, TypeVotes, unique_names};
 use crate::{DataError, Scan, ScanOptions, SourceFormat};
 
 const SAMPLE: usize = 64 * 1024;
@@ -175,7 +175,13 @@ pub(crate) fn scan_csv(
         .map(|(i, name)| match options.column_types.get(name) {
             Some(ty) => *ty,
             None => {
-                infer(&parsed.iter().filter(|(_, cells)| cells.len() == width).map(|(_, c)| &c[i]).collect::<Vec<_>>())
+                let mut votes = TypeVotes::default();
+                for (_, cells) in parsed.iter().filter(|(_, cells)| cells.len() == width) {
+                    if let Some(cell) = cells.get(i) {
+                        votes.add(cell);
+                    }
+                }
+                votes.decide()
             }
         })
         .collect();

@@ -1,22 +1,224 @@
 //! JSON sources: an array of records (`[{"age": 31, ...}, ...]`) or an object of columns
-//! (`{"age": [31, ...], ...}`).
+//! (`{"age": [31, ...], ...}`), parsed from memory.
+//!
+//! Records are never held as a tree: they are parsed twice, one record at a time. The first
+//! pass finds the columns (keys in order of first appearance; the keys new in a record in key
+//! order, as serde_json's map gave them) and counts the votes for their types; the second
+//! pushes each record's values. Memory is the file plus one record, and the work is what the
+//! records hold: a key a record lacks costs nothing (it is counted as missing at the end).
+//! Keys are limited to [`MAX_KEYS`]. Columns are read into compact cells, since a row needs
+//! every column at once.
 
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use crate::table::{Cell, ColumnType, Table, infer, unique_names};
+use crate::table::{Cell, ColumnType, Table, TypeVotes, unique_names};
 use crate::{DataError, JsonShape, Scan, ScanOptions, SourceFormat};
 
-fn cell(value: &Value) -> Option<Cell> {
-    Some(match value {
-        Value::Null => Cell::Null,
-        Value::Bool(b) => Cell::Bool(*b),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Cell::Int(i),
-            None => Cell::Float(n.as_f64()?),
-        },
-        Value::String(s) => Cell::Text(s.clone()),
-        Value::Array(_) | Value::Object(_) => return None,
-    })
+/// The most distinct keys read from JSON records. Records become a table's columns, and real
+/// tables have tens of them; thousands of distinct keys mean the keys are data (ids, dates): an
+/// object keyed by ids, not a list of records. What grows with the keys stays small under it:
+/// ~200 bytes of statistics a column, and each preview row, which holds every column (a
+/// missing key as null) — without a limit, 8,000 one-key records of 134 KB held 64 million.
+/// (CSV needs no limit: its columns are in every line, so rows × columns is bounded by the
+/// file.)
+pub(crate) const MAX_KEYS: usize = 1_000;
+
+/// The caller is asked whether to go on every this many records or rows.
+const CHECK_ROWS: u64 = 4_096;
+
+/// A value as read: a cell, or a nested array or object (not read: skipped unparsed).
+enum Field {
+    Flat(Cell),
+    Nested,
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Field, D::Error> {
+        deserializer.deserialize_any(FieldVisitor)
+    }
+}
+
+struct FieldVisitor;
+
+impl<'de> Visitor<'de> for FieldVisitor {
+    type Value = Field;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Field, E> {
+        Ok(Field::Flat(Cell::Null))
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Field, E> {
+        Ok(Field::Flat(Cell::Bool(b)))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Field, E> {
+        Ok(Field::Flat(Cell::Int(i)))
+    }
+    // Beyond i64, a float, as serde_json's `Number::as_i64` then `as_f64` gave.
+    fn visit_u64<E>(self, u: u64) -> Result<Field, E> {
+        Ok(Field::Flat(i64::try_from(u).map_or(Cell::Float(u as f64), Cell::Int)))
+    }
+    fn visit_f64<E>(self, x: f64) -> Result<Field, E> {
+        Ok(Field::Flat(Cell::Float(x)))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Field, E> {
+        Ok(Field::Flat(Cell::Text(s.to_string())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Field, E> {
+        Ok(Field::Flat(Cell::Text(s)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Field::Nested)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Field::Nested)
+    }
+}
+
+/// An element of the array of records: its fields, or what it is when it is not an object.
+enum Record {
+    Fields(Vec<(String, Field)>),
+    Not(&'static str),
+}
+
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Record, D::Error> {
+        deserializer.deserialize_any(RecordVisitor)
+    }
+}
+
+struct RecordVisitor;
+
+impl<'de> Visitor<'de> for RecordVisitor {
+    type Value = Record;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a record")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record, A::Error> {
+        let mut fields = Vec::new();
+        while let Some(entry) = map.next_entry::<String, Field>()? {
+            fields.push(entry);
+        }
+        Ok(Record::Fields(fields))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Record, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Record::Not("an array"))
+    }
+    fn visit_unit<E>(self) -> Result<Record, E> {
+        Ok(Record::Not("null"))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Record, E> {
+        Ok(Record::Not("a boolean"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Record, E> {
+        Ok(Record::Not("a number"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Record, E> {
+        Ok(Record::Not("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Record, E> {
+        Ok(Record::Not("a number"))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Record, E> {
+        Ok(Record::Not("a string"))
+    }
+}
+
+/// Hands each record of a top-level array to `visit`, in order, without keeping any.
+struct EachRecord<'v> {
+    visit: &'v mut dyn FnMut(Record) -> Result<(), DataError>,
+    /// Why `visit` stopped the parse, which serde only knows as a custom error.
+    stopped: Option<DataError>,
+}
+
+impl<'de> Visitor<'de> for &mut EachRecord<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of records")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(record) = seq.next_element::<Record>()? {
+            if let Err(e) = (self.visit)(record) {
+                self.stopped = Some(e);
+                return Err(de::Error::custom("stopped"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn each_record(bytes: &[u8], visit: &mut dyn FnMut(Record) -> Result<(), DataError>) -> Result<(), DataError> {
+    let mut each = EachRecord { visit, stopped: None };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let parsed = (&mut de).deserialize_seq(&mut each).and_then(|()| de.end());
+    match (each.stopped, parsed) {
+        (Some(e), _) => Err(e),
+        (None, Err(e)) => Err(DataError::Json(e.to_string())),
+        (None, Ok(())) => Ok(()),
+    }
+}
+
+/// A record's fields as serde_json's map held them: by key, the last of a repeated key.
+fn by_key(fields: &mut Vec<(String, Field)>) {
+    fields.reverse();
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    fields.dedup_by(|a, b| a.0 == b.0);
+}
+
+/// A column of an object of columns: its values, or what it is when it is not an array.
+struct ColumnValues(Result<Vec<Field>, &'static str>);
+
+impl<'de> Deserialize<'de> for ColumnValues {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ColumnValues, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ColumnValues;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of values")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ColumnValues, A::Error> {
+                let mut values = Vec::new();
+                while let Some(field) = seq.next_element::<Field>()? {
+                    values.push(field);
+                }
+                Ok(ColumnValues(Ok(values)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ColumnValues, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(ColumnValues(Err("an object")))
+            }
+            fn visit_unit<E>(self) -> Result<ColumnValues, E> {
+                Ok(ColumnValues(Err("null")))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<ColumnValues, E> {
+                Ok(ColumnValues(Err("a boolean")))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<ColumnValues, E> {
+                Ok(ColumnValues(Err("a number")))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<ColumnValues, E> {
+                Ok(ColumnValues(Err("a number")))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<ColumnValues, E> {
+                Ok(ColumnValues(Err("a number")))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<ColumnValues, E> {
+                Ok(ColumnValues(Err("a string")))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -30,7 +232,18 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// Reads JSON from memory; `progress` is asked whether to go on every 4,096 rows.
+/// A key as shown in a message: long keys cut.
+fn shown(key: &str) -> String {
+    const SHOWN: usize = 60;
+    match key.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &key[..cut]),
+        None => key.to_string(),
+    }
+}
+
+/// Reads JSON from memory. `progress` is asked whether to go on every [`CHECK_ROWS`] records
+/// or rows; records report 0 in the first pass, which cannot know how far it is, then from 0.5
+/// in the second.
 pub(crate) fn scan_json(
     bytes: &[u8],
     options: &ScanOptions,
@@ -39,84 +252,302 @@ pub(crate) fn scan_json(
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(DataError::Empty);
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| DataError::Json(e.to_string()))?;
-    let (shape, names, rows): (JsonShape, Vec<String>, Vec<Vec<Option<&Value>>>) = match &value {
-        Value::Array(records) => {
-            let mut names: Vec<String> = Vec::new();
-            for record in records {
-                if let Value::Object(map) = record {
-                    for key in map.keys() {
-                        if !names.contains(key) {
-                            names.push(key.clone());
-                        }
-                    }
-                }
-            }
-            let rows = records
-                .iter()
-                .map(|r| match r {
-                    Value::Object(map) => names.iter().map(|n| Some(map.get(n).unwrap_or(&Value::Null))).collect(),
-                    _ => vec![None],
-                })
-                .collect();
-            (JsonShape::Records, names, rows)
-        }
-        Value::Object(columns) => {
-            let lengths: Vec<(&String, usize)> = columns
-                .iter()
-                .map(|(name, v)| match v {
-                    Value::Array(items) => Ok((name, items.len())),
-                    other => {
-                        Err(DataError::Json(format!("column '{name}' is {}, not an array of values", kind(other))))
-                    }
-                })
-                .collect::<Result<_, _>>()?;
-            if let Some(&(name, len)) = lengths.iter().find(|(_, len)| *len != lengths[0].1) {
-                let (first, first_len) = lengths[0];
-                return Err(DataError::Json(format!(
-                    "columns differ in length: '{first}' has {first_len} values, '{name}' has {len}"
-                )));
-            }
-            let n = lengths.first().map_or(0, |l| l.1);
-            let arrays: Vec<&Vec<Value>> = columns.values().filter_map(Value::as_array).collect();
-            let rows = (0..n).map(|i| arrays.iter().map(|a| a.get(i)).collect()).collect();
-            (JsonShape::Columns, columns.keys().cloned().collect(), rows)
-        }
-        other => {
-            return Err(DataError::Json(format!(
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => scan_records(bytes, options, progress),
+        Some(b'{') => scan_columns(bytes, options, progress),
+        _ => match serde_json::from_slice::<Value>(bytes) {
+            Err(e) => Err(DataError::Json(e.to_string())),
+            Ok(other) => Err(DataError::Json(format!(
                 "expected an array of records or an object of columns, found {}",
-                kind(other)
-            )));
-        }
-    };
-    if names.is_empty() {
-        return Err(DataError::Empty);
+                kind(&other)
+            ))),
+        },
     }
-    let width = names.len();
-    let names = unique_names(names);
-    let cells: Vec<Option<Vec<Cell>>> =
-        rows.iter().map(|row| row.iter().map(|v| v.and_then(cell)).collect::<Option<Vec<Cell>>>()).collect();
-    let types: Vec<ColumnType> = (0..width)
-        .map(|i| match options.column_types.get(&names[i]) {
-            Some(ty) => *ty,
-            None => infer(&cells.iter().flatten().map(|c| &c[i]).collect::<Vec<_>>()),
-        })
-        .collect();
-    let mut table = Table::new(names, types, options.preview_rows);
-    let total = cells.len() as f64;
-    for (i, row) in cells.into_iter().enumerate() {
-        let record = i as u64 + 1;
-        if i.is_multiple_of(4_096) && !progress(i as f64 / total) {
+}
+
+fn types(names: &[String], votes: &[TypeVotes], options: &ScanOptions) -> Vec<ColumnType> {
+    names
+        .iter()
+        .zip(votes)
+        .map(|(name, votes)| options.column_types.get(name).copied().unwrap_or(votes.decide()))
+        .collect()
+}
+
+fn scan_records(bytes: &[u8], options: &ScanOptions, progress: &mut dyn FnMut(f64) -> bool) -> Result<Scan, DataError> {
+    // First pass: the columns and their types.
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut keys: Vec<String> = Vec::new();
+    let mut votes: Vec<TypeVotes> = Vec::new();
+    let mut records = 0u64;
+    each_record(bytes, &mut |record| {
+        records += 1;
+        if records.is_multiple_of(CHECK_ROWS) && !progress(0.0) {
             return Err(DataError::Cancelled);
         }
-        match row {
-            Some(cells) => table.push(record, cells),
-            None => table.bad(record, "not a flat record: nested arrays and objects are not read".into()),
+        let Record::Fields(mut fields) = record else { return Ok(()) };
+        by_key(&mut fields);
+        for (key, _) in &fields {
+            if !index.contains_key(key) {
+                if keys.len() == MAX_KEYS {
+                    return Err(DataError::TooManyKeys { limit: MAX_KEYS, key: shown(key), record: records });
+                }
+                index.insert(key.clone(), keys.len());
+                keys.push(key.clone());
+                votes.push(TypeVotes::default());
+            }
+        }
+        // A record with a nested value is a bad row: none of its values vote.
+        if fields.iter().all(|(_, f)| matches!(f, Field::Flat(_))) {
+            for (key, field) in &fields {
+                if let (Some(votes), Field::Flat(cell)) = (index.get(key).and_then(|&i| votes.get_mut(i)), field) {
+                    votes.add(cell);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    if keys.is_empty() {
+        return Err(DataError::Empty);
+    }
+    let names = unique_names(keys);
+    let types = types(&names, &votes, options);
+
+    // Second pass: every record's values.
+    let mut table = Table::new(names, types, options.preview_rows);
+    let total = records as f64;
+    let mut record = 0u64;
+    each_record(bytes, &mut |fields| {
+        record += 1;
+        if record.is_multiple_of(CHECK_ROWS) && !progress(0.5 + 0.5 * record as f64 / total) {
+            return Err(DataError::Cancelled);
+        }
+        let mut fields = match fields {
+            Record::Fields(fields) => fields,
+            Record::Not(what) => {
+                table.bad(record, format!("not a record: {what}, where an object of fields was expected"));
+                return Ok(());
+            }
+        };
+        by_key(&mut fields);
+        let mut cells = Vec::with_capacity(fields.len());
+        for (key, field) in fields {
+            match (index.get(&key), field) {
+                (Some(&i), Field::Flat(cell)) => cells.push((i, cell)),
+                // The first pass saw every key: not missing.
+                (None, Field::Flat(_)) => {}
+                (_, Field::Nested) => {
+                    table.bad(record, "not a flat record: nested arrays and objects are not read".into());
+                    return Ok(());
+                }
+            }
+        }
+        table.push_sparse(record, cells);
+        Ok(())
+    })?;
+    if !progress(1.0) {
+        return Err(DataError::Cancelled);
+    }
+    Scan::from_table(SourceFormat::Json { shape: JsonShape::Records }, table, options.max_bad_share)
+}
+
+fn scan_columns(bytes: &[u8], options: &ScanOptions, progress: &mut dyn FnMut(f64) -> bool) -> Result<Scan, DataError> {
+    // A repeated column keeps its last values; columns are in name order (as serde_json's map
+    // gave them).
+    let parsed: HashMap<String, ColumnValues> =
+        serde_json::from_slice(bytes).map_err(|e| DataError::Json(e.to_string()))?;
+    let mut parsed: Vec<(String, ColumnValues)> = parsed.into_iter().collect();
+    parsed.sort_by(|a, b| a.0.cmp(&b.0));
+    let (mut names, mut columns) = (Vec::with_capacity(parsed.len()), Vec::with_capacity(parsed.len()));
+    for (name, ColumnValues(values)) in parsed {
+        match values {
+            Ok(values) => columns.push(values),
+            Err(what) => return Err(DataError::Json(format!("column '{name}' is {what}, not an array of values"))),
+        }
+        names.push(name);
+    }
+    let (Some(first), Some(rows)) = (names.first(), columns.first().map(Vec::len)) else {
+        return Err(DataError::Empty);
+    };
+    if let Some((name, values)) = names.iter().zip(&columns).find(|(_, values)| values.len() != rows) {
+        let len = values.len();
+        return Err(DataError::Json(format!(
+            "columns differ in length: '{first}' has {rows} values, '{name}' has {len}"
+        )));
+    }
+    let mut votes = vec![TypeVotes::default(); columns.len()];
+    for i in 0..rows {
+        // A row with a nested value is a bad row: none of its values vote.
+        if columns.iter().all(|values| matches!(values.get(i), Some(Field::Flat(_)))) {
+            for (votes, values) in votes.iter_mut().zip(&columns) {
+                if let Some(Field::Flat(cell)) = values.get(i) {
+                    votes.add(cell);
+                }
+            }
+        }
+    }
+    let names = unique_names(names);
+    let types = types(&names, &votes, options);
+    let mut table = Table::new(names, types, options.preview_rows);
+    for (i, row) in (0..rows).zip(1u64..) {
+        if row.is_multiple_of(CHECK_ROWS) && !progress(i as f64 / rows as f64) {
+            return Err(DataError::Cancelled);
+        }
+        let cells: Option<Vec<Cell>> = columns
+            .iter_mut()
+            .map(|values| match values.get_mut(i).map(|field| std::mem::replace(field, Field::Nested)) {
+                Some(Field::Flat(cell)) => Some(cell),
+                _ => None,
+            })
+            .collect();
+        match cells {
+            Some(cells) => table.push(row, cells),
+            None => table.bad(row, "not a flat row: nested arrays and objects are not read".into()),
         }
     }
     if !progress(1.0) {
         return Err(DataError::Cancelled);
     }
-    let format = SourceFormat::Json { shape };
-    Scan::from_table(format, table, options.max_bad_share)
+    Scan::from_table(SourceFormat::Json { shape: JsonShape::Columns }, table, options.max_bad_share)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The reader before records were streamed: the whole file as a serde_json tree, every
+    /// record a row of every key. Kept to check that streaming changed no result.
+    fn whole_tree(bytes: &[u8], options: &ScanOptions) -> Result<Scan, DataError> {
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| DataError::Json(e.to_string()))?;
+        let (shape, names, rows): (JsonShape, Vec<String>, Vec<Vec<Option<&Value>>>) = match &value {
+            Value::Array(records) => {
+                let mut names: Vec<String> = Vec::new();
+                for record in records {
+                    if let Value::Object(map) = record {
+                        for key in map.keys() {
+                            if !names.contains(key) {
+                                names.push(key.clone());
+                            }
+                        }
+                    }
+                }
+                let rows = records
+                    .iter()
+                    .map(|r| match r {
+                        Value::Object(map) => names.iter().map(|n| Some(map.get(n).unwrap_or(&Value::Null))).collect(),
+                        _ => vec![None],
+                    })
+                    .collect();
+                (JsonShape::Records, names, rows)
+            }
+            Value::Object(columns) => {
+                let arrays: Vec<&Vec<Value>> = columns.values().filter_map(Value::as_array).collect();
+                let n = arrays.first().map_or(0, |a| a.len());
+                let rows = (0..n).map(|i| arrays.iter().map(|a| a.get(i)).collect()).collect();
+                (JsonShape::Columns, columns.keys().cloned().collect(), rows)
+            }
+            _ => unreachable!("only arrays and objects are generated"),
+        };
+        if names.is_empty() {
+            return Err(DataError::Empty);
+        }
+        let cell = |value: &Value| match value {
+            Value::Null => Some(Cell::Null),
+            Value::Bool(b) => Some(Cell::Bool(*b)),
+            Value::Number(n) => Some(n.as_i64().map_or_else(|| Cell::Float(n.as_f64().unwrap()), Cell::Int)),
+            Value::String(s) => Some(Cell::Text(s.clone())),
+            Value::Array(_) | Value::Object(_) => None,
+        };
+        let width = names.len();
+        let names = unique_names(names);
+        let cells: Vec<Option<Vec<Cell>>> =
+            rows.iter().map(|row| row.iter().map(|v| v.and_then(cell)).collect::<Option<Vec<Cell>>>()).collect();
+        let types: Vec<ColumnType> = (0..width)
+            .map(|i| match options.column_types.get(&names[i]) {
+                Some(ty) => *ty,
+                None => {
+                    let mut votes = TypeVotes::default();
+                    cells.iter().flatten().for_each(|c| votes.add(&c[i]));
+                    votes.decide()
+                }
+            })
+            .collect();
+        let mut table = Table::new(names, types, options.preview_rows);
+        for (i, row) in cells.into_iter().enumerate() {
+            let record = i as u64 + 1;
+            match row {
+                Some(cells) => table.push(record, cells),
+                None => table.bad(record, "nested".into()),
+            }
+        }
+        Scan::from_table(SourceFormat::Json { shape }, table, options.max_bad_share)
+    }
+
+    /// JSON text of a value: mostly flat, sometimes nested.
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => Just("null".to_string()),
+            4 => any::<bool>().prop_map(|b| b.to_string()),
+            8 => (-50i64..50).prop_map(|i| i.to_string()),
+            3 => (-5.0f64..5.0).prop_map(|x| format!("{x:.2}")),
+            4 => "[a-c0-9 ]{0,3}".prop_map(|s| format!("\"{s}\"")),
+            1 => Just("18446744073709551615".to_string()),
+            1 => Just("[1, {\"x\": []}]".to_string()),
+            1 => Just("{}".to_string()),
+        ]
+    }
+
+    fn key() -> impl Strategy<Value = String> {
+        prop_oneof![Just("a"), Just("b"), Just("c"), Just(" a"), Just(""), Just("b_2"), Just("zé")]
+            .prop_map(str::to_string)
+    }
+
+    /// A record: usually an object (keys may repeat), sometimes something else.
+    fn record() -> impl Strategy<Value = String> {
+        prop_oneof![
+            12 => proptest::collection::vec((key(), value()), 0..6).prop_map(|fields| {
+                let fields: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+                format!("{{{}}}", fields.join(", "))
+            }),
+            1 => value(),
+        ]
+    }
+
+    fn columns() -> impl Strategy<Value = String> {
+        (1usize..5).prop_flat_map(|rows| {
+            proptest::collection::vec((key(), proptest::collection::vec(value(), rows..rows + 1)), 0..5).prop_map(
+                |columns| {
+                    let columns: Vec<String> =
+                        columns.iter().map(|(k, values)| format!("\"{k}\": [{}]", values.join(", "))).collect();
+                    format!("{{{}}}", columns.join(", "))
+                },
+            )
+        })
+    }
+
+    /// The bad rows' reasons were reworded; the rest must be the same.
+    fn without_reasons(scan: Result<Scan, DataError>) -> Result<Scan, DataError> {
+        scan.map(|mut scan| {
+            scan.bad_rows.iter_mut().for_each(|b| b.reason.clear());
+            scan
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn streamed_records_read_as_the_whole_tree_did(records in proptest::collection::vec(record(), 0..30)) {
+            let text = format!("[{}]", records.join(", "));
+            let options = ScanOptions { max_bad_share: 1.0, ..ScanOptions::default() };
+            let streamed = without_reasons(scan_json(text.as_bytes(), &options, &mut |_| true));
+            prop_assert_eq!(streamed, without_reasons(whole_tree(text.as_bytes(), &options)), "{}", text);
+        }
+
+        #[test]
+        fn columns_read_as_the_whole_tree_did(text in columns()) {
+            let options = ScanOptions { max_bad_share: 1.0, ..ScanOptions::default() };
+            let streamed = without_reasons(scan_json(text.as_bytes(), &options, &mut |_| true));
+            prop_assert_eq!(streamed, without_reasons(whole_tree(text.as_bytes(), &options)), "{}", text);
+        }
+    }
 }

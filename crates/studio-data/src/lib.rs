@@ -1,6 +1,6 @@
 //! Data sources: CSV (delimiter, header and encoding detected — UTF-8, UTF-8 with BOM,
-//! Latin-1) read streaming in bounded memory, and JSON (an array of records or an object of
-//! columns). Each read gives the schema with statistics per column, the row count, a preview,
+//! Latin-1) read streaming in bounded memory, and JSON (an array of records, with at most
+//! 1,000 distinct keys, or an object of columns) in memory. Each read gives the schema with statistics per column, the row count, a preview,
 //! and the malformed rows with their line numbers (the first 100), which are skipped; a source
 //! fails only past a configurable share of bad rows. Parquet files are read with their own
 //! schema.
@@ -38,6 +38,13 @@ pub enum DataError {
     Malformed(String),
     #[error("the JSON is malformed: {0}")]
     Json(String),
+    /// JSON records naming more keys than a table is read with: more likely an object keyed
+    /// by ids than a list of records.
+    #[error(
+        "the JSON records have more than {limit} distinct keys ('{key}', first in record {record}, is one too many): \
+         is it an object keyed by ids rather than a list of records?"
+    )]
+    TooManyKeys { limit: usize, key: String, record: u64 },
     #[error("{bad} of {total} rows are malformed ({:.0}%, more than the {:.0}% allowed); first: {}", share * 100.0, allowed * 100.0, first.iter().map(|b| format!("line {}: {}", b.line, b.reason)).collect::<Vec<_>>().join("; "))]
     TooManyBadRows { bad: u64, total: u64, share: f64, allowed: f64, first: Vec<BadRow> },
     #[error("'{0}' is not a CSV, JSON or Parquet file (by its extension: .csv, .tsv, .txt, .json, .parquet)")]
@@ -169,11 +176,12 @@ pub fn scan_path(path: &Path, options: &ScanOptions, progress: &mut dyn FnMut(f6
             scan_csv(file, options, total, progress)
         }
         "json" => {
-            // JSON is parsed from memory: the first half of the progress is reading the file.
+            // JSON is parsed from memory: reading the file is the first tenth of the progress
+            // (parsing is slower than reading).
             let file = File::open(path)?;
             let total = file.metadata().ok().map(|m| m.len());
-            let bytes = read_stoppable(file, total, &mut |f| progress(f / 2.0))?;
-            json_source::scan_json(&bytes, options, &mut |f| progress(0.5 + f / 2.0))
+            let bytes = read_stoppable(file, total, &mut |f| progress(f / 10.0))?;
+            json_source::scan_json(&bytes, options, &mut |f| progress(0.1 + 0.9 * f))
         }
         "parquet" | "pq" => parquet_source::scan_parquet(File::open(path)?, options, progress),
         _ => Err(DataError::UnknownFormat(path.display().to_string())),

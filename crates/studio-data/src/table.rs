@@ -105,20 +105,37 @@ impl Cell {
     }
 }
 
-/// The type most of a column's values have: a few values of another type are reported as bad
-/// rows rather than turning a numeric column into text.
-pub fn infer(cells: &[&Cell]) -> ColumnType {
-    let present: Vec<&&Cell> = cells.iter().filter(|c| !matches!(c, Cell::Null)).collect();
-    if present.is_empty() {
-        return ColumnType::Text;
-    }
-    let share = |ty: ColumnType| present.iter().filter(|c| c.fits(ty)).count() as f64 / present.len() as f64;
-    for ty in [ColumnType::Integer, ColumnType::Float, ColumnType::Boolean] {
-        if share(ty) >= 0.95 {
-            return ty;
+/// The votes of a column's values for its type, counted one value at a time: the type is the
+/// one most values have, so a few values of another type are reported as bad rows rather
+/// than turning a numeric column into text.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TypeVotes {
+    present: u64,
+    integer: u64,
+    float: u64,
+    boolean: u64,
+}
+
+impl TypeVotes {
+    pub fn add(&mut self, cell: &Cell) {
+        if matches!(cell, Cell::Null) {
+            return;
         }
+        self.present += 1;
+        self.integer += u64::from(cell.fits(ColumnType::Integer));
+        self.float += u64::from(cell.fits(ColumnType::Float));
+        self.boolean += u64::from(cell.fits(ColumnType::Boolean));
     }
-    ColumnType::Text
+
+    /// The first of integer, float, boolean that 95% of the values present fit; else text.
+    pub fn decide(&self) -> ColumnType {
+        if self.present == 0 {
+            return ColumnType::Text;
+        }
+        let votes =
+            [(ColumnType::Integer, self.integer), (ColumnType::Float, self.float), (ColumnType::Boolean, self.boolean)];
+        votes.into_iter().find(|(_, n)| *n as f64 / self.present as f64 >= 0.95).map_or(ColumnType::Text, |v| v.0)
+    }
 }
 
 /// A column's schema and statistics.
@@ -205,13 +222,7 @@ impl Table {
         }
         if let Some((column, cell)) = self.columns.iter().zip(&cells).find(|(c, cell)| !cell.fits(c.stats.column_type))
         {
-            let reason = format!(
-                "'{}' in column '{}' is not {}",
-                cell.text(),
-                column.stats.name,
-                column.stats.column_type.describe()
-            );
-            return self.bad(line, reason);
+            return self.bad(line, wrong_type(column, cell));
         }
         self.rows += 1;
         if self.preview.len() < self.preview_rows {
@@ -224,10 +235,45 @@ impl Table {
         }
     }
 
+    /// Adds a row given by the values it has, as (column index, value), each column at most
+    /// once; the columns not given are missing. Costs what the row holds, not the table's
+    /// width (but for rows kept in the preview, which show every column), so a sparse source
+    /// — JSON records each with a few of many keys — is read in time proportional to its size.
+    pub fn push_sparse(&mut self, line: u64, cells: Vec<(usize, Cell)>) {
+        let wrong = cells
+            .iter()
+            .filter_map(|(i, cell)| Some((*i, self.columns.get(*i)?, cell)))
+            .filter(|(_, column, cell)| !cell.fits(column.stats.column_type))
+            .min_by_key(|(i, ..)| *i);
+        if let Some((_, column, cell)) = wrong {
+            return self.bad(line, wrong_type(column, cell));
+        }
+        self.rows += 1;
+        if self.preview.len() < self.preview_rows {
+            let mut values = vec![Value::Null; self.columns.len()];
+            for (i, cell) in &cells {
+                if let (Some(value), Some(column)) = (values.get_mut(*i), self.columns.get(*i)) {
+                    *value = cell.to_json(column.stats.column_type);
+                }
+            }
+            let row = self.columns.iter().zip(values).map(|(c, v)| (c.stats.name.clone(), v));
+            self.preview.push(row.collect());
+        }
+        for (i, cell) in cells {
+            if let Some(column) = self.columns.get_mut(i) {
+                column.add(&cell);
+            }
+        }
+    }
+
     pub fn finish(self) -> Vec<ColumnStats> {
+        let rows = self.rows;
         self.columns
             .into_iter()
             .map(|mut c| {
+                // Every row kept has a value or not in each column (a sparse row says nothing
+                // of the columns it lacks).
+                c.stats.nulls = rows - c.stats.count;
                 if c.stats.count > 0 && c.stats.min.is_some() {
                     c.stats.mean = Some(c.sum / c.stats.count as f64);
                 }
@@ -238,10 +284,14 @@ impl Table {
     }
 }
 
+fn wrong_type(column: &Column, cell: &Cell) -> String {
+    format!("'{}' in column '{}' is not {}", cell.text(), column.stats.name, column.stats.column_type.describe())
+}
+
 impl Column {
+    /// Counts a value of a row kept; missing values are counted at the end, from the rows.
     fn add(&mut self, cell: &Cell) {
         if matches!(cell, Cell::Null) {
-            self.stats.nulls += 1;
             return;
         }
         self.stats.count += 1;
@@ -299,12 +349,18 @@ mod tests {
         assert_eq!(Cell::parse("NA"), Cell::Null);
         assert_eq!(Cell::parse("Yes"), Cell::Bool(true));
         assert_eq!(Cell::parse("inf"), Cell::Text("inf".into()));
-        let ints: Vec<Cell> = (0..40).map(Cell::Int).chain([Cell::Text("n/a?".into())]).collect();
-        assert_eq!(infer(&ints.iter().collect::<Vec<_>>()), ColumnType::Integer);
-        let mixed = [Cell::Int(1), Cell::Float(1.5)];
-        assert_eq!(infer(&mixed.iter().collect::<Vec<_>>()), ColumnType::Float);
-        let text = [Cell::Int(1), Cell::Text("a".into())];
-        assert_eq!(infer(&text.iter().collect::<Vec<_>>()), ColumnType::Text);
+        let infer = |cells: &[Cell]| {
+            let mut votes = TypeVotes::default();
+            cells.iter().for_each(|c| votes.add(c));
+            votes.decide()
+        };
+        let ints: Vec<Cell> = (0..40).map(Cell::Int).chain([Cell::Text("n/a?".into()), Cell::Null]).collect();
+        assert_eq!(infer(&ints), ColumnType::Integer);
+        assert_eq!(infer(&ints[30..]), ColumnType::Text, "one text value in 11 is more than 5%");
+        assert_eq!(infer(&[Cell::Int(1), Cell::Float(1.5)]), ColumnType::Float);
+        assert_eq!(infer(&[Cell::Int(1), Cell::Text("a".into())]), ColumnType::Text);
+        assert_eq!(infer(&[Cell::Bool(true), Cell::Null]), ColumnType::Boolean);
+        assert_eq!(infer(&[Cell::Null]), ColumnType::Text);
     }
 
     #[test]

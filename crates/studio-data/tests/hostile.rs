@@ -5,12 +5,80 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use studio_data::{DataError, ScanOptions, scan_csv, scan_path};
+use serde_json::json;
+use studio_data::{DataError, ScanOptions, scan_csv, scan_json, scan_path};
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path
+}
+
+fn json(bytes: &[u8]) -> Result<studio_data::Scan, DataError> {
+    scan_json(bytes, &ScanOptions::default())
+}
+
+/// `[{"k0": 0}, {"k1": 1}, …]`: one key per record, every key different.
+fn one_key_records(n: usize) -> Vec<u8> {
+    let records: Vec<String> = (0..n).map(|i| format!("{{\"k{i}\": {i}}}")).collect();
+    format!("[{}]", records.join(",")).into_bytes()
+}
+
+/// 1,500 records with 1,500 different keys: before the fix every record became a row of every
+/// key (memory grew with records × keys: 8,000 such records, 134 KB, took 2.1 GB); now the
+/// 1,001st key is refused, naming the record where it appears.
+#[test]
+fn json_records_with_too_many_distinct_keys_are_refused() {
+    let err = json(&one_key_records(1_500)).unwrap_err();
+    assert!(matches!(err, DataError::TooManyKeys { limit: 1_000, record: 1_001, .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains("more than 1000 distinct keys") && message.contains("record 1001"), "{message}");
+    assert!(message.contains("'k1000'"), "names the key: {message}");
+    // Exactly at the limit is read.
+    let scan = json(&one_key_records(1_000)).unwrap();
+    assert_eq!((scan.rows, scan.columns.len()), (1_000, 1_000));
+}
+
+/// 1,000 keys (the most allowed), then 100,000 empty records: a sparse file of 0.3 MB. Before,
+/// every record was a row of 1,000 cells built at once — 10⁸ cells, several GB and minutes;
+/// now only the values present are visited, so it reads in a fraction of a second in a debug
+/// build, and the missing keys are counted as nulls.
+#[test]
+fn sparse_json_records_cost_what_they_hold() {
+    let mut text = String::from("[");
+    for i in 0..1_000 {
+        text.push_str(&format!("{{\"k{i:04}\": {i}}},"));
+    }
+    text.push_str(&"{},".repeat(100_000));
+    text.push_str("{\"k0000\": 7}]");
+    let scan = json(text.as_bytes()).unwrap();
+    assert_eq!((scan.rows, scan.columns.len()), (101_001, 1_000));
+    let k0 = scan.columns.iter().find(|c| c.name == "k0000").unwrap();
+    assert_eq!((k0.count, k0.nulls, k0.max), (2, 100_999, Some(7.0)));
+    let k999 = scan.columns.iter().find(|c| c.name == "k0999").unwrap();
+    assert_eq!((k999.count, k999.nulls), (1, 101_000));
+    assert_eq!(scan.preview.len(), 20);
+    assert_eq!(
+        (scan.preview[0].len(), &scan.preview[0]["k0000"], &scan.preview[0]["k0001"]),
+        (1_000, &json!(0), &json!(null))
+    );
+}
+
+/// What serde_json's map gave before the JSON reader streamed its records, kept: keys new in a
+/// record are added in key order, a key repeated in a record keeps its last value, a number
+/// too large for an i64 is a float.
+#[test]
+fn json_records_read_as_before() {
+    let scan = json(br#"[{"b": 1, "a": 2, "b": "x"}, {"c": 18446744073709551615, "a": null}]"#).unwrap();
+    let names: Vec<&str> = scan.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    assert_eq!(scan.preview[0]["b"], json!("x"));
+    assert_eq!(scan.columns[2].column_type, studio_data::ColumnType::Float);
+    assert_eq!((scan.columns[0].count, scan.columns[0].nulls), (1, 1));
+    let lenient = ScanOptions { max_bad_share: 1.0, ..ScanOptions::default() };
+    let columns = scan_json(br#"{"t": [1, 2], "adoption": [0.5, [1]], "t": [3, 4]}"#, &lenient).unwrap();
+    assert_eq!(columns.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["adoption", "t"]);
+    assert_eq!((columns.rows, columns.bad_row_count, columns.columns[1].max), (1, 1, Some(3.0)));
 }
 
 /// 20,000 columns all named `a` (and a row under them): the names were made unique in
