@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read};
 
 use crate::encoding::{self, Encoding, Utf8Reader};
-use crate::table::{Cell, ColumnType, Table, TypeVotes, unique_names};
+use crate::table::{Cell, ColumnType, RowUnit, Table, TypeVotes, unique_names};
 use crate::{DataError, Scan, ScanOptions, SourceFormat};
 
 const SAMPLE: usize = 64 * 1024;
@@ -185,7 +185,7 @@ pub(crate) fn scan_csv(
             }
         })
         .collect();
-    let mut table = Table::new(names, types, options.preview_rows);
+    let mut table = Table::new(names, types, RowUnit::Line, options.preview_rows);
     for (line, cells) in parsed {
         table.push(line, cells);
     }

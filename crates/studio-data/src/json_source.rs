@@ -8,6 +8,9 @@
 //! records hold: a key a record lacks costs nothing (it is counted as missing at the end).
 //! Keys are limited to [`MAX_KEYS`]. Columns are read into compact cells, since a row needs
 //! every column at once.
+//!
+//! Bad rows are numbered by record (from 1) in an array of records, by row in an object of
+//! columns ([`RowUnit`]): a JSON file's lines say nothing of where its records are.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -16,7 +19,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use crate::table::{Cell, ColumnType, Table, TypeVotes, unique_names};
+use crate::table::{Cell, ColumnType, RowUnit, Table, TypeVotes, unique_names};
 use crate::{DataError, JsonShape, Scan, ScanOptions, SourceFormat};
 
 /// The most distinct keys read from JSON records. Records become a table's columns, and real
@@ -313,7 +316,7 @@ fn scan_records(bytes: &[u8], options: &ScanOptions, progress: &mut dyn FnMut(f6
     let types = types(&names, &votes, options);
 
     // Second pass: every record's values.
-    let mut table = Table::new(names, types, options.preview_rows);
+    let mut table = Table::new(names, types, RowUnit::Record, options.preview_rows);
     let total = records as f64;
     let mut record = 0u64;
     each_record(bytes, &mut |fields| {
@@ -387,7 +390,7 @@ fn scan_columns(bytes: &[u8], options: &ScanOptions, progress: &mut dyn FnMut(f6
     }
     let names = unique_names(names);
     let types = types(&names, &votes, options);
-    let mut table = Table::new(names, types, options.preview_rows);
+    let mut table = Table::new(names, types, RowUnit::Row, options.preview_rows);
     for (i, row) in (0..rows).zip(1u64..) {
         if row.is_multiple_of(CHECK_ROWS) && !progress(i as f64 / rows as f64) {
             return Err(DataError::Cancelled);
@@ -473,7 +476,12 @@ mod tests {
                 }
             })
             .collect();
-        let mut table = Table::new(names, types, options.preview_rows);
+        let mut table = Table::new(
+            names,
+            types,
+            if shape == JsonShape::Records { RowUnit::Record } else { RowUnit::Row },
+            options.preview_rows,
+        );
         for (i, row) in cells.into_iter().enumerate() {
             let record = i as u64 + 1;
             match row {

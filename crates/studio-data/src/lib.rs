@@ -1,9 +1,15 @@
 //! Data sources: CSV (delimiter, header and encoding detected — UTF-8, UTF-8 with BOM,
 //! Latin-1) read streaming in bounded memory, and JSON (an array of records, with at most
-//! 1,000 distinct keys, or an object of columns) in memory. Each read gives the schema with statistics per column, the row count, a preview,
-//! and the malformed rows with their line numbers (the first 100), which are skipped; a source
-//! fails only past a configurable share of bad rows. Parquet files are read with their own
-//! schema.
+//! 1,000 distinct keys, or an object of columns) in memory. Each read gives the schema with
+//! statistics per column, the row count, a preview, and the malformed rows (the first 100),
+//! which are skipped; a source fails only past a configurable share of bad rows. Parquet files
+//! are read with their own schema.
+//!
+//! A bad row is placed by a number whose unit depends on the format: the line of the file
+//! where it starts for CSV, the record's place for a JSON array of records, the row's place
+//! for JSON columns and Parquet. The number stays in the field `line` (what the UI has always
+//! read) and `unit` says what it counts (`"line"`, `"record"`, `"row"`), so scans serialized
+//! before keep their meaning and messages say "record 12", not "line 12".
 //!
 //! Reads files and returns values; knows nothing of projects or the store.
 
@@ -24,7 +30,7 @@ use serde_json::{Map, Value};
 
 pub use encoding::{Encoding, detect as detect_encoding};
 pub use parquet_sink::{ParquetColumn, write_parquet};
-pub use table::{BAD_ROWS_KEPT, BadRow, Cell, ColumnStats, ColumnType, DISTINCT_CAP};
+pub use table::{BAD_ROWS_KEPT, BadRow, Cell, ColumnStats, ColumnType, DISTINCT_CAP, RowUnit};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DataError {
@@ -45,7 +51,7 @@ pub enum DataError {
          is it an object keyed by ids rather than a list of records?"
     )]
     TooManyKeys { limit: usize, key: String, record: u64 },
-    #[error("{bad} of {total} rows are malformed ({:.0}%, more than the {:.0}% allowed); first: {}", share * 100.0, allowed * 100.0, first.iter().map(|b| format!("line {}: {}", b.line, b.reason)).collect::<Vec<_>>().join("; "))]
+    #[error("{bad} of {total} rows are malformed ({:.0}%, more than the {:.0}% allowed); first: {}", share * 100.0, allowed * 100.0, first.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     TooManyBadRows { bad: u64, total: u64, share: f64, allowed: f64, first: Vec<BadRow> },
     #[error("'{0}' is not a CSV, JSON or Parquet file (by its extension: .csv, .tsv, .txt, .json, .parquet)")]
     UnknownFormat(String),
@@ -116,7 +122,8 @@ pub struct Scan {
     pub rows: u64,
     pub columns: Vec<ColumnStats>,
     pub preview: Vec<Map<String, Value>>,
-    /// The first [`BAD_ROWS_KEPT`] malformed rows, by line (by record number for JSON).
+    /// The first [`BAD_ROWS_KEPT`] malformed rows, by line for CSV, by record or row for JSON
+    /// and Parquet ([`BadRow::unit`]).
     pub bad_rows: Vec<BadRow>,
     pub bad_row_count: u64,
 }

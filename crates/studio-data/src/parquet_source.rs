@@ -10,7 +10,7 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 use parquet::schema::types::Type;
 
-use crate::table::{Cell, ColumnType, Table, unique_names};
+use crate::table::{Cell, ColumnType, RowUnit, Table, unique_names};
 use crate::{DataError, Scan, ScanOptions, SourceFormat};
 
 fn failed(e: parquet::errors::ParquetError) -> DataError {
@@ -81,7 +81,7 @@ pub(crate) fn scan_parquet(
         .zip(&names)
         .map(|(f, name)| options.column_types.get(name).copied().unwrap_or_else(|| column_type(f)))
         .collect();
-    let mut table = Table::new(names, types, options.preview_rows);
+    let mut table = Table::new(names, types, RowUnit::Row, options.preview_rows);
     let rows = reader.get_row_iter(None).map_err(failed)?;
     for (i, row) in (0u64..).zip(rows) {
         // Rows can be wide: asked often enough that a stop takes effect within ~100 ms.

@@ -3,6 +3,7 @@
 //! are the same whatever the format.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
@@ -158,11 +159,45 @@ pub struct ColumnStats {
 /// Distinct values are counted exactly up to this many.
 pub const DISTINCT_CAP: usize = 100_000;
 
-/// A row that was skipped, and why.
+/// What a bad row's number counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowUnit {
+    /// The line of the file where the row starts (CSV).
+    #[default]
+    Line,
+    /// The record's place in a JSON array of records, from 1.
+    Record,
+    /// The row's place, from 1 (a JSON object of columns, Parquet).
+    Row,
+}
+
+impl fmt::Display for RowUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RowUnit::Line => "line",
+            RowUnit::Record => "record",
+            RowUnit::Row => "row",
+        })
+    }
+}
+
+/// A row that was skipped, and why; shown as "line 12: …", "record 12: …" or "row 12: …".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BadRow {
+    /// Where the row is, counted in `unit`s. The field kept its first name, from when every
+    /// source was CSV, for the readers of scans (the UI reads `bad_rows[].line`).
     pub line: u64,
+    /// Absent from scans saved before it was added: those were all CSV lines.
+    #[serde(default)]
+    pub unit: RowUnit,
     pub reason: String,
+}
+
+impl fmt::Display for BadRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.unit, self.line, self.reason)
+    }
 }
 
 /// Bad rows kept with their reasons; more are only counted.
@@ -176,6 +211,8 @@ struct Column {
 
 pub(crate) struct Table {
     columns: Vec<Column>,
+    /// What the numbers given to `push` and `bad` count.
+    unit: RowUnit,
     pub rows: u64,
     pub bad_rows: Vec<BadRow>,
     pub bad_count: u64,
@@ -184,7 +221,7 @@ pub(crate) struct Table {
 }
 
 impl Table {
-    pub fn new(names: Vec<String>, types: Vec<ColumnType>, preview_rows: usize) -> Table {
+    pub fn new(names: Vec<String>, types: Vec<ColumnType>, unit: RowUnit, preview_rows: usize) -> Table {
         let columns = names
             .into_iter()
             .zip(types)
@@ -204,13 +241,13 @@ impl Table {
                 seen: HashSet::new(),
             })
             .collect();
-        Table { columns, rows: 0, bad_rows: Vec::new(), bad_count: 0, preview: Vec::new(), preview_rows }
+        Table { columns, unit, rows: 0, bad_rows: Vec::new(), bad_count: 0, preview: Vec::new(), preview_rows }
     }
 
     pub fn bad(&mut self, line: u64, reason: String) {
         self.bad_count += 1;
         if self.bad_rows.len() < BAD_ROWS_KEPT {
-            self.bad_rows.push(BadRow { line, reason });
+            self.bad_rows.push(BadRow { line, unit: self.unit, reason });
         }
     }
 
@@ -361,6 +398,17 @@ mod tests {
         assert_eq!(infer(&[Cell::Int(1), Cell::Text("a".into())]), ColumnType::Text);
         assert_eq!(infer(&[Cell::Bool(true), Cell::Null]), ColumnType::Boolean);
         assert_eq!(infer(&[Cell::Null]), ColumnType::Text);
+    }
+
+    #[test]
+    fn bad_rows_say_what_their_number_counts() {
+        let record = BadRow { line: 3, unit: RowUnit::Record, reason: "not a flat record".into() };
+        assert_eq!(record.to_string(), "record 3: not a flat record");
+        let json = serde_json::to_value(&record).unwrap();
+        assert_eq!(json, serde_json::json!({"line": 3, "unit": "record", "reason": "not a flat record"}));
+        // Scans saved before the unit was added were all CSV.
+        let old: BadRow = serde_json::from_value(serde_json::json!({"line": 7, "reason": "x"})).unwrap();
+        assert_eq!((old.unit, old.to_string()), (RowUnit::Line, "line 7: x".to_string()));
     }
 
     #[test]

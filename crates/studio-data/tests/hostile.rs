@@ -81,6 +81,38 @@ fn json_records_read_as_before() {
     assert_eq!((columns.rows, columns.bad_row_count, columns.columns[1].max), (1, 1, Some(3.0)));
 }
 
+/// JSON's bad rows are counted in records, not lines: before, "line 2" named the second
+/// record, wherever it was in the file.
+#[test]
+fn json_bad_rows_say_record_not_line() {
+    let mut text = String::from("[\n{\"a\": 1},\n{\"a\": [1, 2]},\n{\"a\": \"x\"}");
+    for i in 0..40 {
+        text.push_str(&format!(",\n{{\"a\": {i}}}"));
+    }
+    text.push(']');
+    let scan = json(text.as_bytes()).unwrap();
+    assert_eq!(scan.bad_rows.len(), 2);
+    assert_eq!((scan.bad_rows[0].line, scan.bad_rows[0].unit), (2, studio_data::RowUnit::Record));
+    assert_eq!(scan.bad_rows[1].to_string(), "record 3: 'x' in column 'a' is not a whole number");
+    // The UI reads `line`; the unit is beside it.
+    let shown = serde_json::to_value(&scan.bad_rows[0]).unwrap();
+    assert_eq!((&shown["line"], &shown["unit"]), (&json!(2), &json!("record")));
+
+    let err = json(br#"[{"a": 1}, {"a": {"b": 1}}]"#).unwrap_err();
+    assert!(err.to_string().contains("first: record 2: not a flat record"), "{err}");
+    let err = json(br#"{"a": [1, [2]]}"#).unwrap_err();
+    assert!(err.to_string().contains("first: row 2: "), "{err}");
+    // Parquet's are rows.
+    let parquet = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/survey.snappy.parquet");
+    let mut options = ScanOptions::default();
+    options.column_types.insert("region".into(), studio_data::ColumnType::Integer);
+    let err = scan_path(&parquet, &options, &mut |_| true).unwrap_err();
+    assert!(err.to_string().contains("first: row 1: "), "{err}");
+    // CSV rows are still lines of the file.
+    let err = scan_csv(&b"a,b\n1,2\n3\n"[..], &ScanOptions::default(), None, &mut |_| true).unwrap_err();
+    assert!(err.to_string().contains("first: line 3: expected 2 fields, found 1"), "{err}");
+}
+
 /// 20,000 columns all named `a` (and a row under them): the names were made unique in
 /// quadratic time (13 s per read in a release build, minutes in a debug one).
 #[test]
