@@ -1,5 +1,5 @@
 //! CSV read streaming, in bounded memory: encoding and delimiter detected from the first
-//! 64 KiB, a header recognised, column types inferred from the first 1,000 rows, then every row
+//! 64 KiB (a file that starts as UTF-8 may still turn out Latin-1), a header recognised, column types inferred from the first 1,000 rows, then every row
 //! checked, counted and summarised. Malformed rows are reported by line and skipped. The caller
 //! is asked whether to go on every [`CHECK_ROWS`] rows and every [`CHECK_BYTES`] read, so a
 //! stop is heard even inside one enormous field.
@@ -137,11 +137,15 @@ pub(crate) fn scan_csv(
         progress,
         stopped: false,
     };
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(Utf8Reader::new(watched, encoding));
+    let mut csv = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(match (
+        options.encoding,
+        encoding,
+    ) {
+        // Detected from the first 64 KiB only: a later byte may still be Latin-1. (A BOM is
+        // the writer saying UTF-8: kept strict.)
+        (None, Encoding::Utf8) => Utf8Reader::utf8_or_latin1(watched),
+        _ => Utf8Reader::new(watched, encoding),
+    });
     let mut records = 0u64;
 
     // Rows kept aside to decide the header and the column types.
@@ -199,6 +203,7 @@ pub(crate) fn scan_csv(
     }
     // An odd number of quotes and a last record running over lines to the end: a quote that
     // opened and never closed swallowed the rest of the file.
+    let encoding = if csv.get_ref().read_latin1() { Encoding::Latin1 } else { encoding };
     let watched = csv.get_mut().inner_mut();
     if let (1, Some(line)) = (watched.quotes % 2, last_multiline) {
         return Err(DataError::UnterminatedQuote { line });

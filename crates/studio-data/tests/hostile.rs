@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
-use studio_data::{DataError, ScanOptions, scan_csv, scan_json, scan_path};
+use studio_data::{DataError, Encoding, ScanOptions, SourceFormat, scan_csv, scan_json, scan_path};
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
@@ -111,6 +111,53 @@ fn json_bad_rows_say_record_not_line() {
     // CSV rows are still lines of the file.
     let err = scan_csv(&b"a,b\n1,2\n3\n"[..], &ScanOptions::default(), None, &mut |_| true).unwrap_err();
     assert!(err.to_string().contains("first: line 3: expected 2 fields, found 1"), "{err}");
+}
+
+/// About 200 KB of ASCII rows, then a last row `id,Orl?ans` with `accent` for the `?`.
+fn late_accent(accent: &[u8]) -> (Vec<u8>, u64) {
+    let mut bytes = b"id,city\n".to_vec();
+    let mut rows = 0;
+    while bytes.len() < 200_000 {
+        bytes.extend_from_slice(format!("{rows},Paris\n").as_bytes());
+        rows += 1;
+    }
+    bytes.extend_from_slice(format!("{rows},Orl").as_bytes());
+    bytes.extend_from_slice(accent);
+    bytes.extend_from_slice(b"ans\n");
+    (bytes, rows + 1)
+}
+
+fn every_row() -> ScanOptions {
+    ScanOptions { preview_rows: usize::MAX, ..ScanOptions::default() }
+}
+
+/// About 200 KB of ASCII, then one Latin-1 "é" (0xE9) on the last line. The encoding was
+/// decided from the first 64 KiB alone, so this file failed entirely ("invalid utf-8"); now the
+/// late byte is read as Latin-1 and the file is reported as Latin-1.
+#[test]
+fn a_latin1_accent_after_the_first_64_kib_is_read() {
+    let (bytes, rows) = late_accent(b"\xe9");
+    let scan = scan_csv(&bytes[..], &every_row(), None, &mut |_| true).unwrap();
+    assert!(matches!(scan.format, SourceFormat::Csv { encoding: Encoding::Latin1, .. }), "{:?}", scan.format);
+    assert_eq!((scan.rows, scan.bad_row_count), (rows, 0));
+    assert_eq!(scan.preview.last().unwrap()["city"], json!("Orléans"));
+    assert_eq!(scan.columns[1].distinct, 2);
+
+    // UTF-8 "é" early and a Latin-1 one late: each read as what it is.
+    let mut mixed = "id,city\n0,Orl\u{e9}ans\n".as_bytes().to_vec();
+    mixed.extend_from_slice(&bytes[b"id,city\n".len()..]);
+    let scan = scan_csv(&mixed[..], &ScanOptions::default(), None, &mut |_| true).unwrap();
+    assert_eq!((scan.preview[0]["city"].as_str(), scan.columns[1].distinct), (Some("Orléans"), 2));
+
+    // A UTF-8 file with its first accent past 64 KiB is still UTF-8, read as it is.
+    let (utf8, _) = late_accent("\u{e9}".as_bytes());
+    let scan = scan_csv(&utf8[..], &every_row(), None, &mut |_| true).unwrap();
+    assert!(matches!(scan.format, SourceFormat::Csv { encoding: Encoding::Utf8, .. }), "{:?}", scan.format);
+    assert_eq!(scan.preview.last().unwrap()["city"], json!("Orléans"));
+
+    // Told it is UTF-8, a file that is not fails, as before.
+    let told = ScanOptions { encoding: Some(Encoding::Utf8), ..ScanOptions::default() };
+    assert!(matches!(scan_csv(&bytes[..], &told, None, &mut |_| true), Err(DataError::Malformed(_))));
 }
 
 /// 20,000 columns all named `a` (and a row under them): the names were made unique in
