@@ -102,7 +102,7 @@ fn read_record<R: Read>(
     }
     csv.read_record(record).map_err(|e| match e.kind() {
         csv::ErrorKind::Io(_) if csv.get_ref().inner().stopped => DataError::Cancelled,
-        csv::ErrorKind::Io(_) => DataError::Io(e.to_string()),
+        csv::ErrorKind::Io(_) => DataError::Io { path: None, reason: e.to_string() },
         _ => DataError::Malformed(e.to_string()),
     })
 }

@@ -15,20 +15,20 @@
 
 mod csv_source;
 mod encoding;
+mod files;
 mod json_source;
 mod parquet_sink;
 mod parquet_source;
 mod table;
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub use encoding::{Encoding, detect as detect_encoding};
+pub use files::{FileKind, regular_file_size};
 pub use parquet_sink::{ParquetColumn, write_parquet};
 pub use table::{BAD_ROWS_KEPT, BadRow, Cell, ColumnStats, ColumnType, DISTINCT_CAP, RowUnit};
 
@@ -57,8 +57,13 @@ pub enum DataError {
     UnknownFormat(String),
     #[error("the Parquet file is unreadable: {0}")]
     Parquet(String),
-    #[error("cannot read the file: {0}")]
-    Io(String),
+    /// The file could not be read: named when the path is known.
+    #[error("cannot read {}: {reason}", path.as_ref().map_or_else(|| "the file".to_string(), |p| p.display().to_string()))]
+    Io { path: Option<PathBuf>, reason: String },
+    /// The path is not a regular file (a directory, a device, a named pipe…): reading it could
+    /// block for ever (a FIFO) or never end (/dev/zero).
+    #[error("{} is {kind}, not a regular file", path.display())]
+    NotAFile { path: PathBuf, kind: FileKind },
     /// The progress callback asked the read to stop.
     #[error("the read was cancelled")]
     Cancelled,
@@ -66,7 +71,21 @@ pub enum DataError {
 
 impl From<std::io::Error> for DataError {
     fn from(e: std::io::Error) -> Self {
-        DataError::Io(e.to_string())
+        DataError::Io { path: None, reason: e.to_string() }
+    }
+}
+
+impl DataError {
+    pub(crate) fn io(path: &Path, e: std::io::Error) -> DataError {
+        DataError::Io { path: Some(path.to_path_buf()), reason: e.to_string() }
+    }
+
+    /// The error, naming `path` if it is a read error that does not yet.
+    fn at(self, path: &Path) -> DataError {
+        match self {
+            DataError::Io { path: None, reason } => DataError::Io { path: Some(path.to_path_buf()), reason },
+            other => other,
+        }
     }
 }
 
@@ -169,49 +188,35 @@ pub fn scan_json(bytes: &[u8], options: &ScanOptions) -> Result<Scan, DataError>
 }
 
 /// Reads a file, by its extension: `.csv`, `.tsv`, `.txt` as CSV, `.json` as JSON, `.parquet`
-/// as Parquet.
+/// as Parquet. Anything but a regular file (a link to one is followed) is refused before it is
+/// opened ([`regular_file_size`]); errors name the path.
 ///
 /// `progress` gets the fraction done, often enough that a stop takes effect within about
 /// 100 ms, and returns `true` to go on, `false` to stop: the read then fails with
 /// [`DataError::Cancelled`].
 pub fn scan_path(path: &Path, options: &ScanOptions, progress: &mut dyn FnMut(f64) -> bool) -> Result<Scan, DataError> {
+    enum Format {
+        Csv,
+        Json,
+        Parquet,
+    }
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    match ext.as_str() {
-        "csv" | "tsv" | "txt" => {
-            let file = File::open(path)?;
-            let total = file.metadata().ok().map(|m| m.len());
-            scan_csv(file, options, total, progress)
-        }
-        "json" => {
+    let format = match ext.as_str() {
+        "csv" | "tsv" | "txt" => Format::Csv,
+        "json" => Format::Json,
+        "parquet" | "pq" => Format::Parquet,
+        _ => return Err(DataError::UnknownFormat(path.display().to_string())),
+    };
+    let (file, size) = files::open_regular(path)?;
+    let scanned = match format {
+        Format::Csv => scan_csv(file, options, Some(size), progress),
+        Format::Json => {
             // JSON is parsed from memory: reading the file is the first tenth of the progress
             // (parsing is slower than reading).
-            let file = File::open(path)?;
-            let total = file.metadata().ok().map(|m| m.len());
-            let bytes = read_stoppable(file, total, &mut |f| progress(f / 10.0))?;
-            json_source::scan_json(&bytes, options, &mut |f| progress(0.1 + 0.9 * f))
+            files::read_stoppable(file, Some(size), &mut |f| progress(f / 10.0))
+                .and_then(|bytes| json_source::scan_json(&bytes, options, &mut |f| progress(0.1 + 0.9 * f)))
         }
-        "parquet" | "pq" => parquet_source::scan_parquet(File::open(path)?, options, progress),
-        _ => Err(DataError::UnknownFormat(path.display().to_string())),
-    }
-}
-
-/// The whole of `reader`, read a MiB at a time, asking `progress` whether to go on after each.
-fn read_stoppable(
-    reader: impl Read,
-    total_bytes: Option<u64>,
-    progress: &mut dyn FnMut(f64) -> bool,
-) -> Result<Vec<u8>, DataError> {
-    const CHUNK: u64 = 1 << 20;
-    let mut reader = reader;
-    let mut bytes = Vec::new();
-    while (&mut reader).take(CHUNK).read_to_end(&mut bytes)? > 0 {
-        let fraction = match total_bytes {
-            Some(total) if total > 0 => (bytes.len() as f64 / total as f64).min(1.0),
-            _ => 0.0,
-        };
-        if !progress(fraction) {
-            return Err(DataError::Cancelled);
-        }
-    }
-    Ok(bytes)
+        Format::Parquet => parquet_source::scan_parquet(file, options, progress),
+    };
+    scanned.map_err(|e| e.at(path))
 }

@@ -174,6 +174,76 @@ fn a_header_of_repeated_names_is_read() {
     assert_eq!(scan.columns[19_999].name, "a_20000");
 }
 
+#[cfg(unix)]
+mod special_files {
+    use super::*;
+
+    fn refused(path: &Path) -> String {
+        let err = scan_path(path, &ScanOptions::default(), &mut |_| true).unwrap_err();
+        assert!(matches!(err, DataError::NotAFile { .. }), "{err:?}");
+        let same = studio_data::regular_file_size(path).unwrap_err();
+        assert_eq!(same, err);
+        err.to_string()
+    }
+
+    /// A source that is a link to /dev/zero was read forever (JSON: into memory until the
+    /// machine gave out); it is refused before it is opened.
+    #[test]
+    fn a_device_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["zero.json", "zero.csv", "zero.parquet"] {
+            let link = dir.path().join(name);
+            std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+            let message = refused(&link);
+            assert_eq!(message, format!("{} is a character device, not a regular file", link.display()));
+        }
+    }
+
+    /// Opening a named pipe blocks until a writer comes: the read hung for ever.
+    #[test]
+    fn a_named_pipe_is_refused_without_opening_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.csv");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        assert_eq!(refused(&fifo), format!("{} is a named pipe (FIFO), not a regular file", fifo.display()));
+    }
+
+    #[test]
+    fn a_directory_and_a_socket_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("folder.csv");
+        std::fs::create_dir(&folder).unwrap();
+        assert_eq!(refused(&folder), format!("{} is a directory, not a regular file", folder.display()));
+        let socket = dir.path().join("socket.json");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        assert_eq!(refused(&socket), format!("{} is a socket, not a regular file", socket.display()));
+    }
+
+    #[test]
+    fn a_link_to_a_regular_file_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = write(dir.path(), "real.csv", b"a,b\n1,2\n");
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert_eq!(scan_path(&link, &ScanOptions::default(), &mut |_| true).unwrap().rows, 1);
+        assert_eq!(studio_data::regular_file_size(&link).unwrap(), 8);
+    }
+}
+
+/// A missing file's error said only "cannot read the file: No such file or directory".
+#[test]
+fn a_missing_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["gone.csv", "gone.json", "gone.parquet"] {
+        let path = dir.path().join(name);
+        let err = scan_path(&path, &ScanOptions::default(), &mut |_| true).unwrap_err();
+        assert!(matches!(err, DataError::Io { .. }), "{err:?}");
+        assert!(err.to_string().starts_with(&format!("cannot read {}: ", path.display())), "{err}");
+        assert_eq!(studio_data::regular_file_size(&path).unwrap_err(), err);
+    }
+}
+
 /// CSV rows without end: `1,2\n` for ever, or one field that never ends. Counts what was read.
 struct Endless {
     pattern: &'static [u8],

@@ -150,7 +150,7 @@ fn a_large_file_streams_with_progress() {
     assert!(matches!(err, DataError::UnknownFormat(_)));
     assert!(matches!(
         scan_path(&dir.path().join("missing.csv"), &ScanOptions::default(), &mut |_| true),
-        Err(DataError::Io(_))
+        Err(DataError::Io { .. })
     ));
 }
 
