@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use crate::table::{Cell, ColumnType, RowUnit, Table, TypeVotes, unique_names};
+use crate::table::{Cell, ColumnType, MAX_COLUMNS, RowUnit, Table, TypeVotes, unique_names};
 use crate::{DataError, JsonShape, Scan, ScanOptions, SourceFormat};
 
 /// The most distinct keys read from JSON records. Records become a table's columns, and real
@@ -358,6 +358,9 @@ fn scan_columns(bytes: &[u8], options: &ScanOptions, progress: &mut dyn FnMut(f6
     // gave them).
     let parsed: HashMap<String, ColumnValues> =
         serde_json::from_slice(bytes).map_err(|e| DataError::Json(e.to_string()))?;
+    if parsed.len() > MAX_COLUMNS {
+        return Err(DataError::TooManyColumns { limit: MAX_COLUMNS, found: parsed.len() as u64 });
+    }
     let mut parsed: Vec<(String, ColumnValues)> = parsed.into_iter().collect();
     parsed.sort_by(|a, b| a.0.cmp(&b.0));
     let (mut names, mut columns) = (Vec::with_capacity(parsed.len()), Vec::with_capacity(parsed.len()));

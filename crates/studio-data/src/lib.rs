@@ -30,7 +30,9 @@ use serde_json::{Map, Value};
 pub use encoding::{Encoding, detect as detect_encoding};
 pub use files::{FileKind, regular_file_size};
 pub use parquet_sink::{ParquetColumn, write_parquet};
-pub use table::{BAD_ROWS_KEPT, BadRow, Cell, ColumnStats, ColumnType, DISTINCT_CAP, RowUnit};
+pub use table::{
+    BAD_ROWS_KEPT, BadRow, Cell, ColumnStats, ColumnType, DISTINCT_CAP, MAX_COLUMNS, MAX_NAME_CHARS, RowUnit,
+};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DataError {
@@ -51,6 +53,9 @@ pub enum DataError {
          is it an object keyed by ids rather than a list of records?"
     )]
     TooManyKeys { limit: usize, key: String, record: u64 },
+    /// More columns than [`MAX_COLUMNS`].
+    #[error("the file has {found} columns, more than the {limit} a source may have")]
+    TooManyColumns { limit: usize, found: u64 },
     #[error("{bad} of {total} rows are malformed ({:.0}%, more than the {:.0}% allowed); first: {}", share * 100.0, allowed * 100.0, first.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     TooManyBadRows { bad: u64, total: u64, share: f64, allowed: f64, first: Vec<BadRow> },
     #[error("'{0}' is not a CSV, JSON or Parquet file (by its extension: .csv, .tsv, .txt, .json, .parquet)")]

@@ -10,7 +10,7 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 use parquet::schema::types::Type;
 
-use crate::table::{Cell, ColumnType, RowUnit, Table, unique_names};
+use crate::table::{Cell, ColumnType, MAX_COLUMNS, RowUnit, Table, unique_names};
 use crate::{DataError, Scan, ScanOptions, SourceFormat};
 
 fn failed(e: parquet::errors::ParquetError) -> DataError {
@@ -74,6 +74,9 @@ pub(crate) fn scan_parquet(
     let fields = meta.schema_descr().root_schema().get_fields().to_vec();
     if fields.is_empty() {
         return Err(DataError::Empty);
+    }
+    if fields.len() > MAX_COLUMNS {
+        return Err(DataError::TooManyColumns { limit: MAX_COLUMNS, found: fields.len() as u64 });
     }
     let names = unique_names(fields.iter().map(|f| f.name().to_string()).collect());
     let types: Vec<ColumnType> = fields

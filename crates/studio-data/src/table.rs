@@ -156,6 +156,16 @@ pub struct ColumnStats {
     pub distinct_exact: bool,
 }
 
+/// The most columns a source may have. As many as a spreadsheet holds (Excel's limit): wider
+/// files are matrices, not tables of attributes. What grows with the columns stays in
+/// proportion: each costs ~200 bytes of statistics and ~100 bytes in every preview row, and a
+/// line of commas is as many columns as bytes — a 50 MB one took 20 GB and 7 minutes.
+pub const MAX_COLUMNS: usize = 16_384;
+
+/// Column names are cut to this many characters: a name is copied into every preview row, and
+/// a header may be one field of many megabytes.
+pub const MAX_NAME_CHARS: usize = 256;
+
 /// Distinct values are counted exactly up to this many.
 pub const DISTINCT_CAP: usize = 100_000;
 
@@ -251,11 +261,16 @@ impl Table {
         }
     }
 
+    /// Reports a row of `found` fields, not as many as there are columns.
+    pub fn bad_width(&mut self, line: u64, found: usize) {
+        let reason = format!("expected {} fields, found {found}", self.columns.len());
+        self.bad(line, reason);
+    }
+
     /// Adds a row, or reports it as bad (wrong number of fields, a value of the wrong type).
     pub fn push(&mut self, line: u64, cells: Vec<Cell>) {
         if cells.len() != self.columns.len() {
-            let reason = format!("expected {} fields, found {}", self.columns.len(), cells.len());
-            return self.bad(line, reason);
+            return self.bad_width(line, cells.len());
         }
         if let Some((column, cell)) = self.columns.iter().zip(&cells).find(|(c, cell)| !cell.fits(c.stats.column_type))
         {
@@ -349,8 +364,8 @@ impl Column {
     }
 }
 
-/// Column names made usable: trimmed, never empty, never repeated (a repeat gets the first free
-/// `_2`, `_3`, …). The next suffix to try is remembered per name, so a header of 20,000 `a`s
+/// Column names made usable: trimmed, cut to [`MAX_NAME_CHARS`], never empty, never repeated
+/// (a repeat gets the first free `_2`, `_3`, …). The next suffix to try is remembered per name, so a header of 20,000 `a`s
 /// takes two probes per name, not 200 million probes in all.
 pub fn unique_names(raw: Vec<String>) -> Vec<String> {
     let mut seen: HashSet<String> = HashSet::with_capacity(raw.len());
@@ -358,7 +373,13 @@ pub fn unique_names(raw: Vec<String>) -> Vec<String> {
     raw.into_iter()
         .enumerate()
         .map(|(i, name)| {
-            let base = if name.trim().is_empty() { format!("column_{}", i + 1) } else { name.trim().to_string() };
+            let base = match name.trim() {
+                "" => format!("column_{}", i + 1),
+                name => match name.char_indices().nth(MAX_NAME_CHARS) {
+                    Some((cut, _)) => format!("{}…", &name[..cut]),
+                    None => name.to_string(),
+                },
+            };
             if seen.insert(base.clone()) {
                 return base;
             }

@@ -160,18 +160,84 @@ fn a_latin1_accent_after_the_first_64_kib_is_read() {
     assert!(matches!(scan_csv(&bytes[..], &told, None, &mut |_| true), Err(DataError::Malformed(_))));
 }
 
-/// 20,000 columns all named `a` (and a row under them): the names were made unique in
-/// quadratic time (13 s per read in a release build, minutes in a debug one).
+/// 16,000 columns all named `a` (and a row under them): the names were made unique in
+/// quadratic time (20,000 took 13 s per read in a release build; minutes in a debug one).
 #[test]
 fn a_header_of_repeated_names_is_read() {
-    let mut text = vec!["a"; 20_000].join(",");
+    let mut text = vec!["a"; 16_000].join(",");
     text.push('\n');
-    text.push_str(&vec!["x"; 20_000].join(","));
+    text.push_str(&vec!["x"; 16_000].join(","));
     text.push('\n');
     let options = ScanOptions { has_header: Some(true), ..ScanOptions::default() };
     let scan = scan_csv(text.as_bytes(), &options, None, &mut |_| true).unwrap();
-    assert_eq!((scan.rows, scan.columns.len()), (1, 20_000));
-    assert_eq!(scan.columns[19_999].name, "a_20000");
+    assert_eq!((scan.rows, scan.columns.len()), (1, 16_000));
+    assert_eq!(scan.columns[15_999].name, "a_16000");
+}
+
+/// A line of 2 MiB of commas is 2 million empty columns: each was built — a name, statistics,
+/// a place in every preview row — about 400 bytes a column (a 50 MB line took 20 GB and 7
+/// minutes). Now the first row's width is looked at first.
+#[test]
+fn a_line_of_commas_is_refused_before_its_columns_are_built() {
+    let commas = vec![b','; 2 << 20];
+    let err = scan_csv(&commas[..], &ScanOptions::default(), None, &mut |_| true).unwrap_err();
+    assert_eq!(err, DataError::TooManyColumns { limit: 16_384, found: (2 << 20) + 1 });
+    assert_eq!(err.to_string(), "the file has 2097153 columns, more than the 16384 a source may have");
+    // As many as allowed are read.
+    let mut text = ",".repeat(16_383);
+    text.push('\n');
+    assert_eq!(scan_csv(text.as_bytes(), &ScanOptions::default(), None, &mut |_| true).unwrap().columns.len(), 16_384);
+}
+
+/// The same limit for JSON columns and Parquet.
+#[test]
+fn json_and_parquet_have_the_same_column_limit() {
+    let columns: Vec<String> = (0..16_385).map(|i| format!("\"c{i}\": [1]")).collect();
+    let err = json(format!("{{{}}}", columns.join(",")).as_bytes()).unwrap_err();
+    assert_eq!(err, DataError::TooManyColumns { limit: 16_384, found: 16_385 });
+
+    let dir = tempfile::tempdir().unwrap();
+    let columns: Vec<(String, studio_data::ParquetColumn)> =
+        (0..16_385).map(|i| (format!("c{i}"), studio_data::ParquetColumn::Int(vec![1]))).collect();
+    let path = write(dir.path(), "wide.parquet", &studio_data::write_parquet(&columns).unwrap());
+    let err = scan_path(&path, &ScanOptions::default(), &mut |_| true).unwrap_err();
+    assert_eq!(err, DataError::TooManyColumns { limit: 16_384, found: 16_385 });
+}
+
+/// A header that is one field of 1 MB: the name was copied whole into the statistics and into
+/// every preview row (20 MB for a 1 MB file); names are now cut to 256 characters.
+#[test]
+fn a_huge_column_name_is_cut() {
+    let mut text = "é".repeat(500_000);
+    text.push_str(",b\n");
+    text.push_str(&"1,2\n".repeat(30));
+    let scan = scan_csv(text.as_bytes(), &ScanOptions::default(), None, &mut |_| true).unwrap();
+    let name = &scan.columns[0].name;
+    assert_eq!((name.chars().count(), name.ends_with("é…")), (257, true));
+    assert!(scan.preview.iter().all(|row| row.contains_key(name)));
+}
+
+/// A row of a million fields in a table of two: reported as a bad row without its million
+/// cells being parsed (in the rows that decide the types, or after).
+#[test]
+fn a_row_far_too_wide_is_a_bad_row() {
+    for at in [5, 2_000] {
+        let mut text = String::from("a,b\n");
+        for i in 0..3_000 {
+            if i == at {
+                text.push_str(&",".repeat(1_000_000));
+                text.push('\n');
+            }
+            text.push_str(&format!("{i},{}\n", i % 3));
+        }
+        let scan = scan_csv(text.as_bytes(), &ScanOptions::default(), None, &mut |_| true).unwrap();
+        assert_eq!((scan.rows, scan.bad_row_count), (3_000, 1));
+        assert_eq!(
+            (scan.bad_rows[0].line, scan.bad_rows[0].reason.as_str()),
+            (at as u64 + 2, "expected 2 fields, found 1000001")
+        );
+        assert_eq!(scan.columns[0].column_type, studio_data::ColumnType::Integer);
+    }
 }
 
 #[cfg(unix)]
