@@ -11,7 +11,16 @@
 //! read) and `unit` says what it counts (`"line"`, `"record"`, `"row"`), so scans serialized
 //! before keep their meaning and messages say "record 12", not "line 12".
 //!
+//! Only regular files are read, looked at before they are opened; a read can be stopped from
+//! its progress callback; a source has at most [`MAX_COLUMNS`] columns. Whatever the input, a
+//! read ends in a scan or a [`DataError`], in time and memory in proportion to the file (but
+//! for a corrupt Parquet file asking the parquet crate for more memory than there is: see
+//! `parquet_source`).
+//!
 //! Reads files and returns values; knows nothing of projects or the store.
+
+// Files come from users: a panic on one is a bug.
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 mod csv_source;
 mod encoding;
@@ -154,6 +163,8 @@ pub struct Scan {
 
 impl Scan {
     fn from_table(format: SourceFormat, mut table: table::Table, allowed: f64) -> Result<Scan, DataError> {
+        // A share outside [0, 1] (or NaN) from a caller would fail a perfect file, or none.
+        let allowed = if allowed.is_nan() { 0.0 } else { allowed.clamp(0.0, 1.0) };
         let total = table.rows + table.bad_count;
         let share = if total == 0 { 0.0 } else { table.bad_count as f64 / total as f64 };
         if share > allowed {

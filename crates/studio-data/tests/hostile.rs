@@ -318,6 +318,20 @@ fn parquet_values_at_the_edges_are_read() {
     assert_eq!(scan.preview[0]["micros"], json!("-9223372036854775808 µs from 1970-01-01 00:00 UTC"));
 }
 
+/// A share of bad rows allowed outside [0, 1] failed a file without a bad row ("0 of 2 rows
+/// are malformed (0%, more than the -50% allowed)"); it is taken as the nearest share.
+#[test]
+fn a_bad_share_out_of_range_is_clamped() {
+    for share in [-0.5, f64::NAN, f64::NEG_INFINITY] {
+        let options = ScanOptions { max_bad_share: share, ..ScanOptions::default() };
+        assert_eq!(scan_csv(&b"a,b\n1,2\n3,4\n"[..], &options, None, &mut |_| true).unwrap().rows, 2, "{share}");
+        let bad = scan_csv(&b"a,b\n1,2\n3\n"[..], &options, None, &mut |_| true);
+        assert!(matches!(bad, Err(DataError::TooManyBadRows { bad: 1, .. })), "{share}");
+    }
+    let options = ScanOptions { max_bad_share: 7.0, ..ScanOptions::default() };
+    assert_eq!(scan_csv(&b"a,b\n1\n3\n"[..], &options, None, &mut |_| true).unwrap().bad_row_count, 2);
+}
+
 #[cfg(unix)]
 mod special_files {
     use super::*;
