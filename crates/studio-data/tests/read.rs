@@ -10,7 +10,7 @@ use studio_data::{
 };
 
 fn csv(bytes: &[u8]) -> Result<Scan, DataError> {
-    scan_csv(bytes, &ScanOptions::default(), None, &mut |_| {})
+    scan_csv(bytes, &ScanOptions::default(), None, &mut |_| true)
 }
 
 fn column<'a>(scan: &'a Scan, name: &str) -> &'a studio_data::ColumnStats {
@@ -77,7 +77,7 @@ fn too_many_bad_rows_fail_the_source_with_the_first_ones() {
     assert_eq!((*bad, *total), (2, 4));
     assert!(err.to_string().contains("line 3: expected 2 fields, found 1"), "{err}");
     let lenient = ScanOptions { max_bad_share: 0.6, ..ScanOptions::default() };
-    assert_eq!(scan_csv(&b"a,b\n1,2\n3\n4\n5,6\n"[..], &lenient, None, &mut |_| {}).unwrap().rows, 2);
+    assert_eq!(scan_csv(&b"a,b\n1,2\n3\n4\n5,6\n"[..], &lenient, None, &mut |_| true).unwrap().rows, 2);
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn broken_files_give_the_documented_errors() {
 fn types_given_by_the_analyst_win() {
     let mut options = ScanOptions::default();
     options.column_types.insert("code".into(), ColumnType::Text);
-    let scan = scan_csv(&b"code,n\n007,1\n042,2\n"[..], &options, None, &mut |_| {}).unwrap();
+    let scan = scan_csv(&b"code,n\n007,1\n042,2\n"[..], &options, None, &mut |_| true).unwrap();
     assert_eq!(scan.preview[0]["code"], json!("7"), "a whole number shown as text in a text column");
     assert_eq!(column(&scan, "code").column_type, ColumnType::Text);
 }
@@ -136,17 +136,21 @@ fn a_large_file_streams_with_progress() {
     }
     drop(file);
     let mut fractions = Vec::new();
-    let scan = scan_path(&path, &ScanOptions::default(), &mut |f| fractions.push(f)).unwrap();
+    let scan = scan_path(&path, &ScanOptions::default(), &mut |f| {
+        fractions.push(f);
+        true
+    })
+    .unwrap();
     assert_eq!(scan.rows, 300_000);
     assert_eq!(column(&scan, "age").distinct, 60);
     assert!(fractions.len() >= 3 && fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
     assert_eq!(fractions.last(), Some(&1.0));
     assert_eq!(scan.preview.len(), 20);
-    let err = scan_path(&dir.path().join("data.xlsx"), &ScanOptions::default(), &mut |_| {}).unwrap_err();
+    let err = scan_path(&dir.path().join("data.xlsx"), &ScanOptions::default(), &mut |_| true).unwrap_err();
     assert!(matches!(err, DataError::UnknownFormat(_)));
     assert!(matches!(
-        scan_path(&dir.path().join("missing.csv"), &ScanOptions::default(), &mut |_| {}),
-        Err(DataError::Io(_))
+        scan_path(&dir.path().join("missing.csv"), &ScanOptions::default(), &mut |_| true),
+        Err(DataError::Io { .. })
     ));
 }
 
@@ -178,7 +182,11 @@ fn fixture(name: &str) -> std::path::PathBuf {
 fn parquet_written_by_pyarrow_is_read_with_its_own_schema() {
     for (name, groups) in [("survey.snappy.parquet", 1), ("survey.gzip.parquet", 2)] {
         let mut seen = Vec::new();
-        let scan = studio_data::scan_path(&fixture(name), &ScanOptions::default(), &mut |f| seen.push(f)).unwrap();
+        let scan = studio_data::scan_path(&fixture(name), &ScanOptions::default(), &mut |f| {
+            seen.push(f);
+            true
+        })
+        .unwrap();
         assert_eq!(scan.format, studio_data::SourceFormat::Parquet { row_groups: groups });
         assert_eq!(scan.rows, 5);
         let types: Vec<ColumnType> = scan.columns.iter().map(|c| c.column_type).collect();
@@ -204,7 +212,7 @@ fn a_broken_parquet_file_is_named_not_a_panic() {
     {
         let path = dir.path().join(name);
         std::fs::write(&path, content).unwrap();
-        let e = studio_data::scan_path(&path, &ScanOptions::default(), &mut |_| {}).unwrap_err();
+        let e = studio_data::scan_path(&path, &ScanOptions::default(), &mut |_| true).unwrap_err();
         assert!(matches!(e, DataError::Parquet(_)), "{name}: {e}");
         assert!(e.to_string().starts_with("the Parquet file is unreadable"), "{e}");
     }
