@@ -14,6 +14,7 @@ mod figures;
 pub mod fonts;
 pub mod html;
 mod input;
+mod metrics;
 mod narrative;
 pub mod pdf;
 pub mod pptx;
