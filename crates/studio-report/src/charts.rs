@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
-use self::labels::CategoryLabels;
+use self::labels::{CategoryLabels, Legend};
 use crate::{Brand, Chart, NativeKind, ReportError, Rgb, fonts};
 
 mod labels;
@@ -89,6 +89,15 @@ fn value_top(chart: &Chart) -> f64 {
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart, brand: &Brand) -> Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
     root.fill(&WHITE).map_err(e)?;
+    let legend = Legend::new(chart, f64::from(root.dim_in_pixel().0.saturating_sub(2 * MARGIN + Y_LABEL_AREA)));
+    let (legend_area, root) = match &legend {
+        Some(l) => {
+            let (above, rest) = root.split_vertically(l.height() + MARGIN / 2);
+            (Some(above), rest)
+        }
+        None => (None, root.clone()),
+    };
+    let root = &root;
     let n = chart.categories.len().max(1);
     let top = value_top(chart);
     let text = colour(brand.text);
@@ -134,8 +143,12 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart, brand:
         .axis_style(RGBColor(160, 160, 160))
         .draw()
         .map_err(e)?;
+    if let (Some(legend), Some(area)) = (&legend, &legend_area) {
+        let (left, _) = ctx.backend_coord(&(x0, 0.0));
+        legend.draw(area, left, &text)?;
+    }
     if let Some(labels) = &labels {
-        // The chart's coordinates are the backend's (the same as the area's here).
+        // The chart's coordinates are the backend's; the area under the legend starts lower.
         let (base_x, base_y) = root.get_base_pixel();
         let (left, axis) = ctx.backend_coord(&(x0, 0.0));
         let columns: Vec<i32> = (0..n).map(|i| ctx.backend_coord(&(i as f64, 0.0)).0 - base_x).collect();

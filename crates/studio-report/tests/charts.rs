@@ -68,7 +68,7 @@ fn check_labels(chart: &Chart, width: u32, height: u32) {
 }
 
 #[test]
-fn no_two_labels_of_a_chart_overlap_and_every_category_is_named_in_full() {
+fn no_two_labels_of_a_chart_overlap_and_every_category_and_series_is_named_in_full() {
     let report = build(&common::input(ReportTemplate::DetailedAnalysis)).unwrap();
     let all: Vec<&Chart> = report
         .sections
@@ -81,6 +81,19 @@ fn no_two_labels_of_a_chart_overlap_and_every_category_is_named_in_full() {
         .collect();
     for chart in &all {
         check_labels(chart, charts::WIDTH, charts::HEIGHT);
+    }
+    // A chart of several series says which colour is which: a legend naming each main series
+    // (a band's edges are explained by its line).
+    for chart in &all {
+        let main: Vec<&str> = chart.series.iter().filter(|s| !s.faint).map(|s| s.name.as_str()).collect();
+        if main.len() < 2 {
+            continue;
+        }
+        let svg = charts::svg(chart, &sample::brand(), charts::WIDTH, charts::HEIGHT).unwrap();
+        let texts: Vec<String> = text_boxes(&svg).into_iter().map(|(t, _)| t).collect();
+        for name in main {
+            assert!(texts.iter().any(|t| t == name), "{}: the legend names '{name}': {texts:?}", chart.title);
+        }
     }
     // The archetypes' names (as the engine makes them) wrap under their columns, also when the
     // chart is drawn narrower, or has many more of them.

@@ -1,13 +1,14 @@
 //! The text a chart lays out itself with the shipped fonts' widths: a bar chart's category
 //! names, wrapped under their columns so no two touch (or numbered, with a key, when they are
-//! too long for that).
+//! too long for that), and the legend above the plot.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::FONT;
+use super::{FONT, colour};
 use crate::metrics::{self, Face};
+use crate::{Chart, Series};
 
 /// The type sizes a bar chart's category labels may take, largest first, and how many lines a
 /// label may wrap to before a smaller size is tried.
@@ -127,4 +128,78 @@ impl CategoryLabels {
 /// A label line's height at `size` pixels.
 fn line_height(size: u32) -> u32 {
     (f64::from(size) * 1.2).ceil() as u32
+}
+
+/// Above the plot, when a chart has more than one main series: a swatch and the name of each
+/// (band edges are explained by their line), in lines as wide as the plot.
+pub(super) struct Legend<'a> {
+    lines: Vec<Vec<&'a Series>>,
+}
+
+const LEGEND_SIZE: u32 = 12;
+const LEGEND_LINE: u32 = 18;
+const SWATCH: i32 = 10;
+/// From a swatch to its name, and from a name to the next swatch, pixels.
+const SWATCH_GAP: f64 = 5.0;
+const ENTRY_GAP: f64 = 18.0;
+
+impl<'a> Legend<'a> {
+    /// The legend of `chart` in lines `width` pixels wide; none for a single main series.
+    pub(super) fn new(chart: &'a Chart, width: f64) -> Option<Legend<'a>> {
+        let main: Vec<&Series> = chart.series.iter().filter(|s| !s.faint).collect();
+        if main.len() < 2 {
+            return None;
+        }
+        let mut lines: Vec<Vec<&Series>> = vec![Vec::new()];
+        let mut used = 0.0;
+        for s in main {
+            let w = Legend::entry_width(s);
+            if used > 0.0 && used + w > width {
+                lines.push(Vec::new());
+                used = 0.0;
+            }
+            if let Some(line) = lines.last_mut() {
+                line.push(s);
+            }
+            used += w + ENTRY_GAP;
+        }
+        Some(Legend { lines })
+    }
+
+    fn entry_width(s: &Series) -> f64 {
+        f64::from(SWATCH) + SWATCH_GAP + metrics::width(&s.name, Face::Regular, f64::from(LEGEND_SIZE))
+    }
+
+    pub(super) fn height(&self) -> u32 {
+        self.lines.len() as u32 * LEGEND_LINE + 4
+    }
+
+    /// Draws the legend in `area`, its lines starting at `left`.
+    pub(super) fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        left: i32,
+        text: &RGBColor,
+    ) -> Result<(), String> {
+        let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
+        let style = (FONT, LEGEND_SIZE).into_font().color(text).pos(Pos::new(HPos::Left, VPos::Center));
+        for (k, line) in self.lines.iter().enumerate() {
+            let y = k as i32 * LEGEND_LINE as i32 + LEGEND_LINE as i32 / 2 + 2;
+            let mut x = f64::from(left);
+            for s in line {
+                let c = colour(s.color);
+                let x0 = x.round() as i32;
+                if s.points {
+                    area.draw(&Circle::new((x0 + SWATCH / 2, y), 4, c.filled())).map_err(e)?;
+                } else {
+                    area.draw(&Rectangle::new([(x0, y - SWATCH / 2), (x0 + SWATCH, y + SWATCH / 2)], c.filled()))
+                        .map_err(e)?;
+                }
+                let tx = (x + f64::from(SWATCH) + SWATCH_GAP).round() as i32;
+                area.draw(&Text::new(s.name.clone(), (tx, y), style.clone())).map_err(e)?;
+                x += Legend::entry_width(s) + ENTRY_GAP;
+            }
+        }
+        Ok(())
+    }
 }
