@@ -6,6 +6,7 @@
 mod build;
 mod caveats;
 pub mod charts;
+mod columns;
 mod content;
 mod document;
 pub mod docx;

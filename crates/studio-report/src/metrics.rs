@@ -12,6 +12,7 @@ use crate::fonts;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Face {
     Regular,
+    Bold,
 }
 
 /// One font's advance widths for the Basic Multilingual Plane, in font units.
@@ -26,8 +27,10 @@ struct Widths {
 
 fn widths(face: Face) -> &'static Widths {
     static REGULAR: OnceLock<Widths> = OnceLock::new();
+    static BOLD: OnceLock<Widths> = OnceLock::new();
     let (cell, data) = match face {
         Face::Regular => (&REGULAR, fonts::REGULAR),
+        Face::Bold => (&BOLD, fonts::BOLD),
     };
     // The fonts are constants of the program: a failure here is caught by the unit tests.
     cell.get_or_init(|| read(data).unwrap_or(Widths { units_per_em: 1000.0, advance: Vec::new(), widest: 1000 }))
@@ -191,11 +194,14 @@ mod tests {
 
     #[test]
     fn the_shipped_fonts_are_read() {
-        let w = widths(Face::Regular);
-        assert_eq!(w.units_per_em, 2048.0);
-        assert!(w.advance[usize::from(b'a')] > 0 && w.advance[0x2013] > 0, "letters and the en dash");
-        // DejaVu Sans: "M" is wider than "i", digits are one width.
+        for face in [Face::Regular, Face::Bold] {
+            let w = widths(face);
+            assert_eq!(w.units_per_em, 2048.0, "{face:?}");
+            assert!(w.advance[usize::from(b'a')] > 0 && w.advance[0x2013] > 0, "{face:?}: letters and the en dash");
+        }
+        // DejaVu Sans: "M" is wider than "i", bold is wider than regular, digits are one width.
         assert!(width("M", Face::Regular, 10.0) > 2.0 * width("i", Face::Regular, 10.0));
+        assert!(width("older", Face::Bold, 10.0) > width("older", Face::Regular, 10.0));
         assert_eq!(width("0", Face::Regular, 10.0), width("8", Face::Regular, 10.0));
         let space = width(" ", Face::Regular, 2048.0);
         assert_eq!(space, 651.0, "the space of DejaVu Sans");
