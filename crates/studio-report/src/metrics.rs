@@ -93,6 +93,11 @@ pub(crate) fn widest_word(text: &str, face: Face, size: f64) -> f64 {
     pieces(text).iter().map(|p| width(p.trim(), face, size)).fold(0.0, f64::max)
 }
 
+/// How many lines `text` takes in a box `max` wide.
+pub(crate) fn line_count(text: &str, face: Face, size: f64, max: f64) -> usize {
+    wrap(text, face, size, max).len()
+}
+
 /// The text up to and including each break opportunity: "older · larger" gives "older ",
 /// "· ", "larger"; "20.1–22.5" gives "20.1–", "22.5".
 fn pieces(text: &str) -> Vec<&str> {
@@ -220,6 +225,6 @@ mod tests {
         assert_eq!(cut.concat(), "abcdefghij");
         assert!(cut.iter().all(|l| w(l) <= w("abcd")), "{cut:?}");
         assert_eq!(wrap("one\ntwo", Face::Regular, size, 1000.0), ["one", "two"]);
-        assert_eq!(wrap("", Face::Regular, size, 10.0), [""]);
+        assert_eq!(line_count("", Face::Regular, size, 10.0), 1);
     }
 }
