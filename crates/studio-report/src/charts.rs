@@ -8,13 +8,21 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
+use self::labels::{CategoryLabels, Legend};
 use crate::{Brand, Chart, NativeKind, ReportError, Rgb, fonts};
+
+mod labels;
 
 /// Default size of a chart, in pixels (CSS px in HTML; 96 per inch elsewhere).
 pub const WIDTH: u32 = 720;
 pub const HEIGHT: u32 = 360;
 
+/// The family the shipped fonts are registered under with plotters.
 const FONT: &str = "sans-serif";
+
+/// Space around the chart and for the value axis's labels, pixels.
+const MARGIN: u32 = 14;
+const Y_LABEL_AREA: u32 = 60;
 
 /// The shipped fonts, registered with plotters once (they are constants, not state).
 fn fonts_ready() {
@@ -81,24 +89,40 @@ fn value_top(chart: &Chart) -> f64 {
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart, brand: &Brand) -> Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
     root.fill(&WHITE).map_err(e)?;
+    let legend = Legend::new(chart, f64::from(root.dim_in_pixel().0.saturating_sub(2 * MARGIN + Y_LABEL_AREA)));
+    let (legend_area, root) = match &legend {
+        Some(l) => {
+            let (above, rest) = root.split_vertically(l.height() + MARGIN / 2);
+            (Some(above), rest)
+        }
+        None => (None, root.clone()),
+    };
+    let root = &root;
     let n = chart.categories.len().max(1);
     let top = value_top(chart);
     let text = colour(brand.text);
     let label_style = (FONT, 13).into_font().color(&text);
-    let (x0, x1) = match chart.kind.native() {
-        NativeKind::Line => (0.0, (n - 1).max(1) as f64),
-        NativeKind::Bar => (-0.5, n as f64 - 0.5),
-    };
+    let bars = chart.kind.native() == NativeKind::Bar;
+    let (x0, x1) = if bars { (-0.5, n as f64 - 0.5) } else { (0.0, (n - 1).max(1) as f64) };
+    // Bar charts label their columns themselves, wrapped to a column's width (the axis's own
+    // labels would run into each other when the names are long); line charts keep plotters'
+    // numbered ticks.
+    let plot_width = f64::from(root.dim_in_pixel().0.saturating_sub(2 * MARGIN + Y_LABEL_AREA));
+    let key_room = f64::from(root.dim_in_pixel().1) * 0.4;
+    let labels =
+        bars.then(|| CategoryLabels::fit(&chart.categories, plot_width / n as f64 * 0.92, plot_width, key_room));
+    let desc = if chart.x_label.trim().is_empty() { 0 } else { 22 };
+    let x_area = labels.as_ref().map_or(44, |l| l.height() + desc + 4);
     let mut ctx = ChartBuilder::on(root)
-        .margin(14)
-        .x_label_area_size(44)
-        .y_label_area_size(60)
+        .margin(MARGIN)
+        .x_label_area_size(x_area)
+        .y_label_area_size(Y_LABEL_AREA)
         .build_cartesian_2d(x0..x1, 0.0..top)
         .map_err(e)?;
     let categories = &chart.categories;
     let x_format = |x: &f64| {
         let i = x.round();
-        if (x - i).abs() > 1e-6 || i < 0.0 {
+        if bars || (x - i).abs() > 1e-6 || i < 0.0 {
             String::new()
         } else {
             categories.get(i as usize).cloned().unwrap_or_default()
@@ -119,6 +143,17 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart, brand:
         .axis_style(RGBColor(160, 160, 160))
         .draw()
         .map_err(e)?;
+    if let (Some(legend), Some(area)) = (&legend, &legend_area) {
+        let (left, _) = ctx.backend_coord(&(x0, 0.0));
+        legend.draw(area, left, &text)?;
+    }
+    if let Some(labels) = &labels {
+        // The chart's coordinates are the backend's; the area under the legend starts lower.
+        let (base_x, base_y) = root.get_base_pixel();
+        let (left, axis) = ctx.backend_coord(&(x0, 0.0));
+        let columns: Vec<i32> = (0..n).map(|i| ctx.backend_coord(&(i as f64, 0.0)).0 - base_x).collect();
+        labels.draw(root, &columns, (left - base_x, axis - base_y), &text)?;
+    }
     match chart.kind.native() {
         NativeKind::Line => draw_lines(&mut ctx, chart).map_err(e),
         NativeKind::Bar => draw_bars(&mut ctx, chart).map_err(e),

@@ -33,18 +33,21 @@ pub enum LogoFormat {
     Svg,
 }
 
-/// The organisation's logo, read by the caller (the report crate does no IO).
+/// The organisation's logo, read by the caller (the report crate does no IO) and made ready by
+/// `raster::prepare_logo`, once: what every format embeds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Logo {
     pub format: LogoFormat,
-    /// The file as given.
+    /// The logo as the formats that take vectors embed it (PDF, HTML): an SVG as given; a PNG
+    /// as given when at most 1024 pixels on its long side, else scaled down to that.
     #[serde(skip)]
     pub bytes: Vec<u8>,
-    /// The logo as a PNG (the file itself, or an SVG rasterised at twice its size), for the
-    /// formats that take only pictures (DOCX, PPTX).
+    /// The logo as a PNG, for the formats that take only pictures (DOCX, PPTX): a PNG's
+    /// `bytes`, or an SVG rasterised at twice its size (at most 1024 pixels a side).
     #[serde(skip)]
     pub png: Vec<u8>,
-    /// Width and height in pixels (PNG) or user units (SVG), for the aspect ratio.
+    /// Width and height in pixels (of the PNG as prepared) or user units (SVG), for the aspect
+    /// ratio.
     pub width: u32,
     pub height: u32,
 }

@@ -13,6 +13,8 @@ use docx_rs::{
     WidthType,
 };
 
+use crate::columns::{self, Setting};
+use crate::metrics::Face;
 use crate::{Block, Brand, Chart, Report, ReportError, charts, fonts, short};
 
 /// A4 in twentieths of a point, with 2 cm margins.
@@ -27,6 +29,11 @@ const LOGO_MAX: (u32, u32) = (1_800_000, 900_000);
 /// The numbering definition of bullet lists (docx-rs always writes a decimal one as 1).
 const BULLETS: usize = 2;
 const GREY: &str = "666666";
+/// Type sizes of a table, in twips (9, 8 and 7.5 points): a wide table takes a smaller one
+/// rather than cutting its words.
+const TABLE_SIZES: [f64; 3] = [180.0, 160.0, 150.0];
+/// A cell's left and right margins (Word's default, 0.19 cm each) and a little slack, twips.
+const CELL_PADDING: f64 = 2.0 * 108.0 + 20.0;
 const WHITE: &str = "ffffff";
 
 /// How docx-rs writes a row whose only property is `cantSplit`: only header rows have it, and
@@ -256,23 +263,31 @@ impl Writer<'_> {
         let primary = self.brand.primary.hex();
         let caption = self.para().keep_next(true).add_run(self.text(&table.caption).bold());
         self.push(caption);
-        let columns = table.rows.iter().map(Vec::len).chain([table.header.len()]).max().unwrap_or(0).max(1);
-        let widths = column_widths(table, columns);
+        let columns = columns::count(table).max(1);
+        // Columns as wide as their content asks, in a size at which every word fits its column;
+        // identifiers may wrap after `_` and `.` (Word breaks at the zero-width spaces).
+        let setting = Setting { available: f64::from(TEXT_W), sizes: &TABLE_SIZES, padding: CELL_PADDING, fill: true };
+        let set = columns::columns(table, &setting);
+        let widths: Vec<usize> = (0..columns).map(|i| set.widths.get(i).map_or(0, |w| w.floor() as usize)).collect();
+        let size = (set.size / 10.0).round() as usize;
         let right = |i: usize| table.numeric.get(i).copied().unwrap_or(false);
+        let text = |cells: &[String], i: usize, face: Face| {
+            let text = columns::breakable(cells.get(i).map_or("", String::as_str));
+            columns::break_long_words(&text, face, set.size, widths[i] as f64 - CELL_PADDING)
+        };
         let mut rows = Vec::with_capacity(table.rows.len() + 1);
         let header: Vec<TableCell> = (0..columns)
             .map(|i| {
-                let text = table.header.get(i).map(String::as_str).unwrap_or("");
-                let run = Run::new().add_text(clean(text)).bold().color(WHITE);
+                let run = Run::new().add_text(clean(&text(&table.header, i, Face::Bold))).bold().color(WHITE);
                 let cell = TableCell::new().shading(Shading::new().fill(primary.clone()).shd_type(ShdType::Clear));
-                self.cell(cell, run, right(i), widths[i])
+                self.cell(cell, run.size(size), right(i), widths[i])
             })
             .collect();
         rows.push(TableRow::new(header).cant_split());
         for row in &table.rows {
             let cells = (0..columns)
                 .map(|i| {
-                    let run = self.text(row.get(i).map(String::as_str).unwrap_or(""));
+                    let run = self.text(&text(row, i, Face::Regular)).size(size);
                     self.cell(TableCell::new(), run, right(i), widths[i])
                 })
                 .collect();
@@ -290,7 +305,7 @@ impl Writer<'_> {
 
     fn cell(&mut self, cell: TableCell, run: Run, right: bool, width: usize) -> TableCell {
         let align = if right { AlignmentType::Right } else { AlignmentType::Left };
-        let p = self.para().align(align).line_spacing(LineSpacing::new().before(20).after(20)).add_run(run.size(18));
+        let p = self.para().align(align).line_spacing(LineSpacing::new().before(20).after(20)).add_run(run);
         cell.width(width, WidthType::Dxa).add_paragraph(p)
     }
 
@@ -366,17 +381,6 @@ fn heading(id: &str, name: &str, level: usize, size: usize, brand: &Brand) -> St
         .line_spacing(LineSpacing::new().before(360).after(120));
     style.paragraph_property = style.paragraph_property.keep_next(true);
     style
-}
-
-/// Column widths in twips, shared by the text width after each column's longest text.
-fn column_widths(table: &crate::Table, columns: usize) -> Vec<usize> {
-    let weight = |i: usize| {
-        let longest = table.rows.iter().chain([&table.header]).filter_map(|r| r.get(i)).map(|t| t.chars().count());
-        longest.max().unwrap_or(0).clamp(6, 40)
-    };
-    let weights: Vec<usize> = (0..columns).map(weight).collect();
-    let total: usize = weights.iter().sum();
-    weights.iter().map(|w| TEXT_W as usize * w / total).collect()
 }
 
 /// Text without the control characters XML 1.0 cannot hold (tabs and newlines stay).

@@ -6,6 +6,7 @@
 mod build;
 mod caveats;
 pub mod charts;
+mod columns;
 mod content;
 mod document;
 pub mod docx;
@@ -14,6 +15,7 @@ mod figures;
 pub mod fonts;
 pub mod html;
 mod input;
+mod metrics;
 mod narrative;
 pub mod pdf;
 pub mod pptx;

@@ -12,9 +12,19 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
 use self::world::ReportWorld;
+use crate::columns::{self, Setting};
+use crate::metrics::Face;
 use crate::{Block, Chart, LogoFormat, Report, ReportError, Table, charts, short};
 
 const TEMPLATE: &str = include_str!("pdf/report.typ");
+
+/// The width between the page's margins (A4, 2 cm each side), points.
+const TEXT_WIDTH: f64 = (210.0 - 40.0) / 25.4 * 72.0;
+/// The type sizes a table may take, points: a wide table takes a smaller one rather than
+/// letting its words run into the next column.
+const TABLE_SIZES: [f64; 5] = [10.0, 9.0, 8.5, 8.0, 7.5];
+/// A cell's left and right inset together (`report.typ`), and a point of slack.
+const CELL_PADDING: f64 = 2.0 * 5.0 + 1.0;
 
 /// How many renders a memoised layout result of Typst survives without being used again. Typst
 /// caches in a process-wide table; this keeps repeated renders of one report fast without
@@ -148,19 +158,29 @@ fn blocks(
     Ok(out)
 }
 
-/// A rectangular table: every row (and the header) as wide as the widest.
+/// A rectangular table: every row (and the header) as wide as the widest, its columns as wide
+/// as their content asks (`columns`), its type size chosen so every word fits its column, and
+/// its identifiers and overlong words given places to break.
 fn table_data(table: &Table) -> Value {
-    let columns = table.rows.iter().map(Vec::len).chain([table.header.len()]).max().unwrap_or(0);
-    let fill = |cells: &[String]| -> Vec<String> {
-        cells.iter().cloned().chain(std::iter::repeat(String::new())).take(columns).collect()
+    let count = columns::count(table);
+    let setting = Setting { available: TEXT_WIDTH, sizes: &TABLE_SIZES, padding: CELL_PADDING, fill: false };
+    let set = columns::columns(table, &setting);
+    let cell = |text: Option<&String>, c: usize, face: Face| -> String {
+        let text = columns::breakable(text.map_or("", String::as_str));
+        let room = set.widths.get(c).copied().unwrap_or(TEXT_WIDTH) - CELL_PADDING;
+        columns::break_long_words(&text, face, set.size, room)
     };
-    let rows: Vec<Vec<String>> = table.rows.iter().map(|r| fill(r)).collect();
-    let numeric: Vec<bool> = (0..columns).map(|i| table.numeric.get(i).copied().unwrap_or(false)).collect();
+    let fill =
+        |cells: &[String], face: Face| -> Vec<String> { (0..count).map(|c| cell(cells.get(c), c, face)).collect() };
+    let rows: Vec<Vec<String>> = table.rows.iter().map(|r| fill(r, Face::Regular)).collect();
+    let numeric: Vec<bool> = (0..count).map(|i| table.numeric.get(i).copied().unwrap_or(false)).collect();
     json!({
         "type": "table",
         "caption": table.caption,
-        "columns": columns,
-        "header": if table.header.is_empty() { Vec::new() } else { fill(&table.header) },
+        "columns": count,
+        "widths": set.widths,
+        "size": set.size,
+        "header": if table.header.is_empty() { Vec::new() } else { fill(&table.header, Face::Bold) },
         "rows": rows,
         "numeric": numeric,
         "source": table.source,

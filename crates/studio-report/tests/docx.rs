@@ -1,12 +1,16 @@
 //! DOCX: the sample report read back by real readers, python-docx (`tests/read_docx.py`) and
 //! LibreOffice (converted to PDF, read with poppler's pdfinfo and pdftotext).
 
+mod common;
+
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 use serde_json::Value;
-use studio_report::{Block, Report, docx::docx, sample};
+use studio_model::ReportTemplate;
+use studio_report::{Block, Report, build, docx::docx, sample};
 
 fn count(report: &Report, pick: fn(&Block) -> bool) -> usize {
     report.sections.iter().flat_map(|s| &s.blocks).filter(|b| pick(b)).count()
@@ -145,4 +149,81 @@ fn libreoffice_opens_the_sample() {
     assert!(text.contains("Methodology"));
     assert!(text.contains("• Prices drive adoption most."), "bullets are bullets, not numbers");
     assert!(text.contains(&format!("page 2 of {pages}")), "the footer's PAGE and NUMPAGES fields");
+}
+
+/// Every string of `value` (a report as JSON), gathered.
+fn strings<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::String(s) => out.push(s),
+        Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+        Value::Object(o) => o.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+/// Whether `word` is `token` or a run of its pieces — the places a cell may wrap: after `_`,
+/// `-`, `/`, `–`, or a `.` between letters — or any part of a token too long for a column.
+fn piece_of(word: &str, token: &str) -> bool {
+    if word == token || (token.chars().count() > 16 && token.contains(word)) {
+        return true;
+    }
+    let chars: Vec<char> = token.chars().collect();
+    let mut bounds = vec![0];
+    for (k, c) in chars.iter().enumerate() {
+        let letter = |i: usize| chars.get(i).is_some_and(|c| c.is_alphabetic());
+        if matches!(c, '_' | '-' | '/' | '–') || (*c == '.' && k > 0 && letter(k - 1) && letter(k + 1)) {
+            bounds.push(k + 1);
+        }
+    }
+    bounds.push(chars.len());
+    bounds.iter().any(|&a| bounds.iter().any(|&b| b > a && chars[a..b].iter().collect::<String>() == word))
+}
+
+/// The detailed report as LibreOffice lays out its DOCX: no word cut inside (a narrow table
+/// column used to break "Scenario" into "Sc", "en", "ari", "o"). Each word of the PDF is a word
+/// of the report, or a piece of one where a cell may wrap, or part of a digest.
+#[test]
+fn libreoffice_cuts_no_word_of_the_detailed_report() {
+    let report = build(&common::input(ReportTemplate::DetailedAnalysis)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&report, dir.path());
+    let profile = format!("-env:UserInstallation=file://{}/profile", dir.path().display());
+    let status = Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&path)
+        .output()
+        .map(|o| o.status)
+        .expect("LibreOffice is needed: apt-get install libreoffice-writer-nogui");
+    assert!(status.success(), "soffice failed to convert the DOCX");
+    let out = Command::new("pdftotext")
+        .arg("-raw")
+        .arg(dir.path().join("report.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext is needed: apt-get install poppler-utils");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+
+    let json = serde_json::to_value(&report).unwrap();
+    let mut all = Vec::new();
+    strings(&json, &mut all);
+    // What the document adds: headings, the title page's runs, the footer, notes' lead.
+    let fixed = "Appendix Runs Scenario Ensemble Seed Replicates Digest Project: Project version engine generated page of Note — Source: · (stale) •";
+    let trim = |w: &str| w.trim_matches(|c: char| ",.;:()'\"".contains(c)).to_string();
+    let tokens: BTreeSet<String> =
+        all.iter().chain([&fixed]).flat_map(|s| s.split_whitespace()).map(trim).filter(|t| !t.is_empty()).collect();
+    // A few consecutive words set close ("8 + 2" in a narrow column) read as one.
+    let joined = |w: &str| {
+        all.iter().any(|s| {
+            let t: Vec<String> = s.split_whitespace().map(trim).collect();
+            (2..=t.len().min(4)).any(|n| t.windows(n).any(|run| run.concat() == w))
+        })
+    };
+    let cut: Vec<String> = text
+        .split_whitespace()
+        .map(trim)
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| !tokens.iter().any(|t| piece_of(w, t)) && !joined(w))
+        .collect();
+    assert!(cut.is_empty(), "words cut or unknown: {cut:?}");
 }

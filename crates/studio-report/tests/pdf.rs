@@ -1,10 +1,13 @@
 //! The PDF renderer, checked with the real PDF tools (poppler-utils, qpdf) as a reader would:
-//! pages, text, structure, embedded fonts.
+//! pages, text, structure, embedded fonts, where each word is drawn.
+
+mod common;
 
 use std::path::Path;
 use std::process::Command;
 
-use studio_report::{Block, LogoFormat, Report, Table, pdf, sample};
+use studio_model::ReportTemplate;
+use studio_report::{Block, LogoFormat, Report, Table, build, pdf, sample};
 
 /// Runs `tool` with `args` and returns whether it succeeded and its output; fails naming the
 /// Debian package that provides the tool when it is missing.
@@ -166,4 +169,113 @@ fn a_plain_report_renders() {
     let file = write_pdf(&report, dir.path(), "plain.pdf");
     let (_, info) = run("pdfinfo", "poppler-utils", &[&file]);
     assert!(info.lines().any(|l| l.split_whitespace().eq(["Pages:", "1"])), "the title page alone:\n{info}");
+}
+
+/// A word of a page as poppler places it, in points from the page's top left corner.
+#[derive(Debug)]
+struct Word {
+    text: String,
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+/// Each page's width and words, from `pdftotext -bbox-layout`.
+fn words_of(file: &str) -> Vec<(f64, Vec<Word>)> {
+    let (ok, html) = run("pdftotext", "poppler-utils", &["-bbox-layout", file, "-"]);
+    assert!(ok, "pdftotext: {html}");
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).map(|i| i + name.len() + 2).expect("the attribute");
+        tag[start..].split('"').next().and_then(|v| v.parse().ok()).expect("a number")
+    };
+    html.split("<page ")
+        .skip(1)
+        .map(|page| {
+            let width = attr(&page[..page.find('>').unwrap_or(0)], "width");
+            let words = page
+                .split("<word ")
+                .skip(1)
+                .map(|chunk| {
+                    let (tag, rest) = chunk.split_once('>').expect("a word tag");
+                    let text = rest.split("</word>").next().unwrap_or("").replace("&amp;", "&");
+                    Word {
+                        text,
+                        x0: attr(tag, "xMin"),
+                        y0: attr(tag, "yMin"),
+                        x1: attr(tag, "xMax"),
+                        y1: attr(tag, "yMax"),
+                    }
+                })
+                .collect();
+            (width, words)
+        })
+        .collect()
+}
+
+/// The words of a page in lines: words whose boxes share most of their height, left to right.
+fn lines_of(words: &[Word]) -> Vec<String> {
+    let mut lines: Vec<Vec<&Word>> = Vec::new();
+    for w in words {
+        let same = lines.iter_mut().find(|l| {
+            let a = l[0];
+            a.y1.min(w.y1) - a.y0.max(w.y0) > 0.6 * (a.y1 - a.y0).min(w.y1 - w.y0)
+        });
+        match same {
+            Some(line) => line.push(w),
+            None => lines.push(vec![w]),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|mut l| {
+            l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            l.iter().map(|w| w.text.replace('\u{a0}', " ")).collect::<Vec<_>>().join(" ")
+        })
+        .collect()
+}
+
+/// The detailed report's tables as poppler reads them: no word drawn over another (the
+/// history's name ran into the points column, the fitted coefficients into the run), none past
+/// the page's margins (the digests of the runs ran off the page), and each fitted coefficient
+/// read "name = value" on one line rather than a word a line.
+#[test]
+fn table_cells_of_the_detailed_report_stay_in_their_columns() {
+    let input = common::input(ReportTemplate::DetailedAnalysis);
+    let report = build(&input).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_pdf(&report, dir.path(), "detailed.pdf");
+    let pages = words_of(&file);
+    let margin = 2.0 * 72.0 / 2.54;
+    let mut problems = Vec::new();
+    for (p, (width, words)) in pages.iter().enumerate() {
+        for (i, a) in words.iter().enumerate() {
+            if a.x0 < margin - 1.0 || a.x1 > width - margin + 1.0 {
+                problems.push(format!("page {}: '{}' is past the margins: {a:?}", p + 1, a.text));
+            }
+            for b in &words[i + 1..] {
+                let across = a.x1.min(b.x1) - a.x0.max(b.x0);
+                let down = a.y1.min(b.y1) - a.y0.max(b.y0);
+                if across > 0.5 && down > 0.5 * (a.y1 - a.y0).min(b.y1 - b.y0) {
+                    problems.push(format!("page {}: '{}' and '{}' overlap: {a:?} {b:?}", p + 1, a.text, b.text));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    let lines: Vec<String> = pages.iter().flat_map(|(_, words)| lines_of(words)).collect();
+    let calibration = input.scenarios[0].ensemble.calibration.as_ref().unwrap();
+    assert_eq!(calibration.series, "heat_pump_adoption");
+    assert!(lines.iter().any(|l| l.contains("heat_pump_adoption")), "the history's name whole on a line");
+    for (name, value) in [("spontaneous.constant", "0.0041"), ("influence.constant", "0.21")] {
+        assert!(calibration.fitted.contains_key(name));
+        // The name may wrap after its dot; "constant = value" stays on one line.
+        let tail = name.rsplit('.').next().unwrap();
+        assert!(
+            lines.iter().any(|l| l.contains(&format!("{tail} = {value}"))),
+            "'{name} = {value}' reads on one line: {:#?}",
+            lines.iter().filter(|l| l.contains("constant") || l.contains('=')).collect::<Vec<_>>()
+        );
+    }
 }

@@ -1,6 +1,7 @@
 """Reads a PPTX with python-pptx and prints what the Rust tests compare with the report, as JSON:
-every slide's title, texts, tables, charts (categories, series values, embedded workbook cells)
-and speaker notes. Used by tests/pptx.rs: python3 read_pptx.py deck.pptx
+every slide's title, texts, tables, charts (categories, series values, embedded workbook cells),
+speaker notes, and the frame of every shape drawn on it (its own and the master's) with the
+text it holds. Used by tests/pptx.rs: python3 read_pptx.py deck.pptx
 """
 
 import io
@@ -52,6 +53,53 @@ def chart_data(chart):
     }
 
 
+def chart_text(chart):
+    """Every string a chart draws: title, axis titles, categories, series names."""
+    parts = []
+    if chart.has_title:
+        parts.append(chart.chart_title.text_frame.text)
+    for axis in (chart.category_axis, chart.value_axis):
+        try:
+            if axis.has_title:
+                parts.append(axis.axis_title.text_frame.text)
+        except ValueError:
+            pass
+    for plot in chart.plots:
+        parts.extend(str(c) for c in plot.categories)
+        parts.extend(s.name for s in plot.series)
+    return "\n".join(parts)
+
+
+def frames(slide):
+    """Each shape drawn on the slide, with its place in points and its text: the slide's shapes
+    and, when its layout shows them, the master's (footer, slide number, logo)."""
+    shapes = list(slide.shapes)
+    if slide.slide_layout.element.get("showMasterSp") != "0":
+        shapes += [s for s in slide.slide_layout.slide_master.shapes if not s.is_placeholder]
+    out = []
+    for shape in shapes:
+        if shape.has_chart:
+            kind, text = "chart", chart_text(shape.chart)
+        elif shape.has_table:
+            kind, text = "table", "\n".join(c.text for row in shape.table.rows for c in row.cells)
+        elif shape.shape_type == 13:  # PICTURE
+            kind, text = "picture", ""
+        elif shape.has_text_frame:
+            kind, text = "text", shape.text_frame.text
+        else:
+            continue
+        out.append({
+            "name": shape.name,
+            "kind": kind,
+            "text": text,
+            "x": Emu(shape.left).pt,
+            "y": Emu(shape.top).pt,
+            "w": Emu(shape.width).pt,
+            "h": Emu(shape.height).pt,
+        })
+    return out
+
+
 def main(path):
     deck = Presentation(path)
     slides = []
@@ -75,6 +123,7 @@ def main(path):
             "tables": tables,
             "charts": charts,
             "notes": notes,
+            "frames": frames(slide),
         })
     json.dump({
         "width_in": Emu(deck.slide_width).inches,

@@ -5,16 +5,23 @@
 //! over them.
 
 use super::package::{NS_A, NS_C, NS_R, XML_HEADER, esc, num};
+use super::plan::CHART_TEXT;
 use super::shapes::{BLACK, WHITE, mix};
 use super::xlsx::{SHEET, column, point};
+use crate::metrics::{self, Face};
 use crate::{Brand, Chart, NativeKind, Rgb};
 
 const CATEGORY_AXIS: u32 = 500_000_001;
 const VALUE_AXIS: u32 = 500_000_002;
 const GRID: &str = "e5e5e5";
 const AXIS_LINE: &str = "bfbfbf";
+/// Category labels level and at the chart's text size: applications then wrap a long name under
+/// its column rather than turning it (the plan gives such a chart room, or numbers its
+/// categories and names them in a key).
+const CATEGORY_TEXT: &str = "<c:txPr><a:bodyPr rot=\"0\" vert=\"horz\"/><a:lstStyle/><a:p><a:pPr><a:defRPr sz=\"1100\"/></a:pPr><a:endParaRPr lang=\"en-US\"/></a:p></c:txPr>";
 
-pub(super) fn chart_space(chart: &Chart, brand: &Brand) -> String {
+/// The chart part of `chart` drawn `width` inches wide.
+pub(super) fn chart_space(chart: &Chart, brand: &Brand, width: f64) -> String {
     let text = brand.text.hex();
     let mut xml = format!(
         "{XML_HEADER}<c:chartSpace xmlns:c=\"{NS_C}\" xmlns:a=\"{NS_A}\" xmlns:r=\"{NS_R}\"><c:date1904 val=\"0\"/><c:lang val=\"en-US\"/><c:roundedCorners val=\"0\"/><c:chart>"
@@ -40,7 +47,7 @@ pub(super) fn chart_space(chart: &Chart, brand: &Brand) -> String {
     if !overlay.is_empty() {
         xml.push_str(&line_chart(chart, &overlay, columns.len(), !columns.is_empty()));
     }
-    xml.push_str(&axes(chart));
+    xml.push_str(&axes(chart, width));
     xml.push_str("</c:plotArea>");
     xml.push_str(&legend(chart, &columns, &overlay));
     xml.push_str("<c:plotVisOnly val=\"1\"/><c:dispBlanksAs val=\"gap\"/></c:chart>");
@@ -180,7 +187,20 @@ fn line_chart(chart: &Chart, indices: &[usize], first: usize, overlay: bool) -> 
     xml
 }
 
-fn axes(chart: &Chart) -> String {
+/// Every how many categories a label is drawn on a line chart `width` inches wide: its ticks
+/// (0, 1, … 39) spaced so they stay apart. A bar chart labels every column (its names wrap).
+fn label_skip(chart: &Chart, width: f64) -> usize {
+    if chart.kind.native() == NativeKind::Bar || chart.categories.is_empty() {
+        return 1;
+    }
+    let label =
+        chart.categories.iter().map(|c| metrics::width(c, Face::Regular, CHART_TEXT)).fold(0.0, f64::max) + CHART_TEXT;
+    // The plot is about the frame less an inch (the value axis, its title, the margins).
+    let plot = ((width - 1.0) * 72.0).max(72.0);
+    ((chart.categories.len() as f64 * label / plot).ceil() as usize).max(1)
+}
+
+fn axes(chart: &Chart, width: f64) -> String {
     let line = |color: &str| {
         format!("<c:spPr><a:ln w=\"9525\"><a:solidFill><a:srgbClr val=\"{color}\"/></a:solidFill></a:ln></c:spPr>")
     };
@@ -191,12 +211,17 @@ fn axes(chart: &Chart) -> String {
     let cross_between = if chart.kind.native() == NativeKind::Line { "midCat" } else { "between" };
     let (format, linked) = if chart.percent { ("0%", 0) } else { ("General", 1) };
     format!(
-        "<c:catAx><c:axId val=\"{CATEGORY_AXIS}\"/><c:scaling><c:orientation val=\"minMax\"/></c:scaling><c:delete val=\"0\"/><c:axPos val=\"b\"/>{x_title}<c:numFmt formatCode=\"General\" sourceLinked=\"1\"/><c:majorTickMark val=\"out\"/><c:minorTickMark val=\"none\"/><c:tickLblPos val=\"low\"/>{axis_line}<c:crossAx val=\"{VALUE_AXIS}\"/><c:crosses val=\"autoZero\"/><c:auto val=\"1\"/><c:lblAlgn val=\"ctr\"/><c:lblOffset val=\"100\"/><c:noMultiLvlLbl val=\"0\"/></c:catAx>\
+        "<c:catAx><c:axId val=\"{CATEGORY_AXIS}\"/><c:scaling><c:orientation val=\"minMax\"/></c:scaling><c:delete val=\"0\"/><c:axPos val=\"b\"/>{x_title}<c:numFmt formatCode=\"General\" sourceLinked=\"1\"/><c:majorTickMark val=\"out\"/><c:minorTickMark val=\"none\"/><c:tickLblPos val=\"low\"/>{axis_line}{category_text}<c:crossAx val=\"{VALUE_AXIS}\"/><c:crosses val=\"autoZero\"/><c:auto val=\"1\"/><c:lblAlgn val=\"ctr\"/><c:lblOffset val=\"100\"/>{skip}<c:noMultiLvlLbl val=\"0\"/></c:catAx>\
          <c:valAx><c:axId val=\"{VALUE_AXIS}\"/><c:scaling><c:orientation val=\"minMax\"/></c:scaling><c:delete val=\"0\"/><c:axPos val=\"l\"/><c:majorGridlines>{grid}</c:majorGridlines>{y_title}<c:numFmt formatCode=\"{format}\" sourceLinked=\"{linked}\"/><c:majorTickMark val=\"none\"/><c:minorTickMark val=\"none\"/><c:tickLblPos val=\"nextTo\"/><c:spPr><a:ln><a:noFill/></a:ln></c:spPr><c:crossAx val=\"{CATEGORY_AXIS}\"/><c:crosses val=\"autoZero\"/><c:crossBetween val=\"{cross_between}\"/></c:valAx>",
         x_title = axis_title(&chart.x_label, false),
         y_title = axis_title(&chart.y_label, true),
         axis_line = line(AXIS_LINE),
         grid = line(GRID),
+        category_text = if chart.kind.native() == NativeKind::Bar { CATEGORY_TEXT } else { "" },
+        skip = match label_skip(chart, width) {
+            1 => String::new(),
+            n => format!("<c:tickLblSkip val=\"{n}\"/><c:tickMarkSkip val=\"{n}\"/>"),
+        },
     )
 }
 

@@ -1,10 +1,12 @@
 //! The report as a PowerPoint deck (PPTX, 16:9), written by hand as Office Open XML: a title
-//! slide, an optional contents slide, then each section's text, charts and tables. Charts are
-//! native and editable (each with its workbook embedded), tables are native tables, and each
-//! section's notes are the speaker notes of its slides.
+//! slide, a contents slide, then a slide or a few per section — its headline figures and key
+//! points beside its main chart or table, its other charts and tables after — with the
+//! section's paragraphs and how its numbers were made in the speaker notes. Charts are native
+//! and editable (each with its workbook embedded), tables are native tables.
 //!
-//! Layout: `plan` cuts the report into slides, `slides` draws one, `chart`, `xlsx` and `table`
-//! draw their blocks, `parts` holds the fixed parts, `package` the zip and relationships.
+//! Layout: `plan` decides the slides and where everything goes on them (measuring text with
+//! the shipped fonts), `slides` draws one, `chart`, `xlsx` and `table` draw their blocks,
+//! `parts` holds the fixed parts, `package` the zip and relationships.
 
 mod chart;
 mod geometry;
@@ -17,9 +19,9 @@ mod table;
 mod xlsx;
 
 use package::{Package, Rels, rel};
-use plan::Slide;
+use plan::{Item, Slide};
 
-use crate::{Report, ReportError};
+use crate::{Chart, Report, ReportError};
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
@@ -116,21 +118,38 @@ pub fn pptx(report: &Report) -> Result<Vec<u8>, ReportError> {
         let layout = if matches!(slide, Slide::Title) { 1 } else { 2 };
         rels.add(rel::SLIDE_LAYOUT, format!("../slideLayouts/slideLayout{layout}.xml"));
         match slide {
-            Slide::Chart { chart, .. } => {
-                charts += 1;
-                let rid = rels.add(rel::CHART, format!("../charts/chart{charts}.xml"));
-                debug_assert_eq!(rid, slides::MEDIA_RID);
-                let part = format!("ppt/charts/chart{charts}.xml");
-                let workbook = format!("Microsoft_Excel_Worksheet{charts}.xlsx");
-                package.add(part.clone(), Some(content_type::CHART), chart::chart_space(chart, &report.brand));
-                let mut chart_rels = Rels::default();
-                chart_rels.add(rel::PACKAGE, format!("../embeddings/{workbook}"));
-                package.add_rels(&part, &chart_rels);
-                package.add(format!("ppt/embeddings/{workbook}"), None, xlsx::workbook(chart)?);
+            Slide::Content(content) => {
+                let slide_charts = content.items.iter().filter_map(|(frame, item)| match item {
+                    Item::Chart { chart, keyed } => Some((*chart, *keyed, frame.w)),
+                    _ => None,
+                });
+                for (k, (chart, keyed, width)) in slide_charts.enumerate() {
+                    charts += 1;
+                    let rid = rels.add(rel::CHART, format!("../charts/chart{charts}.xml"));
+                    debug_assert_eq!(rid, slides::media_rid(k));
+                    let numbered;
+                    let chart = if keyed {
+                        numbered = numbered_categories(chart);
+                        &numbered
+                    } else {
+                        chart
+                    };
+                    let part = format!("ppt/charts/chart{charts}.xml");
+                    let workbook = format!("Microsoft_Excel_Worksheet{charts}.xlsx");
+                    package.add(
+                        part.clone(),
+                        Some(content_type::CHART),
+                        chart::chart_space(chart, &report.brand, width),
+                    );
+                    let mut chart_rels = Rels::default();
+                    chart_rels.add(rel::PACKAGE, format!("../embeddings/{workbook}"));
+                    package.add_rels(&part, &chart_rels);
+                    package.add(format!("ppt/embeddings/{workbook}"), None, xlsx::workbook(chart)?);
+                }
             }
             Slide::Title if logo.is_some() => {
                 let rid = rels.add(rel::IMAGE, "../media/image1.png");
-                debug_assert_eq!(rid, slides::MEDIA_RID);
+                debug_assert_eq!(rid, slides::media_rid(0));
             }
             _ => {}
         }
@@ -152,4 +171,10 @@ pub fn pptx(report: &Report) -> Result<Vec<u8>, ReportError> {
     package.add("docProps/core.xml", Some(content_type::CORE), parts::core(report));
     package.add("docProps/app.xml", Some(content_type::APP), parts::app(slides.len(), notes));
     package.zip("pptx")
+}
+
+/// The chart with its categories numbered 1, 2, …: for names too long for its axis, which the
+/// slide then names in a key.
+fn numbered_categories(chart: &Chart) -> Chart {
+    Chart { categories: (1..=chart.categories.len()).map(|k| k.to_string()).collect(), ..chart.clone() }
 }

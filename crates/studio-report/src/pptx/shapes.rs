@@ -91,10 +91,11 @@ pub(super) fn paragraph(ppr: &str, runs: &str, font: Font) -> String {
     format!("<a:p>{ppr}{runs}{}</a:p>", font.properties("endParaRPr"))
 }
 
-/// Paragraph properties: alignment and space after, in points.
+/// Paragraph properties: alignment and space after, in points; no space before (the master's
+/// text style would add 6 points, which the plan's measures do not count).
 pub(super) fn ppr(align: &str, space_after: f64) -> String {
     format!(
-        "<a:pPr algn=\"{align}\"><a:spcAft><a:spcPts val=\"{}\"/></a:spcAft><a:buNone/></a:pPr>",
+        "<a:pPr algn=\"{align}\"><a:spcBef><a:spcPts val=\"0\"/></a:spcBef><a:spcAft><a:spcPts val=\"{}\"/></a:spcAft><a:buNone/></a:pPr>",
         (space_after * 100.0).round() as i64
     )
 }

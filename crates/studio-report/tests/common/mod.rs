@@ -1,5 +1,8 @@
 //! A project's results as the core would gather them: three scenarios (the baseline
-//! calibrated), a population with three marginals, two data sources.
+//! calibrated), a population with three marginals and six archetypes, two data sources. Names
+//! are shaped like the product's example (`studio example`): archetype labels as the engine
+//! makes them from the most distinctive attributes, the history named by its outcome
+//! (`heat_pump_adoption`), two fitted coefficients.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -9,6 +12,16 @@ use studio_report::{
     ArchetypeFacts, Calibration, Ensemble, Final, MarginalFacts, OverrideFacts, PopulationFacts, ReportInput,
     ScenarioResult, SourceFacts, Threshold, Variables,
 };
+
+/// Id, label, share of agents, final share relative to the mean.
+pub const ARCHETYPES: [(&str, &str, f64, f64); 6] = [
+    ("A1", "older, low income, large household", 0.22, 0.7),
+    ("A2", "younger · smaller households", 0.2, 1.3),
+    ("A3", "high income · owner occupied", 0.18, 1.25),
+    ("A4", "rural · detached house", 0.16, 1.1),
+    ("A5", "low income · rented flat", 0.14, 0.6),
+    ("A6", "typical", 0.1, 1.0),
+];
 
 fn ensemble(level: f64, replicates: u32, calibrated: bool) -> Ensemble {
     let ticks = 40usize;
@@ -22,12 +35,16 @@ fn ensemble(level: f64, replicates: u32, calibrated: bool) -> Ensemble {
     let mean: Vec<f64> = (0..ticks).map(|t| runs.iter().map(|r| r[t]).sum::<f64>() / replicates as f64).collect();
     let bands: Vec<[f64; 5]> = mean.iter().map(|m| [m * 0.9, m * 0.95, *m, m * 1.05, m * 1.1]).collect();
     let last = *bands.last().unwrap();
-    let mut by_archetype = BTreeMap::new();
-    by_archetype.insert("Young renters".to_string(), mean.iter().map(|m| m * 1.2).collect());
-    by_archetype.insert("Suburban families".to_string(), mean.iter().map(|m| m * 0.8).collect());
+    let by_archetype = ARCHETYPES
+        .iter()
+        .map(|(_, label, _, factor)| (label.to_string(), mean.iter().map(|m| m * factor).collect()))
+        .collect();
     let calibration = calibrated.then(|| Calibration {
-        series: "adoption_history".into(),
-        fitted: BTreeMap::from([("influence.constant".to_string(), 0.42)]),
+        series: "heat_pump_adoption".into(),
+        fitted: BTreeMap::from([
+            ("spontaneous.constant".to_string(), 0.0041),
+            ("influence.constant".to_string(), 0.21),
+        ]),
         start: BTreeMap::new(),
         fit_points: 8,
         holdout_points: 2,
@@ -126,10 +143,14 @@ pub fn input(template: ReportTemplate) -> ReportInput {
             ],
             degree_distribution: (1..=12).map(|d| (d, 1000 - 60 * d as u64)).collect(),
             mean_degree: 6.2,
-            archetypes: vec![
-                ArchetypeFacts { archetype_id: "A1".into(), label: "Young renters".into(), share: 0.55 },
-                ArchetypeFacts { archetype_id: "A2".into(), label: "Suburban families".into(), share: 0.45 },
-            ],
+            archetypes: ARCHETYPES
+                .iter()
+                .map(|(id, label, share, _)| ArchetypeFacts {
+                    archetype_id: id.to_string(),
+                    label: label.to_string(),
+                    share: *share,
+                })
+                .collect(),
         }),
         data_sources: vec![
             SourceFacts {
