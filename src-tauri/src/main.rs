@@ -66,7 +66,8 @@ fn take_initial_project(desktop: State<'_, Desktop>) -> Option<String> {
 }
 
 fn open_studio(started: Instant) -> Result<Desktop, CoreError> {
-    let config = StudioConfig::resolve(std::env::var_os("STUDIO_DB").map(PathBuf::from))?;
+    let mut config = StudioConfig::resolve(std::env::var_os("STUDIO_DB").map(PathBuf::from))?;
+    config.program = studio_core::Program::Desktop;
     let user = match std::env::var("STUDIO_USER") {
         Ok(user) => user,
         Err(_) => studio_core::local_user_id()?,

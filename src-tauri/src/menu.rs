@@ -132,7 +132,7 @@ pub async fn export_dialog(
     app.dialog()
         .file()
         .add_filter("FutureOS Studio project", &["studio"])
-        .set_file_name(format!("{name}.studio"))
+        .set_file_name(format!("{}.studio", studio_core::file_stem(&name)))
         .save_file(move |file| {
             let _ = tx.send(file.and_then(|f| f.into_path().ok()));
         });

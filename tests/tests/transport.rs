@@ -88,7 +88,8 @@ async fn ui_fixtures_match_what_the_core_sends() {
         act(
             Workbench::Data,
             "add_custom_source",
-            json!({"source_name": "prices", "configuration": {"type": "table", "rows": [[2026, 1.0]]}}),
+            json!({"source_name": "prices", "configuration": {"type": "table",
+                "columns": [{"name": "year", "type": "integer"}, {"name": "index", "type": "number"}], "rows": [[2026, 1.0]]}}),
         ),
         act(
             Workbench::Scenario,

@@ -1,6 +1,6 @@
 //! The commands, as typed by the user, and what each one calls.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -100,6 +100,13 @@ pub enum Command {
         project: String,
         #[arg(long)]
         discard: bool,
+    },
+    /// How big the library is on disk; with --prune, remove what is past its retention now
+    /// (exports after STUDIO_EXPORT_RETENTION_DAYS, finished task boards after
+    /// STUDIO_TASK_RETENTION_DAYS).
+    Library {
+        #[arg(long)]
+        prune: bool,
     },
     /// Generate a report from a simulated project, or export one to PDF, PPTX, HTML or DOCX.
     #[command(subcommand)]
@@ -309,20 +316,13 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         Command::Action { project, workbench, action, payload, wait } => {
             let id = resolve(studio, user, &project).await?;
             let workbench: Workbench = workbench.parse().map_err(CoreError::from)?;
-            let request = WorkbenchAction {
-                project_id: id,
-                user_id: user.into(),
-                workbench,
-                action,
-                payload: read_payload(&payload)?,
-            };
-            if wait {
-                studio.start_tasks().await?;
-            }
+            let mut payload = read_payload(&payload)?;
+            absolute_paths(workbench, &action, &mut payload)?;
+            let request = WorkbenchAction { project_id: id, user_id: user.into(), workbench, action, payload };
             let response = studio.workbench_action(&request).await?;
             match serde_json::from_value::<studio_core::task_engine::Task>(response.result["task"].clone()) {
-                Ok(task) if wait => tasks::follow(studio, vec![task], out).await.map(|_| ()),
-                _ => out.action(&response),
+                Ok(task) => tasks::carry_out(studio, vec![task], wait, out).await,
+                Err(_) => out.action(&response),
             }
         }
         Command::Undo { project } => {
@@ -346,22 +346,16 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
             let id = resolve(studio, user, &project).await?;
             // Relative to where the command was typed, whichever program runs the task.
             let file = std::path::absolute(&file)?;
-            if wait {
-                studio.start_tasks().await?;
-            }
             let task = studio.start_export(&id, file, with_artifacts).await?;
-            if wait { tasks::follow(studio, vec![task], out).await.map(|_| ()) } else { out.queued(&[task]) }
+            tasks::carry_out(studio, vec![task], wait, out).await
         }
         Command::Run { project, wait } => {
             let id = resolve(studio, user, &project).await?;
-            if wait {
-                studio.start_tasks().await?;
-            }
             let run = studio.run_pipeline(&id, user).await?;
             if let Some(message) = &run.message {
                 return out.message(message, serde_json::to_value(&run)?);
             }
-            if wait { tasks::follow(studio, run.tasks, out).await.map(|_| ()) } else { out.queued(&run.tasks) }
+            tasks::carry_out(studio, run.tasks, wait, out).await
         }
         Command::Tasks { project } => {
             let id = resolve(studio, user, &project).await?;
@@ -372,7 +366,12 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
             out.task(&studio.cancel_task(&id, reason.as_deref()).await?)
         }
         Command::Report(cmd) => crate::report::run(studio, user, cmd, out).await,
-        Command::Import { file } => out.state(&studio.import_project(&file, user).await?),
+        Command::Library { prune } => {
+            let pruned = if prune { Some(studio.prune(std::time::SystemTime::now()).await?) } else { None };
+            let info = studio.library_info().await?;
+            out.library(&info, pruned.as_ref())
+        }
+        Command::Import { file } => out.state(&studio.import_project(&std::path::absolute(&file)?, user).await?),
         Command::Recover { project, discard } => {
             let id = resolve(studio, user, &project).await?;
             if discard {
@@ -390,8 +389,10 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
             crate::bench::sim(&model, agents, ticks, threads, replicates, seed, out)
         }
         Command::Example(args) => {
+            // Relative to where the command was typed: the core takes only absolute paths.
+            let out_dir = std::path::absolute(&args.out)?;
             studio.start_tasks().await?;
-            crate::example::run(studio, user, &args.out, out).await
+            crate::example::run(studio, user, &out_dir, out).await
         }
         Command::Serve { .. } => Err(CoreError::internal("serve is handled by main").into()),
     }
@@ -414,7 +415,7 @@ async fn project(studio: &Studio, user: &str, cmd: ProjectCommand, out: &Printer
         ProjectCommand::Show { project } => {
             let id = resolve(studio, user, &project).await?;
             if let Some(offer) = studio.recovery_offer(&id).await? {
-                eprintln!(
+                crate::errln!(
                     "note: {} unsaved edit(s) from a session that ended unexpectedly can be recovered: studio recover {id}",
                     offer.edits.len()
                 );
@@ -460,6 +461,29 @@ pub(crate) async fn resolve(studio: &Studio, user: &str, project: &str) -> Resul
         ))
         .into()),
     }
+}
+
+/// Paths typed in a payload are relative to where the command was typed; the core takes only
+/// absolute ones (another program, with another working directory, may read them later).
+fn absolute_paths(workbench: Workbench, action: &str, payload: &mut Value) -> Result<()> {
+    let at: &[&str] = match (workbench, action) {
+        (Workbench::Data, "configure_source") => &["configuration", "path"],
+        (Workbench::Report, "customize") => &["report_config", "branding", "logo_url"],
+        _ => return Ok(()),
+    };
+    let mut value = &mut *payload;
+    for key in at {
+        match value.get_mut(*key) {
+            Some(inner) => value = inner,
+            None => return Ok(()),
+        }
+    }
+    if let Some(path) = value.as_str().filter(|p| !p.is_empty() && !p.contains("://"))
+        && Path::new(path).is_relative()
+    {
+        *value = Value::String(std::path::absolute(path)?.display().to_string());
+    }
+    Ok(())
 }
 
 fn read_payload(arg: &str) -> Result<Value> {

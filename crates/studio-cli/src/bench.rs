@@ -70,9 +70,9 @@ pub fn population(agents: u64, threads: usize, repeat: usize, out: &Printer) -> 
         "digest": digest(&population, &graph),
     });
     if out.json {
-        println!("{report}");
+        crate::outln!("{report}");
     } else {
-        println!(
+        crate::outln!(
             "{agents} agents on {threads} thread(s), best of {repeat}: attributes {:.3} s, network {:.3} s, total {:.3} s; {:.1} bytes per agent; digest {}",
             best.0,
             best.1,
@@ -122,9 +122,10 @@ pub fn csv(mb: u64, path: Option<std::path::PathBuf>, out: &Printer) -> Result<(
     let mut last = 0.0;
     let scan = studio_core::data::scan_path(&path, &Default::default(), &mut |f| {
         if !out.json && f - last >= 0.1 {
-            eprintln!("  {:>3.0}%", f * 100.0);
+            crate::errln!("  {:>3.0}%", f * 100.0);
             last = f;
         }
+        true
     })?;
     let seconds = t.elapsed().as_secs_f64();
     let report = json!({
@@ -134,9 +135,9 @@ pub fn csv(mb: u64, path: Option<std::path::PathBuf>, out: &Printer) -> Result<(
     });
     let _ = std::fs::remove_dir_all(&dir);
     if out.json {
-        println!("{report}");
+        crate::outln!("{report}");
     } else {
-        println!(
+        crate::outln!(
             "{:.0} MB, {} rows read in {:.2} s: {:.0} MB/s, {:.2} M rows/s; peak memory {} MiB",
             bytes as f64 / 1e6,
             scan.rows,
@@ -208,9 +209,9 @@ pub fn sim(
         ))
     })?;
     if out.json {
-        println!("{report}");
+        crate::outln!("{report}");
     } else {
-        println!(
+        crate::outln!(
             "{} on {agents} agents × {ticks} ticks × {} replicate(s), {threads} thread(s): {:.3e} agent-steps/s ({:.3e} with the build), run {:.3} s, build {:.3} s, final share {:.3}, {:.1} B/agent, digest {}",
             report["model"].as_str().unwrap_or_default(),
             report["replicates"],

@@ -68,7 +68,7 @@ async fn run_task(studio: &Studio, request: &WorkbenchAction, say: &dyn Fn(Strin
 pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer) -> Result<()> {
     let say = |line: String| {
         if !out.json {
-            println!("{line}");
+            crate::outln!("{line}");
         }
     };
     let created = studio
@@ -289,16 +289,16 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
     if out.json {
         let reports: serde_json::Map<String, Value> = written.iter().map(|(f, p)| (f.to_string(), json!(p))).collect();
         let summary = json!({"project": state, "studio_file": file, "report_id": report_id, "reports": reports});
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
-        println!("\n{}", describe(&state));
+        crate::outln!("\n{}", describe(&state));
         let studio_bin = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "studio".into());
-        println!("\nWrote {}", file.display());
+        crate::outln!("\nWrote {}", file.display());
         for (format, path) in &written {
-            println!("Report ({}): {path}", format.to_uppercase());
+            crate::outln!("Report ({}): {path}", format.to_uppercase());
         }
-        println!("Bring it into another library with: {studio_bin} import {}", file.display());
-        println!("See the project with: {studio_bin} project show {id}");
+        crate::outln!("Bring it into another library with: {studio_bin} import {}", file.display());
+        crate::outln!("See the project with: {studio_bin} project show {id}");
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Parser;
-use studio_core::{CoreError, Studio, StudioConfig};
+use studio_core::{CoreError, Program, Studio, StudioConfig};
 
 use crate::args::{Cli, Command};
 use crate::output::Printer;
@@ -25,7 +25,11 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return printer.fail(&CoreError::internal(e)),
     };
-    match runtime.block_on(run(cli, &printer)) {
+    let result = runtime.block_on(run(cli, &printer));
+    // The library is closed by now; a read still blocked in the kernel (a file on a hung
+    // network mount) must not keep the process from exiting.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => match e.downcast::<CoreError>() {
             Ok(core) => printer.fail(&core),
@@ -39,7 +43,8 @@ async fn run(cli: Cli, printer: &Printer) -> Result<()> {
         Some(user) => user.clone(),
         None => studio_core::local_user_id()?,
     };
-    let config = StudioConfig::resolve(cli.db.clone())?;
+    let mut config = StudioConfig::resolve(cli.db.clone())?;
+    config.program = if matches!(cli.command, Command::Serve { .. }) { Program::Serve } else { Program::Cli };
     let studio = std::sync::Arc::new(Studio::open(config).await?);
     let result = commands(&studio, &user, cli.command, printer).await;
     // Fold this run's edits into the library and end the session cleanly, even after an error.

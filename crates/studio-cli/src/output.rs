@@ -1,12 +1,39 @@
-//! Printing: one JSON document with `--json`, short readable text otherwise.
+//! Printing: one JSON document with `--json`, short readable text otherwise. Printing never
+//! fails a command: a reader that went away (`| head`, `| true`) does not undo or strand work
+//! that is done, so a closed stdout or stderr is ignored rather than a panic.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use serde::Serialize;
 use serde_json::{Value, json};
 use studio_core::model::{LogEntry, ProjectState, WorkbenchResponse};
-use studio_core::{CoreError, HistoryResponse, ProjectSummary, TemplateInfo, VersionInfo};
+use studio_core::{CoreError, HistoryResponse, LibraryInfo, ProjectSummary, Pruned, TemplateInfo, VersionInfo};
+
+/// Writes a line on stdout, ignoring a reader that went away.
+pub fn write_out(text: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_fmt(text).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush());
+}
+
+/// Writes a line on stderr, ignoring a reader that went away.
+pub fn write_err(text: std::fmt::Arguments<'_>) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(text).and_then(|()| err.write_all(b"\n"));
+}
+
+/// `println!` that never panics on a closed stdout.
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::output::write_out(format_args!($($arg)*)) };
+}
+
+/// `eprintln!` that never panics on a closed stderr.
+#[macro_export]
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::output::write_err(format_args!($($arg)*)) };
+}
 
 pub struct Printer {
     pub json: bool,
@@ -15,18 +42,18 @@ pub struct Printer {
 impl Printer {
     pub(crate) fn emit<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) -> Result<()> {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(value)?);
+            crate::outln!("{}", serde_json::to_string_pretty(value)?);
         } else {
-            println!("{}", text());
+            crate::outln!("{}", text());
         }
         Ok(())
     }
 
     /// Reports an error: the message on stderr (and the error object on stdout with --json).
     pub fn fail(&self, e: &CoreError) -> ExitCode {
-        eprintln!("error: {} [{}]", e.message, e.code);
+        crate::errln!("error: {} [{}]", e.message, e.code);
         if self.json {
-            println!("{}", json!({ "error": e }));
+            crate::outln!("{}", json!({ "error": e }));
         }
         ExitCode::FAILURE
     }
@@ -104,6 +131,42 @@ impl Printer {
         })
     }
 
+    pub fn library(&self, info: &LibraryInfo, pruned: Option<&Pruned>) -> Result<()> {
+        let value = json!({"library": info, "pruned": pruned});
+        self.emit(&value, || {
+            let kept = |days: Option<u64>| days.map_or("for good".to_string(), |d| format!("{d} days"));
+            let mut lines = vec![
+                format!("Library {}: {}", info.path.display(), size(info.total_bytes)),
+                format!(
+                    "  library file {}, exports {} in {} file(s), imported sources {}, outbox {}",
+                    size(info.library_bytes),
+                    size(info.exports_bytes),
+                    info.exports_files,
+                    size(info.imported_sources_bytes),
+                    size(info.outbox_bytes)
+                ),
+                format!(
+                    "  {} project(s), {} task board(s) with {} task(s)",
+                    info.projects, info.task_boards, info.tasks
+                ),
+                format!(
+                    "  exports are kept {}, finished task boards {}",
+                    kept(info.export_retention_days),
+                    kept(info.task_retention_days)
+                ),
+            ];
+            if let Some(p) = pruned {
+                lines.push(format!(
+                    "Pruned {} export(s) ({}) and {} finished task board(s)",
+                    p.exports,
+                    size(p.export_bytes),
+                    p.task_boards
+                ));
+            }
+            lines.join("\n")
+        })
+    }
+
     pub fn template(&self, t: &TemplateInfo) -> Result<()> {
         self.emit(t, || format!("Saved template '{}' ({})", t.name, t.template_id))
     }
@@ -119,6 +182,18 @@ impl Printer {
                 .join("\n")
         })
     }
+}
+
+/// Bytes as the analyst reads them: 1.4 MB.
+fn size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
 }
 
 /// A project's state in a few lines.

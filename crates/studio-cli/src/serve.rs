@@ -21,6 +21,8 @@ pub async fn run(
 ) -> Result<()> {
     let ui_dir = ui.or_else(|| Some(PathBuf::from("ui/dist")).filter(|d| d.join("index.html").exists()));
     let options = ServeOptions { port, open_to_network: false, ui_dir: ui_dir.clone(), token: None };
+    // What a previous run acknowledged to its clients and did not save is theirs to see.
+    studio.fold_previous_sessions().await?;
     let server = studio_server::start(studio.clone(), user.to_string(), options).await?;
     let _autosave = studio.spawn_autosave();
     let _schedule = studio.spawn_report_schedule();
@@ -69,6 +71,6 @@ fn open_browser(url: &str) {
         "xdg-open"
     };
     if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
-        eprintln!("could not open a browser ({opener}: {e}); open {url} yourself");
+        crate::errln!("could not open a browser ({opener}: {e}); open {url} yourself");
     }
 }

@@ -3,13 +3,14 @@
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::json;
 use studio_core::task_engine::{Task, TaskStatus};
-use studio_core::{CoreError, Studio, StudioEvent};
+use studio_core::{CoreError, Studio, StudioEvent, TaskRunner};
 
 use crate::output::Printer;
 
@@ -47,16 +48,32 @@ impl Printer {
     }
 
     /// Tasks queued for another program to run.
-    pub fn queued(&self, tasks: &[Task]) -> Result<()> {
-        self.emit(&tasks, || {
+    pub fn queued(&self, tasks: &[Task], runner: &TaskRunner) -> Result<()> {
+        self.emit(&json!({"tasks": tasks, "queued_for": runner}), || {
             let mut lines: Vec<String> = tasks.iter().map(describe).collect();
-            lines.push(
-                "Queued: the open Studio app or `studio serve` runs it; add --wait to run it here and follow it."
-                    .into(),
-            );
+            lines.push(format!(
+                "Queued for {runner}, which runs it within two seconds: follow it with `studio task show ID`, \
+                 or add --wait to run it here."
+            ));
             lines.join("\n")
         })
     }
+}
+
+/// Carries out long actions started from the terminal: left to the app or `studio serve` when
+/// one runs on this library (unless `wait`), else run here and followed to the end. A command
+/// never reports success for work that nothing will do.
+pub async fn carry_out(studio: &Arc<Studio>, tasks: Vec<Task>, wait: bool, out: &Printer) -> Result<()> {
+    if !wait && let Some(runner) = studio.task_runner().await? {
+        return out.queued(&tasks, &runner);
+    }
+    if !wait {
+        crate::errln!(
+            "No Studio app or `studio serve` is running on this library, so this command runs it now (Ctrl-C stops it)."
+        );
+    }
+    studio.start_tasks().await?;
+    follow(studio, tasks, out).await.map(|_| ())
 }
 
 /// Follows tasks until every one has finished; an error if any failed or was cancelled.
@@ -92,10 +109,10 @@ pub async fn follow(studio: &Studio, tasks: Vec<Task>, out: &Printer) -> Result<
     view.done();
     let finished: Vec<Task> = order.iter().filter_map(|id| latest.remove(id)).collect();
     if out.json {
-        println!("{}", json!({ "tasks": finished }));
+        crate::outln!("{}", json!({ "tasks": finished }));
     } else {
         for task in &finished {
-            println!("{}", describe(task));
+            crate::outln!("{}", describe(task));
         }
     }
     let failed: Vec<&Task> = finished.iter().filter(|t| t.status != TaskStatus::Completed).collect();
@@ -148,7 +165,7 @@ impl View {
             View::Lines(seen) => {
                 let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
                 if seen.insert(task.id.clone(), task.status) != Some(task.status) {
-                    eprintln!("{}", describe(task));
+                    crate::errln!("{}", describe(task));
                 }
             }
             View::Bars(_, bars) => {

@@ -1,8 +1,9 @@
 //! The `studio` binary end to end: every command with `--json` prints one JSON document,
 //! errors exit non-zero with the message on stderr.
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
@@ -15,15 +16,19 @@ impl Cli {
         Cli { home: tempfile::tempdir().expect("temp dir") }
     }
 
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_studio"))
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_studio"));
+        command
             .args(args)
             .env("STUDIO_HOME", self.home.path())
             .env_remove("STUDIO_DB")
             .env_remove("STUDIO_USER")
-            .env_remove("STUDIO_SMTP_URL")
-            .output()
-            .expect("studio runs")
+            .env_remove("STUDIO_SMTP_URL");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("studio runs")
     }
 
     /// Runs with `--json`, expects success and exactly one JSON document.
@@ -126,26 +131,95 @@ fn a_project_through_the_command_line() {
 }
 
 #[test]
-fn long_actions_are_tasks_queued_or_followed() {
+fn long_actions_run_here_unless_a_program_runs_tasks() {
     let cli = Cli::new();
     let id = cli.json(&["project", "new", "--name", "Tasks"])["project_id"].as_str().unwrap().to_string();
-    let later = cli.home.path().join("later.studio");
-    let queued = cli.json(&["export", &id, later.to_str().unwrap()]);
-    assert_eq!(queued[0]["status"], "PENDING", "queued without --wait");
-    assert!(!later.exists());
-    let listed = cli.json(&["tasks", &id]);
-    assert_eq!(listed[0]["id"], queued[0]["id"]);
+    // Nothing else runs tasks on this library: the command runs the export itself, and says so.
+    let here = cli.home.path().join("here.studio");
+    let out = cli.run(&["export", &id, here.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("No Studio app or `studio serve` is running on this library"), "{stderr}");
+    assert!(here.exists(), "the export was written before the command returned");
 
     // A run follows its tasks; a stage that cannot run (no marginals yet) fails it, non-zero.
     let stderr = cli.fails(&["run", &id, "--wait"]);
     assert!(stderr.contains("did not complete") && stderr.contains("no marginals"), "{stderr}");
-    // That run adopted the queued export and ran it too.
-    let export = cli.json(&["task", "show", queued[0]["id"].as_str().unwrap()]);
-    assert_eq!(export["status"], "COMPLETED");
+
+    // With `studio serve` running on the library, the export is left to it, named.
+    let mut serve = cli.command(&["serve", "--json"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    // Stopped whatever happens below, so no server outlives the test.
+    let serve_pid = serve.id();
+    let _stop = Defer(move || {
+        let _ = Command::new("kill").args(["-KILL", &serve_pid.to_string()]).status();
+    });
+    // It prints one JSON document (over several lines) once it listens.
+    let mut said = String::new();
+    let mut lines = BufReader::new(serve.stdout.take().unwrap());
+    while serde_json::from_str::<Value>(&said).is_err() {
+        assert!(lines.read_line(&mut said).unwrap() > 0, "studio serve ended: {said}");
+    }
+    assert!(said.contains("\"url\""), "studio serve started: {said}");
+    let later = cli.home.path().join("later.studio");
+    let queued = cli.json(&["export", &id, later.to_str().unwrap()]);
+    assert_eq!(queued["queued_for"]["program"], "studio serve", "{queued}");
+    assert_eq!(queued["queued_for"]["pid"], serve.id());
+    let task = queued["tasks"][0]["id"].as_str().unwrap().to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while cli.json(&["task", "show", &task])["status"] != "COMPLETED" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not run the queued export: {}",
+            cli.json(&["task", "show", &task])
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     assert!(later.exists());
-    let stderr = cli.fails(&["task", "cancel", queued[0]["id"].as_str().unwrap()]);
+    let stderr = cli.fails(&["task", "cancel", &task]);
     assert!(stderr.contains("cannot move from COMPLETED to CANCELLED"), "{stderr}");
     assert!(cli.fails(&["task", "show", "nope"]).contains("no task with id 'nope'"));
+
+    // SIGTERM: the server stops cleanly (its session closed, nothing left to recover).
+    let stopped = Command::new("kill").args(["-TERM", &serve.id().to_string()]).status().unwrap();
+    assert!(stopped.success());
+    let status = serve.wait().unwrap();
+    assert!(status.success(), "studio serve on SIGTERM: {status}");
+    let out = cli.run(&["export", &id, later.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("runs it now"), "no runner any more");
+}
+
+/// Runs its closure when dropped (a test that panics included).
+struct Defer<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for Defer<F> {
+    fn drop(&mut self) {
+        (self.0)()
+    }
+}
+
+/// `studio --json action … | true`: the reader is gone before anything is printed. The edit is
+/// kept and folded all the same, with no panic and nothing left to recover.
+#[test]
+fn a_closed_stdout_neither_panics_nor_strands_the_edit() {
+    let cli = Cli::new();
+    let id = cli.json(&["project", "new", "--name", "Piped"])["project_id"].as_str().unwrap().to_string();
+    let payload = r#"{"override": {"field": "price", "value": 0.8, "reason": "tariff cut"}}"#;
+    let mut child = cli
+        .command(&["--json", "action", &id, "data", "override_value", "--payload", payload])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status.code());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let shown = cli.run(&["project", "show", &id, "--json"]);
+    let shown_err = String::from_utf8_lossy(&shown.stderr);
+    assert!(!shown_err.contains("can be recovered"), "the edit was stranded: {shown_err}");
+    let state: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(state["workbench_states"]["data"]["overrides"][0]["field"], "price");
 }
 
 #[test]
@@ -179,12 +253,15 @@ fn version_and_example() {
     let cli = Cli::new();
     let out = cli.run(&["--version"]);
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("studio "));
-    let out_dir = cli.home.path().join("example");
-    let result = cli.json(&["example", "--out", out_dir.to_str().unwrap()]);
+    // `--out` relative to where the command is typed, as the README's main command gives it.
+    let out = cli.command(&["example", "--out", "example", "--json"]).current_dir(cli.home.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(result["project"]["scenarios"].as_array().unwrap().len(), 2);
     assert_eq!(result["project"]["version"], 3);
     let file = result["studio_file"].as_str().unwrap();
-    assert!(Path::new(file).exists());
+    assert!(Path::new(file).is_absolute() && Path::new(file).exists(), "{file}");
+    assert!(Path::new(file).starts_with(std::fs::canonicalize(cli.home.path()).unwrap().join("example")));
     // The example's data is imported and its population built, both stored by hash.
     let states = &result["project"]["workbench_states"];
     assert_eq!(

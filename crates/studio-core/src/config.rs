@@ -3,7 +3,9 @@
 //! The library file: `--db PATH`, else `STUDIO_DB`, else `STUDIO_HOME/library.db`, else the
 //! platform data directory. The local user: a UUID made on first run and kept in
 //! `config.json` beside the platform's other settings (or in `STUDIO_HOME`). Scheduled
-//! reports are mailed through `STUDIO_SMTP_URL` from `STUDIO_SMTP_FROM` when set.
+//! reports are mailed through `STUDIO_SMTP_URL` from `STUDIO_SMTP_FROM` when set. Finished
+//! task boards are kept `STUDIO_TASK_RETENTION_DAYS` (30), exports
+//! `STUDIO_EXPORT_RETENTION_DAYS` (90); 0 keeps them for good.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -13,9 +15,46 @@ use serde::{Deserialize, Serialize};
 use crate::CoreError;
 use crate::mail::{DEFAULT_FROM, SmtpSettings};
 
+/// Which program opened the library. A server restarted after a crash folds back in what its
+/// previous run acknowledged; a long action queued from the command line is left only to a
+/// program that runs tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Program {
+    /// Tests, benchmarks and other tools built on the core.
+    #[default]
+    Tool,
+    Cli,
+    Serve,
+    Desktop,
+}
+
+impl Program {
+    /// As recorded in the library's sessions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Program::Tool => "",
+            Program::Cli => "cli",
+            Program::Serve => "serve",
+            Program::Desktop => "desktop",
+        }
+    }
+
+    /// How the analyst knows the program recorded as `recorded`.
+    pub fn describe(recorded: &str) -> &'static str {
+        match recorded {
+            "cli" => "a studio command",
+            "serve" => "studio serve",
+            "desktop" => "the Studio app",
+            _ => "another Studio program",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct StudioConfig {
     pub db_path: PathBuf,
+    /// The program this is.
+    pub program: Program,
     /// How often edits are folded into the library while a project is open.
     pub autosave_interval: Duration,
     /// How long unsaved edits of a crashed session are offered back.
@@ -26,17 +65,24 @@ pub struct StudioConfig {
     pub smtp: Option<SmtpSettings>,
     /// The program that shows a folder ("Show in folder"); `None`: the platform's.
     pub opener: Option<String>,
+    /// How long finished task boards are kept; `None`: always.
+    pub task_retention: Option<Duration>,
+    /// How long exported files are kept in the export folder; `None`: always.
+    pub export_retention: Option<Duration>,
 }
 
 impl StudioConfig {
     pub fn new(db_path: PathBuf) -> Self {
         StudioConfig {
             db_path,
+            program: Program::Tool,
             autosave_interval: Duration::from_secs(30),
             recovery_window: Duration::from_secs(24 * 3600),
             schedule_check: Duration::from_secs(30),
             smtp: None,
             opener: None,
+            task_retention: Some(Duration::from_secs(30 * 86_400)),
+            export_retention: Some(Duration::from_secs(90 * 86_400)),
         }
     }
 
@@ -46,6 +92,10 @@ impl StudioConfig {
             Some(path) => path,
             None => home_dir(Kind::Data)?.join("library.db"),
         };
+        // Another program (the app, a server) may read what is recorded beside the library, so
+        // its place is settled here, not relative to wherever a command was typed.
+        let db_path = std::path::absolute(&db_path)
+            .map_err(|e| CoreError::new("io_error", format!("{}: {e}", db_path.display())))?;
         let mut config = StudioConfig::new(db_path);
         if let Some(secs) = std::env::var("STUDIO_AUTOSAVE_SECS").ok().and_then(|s| s.parse().ok()) {
             config.autosave_interval = Duration::from_secs(secs);
@@ -55,6 +105,21 @@ impl StudioConfig {
             config.smtp = Some(SmtpSettings { url, from });
         }
         config.opener = std::env::var("STUDIO_OPENER").ok().filter(|o| !o.trim().is_empty());
+        // Days; 0 keeps them for good.
+        let days = |name: &str| -> Result<Option<Option<Duration>>, CoreError> {
+            let Ok(text) = std::env::var(name) else { return Ok(None) };
+            let n: u64 = text.trim().parse().map_err(|_| {
+                CoreError::invalid(format!("{name} must be a whole number of days (0 keeps for good), not '{text}'"))
+            })?;
+            // A century at most: "keep" is meant, and dates stay in range.
+            Ok(Some((n > 0).then(|| Duration::from_secs(n.min(36_500) * 86_400))))
+        };
+        if let Some(keep) = days("STUDIO_TASK_RETENTION_DAYS")? {
+            config.task_retention = keep;
+        }
+        if let Some(keep) = days("STUDIO_EXPORT_RETENTION_DAYS")? {
+            config.export_retention = keep;
+        }
         Ok(config)
     }
 

@@ -330,9 +330,8 @@ impl Studio {
     /// sent to the project's console; the answer is where the run stands after it.
     pub(crate) async fn console_control(&self, req: &WorkbenchAction) -> Result<Value> {
         {
-            let mut map = self.open.lock().await;
-            let open = self.load_into(&mut map, &req.project_id).await?;
-            Studio::check_can_edit(open, &req.user_id)?;
+            let open = self.project(&req.project_id).await?;
+            Studio::check_can_edit(&open, &req.user_id)?;
         }
         let payload: studio_model::SimulationConsolePayload = serde_json::from_value(req.payload.clone())
             .map_err(|e| CoreError::invalid(format!("simulation/{} payload is not valid: {e}", req.action)))?;

@@ -82,8 +82,13 @@ impl DataPackage {
 
 type Rows = Vec<Map<String, Value>>;
 
-/// Builds the package from the project's content and files. Blocking: reads every file.
-pub fn resolve(content: &ProjectContent, progress: &mut dyn FnMut(f64, &str)) -> DataPackage {
+/// Builds the package from the project's content and files. Blocking: reads every file, and
+/// stops reading (the sources unread say so) once `stopped` answers true.
+pub fn resolve(
+    content: &ProjectContent,
+    progress: &mut dyn FnMut(f64, &str),
+    stopped: &dyn Fn() -> bool,
+) -> DataPackage {
     let configured = sources(content);
     let total = (configured.len() + content.custom_sources.len()).max(1) as f64;
     let mut package = DataPackage {
@@ -112,7 +117,10 @@ pub fn resolve(content: &ProjectContent, progress: &mut dyn FnMut(f64, &str)) ->
             bad_row_count: 0,
         };
         let step = |f: f64| (i as f64 + f) / total;
-        let mut within = |f: f64| progress(step(f), &format!("reading {name}"));
+        let mut within = |f: f64| {
+            progress(step(f), &format!("reading {name}"));
+            !stopped()
+        };
         match path.as_deref().map(|p| read_file(Path::new(p), &config, role.is_some(), &mut within)) {
             None => {
                 entry.status = "error".into();
@@ -136,7 +144,14 @@ pub fn resolve(content: &ProjectContent, progress: &mut dyn FnMut(f64, &str)) ->
     for (name, custom) in &content.custom_sources {
         let config = custom.config.to_value().as_object().cloned().unwrap_or_default();
         let role = config.get("role").and_then(Value::as_str).map(str::to_string);
-        let rows = custom_rows(&config);
+        let CustomRows { rows, bad } = custom_rows(&config);
+        let total = rows.len() + bad.len();
+        // As for files: a few malformed rows are skipped and reported; more fail the source.
+        let failed = total > 0 && bad.len() as f64 / total as f64 > MAX_BAD_CUSTOM_SHARE;
+        let message = (!bad.is_empty()).then(|| {
+            let first: Vec<&str> = bad.iter().take(5).map(String::as_str).collect();
+            format!("{} of {total} rows are malformed: {}", bad.len(), first.join("; "))
+        });
         package.sources.push(PackagedSource {
             source_name: name.clone(),
             role: role.clone(),
@@ -144,11 +159,11 @@ pub fn resolve(content: &ProjectContent, progress: &mut dyn FnMut(f64, &str)) ->
             path: None,
             sha256: None,
             rows: rows.len() as u64,
-            status: "ok".into(),
-            message: None,
-            bad_row_count: 0,
+            status: if failed { "error" } else { "ok" }.into(),
+            message,
+            bad_row_count: bad.len() as u64,
         });
-        if role.is_some() {
+        if role.is_some() && !failed {
             tables.push((name.clone(), config, rows));
         }
     }
@@ -166,54 +181,93 @@ pub fn resolve(content: &ProjectContent, progress: &mut dyn FnMut(f64, &str)) ->
     package
 }
 
-/// Hashes the file and, for a source with a role, reads its rows.
+/// Hashes the file and, for a source with a role, reads its rows. Only a regular file is read
+/// (a pipe or a device would never end); `progress` answers false to stop.
 fn read_file(
     path: &Path,
     config: &Map<String, Value>,
     with_rows: bool,
-    progress: &mut dyn FnMut(f64),
+    progress: &mut dyn FnMut(f64) -> bool,
 ) -> std::result::Result<(String, Rows, u64, u64), String> {
     let shown = path.display();
-    let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("the file {shown} is missing: was it moved or deleted?"),
-        _ => format!("cannot open {shown}: {e}"),
+    let size = studio_data::regular_file_size(path).map_err(|e| match std::fs::metadata(path) {
+        Err(missing) if missing.kind() == std::io::ErrorKind::NotFound => {
+            format!("the file {shown} is missing: was it moved or deleted?")
+        }
+        _ => e.to_string(),
     })?;
+    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot open {shown}: {e}"))?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
+    let mut read = 0u64;
     loop {
         let n = file.read(&mut buffer).map_err(|e| format!("cannot read {shown}: {e}"))?;
         if n == 0 {
             break;
         }
         hasher.update(&buffer[..n]);
+        read += n as u64;
+        // Hashing is the first half of the work; a stop is heard between megabytes.
+        if !progress(0.5 * read as f64 / size.max(1) as f64) {
+            return Err(studio_data::DataError::Cancelled.to_string());
+        }
     }
     let sha = hex::encode(hasher.finalize());
     let mut opts = options(config).map_err(|e| e.message)?;
     opts.preview_rows = if with_rows { MAX_ROLE_ROWS } else { 0 };
-    let scan = scan_path(path, &opts, progress).map_err(|e| format!("{shown}: {e}"))?;
+    let scan = scan_path(path, &opts, &mut |f| progress(0.5 + 0.5 * f)).map_err(|e| format!("{shown}: {e}"))?;
     if with_rows && scan.rows as usize > MAX_ROLE_ROWS {
         return Err(format!("{} rows, more than the {MAX_ROLE_ROWS} a source with a role may hold", scan.rows));
+    }
+    if with_rows && (scan.preview.len() as u64) < scan.rows {
+        return Err(format!(
+            "{} rows of {} columns are more than a source with a role may hold ({} values)",
+            scan.rows,
+            scan.columns.len(),
+            studio_data::MAX_PREVIEW_CELLS
+        ));
     }
     Ok((sha, scan.preview, scan.rows, scan.bad_row_count))
 }
 
-/// A custom table's rows: `columns: [{name, type}]`, `rows: [[...]]`.
-fn custom_rows(config: &Map<String, Value>) -> Rows {
+/// A custom table's rows (`columns: [{name, type}]`, `rows: [[...]]`) and, for each row that
+/// is not a list of one value per column, why it was skipped.
+struct CustomRows {
+    rows: Rows,
+    bad: Vec<String>,
+}
+
+/// Share of a custom table's rows that may be malformed before the source fails.
+const MAX_BAD_CUSTOM_SHARE: f64 = 0.05;
+
+fn custom_rows(config: &Map<String, Value>) -> CustomRows {
     let names: Vec<String> = config
         .get("columns")
         .and_then(Value::as_array)
         .map(|c| c.iter().filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_string)).collect())
         .unwrap_or_default();
-    config
-        .get("rows")
-        .and_then(Value::as_array)
-        .map(|rows| {
-            rows.iter()
-                .filter_map(Value::as_array)
-                .map(|row| names.iter().cloned().zip(row.iter().cloned()).collect())
-                .collect()
-        })
-        .unwrap_or_default()
+    let mut out = CustomRows { rows: Vec::new(), bad: Vec::new() };
+    for (i, row) in config.get("rows").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        match row.as_array() {
+            Some(values) if values.len() == names.len() => {
+                out.rows.push(names.iter().cloned().zip(values.iter().cloned()).collect());
+            }
+            Some(_) if names.is_empty() => {
+                out.bad.push(format!("row {} has values but the table names no columns (configuration.columns)", i + 1))
+            }
+            Some(values) => out.bad.push(format!(
+                "row {} has {} value{} for {} column{} ({})",
+                i + 1,
+                values.len(),
+                if values.len() == 1 { "" } else { "s" },
+                names.len(),
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            )),
+            None => out.bad.push(format!("row {} is not a list of values", i + 1)),
+        }
+    }
+    out
 }
 
 pub fn apply_overrides(rows: &mut [Map<String, Value>], source: &str, overrides: &[Override]) {
@@ -269,7 +323,11 @@ fn column<'a>(config: &'a Map<String, Value>, key: &str, rows: &Rows, defaults: 
 
 fn numeric_columns(rows: &Rows, except: &[&str]) -> Vec<String> {
     let Some(first) = rows.first() else { return Vec::new() };
-    first.keys().filter(|k| !except.contains(&k.as_str()) && rows.iter().all(|r| r[*k].is_number())).cloned().collect()
+    first
+        .keys()
+        .filter(|k| !except.contains(&k.as_str()) && rows.iter().all(|r| r.get(*k).is_some_and(Value::is_number)))
+        .cloned()
+        .collect()
 }
 
 /// Adds a role table's contents to the package.
@@ -298,7 +356,7 @@ fn feed(
             for (i, row) in rows.iter().enumerate() {
                 let dimension = match (fixed, &dim_col) {
                     (Some(d), _) => d.to_string(),
-                    (None, Some(c)) => text(&row[c]),
+                    (None, Some(c)) => text(row.get(c).unwrap_or(&Value::Null)),
                     (None, None) => return Err("a marginal needs a dimension column or configuration.dimension".into()),
                 };
                 let label = text(row.get(&category).unwrap_or(&Value::Null));
@@ -407,4 +465,62 @@ pub fn summary(package: &DataPackage, hash: &str) -> Value {
         "time_series": package.time_series.iter().map(|s| json!({"name": s.name, "points": s.points.len()})).collect::<Vec<_>>(),
         "variables": package.variables.iter().map(|s| json!({"name": s.name, "points": s.points.len()})).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use studio_model::{CustomSource, RawJson};
+
+    use super::*;
+
+    fn with_custom(name: &str, config: Value) -> ProjectContent {
+        let mut content = ProjectContent::default();
+        let source = CustomSource { name: name.into(), kind: "table".into(), config: RawJson::from_value(&config) };
+        content.custom_sources.insert(name.into(), source);
+        content
+    }
+
+    /// A short row in a custom table (possible in documents made before rows were checked
+    /// at `add_custom_source`) is that source's bad row, not a panic of the whole refresh.
+    #[test]
+    fn a_short_custom_row_is_reported_on_its_source() {
+        let mut content = with_custom(
+            "prices",
+            json!({"role": "variables", "columns": [{"name": "year"}, {"name": "index"}],
+                   "rows": [[2026, 1.0], [2027], [2028, 0.9]]}),
+        );
+        let marginal = with_custom(
+            "ages",
+            json!({"role": "marginal", "columns": [{"name": "dimension"}, {"name": "category"}, {"name": "share"}],
+                   "rows": [["age", "young", 0.4], ["age", "old"]]}),
+        );
+        content.custom_sources.extend(marginal.custom_sources);
+        let package = resolve(&content, &mut |_, _| {}, &|| false);
+        let prices = package.sources.iter().find(|s| s.source_name == "prices").unwrap();
+        assert_eq!((prices.status.as_str(), prices.rows, prices.bad_row_count), ("error", 2, 1));
+        let message = prices.message.as_deref().unwrap();
+        assert!(message.contains("row 2 has 1 value for 2 columns (year, index)"), "{message}");
+        let ages = package.sources.iter().find(|s| s.source_name == "ages").unwrap();
+        assert_eq!(ages.status, "error", "half its rows are malformed");
+        assert!(package.marginals.is_empty() && package.variables.is_empty(), "failed sources feed nothing");
+    }
+
+    /// Rows that miss a column another row has are read as missing values, never indexed.
+    #[test]
+    fn rows_missing_a_column_do_not_panic_the_package() {
+        let rows: Rows = vec![
+            serde_json::from_value(json!({"dimension": "age", "category": "young", "share": 0.4})).unwrap(),
+            serde_json::from_value(json!({"category": "old", "share": 0.6})).unwrap(),
+        ];
+        let config = json!({"role": "marginal"}).as_object().cloned().unwrap();
+        let mut package = resolve(&ProjectContent::default(), &mut |_, _| {}, &|| false);
+        assert!(feed(&mut package, "m", &config, &rows).is_ok());
+        let series = json!({"role": "variables", "time_column": "year"}).as_object().cloned().unwrap();
+        let rows: Rows = vec![
+            serde_json::from_value(json!({"year": 2026, "price": 1.0})).unwrap(),
+            serde_json::from_value(json!({"year": 2027})).unwrap(),
+        ];
+        let err = feed(&mut package, "p", &series, &rows).unwrap_err();
+        assert!(err.contains("no numeric column besides 'year'"), "{err}");
+    }
 }

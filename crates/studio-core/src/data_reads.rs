@@ -9,6 +9,7 @@ use studio_data::scan_path;
 use studio_model::{ProjectContent, WorkbenchAction};
 
 use crate::source_config::{options, override_target, sources};
+use crate::stop::Stop;
 use crate::{CoreError, Result, Studio};
 
 /// Reads one source on a blocking thread: its description, whether it read or not.
@@ -24,7 +25,11 @@ async fn explore(name: String, config: Map<String, Value>) -> Value {
             return json!({"source_name": name, "path": path, "role": role, "status": "error", "message": e.message});
         }
     };
-    let scanned = tokio::task::spawn_blocking(move || scan_path(&path, &opts, &mut |_| {}).map(|s| (s, path))).await;
+    // A reader who leaves (a closed connection) stops the read.
+    let (stop, _stop_on_drop) = Stop::on_drop();
+    let scanned =
+        tokio::task::spawn_blocking(move || scan_path(&path, &opts, &mut |_| !stop.requested()).map(|s| (s, path)))
+            .await;
     match scanned {
         Ok(Ok((scan, path))) => {
             let mut v = serde_json::to_value(&scan).unwrap_or_default();

@@ -61,7 +61,7 @@ impl ChangeMessage {
 }
 
 /// A change message without its edits: cheap to read for the log and the undo stacks.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ChangeHeader {
     pub entry: LogEntry,
     #[serde(default)]
@@ -75,6 +75,10 @@ pub struct ChangeHeader {
 pub struct ProjectDocument {
     doc: AutoCommit,
     content: ProjectContent,
+    /// Every change's header in causal order, read once and extended as changes are made
+    /// here: reading them all back from the document cost each action time in proportion to
+    /// the project's history. Dropped when changes come from elsewhere (a merge, the journal).
+    history: Option<Vec<ChangeHeader>>,
 }
 
 impl ProjectDocument {
@@ -85,7 +89,7 @@ impl ProjectDocument {
         for section in Section::ALL {
             doc.put_object(ROOT, section.as_str(), ObjType::Map).map_err(CoreError::document)?;
         }
-        let mut document = ProjectDocument { doc, content: ProjectContent::default() };
+        let mut document = ProjectDocument { doc, content: ProjectContent::default(), history: None };
         document.write(content, message)?;
         Ok(document)
     }
@@ -93,7 +97,7 @@ impl ProjectDocument {
     /// Loads saved bytes.
     pub fn load(bytes: &[u8]) -> Result<Self, CoreError> {
         let doc = AutoCommit::load(bytes).map_err(CoreError::document)?;
-        let mut document = ProjectDocument { doc, content: ProjectContent::default() };
+        let mut document = ProjectDocument { doc, content: ProjectContent::default(), history: None };
         document.refresh()?;
         Ok(document)
     }
@@ -104,6 +108,7 @@ impl ProjectDocument {
 
     /// Applies changes from elsewhere (the journal, a peer): Automerge merges them.
     pub fn apply_changes(&mut self, bytes: &[u8]) -> Result<(), CoreError> {
+        self.history = None;
         self.doc.load_incremental(bytes).map_err(CoreError::document)?;
         self.refresh()
     }
@@ -111,6 +116,7 @@ impl ProjectDocument {
     /// Merges another copy of the same document into this one.
     pub fn merge(&mut self, other_bytes: &[u8]) -> Result<(), CoreError> {
         let mut other = AutoCommit::load(other_bytes).map_err(CoreError::document)?;
+        self.history = None;
         self.doc.merge(&mut other).map_err(CoreError::document)?;
         self.refresh()
     }
@@ -140,10 +146,15 @@ impl ProjectDocument {
         let time = chrono::DateTime::parse_from_rfc3339(&message.entry.timestamp).map(|t| t.timestamp()).unwrap_or(0);
         let options = CommitOptions::default().with_message(text).with_time(time);
         // An action that edits nothing still leaves its log entry.
-        if changed.is_empty() {
-            self.doc.empty_change(options);
-        } else {
-            self.doc.commit_with(options);
+        let hash =
+            if changed.is_empty() { Some(self.doc.empty_change(options)) } else { self.doc.commit_with(options) };
+        if let (Some(history), Some(hash)) = (&mut self.history, hash) {
+            history.push(ChangeHeader {
+                entry: message.entry.clone(),
+                kind: message.kind,
+                target: message.target.clone(),
+                hash: hash.to_string(),
+            });
         }
         self.content = next.clone();
         Ok(())
@@ -160,16 +171,18 @@ impl ProjectDocument {
     }
 
     /// Every change's header, in causal order.
-    pub fn history(&mut self) -> Vec<ChangeHeader> {
-        self.doc
-            .get_changes_meta(&[])
-            .into_iter()
-            .filter_map(|meta| {
-                let mut header: ChangeHeader = serde_json::from_str(meta.message.as_deref()?).ok()?;
-                header.hash = meta.hash.to_string();
-                Some(header)
-            })
-            .collect()
+    pub fn history(&mut self) -> &[ChangeHeader] {
+        let doc = &mut self.doc;
+        self.history.get_or_insert_with(|| {
+            doc.get_changes_meta(&[])
+                .into_iter()
+                .filter_map(|meta| {
+                    let mut header: ChangeHeader = serde_json::from_str(meta.message.as_deref()?).ok()?;
+                    header.hash = meta.hash.to_string();
+                    Some(header)
+                })
+                .collect()
+        })
     }
 
     /// The full message of one change.
@@ -224,7 +237,7 @@ impl ProjectDocument {
 
     /// The modification log, oldest first.
     pub fn log(&mut self) -> Vec<LogEntry> {
-        self.history().into_iter().map(|h| h.entry).collect()
+        self.history().iter().map(|h| h.entry.clone()).collect()
     }
 
     fn refresh(&mut self) -> Result<(), CoreError> {

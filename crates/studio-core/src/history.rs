@@ -56,9 +56,8 @@ impl Studio {
     /// nothing is logged.
     async fn read_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
         let (content, state) = {
-            let mut map = self.open.lock().await;
-            let open = self.load_into(&mut map, &req.project_id).await?;
-            (open.doc.content().clone(), Studio::state_of(open, &req.user_id))
+            let mut open = self.project(&req.project_id).await?;
+            (open.doc.content().clone(), Studio::state_of(&mut open, &req.user_id))
         };
         let result = match req.workbench {
             Workbench::Data => self.data_read(req, &content).await?,
@@ -73,31 +72,32 @@ impl Studio {
 
     /// Applies a document action: one change, journaled before this returns.
     pub(crate) async fn apply_document_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
-        // Who may edit is settled before any file is copied in or data read for the action.
-        let content = {
-            let mut map = self.open.lock().await;
-            let open = self.load_into(&mut map, &req.project_id).await?;
-            Studio::check_can_edit(open, &req.user_id)?;
-            open.doc.content().clone()
-        };
         let enriched;
-        let req = if (req.workbench, req.action.as_str()) == (Workbench::Data, "configure_source") {
-            enriched = self.import_source(req).await?;
-            &enriched
-        } else if (req.workbench, req.action.as_str()) == (Workbench::Population, "adjust_distribution") {
-            enriched = self.with_original(req, &content).await?;
-            &enriched
-        } else {
-            req
+        let req = match (req.workbench, req.action.as_str()) {
+            (Workbench::Data, "configure_source") | (Workbench::Population, "adjust_distribution") => {
+                // Who may edit is settled before any file is copied in or data read for it.
+                let content = {
+                    let open = self.project(&req.project_id).await?;
+                    Studio::check_can_edit(&open, &req.user_id)?;
+                    open.doc.content().clone()
+                };
+                enriched = if req.workbench == Workbench::Data {
+                    check_source_path(&req.payload)?;
+                    self.import_source(req).await?
+                } else {
+                    self.with_original(req, &content).await?
+                };
+                &enriched
+            }
+            _ => req,
         };
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, &req.project_id).await?;
-        Studio::check_can_edit(open, &req.user_id)?;
+        let mut open = self.project(&req.project_id).await?;
+        Studio::check_can_edit(&open, &req.user_id)?;
         let ctx = self.context(&req.user_id);
         let outcome = apply_action(open.doc.content(), req.workbench, &req.action, &req.payload, &ctx)?;
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
-        self.commit(&req.project_id, open, &outcome.content, &message).await?;
-        let state = Studio::state_of(open, &req.user_id);
+        self.commit(&req.project_id, &mut open, &outcome.content, &message).await?;
+        let state = Studio::state_of(&mut open, &req.user_id);
         self.announce(&req.project_id, &state, &outcome.entry, &outcome.state_changes);
         Ok(WorkbenchResponse {
             project_id: req.project_id.clone(),
@@ -126,8 +126,7 @@ impl Studio {
 
     /// The modification log, oldest first.
     pub async fn log(&self, project_id: &str) -> Result<Vec<LogEntry>> {
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
+        let mut open = self.project(project_id).await?;
         Ok(open.doc.log())
     }
 
@@ -142,11 +141,9 @@ impl Studio {
     }
 
     async fn step(&self, project_id: &str, user_id: &str, undo: bool) -> Result<HistoryResponse> {
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
-        Studio::check_can_edit(open, user_id)?;
-        let history = open.doc.history();
-        let (undo_stack, redo_stack) = stacks(&history, user_id);
+        let mut open = self.project(project_id).await?;
+        Studio::check_can_edit(&open, user_id)?;
+        let (undo_stack, redo_stack) = stacks(open.doc.history(), user_id);
         let stack = if undo { &undo_stack } else { &redo_stack };
         let Some(target) = stack.last() else {
             let what = if undo { "undo" } else { "redo" };
@@ -167,8 +164,8 @@ impl Studio {
         let outcome = apply_edits(open.doc.content(), &edits, undo, &original.entry, &ctx)?;
         let kind = if undo { ChangeKind::Undo } else { ChangeKind::Redo };
         let message = ChangeMessage::new(outcome.entry.clone(), kind, Some(target.clone()), &outcome.edits);
-        self.commit(project_id, open, &outcome.content, &message).await?;
-        let state = Studio::state_of(open, user_id);
+        self.commit(project_id, &mut open, &outcome.content, &message).await?;
+        let state = Studio::state_of(&mut open, user_id);
         self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
         Ok(HistoryResponse {
             project_id: project_id.into(),
@@ -193,6 +190,20 @@ impl Studio {
             });
         }
     }
+}
+
+/// A source's file is named by its full path: a relative one would mean another file to each
+/// program that reads it (the app, a server, a command typed elsewhere).
+fn check_source_path(payload: &serde_json::Value) -> Result<()> {
+    let config = payload.get("configuration");
+    let path = config.and_then(|c| c.get("path")).and_then(serde_json::Value::as_str).unwrap_or_default();
+    let uploaded = config.is_some_and(|c| c.get("content_base64").is_some());
+    if !path.is_empty() && !uploaded && std::path::Path::new(path).is_relative() {
+        return Err(CoreError::invalid(format!(
+            "configuration.path '{path}' must be absolute: the file's full path on this computer"
+        )));
+    }
+    Ok(())
 }
 
 /// The user's undo and redo stacks (change hashes, top last), replayed from history.

@@ -14,7 +14,7 @@ use crate::{CoreError, Result, Studio};
 pub const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
 
 impl Studio {
-    fn imports_dir(&self) -> PathBuf {
+    pub(crate) fn imports_dir(&self) -> PathBuf {
         self.config.db_path.parent().map(|p| p.join("imported-sources")).unwrap_or_else(|| "imported-sources".into())
     }
 

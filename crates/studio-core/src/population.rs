@@ -78,9 +78,12 @@ impl Studio {
             return Ok(DataPackage::from_bytes(&row.content)?.marginals);
         }
         let content = content.clone();
-        let package = tokio::task::spawn_blocking(move || crate::data_package::resolve(&content, &mut |_, _| {}))
-            .await
-            .map_err(CoreError::internal)?;
+        let (stop, _stop_on_drop) = crate::stop::Stop::on_drop();
+        let package = tokio::task::spawn_blocking(move || {
+            crate::data_package::resolve(&content, &mut |_, _| {}, &|| stop.requested())
+        })
+        .await
+        .map_err(CoreError::internal)?;
         Ok(package.marginals)
     }
 

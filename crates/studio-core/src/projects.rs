@@ -149,31 +149,30 @@ impl Studio {
     /// The user's projects, most recently updated first.
     pub async fn list_projects(&self, user_id: Option<&str>) -> Result<Vec<ProjectSummary>> {
         let rows = self.store.list_projects(user_id).await?;
-        let open = self.open.lock().await;
-        let mut list: Vec<ProjectSummary> = rows
-            .into_iter()
-            .map(|r| {
-                let mut summary = ProjectSummary {
-                    project_id: r.project_id,
-                    user_id: r.user_id,
-                    project_name: r.project_name,
-                    description: r.description.unwrap_or_default(),
-                    status: r.status,
-                    version: u32::try_from(r.version).unwrap_or(0),
-                    created_at: r.created_at,
-                    updated_at: r.updated_at,
-                };
-                // Edits not yet autosaved show in the list too.
-                if let Some(p) = open.get(&summary.project_id).filter(|p| p.unsaved.is_some()) {
-                    let content = p.doc.content();
-                    summary.project_name = content.meta("project_name").unwrap_or_default().to_string();
-                    summary.description = content.meta("description").unwrap_or_default().to_string();
-                    summary.status = project_status(content).as_str().to_string();
-                    summary.updated_at = p.header.updated_at.clone();
-                }
-                summary
-            })
-            .collect();
+        let mut list: Vec<ProjectSummary> = Vec::with_capacity(rows.len());
+        for r in rows {
+            let mut summary = ProjectSummary {
+                project_id: r.project_id,
+                user_id: r.user_id,
+                project_name: r.project_name,
+                description: r.description.unwrap_or_default(),
+                status: r.status,
+                version: u32::try_from(r.version).unwrap_or(0),
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            };
+            // Edits not yet autosaved show in the list too.
+            if let Some(mut slot) = self.open.lock_existing(&summary.project_id).await
+                && let Some(p) = slot.get_mut().filter(|p| p.unsaved.is_some())
+            {
+                let content = p.doc.content();
+                summary.project_name = content.meta("project_name").unwrap_or_default().to_string();
+                summary.description = content.meta("description").unwrap_or_default().to_string();
+                summary.status = project_status(content).as_str().to_string();
+                summary.updated_at = p.header.updated_at.clone();
+            }
+            list.push(summary);
+        }
         list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| a.project_id.cmp(&b.project_id)));
         Ok(list)
     }
@@ -184,9 +183,8 @@ impl Studio {
             return self.load_version(&load.project_id, version).await;
         }
         let mut state = {
-            let mut map = self.open.lock().await;
-            let open = self.load_into(&mut map, &load.project_id).await?;
-            Studio::state_of(open, &load.user_id)
+            let mut open = self.project(&load.project_id).await?;
+            Studio::state_of(&mut open, &load.user_id)
         };
         self.overlay_console(&mut state);
         Ok(state)
@@ -199,15 +197,14 @@ impl Studio {
         user_id: &str,
         update: &MetadataUpdate,
     ) -> Result<ProjectState> {
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
-        Studio::check_can_edit(open, user_id)?;
+        let mut open = self.project(project_id).await?;
+        Studio::check_can_edit(&open, user_id)?;
         let ctx = self.context(user_id);
         let outcome =
             update_metadata(open.doc.content(), update.project_name.as_deref(), update.description.as_deref(), &ctx)?;
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
-        self.commit(project_id, open, &outcome.content, &message).await?;
-        let state = Studio::state_of(open, user_id);
+        self.commit(project_id, &mut open, &outcome.content, &message).await?;
+        let state = Studio::state_of(&mut open, user_id);
         self.emit(StudioEvent::StateChanged {
             project_id: project_id.into(),
             status: state.status,
@@ -219,16 +216,15 @@ impl Studio {
 
     /// Soft-deletes a project after folding its unsaved edits; `undelete_project` brings it back.
     pub async fn delete_project(&self, project_id: &str, user_id: &str) -> Result<()> {
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
+        let mut open = self.project(project_id).await?;
         let owner = open.doc.content().meta("owner").unwrap_or_default().to_string();
         if owner != user_id {
             return Err(CoreError::new("forbidden", format!("only the project's owner ({owner}) can delete it")));
         }
         // Its console's thread and agents go with it.
         self.close_console(project_id);
-        self.fold(project_id, open, None).await?;
-        map.remove(project_id);
+        self.fold(project_id, &mut open, None).await?;
+        open.close();
         self.store.soft_delete(project_id, &studio_store::now()).await?;
         self.emit(StudioEvent::Deleted { project_id: project_id.into() });
         Ok(())
@@ -242,8 +238,7 @@ impl Studio {
     /// A copy of the project's current content as a new project owned by `user_id`.
     pub async fn duplicate_project(&self, project_id: &str, user_id: &str, name: Option<&str>) -> Result<ProjectState> {
         let (content, original) = {
-            let mut map = self.open.lock().await;
-            let open = self.load_into(&mut map, project_id).await?;
+            let open = self.project(project_id).await?;
             let content = open.doc.content().clone();
             let original = content.meta("project_name").unwrap_or_default().to_string();
             (content, original)
@@ -274,8 +269,7 @@ impl Studio {
     ) -> Result<TemplateInfo> {
         validate_name("template name", name)?;
         let content = {
-            let mut map = self.open.lock().await;
-            let open = self.load_into(&mut map, project_id).await?;
+            let open = self.project(project_id).await?;
             open.doc.content().as_template()
         };
         let row = TemplateRow {
@@ -297,9 +291,8 @@ impl Studio {
     /// Writes the project, with its unsaved edits folded in, to a `.studio` file.
     pub async fn export_project(&self, project_id: &str, path: &Path, with_artifacts: bool) -> Result<ExportReceipt> {
         {
-            let mut map = self.open.lock().await;
-            let open = self.load_into(&mut map, project_id).await?;
-            self.fold(project_id, open, None).await?;
+            let mut open = self.project(project_id).await?;
+            self.fold(project_id, &mut open, None).await?;
         }
         self.store.export_project(project_id, path, ExportOptions { with_artifacts }).await?;
         let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);

@@ -14,8 +14,8 @@ use studio_report::{ReportError, ReportInput};
 use studio_store::ReportRow;
 
 use crate::document::{ChangeKind, ChangeMessage};
+use crate::file_names::slug;
 use crate::report_inputs::default_config;
-use crate::simulation_reads::slug;
 use crate::stage_runs::Progress;
 use crate::{CoreError, Result, Studio};
 
@@ -219,12 +219,11 @@ impl Studio {
         progress: Progress<'_>,
     ) -> Result<Built> {
         let (content, version) = {
-            let mut map = self.open.lock().await;
-            let open = self.load_into(&mut map, project_id).await?;
+            let mut open = self.project(project_id).await?;
             if edit {
-                Studio::check_can_edit(open, user_id)?;
+                Studio::check_can_edit(&open, user_id)?;
             }
-            let version = Studio::state_of(open, user_id).version;
+            let version = Studio::state_of(&mut open, user_id).version;
             (open.doc.content().clone(), version)
         };
         let config = Studio::config_for(&content, config);
@@ -249,13 +248,12 @@ impl Studio {
     }
 
     async fn record_report(&self, project_id: &str, user_id: &str, report_id: &str, summary: String) -> Result<()> {
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
+        let mut open = self.project(project_id).await?;
         let ctx = self.context(user_id);
         let outcome = record_report(open.doc.content(), report_id, summary, &ctx);
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
-        self.commit(project_id, open, &outcome.content, &message).await?;
-        let state = Studio::state_of(open, user_id);
+        self.commit(project_id, &mut open, &outcome.content, &message).await?;
+        let state = Studio::state_of(&mut open, user_id);
         self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
         Ok(())
     }

@@ -169,6 +169,8 @@ pub enum Request {
     },
     /// Opens the outbox folder in the file manager.
     RevealOutbox,
+    /// The library's size on disk and what is kept how long.
+    LibraryInfo,
 }
 
 fn json<T: Serialize>(value: T) -> Result<Value> {
@@ -245,6 +247,7 @@ impl Studio {
                 json(serde_json::json!({"folder": self.reveal_export(&project_id, &report_id, &format).await?}))
             }
             RevealOutbox => json(serde_json::json!({"folder": self.reveal_outbox()?})),
+            LibraryInfo => json(self.library_info().await?),
             PreviewReport { project_id, user_id, report_config } => {
                 json(self.preview_report(&project_id, &user_id, report_config).await?)
             }

@@ -1,34 +1,19 @@
 //! Saving: autosave folds the journal into the library; a save also writes a numbered
-//! version. Loading and restoring versions. Crash recovery of another session's edits.
+//! version. Loading and restoring versions.
 
-use serde::{Deserialize, Serialize};
 use studio_model::{MAX_LIVE_VERSIONS, ProjectState, restore_content, validate_snapshot_size};
 use studio_store::{NewVersion, ScenarioRow, VersionInfo, WorkingCopy};
 
 use crate::document::{ChangeKind, ChangeMessage};
-use crate::studio::OpenProject;
-use crate::{CoreError, Result, Studio, StudioEvent, liveness};
-
-/// Unsaved edits left by a session that ended without saving them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RecoveryOffer {
-    pub project_id: String,
-    pub edits: Vec<UnsavedEdit>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UnsavedEdit {
-    pub summary: String,
-    pub created_at: String,
-}
+use crate::open_projects::OpenProject;
+use crate::{CoreError, Result, Studio, StudioEvent};
 
 impl Studio {
     /// Folds this session's unsaved edits of every open project into the library.
     pub async fn autosave_all(&self) -> Result<()> {
-        let mut map = self.open.lock().await;
-        let ids: Vec<String> = map.iter().filter(|(_, p)| p.unsaved.is_some()).map(|(id, _)| id.clone()).collect();
-        for id in ids {
-            if let Some(open) = map.get_mut(&id) {
+        for id in self.open.ids() {
+            let Some(mut slot) = self.open.lock_existing(&id).await else { continue };
+            if let Some(open) = slot.get_mut().filter(|p| p.unsaved.is_some()) {
                 self.fold(&id, open, None).await?;
                 self.emit(StudioEvent::Autosaved { project_id: id });
             }
@@ -38,9 +23,8 @@ impl Studio {
 
     /// Saves a new version: version + 1, with the full state as its snapshot.
     pub async fn save(&self, project_id: &str, user_id: &str) -> Result<ProjectState> {
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
-        let state = self.fold(project_id, open, Some(user_id)).await?;
+        let mut open = self.project(project_id).await?;
+        let state = self.fold(project_id, &mut open, Some(user_id)).await?;
         self.emit(StudioEvent::Saved { project_id: project_id.into(), version: state.version });
         Ok(state)
     }
@@ -129,14 +113,13 @@ impl Studio {
     /// version. History is kept; the restore is in the log.
     pub async fn restore_version(&self, project_id: &str, user_id: &str, number: u32) -> Result<ProjectState> {
         let target = self.load_version(project_id, number).await?.content();
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
-        Studio::check_can_edit(open, user_id)?;
+        let mut open = self.project(project_id).await?;
+        Studio::check_can_edit(&open, user_id)?;
         let ctx = self.context(user_id);
         let outcome = restore_content(open.doc.content(), &target, number, &ctx);
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
-        self.commit(project_id, open, &outcome.content, &message).await?;
-        let state = self.fold(project_id, open, Some(user_id)).await?;
+        self.commit(project_id, &mut open, &outcome.content, &message).await?;
+        let state = self.fold(project_id, &mut open, Some(user_id)).await?;
         self.emit(StudioEvent::StateChanged {
             project_id: project_id.into(),
             status: state.status,
@@ -147,92 +130,23 @@ impl Studio {
         Ok(state)
     }
 
-    /// Edits journaled by sessions that ended without folding them, if any.
-    pub async fn recovery_offer(&self, project_id: &str) -> Result<Option<RecoveryOffer>> {
-        let entries = self.orphaned(project_id).await?;
-        if entries.is_empty() {
-            return Ok(None);
-        }
-        let edits = entries.into_iter().map(|e| UnsavedEdit { summary: e.summary, created_at: e.created_at }).collect();
-        Ok(Some(RecoveryOffer { project_id: project_id.into(), edits }))
-    }
-
-    /// Brings back every orphaned edit into the project (Automerge merges them with anything
-    /// done since) and folds them into the library.
-    pub async fn recover(&self, project_id: &str, user_id: &str) -> Result<ProjectState> {
-        let entries = self.orphaned(project_id).await?;
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
-        for entry in &entries {
-            open.doc.apply_changes(&entry.change)?;
-        }
-        self.fold(project_id, open, None).await?;
-        let seqs: Vec<i64> = entries.iter().map(|e| e.seq).collect();
-        self.store.remove_journal(&seqs).await?;
-        let state = Studio::state_of(open, user_id);
-        self.emit(StudioEvent::StateChanged {
-            project_id: project_id.into(),
-            status: state.status,
-            summary: format!("Recovered {} unsaved edit(s)", entries.len()),
-            user_id: user_id.into(),
-        });
-        Ok(state)
-    }
-
-    /// Drops the orphaned edits. Returns how many there were.
-    pub async fn discard_recovery(&self, project_id: &str) -> Result<usize> {
-        let entries = self.orphaned(project_id).await?;
-        let seqs: Vec<i64> = entries.iter().map(|e| e.seq).collect();
-        self.store.remove_journal(&seqs).await?;
-        // A schedule set by a discarded edit is not sent.
-        let mut map = self.open.lock().await;
-        let content = self.load_into(&mut map, project_id).await?.doc.content().clone();
-        drop(map);
-        self.index_schedule(project_id, &content).await?;
-        Ok(seqs.len())
-    }
-
-    async fn orphaned(&self, project_id: &str) -> Result<Vec<studio_store::JournalEntry>> {
-        self.store.project(project_id).await?;
-        let timeout = self.config.autosave_interval * 3;
-        let mut out = Vec::new();
-        let mut alive: std::collections::HashMap<String, bool> = Default::default();
-        for entry in self.store.journal(project_id).await? {
-            if entry.session_id == self.session_id {
-                continue;
-            }
-            let live = match alive.get(&entry.session_id) {
-                Some(&live) => live,
-                None => {
-                    let session = self.store.session(&entry.session_id).await?;
-                    let live = session.is_some_and(|s| liveness::session_alive(&s, timeout));
-                    alive.insert(entry.session_id.clone(), live);
-                    live
-                }
-            };
-            if !live {
-                out.push(entry);
-            }
-        }
-        Ok(out)
-    }
-
     /// Folds the project's unsaved edits into the library and drops it from memory (the
     /// window closed it); the next access reads it from the library again.
     pub async fn close_project(&self, project_id: &str) -> Result<()> {
-        let mut map = self.open.lock().await;
-        if let Some(open) = map.get_mut(project_id) {
-            if open.unsaved.is_some() {
+        if let Some(mut slot) = self.open.lock_existing(project_id).await {
+            if let Some(open) = slot.get_mut().filter(|p| p.unsaved.is_some()) {
                 self.fold(project_id, open, None).await?;
             }
-            map.remove(project_id);
+            slot.clear();
         }
         Ok(())
     }
 
     /// Re-reads a project from the library, dropping what is in memory (after an import).
     pub(crate) async fn forget(&self, project_id: &str) {
-        self.open.lock().await.remove(project_id);
+        if let Some(mut slot) = self.open.lock_existing(project_id).await {
+            slot.clear();
+        }
     }
 }
 

@@ -409,13 +409,12 @@ impl Studio {
         ticks: Ticks,
         summary: String,
     ) -> Result<()> {
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
+        let mut open = self.project(project_id).await?;
         let ctx = self.context(user_id);
         let outcome = record_scenario_run(open.doc.content(), scenario_id, run, ticks, summary, &ctx)?;
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
-        self.commit(project_id, open, &outcome.content, &message).await?;
-        let state = Studio::state_of(open, user_id);
+        self.commit(project_id, &mut open, &outcome.content, &message).await?;
+        let state = Studio::state_of(&mut open, user_id);
         self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
         Ok(())
     }

@@ -13,8 +13,8 @@ use studio_model::{Frequency, ProjectContent, ReportSchedule, Role, Step, Workbe
 use studio_store::ScheduleRow;
 
 use crate::document::{ChangeKind, ChangeMessage};
+use crate::file_names::slug;
 use crate::mail::{self, Letter};
-use crate::simulation_reads::slug;
 use crate::stage_runs::Progress;
 use crate::{CoreError, Result, Studio};
 
@@ -109,8 +109,7 @@ impl Studio {
     /// A project file brought in does not mail its sender's recipients from here: its
     /// schedule is stopped (an entry in its log says so) until someone here sets it again.
     pub(crate) async fn stop_imported_schedule(&self, project_id: &str, user_id: &str) -> Result<()> {
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
+        let mut open = self.project(project_id).await?;
         if !open.doc.content().schedules.contains_key("report") {
             return Ok(());
         }
@@ -119,7 +118,7 @@ impl Studio {
         let off = serde_json::json!({"schedule": {"frequency": "off", "recipients": []}});
         let outcome = studio_model::apply_action(open.doc.content(), Workbench::Report, "schedule", &off, &ctx)?;
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
-        self.commit(project_id, open, &outcome.content, &message).await
+        self.commit(project_id, &mut open, &outcome.content, &message).await
     }
 
     /// The project's schedule, when it next sends, and how the last delivery went.
@@ -188,9 +187,8 @@ impl Studio {
     /// "Send now": delivers the scheduled report at once, off the schedule's beat.
     pub async fn send_report_now(&self, project_id: &str, user_id: &str) -> Result<studio_tasks::Task> {
         {
-            let mut map = self.open.lock().await;
-            let open = self.load_into(&mut map, project_id).await?;
-            Studio::check_can_edit(open, user_id)?;
+            let open = self.project(project_id).await?;
+            Studio::check_can_edit(&open, user_id)?;
             if !open.doc.content().schedules.contains_key("report") {
                 return Err(CoreError::new(
                     "not_ready",
@@ -265,8 +263,7 @@ impl Studio {
             .await?
             .ok_or_else(|| CoreError::new("not_ready", "the report is no longer scheduled"))?;
         let schedule: ReportSchedule = serde_json::from_str(&row.schedule).map_err(CoreError::internal)?;
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
+        let open = self.project(project_id).await?;
         let role = open.doc.content().collaborators.get(&schedule.set_by).map(|c| c.role);
         if !matches!(role, Some(Role::Owner | Role::Editor)) {
             return Err(CoreError::new(

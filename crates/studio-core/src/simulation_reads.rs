@@ -13,6 +13,7 @@ use studio_engine::population;
 use studio_engine::simulation::{Agents, NEVER, Variables};
 use studio_model::{ProjectContent, SimulationConsolePayload, SimulationSettings, WorkbenchAction, compare_scenarios};
 
+use crate::file_names::slug;
 use crate::scenario_runs::model_of;
 use crate::{CoreError, Result, Studio};
 
@@ -267,11 +268,4 @@ impl Studio {
         answer["results"] = json!(results);
         Ok(answer)
     }
-}
-
-/// A file-name-safe form of a name.
-pub(crate) fn slug(name: &str) -> String {
-    let s: String = name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    let s = s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
-    if s.is_empty() { "untitled".into() } else { s }
 }

@@ -10,6 +10,7 @@ use studio_model::{Workbench, record_stage_result};
 use crate::data_package::{self, DataPackage};
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::population::{input_hash, spec_of};
+use crate::stop::Stop;
 use crate::{CoreError, Result, Studio};
 
 /// Progress as a fraction and a phrase.
@@ -17,8 +18,7 @@ pub type Progress<'a> = &'a (dyn Fn(f64, &str) + Send + Sync);
 
 impl Studio {
     pub(crate) async fn content_of(&self, project_id: &str) -> Result<studio_model::ProjectContent> {
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
+        let open = self.project(project_id).await?;
         Ok(open.doc.content().clone())
     }
 
@@ -45,10 +45,13 @@ impl Studio {
         let content = self.content_of(project_id).await?;
         self.materialise_imports(&content).await?;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(f64, String)>();
+        // A cancelled task drops this future: the reads stop with it.
+        let (stop, _stop_on_drop) = Stop::on_drop();
         let job = tokio::task::spawn_blocking(move || {
-            data_package::resolve(&content, &mut |f, what| {
+            let report = &mut |f, what: &str| {
                 let _ = tx.send((f, what.to_string()));
-            })
+            };
+            data_package::resolve(&content, report, &|| stop.requested())
         });
         while let Some((f, what)) = rx.recv().await {
             progress(f * 0.9, &what);
@@ -113,8 +116,7 @@ impl Studio {
         inputs: &str,
         summary: String,
     ) -> Result<()> {
-        let mut map = self.open.lock().await;
-        let open = self.load_into(&mut map, project_id).await?;
+        let mut open = self.project(project_id).await?;
         let stage = open.doc.content().stage(workbench);
         if stage.artifact_id.as_deref() == Some(artifact)
             && stage.input_hash.as_deref() == Some(inputs)
@@ -126,8 +128,8 @@ impl Studio {
         let outcome =
             record_stage_result(open.doc.content(), workbench, action, artifact, inputs, summary, json!({}), &ctx);
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
-        self.commit(project_id, open, &outcome.content, &message).await?;
-        let state = Studio::state_of(open, user_id);
+        self.commit(project_id, &mut open, &outcome.content, &message).await?;
+        let state = Studio::state_of(&mut open, user_id);
         self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
         Ok(())
     }

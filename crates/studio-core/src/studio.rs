@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use studio_model::{ActionContext, ProjectContent, ProjectHeader, ProjectState};
 use studio_store::{JournalEntry, ProjectRow, SessionRow, Store};
-use tokio::sync::{Mutex, MutexGuard, broadcast};
+use tokio::sync::broadcast;
 
 use crate::document::{ChangeMessage, ProjectDocument};
+use crate::open_projects::{OpenProject, OpenProjects, ProjectGuard};
 use crate::tasks::TaskRuntime;
 use crate::{CoreError, Result, StudioConfig, StudioEvent, liveness};
 
@@ -15,27 +16,16 @@ pub struct Studio {
     pub(crate) store: Store,
     pub(crate) config: StudioConfig,
     pub(crate) session_id: String,
-    pub(crate) open: Mutex<HashMap<String, OpenProject>>,
+    pub(crate) open: OpenProjects,
     events: broadcast::Sender<StudioEvent>,
     pub(crate) tasks: TaskRuntime,
     /// The Simulation console open in each project, if any.
     pub(crate) consoles: std::sync::Mutex<HashMap<String, crate::console::Console>>,
+    /// When pruning last ran here.
+    pub(crate) last_pruned: std::sync::Mutex<Option<std::time::Instant>>,
+    /// How many recoverable edits were last announced for each project.
+    pub(crate) recovery_announced: std::sync::Mutex<HashMap<String, usize>>,
 }
-
-/// A project held in memory while it is worked on.
-pub(crate) struct OpenProject {
-    pub doc: ProjectDocument,
-    pub header: ProjectHeader,
-    /// The last journal entry this session wrote and has not folded into the library yet.
-    pub unsaved: Option<i64>,
-    /// `updated_at` of the library row when it was last read or written here; another value
-    /// means another session wrote it, and its document is merged before ours is written.
-    pub stored_stamp: String,
-    /// Set when the memory copy may be ahead of the library (a failed write): reload it.
-    pub poisoned: bool,
-}
-
-pub(crate) type OpenProjects<'a> = MutexGuard<'a, HashMap<String, OpenProject>>;
 
 impl Studio {
     /// Opens the library and starts a session in it. Journal entries past the recovery
@@ -52,6 +42,8 @@ impl Studio {
             started_at: now.clone(),
             heartbeat_at: now,
             closed_at: None,
+            program: config.program.as_str().to_string(),
+            runs_tasks_since: None,
         };
         store.open_session(&session).await?;
         let window = chrono::Duration::from_std(config.recovery_window).unwrap_or(chrono::Duration::hours(24));
@@ -63,10 +55,12 @@ impl Studio {
             store,
             config,
             session_id: session.session_id,
-            open: Mutex::new(HashMap::new()),
+            open: OpenProjects::default(),
             events,
             tasks,
             consoles: std::sync::Mutex::new(HashMap::new()),
+            recovery_announced: std::sync::Mutex::new(HashMap::new()),
+            last_pruned: std::sync::Mutex::new(None),
         })
     }
 
@@ -109,15 +103,18 @@ impl Studio {
                 tick.tick().await;
                 let Some(studio) = weak.upgrade() else { break };
                 let _ = studio.autosave_all().await;
+                let _ = studio.announce_recoveries().await;
                 let _ = studio.tidy().await;
                 let _ = studio.store.heartbeat(&studio.session_id, &studio_store::now()).await;
             }
         })
     }
 
-    /// Work kept off the interactive path: deflating archived versions, checkpointing the WAL.
+    /// Work kept off the interactive path: deflating archived versions, checkpointing the WAL,
+    /// pruning what is past its retention (hourly).
     pub async fn tidy(&self) -> Result<()> {
         while self.store.pack_archived(16).await? > 0 {}
+        self.prune_when_due().await?;
         self.store.checkpoint().await?;
         Ok(())
     }
@@ -130,34 +127,44 @@ impl Studio {
         }
     }
 
-    /// The open project, loaded from the library if it is not in memory.
-    pub(crate) async fn load_into<'m>(
-        &self,
-        map: &'m mut OpenProjects<'_>,
-        project_id: &str,
-    ) -> Result<&'m mut OpenProject> {
-        if map.get(project_id).is_some_and(|p| p.poisoned) {
-            map.remove(project_id);
+    /// The project, loaded from the library if it is not in memory, held for this caller
+    /// alone until the guard is dropped (other projects stay free).
+    pub(crate) async fn project(&self, project_id: &str) -> Result<ProjectGuard> {
+        let mut slot = self.open.lock(project_id).await;
+        if slot.get_mut().is_some_and(|p| p.poisoned) {
+            slot.clear();
         }
-        if !map.contains_key(project_id) {
-            let row = self.store.project(project_id).await?;
-            let mut doc = ProjectDocument::load(&row.document)?;
-            // Our own unfolded edits (if this session dropped the project from memory).
-            for entry in self.store.journal(project_id).await? {
-                if entry.session_id == self.session_id {
-                    doc.apply_changes(&entry.change)?;
-                }
+        let slot = match slot.loaded() {
+            Ok(project) => return Ok(project),
+            Err(empty) => empty,
+        };
+        match self.read_project(project_id).await {
+            Ok(project) => Ok(slot.fill(project)),
+            Err(e) => {
+                drop(slot);
+                self.open.release_empty(project_id);
+                Err(e)
             }
-            let open = OpenProject {
-                header: header_of(&row),
-                stored_stamp: row.updated_at.clone(),
-                doc,
-                unsaved: None,
-                poisoned: false,
-            };
-            map.insert(project_id.to_string(), open);
         }
-        map.get_mut(project_id).ok_or_else(|| CoreError::internal("project vanished from memory"))
+    }
+
+    /// The project as the library holds it, with this session's own unfolded edits.
+    async fn read_project(&self, project_id: &str) -> Result<OpenProject> {
+        let row = self.store.project(project_id).await?;
+        let mut doc = ProjectDocument::load(&row.document)?;
+        // Our own unfolded edits (if this session dropped the project from memory).
+        for entry in self.store.journal(project_id).await? {
+            if entry.session_id == self.session_id {
+                doc.apply_changes(&entry.change)?;
+            }
+        }
+        Ok(OpenProject {
+            header: header_of(&row),
+            stored_stamp: row.updated_at.clone(),
+            doc,
+            unsaved: None,
+            poisoned: false,
+        })
     }
 
     /// Commits `next` as one change and journals it durably: when this returns Ok the edit

@@ -147,9 +147,8 @@ impl Studio {
             state_changes = self.apply_document_action(req).await?.state_changes;
             self.content_of(&req.project_id).await?
         } else {
-            let mut map = self.open.lock().await;
-            let open = self.load_into(&mut map, &req.project_id).await?;
-            Studio::check_can_edit(open, &req.user_id)?;
+            let open = self.project(&req.project_id).await?;
+            Studio::check_can_edit(&open, &req.user_id)?;
             open.doc.content().clone()
         };
         let spec = match req.workbench {

@@ -31,6 +31,21 @@ const ADOPT_EVERY: u64 = 8;
 const PERSIST_PROGRESS_EVERY: Duration = Duration::from_secs(1);
 const EVENT_PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
+/// A program that runs the tasks other programs queue.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TaskRunner {
+    /// How the analyst knows it: "the Studio app", "studio serve".
+    pub program: String,
+    pub pid: i64,
+    pub host: String,
+}
+
+impl std::fmt::Display for TaskRunner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (pid {} on {})", self.program, self.pid, self.host)
+    }
+}
+
 pub(crate) struct TaskRuntime {
     pub boards: TaskBoards,
     pub pool: OnceLock<AgentPool>,
@@ -169,6 +184,8 @@ impl Studio {
         };
         let pool = create_pool(config, self.tasks.boards.clone(), handlers)?;
         pool.start_all();
+        // From now on the command line leaves long actions to this program.
+        self.store.mark_runs_tasks(&self.session_id, &studio_store::now()).await?;
         if self.tasks.pool.set(pool).is_ok() {
             tokio::spawn(follow_cancel_requests(Arc::downgrade(self)));
             tokio::spawn(crate::watch::watch_sources(Arc::downgrade(self)));
@@ -332,6 +349,23 @@ impl Studio {
         self.tasks.pool.get().map(AgentPool::report).ok_or_else(|| {
             CoreError::new("not_available", "this program runs no agents (it has not started its task pool)")
         })
+    }
+
+    /// The live program on this library that runs tasks (the app, `studio serve`), if any: a
+    /// long action queued by another program is run by it within two seconds. With none, a
+    /// queued task would wait for the next program that runs tasks.
+    pub async fn task_runner(&self) -> Result<Option<TaskRunner>> {
+        for session in self.store.task_running_sessions(&self.session_id).await? {
+            let long_running = matches!(session.program.as_str(), "serve" | "desktop");
+            if long_running && liveness::session_alive(&session, Duration::from_secs(90)) {
+                return Ok(Some(TaskRunner {
+                    program: crate::Program::describe(&session.program).to_string(),
+                    pid: session.pid,
+                    host: session.host,
+                }));
+            }
+        }
+        Ok(None)
     }
 
     /// Exports a project to a `.studio` file as a task.

@@ -69,9 +69,10 @@ pub(crate) async fn watch_sources(studio: Weak<Studio>) {
 impl Studio {
     /// Linked source files of the projects open in memory, by absolute path.
     async fn linked_files(&self) -> HashMap<PathBuf, Vec<String>> {
-        let map = self.open.lock().await;
         let mut files: HashMap<PathBuf, Vec<String>> = HashMap::new();
-        for (project_id, open) in map.iter() {
+        for project_id in self.open.ids() {
+            let Some(mut slot) = self.open.lock_existing(&project_id).await else { continue };
+            let Some(open) = slot.get_mut() else { continue };
             for raw in open.doc.content().sources.values() {
                 let config = raw.to_value();
                 if config.get("linked").and_then(Value::as_bool) == Some(false) {
@@ -96,10 +97,11 @@ impl Studio {
         if waiting {
             return Ok(());
         }
-        let owner = {
-            let map = self.open.lock().await;
-            map.get(project_id).and_then(|o| o.doc.content().meta("owner").map(str::to_string)).unwrap_or_default()
-        };
+        let owner = match self.open.lock_existing(project_id).await {
+            Some(mut slot) => slot.get_mut().and_then(|o| o.doc.content().meta("owner").map(str::to_string)),
+            None => None,
+        }
+        .unwrap_or_default();
         let spec = TaskSpec::new("refresh_data", &format!("Refresh data ({file} changed on disk)"))
             .needs("data")
             .input("user_id", json!(owner))

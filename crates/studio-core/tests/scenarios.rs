@@ -102,7 +102,7 @@ async fn a_scenario_runs_as_an_ensemble_and_is_compared_with_the_baseline() {
     let scan = studio_core::data::scan_path(
         std::path::Path::new(out["path"].as_str().unwrap()),
         &studio_core::data::ScanOptions::default(),
-        &mut |_| {},
+        &mut |_| true,
     )
     .unwrap();
     assert_eq!(scan.rows, 5_000, "the Parquet file reads back");

@@ -40,7 +40,8 @@ pub use encoding::{Encoding, detect as detect_encoding};
 pub use files::{FileKind, regular_file_size};
 pub use parquet_sink::{ParquetColumn, write_parquet};
 pub use table::{
-    BAD_ROWS_KEPT, BadRow, Cell, ColumnStats, ColumnType, DISTINCT_CAP, MAX_COLUMNS, MAX_NAME_CHARS, RowUnit,
+    BAD_ROWS_KEPT, BadRow, Cell, ColumnStats, ColumnType, DISTINCT_CAP, MAX_COLUMNS, MAX_NAME_CHARS, MAX_PREVIEW_CELLS,
+    RowUnit,
 };
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

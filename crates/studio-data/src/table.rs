@@ -228,7 +228,15 @@ pub(crate) struct Table {
     pub bad_count: u64,
     pub preview: Vec<Map<String, Value>>,
     preview_rows: usize,
+    /// Cells in the preview so far.
+    preview_cells: usize,
 }
+
+/// Most cells the preview of one read holds, whatever `preview_rows` asks: a caller asking for
+/// every row of a source (the core does, for sources that feed the population) must get a
+/// preview in proportion to the file, not rows × a sparse source's every key. Past it the
+/// preview stops short of `rows`, which the caller can see.
+pub const MAX_PREVIEW_CELLS: usize = 4_000_000;
 
 impl Table {
     pub fn new(names: Vec<String>, types: Vec<ColumnType>, unit: RowUnit, preview_rows: usize) -> Table {
@@ -251,7 +259,26 @@ impl Table {
                 seen: HashSet::new(),
             })
             .collect();
-        Table { columns, unit, rows: 0, bad_rows: Vec::new(), bad_count: 0, preview: Vec::new(), preview_rows }
+        Table {
+            columns,
+            unit,
+            rows: 0,
+            bad_rows: Vec::new(),
+            bad_count: 0,
+            preview: Vec::new(),
+            preview_rows,
+            preview_cells: 0,
+        }
+    }
+
+    /// Whether the next row kept goes into the preview (and counts it if so).
+    fn previews_next(&mut self) -> bool {
+        let width = self.columns.len();
+        let fits = self.preview.len() < self.preview_rows && self.preview_cells + width <= MAX_PREVIEW_CELLS;
+        if fits {
+            self.preview_cells += width;
+        }
+        fits
     }
 
     pub fn bad(&mut self, line: u64, reason: String) {
@@ -277,7 +304,7 @@ impl Table {
             return self.bad(line, wrong_type(column, cell));
         }
         self.rows += 1;
-        if self.preview.len() < self.preview_rows {
+        if self.previews_next() {
             let row =
                 self.columns.iter().zip(&cells).map(|(c, v)| (c.stats.name.clone(), v.to_json(c.stats.column_type)));
             self.preview.push(row.collect());
@@ -301,7 +328,7 @@ impl Table {
             return self.bad(line, wrong_type(column, cell));
         }
         self.rows += 1;
-        if self.preview.len() < self.preview_rows {
+        if self.previews_next() {
             let mut values = vec![Value::Null; self.columns.len()];
             for (i, cell) in &cells {
                 if let (Some(value), Some(column)) = (values.get_mut(*i), self.columns.get(*i)) {

@@ -64,6 +64,27 @@ fn sparse_json_records_cost_what_they_hold() {
     );
 }
 
+/// The same sparse file read for all its rows, as the core reads a source that feeds the
+/// population: the preview stops at its cell budget (a row of 1,000 keys costs 1,000 cells
+/// there) instead of holding 10⁸ cells, and says so by holding fewer rows than were read.
+#[test]
+fn a_preview_of_every_row_stays_within_its_cell_budget() {
+    let mut text = String::from("[");
+    for i in 0..1_000 {
+        text.push_str(&format!("{{\"k{i:04}\": {i}}},"));
+    }
+    text.push_str(&"{},".repeat(100_000));
+    text.push_str("{}]");
+    let options = ScanOptions { preview_rows: usize::MAX, ..ScanOptions::default() };
+    let scan = scan_json(text.as_bytes(), &options).unwrap();
+    assert_eq!(scan.rows, 101_001);
+    assert_eq!(scan.preview.len(), studio_data::MAX_PREVIEW_CELLS / 1_000);
+    // A narrow source is kept whole.
+    let rows: Vec<String> = (0..50_000).map(|i| format!("{{\"a\": {i}, \"b\": {i}}}")).collect();
+    let scan = scan_json(format!("[{}]", rows.join(",")).as_bytes(), &options).unwrap();
+    assert_eq!(scan.preview.len(), 50_000);
+}
+
 /// What serde_json's map gave before the JSON reader streamed its records, kept: keys new in a
 /// record are added in key order, a key repeated in a record keeps its last value, a number
 /// too large for an i64 is a float.

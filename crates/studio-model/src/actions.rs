@@ -104,6 +104,7 @@ pub(crate) fn data_action(
             if content.custom_sources.contains_key(&name) || content.sources.contains_key(&name) {
                 return Err(ModelError::invalid(format!("a source named '{name}' already exists")));
             }
+            check_table(&configuration)?;
             let record = CustomSource {
                 name: name.clone(),
                 kind: kind.clone(),
@@ -115,6 +116,58 @@ pub(crate) fn data_action(
         }
         _ => unreachable_action(Workbench::Data, action),
     }
+}
+
+/// A typed table's rows must each hold one value per column: a short row would otherwise be
+/// found only when the data is refreshed.
+fn check_table(configuration: &serde_json::Map<String, Value>) -> Result<(), ModelError> {
+    let at = "data/add_custom_source: configuration";
+    let has_rows = configuration.get("rows").and_then(Value::as_array).is_some_and(|rows| !rows.is_empty());
+    let columns = match configuration.get("columns") {
+        None if has_rows => {
+            return Err(ModelError::invalid(format!(
+                "{at}.rows needs configuration.columns: [{{name, type}}], one for each value of a row"
+            )));
+        }
+        None => return Ok(()),
+        Some(Value::Array(columns)) => columns,
+        Some(other) => {
+            return Err(ModelError::invalid(format!(
+                "{at}.columns must be a list of {{name, type}}, not {}",
+                kind_of(other)
+            )));
+        }
+    };
+    let mut names = Vec::with_capacity(columns.len());
+    for (i, column) in columns.iter().enumerate() {
+        match column.get("name").and_then(Value::as_str).filter(|n| !n.trim().is_empty()) {
+            Some(name) => names.push(name),
+            None => return Err(ModelError::invalid(format!("{at}.columns[{i}] needs a name"))),
+        }
+    }
+    let rows = match configuration.get("rows") {
+        None => return Ok(()),
+        Some(Value::Array(rows)) => rows,
+        Some(other) => {
+            return Err(ModelError::invalid(format!("{at}.rows must be a list of rows, not {}", kind_of(other))));
+        }
+    };
+    for (i, row) in rows.iter().enumerate() {
+        let Value::Array(values) = row else {
+            return Err(ModelError::invalid(format!("{at}.rows[{i}] must be a list of values, not {}", kind_of(row))));
+        };
+        if values.len() != names.len() {
+            return Err(ModelError::invalid(format!(
+                "{at}.rows[{i}] has {} value{} for {} column{} ({})",
+                values.len(),
+                if values.len() == 1 { "" } else { "s" },
+                names.len(),
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn validate_scenario(config: &ScenarioConfig) -> Result<(), ModelError> {

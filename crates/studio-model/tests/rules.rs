@@ -222,6 +222,25 @@ fn validation_names_the_problem() {
         (Workbench::Data, "configure_source", json!({"sorce_name": "a"}), "unknown field `sorce_name`"),
         (Workbench::Data, "add_custom_source", json!({"source_name": "t", "configuration": {}}), "configuration.type"),
         (
+            Workbench::Data,
+            "add_custom_source",
+            json!({"source_name": "t", "configuration": {"type": "table", "columns": [{"name": "year"}, {"name": "index"}],
+                   "rows": [[2026, 1.0], [2027]]}}),
+            "configuration.rows[1] has 1 value for 2 columns (year, index)",
+        ),
+        (
+            Workbench::Data,
+            "add_custom_source",
+            json!({"source_name": "t", "configuration": {"type": "table", "rows": [[2026]]}}),
+            "configuration.rows needs configuration.columns",
+        ),
+        (
+            Workbench::Data,
+            "add_custom_source",
+            json!({"source_name": "t", "configuration": {"type": "table", "columns": [{"name": "year"}], "rows": [2026]}}),
+            "configuration.rows[0] must be a list of values, not a number",
+        ),
+        (
             Workbench::Scenario,
             "create_scenario",
             json!({"scenario_config": {"name": long, "description": "", "variable_overrides": []}}),

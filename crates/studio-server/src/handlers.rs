@@ -173,6 +173,10 @@ pub async fn log(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
     ok(s.studio.log(&id).await?)
 }
 
+pub async fn library_info(State(s): State<AppState>) -> Answer {
+    ok(s.studio.library_info().await?)
+}
+
 pub async fn recovery_offer(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
     ok(s.studio.recovery_offer(&id).await?)
 }

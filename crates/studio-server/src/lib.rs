@@ -15,9 +15,11 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use std::time::Duration;
 use studio_core::Studio;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+
+use tokio::sync::{oneshot, watch};
 
 pub use error::ApiError;
 pub use routes::{OPENAPI_JSON, router};
@@ -44,6 +46,9 @@ pub struct AppState {
     pub token: Arc<str>,
     /// The `host:port` values this server answers to.
     pub hosts: Arc<[String]>,
+    /// Becomes true when the server stops: long-lived connections (the project WebSockets)
+    /// close, so a graceful stop does not wait on them forever.
+    pub stopping: watch::Receiver<bool>,
 }
 
 /// A server that is listening.
@@ -51,8 +56,12 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     pub token: String,
     shutdown: Option<oneshot::Sender<()>>,
+    stopping: watch::Sender<bool>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
+
+/// How long a stop waits for requests in flight before it closes their connections.
+const STOP_GRACE: Duration = Duration::from_secs(5);
 
 impl RunningServer {
     /// The address to open in a browser, token included.
@@ -65,12 +74,22 @@ impl RunningServer {
         format!("http://127.0.0.1:{}", self.addr.port())
     }
 
-    /// Stops accepting, lets running requests finish, and returns.
+    /// Stops accepting, closes the WebSockets, lets running requests finish (for a few
+    /// seconds at most), and returns.
     pub async fn stop(mut self) -> std::io::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        self.task.await.map_err(std::io::Error::other)?
+        let _ = self.stopping.send(true);
+        match tokio::time::timeout(STOP_GRACE, &mut self.task).await {
+            Ok(joined) => joined.map_err(std::io::Error::other)?,
+            Err(_) => {
+                // A request still running after the grace (a client that stopped reading):
+                // its connection is dropped rather than holding the program open.
+                self.task.abort();
+                Ok(())
+            }
+        }
     }
 
     /// Runs until the server ends on its own (an error) or `signal` completes.
@@ -97,7 +116,9 @@ pub async fn start(studio: Arc<Studio>, local_user: String, options: ServeOption
     studio.start_tasks().await.map_err(std::io::Error::other)?;
     let port = addr.port();
     let hosts: Vec<String> = vec![format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")];
-    let state = AppState { studio, local_user, token: token.clone().into(), hosts: hosts.into() };
+    let (stopping, stopping_rx) = watch::channel(false);
+    let state =
+        AppState { studio, local_user, token: token.clone().into(), hosts: hosts.into(), stopping: stopping_rx };
     let (app, _) = router(state, options.ui_dir.as_deref());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -107,5 +128,5 @@ pub async fn start(studio: Arc<Studio>, local_user: String, options: ServeOption
             })
             .await
     });
-    Ok(RunningServer { addr, token, shutdown: Some(tx), task })
+    Ok(RunningServer { addr, token, shutdown: Some(tx), stopping, task })
 }

@@ -5,10 +5,14 @@ use std::path::Path;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any, delete, get, post, put};
+use studio_core::CoreError;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::{AppState, guard, handlers as h, report_routes as r, socket, task_routes as t};
+use crate::{ApiError, AppState, guard, handlers as h, report_routes as r, socket, task_routes as t};
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");
@@ -26,6 +30,16 @@ impl Routes {
         self.table.push((method, path));
         self.router = self.router.route(path, handler);
         self
+    }
+}
+
+/// Each request runs to its end in a task of its own, even when its client goes away: an edit
+/// is journaled and answered whole, never cut off between the two; a handler that panics
+/// answers 500 instead of dropping the connection.
+async fn run_detached(request: Request, next: Next) -> Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(e) => ApiError(CoreError::internal(format!("the request failed: {e}"))).into_response(),
     }
 }
 
@@ -67,6 +81,7 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("post", "/api/v1/studio/outbox/reveal", post(r::reveal_outbox))
         .add("post", "/api/v1/studio/projects/{id}/collaborators", post(h::not_available))
         .add("delete", "/api/v1/studio/projects/{id}/collaborators/{uid}", delete(h::not_available))
+        .add("get", "/api/v1/studio/library", get(h::library_info))
         .add("get", "/api/v1/studio/templates", get(h::list_templates))
         .add("post", "/api/v1/studio/templates", post(h::save_template))
         .add("get", "/api/v1/openapi.json", get(h::openapi))
@@ -79,6 +94,7 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         None => api.fallback(h::no_route),
     };
     let app = app
+        .layer(axum::middleware::from_fn(run_detached))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard))
         .with_state(state);

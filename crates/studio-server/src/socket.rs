@@ -5,6 +5,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde_json::json;
+use studio_core::StudioEvent;
 use studio_core::model::ProjectLoad;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -19,20 +20,40 @@ pub async fn project_events(
     let load = ProjectLoad { project_id: id.clone(), user_id: s.local_user.clone(), version: None };
     let state = s.studio.get_project(&load).await?;
     let events = s.studio.subscribe();
-    Ok(upgrade.on_upgrade(move |socket| stream(socket, id, json!({"type": "snapshot", "state": state}), events)))
+    let mut first = vec![json!({"type": "snapshot", "state": state})];
+    // Edits a crashed session left: offered as soon as the project is shown.
+    if let Some(offer) = s.studio.recovery_offer(&id).await? {
+        first.push(json!(StudioEvent::RecoveryAvailable { project_id: id.clone(), edits: offer.edits.len() }));
+    }
+    let stopping = s.stopping.clone();
+    Ok(upgrade.on_upgrade(move |socket| stream(socket, id, first, events, stopping)))
 }
 
 async fn stream(
     mut socket: WebSocket,
     project_id: String,
-    first: serde_json::Value,
-    mut events: tokio::sync::broadcast::Receiver<studio_core::StudioEvent>,
+    first: Vec<serde_json::Value>,
+    mut events: tokio::sync::broadcast::Receiver<StudioEvent>,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
 ) {
-    if socket.send(Message::Text(first.to_string().into())).await.is_err() {
-        return;
+    for message in first {
+        if socket.send(Message::Text(message.to_string().into())).await.is_err() {
+            return;
+        }
     }
+    // Resolves when the server stops (never if it is dropped without stopping).
+    let stopped = async move {
+        if stopping.wait_for(|stop| *stop).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::pin!(stopped);
     loop {
         tokio::select! {
+            () = &mut stopped => {
+                let _ = socket.send(Message::Close(None)).await;
+                return;
+            }
             event = events.recv() => match event {
                 Ok(event) => {
                     let value = serde_json::to_value(&event).unwrap_or_default();

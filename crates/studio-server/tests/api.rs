@@ -110,6 +110,9 @@ async fn every_route_succeeds() {
     a.ok(Method::GET, &p, None, StatusCode::OK).await;
     let openapi = a.ok(Method::GET, "/api/v1/openapi.json", None, StatusCode::OK).await;
     assert_eq!(openapi["openapi"], "3.1.0");
+    let library = a.ok(Method::GET, "/api/v1/studio/library", None, StatusCode::OK).await;
+    assert!(library["library_bytes"].as_u64().unwrap() > 0, "{library}");
+    assert_eq!((library["projects"].as_u64(), library["export_retention_days"].as_u64()), (Some(2), Some(90)));
 }
 
 #[tokio::test]
@@ -163,7 +166,8 @@ async fn each_error_has_its_status_and_code() {
     // 413: a snapshot over 10 MB, and a body over the limit.
     let rows = "x".repeat(4 * 1024 * 1024);
     for name in ["a", "b", "c"] {
-        let body = json!({"action": "add_custom_source", "payload": {"source_name": name, "configuration": {"type": "table", "rows": rows}}});
+        let body = json!({"action": "add_custom_source", "payload": {"source_name": name, "configuration": {"type": "table",
+            "columns": [{"name": "text"}], "rows": [[rows]]}}});
         a.ok(Method::POST, &action, Some(body), StatusCode::OK).await;
     }
     a.err(Method::POST, &format!("{p}/versions"), None, StatusCode::PAYLOAD_TOO_LARGE, "snapshot_too_large").await;
@@ -275,6 +279,49 @@ async fn the_websocket_streams_the_projects_events() {
     assert!(refused.is_err(), "no token, no socket");
 }
 
+/// Edits a crashed program left are offered as soon as the project is shown: the snapshot is
+/// followed by `recovery_available`, and recovering them over HTTP brings them in.
+#[tokio::test]
+async fn edits_a_crash_left_are_offered_on_the_websocket() {
+    let a = api().await;
+    let id = a.ok(Method::POST, P, Some(json!({"project_name": "Crashed"})), StatusCode::CREATED).await["project_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    {
+        let other = Studio::open(StudioConfig::new(a._dir.path().join("library.db"))).await.unwrap();
+        let payload = json!({"override": {"field": "price", "value": 0.7, "reason": "before the crash"}});
+        let action = studio_core::model::WorkbenchAction {
+            project_id: id.clone(),
+            user_id: USER.into(),
+            workbench: studio_core::model::Workbench::Data,
+            action: "override_value".into(),
+            payload,
+        };
+        other.workbench_action(&action).await.unwrap();
+        // That program is gone without saving: its session names a process that does not exist.
+        sqlx::query(
+            "UPDATE studio_sessions SET pid = 4000000, process_start = '1'
+             WHERE rowid = (SELECT MAX(rowid) FROM studio_sessions)",
+        )
+        .execute(other.store().pool())
+        .await
+        .unwrap();
+    }
+    let ws_url = format!("ws://127.0.0.1:{}/ws/v1/studio/projects/{id}?token={}", a.server.addr.port(), a.server.token);
+    let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.unwrap();
+    let mut next =
+        async || serde_json::from_str::<Value>(ws.next().await.unwrap().unwrap().to_text().unwrap()).unwrap();
+    assert_eq!(next().await["type"], "snapshot");
+    let offered = next().await;
+    assert_eq!((offered["type"].as_str(), offered["edits"].as_u64()), (Some("recovery_available"), Some(1)));
+    let offer = a.ok(Method::GET, &format!("{P}/{id}/recovery"), None, StatusCode::OK).await;
+    assert_eq!(offer["edits"][0]["summary"], "Overrode 'price' with 0.7 (before the crash)");
+    let state = a.ok(Method::POST, &format!("{P}/{id}/recovery"), None, StatusCode::OK).await;
+    assert_eq!(state["workbench_states"]["data"]["overrides"][0]["field"], "price");
+    assert!(a.ok(Method::GET, &format!("{P}/{id}/recovery"), None, StatusCode::OK).await.is_null());
+}
+
 #[tokio::test]
 async fn long_actions_answer_with_tasks_and_stream_their_progress() {
     let a = api().await;
@@ -339,8 +386,13 @@ async fn long_actions_answer_with_tasks_and_stream_their_progress() {
 async fn the_openapi_document_matches_the_router_both_ways() {
     let dir = tempfile::tempdir().unwrap();
     let studio = Arc::new(Studio::open(StudioConfig::new(dir.path().join("library.db"))).await.unwrap());
-    let state =
-        studio_server::AppState { studio, local_user: USER.into(), token: "t".into(), hosts: Arc::from(vec![]) };
+    let state = studio_server::AppState {
+        studio,
+        local_user: USER.into(),
+        token: "t".into(),
+        hosts: Arc::from(vec![]),
+        stopping: tokio::sync::watch::channel(false).1,
+    };
     let (_, table) = studio_server::router(state, None);
     let routed: BTreeSet<(String, String)> = table.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
     let doc: Value = serde_json::from_str(studio_server::OPENAPI_JSON).unwrap();

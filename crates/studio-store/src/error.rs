@@ -25,6 +25,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is malformed: {0}")]
     Corrupt(String),
+    /// The journal write of a group failed; every edit of the group gets this.
+    #[error("the edit could not be written to the journal: {0}")]
+    Journal(String),
 }
 
 impl StoreError {
@@ -43,7 +46,9 @@ impl StoreError {
             StoreError::NotALibrary { .. } => "invalid_file",
             StoreError::NewerSchema { .. } => "newer_schema",
             StoreError::Io { .. } => "io_error",
-            StoreError::Sqlx(_) | StoreError::Migrate(_) | StoreError::Corrupt(_) => "store_error",
+            StoreError::Sqlx(_) | StoreError::Migrate(_) | StoreError::Corrupt(_) | StoreError::Journal(_) => {
+                "store_error"
+            }
         }
     }
 }

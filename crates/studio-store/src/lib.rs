@@ -44,6 +44,7 @@ pub const PROJECT_FILE_FORMAT: &str = "futureos-studio-project";
 pub struct Store {
     pool: SqlitePool,
     path: PathBuf,
+    journal: journal::JournalWriter,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -58,7 +59,8 @@ impl Store {
         let pool = connect(path, true).await?;
         check_not_newer(&pool, path).await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Store { pool, path: path.to_path_buf() })
+        let journal = journal::JournalWriter::start(pool.clone());
+        Ok(Store { pool, path: path.to_path_buf(), journal })
     }
 
     pub fn path(&self) -> &Path {

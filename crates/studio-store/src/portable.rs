@@ -2,6 +2,7 @@
 //! Export writes to a temporary file and renames it into place; import checks the file
 //! (SQLite, intact, a project file, not from a newer schema) before copying anything.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -88,19 +89,26 @@ impl Store {
     /// Checks that `path` is an intact `.studio` file this version can read.
     pub async fn check_file(path: &Path) -> Result<FileCheck> {
         let bad = |detail: &str| StoreError::NotALibrary { path: path.to_path_buf(), detail: detail.to_string() };
-        let bytes = std::fs::read(path).map_err(|e| StoreError::io(path, e))?;
-        if bytes.len() < 100 || &bytes[..16] != SQLITE_MAGIC {
+        // Only the header is read here: the file may be large, and SQLite reads the rest page
+        // by page as it is checked and copied.
+        let mut file = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
+        let meta = file.metadata().map_err(|e| StoreError::io(path, e))?;
+        if !meta.is_file() {
+            return Err(bad("it is not a regular file"));
+        }
+        let mut header = [0u8; 100];
+        if meta.len() < 100 || file.read_exact(&mut header).is_err() || &header[..16] != SQLITE_MAGIC {
             return Err(bad("it is not a SQLite database"));
         }
-        let page_size = match u16::from_be_bytes([bytes[16], bytes[17]]) {
+        let page_size = match u16::from_be_bytes([header[16], header[17]]) {
             1 => 65536,
-            n => n as usize,
+            n => u64::from(n),
         };
-        let pages = u32::from_be_bytes([bytes[28], bytes[29], bytes[30], bytes[31]]) as usize;
-        if page_size == 0 || bytes.len() < pages * page_size {
+        let pages = u64::from(u32::from_be_bytes([header[28], header[29], header[30], header[31]]));
+        if page_size == 0 || meta.len() < pages * page_size {
             return Err(bad(&format!(
                 "it is truncated ({} bytes of the {} its header promises)",
-                bytes.len(),
+                meta.len(),
                 pages * page_size
             )));
         }
@@ -220,8 +228,10 @@ fn file_options(path: &Path) -> SqliteConnectOptions {
         .foreign_keys(true)
 }
 
+/// A temporary file of its own beside `path`: two exports to one path at once (two programs,
+/// two clicks) must not write into each other's file; the last to finish wins, whole.
 fn temp_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".partial");
+    name.push(format!(".{}.partial", uuid::Uuid::new_v4().simple()));
     path.with_file_name(name)
 }

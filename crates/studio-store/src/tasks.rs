@@ -58,6 +58,31 @@ impl Store {
         .await?)
     }
 
+    /// Deletes (with their tasks) the boards of closed sessions whose tasks all finished
+    /// before `before`, and boards with no tasks made before it. Returns how many went.
+    pub async fn prune_task_boards(&self, before: &str) -> Result<u64> {
+        let done = sqlx::query(
+            "DELETE FROM studio_task_boards WHERE board_id IN (
+               SELECT b.board_id FROM studio_task_boards b
+               WHERE b.created_at < ?1
+                 AND NOT EXISTS (SELECT 1 FROM studio_sessions s WHERE s.session_id = b.session_id
+                                 AND s.closed_at IS NULL)
+                 AND NOT EXISTS (SELECT 1 FROM studio_tasks t WHERE t.board_id = b.board_id
+                                 AND (t.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED') OR t.updated_at >= ?1)))",
+        )
+        .bind(before)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// How many boards and tasks the library holds.
+    pub async fn task_counts(&self) -> Result<(i64, i64)> {
+        let boards: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM studio_task_boards").fetch_one(&self.pool).await?;
+        let tasks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM studio_tasks").fetch_one(&self.pool).await?;
+        Ok((boards, tasks))
+    }
+
     /// Writes tasks (new or changed) in one transaction.
     pub async fn put_tasks(&self, rows: &[TaskRow]) -> Result<()> {
         let mut tx = self.pool.begin().await?;

@@ -21,6 +21,8 @@ async fn entries_older_than_the_window_are_purged_and_the_rest_kept() {
         started_at: at.into(),
         heartbeat_at: at.into(),
         closed_at: None,
+        program: "cli".into(),
+        runs_tasks_since: None,
     };
     store.open_session(&session).await.unwrap();
     for (n, when) in
@@ -40,4 +42,56 @@ async fn entries_older_than_the_window_are_purged_and_the_rest_kept() {
     assert_eq!(purged, 1);
     let left: Vec<String> = store.journal("p").await.unwrap().into_iter().map(|e| e.summary).collect();
     assert_eq!(left, ["edit 1", "edit 2"]);
+}
+
+/// Appends from many callers at once share commits, yet each is answered with its own entry's
+/// sequence number, and every acknowledged entry is in the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_appends_are_each_acknowledged_with_their_own_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("lib.db")).await.unwrap();
+    let at = "2026-11-20T00:00:00.000Z";
+    let mut row = common::row("p");
+    row.document = vec![];
+    store.create_project(&row, &common::first_version("p")).await.unwrap();
+    let session = SessionRow {
+        session_id: "s".into(),
+        pid: 1,
+        process_start: "1".into(),
+        host: "h".into(),
+        started_at: at.into(),
+        heartbeat_at: at.into(),
+        closed_at: None,
+        program: "serve".into(),
+        runs_tasks_since: None,
+    };
+    store.open_session(&session).await.unwrap();
+    let writers: Vec<_> = (0..200u32)
+        .map(|n| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let entry = JournalEntry {
+                    seq: 0,
+                    project_id: "p".into(),
+                    session_id: "s".into(),
+                    change: n.to_le_bytes().to_vec(),
+                    summary: format!("edit {n}"),
+                    created_at: at.into(),
+                };
+                (n, store.append_journal(&entry).await.unwrap())
+            })
+        })
+        .collect();
+    let mut acknowledged = std::collections::HashMap::new();
+    for writer in writers {
+        let (n, seq) = writer.await.unwrap();
+        assert!(acknowledged.insert(seq, n).is_none(), "sequence number {seq} given twice");
+    }
+    let stored = store.journal("p").await.unwrap();
+    assert_eq!(stored.len(), 200);
+    for entry in stored {
+        let n = acknowledged[&entry.seq];
+        assert_eq!(entry.summary, format!("edit {n}"), "entry {} holds another caller's edit", entry.seq);
+        assert_eq!(entry.change, n.to_le_bytes());
+    }
 }

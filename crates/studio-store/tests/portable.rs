@@ -20,7 +20,9 @@ async fn export_then_import_elsewhere_and_twice() {
     let hash = a.put_artifact("p1", "data_package", b"resolved data").await.unwrap();
     let file = dir.path().join("p1.studio");
     a.export_project("p1", &file, ExportOptions { with_artifacts: true }).await.unwrap();
-    assert!(!dir.path().join("p1.studio.partial").exists());
+    let leftovers =
+        std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.path().to_string_lossy().ends_with(".partial"));
+    assert_eq!(leftovers.count(), 0, "no temporary file is left");
     let check = Store::check_file(&file).await.unwrap();
     assert_eq!((check.project_id.as_str(), check.project_name.as_str()), ("p1", "Project p1"));
 
@@ -34,6 +36,22 @@ async fn export_then_import_elsewhere_and_twice() {
     assert_eq!(b.versions("fresh-2").await.unwrap().len(), 1);
     assert_eq!(b.project_artifacts("fresh-2").await.unwrap(), vec![hash]);
     assert_eq!(b.integrity_check().await.unwrap(), "ok");
+}
+
+/// Two exports to one path at once (two clicks, two programs) each write a temporary file of
+/// their own; both succeed and the file is whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_exports_to_one_path_at_once_both_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = library(dir.path(), "a.db").await;
+    a.create_project(&row("p1"), &first_version("p1")).await.unwrap();
+    a.put_artifact("p1", "data_package", &vec![7u8; 4 << 20]).await.unwrap();
+    let file = dir.path().join("same.studio");
+    let options = ExportOptions { with_artifacts: true };
+    let (first, second) = tokio::join!(a.export_project("p1", &file, options), a.export_project("p1", &file, options));
+    first.unwrap();
+    second.unwrap();
+    assert_eq!(Store::check_file(&file).await.unwrap().project_id, "p1");
 }
 
 #[tokio::test]
