@@ -74,6 +74,11 @@ impl Studio {
     pub(crate) async fn apply_document_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
         let enriched;
         let req = match (req.workbench, req.action.as_str()) {
+            (Workbench::Report, "customize") => {
+                Studio::check_can_edit(&*self.project(&req.project_id).await?, &req.user_id)?;
+                enriched = self.prepare_logo(req).await?;
+                &enriched
+            }
             (Workbench::Data, "configure_source") | (Workbench::Population, "adjust_distribution") => {
                 // Who may edit is settled before any file is copied in or data read for it.
                 let content = {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use studio_model::{GeneratedReport, ProjectContent, ReportConfig, ReportContent, record_report};
+use studio_model::{GeneratedReport, ProjectContent, ReportConfig, ReportContent, WorkbenchAction, record_report};
 use studio_report::{ReportError, ReportInput};
 use studio_store::ReportRow;
 
@@ -228,15 +228,11 @@ impl Studio {
         };
         let config = Studio::config_for(&content, config);
         progress(0.1, "gathering the results");
-        let logo = match config.branding.as_ref().and_then(|b| b.logo_url.as_deref()).filter(|u| !u.is_empty()) {
-            Some(url) => Some(read_logo(url)?),
-            None => None,
-        };
+        let logo = self.logo_bytes(&config).await?;
         let mut input = self.report_input(project_id, &content, u64::from(version), config).await?;
         progress(0.3, "writing the narrative and drawing the charts");
-        let logo_bytes = logo.clone();
         let (input, content) = tokio::task::spawn_blocking(move || -> std::result::Result<_, ReportError> {
-            input.logo = logo_bytes.map(studio_report::raster::logo).transpose()?;
+            input.logo = logo.map(|bytes| studio_report::raster::prepare_logo(&bytes)).transpose()?;
             let report = studio_report::build(&input)?;
             let content = studio_report::content(&report, &input)?;
             Ok((input, content))
@@ -244,7 +240,62 @@ impl Studio {
         .await
         .map_err(CoreError::internal)?
         .map_err(report_error)?;
+        // The logo as prepared (checked, scaled), so an export never prepares it again.
+        let logo = input.logo.as_ref().map(|l| l.bytes.clone());
         Ok(Built { input, content, logo })
+    }
+
+    /// The logo's bytes: as stored when it was set, else (settings given with the request, or
+    /// made before logos were stored) read from its file now.
+    async fn logo_bytes(&self, config: &ReportConfig) -> Result<Option<Vec<u8>>> {
+        let Some(branding) = config.branding.as_ref() else { return Ok(None) };
+        if let Some(id) = &branding.logo_id
+            && let Ok(row) = self.store.artifact(id).await
+        {
+            return Ok(Some(row.content));
+        }
+        match branding.logo_url.as_deref().filter(|u| !u.is_empty()) {
+            Some(url) => Ok(Some(read_logo(url)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Rewrites a `customize` that names a logo: the file is read, decoded whole (a damaged
+    /// PNG is refused here, not at export), scaled down once if large, and stored; the
+    /// settings keep its hash as `branding.logo_id`.
+    pub(crate) async fn prepare_logo(&self, req: &WorkbenchAction) -> Result<WorkbenchAction> {
+        let mut req = req.clone();
+        let Some(branding) =
+            req.payload.pointer_mut("/report_config/branding").and_then(serde_json::Value::as_object_mut)
+        else {
+            return Ok(req);
+        };
+        // Only Studio says which stored logo goes with the settings.
+        branding.remove("logo_id");
+        let Some(url) = branding.get("logo_url").and_then(serde_json::Value::as_str).filter(|u| !u.is_empty()) else {
+            return Ok(req);
+        };
+        // The same logo as the settings have already: kept as it was prepared (other settings
+        // are saved often; the file is read again only when it is named anew).
+        let current = {
+            let open = self.project(&req.project_id).await?;
+            open.doc.content().report.get("config").and_then(|c| c.branding.clone())
+        };
+        if let Some(current) = current.filter(|b| b.logo_url.as_deref() == Some(url))
+            && let Some(id) = current.logo_id
+            && self.store.artifact(&id).await.is_ok()
+        {
+            branding.insert("logo_id".into(), serde_json::Value::String(id));
+            return Ok(req);
+        }
+        let bytes = read_logo(url)?;
+        let prepared = tokio::task::spawn_blocking(move || studio_report::raster::prepare_logo(&bytes))
+            .await
+            .map_err(CoreError::internal)?
+            .map_err(report_error)?;
+        let id = self.store.put_artifact(&req.project_id, "logo", &prepared.bytes).await?;
+        branding.insert("logo_id".into(), serde_json::Value::String(id));
+        Ok(req)
     }
 
     async fn record_report(&self, project_id: &str, user_id: &str, report_id: &str, summary: String) -> Result<()> {
@@ -283,7 +334,7 @@ impl Studio {
         };
         let project_name = input.project_name.clone();
         let report = tokio::task::spawn_blocking(move || -> std::result::Result<_, ReportError> {
-            input.logo = logo.map(studio_report::raster::logo).transpose()?;
+            input.logo = logo.map(|bytes| studio_report::raster::prepare_logo(&bytes)).transpose()?;
             studio_report::build(&input)
         })
         .await
@@ -399,7 +450,9 @@ impl Studio {
                 studio_report::APPENDIX.join(", ")
             )));
         }
-        if let Some(url) = config.branding.as_ref().and_then(|b| b.logo_url.as_deref()).filter(|u| !u.is_empty()) {
+        if let Some(branding) = config.branding.as_ref().filter(|b| b.logo_id.is_none())
+            && let Some(url) = branding.logo_url.as_deref().filter(|u| !u.is_empty())
+        {
             read_logo(url)?;
         }
         if !content.runs.values().any(|r| r.ensemble_id.is_some()) {

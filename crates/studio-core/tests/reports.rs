@@ -169,6 +169,77 @@ async fn reports_name_what_is_wrong() {
     assert_eq!(err.code, "not_found");
 }
 
+/// A PNG of one colour, `width` × `height`, written row by row.
+fn png_file(path: &std::path::Path, width: u32, height: u32) {
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut encoder = png::Encoder::new(file, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    let mut writer = encoder.write_header().unwrap().into_stream_writer().unwrap();
+    let row: Vec<u8> = [30u8, 90, 160].repeat(width as usize);
+    for _ in 0..height {
+        std::io::Write::write_all(&mut writer, &row).unwrap();
+    }
+    writer.finish().unwrap();
+}
+
+/// A logo is read, decoded whole and scaled down when it is set (`customize`), not at every
+/// report: a damaged PNG is refused there, naming the problem; a large one is stored at 1024
+/// pixels; reports use the stored logo, even once the file is gone.
+#[tokio::test]
+async fn a_logo_is_checked_and_scaled_once_when_it_is_set() {
+    let f = fixture().await;
+    let (studio, project, dir) = project_with_data(f, 2_000).await;
+    let customize = |logo: &std::path::Path| {
+        json!({"report_config": {"template": "executive_summary", "sections": [], "include_charts": true,
+               "include_methodology": false, "branding": {"logo_url": logo}}})
+    };
+    let damaged = dir.path().join("damaged.png");
+    png_file(&damaged, 64, 32);
+    let mut bytes = std::fs::read(&damaged).unwrap();
+    let at = bytes.windows(4).position(|w| w == b"IDAT").unwrap();
+    let crc = at + 4 + u32::from_be_bytes(bytes[at - 4..at].try_into().unwrap()) as usize;
+    bytes[crc] ^= 0xff;
+    std::fs::write(&damaged, bytes).unwrap();
+    let err = studio
+        .workbench_action(&action(&project, Workbench::Report, "customize", customize(&damaged)))
+        .await
+        .unwrap_err();
+    assert!(err.message.contains("branding.logo_url") && err.message.contains("damaged"), "{}", err.message);
+    assert!(studio.log(&project).await.unwrap().iter().all(|e| e.action != "customize"), "nothing was set");
+
+    let large = dir.path().join("large.png");
+    png_file(&large, 3000, 1500);
+    studio.workbench_action(&action(&project, Workbench::Report, "customize", customize(&large))).await.unwrap();
+    let load = studio_core::model::ProjectLoad { project_id: project.clone(), user_id: USER.into(), version: None };
+    let state = studio.get_project(&load).await.unwrap();
+    let branding = state.workbench_states.report.config.unwrap().branding.unwrap();
+    let stored = studio.store().artifact(branding.logo_id.as_deref().expect("the logo is stored")).await.unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(stored.content));
+    let info = decoder.read_info().unwrap().info().clone();
+    assert_eq!((info.width, info.height), (1024, 512), "scaled down once, when it was set");
+    // Saving other settings keeps the logo as prepared.
+    studio.workbench_action(&action(&project, Workbench::Report, "customize", customize(&large))).await.unwrap();
+    let again = studio.get_project(&load).await.unwrap().workbench_states.report.config.unwrap().branding.unwrap();
+    assert_eq!(again.logo_id, branding.logo_id);
+
+    std::fs::remove_file(&large).unwrap();
+    // A name as long as names may be (255 characters, 510 bytes here) still makes file names
+    // that fit: exports go to their default places.
+    let update = studio_core::MetadataUpdate { project_name: Some("é".repeat(255)), description: None };
+    studio.update_project(&project, USER, &update).await.unwrap();
+    simulated(&studio, &project).await;
+    let out = run(&studio, &project, Workbench::Report, "generate", json!({})).await;
+    let id = out["report_id"].as_str().unwrap().to_string();
+    let task = studio.start_report_export(&project, &id, USER, "docx", None).await.unwrap();
+    let done = studio.wait_task(&task.id, |_| {}).await.unwrap();
+    assert_eq!(done.status, TaskStatus::Completed, "{:?}", done.reason());
+    let path = done.result.unwrap().outputs["path"].as_str().unwrap().to_string();
+    let name = std::path::Path::new(&path).file_name().unwrap().len();
+    assert!(name < 100, "{path}");
+    let data = act(&studio, &project, Workbench::Simulation, "export_data", json!({"export_format": "csv"})).await;
+    assert!(std::path::Path::new(data["path"].as_str().unwrap()).exists(), "{data}");
+}
+
 /// Waits until the recording opener has written `expected`; answers what it holds.
 async fn opened_with(record: &std::path::Path, expected: &std::path::Path) -> String {
     let started = std::time::Instant::now();

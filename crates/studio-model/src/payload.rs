@@ -201,6 +201,11 @@ pub enum ReportTemplate {
 pub struct Branding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
+    /// The logo as read, checked and scaled when it was set (`customize`): the hash it is
+    /// stored under. Set by Studio, not by the analyst; reports use it rather than reading the
+    /// file again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colors: Option<Map<String, Value>>,
 }

@@ -195,10 +195,10 @@ fn bad_requests_are_named() {
     assert!(matches!(build(&input).unwrap_err(), ReportError::NotReady(m) if m.contains("run a scenario")));
     let mut input = common::input(ReportTemplate::ExecutiveSummary);
     let colors = serde_json::json!({"primary": "#12345g"}).as_object().unwrap().clone();
-    input.config.branding = Some(Branding { logo_url: None, colors: Some(colors) });
+    input.config.branding = Some(Branding { logo_url: None, logo_id: None, colors: Some(colors) });
     assert!(matches!(build(&input).unwrap_err(), ReportError::Invalid(m) if m.contains("branding.colors.primary")));
     let colors = serde_json::json!({"sky": "#123456"}).as_object().unwrap().clone();
-    input.config.branding = Some(Branding { logo_url: None, colors: Some(colors) });
+    input.config.branding = Some(Branding { logo_url: None, logo_id: None, colors: Some(colors) });
     assert!(matches!(build(&input).unwrap_err(), ReportError::Invalid(m) if m.contains("unknown colour")));
 }
 
@@ -206,7 +206,7 @@ fn bad_requests_are_named() {
 fn branding_colours_apply() {
     let mut input = common::input(ReportTemplate::DetailedAnalysis);
     let colors = serde_json::json!({"primary": "#112233", "series1": "aabbcc"}).as_object().unwrap().clone();
-    input.config.branding = Some(Branding { logo_url: None, colors: Some(colors) });
+    input.config.branding = Some(Branding { logo_url: None, logo_id: None, colors: Some(colors) });
     let report = build(&input).unwrap();
     assert_eq!(report.brand.primary.hex(), "112233");
     assert_eq!(report.brand.palette[0].hex(), "aabbcc");

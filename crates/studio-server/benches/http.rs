@@ -123,10 +123,7 @@ async fn measure(base: &str, token: &str) -> Figures {
 
 fn print(name: &str, f: &Figures) {
     let total = CONNECTIONS * PER_CONNECTION;
-    println!(
-        "{name}: one client, {SEQUENTIAL} actions: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        f.p50, f.p99, f.max
-    );
+    println!("{name}: one client, {SEQUENTIAL} actions: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", f.p50, f.p99, f.max);
     println!(
         "{name}: {CONNECTIONS} connections, {total} actions: {:.0} actions/s, {} errors, p50 {:.2} ms, p99 {:.2} ms",
         f.throughput, f.errors, f.load_p50, f.load_p99
