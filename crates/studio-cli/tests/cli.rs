@@ -282,6 +282,11 @@ fn version_and_example() {
         let path = reports[format].as_str().unwrap();
         assert!(std::fs::metadata(path).unwrap().len() > 10_000, "{format}: {path}");
     }
+    // The deck of the example's detailed report: one idea a slide, at most twenty.
+    let count = "import pptx, sys; print(len(pptx.Presentation(sys.argv[1]).slides))";
+    let slides = Command::new("python3").args(["-c", count, reports["pptx"].as_str().unwrap()]).output().unwrap();
+    let slides: usize = String::from_utf8_lossy(&slides.stdout).trim().parse().expect("python-pptx reads the deck");
+    assert!((10..=20).contains(&slides), "the example's deck has {slides} slides");
     let report_id = result["report_id"].as_str().unwrap();
     let project = result["project"]["project_id"].as_str().unwrap();
     let shown = cli.json(&["report", "list", project]);

@@ -39,6 +39,9 @@ pub(crate) struct Context<'a> {
     pub brand: &'a Brand,
     pub runs: Vec<RunRef>,
     pub charts: bool,
+    /// The appendix holds the calibration metrics: the Calibration section points there
+    /// rather than giving the same table twice.
+    pub metrics_in_appendix: bool,
 }
 
 impl Context<'_> {
@@ -155,13 +158,19 @@ pub fn build(input: &ReportInput) -> Result<Report, ReportError> {
     }
     let brand = brand_of(input)?;
     let runs: Vec<RunRef> = input.scenarios.iter().map(run_of).collect();
-    let ctx = Context { input, brand: &brand, runs: runs.clone(), charts: input.config.include_charts };
-    let mut body: Vec<Section> =
-        chosen.iter().filter(|s| SECTIONS.contains(&s.as_str())).map(|id| sections::section(&ctx, id)).collect();
     let mut appendix: Vec<String> = chosen.iter().filter(|s| APPENDIX.contains(&s.as_str())).cloned().collect();
     if input.config.include_methodology && appendix.is_empty() {
         appendix = APPENDIX.iter().map(|s| s.to_string()).collect();
     }
+    let ctx = Context {
+        input,
+        brand: &brand,
+        runs: runs.clone(),
+        charts: input.config.include_charts,
+        metrics_in_appendix: appendix.iter().any(|s| s == "calibration_metrics"),
+    };
+    let mut body: Vec<Section> =
+        chosen.iter().filter(|s| SECTIONS.contains(&s.as_str())).map(|id| sections::section(&ctx, id)).collect();
     body.extend(appendix.iter().map(|id| sections::appendix_section(&ctx, id)));
     place_annotations(&mut body, input);
     let template = input.config.template;

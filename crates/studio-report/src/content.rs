@@ -50,7 +50,13 @@ pub fn content(report: &Report, input: &ReportInput) -> Result<ReportContent, Re
         first.content_html =
             format!("<p class=\"stale\" role=\"alert\">{}</p>{}", html::escape(notice), first.content_html);
     }
-    let ctx = Context { input, brand: &report.brand, runs: report.provenance.runs.clone(), charts: false };
+    let ctx = Context {
+        input,
+        brand: &report.brand,
+        runs: report.provenance.runs.clone(),
+        charts: false,
+        metrics_in_appendix: report.sections.iter().any(|s| s.id == "calibration_metrics"),
+    };
     let metrics: Value = input
         .scenarios
         .iter()

@@ -305,7 +305,13 @@ fn calibration(ctx: &Context<'_>) -> Vec<Block> {
     if ctx.charts {
         blocks.push(Block::Chart(figures::calibration(c, run, &ctx.brand.palette)));
     }
-    blocks.push(calibration_table(ctx));
+    if ctx.metrics_in_appendix {
+        blocks.push(paragraph(
+            "Each run's fit — points, errors, held-out coverage and the fitted coefficients — is in the appendix, under Calibration metrics.",
+        ));
+    } else {
+        blocks.push(calibration_table(ctx));
+    }
     blocks
 }
 
