@@ -4,6 +4,21 @@ mod common;
 
 use studio_store::{JournalEntry, SessionRow, Store};
 
+/// A session of `program` opened at `at`, still running.
+fn session(id: &str, program: &str, at: &str) -> SessionRow {
+    SessionRow {
+        session_id: id.into(),
+        pid: 1,
+        process_start: "1".into(),
+        host: "h".into(),
+        started_at: at.into(),
+        heartbeat_at: at.into(),
+        closed_at: None,
+        program: program.into(),
+        runs_tasks_since: None,
+    }
+}
+
 #[tokio::test]
 async fn entries_older_than_the_window_are_purged_and_the_rest_kept() {
     let dir = tempfile::tempdir().unwrap();
@@ -13,18 +28,7 @@ async fn entries_older_than_the_window_are_purged_and_the_rest_kept() {
     row.document = vec![];
     let version = common::first_version("p");
     store.create_project(&row, &version).await.unwrap();
-    let session = SessionRow {
-        session_id: "s".into(),
-        pid: 1,
-        process_start: "1".into(),
-        host: "h".into(),
-        started_at: at.into(),
-        heartbeat_at: at.into(),
-        closed_at: None,
-        program: "cli".into(),
-        runs_tasks_since: None,
-    };
-    store.open_session(&session).await.unwrap();
+    store.open_session(&session("s", "cli", at)).await.unwrap();
     for (n, when) in
         ["2026-11-20T10:00:00.000Z", "2026-11-21T10:00:00.000Z", "2026-11-22T10:00:00.000Z"].iter().enumerate()
     {
@@ -54,18 +58,7 @@ async fn concurrent_appends_are_each_acknowledged_with_their_own_entry() {
     let mut row = common::row("p");
     row.document = vec![];
     store.create_project(&row, &common::first_version("p")).await.unwrap();
-    let session = SessionRow {
-        session_id: "s".into(),
-        pid: 1,
-        process_start: "1".into(),
-        host: "h".into(),
-        started_at: at.into(),
-        heartbeat_at: at.into(),
-        closed_at: None,
-        program: "serve".into(),
-        runs_tasks_since: None,
-    };
-    store.open_session(&session).await.unwrap();
+    store.open_session(&session("s", "serve", at)).await.unwrap();
     let writers: Vec<_> = (0..200u32)
         .map(|n| {
             let store = store.clone();
