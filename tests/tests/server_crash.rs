@@ -22,6 +22,15 @@ struct Served {
     token: String,
 }
 
+/// A server left running by a failed assertion would hold the test's output open: it goes with
+/// its handle.
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn serve(db: &std::path::Path) -> Served {
     let mut child = Command::new(env!("CARGO_BIN_EXE_serve-child"))
         .arg(db)
@@ -114,8 +123,7 @@ async fn nothing_a_loaded_server_acknowledged_is_lost_when_it_is_killed() {
             assert!(fields.contains(field), "after the last kill: acknowledged edit {field} lost");
         }
     }
-    served.child.kill().unwrap();
-    served.child.wait().unwrap();
+    drop(served);
     let studio = Studio::open(StudioConfig::new(db.clone())).await.unwrap();
     assert_eq!(studio.store().integrity_check().await.unwrap(), "ok");
     for project in &projects {
