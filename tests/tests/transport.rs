@@ -137,6 +137,35 @@ async fn ui_fixtures_match_what_the_core_sends() {
     for task in tasks.as_array_mut().unwrap() {
         task["assigned_agent"] = json!(task["assigned_agent"].as_str().map(|_| "studio_agent"));
     }
+    // A crashed session: a second program edits the project, then its process is recorded as
+    // one that no longer exists (a pid and start time no process has), leaving the edit orphaned.
+    let other = Studio::open(StudioConfig::new(dir.path().join("library.db"))).await.unwrap();
+    other
+        .workbench_action(&act(
+            Workbench::Data,
+            "override_value",
+            json!({"override": {"field": "heat_pump_price", "value": 9800, "reason": "installer quotes"}}),
+        ))
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE studio_sessions SET pid = 4000000, process_start = '1'
+         WHERE rowid = (SELECT MAX(rowid) FROM studio_sessions)",
+    )
+    .execute(other.store().pool())
+    .await
+    .unwrap();
+    drop(other);
+    let offer = studio.recovery_offer(&id).await.unwrap().expect("the crashed session's edit is offered");
+    let mut library = serde_json::to_value(studio.library_info().await.unwrap()).unwrap();
+    // Where the temporary library is, and sizes that vary with SQLite's pages.
+    library["path"] = json!("/home/analyst/.futureos-studio/library.db");
+    library["exports_dir"] = json!("/home/analyst/.futureos-studio/exports");
+    for (key, value) in library.as_object_mut().unwrap() {
+        if key.ends_with("_bytes") {
+            *value = json!(0);
+        }
+    }
     let samples = [
         ("project_state", serde_json::to_value(&state).unwrap()),
         ("workbench_response", serde_json::to_value(&response).unwrap()),
@@ -144,6 +173,8 @@ async fn ui_fixtures_match_what_the_core_sends() {
         ("project_list", serde_json::to_value(studio.list_projects(Some(USER)).await.unwrap()).unwrap()),
         ("versions", serde_json::to_value(studio.versions(&id).await.unwrap()).unwrap()),
         ("tasks", tasks),
+        ("recovery_offer", serde_json::to_value(&offer).unwrap()),
+        ("library_info", library),
     ];
     let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/api/fixtures");
     let update = std::env::var_os("UPDATE_FIXTURES").is_some();

@@ -1,6 +1,7 @@
 // End to end in a real browser: Debian's Chromium driven by playwright-core against
 // `studio serve` on a temporary library. Writes a screenshot of each screen to e2e/artifacts.
-// Needs: the `studio` binary (STUDIO_BIN), ui/dist built, /usr/bin/chromium (CHROMIUM to change).
+// Needs: the `studio` binary (STUDIO_BIN), the crash test's `crash-child` binary (CRASH_CHILD, to
+// leave edits for the app to recover), ui/dist built, /usr/bin/chromium (CHROMIUM to change).
 import { spawn } from "node:child_process";
 import {
   chmodSync,
@@ -32,6 +33,7 @@ async function openedOn(folder) {
   throw new Error(`the file manager was opened on ${got}, not ${folder}`);
 }
 const bin = process.env.STUDIO_BIN ?? "studio";
+const crashChild = process.env.CRASH_CHILD;
 // "Show in folder" runs this instead of the desktop's file manager: it notes the folder it was given.
 const opener = join(home, "opener.sh");
 const opened = join(home, "opened.txt");
@@ -42,7 +44,8 @@ function startServer() {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, ["serve", "--json", "--ui", join(here, "..", "dist")], {
       env: Object.fromEntries(
-        Object.entries({ ...process.env, STUDIO_HOME: home, STUDIO_OPENER: opener }).filter(
+        // Autosave (which also looks for sessions that crashed) every second, not every 30.
+        Object.entries({ ...process.env, STUDIO_HOME: home, STUDIO_OPENER: opener, STUDIO_AUTOSAVE_SECS: "1" }).filter(
           ([k]) => k !== "STUDIO_DB" && k !== "STUDIO_USER" && k !== "STUDIO_SMTP_URL",
         ),
       ),
@@ -61,6 +64,55 @@ function startServer() {
     setTimeout(() => reject(new Error("studio serve did not start in 20 s")), 20000);
   });
 }
+
+/** A program that makes `edits` overrides (fields r{run}_0, r{run}_1, …) to the project, each
+ *  acknowledged (journaled), then aborts without saving: edits a crash left. */
+function crash(projectId, run, edits) {
+  if (!crashChild) throw new Error("CRASH_CHILD must name the crash-child binary (cargo build -p studio-tests)");
+  return new Promise((resolve, reject) => {
+    // No core file: the abort is the point.
+    const child = spawn(
+      "/bin/sh",
+      [
+        "-c",
+        'ulimit -c 0; exec "$@"',
+        "sh",
+        crashChild,
+        join(home, "library.db"),
+        projectId,
+        String(run),
+        String(edits),
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      const acked = out.split("\n").filter((l) => l.startsWith("ack ")).length;
+      if (signal !== "SIGABRT" || acked !== edits)
+        reject(new Error(`crash-child ended with ${signal ?? code} after ${acked} acknowledged edits: ${out}`));
+      else resolve();
+    });
+  });
+}
+/** The API as the page calls it (with the page's token cookie). */
+const api = (method, path) =>
+  page.evaluate(
+    async ([method, path]) => {
+      const res = await fetch(`/api/v1/studio${path}`, { method });
+      return res.json();
+    },
+    [method, path],
+  );
+/** The overrides' fields, as the Data workbench lists them. */
+const overrideFields = async () => {
+  await page.getByTestId("tab-data").click();
+  await page.getByTestId("overrides").waitFor({ timeout: 5000 });
+  return (await page.getByTestId("overrides").locator("tbody td.mono:first-child").allTextContents()).map((t) =>
+    t.trim(),
+  );
+};
 
 let passed = 0;
 let failed = 0;
@@ -522,6 +574,62 @@ try {
     await expectText(page.getByTestId("toast"), "'bo' is not an email address");
     await shot("14-report-scheduled");
   });
+  await step("a crash while the project is open: the banner comes without a reload, Recover merges", async () => {
+    const [project] = (await api("GET", "/projects")).filter((p) => p.project_name === "Heat pumps 2031");
+    const before = await overrideFields();
+    await crash(project.project_id, 1, 2);
+    // Noticed at the server's next autosave (every second here) and sent on the open socket.
+    const banner = page.getByTestId("recovery");
+    await expectText(banner, "2 unsaved edits from a session that ended unexpectedly");
+    await expectText(banner.getByTestId("recovery-edits"), "Overrode 'r1_0'");
+    await expectText(banner.getByTestId("recovery-edits"), "Overrode 'r1_1'");
+    if ((await overrideFields()).some((f) => f.startsWith("r1_"))) throw new Error("the edits showed before Recover");
+    await shot("17-recovery-banner", { window: true });
+    await banner.getByRole("button", { name: "Recover" }).click();
+    await banner.waitFor({ state: "detached", timeout: 5000 });
+    await expectText(page.getByTestId("toast"), "Recovered 2 unsaved edits");
+    const after = await overrideFields();
+    const expected = [...before, "r1_0", "r1_1"];
+    if (expected.some((f) => !after.includes(f)))
+      throw new Error(`the overrides after Recover are ${JSON.stringify(after)}`);
+    if ((await api("GET", `/projects/${project.project_id}/recovery`)) !== null)
+      throw new Error("an offer is left after Recover");
+  });
+  await step(
+    "a crash, then a reload: the offer comes as the project opens; Discard asks, then drops them",
+    async () => {
+      const [project] = (await api("GET", "/projects")).filter((p) => p.project_name === "Heat pumps 2031");
+      await crash(project.project_id, 2, 5);
+      await page.reload();
+      await page.getByRole("button", { name: "Heat pumps 2031" }).click();
+      const banner = page.getByTestId("recovery");
+      await expectText(banner, "5 unsaved edits from a session that ended unexpectedly");
+      // Many: the newest three, the earlier ones a click away.
+      const listed = () => banner.getByTestId("recovery-edits").locator("li").count();
+      if ((await listed()) !== 3) throw new Error(`${await listed()} of 5 edits listed before expanding`);
+      await banner.getByRole("button", { name: "Show 2 earlier edits" }).click();
+      if ((await listed()) !== 5) throw new Error(`${await listed()} of 5 edits listed after expanding`);
+      const order = await banner.getByTestId("recovery-edits").locator("li").allTextContents();
+      if (!order.every((t, i) => t.includes(`'r2_${i}'`))) throw new Error(`the edits are listed as ${order}`);
+      // By keyboard: Discard asks, Escape keeps them and goes back to Discard.
+      await banner.getByTestId("discard").focus();
+      await page.keyboard.press("Enter");
+      await expectText(banner.getByTestId("discard-question"), "Discard these 5 unsaved edits for good?");
+      await shot("18-recovery-discard", { window: true });
+      await page.keyboard.press("Escape");
+      await banner.getByTestId("discard-question").waitFor({ state: "detached", timeout: 2000 });
+      await page.waitForFunction(() => document.activeElement?.dataset.testid === "discard", null, { timeout: 2000 });
+      await page.keyboard.press("Enter");
+      await banner.getByTestId("confirm-discard").click();
+      await banner.waitFor({ state: "detached", timeout: 5000 });
+      await expectText(page.getByTestId("toast"), "Discarded 5 unsaved edits");
+      const after = await overrideFields();
+      if (after.some((f) => f.startsWith("r2_"))) throw new Error(`discarded edits show: ${JSON.stringify(after)}`);
+      if (!after.includes("r1_1")) throw new Error(`the recovered edits went too: ${JSON.stringify(after)}`);
+      if ((await api("GET", `/projects/${project.project_id}/recovery`)) !== null)
+        throw new Error("an offer is left after Discard");
+    },
+  );
   await step("delete from the library and undo the delete", async () => {
     await page.getByRole("button", { name: "Back to projects" }).click();
     await expectText(page.getByTestId("project-list"), "Heat pumps 2031");
@@ -532,6 +640,20 @@ try {
     await page.getByTestId("toast").getByRole("button", { name: "Undo" }).click();
     await expectText(page.getByTestId("project-list"), "Heat pumps 2031");
     await shot("16-library");
+  });
+  await step("the library's foot: its size, how long exports are kept, the file; the parts when opened", async () => {
+    const foot = page.getByTestId("library-info");
+    const line = (await foot.locator("summary").textContent()).trim();
+    const path = (await api("GET", "/library")).path;
+    if (
+      !/^Library \d+(\.\d)? (KB|MB|GB) · exports \d+(\.\d)? (B|KB|MB) \(kept 90 days\) · /.test(line) ||
+      !line.endsWith(path)
+    )
+      throw new Error(`the library's line reads "${line}"`);
+    await foot.locator("summary").click();
+    await expectText(foot, "Library file");
+    await expectText(foot, "kept 30 days");
+    await shot("19-library-size", { window: true });
   });
 } catch {
   await shot("failure").catch(() => {});

@@ -4,9 +4,11 @@ import type {
   ExportFormat,
   GeneratedReport,
   HistoryResponse,
+  LibraryInfo,
   PipelineRun,
   ProjectState,
   ProjectSummary,
+  RecoveryOffer,
   ReportConfig,
   ReportListing,
   ScheduleStatus,
@@ -63,6 +65,14 @@ export interface Backend {
   revealExport(id: string, reportId: string, format: ExportFormat): Promise<{ folder: string }>;
   /** Opens the outbox folder (scheduled reports waiting as .eml files). */
   revealOutbox(): Promise<{ folder: string }>;
+  /** Edits a crashed session acknowledged and never saved, if any (null: none). */
+  recoveryOffer(id: string): Promise<RecoveryOffer | null>;
+  /** Merges the offered edits into the project and answers its state. */
+  recover(id: string): Promise<ProjectState>;
+  /** Drops the offered edits for good; answers how many there were. */
+  discardRecovery(id: string): Promise<{ discarded: number }>;
+  /** The library's size on disk and how long what it holds is kept. */
+  libraryInfo(): Promise<LibraryInfo>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

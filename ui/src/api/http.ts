@@ -124,6 +124,19 @@ export class HttpBackend implements Backend {
     return this.call<{ folder: string }>("POST", `${API}/outbox/reveal`);
   }
 
+  recoveryOffer(id: string) {
+    return this.call<import("./types").RecoveryOffer | null>("GET", `${API}/projects/${id}/recovery`);
+  }
+  recover(id: string) {
+    return this.call<import("./types").ProjectState>("POST", `${API}/projects/${id}/recovery`);
+  }
+  discardRecovery(id: string) {
+    return this.call<{ discarded: number }>("DELETE", `${API}/projects/${id}/recovery`);
+  }
+  libraryInfo() {
+    return this.call<import("./types").LibraryInfo>("GET", `${API}/library`);
+  }
+
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void {
     const url = new URL(`${this.base || window.location.origin}/ws/v1/studio/projects/${id}`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";

@@ -9,9 +9,11 @@ import type {
   ExportFormat,
   GeneratedReport,
   HistoryResponse,
+  LibraryInfo,
   PipelineRun,
   ProjectState,
   ProjectSummary,
+  RecoveryOffer,
   ReportConfig,
   ReportListing,
   ScheduleStatus,
@@ -122,6 +124,20 @@ export class TauriBackend implements Backend {
   }
   async revealOutbox() {
     return this.send<{ folder: string }>("reveal_outbox");
+  }
+
+  async recoveryOffer(project_id: string) {
+    return this.send<RecoveryOffer | null>("recovery_offer", { project_id });
+  }
+  async recover(project_id: string) {
+    return this.send<ProjectState>("recover", { project_id });
+  }
+  async discardRecovery(project_id: string) {
+    // The core answers the count; the HTTP route wraps it as `{discarded}`, and so does this.
+    return { discarded: await this.send<number>("discard_recovery", { project_id }) };
+  }
+  async libraryInfo() {
+    return this.send<LibraryInfo>("library_info");
   }
 
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void {

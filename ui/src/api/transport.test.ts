@@ -4,13 +4,16 @@
 import { describe, expect, it } from "vitest";
 import type {
   HistoryResponse,
+  LibraryInfo,
   LogEntry,
   ProjectState,
   ProjectSummary,
+  RecoveryOffer,
   ScenarioSummary,
   StateChanges,
   Task,
   TaskResult,
+  UnsavedEdit,
   VersionInfo,
   WorkbenchResponse,
   WorkbenchStates,
@@ -21,6 +24,8 @@ import response from "./fixtures/workbench_response.json";
 import history from "./fixtures/history_response.json";
 import list from "./fixtures/project_list.json";
 import versions from "./fixtures/versions.json";
+import offer from "./fixtures/recovery_offer.json";
+import library from "./fixtures/library_info.json";
 
 // A key is optional when an object without it is still a Pick<T, K>.
 type Keys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? "optional" : "required" };
@@ -128,6 +133,30 @@ const versionInfo: Keys<VersionInfo> = {
   size: "required",
 };
 
+const recoveryOffer: Keys<RecoveryOffer> = {
+  project_id: "required",
+  edits: "required",
+};
+const unsavedEdit: Keys<UnsavedEdit> = {
+  summary: "required",
+  created_at: "required",
+};
+const libraryInfo: Keys<LibraryInfo> = {
+  path: "required",
+  library_bytes: "required",
+  exports_dir: "required",
+  exports_bytes: "required",
+  exports_files: "required",
+  imported_sources_bytes: "required",
+  outbox_bytes: "required",
+  total_bytes: "required",
+  projects: "required",
+  task_boards: "required",
+  tasks: "required",
+  export_retention_days: "required",
+  task_retention_days: "required",
+};
+
 function conforms(what: string, json: unknown, keys: Record<string, "required" | "optional">) {
   const present = Object.keys(json as object);
   const unknown = present.filter((k) => !(k in keys));
@@ -183,6 +212,14 @@ describe("transport types match the core's JSON", () => {
     conforms("HistoryResponse", history, historyResponse);
     list.forEach((p) => conforms("ProjectSummary", p, summary));
     versions.forEach((v) => conforms("VersionInfo", v, versionInfo));
+  });
+  it("a recovery offer and the library's size", () => {
+    conforms("RecoveryOffer", offer, recoveryOffer);
+    expect(offer.edits.length).toBeGreaterThan(0);
+    offer.edits.forEach((e) => conforms("UnsavedEdit", e, unsavedEdit));
+    conforms("LibraryInfo", library, libraryInfo);
+    // Days, or null for "kept for good": a number here.
+    expect(typeof library.export_retention_days).toBe("number");
   });
   it("tasks", () => {
     expect(tasks.length).toBeGreaterThan(0);

@@ -240,6 +240,37 @@ export interface ReportListing {
   export_urls: Record<string, string>;
 }
 export type ExportFormat = "pdf" | "pptx" | "html" | "docx";
+// Crash recovery (crates/studio-core/src/recovery.rs): edits a program acknowledged and then
+// crashed before saving, offered back.
+export interface UnsavedEdit {
+  summary: string;
+  created_at: string;
+}
+export interface RecoveryOffer {
+  project_id: string;
+  /** In the order they were made. */
+  edits: UnsavedEdit[];
+}
+// The library on disk (crates/studio-core/src/retention.rs).
+export interface LibraryInfo {
+  path: string;
+  /** The library file and its write-ahead log. */
+  library_bytes: number;
+  exports_dir: string;
+  exports_bytes: number;
+  exports_files: number;
+  /** Copies of imported data files. */
+  imported_sources_bytes: number;
+  /** Scheduled reports waiting as `.eml` files. */
+  outbox_bytes: number;
+  total_bytes: number;
+  projects: number;
+  task_boards: number;
+  tasks: number;
+  /** Null: kept until deleted by hand. */
+  export_retention_days: number | null;
+  task_retention_days: number | null;
+}
 export interface ApiErrorBody {
   code: string;
   message: string;

@@ -1,7 +1,9 @@
-// The project library: search, create (also from a template), open, duplicate, delete with undo.
+// The project library: search, create (also from a template), open, duplicate, delete with undo;
+// at its foot, the library's size on disk and how long exports are kept.
 import { useCallback, useEffect, useState } from "react";
 import type { Backend } from "../api/backend";
-import type { ProjectSummary, TemplateInfo } from "../api/types";
+import type { LibraryInfo, ProjectSummary, TemplateInfo } from "../api/types";
+import { libraryDetails, libraryLine } from "../state/library";
 import { ago, filterProjects } from "../state/logic";
 import type { Notify } from "./ui";
 import { StatusBadge } from "./ui";
@@ -16,6 +18,7 @@ interface Props {
 export function Library({ backend, onOpen, notify, fail }: Props) {
   const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
   const [templates, setTemplates] = useState<TemplateInfo[]>([]);
+  const [info, setInfo] = useState<LibraryInfo | null>(null);
   const [query, setQuery] = useState("");
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
@@ -28,6 +31,8 @@ export function Library({ backend, onOpen, notify, fail }: Props) {
       .catch(fail)
       .finally(() => backend.ready?.());
     backend.templates().then(setTemplates).catch(fail);
+    // Deleting or duplicating changes it too: asked again with the list.
+    backend.libraryInfo().then(setInfo).catch(fail);
   }, [backend, fail]);
   useEffect(refresh, [refresh]);
 
@@ -164,6 +169,26 @@ export function Library({ backend, onOpen, notify, fail }: Props) {
           </tbody>
         </table>
       </section>
+      {info && <LibraryFooter info={info} />}
     </main>
+  );
+}
+
+/** One quiet line (the total, the exports and how long they are kept, the file); opened, what
+ *  it adds up. */
+function LibraryFooter({ info }: { info: LibraryInfo }) {
+  const details = libraryDetails(info);
+  return (
+    <details className="library-info" data-testid="library-info">
+      <summary title={details.map(([what, value]) => `${what}: ${value}`).join("\n")}>{libraryLine(info)}</summary>
+      <dl>
+        {details.map(([what, value]) => (
+          <div key={what}>
+            <dt>{what}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
   );
 }

@@ -1,15 +1,18 @@
-// One open project: header with save/undo/redo, upstream-change banners, the five workbench
-// tabs in pipeline order, Run all, and the side panel with the log, the versions and the tasks.
+// One open project: header with save/undo/redo, the crash-recovery and upstream-change banners,
+// the five workbench tabs in pipeline order, Run all, and the side panel with the log, the
+// versions and the tasks.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { BackendError, PROJECT_COMMAND, type Backend, type DesktopEvent } from "../api/backend";
-import type { ConsoleView, ProjectState, StateChanges, Task, Workbench } from "../api/types";
+import type { ConsoleView, ProjectState, RecoveryOffer, StateChanges, Task, Workbench } from "../api/types";
 import { WORKBENCHES } from "../api/types";
 import { type LiveRun, applyTick, fromView } from "../state/live";
 import { WORKBENCH_LABELS, mergeTask, nextStale, settle } from "../state/logic";
+import { unsavedEdits } from "../state/recovery";
 import type { Notify } from "./ui";
 import { guessRole, sourceName } from "./DataPane";
 import type { Read } from "./pane";
 import { Pane } from "./Panes";
+import { RecoveryBanner } from "./RecoveryBanner";
 import { SidePanel, type SideView } from "./SidePanel";
 import { StageDot, StatusBadge } from "./ui";
 
@@ -31,6 +34,13 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
   const [tasks, setTasks] = useState<Task[]>([]);
   const [side, setSide] = useState<SideView>("log");
   const [live, setLive] = useState<LiveRun | null>(null);
+  const [offer, setOffer] = useState<RecoveryOffer | null>(null);
+  // Asks for the offer cross with each other and with Recover/Discard: only the latest counts.
+  const offerAsk = useRef(0);
+  const offerShown = useRef(false);
+  useEffect(() => {
+    offerShown.current = offer !== null;
+  }, [offer]);
   // Ticks can arrive faster than frames: they are folded in as they come and drawn once a frame.
   const pending = useRef<LiveRun | null>(null);
   const frame = useRef<number | null>(null);
@@ -53,12 +63,31 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
         .finally(() => backend.ready?.()),
     [backend, projectId, fail],
   );
+  // Edits a crashed session left: asked for when the project opens and whenever the core
+  // notices a crash (or, while some are offered, when another window may have taken them).
+  const askOffer = useCallback(() => {
+    const ask = ++offerAsk.current;
+    backend
+      .recoveryOffer(projectId)
+      .then((next) => {
+        if (ask === offerAsk.current) setOffer(next);
+      })
+      .catch((e) => {
+        // A project that is gone says so once, through the project's own load.
+        const gone = e instanceof BackendError && e.code === "not_found";
+        if (ask === offerAsk.current && !gone) fail(e);
+      });
+  }, [backend, projectId, fail]);
   useEffect(() => {
     reload();
+    askOffer();
     backend.tasks(projectId).then(setTasks).catch(fail);
     return backend.watch(projectId, (event) => {
       // Changes made elsewhere (another window, the CLI) show up here.
-      if (event.type === "state_changed" || event.type === "saved") reload();
+      if (event.type === "state_changed" || event.type === "saved") {
+        reload();
+        if (offerShown.current) askOffer();
+      } else if (event.type === "recovery_available") askOffer();
       else if (event.type === "task_changed") setTasks((list) => mergeTask(list, event.task));
       else if (event.type === "simulation_tick") {
         pending.current = applyTick(pending.current, event);
@@ -70,7 +99,34 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
         }
       }
     });
-  }, [backend, projectId, reload, fail]);
+  }, [backend, projectId, reload, askOffer, fail]);
+
+  const recover = useCallback(async () => {
+    const count = offer?.edits.length ?? 0;
+    // An answer to an ask made before this one is out of date.
+    offerAsk.current++;
+    try {
+      const next = await backend.recover(projectId);
+      setState(next);
+      // In the library's document now, but in no numbered version yet.
+      setUnsaved(true);
+      setOffer(null);
+      notify(`Recovered ${unsavedEdits(count)}`);
+    } catch (e) {
+      fail(e);
+    }
+  }, [backend, projectId, offer, notify, fail]);
+
+  const discardRecovery = useCallback(async () => {
+    offerAsk.current++;
+    try {
+      const { discarded } = await backend.discardRecovery(projectId);
+      setOffer(null);
+      notify(`Discarded ${unsavedEdits(discarded)}`);
+    } catch (e) {
+      fail(e);
+    }
+  }, [backend, projectId, notify, fail]);
 
   const runAll = useCallback(async () => {
     try {
@@ -267,6 +323,7 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
           Save
         </button>
       </header>
+      {offer && offer.edits.length > 0 && <RecoveryBanner offer={offer} recover={recover} discard={discardRecovery} />}
       {warnings.length > 0 && (
         <div className="banner" role="alert" data-testid="warnings">
           <ul>
