@@ -189,7 +189,8 @@ fn size(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
     let mut value = bytes as f64;
     let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
+    // Compared as printed, so 999,950 bytes is "1.0 MB", not "1000.0 KB".
+    while (value * 10.0).round() >= 10_000.0 && unit < UNITS.len() - 1 {
         value /= 1000.0;
         unit += 1;
     }
@@ -220,4 +221,15 @@ pub fn describe(s: &ProjectState) -> String {
     }
     lines.push(format!("log: {} entries", s.modification_log.len()));
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_read_as_printed() {
+        assert_eq!(super::size(999), "999 B");
+        assert_eq!(super::size(1_250), "1.2 KB");
+        assert_eq!(super::size(999_950), "1.0 MB");
+        assert_eq!(super::size(4_400_000), "4.4 MB");
+    }
 }

@@ -79,6 +79,8 @@ export interface ScenarioSummary {
 export type ReportTemplate = "executive_summary" | "detailed_analysis" | "comparison" | "custom";
 export interface ReportBranding {
   logo_url?: string;
+  /** Set by the core when the logo is set: the stored, checked and scaled logo. */
+  logo_id?: string;
   colors?: Record<string, string>;
 }
 export interface ReportConfig {
