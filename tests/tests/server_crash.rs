@@ -115,7 +115,7 @@ async fn nothing_a_loaded_server_acknowledged_is_lost_when_it_is_killed() {
             c.await.unwrap();
         }
     }
-    let mut served = serve(&db);
+    let served = serve(&db);
     let total = acknowledged.lock().unwrap().len();
     for project in &projects {
         let fields = project_fields(&client, &served, project).await;
