@@ -15,6 +15,7 @@ mod file_names;
 mod history;
 mod imports;
 mod liveness;
+mod logos;
 mod mail;
 mod open_projects;
 mod population;
