@@ -6,6 +6,7 @@ python-docx, an HTML parser, SQLite for the .studio file).
 Usage: check_example_output.py OUTPUT_OF_SCRIPTS_RUN
 """
 import html.parser
+import json
 import os
 import re
 import sqlite3
@@ -27,6 +28,12 @@ def main():
     for path in [studio[0], *reports.values()]:
         if not os.path.isabs(path) or not os.path.isfile(path) or os.path.getsize(path) == 0:
             fail(f"{path} is not an absolute path to a file that was written")
+
+    expected = json.load(open(os.path.join(os.path.dirname(__file__), "..", "examples", "heat-pumps", "digests.json")))
+    population = re.findall(r"^\s+\d+ agents, digest ([0-9a-f]{64})$", text, re.M)
+    ensembles = re.findall(r"^\s+adoption at tick .*; digest ([0-9a-f]{12})$", text, re.M)
+    if population != [expected["population"]] or ensembles != expected["ensembles"]:
+        fail(f"the example computed population {population} and ensembles {ensembles}, not {expected['population']} and {expected['ensembles']}")
 
     pdf = reports["PDF"]
     subprocess.run(["qpdf", "--check", pdf], check=True, stdout=subprocess.DEVNULL)
@@ -63,7 +70,7 @@ def main():
     projects = db.execute("SELECT project_name FROM studio_projects").fetchall()
     if kind != "futureos-studio-project" or len(projects) != 1:
         fail(f"{studio[0]} is not one project's file: {kind}, {projects}")
-    print(f"check_example_output: {len(deck.slides)} slides; the .studio file holds '{projects[0][0]}'; all read")
+    print(f"check_example_output: the same digests; {len(deck.slides)} slides; the .studio file holds '{projects[0][0]}'; all read")
 
 
 if __name__ == "__main__":

@@ -12,12 +12,12 @@ use std::sync::mpsc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use studio_engine::simulation::Shock;
-use studio_model::{ScenarioRun, StageStatus, Ticks, WorkbenchAction};
+use studio_model::{Action, ScenarioRun, SimulationAction, StageStatus, Ticks};
 use tokio::sync::{mpsc as channel, oneshot};
 
 use crate::scenario_runs::{ScenarioInputs, ensemble_report, prepare};
 use crate::stage_runs::Progress;
-use crate::{CoreError, Result, Studio, StudioEvent};
+use crate::{Actor, CoreError, Result, Studio, StudioEvent};
 
 /// Where the console's run stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -328,32 +328,27 @@ impl Studio {
 
     /// `pause`, `resume`, `stop`, `step_forward`, `step_backward`, `replay`, `inject_shock`:
     /// sent to the project's console; the answer is where the run stands after it.
-    pub(crate) async fn console_control(&self, req: &WorkbenchAction) -> Result<Value> {
-        {
-            let open = self.project(&req.project_id).await?;
-            Studio::check_can_edit(&open, &req.user_id)?;
-        }
-        let payload: studio_model::SimulationConsolePayload = serde_json::from_value(req.payload.clone())
-            .map_err(|e| CoreError::invalid(format!("simulation/{} payload is not valid: {e}", req.action)))?;
-        let command = match req.action.as_str() {
-            "pause" => Command::Pause,
-            "resume" => Command::Resume,
-            "stop" => Command::Stop,
-            "step_forward" => Command::Step,
-            "step_backward" => Command::Back,
-            "replay" => {
-                let tick = payload.tick.ok_or_else(|| CoreError::invalid("simulation/replay needs payload.tick"))?;
-                Command::Replay(u32::try_from(tick).unwrap_or(u32::MAX))
-            }
-            "inject_shock" => {
-                let shock = payload.shock.ok_or_else(|| {
-                    CoreError::invalid("simulation/inject_shock needs payload.shock: {variable, magnitude}")
-                })?;
-                Command::Inject(shock.variable, shock.magnitude)
-            }
-            other => return Err(CoreError::invalid(format!("simulation/{other} is not a console control"))),
+    pub(crate) async fn console_control(&self, actor: &Actor, action: &Action) -> Result<Value> {
+        let Action::Simulation(control) = action else {
+            return Err(CoreError::internal(format!(
+                "{}/{} is not a console control",
+                action.workbench(),
+                action.name()
+            )));
         };
-        let sender = self.consoles_lock().get(&req.project_id).map(|c| c.commands.clone()).ok_or_else(|| {
+        let command = match control {
+            SimulationAction::Pause => Command::Pause,
+            SimulationAction::Resume => Command::Resume,
+            SimulationAction::Stop => Command::Stop,
+            SimulationAction::StepForward => Command::Step,
+            SimulationAction::StepBackward => Command::Back,
+            SimulationAction::Replay { tick } => Command::Replay(u32::try_from(*tick).unwrap_or(u32::MAX)),
+            SimulationAction::InjectShock(shock) => Command::Inject(shock.variable.clone(), shock.magnitude),
+            SimulationAction::Run { .. } | SimulationAction::ExportData(_) => {
+                return Err(CoreError::internal(format!("simulation/{} is not a console control", control.name())));
+            }
+        };
+        let sender = self.consoles_lock().get(&actor.project_id).map(|c| c.commands.clone()).ok_or_else(|| {
             CoreError::new("not_ready", "no simulation is open in the console: run one first (Simulation → Run)")
         })?;
         let (reply, answer) = oneshot::channel();

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
 use studio_data::scan_path;
-use studio_model::{ProjectContent, WorkbenchAction};
+use studio_model::ProjectContent;
 
 use crate::source_config::{options, override_target, sources};
 use crate::stop::Stop;
@@ -59,36 +59,38 @@ async fn explore(name: String, config: Map<String, Value>) -> Value {
 }
 
 impl Studio {
-    /// Answers a Data workbench read; the project is unchanged and nothing is logged.
-    pub(crate) async fn data_read(&self, req: &WorkbenchAction, content: &ProjectContent) -> Result<Value> {
+    /// `explore_sources`: every source (or the one named) with its schema, statistics and
+    /// problems; the project is unchanged and nothing is logged.
+    pub(crate) async fn explore_sources(&self, content: &ProjectContent, wanted: Option<&str>) -> Result<Value> {
         self.materialise_imports(content).await?;
-        let wanted = req.payload.get("source_name").and_then(Value::as_str).map(str::to_string);
-        let mut all = sources(content);
-        if let Some(name) = &wanted {
-            all.retain(|(n, _)| n == name);
-            if all.is_empty() {
-                return Err(CoreError::new("not_found", format!("no source named '{name}': configure it first")));
-            }
+        let mut out = Vec::new();
+        for (name, config) in named_sources(content, wanted)? {
+            out.push(explore(name, config).await);
         }
-        let result = match req.action.as_str() {
-            "explore_sources" => {
-                let mut out = Vec::new();
-                for (name, config) in all {
-                    out.push(explore(name, config).await);
-                }
-                json!({"sources": out})
-            }
-            _ => {
-                let Some((name, config)) = all.into_iter().next().filter(|_| wanted.is_some()) else {
-                    return Err(CoreError::invalid("preview_data needs source_name: which source to preview"));
-                };
-                let mut explored = explore(name.clone(), config).await;
-                mark_overrides(&mut explored, &name, content);
-                explored
-            }
-        };
-        Ok(result)
+        Ok(json!({"sources": out}))
     }
+
+    /// `preview_data`: one source's first rows, with the overrides that apply to them marked.
+    pub(crate) async fn preview_data(&self, content: &ProjectContent, source_name: &str) -> Result<Value> {
+        self.materialise_imports(content).await?;
+        let mut found = named_sources(content, Some(source_name))?;
+        let (name, config) = found.remove(0);
+        let mut explored = explore(name.clone(), config).await;
+        mark_overrides(&mut explored, &name, content);
+        Ok(explored)
+    }
+}
+
+/// The project's sources, or only the one `wanted` (an error when there is no such source).
+fn named_sources(content: &ProjectContent, wanted: Option<&str>) -> Result<Vec<(String, Map<String, Value>)>> {
+    let mut all = sources(content);
+    if let Some(name) = wanted {
+        all.retain(|(n, _)| n == name);
+        if all.is_empty() {
+            return Err(CoreError::new("not_found", format!("no source named '{name}': configure it first")));
+        }
+    }
+    Ok(all)
 }
 
 /// Applies the overrides that name a column of this source (`SOURCE.COLUMN` for every row,

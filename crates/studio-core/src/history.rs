@@ -5,8 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 use studio_model::{
-    Availability, LogEntry, ProjectLoad, ProjectState, StateChanges, Workbench, WorkbenchAction, WorkbenchResponse,
-    apply_action, apply_edits, availability,
+    Action, Availability, DataAction, LogEntry, Permission, PopulationAction, ProjectLoad, ProjectState, ReportAction,
+    ScenarioAction, SimulationAction, StateChanges, Workbench, WorkbenchAction, WorkbenchResponse, apply_action,
+    apply_edits,
 };
 
 use crate::document::{ChangeHeader, ChangeKind, ChangeMessage};
@@ -22,97 +23,125 @@ pub struct HistoryResponse {
     pub updated_project_state: ProjectState,
 }
 
-/// The answer to an action that changed nothing in the document.
-fn unchanged(req: &WorkbenchAction, result: serde_json::Value, state: ProjectState) -> WorkbenchResponse {
+/// Who asks, about which project: the pair every operation on a project carries.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Actor {
+    pub project_id: String,
+    pub user_id: String,
+}
+
+impl Actor {
+    pub fn new(project_id: impl Into<String>, user_id: impl Into<String>) -> Actor {
+        Actor { project_id: project_id.into(), user_id: user_id.into() }
+    }
+
+    /// The request for the project's current state, as this user sees it.
+    pub(crate) fn load(&self) -> ProjectLoad {
+        ProjectLoad { project_id: self.project_id.clone(), user_id: self.user_id.clone(), version: None }
+    }
+}
+
+/// The answer to an action.
+pub(crate) fn answer(
+    actor: &Actor,
+    action: &Action,
+    result: serde_json::Value,
+    state_changes: StateChanges,
+    state: ProjectState,
+) -> WorkbenchResponse {
     WorkbenchResponse {
-        project_id: req.project_id.clone(),
-        workbench: req.workbench,
-        action: req.action.clone(),
+        project_id: actor.project_id.clone(),
+        workbench: action.workbench(),
+        action: action.name().to_string(),
         success: true,
         result,
-        state_changes: StateChanges::default(),
+        state_changes,
         updated_project_state: state,
     }
 }
 
 impl Studio {
-    /// Applies one workbench action; the edit is journaled before this returns.
+    /// Applies one workbench action given in the seed's wire form: parsed here, once, then
+    /// carried out by [`Studio::act`].
     pub async fn workbench_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
-        req.workbench.check_action(&req.action)?;
-        match availability(req.workbench, &req.action) {
-            Availability::Read => self.read_action(req).await,
-            Availability::Task => self.start_stage_task(req).await,
+        let action = Action::of(req)?;
+        self.act(&Actor::new(&req.project_id, &req.user_id), action).await
+    }
+
+    /// Carries out one action: an edit is journaled before this returns, a task is started,
+    /// a read answered, the console steered.
+    pub async fn act(&self, actor: &Actor, action: Action) -> Result<WorkbenchResponse> {
+        self.check_allowed(actor, action.permission()).await?;
+        match action.availability() {
+            Availability::Read => self.read_action(actor, &action).await,
+            Availability::Task => self.start_stage_task(actor, action).await,
             Availability::Control => {
-                let result = self.console_control(req).await?;
-                let load =
-                    ProjectLoad { project_id: req.project_id.clone(), user_id: req.user_id.clone(), version: None };
-                Ok(unchanged(req, result, self.get_project(&load).await?))
+                let result = self.console_control(actor, &action).await?;
+                let state = self.get_project(&actor.load()).await?;
+                Ok(answer(actor, &action, result, StateChanges::default(), state))
             }
-            _ => self.apply_document_action(req).await,
+            Availability::Document => self.apply_document_action(actor, action).await,
         }
     }
 
-    /// Answers an action that reads (explore, preview, view_*, compare); nothing changes and
-    /// nothing is logged.
-    async fn read_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
+    /// Refuses a user whose role on the project does not grant `permission`.
+    pub(crate) async fn check_allowed(&self, actor: &Actor, permission: Permission) -> Result<()> {
+        let open = self.project(&actor.project_id).await?;
+        Studio::check_permission(&open, &actor.user_id, permission)
+    }
+
+    /// Answers an action that reads (explore, preview, view_*, compare, export_data); nothing
+    /// changes and nothing is logged.
+    async fn read_action(&self, actor: &Actor, action: &Action) -> Result<WorkbenchResponse> {
         let (content, state) = {
-            let mut open = self.project(&req.project_id).await?;
-            (open.doc.content().clone(), Studio::state_of(&mut open, &req.user_id))
+            let mut open = self.project(&actor.project_id).await?;
+            (open.doc.content().clone(), Studio::state_of(&mut open, &actor.user_id))
         };
-        let result = match req.workbench {
-            Workbench::Data => self.data_read(req, &content).await?,
-            Workbench::Population => self.population_read(&content, &req.action).await?,
-            Workbench::Simulation => self.export_data(req, &content).await?,
-            _ => self.compare_with_results(&content, &req.payload).await?,
+        let result = match action {
+            Action::Data(DataAction::ExploreSources { source_name }) => {
+                self.explore_sources(&content, source_name.as_deref()).await?
+            }
+            Action::Data(DataAction::PreviewData { source_name }) => self.preview_data(&content, source_name).await?,
+            Action::Population(PopulationAction::ViewArchetypes) => self.view_archetypes(&content).await?,
+            Action::Population(PopulationAction::ViewNetwork) => self.view_network(&content).await?,
+            Action::Simulation(SimulationAction::ExportData(export)) => self.export_data(export, &content).await?,
+            Action::Scenario(ScenarioAction::Compare { compare_ids }) => {
+                self.compare_with_results(&content, compare_ids).await?
+            }
+            other => {
+                return Err(CoreError::internal(format!("{}/{} is not a read", other.workbench(), other.name())));
+            }
         };
         let mut state = state;
         self.overlay_console(&mut state);
-        Ok(unchanged(req, result, state))
+        Ok(answer(actor, action, result, StateChanges::default(), state))
     }
 
-    /// Applies a document action: one change, journaled before this returns.
-    pub(crate) async fn apply_document_action(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
-        let enriched;
-        let req = match (req.workbench, req.action.as_str()) {
-            (Workbench::Report, "customize") => {
-                Studio::check_can_edit(&*self.project(&req.project_id).await?, &req.user_id)?;
-                enriched = self.prepare_logo(req).await?;
-                &enriched
+    /// Applies a document action (or a task's settings): one change, journaled before this
+    /// returns. A source's file is copied in, a distribution's original read from the data
+    /// and a logo prepared first, once who may edit is settled.
+    pub(crate) async fn apply_document_action(&self, actor: &Actor, mut action: Action) -> Result<WorkbenchResponse> {
+        match &mut action {
+            Action::Report(ReportAction::Customize(config)) => self.prepare_logo(actor, config).await?,
+            Action::Data(DataAction::ConfigureSource { configuration, .. }) => {
+                check_source_path(configuration)?;
+                self.import_source(&actor.project_id, configuration).await?;
             }
-            (Workbench::Data, "configure_source") | (Workbench::Population, "adjust_distribution") => {
-                // Who may edit is settled before any file is copied in or data read for it.
-                let content = {
-                    let open = self.project(&req.project_id).await?;
-                    Studio::check_can_edit(&open, &req.user_id)?;
-                    open.doc.content().clone()
-                };
-                enriched = if req.workbench == Workbench::Data {
-                    check_source_path(&req.payload)?;
-                    self.import_source(req).await?
-                } else {
-                    self.with_original(req, &content).await?
-                };
-                &enriched
+            Action::Population(PopulationAction::AdjustDistribution(adjustment)) => {
+                let content = self.content_of(&actor.project_id).await?;
+                self.with_original(adjustment, &content).await?;
             }
-            _ => req,
-        };
-        let mut open = self.project(&req.project_id).await?;
-        Studio::check_can_edit(&open, &req.user_id)?;
-        let ctx = self.context(&req.user_id);
-        let outcome = apply_action(open.doc.content(), req.workbench, &req.action, &req.payload, &ctx)?;
+            _ => {}
+        }
+        let mut open = self.project(&actor.project_id).await?;
+        Studio::check_permission(&open, &actor.user_id, action.permission())?;
+        let ctx = self.context(&actor.user_id);
+        let outcome = apply_action(open.doc.content(), &action, &ctx)?;
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
-        self.commit(&req.project_id, &mut open, &outcome.content, &message).await?;
-        let state = Studio::state_of(&mut open, &req.user_id);
-        self.announce(&req.project_id, &state, &outcome.entry, &outcome.state_changes);
-        Ok(WorkbenchResponse {
-            project_id: req.project_id.clone(),
-            workbench: req.workbench,
-            action: req.action.clone(),
-            success: true,
-            result: outcome.result,
-            state_changes: outcome.state_changes,
-            updated_project_state: state,
-        })
+        self.commit(&actor.project_id, &mut open, &outcome.content, &message).await?;
+        let state = Studio::state_of(&mut open, &actor.user_id);
+        self.announce(&actor.project_id, &state, &outcome.entry, &outcome.state_changes);
+        Ok(answer(actor, &action, outcome.result, outcome.state_changes, state))
     }
 
     /// The state of one workbench, as in `ProjectState.workbench_states`.
@@ -147,7 +176,7 @@ impl Studio {
 
     async fn step(&self, project_id: &str, user_id: &str, undo: bool) -> Result<HistoryResponse> {
         let mut open = self.project(project_id).await?;
-        Studio::check_can_edit(&open, user_id)?;
+        Studio::check_permission(&open, user_id, Permission::Edit)?;
         let (undo_stack, redo_stack) = stacks(open.doc.history(), user_id);
         let stack = if undo { &undo_stack } else { &redo_stack };
         let Some(target) = stack.last() else {
@@ -199,10 +228,9 @@ impl Studio {
 
 /// A source's file is named by its full path: a relative one would mean another file to each
 /// program that reads it (the app, a server, a command typed elsewhere).
-fn check_source_path(payload: &serde_json::Value) -> Result<()> {
-    let config = payload.get("configuration");
-    let path = config.and_then(|c| c.get("path")).and_then(serde_json::Value::as_str).unwrap_or_default();
-    let uploaded = config.is_some_and(|c| c.get("content_base64").is_some());
+fn check_source_path(config: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
+    let path = config.get("path").and_then(serde_json::Value::as_str).unwrap_or_default();
+    let uploaded = config.contains_key("content_base64");
     if !path.is_empty() && !uploaded && std::path::Path::new(path).is_relative() {
         return Err(CoreError::invalid(format!(
             "configuration.path '{path}' must be absolute: the file's full path on this computer"

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
-use studio_model::{ProjectContent, WorkbenchAction};
+use studio_model::ProjectContent;
 
 use crate::{CoreError, Result, Studio};
 
@@ -20,13 +20,9 @@ impl Studio {
 
     /// Rewrites a `configure_source` that asks for `import: true`: the file is copied into the
     /// project and the configuration records where it came from and its hash.
-    pub(crate) async fn import_source(&self, req: &WorkbenchAction) -> Result<WorkbenchAction> {
-        let mut req = req.clone();
-        let Some(config) = req.payload.get_mut("configuration").and_then(Value::as_object_mut) else {
-            return Ok(req);
-        };
+    pub(crate) async fn import_source(&self, project_id: &str, config: &mut Map<String, Value>) -> Result<()> {
         if config.remove("import").and_then(|v| v.as_bool()) != Some(true) {
-            return Ok(req);
+            return Ok(());
         }
         // The browser sends the file itself (it has no path); the CLI and desktop send a path.
         let (path, bytes) = match config.remove("content_base64") {
@@ -62,7 +58,7 @@ impl Studio {
             }
         };
         let size = bytes.len() as u64;
-        let sha = self.store.put_artifact(&req.project_id, "source_file", &bytes).await?;
+        let sha = self.store.put_artifact(project_id, "source_file", &bytes).await?;
         let copy = self.copy_path(&sha, &path.to_string_lossy());
         write_copy(&copy, &bytes)?;
         config.remove("file_name");
@@ -71,7 +67,7 @@ impl Studio {
         config.insert("linked".into(), json!(false));
         config.insert("sha256".into(), json!(sha));
         config.insert("bytes".into(), json!(size));
-        Ok(req)
+        Ok(())
     }
 
     fn copy_path(&self, sha: &str, original: &str) -> PathBuf {

@@ -45,7 +45,7 @@ pub use document::{ChangeKind, ChangeMessage, ProjectDocument, RecordKey};
 pub use error::CoreError;
 pub use events::StudioEvent;
 pub use file_names::file_stem;
-pub use history::HistoryResponse;
+pub use history::{Actor, HistoryResponse};
 pub use mail::SmtpSettings;
 pub use projects::{ExportReceipt, MetadataUpdate, ProjectSummary, TemplateInfo};
 pub use recovery::{FoldedEdits, RecoveryOffer, UnsavedEdit};

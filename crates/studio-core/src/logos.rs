@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
-use studio_model::{ReportConfig, WorkbenchAction};
+use studio_model::ReportConfig;
 
 use crate::reports::report_error;
-use crate::{CoreError, Result, Studio};
+use crate::{Actor, CoreError, Result, Studio};
 
 /// Largest logo file read.
 const MAX_LOGO_BYTES: u64 = 5 * 1024 * 1024;
@@ -58,38 +58,34 @@ impl Studio {
     /// Rewrites a `customize` that names a logo: the file is read, decoded whole (a damaged
     /// PNG is refused here, not at export), scaled down once if large, and stored; the
     /// settings keep its hash as `branding.logo_id`.
-    pub(crate) async fn prepare_logo(&self, req: &WorkbenchAction) -> Result<WorkbenchAction> {
-        let mut req = req.clone();
-        let Some(branding) =
-            req.payload.pointer_mut("/report_config/branding").and_then(serde_json::Value::as_object_mut)
-        else {
-            return Ok(req);
+    pub(crate) async fn prepare_logo(&self, actor: &Actor, config: &mut ReportConfig) -> Result<()> {
+        let Some(branding) = config.branding.as_mut() else {
+            return Ok(());
         };
         // Only Studio says which stored logo goes with the settings.
-        branding.remove("logo_id");
-        let Some(url) = branding.get("logo_url").and_then(serde_json::Value::as_str).filter(|u| !u.is_empty()) else {
-            return Ok(req);
+        branding.logo_id = None;
+        let Some(url) = branding.logo_url.clone().filter(|u| !u.is_empty()) else {
+            return Ok(());
         };
         // The same logo as the settings have already: kept as it was prepared (other settings
         // are saved often; the file is read again only when it is named anew).
         let current = {
-            let open = self.project(&req.project_id).await?;
+            let open = self.project(&actor.project_id).await?;
             open.doc.content().report.get("config").and_then(|c| c.branding.clone())
         };
-        if let Some(current) = current.filter(|b| b.logo_url.as_deref() == Some(url))
+        if let Some(current) = current.filter(|b| b.logo_url.as_deref() == Some(url.as_str()))
             && let Some(id) = current.logo_id
             && self.store.artifact(&id).await.is_ok()
         {
-            branding.insert("logo_id".into(), serde_json::Value::String(id));
-            return Ok(req);
+            branding.logo_id = Some(id);
+            return Ok(());
         }
-        let bytes = read_logo(url)?;
+        let bytes = read_logo(&url)?;
         let prepared = tokio::task::spawn_blocking(move || studio_report::raster::prepare_logo(&bytes))
             .await
             .map_err(CoreError::internal)?
             .map_err(report_error)?;
-        let id = self.store.put_artifact(&req.project_id, "logo", &prepared.bytes).await?;
-        branding.insert("logo_id".into(), serde_json::Value::String(id));
-        Ok(req)
+        branding.logo_id = Some(self.store.put_artifact(&actor.project_id, "logo", &prepared.bytes).await?);
+        Ok(())
     }
 }

@@ -2,13 +2,11 @@
 //! package's marginals and sample + the analyst's adjustments), `regenerate` as a task that
 //! stores the population by hash, and the reads `view_archetypes` and `view_network`.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use studio_engine::population::{self, DEFAULT_AGENTS};
+use studio_engine::population;
 use studio_engine::{ArchetypeEdit, DistributionTarget, ENGINE_VERSION, NetworkSpec, PopulationSpec};
-use studio_model::{ARCHETYPE_PREFIX, ProjectContent, SETTINGS_KEY, SIZE_KEY, StageStatus, Workbench, WorkbenchAction};
+use studio_model::{DistributionAdjustment, DistributionChange, ProjectContent, StageStatus, Workbench};
 
 use crate::data_package::DataPackage;
 use crate::{CoreError, Result, Studio};
@@ -19,44 +17,34 @@ pub const DEFAULT_SEED: u64 = 1;
 /// The spec of the project's population: marginals and sample from `package`, everything the
 /// analyst chose from the Population workbench's adjustments.
 pub fn spec_of(package: &DataPackage, content: &ProjectContent) -> Result<PopulationSpec> {
-    let bad = |m: String| CoreError::invalid(m);
-    let modified = |key: &str| content.adjustments.get(key).map(|a| a.modified.clone());
-    let size = modified(SIZE_KEY).and_then(|m| m.get("size").and_then(Value::as_u64)).unwrap_or(DEFAULT_AGENTS);
-    let settings = modified(SETTINGS_KEY).unwrap_or(json!({}));
+    let settings = content.population_settings()?;
     let mut spec = PopulationSpec::new(
-        size,
-        settings.get("seed").and_then(Value::as_u64).unwrap_or(DEFAULT_SEED),
+        content.population_size(),
+        settings.seed.unwrap_or(DEFAULT_SEED),
         package.marginals.clone(),
     );
     spec.microdata = package.microdata.clone();
-    if let Some(k) = settings.get("archetypes").and_then(Value::as_u64) {
+    if let Some(k) = settings.archetypes {
         spec.archetypes = k as usize;
     }
-    if let Some(network) = settings.get("network") {
-        let mut merged = serde_json::to_value(NetworkSpec::default()).unwrap_or_default();
-        if let (Some(m), Some(n)) = (merged.as_object_mut(), network.as_object()) {
-            m.extend(n.clone());
-        }
-        spec.network = serde_json::from_value(merged).map_err(|e| bad(format!("network settings: {e}")))?;
-    }
-    for (key, adjustment) in &content.adjustments {
-        if key == SIZE_KEY || key == SETTINGS_KEY {
-            continue;
-        }
-        if let Some(id) = key.strip_prefix(ARCHETYPE_PREFIX) {
-            let edit: ArchetypeEdit = serde_json::from_value(adjustment.modified.clone())
-                .map_err(|e| bad(format!("the edit of archetype {id}: {e}")))?;
-            spec.archetype_edits.insert(id.to_string(), edit);
-            continue;
-        }
-        let target = if let Some(shares) = adjustment.modified.get("shares") {
-            let shares: BTreeMap<String, f64> =
-                serde_json::from_value(shares.clone()).map_err(|e| bad(format!("the shares of '{key}': {e}")))?;
-            DistributionTarget::Shares(shares)
-        } else {
-            DistributionTarget::Shift(adjustment.modified.get("shift").and_then(Value::as_f64).unwrap_or(0.0))
+    if let Some(network) = &settings.network {
+        let defaults = NetworkSpec::default();
+        spec.network = NetworkSpec {
+            degree: network.degree.map_or(defaults.degree, |d| u32::try_from(d).unwrap_or(u32::MAX)),
+            rewiring: network.rewiring.unwrap_or(defaults.rewiring),
+            homophily: network.homophily.unwrap_or(defaults.homophily),
         };
-        spec.adjustments.insert(key.clone(), target);
+    }
+    for (id, edits) in content.archetype_edits()? {
+        let edit = ArchetypeEdit { share: edits.share, centre: edits.centre.unwrap_or_default(), label: edits.label };
+        spec.archetype_edits.insert(id, edit);
+    }
+    for (dimension, change) in content.distribution_changes()? {
+        let target = match change {
+            DistributionChange::Shares(shares) => DistributionTarget::Shares(shares),
+            DistributionChange::Shift(by) => DistributionTarget::Shift(by),
+        };
+        spec.adjustments.insert(dimension, target);
     }
     Ok(spec)
 }
@@ -91,18 +79,12 @@ impl Studio {
     /// exist) and fills in the distribution it replaces, so the log shows original → modified.
     pub(crate) async fn with_original(
         &self,
-        req: &WorkbenchAction,
+        adjustment: &mut DistributionAdjustment,
         content: &ProjectContent,
-    ) -> Result<WorkbenchAction> {
-        let mut req = req.clone();
-        let Some(adjustment) = req.payload.get_mut("adjustment").and_then(Value::as_object_mut) else {
-            return Ok(req);
-        };
-        let Some(dimension) = adjustment.get("dimension").and_then(Value::as_str).map(str::to_string) else {
-            return Ok(req);
-        };
+    ) -> Result<()> {
+        let dimension = &adjustment.dimension;
         let marginals = self.marginals_of(content).await?;
-        let Some(marginal) = marginals.iter().find(|m| m.dimension == dimension) else {
+        let Some(marginal) = marginals.iter().find(|m| &m.dimension == dimension) else {
             let known: Vec<&str> = marginals.iter().map(|m| m.dimension.as_str()).collect();
             return Err(CoreError::invalid(if known.is_empty() {
                 format!(
@@ -112,7 +94,7 @@ impl Studio {
                 format!("no marginal named '{dimension}'; the marginals are {}", known.join(", "))
             }));
         };
-        if let Some(shares) = adjustment.get("target").and_then(|t| t.get("shares")).and_then(Value::as_object) {
+        if let DistributionChange::Shares(shares) = &adjustment.target {
             for category in shares.keys() {
                 if !marginal.categories.contains(category) {
                     return Err(CoreError::invalid(format!(
@@ -125,8 +107,8 @@ impl Studio {
         let shares = marginal.shares().map_err(|e| CoreError::invalid(e.to_string()))?;
         let original: serde_json::Map<String, Value> =
             marginal.categories.iter().cloned().zip(shares.into_iter().map(|s| json!(s))).collect();
-        adjustment.insert("original".into(), json!({"shares": original}));
-        Ok(req)
+        adjustment.original = Some(serde_json::Map::from_iter([("shares".to_string(), Value::Object(original))]));
+        Ok(())
     }
 
     /// The stored population of a project, if it has one.
@@ -141,31 +123,40 @@ impl Studio {
         Ok(self.store.artifact(&id).await?.content)
     }
 
-    /// `view_archetypes` and `view_network`: read from the stored population.
-    pub(crate) async fn population_read(&self, content: &ProjectContent, action: &str) -> Result<Value> {
+    /// `view_archetypes`: the stored population's archetypes, fit and convergence.
+    pub(crate) async fn view_archetypes(&self, content: &ProjectContent) -> Result<Value> {
+        let (header, stage) = self.population_header(content).await?;
+        Ok(json!({
+            "population_id": stage.artifact_id,
+            "size": header.network.nodes,
+            "seed": header.spec.seed,
+            "digest": header.digest,
+            "stale": stage.status != StageStatus::Complete,
+            "archetypes": header.archetypes,
+            "fit": header.fit,
+            "convergence": header.convergence,
+        }))
+    }
+
+    /// `view_network`: the stored population's network, its spec and summary.
+    pub(crate) async fn view_network(&self, content: &ProjectContent) -> Result<Value> {
+        let (header, stage) = self.population_header(content).await?;
+        Ok(json!({
+            "population_id": stage.artifact_id,
+            "digest": header.digest,
+            "stale": stage.status != StageStatus::Complete,
+            "spec": header.spec.network,
+            "archetypes": header.archetypes.iter().map(|a| json!({"archetype_id": a.archetype_id, "label": a.label})).collect::<Vec<_>>(),
+            "summary": header.network,
+        }))
+    }
+
+    async fn population_header(
+        &self,
+        content: &ProjectContent,
+    ) -> Result<(population::PopulationHeader, studio_model::StageState)> {
         let bytes = self.population_bytes(content).await?;
         let (header, _) = population::header(&bytes).map_err(|e| CoreError::internal(e.to_string()))?;
-        let stage = content.stage(Workbench::Population);
-        let stale = stage.status != StageStatus::Complete;
-        Ok(match action {
-            "view_archetypes" => json!({
-                "population_id": stage.artifact_id,
-                "size": header.network.nodes,
-                "seed": header.spec.seed,
-                "digest": header.digest,
-                "stale": stale,
-                "archetypes": header.archetypes,
-                "fit": header.fit,
-                "convergence": header.convergence,
-            }),
-            _ => json!({
-                "population_id": stage.artifact_id,
-                "digest": header.digest,
-                "stale": stale,
-                "spec": header.spec.network,
-                "archetypes": header.archetypes.iter().map(|a| json!({"archetype_id": a.archetype_id, "label": a.label})).collect::<Vec<_>>(),
-                "summary": header.network,
-            }),
-        })
+        Ok((header, content.stage(Workbench::Population)))
     }
 }

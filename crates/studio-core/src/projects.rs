@@ -198,7 +198,7 @@ impl Studio {
         update: &MetadataUpdate,
     ) -> Result<ProjectState> {
         let mut open = self.project(project_id).await?;
-        Studio::check_can_edit(&open, user_id)?;
+        Studio::check_permission(&open, user_id, studio_model::Permission::Edit)?;
         let ctx = self.context(user_id);
         let outcome =
             update_metadata(open.doc.content(), update.project_name.as_deref(), update.description.as_deref(), &ctx)?;

@@ -191,7 +191,7 @@ impl Studio {
         let (content, version) = {
             let mut open = self.project(project_id).await?;
             if edit {
-                Studio::check_can_edit(&open, user_id)?;
+                Studio::check_permission(&open, user_id, studio_model::Permission::Edit)?;
             }
             let version = Studio::state_of(&mut open, user_id).version;
             (open.doc.content().clone(), version)

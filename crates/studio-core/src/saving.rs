@@ -114,7 +114,7 @@ impl Studio {
     pub async fn restore_version(&self, project_id: &str, user_id: &str, number: u32) -> Result<ProjectState> {
         let target = self.load_version(project_id, number).await?.content();
         let mut open = self.project(project_id).await?;
-        Studio::check_can_edit(&open, user_id)?;
+        Studio::check_permission(&open, user_id, studio_model::Permission::Edit)?;
         let ctx = self.context(user_id);
         let outcome = restore_content(open.doc.content(), &target, number, &ctx);
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);

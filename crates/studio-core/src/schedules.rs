@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Months, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use studio_model::{Frequency, ProjectContent, ReportSchedule, Role, Step, Workbench};
+use studio_model::{Action, Frequency, ProjectContent, ReportAction, ReportSchedule, Role, ScheduleChange, Step};
 use studio_store::ScheduleRow;
 
 use crate::document::{ChangeKind, ChangeMessage};
@@ -115,8 +115,8 @@ impl Studio {
         }
         // Whoever brought the file in, even one it lists as a viewer, stops it.
         let ctx = self.context(user_id);
-        let off = serde_json::json!({"schedule": {"frequency": "off", "recipients": []}});
-        let outcome = studio_model::apply_action(open.doc.content(), Workbench::Report, "schedule", &off, &ctx)?;
+        let off = Action::Report(ReportAction::Schedule(ScheduleChange::Off));
+        let outcome = studio_model::apply_action(open.doc.content(), &off, &ctx)?;
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
         self.commit(project_id, &mut open, &outcome.content, &message).await
     }
@@ -188,7 +188,7 @@ impl Studio {
     pub async fn send_report_now(&self, project_id: &str, user_id: &str) -> Result<studio_tasks::Task> {
         {
             let open = self.project(project_id).await?;
-            Studio::check_can_edit(&open, user_id)?;
+            Studio::check_permission(&open, user_id, studio_model::Permission::Edit)?;
             if !open.doc.content().schedules.contains_key("report") {
                 return Err(CoreError::new(
                     "not_ready",

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use studio_data::ParquetColumn;
 use studio_engine::population;
 use studio_engine::simulation::{Agents, NEVER, Variables};
-use studio_model::{ProjectContent, SimulationConsolePayload, SimulationSettings, WorkbenchAction, compare_scenarios};
+use studio_model::{DataExport, ExportFormat, ProjectContent, SimulationSettings, compare_scenarios};
 
 use crate::file_names::slug;
 use crate::scenario_runs::model_of;
@@ -161,18 +161,15 @@ impl Studio {
     /// `simulation/export_data`: a scenario's series (`simulation_config.scenario_id`, else the
     /// console's) written as a file, the answer naming it, its format, rows and bytes; without
     /// `export_format`, the ensemble's summary itself (bands, final value, calibration).
-    pub(crate) async fn export_data(&self, req: &WorkbenchAction, content: &ProjectContent) -> Result<Value> {
-        let p: SimulationConsolePayload = serde_json::from_value(req.payload.clone())
-            .map_err(|e| CoreError::invalid(format!("simulation/export_data payload is not valid: {e}")))?;
+    pub(crate) async fn export_data(&self, export: &DataExport, content: &ProjectContent) -> Result<Value> {
         let settings = SimulationSettings::of(content)?;
-        let named = p.simulation_config.as_ref().and_then(|c| c.get("scenario_id")).and_then(Value::as_str);
-        let scenario_id = match named.map(str::to_string).or(settings.scenario_id) {
+        let scenario_id = match export.scenario_id.clone().or(settings.scenario_id) {
             Some(id) if content.scenarios.contains_key(&id) => id,
             Some(id) => return Err(CoreError::new("not_found", format!("scenario not found: {id}"))),
             None => content.scenarios_in_order().first().map(|s| s.scenario_id.clone()).unwrap_or_default(),
         };
         let report = self.ensemble_of(content, &scenario_id).await?;
-        let Some(format) = p.export_format.as_deref() else {
+        let Some(format) = export.format else {
             // No format: the data itself, for the console's charts.
             let id = content.runs.get(&scenario_id).and_then(|r| r.ensemble_id.clone()).unwrap_or_default();
             let mut summary = crate::scenario_runs::ensemble_summary(&report, &id);
@@ -182,11 +179,8 @@ impl Studio {
             summary["injected_shocks"] = report["injected_shocks"].clone();
             return Ok(summary);
         };
-        let config = p.simulation_config.unwrap_or_default();
-        let agents = config.get("agents").and_then(Value::as_bool).unwrap_or(false);
-        let rows = if agents {
-            let replicate =
-                config.get("replicate").and_then(Value::as_u64).unwrap_or(0).min(u64::from(u32::MAX)) as u32;
+        let rows = if export.agents {
+            let replicate = export.replicate;
             let bytes = match content.scenarios.get(&scenario_id).and_then(|s| s.config.population_adjustments.as_ref())
             {
                 Some(adjustments) if !adjustments.is_empty() => {
@@ -210,20 +204,18 @@ impl Studio {
             )));
         }
         let bytes = match format {
-            "csv" => to_csv(&rows),
-            "json" => to_json(&rows),
-            "parquet" => to_parquet(&rows)?,
-            other => {
-                return Err(CoreError::invalid(format!("export_format '{other}' is not one of: csv, json, parquet")));
-            }
+            ExportFormat::Csv => to_csv(&rows),
+            ExportFormat::Json => to_json(&rows),
+            ExportFormat::Parquet => to_parquet(&rows)?,
         };
+        let format = format.as_str();
         let dir = self.exports_dir();
         std::fs::create_dir_all(&dir).map_err(|e| CoreError::new("io", format!("{}: {e}", dir.display())))?;
         let name = format!(
             "{}-{}-{}.{format}",
             slug(content.meta("project_name").unwrap_or("project")),
             slug(report["scenario_name"].as_str().unwrap_or("scenario")),
-            if agents { "agents" } else { "series" }
+            if export.agents { "agents" } else { "series" }
         );
         let path = dir.join(name);
         std::fs::write(&path, &bytes).map_err(|e| CoreError::new("io", format!("{}: {e}", path.display())))?;
@@ -232,8 +224,8 @@ impl Studio {
     }
 
     /// `compare_scenarios`: the configuration differences, and the results of those simulated.
-    pub(crate) async fn compare_with_results(&self, content: &ProjectContent, payload: &Value) -> Result<Value> {
-        let mut answer = compare_scenarios(content, payload)?;
+    pub(crate) async fn compare_with_results(&self, content: &ProjectContent, ids: &[String]) -> Result<Value> {
+        let mut answer = compare_scenarios(content, ids)?;
         let ids: Vec<String> = answer["scenarios"]
             .as_array()
             .into_iter()

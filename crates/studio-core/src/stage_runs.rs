@@ -83,7 +83,7 @@ impl Studio {
             && self.store.artifact(id).await.is_ok()
         {
             progress(1.0, "the population is up to date");
-            return self.population_read(&content, "view_archetypes").await;
+            return self.view_archetypes(&content).await;
         }
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(f64, String)>();
         let job = tokio::task::spawn_blocking(move || {
@@ -101,7 +101,7 @@ impl Studio {
         let summary = format!("Regenerated the population: {size} agents, {k} archetypes (digest {})", &digest[..12]);
         self.record(project_id, user_id, Workbench::Population, "regenerate", &id, &inputs, summary).await?;
         let content = self.content_of(project_id).await?;
-        self.population_read(&content, "view_archetypes").await
+        self.view_archetypes(&content).await
     }
 
     /// Records a computed result in the document when it differs from the one there.

@@ -213,14 +213,22 @@ impl Studio {
         ProjectState::assemble(&open.header, open.doc.content(), log, vec![user_id.to_string()])
     }
 
-    pub(crate) fn check_can_edit(open: &OpenProject, user_id: &str) -> Result<()> {
-        match open.doc.content().collaborators.get(user_id) {
-            Some(c) if c.role == studio_model::Role::Viewer => Err(CoreError::new(
-                "forbidden",
-                format!("user '{user_id}' is a viewer of this project and cannot change it"),
-            )),
-            _ => Ok(()),
+    /// Refuses a collaborator whose role does not grant `permission`.
+    pub(crate) fn check_permission(
+        open: &OpenProject,
+        user_id: &str,
+        permission: studio_model::Permission,
+    ) -> Result<()> {
+        let Some(c) = open.doc.content().collaborators.get(user_id) else { return Ok(()) };
+        if c.role.allows(permission) {
+            return Ok(());
         }
+        let (role, cannot) = match (c.role, permission) {
+            (studio_model::Role::Viewer, studio_model::Permission::Edit) => ("a viewer", "cannot change it"),
+            (studio_model::Role::Viewer, _) => ("a viewer", "only its owner can do this"),
+            _ => ("an editor", "only its owner can do this"),
+        };
+        Err(CoreError::new("forbidden", format!("user '{user_id}' is {role} of this project and {cannot}")))
     }
 }
 

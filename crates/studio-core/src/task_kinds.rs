@@ -7,12 +7,12 @@ use std::sync::{Arc, Weak};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use studio_model::{
-    ProjectContent, ProjectLoad, ScenarioRecord, SimulationSettings, StageStatus, StateChanges, Workbench,
-    WorkbenchAction, WorkbenchResponse,
+    Action, ProjectContent, ProjectLoad, ReportAction, ScenarioAction, ScenarioRecord, SimulationAction,
+    SimulationSettings, StageStatus, StateChanges, Workbench, WorkbenchResponse,
 };
 use studio_tasks::{Failure, Handlers, Task, TaskContext, TaskOutput, TaskSpec};
 
-use crate::{CoreError, Result, Studio};
+use crate::{Actor, CoreError, Result, Studio};
 
 pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
     let export = studio.clone();
@@ -137,50 +137,54 @@ async fn save_project(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Re
 }
 
 impl Studio {
-    /// Starts `data/refresh_data` or `population/regenerate` as a task and answers at once
-    /// with it; `regenerate` with `edits` first records the new settings.
-    pub(crate) async fn start_stage_task(&self, req: &WorkbenchAction) -> Result<WorkbenchResponse> {
+    /// Starts a stage's task (refresh the data, regenerate the population, run a scenario,
+    /// play it in the console, generate or export the report) and answers at once with it;
+    /// settings given with it (`regenerate`'s `edits`, `run`'s `simulation_config`) are first
+    /// recorded as an edit.
+    pub(crate) async fn start_stage_task(&self, actor: &Actor, action: Action) -> Result<WorkbenchResponse> {
         let mut state_changes = StateChanges::default();
-        let settings_given =
-            ["edits", "simulation_config"].iter().any(|k| req.payload.get(k).is_some_and(|e| !e.is_null()));
-        let content = if settings_given {
-            state_changes = self.apply_document_action(req).await?.state_changes;
-            self.content_of(&req.project_id).await?
-        } else {
-            let open = self.project(&req.project_id).await?;
-            Studio::check_can_edit(&open, &req.user_id)?;
-            open.doc.content().clone()
-        };
-        let spec = match req.workbench {
-            Workbench::Data => TaskSpec::new("refresh_data", "Refresh data").needs(Workbench::Data.as_str()),
-            Workbench::Population => {
+        if action.records_settings() {
+            state_changes = self.apply_document_action(actor, action.clone()).await?.state_changes;
+        }
+        let content = self.content_of(&actor.project_id).await?;
+        let spec = match &action {
+            Action::Data(_) => TaskSpec::new("refresh_data", "Refresh data").needs(Workbench::Data.as_str()),
+            Action::Population(_) => {
                 TaskSpec::new("regenerate_population", "Regenerate population").needs("population")
             }
-            Workbench::Report => report_spec(req, &content)?,
-            workbench => {
-                let scenario = scenario_to_run(req, &content)?;
-                let (kind, verb) = if workbench == Workbench::Simulation {
-                    ("play_scenario", "Play")
-                } else {
-                    ("run_scenario", "Simulate")
-                };
-                TaskSpec::new(kind, &format!("{verb} “{}”", scenario.name))
+            Action::Report(ReportAction::Generate { config }) => {
+                Studio::check_generate(&content, config.as_ref())?;
+                TaskSpec::new("generate_report", "Generate report")
+                    .needs("report")
+                    .input("report_config", serde_json::to_value(config).unwrap_or(Value::Null))
+            }
+            Action::Report(ReportAction::Export { format }) => {
+                let report_id = Studio::latest_report(&content)?;
+                TaskSpec::new("export_report", &format!("Export report as {}", format.as_str().to_uppercase()))
+                    .needs("report")
+                    .input("report_id", json!(report_id))
+                    .input("format", json!(format))
+            }
+            Action::Scenario(ScenarioAction::Run { scenario_id }) => {
+                let scenario = scenario_named(&content, scenario_id)?;
+                TaskSpec::new("run_scenario", &format!("Simulate “{}”", scenario.name))
                     .needs("simulation")
                     .input("scenario_id", json!(scenario.scenario_id))
             }
+            Action::Simulation(SimulationAction::Run { .. }) => {
+                let scenario = console_scenario(&content)?;
+                TaskSpec::new("play_scenario", &format!("Play “{}”", scenario.name))
+                    .needs("simulation")
+                    .input("scenario_id", json!(scenario.scenario_id))
+            }
+            other => {
+                return Err(CoreError::internal(format!("{}/{} is not a task", other.workbench(), other.name())));
+            }
         }
-        .input("user_id", json!(req.user_id));
-        let task = self.submit_tasks(&req.project_id, vec![spec]).await?.remove(0);
-        let load = ProjectLoad { project_id: req.project_id.clone(), user_id: req.user_id.clone(), version: None };
-        Ok(WorkbenchResponse {
-            project_id: req.project_id.clone(),
-            workbench: req.workbench,
-            action: req.action.clone(),
-            success: true,
-            result: json!({"task_id": task.id, "task": task}),
-            state_changes,
-            updated_project_state: self.get_project(&load).await?,
-        })
+        .input("user_id", json!(actor.user_id));
+        let task = self.submit_tasks(&actor.project_id, vec![spec]).await?.remove(0);
+        let state = self.get_project(&actor.load()).await?;
+        Ok(crate::history::answer(actor, &action, json!({"task_id": task.id, "task": task}), state_changes, state))
     }
 
     /// Builds and submits the task graph for the project's stages that are not complete:
@@ -246,23 +250,15 @@ impl Studio {
     }
 }
 
-/// The scenario `run_scenario` names, or the one the simulation settings name (the first,
-/// the baseline, when they name none).
-fn scenario_to_run<'a>(req: &WorkbenchAction, content: &'a ProjectContent) -> Result<&'a ScenarioRecord> {
-    let named = match req.workbench {
-        Workbench::Scenario => Some(
-            req.payload
-                .get("scenario_id")
-                .and_then(Value::as_str)
-                .ok_or_else(|| CoreError::invalid("scenario/run_scenario needs payload.scenario_id (a string)"))?
-                .to_string(),
-        ),
-        _ => SimulationSettings::of(content)?.scenario_id,
-    };
-    match named {
-        Some(id) => {
-            content.scenarios.get(&id).ok_or_else(|| CoreError::new("not_found", format!("scenario not found: {id}")))
-        }
+fn scenario_named<'a>(content: &'a ProjectContent, id: &str) -> Result<&'a ScenarioRecord> {
+    content.scenarios.get(id).ok_or_else(|| CoreError::new("not_found", format!("scenario not found: {id}")))
+}
+
+/// The scenario the console plays: the one the simulation settings name, else the first (the
+/// baseline).
+fn console_scenario(content: &ProjectContent) -> Result<&ScenarioRecord> {
+    match SimulationSettings::of(content)?.scenario_id {
+        Some(id) => scenario_named(content, &id),
         None => content.scenarios_in_order().into_iter().next().ok_or_else(|| {
             CoreError::new("not_ready", "the project has no scenario to simulate: create one in the Scenario workbench")
         }),
@@ -294,25 +290,4 @@ pub(crate) fn output(value: Value) -> TaskOutput {
         Value::Object(map) => TaskOutput::new(map),
         other => TaskOutput::default().with("value", other),
     }
-}
-
-/// `report/generate` and `report/export` as tasks: export renders the latest report.
-fn report_spec(req: &WorkbenchAction, content: &ProjectContent) -> Result<TaskSpec> {
-    let payload: studio_model::ReportGeneratorPayload = serde_json::from_value(req.payload.clone())
-        .map_err(|e| CoreError::invalid(format!("report/{} payload is not valid: {e}", req.action)))?;
-    if req.action == "generate" {
-        Studio::check_generate(content, payload.report_config.as_ref())?;
-        return Ok(TaskSpec::new("generate_report", "Generate report")
-            .needs("report")
-            .input("report_config", serde_json::to_value(&payload.report_config).unwrap_or(Value::Null)));
-    }
-    let format = payload.export_format.ok_or_else(|| {
-        CoreError::invalid("report/export needs export_format: one of pdf, pptx, html, docx".to_string())
-    })?;
-    crate::reports::check_format(&format)?;
-    let report_id = Studio::latest_report(content)?;
-    Ok(TaskSpec::new("export_report", &format!("Export report as {}", format.to_uppercase()))
-        .needs("report")
-        .input("report_id", json!(report_id))
-        .input("format", json!(format)))
 }

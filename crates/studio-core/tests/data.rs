@@ -72,7 +72,7 @@ async fn sources_are_explored_and_previewed_with_overrides_marked() {
         f.studio.workbench_action(&action(&project, "preview_data", json!({"source_name": "nope"}))).await.unwrap_err();
     assert_eq!(err.code, "not_found");
     let err = f.studio.workbench_action(&action(&project, "preview_data", json!({}))).await.unwrap_err();
-    assert!(err.message.contains("needs source_name"), "{}", err.message);
+    assert!(err.message.contains("needs payload.source_name"), "{}", err.message);
 
     // `SOURCE.COLUMN[N]` overrides one row only (counted from 1, as the preview grid shows).
     let one = json!({"override": {"field": "survey.age[2]", "value": 50, "reason": "typo in the form"}});

@@ -190,7 +190,8 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
         let err = f.act(&p, workbench, action, payload).await.unwrap_err();
         assert!(err.message.contains(message), "{action}: {}", err.message);
     }
-    let err = f.act("no-such-project", Workbench::Data, "override_value", json!({})).await.unwrap_err();
+    let valid = json!({"override": {"field": "f", "value": 1, "reason": "r"}});
+    let err = f.act("no-such-project", Workbench::Data, "override_value", valid).await.unwrap_err();
     assert_eq!((err.code.as_str(), err.http_status()), ("not_found", 404));
     let long = "n".repeat(256);
     let err = f

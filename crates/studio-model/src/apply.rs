@@ -4,7 +4,8 @@
 
 use serde_json::{Value, json};
 
-use crate::actions::{data_action, parse, report_action, scenario_action};
+use crate::action::Action;
+use crate::actions::{data_action, report_action, scenario_action};
 use crate::content::{Edit, ProjectContent, Section};
 use crate::population_actions::population_action;
 use crate::simulation_settings::simulation_action;
@@ -32,90 +33,30 @@ pub struct Outcome {
     pub state_changes: StateChanges,
 }
 
-/// Whether an action works on the document alone, reads, runs as a task or steers the console.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Availability {
-    Document,
-    /// Answered from the project's data by the core; the document does not change.
-    Read,
-    /// Runs as a task the core starts; the response carries the task. `regenerate` with
-    /// `edits` first records the new settings in the document.
-    Task,
-    /// Steers the console's run (pause, step, replay, shock): the core answers it.
-    Control,
+/// The error for an action that is not an edit of the document: the core answers it (reads,
+/// tasks, the console), and only its settings, if it has any, are an edit.
+pub(crate) fn not_an_edit(workbench: Workbench, action: &str) -> ModelError {
+    ModelError::invalid(format!("{workbench}/{action} is not an edit of the document: the core answers it"))
 }
 
-pub fn availability(workbench: Workbench, action: &str) -> Availability {
-    use Availability::*;
-    match (workbench, action) {
-        (Workbench::Data, "configure_source" | "override_value" | "add_custom_source") => Document,
-        (Workbench::Data, "explore_sources" | "preview_data") => Read,
-        (Workbench::Data, _) => Task,
-        (Workbench::Population, "adjust_distribution" | "edit_archetype" | "resize_population") => Document,
-        (Workbench::Population, "view_archetypes" | "view_network") => Read,
-        (Workbench::Population, _) => Task,
-        (Workbench::Scenario, "create_scenario" | "edit_scenario" | "duplicate_scenario" | "delete_scenario") => {
-            Document
-        }
-        (Workbench::Scenario, "compare_scenarios") => Read,
-        (Workbench::Scenario, _) => Task,
-        (Workbench::Simulation, "run") => Task,
-        (Workbench::Simulation, "export_data") => Read,
-        (Workbench::Simulation, _) => Control,
-        (Workbench::Report, "generate" | "export") => Task,
-        (Workbench::Report, _) => Document,
-    }
-}
-
-/// Applies one workbench action to `content`, which is left untouched.
-pub fn apply_action(
-    content: &ProjectContent,
-    workbench: Workbench,
-    action: &str,
-    payload: &Value,
-    ctx: &ActionContext,
-) -> Result<Outcome, ModelError> {
-    workbench.check_action(action)?;
-    match availability(workbench, action) {
-        Availability::Read => {
-            return Err(ModelError::invalid(format!(
-                "{workbench}/{action} reads data and changes nothing: the core answers it"
-            )));
-        }
-        Availability::Task
-            if matches!(
-                (workbench, action),
-                (Workbench::Population, "regenerate") | (Workbench::Simulation, "run")
-            ) => {}
-        Availability::Task => {
-            return Err(ModelError::invalid(format!("{workbench}/{action} runs as a task: the core starts it")));
-        }
-        Availability::Control => {
-            return Err(ModelError::invalid(format!(
-                "{workbench}/{action} steers the running simulation: the core answers it"
-            )));
-        }
-        Availability::Document => {}
-    }
-    if let Some(named) = payload.get("action").and_then(Value::as_str)
-        && named != action
-    {
-        return Err(ModelError::invalid(format!("payload.action is '{named}' but the request's action is '{action}'")));
-    }
+/// Applies one workbench action's edit to `content`, which is left untouched: a document
+/// action, or the settings a task records first ([`Action::records_settings`]).
+pub fn apply_action(content: &ProjectContent, action: &Action, ctx: &ActionContext) -> Result<Outcome, ModelError> {
     let mut next = content.clone();
-    let (summary, result) = match workbench {
-        Workbench::Data => data_action(&mut next, action, parse(workbench, action, payload)?)?,
-        Workbench::Scenario => scenario_action(&mut next, action, parse(workbench, action, payload)?, ctx)?,
-        Workbench::Report => report_action(&mut next, action, parse(workbench, action, payload)?, ctx)?,
-        Workbench::Population => population_action(&mut next, action, parse(workbench, action, payload)?)?,
-        Workbench::Simulation => simulation_action(&mut next, action, parse(workbench, action, payload)?)?,
+    let (summary, result) = match action {
+        Action::Data(a) => data_action(&mut next, a)?,
+        Action::Scenario(a) => scenario_action(&mut next, a, ctx)?,
+        Action::Report(a) => report_action(&mut next, a, ctx)?,
+        Action::Population(a) => population_action(&mut next, a)?,
+        Action::Simulation(a) => simulation_action(&mut next, a)?,
     };
+    let workbench = action.workbench();
     let status = match workbench {
         Workbench::Scenario if next.scenarios.is_empty() => StageStatus::InProgress,
         Workbench::Scenario => StageStatus::Complete,
         _ => StageStatus::InProgress,
     };
-    Ok(finish(content, next, Some(workbench), action, summary, true, result, Some(status), ctx))
+    Ok(finish(content, next, Some(workbench), action.name(), summary, true, result, Some(status), ctx))
 }
 
 /// Re-applies recorded edits: their `before` values to undo, their `after` values to redo.

@@ -13,9 +13,6 @@ pub enum ModelError {
     /// A limit of the product is reached.
     #[error("{0}")]
     Limit(String),
-    /// The action exists in the contract but its computation has not landed yet.
-    #[error("{workbench} action '{action}' is not available yet: it needs the {needs}")]
-    NotAvailable { workbench: String, action: String, needs: &'static str },
     /// The serialized state is over the snapshot limit.
     #[error(
         "project state is {:.1} MB; a snapshot may hold at most 10 MB",
@@ -38,7 +35,6 @@ impl ModelError {
             Self::Invalid(_) => "invalid_request",
             Self::NotFound { .. } => "not_found",
             Self::Limit(_) => "limit_reached",
-            Self::NotAvailable { .. } => "not_available",
             Self::SnapshotTooLarge { .. } => "snapshot_too_large",
             Self::Undo(_) => "undo_refused",
         }

@@ -4,12 +4,15 @@
 //! [`ActionContext`]; everything here is a function of its inputs.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod action;
+mod action_parse;
 mod actions;
 mod apply;
 mod content;
 mod error;
 mod payload;
 mod population_actions;
+mod population_checks;
 mod report;
 mod runs;
 mod scenario_compare;
@@ -19,10 +22,14 @@ mod state;
 mod workbench;
 mod workflow;
 
+pub use action::{
+    Action, ArchetypeEdits, Availability, DataAction, DataExport, DistributionAdjustment, DistributionChange,
+    ExportFormat, NetworkSettings, Permission, PopulationAction, PopulationSettings, ReportAction, ReportFormat,
+    ScenarioAction, ScheduleChange, SimulationAction,
+};
 pub use actions::baseline_scenario;
 pub use apply::{
-    ActionContext, Availability, Outcome, PROJECT, apply_action, apply_edits, availability, record_stage_result,
-    restore_content, update_metadata,
+    ActionContext, Outcome, PROJECT, apply_action, apply_edits, record_stage_result, restore_content, update_metadata,
 };
 pub use content::{
     Annotation, Collaborator, CustomSource, DocTree, Edit, Override, PopulationAdjustment, ProjectContent, RawJson,
@@ -35,7 +42,7 @@ pub use payload::{
     ScenarioConfig, ScenarioWorkbenchPayload, ScheduleInput, ShockEvent, ShockInput, SimulationConsolePayload,
     VariableOverride, WorkbenchAction,
 };
-pub use population_actions::{ARCHETYPE_PREFIX, DEFAULT_POPULATION, MAX_POPULATION, SETTINGS_KEY, SIZE_KEY};
+pub use population_actions::{DEFAULT_POPULATION, MAX_POPULATION};
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
 pub use runs::{Ticks, record_report, record_scenario_run};
 pub use scenario_compare::compare_scenarios;

@@ -1,13 +1,17 @@
-//! The Population workbench's document actions: each records one adjustment, keyed so that a
-//! new one of the same kind replaces the old — `size` (resize_population), `settings` (seed,
-//! archetypes and network, given to regenerate), `archetype:A2` (edit_archetype) and one per
-//! adjusted dimension (adjust_distribution). The population itself is computed by the core.
+//! The Population workbench's document actions and the settings they leave: each records one
+//! adjustment, keyed so that a new one of the same kind replaces the old — the size, the
+//! settings (seed, archetypes and network, given to regenerate), one per edited archetype and
+//! one per adjusted dimension. How they are keyed is this file's business: everyone else
+//! reads them through [`ProjectContent::population_size`] and its neighbours. The population
+//! itself is computed by the core.
 
-use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
-use crate::actions::{required, unreachable_action};
+use serde_json::{Value, json};
+
+use crate::action::{ArchetypeEdits, DistributionAdjustment, DistributionChange, PopulationAction, PopulationSettings};
+use crate::apply::not_an_edit;
 use crate::content::{PopulationAdjustment, ProjectContent};
-use crate::payload::PopulationWorkbenchPayload;
 use crate::{ModelError, Workbench};
 
 /// The most agents a population may hold.
@@ -16,199 +20,117 @@ pub const MAX_POPULATION: u64 = 5_000_000;
 pub const DEFAULT_POPULATION: u64 = 100_000;
 
 /// Adjustment keys that are not dimensions.
-pub const SIZE_KEY: &str = "size";
-pub const SETTINGS_KEY: &str = "settings";
-pub const ARCHETYPE_PREFIX: &str = "archetype:";
+const SIZE_KEY: &str = "size";
+const SETTINGS_KEY: &str = "settings";
+const ARCHETYPE_PREFIX: &str = "archetype:";
 
+/// True when `key` of the adjustments names a dimension of the data.
+fn is_dimension(key: &str) -> bool {
+    key != SIZE_KEY && key != SETTINGS_KEY && !key.starts_with(ARCHETYPE_PREFIX)
+}
+
+impl ProjectContent {
+    /// The number of agents the population is made with.
+    pub fn population_size(&self) -> u64 {
+        self.adjustments
+            .get(SIZE_KEY)
+            .and_then(|a| a.modified.get("size"))
+            .and_then(Value::as_u64)
+            .unwrap_or(DEFAULT_POPULATION)
+    }
+
+    /// The seed, archetypes and network the population is made with (absent: the defaults).
+    pub fn population_settings(&self) -> Result<PopulationSettings, ModelError> {
+        match self.adjustments.get(SETTINGS_KEY) {
+            None => Ok(PopulationSettings::default()),
+            Some(a) => serde_json::from_value(a.modified.clone())
+                .map_err(|e| ModelError::invalid(format!("the stored population settings: {e}"))),
+        }
+    }
+
+    /// The edits of each archetype, by archetype id.
+    pub fn archetype_edits(&self) -> Result<BTreeMap<String, ArchetypeEdits>, ModelError> {
+        let mut out = BTreeMap::new();
+        for (key, a) in &self.adjustments {
+            if let Some(id) = key.strip_prefix(ARCHETYPE_PREFIX) {
+                let edits = serde_json::from_value(a.modified.clone())
+                    .map_err(|e| ModelError::invalid(format!("the edit of archetype {id}: {e}")))?;
+                out.insert(id.to_string(), edits);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The change of each adjusted dimension, by dimension.
+    pub fn distribution_changes(&self) -> Result<BTreeMap<String, DistributionChange>, ModelError> {
+        let mut out = BTreeMap::new();
+        for (key, a) in self.adjustments.iter().filter(|(k, _)| is_dimension(k)) {
+            let change = match a.modified.get("shares") {
+                Some(shares) => DistributionChange::Shares(
+                    serde_json::from_value(shares.clone())
+                        .map_err(|e| ModelError::invalid(format!("the shares of '{key}': {e}")))?,
+                ),
+                None => DistributionChange::Shift(a.modified.get("shift").and_then(Value::as_f64).unwrap_or(0.0)),
+            };
+            out.insert(key.clone(), change);
+        }
+        Ok(out)
+    }
+}
+
+/// Records one of the Population workbench's edits.
 pub(crate) fn population_action(
     content: &mut ProjectContent,
-    action: &str,
-    p: PopulationWorkbenchPayload,
+    action: &PopulationAction,
 ) -> Result<(String, Value), ModelError> {
     let previous = |key: &str| content.adjustments.get(key).cloned();
     let (key, original, modified, summary) = match action {
-        "resize_population" => {
-            let size = required(p.target_size, "population", action, "target_size", "a number of agents")?;
-            if size == 0 || size > MAX_POPULATION {
-                return Err(ModelError::Limit(format!(
-                    "target_size must be between 1 and {MAX_POPULATION} agents, got {size}"
-                )));
-            }
+        PopulationAction::Resize { target_size } => {
             let before = previous(SIZE_KEY).map(|a| a.original).unwrap_or(json!({"size": DEFAULT_POPULATION}));
-            (SIZE_KEY.to_string(), before, json!({"size": size}), format!("Resized the population to {size} agents"))
+            let summary = format!("Resized the population to {target_size} agents");
+            (SIZE_KEY.to_string(), before, json!({"size": target_size}), summary)
         }
-        "adjust_distribution" => {
-            let a = required(p.adjustment, "population", action, "adjustment", "{dimension, target}")?;
-            let dimension = a.dimension.trim().to_string();
-            if dimension.is_empty()
-                || dimension == SIZE_KEY
-                || dimension == SETTINGS_KEY
-                || dimension.starts_with(ARCHETYPE_PREFIX)
-            {
+        PopulationAction::AdjustDistribution(DistributionAdjustment { dimension, target, original }) => {
+            if !is_dimension(dimension) {
                 return Err(ModelError::invalid(format!("adjustment.dimension '{dimension}' is not an attribute")));
             }
-            let target = check_target(&dimension, &a.target)?;
-            let before = previous(&dimension)
+            let before = previous(dimension)
                 .map(|a| a.original)
-                .unwrap_or_else(|| Value::Object(a.original.unwrap_or_default()));
-            let summary = match target.get("shift").and_then(Value::as_f64) {
-                Some(by) => {
-                    format!("Shifted {dimension} {} by {:.0}%", if by > 0.0 { "up" } else { "down" }, by.abs() * 100.0)
+                .unwrap_or_else(|| Value::Object(original.clone().unwrap_or_default()));
+            let summary = match target {
+                DistributionChange::Shift(by) => {
+                    format!("Shifted {dimension} {} by {:.0}%", if *by > 0.0 { "up" } else { "down" }, by.abs() * 100.0)
                 }
-                None => format!("Reshaped the {dimension} distribution"),
+                DistributionChange::Shares(_) => format!("Reshaped the {dimension} distribution"),
             };
-            (dimension, before, Value::Object(target), summary)
+            (dimension.clone(), before, target.to_value(), summary)
         }
-        "edit_archetype" => {
-            let id = required(p.archetype_id, "population", action, "archetype_id", "e.g. \"A2\"")?;
-            if !(id.len() > 1 && id.starts_with('A') && id[1..].chars().all(|c| c.is_ascii_digit())) {
-                return Err(ModelError::invalid(format!("archetype_id '{id}' is not an archetype id like A1, A2 …")));
-            }
-            let edits = required(p.edits, "population", action, "edits", "{share?, centre?, label?}")?;
-            check_archetype_edits(&id, &edits)?;
-            let key = format!("{ARCHETYPE_PREFIX}{id}");
-            let mut merged = previous(&key).and_then(|a| a.modified.as_object().cloned()).unwrap_or_default();
-            merged.extend(edits);
+        PopulationAction::EditArchetype { archetype_id, edits } => {
+            let key = format!("{ARCHETYPE_PREFIX}{archetype_id}");
+            let old: ArchetypeEdits =
+                previous(&key).and_then(|a| serde_json::from_value(a.modified).ok()).unwrap_or_default();
+            let merged = serde_json::to_value(old.merged(edits)).unwrap_or(Value::Null);
             let before = previous(&key).map(|a| a.original).unwrap_or(json!({}));
-            (key, before, Value::Object(merged), format!("Edited archetype {id}"))
+            (key, before, merged, format!("Edited archetype {archetype_id}"))
         }
-        "regenerate" => {
-            let edits = required(p.edits, "population", action, "edits", "{seed?, archetypes?, network?}")?;
-            check_settings(&edits)?;
-            let mut merged = previous(SETTINGS_KEY).and_then(|a| a.modified.as_object().cloned()).unwrap_or_default();
-            let said: Vec<String> = edits.keys().cloned().collect();
-            merged.extend(edits);
+        PopulationAction::Regenerate { settings: Some(settings) } => {
+            let old = content.population_settings()?;
+            let merged = serde_json::to_value(old.merged(settings)).unwrap_or(Value::Null);
             let before = previous(SETTINGS_KEY).map(|a| a.original).unwrap_or(json!({}));
-            let summary = format!("Set the population's {}", said.join(", "));
-            (SETTINGS_KEY.to_string(), before, Value::Object(merged), summary)
+            let summary = format!("Set the population's {}", settings.named().join(", "));
+            (SETTINGS_KEY.to_string(), before, merged, summary)
         }
-        _ => return unreachable_action(Workbench::Population, action),
+        PopulationAction::Regenerate { settings: None } => {
+            return Err(ModelError::invalid(
+                "population/regenerate needs payload.edits ({seed?, archetypes?, network?}) to record settings",
+            ));
+        }
+        PopulationAction::ViewArchetypes | PopulationAction::ViewNetwork => {
+            return Err(not_an_edit(Workbench::Population, action.name()));
+        }
     };
     let record = PopulationAdjustment { dimension: key.clone(), original, modified };
     let result = serde_json::to_value(&record).unwrap_or(Value::Null);
     content.adjustments.insert(key, record);
     Ok((summary, result))
-}
-
-fn number(v: &Value, what: &str) -> Result<f64, ModelError> {
-    v.as_f64().filter(|x| x.is_finite()).ok_or_else(|| ModelError::invalid(format!("{what} must be a number, not {v}")))
-}
-
-/// `{"shares": {category: share ≥ 0}}` or `{"shift": fraction in (−1, 1)}`.
-fn check_target(dimension: &str, target: &Map<String, Value>) -> Result<Map<String, Value>, ModelError> {
-    let shape = "adjustment.target must be {\"shares\": {category: share}} or {\"shift\": fraction}";
-    if target.len() != 1 {
-        return Err(ModelError::invalid(format!("{shape}, for '{dimension}'")));
-    }
-    if let Some(shares) = target.get("shares") {
-        let Some(shares) = shares.as_object().filter(|s| !s.is_empty()) else {
-            return Err(ModelError::invalid(format!("{shape}: shares must name at least one category")));
-        };
-        for (category, share) in shares {
-            let v = number(share, &format!("the share of '{category}'"))?;
-            if v < 0.0 {
-                return Err(ModelError::invalid(format!("the share of '{category}' must be ≥ 0, got {v}")));
-            }
-        }
-    } else if let Some(shift) = target.get("shift") {
-        let v = number(shift, "shift")?;
-        if v.abs() >= 1.0 {
-            return Err(ModelError::invalid(format!("shift moves a fraction of the mass, between -1 and 1, got {v}")));
-        }
-    } else {
-        return Err(ModelError::invalid(shape));
-    }
-    Ok(target.clone())
-}
-
-fn check_archetype_edits(id: &str, edits: &Map<String, Value>) -> Result<(), ModelError> {
-    if edits.is_empty() {
-        return Err(ModelError::invalid(format!("edits for {id} are empty: give share, centre or label")));
-    }
-    for (key, value) in edits {
-        match key.as_str() {
-            "share" => {
-                let v = number(value, "edits.share")?;
-                if !(0.0..=1.0).contains(&v) {
-                    return Err(ModelError::invalid(format!("edits.share is a fraction between 0 and 1, got {v}")));
-                }
-            }
-            "centre" => {
-                let Some(centre) = value.as_object() else {
-                    return Err(ModelError::invalid("edits.centre must map dimensions to numbers"));
-                };
-                for (dim, v) in centre {
-                    number(v, &format!("edits.centre.{dim}"))?;
-                }
-            }
-            "label" => {
-                if value.as_str().is_none_or(|l| l.trim().is_empty() || l.chars().count() > 60) {
-                    return Err(ModelError::invalid("edits.label must be text of 1 to 60 characters"));
-                }
-            }
-            other => {
-                return Err(ModelError::invalid(format!(
-                    "edit_archetype cannot change '{other}'; it changes share, centre and label"
-                )));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn check_settings(edits: &Map<String, Value>) -> Result<(), ModelError> {
-    if edits.is_empty() {
-        return Err(ModelError::invalid("regenerate's edits are empty: give seed, archetypes or network"));
-    }
-    for (key, value) in edits {
-        match key.as_str() {
-            "seed" => {
-                value.as_u64().ok_or_else(|| {
-                    ModelError::invalid(format!("edits.seed must be a whole number ≥ 0, not {value}"))
-                })?;
-            }
-            "archetypes" => {
-                let k = value.as_u64().unwrap_or(0);
-                if !(1..=20).contains(&k) {
-                    return Err(ModelError::invalid(format!("edits.archetypes (k) must be 1 to 20, not {value}")));
-                }
-            }
-            "network" => {
-                let Some(network) = value.as_object() else {
-                    return Err(ModelError::invalid("edits.network must be {degree?, rewiring?, homophily?}"));
-                };
-                for (field, v) in network {
-                    match field.as_str() {
-                        "degree" => {
-                            let k = v.as_u64().unwrap_or(0);
-                            if !(2..=100).contains(&k) || k % 2 != 0 {
-                                return Err(ModelError::invalid(format!(
-                                    "edits.network.degree must be an even number from 2 to 100, not {v}"
-                                )));
-                            }
-                        }
-                        "rewiring" | "homophily" => {
-                            let p = number(v, &format!("edits.network.{field}"))?;
-                            if !(0.0..=1.0).contains(&p) {
-                                return Err(ModelError::invalid(format!(
-                                    "edits.network.{field} is a probability between 0 and 1, not {p}"
-                                )));
-                            }
-                        }
-                        other => {
-                            return Err(ModelError::invalid(format!(
-                                "edits.network.{other} is unknown; the network has degree, rewiring and homophily"
-                            )));
-                        }
-                    }
-                }
-            }
-            other => {
-                return Err(ModelError::invalid(format!(
-                    "regenerate cannot set '{other}'; it sets seed, archetypes and network"
-                )));
-            }
-        }
-    }
-    Ok(())
 }

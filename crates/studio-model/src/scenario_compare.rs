@@ -6,10 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use crate::actions::{parse, required};
+use crate::ModelError;
 use crate::content::{ProjectContent, ScenarioRecord};
-use crate::payload::{ScenarioWorkbenchPayload, ShockEvent};
-use crate::{MAX_SCENARIOS, ModelError, Workbench};
+use crate::payload::ShockEvent;
 
 /// A scenario's configuration as field → value.
 fn fields(s: &ScenarioRecord) -> BTreeMap<String, Value> {
@@ -27,21 +26,10 @@ fn fields(s: &ScenarioRecord) -> BTreeMap<String, Value> {
     out
 }
 
-pub fn compare_scenarios(content: &ProjectContent, payload: &Value) -> Result<Value, ModelError> {
-    let p: ScenarioWorkbenchPayload = parse(Workbench::Scenario, "compare_scenarios", payload)?;
-    let ids = required(p.compare_ids, "scenario", "compare_scenarios", "compare_ids", "two or more scenario ids")?;
-    if ids.len() < 2 || ids.len() > MAX_SCENARIOS {
-        return Err(ModelError::invalid(format!(
-            "compare_ids names {} scenario(s): compare 2 to {MAX_SCENARIOS}",
-            ids.len()
-        )));
-    }
-    let mut seen = BTreeSet::new();
+/// Compares the scenarios `ids` (2 to 20 distinct ids, as `compare_scenarios` parses them).
+pub fn compare_scenarios(content: &ProjectContent, ids: &[String]) -> Result<Value, ModelError> {
     let mut scenarios = Vec::new();
-    for id in &ids {
-        if !seen.insert(id) {
-            return Err(ModelError::invalid(format!("compare_ids names scenario '{id}' twice")));
-        }
+    for id in ids {
         scenarios
             .push(content.scenarios.get(id).ok_or_else(|| ModelError::NotFound { what: "scenario", id: id.clone() })?);
     }

@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use crate::action::SimulationAction;
+use crate::apply::not_an_edit;
 use crate::content::{ProjectContent, RawJson};
-use crate::{ModelError, SimulationConsolePayload, Workbench};
+use crate::{ModelError, Workbench};
 
 /// The most ticks a run may have.
 pub const MAX_TICKS: u64 = 10_000;
@@ -225,13 +227,11 @@ impl SimulationSettings {
 /// `run` with a `simulation_config`: records the settings the run will use.
 pub(crate) fn simulation_action(
     content: &mut ProjectContent,
-    action: &str,
-    p: SimulationConsolePayload,
+    action: &SimulationAction,
 ) -> Result<(String, Value), ModelError> {
-    let Some(config) = p.simulation_config.filter(|_| action == "run") else {
-        return crate::actions::unreachable_action(Workbench::Simulation, action);
+    let SimulationAction::Run { settings: Some(settings) } = action else {
+        return Err(not_an_edit(Workbench::Simulation, action.name()));
     };
-    let settings = SimulationSettings::parse(&config)?;
     if let Some(id) = &settings.scenario_id
         && !content.scenarios.contains_key(id)
     {
@@ -241,7 +241,7 @@ pub(crate) fn simulation_action(
         "Set the simulation to {} replicates of {} ticks (seed {})",
         settings.replicates, settings.ticks, settings.seed
     );
-    let result = serde_json::to_value(&settings).unwrap_or(Value::Null);
+    let result = serde_json::to_value(settings).unwrap_or(Value::Null);
     content.simulation.insert(SETTINGS.into(), settings.to_raw());
     Ok((summary, result))
 }

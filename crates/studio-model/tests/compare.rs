@@ -1,7 +1,7 @@
 //! `compare_scenarios`: field by field, what differs between scenarios and what they share.
 
 use serde_json::{Value, json};
-use studio_model::{ActionContext, ProjectContent, Workbench, apply_action, compare_scenarios};
+use studio_model::{Action, ActionContext, ProjectContent, ScenarioAction, Workbench, apply_action, compare_scenarios};
 
 fn with_scenarios() -> (ProjectContent, Vec<String>) {
     let mut content = ProjectContent::default();
@@ -14,7 +14,10 @@ fn with_scenarios() -> (ProjectContent, Vec<String>) {
     for (i, config) in configs.into_iter().enumerate() {
         let ctx = ActionContext { user_id: "u".into(), now: "t".into(), fresh_id: format!("s{i}") };
         let payload = json!({"scenario_config": config});
-        content = apply_action(&content, Workbench::Scenario, "create_scenario", &payload, &ctx).unwrap().content;
+        content =
+            apply_action(&content, &Action::parse(Workbench::Scenario, "create_scenario", &payload).unwrap(), &ctx)
+                .unwrap()
+                .content;
         ids.push(format!("s{i}"));
     }
     (content, ids)
@@ -23,7 +26,7 @@ fn with_scenarios() -> (ProjectContent, Vec<String>) {
 #[test]
 fn differences_are_listed_field_by_field() {
     let (content, ids) = with_scenarios();
-    let out = compare_scenarios(&content, &json!({"compare_ids": ids})).unwrap();
+    let out = compare_scenarios(&content, &ids).unwrap();
     let diff = |field: &str| -> Value {
         out["differences"]
             .as_array()
@@ -44,7 +47,13 @@ fn differences_are_listed_field_by_field() {
 fn bad_comparisons_are_named() {
     let (content, ids) = with_scenarios();
     let check = |payload: Value, expect: &str| {
-        let e = compare_scenarios(&content, &payload).unwrap_err().to_string();
+        let e = Action::parse(Workbench::Scenario, "compare_scenarios", &payload)
+            .and_then(|a| match a {
+                Action::Scenario(ScenarioAction::Compare { compare_ids }) => compare_scenarios(&content, &compare_ids),
+                other => panic!("{other:?}"),
+            })
+            .unwrap_err()
+            .to_string();
         assert!(e.contains(expect), "{e} should say {expect}");
     };
     check(json!({}), "needs payload.compare_ids");

@@ -3,14 +3,16 @@
 //! what depends on it stale when it changed.
 
 use serde_json::{Value, json};
-use studio_model::{ActionContext, ProjectContent, StageStatus, Workbench, apply_action, record_stage_result};
+use studio_model::{Action, ActionContext, ProjectContent, StageStatus, Workbench, apply_action, record_stage_result};
 
 fn ctx() -> ActionContext {
     ActionContext { user_id: "u1".into(), now: "2026-11-22T10:00:00Z".into(), fresh_id: "id-1".into() }
 }
 
 fn act(content: &ProjectContent, action: &str, payload: Value) -> studio_model::Outcome {
-    apply_action(content, Workbench::Population, action, &payload, &ctx()).unwrap_or_else(|e| panic!("{action}: {e}"))
+    Action::parse(Workbench::Population, action, &payload)
+        .and_then(|a| apply_action(content, &a, &ctx()))
+        .unwrap_or_else(|e| panic!("{action}: {e}"))
 }
 
 #[test]

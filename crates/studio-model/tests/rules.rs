@@ -24,7 +24,7 @@ fn complete_project() -> ProjectContent {
 }
 
 fn apply(content: &ProjectContent, workbench: Workbench, action: &str, payload: Value) -> Result<Outcome, ModelError> {
-    apply_action(content, workbench, action, &payload, &ctx())
+    Action::parse(workbench, action, &payload).and_then(|a| apply_action(content, &a, &ctx()))
 }
 
 /// `tests/data/seed_workflow.json` is the "Workflow Dependency Graph" block of the contract
@@ -276,7 +276,7 @@ fn validation_names_the_problem() {
             json!({"report_config": {"template": "poster", "sections": [], "include_charts": true, "include_methodology": true}}),
             "unknown variant `poster`",
         ),
-        (Workbench::Simulation, "run", json!({}), "not available yet"),
+        (Workbench::Simulation, "run", json!({}), "is not an edit of the document"),
         (Workbench::Report, "schedule", json!({}), "needs payload.schedule ({frequency, recipients})"),
         (
             Workbench::Report,
@@ -326,7 +326,7 @@ fn validation_names_the_problem() {
         ),
         (Workbench::Population, "regenerate", json!({"edits": {"network": {"degree": 5}}}), "even number"),
         (Workbench::Population, "view_network", json!({}), "the core answers it"),
-        (Workbench::Data, "refresh_data", json!({}), "runs as a task"),
+        (Workbench::Data, "refresh_data", json!({}), "is not an edit of the document"),
     ];
     for (workbench, action, payload, message) in cases {
         let err = apply(&project(), workbench, action, payload).err().unwrap_or_else(|| panic!("{action} accepted"));
@@ -346,7 +346,9 @@ fn at_most_twenty_scenarios() {
         let c = ActionContext { fresh_id: format!("s{i}"), ..ctx() };
         let payload =
             json!({"scenario_config": {"name": format!("S{i}"), "description": "", "variable_overrides": []}});
-        content = apply_action(&content, Workbench::Scenario, "create_scenario", &payload, &c).unwrap().content;
+        content = apply_action(&content, &Action::parse(Workbench::Scenario, "create_scenario", &payload).unwrap(), &c)
+            .unwrap()
+            .content;
     }
     let payload = json!({"scenario_config": {"name": "one too many", "description": "", "variable_overrides": []}});
     let err = apply(&content, Workbench::Scenario, "create_scenario", payload).unwrap_err();
@@ -404,9 +406,8 @@ fn a_schedule_is_set_replaced_and_stopped() {
     let later = ActionContext { now: "2026-11-23T10:00:00Z".into(), user_id: "u2".into(), ..ctx() };
     let more = apply_action(
         &weekly.content,
-        Workbench::Report,
-        "schedule",
-        &schedule("weekly", &["a@example.org", "c@example.org"]),
+        &Action::parse(Workbench::Report, "schedule", &schedule("weekly", &["a@example.org", "c@example.org"]))
+            .unwrap(),
         &later,
     )
     .unwrap();

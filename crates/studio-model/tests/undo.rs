@@ -96,7 +96,7 @@ proptest! {
             let (w, action, payload) = to_action(&content, step);
             let ctx = ActionContext { user_id: "u1".into(), now: format!("t{}", n + 1), fresh_id: format!("id{n}") };
             // Refused actions (unknown ids, limits, duplicates) change nothing and are skipped.
-            if let Ok(out) = apply_action(&content, w, action, &payload, &ctx) {
+            if let Ok(out) = Action::parse(w, action, &payload).and_then(|a| apply_action(&content, &a, &ctx)) {
                 content = out.content.clone();
                 history.push(out);
             }
@@ -122,9 +122,12 @@ fn undo_refuses_to_overwrite_a_later_change() {
     let set = |c: &ProjectContent, v: i64| {
         apply_action(
             c,
-            Workbench::Data,
-            "override_value",
-            &json!({"override": {"field": "f", "value": v, "reason": "r"}}),
+            &Action::parse(
+                Workbench::Data,
+                "override_value",
+                &json!({"override": {"field": "f", "value": v, "reason": "r"}}),
+            )
+            .unwrap(),
             &ctx,
         )
         .unwrap()
