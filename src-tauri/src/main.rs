@@ -121,10 +121,14 @@ pub(crate) fn dropped(app: &tauri::AppHandle, paths: Vec<PathBuf>) {
 
 fn main() {
     let started = Instant::now();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("STUDIO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,studio::request=info"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr).init();
     let desktop = match open_studio(started) {
         Ok(desktop) => desktop,
         Err(e) => {
-            eprintln!("FutureOS Studio could not open its library: {e}");
+            tracing::error!("could not open the library: {e}");
             std::process::exit(1);
         }
     };
@@ -167,7 +171,7 @@ fn main() {
                 let _task = autosaving.spawn_autosave();
                 let _schedule = autosaving.spawn_report_schedule();
                 if let Err(e) = autosaving.start_tasks().await {
-                    eprintln!("FutureOS Studio could not start its task agents: {e}");
+                    tracing::error!("could not start the task agents: {e}");
                 }
             });
             Ok(())
@@ -182,7 +186,7 @@ fn main() {
     let app = match app {
         Ok(app) => app,
         Err(e) => {
-            eprintln!("FutureOS Studio could not start its window: {e}");
+            tracing::error!("could not start the window: {e}");
             std::process::exit(1);
         }
     };

@@ -95,7 +95,7 @@ pub async fn refresh(app: &AppHandle) {
     projects.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
     projects.truncate(RECENT);
     if let Err(e) = replace_projects(app, &projects) {
-        eprintln!("FutureOS Studio could not update Open Recent: {e}");
+        tracing::warn!("could not update Open Recent: {e}");
     }
 }
 

@@ -18,8 +18,19 @@ use studio_core::{CoreError, Program, Studio, StudioConfig};
 use crate::args::{Cli, Command};
 use crate::output::Printer;
 
+/// Log lines go to stderr: warnings and errors, and for `serve` one line a request with its
+/// time. `STUDIO_LOG` (e.g. `info`, `studio::request=debug`) says otherwise.
+fn init_logging(serving: bool) {
+    let default = if serving { "warn,studio::request=info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("STUDIO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr).init();
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(matches!(cli.command, Command::Serve { .. }));
     let printer = Printer { json: cli.json };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,

@@ -115,9 +115,9 @@ impl Studio {
             for (project_id, entries) in by_project {
                 match self.fold_entries(&project_id, &entries).await {
                     Ok(()) => {
-                        eprintln!(
-                            "FutureOS Studio: brought back {} edit(s) to project {project_id} that the previous {} \
-                             (pid {}) acknowledged and had not saved",
+                        tracing::warn!(
+                            project_id,
+                            "brought back {} edit(s) that the previous {} (pid {}) acknowledged and had not saved",
                             entries.len(),
                             Program::describe(&session.program),
                             session.pid
@@ -129,9 +129,9 @@ impl Studio {
                             pid: session.pid,
                         });
                     }
-                    Err(e) => eprintln!(
-                        "FutureOS Studio: the unsaved edits of project {project_id} from the previous {} \
-                         (pid {}) are left to recover by hand (studio recover): {}",
+                    Err(e) => tracing::error!(
+                        project_id,
+                        "the unsaved edits from the previous {} (pid {}) are left to recover by hand (studio recover): {}",
                         Program::describe(&session.program),
                         session.pid,
                         e.message

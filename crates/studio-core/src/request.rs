@@ -173,6 +173,87 @@ pub enum Request {
     LibraryInfo,
 }
 
+impl Request {
+    /// The request's name on the wire (`"workbench_action"`, `"get_project"`): what logs,
+    /// metrics and permission checks key on.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Request::CreateProject(_) => "create_project",
+            Request::ListProjects { .. } => "list_projects",
+            Request::GetProject(_) => "get_project",
+            Request::UpdateProject { .. } => "update_project",
+            Request::DeleteProject { .. } => "delete_project",
+            Request::UndeleteProject { .. } => "undelete_project",
+            Request::DuplicateProject { .. } => "duplicate_project",
+            Request::SaveProject { .. } => "save_project",
+            Request::ListVersions { .. } => "list_versions",
+            Request::RestoreVersion { .. } => "restore_version",
+            Request::WorkbenchAction(_) => "workbench_action",
+            Request::WorkbenchState { .. } => "workbench_state",
+            Request::Undo { .. } => "undo",
+            Request::Redo { .. } => "redo",
+            Request::Log { .. } => "log",
+            Request::SaveTemplate { .. } => "save_template",
+            Request::ListTemplates => "list_templates",
+            Request::ExportProject { .. } => "export_project",
+            Request::ImportProject { .. } => "import_project",
+            Request::RecoveryOffer { .. } => "recovery_offer",
+            Request::Recover { .. } => "recover",
+            Request::DiscardRecovery { .. } => "discard_recovery",
+            Request::ListTasks { .. } => "list_tasks",
+            Request::GetTask { .. } => "get_task",
+            Request::CancelTask { .. } => "cancel_task",
+            Request::RunPipeline { .. } => "run_pipeline",
+            Request::ListAgents => "list_agents",
+            Request::GenerateReport { .. } => "generate_report",
+            Request::PreviewReport { .. } => "preview_report",
+            Request::GetReport { .. } => "get_report",
+            Request::ListReports { .. } => "list_reports",
+            Request::ExportReport { .. } => "export_report",
+            Request::ReportSchedule { .. } => "report_schedule",
+            Request::SendReport { .. } => "send_report",
+            Request::RevealExport { .. } => "reveal_export",
+            Request::RevealOutbox => "reveal_outbox",
+            Request::LibraryInfo => "library_info",
+        }
+    }
+
+    /// The project the request is about, when it is about one.
+    pub fn project_id(&self) -> Option<&str> {
+        match self {
+            Request::GetProject(r) => Some(&r.project_id),
+            Request::UpdateProject { project_id, .. } => Some(project_id),
+            Request::DeleteProject { project_id, .. } => Some(project_id),
+            Request::UndeleteProject { project_id, .. } => Some(project_id),
+            Request::DuplicateProject { project_id, .. } => Some(project_id),
+            Request::SaveProject { project_id, .. } => Some(project_id),
+            Request::ListVersions { project_id, .. } => Some(project_id),
+            Request::RestoreVersion { project_id, .. } => Some(project_id),
+            Request::WorkbenchAction(r) => Some(&r.project_id),
+            Request::WorkbenchState { project_id, .. } => Some(project_id),
+            Request::Undo { project_id, .. } => Some(project_id),
+            Request::Redo { project_id, .. } => Some(project_id),
+            Request::Log { project_id, .. } => Some(project_id),
+            Request::SaveTemplate { project_id, .. } => Some(project_id),
+            Request::ExportProject { project_id, .. } => Some(project_id),
+            Request::RecoveryOffer { project_id, .. } => Some(project_id),
+            Request::Recover { project_id, .. } => Some(project_id),
+            Request::DiscardRecovery { project_id, .. } => Some(project_id),
+            Request::ListTasks { project_id, .. } => Some(project_id),
+            Request::RunPipeline { project_id, .. } => Some(project_id),
+            Request::GenerateReport { project_id, .. } => Some(project_id),
+            Request::PreviewReport { project_id, .. } => Some(project_id),
+            Request::GetReport { project_id, .. } => Some(project_id),
+            Request::ListReports { project_id, .. } => Some(project_id),
+            Request::ExportReport { project_id, .. } => Some(project_id),
+            Request::ReportSchedule { project_id, .. } => Some(project_id),
+            Request::SendReport { project_id, .. } => Some(project_id),
+            Request::RevealExport { project_id, .. } => Some(project_id),
+            _ => None,
+        }
+    }
+}
+
 fn json<T: Serialize>(value: T) -> Result<Value> {
     serde_json::to_value(value).map_err(CoreError::internal)
 }
@@ -191,8 +272,31 @@ impl Studio {
         self.dispatch(envelope.request).await
     }
 
-    /// Runs one request; the response is the JSON of the matching method's result.
+    /// Runs one request; the response is the JSON of the matching method's result. Every
+    /// transport comes through here — HTTP routes, the generic envelope route, Tauri IPC, the
+    /// command line — so this is the one place to see, time, check or record an operation:
+    /// today it times each one and logs it (target `studio::request`).
     pub async fn dispatch(&self, request: Request) -> Result<Value> {
+        let name = request.name();
+        let project = request.project_id().map(str::to_string);
+        let action = match &request {
+            Request::WorkbenchAction(a) => Some(format!("{}/{}", a.workbench, a.action)),
+            _ => None,
+        };
+        let started = std::time::Instant::now();
+        let answer = self.handle(request).await;
+        let ms = format!("{:.2}", started.elapsed().as_secs_f64() * 1000.0);
+        match &answer {
+            Ok(_) => tracing::info!(target: "studio::request", request = name, project, action, ms, "ok"),
+            Err(e) => {
+                tracing::info!(target: "studio::request", request = name, project, action, ms, code = e.code, "{}", e.message)
+            }
+        }
+        answer
+    }
+
+    /// The handler of each request: one arm a variant.
+    async fn handle(&self, request: Request) -> Result<Value> {
         use Request::*;
         match request {
             CreateProject(req) => json(self.create_project(&req).await?),
@@ -201,7 +305,10 @@ impl Studio {
             UpdateProject { project_id, user_id, update } => {
                 json(self.update_project(&project_id, &user_id, &update).await?)
             }
-            DeleteProject { project_id, user_id } => json(self.delete_project(&project_id, &user_id).await?),
+            DeleteProject { project_id, user_id } => {
+                self.delete_project(&project_id, &user_id).await?;
+                json(serde_json::json!({ "deleted": project_id }))
+            }
             UndeleteProject { project_id, user_id } => json(self.undelete_project(&project_id, &user_id).await?),
             DuplicateProject { project_id, user_id, project_name } => {
                 json(self.duplicate_project(&project_id, &user_id, project_name.as_deref()).await?)
@@ -231,7 +338,9 @@ impl Studio {
             ImportProject { path, user_id } => json(self.import_project(&path, &user_id).await?),
             RecoveryOffer { project_id } => json(self.recovery_offer(&project_id).await?),
             Recover { project_id, user_id } => json(self.recover(&project_id, &user_id).await?),
-            DiscardRecovery { project_id } => json(self.discard_recovery(&project_id).await?),
+            DiscardRecovery { project_id } => {
+                json(serde_json::json!({ "discarded": self.discard_recovery(&project_id).await? }))
+            }
             ListTasks { project_id } => json(self.list_tasks(&project_id).await?),
             GetTask { task_id } => json(self.get_task(&task_id).await?),
             CancelTask { task_id, reason } => json(self.cancel_task(&task_id, reason.as_deref()).await?),

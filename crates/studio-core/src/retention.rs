@@ -102,9 +102,11 @@ impl Studio {
             (pruned.exports, pruned.export_bytes) = (files, bytes);
         }
         if pruned.exports > 0 || pruned.task_boards > 0 {
-            eprintln!(
-                "FutureOS Studio: pruned {} export(s) ({} bytes) and {} finished task board(s) past their retention",
-                pruned.exports, pruned.export_bytes, pruned.task_boards
+            tracing::info!(
+                exports = pruned.exports,
+                bytes = pruned.export_bytes,
+                task_boards = pruned.task_boards,
+                "pruned what was past its retention"
             );
         }
         Ok(pruned)

@@ -155,7 +155,7 @@ impl Studio {
             match self.start_if_due(&row, now).await {
                 Ok(Some(task)) => started.push(task),
                 Ok(None) => {}
-                Err(e) => eprintln!("FutureOS Studio: the schedule of project {}: {}", row.project_id, e.message),
+                Err(e) => tracing::warn!(project_id = row.project_id, "the schedule: {}", e.message),
             }
         }
         Ok(started)
@@ -220,7 +220,7 @@ impl Studio {
                 tick.tick().await;
                 let Some(studio) = weak.upgrade() else { break };
                 if let Err(e) = studio.run_due_reports(Utc::now()).await {
-                    eprintln!("FutureOS Studio could not start a scheduled report: {}", e.message);
+                    tracing::error!("could not start a scheduled report: {}", e.message);
                 }
             }
         })

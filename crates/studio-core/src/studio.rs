@@ -194,10 +194,7 @@ impl Studio {
                 if message.touched.iter().any(|k| k.section == studio_model::Section::Schedules)
                     && let Err(e) = self.index_schedule(project_id, next).await
                 {
-                    eprintln!(
-                        "FutureOS Studio: the schedule of project {project_id} is indexed at the next save: {}",
-                        e.message
-                    );
+                    tracing::warn!(project_id, "the schedule is indexed at the next save: {}", e.message);
                 }
                 Ok(())
             }

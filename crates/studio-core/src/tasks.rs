@@ -117,7 +117,7 @@ async fn persist(store: Store, mut updates: TaskUpdates, events: broadcast::Send
             latest.iter().filter(|t| due(&persisted, t, PERSIST_PROGRESS_EVERY)).map(row_of).collect();
         if !rows.is_empty() {
             if let Err(e) = store.put_tasks(&rows).await {
-                eprintln!("FutureOS Studio could not record task changes: {e}");
+                tracing::error!("could not record task changes: {e}");
             }
             for t in latest.iter().filter(|t| rows.iter().any(|r| r.task_id == t.id)) {
                 persisted.insert(t.id.clone(), (t.status, now));
@@ -370,6 +370,11 @@ impl Studio {
 
     /// Exports a project to a `.studio` file as a task.
     pub async fn start_export(&self, project_id: &str, path: PathBuf, with_artifacts: bool) -> Result<Task> {
+        if !path.is_absolute() {
+            return Err(CoreError::invalid(
+                "path must be absolute: where on this machine to write the .studio file".to_string(),
+            ));
+        }
         let spec = TaskSpec::new("export_project", "Export .studio file")
             .needs("files")
             .input("path", json!(path))

@@ -1,5 +1,5 @@
-//! One handler per route: read the path, query and body, call one `Studio` method, answer
-//! with its result as JSON. Requests that name no `user_id` act as the local user.
+//! One handler per route: read the path, query and body into one `Request`, run it through
+//! the core's dispatch, answer with its result as JSON. Requests that name no `user_id` act as the local user.
 
 use std::collections::HashMap;
 
@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use studio_core::model::{ProjectCreate, ProjectLoad, Workbench, WorkbenchAction};
-use studio_core::{CoreError, MetadataUpdate};
+use studio_core::model::{ProjectLoad, Workbench, WorkbenchAction};
+use studio_core::{CoreError, MetadataUpdate, Request};
 
 use crate::{ApiError, AppState};
 
@@ -63,14 +63,30 @@ fn workbench(name: &str) -> Result<Workbench, ApiError> {
     name.parse::<Workbench>().map_err(|e| ApiError(CoreError::from(e)))
 }
 
+/// Runs one request through the core's one dispatch: each route below only reads its path,
+/// query and body into a `Request`.
+pub(crate) async fn run(s: &AppState, request: Request) -> Result<Value, ApiError> {
+    Ok(s.studio.dispatch(request).await?)
+}
+
+pub(crate) async fn answer(s: &AppState, request: Request) -> Answer {
+    ok(run(s, request).await?)
+}
+
+/// The generic route: any request in the core's envelope (`{"api_version": 1, "request":
+/// "get_project", "project_id": …}`), the same the desktop shell's `dispatch` command takes.
+pub async fn request(State(s): State<AppState>, raw: Result<Bytes, BytesRejection>) -> Answer {
+    let value = body_value(raw, &s)?;
+    ok(s.studio.dispatch_json(&value).await?)
+}
+
 pub async fn create_project(State(s): State<AppState>, raw: Result<Bytes, BytesRejection>) -> Answer {
-    let req: ProjectCreate = body(raw, &s)?;
-    created(s.studio.create_project(&req).await?)
+    created(run(&s, Request::CreateProject(body(raw, &s)?)).await?)
 }
 
 pub async fn list_projects(State(s): State<AppState>, Query(q): Params) -> Answer {
-    let user = if q.get("all").is_some_and(|v| v == "true") { None } else { Some(user(&q, &s)) };
-    ok(s.studio.list_projects(user.as_deref()).await?)
+    let user_id = if q.get("all").is_some_and(|v| v == "true") { None } else { Some(user(&q, &s)) };
+    answer(&s, Request::ListProjects { user_id }).await
 }
 
 pub async fn get_project(State(s): State<AppState>, Path(id): Path<String>, Query(q): Params) -> Answer {
@@ -80,7 +96,7 @@ pub async fn get_project(State(s): State<AppState>, Path(id): Path<String>, Quer
         ),
         None => None,
     };
-    ok(s.studio.get_project(&ProjectLoad { project_id: id, user_id: user(&q, &s), version }).await?)
+    answer(&s, Request::GetProject(ProjectLoad { project_id: id, user_id: user(&q, &s), version })).await
 }
 
 pub async fn update_project(
@@ -92,29 +108,30 @@ pub async fn update_project(
     let user = value.as_object_mut().and_then(|o| o.remove("user_id")).and_then(|u| u.as_str().map(str::to_string));
     let update: MetadataUpdate = serde_json::from_value(value)
         .map_err(|e| ApiError::new("invalid_request", format!("invalid request body: {e}")))?;
-    ok(s.studio.update_project(&id, &user.unwrap_or_else(|| s.local_user.clone()), &update).await?)
+    let user_id = user.unwrap_or_else(|| s.local_user.clone());
+    answer(&s, Request::UpdateProject { project_id: id, user_id, update }).await
 }
 
 pub async fn delete_project(State(s): State<AppState>, Path(id): Path<String>, Query(q): Params) -> Answer {
-    s.studio.delete_project(&id, &user(&q, &s)).await?;
-    ok(json!({ "deleted": id }))
+    answer(&s, Request::DeleteProject { project_id: id, user_id: user(&q, &s) }).await
 }
 
 pub async fn undelete_project(State(s): State<AppState>, Path(id): Path<String>, Query(q): Params) -> Answer {
-    ok(s.studio.undelete_project(&id, &user(&q, &s)).await?)
+    answer(&s, Request::UndeleteProject { project_id: id, user_id: user(&q, &s) }).await
 }
 
 pub async fn list_versions(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
-    ok(s.studio.versions(&id).await?)
+    answer(&s, Request::ListVersions { project_id: id }).await
 }
 
 /// Saves a version; with `?background=true`, as a task (202 with the task).
 pub async fn save_project(State(s): State<AppState>, Path(id): Path<String>, Query(q): Params) -> Answer {
-    if q.get("background").is_some_and(|b| b == "true") {
-        let task = s.studio.start_save(&id, &user(&q, &s)).await?;
-        return Ok((StatusCode::ACCEPTED, Json(task)).into_response());
+    let background = q.get("background").is_some_and(|b| b == "true");
+    let saved = run(&s, Request::SaveProject { project_id: id, user_id: user(&q, &s), background }).await?;
+    if background {
+        return Ok((StatusCode::ACCEPTED, Json(saved)).into_response());
     }
-    created(s.studio.save(&id, &user(&q, &s)).await?)
+    created(saved)
 }
 
 pub async fn restore_version(
@@ -122,7 +139,7 @@ pub async fn restore_version(
     Path((id, version)): Path<(String, u32)>,
     Query(q): Params,
 ) -> Answer {
-    created(s.studio.restore_version(&id, &user(&q, &s), version).await?)
+    created(run(&s, Request::RestoreVersion { project_id: id, user_id: user(&q, &s), version }).await?)
 }
 
 pub async fn duplicate_project(
@@ -131,9 +148,9 @@ pub async fn duplicate_project(
     raw: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let value = body_value(raw, &s)?;
-    let user = value["user_id"].as_str().unwrap_or(&s.local_user).to_string();
-    let name = value.get("project_name").and_then(Value::as_str);
-    created(s.studio.duplicate_project(&id, &user, name).await?)
+    let user_id = value["user_id"].as_str().unwrap_or(&s.local_user).to_string();
+    let project_name = value.get("project_name").and_then(Value::as_str).map(str::to_string);
+    created(run(&s, Request::DuplicateProject { project_id: id, user_id, project_name }).await?)
 }
 
 pub async fn workbench_action(
@@ -150,7 +167,7 @@ pub async fn workbench_action(
     }
     let action: WorkbenchAction = serde_json::from_value(value)
         .map_err(|e| ApiError::new("invalid_request", format!("invalid request body: {e}")))?;
-    ok(s.studio.workbench_action(&action).await?)
+    answer(&s, Request::WorkbenchAction(action)).await
 }
 
 pub async fn workbench_state(
@@ -158,49 +175,51 @@ pub async fn workbench_state(
     Path((id, name)): Path<(String, String)>,
     Query(q): Params,
 ) -> Answer {
-    ok(s.studio.workbench_state(&id, &user(&q, &s), workbench(&name)?).await?)
+    let workbench = workbench(&name)?;
+    answer(&s, Request::WorkbenchState { project_id: id, user_id: user(&q, &s), workbench }).await
 }
 
 pub async fn undo(State(s): State<AppState>, Path(id): Path<String>, Query(q): Params) -> Answer {
-    ok(s.studio.undo(&id, &user(&q, &s)).await?)
+    answer(&s, Request::Undo { project_id: id, user_id: user(&q, &s) }).await
 }
 
 pub async fn redo(State(s): State<AppState>, Path(id): Path<String>, Query(q): Params) -> Answer {
-    ok(s.studio.redo(&id, &user(&q, &s)).await?)
+    answer(&s, Request::Redo { project_id: id, user_id: user(&q, &s) }).await
 }
 
 pub async fn log(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
-    ok(s.studio.log(&id).await?)
+    answer(&s, Request::Log { project_id: id }).await
 }
 
 pub async fn library_info(State(s): State<AppState>) -> Answer {
-    ok(s.studio.library_info().await?)
+    answer(&s, Request::LibraryInfo).await
 }
 
 pub async fn recovery_offer(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
-    ok(s.studio.recovery_offer(&id).await?)
+    answer(&s, Request::RecoveryOffer { project_id: id }).await
 }
 
 pub async fn recover(State(s): State<AppState>, Path(id): Path<String>, Query(q): Params) -> Answer {
-    ok(s.studio.recover(&id, &user(&q, &s)).await?)
+    answer(&s, Request::Recover { project_id: id, user_id: user(&q, &s) }).await
 }
 
 pub async fn discard_recovery(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
-    ok(json!({ "discarded": s.studio.discard_recovery(&id).await? }))
+    answer(&s, Request::DiscardRecovery { project_id: id }).await
 }
 
 pub async fn list_templates(State(s): State<AppState>) -> Answer {
-    ok(s.studio.templates().await?)
+    answer(&s, Request::ListTemplates).await
 }
 
 pub async fn save_template(State(s): State<AppState>, raw: Result<Bytes, BytesRejection>) -> Answer {
     let value = body_value(raw, &s)?;
-    let field = |k: &str| value.get(k).and_then(Value::as_str);
-    let project = field("project_id").ok_or_else(|| ApiError::new("invalid_request", "the body needs project_id"))?;
+    let field = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_string);
+    let project_id =
+        field("project_id").ok_or_else(|| ApiError::new("invalid_request", "the body needs project_id"))?;
     let name =
         field("name").ok_or_else(|| ApiError::new("invalid_request", "the body needs name (the template's name)"))?;
-    let user = field("user_id").unwrap_or(&s.local_user);
-    created(s.studio.save_template(project, user, name, field("description")).await?)
+    let user_id = field("user_id").unwrap_or_else(|| s.local_user.clone());
+    created(run(&s, Request::SaveTemplate { project_id, user_id, name, description: field("description") }).await?)
 }
 
 /// Routes of the seed whose capability lands with a later issue.

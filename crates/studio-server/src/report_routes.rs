@@ -13,7 +13,9 @@ use axum::response::IntoResponse;
 use serde::Deserialize;
 use studio_core::model::ReportConfig;
 
-use crate::handlers::{Answer, Params, body, ok, user};
+use studio_core::Request;
+
+use crate::handlers::{Answer, Params, answer, body, run, user};
 use crate::{ApiError, AppState};
 
 #[derive(Deserialize)]
@@ -41,8 +43,8 @@ pub async fn generate(
     Query(q): Params,
     raw: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let (user, config) = generate_body(raw, &q, &s)?;
-    ok(s.studio.generate_report(&id, &user, config, &|_, _| {}).await?)
+    let (user_id, report_config) = generate_body(raw, &q, &s)?;
+    answer(&s, Request::GenerateReport { project_id: id, user_id, report_config }).await
 }
 
 /// The builder's live preview: the report as it would be generated now, stored nowhere.
@@ -52,16 +54,16 @@ pub async fn preview(
     Query(q): Params,
     raw: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let (user, config) = generate_body(raw, &q, &s)?;
-    ok(s.studio.preview_report(&id, &user, config).await?)
+    let (user_id, report_config) = generate_body(raw, &q, &s)?;
+    answer(&s, Request::PreviewReport { project_id: id, user_id, report_config }).await
 }
 
 pub async fn get_report(State(s): State<AppState>, Path((id, rid)): Path<(String, String)>) -> Answer {
-    ok(s.studio.get_report(&id, &rid).await?)
+    answer(&s, Request::GetReport { project_id: id, report_id: rid }).await
 }
 
 pub async fn list_reports(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
-    ok(s.studio.list_reports(&id).await?)
+    answer(&s, Request::ListReports { project_id: id }).await
 }
 
 #[derive(Deserialize)]
@@ -88,17 +90,18 @@ pub async fn export(
             "path must be absolute: where on this machine to write the report",
         ));
     }
-    let user = req.user_id.unwrap_or_else(|| user(&q, &s));
-    let task = s.studio.start_report_export(&id, &rid, &user, &req.export_format, req.path).await?;
-    Ok((StatusCode::ACCEPTED, Json(task)).into_response())
+    let user_id = req.user_id.unwrap_or_else(|| user(&q, &s));
+    let request =
+        Request::ExportReport { project_id: id, report_id: rid, user_id, format: req.export_format, path: req.path };
+    Ok((StatusCode::ACCEPTED, Json(run(&s, request).await?)).into_response())
 }
 
 pub async fn schedule(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
-    ok(s.studio.report_schedule(&id).await?)
+    answer(&s, Request::ReportSchedule { project_id: id }).await
 }
 
 pub async fn send_now(State(s): State<AppState>, Path(id): Path<String>, Query(q): Params) -> Answer {
-    let task = s.studio.send_report_now(&id, &user(&q, &s)).await?;
+    let task = run(&s, Request::SendReport { project_id: id, user_id: user(&q, &s) }).await?;
     Ok((StatusCode::ACCEPTED, Json(task)).into_response())
 }
 
@@ -118,10 +121,9 @@ pub async fn reveal(
     raw: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let req: RevealBody = body(raw, &s)?;
-    let folder = s.studio.reveal_export(&id, &rid, &req.export_format).await?;
-    ok(serde_json::json!({ "folder": folder }))
+    answer(&s, Request::RevealExport { project_id: id, report_id: rid, format: req.export_format }).await
 }
 
 pub async fn reveal_outbox(State(s): State<AppState>) -> Answer {
-    ok(serde_json::json!({ "folder": s.studio.reveal_outbox()? }))
+    answer(&s, Request::RevealOutbox).await
 }

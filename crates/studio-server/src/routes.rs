@@ -84,6 +84,7 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("get", "/api/v1/studio/library", get(h::library_info))
         .add("get", "/api/v1/studio/templates", get(h::list_templates))
         .add("post", "/api/v1/studio/templates", post(h::save_template))
+        .add("post", "/api/v1/studio/requests", post(h::request))
         .add("get", "/api/v1/openapi.json", get(h::openapi))
         .add("get", "/ws/v1/studio/projects/{id}", get(socket::project_events));
     let Routes { router, table } = routes;

@@ -12,7 +12,9 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 
-use crate::handlers::{Answer, Params, body, ok, user};
+use studio_core::Request;
+
+use crate::handlers::{Answer, Params, answer, body, run, user};
 use crate::{ApiError, AppState};
 
 fn accepted<T: Serialize>(value: T) -> Answer {
@@ -20,11 +22,11 @@ fn accepted<T: Serialize>(value: T) -> Answer {
 }
 
 pub async fn list_tasks(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
-    ok(s.studio.list_tasks(&id).await?)
+    answer(&s, Request::ListTasks { project_id: id }).await
 }
 
 pub async fn run_pipeline(State(s): State<AppState>, Path(id): Path<String>, Query(q): Params) -> Answer {
-    accepted(s.studio.run_pipeline(&id, &user(&q, &s)).await?)
+    accepted(run(&s, Request::RunPipeline { project_id: id, user_id: user(&q, &s) }).await?)
 }
 
 #[derive(Deserialize)]
@@ -49,11 +51,12 @@ pub async fn export_project(
             "path must be absolute: where on this machine to write the .studio file",
         ));
     }
-    accepted(s.studio.start_export(&id, req.path, req.with_artifacts).await?)
+    let request = Request::ExportProject { project_id: id, path: req.path, with_artifacts: req.with_artifacts };
+    accepted(run(&s, request).await?)
 }
 
 pub async fn get_task(State(s): State<AppState>, Path(tid): Path<String>) -> Answer {
-    ok(s.studio.get_task(&tid).await?)
+    answer(&s, Request::GetTask { task_id: tid }).await
 }
 
 #[derive(Deserialize)]
@@ -71,9 +74,9 @@ pub async fn cancel_task(
     raw: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let req: CancelBody = body(raw, &s)?;
-    ok(s.studio.cancel_task(&tid, req.reason.as_deref()).await?)
+    answer(&s, Request::CancelTask { task_id: tid, reason: req.reason }).await
 }
 
 pub async fn agents(State(s): State<AppState>) -> Answer {
-    ok(s.studio.agents()?)
+    answer(&s, Request::ListAgents).await
 }

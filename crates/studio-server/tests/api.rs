@@ -430,3 +430,58 @@ async fn the_openapi_document_matches_the_router_both_ways() {
         assert!(routed.contains(&(method.to_string(), path.to_string())), "seed route {seed} is not routed");
     }
 }
+
+/// The generic route takes any request in the core's envelope and answers what the request's
+/// own route answers; a malformed envelope is a 400 naming what is wrong.
+#[tokio::test]
+async fn any_request_goes_through_the_envelope_route() {
+    let a = api().await;
+    let r = "/api/v1/studio/requests";
+    let create = json!({"api_version": 1, "request": "create_project", "project_name": "Enveloped"});
+    let created = a.ok(Method::POST, r, Some(create), StatusCode::OK).await;
+    let id = created["project_id"].as_str().unwrap().to_string();
+    let by_route = a.ok(Method::GET, &format!("{P}/{id}"), None, StatusCode::OK).await;
+    let by_envelope = a
+        .ok(
+            Method::POST,
+            r,
+            Some(json!({"api_version": 1, "request": "get_project", "project_id": id})),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(by_envelope, by_route);
+    let action = json!({"api_version": 1, "request": "workbench_action", "project_id": id, "workbench": "data",
+        "action": "override_value", "payload": {"override": {"field": "f", "value": 2, "reason": "checked"}}});
+    let done = a.ok(Method::POST, r, Some(action), StatusCode::OK).await;
+    assert_eq!((done["success"].as_bool(), done["action"].as_str()), (Some(true), Some("override_value")));
+    let deleted = a
+        .ok(
+            Method::POST,
+            r,
+            Some(json!({"api_version": 1, "request": "delete_project", "project_id": id})),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(deleted, json!({"deleted": id}));
+
+    let cases = [
+        (json!({"api_version": 2, "request": "list_templates"}), "api_version 2 is not supported"),
+        (json!({"api_version": 1, "request": "launch_rockets"}), "unknown variant `launch_rockets`"),
+        (json!({"api_version": 1, "request": "get_task"}), "missing field `task_id`"),
+        (json!({"request": "list_templates"}), "missing field `api_version`"),
+    ];
+    for (body, message) in cases {
+        let said = a.err(Method::POST, r, Some(body), StatusCode::BAD_REQUEST, "invalid_request").await;
+        assert!(said.contains(message), "{said}");
+    }
+    let said = a
+        .err(
+            Method::POST,
+            r,
+            Some(json!({"api_version": 1, "request": "get_task", "task_id": "nope"})),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+    assert!(said.contains("nope"), "{said}");
+}

@@ -133,8 +133,7 @@ export class TauriBackend implements Backend {
     return this.send<ProjectState>("recover", { project_id });
   }
   async discardRecovery(project_id: string) {
-    // The core answers the count; the HTTP route wraps it as `{discarded}`, and so does this.
-    return { discarded: await this.send<number>("discard_recovery", { project_id }) };
+    return this.send<{ discarded: number }>("discard_recovery", { project_id });
   }
   async libraryInfo() {
     return this.send<LibraryInfo>("library_info");
