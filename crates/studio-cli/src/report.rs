@@ -81,14 +81,7 @@ pub async fn run(studio: &Arc<Studio>, user: &str, cmd: ReportCommand, out: &Pri
             let list = studio.list_reports(&id).await?;
             let text = list
                 .iter()
-                .map(|r| {
-                    format!(
-                        "{}  {}  {}",
-                        r["report_id"].as_str().unwrap_or(""),
-                        r["generated_at"].as_str().unwrap_or(""),
-                        r["template"].as_str().unwrap_or("")
-                    )
-                })
+                .map(|r| format!("{}  {}  {}", r.report_id, r.generated_at, r.template.as_deref().unwrap_or("")))
                 .collect::<Vec<_>>()
                 .join("\n");
             out.message(if text.is_empty() { "No reports yet" } else { &text }, json!(list))

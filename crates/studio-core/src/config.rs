@@ -156,7 +156,7 @@ fn home_dir(kind: Kind) -> Result<PathBuf, CoreError> {
     })
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 struct ConfigFile {
     user_id: String,
 }

@@ -20,7 +20,7 @@ use crate::stage_runs::Progress;
 use crate::{Actor, CoreError, Result, Studio, StudioEvent};
 
 /// Where the console's run stands.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConsoleView {
     /// This console run; `seq` orders its views (events and answers can cross on the way).
     pub run_id: String,
@@ -32,6 +32,7 @@ pub struct ConsoleView {
     pub total_ticks: u32,
     /// p5, p25, p50, p75, p95 of the adoption share at ticks 0..=current.
     pub bands: Vec<[f64; 5]>,
+    #[schemars(with = "Vec<serde_json::Value>")]
     pub injected_shocks: Vec<Shock>,
     pub checkpoints: Vec<u32>,
     /// The ensemble's digest, at the last tick.

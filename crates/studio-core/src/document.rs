@@ -19,7 +19,7 @@ use crate::CoreError;
 /// Version of the change-message format.
 const MESSAGE_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     #[default]
@@ -32,7 +32,7 @@ pub enum ChangeKind {
 }
 
 /// What every change of the document says about itself.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChangeMessage {
     pub v: u32,
     pub entry: LogEntry,
@@ -47,7 +47,7 @@ pub struct ChangeMessage {
 }
 
 /// One record's place in the document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RecordKey {
     pub section: Section,
     pub key: String,
@@ -61,7 +61,7 @@ impl ChangeMessage {
 }
 
 /// A change message without its edits: cheap to read for the log and the undo stacks.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 pub struct ChangeHeader {
     pub entry: LogEntry,
     #[serde(default)]

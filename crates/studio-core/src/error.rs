@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use studio_model::ModelError;
 use studio_store::StoreError;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CoreError {
     /// Stable, snake_case: `invalid_request`, `not_found`, `conflict`, `limit_reached`,
     /// `not_available`, `snapshot_too_large`, `undo_refused`, `invalid_file`, `newer_schema`,

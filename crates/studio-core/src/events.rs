@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use studio_model::{ProjectStatus, Workbench};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StudioEvent {
     /// The project's state changed (an action, an undo, a restore, a rename).

@@ -14,7 +14,7 @@ use crate::document::{ChangeHeader, ChangeKind, ChangeMessage};
 use crate::{CoreError, Result, Studio, StudioEvent};
 
 /// What an undo or redo did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HistoryResponse {
     pub project_id: String,
     /// The entry that was undone or redone.

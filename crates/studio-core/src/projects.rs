@@ -15,7 +15,7 @@ use crate::document::{ChangeKind, ChangeMessage, ProjectDocument};
 use crate::{CoreError, Result, Studio, StudioEvent};
 
 /// A project in a listing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProjectSummary {
     pub project_id: String,
     pub user_id: String,
@@ -27,7 +27,7 @@ pub struct ProjectSummary {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MetadataUpdate {
     #[serde(default)]
@@ -36,7 +36,7 @@ pub struct MetadataUpdate {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TemplateInfo {
     pub template_id: String,
     pub name: String,
@@ -45,7 +45,7 @@ pub struct TemplateInfo {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExportReceipt {
     pub project_id: String,
     pub path: PathBuf,
@@ -301,6 +301,15 @@ impl Studio {
 
     /// Imports a `.studio` file; the project gets a new id if its own is taken here.
     pub async fn import_project(&self, path: &Path, user_id: &str) -> Result<ProjectState> {
+        if !path.is_absolute() {
+            return Err(CoreError::invalid(format!(
+                "path '{}' must be absolute: the .studio file's full path on this computer",
+                path.display()
+            )));
+        }
+        if !path.is_file() {
+            return Err(CoreError::invalid(format!("there is no file at {}", path.display())));
+        }
         let new_id = uuid::Uuid::new_v4().to_string();
         let id = self.store.import_project(path, &new_id).await?;
         self.forget(&id).await;

@@ -12,20 +12,20 @@ use studio_store::{JournalEntry, SessionRow};
 use crate::{Program, Result, Studio, StudioEvent, liveness};
 
 /// Unsaved edits left by a session that ended without saving them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RecoveryOffer {
     pub project_id: String,
     pub edits: Vec<UnsavedEdit>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnsavedEdit {
     pub summary: String,
     pub created_at: String,
 }
 
 /// Edits a restarted server folded back into one project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FoldedEdits {
     pub project_id: String,
     pub edits: usize,

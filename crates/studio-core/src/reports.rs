@@ -22,7 +22,7 @@ use crate::{CoreError, Result, Studio};
 pub const FORMATS: [&str; 4] = ["pdf", "pptx", "html", "docx"];
 
 /// What the library keeps of a report: its content and, by hash, what it was made from.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 struct StoredReport {
     content: ReportContent,
     input_id: String,
@@ -41,7 +41,7 @@ struct Built {
 }
 
 /// A written export.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportExport {
     pub report_id: String,
     pub format: String,
@@ -91,6 +91,16 @@ pub(crate) fn parse_file_url(url: &str) -> Option<(PathBuf, String)> {
     let path = PathBuf::from(location.replace("%20", " ").replace("%23", "#").replace("%3F", "?").replace("%25", "%"));
     let sha256 = fragment.strip_prefix("sha256=").unwrap_or_default().to_string();
     path.is_absolute().then_some((path, sha256))
+}
+
+/// A report in a project's list: when it was generated, from which template, and the files
+/// exported from it (format → file URL with the file's sha256).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct ReportListing {
+    pub report_id: String,
+    pub template: Option<String>,
+    pub generated_at: String,
+    pub export_urls: std::collections::BTreeMap<String, String>,
 }
 
 /// Checks where an export may be written: an absolute path ending in the format's extension.
@@ -315,16 +325,18 @@ impl Studio {
     }
 
     /// A project's reports, newest first: id, template, when, and their exports.
-    pub async fn list_reports(&self, project_id: &str) -> Result<Vec<Value>> {
+    pub async fn list_reports(&self, project_id: &str) -> Result<Vec<ReportListing>> {
         self.store.project(project_id).await?;
         Ok(self
             .store
             .reports(project_id)
             .await?
             .into_iter()
-            .map(|r| {
-                let urls: Value = serde_json::from_str(&r.export_urls).unwrap_or_default();
-                serde_json::json!({"report_id": r.report_id, "template": r.template, "generated_at": r.generated_at, "export_urls": urls})
+            .map(|r| ReportListing {
+                export_urls: serde_json::from_str(&r.export_urls).unwrap_or_default(),
+                report_id: r.report_id,
+                template: r.template,
+                generated_at: r.generated_at,
             })
             .collect())
     }

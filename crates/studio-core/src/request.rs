@@ -13,14 +13,14 @@ use crate::{CoreError, Result, Studio};
 /// Version of the request and response formats.
 pub const API_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Envelope {
     pub api_version: u32,
     #[serde(flatten)]
     pub request: Request,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "request", rename_all = "snake_case")]
 pub enum Request {
     CreateProject(ProjectCreate),
@@ -254,6 +254,24 @@ impl Request {
     }
 }
 
+/// The answer to `delete_project`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Deleted {
+    pub deleted: String,
+}
+
+/// The answer to `discard_recovery`: how many unsaved edits were dropped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Discarded {
+    pub discarded: usize,
+}
+
+/// The answer to `reveal_export` and `reveal_outbox`: the folder the file manager opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Folder {
+    pub folder: PathBuf,
+}
+
 fn json<T: Serialize>(value: T) -> Result<Value> {
     serde_json::to_value(value).map_err(CoreError::internal)
 }
@@ -307,7 +325,7 @@ impl Studio {
             }
             DeleteProject { project_id, user_id } => {
                 self.delete_project(&project_id, &user_id).await?;
-                json(serde_json::json!({ "deleted": project_id }))
+                json(Deleted { deleted: project_id })
             }
             UndeleteProject { project_id, user_id } => json(self.undelete_project(&project_id, &user_id).await?),
             DuplicateProject { project_id, user_id, project_name } => {
@@ -338,9 +356,7 @@ impl Studio {
             ImportProject { path, user_id } => json(self.import_project(&path, &user_id).await?),
             RecoveryOffer { project_id } => json(self.recovery_offer(&project_id).await?),
             Recover { project_id, user_id } => json(self.recover(&project_id, &user_id).await?),
-            DiscardRecovery { project_id } => {
-                json(serde_json::json!({ "discarded": self.discard_recovery(&project_id).await? }))
-            }
+            DiscardRecovery { project_id } => json(Discarded { discarded: self.discard_recovery(&project_id).await? }),
             ListTasks { project_id } => json(self.list_tasks(&project_id).await?),
             GetTask { task_id } => json(self.get_task(&task_id).await?),
             CancelTask { task_id, reason } => json(self.cancel_task(&task_id, reason.as_deref()).await?),
@@ -353,9 +369,9 @@ impl Studio {
             ReportSchedule { project_id } => json(self.report_schedule(&project_id).await?),
             SendReport { project_id, user_id } => json(self.send_report_now(&project_id, &user_id).await?),
             RevealExport { project_id, report_id, format } => {
-                json(serde_json::json!({"folder": self.reveal_export(&project_id, &report_id, &format).await?}))
+                json(Folder { folder: self.reveal_export(&project_id, &report_id, &format).await? })
             }
-            RevealOutbox => json(serde_json::json!({"folder": self.reveal_outbox()?})),
+            RevealOutbox => json(Folder { folder: self.reveal_outbox()? }),
             LibraryInfo => json(self.library_info().await?),
             PreviewReport { project_id, user_id, report_config } => {
                 json(self.preview_report(&project_id, &user_id, report_config).await?)

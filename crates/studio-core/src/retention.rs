@@ -18,7 +18,7 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 const REMOTE_SESSION_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 
 /// How big the library is, and what is kept how long.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LibraryInfo {
     pub path: PathBuf,
     /// The library file and its write-ahead log.
@@ -40,7 +40,7 @@ pub struct LibraryInfo {
 }
 
 /// What one pruning removed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Pruned {
     pub task_boards: u64,
     pub exports: u64,

@@ -1,12 +1,39 @@
 //! Saving: autosave folds the journal into the library; a save also writes a numbered
 //! version. Loading and restoring versions.
 
+use serde::{Deserialize, Serialize};
 use studio_model::{MAX_LIVE_VERSIONS, ProjectState, restore_content, validate_snapshot_size};
-use studio_store::{NewVersion, ScenarioRow, VersionInfo, WorkingCopy};
+use studio_store::{NewVersion, ScenarioRow, WorkingCopy};
 
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::open_projects::OpenProject;
 use crate::{CoreError, Result, Studio, StudioEvent};
+
+/// A version in a listing, without its snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct VersionInfo {
+    pub version_id: String,
+    pub version_number: i64,
+    pub created_by: String,
+    pub created_at: String,
+    /// Past the 50 live versions: kept deflated, still loadable.
+    pub archived: bool,
+    /// The snapshot's size in bytes.
+    pub size: i64,
+}
+
+impl From<studio_store::VersionInfo> for VersionInfo {
+    fn from(v: studio_store::VersionInfo) -> Self {
+        VersionInfo {
+            version_id: v.version_id,
+            version_number: v.version_number,
+            created_by: v.created_by,
+            created_at: v.created_at,
+            archived: v.archived,
+            size: v.size,
+        }
+    }
+}
 
 impl Studio {
     /// Folds this session's unsaved edits of every open project into the library.
@@ -96,7 +123,7 @@ impl Studio {
 
     /// Every version of a project, newest first, live and archived.
     pub async fn versions(&self, project_id: &str) -> Result<Vec<VersionInfo>> {
-        Ok(self.store.versions(project_id).await?)
+        Ok(self.store.versions(project_id).await?.into_iter().map(VersionInfo::from).collect())
     }
 
     /// The state saved as version `number` (archived versions too).

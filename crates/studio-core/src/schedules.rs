@@ -22,7 +22,7 @@ use crate::{CoreError, Result, Studio};
 const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// A project's schedule as the Report workbench shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScheduleStatus {
     pub project_id: String,
     pub schedule: Option<ReportSchedule>,
@@ -35,7 +35,7 @@ pub struct ScheduleStatus {
 }
 
 /// What came of one delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Delivery {
     pub at: String,
     /// `scheduled` or `manual` ("Send now").

@@ -266,7 +266,7 @@ fn console_scenario(content: &ProjectContent) -> Result<&ScenarioRecord> {
 }
 
 /// A pipeline run: the tasks built for the stages that needed running.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PipelineRun {
     pub project_id: String,
     pub tasks: Vec<Task>,

@@ -32,7 +32,7 @@ const PERSIST_PROGRESS_EVERY: Duration = Duration::from_secs(1);
 const EVENT_PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 /// A program that runs the tasks other programs queue.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct TaskRunner {
     /// How the analyst knows it: "the Studio app", "studio serve".
     pub program: String,

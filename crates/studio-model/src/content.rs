@@ -15,7 +15,7 @@ use crate::{ModelError, ReportConfig, ReportSchedule, Role, ScenarioConfig, Stag
 /// The document's storage shape: section → key → record as JSON text.
 pub type DocTree = BTreeMap<String, BTreeMap<String, String>>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
     Meta,
@@ -86,7 +86,7 @@ impl Section {
 }
 
 /// One record set or removed: the unit of change, of undo and of merge.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Edit {
     pub section: Section,
     pub key: String,
@@ -96,9 +96,10 @@ pub struct Edit {
 
 /// User JSON the product stores but does not look inside (table rows, source configuration):
 /// kept as text, so loading, copying and writing it costs a copy, not a parse.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
-pub struct RawJson(Box<serde_json::value::RawValue>);
+#[schemars(transparent)]
+pub struct RawJson(#[schemars(with = "serde_json::Value")] Box<serde_json::value::RawValue>);
 
 impl RawJson {
     pub fn from_value(value: &Value) -> RawJson {
@@ -123,14 +124,14 @@ impl PartialEq for RawJson {
 
 use serde_json::value::RawValue;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Override {
     pub field: String,
     pub value: Value,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CustomSource {
     pub name: String,
     #[serde(rename = "type")]
@@ -138,14 +139,14 @@ pub struct CustomSource {
     pub config: RawJson,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PopulationAdjustment {
     pub dimension: String,
     pub original: Value,
     pub modified: Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScenarioRecord {
     pub scenario_id: String,
     pub name: String,
@@ -163,7 +164,7 @@ pub struct ScenarioRecord {
 
 /// A scenario's latest run: `running | completed | failed`, what it produced and whether
 /// something upstream changed since.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScenarioRun {
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,7 +194,7 @@ impl ScenarioRun {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Annotation {
     pub annotation_id: String,
     pub section: String,
@@ -202,7 +203,7 @@ pub struct Annotation {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct StageState {
     pub status: StageStatus,
     #[serde(default)]
@@ -221,7 +222,7 @@ pub struct StageState {
     pub input_hash: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Collaborator {
     pub user_id: String,
     pub role: Role,
@@ -229,7 +230,7 @@ pub struct Collaborator {
 }
 
 /// Everything a user authored in a project. Derived artifacts are not here.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(default)]
 pub struct ProjectContent {
     /// `project_name`, `description`, `initial_query`, `team_id`, `owner`, `created_at`.

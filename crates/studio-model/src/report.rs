@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GeneratedReport {
     pub report_id: String,
     pub project_id: String,
@@ -15,14 +15,14 @@ pub struct GeneratedReport {
     pub export_urls: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportContent {
     pub title: String,
     pub sections: Vec<ReportSection>,
     pub appendix: ReportAppendix,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportSection {
     pub title: String,
     #[serde(rename = "type")]
@@ -31,14 +31,14 @@ pub struct ReportSection {
     pub charts: Vec<ReportChart>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportChart {
     pub chart_type: String,
     pub data: Value,
     pub config: Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportAppendix {
     pub methodology: String,
     pub data_sources: Vec<String>,

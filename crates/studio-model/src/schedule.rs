@@ -15,7 +15,7 @@ pub const MIN_INTERVAL_MINUTES: u32 = 5;
 const MAX_INTERVAL_MINUTES: u32 = 366 * 24 * 60;
 
 /// The project's schedule, under the key `report` of the `schedules` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportSchedule {
     /// As written back to people: `hourly`, `daily`, `weekly`, `monthly`, `every 30 minutes`.
     pub frequency: String,

@@ -20,7 +20,7 @@ pub const MAX_REPLICATES: u32 = 1_000;
 /// The key of the settings in the `simulation` section.
 pub const SETTINGS: &str = "config";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SimulationSettings {
     /// The scenario the console plays; the first (the baseline) when absent.
@@ -53,7 +53,7 @@ pub struct SimulationSettings {
 }
 
 /// Which coefficients to fit to which historical series, and how.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalibrationSettings {
     /// A time series of the data package (its `outcome` name); the first one when absent.
@@ -71,7 +71,7 @@ pub struct CalibrationSettings {
     pub max_evaluations: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoefficientBounds {
     pub path: String,
@@ -89,7 +89,7 @@ fn default_evaluations() -> usize {
     150
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
     pub share: f64,

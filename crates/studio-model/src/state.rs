@@ -16,7 +16,7 @@ use crate::content::{
 use crate::{ProjectStatus, ReportConfig, ReportSchedule, ScenarioConfig, StageStatus, Workbench, project_status};
 
 /// What the store knows of a project beyond its content.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct ProjectHeader {
     pub project_id: String,
     pub version: u32,
@@ -27,7 +27,7 @@ pub struct ProjectHeader {
     pub population_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LogEntry {
     pub timestamp: String,
     pub user_id: String,
@@ -37,7 +37,7 @@ pub struct LogEntry {
     pub reversible: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScenarioSummary {
     pub scenario_id: String,
     pub name: String,
@@ -53,7 +53,7 @@ pub struct ScenarioSummary {
     pub run: Option<ScenarioRun>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DataState {
     pub status: StageStatus,
     pub overrides: Vec<Override>,
@@ -67,7 +67,7 @@ pub struct DataState {
     pub input_hash: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PopulationState {
     pub status: StageStatus,
     pub adjustments: Vec<PopulationAdjustment>,
@@ -77,14 +77,14 @@ pub struct PopulationState {
     pub input_hash: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScenarioState {
     pub status: StageStatus,
     pub scenario_count: usize,
     pub last_accessed: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SimulationState {
     pub status: StageStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,7 +97,7 @@ pub struct SimulationState {
     pub config: Option<RawJson>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportState {
     pub status: StageStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,7 +112,7 @@ pub struct ReportState {
     pub schedule: Option<ReportSchedule>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WorkbenchStates {
     pub data: DataState,
     pub population: PopulationState,
@@ -121,7 +121,7 @@ pub struct WorkbenchStates {
     pub report: ReportState,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProjectState {
     pub project_id: String,
     pub user_id: String,
@@ -148,14 +148,14 @@ pub struct ProjectState {
     pub initial_query: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct StateChanges {
     pub project_status_changed: bool,
     pub downstream_invalidated: Vec<Workbench>,
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WorkbenchResponse {
     pub project_id: String,
     pub workbench: Workbench,

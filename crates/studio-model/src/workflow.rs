@@ -29,14 +29,14 @@ pub const WORKFLOW_JSON: &str = r#"{
   }
 }"#;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Workflow {
     pub stages: Vec<Workbench>,
     pub dependencies: BTreeMap<Workbench, Vec<Workbench>>,
     pub invalidation_rules: BTreeMap<String, Vec<Workbench>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct WorkflowFile {
     workflow: Workflow,
 }
@@ -72,7 +72,7 @@ pub fn warning_for(stage: Workbench, cause: Workbench) -> String {
     format!("{what} after {cause} changes")
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectStatus {
     #[default]

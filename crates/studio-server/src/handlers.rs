@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use studio_core::model::{ProjectLoad, Workbench, WorkbenchAction};
 use studio_core::{CoreError, MetadataUpdate, Request};
 
+use crate::bodies::{ActionBody, DuplicateBody, TemplateBody};
 use crate::{ApiError, AppState};
 
 pub(crate) type Answer = Result<Response, ApiError>;
@@ -147,10 +148,9 @@ pub async fn duplicate_project(
     Path(id): Path<String>,
     raw: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let value = body_value(raw, &s)?;
-    let user_id = value["user_id"].as_str().unwrap_or(&s.local_user).to_string();
-    let project_name = value.get("project_name").and_then(Value::as_str).map(str::to_string);
-    created(run(&s, Request::DuplicateProject { project_id: id, user_id, project_name }).await?)
+    let req: DuplicateBody = body(raw, &s)?;
+    let user_id = req.user_id.unwrap_or_else(|| s.local_user.clone());
+    created(run(&s, Request::DuplicateProject { project_id: id, user_id, project_name: req.project_name }).await?)
 }
 
 pub async fn workbench_action(
@@ -159,14 +159,10 @@ pub async fn workbench_action(
     raw: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let workbench = workbench(&name)?;
-    let mut value = body_value(raw, &s)?;
-    if let Some(object) = value.as_object_mut() {
-        object.insert("project_id".into(), json!(id));
-        object.insert("workbench".into(), json!(workbench));
-        object.entry("payload").or_insert_with(|| json!({}));
-    }
-    let action: WorkbenchAction = serde_json::from_value(value)
-        .map_err(|e| ApiError::new("invalid_request", format!("invalid request body: {e}")))?;
+    let req: ActionBody = body(raw, &s)?;
+    let payload = if req.payload.is_null() { json!({}) } else { req.payload };
+    let user_id = req.user_id.unwrap_or_else(|| s.local_user.clone());
+    let action = WorkbenchAction { project_id: id, user_id, workbench, action: req.action, payload };
     answer(&s, Request::WorkbenchAction(action)).await
 }
 
@@ -212,14 +208,11 @@ pub async fn list_templates(State(s): State<AppState>) -> Answer {
 }
 
 pub async fn save_template(State(s): State<AppState>, raw: Result<Bytes, BytesRejection>) -> Answer {
-    let value = body_value(raw, &s)?;
-    let field = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_string);
-    let project_id =
-        field("project_id").ok_or_else(|| ApiError::new("invalid_request", "the body needs project_id"))?;
-    let name =
-        field("name").ok_or_else(|| ApiError::new("invalid_request", "the body needs name (the template's name)"))?;
-    let user_id = field("user_id").unwrap_or_else(|| s.local_user.clone());
-    created(run(&s, Request::SaveTemplate { project_id, user_id, name, description: field("description") }).await?)
+    let req: TemplateBody = body(raw, &s)?;
+    let user_id = req.user_id.unwrap_or_else(|| s.local_user.clone());
+    let request =
+        Request::SaveTemplate { project_id: req.project_id, user_id, name: req.name, description: req.description };
+    created(run(&s, request).await?)
 }
 
 /// Routes of the seed whose capability lands with a later issue.

@@ -3,6 +3,8 @@
 //! per-launch token and refuses foreign Host/Origin headers; serves the built UI.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod api_doc;
+mod bodies;
 mod error;
 mod guard;
 mod handlers;
@@ -21,6 +23,7 @@ use tokio::net::TcpListener;
 
 use tokio::sync::{oneshot, watch};
 
+pub use api_doc::document as openapi_document;
 pub use error::ApiError;
 pub use routes::{OPENAPI_JSON, router};
 

@@ -2,30 +2,20 @@
 //! export (a task: 202 with it; the file and its hash land in `export_urls`), and the
 //! schedule's status and "send now" (a task).
 
-use std::path::PathBuf;
-
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use serde::Deserialize;
 use studio_core::model::ReportConfig;
+
+use crate::bodies::{GenerateBody, ReportExportBody, RevealBody};
 
 use studio_core::Request;
 
 use crate::handlers::{Answer, Params, answer, body, run, user};
 use crate::{ApiError, AppState};
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GenerateBody {
-    #[serde(default)]
-    report_config: Option<ReportConfig>,
-    #[serde(default)]
-    user_id: Option<String>,
-}
 
 /// Who asks and with which settings, from a generate or preview body.
 fn generate_body(
@@ -66,24 +56,13 @@ pub async fn list_reports(State(s): State<AppState>, Path(id): Path<String>) -> 
     answer(&s, Request::ListReports { project_id: id }).await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExportBody {
-    export_format: String,
-    /// Where to write the file (absolute); default: the export folder.
-    #[serde(default)]
-    path: Option<PathBuf>,
-    #[serde(default)]
-    user_id: Option<String>,
-}
-
 pub async fn export(
     State(s): State<AppState>,
     Path((id, rid)): Path<(String, String)>,
     Query(q): Params,
     raw: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let req: ExportBody = body(raw, &s)?;
+    let req: ReportExportBody = body(raw, &s)?;
     if req.path.as_ref().is_some_and(|p| !p.is_absolute()) {
         return Err(ApiError::new(
             "invalid_request",
@@ -103,15 +82,6 @@ pub async fn schedule(State(s): State<AppState>, Path(id): Path<String>) -> Answ
 pub async fn send_now(State(s): State<AppState>, Path(id): Path<String>, Query(q): Params) -> Answer {
     let task = run(&s, Request::SendReport { project_id: id, user_id: user(&q, &s) }).await?;
     Ok((StatusCode::ACCEPTED, Json(task)).into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RevealBody {
-    export_format: String,
-    /// Filled in for every body; opening a folder does not depend on who asks.
-    #[serde(default, rename = "user_id")]
-    _user_id: Option<String>,
 }
 
 /// "Show in folder": the file manager opens on this machine (the server serves loopback only).

@@ -2,18 +2,17 @@
 //! and the agents. Long actions answer 202 with the task(s) at once; progress follows on the
 //! project's WebSocket as `task_changed` events.
 
-use std::path::PathBuf;
-
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use studio_core::Request;
 
+use crate::bodies::{CancelBody, ProjectExportBody};
 use crate::handlers::{Answer, Params, answer, body, run, user};
 use crate::{ApiError, AppState};
 
@@ -29,22 +28,12 @@ pub async fn run_pipeline(State(s): State<AppState>, Path(id): Path<String>, Que
     accepted(run(&s, Request::RunPipeline { project_id: id, user_id: user(&q, &s) }).await?)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExportBody {
-    path: PathBuf,
-    #[serde(default)]
-    with_artifacts: bool,
-    #[serde(default, rename = "user_id")]
-    _user_id: Option<String>,
-}
-
 pub async fn export_project(
     State(s): State<AppState>,
     Path(id): Path<String>,
     raw: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let req: ExportBody = body(raw, &s)?;
+    let req: ProjectExportBody = body(raw, &s)?;
     if !req.path.is_absolute() {
         return Err(ApiError::new(
             "invalid_request",
@@ -57,15 +46,6 @@ pub async fn export_project(
 
 pub async fn get_task(State(s): State<AppState>, Path(tid): Path<String>) -> Answer {
     answer(&s, Request::GetTask { task_id: tid }).await
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CancelBody {
-    #[serde(default)]
-    reason: Option<String>,
-    #[serde(default, rename = "user_id")]
-    _user_id: Option<String>,
 }
 
 pub async fn cancel_task(

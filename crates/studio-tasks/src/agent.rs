@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::{CancelToken, Failure, Handlers, TaskBoards, TaskContext};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AgentStatus {
     Initialized,
@@ -21,7 +21,7 @@ pub enum AgentStatus {
 }
 
 /// How an agent is made (the seed's agent config).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct AgentConfig {
     /// Given, or made from the type and a short random suffix.
@@ -31,7 +31,7 @@ pub struct AgentConfig {
     pub parameters: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Agent {
     pub id: String,
     pub agent_type: String,

@@ -14,7 +14,7 @@ use crate::ready::{ReadyKey, ReadyQueue};
 use crate::{CapabilityHierarchy, Task, TaskError, TaskId, TaskSpec, TaskStatus};
 
 /// What a board is, without its tasks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BoardInfo {
     pub id: String,
     pub name: String,

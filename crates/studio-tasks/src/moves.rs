@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::{Attempt, Progress, Task, TaskBoard, TaskError, TaskId, TaskResult, TaskStatus};
 
 /// Why an attempt failed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Failure {
     pub reason: String,
     #[serde(default)]
@@ -33,7 +33,7 @@ impl Failure {
 }
 
 /// What a failure led to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum FailOutcome {
     /// Back in the queue for attempt `attempt`, after `backoff_ms`.

@@ -14,7 +14,7 @@ use crate::agent::{AgentLoop, AgentState};
 use crate::{Agent, AgentConfig, AgentStatus, CancelToken, Handlers, TaskBoards, TaskError, create_agent};
 
 /// How a pool is made (the seed's framework config).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct PoolConfig {
     pub max_agents: usize,
@@ -41,7 +41,7 @@ impl Default for PoolConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PoolStatus {
     Initialized,
@@ -50,7 +50,7 @@ pub enum PoolStatus {
 }
 
 /// One agent as the pool reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AgentReport {
     pub agent: Agent,
     pub current_task: Option<String>,
@@ -59,7 +59,7 @@ pub struct AgentReport {
     pub idle_ms: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PoolReport {
     pub status: PoolStatus,
     pub max_agents: usize,

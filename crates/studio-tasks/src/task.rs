@@ -12,7 +12,7 @@ use crate::TaskStatus;
 pub type TaskId = String;
 
 /// How a task that fails with a transient error is tried again.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct RetryPolicy {
     /// Attempts in all, the first one included: 1 means never retried.
@@ -41,7 +41,7 @@ impl RetryPolicy {
 }
 
 /// What is asked for when a task is added.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct TaskSpec {
     /// Chosen by the caller so tasks added together can name each other; else a new UUID.
@@ -89,7 +89,7 @@ impl TaskSpec {
 }
 
 /// How far a running task is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Progress {
     /// 0 to 1.
     pub fraction: f64,
@@ -97,7 +97,7 @@ pub struct Progress {
 }
 
 /// The outcome of a finished task (the seed's `TaskResult`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TaskResult {
     pub outputs: Map<String, Value>,
     pub metadata: Map<String, Value>,
@@ -109,7 +109,7 @@ pub struct TaskResult {
 }
 
 /// A failed attempt that was retried.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Attempt {
     pub attempt: u32,
     pub agent_id: Option<String>,
@@ -118,7 +118,7 @@ pub struct Attempt {
 }
 
 /// A unit of work (the seed's `Task`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Task {
     pub id: TaskId,
     pub board_id: String,

@@ -1,0 +1,414 @@
+//! The OpenAPI document, generated from the types the routes read and answer (schemars: the
+//! same derive gives JSON Schema 2020-12, which OpenAPI 3.1 takes as it is, and the UI's
+//! TypeScript types are generated from this document in turn). Request bodies are described
+//! as they are read (serde's deserialize contract), answers as they are written (serialize
+//! contract). `openapi.json` beside this file is this document, checked by a test to be
+//! current (`UPDATE_OPENAPI=1 cargo test -p studio-server --test api_doc` writes it).
+
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde_json::{Map, Value, json};
+use studio_core::model::{GeneratedReport, LogEntry, ProjectCreate, ProjectState, Workbench, WorkbenchResponse};
+use studio_core::task_engine::{PoolReport, Task};
+use studio_core::{
+    Deleted, Discarded, Envelope, Folder, HistoryResponse, LibraryInfo, MetadataUpdate, PipelineRun, ProjectSummary,
+    RecoveryOffer, ReportListing, ScheduleStatus, StudioEvent, TemplateInfo, VersionInfo,
+};
+
+use crate::bodies::{
+    ActionBody, CancelBody, DuplicateBody, GenerateBody, ProjectExportBody, ReportExportBody, RevealBody, TemplateBody,
+};
+
+const PREFIX: &str = "#/components/schemas/";
+
+/// One operation: its route, what it says it does, its query parameters, its body and answer.
+struct Op {
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    query: &'static [(&'static str, &'static str, &'static str)],
+    body: Option<Schema>,
+    status: u16,
+    answer: Option<Schema>,
+    /// A second answer (a save run in the background answers 202 with its task).
+    also: Option<(u16, Schema)>,
+}
+
+/// Builds the operations, registering each type's schema with the generator of its side.
+struct Builder {
+    read: SchemaGenerator,
+    write: SchemaGenerator,
+    ops: Vec<Op>,
+}
+
+const USER: (&str, &str, &str) = ("user_id", "string", "Who asks; the local user when absent");
+
+impl Builder {
+    fn op(&mut self, method: &'static str, path: &'static str, summary: &'static str) -> &mut Op {
+        let op = Op { method, path, summary, query: &[], body: None, status: 200, answer: None, also: None };
+        let at = self.ops.len();
+        self.ops.push(op);
+        &mut self.ops[at]
+    }
+    fn body<T: JsonSchema>(&mut self) -> Schema {
+        self.read.subschema_for::<T>()
+    }
+    fn answer<T: JsonSchema>(&mut self) -> Schema {
+        self.write.subschema_for::<T>()
+    }
+}
+
+fn settings() -> SchemaSettings {
+    SchemaSettings::draft2020_12().with(|s| s.definitions_path = "/components/schemas".into())
+}
+
+/// The OpenAPI 3.1 document of every route.
+pub fn document() -> Value {
+    let mut b = Builder {
+        read: settings().for_deserialize().into_generator(),
+        write: settings().for_serialize().into_generator(),
+        ops: Vec::new(),
+    };
+    operations(&mut b);
+    let Builder { mut read, mut write, ops } = b;
+    let (read_defs, write_defs) = (read.take_definitions(true), write.take_definitions(true));
+    let (schemas, renamed) = merge(read_defs, write_defs);
+    let mut paths = Map::new();
+    for op in ops {
+        let (path, method) = (op.path, op.method);
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[method] = operation(op, &renamed);
+    }
+    let mut components = json!({
+        "schemas": schemas,
+        "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+    });
+    components["schemas"]["Error"] = json!({
+        "type": "object",
+        "required": ["code", "message"],
+        "properties": {
+            "code": {"type": "string", "description": "Stable, for programs: invalid_request, not_found, forbidden, conflict, limit_reached, …"},
+            "message": {"type": "string", "description": "For people: what is wrong, naming the field or the thing"}
+        }
+    });
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "FutureOS Studio API",
+            "version": "1",
+            "description": "The seed's Studio Orchestrator routes on loopback. Every request carries the launch token (Authorization: Bearer TOKEN, X-Studio-Token, ?token= or the studio_token cookie); Host and Origin must be this server. Requests without user_id act as the local user. Every route is an adapter over one request of the core (POST /api/v1/studio/requests takes any of them in its envelope). Errors are JSON {code, message} with their HTTP status."
+        },
+        "components": components,
+        "security": [{"token": []}],
+        "paths": paths,
+    })
+}
+
+fn operation(op: Op, renamed: &Map<String, Value>) -> Value {
+    let mut parameters: Vec<Value> = path_params(op.path);
+    for (name, kind, description) in op.query {
+        parameters.push(json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": kind}}));
+    }
+    let mut out = json!({"summary": op.summary});
+    if !parameters.is_empty() {
+        out["parameters"] = Value::Array(parameters);
+    }
+    if let Some(body) = op.body {
+        let mut schema = body.to_value();
+        rename_refs(&mut schema, renamed);
+        out["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": schema}}});
+    }
+    let mut responses = Map::new();
+    let mut answer = |status: u16, schema: Option<Schema>| {
+        let described = match status {
+            101 => json!({"description": "Switching to the WebSocket"}),
+            _ => json!({
+                "description": "The answer",
+                "content": {"application/json": {"schema": schema.map_or(json!({}), Schema::to_value)}}
+            }),
+        };
+        responses.insert(status.to_string(), described);
+    };
+    answer(op.status, op.answer);
+    if let Some((status, schema)) = op.also {
+        answer(status, Some(schema));
+    }
+    responses.insert(
+        "default".into(),
+        json!({"description": "Error", "content": {"application/json": {"schema": {"$ref": format!("{PREFIX}Error")}}}}),
+    );
+    out["responses"] = Value::Object(responses);
+    out
+}
+
+/// `{id}`, `{rid}`… of a path as parameters.
+fn path_params(path: &str) -> Vec<Value> {
+    path.split('/')
+        .filter_map(|part| part.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
+        .map(|name| {
+            let (schema, description) = match name {
+                "id" => (json!({"type": "string"}), "The project's id"),
+                "rid" => (json!({"type": "string"}), "The report's id"),
+                "tid" => (json!({"type": "string"}), "The task's id"),
+                "uid" => (json!({"type": "string"}), "The collaborator's user id"),
+                "version" => (json!({"type": "integer", "minimum": 1}), "The version's number"),
+                _ => (
+                    json!({"type": "string", "enum": Workbench::ALL.iter().map(|w| w.as_str()).collect::<Vec<_>>()}),
+                    "The workbench",
+                ),
+            };
+            json!({"name": name, "in": "path", "required": true, "description": description, "schema": schema})
+        })
+        .collect()
+}
+
+/// One set of schemas from both sides: a type read and written alike is described once; one
+/// that differs (a field optional when read, always written) is described on the read side as
+/// `NameInput`, and the read side's references are renamed to it.
+fn merge(read: Map<String, Value>, write: Map<String, Value>) -> (Map<String, Value>, Map<String, Value>) {
+    let mut renamed = Map::new();
+    for (name, schema) in &read {
+        if write.get(name).is_some_and(|w| w != schema) {
+            renamed.insert(name.clone(), Value::String(format!("{name}Input")));
+        }
+    }
+    let mut out = write;
+    for (name, mut schema) in read {
+        rename_refs(&mut schema, &renamed);
+        let key = renamed.get(&name).and_then(Value::as_str).map_or(name, str::to_string);
+        out.insert(key, schema);
+    }
+    (out, renamed)
+}
+
+fn rename_refs(value: &mut Value, renamed: &Map<String, Value>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get_mut("$ref")
+                && let Some(name) = target.strip_prefix(PREFIX)
+                && let Some(Value::String(new)) = renamed.get(name)
+            {
+                *target = format!("{PREFIX}{new}");
+            }
+            map.values_mut().for_each(|v| rename_refs(v, renamed));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rename_refs(v, renamed)),
+        _ => {}
+    }
+}
+
+fn operations(b: &mut Builder) {
+    let body = b.body::<ProjectCreate>();
+    let answer = b.answer::<ProjectState>();
+    let op = b.op("post", "/api/v1/studio/projects", "Create a project (from a template with template_id)");
+    (op.body, op.status, op.answer) = (Some(body), 201, Some(answer));
+
+    let answer = b.answer::<Vec<ProjectSummary>>();
+    let op = b.op("get", "/api/v1/studio/projects", "List the user's projects (user_id, or all=true)");
+    op.query = &[USER, ("all", "boolean", "Every user's projects")];
+    op.answer = Some(answer);
+
+    let answer = b.answer::<ProjectState>();
+    let op = b.op("get", "/api/v1/studio/projects/{id}", "Get the project's state, or a saved version's (version=N)");
+    op.query = &[USER, ("version", "integer", "A saved version's number")];
+    op.answer = Some(answer);
+
+    let (body, answer) = (b.body::<MetadataUpdate>(), b.answer::<ProjectState>());
+    let op = b.op("put", "/api/v1/studio/projects/{id}", "Update metadata: project_name, description");
+    (op.body, op.answer) = (Some(body), Some(answer));
+
+    let answer = b.answer::<Deleted>();
+    let op = b.op("delete", "/api/v1/studio/projects/{id}", "Delete the project (soft; undelete brings it back)");
+    op.query = &[USER];
+    op.answer = Some(answer);
+
+    let answer = b.answer::<ProjectState>();
+    let op = b.op("post", "/api/v1/studio/projects/{id}/undelete", "Bring back a deleted project");
+    op.query = &[USER];
+    op.answer = Some(answer);
+
+    let answer = b.answer::<Vec<VersionInfo>>();
+    let op = b.op("get", "/api/v1/studio/projects/{id}/versions", "List versions, live and archived");
+    op.answer = Some(answer);
+
+    let (answer, task) = (b.answer::<ProjectState>(), b.answer::<Task>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/versions",
+        "Save: a new version with a full snapshot (background=true: as a task, 202 with it)",
+    );
+    op.query = &[USER, ("background", "boolean", "Save as a task")];
+    (op.status, op.answer, op.also) = (201, Some(answer), Some((202, task)));
+
+    let answer = b.answer::<ProjectState>();
+    let op = b.op("post", "/api/v1/studio/projects/{id}/versions/{version}/restore", "Make a saved version the newest");
+    op.query = &[USER];
+    (op.status, op.answer) = (201, Some(answer));
+
+    let (body, answer) = (b.body::<DuplicateBody>(), b.answer::<ProjectState>());
+    let op = b.op("post", "/api/v1/studio/projects/{id}/duplicate", "Duplicate the project");
+    (op.body, op.status, op.answer) = (Some(body), 201, Some(answer));
+
+    let (body, answer) = (b.body::<ActionBody>(), b.answer::<WorkbenchResponse>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/workbench/{workbench}/action",
+        "Execute a workbench action: edits answer at once, long ones (refresh_data, regenerate, run_scenario, run, generate, export) with the task they started",
+    );
+    (op.body, op.answer) = (Some(body), Some(answer));
+
+    let op = b.op("get", "/api/v1/studio/projects/{id}/workbench/{workbench}/state", "Get one workbench's state");
+    op.query = &[USER];
+
+    for (path, summary) in [
+        ("/api/v1/studio/projects/{id}/undo", "Undo the user's last reversible action"),
+        ("/api/v1/studio/projects/{id}/redo", "Redo the user's last undone action"),
+    ] {
+        let answer = b.answer::<HistoryResponse>();
+        let op = b.op("post", path, summary);
+        op.query = &[USER];
+        op.answer = Some(answer);
+    }
+
+    let answer = b.answer::<Vec<LogEntry>>();
+    b.op("get", "/api/v1/studio/projects/{id}/log", "The modification log, oldest first").answer = Some(answer);
+
+    let answer = b.answer::<Option<RecoveryOffer>>();
+    b.op("get", "/api/v1/studio/projects/{id}/recovery", "Unsaved edits left by a crashed session, if any").answer =
+        Some(answer);
+    let answer = b.answer::<ProjectState>();
+    let op = b.op("post", "/api/v1/studio/projects/{id}/recovery", "Recover them into the project");
+    op.query = &[USER];
+    op.answer = Some(answer);
+    let answer = b.answer::<Discarded>();
+    b.op("delete", "/api/v1/studio/projects/{id}/recovery", "Discard them").answer = Some(answer);
+
+    let answer = b.answer::<Vec<Task>>();
+    b.op("get", "/api/v1/studio/projects/{id}/tasks", "The project's tasks, newest first").answer = Some(answer);
+    let answer = b.answer::<PipelineRun>();
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/run",
+        "Run the pipeline: a task graph of the stages that are not complete (data → population → scenarios → report); 202 with the tasks",
+    );
+    op.query = &[USER];
+    (op.status, op.answer) = (202, Some(answer));
+    let (body, answer) = (b.body::<ProjectExportBody>(), b.answer::<Task>());
+    let op = b.op("post", "/api/v1/studio/projects/{id}/export", "Export a .studio file, as a task (202 with it)");
+    (op.body, op.status, op.answer) = (Some(body), 202, Some(answer));
+    let answer = b.answer::<Task>();
+    b.op("get", "/api/v1/studio/tasks/{tid}", "One task: status, progress, result, failed attempts").answer =
+        Some(answer);
+    let (body, answer) = (b.body::<CancelBody>(), b.answer::<Task>());
+    let op = b.op("post", "/api/v1/studio/tasks/{tid}/cancel", "Cancel a task and the tasks that depend on it");
+    (op.body, op.answer) = (Some(body), Some(answer));
+    let answer = b.answer::<PoolReport>();
+    b.op("get", "/api/v1/studio/agents", "The agent pool: status, queue length, each agent").answer = Some(answer);
+
+    for (path, summary) in [
+        (
+            "/api/v1/studio/projects/{id}/report/generate",
+            "Generate a report from the project's results (body {report_config?}); answers the GeneratedReport",
+        ),
+        (
+            "/api/v1/studio/projects/{id}/report/preview",
+            "The report as it would be generated now (body {report_config?}), stored and logged nowhere",
+        ),
+    ] {
+        let (body, answer) = (b.body::<GenerateBody>(), b.answer::<GeneratedReport>());
+        let op = b.op("post", path, summary);
+        op.query = &[USER];
+        (op.body, op.answer) = (Some(body), Some(answer));
+    }
+    let answer = b.answer::<Vec<ReportListing>>();
+    b.op(
+        "get",
+        "/api/v1/studio/projects/{id}/reports",
+        "List a project's reports, newest first, with their export_urls",
+    )
+    .answer = Some(answer);
+    let answer = b.answer::<ScheduleStatus>();
+    b.op(
+        "get",
+        "/api/v1/studio/projects/{id}/report/schedule",
+        "The report's schedule (set with the workbench action report/schedule), when it next sends, the last delivery",
+    )
+    .answer = Some(answer);
+    let answer = b.answer::<Task>();
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/report/schedule/send",
+        "Send the scheduled report now (a task): generate, render a PDF, mail it by SMTP or write an .eml to the outbox",
+    );
+    op.query = &[USER];
+    (op.status, op.answer) = (202, Some(answer));
+    let answer = b.answer::<GeneratedReport>();
+    b.op(
+        "get",
+        "/api/v1/studio/projects/{id}/report/{rid}",
+        "Get a report: its content and export_urls (file URLs with each file's sha256)",
+    )
+    .answer = Some(answer);
+    let (body, answer) = (b.body::<ReportExportBody>(), b.answer::<Task>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/report/{rid}/export",
+        "Export a report as a task (body {export_format: pdf|pptx|html|docx, path?}); 202 with the task",
+    );
+    op.query = &[USER];
+    (op.body, op.status, op.answer) = (Some(body), 202, Some(answer));
+    let (body, answer) = (b.body::<RevealBody>(), b.answer::<Folder>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/report/{rid}/reveal",
+        "Show in folder: opens the folder of the report's export in the file manager",
+    );
+    (op.body, op.answer) = (Some(body), Some(answer));
+    let answer = b.answer::<Folder>();
+    b.op(
+        "post",
+        "/api/v1/studio/outbox/reveal",
+        "Opens the outbox folder (scheduled reports waiting as .eml files) in the file manager",
+    )
+    .answer = Some(answer);
+
+    let op =
+        b.op("post", "/api/v1/studio/projects/{id}/collaborators", "Add a collaborator (lands with collaboration)");
+    op.status = 501;
+    let op = b.op(
+        "delete",
+        "/api/v1/studio/projects/{id}/collaborators/{uid}",
+        "Remove a collaborator (lands with collaboration)",
+    );
+    op.status = 501;
+
+    let answer = b.answer::<LibraryInfo>();
+    b.op(
+        "get",
+        "/api/v1/studio/library",
+        "The library's size on disk (the file, exports, imported sources, outbox), its projects and tasks, and how long exports and finished task boards are kept",
+    )
+    .answer = Some(answer);
+    let answer = b.answer::<Vec<TemplateInfo>>();
+    b.op("get", "/api/v1/studio/templates", "List templates").answer = Some(answer);
+    let (body, answer) = (b.body::<TemplateBody>(), b.answer::<TemplateInfo>());
+    let op = b.op("post", "/api/v1/studio/templates", "Save a project as a template");
+    (op.body, op.status, op.answer) = (Some(body), 201, Some(answer));
+
+    let body = b.body::<Envelope>();
+    let op = b.op(
+        "post",
+        "/api/v1/studio/requests",
+        "Any request in the core's envelope ({api_version: 1, request: \"get_project\", project_id, …}), as the desktop shell's dispatch command takes it; answers what the request's own route answers",
+    );
+    op.body = Some(body);
+    b.op("get", "/api/v1/openapi.json", "This document");
+    let op = b.op(
+        "get",
+        "/ws/v1/studio/projects/{id}",
+        "WebSocket: the project's state, then its events (StudioEvent: state_changed, invalidated, saved, autosaved, task_changed, recovery_available, …)",
+    );
+    op.status = 101;
+    // Not an answer of a route but of the WebSocket: described for the clients all the same.
+    let _ = b.answer::<StudioEvent>();
+}
