@@ -15,7 +15,7 @@ export default defineConfig([
     extends: [reactHooks.configs.flat.recommended],
     languageOptions: { globals: globals.browser },
   },
-  { files: ["*.config.{js,ts}"], languageOptions: { globals: globals.node } },
+  { files: ["*.config.{js,ts}", "scripts/**/*.mjs"], languageOptions: { globals: globals.node } },
   // The end-to-end run is Node, and the functions it hands to `page.evaluate` run in the page.
   { files: ["e2e/**/*.mjs"], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
   {

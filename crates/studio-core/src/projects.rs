@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use studio_model::{
-    LogEntry, PROJECT, ProjectContent, ProjectCreate, ProjectHeader, ProjectLoad, ProjectState, baseline_scenario,
-    project_status, update_metadata, validate_name,
+    LogEntry, PROJECT, ProjectContent, ProjectCreate, ProjectHeader, ProjectLoad, ProjectState, ProjectStatus,
+    baseline_scenario, project_status, update_metadata, validate_name,
 };
 use studio_store::{ExportOptions, NewVersion, ProjectRow, TemplateRow};
 
@@ -21,7 +21,7 @@ pub struct ProjectSummary {
     pub user_id: String,
     pub project_name: String,
     pub description: String,
-    pub status: String,
+    pub status: ProjectStatus,
     pub version: u32,
     pub created_at: String,
     pub updated_at: String,
@@ -156,7 +156,8 @@ impl Studio {
                 user_id: r.user_id,
                 project_name: r.project_name,
                 description: r.description.unwrap_or_default(),
-                status: r.status,
+                // The library writes only the names it knows; a newer one reads as a draft.
+                status: ProjectStatus::named(&r.status).unwrap_or_default(),
                 version: u32::try_from(r.version).unwrap_or(0),
                 created_at: r.created_at,
                 updated_at: r.updated_at,
@@ -168,7 +169,7 @@ impl Studio {
                 let content = p.doc.content();
                 summary.project_name = content.meta("project_name").unwrap_or_default().to_string();
                 summary.description = content.meta("description").unwrap_or_default().to_string();
-                summary.status = project_status(content).as_str().to_string();
+                summary.status = project_status(content);
                 summary.updated_at = p.header.updated_at.clone();
             }
             list.push(summary);

@@ -85,6 +85,20 @@ pub enum ProjectStatus {
 }
 
 impl ProjectStatus {
+    pub const ALL: [ProjectStatus; 6] = [
+        ProjectStatus::Draft,
+        ProjectStatus::DataReady,
+        ProjectStatus::PopulationReady,
+        ProjectStatus::ScenariosDefined,
+        ProjectStatus::Simulated,
+        ProjectStatus::Complete,
+    ];
+
+    /// The status a stored name stands for (`"data_ready"` → `DataReady`).
+    pub fn named(name: &str) -> Option<ProjectStatus> {
+        ProjectStatus::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ProjectStatus::Draft => "draft",

@@ -11,8 +11,8 @@ use serde_json::{Map, Value, json};
 use studio_core::model::{GeneratedReport, LogEntry, ProjectCreate, ProjectState, Workbench, WorkbenchResponse};
 use studio_core::task_engine::{PoolReport, Task};
 use studio_core::{
-    Deleted, Discarded, Envelope, Folder, HistoryResponse, LibraryInfo, MetadataUpdate, PipelineRun, ProjectSummary,
-    RecoveryOffer, ReportListing, ScheduleStatus, StudioEvent, TemplateInfo, VersionInfo,
+    ConsoleView, Deleted, Discarded, Envelope, Folder, HistoryResponse, LibraryInfo, MetadataUpdate, PipelineRun,
+    ProjectSummary, RecoveryOffer, ReportListing, ScheduleStatus, StudioEvent, TemplateInfo, VersionInfo,
 };
 
 use crate::bodies::{
@@ -409,6 +409,8 @@ fn operations(b: &mut Builder) {
         "WebSocket: the project's state, then its events (StudioEvent: state_changed, invalidated, saved, autosaved, task_changed, recovery_available, …)",
     );
     op.status = 101;
-    // Not an answer of a route but of the WebSocket: described for the clients all the same.
+    // Not answers of a route but of the WebSocket, and of the console's controls (in a
+    // WorkbenchResponse's result): described for the clients all the same.
     let _ = b.answer::<StudioEvent>();
+    let _ = b.answer::<ConsoleView>();
 }

@@ -9,8 +9,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde_json::Value;
 use studio_core::model::{
-    DataWorkbenchPayload, PopulationWorkbenchPayload, ReportConfig, ReportGeneratorPayload, ScenarioWorkbenchPayload,
-    SimulationConsolePayload, Workbench,
+    DataWorkbenchPayload, PopulationWorkbenchPayload, ReportConfig, ReportFormat, ReportGeneratorPayload,
+    ScenarioWorkbenchPayload, SimulationConsolePayload, Workbench,
 };
 
 /// `POST …/workbench/{workbench}/action`.
@@ -95,7 +95,7 @@ pub struct GenerateBody {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportExportBody {
-    /// `pdf | pptx | html | docx`
+    #[schemars(with = "ReportFormat")]
     pub export_format: String,
     /// Where to write the file (absolute); default: the export folder.
     #[serde(default)]
@@ -108,7 +108,7 @@ pub struct ReportExportBody {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevealBody {
-    /// `pdf | pptx | html | docx`
+    #[schemars(with = "ReportFormat")]
     pub export_format: String,
     /// Read and not needed: the operation does not depend on who asks.
     #[serde(default, rename = "user_id")]

@@ -48,6 +48,7 @@ const projectState: Keys<ProjectState> = {
   initial_query: "optional",
   data_package_id: "optional",
   population_id: "optional",
+  prediction_task_id: "optional",
 };
 const workbenchStates: { [K in keyof WorkbenchStates]: Keys<WorkbenchStates[K]> } = {
   data: {

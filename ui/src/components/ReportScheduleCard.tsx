@@ -13,7 +13,7 @@ const FREQUENCIES = ["hourly", "daily", "weekly", "monthly", "every 30 minutes",
 
 interface Props {
   projectId: string;
-  saved: ReportSchedule | undefined;
+  saved: ReportSchedule | null | undefined;
   backend: Backend;
   run: Run;
   tasks: Task[];
@@ -166,7 +166,7 @@ export function ReportScheduleCard({ projectId, saved, backend, run, tasks, noti
   );
 }
 
-function scheduleLine(saved: ReportSchedule | undefined, status: ScheduleStatus | null): string {
+function scheduleLine(saved: ReportSchedule | null | undefined, status: ScheduleStatus | null): string {
   if (!saved) return "Not scheduled. While Studio runs, a scheduled report is generated, rendered as a PDF and sent.";
   const next = status?.next_run_at ? new Date(status.next_run_at).toLocaleString() : "…";
   const how =

@@ -23,9 +23,11 @@ type TickEvent = Extract<StudioEvent, { type: "simulation_tick" }>;
  * first band known after them until a control's answer brings them all. */
 export function applyTick(live: LiveRun | null, e: TickEvent): LiveRun | null {
   if (older(live, e.run_id, e.seq)) return live;
+  // The core sends each band as its five quantiles (a fixed-size array in Rust).
+  const incoming = e.bands as Band[];
   const kept = live && live.run_id === e.run_id ? live.bands.slice(0, e.from_tick) : [];
-  const gap = e.bands.length ? Array.from({ length: e.from_tick - kept.length }, () => e.bands[0]) : [];
-  const bands = [...kept, ...gap, ...e.bands];
+  const gap = incoming.length ? Array.from({ length: e.from_tick - kept.length }, () => incoming[0]) : [];
+  const bands = [...kept, ...gap, ...incoming];
   return {
     run_id: e.run_id,
     seq: e.seq,

@@ -124,7 +124,7 @@ export interface Draft extends SectionLists {
 export const DEFAULT_PRIMARY = "#1f3a5f";
 export const DEFAULT_ACCENT = "#d97706";
 
-export function draftFrom(config: ReportConfig | undefined): Draft {
+export function draftFrom(config: ReportConfig | null | undefined): Draft {
   // As the core: a report generated with no settings (Run all) is an executive summary.
   const template = config?.template ?? "executive_summary";
   const sections = config?.sections.length ? config.sections : TEMPLATE_SECTIONS[template];
