@@ -44,10 +44,15 @@ function startServer() {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, ["serve", "--json", "--ui", join(here, "..", "dist")], {
       env: Object.fromEntries(
-        // Autosave (which also looks for sessions that crashed) every second, not every 30.
-        Object.entries({ ...process.env, STUDIO_HOME: home, STUDIO_OPENER: opener, STUDIO_AUTOSAVE_SECS: "1" }).filter(
-          ([k]) => k !== "STUDIO_DB" && k !== "STUDIO_USER" && k !== "STUDIO_SMTP_URL",
-        ),
+        // Autosave (which also looks for sessions that crashed) every second, not every 30; warnings
+        // only on stderr (no line a request).
+        Object.entries({
+          STUDIO_LOG: "warn",
+          ...process.env,
+          STUDIO_HOME: home,
+          STUDIO_OPENER: opener,
+          STUDIO_AUTOSAVE_SECS: "1",
+        }).filter(([k]) => k !== "STUDIO_DB" && k !== "STUDIO_USER" && k !== "STUDIO_SMTP_URL"),
       ),
       stdio: ["ignore", "pipe", "inherit"],
     });

@@ -1,0 +1,197 @@
+// The one client. Every operation of the core is one request in its envelope, typed from the
+// generated schema (a request name, its fields, its answer); the transports — http.ts (the
+// generic route of `studio serve` and a WebSocket) and tauri.ts (the shell's `dispatch` command
+// and its events) — only move the bytes.
+import { BackendError, type Backend, type NewProject } from "./backend";
+import type { components } from "./schema";
+import type {
+  ExportFormat,
+  GeneratedReport,
+  HistoryResponse,
+  LibraryInfo,
+  LogEntry,
+  PipelineRun,
+  ProjectState,
+  ProjectSummary,
+  RecoveryOffer,
+  ReportConfig,
+  ReportListing,
+  ScheduleStatus,
+  StudioEvent,
+  Task,
+  TemplateInfo,
+  VersionInfo,
+  Workbench,
+  WorkbenchResponse,
+} from "./types";
+
+type S = components["schemas"];
+type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A request of the core, as the envelope carries it; `user_id` is filled in by the transport
+ * (the desktop's user) or the server (the local user) when left out. */
+export type Request = Without<S["Envelope"], "api_version" | "user_id"> & { user_id?: string };
+export type RequestName = Request["request"];
+export type RequestOf<N extends RequestName> = Extract<Request, { request: N }>;
+
+/** What each request answers. A request missing here does not compile. */
+interface AnswerTable {
+  create_project: ProjectState;
+  list_projects: ProjectSummary[];
+  get_project: ProjectState;
+  update_project: ProjectState;
+  delete_project: S["Deleted"];
+  undelete_project: ProjectState;
+  duplicate_project: ProjectState;
+  save_project: ProjectState | Task;
+  list_versions: VersionInfo[];
+  restore_version: ProjectState;
+  workbench_action: WorkbenchResponse;
+  workbench_state: unknown;
+  undo: HistoryResponse;
+  redo: HistoryResponse;
+  log: LogEntry[];
+  save_template: TemplateInfo;
+  list_templates: TemplateInfo[];
+  export_project: Task;
+  import_project: ProjectState;
+  recovery_offer: RecoveryOffer | null;
+  recover: ProjectState;
+  discard_recovery: S["Discarded"];
+  list_tasks: Task[];
+  get_task: Task;
+  cancel_task: Task;
+  run_pipeline: PipelineRun;
+  list_agents: S["PoolReport"];
+  generate_report: GeneratedReport;
+  preview_report: GeneratedReport;
+  get_report: GeneratedReport;
+  list_reports: ReportListing[];
+  export_report: Task;
+  report_schedule: ScheduleStatus;
+  send_report: Task;
+  reveal_export: S["Folder"];
+  reveal_outbox: S["Folder"];
+  library_info: LibraryInfo;
+}
+export type Answers = { [N in RequestName]: AnswerTable[N] };
+
+/** How requests and events move: the only part that differs between the browser and the app. */
+export interface Transport {
+  /** Sends one request in the core's envelope; answers its result, or throws a BackendError. */
+  send(envelope: { api_version: 1 } & Request): Promise<unknown>;
+  /** Streams a project's events; returns a function that stops it. */
+  watch(projectId: string, onEvent: (event: StudioEvent) => void): () => void;
+}
+
+export class StudioClient implements Backend {
+  constructor(protected transport: Transport) {}
+
+  /** Runs one request of the core. */
+  async request<N extends RequestName>(req: RequestOf<N>): Promise<Answers[N]> {
+    return (await this.transport.send({ api_version: 1, ...req })) as Answers[N];
+  }
+
+  listProjects() {
+    return this.request({ request: "list_projects" });
+  }
+  createProject(req: NewProject) {
+    return this.request({ request: "create_project", ...req });
+  }
+  getProject(project_id: string, version?: number) {
+    return this.request({ request: "get_project", project_id, version });
+  }
+  renameProject(project_id: string, project_name: string) {
+    return this.request({ request: "update_project", project_id, project_name });
+  }
+  async deleteProject(project_id: string) {
+    await this.request({ request: "delete_project", project_id });
+  }
+  undeleteProject(project_id: string) {
+    return this.request({ request: "undelete_project", project_id });
+  }
+  duplicateProject(project_id: string) {
+    return this.request({ request: "duplicate_project", project_id });
+  }
+  async save(project_id: string) {
+    return (await this.request({ request: "save_project", project_id })) as ProjectState;
+  }
+  versions(project_id: string) {
+    return this.request({ request: "list_versions", project_id });
+  }
+  restore(project_id: string, version: number) {
+    return this.request({ request: "restore_version", project_id, version });
+  }
+  action(project_id: string, workbench: Workbench, action: string, payload: unknown) {
+    return this.request({ request: "workbench_action", project_id, workbench, action, payload });
+  }
+  undo(project_id: string) {
+    return this.request({ request: "undo", project_id });
+  }
+  redo(project_id: string) {
+    return this.request({ request: "redo", project_id });
+  }
+  templates() {
+    return this.request({ request: "list_templates" });
+  }
+  saveTemplate(project_id: string, name: string) {
+    return this.request({ request: "save_template", project_id, name });
+  }
+  tasks(project_id: string) {
+    return this.request({ request: "list_tasks", project_id });
+  }
+  runPipeline(project_id: string) {
+    return this.request({ request: "run_pipeline", project_id });
+  }
+  cancelTask(task_id: string) {
+    return this.request({ request: "cancel_task", task_id });
+  }
+  generateReport(project_id: string, report_config?: ReportConfig) {
+    return this.request({ request: "generate_report", project_id, report_config });
+  }
+  previewReport(project_id: string, report_config?: ReportConfig) {
+    return this.request({ request: "preview_report", project_id, report_config });
+  }
+  getReport(project_id: string, report_id: string) {
+    return this.request({ request: "get_report", project_id, report_id });
+  }
+  listReports(project_id: string) {
+    return this.request({ request: "list_reports", project_id });
+  }
+  exportReport(project_id: string, report_id: string, format: ExportFormat, path?: string) {
+    return this.request({ request: "export_report", project_id, report_id, format, path });
+  }
+  reportSchedule(project_id: string) {
+    return this.request({ request: "report_schedule", project_id });
+  }
+  sendReport(project_id: string) {
+    return this.request({ request: "send_report", project_id });
+  }
+  revealExport(project_id: string, report_id: string, format: ExportFormat) {
+    return this.request({ request: "reveal_export", project_id, report_id, format });
+  }
+  revealOutbox() {
+    return this.request({ request: "reveal_outbox" });
+  }
+  recoveryOffer(project_id: string) {
+    return this.request({ request: "recovery_offer", project_id });
+  }
+  recover(project_id: string) {
+    return this.request({ request: "recover", project_id });
+  }
+  discardRecovery(project_id: string) {
+    return this.request({ request: "discard_recovery", project_id });
+  }
+  libraryInfo() {
+    return this.request({ request: "library_info" });
+  }
+  watch(project_id: string, onEvent: (event: StudioEvent) => void): () => void {
+    return this.transport.watch(project_id, onEvent);
+  }
+}
+
+/** A failed request's JSON (`{code, message}`) as the error the screens classify by code. */
+export function backendError(body: unknown, fallback: string, status = 0): BackendError {
+  const e = (body ?? {}) as { code?: string; message?: string };
+  return new BackendError(e.code ?? "error", e.message ?? fallback, status);
+}
