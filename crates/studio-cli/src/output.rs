@@ -77,7 +77,14 @@ impl Printer {
             }
             list.iter()
                 .map(|p| {
-                    format!("{}  {:<18} v{:<3} {}  {}", p.project_id, p.status.as_str(), p.version, p.updated_at, p.project_name)
+                    format!(
+                        "{}  {:<18} v{:<3} {}  {}",
+                        p.project_id,
+                        p.status.as_str(),
+                        p.version,
+                        p.updated_at,
+                        p.project_name
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join("\n")

@@ -171,6 +171,8 @@ pub enum Request {
     RevealOutbox,
     /// The library's size on disk and what is kept how long.
     LibraryInfo,
+    /// What the product allows and its defaults.
+    Limits,
 }
 
 impl Request {
@@ -215,6 +217,7 @@ impl Request {
             Request::RevealExport { .. } => "reveal_export",
             Request::RevealOutbox => "reveal_outbox",
             Request::LibraryInfo => "library_info",
+            Request::Limits => "limits",
         }
     }
 
@@ -373,6 +376,7 @@ impl Studio {
             }
             RevealOutbox => json(Folder { folder: self.reveal_outbox()? }),
             LibraryInfo => json(self.library_info().await?),
+            Limits => json(crate::Limits::current()),
             PreviewReport { project_id, user_id, report_config } => {
                 json(self.preview_report(&project_id, &user_id, report_config).await?)
             }

@@ -43,6 +43,7 @@ pub use payload::{
     VariableOverride, WorkbenchAction,
 };
 pub use population_actions::{DEFAULT_POPULATION, MAX_POPULATION};
+pub use population_checks::{MAX_ARCHETYPES, MAX_DEGREE};
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
 pub use runs::{Ticks, record_report, record_scenario_run};
 pub use scenario_compare::compare_scenarios;

@@ -8,6 +8,11 @@ use serde_json::{Map, Value};
 use crate::ModelError;
 use crate::action::DistributionChange;
 
+/// The most archetypes a population may be clustered into.
+pub const MAX_ARCHETYPES: u64 = 20;
+/// The most ties per agent in the network's ring lattice.
+pub const MAX_DEGREE: u64 = 100;
+
 fn number(v: &Value, what: &str) -> Result<f64, ModelError> {
     v.as_f64().filter(|x| x.is_finite()).ok_or_else(|| ModelError::invalid(format!("{what} must be a number, not {v}")))
 }
@@ -90,8 +95,10 @@ pub(crate) fn check_settings(edits: &Map<String, Value>) -> Result<(), ModelErro
             }
             "archetypes" => {
                 let k = value.as_u64().unwrap_or(0);
-                if !(1..=20).contains(&k) {
-                    return Err(ModelError::invalid(format!("edits.archetypes (k) must be 1 to 20, not {value}")));
+                if !(1..=MAX_ARCHETYPES).contains(&k) {
+                    return Err(ModelError::invalid(format!(
+                        "edits.archetypes (k) must be 1 to {MAX_ARCHETYPES}, not {value}"
+                    )));
                 }
             }
             "network" => {
@@ -102,9 +109,9 @@ pub(crate) fn check_settings(edits: &Map<String, Value>) -> Result<(), ModelErro
                     match field.as_str() {
                         "degree" => {
                             let k = v.as_u64().unwrap_or(0);
-                            if !(2..=100).contains(&k) || k % 2 != 0 {
+                            if !(2..=MAX_DEGREE).contains(&k) || k % 2 != 0 {
                                 return Err(ModelError::invalid(format!(
-                                    "edits.network.degree must be an even number from 2 to 100, not {v}"
+                                    "edits.network.degree must be an even number from 2 to {MAX_DEGREE}, not {v}"
                                 )));
                             }
                         }

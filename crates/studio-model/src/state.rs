@@ -71,6 +71,13 @@ pub struct DataState {
 pub struct PopulationState {
     pub status: StageStatus,
     pub adjustments: Vec<PopulationAdjustment>,
+    /// The number of agents the population is made with (resize_population).
+    #[serde(default = "default_population")]
+    pub size: u64,
+    /// The seed, archetypes and network set with regenerate; absent fields are the defaults
+    /// (`GET /api/v1/studio/limits`).
+    #[serde(default)]
+    pub settings: crate::PopulationSettings,
     pub last_accessed: String,
     /// The hash of the data package and settings the population was built from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,6 +234,8 @@ impl ProjectState {
                 population: PopulationState {
                     status: population.status,
                     adjustments: content.adjustments.values().cloned().collect(),
+                    size: content.population_size(),
+                    settings: content.population_settings().unwrap_or_default(),
                     last_accessed: population.last_accessed,
                     input_hash: population.input_hash,
                 },
@@ -370,4 +379,8 @@ impl ProjectState {
 /// Shorthand used by [`ProjectContent`] positions: the next free position.
 pub(crate) fn next_position(content: &ProjectContent) -> u64 {
     content.scenarios.values().map(|s| s.position + 1).max().unwrap_or(0)
+}
+
+fn default_population() -> u64 {
+    crate::DEFAULT_POPULATION
 }

@@ -11,8 +11,8 @@ use serde_json::{Map, Value, json};
 use studio_core::model::{GeneratedReport, LogEntry, ProjectCreate, ProjectState, Workbench, WorkbenchResponse};
 use studio_core::task_engine::{PoolReport, Task};
 use studio_core::{
-    ConsoleView, Deleted, Discarded, Envelope, Folder, HistoryResponse, LibraryInfo, MetadataUpdate, PipelineRun,
-    ProjectSummary, RecoveryOffer, ReportListing, ScheduleStatus, StudioEvent, TemplateInfo, VersionInfo,
+    ConsoleView, Deleted, Discarded, Envelope, Folder, HistoryResponse, LibraryInfo, Limits, MetadataUpdate,
+    PipelineRun, ProjectSummary, RecoveryOffer, ReportListing, ScheduleStatus, StudioEvent, TemplateInfo, VersionInfo,
 };
 
 use crate::bodies::{
@@ -387,6 +387,13 @@ fn operations(b: &mut Builder) {
         "get",
         "/api/v1/studio/library",
         "The library's size on disk (the file, exports, imported sources, outbox), its projects and tasks, and how long exports and finished task boards are kept",
+    )
+    .answer = Some(answer);
+    let answer = b.answer::<Limits>();
+    b.op(
+        "get",
+        "/api/v1/studio/limits",
+        "What the product allows (scenarios, population size, ticks, replicates…) and what it assumes when nothing is set",
     )
     .answer = Some(answer);
     let answer = b.answer::<Vec<TemplateInfo>>();

@@ -191,6 +191,10 @@ pub async fn library_info(State(s): State<AppState>) -> Answer {
     answer(&s, Request::LibraryInfo).await
 }
 
+pub async fn limits(State(s): State<AppState>) -> Answer {
+    answer(&s, Request::Limits).await
+}
+
 pub async fn recovery_offer(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
     answer(&s, Request::RecoveryOffer { project_id: id }).await
 }

@@ -82,6 +82,7 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("post", "/api/v1/studio/projects/{id}/collaborators", post(h::not_available))
         .add("delete", "/api/v1/studio/projects/{id}/collaborators/{uid}", delete(h::not_available))
         .add("get", "/api/v1/studio/library", get(h::library_info))
+        .add("get", "/api/v1/studio/limits", get(h::limits))
         .add("get", "/api/v1/studio/templates", get(h::list_templates))
         .add("post", "/api/v1/studio/templates", post(h::save_template))
         .add("post", "/api/v1/studio/requests", post(h::request))

@@ -464,6 +464,15 @@ async fn any_request_goes_through_the_envelope_route() {
         .await;
     assert_eq!(deleted, json!({"deleted": id}));
 
+    // The bounds and defaults the UI reads instead of numbers of its own.
+    let limits = a.ok(Method::GET, "/api/v1/studio/limits", None, StatusCode::OK).await;
+    assert_eq!((limits["max_scenarios"].as_u64(), limits["max_population"].as_u64()), (Some(20), Some(5_000_000)));
+    let population = &limits["defaults"]["population"];
+    assert_eq!((population["seed"].as_u64(), population["archetypes"].as_u64()), (Some(1), Some(6)));
+    assert_eq!(limits["defaults"]["simulation"]["ticks"], 100);
+    let same = a.ok(Method::POST, r, Some(json!({"api_version": 1, "request": "limits"})), StatusCode::OK).await;
+    assert_eq!(same, limits);
+
     let cases = [
         (json!({"api_version": 2, "request": "list_templates"}), "api_version 2 is not supported"),
         (json!({"api_version": 1, "request": "launch_rockets"}), "unknown variant `launch_rockets`"),

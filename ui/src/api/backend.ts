@@ -5,6 +5,7 @@ import type {
   GeneratedReport,
   HistoryResponse,
   LibraryInfo,
+  Limits,
   PipelineRun,
   ProjectState,
   ProjectSummary,
@@ -73,6 +74,8 @@ export interface Backend {
   discardRecovery(id: string): Promise<{ discarded: number }>;
   /** The library's size on disk and how long what it holds is kept. */
   libraryInfo(): Promise<LibraryInfo>;
+  /** What the product allows (scenarios, population size, ticks…) and its defaults. */
+  limits(): Promise<Limits>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

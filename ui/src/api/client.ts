@@ -9,6 +9,7 @@ import type {
   GeneratedReport,
   HistoryResponse,
   LibraryInfo,
+  Limits,
   LogEntry,
   PipelineRun,
   ProjectState,
@@ -73,6 +74,7 @@ interface AnswerTable {
   reveal_export: S["Folder"];
   reveal_outbox: S["Folder"];
   library_info: LibraryInfo;
+  limits: Limits;
 }
 export type Answers = { [N in RequestName]: AnswerTable[N] };
 
@@ -184,6 +186,9 @@ export class StudioClient implements Backend {
   }
   libraryInfo() {
     return this.request({ request: "library_info" });
+  }
+  limits() {
+    return this.request({ request: "limits" });
   }
   watch(project_id: string, onEvent: (event: StudioEvent) => void): () => void {
     return this.transport.watch(project_id, onEvent);

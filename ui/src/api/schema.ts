@@ -139,6 +139,51 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/limits": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the product allows (scenarios, population size, ticks, replicates…) and what it assumes when nothing is set */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Limits"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/outbox/reveal": {
     parameters: {
       query?: never;
@@ -2073,6 +2118,30 @@ export interface components {
       logo_id?: string | null;
       logo_url?: string | null;
     };
+    /** @description Which coefficients to fit to which historical series, and how. */
+    CalibrationSettings: {
+      /**
+       * Format: double
+       * @description Share of the history held out at its end to test the fit.
+       * @default 0.2
+       */
+      holdout_share: number;
+      /**
+       * Format: uint
+       * @default 150
+       */
+      max_evaluations: number;
+      /** @description Coefficients by path (`spontaneous.constant`, `influence.variables.price`…) and bounds. */
+      parameters: components["schemas"]["CoefficientBounds"][];
+      /**
+       * Format: uint32
+       * @description Replicates per evaluation of the fit.
+       * @default 10
+       */
+      replicates: number;
+      /** @description A time series of the data package (its `outcome` name); the first one when absent. */
+      series?: string | null;
+    };
     /** @description `POST /tasks/{tid}/cancel`. */
     CancelBody: {
       /** @default null */
@@ -2082,6 +2151,13 @@ export interface components {
        * @default null
        */
       user_id?: string | null;
+    };
+    CoefficientBounds: {
+      /** Format: double */
+      lower: number;
+      path: string;
+      /** Format: double */
+      upper: number;
     };
     Collaborator: {
       last_active: string;
@@ -2139,6 +2215,14 @@ export interface components {
       override?: components["schemas"]["OverrideInput"] | null;
       /** @default null */
       source_name?: string | null;
+    };
+    /** @description What a project uses until the analyst sets something else. */
+    Defaults: {
+      /** @description Every field set: the seed, the number of archetypes and the network. */
+      population: components["schemas"]["PopulationSettings"];
+      /** Format: uint64 */
+      population_size: number;
+      simulation: components["schemas"]["SimulationSettings"];
     };
     /** @description The answer to `delete_project`. */
     Deleted: {
@@ -2420,6 +2504,10 @@ export interface components {
           /** @constant */
           request: "library_info";
         }
+      | {
+          /** @constant */
+          request: "limits";
+        }
     );
     Error: {
       /** @description Stable, for programs: invalid_request, not_found, forbidden, conflict, limit_reached, … */
@@ -2498,6 +2586,34 @@ export interface components {
       /** Format: uint64 */
       total_bytes: number;
     };
+    Limits: {
+      defaults: components["schemas"]["Defaults"];
+      /** Format: uint64 */
+      max_archetypes: number;
+      /**
+       * Format: uint64
+       * @description The most ties per agent in the network (an even number).
+       */
+      max_degree: number;
+      /**
+       * Format: uint
+       * @description Longest project or scenario name, in characters.
+       */
+      max_name_length: number;
+      /** Format: uint64 */
+      max_population: number;
+      /**
+       * Format: uint
+       * @description The most recipients a report schedule mails.
+       */
+      max_recipients: number;
+      /** Format: uint32 */
+      max_replicates: number;
+      /** Format: uint */
+      max_scenarios: number;
+      /** Format: uint64 */
+      max_ticks: number;
+    };
     LogEntry: {
       action: string;
       reversible: boolean;
@@ -2511,6 +2627,14 @@ export interface components {
       description?: string | null;
       /** @default null */
       project_name?: string | null;
+    };
+    NetworkSettings: {
+      /** Format: uint64 */
+      degree?: number | null;
+      /** Format: double */
+      homophily?: number | null;
+      /** Format: double */
+      rewiring?: number | null;
     };
     Override: {
       field: string;
@@ -2567,11 +2691,34 @@ export interface components {
         [key: string]: unknown;
       };
     };
+    /**
+     * @description The settings a population is synthesised with, beyond its size. Absent fields keep the
+     *     engine's defaults.
+     */
+    PopulationSettings: {
+      /** Format: uint64 */
+      archetypes?: number | null;
+      network?: components["schemas"]["NetworkSettings"] | null;
+      /** Format: uint64 */
+      seed?: number | null;
+    };
     PopulationState: {
       adjustments: components["schemas"]["PopulationAdjustment"][];
       /** @description The hash of the data package and settings the population was built from. */
       input_hash?: string | null;
       last_accessed: string;
+      /**
+       * @description The seed, archetypes and network set with regenerate; absent fields are the defaults
+       *     (`GET /api/v1/studio/limits`).
+       * @default {}
+       */
+      settings: components["schemas"]["PopulationSettings"];
+      /**
+       * Format: uint64
+       * @description The number of agents the population is made with (resize_population).
+       * @default 100000
+       */
+      size: number;
       status: components["schemas"]["StageStatus"];
     };
     PopulationWorkbenchPayload: {
@@ -2890,6 +3037,72 @@ export interface components {
        */
       tick?: number | null;
     };
+    SimulationSettings: {
+      /** @description When set, runs first fit these coefficients to the data's history, and start from it. */
+      calibration?: components["schemas"]["CalibrationSettings"] | null;
+      /**
+       * Format: uint32
+       * @default 10
+       */
+      checkpoint_every: number;
+      /**
+       * Format: double
+       * @description Share of agents adopted at tick 0.
+       * @default 0.01
+       */
+      initial_share: number;
+      /**
+       * @description The model as data: `{kind: "diffusion", spontaneous: term, influence: term}`, a term
+       *     being `{constant, variables: {name: coefficient}, attributes: {name: coefficient}}`.
+       * @default {
+       *       "influence": {
+       *         "constant": 0.2
+       *       },
+       *       "kind": "diffusion",
+       *       "spontaneous": {
+       *         "constant": 0.0024,
+       *         "variables": {
+       *           "price": -0.002
+       *         }
+       *       }
+       *     }
+       */
+      model: unknown;
+      /**
+       * Format: uint32
+       * @default 50
+       */
+      replicates: number;
+      /** @description The scenario the console plays; the first (the baseline) when absent. */
+      scenario_id?: string | null;
+      /**
+       * Format: uint64
+       * @default 1
+       */
+      seed: number;
+      /**
+       * @description The threshold event whose probability is reported: share reached by a tick.
+       * @default {
+       *       "share": 0.3,
+       *       "tick": 60
+       *     }
+       */
+      threshold: components["schemas"]["Threshold"];
+      /**
+       * Format: uint64
+       * @default 100
+       */
+      ticks: number;
+      /**
+       * @description Baseline values of the global variables; scenarios override them, shocks move them.
+       * @default {
+       *       "price": 1
+       *     }
+       */
+      variables: {
+        [key: string]: number;
+      };
+    };
     SimulationState: {
       /** @description The console's settings: model, ticks, replicates, seed, variables. */
       config?: components["schemas"]["RawJson"] | null;
@@ -3041,6 +3254,12 @@ export interface components {
       description: string;
       name: string;
       template_id: string;
+    };
+    Threshold: {
+      /** Format: double */
+      share: number;
+      /** Format: uint64 */
+      tick: number;
     };
     UnsavedEdit: {
       created_at: string;

@@ -59,7 +59,14 @@ const workbenchStates: { [K in keyof WorkbenchStates]: Keys<WorkbenchStates[K]> 
     sources: "required",
     input_hash: "optional",
   },
-  population: { status: "required", adjustments: "required", last_accessed: "required", input_hash: "optional" },
+  population: {
+    status: "required",
+    adjustments: "required",
+    size: "required",
+    settings: "required",
+    last_accessed: "required",
+    input_hash: "optional",
+  },
   scenario: { status: "required", scenario_count: "required", last_accessed: "required" },
   simulation: {
     status: "required",

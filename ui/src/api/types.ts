@@ -54,6 +54,7 @@ export type TaskAttempt = S["Attempt"];
 export type RetryPolicy = S["RetryPolicy"];
 export type Task = S["Task"];
 export type PipelineRun = S["PipelineRun"];
+export type Limits = S["Limits"];
 /** What the project's WebSocket sends: the state first, then the core's events; `lagged` when
  * the socket fell behind and missed some. */
 export type StudioEvent =

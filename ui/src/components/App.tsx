@@ -2,7 +2,9 @@
 import { useCallback, useEffect, useState } from "react";
 import type { Backend } from "../api/backend";
 import { BackendError, PROJECT_COMMAND } from "../api/backend";
+import type { Limits } from "../api/types";
 import { Library } from "./Library";
+import { LimitsContext } from "./limits";
 import { ProjectView } from "./ProjectView";
 import { dismissToast, expireToasts, nextExpiry, pushToast, type Toast } from "../state/toasts";
 import { MessageLine, type Notify } from "./ui";
@@ -14,6 +16,7 @@ export function App({ backend }: { backend: Backend }) {
   // The desktop asks which project it was started on before showing either screen.
   const [starting, setStarting] = useState(backend.initialProject !== undefined);
   const [toasts, setToasts] = useState<Toast[]>([]);
+  const [limits, setLimits] = useState<Limits | null>(null);
   const notify: Notify = useCallback((text, kind = "info", action) => {
     setToasts((queue) => pushToast(queue, { id: nextToast++, text, kind, action, at: Date.now() }));
   }, []);
@@ -33,6 +36,10 @@ export function App({ backend }: { backend: Backend }) {
     const timer = window.setTimeout(expire, at - Date.now());
     return () => window.clearTimeout(timer);
   }, [toasts]);
+
+  useEffect(() => {
+    backend.limits().then(setLimits).catch(fail);
+  }, [backend, fail]);
 
   useEffect(() => {
     backend
@@ -57,11 +64,13 @@ export function App({ backend }: { backend: Backend }) {
   );
   return (
     <div className="app">
-      {starting ? null : open === null ? (
-        <Library backend={backend} onOpen={setOpen} notify={notify} fail={fail} />
-      ) : (
-        <ProjectView backend={backend} projectId={open} onClose={() => setOpen(null)} notify={notify} fail={fail} />
-      )}
+      <LimitsContext.Provider value={limits}>
+        {starting || limits === null ? null : open === null ? (
+          <Library backend={backend} onOpen={setOpen} notify={notify} fail={fail} />
+        ) : (
+          <ProjectView backend={backend} projectId={open} onClose={() => setOpen(null)} notify={notify} fail={fail} />
+        )}
+      </LimitsContext.Provider>
       <MessageLine queue={toasts} dismiss={dismiss} />
     </div>
   );

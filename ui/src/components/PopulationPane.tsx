@@ -2,8 +2,9 @@
 // of the synthetic population against its target, the fit diagnostics, archetype cards that
 // can be edited, distribution adjustments, and the network: an ego network and its degrees.
 import { useEffect, useState } from "react";
-import type { PopulationAdjustment, Task } from "../api/types";
+import type { Task } from "../api/types";
 import { DegreeChart, EgoNetwork, MarginalChart, archetypeColour, type Ego } from "./Charts";
+import { useLimits } from "./limits";
 import type { PaneProps } from "./pane";
 
 interface Fit {
@@ -45,8 +46,6 @@ interface NetworkView {
   spec: { degree: number; rewiring: number; homophily: number };
 }
 
-const modified = (list: PopulationAdjustment[], key: string) =>
-  (list.find((a) => a.dimension === key)?.modified ?? {}) as Record<string, unknown>;
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
 const active = (t: Task) => !["COMPLETED", "FAILED", "CANCELLED"].includes(t.status);
 
@@ -59,13 +58,13 @@ interface Views {
 
 export function PopulationPane({ state, run, read, tasks }: PaneProps) {
   const pop = state.workbench_states.population;
-  const settings = modified(pop.adjustments, "settings");
-  const network = (settings.network ?? {}) as Record<string, number>;
-  const currentSize = Number(modified(pop.adjustments, "size").size ?? 100000);
-  const [size, setSize] = useState(String(currentSize));
-  const [seed, setSeed] = useState(String(settings.seed ?? 1));
-  const [k, setK] = useState(String(settings.archetypes ?? 6));
-  const [homophily, setHomophily] = useState(String(network.homophily ?? 0));
+  const limits = useLimits();
+  const defaults = limits.defaults.population;
+  const settings = pop.settings;
+  const [size, setSize] = useState(String(pop.size));
+  const [seed, setSeed] = useState(String(settings.seed ?? defaults.seed));
+  const [k, setK] = useState(String(settings.archetypes ?? defaults.archetypes));
+  const [homophily, setHomophily] = useState(String(settings.network?.homophily ?? defaults.network?.homophily));
   // The views read of a population, by its id: a newer population's are not mixed with an older's.
   const populationId = state.population_id;
   const [views, setViews] = useState<Views | null>(null);
@@ -88,7 +87,7 @@ export function PopulationPane({ state, run, read, tasks }: PaneProps) {
   const regenerating = tasks.find((t) => t.kind === "regenerate_population" && active(t));
   const regenerate = async (e: React.FormEvent) => {
     e.preventDefault();
-    if (Number(size) !== currentSize && !(await run("population", "resize_population", { target_size: Number(size) })))
+    if (Number(size) !== pop.size && !(await run("population", "resize_population", { target_size: Number(size) })))
       return;
     await run("population", "regenerate", {
       edits: { seed: Number(seed), archetypes: Number(k), network: { homophily: Number(homophily) } },
@@ -113,7 +112,7 @@ export function PopulationPane({ state, run, read, tasks }: PaneProps) {
             aria-label="Agents"
             type="number"
             min={1}
-            max={5000000}
+            max={limits.max_population}
             value={size}
             onChange={(e) => setSize(e.target.value)}
           />
@@ -127,7 +126,7 @@ export function PopulationPane({ state, run, read, tasks }: PaneProps) {
             aria-label="Archetypes"
             type="number"
             min={1}
-            max={20}
+            max={limits.max_archetypes}
             value={k}
             onChange={(e) => setK(e.target.value)}
           />

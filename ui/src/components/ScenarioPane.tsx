@@ -13,6 +13,7 @@ import {
   type ComparisonRow,
   type ScenarioComparison,
 } from "../state/scenarioCompare";
+import { useLimits } from "./limits";
 import type { PaneProps } from "./pane";
 
 const blank: ScenarioConfig = { name: "", description: "", variable_overrides: [], shock_events: [] };
@@ -27,7 +28,8 @@ export function ScenarioPane({ state, run, read }: PaneProps) {
     ticks?: number;
     variables?: Record<string, number>;
   };
-  const ticks = settings.ticks ?? 100;
+  const limits = useLimits();
+  const ticks = settings.ticks ?? limits.defaults.simulation.ticks;
   const variables = Object.keys(settings.variables ?? { price: 1 });
 
   const save = async (e: React.FormEvent) => {
@@ -60,7 +62,7 @@ export function ScenarioPane({ state, run, read }: PaneProps) {
             <button
               className="primary"
               onClick={() => setEditing({ id: null, config: { ...blank } })}
-              disabled={state.scenarios.length >= 20}
+              disabled={state.scenarios.length >= limits.max_scenarios}
             >
               New scenario
             </button>

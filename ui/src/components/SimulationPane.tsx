@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import type { ConsoleView } from "../api/types";
 import { percent } from "../state/live";
 import { FanChart } from "./FanChart";
+import { useLimits } from "./limits";
 import type { PaneProps } from "./pane";
 
 interface Settings {
@@ -55,9 +56,10 @@ export function SimulationPane({ state, run, read, live, showView }: PaneProps) 
   const sim = state.workbench_states.simulation;
   const config = (sim.config ?? {}) as Settings;
   const [scenarioId, setScenarioId] = useState(config.scenario_id ?? state.scenarios[0]?.scenario_id ?? "");
-  const [ticks, setTicks] = useState(String(config.ticks ?? 100));
-  const [replicates, setReplicates] = useState(String(config.replicates ?? 50));
-  const [seed, setSeed] = useState(String(config.seed ?? 1));
+  const defaults = useLimits().defaults.simulation;
+  const [ticks, setTicks] = useState(String(config.ticks ?? defaults.ticks));
+  const [replicates, setReplicates] = useState(String(config.replicates ?? defaults.replicates));
+  const [seed, setSeed] = useState(String(config.seed ?? defaults.seed));
   const [calibrate, setCalibrate] = useState(config.calibration != null);
   const [summarised, setSummarised] = useState<{ ensemble: string; summary: Summary | null } | null>(null);
   const [slider, setSlider] = useState<number | null>(null);
