@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use serde_json::json;
+use studio_core::DeliveryChannel;
 use studio_core::ScheduleStatus;
 use studio_core::Studio;
 use studio_core::model::{ReportConfig, Workbench, WorkbenchAction};
@@ -97,15 +98,17 @@ fn schedule_text(s: &ScheduleStatus) -> String {
         schedule.recipients.join(", "),
         s.next_run_at.as_deref().unwrap_or("?")
     );
-    text.push_str(&match s.delivery.as_str() {
-        "smtp" => " by mail".to_string(),
-        _ => format!(" as an .eml in {} (no STUDIO_SMTP_URL)", s.outbox.display()),
+    text.push_str(&match s.delivery {
+        DeliveryChannel::Smtp => " by mail".to_string(),
+        DeliveryChannel::Outbox => format!(" as an .eml in {} (no STUDIO_SMTP_URL)", s.outbox.display()),
     });
     if let Some(d) = &s.last_delivery {
         text.push_str(&format!(
             "
 Last: {} at {} — {}",
-            d.status, d.at, d.message
+            d.status.as_str(),
+            d.at,
+            d.message
         ));
     }
     text

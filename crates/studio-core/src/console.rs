@@ -19,6 +19,16 @@ use crate::scenario_runs::{ScenarioInputs, ensemble_report, prepare};
 use crate::stage_runs::Progress;
 use crate::{Actor, CoreError, Result, Studio, StudioEvent};
 
+/// Where the console's run is: playing, paused, at its last tick, or stopped by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsoleStatus {
+    Running,
+    Paused,
+    Complete,
+    Stopped,
+}
+
 /// Where the console's run stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConsoleView {
@@ -26,8 +36,7 @@ pub struct ConsoleView {
     pub run_id: String,
     pub seq: u64,
     pub scenario_id: String,
-    /// `running | paused | complete | stopped`
-    pub status: String,
+    pub status: ConsoleStatus,
     pub current_tick: u32,
     pub total_ticks: u32,
     /// p5, p25, p50, p75, p95 of the adoption share at ticks 0..=current.
@@ -115,7 +124,7 @@ impl Studio {
         // What a stop before the end goes back to: the scenario's record, or — when that is a
         // run still in progress, replaced here — what that run would have gone back to.
         let previous = match content.runs.get(scenario_id) {
-            Some(run) if run.status == "running" => {
+            Some(run) if run.status == studio_model::ScenarioStatus::Running => {
                 replaced.filter(|c| c.view.scenario_id == scenario_id).and_then(|c| c.previous)
             }
             other => other.cloned(),
@@ -128,7 +137,7 @@ impl Studio {
             run_id: run_id.clone(),
             seq: 0,
             scenario_id: scenario_id.to_string(),
-            status: "running".into(),
+            status: ConsoleStatus::Running,
             current_tick: 0,
             total_ticks: total,
             bands: Vec::new(),
@@ -259,9 +268,10 @@ impl Studio {
                     return Some(Ok(json!({"stopped": true, "tick": tick})));
                 }
                 // A run stopped before its end leaves the scenario's results as they were.
-                let before = previous
-                    .clone()
-                    .unwrap_or(ScenarioRun { status: "defined".into(), ..ScenarioRun::running(inputs) });
+                let before = previous.clone().unwrap_or(ScenarioRun {
+                    status: studio_model::ScenarioStatus::Defined,
+                    ..ScenarioRun::running(inputs)
+                });
                 let ticks = Ticks { current: u64::from(tick), total: u64::from(tick) };
                 let summary = format!("Stopped the simulation at tick {tick}");
                 let recorded = self.record_run(project_id, user_id, &scenario_id, before, ticks, summary).await;
@@ -270,7 +280,7 @@ impl Studio {
             }
             Heard::Failed(run_id, scenario_id, message) => {
                 let failed = ScenarioRun {
-                    status: "failed".into(),
+                    status: studio_model::ScenarioStatus::Failed,
                     error: Some(message.clone()),
                     ..ScenarioRun::running(inputs)
                 };
@@ -285,8 +295,8 @@ impl Studio {
 
     async fn hear_moved(&self, project_id: &str, view: ConsoleView, progress: Progress<'_>) {
         let t = view.current_tick;
-        let what = match view.status.as_str() {
-            "paused" => format!("paused at tick {t} of {}", view.total_ticks),
+        let what = match view.status {
+            ConsoleStatus::Paused => format!("paused at tick {t} of {}", view.total_ticks),
             _ => format!("tick {t} of {}", view.total_ticks),
         };
         progress(0.2 + 0.8 * f64::from(t) / f64::from(view.total_ticks.max(1)), &what);
@@ -300,7 +310,7 @@ impl Studio {
         let (from, due) = match self.consoles_lock().get_mut(project_id).filter(|c| c.view.run_id == view.run_id) {
             Some(console) => {
                 console.view = view.clone();
-                let due = view.status != "running"
+                let due = view.status != ConsoleStatus::Running
                     || tick == view.total_ticks
                     || console.emitted.is_none_or(|(_, at)| at.elapsed() >= STREAM_EVERY);
                 let from = console.emitted.map_or(0, |(t, _)| t + 1).min(tick);
@@ -319,7 +329,7 @@ impl Studio {
             run_id: view.run_id.clone(),
             seq: view.seq,
             scenario_id: view.scenario_id.clone(),
-            status: view.status.clone(),
+            status: view.status,
             tick,
             total_ticks: view.total_ticks,
             from_tick: from,
@@ -372,10 +382,10 @@ impl Studio {
             let simulation = &mut state.workbench_states.simulation;
             simulation.current_tick = Some(u64::from(view.current_tick));
             simulation.total_ticks = Some(u64::from(view.total_ticks));
-            simulation.status = match view.status.as_str() {
-                "running" => StageStatus::Running,
-                "paused" => StageStatus::Paused,
-                _ => simulation.status,
+            simulation.status = match view.status {
+                ConsoleStatus::Running => StageStatus::Running,
+                ConsoleStatus::Paused => StageStatus::Paused,
+                ConsoleStatus::Complete | ConsoleStatus::Stopped => simulation.status,
             };
         }
     }
@@ -433,14 +443,14 @@ fn play(
         }
     };
     let seq = std::cell::Cell::new(0u64);
-    let brief = |play: &studio_engine::simulation::Playback<'_>, status: &str| ConsoleView {
+    let brief = |play: &studio_engine::simulation::Playback<'_>, status: ConsoleStatus| ConsoleView {
         run_id: run_id.to_string(),
         seq: {
             seq.set(seq.get() + 1);
             seq.get()
         },
         scenario_id: scenario.scenario_id.clone(),
-        status: status.to_string(),
+        status,
         current_tick: play.tick(),
         total_ticks: play.total_ticks(),
         bands: Vec::new(),
@@ -448,7 +458,7 @@ fn play(
         checkpoints: play.checkpoints(),
         digest: play.finished().then(|| play.ensemble().digest),
     };
-    let view = |play: &studio_engine::simulation::Playback<'_>, status: &str| ConsoleView {
+    let view = |play: &studio_engine::simulation::Playback<'_>, status: ConsoleStatus| ConsoleView {
         bands: play.bands(),
         ..brief(play, status)
     };
@@ -470,7 +480,7 @@ fn play(
         };
         if let Some((command, reply)) = next {
             if matches!(command, Command::Stop) {
-                let stopped = view(&play, "stopped");
+                let stopped = view(&play, ConsoleStatus::Stopped);
                 let _ = reply.send(Ok(stopped.clone()));
                 let _ = tell.send(Heard::Stopped(stopped));
                 return;
@@ -500,9 +510,9 @@ fn play(
                 Command::Stop => Ok(()),
             };
             let status = match (play.finished(), running) {
-                (true, _) => "complete",
-                (false, true) => "running",
-                (false, false) => "paused",
+                (true, _) => ConsoleStatus::Complete,
+                (false, true) => ConsoleStatus::Running,
+                (false, false) => ConsoleStatus::Paused,
             };
             let now = view(&play, status);
             let _ = reply.send(moved.map(|()| now.clone()));
@@ -511,7 +521,7 @@ fn play(
             if play.step_forward().is_err() {
                 continue;
             }
-            let status = if play.finished() { "complete" } else { "running" };
+            let status = if play.finished() { ConsoleStatus::Complete } else { ConsoleStatus::Running };
             let _ = tell.send(Heard::Tick(brief(&play, status), play.band(play.tick())));
         }
         if play.finished() {
@@ -519,7 +529,7 @@ fn play(
             if recorded.as_deref() != Some(digest.as_str()) {
                 recorded = Some(digest);
                 let report = ensemble_report(&play, &prepared, settings, scenario);
-                let _ = tell.send(Heard::Finished(Box::new(report), view(&play, "complete")));
+                let _ = tell.send(Heard::Finished(Box::new(report), view(&play, ConsoleStatus::Complete)));
             }
         }
     }

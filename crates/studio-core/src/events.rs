@@ -45,7 +45,7 @@ pub enum StudioEvent {
         run_id: String,
         seq: u64,
         scenario_id: String,
-        status: String,
+        status: crate::ConsoleStatus,
         tick: u32,
         total_ticks: u32,
         from_tick: u32,

@@ -40,7 +40,7 @@ mod tasks;
 mod watch;
 
 pub use config::{Program, StudioConfig, local_user_id, local_user_id_at};
-pub use console::ConsoleView;
+pub use console::{ConsoleStatus, ConsoleView};
 pub use data_package::{DataPackage, PackagedSource, Series};
 pub use document::{ChangeKind, ChangeMessage, ProjectDocument, RecordKey};
 pub use error::CoreError;
@@ -55,7 +55,7 @@ pub use reports::{FORMATS as REPORT_FORMATS, PREVIEW_ID as REPORT_PREVIEW_ID, Re
 pub use request::{API_VERSION, Deleted, Discarded, Envelope, Folder, Request};
 pub use retention::{LibraryInfo, Pruned};
 pub use saving::VersionInfo;
-pub use schedules::{Delivery, ScheduleStatus, next_run};
+pub use schedules::{Delivery, DeliveryChannel, DeliveryReason, DeliveryStatus, ScheduleStatus, next_run};
 pub use studio::Studio;
 pub use studio_data as data;
 pub use studio_engine as engine;

@@ -59,7 +59,7 @@ impl Studio {
                 description: s.description.clone(),
                 ensemble_id,
                 input_hash: run.and_then(|r| r.input_hash.clone()).unwrap_or_default(),
-                stale: run.is_some_and(|r| r.status != "completed"),
+                stale: run.is_some_and(|r| r.status != studio_model::ScenarioStatus::Completed),
                 overrides: s.config.variable_overrides.iter().map(|o| (o.variable.clone(), o.value.clone())).collect(),
                 shocks,
                 ensemble,

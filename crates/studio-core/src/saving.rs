@@ -206,7 +206,7 @@ fn scenario_rows(state: &ProjectState) -> Vec<ScenarioRow> {
             name: s.name.clone(),
             description: Some(s.description.clone()),
             config: serde_json::to_string(&s.config).unwrap_or_default(),
-            status: s.status.clone(),
+            status: s.status.as_str().to_string(),
             simulation_id: s.simulation_id.clone(),
             ensemble_id: s.ensemble_id.clone(),
         })

@@ -327,7 +327,11 @@ impl Studio {
         let report = match outcome {
             Ok(report) => report,
             Err(e) => {
-                let failed = ScenarioRun { status: "failed".into(), error: Some(e.message.clone()), ..running };
+                let failed = ScenarioRun {
+                    status: studio_model::ScenarioStatus::Failed,
+                    error: Some(e.message.clone()),
+                    ..running
+                };
                 let summary = format!("Simulating '{name}' failed: {}", e.message);
                 self.record_run(project_id, user_id, scenario_id, failed, ticks, summary).await?;
                 return Err(e);
@@ -349,7 +353,7 @@ impl Studio {
         let ensemble_id = self.store.put_artifact(project_id, "ensemble", &bytes).await?;
         let digest = report["digest"].as_str().unwrap_or_default().to_string();
         let done = ScenarioRun {
-            status: "completed".into(),
+            status: studio_model::ScenarioStatus::Completed,
             simulation_id: Some(uuid::Uuid::new_v4().to_string()),
             ensemble_id: Some(ensemble_id.clone()),
             input_hash: Some(inputs.to_string()),
@@ -373,7 +377,7 @@ impl Studio {
     /// The summary of a scenario's completed run from these very inputs, if there is one.
     async fn completed_run(&self, content: &ProjectContent, scenario_id: &str, inputs: &str) -> Option<Value> {
         let run = content.runs.get(scenario_id)?;
-        if run.status != "completed" || run.input_hash.as_deref() != Some(inputs) {
+        if run.status != studio_model::ScenarioStatus::Completed || run.input_hash.as_deref() != Some(inputs) {
             return None;
         }
         let id = run.ensemble_id.as_deref()?;

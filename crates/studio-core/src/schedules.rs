@@ -29,19 +29,53 @@ pub struct ScheduleStatus {
     pub next_run_at: Option<String>,
     pub last_run_at: Option<String>,
     pub last_delivery: Option<Delivery>,
-    /// `smtp` when a mail server is configured, else `outbox`.
-    pub delivery: String,
+    /// How reports leave: by SMTP when a mail server is configured, else to the outbox.
+    pub delivery: DeliveryChannel,
     pub outbox: std::path::PathBuf,
+}
+
+/// How scheduled reports leave this machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryChannel {
+    Smtp,
+    Outbox,
+}
+
+/// Why a report was sent: its schedule came due, or someone asked ("Send now").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryReason {
+    #[default]
+    Scheduled,
+    Manual,
+}
+
+/// How a delivery ended: mailed by SMTP, written to the outbox as an `.eml`, or failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Sent,
+    Outbox,
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Sent => "sent",
+            DeliveryStatus::Outbox => "outbox",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
 }
 
 /// What came of one delivery.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Delivery {
     pub at: String,
-    /// `scheduled` or `manual` ("Send now").
-    pub reason: String,
-    /// `sent` (by SMTP), `outbox` (an `.eml` written) or `failed`.
-    pub status: String,
+    pub reason: DeliveryReason,
+    pub status: DeliveryStatus,
     pub recipients: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_id: Option<String>,
@@ -140,7 +174,7 @@ impl Studio {
             next_run_at,
             last_run_at,
             last_delivery: row.and_then(|r| r.last_outcome).and_then(|o| serde_json::from_str(&o).ok()),
-            delivery: if self.config.smtp.is_some() { "smtp" } else { "outbox" }.into(),
+            delivery: if self.config.smtp.is_some() { DeliveryChannel::Smtp } else { DeliveryChannel::Outbox },
             outbox: self.config.outbox_dir(),
         })
     }
@@ -168,11 +202,11 @@ impl Studio {
         if !self.store.claim_schedule_run(&row.project_id, row.last_run_at.as_deref(), &stamp(now)).await? {
             return Ok(None);
         }
-        match self.start_delivery(&row.project_id, "scheduled").await {
+        match self.start_delivery(&row.project_id, DeliveryReason::Scheduled).await {
             Ok(task) => Ok(Some(task)),
             Err(e) => {
                 // Claimed but not started: say so where the analyst looks.
-                self.record_delivery(&row.project_id, failed("scheduled", Vec::new(), &e)).await?;
+                self.record_delivery(&row.project_id, failed(DeliveryReason::Scheduled, Vec::new(), &e)).await?;
                 Err(e)
             }
         }
@@ -196,10 +230,10 @@ impl Studio {
                 ));
             }
         }
-        self.start_delivery(project_id, "manual").await
+        self.start_delivery(project_id, DeliveryReason::Manual).await
     }
 
-    async fn start_delivery(&self, project_id: &str, reason: &str) -> Result<studio_tasks::Task> {
+    async fn start_delivery(&self, project_id: &str, reason: DeliveryReason) -> Result<studio_tasks::Task> {
         let spec = studio_tasks::TaskSpec::new("deliver_report", "Send the scheduled report")
             .needs("report")
             .input("reason", serde_json::json!(reason));
@@ -232,7 +266,7 @@ impl Studio {
     pub(crate) async fn deliver_report(
         &self,
         project_id: &str,
-        reason: &str,
+        reason: DeliveryReason,
         progress: Progress<'_>,
     ) -> Result<Delivery> {
         let outcome = match self.indexed_schedule(project_id).await {
@@ -242,7 +276,7 @@ impl Studio {
             Err(e) => Err((Vec::new(), e)),
         };
         let delivery = match &outcome {
-            Ok(d) => Delivery { at: stamp(Utc::now()), reason: reason.into(), ..d.clone() },
+            Ok(d) => Delivery { at: stamp(Utc::now()), reason, ..d.clone() },
             Err((recipients, e)) => failed(reason, recipients.clone(), e),
         };
         self.record_delivery(project_id, delivery.clone()).await?;
@@ -304,10 +338,10 @@ impl Studio {
             content_type: "application/pdf",
         };
         let message = letter.message()?;
-        let delivered = |status: &str, eml: Option<std::path::PathBuf>, message: String| Delivery {
+        let delivered = |status: DeliveryStatus, eml: Option<std::path::PathBuf>, message: String| Delivery {
             at: String::new(),
-            reason: String::new(),
-            status: status.into(),
+            reason: DeliveryReason::default(),
+            status,
             recipients: schedule.recipients.clone(),
             report_id: Some(report.report_id.clone()),
             file: Some(export.path.clone()),
@@ -327,13 +361,15 @@ impl Studio {
             Some(smtp) => {
                 progress(0.8, "mailing the report");
                 match mail::send(smtp, message.clone(), SMTP_TIMEOUT).await {
-                    Ok(()) => {
-                        Ok(delivered("sent", None, format!("mailed to {to} through {}", mail::redact(&smtp.url))))
-                    }
+                    Ok(()) => Ok(delivered(
+                        DeliveryStatus::Sent,
+                        None,
+                        format!("mailed to {to} through {}", mail::redact(&smtp.url)),
+                    )),
                     Err(e) => {
                         let eml = mail::write_outbox(&self.config.outbox_dir(), &eml_name, &message)?;
                         let why = format!("{}; the mail is in the outbox: {}", e.message, eml.display());
-                        Ok(delivered("outbox", Some(eml), why))
+                        Ok(delivered(DeliveryStatus::Outbox, Some(eml), why))
                     }
                 }
             }
@@ -344,18 +380,18 @@ impl Studio {
                     "no mail server is set (STUDIO_SMTP_URL): the mail to {to} is ready to send in {}",
                     eml.display()
                 );
-                Ok(delivered("outbox", Some(eml), why))
+                Ok(delivered(DeliveryStatus::Outbox, Some(eml), why))
             }
         }
     }
 }
 
 /// A delivery that did not happen, and why.
-fn failed(reason: &str, recipients: Vec<String>, e: &CoreError) -> Delivery {
+fn failed(reason: DeliveryReason, recipients: Vec<String>, e: &CoreError) -> Delivery {
     Delivery {
         at: stamp(Utc::now()),
-        reason: reason.into(),
-        status: "failed".into(),
+        reason,
+        status: DeliveryStatus::Failed,
         recipients,
         report_id: None,
         file: None,

@@ -247,7 +247,7 @@ impl Studio {
             results.push(json!({
                 "scenario_id": id,
                 "simulated": true,
-                "stale": content.runs.get(id).is_some_and(|r| r.status != "completed"),
+                "stale": content.runs.get(id).is_some_and(|r| r.status != studio_model::ScenarioStatus::Completed),
                 "final": report["final"],
                 "interval_90": [report["final"]["p5"], report["final"]["p95"]],
                 "difference_from_baseline": median.zip(baseline_final).map(|(m, b)| m - b),

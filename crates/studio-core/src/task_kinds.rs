@@ -40,9 +40,10 @@ pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
 async fn deliver_report(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Result<TaskOutput, Failure> {
     let studio = studio_of(&studio)?;
     let project_id = ctx.task.project_id.clone().unwrap_or_default();
-    let reason = ctx.inputs().get("reason").and_then(|v| v.as_str()).unwrap_or("scheduled").to_string();
+    let reason: crate::DeliveryReason =
+        ctx.inputs().get("reason").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default();
     let progress = |f: f64, what: &str| ctx.progress(f, what);
-    let delivery = studio.deliver_report(&project_id, &reason, &progress).await.map_err(|e| Failure::new(e.message))?;
+    let delivery = studio.deliver_report(&project_id, reason, &progress).await.map_err(|e| Failure::new(e.message))?;
     Ok(output(crate::schedules::delivery_output(&delivery)))
 }
 
@@ -222,7 +223,7 @@ impl Studio {
         }
         let mut scenario_tasks = Vec::new();
         for scenario in &state.scenarios {
-            if scenario.status != "completed" || !upstream.is_empty() {
+            if scenario.status != studio_model::ScenarioStatus::Completed || !upstream.is_empty() {
                 let spec = TaskSpec::new("run_scenario", &format!("Simulate “{}”", scenario.name))
                     .with_id(&id("scenario"))
                     .needs("simulation")

@@ -32,7 +32,7 @@ async fn a_scenario_runs_as_an_ensemble_and_is_compared_with_the_baseline() {
     let digest = base["digest"].as_str().unwrap().to_string();
     let after = state(&studio, &project).await;
     let run0 = &after.scenarios[0];
-    assert_eq!(run0.status, "completed");
+    assert_eq!(run0.status, studio_core::model::ScenarioStatus::Completed);
     assert_eq!(run0.ensemble_id.as_deref(), base["ensemble_id"].as_str());
     assert_eq!(after.workbench_states.simulation.current_tick, Some(40));
     assert_eq!(after.workbench_states.simulation.total_ticks, Some(40));
@@ -120,7 +120,11 @@ async fn a_scenario_runs_as_an_ensemble_and_is_compared_with_the_baseline() {
     // A population change makes every result stale.
     act(&studio, &project, Workbench::Population, "resize_population", json!({"target_size": 4_000})).await;
     let stale = state(&studio, &project).await;
-    assert!(stale.scenarios.iter().all(|s| s.status == "defined"), "{:?}", stale.scenarios);
+    assert!(
+        stale.scenarios.iter().all(|s| s.status == studio_core::model::ScenarioStatus::Defined),
+        "{:?}",
+        stale.scenarios
+    );
     assert_eq!(stale.workbench_states.simulation.status, StageStatus::NotStarted);
 }
 
@@ -139,7 +143,7 @@ async fn bad_scenarios_are_named() {
     assert!(reason.contains("variable 'interest'") && reason.contains("price"), "{reason}");
     let failed = state(&studio, &project).await;
     let run = failed.scenarios.iter().find(|s| s.scenario_id == id).unwrap();
-    assert_eq!(run.status, "failed");
+    assert_eq!(run.status, studio_core::model::ScenarioStatus::Failed);
     assert!(run.run.as_ref().unwrap().error.as_ref().unwrap().contains("interest"));
 
     let tick0 = json!({"scenario_config": {"name": "Early", "description": "",
@@ -271,7 +275,11 @@ async fn the_console_pauses_steps_replays_and_takes_a_shock() {
     let err = control(&studio, &project, "step_forward", json!({})).await.unwrap_err();
     assert!(err.message.contains("no simulation is open") || err.message.contains("has ended"), "{}", err.message);
     let kept = state(&studio, &project).await;
-    assert_eq!(kept.scenarios[0].status, "completed", "closing the console keeps the results");
+    assert_eq!(
+        kept.scenarios[0].status,
+        studio_core::model::ScenarioStatus::Completed,
+        "closing the console keeps the results"
+    );
     // A report on the shocked run names the shock given by hand.
     let sections = serde_json::from_value(
         json!({"template": "custom", "sections": ["scenarios"], "include_charts": false, "include_methodology": false}),
@@ -370,14 +378,14 @@ async fn a_run_stopped_or_cancelled_before_its_end_leaves_the_results_before_it(
     let digest = first["digest"].clone();
 
     let task = slow_run(&studio, &project).await;
-    assert_eq!(state(&studio, &project).await.scenarios[0].status, "running");
+    assert_eq!(state(&studio, &project).await.scenarios[0].status, studio_core::model::ScenarioStatus::Running);
     let stopped = control(&studio, &project, "stop", json!({})).await.unwrap();
     assert_eq!(stopped["status"], "stopped");
     let done = studio.wait_task(&task, |_| {}).await.unwrap();
     assert_eq!(done.status, TaskStatus::Completed);
     assert_eq!(done.result.unwrap().outputs["stopped"], json!(true));
     let after = state(&studio, &project).await;
-    assert_eq!(after.scenarios[0].status, "completed");
+    assert_eq!(after.scenarios[0].status, studio_core::model::ScenarioStatus::Completed);
     assert_eq!(after.scenarios[0].run.as_ref().unwrap().digest.as_ref().map(|d| json!(d)), Some(digest.clone()));
     assert!(control(&studio, &project, "resume", json!({})).await.is_err(), "the console is closed");
 

@@ -98,7 +98,7 @@ async fn a_due_report_is_mailed_through_smtp_once() {
     let next = status.next_run_at.clone().expect("a next time");
     let set_at = chrono::DateTime::parse_from_rfc3339(&status.schedule.as_ref().unwrap().set_at).unwrap();
     assert_eq!(chrono::DateTime::parse_from_rfc3339(&next).unwrap(), set_at + chrono::Duration::days(1));
-    assert_eq!(status.delivery, "smtp");
+    assert_eq!(status.delivery, studio_core::DeliveryChannel::Smtp);
     assert!(studio.run_due_reports(Utc::now()).await.unwrap().is_empty(), "nothing is due before a day has passed");
 
     let due = Utc::now() + chrono::Duration::days(1) + chrono::Duration::minutes(1);
@@ -129,7 +129,7 @@ async fn a_due_report_is_mailed_through_smtp_once() {
     assert!(text.contains("ran only 4 replicates"), "the caveats travel with the mail: {text}");
 
     let status = studio.report_schedule(&project).await.unwrap();
-    assert_eq!(status.last_delivery.as_ref().map(|d| d.status.as_str()), Some("sent"));
+    assert_eq!(status.last_delivery.as_ref().map(|d| d.status), Some(studio_core::DeliveryStatus::Sent));
     let next = chrono::DateTime::parse_from_rfc3339(status.next_run_at.as_deref().unwrap()).unwrap();
     assert_eq!(next, set_at + chrono::Duration::days(2), "the next report keeps the schedule's beat");
 }
@@ -140,7 +140,7 @@ async fn without_a_mail_server_the_scheduler_writes_the_mail_to_the_outbox() {
     let (studio, project, _dir) = simulated(f).await;
     schedule(&studio, &project, "weekly", &["ana@example.org"]).await;
     let status = studio.report_schedule(&project).await.unwrap();
-    assert_eq!(status.delivery, "outbox");
+    assert_eq!(status.delivery, studio_core::DeliveryChannel::Outbox);
     // The schedule was set eight days ago (as if the app had been closed): the running
     // scheduler sends the missed report once.
     let mut old = status.schedule.unwrap();
@@ -177,7 +177,7 @@ async fn without_a_mail_server_the_scheduler_writes_the_mail_to_the_outbox() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert_eq!(last.status, "outbox");
+    assert_eq!(last.status, studio_core::DeliveryStatus::Outbox);
     assert_eq!(last.eml.as_deref(), Some(eml.as_path()));
     assert!(last.message.contains("no mail server is set"), "{}", last.message);
     assert_eq!(mail["attachments"][0]["sha256"], sha256_of(last.file.as_deref().unwrap()));
@@ -197,7 +197,7 @@ async fn a_refusing_mail_server_leaves_the_mail_in_the_outbox() {
     let done = studio.wait_task(&task.id, |_| {}).await.unwrap();
     assert_eq!(done.status, TaskStatus::Completed, "{:?}", done.reason());
     let last = studio.report_schedule(&project).await.unwrap().last_delivery.unwrap();
-    assert_eq!((last.status.as_str(), last.reason.as_str()), ("outbox", "manual"));
+    assert_eq!((last.status, last.reason), (studio_core::DeliveryStatus::Outbox, studio_core::DeliveryReason::Manual));
     assert!(last.message.contains(&format!("the mail server at smtp://127.0.0.1:{port} refused")), "{}", last.message);
     let mail = read_mail(last.eml.as_deref().unwrap());
     assert_eq!(mail["attachments"][0]["head"], "%PDF-");
@@ -265,7 +265,7 @@ async fn the_schedule_follows_the_document_and_names_what_is_wrong() {
     let done = studio.wait_task(&task.id, |_| {}).await.unwrap();
     assert_eq!(done.status, TaskStatus::Failed);
     let last = studio.report_schedule(&project).await.unwrap().last_delivery.unwrap();
-    assert_eq!(last.status, "failed");
+    assert_eq!(last.status, studio_core::DeliveryStatus::Failed);
     assert!(last.message.contains("no simulation results yet"), "{}", last.message);
 
     // Copies do not mail the original's recipients.

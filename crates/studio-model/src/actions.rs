@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::action::{DataAction, ReportAction, ScenarioAction, ScheduleChange};
 use crate::apply::not_an_edit;
-use crate::content::{Annotation, CustomSource, Override, ProjectContent, RawJson, ScenarioRecord};
+use crate::content::{Annotation, CustomSource, Override, ProjectContent, RawJson, ScenarioRecord, ScenarioStatus};
 use crate::payload::ScenarioConfig;
 use crate::schedule::ReportSchedule;
 use crate::state::next_position;
@@ -72,7 +72,7 @@ pub(crate) fn scenario_action(
                 scenario_id: ctx.fresh_id.clone(),
                 name: config.name.clone(),
                 description: config.description.clone(),
-                status: "defined".into(),
+                status: ScenarioStatus::Defined,
                 simulation_id: None,
                 ensemble_id: None,
                 position: next_position(content),
@@ -86,7 +86,7 @@ pub(crate) fn scenario_action(
                 && let Some(run) = content.runs.get_mut(&record.scenario_id)
             {
                 // Its results no longer describe it: shown as defined until it runs again.
-                run.status = "defined".into();
+                run.status = ScenarioStatus::Defined;
             }
             record.name = config.name.clone();
             record.description = config.description.clone();
@@ -100,7 +100,7 @@ pub(crate) fn scenario_action(
             record.scenario_id = ctx.fresh_id.clone();
             record.name = copy_name(&original.name);
             record.config.name = record.name.clone();
-            record.status = "defined".into();
+            record.status = ScenarioStatus::Defined;
             record.simulation_id = None;
             record.ensemble_id = None;
             record.position = next_position(content);
@@ -128,7 +128,7 @@ pub fn baseline_scenario(scenario_id: &str) -> ScenarioRecord {
         scenario_id: scenario_id.to_string(),
         name: "Baseline".into(),
         description: "The data as it is: no overrides, no shocks.".into(),
-        status: "defined".into(),
+        status: ScenarioStatus::Defined,
         simulation_id: None,
         ensemble_id: None,
         config: ScenarioConfig {

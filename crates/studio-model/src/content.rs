@@ -151,8 +151,7 @@ pub struct ScenarioRecord {
     pub scenario_id: String,
     pub name: String,
     pub description: String,
-    /// `defined | running | completed | failed`
-    pub status: String,
+    pub status: ScenarioStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulation_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -162,11 +161,34 @@ pub struct ScenarioRecord {
     pub position: u64,
 }
 
+/// Where a scenario's simulation stands. `Defined`: not run since it (or what it depends on)
+/// last changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScenarioStatus {
+    #[default]
+    Defined,
+    Running,
+    Completed,
+    Failed,
+}
+
+impl ScenarioStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScenarioStatus::Defined => "defined",
+            ScenarioStatus::Running => "running",
+            ScenarioStatus::Completed => "completed",
+            ScenarioStatus::Failed => "failed",
+        }
+    }
+}
+
 /// A scenario's latest run: `running | completed | failed`, what it produced and whether
 /// something upstream changed since.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScenarioRun {
-    pub status: String,
+    pub status: ScenarioStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulation_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -184,7 +206,7 @@ impl ScenarioRun {
     /// A run just started from inputs with hash `input_hash`.
     pub fn running(input_hash: &str) -> ScenarioRun {
         ScenarioRun {
-            status: "running".into(),
+            status: ScenarioStatus::Running,
             simulation_id: None,
             ensemble_id: None,
             input_hash: Some(input_hash.to_string()),
@@ -554,8 +576,8 @@ impl ProjectContent {
     /// Marks every completed run as needing a re-run: its inputs changed upstream.
     pub fn mark_runs_stale(&mut self) {
         for run in self.runs.values_mut() {
-            if run.status == "completed" {
-                run.status = "defined".into();
+            if run.status == ScenarioStatus::Completed {
+                run.status = ScenarioStatus::Defined;
             }
         }
     }
@@ -570,7 +592,7 @@ impl ProjectContent {
         template.schedules.clear();
         template.meta.retain(|k, _| k == "description" || k == "initial_query");
         for scenario in template.scenarios.values_mut() {
-            scenario.status = "defined".into();
+            scenario.status = ScenarioStatus::Defined;
             scenario.simulation_id = None;
             scenario.ensemble_id = None;
         }

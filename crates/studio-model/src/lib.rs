@@ -33,7 +33,7 @@ pub use apply::{
 };
 pub use content::{
     Annotation, Collaborator, CustomSource, DocTree, Edit, Override, PopulationAdjustment, ProjectContent, RawJson,
-    ScenarioRecord, ScenarioRun, Section, StageState,
+    ScenarioRecord, ScenarioRun, ScenarioStatus, Section, StageState,
 };
 pub use error::ModelError;
 pub use payload::{

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use crate::ScenarioStatus;
 use crate::apply::{ActionContext, Outcome};
 use crate::content::{ProjectContent, ScenarioRun};
 use crate::state::{LogEntry, StateChanges};
@@ -29,9 +30,9 @@ pub fn record_scenario_run(
         return Err(ModelError::NotFound { what: "scenario", id: scenario_id.to_string() });
     }
     let mut next = content.clone();
-    let stage_status = match run.status.as_str() {
-        "running" => StageStatus::Running,
-        "completed" if all_completed(&next, scenario_id) => StageStatus::Complete,
+    let stage_status = match run.status {
+        ScenarioStatus::Running => StageStatus::Running,
+        ScenarioStatus::Completed if all_completed(&next, scenario_id) => StageStatus::Complete,
         _ => StageStatus::InProgress,
     };
     next.runs.insert(scenario_id.to_string(), run);
@@ -84,5 +85,5 @@ fn all_completed(content: &ProjectContent, except: &str) -> bool {
         .scenarios
         .keys()
         .filter(|id| id.as_str() != except)
-        .all(|id| content.runs.get(id).is_some_and(|r| r.status == "completed"))
+        .all(|id| content.runs.get(id).is_some_and(|r| r.status == ScenarioStatus::Completed))
 }

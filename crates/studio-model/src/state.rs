@@ -42,7 +42,7 @@ pub struct ScenarioSummary {
     pub scenario_id: String,
     pub name: String,
     pub description: String,
-    pub status: String,
+    pub status: crate::ScenarioStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulation_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -199,7 +199,7 @@ impl ProjectState {
                     scenario_id: s.scenario_id.clone(),
                     name: s.name.clone(),
                     description: s.description.clone(),
-                    status: run.as_ref().map_or_else(|| s.status.clone(), |r| r.status.clone()),
+                    status: run.as_ref().map_or(s.status, |r| r.status),
                     simulation_id: run.as_ref().map_or_else(|| s.simulation_id.clone(), |r| r.simulation_id.clone()),
                     ensemble_id: run.as_ref().map_or_else(|| s.ensemble_id.clone(), |r| r.ensemble_id.clone()),
                     config: s.config.clone(),
@@ -297,7 +297,7 @@ impl ProjectState {
                     scenario_id: s.scenario_id.clone(),
                     name: s.name.clone(),
                     description: s.description.clone(),
-                    status: if ran { "defined".into() } else { s.status.clone() },
+                    status: if ran { crate::ScenarioStatus::Defined } else { s.status },
                     simulation_id: s.simulation_id.clone().filter(|_| !ran),
                     ensemble_id: s.ensemble_id.clone().filter(|_| !ran),
                     config: s.config.clone(),

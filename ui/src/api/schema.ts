@@ -2164,6 +2164,11 @@ export interface components {
       role: components["schemas"]["Role"];
       user_id: string;
     };
+    /**
+     * @description Where the console's run is: playing, paused, at its last tick, or stopped by hand.
+     * @enum {string}
+     */
+    ConsoleStatus: "running" | "paused" | "complete" | "stopped";
     /** @description Where the console's run stands. */
     ConsoleView: {
       /** @description p5, p25, p50, p75, p95 of the adoption share at ticks 0..=current. */
@@ -2179,8 +2184,7 @@ export interface components {
       scenario_id: string;
       /** Format: uint64 */
       seq: number;
-      /** @description `running | paused | complete | stopped` */
-      status: string;
+      status: components["schemas"]["ConsoleStatus"];
       /** Format: uint32 */
       total_ticks: number;
     };
@@ -2235,14 +2239,27 @@ export interface components {
       /** @description The PDF attached, and its hash. */
       file?: string | null;
       message: string;
-      /** @description `scheduled` or `manual` ("Send now"). */
-      reason: string;
+      reason: components["schemas"]["DeliveryReason"];
       recipients: string[];
       report_id?: string | null;
       sha256?: string | null;
-      /** @description `sent` (by SMTP), `outbox` (an `.eml` written) or `failed`. */
-      status: string;
+      status: components["schemas"]["DeliveryStatus"];
     };
+    /**
+     * @description How scheduled reports leave this machine.
+     * @enum {string}
+     */
+    DeliveryChannel: "smtp" | "outbox";
+    /**
+     * @description Why a report was sent: its schedule came due, or someone asked ("Send now").
+     * @enum {string}
+     */
+    DeliveryReason: "scheduled" | "manual";
+    /**
+     * @description How a delivery ended: mailed by SMTP, written to the outbox as an `.eml`, or failed.
+     * @enum {string}
+     */
+    DeliveryStatus: "sent" | "outbox" | "failed";
     /** @description The answer to `discard_recovery`: how many unsaved edits were dropped. */
     Discarded: {
       /** Format: uint */
@@ -2961,7 +2978,7 @@ export interface components {
       /** @description The hash of the scenario, population and simulation settings the run used. */
       input_hash?: string | null;
       simulation_id?: string | null;
-      status: string;
+      status: components["schemas"]["ScenarioStatus"];
     };
     ScenarioState: {
       last_accessed: string;
@@ -2969,6 +2986,12 @@ export interface components {
       scenario_count: number;
       status: components["schemas"]["StageStatus"];
     };
+    /**
+     * @description Where a scenario's simulation stands. `Defined`: not run since it (or what it depends on)
+     *     last changed.
+     * @enum {string}
+     */
+    ScenarioStatus: "defined" | "running" | "completed" | "failed";
     ScenarioSummary: {
       config: components["schemas"]["ScenarioConfig"];
       description: string;
@@ -2978,7 +3001,7 @@ export interface components {
       run?: components["schemas"]["ScenarioRun"] | null;
       scenario_id: string;
       simulation_id?: string | null;
-      status: string;
+      status: components["schemas"]["ScenarioStatus"];
     };
     ScenarioWorkbenchPayload: {
       /** @default null */
@@ -2996,8 +3019,8 @@ export interface components {
     };
     /** @description A project's schedule as the Report workbench shows it. */
     ScheduleStatus: {
-      /** @description `smtp` when a mail server is configured, else `outbox`. */
-      delivery: string;
+      /** @description How reports leave: by SMTP when a mail server is configured, else to the outbox. */
+      delivery: components["schemas"]["DeliveryChannel"];
       last_delivery: components["schemas"]["Delivery"] | null;
       last_run_at: string | null;
       next_run_at: string | null;
@@ -3173,7 +3196,7 @@ export interface components {
           scenario_id: string;
           /** Format: uint64 */
           seq: number;
-          status: string;
+          status: components["schemas"]["ConsoleStatus"];
           /** Format: uint32 */
           tick: number;
           /** Format: uint32 */

@@ -67,16 +67,9 @@ export interface Shock {
   variable: string;
   magnitude: number;
 }
-/** Where the console's run stands (the answer to every console control). */
-export interface ConsoleView {
-  run_id: string;
-  seq: number;
-  scenario_id: string;
-  status: "running" | "paused" | "complete" | "stopped";
-  current_tick: number;
-  total_ticks: number;
+/** Where the console's run stands (the answer to every console control): the generated type,
+ * with the shapes its schema leaves open (a band's five quantiles, an injected shock). */
+export type ConsoleView = Omit<S["ConsoleView"], "bands" | "injected_shocks"> & {
   bands: Band[];
   injected_shocks: Shock[];
-  checkpoints: number[];
-  digest?: string;
-}
+};

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Band } from "../api/types";
+import type { Band, ConsoleView } from "../api/types";
 import { applyTick, fromView, percent } from "./live";
 
 const band = (x: number): Band => [x - 0.02, x - 0.01, x, x + 0.01, x + 0.02];
 let seq = 0;
-const tick = (t: number, status = "running", run = "r1", from = t) => ({
+const tick = (t: number, status: ConsoleView["status"] = "running", run = "r1", from = t) => ({
   type: "simulation_tick" as const,
   project_id: "p",
   run_id: run,
