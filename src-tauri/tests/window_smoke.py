@@ -1,10 +1,12 @@
 """The real desktop window under Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver):
 the library shows, a project is created and opened, the tabs switch, an edit is undone, Run all
-fills the tasks panel.
+fills the tasks panel, and every request of the core reaches its handler through the shell's
+`dispatch` command.
 A screenshot of the whole screen is written to src-tauri/tests/artifacts/.
 
 Usage: window_smoke.py APP_BINARY   (run inside xvfb-run; tauri-driver on PATH)
 """
+import json
 import os
 import shutil
 import subprocess
@@ -28,6 +30,8 @@ def main(app):
     home = tempfile.mkdtemp(prefix="studio-desktop-")
     env = {k: v for k, v in os.environ.items() if k not in ("STUDIO_DB", "STUDIO_USER")}
     env["STUDIO_HOME"] = home
+    # "Show in folder" runs this instead of a file manager.
+    env["STUDIO_OPENER"] = "true"
     driver_proc = subprocess.Popen(["tauri-driver", "--port", "4444"], env=env, stdout=subprocess.DEVNULL, stderr=None if os.environ.get("SMOKE_VERBOSE") else subprocess.STDOUT)
     passed = failed = 0
     driver = None
@@ -91,11 +95,49 @@ def main(app):
             text_present("[data-testid=tasks]", "Refresh data")
             text_present("[data-testid=tasks]", "no marginals")
 
+        def every_request():
+            doc = json.load(open(os.path.join(HERE, "..", "..", "crates", "studio-server", "src", "openapi.json")))
+            schemas = doc["components"]["schemas"]
+            envelope = schemas.get("EnvelopeInput", schemas["Envelope"])
+            fixed = {"workbench": "data", "action": "explore_sources", "path": "/nonexistent/reach.studio",
+                     "format": "pdf", "version": 1}
+            by_type = {"integer": 1, "boolean": False, "array": [], "object": {}}
+            requests = []
+            for variant in envelope["oneOf"]:
+                request = {"api_version": 1}
+                for field in variant["required"]:
+                    schema = variant["properties"][field]
+                    if field == "request":
+                        request[field] = schema["const"]
+                    elif field in ("project_id", "task_id", "report_id"):
+                        request[field] = f"no-such-{field}"
+                    elif field in fixed:
+                        request[field] = fixed[field]
+                    else:
+                        request[field] = by_type.get(schema.get("type"), "reached")
+                requests.append(request)
+            answers = driver.execute_async_script(
+                """
+                const [requests, done] = arguments;
+                Promise.all(requests.map((request) =>
+                  window.__TAURI_INTERNALS__.invoke("dispatch", { request })
+                    .then(() => ({ request: request.request, ok: true }))
+                    .catch((e) => ({ request: request.request, ok: false, code: e.code, message: e.message }))
+                )).then(done);
+                """,
+                requests,
+            )
+            assert len(answers) == len(requests) >= 38, answers
+            malformed = [a for a in answers if not a["ok"] and str(a.get("message", "")).startswith("malformed request")]
+            assert not malformed, malformed
+            print(f"  {len(answers)} requests reached their handlers", flush=True)
+
         step("the library shows", library)
         step("create and open a project", create)
         step("switch workbench tabs", tabs)
         step("edit and undo", undo)
         step("run all shows the tasks with their outcome", run_all)
+        step("every request reaches the core through the dispatch command", every_request)
     except Exception:
         if failed == 0:
             failed += 1

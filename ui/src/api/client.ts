@@ -78,6 +78,49 @@ interface AnswerTable {
 }
 export type Answers = { [N in RequestName]: AnswerTable[N] };
 
+/** Every request's name, held by the compiler to the generated schema both ways. */
+const NAMES: { [N in RequestName]: true } = {
+  create_project: true,
+  list_projects: true,
+  get_project: true,
+  update_project: true,
+  delete_project: true,
+  undelete_project: true,
+  duplicate_project: true,
+  save_project: true,
+  list_versions: true,
+  restore_version: true,
+  workbench_action: true,
+  workbench_state: true,
+  undo: true,
+  redo: true,
+  log: true,
+  save_template: true,
+  list_templates: true,
+  export_project: true,
+  import_project: true,
+  recovery_offer: true,
+  recover: true,
+  discard_recovery: true,
+  list_tasks: true,
+  get_task: true,
+  cancel_task: true,
+  run_pipeline: true,
+  list_agents: true,
+  generate_report: true,
+  preview_report: true,
+  get_report: true,
+  list_reports: true,
+  export_report: true,
+  report_schedule: true,
+  send_report: true,
+  reveal_export: true,
+  reveal_outbox: true,
+  library_info: true,
+  limits: true,
+};
+export const REQUEST_NAMES = Object.keys(NAMES) as RequestName[];
+
 /** How requests and events move: the only part that differs between the browser and the app. */
 export interface Transport {
   /** Sends one request in the core's envelope; answers its result, or throws a BackendError. */
