@@ -87,4 +87,73 @@ fn layers_depend_only_downward() {
             assert_eq!(name, "studio-server", "only studio-server may know axum");
         }
     }
+    // The library file is the core's alone: every other crate reaches it through the core.
+    for (name, list) in &deps {
+        if list.contains(&"studio-store".to_string()) {
+            assert_eq!(name, "studio-core", "only studio-core may know studio-store");
+        }
+    }
+}
+
+/// What a pure crate's source must not say: IO, clocks and randomness come from the caller.
+const IMPURE: [&str; 17] = [
+    "std::fs",
+    "fs::read",
+    "fs::write",
+    "File::open",
+    "File::create",
+    "std::net",
+    "std::process",
+    "std::env::var",
+    "tokio::",
+    "SystemTime",
+    "Instant::now",
+    "Utc::now",
+    "Local::now",
+    "thread_rng",
+    "rand::rng(",
+    "OsRng",
+    "from_entropy",
+];
+
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("a source folder") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The pure crates (model, engine, report) take time, randomness (seeds) and bytes from their
+/// callers: no file, socket, process, environment, clock or entropy in their source, tests
+/// modules aside.
+#[test]
+fn pure_crates_do_no_io_read_no_clock_and_draw_no_entropy() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("crates");
+    let mut found = Vec::new();
+    for name in ["studio-model", "studio-engine", "studio-report"] {
+        let mut files = Vec::new();
+        rust_files(&root.join(name).join("src"), &mut files);
+        assert!(!files.is_empty(), "{name} has sources");
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("a source file");
+            // A unit-test module at the end of a file may use what it likes.
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (n, line) in code.lines().enumerate() {
+                let line = line.trim_start();
+                if line.starts_with("//") {
+                    continue;
+                }
+                for banned in IMPURE {
+                    if line.contains(banned) {
+                        found.push(format!("{}:{}: {banned}", file.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "pure crates doing IO, reading clocks or drawing entropy:\n{}", found.join("\n"));
 }

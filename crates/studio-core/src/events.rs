@@ -28,6 +28,13 @@ pub enum StudioEvent {
     Autosaved {
         project_id: String,
     },
+    /// An autosave of the project failed (a full disk, a library locked elsewhere…): its
+    /// edits stay in the journal, and the next autosave tries again.
+    AutosaveFailed {
+        project_id: String,
+        code: String,
+        message: String,
+    },
     Deleted {
         project_id: String,
     },

@@ -38,14 +38,37 @@ impl From<studio_store::VersionInfo> for VersionInfo {
 impl Studio {
     /// Folds this session's unsaved edits of every open project into the library.
     pub async fn autosave_all(&self) -> Result<()> {
+        let mut failed = Vec::new();
         for id in self.open.ids() {
             let Some(mut slot) = self.open.lock_existing(&id).await else { continue };
             if let Some(open) = slot.get_mut().filter(|p| p.unsaved.is_some()) {
-                self.fold(&id, open, None).await?;
-                self.emit(StudioEvent::Autosaved { project_id: id });
+                // One project that cannot be written does not keep the others from being saved;
+                // its edits stay in the journal, and whoever has it open is told.
+                match self.fold(&id, open, None).await {
+                    Ok(_) => self.emit(StudioEvent::Autosaved { project_id: id }),
+                    Err(e) => {
+                        tracing::error!(project_id = id, code = e.code, "autosave failed: {}", e.message);
+                        self.emit(StudioEvent::AutosaveFailed {
+                            project_id: id.clone(),
+                            code: e.code.clone(),
+                            message: e.message.clone(),
+                        });
+                        failed.push(format!("{id}: {}", e.message));
+                    }
+                }
             }
         }
-        Ok(())
+        if failed.is_empty() {
+            return Ok(());
+        }
+        Err(CoreError::new(
+            "autosave_failed",
+            format!(
+                "{} project(s) could not be saved (their edits are kept in the journal): {}",
+                failed.len(),
+                failed.join("; ")
+            ),
+        ))
     }
 
     /// Saves a new version: version + 1, with the full state as its snapshot.

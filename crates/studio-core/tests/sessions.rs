@@ -197,3 +197,40 @@ async fn the_library_is_pruned_past_its_retention_and_its_size_told() {
     assert_eq!((info.task_boards, info.tasks), (0, 0));
     assert_eq!(info.projects, 1, "projects are never pruned");
 }
+
+/// A project that cannot be autosaved (its state is over the 10 MB a snapshot may hold) does
+/// not keep the others from being saved; it is named, and its window is told.
+#[tokio::test]
+async fn autosave_saves_the_others_when_one_project_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let studio = Studio::open(StudioConfig::new(dir.path().join("library.db"))).await.unwrap();
+    let big = new_project(&studio, "Too big").await.project_id;
+    let fine = new_project(&studio, "Fine").await.project_id;
+    studio.autosave_all().await.unwrap();
+    let mut events = studio.subscribe();
+    // 11 MB of typed-in table: accepted as an edit, over the limit of a snapshot.
+    let rows: Vec<serde_json::Value> = (0..110_000).map(|i| json!([i, "x".repeat(90)])).collect();
+    let table = json!({"source_name": "huge", "configuration": {"type": "table",
+        "columns": [{"name": "n", "type": "integer"}, {"name": "text", "type": "string"}], "rows": rows}});
+    studio.workbench_action(&action(&big, Workbench::Data, "add_custom_source", table)).await.unwrap();
+    let over = json!({"override": {"field": "f", "value": 1, "reason": "saved all the same"}});
+    studio.workbench_action(&action(&fine, Workbench::Data, "override_value", over)).await.unwrap();
+
+    let err = studio.autosave_all().await.unwrap_err();
+    assert_eq!(err.code, "autosave_failed");
+    assert!(err.message.contains(&big) && !err.message.contains(&fine), "{}", err.message);
+    let (mut failed, mut saved) = (Vec::new(), Vec::new());
+    while let Ok(event) = events.try_recv() {
+        match event {
+            StudioEvent::AutosaveFailed { project_id, code, .. } => failed.push((project_id, code)),
+            StudioEvent::Autosaved { project_id } => saved.push(project_id),
+            _ => {}
+        }
+    }
+    assert_eq!(failed, [(big.clone(), "snapshot_too_large".to_string())]);
+    assert_eq!(saved, [fine.clone()]);
+    // The fine project's edit is in the library, read back by another program.
+    let other = Studio::open(StudioConfig::new(dir.path().join("library.db"))).await.unwrap();
+    let row = other.store().project(&fine).await.unwrap();
+    assert!(row.modification_log.contains("saved all the same"), "{}", row.modification_log);
+}

@@ -3176,6 +3176,13 @@ export interface components {
           type: "autosaved";
         }
       | {
+          code: string;
+          message: string;
+          project_id: string;
+          /** @constant */
+          type: "autosave_failed";
+        }
+      | {
           project_id: string;
           /** @constant */
           type: "deleted";

@@ -88,6 +88,8 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
         reload();
         if (offerShown.current) askOffer();
       } else if (event.type === "recovery_available") askOffer();
+      else if (event.type === "autosave_failed")
+        notify(`Could not save the project: ${event.message}. Its edits are kept and saving is tried again.`, "error");
       else if (event.type === "task_changed") setTasks((list) => mergeTask(list, event.task));
       else if (event.type === "simulation_tick") {
         pending.current = applyTick(pending.current, event);
@@ -99,7 +101,7 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
         }
       }
     });
-  }, [backend, projectId, reload, askOffer, fail]);
+  }, [backend, projectId, reload, askOffer, fail, notify]);
 
   const recover = useCallback(async () => {
     const count = offer?.edits.length ?? 0;
