@@ -228,7 +228,7 @@ async fn autosave_saves_the_others_when_one_project_fails() {
         }
     }
     assert_eq!(failed, [(big.clone(), "snapshot_too_large".to_string())]);
-    assert_eq!(saved, [fine.clone()]);
+    assert_eq!(saved, std::slice::from_ref(&fine));
     // The fine project's edit is in the library, read back by another program.
     let other = Studio::open(StudioConfig::new(dir.path().join("library.db"))).await.unwrap();
     let row = other.store().project(&fine).await.unwrap();
