@@ -131,6 +131,10 @@ impl Studio {
                 let content = self.content_of(&actor.project_id).await?;
                 self.with_original(adjustment, &content).await?;
             }
+            // The model is read as the engine reads it when it is set, not first when it runs.
+            Action::Simulation(SimulationAction::Run { settings: Some(settings) }) => {
+                crate::scenario_runs::model_of(settings)?;
+            }
             _ => {}
         }
         let mut open = self.project(&actor.project_id).await?;

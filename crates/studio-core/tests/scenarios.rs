@@ -312,10 +312,16 @@ async fn an_opinion_model_runs_as_an_ensemble_too() {
     let text = std::fs::read_to_string(out["path"].as_str().unwrap()).unwrap();
     assert!(text.starts_with("agent,archetype,age_band,area,opinion\n"), "{}", &text[..60]);
     assert_eq!(text.lines().count(), 5_001);
+    // A model the engine cannot run is refused when it is set, not found out when it runs.
+    let before = state(&studio, &project).await.workbench_states.simulation.config;
     let bad = json!({"simulation_config": {"model": {"kind": "opinion", "convergence": 2.0, "confidence": 0.1}}});
-    let started = act(&studio, &project, Workbench::Simulation, "run", bad).await;
-    let failed = studio.wait_task(started["task_id"].as_str().unwrap(), |_| {}).await.unwrap();
-    assert!(failed.reason().unwrap_or_default().contains("convergence is 2"), "{:?}", failed.reason());
+    let err = studio.workbench_action(&action(&project, Workbench::Simulation, "run", bad)).await.unwrap_err();
+    assert_eq!(err.code, "invalid_request");
+    assert!(err.message.contains("convergence is 2"), "{}", err.message);
+    assert_eq!(state(&studio, &project).await.workbench_states.simulation.config, before, "nothing was set");
+    let unknown = json!({"simulation_config": {"model": {"kind": "epidemic"}}});
+    let err = studio.workbench_action(&action(&project, Workbench::Simulation, "run", unknown)).await.unwrap_err();
+    assert!(err.message.contains("not a model the engine knows"), "{}", err.message);
 }
 
 #[tokio::test]
