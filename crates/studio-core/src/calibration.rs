@@ -80,11 +80,9 @@ fn summary(series: &str, report: &CalibrationReport) -> Value {
 impl Studio {
     /// The settings the runs use: as given, or — with `calibration` — with the fitted model and
     /// the history's first point as the initial share; and the fit's summary.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn calibrated(
         &self,
-        project_id: &str,
-        user_id: &str,
+        actor: &crate::Actor,
         content: &ProjectContent,
         settings: SimulationSettings,
         population: &[u8],
@@ -139,7 +137,7 @@ impl Studio {
                 .map_err(CoreError::internal)??;
                 let fit = summary(series, &report);
                 let bytes = serde_json::to_vec(&fit).map_err(CoreError::internal)?;
-                let id = self.store.put_artifact(project_id, "calibration", &bytes).await?;
+                let id = self.store.put_artifact(&actor.project_id, "calibration", &bytes).await?;
                 let said = format!(
                     "Calibrated {} on '{series}': held-out RMSE {:.4}, MAPE {:.1}%, {:.0}% inside the 90% band",
                     report.fitted.iter().map(|(k, v)| format!("{k} = {v:.4}")).collect::<Vec<_>>().join(", "),
@@ -147,7 +145,8 @@ impl Studio {
                     report.holdout_mape,
                     report.coverage_90 * 100.0
                 );
-                self.record(project_id, user_id, Workbench::Simulation, "calibrate", &id, &inputs, said).await?;
+                let computed = crate::stage_runs::computed(Workbench::Simulation, "calibrate", &id, &inputs, said);
+                self.record(actor, computed).await?;
                 fit
             }
         };

@@ -171,7 +171,7 @@ impl Studio {
         let (first_tx, first_rx) = oneshot::channel::<Result<Value>>();
         let (progress_tx, mut progress_rx) = channel::unbounded_channel::<(f64, String)>();
         let studio = std::sync::Arc::downgrade(self);
-        let (project, user) = (project_id.to_string(), user_id.to_string());
+        let actor = Actor::new(project_id, user_id);
         tokio::spawn(async move {
             let (mut first_tx, mut reached_end) = (Some(first_tx), false);
             let tell_progress = |f: f64, what: &str| {
@@ -179,8 +179,7 @@ impl Studio {
             };
             while let Some(event) = heard.recv().await {
                 let Some(studio) = studio.upgrade() else { break };
-                let outcome =
-                    studio.hear(&project, &user, &inputs, &previous, &mut reached_end, event, &tell_progress).await;
+                let outcome = studio.hear(&actor, &inputs, &previous, &mut reached_end, event, &tell_progress).await;
                 if let Some(outcome) = outcome
                     && let Some(tx) = first_tx.take()
                 {
@@ -209,11 +208,9 @@ impl Studio {
     }
 
     /// Acts on what the playing thread said; `Some` once the run has an outcome.
-    #[allow(clippy::too_many_arguments)]
     async fn hear(
         &self,
-        project_id: &str,
-        user_id: &str,
+        actor: &Actor,
         inputs: &str,
         previous: &Option<ScenarioRun>,
         reached_end: &mut bool,
@@ -222,21 +219,23 @@ impl Studio {
     ) -> Option<Result<Value>> {
         match event {
             Heard::Tick(mut view, band) => {
-                if let Some(console) = self.consoles_lock().get(project_id).filter(|c| c.view.run_id == view.run_id) {
+                if let Some(console) =
+                    self.consoles_lock().get(&actor.project_id).filter(|c| c.view.run_id == view.run_id)
+                {
                     view.bands = console.view.bands.iter().take(view.current_tick as usize).copied().collect();
                 }
                 view.bands.push(band);
-                self.hear_moved(project_id, view, progress).await;
+                self.hear_moved(&actor.project_id, view, progress).await;
                 None
             }
             Heard::Moved(view) => {
-                self.hear_moved(project_id, view, progress).await;
+                self.hear_moved(&actor.project_id, view, progress).await;
                 None
             }
             Heard::Finished(report, view) => {
                 *reached_end = true;
                 let scenario_id = view.scenario_id.clone();
-                self.show_console(project_id, view).await;
+                self.show_console(&actor.project_id, view).await;
                 // A run shocked by hand is not the scenario as defined: its inputs say so.
                 let inputs = match report["injected_shocks"].as_array().filter(|s| !s.is_empty()) {
                     None => inputs.to_string(),
@@ -248,23 +247,23 @@ impl Studio {
                         hex::encode(h.finalize())
                     }
                 };
-                Some(self.store_ensemble(project_id, user_id, &scenario_id, &inputs, &report).await)
+                Some(self.store_ensemble(&actor.project_id, &actor.user_id, &scenario_id, &inputs, &report).await)
             }
             Heard::Stopped(view) => {
                 let (scenario_id, tick, run_id) = (view.scenario_id.clone(), view.current_tick, view.run_id.clone());
                 // Replaced by a newer run of the same scenario: the record is that run's now.
                 let replaced = self
                     .consoles_lock()
-                    .get(project_id)
+                    .get(&actor.project_id)
                     .is_some_and(|c| c.view.run_id != run_id && c.view.scenario_id == scenario_id);
-                self.show_console(project_id, view).await;
+                self.show_console(&actor.project_id, view).await;
                 if replaced {
                     // A newer run took the console: the scenario's record is its now.
                     return Some(Ok(json!({"stopped": true, "tick": tick})));
                 }
                 if *reached_end {
                     // Its results are recorded; closing the console changes none of them.
-                    self.forget_console(project_id, &run_id);
+                    self.forget_console(&actor.project_id, &run_id);
                     return Some(Ok(json!({"stopped": true, "tick": tick})));
                 }
                 // A run stopped before its end leaves the scenario's results as they were.
@@ -274,8 +273,9 @@ impl Studio {
                 });
                 let ticks = Ticks { current: u64::from(tick), total: u64::from(tick) };
                 let summary = format!("Stopped the simulation at tick {tick}");
-                let recorded = self.record_run(project_id, user_id, &scenario_id, before, ticks, summary).await;
-                self.forget_console(project_id, &run_id);
+                let recorded =
+                    self.record_run(&actor.project_id, &actor.user_id, &scenario_id, before, ticks, summary).await;
+                self.forget_console(&actor.project_id, &run_id);
                 Some(recorded.map(|()| json!({"stopped": true, "tick": tick})))
             }
             Heard::Failed(run_id, scenario_id, message) => {
@@ -286,8 +286,8 @@ impl Studio {
                 };
                 let ticks = Ticks { current: 0, total: 0 };
                 let summary = format!("The simulation could not start: {message}");
-                let _ = self.record_run(project_id, user_id, &scenario_id, failed, ticks, summary).await;
-                self.forget_console(project_id, &run_id);
+                let _ = self.record_run(&actor.project_id, &actor.user_id, &scenario_id, failed, ticks, summary).await;
+                self.forget_console(&actor.project_id, &run_id);
                 Some(Err(CoreError::invalid(message)))
             }
         }

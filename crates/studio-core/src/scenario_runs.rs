@@ -242,8 +242,9 @@ impl Studio {
         let population_id = content.stage(Workbench::Population).artifact_id.unwrap_or_default();
         let population = self.population_bytes(&content).await?;
         let baseline = baseline_variables(&settings, self.stored_package(&content).await.as_ref());
-        let (settings, calibration) =
-            self.calibrated(project_id, user_id, &content, settings, &population, &baseline, progress).await?;
+        let (settings, calibration) = self
+            .calibrated(&crate::Actor::new(project_id, user_id), &content, settings, &population, &baseline, progress)
+            .await?;
         let inputs = run_input_hash(&population_id, &settings, &scenario);
         let content = self.content_of(project_id).await?;
         let population = match scenario.config.population_adjustments.as_ref().filter(|a| !a.is_empty()) {

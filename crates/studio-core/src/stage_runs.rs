@@ -3,15 +3,15 @@
 //! record their result in the document (the stage complete, what depends on it stale) only
 //! when it changed.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use studio_engine::{population, synthesise};
-use studio_model::{Workbench, record_stage_result};
+use studio_model::{StageResult, Workbench, record_stage_result};
 
 use crate::data_package::{self, DataPackage};
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::population::{input_hash, spec_of};
 use crate::stop::Stop;
-use crate::{CoreError, Result, Studio};
+use crate::{Actor, CoreError, Result, Studio};
 
 /// Progress as a fraction and a phrase.
 pub type Progress<'a> = &'a (dyn Fn(f64, &str) + Send + Sync);
@@ -61,7 +61,8 @@ impl Studio {
         self.store.put_artifact(project_id, "data_package", &bytes).await?;
         let why = because.map(|b| format!(" ({b})")).unwrap_or_default();
         let summary = format!("Refreshed the data{why}: {}", data_package::describe(&package));
-        self.record(project_id, user_id, Workbench::Data, "refresh_data", &hash, &hash, summary).await?;
+        let computed = computed(Workbench::Data, "refresh_data", &hash, &hash, summary);
+        self.record(&Actor::new(project_id, user_id), computed).await?;
         Ok((package, hash))
     }
 
@@ -99,38 +100,46 @@ impl Studio {
             job.await.map_err(CoreError::internal)?.map_err(|e| CoreError::new("invalid_population", e.to_string()))?;
         let id = self.store.put_artifact(project_id, "population", &bytes).await?;
         let summary = format!("Regenerated the population: {size} agents, {k} archetypes (digest {})", &digest[..12]);
-        self.record(project_id, user_id, Workbench::Population, "regenerate", &id, &inputs, summary).await?;
+        let computed = computed(Workbench::Population, "regenerate", &id, &inputs, summary);
+        self.record(&Actor::new(project_id, user_id), computed).await?;
         let content = self.content_of(project_id).await?;
         self.view_archetypes(&content).await
     }
 
     /// Records a computed result in the document when it differs from the one there.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn record(
-        &self,
-        project_id: &str,
-        user_id: &str,
-        workbench: Workbench,
-        action: &str,
-        artifact: &str,
-        inputs: &str,
-        summary: String,
-    ) -> Result<()> {
-        let mut open = self.project(project_id).await?;
-        let stage = open.doc.content().stage(workbench);
-        if stage.artifact_id.as_deref() == Some(artifact)
-            && stage.input_hash.as_deref() == Some(inputs)
+    pub(crate) async fn record(&self, actor: &Actor, computed: StageResult) -> Result<()> {
+        let mut open = self.project(&actor.project_id).await?;
+        let stage = open.doc.content().stage(computed.workbench);
+        if stage.artifact_id.as_deref() == Some(computed.artifact_id.as_str())
+            && stage.input_hash.as_deref() == Some(computed.input_hash.as_str())
             && stage.status == studio_model::StageStatus::Complete
         {
             return Ok(());
         }
-        let ctx = self.context(user_id);
-        let outcome =
-            record_stage_result(open.doc.content(), workbench, action, artifact, inputs, summary, json!({}), &ctx);
+        let ctx = self.context(&actor.user_id);
+        let outcome = record_stage_result(open.doc.content(), computed, &ctx);
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
-        self.commit(project_id, &mut open, &outcome.content, &message).await?;
-        let state = Studio::state_of(&mut open, user_id);
-        self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
+        self.commit(&actor.project_id, &mut open, &outcome.content, &message).await?;
+        let state = Studio::state_of(&mut open, &actor.user_id);
+        self.announce(&actor.project_id, &state, &outcome.entry, &outcome.state_changes);
         Ok(())
+    }
+}
+
+/// A stage's result computed from `inputs` and stored as `artifact`.
+pub(crate) fn computed(
+    workbench: Workbench,
+    action: &str,
+    artifact: &str,
+    inputs: &str,
+    summary: String,
+) -> StageResult {
+    StageResult {
+        workbench,
+        action: action.into(),
+        artifact_id: artifact.into(),
+        input_hash: inputs.into(),
+        summary,
+        result: serde_json::json!({}),
     }
 }

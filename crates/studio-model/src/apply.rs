@@ -56,7 +56,15 @@ pub fn apply_action(content: &ProjectContent, action: &Action, ctx: &ActionConte
         Workbench::Scenario => StageStatus::Complete,
         _ => StageStatus::InProgress,
     };
-    Ok(finish(content, next, Some(workbench), action.name(), summary, true, result, Some(status), ctx))
+    let change = Change {
+        workbench: Some(workbench),
+        action: action.name(),
+        summary,
+        reversible: true,
+        result,
+        status: Some(status),
+    };
+    Ok(finish(content, next, change, ctx))
 }
 
 /// Re-applies recorded edits: their `before` values to undo, their `after` values to redo.
@@ -86,7 +94,8 @@ pub fn apply_edits(
     }
     let summary = format!("{}: {}", if undo { "Undo" } else { "Redo" }, original.summary);
     let result = json!({ verb: original });
-    let mut outcome = finish(content, next, workbench, verb, summary, true, result, None, ctx);
+    let change = Change { workbench, action: verb, summary, reversible: true, result, status: None };
+    let mut outcome = finish(content, next, change, ctx);
     outcome.entry.workbench = original.workbench.clone();
     Ok(outcome)
 }
@@ -117,7 +126,15 @@ pub fn update_metadata(
         return Err(ModelError::invalid("nothing to update: give project_name or description"));
     }
     let summary = format!("Project {}", said.join(", "));
-    let mut outcome = finish(content, next, None, "update_metadata", summary, true, Value::Null, None, ctx);
+    let change = Change {
+        workbench: None,
+        action: "update_metadata",
+        summary,
+        reversible: true,
+        result: Value::Null,
+        status: None,
+    };
+    let mut outcome = finish(content, next, change, ctx);
     outcome.entry.workbench = PROJECT.into();
     Ok(outcome)
 }
@@ -133,26 +150,42 @@ pub fn restore_content(
     let mut next = target.clone();
     next.collaborators = content.collaborators.clone();
     let summary = format!("Restored version {version}");
-    let mut outcome =
-        finish(content, next, None, "restore_version", summary, false, json!({"version": version}), None, ctx);
+    let mut outcome = finish(
+        content,
+        next,
+        Change {
+            workbench: None,
+            action: "restore_version",
+            summary,
+            reversible: false,
+            result: json!({"version": version}),
+            status: None,
+        },
+        ctx,
+    );
     outcome.entry.workbench = PROJECT.into();
     outcome
+}
+
+/// A stage's computed result, as recorded in the document: which stage, by which action, the
+/// artifact (by its hash) and the hash of what it was computed from.
+#[derive(Debug, Clone)]
+pub struct StageResult {
+    pub workbench: Workbench,
+    pub action: String,
+    pub artifact_id: String,
+    pub input_hash: String,
+    /// The log entry's words.
+    pub summary: String,
+    pub result: Value,
 }
 
 /// Records a stage's computed result (the data package, the population): the stage is
 /// complete, and when the result differs from the one it had, what depends on it is stale,
 /// with the seed's warnings. Not reversible: undoing a computation is re-running it.
-#[allow(clippy::too_many_arguments)]
-pub fn record_stage_result(
-    content: &ProjectContent,
-    workbench: Workbench,
-    action: &str,
-    artifact_id: &str,
-    input_hash: &str,
-    summary: String,
-    result: Value,
-    ctx: &ActionContext,
-) -> Outcome {
+pub fn record_stage_result(content: &ProjectContent, computed: StageResult, ctx: &ActionContext) -> Outcome {
+    let StageResult { workbench, action, artifact_id, input_hash, summary, result } = computed;
+    let (artifact_id, input_hash) = (artifact_id.as_str(), input_hash.as_str());
     let mut next = content.clone();
     let changed = content.stage(workbench).artifact_id.as_deref() != Some(artifact_id);
     let stage = next.stage_mut(workbench);
@@ -169,7 +202,7 @@ pub fn record_stage_result(
         timestamp: ctx.now.clone(),
         user_id: ctx.user_id.clone(),
         workbench: workbench.as_str().into(),
-        action: action.into(),
+        action,
         summary,
         reversible: false,
     };
@@ -200,19 +233,21 @@ fn content_changed_settings(before: &ProjectContent, after: &ProjectContent) -> 
     before.adjustments != after.adjustments
 }
 
-/// Records the touched stage, invalidates what depends on it and writes the log entry.
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    before: &ProjectContent,
-    mut after: ProjectContent,
+/// What a change of the content is, for its log entry: the workbench it touched (none: the
+/// project), the action, its words, whether it can be undone, what it answers and the status
+/// it leaves the stage in (none: in progress if it was not started).
+struct Change<'a> {
     workbench: Option<Workbench>,
-    action: &str,
+    action: &'a str,
     summary: String,
     reversible: bool,
     result: Value,
     status: Option<StageStatus>,
-    ctx: &ActionContext,
-) -> Outcome {
+}
+
+/// Records the touched stage, invalidates what depends on it and writes the log entry.
+fn finish(before: &ProjectContent, mut after: ProjectContent, change: Change<'_>, ctx: &ActionContext) -> Outcome {
+    let Change { workbench, action, summary, reversible, result, status } = change;
     let edits = before.diff(&after, &Section::UNDOABLE);
     if let Some(workbench) = workbench {
         let stage = after.stage_mut(workbench);

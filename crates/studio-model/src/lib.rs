@@ -29,7 +29,8 @@ pub use action::{
 };
 pub use actions::baseline_scenario;
 pub use apply::{
-    ActionContext, Outcome, PROJECT, apply_action, apply_edits, record_stage_result, restore_content, update_metadata,
+    ActionContext, Outcome, PROJECT, StageResult, apply_action, apply_edits, record_stage_result, restore_content,
+    update_metadata,
 };
 pub use content::{
     Annotation, Collaborator, CustomSource, DocTree, Edit, Override, PopulationAdjustment, ProjectContent, RawJson,

@@ -3,7 +3,20 @@
 //! what depends on it stale when it changed.
 
 use serde_json::{Value, json};
-use studio_model::{Action, ActionContext, ProjectContent, StageStatus, Workbench, apply_action, record_stage_result};
+use studio_model::{
+    Action, ActionContext, ProjectContent, StageResult, StageStatus, Workbench, apply_action, record_stage_result,
+};
+
+fn stage(workbench: Workbench, action: &str, artifact: &str, inputs: &str, summary: String) -> StageResult {
+    StageResult {
+        workbench,
+        action: action.into(),
+        artifact_id: artifact.into(),
+        input_hash: inputs.into(),
+        summary,
+        result: json!({}),
+    }
+}
 
 fn ctx() -> ActionContext {
     ActionContext { user_id: "u1".into(), now: "2026-11-22T10:00:00Z".into(), fresh_id: "id-1".into() }
@@ -47,16 +60,8 @@ fn each_action_records_one_adjustment() {
 #[test]
 fn a_new_result_completes_the_stage_and_makes_downstream_stale() {
     let c = ProjectContent::default();
-    let first = record_stage_result(
-        &c,
-        Workbench::Population,
-        "regenerate",
-        "pop-1",
-        "in-1",
-        "built".into(),
-        json!({}),
-        &ctx(),
-    );
+    let first =
+        record_stage_result(&c, stage(Workbench::Population, "regenerate", "pop-1", "in-1", "built".into()), &ctx());
     let c = first.content;
     assert_eq!(c.stage(Workbench::Population).status, StageStatus::Complete);
     assert_eq!(c.stage(Workbench::Population).artifact_id.as_deref(), Some("pop-1"));
@@ -65,19 +70,11 @@ fn a_new_result_completes_the_stage_and_makes_downstream_stale() {
     let mut c = c;
     c.stage_mut(Workbench::Report).status = StageStatus::Complete;
     let same =
-        record_stage_result(&c, Workbench::Population, "regenerate", "pop-1", "in-1", "same".into(), json!({}), &ctx());
+        record_stage_result(&c, stage(Workbench::Population, "regenerate", "pop-1", "in-1", "same".into()), &ctx());
     assert!(same.state_changes.downstream_invalidated.is_empty(), "the same population changes nothing downstream");
 
-    let data = record_stage_result(
-        &c,
-        Workbench::Data,
-        "refresh_data",
-        "pkg-2",
-        "in-2",
-        "refreshed".into(),
-        json!({}),
-        &ctx(),
-    );
+    let data =
+        record_stage_result(&c, stage(Workbench::Data, "refresh_data", "pkg-2", "in-2", "refreshed".into()), &ctx());
     assert_eq!(data.state_changes.downstream_invalidated, vec![Workbench::Population, Workbench::Report]);
     assert!(data.state_changes.warnings.contains(&"Population must be re-generated after data changes".to_string()));
     assert_eq!(data.content.stage(Workbench::Population).status, StageStatus::InProgress);
