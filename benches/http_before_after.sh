@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The loaded-server benchmark before and after a change, in one run: builds `studio` (release)
 # at REF (default 7ca8e05, before the hardening issue's group commit and per-project locks) and
-# from the working tree, serves each on a fresh library of its own, and loads both with the
-# HTTP benchmark of the working tree, one after the other, printing their figures side by side.
+# from the working tree, serves each on a fresh library of its own, and loads both with the HTTP
+# benchmark of the working tree, one after the other, printing their figures side by side.
 #   benches/http_before_after.sh [REF]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,9 +17,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-git worktree add --detach -q "$work/before" "$ref"
-(cd "$work/before" && cargo build --release -q -p studio-cli)
-cp "$CARGO_TARGET_DIR/release/studio" "$work/studio-before"
+# The build at REF is kept (by its commit) for the next run.
+kept="$HOME/.cache/futureos-bench/studio-$(git rev-parse "$ref")"
+if [ ! -x "$kept" ]; then
+  git worktree add --detach -q "$work/before" "$ref"
+  (cd "$work/before" && cargo build --release -q -p studio-cli)
+  mkdir -p "$(dirname "$kept")"
+  cp "$CARGO_TARGET_DIR/release/studio" "$kept"
+fi
+cp "$kept" "$work/studio-before"
 cargo build --release -q -p studio-cli
 cp "$CARGO_TARGET_DIR/release/studio" "$work/studio-after"
 

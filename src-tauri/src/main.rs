@@ -30,7 +30,7 @@ struct Desktop {
 
 /// Every core request, as the HTTP API's `dispatch_json` takes it.
 #[tauri::command]
-async fn dispatch(desktop: State<'_, Desktop>, request: Value) -> Result<Value, CoreError> {
+async fn dispatch(desktop: State<'_, Desktop>, request: Value) -> Result<studio_core::Answer, CoreError> {
     desktop.studio.dispatch_json(&request).await
 }
 

@@ -71,7 +71,10 @@ impl Studio {
     /// Carries out one action: an edit is journaled before this returns, a task is started,
     /// a read answered, the console steered.
     pub async fn act(&self, actor: &Actor, action: Action) -> Result<WorkbenchResponse> {
-        self.check_allowed(actor, action.permission()).await?;
+        // An edit is checked under its project's lock, with its change (a lock taken once).
+        if action.availability() != Availability::Document {
+            self.check_allowed(actor, action.permission()).await?;
+        }
         match action.availability() {
             Availability::Read => self.read_action(actor, &action).await,
             Availability::Task => self.start_stage_task(actor, action).await,
@@ -121,6 +124,16 @@ impl Studio {
     /// returns. A source's file is copied in, a distribution's original read from the data
     /// and a logo prepared first, once who may edit is settled.
     pub(crate) async fn apply_document_action(&self, actor: &Actor, mut action: Action) -> Result<WorkbenchResponse> {
+        let prepared = matches!(
+            action,
+            Action::Report(ReportAction::Customize(_))
+                | Action::Data(DataAction::ConfigureSource { .. })
+                | Action::Population(PopulationAction::AdjustDistribution(_))
+        );
+        if prepared {
+            // Who may edit is settled before any file is copied in or data read for it.
+            self.check_allowed(actor, action.permission()).await?;
+        }
         match &mut action {
             Action::Report(ReportAction::Customize(config)) => self.prepare_logo(actor, config).await?,
             Action::Data(DataAction::ConfigureSource { configuration, .. }) => {

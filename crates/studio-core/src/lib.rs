@@ -52,7 +52,7 @@ pub use mail::SmtpSettings;
 pub use projects::{ExportReceipt, MetadataUpdate, ProjectSummary, TemplateInfo};
 pub use recovery::{FoldedEdits, RecoveryOffer, UnsavedEdit};
 pub use reports::{FORMATS as REPORT_FORMATS, PREVIEW_ID as REPORT_PREVIEW_ID, ReportExport, ReportListing};
-pub use request::{API_VERSION, Deleted, Discarded, Envelope, Folder, Request};
+pub use request::{API_VERSION, Answer, Deleted, Discarded, Envelope, Folder, Request};
 pub use retention::{LibraryInfo, Pruned};
 pub use saving::VersionInfo;
 pub use schedules::{Delivery, DeliveryChannel, DeliveryReason, DeliveryStatus, ScheduleStatus, next_run};

@@ -241,7 +241,8 @@ async fn requests_dispatch_to_the_same_methods() {
             template_id: None,
         }))
         .await
-        .unwrap();
+        .unwrap()
+        .value();
     let id = created["project_id"].as_str().unwrap().to_string();
     let response = f
         .studio
@@ -249,14 +250,16 @@ async fn requests_dispatch_to_the_same_methods() {
             "workbench": "report", "action": "add_annotation",
             "payload": {"annotation": {"section": "s", "text": "t", "author": "a"}}}))
         .await
-        .unwrap();
+        .unwrap()
+        .value();
     assert_eq!(response["success"], json!(true));
     assert_eq!(response["updated_project_state"]["workbench_states"]["report"]["status"], json!("in_progress"));
     let state = f
         .studio
         .dispatch_json(&json!({"api_version": 1, "request": "workbench_state", "project_id": id, "user_id": USER, "workbench": "report"}))
         .await
-        .unwrap();
+        .unwrap()
+        .value();
     assert_eq!(state["annotations"][0]["text"], json!("t"));
 }
 

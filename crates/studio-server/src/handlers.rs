@@ -66,7 +66,7 @@ fn workbench(name: &str) -> Result<Workbench, ApiError> {
 
 /// Runs one request through the core's one dispatch: each route below only reads its path,
 /// query and body into a `Request`.
-pub(crate) async fn run(s: &AppState, request: Request) -> Result<Value, ApiError> {
+pub(crate) async fn run(s: &AppState, request: Request) -> Result<studio_core::Answer, ApiError> {
     Ok(s.studio.dispatch(request).await?)
 }
 
