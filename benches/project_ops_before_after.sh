@@ -3,11 +3,12 @@
 # studio-core --bench project_ops` (create from a template, load, save, serialise a snapshot, at
 # 1 MB and 10 MB) in a worktree at REF, then in the working tree, printing each operation's
 # median side by side.
-#   benches/project_ops_before_after.sh REF
+#   benches/project_ops_before_after.sh REF [FILTER]   (FILTER: criterion's, e.g. "load|save")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/futureos-target}"
 ref="$1"
+filter="${2:-}"
 work=$(mktemp -d)
 cleanup() {
   git worktree remove --force "$work/before" 2>/dev/null || true
@@ -15,8 +16,8 @@ cleanup() {
 }
 trap cleanup EXIT
 git worktree add --detach -q "$work/before" "$ref"
-(cd "$work/before" && cargo bench -q -p studio-core --bench project_ops -- --noplot 2>&1) | tee "$work/before.txt" >/dev/null
-cargo bench -q -p studio-core --bench project_ops -- --noplot 2>&1 | tee "$work/after.txt" >/dev/null
+(cd "$work/before" && cargo bench -q -p studio-core --bench project_ops -- --noplot $filter 2>&1) | tee "$work/before.txt" >/dev/null
+cargo bench -q -p studio-core --bench project_ops -- --noplot $filter 2>&1 | tee "$work/after.txt" >/dev/null
 python3 - "$work/before.txt" "$work/after.txt" "$ref" <<'PY'
 import re, sys
 def medians(path):
