@@ -21,7 +21,10 @@ struct Api {
 
 async fn api() -> Api {
     let dir = tempfile::tempdir().unwrap();
-    let studio = Arc::new(Studio::open(StudioConfig::new(dir.path().join("library.db"))).await.unwrap());
+    let mut config = StudioConfig::new(dir.path().join("library.db"));
+    // "Show in folder" runs a program that opens nothing, not this machine's file manager.
+    config.opener = Some("true".into());
+    let studio = Arc::new(Studio::open(config).await.unwrap());
     let server = studio_server::start(studio, USER.into(), ServeOptions::default()).await.unwrap();
     Api { _dir: dir, server, client: Client::new() }
 }
@@ -540,9 +543,6 @@ async fn every_request_variant_is_reachable_over_http() {
     assert!(requests.len() >= 38, "the envelope lists {} requests", requests.len());
     for request in requests {
         let name = request["request"].as_str().unwrap().to_string();
-        if name == "reveal_outbox" {
-            continue; // opens the file manager on this machine; the desktop test reaches it
-        }
         let (status, answer) = a.call(Method::POST, "/api/v1/studio/requests", Some(request)).await;
         let message = answer["message"].as_str().unwrap_or_default();
         assert!(!message.starts_with("malformed request"), "{name} did not reach its handler: {answer}");
