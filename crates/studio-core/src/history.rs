@@ -71,8 +71,9 @@ impl Studio {
     /// Carries out one action: an edit is journaled before this returns, a task is started,
     /// a read answered, the console steered.
     pub async fn act(&self, actor: &Actor, action: Action) -> Result<WorkbenchResponse> {
-        // An edit is checked under its project's lock, with its change (a lock taken once).
-        if action.availability() != Availability::Document {
+        // Edits and reads are checked under the project's lock they take anyway (a lock taken
+        // once); a task or a console control is checked before it starts.
+        if matches!(action.availability(), Availability::Task | Availability::Control) {
             self.check_allowed(actor, action.permission()).await?;
         }
         match action.availability() {
@@ -98,6 +99,7 @@ impl Studio {
     async fn read_action(&self, actor: &Actor, action: &Action) -> Result<WorkbenchResponse> {
         let (content, state) = {
             let mut open = self.project(&actor.project_id).await?;
+            Studio::check_permission(&open, &actor.user_id, action.permission())?;
             (open.doc.content().clone(), Studio::state_of(&mut open, &actor.user_id))
         };
         let result = match action {
@@ -137,7 +139,7 @@ impl Studio {
         match &mut action {
             Action::Report(ReportAction::Customize(config)) => self.prepare_logo(actor, config).await?,
             Action::Data(DataAction::ConfigureSource { configuration, .. }) => {
-                check_source_path(configuration)?;
+                crate::imports::check_source_path(configuration)?;
                 self.import_source(&actor.project_id, configuration).await?;
             }
             Action::Population(PopulationAction::AdjustDistribution(adjustment)) => {
@@ -241,19 +243,6 @@ impl Studio {
             });
         }
     }
-}
-
-/// A source's file is named by its full path: a relative one would mean another file to each
-/// program that reads it (the app, a server, a command typed elsewhere).
-fn check_source_path(config: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
-    let path = config.get("path").and_then(serde_json::Value::as_str).unwrap_or_default();
-    let uploaded = config.contains_key("content_base64");
-    if !path.is_empty() && !uploaded && std::path::Path::new(path).is_relative() {
-        return Err(CoreError::invalid(format!(
-            "configuration.path '{path}' must be absolute: the file's full path on this computer"
-        )));
-    }
-    Ok(())
 }
 
 /// The user's undo and redo stacks (change hashes, top last), replayed from history.

@@ -112,3 +112,16 @@ fn write_copy(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     }
     std::fs::write(path, bytes).map_err(|e| CoreError::new("io_error", format!("{}: {e}", path.display())))
 }
+
+/// A source's file is named by its full path: a relative one would mean another file to each
+/// program that reads it (the app, a server, a command typed elsewhere).
+pub(crate) fn check_source_path(config: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
+    let path = config.get("path").and_then(serde_json::Value::as_str).unwrap_or_default();
+    let uploaded = config.contains_key("content_base64");
+    if !path.is_empty() && !uploaded && std::path::Path::new(path).is_relative() {
+        return Err(CoreError::invalid(format!(
+            "configuration.path '{path}' must be absolute: the file's full path on this computer"
+        )));
+    }
+    Ok(())
+}

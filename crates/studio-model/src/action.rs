@@ -83,6 +83,16 @@ pub enum DistributionChange {
     Shift(f64),
 }
 
+impl DistributionChange {
+    /// As stored in the adjustment: `{"shares": {...}}` or `{"shift": x}`.
+    pub fn to_value(&self) -> Value {
+        match self {
+            DistributionChange::Shares(shares) => serde_json::json!({ "shares": shares }),
+            DistributionChange::Shift(by) => serde_json::json!({ "shift": by }),
+        }
+    }
+}
+
 /// The settings a population is synthesised with, beyond its size. Absent fields keep the
 /// engine's defaults.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]

@@ -8,8 +8,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::action::{
-    Action, ArchetypeEdits, DataAction, DataExport, DistributionAdjustment, DistributionChange, ExportFormat,
-    PopulationAction, PopulationSettings, ReportAction, ReportFormat, ScenarioAction, ScheduleChange, SimulationAction,
+    Action, ArchetypeEdits, DataAction, DataExport, DistributionAdjustment, ExportFormat, PopulationAction,
+    PopulationSettings, ReportAction, ReportFormat, ScenarioAction, ScheduleChange, SimulationAction,
 };
 use crate::payload::{
     DataWorkbenchPayload, PopulationWorkbenchPayload, ReportGeneratorPayload, ScenarioConfig, ScenarioWorkbenchPayload,
@@ -393,14 +393,4 @@ fn report(at: At, p: ReportGeneratorPayload) -> Result<ReportAction, ModelError>
         }
         _ => return Err(at.unknown()),
     })
-}
-
-impl DistributionChange {
-    /// As stored in the adjustment: `{"shares": {...}}` or `{"shift": x}`.
-    pub fn to_value(&self) -> Value {
-        match self {
-            DistributionChange::Shares(shares) => serde_json::json!({ "shares": shares }),
-            DistributionChange::Shift(by) => serde_json::json!({ "shift": by }),
-        }
-    }
 }
