@@ -6,10 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use studio_engine::simulation::{CalibrationReport, CalibrationSpec, Parameter, Variables, calibrate};
-use studio_model::{ProjectContent, SimulationSettings, Workbench};
+use studio_model::{CALIBRATION_FORMAT, CalibrationFit, ProjectContent, SimulationSettings, Workbench};
 
 use crate::data_package::DataPackage;
 use crate::scenario_runs::model_of;
@@ -57,23 +56,24 @@ fn inputs_hash(
     hex::encode(h.finalize())
 }
 
-/// What a run needs of a fit: the summary kept with each ensemble.
-fn summary(series: &str, report: &CalibrationReport) -> Value {
-    json!({
-        "series": series,
-        "fitted": report.fitted,
-        "start": report.start,
-        "evaluations": report.evaluations,
-        "fit_points": report.fit_points,
-        "holdout_points": report.holdout_points,
-        "fit_rmse": report.fit_rmse,
-        "holdout_rmse": report.holdout_rmse,
-        "holdout_mape": report.holdout_mape,
-        "coverage_90": report.coverage_90,
-        "observed": report.observed,
-        "mean": report.mean,
-        "bands": report.bands,
-        "model": report.model,
+/// What a run needs of a fit: the summary stored, and kept with each ensemble.
+fn summary(series: &str, report: &CalibrationReport) -> Result<CalibrationFit> {
+    Ok(CalibrationFit {
+        format: CALIBRATION_FORMAT,
+        series: series.to_string(),
+        fitted: report.fitted.clone(),
+        start: report.start.clone(),
+        evaluations: report.evaluations,
+        fit_points: report.fit_points,
+        holdout_points: report.holdout_points,
+        fit_rmse: report.fit_rmse,
+        holdout_rmse: report.holdout_rmse,
+        holdout_mape: report.holdout_mape,
+        coverage_90: report.coverage_90,
+        observed: report.observed.clone(),
+        mean: report.mean.clone(),
+        bands: report.bands.clone(),
+        model: serde_json::to_value(&report.model).map_err(CoreError::internal)?,
     })
 }
 
@@ -88,7 +88,7 @@ impl Studio {
         population: &[u8],
         baseline: &BTreeMap<String, f64>,
         progress: Progress<'_>,
-    ) -> Result<(SimulationSettings, Option<Value>)> {
+    ) -> Result<(SimulationSettings, Option<CalibrationFit>)> {
         let Some(wanted) = settings.calibration.clone() else { return Ok((settings, None)) };
         let package = self
             .stored_package(content)
@@ -102,7 +102,7 @@ impl Studio {
             (Some(hash), Some(id)) if *hash == inputs => self.store.artifact(id).await.ok(),
             _ => None,
         };
-        let fit: Value = match stored.and_then(|row| serde_json::from_slice(&row.content).ok()) {
+        let fit: CalibrationFit = match stored.and_then(|row| serde_json::from_slice(&row.content).ok()) {
             Some(fit) => {
                 progress(0.3, "the calibration is up to date");
                 fit
@@ -135,7 +135,7 @@ impl Studio {
                 })
                 .await
                 .map_err(CoreError::internal)??;
-                let fit = summary(series, &report);
+                let fit = summary(series, &report)?;
                 let bytes = serde_json::to_vec(&fit).map_err(CoreError::internal)?;
                 let id = self.store.put_artifact(&actor.project_id, "calibration", &bytes).await?;
                 let said = format!(
@@ -151,8 +151,8 @@ impl Studio {
             }
         };
         let mut calibrated = settings;
-        calibrated.model = fit["model"].clone();
-        calibrated.initial_share = fit["observed"][0].as_f64().unwrap_or(calibrated.initial_share);
+        calibrated.model = fit.model.clone();
+        calibrated.initial_share = fit.observed.first().copied().unwrap_or(calibrated.initial_share);
         Ok((calibrated, Some(fit)))
     }
 }

@@ -11,11 +11,10 @@ use std::sync::mpsc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use studio_engine::simulation::Shock;
-use studio_model::{Action, ScenarioRun, SimulationAction, StageStatus, Ticks};
+use studio_model::{Action, CalibrationFit, Ensemble, ScenarioRun, ShockEvent, SimulationAction, StageStatus, Ticks};
 use tokio::sync::{mpsc as channel, oneshot};
 
-use crate::scenario_runs::{ScenarioInputs, ensemble_report, prepare};
+use crate::scenario_runs::{ScenarioInputs, ensemble_report, prepare, shock_event};
 use crate::stage_runs::Progress;
 use crate::{Actor, CoreError, Result, Studio, StudioEvent};
 
@@ -41,8 +40,7 @@ pub struct ConsoleView {
     pub total_ticks: u32,
     /// p5, p25, p50, p75, p95 of the adoption share at ticks 0..=current.
     pub bands: Vec<[f64; 5]>,
-    #[schemars(with = "Vec<serde_json::Value>")]
-    pub injected_shocks: Vec<Shock>,
+    pub injected_shocks: Vec<ShockEvent>,
     pub checkpoints: Vec<u32>,
     /// The ensemble's digest, at the last tick.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,7 +70,7 @@ enum Heard {
     /// A control moved the run or changed its mode.
     Moved(ConsoleView),
     /// The run reached its last tick: the ensemble's stored form.
-    Finished(Box<Value>, ConsoleView),
+    Finished(Box<Ensemble>, ConsoleView),
     Stopped(ConsoleView),
     /// The run could not start: its id, its scenario and why.
     Failed(String, String, String),
@@ -237,9 +235,9 @@ impl Studio {
                 let scenario_id = view.scenario_id.clone();
                 self.show_console(&actor.project_id, view).await;
                 // A run shocked by hand is not the scenario as defined: its inputs say so.
-                let inputs = match report["injected_shocks"].as_array().filter(|s| !s.is_empty()) {
-                    None => inputs.to_string(),
-                    Some(shocks) => {
+                let inputs = match &report.injected_shocks {
+                    none if none.is_empty() => inputs.to_string(),
+                    shocks => {
                         use sha2::Digest;
                         let mut h = sha2::Sha256::new();
                         h.update(inputs.as_bytes());
@@ -247,7 +245,9 @@ impl Studio {
                         hex::encode(h.finalize())
                     }
                 };
-                Some(self.store_ensemble(&actor.project_id, &actor.user_id, &scenario_id, &inputs, &report).await)
+                let stored =
+                    self.store_ensemble(&actor.project_id, &actor.user_id, &scenario_id, &inputs, &report).await;
+                Some(stored.and_then(|summary| serde_json::to_value(summary).map_err(CoreError::internal)))
             }
             Heard::Stopped(view) => {
                 let (scenario_id, tick, run_id) = (view.scenario_id.clone(), view.current_tick, view.run_id.clone());
@@ -422,7 +422,7 @@ struct Source<'a> {
 /// command otherwise, and ends when stopped or when the core lets go of it.
 fn play(
     source: Source<'_>,
-    calibration: Option<Value>,
+    calibration: Option<CalibrationFit>,
     run_id: &str,
     inbox: &mpsc::Receiver<(Command, Reply)>,
     tell: &channel::UnboundedSender<Heard>,
@@ -454,7 +454,7 @@ fn play(
         current_tick: play.tick(),
         total_ticks: play.total_ticks(),
         bands: Vec::new(),
-        injected_shocks: play.injected().to_vec(),
+        injected_shocks: play.injected().iter().map(shock_event).collect(),
         checkpoints: play.checkpoints(),
         digest: play.finished().then(|| play.ensemble().digest),
     };

@@ -2,7 +2,7 @@
 //! population's diagnostics, its data sources and overrides, its annotations.
 
 use serde_json::Value;
-use studio_model::{ProjectContent, ReportConfig, ReportTemplate, ShockEvent, StageStatus, Workbench};
+use studio_model::{Ensemble, ProjectContent, ReportConfig, ReportTemplate, ShockEvent, StageStatus, Workbench};
 use studio_report::{
     ArchetypeFacts, MarginalFacts, OverrideFacts, PopulationFacts, ReportInput, ScenarioResult, SourceFacts,
 };
@@ -44,15 +44,12 @@ impl Studio {
                 not_run.push(s.name.clone());
                 continue;
             };
-            let stored: Value = serde_json::from_slice(&self.store.artifact(&ensemble_id).await?.content)
-                .map_err(CoreError::internal)?;
-            let ensemble = serde_json::from_value(stored.clone())
+            let ensemble: Ensemble = serde_json::from_slice(&self.store.artifact(&ensemble_id).await?.content)
                 .map_err(|e| CoreError::internal(format!("the stored ensemble of '{}': {e}", s.name)))?;
             let mut shocks: Vec<String> = s.config.shock_events.iter().flatten().map(ShockEvent::label).collect();
             // Shocks given by hand in the console are in the numbers: the text names them too.
-            let injected: Vec<ShockEvent> =
-                serde_json::from_value(stored["injected_shocks"].clone()).unwrap_or_default();
-            shocks.extend(injected.iter().map(|e| format!("{} (injected in the console)", e.label())));
+            let injected = ensemble.injected_shocks.iter();
+            shocks.extend(injected.map(|e| format!("{} (injected in the console)", e.label())));
             scenarios.push(ScenarioResult {
                 scenario_id: s.scenario_id.clone(),
                 name: s.name.clone(),
@@ -86,6 +83,7 @@ impl Studio {
             None => Vec::new(),
         };
         Ok(ReportInput {
+            format: studio_report::REPORT_INPUT_FORMAT,
             project_id: project_id.to_string(),
             project_name: content.meta("project_name").unwrap_or("Untitled project").to_string(),
             question: content.meta("initial_query").or(content.meta("description")).unwrap_or_default().to_string(),

@@ -5,13 +5,14 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use studio_engine::ENGINE_VERSION;
 use studio_engine::population;
 use studio_engine::simulation::{Agents, Model, Playback, Shock, Variables};
 use studio_model::{
-    ProjectContent, ScenarioRecord, ScenarioRun, SimulationSettings, Ticks, Workbench, record_scenario_run,
+    CalibrationFit, ENSEMBLE_FORMAT, Ensemble, EnsembleSummary, EnsembleVariables, FinalShares, ProjectContent,
+    ScenarioRecord, ScenarioRun, ShockEvent, SimulationSettings, ThresholdOdds, Ticks, Workbench, record_scenario_run,
 };
 
 use crate::data_package::DataPackage;
@@ -52,17 +53,7 @@ pub fn scenario_variables(baseline: &BTreeMap<String, f64>, scenario: &ScenarioR
         })?;
         initial.insert(o.variable.clone(), value);
     }
-    let shocks = scenario
-        .config
-        .shock_events
-        .iter()
-        .flatten()
-        .map(|s| Shock {
-            tick: s.tick.min(u64::from(u32::MAX)) as u32,
-            variable: s.variable.clone(),
-            magnitude: s.magnitude,
-        })
-        .collect();
+    let shocks = scenario.config.shock_events.iter().flatten().map(engine_shock).collect();
     Ok(Variables { initial, shocks })
 }
 
@@ -98,7 +89,7 @@ pub(crate) struct ScenarioInputs {
     pub population: Vec<u8>,
     pub baseline: BTreeMap<String, f64>,
     /// The fit the settings' model came from, when they asked for one.
-    pub calibration: Option<Value>,
+    pub calibration: Option<CalibrationFit>,
 }
 
 /// A scenario made ready to simulate: the agents, the model and the scenario's variables.
@@ -107,7 +98,7 @@ pub struct Prepared {
     pub model: Model,
     pub variables: Variables,
     pub population_digest: String,
-    pub calibration: Option<Value>,
+    pub calibration: Option<CalibrationFit>,
 }
 
 /// Decodes the population and rebuilds its network; checks the model and the variables.
@@ -116,7 +107,7 @@ pub fn prepare(
     settings: &SimulationSettings,
     baseline: &BTreeMap<String, f64>,
     scenario: &ScenarioRecord,
-    calibration: Option<Value>,
+    calibration: Option<CalibrationFit>,
 ) -> Result<Prepared> {
     let model = model_of(settings)?;
     let variables = scenario_variables(baseline, scenario)?;
@@ -150,9 +141,9 @@ pub fn simulate(
     settings: &SimulationSettings,
     baseline: &BTreeMap<String, f64>,
     scenario: &ScenarioRecord,
-    calibration: Option<Value>,
+    calibration: Option<CalibrationFit>,
     progress: &mut dyn FnMut(u32, u32),
-) -> Result<Value> {
+) -> Result<Ensemble> {
     let prepared = prepare(population_bytes, settings, baseline, scenario, calibration)?;
     // Played straight through: no checkpoint but tick 0's.
     let mut play = prepared.playback(settings, scenario, u32::MAX)?;
@@ -163,62 +154,84 @@ pub fn simulate(
     Ok(ensemble_report(&play, &prepared, settings, scenario))
 }
 
-/// The stored form of a finished ensemble: settings, variables and shocks, digests, bands,
-/// means overall, by archetype and by attribute, the threshold, every replicate's series.
+/// A finished ensemble as stored: settings, variables and shocks, digests, bands, means overall,
+/// by archetype and by attribute, the threshold, every replicate's series.
 pub fn ensemble_report(
     play: &Playback<'_>,
     prepared: &Prepared,
     settings: &SimulationSettings,
     scenario: &ScenarioRecord,
-) -> Value {
+) -> Ensemble {
     let agents = &prepared.agents;
-    let ticks = play.total_ticks();
     let ensemble = play.ensemble();
-    let by_archetype: serde_json::Map<String, Value> = agents
+    let by_archetype = agents
         .group_names
         .iter()
         .enumerate()
-        .filter_map(|(g, name)| Some((name.clone(), json!(ensemble.by_group_mean.get(g)?))))
+        .filter_map(|(g, name)| Some((name.clone(), ensemble.by_group_mean.get(g)?.clone())))
         .collect();
-    let by_segment: serde_json::Map<String, Value> = agents
+    let by_segment = agents
         .segments
         .iter()
         .zip(&ensemble.by_segment_mean)
-        .map(|(segment, means)| {
-            let per_category: serde_json::Map<String, Value> =
-                segment.categories.iter().zip(means).map(|(c, s)| (c.clone(), json!(s))).collect();
-            (segment.name.clone(), Value::Object(per_category))
-        })
+        .map(|(segment, means)| (segment.name.clone(), segment.categories.iter().cloned().zip(means.clone()).collect()))
         .collect();
     let last = ensemble.bands.last().copied().unwrap_or_default();
     let threshold = settings.threshold;
-    json!({
-        "format": 1,
-        "engine_version": ENGINE_VERSION,
-        "scenario_id": scenario.scenario_id,
-        "scenario_name": scenario.name,
-        "population_digest": prepared.population_digest,
-        "agents": agents.groups.len(),
-        "settings": settings,
-        "variables": play.simulation().variables,
-        "injected_shocks": play.injected(),
-        "seed": settings.seed,
-        "replicates": settings.replicates,
-        "ticks": ticks,
-        "digest": ensemble.digest,
-        "run_digests": ensemble.run_digests,
-        "bands": ensemble.bands,
-        "mean": ensemble.mean,
-        "final": {"p5": last[0], "p25": last[1], "p50": last[2], "p75": last[3], "p95": last[4],
-                  "mean": ensemble.mean.last().copied().unwrap_or(0.0)},
-        "threshold": {"share": threshold.share, "tick": threshold.tick,
-                      "probability": ensemble.probability(threshold.share, threshold.tick as usize)},
-        "median_crossing": ensemble.median_crossing(threshold.share),
-        "by_archetype": by_archetype,
-        "by_segment": by_segment,
-        "runs": ensemble.runs,
-        "calibration": prepared.calibration,
-    })
+    let variables = &play.simulation().variables;
+    Ensemble {
+        format: ENSEMBLE_FORMAT,
+        engine_version: ENGINE_VERSION.to_string(),
+        scenario_id: scenario.scenario_id.clone(),
+        scenario_name: scenario.name.clone(),
+        population_digest: prepared.population_digest.clone(),
+        agents: agents.groups.len() as u64,
+        settings: settings.clone(),
+        variables: EnsembleVariables {
+            initial: variables.initial.clone(),
+            shocks: variables.shocks.iter().map(shock_event).collect(),
+        },
+        injected_shocks: play.injected().iter().map(shock_event).collect(),
+        seed: settings.seed,
+        replicates: settings.replicates,
+        ticks: u64::from(play.total_ticks()),
+        digest: ensemble.digest.clone(),
+        run_digests: ensemble.run_digests.clone(),
+        bands: ensemble.bands.clone(),
+        mean: ensemble.mean.clone(),
+        last: FinalShares {
+            p5: last[0],
+            p25: last[1],
+            p50: last[2],
+            p75: last[3],
+            p95: last[4],
+            mean: ensemble.mean.last().copied().unwrap_or(0.0),
+        },
+        threshold: ThresholdOdds {
+            share: threshold.share,
+            tick: threshold.tick,
+            probability: ensemble.probability(threshold.share, threshold.tick as usize),
+        },
+        median_crossing: ensemble.median_crossing(threshold.share).map(|t| t as u64),
+        by_archetype,
+        by_segment,
+        runs: ensemble.runs.clone(),
+        calibration: prepared.calibration.clone(),
+    }
+}
+
+/// An engine's shock as the model writes one.
+pub fn shock_event(shock: &Shock) -> ShockEvent {
+    ShockEvent { tick: u64::from(shock.tick), variable: shock.variable.clone(), magnitude: shock.magnitude }
+}
+
+/// A model's shock as the engine takes one.
+pub fn engine_shock(shock: &ShockEvent) -> Shock {
+    Shock {
+        tick: shock.tick.min(u64::from(u32::MAX)) as u32,
+        variable: shock.variable.clone(),
+        magnitude: shock.magnitude,
+    }
 }
 
 impl Studio {
@@ -302,7 +315,7 @@ impl Studio {
         user_id: &str,
         scenario_id: &str,
         progress: Progress<'_>,
-    ) -> Result<Value> {
+    ) -> Result<EnsembleSummary> {
         let ScenarioInputs { content, scenario, settings, inputs, population, baseline, calibration } =
             self.scenario_inputs(project_id, user_id, scenario_id, progress).await?;
         if let Some(done) = self.completed_run(&content, scenario_id, &inputs).await {
@@ -348,11 +361,11 @@ impl Studio {
         user_id: &str,
         scenario_id: &str,
         inputs: &str,
-        report: &Value,
-    ) -> Result<Value> {
-        let bytes = serde_json::to_vec(report).map_err(CoreError::internal)?;
+        ensemble: &Ensemble,
+    ) -> Result<EnsembleSummary> {
+        let bytes = serde_json::to_vec(ensemble).map_err(CoreError::internal)?;
         let ensemble_id = self.store.put_artifact(project_id, "ensemble", &bytes).await?;
-        let digest = report["digest"].as_str().unwrap_or_default().to_string();
+        let digest = ensemble.digest.clone();
         let done = ScenarioRun {
             status: studio_model::ScenarioStatus::Completed,
             simulation_id: Some(uuid::Uuid::new_v4().to_string()),
@@ -361,29 +374,33 @@ impl Studio {
             digest: Some(digest.clone()),
             error: None,
         };
-        let shocks = report["injected_shocks"].as_array().map_or(0, Vec::len);
+        let shocks = ensemble.injected_shocks.len();
         let injected = if shocks == 0 { String::new() } else { format!(", {shocks} shock(s) injected") };
         let summary = format!(
             "Simulated '{}': {} replicates{injected} (digest {})",
-            report["scenario_name"].as_str().unwrap_or_default(),
-            report["replicates"],
+            ensemble.scenario_name,
+            ensemble.replicates,
             &digest[..12.min(digest.len())]
         );
-        let total = report["ticks"].as_u64().unwrap_or_default();
-        let ticks = Ticks { current: total, total };
+        let ticks = Ticks { current: ensemble.ticks, total: ensemble.ticks };
         self.record_run(project_id, user_id, scenario_id, done, ticks, summary).await?;
-        Ok(ensemble_summary(report, &ensemble_id))
+        Ok(ensemble.summary(&ensemble_id))
     }
 
     /// The summary of a scenario's completed run from these very inputs, if there is one.
-    async fn completed_run(&self, content: &ProjectContent, scenario_id: &str, inputs: &str) -> Option<Value> {
+    async fn completed_run(
+        &self,
+        content: &ProjectContent,
+        scenario_id: &str,
+        inputs: &str,
+    ) -> Option<EnsembleSummary> {
         let run = content.runs.get(scenario_id)?;
         if run.status != studio_model::ScenarioStatus::Completed || run.input_hash.as_deref() != Some(inputs) {
             return None;
         }
         let id = run.ensemble_id.as_deref()?;
-        let report: Value = serde_json::from_slice(&self.store.artifact(id).await.ok()?.content).ok()?;
-        Some(ensemble_summary(&report, id))
+        let ensemble: Ensemble = serde_json::from_slice(&self.store.artifact(id).await.ok()?.content).ok()?;
+        Some(ensemble.summary(id))
     }
 
     /// The data package the Data stage last stored, if any.
@@ -393,7 +410,7 @@ impl Studio {
     }
 
     /// A scenario's stored ensemble, whole.
-    pub async fn ensemble_of(&self, content: &ProjectContent, scenario_id: &str) -> Result<Value> {
+    pub async fn ensemble_of(&self, content: &ProjectContent, scenario_id: &str) -> Result<Ensemble> {
         let Some(id) = content.runs.get(scenario_id).and_then(|r| r.ensemble_id.clone()) else {
             let name = content.scenarios.get(scenario_id).map_or(scenario_id, |s| s.name.as_str());
             return Err(CoreError::new(
@@ -402,7 +419,8 @@ impl Studio {
             ));
         };
         let row = self.store.artifact(&id).await?;
-        serde_json::from_slice(&row.content).map_err(CoreError::internal)
+        serde_json::from_slice(&row.content)
+            .map_err(|e| CoreError::internal(format!("the stored ensemble of scenario {scenario_id}: {e}")))
     }
 
     pub(crate) async fn record_run(
@@ -423,19 +441,4 @@ impl Studio {
         self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
         Ok(())
     }
-}
-
-/// What a run's answer carries: the headline numbers, not every replicate.
-pub fn ensemble_summary(report: &Value, ensemble_id: &str) -> Value {
-    json!({
-        "scenario_id": report["scenario_id"],
-        "ensemble_id": ensemble_id,
-        "digest": report["digest"],
-        "replicates": report["replicates"],
-        "ticks": report["ticks"],
-        "final": report["final"],
-        "threshold": report["threshold"],
-        "median_crossing": report["median_crossing"],
-        "bands": report["bands"],
-    })
 }

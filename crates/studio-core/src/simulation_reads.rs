@@ -5,17 +5,34 @@
 //! each agent's final state in one replicate — as CSV, JSON or Parquet, written to the
 //! library's exports folder.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 use studio_data::ParquetColumn;
 use studio_engine::population;
 use studio_engine::simulation::{Agents, NEVER, Variables};
-use studio_model::{DataExport, ExportFormat, ProjectContent, SimulationSettings, compare_scenarios};
+use studio_model::{
+    CalibrationFit, DataExport, Ensemble, EnsembleSummary, EnsembleVariables, ExportFormat, ProjectContent, ShockEvent,
+    SimulationSettings, compare_scenarios,
+};
 
 use crate::file_names::slug;
-use crate::scenario_runs::model_of;
+use crate::scenario_runs::{engine_shock, model_of};
 use crate::{CoreError, Result, Studio};
+
+/// A scenario's series for the console's charts: its summary, the fit it started from, the
+/// means by archetype, its variables and the shocks injected by hand.
+#[derive(Serialize)]
+struct EnsembleSeries<'a> {
+    #[serde(flatten)]
+    summary: EnsembleSummary,
+    calibration: &'a Option<CalibrationFit>,
+    by_archetype: &'a BTreeMap<String, Vec<f64>>,
+    variables: &'a EnsembleVariables,
+    injected_shocks: &'a [ShockEvent],
+}
 
 /// A table to export, column by column.
 pub type Columns = Vec<(String, ParquetColumn)>;
@@ -24,36 +41,32 @@ const BANDS: [&str; 5] = ["p5", "p25", "p50", "p75", "p95"];
 
 /// The per-tick series of a stored ensemble in long form — scenario, series (`overall`,
 /// `archetype` or the attribute), segment, tick, statistic (`mean`, `p5`…`p95`), value.
-pub fn export_rows(report: &Value) -> Columns {
-    let scenario = report["scenario_name"].as_str().unwrap_or_default().to_string();
+pub fn export_rows(ensemble: &Ensemble) -> Columns {
     let (mut series_col, mut segment_col, mut tick_col, mut stat_col, mut value_col) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut push = |series: &str, segment: &str, statistic: &str, values: &[Value]| {
-        for (t, v) in values.iter().enumerate() {
+    let mut push = |series: &str, segment: &str, statistic: &str, values: &mut dyn Iterator<Item = f64>| {
+        for (t, v) in values.enumerate() {
             series_col.push(series.to_string());
             segment_col.push(segment.to_string());
             tick_col.push(t as i64);
             stat_col.push(statistic.to_string());
-            value_col.push(v.as_f64().unwrap_or(f64::NAN));
+            value_col.push(v);
         }
     };
-    let empty = Vec::new();
-    push("overall", "all", "mean", report["mean"].as_array().unwrap_or(&empty));
-    let bands = report["bands"].as_array().unwrap_or(&empty);
+    push("overall", "all", "mean", &mut ensemble.mean.iter().copied());
     for (q, name) in BANDS.iter().enumerate() {
-        let column: Vec<Value> = bands.iter().map(|b| b[q].clone()).collect();
-        push("overall", "all", name, &column);
+        push("overall", "all", name, &mut ensemble.bands.iter().map(|b| b[q]));
     }
-    for (label, series) in report["by_archetype"].as_object().into_iter().flatten() {
-        push("archetype", label, "mean", series.as_array().unwrap_or(&empty));
+    for (label, series) in &ensemble.by_archetype {
+        push("archetype", label, "mean", &mut series.iter().copied());
     }
-    for (dimension, categories) in report["by_segment"].as_object().into_iter().flatten() {
-        for (category, series) in categories.as_object().into_iter().flatten() {
-            push(dimension, category, "mean", series.as_array().unwrap_or(&empty));
+    for (dimension, categories) in &ensemble.by_segment {
+        for (category, series) in categories {
+            push(dimension, category, "mean", &mut series.iter().copied());
         }
     }
     vec![
-        ("scenario".into(), ParquetColumn::Text(vec![scenario; tick_col.len()])),
+        ("scenario".into(), ParquetColumn::Text(vec![ensemble.scenario_name.clone(); tick_col.len()])),
         ("series".into(), ParquetColumn::Text(series_col)),
         ("segment".into(), ParquetColumn::Text(segment_col)),
         ("tick".into(), ParquetColumn::Int(tick_col)),
@@ -65,29 +78,30 @@ pub fn export_rows(report: &Value) -> Columns {
 /// Each agent's final state in one replicate of a stored ensemble, re-run from its recorded
 /// inputs and checked against the replicate's digest: agent, archetype, every attribute, and
 /// the tick it adopted at (−1: never) or, in an opinion model, its opinion.
-pub fn agent_rows(population: &[u8], report: &Value, replicate: u32) -> Result<Columns> {
-    let settings: SimulationSettings = serde_json::from_value(report["settings"].clone())
-        .map_err(|e| CoreError::internal(format!("the stored ensemble's settings: {e}")))?;
-    let variables: Variables = serde_json::from_value(report["variables"].clone())
-        .map_err(|e| CoreError::internal(format!("the stored ensemble's variables: {e}")))?;
-    let digests = report["run_digests"].as_array().cloned().unwrap_or_default();
-    let Some(expected) = digests.get(replicate as usize).and_then(Value::as_str) else {
+pub fn agent_rows(population: &[u8], ensemble: &Ensemble, replicate: u32) -> Result<Columns> {
+    let settings = &ensemble.settings;
+    let variables = Variables {
+        initial: ensemble.variables.initial.clone(),
+        shocks: ensemble.variables.shocks.iter().map(engine_shock).collect(),
+    };
+    let digests = &ensemble.run_digests;
+    let Some(expected) = digests.get(replicate as usize) else {
         return Err(CoreError::invalid(format!(
             "replicate {replicate} is out of range: the ensemble has 0 to {}",
             digests.len().saturating_sub(1)
         )));
     };
     let (header, pop) = population::decode(population).map_err(|e| CoreError::internal(e.to_string()))?;
-    if report["population_digest"].as_str() != Some(header.digest.as_str()) {
+    if ensemble.population_digest != header.digest {
         return Err(CoreError::new(
             "not_ready",
             "the population changed since this run: run the scenario again to export its agents",
         ));
     }
     let agents = Agents::from_population(pop, &header.digest).map_err(|e| CoreError::internal(e.to_string()))?;
-    let sim = agents.simulation(model_of(&settings)?, variables, settings.ticks as u32, settings.initial_share);
+    let sim = agents.simulation(model_of(settings)?, variables, settings.ticks as u32, settings.initial_share);
     let run = sim.run(settings.seed, replicate).map_err(|e| CoreError::invalid(e.to_string()))?;
-    if run.digest != expected {
+    if run.digest != *expected {
         return Err(CoreError::internal("the re-run does not match the stored replicate (its digest differs)"));
     }
     let n = agents.groups.len();
@@ -172,12 +186,14 @@ impl Studio {
         let Some(format) = export.format else {
             // No format: the data itself, for the console's charts.
             let id = content.runs.get(&scenario_id).and_then(|r| r.ensemble_id.clone()).unwrap_or_default();
-            let mut summary = crate::scenario_runs::ensemble_summary(&report, &id);
-            summary["calibration"] = report["calibration"].clone();
-            summary["by_archetype"] = report["by_archetype"].clone();
-            summary["variables"] = report["variables"].clone();
-            summary["injected_shocks"] = report["injected_shocks"].clone();
-            return Ok(summary);
+            let series = EnsembleSeries {
+                summary: report.summary(&id),
+                calibration: &report.calibration,
+                by_archetype: &report.by_archetype,
+                variables: &report.variables,
+                injected_shocks: &report.injected_shocks,
+            };
+            return serde_json::to_value(series).map_err(CoreError::internal);
         };
         let rows = if export.agents {
             let replicate = export.replicate;
@@ -214,13 +230,13 @@ impl Studio {
         let name = format!(
             "{}-{}-{}.{format}",
             slug(content.meta("project_name").unwrap_or("project")),
-            slug(report["scenario_name"].as_str().unwrap_or("scenario")),
+            slug(if report.scenario_name.is_empty() { "scenario" } else { &report.scenario_name }),
             if export.agents { "agents" } else { "series" }
         );
         let path = dir.join(name);
         std::fs::write(&path, &bytes).map_err(|e| CoreError::new("io", format!("{}: {e}", path.display())))?;
         Ok(json!({"path": path, "format": format, "rows": rows_of(&rows), "bytes": bytes.len(),
-                  "scenario_id": scenario_id, "digest": report["digest"]}))
+                  "scenario_id": scenario_id, "digest": report.digest}))
     }
 
     /// `compare_scenarios`: the configuration differences, and the results of those simulated.
@@ -234,7 +250,7 @@ impl Studio {
             .collect();
         let baseline = content.scenarios_in_order().first().map(|s| s.scenario_id.clone());
         let baseline_final = match &baseline {
-            Some(id) => self.ensemble_of(content, id).await.ok().and_then(|r| r["final"]["p50"].as_f64()),
+            Some(id) => self.ensemble_of(content, id).await.ok().map(|r| r.last.p50),
             None => None,
         };
         let mut results = Vec::new();
@@ -243,17 +259,17 @@ impl Studio {
                 results.push(json!({"scenario_id": id, "simulated": false}));
                 continue;
             };
-            let median = report["final"]["p50"].as_f64();
+            let median = Some(report.last.p50);
             results.push(json!({
                 "scenario_id": id,
                 "simulated": true,
                 "stale": content.runs.get(id).is_some_and(|r| r.status != studio_model::ScenarioStatus::Completed),
-                "final": report["final"],
-                "interval_90": [report["final"]["p5"], report["final"]["p95"]],
+                "final": report.last,
+                "interval_90": [report.last.p5, report.last.p95],
                 "difference_from_baseline": median.zip(baseline_final).map(|(m, b)| m - b),
-                "median_crossing": report["median_crossing"],
-                "threshold": report["threshold"],
-                "digest": report["digest"],
+                "median_crossing": report.median_crossing,
+                "threshold": report.threshold,
+                "digest": report.digest,
             }));
         }
         answer["baseline_id"] = json!(baseline);

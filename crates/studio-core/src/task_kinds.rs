@@ -111,7 +111,8 @@ async fn run_scenario(studio: Weak<Studio>, ctx: TaskContext, play: bool) -> std
             .play_scenario(&project_id, &user_id, &scenario_id, &progress, async move { token.cancelled().await })
             .await
     } else {
-        studio.run_scenario(&project_id, &user_id, &scenario_id, &progress).await
+        let summary = studio.run_scenario(&project_id, &user_id, &scenario_id, &progress).await;
+        summary.and_then(|s| serde_json::to_value(s).map_err(crate::CoreError::internal))
     };
     result.map(output).map_err(|e| Failure::new(e.message))
 }

@@ -14,6 +14,7 @@ mod payload;
 mod population_actions;
 mod population_checks;
 mod report;
+mod results;
 mod runs;
 mod scenario_compare;
 mod schedule;
@@ -46,6 +47,10 @@ pub use payload::{
 pub use population_actions::{DEFAULT_POPULATION, MAX_POPULATION};
 pub use population_checks::{MAX_ARCHETYPES, MAX_DEGREE};
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
+pub use results::{
+    CALIBRATION_FORMAT, CalibrationFit, ENSEMBLE_FORMAT, Ensemble, EnsembleSummary, EnsembleVariables, FinalShares,
+    ThresholdOdds,
+};
 pub use runs::{Ticks, record_report, record_scenario_run};
 pub use scenario_compare::compare_scenarios;
 pub use schedule::{Frequency, MAX_RECIPIENTS, MIN_INTERVAL_MINUTES, ReportSchedule, Step, check_recipients};

@@ -1,6 +1,8 @@
 //! The report's charts, made from results: each names the run(s) it came from.
 
-use crate::input::{Calibration, PopulationFacts, ScenarioResult};
+use studio_model::CalibrationFit;
+
+use crate::input::{PopulationFacts, ScenarioResult};
 use crate::{Chart, ChartKind, Rgb, RunRef, Series};
 
 fn series(name: String, values: impl IntoIterator<Item = f64>, color: Rgb) -> Series {
@@ -44,7 +46,7 @@ pub fn fan(scenarios: &[(&ScenarioResult, &RunRef, Rgb)]) -> Chart {
 
 /// Final mean per scenario with whiskers from p5 to p95.
 pub fn comparison(scenarios: &[(&ScenarioResult, &RunRef, Rgb)], color: Rgb) -> Chart {
-    let finals = |f: fn(&crate::input::Final) -> f64| scenarios.iter().map(move |(s, _, _)| f(&s.ensemble.last));
+    let finals = |f: fn(&studio_model::FinalShares) -> f64| scenarios.iter().map(move |(s, _, _)| f(&s.ensemble.last));
     Chart {
         kind: ChartKind::Comparison,
         title: "Final predicted share by scenario, with 90% interval".into(),
@@ -129,7 +131,7 @@ pub fn archetypes(scenarios: &[(&ScenarioResult, &RunRef, Rgb)]) -> Option<Chart
 }
 
 /// The history, the fitted mean with its band, and the held-out points apart.
-pub fn calibration(c: &Calibration, run: &RunRef, palette: &[Rgb]) -> Chart {
+pub fn calibration(c: &CalibrationFit, run: &RunRef, palette: &[Rgb]) -> Chart {
     let ticks = c.mean.len().max(c.observed.len());
     let (fit, held) = (palette[0], palette.get(1).copied().unwrap_or(palette[0]));
     let at = |i: usize, keep: bool| if keep { c.observed.get(i).copied() } else { None };

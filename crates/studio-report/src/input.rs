@@ -1,16 +1,29 @@
 //! What a report is made from, gathered by the caller: the project, the analyst's report
-//! settings, and the stored results (ensembles as the engine recorded them, the population's
-//! diagnostics, the data sources). Stored results deserialise straight into these types.
+//! settings, and the stored results (ensembles as the core stored them — the model's
+//! `Ensemble`, shared, not mirrored —, the population's diagnostics, the data sources).
+//!
+//! The input is stored with each report (`report_input`) so the report can be exported again
+//! later in another format: [`REPORT_INPUT_FORMAT`] says which shape it has; inputs stored
+//! before it had a `format` are format 1 and still read (`tests/stored_input.rs`).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use studio_model::{Annotation, ReportConfig};
+use studio_model::{Annotation, Ensemble, ReportConfig};
 
 use crate::Logo;
 
+/// The format of a stored report input written today.
+pub const REPORT_INPUT_FORMAT: u32 = 1;
+
+fn format_one() -> u32 {
+    1
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportInput {
+    #[serde(default = "format_one")]
+    pub format: u32,
     pub project_id: String,
     pub project_name: String,
     /// The forecasting question (the project's description), used as the title when given.
@@ -63,78 +76,6 @@ pub struct ScenarioResult {
     #[serde(default)]
     pub shocks: Vec<String>,
     pub ensemble: Ensemble,
-}
-
-/// A stored ensemble (the fields of `ensemble_report` a report uses).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Ensemble {
-    pub engine_version: String,
-    pub seed: u64,
-    pub replicates: u32,
-    pub ticks: u64,
-    #[serde(default)]
-    pub agents: u64,
-    pub digest: String,
-    /// Per tick: p5, p25, p50, p75, p95.
-    pub bands: Vec<[f64; 5]>,
-    pub mean: Vec<f64>,
-    #[serde(rename = "final")]
-    pub last: Final,
-    pub threshold: Threshold,
-    #[serde(default)]
-    pub median_crossing: Option<u64>,
-    /// Archetype label → mean share per tick.
-    #[serde(default)]
-    pub by_archetype: BTreeMap<String, Vec<f64>>,
-    /// Each replicate's series.
-    #[serde(default)]
-    pub runs: Vec<Vec<f64>>,
-    #[serde(default)]
-    pub variables: Variables,
-    #[serde(default)]
-    pub calibration: Option<Calibration>,
-}
-
-/// The scenario's global variables at tick 0.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Variables {
-    #[serde(default)]
-    pub initial: BTreeMap<String, f64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Final {
-    pub p5: f64,
-    pub p25: f64,
-    pub p50: f64,
-    pub p75: f64,
-    pub p95: f64,
-    pub mean: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Threshold {
-    pub share: f64,
-    pub tick: u64,
-    pub probability: f64,
-}
-
-/// A fit of the model to history, as kept with the ensemble.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Calibration {
-    pub series: String,
-    pub fitted: BTreeMap<String, f64>,
-    #[serde(default)]
-    pub start: BTreeMap<String, f64>,
-    pub fit_points: usize,
-    pub holdout_points: usize,
-    pub fit_rmse: f64,
-    pub holdout_rmse: f64,
-    pub holdout_mape: f64,
-    pub coverage_90: f64,
-    pub observed: Vec<f64>,
-    pub mean: Vec<f64>,
-    pub bands: Vec<[f64; 5]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

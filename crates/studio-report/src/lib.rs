@@ -31,6 +31,6 @@ pub use document::{
 };
 pub use error::ReportError;
 pub use input::{
-    ArchetypeFacts, Calibration, Ensemble, Final, MarginalFacts, OverrideFacts, PopulationFacts, ReportInput,
-    ScenarioResult, SourceFacts, Threshold, Variables,
+    ArchetypeFacts, MarginalFacts, OverrideFacts, PopulationFacts, REPORT_INPUT_FORMAT, ReportInput, ScenarioResult,
+    SourceFacts,
 };

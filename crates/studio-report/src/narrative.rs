@@ -1,7 +1,9 @@
 //! Sentences from results. Every number in them is read from a result passed in: nothing is
 //! estimated, rounded into a different claim or invented here.
 
-use crate::input::{Calibration, Ensemble, ScenarioResult};
+use studio_model::{CalibrationFit, Ensemble};
+
+use crate::input::ScenarioResult;
 
 /// 0.4213 → "42.1%"
 pub fn pct(share: f64) -> String {
@@ -118,12 +120,12 @@ pub fn number(v: f64) -> String {
 }
 
 /// Whether a fit is good enough to lean on.
-pub fn calibration_is_good(c: &Calibration) -> bool {
+pub fn calibration_is_good(c: &CalibrationFit) -> bool {
     c.coverage_90 >= 0.7 && c.holdout_mape <= 15.0
 }
 
 /// The quality of a fit in a sentence.
-pub fn calibration(c: &Calibration) -> String {
+pub fn calibration(c: &CalibrationFit) -> String {
     let verdict = if calibration_is_good(c) { "a good fit" } else { "a weak fit: treat the forecast with caution" };
     format!(
         "Fitted to the history '{}' ({} points, {} more held out), the model's mean misses the held-out points by {} points (RMSE; mean absolute percentage error {}%), and {} of them fall inside its 90% band: {}.",

@@ -2178,7 +2178,7 @@ export interface components {
       current_tick: number;
       /** @description The ensemble's digest, at the last tick. */
       digest?: string | null;
-      injected_shocks: unknown[];
+      injected_shocks: components["schemas"]["ShockEvent"][];
       /** @description This console run; `seq` orders its views (events and answers can cross on the way). */
       run_id: string;
       scenario_id: string;

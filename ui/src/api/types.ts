@@ -62,14 +62,8 @@ export type StudioEvent =
 
 /** p5, p25, p50, p75, p95 of the adoption share at one tick. */
 export type Band = [number, number, number, number, number];
-export interface Shock {
-  tick: number;
-  variable: string;
-  magnitude: number;
-}
+/** A shock: from `tick` on, `variable` is `magnitude` higher. */
+export type Shock = ShockEvent;
 /** Where the console's run stands (the answer to every console control): the generated type,
- * with the shapes its schema leaves open (a band's five quantiles, an injected shock). */
-export type ConsoleView = Omit<S["ConsoleView"], "bands" | "injected_shocks"> & {
-  bands: Band[];
-  injected_shocks: Shock[];
-};
+ * with a band's five quantiles as a tuple. */
+export type ConsoleView = Omit<S["ConsoleView"], "bands"> & { bands: Band[] };

@@ -7,10 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use studio_model::{Annotation, ReportConfig, ReportTemplate};
+use studio_model::{
+    Annotation, CalibrationFit, Ensemble, EnsembleVariables, FinalShares, ReportConfig, ReportTemplate, ThresholdOdds,
+};
 use studio_report::{
-    ArchetypeFacts, Calibration, Ensemble, Final, MarginalFacts, OverrideFacts, PopulationFacts, ReportInput,
-    ScenarioResult, SourceFacts, Threshold, Variables,
+    ArchetypeFacts, MarginalFacts, OverrideFacts, PopulationFacts, REPORT_INPUT_FORMAT, ReportInput, ScenarioResult,
+    SourceFacts,
 };
 
 /// Id, label, share of agents, final share relative to the mean.
@@ -39,7 +41,7 @@ fn ensemble(level: f64, replicates: u32, calibrated: bool) -> Ensemble {
         .iter()
         .map(|(_, label, _, factor)| (label.to_string(), mean.iter().map(|m| m * factor).collect()))
         .collect();
-    let calibration = calibrated.then(|| Calibration {
+    let calibration = calibrated.then(|| CalibrationFit {
         series: "heat_pump_adoption".into(),
         fitted: BTreeMap::from([
             ("spontaneous.constant".to_string(), 0.0041),
@@ -55,6 +57,7 @@ fn ensemble(level: f64, replicates: u32, calibrated: bool) -> Ensemble {
         observed: (0..10).map(|t| 0.01 * t as f64).collect(),
         mean: (0..10).map(|t| 0.011 * t as f64).collect(),
         bands: (0..10).map(|t| [0.008 * t as f64, 0.0, 0.011 * t as f64, 0.0, 0.014 * t as f64]).collect(),
+        ..CalibrationFit::default()
     });
     Ensemble {
         engine_version: "0.1.0".into(),
@@ -63,7 +66,7 @@ fn ensemble(level: f64, replicates: u32, calibrated: bool) -> Ensemble {
         ticks: ticks as u64,
         agents: 10_000,
         digest: "d1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2".into(),
-        last: Final {
+        last: FinalShares {
             p5: last[0],
             p25: last[1],
             p50: last[2],
@@ -71,16 +74,18 @@ fn ensemble(level: f64, replicates: u32, calibrated: bool) -> Ensemble {
             p95: last[4],
             mean: *mean.last().unwrap(),
         },
-        threshold: Threshold { share: 0.3, tick: 30, probability: (level - 0.2).clamp(0.0, 1.0) },
+        threshold: ThresholdOdds { share: 0.3, tick: 30, probability: (level - 0.2).clamp(0.0, 1.0) },
         median_crossing: if level > 0.35 { Some(33) } else { None },
         by_archetype,
         runs,
-        variables: Variables {
+        variables: EnsembleVariables {
             initial: BTreeMap::from([("price".to_string(), level * 2.0), ("subsidy".to_string(), 0.0)]),
+            shocks: Vec::new(),
         },
         calibration,
         bands,
         mean,
+        ..Ensemble::default()
     }
 }
 
@@ -117,6 +122,7 @@ pub fn input(template: ReportTemplate) -> ReportInput {
         max_share_error: target.iter().zip(synthetic).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max),
     };
     ReportInput {
+        format: REPORT_INPUT_FORMAT,
         project_id: "11111111-2222-4333-8444-555555555555".into(),
         project_name: "Heat pumps".into(),
         question: "Will a third of households own a heat pump by 2030?".into(),
