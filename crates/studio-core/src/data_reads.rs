@@ -4,18 +4,22 @@
 
 use std::path::PathBuf;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use studio_data::scan_path;
-use studio_model::ProjectContent;
+use studio_model::{ProjectContent, SourceConfig};
 
-use crate::source_config::{options, override_target, sources};
+use crate::source_config::{Configured, options, override_target, sources};
 use crate::stop::Stop;
 use crate::{CoreError, Result, Studio};
 
 /// Reads one source on a blocking thread: its description, whether it read or not.
-async fn explore(name: String, config: Map<String, Value>) -> Value {
-    let role = config.get("role").cloned().unwrap_or(Value::Null);
-    let Some(path) = config.get("path").and_then(Value::as_str).map(PathBuf::from) else {
+async fn explore(name: String, config: std::result::Result<SourceConfig, String>) -> Value {
+    let config = match config {
+        Ok(config) => config,
+        Err(message) => return json!({"source_name": name, "status": "error", "message": message}),
+    };
+    let role = json!(config.role);
+    let Some(path) = config.path.as_deref().map(PathBuf::from) else {
         return json!({"source_name": name, "role": role, "status": "no_file",
             "message": "no file: give the source a `path` with configure_source"});
     };
@@ -39,9 +43,7 @@ async fn explore(name: String, config: Map<String, Value>) -> Value {
                 o.insert("role".into(), role);
                 o.insert("status".into(), json!("ok"));
                 // The analyst's units, beside the columns they describe.
-                if let (Some(units), Some(Value::Array(columns))) =
-                    (config.get("units").and_then(Value::as_object), o.get_mut("columns"))
-                {
+                if let (Some(units), Some(Value::Array(columns))) = (config.units.as_ref(), o.get_mut("columns")) {
                     for column in columns.iter_mut().filter_map(Value::as_object_mut) {
                         let unit = column.get("name").and_then(Value::as_str).and_then(|n| units.get(n)).cloned();
                         if let Some(unit) = unit {
@@ -52,7 +54,7 @@ async fn explore(name: String, config: Map<String, Value>) -> Value {
             }
             v
         }
-        Ok(Err(e)) => json!({"source_name": name, "path": config.get("path"), "role": role, "status": "error",
+        Ok(Err(e)) => json!({"source_name": name, "path": config.path, "role": role, "status": "error",
             "message": e.to_string()}),
         Err(e) => json!({"source_name": name, "status": "error", "message": e.to_string()}),
     }
@@ -82,7 +84,7 @@ impl Studio {
 }
 
 /// The project's sources, or only the one `wanted` (an error when there is no such source).
-fn named_sources(content: &ProjectContent, wanted: Option<&str>) -> Result<Vec<(String, Map<String, Value>)>> {
+fn named_sources(content: &ProjectContent, wanted: Option<&str>) -> Result<Vec<Configured>> {
     let mut all = sources(content);
     if let Some(name) = wanted {
         all.retain(|(n, _)| n == name);

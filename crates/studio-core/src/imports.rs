@@ -4,9 +4,8 @@
 
 use std::path::PathBuf;
 
-use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
-use studio_model::ProjectContent;
+use studio_model::{ProjectContent, SourceConfig};
 
 use crate::{CoreError, Result, Studio};
 
@@ -20,22 +19,22 @@ impl Studio {
 
     /// Rewrites a `configure_source` that asks for `import: true`: the file is copied into the
     /// project and the configuration records where it came from and its hash.
-    pub(crate) async fn import_source(&self, project_id: &str, config: &mut Map<String, Value>) -> Result<()> {
-        if config.remove("import").and_then(|v| v.as_bool()) != Some(true) {
+    pub(crate) async fn import_source(&self, project_id: &str, config: &mut SourceConfig) -> Result<()> {
+        if config.import.take() != Some(true) {
             return Ok(());
         }
         // The browser sends the file itself (it has no path); the CLI and desktop send a path.
-        let (path, bytes) = match config.remove("content_base64") {
-            Some(Value::String(encoded)) => {
+        let (path, bytes) = match config.content_base64.take() {
+            Some(encoded) => {
                 use base64::Engine;
-                let name = config.get("file_name").and_then(Value::as_str).unwrap_or("upload.csv").to_string();
+                let name = config.file_name.clone().unwrap_or_else(|| "upload.csv".into());
                 let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.as_bytes()).map_err(|e| {
                     CoreError::invalid(format!("configuration.content_base64 of {name} is not base64: {e}"))
                 })?;
                 (PathBuf::from(name), bytes)
             }
-            _ => {
-                let Some(path) = config.get("path").and_then(Value::as_str).map(PathBuf::from) else {
+            None => {
+                let Some(path) = config.path.as_deref().map(PathBuf::from) else {
                     return Err(CoreError::invalid(
                         "import needs configuration.path (the file to copy) or content_base64 with file_name",
                     ));
@@ -61,12 +60,12 @@ impl Studio {
         let sha = self.store.put_artifact(project_id, "source_file", &bytes).await?;
         let copy = self.copy_path(&sha, &path.to_string_lossy());
         write_copy(&copy, &bytes)?;
-        config.remove("file_name");
-        config.insert("imported_from".into(), json!(path));
-        config.insert("path".into(), json!(copy));
-        config.insert("linked".into(), json!(false));
-        config.insert("sha256".into(), json!(sha));
-        config.insert("bytes".into(), json!(size));
+        config.file_name = None;
+        config.imported_from = Some(path.to_string_lossy().into_owned());
+        config.path = Some(copy.to_string_lossy().into_owned());
+        config.linked = Some(false);
+        config.sha256 = Some(sha);
+        config.bytes = Some(size);
         Ok(())
     }
 
@@ -78,15 +77,12 @@ impl Studio {
     /// Writes back the copies of imported sources that are missing (a project brought in
     /// from a `.studio` file, a cleaned library folder).
     pub(crate) async fn materialise_imports(&self, content: &ProjectContent) -> Result<()> {
-        for raw in content.sources.values() {
-            let config: Map<String, Value> = raw.to_value().as_object().cloned().unwrap_or_default();
-            if config.get("linked").and_then(Value::as_bool) != Some(false) {
+        for (_, config) in crate::source_config::sources(content) {
+            let Ok(config) = config else { continue };
+            if config.linked != Some(false) {
                 continue;
             }
-            let (Some(path), Some(sha)) = (
-                config.get("path").and_then(Value::as_str).map(PathBuf::from),
-                config.get("sha256").and_then(Value::as_str),
-            ) else {
+            let (Some(path), Some(sha)) = (config.path.as_deref().map(PathBuf::from), config.sha256.as_deref()) else {
                 continue;
             };
             if path.exists() {
@@ -115,9 +111,9 @@ fn write_copy(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
 
 /// A source's file is named by its full path: a relative one would mean another file to each
 /// program that reads it (the app, a server, a command typed elsewhere).
-pub(crate) fn check_source_path(config: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
-    let path = config.get("path").and_then(serde_json::Value::as_str).unwrap_or_default();
-    let uploaded = config.contains_key("content_base64");
+pub(crate) fn check_source_path(config: &SourceConfig) -> Result<()> {
+    let path = config.path.as_deref().unwrap_or_default();
+    let uploaded = config.content_base64.is_some();
     if !path.is_empty() && !uploaded && std::path::Path::new(path).is_relative() {
         return Err(CoreError::invalid(format!(
             "configuration.path '{path}' must be absolute: the file's full path on this computer"

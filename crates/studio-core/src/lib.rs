@@ -41,7 +41,7 @@ mod watch;
 
 pub use config::{Program, StudioConfig, local_user_id, local_user_id_at};
 pub use console::{ConsoleStatus, ConsoleView};
-pub use data_package::{DataPackage, PackagedSource, Series};
+pub use data_package::{DataPackage, PackagedSource, Series, SourceKind, SourceStatus};
 pub use document::{ChangeKind, ChangeMessage, ProjectDocument, RecordKey};
 pub use error::CoreError;
 pub use events::StudioEvent;

@@ -75,7 +75,7 @@ impl Studio {
                 .iter()
                 .map(|s| SourceFacts {
                     name: s.source_name.clone(),
-                    kind: s.role.clone().unwrap_or_else(|| s.kind.clone()),
+                    kind: s.role.clone().unwrap_or_else(|| s.kind.as_str().to_string()),
                     hash: s.sha256.clone().unwrap_or_else(|| "not a file".into()),
                     rows: Some(s.rows),
                 })

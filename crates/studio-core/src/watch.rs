@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use notify_debouncer_full::notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
-use serde_json::{Value, json};
+use serde_json::json;
 use studio_tasks::TaskSpec;
 
 use crate::Studio;
@@ -73,12 +73,12 @@ impl Studio {
         for project_id in self.open.ids() {
             let Some(mut slot) = self.open.lock_existing(&project_id).await else { continue };
             let Some(open) = slot.get_mut() else { continue };
-            for raw in open.doc.content().sources.values() {
-                let config = raw.to_value();
-                if config.get("linked").and_then(Value::as_bool) == Some(false) {
+            for (_, config) in crate::source_config::sources(open.doc.content()) {
+                let Ok(config) = config else { continue };
+                if config.linked == Some(false) {
                     continue;
                 }
-                let Some(path) = config.get("path").and_then(Value::as_str) else { continue };
+                let Some(path) = config.path.as_deref() else { continue };
                 if let Ok(path) = std::path::absolute(path) {
                     files.entry(path).or_default().push(project_id.clone());
                 }

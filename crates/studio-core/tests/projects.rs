@@ -214,9 +214,9 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
 async fn snapshots_over_ten_megabytes_are_refused() {
     let f = fixture().await;
     let p = f.project("Big").await.project_id;
-    let rows = "x".repeat(4 * 1024 * 1024);
+    let notes = "x".repeat(4 * 1024 * 1024);
     for name in ["a", "b", "c"] {
-        let payload = json!({"source_name": name, "configuration": {"type": "table", "rows": rows}});
+        let payload = json!({"source_name": name, "configuration": {"type": "table", "notes": notes}});
         f.act(&p, Workbench::Data, "add_custom_source", payload).await.unwrap();
     }
     let err = f.studio.save(&p, USER).await.unwrap_err();

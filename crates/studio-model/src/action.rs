@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use crate::payload::{AnnotationInput, OverrideInput, ReportConfig, ScenarioConfig, ShockInput};
 use crate::schedule::Frequency;
 use crate::simulation_settings::SimulationSettings;
+use crate::source_config::SourceConfig;
 use crate::{Role, Workbench, invalidated_by};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +34,7 @@ pub enum DataAction {
     /// core has copied the file in).
     ConfigureSource {
         source_name: String,
-        configuration: Map<String, Value>,
+        configuration: Box<SourceConfig>,
     },
     PreviewData {
         source_name: String,
@@ -43,7 +44,7 @@ pub enum DataAction {
     AddCustomSource {
         source_name: String,
         kind: String,
-        configuration: Map<String, Value>,
+        configuration: Box<SourceConfig>,
     },
     RefreshData,
 }

@@ -17,7 +17,9 @@ use crate::payload::{
 };
 use crate::population_checks::{check_archetype_edits, check_settings, check_target};
 use crate::schedule::{Frequency, check_recipients};
-use crate::{MAX_POPULATION, MAX_SCENARIOS, MAX_TICKS, ModelError, SimulationSettings, Workbench, validate_name};
+use crate::{
+    MAX_POPULATION, MAX_SCENARIOS, MAX_TICKS, ModelError, SimulationSettings, SourceConfig, Workbench, validate_name,
+};
 
 /// Where a payload is being read: names the action in errors.
 #[derive(Clone, Copy)]
@@ -110,7 +112,9 @@ fn data(at: At, p: DataWorkbenchPayload) -> Result<DataAction, ModelError> {
             let source_name = at.field(p.source_name, "source_name", "a string")?;
             validate_name("source_name", &source_name)?;
             let configuration = at.field(p.configuration, "configuration", "an object")?;
-            DataAction::ConfigureSource { source_name, configuration }
+            let configuration = SourceConfig::try_from(configuration)
+                .map_err(|e| ModelError::invalid(format!("data/configure_source: {e}")))?;
+            DataAction::ConfigureSource { source_name, configuration: Box::new(configuration) }
         }
         "preview_data" => {
             DataAction::PreviewData { source_name: at.field(p.source_name, "source_name", "which source to preview")? }
@@ -140,7 +144,9 @@ fn data(at: At, p: DataWorkbenchPayload) -> Result<DataAction, ModelError> {
                 }
             };
             check_table(&configuration)?;
-            DataAction::AddCustomSource { source_name, kind, configuration }
+            let configuration = SourceConfig::try_from(configuration)
+                .map_err(|e| ModelError::invalid(format!("data/add_custom_source: {e}")))?;
+            DataAction::AddCustomSource { source_name, kind, configuration: Box::new(configuration) }
         }
         "refresh_data" => DataAction::RefreshData,
         _ => return Err(at.unknown()),

@@ -16,7 +16,7 @@ use crate::{ActionContext, MAX_SCENARIOS, ModelError, Workbench};
 pub(crate) fn data_action(content: &mut ProjectContent, action: &DataAction) -> Result<(String, Value), ModelError> {
     match action {
         DataAction::ConfigureSource { source_name, configuration } => {
-            let configuration = Value::Object(configuration.clone());
+            let configuration = configuration.to_value();
             content.sources.insert(source_name.clone(), RawJson::from_value(&configuration));
             let result = json!({"source_name": source_name, "configuration": configuration});
             Ok((format!("Configured source '{source_name}'"), result))
@@ -35,7 +35,7 @@ pub(crate) fn data_action(content: &mut ProjectContent, action: &DataAction) -> 
             let record = CustomSource {
                 name: source_name.clone(),
                 kind: kind.clone(),
-                config: RawJson::from_value(&Value::Object(configuration.clone())),
+                config: RawJson::from_value(&configuration.to_value()),
             };
             let result = serde_json::to_value(&record).unwrap_or(Value::Null);
             content.custom_sources.insert(source_name.clone(), record);

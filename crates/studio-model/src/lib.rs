@@ -19,6 +19,7 @@ mod runs;
 mod scenario_compare;
 mod schedule;
 mod simulation_settings;
+mod source_config;
 mod state;
 mod workbench;
 mod workflow;
@@ -57,6 +58,7 @@ pub use schedule::{Frequency, MAX_RECIPIENTS, MIN_INTERVAL_MINUTES, ReportSchedu
 pub use simulation_settings::{
     CalibrationSettings, CoefficientBounds, MAX_REPLICATES, MAX_TICKS, SimulationSettings, Threshold,
 };
+pub use source_config::{FilterOp, RowFilter, SourceConfig};
 pub use state::{
     DataState, LogEntry, PopulationState, ProjectHeader, ProjectState, ReportState, ScenarioState, ScenarioSummary,
     SimulationState, StateChanges, WorkbenchResponse, WorkbenchStates,

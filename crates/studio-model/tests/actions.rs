@@ -151,3 +151,21 @@ fn malformed_payloads_name_the_field() {
         assert!(err.to_string().contains(message), "{action}: '{err}' lacks '{message}'");
     }
 }
+
+#[test]
+fn a_source_configuration_is_typed_when_parsed() {
+    let payload = json!({"source_name": "survey", "configuration": {"path": "/d/s.csv", "delimiter": ";", "kept": 1}});
+    let Action::Data(DataAction::ConfigureSource { configuration, .. }) =
+        Action::parse(Workbench::Data, "configure_source", &payload).unwrap()
+    else {
+        panic!("not configure_source");
+    };
+    assert_eq!((configuration.path.as_deref(), configuration.delimiter.as_deref()), (Some("/d/s.csv"), Some(";")));
+    assert_eq!(configuration.other["kept"], 1);
+    let bad = json!({"source_name": "survey", "configuration": {"has_header": "yes"}});
+    let error = Action::parse(Workbench::Data, "configure_source", &bad).unwrap_err().to_string();
+    assert!(error.contains("data/configure_source: configuration.has_header must be true or false"), "{error}");
+    let bad = json!({"source_name": "t", "configuration": {"type": "table", "filters": {"column": "x"}}});
+    let error = Action::parse(Workbench::Data, "add_custom_source", &bad).unwrap_err().to_string();
+    assert!(error.contains("configuration.filters must be a list"), "{error}");
+}

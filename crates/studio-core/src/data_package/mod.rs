@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use studio_data::scan_path;
 use studio_engine::{Marginal, Microdata};
-use studio_model::{Override, ProjectContent};
+use studio_model::{FilterOp, Override, ProjectContent, SourceConfig};
 
 use crate::source_config::{options, override_target, sources};
 use crate::{CoreError, Result};
@@ -26,8 +26,7 @@ pub struct PackagedSource {
     pub source_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// `file` or `custom`.
-    pub kind: String,
+    pub kind: SourceKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// SHA-256 of the file's bytes.
@@ -35,11 +34,55 @@ pub struct PackagedSource {
     pub sha256: Option<String>,
     pub rows: u64,
     /// `ok`, or `error` with a message saying what is wrong (a moved file, say).
-    pub status: String,
+    pub status: SourceStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     #[serde(default)]
     pub bad_row_count: u64,
+}
+
+/// Where a source's rows come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A file, linked or copied in.
+    File,
+    /// A table typed in by hand.
+    Custom,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::File => "file",
+            SourceKind::Custom => "custom",
+        }
+    }
+}
+
+/// Whether a source read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceStatus {
+    Ok,
+    Error,
+}
+
+impl PackagedSource {
+    /// A source that could not be read at all, and why.
+    fn failed(name: &str, kind: SourceKind, message: String) -> PackagedSource {
+        PackagedSource {
+            source_name: name.to_string(),
+            role: None,
+            kind,
+            path: None,
+            sha256: None,
+            rows: 0,
+            status: SourceStatus::Error,
+            message: Some(message),
+            bad_row_count: 0,
+        }
+    }
 }
 
 /// A named series over time: the outcome's history, or a variable such as a price.
@@ -76,7 +119,7 @@ impl DataPackage {
     }
 
     pub fn failed(&self) -> impl Iterator<Item = &PackagedSource> {
-        self.sources.iter().filter(|s| s.status != "ok")
+        self.sources.iter().filter(|s| s.status != SourceStatus::Ok)
     }
 }
 
@@ -100,19 +143,26 @@ pub fn resolve(
         time_series: Vec::new(),
         variables: Vec::new(),
     };
-    let mut tables: Vec<(String, Map<String, Value>, Rows)> = Vec::new();
+    let mut tables: Vec<(String, SourceConfig, Rows)> = Vec::new();
     for (i, (name, config)) in configured.into_iter().enumerate() {
         progress(i as f64 / total, &format!("reading {name}"));
-        let role = config.get("role").and_then(Value::as_str).map(str::to_string);
-        let path = config.get("path").and_then(Value::as_str).map(str::to_string);
+        let config = match config {
+            Ok(config) => config,
+            Err(message) => {
+                package.sources.push(PackagedSource::failed(&name, SourceKind::File, message));
+                continue;
+            }
+        };
+        let role = config.role.clone();
+        let path = config.path.clone();
         let mut entry = PackagedSource {
             source_name: name.clone(),
             role: role.clone(),
-            kind: "file".into(),
+            kind: SourceKind::File,
             path: path.clone(),
             sha256: None,
             rows: 0,
-            status: "ok".into(),
+            status: SourceStatus::Ok,
             message: None,
             bad_row_count: 0,
         };
@@ -123,11 +173,11 @@ pub fn resolve(
         };
         match path.as_deref().map(|p| read_file(Path::new(p), &config, role.is_some(), &mut within)) {
             None => {
-                entry.status = "error".into();
+                entry.status = SourceStatus::Error;
                 entry.message = Some("no file: give the source a `path` with configure_source".into());
             }
             Some(Err(message)) => {
-                entry.status = "error".into();
+                entry.status = SourceStatus::Error;
                 entry.message = Some(message);
             }
             Some(Ok((sha, rows, count, bad))) => {
@@ -142,8 +192,14 @@ pub fn resolve(
         package.sources.push(entry);
     }
     for (name, custom) in &content.custom_sources {
-        let config = custom.config.to_value().as_object().cloned().unwrap_or_default();
-        let role = config.get("role").and_then(Value::as_str).map(str::to_string);
+        let config = match SourceConfig::of_value(&custom.config.to_value()) {
+            Ok(config) => config,
+            Err(message) => {
+                package.sources.push(PackagedSource::failed(name, SourceKind::Custom, message));
+                continue;
+            }
+        };
+        let role = config.role.clone();
         let CustomRows { rows, bad } = custom_rows(&config);
         let total = rows.len() + bad.len();
         // As for files: a few malformed rows are skipped and reported; more fail the source.
@@ -155,11 +211,11 @@ pub fn resolve(
         package.sources.push(PackagedSource {
             source_name: name.clone(),
             role: role.clone(),
-            kind: "custom".into(),
+            kind: SourceKind::Custom,
             path: None,
             sha256: None,
             rows: rows.len() as u64,
-            status: if failed { "error" } else { "ok" }.into(),
+            status: if failed { SourceStatus::Error } else { SourceStatus::Ok },
             message,
             bad_row_count: bad.len() as u64,
         });
@@ -173,7 +229,7 @@ pub fn resolve(
         if let Err(message) = feed(&mut package, &name, &config, &rows)
             && let Some(s) = package.sources.iter_mut().find(|s| s.source_name == name)
         {
-            s.status = "error".into();
+            s.status = SourceStatus::Error;
             s.message = Some(message);
         }
     }
@@ -185,7 +241,7 @@ pub fn resolve(
 /// (a pipe or a device would never end); `progress` answers false to stop.
 fn read_file(
     path: &Path,
-    config: &Map<String, Value>,
+    config: &SourceConfig,
     with_rows: bool,
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> std::result::Result<(String, Rows, u64, u64), String> {
@@ -240,14 +296,15 @@ struct CustomRows {
 /// Share of a custom table's rows that may be malformed before the source fails.
 const MAX_BAD_CUSTOM_SHARE: f64 = 0.05;
 
-fn custom_rows(config: &Map<String, Value>) -> CustomRows {
+fn custom_rows(config: &SourceConfig) -> CustomRows {
     let names: Vec<String> = config
-        .get("columns")
-        .and_then(Value::as_array)
-        .map(|c| c.iter().filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_string)).collect())
-        .unwrap_or_default();
+        .columns
+        .iter()
+        .flatten()
+        .filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_string))
+        .collect();
     let mut out = CustomRows { rows: Vec::new(), bad: Vec::new() };
-    for (i, row) in config.get("rows").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, row) in config.rows.iter().flatten().enumerate() {
         match row.as_array() {
             Some(values) if values.len() == names.len() => {
                 out.rows.push(names.iter().cloned().zip(values.iter().cloned()).collect());
@@ -282,23 +339,22 @@ pub fn apply_overrides(rows: &mut [Map<String, Value>], source: &str, overrides:
 }
 
 /// Keeps the rows every filter `{column, op, value}` accepts.
-fn filtered(rows: Rows, config: &Map<String, Value>) -> Rows {
-    let Some(filters) = config.get("filters").and_then(Value::as_array) else { return rows };
+fn filtered(rows: Rows, config: &SourceConfig) -> Rows {
+    let Some(filters) = &config.filters else { return rows };
     rows.into_iter()
         .filter(|row| {
             filters.iter().all(|f| {
-                let column = f.get("column").and_then(Value::as_str).unwrap_or_default();
-                let want = f.get("value").cloned().unwrap_or(Value::Null);
-                let have = row.get(column).cloned().unwrap_or(Value::Null);
+                let want = &f.value;
+                let have = row.get(&f.column).unwrap_or(&Value::Null);
                 let (a, b) = (have.as_f64(), want.as_f64());
-                match f.get("op").and_then(Value::as_str).unwrap_or("eq") {
-                    "ne" => have != want,
-                    "lt" => matches!((a, b), (Some(a), Some(b)) if a < b),
-                    "le" => matches!((a, b), (Some(a), Some(b)) if a <= b),
-                    "gt" => matches!((a, b), (Some(a), Some(b)) if a > b),
-                    "ge" => matches!((a, b), (Some(a), Some(b)) if a >= b),
-                    "in" => want.as_array().is_some_and(|list| list.contains(&have)),
-                    _ => have == want,
+                match f.op {
+                    FilterOp::Eq => have == want,
+                    FilterOp::Ne => have != want,
+                    FilterOp::Lt => matches!((a, b), (Some(a), Some(b)) if a < b),
+                    FilterOp::Le => matches!((a, b), (Some(a), Some(b)) if a <= b),
+                    FilterOp::Gt => matches!((a, b), (Some(a), Some(b)) if a > b),
+                    FilterOp::Ge => matches!((a, b), (Some(a), Some(b)) if a >= b),
+                    FilterOp::In => want.as_array().is_some_and(|list| list.contains(have)),
                 }
             })
         })
@@ -313,9 +369,10 @@ fn text(v: &Value) -> String {
     }
 }
 
-fn column<'a>(config: &'a Map<String, Value>, key: &str, rows: &Rows, defaults: &[&'a str]) -> Option<String> {
-    if let Some(given) = config.get(key).and_then(Value::as_str) {
-        return Some(given.to_string());
+/// The column the configuration names, else the first of `defaults` the rows have.
+fn column(given: &Option<String>, rows: &Rows, defaults: &[&str]) -> Option<String> {
+    if let Some(given) = given {
+        return Some(given.clone());
     }
     let first = rows.first()?;
     defaults.iter().find(|d| first.contains_key(**d)).map(|d| d.to_string())
@@ -331,26 +388,19 @@ fn numeric_columns(rows: &Rows, except: &[&str]) -> Vec<String> {
 }
 
 /// Adds a role table's contents to the package.
-fn feed(
-    package: &mut DataPackage,
-    name: &str,
-    config: &Map<String, Value>,
-    rows: &Rows,
-) -> std::result::Result<(), String> {
-    let role = config.get("role").and_then(Value::as_str).unwrap_or_default();
+fn feed(package: &mut DataPackage, name: &str, config: &SourceConfig, rows: &Rows) -> std::result::Result<(), String> {
+    let role = config.role.as_deref().unwrap_or_default();
     match role {
         "marginal" => {
-            let category = column(config, "category_column", rows, &["category", "band", "value_label"])
+            let category = column(&config.category_column, rows, &["category", "band", "value_label"])
                 .ok_or("a marginal needs a category column (`category`, or say which with category_column)")?;
-            let value = column(
-                config,
-                "value_column",
-                rows,
-                &["share", "count", "value", "target", "proportion", "percent"],
-            )
-            .ok_or("a marginal needs a share or count column (`share`, `count`, or say which with value_column)")?;
-            let fixed = config.get("dimension").and_then(Value::as_str);
-            let dim_col = column(config, "dimension_column", rows, &["dimension", "attribute", "variable"]);
+            let value =
+                column(&config.value_column, rows, &["share", "count", "value", "target", "proportion", "percent"])
+                    .ok_or(
+                        "a marginal needs a share or count column (`share`, `count`, or say which with value_column)",
+                    )?;
+            let fixed = config.dimension.as_deref();
+            let dim_col = column(&config.dimension_column, rows, &["dimension", "attribute", "variable"]);
             let mut by_dim: BTreeMap<String, (Vec<String>, Vec<f64>)> = BTreeMap::new();
             let mut order: Vec<String> = Vec::new();
             for (i, row) in rows.iter().enumerate() {
@@ -388,9 +438,9 @@ fn feed(
             }
         }
         "microdata" => {
-            let weight = column(config, "weight_column", rows, &["weight"]);
+            let weight = column(&config.weight_column, rows, &["weight"]);
             let first = rows.first().ok_or("the microdata sample has no rows")?;
-            let dimensions: Vec<String> = match config.get("columns").and_then(Value::as_array) {
+            let dimensions: Vec<String> = match &config.columns {
                 Some(list) => list.iter().filter_map(Value::as_str).map(str::to_string).collect(),
                 None => first.keys().filter(|k| Some(*k) != weight.as_ref()).cloned().collect(),
             };
@@ -406,10 +456,10 @@ fn feed(
         }
         "time_series" | "variables" => {
             let time =
-                column(config, "time_column", rows, &["time", "date", "quarter", "period", "year", "month", "tick"])
+                column(&config.time_column, rows, &["time", "date", "quarter", "period", "year", "month", "tick"])
                     .or_else(|| rows.first().and_then(|r| r.keys().next().cloned()))
                     .ok_or("a series needs a time column")?;
-            let values: Vec<String> = match (role, config.get("value_column").and_then(Value::as_str)) {
+            let values: Vec<String> = match (role, config.value_column.as_deref()) {
                 (_, Some(v)) => vec![v.to_string()],
                 ("time_series", None) => numeric_columns(rows, &[&time]).into_iter().take(1).collect(),
                 _ => numeric_columns(rows, &[&time]),
@@ -420,7 +470,7 @@ fn feed(
             for v in values {
                 let points = rows.iter().filter_map(|r| Some((text(r.get(&time)?), r.get(&v)?.as_f64()?))).collect();
                 let series_name = if role == "time_series" {
-                    config.get("outcome").and_then(Value::as_str).unwrap_or(name).to_string()
+                    config.outcome.as_deref().unwrap_or(name).to_string()
                 } else {
                     v.clone()
                 };

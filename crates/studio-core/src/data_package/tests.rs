@@ -28,11 +28,11 @@ fn a_short_custom_row_is_reported_on_its_source() {
     content.custom_sources.extend(marginal.custom_sources);
     let package = resolve(&content, &mut |_, _| {}, &|| false);
     let prices = package.sources.iter().find(|s| s.source_name == "prices").unwrap();
-    assert_eq!((prices.status.as_str(), prices.rows, prices.bad_row_count), ("error", 2, 1));
+    assert_eq!((prices.status, prices.rows, prices.bad_row_count), (SourceStatus::Error, 2, 1));
     let message = prices.message.as_deref().unwrap();
     assert!(message.contains("row 2 has 1 value for 2 columns (year, index)"), "{message}");
     let ages = package.sources.iter().find(|s| s.source_name == "ages").unwrap();
-    assert_eq!(ages.status, "error", "half its rows are malformed");
+    assert_eq!(ages.status, SourceStatus::Error, "half its rows are malformed");
     assert!(package.marginals.is_empty() && package.variables.is_empty(), "failed sources feed nothing");
 }
 
@@ -43,10 +43,10 @@ fn rows_missing_a_column_do_not_panic_the_package() {
         serde_json::from_value(json!({"dimension": "age", "category": "young", "share": 0.4})).unwrap(),
         serde_json::from_value(json!({"category": "old", "share": 0.6})).unwrap(),
     ];
-    let config = json!({"role": "marginal"}).as_object().cloned().unwrap();
+    let config = SourceConfig::of_value(&json!({"role": "marginal"})).unwrap();
     let mut package = resolve(&ProjectContent::default(), &mut |_, _| {}, &|| false);
     assert!(feed(&mut package, "m", &config, &rows).is_ok());
-    let series = json!({"role": "variables", "time_column": "year"}).as_object().cloned().unwrap();
+    let series = SourceConfig::of_value(&json!({"role": "variables", "time_column": "year"})).unwrap();
     let rows: Rows = vec![
         serde_json::from_value(json!({"year": 2026, "price": 1.0})).unwrap(),
         serde_json::from_value(json!({"year": 2027})).unwrap(),
