@@ -4,11 +4,11 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet, VecDeque};
-use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tokio::time::Instant;
 
 use crate::ready::{ReadyKey, ReadyQueue};
 use crate::{CapabilityHierarchy, Task, TaskError, TaskId, TaskSpec, TaskStatus};

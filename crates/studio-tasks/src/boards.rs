@@ -5,11 +5,11 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
 
 use chrono::Utc;
 use serde_json::{Map, Value};
 use tokio::sync::{Notify, mpsc};
+use tokio::time::Instant;
 
 use crate::{
     BoardInfo, CancelToken, CapabilityHierarchy, FailOutcome, Failure, Task, TaskBoard, TaskError, TaskId, TaskSpec,

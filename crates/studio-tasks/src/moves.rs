@@ -3,11 +3,12 @@
 
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tokio::time::Instant;
 
 use crate::{Attempt, Progress, Task, TaskBoard, TaskError, TaskId, TaskResult, TaskStatus};
 

@@ -5,10 +5,11 @@
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 use crate::agent::{AgentLoop, AgentState};
 use crate::{Agent, AgentConfig, AgentStatus, CancelToken, Handlers, TaskBoards, TaskError, create_agent};

@@ -1,7 +1,7 @@
 //! The task board's operations, one behaviour each.
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::{Map, json};
@@ -9,6 +9,7 @@ use studio_tasks::{
     BoardInfo, CapabilityHierarchy, FailOutcome, Failure, INTERRUPTED, RetryPolicy, TaskBoard, TaskError, TaskSpec,
     TaskStatus,
 };
+use tokio::time::Instant;
 
 fn board() -> TaskBoard {
     board_with(CapabilityHierarchy::new())
@@ -127,8 +128,8 @@ fn cancelling_cancels_every_dependent_and_says_why() {
     assert_eq!(b.get_task(&late).unwrap().status, TaskStatus::Cancelled);
 }
 
-#[test]
-fn a_permanent_failure_blocks_dependents_and_a_transient_one_is_retried_with_backoff() {
+#[tokio::test(start_paused = true)]
+async fn a_permanent_failure_blocks_dependents_and_a_transient_one_is_retried_with_backoff() {
     let mut b = board();
     let mut spec = TaskSpec::new("k", "flaky");
     spec.retry = RetryPolicy { max_attempts: 3, backoff_ms: 40, max_backoff_ms: 1_000 };
@@ -141,7 +142,7 @@ fn a_permanent_failure_blocks_dependents_and_a_transient_one_is_retried_with_bac
     assert_eq!(outcome, FailOutcome::Retrying { attempt: 2, backoff_ms: 40 });
     assert_eq!(b.get_task(&t).unwrap().status, TaskStatus::Pending);
     assert!(b.next_task(&caps(&[])).is_none(), "waits for its backoff");
-    std::thread::sleep(Duration::from_millis(50));
+    tokio::time::advance(Duration::from_millis(50)).await;
     assert_eq!(b.next_task(&caps(&[])).unwrap().id, t);
 
     b.assign_task(&t, "a").unwrap();

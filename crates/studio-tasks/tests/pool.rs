@@ -1,8 +1,8 @@
 //! The agent pool running real handlers on the Tokio runtime: timeouts, retries, cancelling a
 //! running task, an agent that dies, scaling, and the pool's own bookkeeping.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Map, json};
@@ -46,7 +46,7 @@ async fn echo(ctx: TaskContext) -> Result<TaskOutput, Failure> {
     Ok(TaskOutput::default().with("echo", ctx.inputs().get("value").cloned().unwrap_or_default()))
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn tasks_run_in_dependency_order_with_their_outputs() {
     let (boards, pool, board) = start(Handlers::new().on("echo", echo), 2);
     let a = boards.add_task(&board, TaskSpec::new("echo", "a").input("value", json!(1))).unwrap();
@@ -60,7 +60,7 @@ async fn tasks_run_in_dependency_order_with_their_outputs() {
     assert_eq!(pool.status(), PoolStatus::Stopped);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_task_past_its_timeout_fails_and_its_handler_is_told_to_stop() {
     let stopped = Arc::new(AtomicU32::new(0));
     let seen = stopped.clone();
@@ -86,12 +86,17 @@ async fn a_task_past_its_timeout_fails_and_its_handler_is_told_to_stop() {
     assert_eq!(stopped.load(Ordering::SeqCst), 1);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn transient_failures_are_retried_until_they_succeed() {
-    let calls = Arc::new(AtomicU32::new(0));
-    let counter = calls.clone();
+    // Time is tokio's, paused: the backoff is waited out on the test's clock, not the wall's.
+    let calls: Arc<Mutex<Vec<tokio::time::Instant>>> = Arc::default();
+    let seen = calls.clone();
     let flaky = move |_ctx: TaskContext| {
-        let n = counter.fetch_add(1, Ordering::SeqCst);
+        let n = {
+            let mut calls = seen.lock().unwrap();
+            calls.push(tokio::time::Instant::now());
+            calls.len() - 1
+        };
         async move {
             if n < 2 {
                 Err(Failure::transient(format!("busy ({n})")))
@@ -106,11 +111,12 @@ async fn transient_failures_are_retried_until_they_succeed() {
     let t = finished(&boards, &boards.add_task(&board, spec).unwrap()).await;
     assert_eq!((t.status, t.attempt), (TaskStatus::Completed, 3));
     assert_eq!(t.failed_attempts.iter().map(|a| a.reason.as_str()).collect::<Vec<_>>(), ["busy (0)", "busy (1)"]);
-    let elapsed = t.failed_attempts[1].at - t.failed_attempts[0].at;
-    assert!(elapsed >= chrono::Duration::milliseconds(20), "backoff honoured: {elapsed}");
+    let calls = calls.lock().unwrap();
+    assert!(calls[1] - calls[0] >= Duration::from_millis(20), "first backoff honoured: {:?}", calls[1] - calls[0]);
+    assert!(calls[2] - calls[1] >= Duration::from_millis(40), "and doubled: {:?}", calls[2] - calls[1]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn cancelling_a_running_task_stops_its_handler_and_its_dependents_never_run() {
     let ran = Arc::new(AtomicU32::new(0));
     let ran_after = ran.clone();
@@ -143,7 +149,7 @@ async fn cancelling_a_running_task_stops_its_handler_and_its_dependents_never_ru
     assert_eq!(ran.load(Ordering::SeqCst), 0);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_agent_that_dies_mid_task_is_replaced_and_the_task_retried_or_failed() {
     let deaths = Arc::new(AtomicU32::new(0));
     let counter = deaths.clone();
@@ -176,7 +182,7 @@ async fn an_agent_that_dies_mid_task_is_replaced_and_the_task_retried_or_failed(
     assert!(pool.report().agents.iter().any(|a| a.agent.status == AgentStatus::Running));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn agents_only_take_tasks_they_are_capable_of() {
     let boards = TaskBoards::new(CapabilityHierarchy::new().imply("advanced_math", "basic_math"));
     let board = boards.create_board("caps", "", Map::new(), None).id;
@@ -202,7 +208,7 @@ async fn agents_only_take_tasks_they_are_capable_of() {
     assert!(pool.remove_agent("writer").is_err());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_pool_scales_with_the_queue_between_its_bounds() {
     let boards = TaskBoards::new(CapabilityHierarchy::new());
     let board = boards.create_board("scale", "", Map::new(), None).id;
@@ -225,7 +231,7 @@ async fn the_pool_scales_with_the_queue_between_its_bounds() {
     assert_eq!(pool.report().agents.len(), 1, "back down to min_agents when idle");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_task_without_a_handler_fails_saying_so() {
     let (boards, _pool, board) = start(Handlers::new(), 1);
     let t = finished(&boards, &boards.add_task(&board, TaskSpec::new("mystery", "m")).unwrap()).await;

@@ -152,17 +152,20 @@ proptest! {
         let config = PoolConfig { max_agents: n, min_agents: n, auto_scaling: false, health_check_interval_ms: 20, agent: everything, ..PoolConfig::default() };
         let total = g.deps.len();
         let result = runtime.block_on(async move {
-            let boards = TaskBoards::new(CapabilityHierarchy::new());
+            let (boards, mut updates) = TaskBoards::with_updates(CapabilityHierarchy::new());
             let board = boards.create_board("p", "", Map::new(), None).id;
             let pool = create_pool(config, boards.clone(), Handlers::new().on("work", handler)).unwrap();
             pool.start_all();
             boards.add_tasks(&board, specs(&g)).unwrap();
-            for _ in 0..1_000 {
-                if boards.tasks(&board).unwrap().iter().all(|t| t.status == TaskStatus::Completed) {
-                    break;
+            // Every change is heard as it happens: no polling, and a stall ends the wait.
+            let all_done = async {
+                while !boards.tasks(&board).unwrap().iter().all(|t| t.status == TaskStatus::Completed) {
+                    if updates.recv().await.is_none() {
+                        break;
+                    }
                 }
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(10), all_done).await;
             pool.stop_all(Duration::from_secs(1)).await;
             boards.tasks(&board).unwrap()
         });
