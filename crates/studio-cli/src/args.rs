@@ -6,8 +6,12 @@ use std::sync::Arc;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use serde_json::Value;
-use studio_core::model::{ProjectCreate, ProjectLoad, Workbench, WorkbenchAction};
-use studio_core::{CoreError, MetadataUpdate, Studio};
+use studio_core::model::{LogEntry, ProjectCreate, ProjectLoad, Workbench, WorkbenchAction, WorkbenchResponse};
+use studio_core::{
+    CoreError, Deleted, Discarded, MetadataUpdate, PipelineRun, ProjectSummary, RecoveryOffer, Request, Studio,
+};
+
+use crate::call::call;
 
 use crate::output::Printer;
 use crate::tasks;
@@ -297,21 +301,22 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         Command::Project(cmd) => project(studio, user, cmd, out).await,
         Command::Versions { project } => {
             let id = resolve(studio, user, &project).await?;
-            out.versions(&studio.versions(&id).await?)
+            out.versions(&call::<Vec<_>>(studio, Request::ListVersions { project_id: id }).await?)
         }
         Command::Save { project } => {
             let id = resolve(studio, user, &project).await?;
-            let state = studio.save(&id, user).await?;
+            let state =
+                call(studio, Request::SaveProject { project_id: id, user_id: user.into(), background: false }).await?;
             out.saved(&state)
         }
         Command::Load { project, version } => {
             let id = resolve(studio, user, &project).await?;
             let load = ProjectLoad { project_id: id, user_id: user.into(), version: Some(version) };
-            out.state(&studio.get_project(&load).await?)
+            out.state(&call(studio, Request::GetProject(load)).await?)
         }
         Command::Restore { project, version } => {
             let id = resolve(studio, user, &project).await?;
-            out.state(&studio.restore_version(&id, user, version).await?)
+            out.state(&call(studio, Request::RestoreVersion { project_id: id, user_id: user.into(), version }).await?)
         }
         Command::Action { project, workbench, action, payload, wait } => {
             let id = resolve(studio, user, &project).await?;
@@ -319,7 +324,7 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
             let mut payload = read_payload(&payload)?;
             absolute_paths(workbench, &action, &mut payload)?;
             let request = WorkbenchAction { project_id: id, user_id: user.into(), workbench, action, payload };
-            let response = studio.workbench_action(&request).await?;
+            let response: WorkbenchResponse = call(studio, Request::WorkbenchAction(request)).await?;
             match serde_json::from_value::<studio_core::task_engine::Task>(response.result["task"].clone()) {
                 Ok(task) => tasks::carry_out(studio, vec![task], wait, out).await,
                 Err(_) => out.action(&response),
@@ -327,31 +332,34 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         }
         Command::Undo { project } => {
             let id = resolve(studio, user, &project).await?;
-            out.history("Undid", &studio.undo(&id, user).await?)
+            out.history("Undid", &call(studio, Request::Undo { project_id: id, user_id: user.into() }).await?)
         }
         Command::Redo { project } => {
             let id = resolve(studio, user, &project).await?;
-            out.history("Redid", &studio.redo(&id, user).await?)
+            out.history("Redid", &call(studio, Request::Redo { project_id: id, user_id: user.into() }).await?)
         }
         Command::Log { project } => {
             let id = resolve(studio, user, &project).await?;
-            out.log(&studio.log(&id).await?)
+            out.log(&call::<Vec<LogEntry>>(studio, Request::Log { project_id: id }).await?)
         }
         Command::Template(TemplateCommand::Save { project, name, description }) => {
             let id = resolve(studio, user, &project).await?;
-            out.template(&studio.save_template(&id, user, &name, description.as_deref()).await?)
+            let request = Request::SaveTemplate { project_id: id, user_id: user.into(), name, description };
+            out.template(&call(studio, request).await?)
         }
-        Command::Template(TemplateCommand::List) => out.templates(&studio.templates().await?),
+        Command::Template(TemplateCommand::List) => {
+            out.templates(&call::<Vec<_>>(studio, Request::ListTemplates).await?)
+        }
         Command::Export { project, file, with_artifacts, wait } => {
             let id = resolve(studio, user, &project).await?;
             // Relative to where the command was typed, whichever program runs the task.
             let file = std::path::absolute(&file)?;
-            let task = studio.start_export(&id, file, with_artifacts).await?;
+            let task = call(studio, Request::ExportProject { project_id: id, path: file, with_artifacts }).await?;
             tasks::carry_out(studio, vec![task], wait, out).await
         }
         Command::Run { project, wait } => {
             let id = resolve(studio, user, &project).await?;
-            let run = studio.run_pipeline(&id, user).await?;
+            let run: PipelineRun = call(studio, Request::RunPipeline { project_id: id, user_id: user.into() }).await?;
             if let Some(message) = &run.message {
                 return out.message(message, serde_json::to_value(&run)?);
             }
@@ -359,26 +367,32 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         }
         Command::Tasks { project } => {
             let id = resolve(studio, user, &project).await?;
-            out.tasks(&studio.list_tasks(&id).await?)
+            out.tasks(&call::<Vec<_>>(studio, Request::ListTasks { project_id: id }).await?)
         }
-        Command::Task(TaskCommand::Show { id }) => out.task(&studio.get_task(&id).await?),
+        Command::Task(TaskCommand::Show { id }) => out.task(&call(studio, Request::GetTask { task_id: id }).await?),
         Command::Task(TaskCommand::Cancel { id, reason }) => {
-            out.task(&studio.cancel_task(&id, reason.as_deref()).await?)
+            out.task(&call(studio, Request::CancelTask { task_id: id, reason }).await?)
         }
         Command::Report(cmd) => crate::report::run(studio, user, cmd, out).await,
         Command::Library { prune } => {
             let pruned = if prune { Some(studio.prune(std::time::SystemTime::now()).await?) } else { None };
-            let info = studio.library_info().await?;
+            let info = call(studio, Request::LibraryInfo).await?;
             out.library(&info, pruned.as_ref())
         }
-        Command::Import { file } => out.state(&studio.import_project(&std::path::absolute(&file)?, user).await?),
+        Command::Import { file } => {
+            let path = std::path::absolute(&file)?;
+            out.state(&call(studio, Request::ImportProject { path, user_id: user.into() }).await?)
+        }
         Command::Recover { project, discard } => {
             let id = resolve(studio, user, &project).await?;
             if discard {
-                let n = studio.discard_recovery(&id).await?;
-                out.message(&format!("Discarded {n} unsaved edit(s)"), serde_json::json!({ "discarded": n }))
+                let Discarded { discarded } = call(studio, Request::DiscardRecovery { project_id: id }).await?;
+                out.message(
+                    &format!("Discarded {discarded} unsaved edit(s)"),
+                    serde_json::json!({ "discarded": discarded }),
+                )
             } else {
-                out.state(&studio.recover(&id, user).await?)
+                out.state(&call(studio, Request::Recover { project_id: id, user_id: user.into() }).await?)
             }
         }
         Command::Bench(BenchCommand::Population { agents, threads, repeat }) => {
@@ -409,44 +423,52 @@ async fn project(studio: &Studio, user: &str, cmd: ProjectCommand, out: &Printer
                 initial_query: query,
                 template_id: template,
             };
-            out.state(&studio.create_project(&req).await?)
+            out.state(&call(studio, Request::CreateProject(req)).await?)
         }
-        ProjectCommand::List { all } => out.projects(&studio.list_projects(if all { None } else { Some(user) }).await?),
+        ProjectCommand::List { all } => {
+            let user_id = if all { None } else { Some(user.to_string()) };
+            out.projects(&call::<Vec<_>>(studio, Request::ListProjects { user_id }).await?)
+        }
         ProjectCommand::Show { project } => {
             let id = resolve(studio, user, &project).await?;
-            if let Some(offer) = studio.recovery_offer(&id).await? {
+            let offer: Option<RecoveryOffer> = call(studio, Request::RecoveryOffer { project_id: id.clone() }).await?;
+            if let Some(offer) = offer {
                 crate::errln!(
                     "note: {} unsaved edit(s) from a session that ended unexpectedly can be recovered: studio recover {id}",
                     offer.edits.len()
                 );
             }
             let load = ProjectLoad { project_id: id, user_id: user.into(), version: None };
-            out.state(&studio.get_project(&load).await?)
+            out.state(&call(studio, Request::GetProject(load)).await?)
         }
         ProjectCommand::Rename { project, name, description } => {
             let id = resolve(studio, user, &project).await?;
             let update = MetadataUpdate { project_name: Some(name), description };
-            out.state(&studio.update_project(&id, user, &update).await?)
+            out.state(&call(studio, Request::UpdateProject { project_id: id, user_id: user.into(), update }).await?)
         }
         ProjectCommand::Delete { project } => {
             let id = resolve(studio, user, &project).await?;
-            studio.delete_project(&id, user).await?;
+            let _: Deleted =
+                call(studio, Request::DeleteProject { project_id: id.clone(), user_id: user.into() }).await?;
             out.message(
                 &format!("Deleted project {id} (bring it back with: studio project undelete {id})"),
                 serde_json::json!({ "deleted": id }),
             )
         }
-        ProjectCommand::Undelete { project } => out.state(&studio.undelete_project(&project, user).await?),
+        ProjectCommand::Undelete { project } => {
+            out.state(&call(studio, Request::UndeleteProject { project_id: project, user_id: user.into() }).await?)
+        }
         ProjectCommand::Duplicate { project, name } => {
             let id = resolve(studio, user, &project).await?;
-            out.state(&studio.duplicate_project(&id, user, name.as_deref()).await?)
+            let request = Request::DuplicateProject { project_id: id, user_id: user.into(), project_name: name };
+            out.state(&call(studio, request).await?)
         }
     }
 }
 
 /// A project named by id, or by its exact name among the user's projects.
 pub(crate) async fn resolve(studio: &Studio, user: &str, project: &str) -> Result<String> {
-    let all = studio.list_projects(None).await?;
+    let all: Vec<ProjectSummary> = call(studio, Request::ListProjects { user_id: None }).await?;
     if all.iter().any(|p| p.project_id == project) {
         return Ok(project.to_string());
     }

@@ -11,11 +11,17 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use serde_json::{Value, json};
-use studio_core::model::{ProjectCreate, Workbench, WorkbenchAction};
-use studio_core::task_engine::TaskStatus;
-use studio_core::{CoreError, Studio};
+use studio_core::model::{ProjectCreate, ProjectLoad, ProjectState, Workbench, WorkbenchAction, WorkbenchResponse};
+use studio_core::task_engine::{Task, TaskStatus};
+use studio_core::{CoreError, HistoryResponse, Request, Studio};
 
+use crate::call::call;
 use crate::output::{Printer, describe};
+
+/// One workbench action through the core's dispatch.
+async fn act(studio: &Studio, request: &WorkbenchAction) -> Result<WorkbenchResponse, CoreError> {
+    call(studio, Request::WorkbenchAction(request.clone())).await
+}
 
 /// The example's data files, built into the program so it runs from anywhere.
 const FILES: [(&str, &str); 4] = [
@@ -45,7 +51,7 @@ fn headline(ensemble: &Value) -> String {
 }
 
 async fn run_task(studio: &Studio, request: &WorkbenchAction, say: &dyn Fn(String)) -> Result<Value> {
-    let started = studio.workbench_action(request).await?;
+    let started = act(studio, request).await?;
     let id = started.result["task_id"].as_str().unwrap_or_default().to_string();
     let mut last = String::new();
     let done = studio
@@ -71,19 +77,22 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
             crate::outln!("{line}");
         }
     };
-    let created = studio
-        .create_project(&ProjectCreate {
+    let created: ProjectState = call(
+        studio,
+        Request::CreateProject(ProjectCreate {
             user_id: user.into(),
             team_id: None,
             project_name: "Heat-pump adoption (example)".into(),
             description: Some("Will heat-pump adoption pass 30% in five years if electricity prices fall 20%?".into()),
             initial_query: Some("heat pump adoption > 30% by 2031 given electricity price -20%".into()),
             template_id: None,
-        })
-        .await?;
+        }),
+    )
+    .await?;
     let id = created.project_id.clone();
     say(format!("Created {} ({id})", created.project_name));
 
+    let save = |id: &str| Request::SaveProject { project_id: id.to_string(), user_id: user.into(), background: false };
     let action = |workbench: Workbench, action: &str, payload: Value| WorkbenchAction {
         project_id: id.clone(),
         user_id: user.into(),
@@ -160,7 +169,7 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
     ];
     let mut last = None;
     for step in &steps {
-        let response = studio.workbench_action(step).await?;
+        let response = act(studio, step).await?;
         let entry = response.updated_project_state.modification_log.last().cloned();
         say(format!("  {}/{}: {}", step.workbench, step.action, entry.map(|e| e.summary).unwrap_or_default()));
         for warning in &response.state_changes.warnings {
@@ -180,9 +189,7 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
         ));
     }
     say("  population/resize_population: 100,000 agents".into());
-    studio
-        .workbench_action(&action(Workbench::Population, "resize_population", json!({"target_size": 100_000})))
-        .await?;
+    act(studio, &action(Workbench::Population, "resize_population", json!({"target_size": 100_000}))).await?;
     say("  population/regenerate (a task):".into());
     let settings =
         json!({"edits": {"seed": 42, "archetypes": 6, "network": {"degree": 10, "rewiring": 0.1, "homophily": 0.3}}});
@@ -204,7 +211,7 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
             a["share"].as_f64().unwrap_or(0.0) * 100.0
         ));
     }
-    let network = studio.workbench_action(&action(Workbench::Population, "view_network", json!({}))).await?.result;
+    let network = act(studio, &action(Workbench::Population, "view_network", json!({}))).await?.result;
     let summary = &network["summary"];
     say(format!(
         "  population/view_network: {} ties, clustering {:.3}, mean path length {:.2}, same-archetype ties {:.0}%",
@@ -219,21 +226,20 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
         .and_then(|r| r.updated_project_state.scenarios.get(1))
         .map(|s| s.scenario_id.clone())
         .ok_or_else(|| CoreError::internal("the example's second scenario is missing"))?;
-    let duplicated = studio
-        .workbench_action(&action(Workbench::Scenario, "duplicate_scenario", json!({"scenario_id": second})))
-        .await?;
+    let duplicated =
+        act(studio, &action(Workbench::Scenario, "duplicate_scenario", json!({"scenario_id": second}))).await?;
     say("  scenario/duplicate_scenario: copied 'Prices fall 20%'".into());
     let copy = duplicated.updated_project_state.scenarios.last().map(|s| s.scenario_id.clone()).unwrap_or_default();
-    studio.workbench_action(&action(Workbench::Scenario, "delete_scenario", json!({"scenario_id": copy}))).await?;
+    act(studio, &action(Workbench::Scenario, "delete_scenario", json!({"scenario_id": copy}))).await?;
     say("  scenario/delete_scenario: removed the copy".into());
 
-    let saved = studio.save(&id, user).await?;
+    let saved: ProjectState = call(studio, save(&id)).await?;
     say(format!("Saved version {}", saved.version));
-    let undone = studio.undo(&id, user).await?;
+    let undone: HistoryResponse = call(studio, Request::Undo { project_id: id.clone(), user_id: user.into() }).await?;
     say(format!("Undid: {}", undone.entry.summary));
-    let redone = studio.redo(&id, user).await?;
+    let redone: HistoryResponse = call(studio, Request::Redo { project_id: id.clone(), user_id: user.into() }).await?;
     say(format!("Redid: {}", redone.entry.summary));
-    let saved = studio.save(&id, user).await?;
+    let saved: ProjectState = call(studio, save(&id)).await?;
     say(format!("Saved version {}", saved.version));
 
     // Quarters: spontaneous adoption c − 0.001 · price, neighbours' weight w; c and w fitted to the history.
@@ -264,7 +270,14 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
     let mut written = Vec::new();
     for format in studio_core::REPORT_FORMATS {
         let path = reports.join(format!("heat-pump-adoption.{format}"));
-        let task = studio.start_report_export(&id, &report_id, user, format, Some(path)).await?;
+        let request = Request::ExportReport {
+            project_id: id.clone(),
+            report_id: report_id.clone(),
+            user_id: user.into(),
+            format: format.to_string(),
+            path: Some(path),
+        };
+        let task: Task = call(studio, request).await?;
         let done = studio.wait_task(&task.id, |_| {}).await?;
         if done.status != TaskStatus::Completed {
             let reason = done.reason().unwrap_or("-").to_string();
@@ -281,11 +294,16 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
 
     std::fs::create_dir_all(out_dir).map_err(|e| CoreError::new("io_error", format!("{}: {e}", out_dir.display())))?;
     let file = out_dir.join("heat-pump-adoption.studio");
-    let receipt = studio.export_project(&id, &file, true).await?;
-    let file = std::fs::canonicalize(&receipt.path).unwrap_or(receipt.path.clone());
-    let state = studio
-        .get_project(&studio_core::model::ProjectLoad { project_id: id.clone(), user_id: user.into(), version: None })
-        .await?;
+    let request = Request::ExportProject { project_id: id.clone(), path: file.clone(), with_artifacts: true };
+    let task: Task = call(studio, request).await?;
+    let done = studio.wait_task(&task.id, |_| {}).await?;
+    if done.status != TaskStatus::Completed {
+        let reason = done.reason().unwrap_or("-").to_string();
+        return Err(CoreError::new("export_failed", format!("writing {}: {reason}", file.display())).into());
+    }
+    let file = std::fs::canonicalize(&file).unwrap_or(file);
+    let load = ProjectLoad { project_id: id.clone(), user_id: user.into(), version: None };
+    let state: ProjectState = call(studio, Request::GetProject(load)).await?;
     if out.json {
         let reports: serde_json::Map<String, Value> = written.iter().map(|(f, p)| (f.to_string(), json!(p))).collect();
         let summary = json!({"project": state, "studio_file": file, "report_id": report_id, "reports": reports});

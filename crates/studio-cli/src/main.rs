@@ -3,6 +3,7 @@
 
 mod args;
 mod bench;
+mod call;
 mod example;
 mod output;
 mod report;

@@ -3,14 +3,13 @@
 use std::sync::Arc;
 
 use anyhow::Result;
-use serde_json::json;
-use studio_core::DeliveryChannel;
-use studio_core::ScheduleStatus;
-use studio_core::Studio;
-use studio_core::model::{ReportConfig, Workbench, WorkbenchAction};
-use studio_core::task_engine::TaskStatus;
+use serde_json::{Value, json};
+use studio_core::model::{GeneratedReport, ReportConfig, Workbench, WorkbenchAction, WorkbenchResponse};
+use studio_core::task_engine::{Task, TaskStatus};
+use studio_core::{DeliveryChannel, ReportExport, ReportListing, Request, ScheduleStatus, Studio};
 
 use crate::args::{ReportCommand, resolve};
+use crate::call::call;
 use crate::output::Printer;
 
 pub async fn run(studio: &Arc<Studio>, user: &str, cmd: ReportCommand, out: &Printer) -> Result<()> {
@@ -32,7 +31,8 @@ pub async fn run(studio: &Arc<Studio>, user: &str, cmd: ReportCommand, out: &Pri
             } else {
                 None
             };
-            let report = studio.generate_report(&id, user, config, &|_, _| {}).await?;
+            let request = Request::GenerateReport { project_id: id, user_id: user.into(), report_config: config };
+            let report: GeneratedReport = call(studio, request).await?;
             let text = format!(
                 "Generated report {} — {}: {}",
                 report.report_id,
@@ -44,7 +44,18 @@ pub async fn run(studio: &Arc<Studio>, user: &str, cmd: ReportCommand, out: &Pri
         ReportCommand::Export { project, report_id, format, out: path } => {
             let id = resolve(studio, user, &project).await?;
             let path = path.map(std::path::absolute).transpose()?;
-            let receipt = studio.export_report(&id, &report_id, &format, path, &|_, _| {}).await?;
+            // An export is a task; the command runs it here and waits for its receipt.
+            studio.start_tasks().await?;
+            let request =
+                Request::ExportReport { project_id: id, report_id, user_id: user.into(), format: format.clone(), path };
+            let task: Task = call(studio, request).await?;
+            let done = studio.wait_task(&task.id, |_| {}).await?;
+            if done.status != TaskStatus::Completed {
+                let reason = done.reason().unwrap_or("the task did not complete");
+                return Err(anyhow::anyhow!("the report was not exported as {format}: {reason}"));
+            }
+            let outputs = done.result.map(|r| r.outputs).unwrap_or_default();
+            let receipt: ReportExport = serde_json::from_value(Value::Object(outputs))?;
             let text = format!("Wrote {} ({} bytes, sha256 {})", receipt.path.display(), receipt.bytes, receipt.sha256);
             out.message(&text, serde_json::to_value(&receipt)?)
         }
@@ -58,17 +69,17 @@ pub async fn run(studio: &Arc<Studio>, user: &str, cmd: ReportCommand, out: &Pri
                     action: "schedule".into(),
                     payload: json!({"schedule": {"frequency": frequency, "recipients": to}}),
                 };
-                studio.workbench_action(&req).await?;
+                let _: WorkbenchResponse = call(studio, Request::WorkbenchAction(req)).await?;
             }
-            let status = studio.report_schedule(&id).await?;
+            let status: ScheduleStatus = call(studio, Request::ReportSchedule { project_id: id }).await?;
             out.message(&schedule_text(&status), serde_json::to_value(&status)?)
         }
         ReportCommand::Send { project } => {
             let id = resolve(studio, user, &project).await?;
             studio.start_tasks().await?;
-            let task = studio.send_report_now(&id, user).await?;
+            let task: Task = call(studio, Request::SendReport { project_id: id.clone(), user_id: user.into() }).await?;
             let done = studio.wait_task(&task.id, |_| {}).await?;
-            let status = studio.report_schedule(&id).await?;
+            let status: ScheduleStatus = call(studio, Request::ReportSchedule { project_id: id }).await?;
             match status.last_delivery.filter(|_| done.status == TaskStatus::Completed) {
                 Some(d) => out.message(&d.message, serde_json::to_value(&d)?),
                 None => Err(anyhow::anyhow!(
@@ -79,7 +90,7 @@ pub async fn run(studio: &Arc<Studio>, user: &str, cmd: ReportCommand, out: &Pri
         }
         ReportCommand::List { project } => {
             let id = resolve(studio, user, &project).await?;
-            let list = studio.list_reports(&id).await?;
+            let list: Vec<ReportListing> = call(studio, Request::ListReports { project_id: id }).await?;
             let text = list
                 .iter()
                 .map(|r| format!("{}  {}  {}", r.report_id, r.generated_at, r.template.as_deref().unwrap_or("")))

@@ -10,8 +10,9 @@ use anyhow::Result;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde_json::json;
 use studio_core::task_engine::{Task, TaskStatus};
-use studio_core::{CoreError, Studio, StudioEvent, TaskRunner};
+use studio_core::{CoreError, Request, Studio, StudioEvent, TaskRunner};
 
+use crate::call::call;
 use crate::output::Printer;
 
 /// One line about a task: status, progress, name, and why it failed if it did.
@@ -97,7 +98,7 @@ pub async fn follow(studio: &Studio, tasks: Vec<Task>, out: &Printer) -> Result<
             // Quiet, lagged or closed: read every task afresh.
             _ => {
                 for id in &order {
-                    let task = studio.get_task(id).await?;
+                    let task: Task = call(studio, Request::GetTask { task_id: id.clone() }).await?;
                     if latest.get(id) != Some(&task) {
                         view.show(&task);
                         latest.insert(id.clone(), task);

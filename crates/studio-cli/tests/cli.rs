@@ -378,3 +378,40 @@ fn data_and_population_from_the_command_line() {
     ]);
     assert!(stderr.contains("no marginal named 'income'; the marginals are age, area"), "{stderr}");
 }
+
+const OVERRIDE: &str = r#"{"override": {"field": "price", "value": 0.8, "reason": "tariff cut"}}"#;
+
+/// Each command is a request through the core's dispatch, like HTTP's and the desktop's: the
+/// dispatch's log line (target `studio::request`) names it.
+#[test]
+fn commands_are_requests_through_the_cores_dispatch() {
+    let cli = Cli::new();
+    let logged = |args: &[&str]| {
+        let out = cli.command(args).arg("--json").env("STUDIO_LOG", "studio::request=info").output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let stdout: Value = serde_json::from_slice(&out.stdout).expect("one JSON document on stdout");
+        (stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (state, log) = logged(&["project", "new", "--name", "Logged"]);
+    assert!(log.contains("request=\"create_project\""), "{log}");
+    let id = state["project_id"].as_str().unwrap().to_string();
+    for (args, requests) in [
+        (vec!["project", "show", "Logged"], vec!["list_projects", "recovery_offer", "get_project"]),
+        (vec!["action", &id, "data", "override_value", "--payload", OVERRIDE], vec!["workbench_action"]),
+        (vec!["save", &id], vec!["save_project"]),
+        (vec!["undo", &id], vec!["undo"]),
+        (vec!["log", &id], vec!["log"]),
+        (vec!["versions", &id], vec!["list_versions"]),
+        (vec!["tasks", &id], vec!["list_tasks"]),
+        (vec!["library"], vec!["library_info"]),
+        (vec!["template", "list"], vec!["list_templates"]),
+    ] {
+        let (_, log) = logged(&args);
+        for request in requests {
+            assert!(log.contains(&format!("request=\"{request}\"")), "{args:?} did not dispatch {request}: {log}");
+        }
+    }
+    // The action's own name is in its line, as for HTTP.
+    let (_, log) = logged(&["action", &id, "data", "override_value", "--payload", OVERRIDE]);
+    assert!(log.contains("action=\"data/override_value\""), "{log}");
+}
