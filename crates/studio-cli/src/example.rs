@@ -268,7 +268,7 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
     ));
     let reports = out_dir.join("reports");
     let mut written = Vec::new();
-    for format in studio_core::REPORT_FORMATS {
+    for format in studio_core::model::ReportFormat::ALL.map(|f| f.as_str()) {
         let path = reports.join(format!("heat-pump-adoption.{format}"));
         let request = Request::ExportReport {
             project_id: id.clone(),

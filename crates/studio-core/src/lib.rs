@@ -51,7 +51,7 @@ pub use limits::{Defaults, Limits};
 pub use mail::SmtpSettings;
 pub use projects::{ExportReceipt, MetadataUpdate, ProjectSummary, TemplateInfo};
 pub use recovery::{FoldedEdits, RecoveryOffer, UnsavedEdit};
-pub use reports::{FORMATS as REPORT_FORMATS, PREVIEW_ID as REPORT_PREVIEW_ID, ReportExport, ReportListing};
+pub use reports::{PREVIEW_ID as REPORT_PREVIEW_ID, ReportExport, ReportListing};
 pub use request::{API_VERSION, Answer, Deleted, Discarded, Envelope, Folder, Request};
 pub use retention::{LibraryInfo, Pruned};
 pub use saving::VersionInfo;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use studio_model::{GeneratedReport, ProjectContent, ReportConfig, ReportContent, record_report};
+use studio_model::{GeneratedReport, ProjectContent, ReportConfig, ReportContent, ReportFormat, record_report};
 use studio_report::{ReportError, ReportInput};
 use studio_store::ReportRow;
 
@@ -18,8 +18,6 @@ use crate::file_names::slug;
 use crate::report_inputs::default_config;
 use crate::stage_runs::Progress;
 use crate::{CoreError, Result, Studio};
-
-pub const FORMATS: [&str; 4] = ["pdf", "pptx", "html", "docx"];
 
 /// What the library keeps of a report: its content and, by hash, what it was made from.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -61,12 +59,8 @@ pub(crate) fn report_error(e: ReportError) -> CoreError {
 }
 
 /// Checks an export format.
-pub fn check_format(format: &str) -> Result<()> {
-    if FORMATS.contains(&format) {
-        Ok(())
-    } else {
-        Err(CoreError::invalid(format!("export_format '{format}' is not one of: {}", FORMATS.join(", "))))
-    }
+pub fn check_format(format: &str) -> Result<ReportFormat> {
+    Ok(ReportFormat::parse(format)?)
 }
 
 /// A file URL with the file's hash as its fragment.

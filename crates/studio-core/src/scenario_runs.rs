@@ -199,14 +199,7 @@ pub fn ensemble_report(
         run_digests: ensemble.run_digests.clone(),
         bands: ensemble.bands.clone(),
         mean: ensemble.mean.clone(),
-        last: FinalShares {
-            p5: last[0],
-            p25: last[1],
-            p50: last[2],
-            p75: last[3],
-            p95: last[4],
-            mean: ensemble.mean.last().copied().unwrap_or(0.0),
-        },
+        last: FinalShares::of(last, ensemble.mean.last().copied().unwrap_or(0.0)),
         threshold: ThresholdOdds {
             share: threshold.share,
             tick: threshold.tick,

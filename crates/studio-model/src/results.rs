@@ -118,6 +118,14 @@ pub struct FinalShares {
     pub mean: f64,
 }
 
+impl FinalShares {
+    /// From the last tick's band (p5, p25, p50, p75, p95) and mean.
+    pub fn of(band: [f64; 5], mean: f64) -> FinalShares {
+        let [p5, p25, p50, p75, p95] = band;
+        FinalShares { p5, p25, p50, p75, p95, mean }
+    }
+}
+
 /// The threshold event and the share of replicates that reached it.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ThresholdOdds {

@@ -6,6 +6,7 @@ import type { Task } from "../api/types";
 import { DegreeChart, EgoNetwork, MarginalChart, archetypeColour, type Ego } from "./Charts";
 import { useLimits } from "./limits";
 import type { PaneProps } from "./pane";
+import { NumberField } from "./ui";
 
 interface Fit {
   dimension: string;
@@ -106,43 +107,10 @@ export function PopulationPane({ state, run, read, tasks }: PaneProps) {
         </div>
       )}
       <form className="card row" onSubmit={regenerate} data-testid="population-settings">
-        <label>
-          Agents{" "}
-          <input
-            aria-label="Agents"
-            type="number"
-            min={1}
-            max={limits.max_population}
-            value={size}
-            onChange={(e) => setSize(e.target.value)}
-          />
-        </label>
-        <label>
-          Seed <input aria-label="Seed" type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.value)} />
-        </label>
-        <label>
-          Archetypes{" "}
-          <input
-            aria-label="Archetypes"
-            type="number"
-            min={1}
-            max={limits.max_archetypes}
-            value={k}
-            onChange={(e) => setK(e.target.value)}
-          />
-        </label>
-        <label>
-          Homophily{" "}
-          <input
-            aria-label="Homophily"
-            type="number"
-            min={0}
-            max={1}
-            step={0.05}
-            value={homophily}
-            onChange={(e) => setHomophily(e.target.value)}
-          />
-        </label>
+        <NumberField label="Agents" min={1} max={limits.max_population} value={size} onChange={setSize} />
+        <NumberField label="Seed" min={0} value={seed} onChange={setSeed} />
+        <NumberField label="Archetypes" min={1} max={limits.max_archetypes} value={k} onChange={setK} />
+        <NumberField label="Homophily" min={0} max={1} step={0.05} value={homophily} onChange={setHomophily} />
         <button className="primary" type="submit" disabled={!!regenerating} data-testid="regenerate">
           Regenerate
         </button>

@@ -8,6 +8,7 @@ import { percent } from "../state/live";
 import { FanChart } from "./FanChart";
 import { useLimits } from "./limits";
 import type { PaneProps } from "./pane";
+import { NumberField } from "./ui";
 
 interface Settings {
   scenario_id?: string;
@@ -56,7 +57,8 @@ export function SimulationPane({ state, run, read, live, showView }: PaneProps) 
   const sim = state.workbench_states.simulation;
   const config = (sim.config ?? {}) as Settings;
   const [scenarioId, setScenarioId] = useState(config.scenario_id ?? state.scenarios[0]?.scenario_id ?? "");
-  const defaults = useLimits().defaults.simulation;
+  const limits = useLimits();
+  const defaults = limits.defaults.simulation;
   const [ticks, setTicks] = useState(String(config.ticks ?? defaults.ticks));
   const [replicates, setReplicates] = useState(String(config.replicates ?? defaults.replicates));
   const [seed, setSeed] = useState(String(config.seed ?? defaults.seed));
@@ -142,31 +144,15 @@ export function SimulationPane({ state, run, read, live, showView }: PaneProps) 
             ))}
           </select>
         </label>
-        <label>
-          Ticks{" "}
-          <input
-            aria-label="Ticks"
-            type="number"
-            min={1}
-            max={10000}
-            value={ticks}
-            onChange={(e) => setTicks(e.target.value)}
-          />
-        </label>
-        <label>
-          Replicates{" "}
-          <input
-            aria-label="Replicates"
-            type="number"
-            min={1}
-            max={1000}
-            value={replicates}
-            onChange={(e) => setReplicates(e.target.value)}
-          />
-        </label>
-        <label>
-          Seed <input aria-label="Seed" type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.value)} />
-        </label>
+        <NumberField label="Ticks" min={1} max={limits.max_ticks} value={ticks} onChange={setTicks} />
+        <NumberField
+          label="Replicates"
+          min={1}
+          max={limits.max_replicates}
+          value={replicates}
+          onChange={setReplicates}
+        />
+        <NumberField label="Seed" min={0} value={seed} onChange={setSeed} />
         <label className="check">
           <input
             type="checkbox"

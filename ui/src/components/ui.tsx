@@ -1,4 +1,4 @@
-// Small shared pieces: the message line, status badges.
+// Small shared pieces: the message line, status badges, a labelled number field.
 import { useEffect, useState } from "react";
 import type { ProjectStatus, StageStatus } from "../api/types";
 import { statusLabel } from "../state/logic";
@@ -94,4 +94,32 @@ export function StatusBadge({ status }: { status: ProjectStatus }) {
 
 export function StageDot({ status }: { status: StageStatus }) {
   return <span className={`dot stage-${status}`} title={status.replace("_", " ")} />;
+}
+
+/** A labelled number field whose label is also its accessible name. The value stays as typed
+ *  (a string) until the form sends it, so a half-typed number is not corrected under the
+ *  analyst's fingers; the browser keeps it within `min`..`max`. */
+export function NumberField(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  min?: number;
+  max?: number;
+  step?: number | "any";
+}) {
+  const { label, value, onChange, min, max, step } = props;
+  return (
+    <label>
+      {label}{" "}
+      <input
+        aria-label={label}
+        type="number"
+        min={min}
+        max={max}
+        step={step}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
+  );
 }
