@@ -230,7 +230,7 @@ fn invalidate_downstream(after: &mut ProjectContent, changed: Workbench, changes
 pub const PROJECT: &str = "project";
 
 fn content_changed_settings(before: &ProjectContent, after: &ProjectContent) -> bool {
-    before.adjustments != after.adjustments
+    before.adjustments != after.adjustments || before.population != after.population
 }
 
 /// What a change of the content is, for its log entry: the workbench it touched (none: the

@@ -31,10 +31,11 @@ pub enum Section {
     Schedules,
     Stages,
     Collaborators,
+    Population,
 }
 
 impl Section {
-    pub const ALL: [Section; 13] = [
+    pub const ALL: [Section; 14] = [
         Section::Meta,
         Section::Sources,
         Section::Overrides,
@@ -48,12 +49,13 @@ impl Section {
         Section::Schedules,
         Section::Stages,
         Section::Collaborators,
+        Section::Population,
     ];
 
     /// Sections whose edits undo and redo restore. Stage statuses are recomputed instead
     /// (undoing a data change is itself a data change), runs are results, and presence is
     /// not an edit.
-    pub const UNDOABLE: [Section; 10] = [
+    pub const UNDOABLE: [Section; 11] = [
         Section::Meta,
         Section::Sources,
         Section::Overrides,
@@ -64,6 +66,7 @@ impl Section {
         Section::Report,
         Section::Annotations,
         Section::Schedules,
+        Section::Population,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,6 +84,7 @@ impl Section {
             Section::Schedules => "schedules",
             Section::Stages => "stages",
             Section::Collaborators => "collaborators",
+            Section::Population => "population",
         }
     }
 }
@@ -144,6 +148,17 @@ pub struct PopulationAdjustment {
     pub dimension: String,
     pub original: Value,
     pub modified: Value,
+}
+
+/// One of the population's own settings, as stored in the `population` section: the number of
+/// agents (key `size`), the seed, archetypes and network (key `settings`), or one archetype's
+/// edits (key `archetype:ID`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PopulationRecord {
+    Size(u64),
+    Settings(crate::PopulationSettings),
+    Archetype(crate::ArchetypeEdits),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -262,8 +277,12 @@ pub struct ProjectContent {
     /// Overrides by field; a new override of a field replaces the old one.
     pub overrides: BTreeMap<String, Override>,
     pub custom_sources: BTreeMap<String, CustomSource>,
-    /// Population adjustments by dimension.
+    /// Population adjustments by dimension. (Documents written before the `population`
+    /// section also hold the size, settings and archetype edits here, under `size`,
+    /// `settings` and `archetype:ID`: read when the section has no record of its own.)
     pub adjustments: BTreeMap<String, PopulationAdjustment>,
+    /// The population's own settings: its size, its settings, each edited archetype.
+    pub population: BTreeMap<String, PopulationRecord>,
     pub scenarios: BTreeMap<String, ScenarioRecord>,
     /// The simulation console's configuration under the key `config`.
     pub simulation: BTreeMap<String, RawJson>,
@@ -335,6 +354,10 @@ macro_rules! with_section {
                 let $map = &$content.collaborators;
                 $body
             }
+            Section::Population => {
+                let $map = &$content.population;
+                $body
+            }
         }
     };
 }
@@ -392,6 +415,10 @@ macro_rules! with_section_mut {
             }
             Section::Collaborators => {
                 let $map = &mut $content.collaborators;
+                $body
+            }
+            Section::Population => {
+                let $map = &mut $content.population;
                 $body
             }
         }
@@ -464,6 +491,11 @@ macro_rules! with_section_pair {
             Section::Collaborators => {
                 let $ma = &$a.collaborators;
                 let $mb = &$b.collaborators;
+                $body
+            }
+            Section::Population => {
+                let $ma = &$a.population;
+                let $mb = &$b.population;
                 $body
             }
         }

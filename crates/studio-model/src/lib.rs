@@ -35,8 +35,8 @@ pub use apply::{
     update_metadata,
 };
 pub use content::{
-    Annotation, Collaborator, CustomSource, DocTree, Edit, Override, PopulationAdjustment, ProjectContent, RawJson,
-    ScenarioRecord, ScenarioRun, ScenarioStatus, Section, StageState,
+    Annotation, Collaborator, CustomSource, DocTree, Edit, Override, PopulationAdjustment, PopulationRecord,
+    ProjectContent, RawJson, ScenarioRecord, ScenarioRun, ScenarioStatus, Section, StageState,
 };
 pub use error::ModelError;
 pub use payload::{

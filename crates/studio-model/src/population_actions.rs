@@ -1,17 +1,23 @@
 //! The Population workbench's document actions and the settings they leave: each records one
-//! adjustment, keyed so that a new one of the same kind replaces the old — the size, the
-//! settings (seed, archetypes and network, given to regenerate), one per edited archetype and
-//! one per adjusted dimension. How they are keyed is this file's business: everyone else
-//! reads them through [`ProjectContent::population_size`] and its neighbours. The population
-//! itself is computed by the core.
+//! record, keyed so that a new one of the same kind replaces the old — the size, the settings
+//! (seed, archetypes and network, given to regenerate) and one per edited archetype in the
+//! `population` section, one per adjusted dimension in the adjustments. How they are keyed is
+//! this file's business: everyone else reads them through [`ProjectContent::population_size`]
+//! and its neighbours. The population itself is computed by the core.
+//!
+//! Documents written before the `population` section kept the size, settings and archetype
+//! edits among the adjustments, as fake dimensions (`size`, `settings`, `archetype:ID`). They
+//! are not rewritten: the readers here take the section's record when there is one, else the
+//! old one, so an old project opens as it was, and undoing the first new edit of a setting
+//! brings back the value the old record held.
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::action::{ArchetypeEdits, DistributionAdjustment, DistributionChange, PopulationAction, PopulationSettings};
 use crate::apply::not_an_edit;
-use crate::content::{PopulationAdjustment, ProjectContent};
+use crate::content::{PopulationAdjustment, PopulationRecord, ProjectContent};
 use crate::{ModelError, Workbench};
 
 /// The most agents a population may hold.
@@ -19,28 +25,36 @@ pub const MAX_POPULATION: u64 = 5_000_000;
 /// The size a population has until the analyst resizes it.
 pub const DEFAULT_POPULATION: u64 = 100_000;
 
-/// Adjustment keys that are not dimensions.
+/// Keys of the `population` section (and, in documents written before it, of the
+/// adjustments: read when the section has no record of its own).
 const SIZE_KEY: &str = "size";
 const SETTINGS_KEY: &str = "settings";
 const ARCHETYPE_PREFIX: &str = "archetype:";
 
 /// True when `key` of the adjustments names a dimension of the data.
-fn is_dimension(key: &str) -> bool {
+pub(crate) fn is_dimension(key: &str) -> bool {
     key != SIZE_KEY && key != SETTINGS_KEY && !key.starts_with(ARCHETYPE_PREFIX)
 }
 
 impl ProjectContent {
     /// The number of agents the population is made with.
     pub fn population_size(&self) -> u64 {
-        self.adjustments
-            .get(SIZE_KEY)
-            .and_then(|a| a.modified.get("size"))
-            .and_then(Value::as_u64)
-            .unwrap_or(DEFAULT_POPULATION)
+        match self.population.get(SIZE_KEY) {
+            Some(PopulationRecord::Size(size)) => *size,
+            _ => self
+                .adjustments
+                .get(SIZE_KEY)
+                .and_then(|a| a.modified.get("size"))
+                .and_then(Value::as_u64)
+                .unwrap_or(DEFAULT_POPULATION),
+        }
     }
 
     /// The seed, archetypes and network the population is made with (absent: the defaults).
     pub fn population_settings(&self) -> Result<PopulationSettings, ModelError> {
+        if let Some(PopulationRecord::Settings(settings)) = self.population.get(SETTINGS_KEY) {
+            return Ok(settings.clone());
+        }
         match self.adjustments.get(SETTINGS_KEY) {
             None => Ok(PopulationSettings::default()),
             Some(a) => serde_json::from_value(a.modified.clone())
@@ -58,7 +72,18 @@ impl ProjectContent {
                 out.insert(id.to_string(), edits);
             }
         }
+        // The section's own records stand over what older documents kept in the adjustments.
+        for (key, record) in &self.population {
+            if let (Some(id), PopulationRecord::Archetype(edits)) = (key.strip_prefix(ARCHETYPE_PREFIX), record) {
+                out.insert(id.to_string(), edits.clone());
+            }
+        }
         Ok(out)
+    }
+
+    /// The adjustments of the data's dimensions (the seed contract's `adjustments`).
+    pub fn dimension_adjustments(&self) -> impl Iterator<Item = &PopulationAdjustment> {
+        self.adjustments.values().filter(|a| is_dimension(&a.dimension))
     }
 
     /// The change of each adjusted dimension, by dimension.
@@ -78,47 +103,28 @@ impl ProjectContent {
     }
 }
 
-/// Records one of the Population workbench's edits.
+/// Records one of the Population workbench's edits: the size, the settings and an archetype's
+/// edits in the `population` section, a dimension's change in the adjustments. The answer is
+/// what was recorded.
 pub(crate) fn population_action(
     content: &mut ProjectContent,
     action: &PopulationAction,
 ) -> Result<(String, Value), ModelError> {
-    let previous = |key: &str| content.adjustments.get(key).cloned();
-    let (key, original, modified, summary) = match action {
+    let (key, record, summary) = match action {
         PopulationAction::Resize { target_size } => {
-            let before = previous(SIZE_KEY).map(|a| a.original).unwrap_or(json!({"size": DEFAULT_POPULATION}));
             let summary = format!("Resized the population to {target_size} agents");
-            (SIZE_KEY.to_string(), before, json!({"size": target_size}), summary)
+            (SIZE_KEY.to_string(), PopulationRecord::Size(*target_size), summary)
         }
-        PopulationAction::AdjustDistribution(DistributionAdjustment { dimension, target, original }) => {
-            if !is_dimension(dimension) {
-                return Err(ModelError::invalid(format!("adjustment.dimension '{dimension}' is not an attribute")));
-            }
-            let before = previous(dimension)
-                .map(|a| a.original)
-                .unwrap_or_else(|| Value::Object(original.clone().unwrap_or_default()));
-            let summary = match target {
-                DistributionChange::Shift(by) => {
-                    format!("Shifted {dimension} {} by {:.0}%", if *by > 0.0 { "up" } else { "down" }, by.abs() * 100.0)
-                }
-                DistributionChange::Shares(_) => format!("Reshaped the {dimension} distribution"),
-            };
-            (dimension.clone(), before, target.to_value(), summary)
-        }
+        PopulationAction::AdjustDistribution(adjustment) => return adjust_distribution(content, adjustment),
         PopulationAction::EditArchetype { archetype_id, edits } => {
-            let key = format!("{ARCHETYPE_PREFIX}{archetype_id}");
-            let old: ArchetypeEdits =
-                previous(&key).and_then(|a| serde_json::from_value(a.modified).ok()).unwrap_or_default();
-            let merged = serde_json::to_value(old.merged(edits)).unwrap_or(Value::Null);
-            let before = previous(&key).map(|a| a.original).unwrap_or(json!({}));
-            (key, before, merged, format!("Edited archetype {archetype_id}"))
+            let old = content.archetype_edits()?.remove(archetype_id).unwrap_or_default();
+            let record = PopulationRecord::Archetype(old.merged(edits));
+            (format!("{ARCHETYPE_PREFIX}{archetype_id}"), record, format!("Edited archetype {archetype_id}"))
         }
         PopulationAction::Regenerate { settings: Some(settings) } => {
-            let old = content.population_settings()?;
-            let merged = serde_json::to_value(old.merged(settings)).unwrap_or(Value::Null);
-            let before = previous(SETTINGS_KEY).map(|a| a.original).unwrap_or(json!({}));
+            let merged = content.population_settings()?.merged(settings);
             let summary = format!("Set the population's {}", settings.named().join(", "));
-            (SETTINGS_KEY.to_string(), before, merged, summary)
+            (SETTINGS_KEY.to_string(), PopulationRecord::Settings(merged), summary)
         }
         PopulationAction::Regenerate { settings: None } => {
             return Err(ModelError::invalid(
@@ -129,8 +135,33 @@ pub(crate) fn population_action(
             return Err(not_an_edit(Workbench::Population, action.name()));
         }
     };
-    let record = PopulationAdjustment { dimension: key.clone(), original, modified };
     let result = serde_json::to_value(&record).unwrap_or(Value::Null);
-    content.adjustments.insert(key, record);
+    content.population.insert(key, record);
+    Ok((summary, result))
+}
+
+/// Records a dimension's change, keeping the distribution it had before the first change.
+fn adjust_distribution(
+    content: &mut ProjectContent,
+    adjustment: &DistributionAdjustment,
+) -> Result<(String, Value), ModelError> {
+    let DistributionAdjustment { dimension, target, original } = adjustment;
+    if !is_dimension(dimension) {
+        return Err(ModelError::invalid(format!("adjustment.dimension '{dimension}' is not an attribute")));
+    }
+    let before = content
+        .adjustments
+        .get(dimension)
+        .map(|a| a.original.clone())
+        .unwrap_or_else(|| Value::Object(original.clone().unwrap_or_default()));
+    let summary = match target {
+        DistributionChange::Shift(by) => {
+            format!("Shifted {dimension} {} by {:.0}%", if *by > 0.0 { "up" } else { "down" }, by.abs() * 100.0)
+        }
+        DistributionChange::Shares(_) => format!("Reshaped the {dimension} distribution"),
+    };
+    let record = PopulationAdjustment { dimension: dimension.clone(), original: before, modified: target.to_value() };
+    let result = serde_json::to_value(&record).unwrap_or(Value::Null);
+    content.adjustments.insert(dimension.clone(), record);
     Ok((summary, result))
 }

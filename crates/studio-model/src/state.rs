@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::content::{
-    Annotation, Collaborator, CustomSource, Override, PopulationAdjustment, ProjectContent, RawJson, ScenarioRecord,
-    ScenarioRun, StageState,
+    Annotation, Collaborator, CustomSource, Override, PopulationAdjustment, PopulationRecord, ProjectContent, RawJson,
+    ScenarioRecord, ScenarioRun, StageState,
 };
 use crate::{ProjectStatus, ReportConfig, ReportSchedule, ScenarioConfig, StageStatus, Workbench, project_status};
 
@@ -78,6 +78,9 @@ pub struct PopulationState {
     /// (`GET /api/v1/studio/limits`).
     #[serde(default)]
     pub settings: crate::PopulationSettings,
+    /// The analyst's edits of each archetype (edit_archetype), by archetype id.
+    #[serde(default)]
+    pub archetype_edits: BTreeMap<String, crate::ArchetypeEdits>,
     pub last_accessed: String,
     /// The hash of the data package and settings the population was built from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,9 +236,10 @@ impl ProjectState {
                 },
                 population: PopulationState {
                     status: population.status,
-                    adjustments: content.adjustments.values().cloned().collect(),
+                    adjustments: content.dimension_adjustments().cloned().collect(),
                     size: content.population_size(),
                     settings: content.population_settings().unwrap_or_default(),
+                    archetype_edits: content.archetype_edits().unwrap_or_default(),
                     last_accessed: population.last_accessed,
                     input_hash: population.input_hash,
                 },
@@ -287,6 +291,7 @@ impl ProjectState {
         c.overrides = w.data.overrides.iter().map(|o| (o.field.clone(), o.clone())).collect();
         c.custom_sources = w.data.custom_sources.iter().map(|s| (s.name.clone(), s.clone())).collect();
         c.adjustments = w.population.adjustments.iter().map(|a| (a.dimension.clone(), a.clone())).collect();
+        c.population = population_records(&w.population, &c.adjustments);
         c.scenarios = self
             .scenarios
             .iter()
@@ -379,6 +384,29 @@ impl ProjectState {
 /// Shorthand used by [`ProjectContent`] positions: the next free position.
 pub(crate) fn next_position(content: &ProjectContent) -> u64 {
     content.scenarios.values().map(|s| s.position + 1).max().unwrap_or(0)
+}
+
+/// The `population` section a state shows: its size, settings and archetype edits, where they
+/// are not the defaults and the state's adjustments (a version saved before the section) do not
+/// already hold them.
+fn population_records(
+    state: &PopulationState,
+    adjustments: &BTreeMap<String, PopulationAdjustment>,
+) -> BTreeMap<String, PopulationRecord> {
+    let mut records = BTreeMap::new();
+    if state.size != crate::DEFAULT_POPULATION && !adjustments.contains_key("size") {
+        records.insert("size".to_string(), PopulationRecord::Size(state.size));
+    }
+    if state.settings != crate::PopulationSettings::default() && !adjustments.contains_key("settings") {
+        records.insert("settings".to_string(), PopulationRecord::Settings(state.settings.clone()));
+    }
+    for (id, edits) in &state.archetype_edits {
+        let key = format!("archetype:{id}");
+        if !adjustments.contains_key(&key) {
+            records.insert(key, PopulationRecord::Archetype(edits.clone()));
+        }
+    }
+    records
 }
 
 fn default_population() -> u64 {

@@ -2097,6 +2097,15 @@ export interface components {
       section: string;
       text: string;
     };
+    /** @description What `edit_archetype` changes of one archetype; absent fields are left as they are. */
+    ArchetypeEdits: {
+      centre?: {
+        [key: string]: number;
+      } | null;
+      label?: string | null;
+      /** Format: double */
+      share?: number | null;
+    };
     /** @description A failed attempt that was retried. */
     Attempt: {
       agent_id: string | null;
@@ -2721,6 +2730,13 @@ export interface components {
     };
     PopulationState: {
       adjustments: components["schemas"]["PopulationAdjustment"][];
+      /**
+       * @description The analyst's edits of each archetype (edit_archetype), by archetype id.
+       * @default {}
+       */
+      archetype_edits: {
+        [key: string]: components["schemas"]["ArchetypeEdits"];
+      };
       /** @description The hash of the data package and settings the population was built from. */
       input_hash?: string | null;
       last_accessed: string;

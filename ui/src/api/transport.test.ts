@@ -64,6 +64,7 @@ const workbenchStates: { [K in keyof WorkbenchStates]: Keys<WorkbenchStates[K]> 
     adjustments: "required",
     size: "required",
     settings: "required",
+    archetype_edits: "required",
     last_accessed: "required",
     input_hash: "optional",
   },
