@@ -7,11 +7,10 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use serde_json::Value;
 use studio_core::model::{LogEntry, ProjectCreate, ProjectLoad, Workbench, WorkbenchAction, WorkbenchResponse};
-use studio_core::{
-    CoreError, Deleted, Discarded, MetadataUpdate, PipelineRun, ProjectSummary, RecoveryOffer, Request, Studio,
-};
+use studio_core::{CoreError, Deleted, Discarded, MetadataUpdate, PipelineRun, RecoveryOffer, Request, Studio};
 
-use crate::call::call;
+use crate::call::{call, resolve};
+use crate::report::ReportCommand;
 
 use crate::output::Printer;
 use crate::tasks;
@@ -189,55 +188,6 @@ pub enum TemplateCommand {
     },
     /// List templates.
     List,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum ReportCommand {
-    /// Generate a report from the project's results (the project's report settings unless
-    /// --template or --sections is given).
-    Generate {
-        project: String,
-        /// executive_summary, detailed_analysis, comparison or custom.
-        #[arg(long)]
-        template: Option<String>,
-        /// Sections in their order, comma-separated (e.g. summary,results,caveats).
-        #[arg(long, value_delimiter = ',')]
-        sections: Vec<String>,
-        /// A PNG or SVG logo for every format.
-        #[arg(long)]
-        logo: Option<PathBuf>,
-        #[arg(long)]
-        no_charts: bool,
-        #[arg(long)]
-        no_methodology: bool,
-    },
-    /// Render a generated report into a file and record it with its hash.
-    Export {
-        project: String,
-        report_id: String,
-        /// pdf, pptx, html or docx.
-        #[arg(long)]
-        format: String,
-        /// Where to write it (default: the export folder beside the library).
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
-    /// Show the report's schedule, or set it: `--frequency daily --to ana@example.org,bo@example.org`
-    /// (`--frequency off` stops it). While the app or `studio serve` runs, a due report is
-    /// mailed through STUDIO_SMTP_URL, or written as an .eml to the outbox folder.
-    Schedule {
-        project: String,
-        /// hourly, daily, weekly, monthly, "every N minutes|hours|days|weeks|months" or off.
-        #[arg(long)]
-        frequency: Option<String>,
-        /// Recipients, comma-separated.
-        #[arg(long, value_delimiter = ',')]
-        to: Vec<String>,
-    },
-    /// Send the scheduled report now and wait for it.
-    Send { project: String },
-    /// List a project's reports and their exports.
-    List { project: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -463,25 +413,6 @@ async fn project(studio: &Studio, user: &str, cmd: ProjectCommand, out: &Printer
             let request = Request::DuplicateProject { project_id: id, user_id: user.into(), project_name: name };
             out.state(&call(studio, request).await?)
         }
-    }
-}
-
-/// A project named by id, or by its exact name among the user's projects.
-pub(crate) async fn resolve(studio: &Studio, user: &str, project: &str) -> Result<String> {
-    let all: Vec<ProjectSummary> = call(studio, Request::ListProjects { user_id: None }).await?;
-    if all.iter().any(|p| p.project_id == project) {
-        return Ok(project.to_string());
-    }
-    let named: Vec<_> = all.iter().filter(|p| p.project_name == project && p.user_id == user).collect();
-    match named.as_slice() {
-        [one] => Ok(one.project_id.clone()),
-        [] => Err(CoreError::new("not_found", format!("project '{project}' does not exist")).into()),
-        many => Err(CoreError::invalid(format!(
-            "{} projects are named '{project}'; use an id: {}",
-            many.len(),
-            many.iter().map(|p| p.project_id.as_str()).collect::<Vec<_>>().join(", ")
-        ))
-        .into()),
     }
 }
 

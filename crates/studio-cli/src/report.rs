@@ -1,16 +1,66 @@
 //! `studio report generate|export|list|schedule|send`.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Result;
+use clap::Subcommand;
 use serde_json::{Value, json};
 use studio_core::model::{GeneratedReport, ReportConfig, Workbench, WorkbenchAction, WorkbenchResponse};
 use studio_core::task_engine::{Task, TaskStatus};
 use studio_core::{DeliveryChannel, ReportExport, ReportListing, Request, ScheduleStatus, Studio};
 
-use crate::args::{ReportCommand, resolve};
-use crate::call::call;
+use crate::call::{call, resolve};
 use crate::output::Printer;
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Generate a report from the project's results (the project's report settings unless
+    /// --template or --sections is given).
+    Generate {
+        project: String,
+        /// executive_summary, detailed_analysis, comparison or custom.
+        #[arg(long)]
+        template: Option<String>,
+        /// Sections in their order, comma-separated (e.g. summary,results,caveats).
+        #[arg(long, value_delimiter = ',')]
+        sections: Vec<String>,
+        /// A PNG or SVG logo for every format.
+        #[arg(long)]
+        logo: Option<PathBuf>,
+        #[arg(long)]
+        no_charts: bool,
+        #[arg(long)]
+        no_methodology: bool,
+    },
+    /// Render a generated report into a file and record it with its hash.
+    Export {
+        project: String,
+        report_id: String,
+        /// pdf, pptx, html or docx.
+        #[arg(long)]
+        format: String,
+        /// Where to write it (default: the export folder beside the library).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Show the report's schedule, or set it: `--frequency daily --to ana@example.org,bo@example.org`
+    /// (`--frequency off` stops it). While the app or `studio serve` runs, a due report is
+    /// mailed through STUDIO_SMTP_URL, or written as an .eml to the outbox folder.
+    Schedule {
+        project: String,
+        /// hourly, daily, weekly, monthly, "every N minutes|hours|days|weeks|months" or off.
+        #[arg(long)]
+        frequency: Option<String>,
+        /// Recipients, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        to: Vec<String>,
+    },
+    /// Send the scheduled report now and wait for it.
+    Send { project: String },
+    /// List a project's reports and their exports.
+    List { project: String },
+}
 
 pub async fn run(studio: &Arc<Studio>, user: &str, cmd: ReportCommand, out: &Printer) -> Result<()> {
     match cmd {

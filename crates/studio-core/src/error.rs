@@ -65,3 +65,14 @@ impl From<StoreError> for CoreError {
         CoreError::new(e.code(), e.to_string())
     }
 }
+
+impl From<studio_report::ReportError> for CoreError {
+    fn from(e: studio_report::ReportError) -> Self {
+        use studio_report::ReportError;
+        match e {
+            ReportError::Invalid(m) => CoreError::invalid(m),
+            ReportError::NotReady(m) => CoreError::new("not_ready", m),
+            e @ ReportError::Render { .. } => CoreError::internal(e.to_string()),
+        }
+    }
+}

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use studio_model::ReportConfig;
 
-use crate::reports::report_error;
 use crate::{Actor, CoreError, Result, Studio};
 
 /// Largest logo file read.
@@ -84,7 +83,7 @@ impl Studio {
         let prepared = tokio::task::spawn_blocking(move || studio_report::raster::prepare_logo(&bytes))
             .await
             .map_err(CoreError::internal)?
-            .map_err(report_error)?;
+            .map_err(CoreError::from)?;
         branding.logo_id = Some(self.store.put_artifact(&actor.project_id, "logo", &prepared.bytes).await?);
         Ok(())
     }

@@ -50,14 +50,6 @@ pub struct ReportExport {
     pub url: String,
 }
 
-pub(crate) fn report_error(e: ReportError) -> CoreError {
-    match e {
-        ReportError::Invalid(m) => CoreError::invalid(m),
-        ReportError::NotReady(m) => CoreError::new("not_ready", m),
-        e @ ReportError::Render { .. } => CoreError::internal(e.to_string()),
-    }
-}
-
 /// Checks an export format.
 pub fn check_format(format: &str) -> Result<ReportFormat> {
     Ok(ReportFormat::parse(format)?)
@@ -213,7 +205,7 @@ impl Studio {
         })
         .await
         .map_err(CoreError::internal)?
-        .map_err(report_error)?;
+        .map_err(CoreError::from)?;
         // The logo as prepared (checked, scaled), so an export never prepares it again.
         let logo = input.logo.as_ref().map(|l| l.bytes.clone());
         Ok(Built { input, content, logo })
@@ -260,7 +252,7 @@ impl Studio {
         })
         .await
         .map_err(CoreError::internal)?
-        .map_err(report_error)?;
+        .map_err(CoreError::from)?;
         Ok((report, project_name))
     }
 
@@ -292,7 +284,7 @@ impl Studio {
         })
         .await
         .map_err(CoreError::internal)?
-        .map_err(report_error)?;
+        .map_err(CoreError::from)?;
         progress(0.9, "writing the file");
         let path = match out {
             Some(p) => p,

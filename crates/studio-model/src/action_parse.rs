@@ -11,6 +11,7 @@ use crate::action::{
     Action, ArchetypeEdits, DataAction, DataExport, DistributionAdjustment, ExportFormat, PopulationAction,
     PopulationSettings, ReportAction, ReportFormat, ScenarioAction, ScheduleChange, SimulationAction,
 };
+use crate::error::kind_of;
 use crate::payload::{
     DataWorkbenchPayload, PopulationWorkbenchPayload, ReportGeneratorPayload, ScenarioConfig, ScenarioWorkbenchPayload,
     SimulationConsolePayload, WorkbenchAction,
@@ -56,17 +57,6 @@ impl At<'_> {
                 kind_of(other)
             ))),
         }
-    }
-}
-
-pub(crate) fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -1,12 +1,12 @@
-//! The document-only workbench actions of Data, Scenario and Report: how each edits the
+//! The document-only workbench actions of Data, Scenario and Report, and the settings a
+//! simulation run records: how each edits the
 //! content. Their inputs arrive parsed and checked ([`crate::Action::parse`]); what is left
 //! here are the rules that need the project (a name already taken, a scenario that exists,
 //! the scenario limit).
 
 use serde_json::{Value, json};
 
-use crate::action::{DataAction, ReportAction, ScenarioAction, ScheduleChange};
-use crate::apply::not_an_edit;
+use crate::action::{DataAction, ReportAction, ScenarioAction, ScheduleChange, SimulationAction};
 use crate::content::{Annotation, CustomSource, Override, ProjectContent, RawJson, ScenarioRecord, ScenarioStatus};
 use crate::payload::ScenarioConfig;
 use crate::schedule::ReportSchedule;
@@ -42,7 +42,7 @@ pub(crate) fn data_action(content: &mut ProjectContent, action: &DataAction) -> 
             Ok((format!("Added custom source '{source_name}' ({kind})"), result))
         }
         DataAction::ExploreSources { .. } | DataAction::PreviewData { .. } | DataAction::RefreshData => {
-            Err(not_an_edit(Workbench::Data, action.name()))
+            Err(ModelError::not_an_edit(Workbench::Data, action.name()))
         }
     }
 }
@@ -114,7 +114,7 @@ pub(crate) fn scenario_action(
             return Ok((summary, json!({"deleted": record.scenario_id})));
         }
         ScenarioAction::Compare { .. } | ScenarioAction::Run { .. } => {
-            return Err(not_an_edit(Workbench::Scenario, action.name()));
+            return Err(ModelError::not_an_edit(Workbench::Scenario, action.name()));
         }
     };
     let result = serde_json::to_value(&record).unwrap_or(Value::Null);
@@ -210,7 +210,29 @@ pub(crate) fn report_action(
             Ok((summary, result))
         }
         ReportAction::Generate { .. } | ReportAction::Export { .. } => {
-            Err(not_an_edit(Workbench::Report, action.name()))
+            Err(ModelError::not_an_edit(Workbench::Report, action.name()))
         }
     }
+}
+
+/// `run` with a `simulation_config`: records the settings the run will use.
+pub(crate) fn simulation_action(
+    content: &mut ProjectContent,
+    action: &SimulationAction,
+) -> Result<(String, Value), ModelError> {
+    let SimulationAction::Run { settings: Some(settings) } = action else {
+        return Err(ModelError::not_an_edit(Workbench::Simulation, action.name()));
+    };
+    if let Some(id) = &settings.scenario_id
+        && !content.scenarios.contains_key(id)
+    {
+        return Err(ModelError::NotFound { what: "scenario", id: id.clone() });
+    }
+    let summary = format!(
+        "Set the simulation to {} replicates of {} ticks (seed {})",
+        settings.replicates, settings.ticks, settings.seed
+    );
+    let result = serde_json::to_value(settings).unwrap_or(Value::Null);
+    content.simulation.insert(crate::simulation_settings::SETTINGS.into(), settings.to_raw());
+    Ok((summary, result))
 }

@@ -5,22 +5,12 @@
 use serde_json::{Value, json};
 
 use crate::action::Action;
-use crate::actions::{data_action, report_action, scenario_action};
+use crate::actions::{data_action, report_action, scenario_action, simulation_action};
 use crate::content::{Edit, ProjectContent, Section};
+use crate::context::ActionContext;
 use crate::population_actions::population_action;
-use crate::simulation_settings::simulation_action;
 use crate::state::{LogEntry, StateChanges};
 use crate::{ModelError, StageStatus, Workbench, invalidated_by, project_status, validate_name, warning_for};
-
-/// What the caller supplies so that applying stays pure.
-#[derive(Debug, Clone)]
-pub struct ActionContext {
-    pub user_id: String,
-    /// ISO 8601 time of the action.
-    pub now: String,
-    /// A fresh UUID for anything the action creates.
-    pub fresh_id: String,
-}
 
 /// The result of applying an action: the new content, its edits and the log entry.
 #[derive(Debug, Clone)]
@@ -31,12 +21,6 @@ pub struct Outcome {
     pub edits: Vec<Edit>,
     pub result: Value,
     pub state_changes: StateChanges,
-}
-
-/// The error for an action that is not an edit of the document: the core answers it (reads,
-/// tasks, the console), and only its settings, if it has any, are an edit.
-pub(crate) fn not_an_edit(workbench: Workbench, action: &str) -> ModelError {
-    ModelError::invalid(format!("{workbench}/{action} is not an edit of the document: the core answers it"))
 }
 
 /// Applies one workbench action's edit to `content`, which is left untouched: a document

@@ -29,6 +29,12 @@ impl ModelError {
         Self::Invalid(message.into())
     }
 
+    /// The error for an action that is not an edit of the document: the core answers it (reads,
+    /// tasks, the console), and only its settings, if it has any, are an edit.
+    pub(crate) fn not_an_edit(workbench: crate::Workbench, action: &str) -> Self {
+        Self::invalid(format!("{workbench}/{action} is not an edit of the document: the core answers it"))
+    }
+
     /// Stable code for the UI and the HTTP layer.
     pub fn code(&self) -> &'static str {
         match self {
@@ -38,5 +44,18 @@ impl ModelError {
             Self::SnapshotTooLarge { .. } => "snapshot_too_large",
             Self::Undo(_) => "undo_refused",
         }
+    }
+}
+
+/// What kind of JSON value this is, as an error message says it: "a string", "an array"….
+pub(crate) fn kind_of(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }

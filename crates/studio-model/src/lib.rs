@@ -9,6 +9,7 @@ mod action_parse;
 mod actions;
 mod apply;
 mod content;
+mod context;
 mod error;
 mod payload;
 mod population_actions;
@@ -31,13 +32,13 @@ pub use action::{
 };
 pub use actions::baseline_scenario;
 pub use apply::{
-    ActionContext, Outcome, PROJECT, StageResult, apply_action, apply_edits, record_stage_result, restore_content,
-    update_metadata,
+    Outcome, PROJECT, StageResult, apply_action, apply_edits, record_stage_result, restore_content, update_metadata,
 };
 pub use content::{
     Annotation, Collaborator, CustomSource, DocTree, Edit, Override, PopulationAdjustment, PopulationRecord,
     ProjectContent, RawJson, ScenarioRecord, ScenarioRun, ScenarioStatus, Section, StageState,
 };
+pub use context::ActionContext;
 pub use error::ModelError;
 pub use payload::{
     AnnotationInput, Branding, DataWorkbenchPayload, OverrideInput, PopulationAdjustmentInput,

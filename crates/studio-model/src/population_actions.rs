@@ -16,7 +16,6 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::action::{ArchetypeEdits, DistributionAdjustment, DistributionChange, PopulationAction, PopulationSettings};
-use crate::apply::not_an_edit;
 use crate::content::{PopulationAdjustment, PopulationRecord, ProjectContent};
 use crate::{ModelError, Workbench};
 
@@ -132,7 +131,7 @@ pub(crate) fn population_action(
             ));
         }
         PopulationAction::ViewArchetypes | PopulationAction::ViewNetwork => {
-            return Err(not_an_edit(Workbench::Population, action.name()));
+            return Err(ModelError::not_an_edit(Workbench::Population, action.name()));
         }
     };
     let result = serde_json::to_value(&record).unwrap_or(Value::Null);

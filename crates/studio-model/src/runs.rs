@@ -5,8 +5,9 @@
 use serde_json::Value;
 
 use crate::ScenarioStatus;
-use crate::apply::{ActionContext, Outcome};
+use crate::apply::Outcome;
 use crate::content::{ProjectContent, ScenarioRun};
+use crate::context::ActionContext;
 use crate::state::{LogEntry, StateChanges};
 use crate::{ModelError, StageStatus, Workbench, project_status};
 

@@ -8,10 +8,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::action::SimulationAction;
-use crate::apply::not_an_edit;
+use crate::ModelError;
 use crate::content::{ProjectContent, RawJson};
-use crate::{ModelError, Workbench};
 
 /// The most ticks a run may have.
 pub const MAX_TICKS: u64 = 10_000;
@@ -222,26 +220,4 @@ impl SimulationSettings {
         }
         Ok(())
     }
-}
-
-/// `run` with a `simulation_config`: records the settings the run will use.
-pub(crate) fn simulation_action(
-    content: &mut ProjectContent,
-    action: &SimulationAction,
-) -> Result<(String, Value), ModelError> {
-    let SimulationAction::Run { settings: Some(settings) } = action else {
-        return Err(not_an_edit(Workbench::Simulation, action.name()));
-    };
-    if let Some(id) = &settings.scenario_id
-        && !content.scenarios.contains_key(id)
-    {
-        return Err(ModelError::NotFound { what: "scenario", id: id.clone() });
-    }
-    let summary = format!(
-        "Set the simulation to {} replicates of {} ticks (seed {})",
-        settings.replicates, settings.ticks, settings.seed
-    );
-    let result = serde_json::to_value(settings).unwrap_or(Value::Null);
-    content.simulation.insert(SETTINGS.into(), settings.to_raw());
-    Ok((summary, result))
 }

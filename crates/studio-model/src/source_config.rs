@@ -118,7 +118,7 @@ fn take<T: DeserializeOwned>(map: &mut Map<String, Value>, key: &str, what: &str
     match map.remove(key) {
         None | Some(Value::Null) => Ok(None),
         Some(value) => serde_json::from_value(value.clone()).map(Some).map_err(|e| {
-            let got = crate::action_parse::kind_of(&value);
+            let got = crate::error::kind_of(&value);
             if got == "an object" || got == "an array" {
                 format!("configuration.{key} must be {what}: {e}")
             } else {
@@ -178,7 +178,7 @@ impl SourceConfig {
     pub fn of_value(value: &Value) -> Result<SourceConfig, String> {
         match value {
             Value::Object(map) => SourceConfig::try_from(map.clone()),
-            other => Err(format!("configuration must be an object, not {}", crate::action_parse::kind_of(other))),
+            other => Err(format!("configuration must be an object, not {}", crate::error::kind_of(other))),
         }
     }
 }

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use studio_model::{ReportAppendix, ReportChart, ReportContent, ReportSection};
 
-use crate::build::Context;
+use crate::context::Context;
 use crate::input::ReportInput;
 use crate::{Block, Report, ReportError, html};
 

@@ -8,6 +8,7 @@ mod caveats;
 pub mod charts;
 mod columns;
 mod content;
+mod context;
 mod document;
 pub mod docx;
 mod error;

@@ -1,6 +1,6 @@
 //! Each section's blocks, made from results.
 
-use crate::build::Context;
+use crate::context::Context;
 use crate::input::ScenarioResult;
 use crate::narrative::{self, number, pct};
 use crate::{Block, Section, Table, figures};
