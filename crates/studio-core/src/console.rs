@@ -109,14 +109,14 @@ impl Studio {
     /// answer is the ensemble's summary) or is stopped.
     pub async fn play_scenario(
         self: &std::sync::Arc<Self>,
-        project_id: &str,
-        user_id: &str,
+        actor: &Actor,
         scenario_id: &str,
         progress: Progress<'_>,
         cancelled: impl std::future::Future<Output = ()>,
     ) -> Result<Value> {
+        let project_id = actor.project_id.as_str();
         let ScenarioInputs { scenario, settings, inputs, population, baseline, content, calibration } =
-            self.scenario_inputs(project_id, user_id, scenario_id, progress).await?;
+            self.scenario_inputs(actor, scenario_id, progress).await?;
         // One console per project: a new run replaces the one before.
         let replaced = self.close_console(project_id);
         // What a stop before the end goes back to: the scenario's record, or — when that is a
@@ -147,15 +147,7 @@ impl Studio {
         self.consoles_lock().insert(project_id.to_string(), console);
         let ticks = Ticks { current: 0, total: u64::from(total) };
         let name = scenario.name.clone();
-        self.record_run(
-            project_id,
-            user_id,
-            scenario_id,
-            ScenarioRun::running(&inputs),
-            ticks,
-            format!("Playing '{name}'"),
-        )
-        .await?;
+        self.record_run(actor, scenario_id, ScenarioRun::running(&inputs), ticks, format!("Playing '{name}'")).await?;
         std::thread::Builder::new()
             .name(format!("console {}", &project_id[..8.min(project_id.len())]))
             .spawn(move || {
@@ -169,7 +161,7 @@ impl Studio {
         let (first_tx, first_rx) = oneshot::channel::<Result<Value>>();
         let (progress_tx, mut progress_rx) = channel::unbounded_channel::<(f64, String)>();
         let studio = std::sync::Arc::downgrade(self);
-        let actor = Actor::new(project_id, user_id);
+        let actor = actor.clone();
         tokio::spawn(async move {
             let (mut first_tx, mut reached_end) = (Some(first_tx), false);
             let tell_progress = |f: f64, what: &str| {
@@ -245,8 +237,7 @@ impl Studio {
                         hex::encode(h.finalize())
                     }
                 };
-                let stored =
-                    self.store_ensemble(&actor.project_id, &actor.user_id, &scenario_id, &inputs, &report).await;
+                let stored = self.store_ensemble(actor, &scenario_id, &inputs, &report).await;
                 Some(stored.and_then(|summary| serde_json::to_value(summary).map_err(CoreError::internal)))
             }
             Heard::Stopped(view) => {
@@ -273,8 +264,7 @@ impl Studio {
                 });
                 let ticks = Ticks { current: u64::from(tick), total: u64::from(tick) };
                 let summary = format!("Stopped the simulation at tick {tick}");
-                let recorded =
-                    self.record_run(&actor.project_id, &actor.user_id, &scenario_id, before, ticks, summary).await;
+                let recorded = self.record_run(actor, &scenario_id, before, ticks, summary).await;
                 self.forget_console(&actor.project_id, &run_id);
                 Some(recorded.map(|()| json!({"stopped": true, "tick": tick})))
             }
@@ -286,7 +276,7 @@ impl Studio {
                 };
                 let ticks = Ticks { current: 0, total: 0 };
                 let summary = format!("The simulation could not start: {message}");
-                let _ = self.record_run(&actor.project_id, &actor.user_id, &scenario_id, failed, ticks, summary).await;
+                let _ = self.record_run(actor, &scenario_id, failed, ticks, summary).await;
                 self.forget_console(&actor.project_id, &run_id);
                 Some(Err(CoreError::invalid(message)))
             }

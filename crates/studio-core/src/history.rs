@@ -185,15 +185,16 @@ impl Studio {
 
     /// Undoes the user's most recent action that is not undone yet.
     pub async fn undo(&self, project_id: &str, user_id: &str) -> Result<HistoryResponse> {
-        self.step(project_id, user_id, true).await
+        self.step(&Actor::new(project_id, user_id), true).await
     }
 
     /// Redoes the user's most recently undone action.
     pub async fn redo(&self, project_id: &str, user_id: &str) -> Result<HistoryResponse> {
-        self.step(project_id, user_id, false).await
+        self.step(&Actor::new(project_id, user_id), false).await
     }
 
-    async fn step(&self, project_id: &str, user_id: &str, undo: bool) -> Result<HistoryResponse> {
+    async fn step(&self, actor: &Actor, undo: bool) -> Result<HistoryResponse> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let mut open = self.project(project_id).await?;
         Studio::check_permission(&open, user_id, Permission::Edit)?;
         let (undo_stack, redo_stack) = stacks(open.doc.history(), user_id);

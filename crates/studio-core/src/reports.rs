@@ -17,7 +17,7 @@ use crate::document::{ChangeKind, ChangeMessage};
 use crate::file_names::slug;
 use crate::report_inputs::default_config;
 use crate::stage_runs::Progress;
-use crate::{CoreError, Result, Studio};
+use crate::{Actor, CoreError, Result, Studio};
 
 /// What the library keeps of a report: its content and, by hash, what it was made from.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -151,7 +151,7 @@ impl Studio {
             report.content.sections.len(),
             input.scenarios.len()
         );
-        self.record_report(project_id, user_id, &report.report_id, summary).await?;
+        self.record_report(&Actor::new(project_id, user_id), &report.report_id, summary).await?;
         progress(1.0, "report generated");
         Ok(report)
     }
@@ -211,7 +211,8 @@ impl Studio {
         Ok(Built { input, content, logo })
     }
 
-    async fn record_report(&self, project_id: &str, user_id: &str, report_id: &str, summary: String) -> Result<()> {
+    async fn record_report(&self, actor: &Actor, report_id: &str, summary: String) -> Result<()> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let mut open = self.project(project_id).await?;
         let ctx = self.context(user_id);
         let outcome = record_report(open.doc.content(), report_id, summary, &ctx);

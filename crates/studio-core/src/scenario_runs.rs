@@ -18,7 +18,7 @@ use studio_model::{
 use crate::data_package::DataPackage;
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::stage_runs::Progress;
-use crate::{CoreError, Result, Studio};
+use crate::{Actor, CoreError, Result, Studio};
 
 /// The variables' baseline: the settings' values, replaced by the data package's latest value
 /// of each variable series it has.
@@ -232,12 +232,12 @@ impl Studio {
     /// from (progress to 20%).
     pub(crate) async fn scenario_inputs(
         &self,
-        project_id: &str,
-        user_id: &str,
+        actor: &Actor,
         scenario_id: &str,
         progress: Progress<'_>,
     ) -> Result<ScenarioInputs> {
-        self.regenerate_population(project_id, user_id, &|f, what| progress(f * 0.2, what)).await?;
+        let project_id = actor.project_id.as_str();
+        self.regenerate_population(actor, &|f, what| progress(f * 0.2, what)).await?;
         let content = self.content_of(project_id).await?;
         let scenario = content
             .scenarios
@@ -248,9 +248,8 @@ impl Studio {
         let population_id = content.stage(Workbench::Population).artifact_id.unwrap_or_default();
         let population = self.population_bytes(&content).await?;
         let baseline = baseline_variables(&settings, self.stored_package(&content).await.as_ref());
-        let (settings, calibration) = self
-            .calibrated(&crate::Actor::new(project_id, user_id), &content, settings, &population, &baseline, progress)
-            .await?;
+        let (settings, calibration) =
+            self.calibrated(actor, &content, settings, &population, &baseline, progress).await?;
         let inputs = run_input_hash(&population_id, &settings, &scenario);
         let content = self.content_of(project_id).await?;
         let population = match scenario.config.population_adjustments.as_ref().filter(|a| !a.is_empty()) {
@@ -304,13 +303,12 @@ impl Studio {
     /// records it. Answers with the ensemble's summary.
     pub async fn run_scenario(
         &self,
-        project_id: &str,
-        user_id: &str,
+        actor: &Actor,
         scenario_id: &str,
         progress: Progress<'_>,
     ) -> Result<EnsembleSummary> {
         let ScenarioInputs { content, scenario, settings, inputs, population, baseline, calibration } =
-            self.scenario_inputs(project_id, user_id, scenario_id, progress).await?;
+            self.scenario_inputs(actor, scenario_id, progress).await?;
         if let Some(done) = self.completed_run(&content, scenario_id, &inputs).await {
             progress(1.0, "the scenario's results are up to date");
             return Ok(done);
@@ -319,8 +317,7 @@ impl Studio {
         let ticks = Ticks { current: 0, total: settings.ticks };
         let running = ScenarioRun::running(&inputs);
         let name = scenario.name.clone();
-        self.record_run(project_id, user_id, scenario_id, running.clone(), ticks, format!("Simulating '{name}'"))
-            .await?;
+        self.record_run(actor, scenario_id, running.clone(), ticks, format!("Simulating '{name}'")).await?;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(u32, u32)>();
         let job = tokio::task::spawn_blocking(move || {
             simulate(&bytes, &settings, &baseline, &scenario, calibration, &mut |t, total| {
@@ -340,24 +337,23 @@ impl Studio {
                     ..running
                 };
                 let summary = format!("Simulating '{name}' failed: {}", e.message);
-                self.record_run(project_id, user_id, scenario_id, failed, ticks, summary).await?;
+                self.record_run(actor, scenario_id, failed, ticks, summary).await?;
                 return Err(e);
             }
         };
-        self.store_ensemble(project_id, user_id, scenario_id, &inputs, &report).await
+        self.store_ensemble(actor, scenario_id, &inputs, &report).await
     }
 
     /// Stores a finished ensemble by hash and records it as the scenario's completed run.
     pub(crate) async fn store_ensemble(
         &self,
-        project_id: &str,
-        user_id: &str,
+        actor: &Actor,
         scenario_id: &str,
         inputs: &str,
         ensemble: &Ensemble,
     ) -> Result<EnsembleSummary> {
         let bytes = serde_json::to_vec(ensemble).map_err(CoreError::internal)?;
-        let ensemble_id = self.store.put_artifact(project_id, "ensemble", &bytes).await?;
+        let ensemble_id = self.store.put_artifact(&actor.project_id, "ensemble", &bytes).await?;
         let digest = ensemble.digest.clone();
         let done = ScenarioRun {
             status: studio_model::ScenarioStatus::Completed,
@@ -376,7 +372,7 @@ impl Studio {
             &digest[..12.min(digest.len())]
         );
         let ticks = Ticks { current: ensemble.ticks, total: ensemble.ticks };
-        self.record_run(project_id, user_id, scenario_id, done, ticks, summary).await?;
+        self.record_run(actor, scenario_id, done, ticks, summary).await?;
         Ok(ensemble.summary(&ensemble_id))
     }
 
@@ -418,13 +414,13 @@ impl Studio {
 
     pub(crate) async fn record_run(
         &self,
-        project_id: &str,
-        user_id: &str,
+        actor: &Actor,
         scenario_id: &str,
         run: ScenarioRun,
         ticks: Ticks,
         summary: String,
     ) -> Result<()> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let mut open = self.project(project_id).await?;
         let ctx = self.context(user_id);
         let outcome = record_scenario_run(open.doc.content(), scenario_id, run, ticks, summary, &ctx)?;

@@ -24,24 +24,18 @@ impl Studio {
 
     /// Reads every source, stores the package by hash and records it when it changed.
     /// `because` says why, in the log ("marginals.csv changed on disk").
-    pub async fn refresh_data(
-        &self,
-        project_id: &str,
-        user_id: &str,
-        because: Option<&str>,
-        progress: Progress<'_>,
-    ) -> Result<Value> {
-        let (package, hash) = self.resolve_package(project_id, user_id, because, progress).await?;
+    pub async fn refresh_data(&self, actor: &Actor, because: Option<&str>, progress: Progress<'_>) -> Result<Value> {
+        let (package, hash) = self.resolve_package(actor, because, progress).await?;
         Ok(data_package::summary(&package, &hash))
     }
 
     pub(crate) async fn resolve_package(
         &self,
-        project_id: &str,
-        user_id: &str,
+        actor: &Actor,
         because: Option<&str>,
         progress: Progress<'_>,
     ) -> Result<(DataPackage, String)> {
+        let project_id = actor.project_id.as_str();
         let content = self.content_of(project_id).await?;
         self.materialise_imports(&content).await?;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(f64, String)>();
@@ -62,19 +56,15 @@ impl Studio {
         let why = because.map(|b| format!(" ({b})")).unwrap_or_default();
         let summary = format!("Refreshed the data{why}: {}", data_package::describe(&package));
         let computed = computed(Workbench::Data, "refresh_data", &hash, &hash, summary);
-        self.record(&Actor::new(project_id, user_id), computed).await?;
+        self.record(actor, computed).await?;
         Ok((package, hash))
     }
 
     /// Synthesises the population from the current data package and settings, unless the
     /// stored one was built from exactly these inputs.
-    pub async fn regenerate_population(
-        &self,
-        project_id: &str,
-        user_id: &str,
-        progress: Progress<'_>,
-    ) -> Result<Value> {
-        let (package, _) = self.resolve_package(project_id, user_id, None, &|f, what| progress(f * 0.1, what)).await?;
+    pub async fn regenerate_population(&self, actor: &Actor, progress: Progress<'_>) -> Result<Value> {
+        let project_id = actor.project_id.as_str();
+        let (package, _) = self.resolve_package(actor, None, &|f, what| progress(f * 0.1, what)).await?;
         let content = self.content_of(project_id).await?;
         let spec = spec_of(&package, &content)?;
         let inputs = input_hash(&spec);
@@ -101,7 +91,7 @@ impl Studio {
         let id = self.store.put_artifact(project_id, "population", &bytes).await?;
         let summary = format!("Regenerated the population: {size} agents, {k} archetypes (digest {})", &digest[..12]);
         let computed = computed(Workbench::Population, "regenerate", &id, &inputs, summary);
-        self.record(&Actor::new(project_id, user_id), computed).await?;
+        self.record(actor, computed).await?;
         let content = self.content_of(project_id).await?;
         self.view_archetypes(&content).await
     }

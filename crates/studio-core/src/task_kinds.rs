@@ -77,6 +77,13 @@ async fn export_report_task(studio: Weak<Studio>, ctx: TaskContext) -> std::resu
     Ok(output(serde_json::to_value(receipt).map_err(|e| Failure::new(e.to_string()))?))
 }
 
+/// Who a task acts for: its project, and the user who asked (`studio` when none is named).
+fn actor_of(ctx: &TaskContext) -> crate::Actor {
+    let project_id = ctx.task.project_id.clone().unwrap_or_default();
+    let user_id = ctx.inputs().get("user_id").and_then(|v| v.as_str()).unwrap_or("studio");
+    crate::Actor::new(&project_id, user_id)
+}
+
 /// Refreshes the data or regenerates the population, reporting progress on the task.
 async fn run_stage(
     studio: Weak<Studio>,
@@ -84,15 +91,14 @@ async fn run_stage(
     stage: Workbench,
 ) -> std::result::Result<TaskOutput, Failure> {
     let studio = studio_of(&studio)?;
-    let project_id = ctx.task.project_id.clone().unwrap_or_default();
-    let user_id = ctx.inputs().get("user_id").and_then(|v| v.as_str()).unwrap_or("studio").to_string();
+    let actor = actor_of(&ctx);
     let progress = |f: f64, what: &str| ctx.progress(f, what);
     let result = match stage {
         Workbench::Data => {
             let because = ctx.inputs().get("because").and_then(|v| v.as_str());
-            studio.refresh_data(&project_id, &user_id, because, &progress).await
+            studio.refresh_data(&actor, because, &progress).await
         }
-        _ => studio.regenerate_population(&project_id, &user_id, &progress).await,
+        _ => studio.regenerate_population(&actor, &progress).await,
     };
     result.map(output).map_err(|e| Failure::new(e.message))
 }
@@ -101,17 +107,14 @@ async fn run_stage(
 /// console (`play`) it can be paused, stepped and shocked while it runs.
 async fn run_scenario(studio: Weak<Studio>, ctx: TaskContext, play: bool) -> std::result::Result<TaskOutput, Failure> {
     let studio = studio_of(&studio)?;
-    let project_id = ctx.task.project_id.clone().unwrap_or_default();
-    let user_id = ctx.inputs().get("user_id").and_then(|v| v.as_str()).unwrap_or("studio").to_string();
+    let actor = actor_of(&ctx);
     let scenario_id = input(&ctx, "scenario_id")?.as_str().unwrap_or_default().to_string();
     let progress = |f: f64, what: &str| ctx.progress(f, what);
     let result = if play {
         let token = ctx.cancel_token();
-        studio
-            .play_scenario(&project_id, &user_id, &scenario_id, &progress, async move { token.cancelled().await })
-            .await
+        studio.play_scenario(&actor, &scenario_id, &progress, async move { token.cancelled().await }).await
     } else {
-        let summary = studio.run_scenario(&project_id, &user_id, &scenario_id, &progress).await;
+        let summary = studio.run_scenario(&actor, &scenario_id, &progress).await;
         summary.and_then(|s| serde_json::to_value(s).map_err(crate::CoreError::internal))
     };
     result.map(output).map_err(|e| Failure::new(e.message))
