@@ -13,7 +13,6 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::CoreError;
-use crate::mail::{DEFAULT_FROM, SmtpSettings};
 
 /// Which program opened the library. A server restarted after a crash folds back in what its
 /// previous run acknowledged; a long action queued from the command line is left only to a
@@ -186,5 +185,52 @@ pub fn local_user_id_at(path: &Path) -> Result<String, CoreError> {
             Ok(file.user_id)
         }
         Err(e) => Err(io(e)),
+    }
+}
+
+/// Where mail goes: `STUDIO_SMTP_URL` (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`
+/// for STARTTLS, `smtps://user:pass@host:465`) and the sender `STUDIO_SMTP_FROM`.
+#[derive(Clone, PartialEq)]
+pub struct SmtpSettings {
+    pub url: String,
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings").field("url", &redact(&self.url)).field("from", &self.from).finish()
+    }
+}
+
+/// The sender when none is configured.
+pub const DEFAULT_FROM: &str = "FutureOS Studio <studio@localhost>";
+
+/// The URL without its password, for messages (the password may itself hold `@` or `:`).
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let (authority, tail) = rest.find(['/', '?']).map_or((rest, ""), |i| rest.split_at(i));
+    match authority.rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user.split_once(':').map_or(user, |(u, _)| u);
+            format!("{scheme}://{user}:***@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_stay_out_of_messages() {
+        assert_eq!(redact("smtps://ana:s3cret@mail.example.org:465"), "smtps://ana:***@mail.example.org:465");
+        assert_eq!(redact("smtp://127.0.0.1:2525"), "smtp://127.0.0.1:2525");
+        assert_eq!(
+            redact("smtp://ana:p@ss:w@mail.example.org:587?tls=required"),
+            "smtp://ana:***@mail.example.org:587?tls=required"
+        );
+        let settings = SmtpSettings { url: "smtps://ana:s3cret@mail.example.org".into(), from: DEFAULT_FROM.into() };
+        assert!(!format!("{settings:?}").contains("s3cret"));
     }
 }

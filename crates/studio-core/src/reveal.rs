@@ -1,9 +1,7 @@
-//! "Show in folder": shows a report's export in the platform's file manager (selected where the
-//! platform can: `open -R` on macOS, `explorer /select,` on Windows; its folder with `xdg-open`
-//! elsewhere), or the outbox. `STUDIO_OPENER` names another program, given the folder.
+//! "Show in folder": which report export may be shown (a file this Studio wrote), or the
+//! outbox; the showing itself is the edge's (`FileManager`, `edge/reveal.rs`).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use sha2::{Digest, Sha256};
 
@@ -42,7 +40,7 @@ impl Studio {
             ));
         }
         let folder = file.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("/"));
-        self.show(&folder, Some(&file))?;
+        self.files.show(&folder, Some(&file))?;
         Ok(folder)
     }
 
@@ -51,35 +49,8 @@ impl Studio {
         let folder = self.config.outbox_dir();
         std::fs::create_dir_all(&folder)
             .map_err(|e| CoreError::new("io_error", format!("{}: {e}", folder.display())))?;
-        self.show(&folder, None)?;
+        self.files.show(&folder, None)?;
         Ok(folder)
-    }
-
-    fn show(&self, folder: &Path, file: Option<&Path>) -> Result<()> {
-        let (program, args): (&str, Vec<std::ffi::OsString>) = match (&self.config.opener, file) {
-            (Some(opener), _) => (opener, vec![folder.into()]),
-            (None, Some(file)) if cfg!(target_os = "macos") => ("open", vec!["-R".into(), file.into()]),
-            (None, Some(file)) if cfg!(windows) => {
-                let mut select = std::ffi::OsString::from("/select,");
-                select.push(file);
-                ("explorer", vec![select])
-            }
-            (None, _) if cfg!(target_os = "macos") => ("open", vec![folder.into()]),
-            (None, _) if cfg!(windows) => ("explorer", vec![folder.into()]),
-            (None, _) => ("xdg-open", vec![folder.into()]),
-        };
-        let mut child = Command::new(program)
-            .args(&args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| {
-                CoreError::new("io_error", format!("could not open {} with {program}: {e}", folder.display()))
-            })?;
-        // The file manager outlives the call; its exit is collected off the caller's thread.
-        std::thread::spawn(move || child.wait());
-        Ok(())
     }
 }
 

@@ -14,12 +14,9 @@ use studio_store::ScheduleRow;
 
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::file_names::slug;
-use crate::mail::{self, Letter};
+use crate::ports::{DeliveryChannel, Letter, Posted};
 use crate::stage_runs::Progress;
 use crate::{CoreError, Result, Studio};
-
-/// How long a delivery waits for the mail server.
-const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// A project's schedule as the Report workbench shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -32,14 +29,6 @@ pub struct ScheduleStatus {
     /// How reports leave: by SMTP when a mail server is configured, else to the outbox.
     pub delivery: DeliveryChannel,
     pub outbox: std::path::PathBuf,
-}
-
-/// How scheduled reports leave this machine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryChannel {
-    Smtp,
-    Outbox,
 }
 
 /// Why a report was sent: its schedule came due, or someone asked ("Send now").
@@ -174,7 +163,7 @@ impl Studio {
             next_run_at,
             last_run_at,
             last_delivery: row.and_then(|r| r.last_outcome).and_then(|o| serde_json::from_str(&o).ok()),
-            delivery: if self.config.smtp.is_some() { DeliveryChannel::Smtp } else { DeliveryChannel::Outbox },
+            delivery: self.postman.channel(),
             outbox: self.config.outbox_dir(),
         })
     }
@@ -327,18 +316,33 @@ impl Studio {
         let name = export.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or("report.pdf".into());
         let project_name = self.store.project(project_id).await?.project_name;
         let date = report.generated_at.get(..10).unwrap_or(&report.generated_at).to_string();
-        let from = self.config.smtp.as_ref().map_or(mail::DEFAULT_FROM, |s| s.from.as_str());
         let letter = Letter {
-            from,
-            to: &schedule.recipients,
+            to: schedule.recipients.clone(),
             subject: format!("{project_name} — report of {date}"),
             body: letter_body(&project_name, schedule, &report, &export.sha256),
             attachment_name: name,
             attachment: bytes,
-            content_type: "application/pdf",
+            content_type: "application/pdf".into(),
         };
-        let message = letter.message()?;
-        let delivered = |status: DeliveryStatus, eml: Option<std::path::PathBuf>, message: String| Delivery {
+        let eml_name = format!(
+            "{}-{}-{}",
+            slug(&project_name),
+            report.generated_at.get(..19).unwrap_or_default().replace([':', 'T'], "-"),
+            report.report_id.get(..8).unwrap_or_default()
+        );
+        progress(
+            0.8,
+            if self.postman.channel() == DeliveryChannel::Smtp {
+                "mailing the report"
+            } else {
+                "writing the mail to the outbox"
+            },
+        );
+        let (status, eml, message) = match self.postman.post(&letter, &eml_name).await? {
+            Posted::Sent { via } => (DeliveryStatus::Sent, None, via),
+            Posted::Outbox { eml, why } => (DeliveryStatus::Outbox, Some(eml), why),
+        };
+        Ok(Delivery {
             at: String::new(),
             reason: DeliveryReason::default(),
             status,
@@ -348,41 +352,7 @@ impl Studio {
             sha256: Some(export.sha256.clone()),
             eml,
             message,
-        };
-        let eml_name = format!(
-            "{}-{}-{}",
-            slug(&project_name),
-            report.generated_at.get(..19).unwrap_or_default().replace([':', 'T'], "-"),
-            report.report_id.get(..8).unwrap_or_default()
-        );
-        let n = schedule.recipients.len();
-        let to = format!("{n} recipient{}", if n == 1 { "" } else { "s" });
-        match &self.config.smtp {
-            Some(smtp) => {
-                progress(0.8, "mailing the report");
-                match mail::send(smtp, message.clone(), SMTP_TIMEOUT).await {
-                    Ok(()) => Ok(delivered(
-                        DeliveryStatus::Sent,
-                        None,
-                        format!("mailed to {to} through {}", mail::redact(&smtp.url)),
-                    )),
-                    Err(e) => {
-                        let eml = mail::write_outbox(&self.config.outbox_dir(), &eml_name, &message)?;
-                        let why = format!("{}; the mail is in the outbox: {}", e.message, eml.display());
-                        Ok(delivered(DeliveryStatus::Outbox, Some(eml), why))
-                    }
-                }
-            }
-            None => {
-                progress(0.8, "writing the mail to the outbox");
-                let eml = mail::write_outbox(&self.config.outbox_dir(), &eml_name, &message)?;
-                let why = format!(
-                    "no mail server is set (STUDIO_SMTP_URL): the mail to {to} is ready to send in {}",
-                    eml.display()
-                );
-                Ok(delivered(DeliveryStatus::Outbox, Some(eml), why))
-            }
-        }
+        })
     }
 }
 

@@ -9,6 +9,7 @@ use tokio::sync::broadcast;
 
 use crate::document::{ChangeMessage, ProjectDocument};
 use crate::open_projects::{OpenProject, OpenProjects, ProjectGuard};
+use crate::ports::{FileManager, Postman};
 use crate::tasks::TaskRuntime;
 use crate::{CoreError, Result, StudioConfig, StudioEvent, liveness};
 
@@ -25,6 +26,10 @@ pub struct Studio {
     pub(crate) last_pruned: std::sync::Mutex<Option<std::time::Instant>>,
     /// How many recoverable edits were last announced for each project.
     pub(crate) recovery_announced: std::sync::Mutex<HashMap<String, usize>>,
+    /// How letters leave (the edge: SMTP or the outbox).
+    pub(crate) postman: Arc<dyn Postman>,
+    /// How a folder is shown (the edge: the platform's file manager).
+    pub(crate) files: Arc<dyn FileManager>,
 }
 
 impl Studio {
@@ -51,7 +56,10 @@ impl Studio {
         store.purge_journal(&cutoff).await?;
         let (events, _) = broadcast::channel(1024);
         let tasks = TaskRuntime::start(store.clone(), events.clone());
+        let (postman, files) = (crate::edge::postman(&config), crate::edge::file_manager(&config));
         Ok(Studio {
+            postman,
+            files,
             store,
             config,
             session_id: session.session_id,

@@ -188,7 +188,7 @@ impl Studio {
         self.store.mark_runs_tasks(&self.session_id, &studio_store::now()).await?;
         if self.tasks.pool.set(pool).is_ok() {
             tokio::spawn(follow_cancel_requests(Arc::downgrade(self)));
-            tokio::spawn(crate::watch::watch_sources(Arc::downgrade(self)));
+            tokio::spawn(crate::edge::watch::watch_sources(Arc::downgrade(self)));
         }
         Ok(())
     }

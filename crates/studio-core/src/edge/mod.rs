@@ -1,0 +1,27 @@
+//! The edge of the core: what leaves the process. Mail (`mail.rs`), the file manager
+//! (`reveal.rs`) and the watch on linked files (`watch.rs`). The domain reaches the first two
+//! through the ports in `ports.rs` and never imports this module; the watch calls into the
+//! domain. Which implementation serves is chosen here, from the configuration.
+
+pub mod mail;
+pub mod reveal;
+pub mod watch;
+
+use std::sync::Arc;
+
+use crate::StudioConfig;
+use crate::ports::{FileManager, Postman};
+
+/// Mail through `STUDIO_SMTP_URL` when it is set, else the outbox.
+pub fn postman(config: &StudioConfig) -> Arc<dyn Postman> {
+    let outbox = config.outbox_dir();
+    match &config.smtp {
+        Some(smtp) => Arc::new(mail::SmtpPostman { smtp: smtp.clone(), outbox }),
+        None => Arc::new(mail::OutboxPostman { outbox }),
+    }
+}
+
+/// The platform's file manager, or `STUDIO_OPENER`.
+pub fn file_manager(config: &StudioConfig) -> Arc<dyn FileManager> {
+    Arc::new(reveal::SystemFileManager { opener: config.opener.clone() })
+}
