@@ -54,6 +54,8 @@ impl fmt::Display for CoreError {
 
 impl std::error::Error for CoreError {}
 
+pub type Result<T> = std::result::Result<T, CoreError>;
+
 impl From<ModelError> for CoreError {
     fn from(e: ModelError) -> Self {
         CoreError::new(e.code(), e.to_string())

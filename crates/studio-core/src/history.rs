@@ -10,8 +10,10 @@ use studio_model::{
     apply_edits,
 };
 
+use crate::actor::Actor;
 use crate::document::{ChangeHeader, ChangeKind, ChangeMessage};
-use crate::{CoreError, Result, Studio, StudioEvent};
+use crate::library::Library;
+use crate::{CoreError, Result, Studio};
 
 /// What an undo or redo did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -21,24 +23,6 @@ pub struct HistoryResponse {
     pub entry: LogEntry,
     pub state_changes: StateChanges,
     pub updated_project_state: ProjectState,
-}
-
-/// Who asks, about which project: the pair every operation on a project carries.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Actor {
-    pub project_id: String,
-    pub user_id: String,
-}
-
-impl Actor {
-    pub fn new(project_id: impl Into<String>, user_id: impl Into<String>) -> Actor {
-        Actor { project_id: project_id.into(), user_id: user_id.into() }
-    }
-
-    /// The request for the project's current state, as this user sees it.
-    pub(crate) fn load(&self) -> ProjectLoad {
-        ProjectLoad { project_id: self.project_id.clone(), user_id: self.user_id.clone(), version: None }
-    }
 }
 
 /// The answer to an action.
@@ -91,7 +75,7 @@ impl Studio {
     /// Refuses a user whose role on the project does not grant `permission`.
     pub(crate) async fn check_allowed(&self, actor: &Actor, permission: Permission) -> Result<()> {
         let open = self.project(&actor.project_id).await?;
-        Studio::check_permission(&open, &actor.user_id, permission)
+        Library::check_permission(&open, &actor.user_id, permission)
     }
 
     /// Answers an action that reads (explore, preview, view_*, compare, export_data); nothing
@@ -99,8 +83,8 @@ impl Studio {
     async fn read_action(&self, actor: &Actor, action: &Action) -> Result<WorkbenchResponse> {
         let (content, state) = {
             let mut open = self.project(&actor.project_id).await?;
-            Studio::check_permission(&open, &actor.user_id, action.permission())?;
-            (open.doc.content().clone(), Studio::state_of(&mut open, &actor.user_id))
+            Library::check_permission(&open, &actor.user_id, action.permission())?;
+            (open.doc.content().clone(), Library::state_of(&mut open, &actor.user_id))
         };
         let result = match action {
             Action::Data(DataAction::ExploreSources { source_name }) => {
@@ -153,12 +137,12 @@ impl Studio {
             _ => {}
         }
         let mut open = self.project(&actor.project_id).await?;
-        Studio::check_permission(&open, &actor.user_id, action.permission())?;
+        Library::check_permission(&open, &actor.user_id, action.permission())?;
         let ctx = self.context(&actor.user_id);
         let outcome = apply_action(open.doc.content(), &action, &ctx)?;
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
         self.commit(&actor.project_id, &mut open, &outcome.content, &message).await?;
-        let state = Studio::state_of(&mut open, &actor.user_id);
+        let state = Library::state_of(&mut open, &actor.user_id);
         self.announce(&actor.project_id, &state, &outcome.entry, &outcome.state_changes);
         Ok(answer(actor, &action, outcome.result, outcome.state_changes, state))
     }
@@ -196,7 +180,7 @@ impl Studio {
     async fn step(&self, actor: &Actor, undo: bool) -> Result<HistoryResponse> {
         let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let mut open = self.project(project_id).await?;
-        Studio::check_permission(&open, user_id, Permission::Edit)?;
+        Library::check_permission(&open, user_id, Permission::Edit)?;
         let (undo_stack, redo_stack) = stacks(open.doc.history(), user_id);
         let stack = if undo { &undo_stack } else { &redo_stack };
         let Some(target) = stack.last() else {
@@ -219,7 +203,7 @@ impl Studio {
         let kind = if undo { ChangeKind::Undo } else { ChangeKind::Redo };
         let message = ChangeMessage::new(outcome.entry.clone(), kind, Some(target.clone()), &outcome.edits);
         self.commit(project_id, &mut open, &outcome.content, &message).await?;
-        let state = Studio::state_of(&mut open, user_id);
+        let state = Library::state_of(&mut open, user_id);
         self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
         Ok(HistoryResponse {
             project_id: project_id.into(),
@@ -227,22 +211,6 @@ impl Studio {
             state_changes: outcome.state_changes,
             updated_project_state: state,
         })
-    }
-
-    pub(crate) fn announce(&self, project_id: &str, state: &ProjectState, entry: &LogEntry, changes: &StateChanges) {
-        self.emit(StudioEvent::StateChanged {
-            project_id: project_id.into(),
-            status: state.status,
-            summary: entry.summary.clone(),
-            user_id: entry.user_id.clone(),
-        });
-        if !changes.downstream_invalidated.is_empty() {
-            self.emit(StudioEvent::Invalidated {
-                project_id: project_id.into(),
-                stages: changes.downstream_invalidated.clone(),
-                warnings: changes.warnings.clone(),
-            });
-        }
     }
 }
 

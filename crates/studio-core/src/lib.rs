@@ -3,6 +3,7 @@
 //! same [`StudioEvent`]s. This crate ties the model, the project document and the store together.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod actor;
 mod calibration;
 mod config;
 mod console;
@@ -15,6 +16,7 @@ mod events;
 mod file_names;
 mod history;
 mod imports;
+mod library;
 mod limits;
 mod liveness;
 mod logos;
@@ -39,14 +41,16 @@ mod studio;
 mod task_kinds;
 mod tasks;
 
+pub use actor::Actor;
 pub use config::{Program, SmtpSettings, StudioConfig, local_user_id, local_user_id_at};
 pub use console::{ConsoleStatus, ConsoleView};
 pub use data_package::{DataPackage, PackagedSource, Series, SourceKind, SourceStatus};
 pub use document::{ChangeKind, ChangeMessage, ProjectDocument, RecordKey};
-pub use error::CoreError;
+pub use error::{CoreError, Result};
 pub use events::StudioEvent;
 pub use file_names::file_stem;
-pub use history::{Actor, HistoryResponse};
+pub use history::HistoryResponse;
+pub use library::Library;
 pub use limits::{Defaults, Limits};
 pub use ports::{DeliveryChannel, FileManager, Letter, Posted, Postman};
 pub use projects::{ExportReceipt, MetadataUpdate, ProjectSummary, TemplateInfo};
@@ -64,5 +68,3 @@ pub use studio_report as report;
 pub use studio_tasks as task_engine;
 pub use task_kinds::PipelineRun;
 pub use tasks::{CAPABILITIES, TaskRunner};
-
-pub type Result<T> = std::result::Result<T, CoreError>;

@@ -12,6 +12,7 @@ use studio_model::{
 use studio_store::{ExportOptions, NewVersion, ProjectRow, TemplateRow};
 
 use crate::document::{ChangeKind, ChangeMessage, ProjectDocument};
+use crate::library::Library;
 use crate::{CoreError, Result, Studio, StudioEvent};
 
 /// A project in a listing.
@@ -185,7 +186,7 @@ impl Studio {
         }
         let mut state = {
             let mut open = self.project(&load.project_id).await?;
-            Studio::state_of(&mut open, &load.user_id)
+            Library::state_of(&mut open, &load.user_id)
         };
         self.overlay_console(&mut state);
         Ok(state)
@@ -199,13 +200,13 @@ impl Studio {
         update: &MetadataUpdate,
     ) -> Result<ProjectState> {
         let mut open = self.project(project_id).await?;
-        Studio::check_permission(&open, user_id, studio_model::Permission::Edit)?;
+        Library::check_permission(&open, user_id, studio_model::Permission::Edit)?;
         let ctx = self.context(user_id);
         let outcome =
             update_metadata(open.doc.content(), update.project_name.as_deref(), update.description.as_deref(), &ctx)?;
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
         self.commit(project_id, &mut open, &outcome.content, &message).await?;
-        let state = Studio::state_of(&mut open, user_id);
+        let state = Library::state_of(&mut open, user_id);
         self.emit(StudioEvent::StateChanged {
             project_id: project_id.into(),
             status: state.status,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use studio_model::ProjectState;
 use studio_store::{JournalEntry, SessionRow};
 
+use crate::library::Library;
 use crate::{Program, Result, Studio, StudioEvent, liveness};
 
 /// Unsaved edits left by a session that ended without saving them.
@@ -51,7 +52,7 @@ impl Studio {
         let entries = self.orphaned(project_id).await?;
         self.fold_entries(project_id, &entries).await?;
         self.recovery_announced(project_id, 0);
-        let state = Studio::state_of(&mut *self.project(project_id).await?, user_id);
+        let state = Library::state_of(&mut *self.project(project_id).await?, user_id);
         self.emit(StudioEvent::StateChanged {
             project_id: project_id.into(),
             status: state.status,

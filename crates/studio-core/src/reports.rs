@@ -15,6 +15,7 @@ use studio_store::ReportRow;
 
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::file_names::slug;
+use crate::library::Library;
 use crate::report_inputs::default_config;
 use crate::stage_runs::Progress;
 use crate::{Actor, CoreError, Result, Studio};
@@ -187,9 +188,9 @@ impl Studio {
         let (content, version) = {
             let mut open = self.project(project_id).await?;
             if edit {
-                Studio::check_permission(&open, user_id, studio_model::Permission::Edit)?;
+                Library::check_permission(&open, user_id, studio_model::Permission::Edit)?;
             }
-            let version = Studio::state_of(&mut open, user_id).version;
+            let version = Library::state_of(&mut open, user_id).version;
             (open.doc.content().clone(), version)
         };
         let config = Studio::config_for(&content, config);
@@ -218,7 +219,7 @@ impl Studio {
         let outcome = record_report(open.doc.content(), report_id, summary, &ctx);
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
         self.commit(project_id, &mut open, &outcome.content, &message).await?;
-        let state = Studio::state_of(&mut open, user_id);
+        let state = Library::state_of(&mut open, user_id);
         self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
         Ok(())
     }

@@ -6,6 +6,7 @@ use studio_model::{MAX_LIVE_VERSIONS, ProjectState, restore_content, validate_sn
 use studio_store::{NewVersion, ScenarioRow, WorkingCopy};
 
 use crate::document::{ChangeKind, ChangeMessage};
+use crate::library::Library;
 use crate::open_projects::OpenProject;
 use crate::{CoreError, Result, Studio, StudioEvent};
 
@@ -101,7 +102,7 @@ impl Studio {
         if save_by.is_some() {
             open.header.version = u32::try_from(next_version).unwrap_or(u32::MAX);
         }
-        let state = Studio::state_of(open, save_by.unwrap_or(""));
+        let state = Library::state_of(open, save_by.unwrap_or(""));
         let snapshot = serde_json::to_string(&state).map_err(CoreError::internal)?;
         if let Err(e) = validate_snapshot_size(snapshot.len()) {
             open.header.version = u32::try_from(stored_version).unwrap_or(0);
@@ -164,7 +165,7 @@ impl Studio {
     pub async fn restore_version(&self, project_id: &str, user_id: &str, number: u32) -> Result<ProjectState> {
         let target = self.load_version(project_id, number).await?.content();
         let mut open = self.project(project_id).await?;
-        Studio::check_permission(&open, user_id, studio_model::Permission::Edit)?;
+        Library::check_permission(&open, user_id, studio_model::Permission::Edit)?;
         let ctx = self.context(user_id);
         let outcome = restore_content(open.doc.content(), &target, number, &ctx);
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);

@@ -17,6 +17,7 @@ use studio_model::{
 
 use crate::data_package::DataPackage;
 use crate::document::{ChangeKind, ChangeMessage};
+use crate::library::Library;
 use crate::stage_runs::Progress;
 use crate::{Actor, CoreError, Result, Studio};
 
@@ -426,7 +427,7 @@ impl Studio {
         let outcome = record_scenario_run(open.doc.content(), scenario_id, run, ticks, summary, &ctx)?;
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
         self.commit(project_id, &mut open, &outcome.content, &message).await?;
-        let state = Studio::state_of(&mut open, user_id);
+        let state = Library::state_of(&mut open, user_id);
         self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
         Ok(())
     }

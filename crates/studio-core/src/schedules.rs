@@ -9,11 +9,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Months, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use studio_model::{Action, Frequency, ProjectContent, ReportAction, ReportSchedule, Role, ScheduleChange, Step};
+use studio_model::{Action, Frequency, ReportAction, ReportSchedule, Role, ScheduleChange, Step};
 use studio_store::ScheduleRow;
 
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::file_names::slug;
+use crate::library::Library;
 use crate::ports::{DeliveryChannel, Letter, Posted};
 use crate::stage_runs::Progress;
 use crate::{CoreError, Result, Studio};
@@ -119,16 +120,6 @@ pub fn next_run(schedule: &ReportSchedule, after: Option<DateTime<Utc>>) -> Resu
 }
 
 impl Studio {
-    /// Keeps the scheduler's index in step with the document's schedule.
-    pub(crate) async fn index_schedule(&self, project_id: &str, content: &ProjectContent) -> Result<()> {
-        let json = match content.schedules.get("report") {
-            Some(s) => Some(serde_json::to_string(s).map_err(CoreError::internal)?),
-            None => None,
-        };
-        self.store.set_report_schedule(project_id, json.as_deref(), &studio_store::now()).await?;
-        Ok(())
-    }
-
     /// A project file brought in does not mail its sender's recipients from here: its
     /// schedule is stopped (an entry in its log says so) until someone here sets it again.
     pub(crate) async fn stop_imported_schedule(&self, project_id: &str, user_id: &str) -> Result<()> {
@@ -211,7 +202,7 @@ impl Studio {
     pub async fn send_report_now(&self, project_id: &str, user_id: &str) -> Result<studio_tasks::Task> {
         {
             let open = self.project(project_id).await?;
-            Studio::check_permission(&open, user_id, studio_model::Permission::Edit)?;
+            Library::check_permission(&open, user_id, studio_model::Permission::Edit)?;
             if !open.doc.content().schedules.contains_key("report") {
                 return Err(CoreError::new(
                     "not_ready",

@@ -5,10 +5,9 @@
 
 use serde_json::Value;
 use studio_engine::{population, synthesise};
-use studio_model::{StageResult, Workbench, record_stage_result};
+use studio_model::{StageResult, Workbench};
 
 use crate::data_package::{self, DataPackage};
-use crate::document::{ChangeKind, ChangeMessage};
 use crate::population::{input_hash, spec_of};
 use crate::stop::Stop;
 use crate::{Actor, CoreError, Result, Studio};
@@ -17,11 +16,6 @@ use crate::{Actor, CoreError, Result, Studio};
 pub type Progress<'a> = &'a (dyn Fn(f64, &str) + Send + Sync);
 
 impl Studio {
-    pub(crate) async fn content_of(&self, project_id: &str) -> Result<studio_model::ProjectContent> {
-        let open = self.project(project_id).await?;
-        Ok(open.doc.content().clone())
-    }
-
     /// Reads every source, stores the package by hash and records it when it changed.
     /// `because` says why, in the log ("marginals.csv changed on disk").
     pub async fn refresh_data(&self, actor: &Actor, because: Option<&str>, progress: Progress<'_>) -> Result<Value> {
@@ -94,25 +88,6 @@ impl Studio {
         self.record(actor, computed).await?;
         let content = self.content_of(project_id).await?;
         self.view_archetypes(&content).await
-    }
-
-    /// Records a computed result in the document when it differs from the one there.
-    pub(crate) async fn record(&self, actor: &Actor, computed: StageResult) -> Result<()> {
-        let mut open = self.project(&actor.project_id).await?;
-        let stage = open.doc.content().stage(computed.workbench);
-        if stage.artifact_id.as_deref() == Some(computed.artifact_id.as_str())
-            && stage.input_hash.as_deref() == Some(computed.input_hash.as_str())
-            && stage.status == studio_model::StageStatus::Complete
-        {
-            return Ok(());
-        }
-        let ctx = self.context(&actor.user_id);
-        let outcome = record_stage_result(open.doc.content(), computed, &ctx);
-        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
-        self.commit(&actor.project_id, &mut open, &outcome.content, &message).await?;
-        let state = Studio::state_of(&mut open, &actor.user_id);
-        self.announce(&actor.project_id, &state, &outcome.entry, &outcome.state_changes);
-        Ok(())
     }
 }
 

@@ -1,0 +1,248 @@
+//! The open library every part of the core shares: the store, the configuration, this
+//! session, the projects held in memory and the event stream; and the primitives on them — a
+//! project held for one caller, a change committed and journaled, the state assembled, a
+//! permission checked, a computed result recorded, an event announced. It imports no module
+//! above it: the services (projects, data, population, scenarios, reports, tasks) build on it.
+
+use studio_model::{
+    ActionContext, LogEntry, ProjectContent, ProjectHeader, ProjectState, StageResult, StateChanges,
+    record_stage_result,
+};
+use studio_store::{JournalEntry, ProjectRow, SessionRow, Store};
+use tokio::sync::broadcast;
+
+use crate::actor::Actor;
+use crate::config::StudioConfig;
+use crate::document::{ChangeKind, ChangeMessage, ProjectDocument};
+use crate::error::{CoreError, Result};
+use crate::events::StudioEvent;
+use crate::liveness;
+use crate::open_projects::{OpenProject, OpenProjects, ProjectGuard};
+
+pub struct Library {
+    pub(crate) store: Store,
+    pub(crate) config: StudioConfig,
+    pub(crate) session_id: String,
+    pub(crate) open: OpenProjects,
+    events: broadcast::Sender<StudioEvent>,
+}
+
+impl Library {
+    /// Opens the library file and starts a session in it. Journal entries past the recovery
+    /// window are dropped.
+    pub(crate) async fn open(config: StudioConfig) -> Result<Library> {
+        let store = Store::open(&config.db_path).await?;
+        let (pid, process_start, host) = liveness::this_process();
+        let now = studio_store::now();
+        let session = SessionRow {
+            session_id: uuid::Uuid::new_v4().to_string(),
+            pid,
+            process_start,
+            host,
+            started_at: now.clone(),
+            heartbeat_at: now,
+            closed_at: None,
+            program: config.program.as_str().to_string(),
+            runs_tasks_since: None,
+        };
+        store.open_session(&session).await?;
+        let window = chrono::Duration::from_std(config.recovery_window).unwrap_or(chrono::Duration::hours(24));
+        let cutoff = (chrono::Utc::now() - window).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        store.purge_journal(&cutoff).await?;
+        let (events, _) = broadcast::channel(1024);
+        Ok(Library { store, config, session_id: session.session_id, open: OpenProjects::default(), events })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn config(&self) -> &StudioConfig {
+        &self.config
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<StudioEvent> {
+        self.events.subscribe()
+    }
+
+    pub(crate) fn events(&self) -> &broadcast::Sender<StudioEvent> {
+        &self.events
+    }
+
+    pub(crate) fn emit(&self, event: StudioEvent) {
+        // Nobody listening is fine.
+        let _ = self.events.send(event);
+    }
+
+    pub(crate) fn context(&self, user_id: &str) -> ActionContext {
+        ActionContext {
+            user_id: user_id.to_string(),
+            now: studio_store::now(),
+            fresh_id: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+
+    /// The project, loaded from the library if it is not in memory, held for this caller
+    /// alone until the guard is dropped (other projects stay free).
+    pub(crate) async fn project(&self, project_id: &str) -> Result<ProjectGuard> {
+        let mut slot = self.open.lock(project_id).await;
+        if slot.get_mut().is_some_and(|p| p.poisoned) {
+            slot.clear();
+        }
+        let slot = match slot.loaded() {
+            Ok(project) => return Ok(project),
+            Err(empty) => empty,
+        };
+        match self.read_project(project_id).await {
+            Ok(project) => Ok(slot.fill(project)),
+            Err(e) => {
+                drop(slot);
+                self.open.release_empty(project_id);
+                Err(e)
+            }
+        }
+    }
+
+    /// The project as the library holds it, with this session's own unfolded edits.
+    async fn read_project(&self, project_id: &str) -> Result<OpenProject> {
+        let row = self.store.project(project_id).await?;
+        let mut doc = ProjectDocument::load(&row.document)?;
+        // Our own unfolded edits (if this session dropped the project from memory).
+        for entry in self.store.journal(project_id).await? {
+            if entry.session_id == self.session_id {
+                doc.apply_changes(&entry.change)?;
+            }
+        }
+        Ok(OpenProject {
+            header: header_of(&row),
+            stored_stamp: row.updated_at.clone(),
+            doc,
+            unsaved: None,
+            poisoned: false,
+        })
+    }
+
+    /// Commits `next` as one change and journals it durably: when this returns Ok the edit
+    /// is acknowledged and survives a crash.
+    pub(crate) async fn commit(
+        &self,
+        project_id: &str,
+        open: &mut OpenProject,
+        next: &ProjectContent,
+        message: &ChangeMessage,
+    ) -> Result<()> {
+        let change = open.doc.commit(next, message)?;
+        let entry = JournalEntry {
+            seq: 0,
+            project_id: project_id.to_string(),
+            session_id: self.session_id.clone(),
+            change,
+            summary: message.entry.summary.clone(),
+            created_at: message.entry.timestamp.clone(),
+        };
+        match self.store.append_journal(&entry).await {
+            Ok(seq) => {
+                open.unsaved = Some(seq);
+                open.header.updated_at = message.entry.timestamp.clone();
+                // The edit is durable now: an index that could not follow is mended by the
+                // next autosave (which indexes the document again), not reported as a lost edit.
+                if message.touched.iter().any(|k| k.section == studio_model::Section::Schedules)
+                    && let Err(e) = self.index_schedule(project_id, next).await
+                {
+                    tracing::warn!(project_id, "the schedule is indexed at the next save: {}", e.message);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                open.poisoned = true;
+                Err(e.into())
+            }
+        }
+    }
+
+    pub(crate) fn state_of(open: &mut OpenProject, user_id: &str) -> ProjectState {
+        let log = open.doc.log();
+        ProjectState::assemble(&open.header, open.doc.content(), log, vec![user_id.to_string()])
+    }
+
+    /// Refuses a collaborator whose role does not grant `permission`.
+    pub(crate) fn check_permission(
+        open: &OpenProject,
+        user_id: &str,
+        permission: studio_model::Permission,
+    ) -> Result<()> {
+        let Some(c) = open.doc.content().collaborators.get(user_id) else { return Ok(()) };
+        if c.role.allows(permission) {
+            return Ok(());
+        }
+        let (role, cannot) = match (c.role, permission) {
+            (studio_model::Role::Viewer, studio_model::Permission::Edit) => ("a viewer", "cannot change it"),
+            (studio_model::Role::Viewer, _) => ("a viewer", "only its owner can do this"),
+            _ => ("an editor", "only its owner can do this"),
+        };
+        Err(CoreError::new("forbidden", format!("user '{user_id}' is {role} of this project and {cannot}")))
+    }
+    /// A copy of the project's content as it stands.
+    pub(crate) async fn content_of(&self, project_id: &str) -> Result<ProjectContent> {
+        let open = self.project(project_id).await?;
+        Ok(open.doc.content().clone())
+    }
+
+    /// Tells the listeners a project changed, and what it made stale.
+    pub(crate) fn announce(&self, project_id: &str, state: &ProjectState, entry: &LogEntry, changes: &StateChanges) {
+        self.emit(StudioEvent::StateChanged {
+            project_id: project_id.into(),
+            status: state.status,
+            summary: entry.summary.clone(),
+            user_id: entry.user_id.clone(),
+        });
+        if !changes.downstream_invalidated.is_empty() {
+            self.emit(StudioEvent::Invalidated {
+                project_id: project_id.into(),
+                stages: changes.downstream_invalidated.clone(),
+                warnings: changes.warnings.clone(),
+            });
+        }
+    }
+
+    /// Records a computed result in the document when it differs from the one there.
+    pub(crate) async fn record(&self, actor: &Actor, computed: StageResult) -> Result<()> {
+        let mut open = self.project(&actor.project_id).await?;
+        let stage = open.doc.content().stage(computed.workbench);
+        if stage.artifact_id.as_deref() == Some(computed.artifact_id.as_str())
+            && stage.input_hash.as_deref() == Some(computed.input_hash.as_str())
+            && stage.status == studio_model::StageStatus::Complete
+        {
+            return Ok(());
+        }
+        let ctx = self.context(&actor.user_id);
+        let outcome = record_stage_result(open.doc.content(), computed, &ctx);
+        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
+        self.commit(&actor.project_id, &mut open, &outcome.content, &message).await?;
+        let state = Library::state_of(&mut open, &actor.user_id);
+        self.announce(&actor.project_id, &state, &outcome.entry, &outcome.state_changes);
+        Ok(())
+    }
+
+    /// Keeps the scheduler's index in step with the document's schedule.
+    pub(crate) async fn index_schedule(&self, project_id: &str, content: &ProjectContent) -> Result<()> {
+        let json = match content.schedules.get("report") {
+            Some(s) => Some(serde_json::to_string(s).map_err(CoreError::internal)?),
+            None => None,
+        };
+        self.store.set_report_schedule(project_id, json.as_deref(), &studio_store::now()).await?;
+        Ok(())
+    }
+}
+
+pub(crate) fn header_of(row: &ProjectRow) -> ProjectHeader {
+    ProjectHeader {
+        project_id: row.project_id.clone(),
+        version: u32::try_from(row.version).unwrap_or(0),
+        created_at: row.created_at.clone(),
+        updated_at: row.updated_at.clone(),
+        prediction_task_id: row.prediction_task_id.clone(),
+        data_package_id: row.data_package_id.clone(),
+        population_id: row.population_id.clone(),
+    }
+}
