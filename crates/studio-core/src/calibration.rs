@@ -11,8 +11,8 @@ use studio_engine::simulation::{CalibrationReport, CalibrationSpec, Parameter, V
 use studio_model::{CALIBRATION_FORMAT, CalibrationFit, ProjectContent, SimulationSettings, Workbench};
 
 use crate::data_package::DataPackage;
+use crate::library::Progress;
 use crate::scenario_runs::model_of;
-use crate::stage_runs::Progress;
 use crate::{CoreError, Result, Studio};
 
 /// The series calibrated on: the one named, else the package's first time series.
@@ -91,6 +91,7 @@ impl Studio {
     ) -> Result<(SimulationSettings, Option<CalibrationFit>)> {
         let Some(wanted) = settings.calibration.clone() else { return Ok((settings, None)) };
         let package = self
+            .data
             .stored_package(content)
             .await
             .ok_or_else(|| CoreError::new("not_ready", "calibration needs the data: refresh it first"))?;
@@ -145,7 +146,7 @@ impl Studio {
                     report.holdout_mape,
                     report.coverage_90 * 100.0
                 );
-                let computed = crate::stage_runs::computed(Workbench::Simulation, "calibrate", &id, &inputs, said);
+                let computed = crate::library::computed(Workbench::Simulation, "calibrate", &id, &inputs, said);
                 self.record(actor, computed).await?;
                 fit
             }

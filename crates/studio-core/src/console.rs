@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use studio_model::{Action, CalibrationFit, Ensemble, ScenarioRun, ShockEvent, SimulationAction, StageStatus, Ticks};
 use tokio::sync::{mpsc as channel, oneshot};
 
+use crate::library::Progress;
 use crate::scenario_runs::{ScenarioInputs, ensemble_report, prepare, shock_event};
-use crate::stage_runs::Progress;
 use crate::{Actor, CoreError, Result, Studio, StudioEvent};
 
 /// Where the console's run is: playing, paused, at its last tick, or stopped by hand.

@@ -8,9 +8,10 @@ use serde_json::{Value, json};
 use studio_data::scan_path;
 use studio_model::{ProjectContent, SourceConfig};
 
+use crate::data_service::Data;
 use crate::source_config::{Configured, options, override_target, sources};
 use crate::stop::Stop;
-use crate::{CoreError, Result, Studio};
+use crate::{CoreError, Result};
 
 /// Reads one source on a blocking thread: its description, whether it read or not.
 async fn explore(name: String, config: std::result::Result<SourceConfig, String>) -> Value {
@@ -60,7 +61,7 @@ async fn explore(name: String, config: std::result::Result<SourceConfig, String>
     }
 }
 
-impl Studio {
+impl Data {
     /// `explore_sources`: every source (or the one named) with its schema, statistics and
     /// problems; the project is unchanged and nothing is logged.
     pub(crate) async fn explore_sources(&self, content: &ProjectContent, wanted: Option<&str>) -> Result<Value> {

@@ -88,11 +88,13 @@ impl Studio {
         };
         let result = match action {
             Action::Data(DataAction::ExploreSources { source_name }) => {
-                self.explore_sources(&content, source_name.as_deref()).await?
+                self.data.explore_sources(&content, source_name.as_deref()).await?
             }
-            Action::Data(DataAction::PreviewData { source_name }) => self.preview_data(&content, source_name).await?,
-            Action::Population(PopulationAction::ViewArchetypes) => self.view_archetypes(&content).await?,
-            Action::Population(PopulationAction::ViewNetwork) => self.view_network(&content).await?,
+            Action::Data(DataAction::PreviewData { source_name }) => {
+                self.data.preview_data(&content, source_name).await?
+            }
+            Action::Population(PopulationAction::ViewArchetypes) => self.population.view_archetypes(&content).await?,
+            Action::Population(PopulationAction::ViewNetwork) => self.population.view_network(&content).await?,
             Action::Simulation(SimulationAction::ExportData(export)) => self.export_data(export, &content).await?,
             Action::Scenario(ScenarioAction::Compare { compare_ids }) => {
                 self.compare_with_results(&content, compare_ids).await?
@@ -124,11 +126,11 @@ impl Studio {
             Action::Report(ReportAction::Customize(config)) => self.prepare_logo(actor, config).await?,
             Action::Data(DataAction::ConfigureSource { configuration, .. }) => {
                 crate::imports::check_source_path(configuration)?;
-                self.import_source(&actor.project_id, configuration).await?;
+                self.data.import_source(&actor.project_id, configuration).await?;
             }
             Action::Population(PopulationAction::AdjustDistribution(adjustment)) => {
                 let content = self.content_of(&actor.project_id).await?;
-                self.with_original(adjustment, &content).await?;
+                self.population.with_original(adjustment, &content).await?;
             }
             // The model is read as the engine reads it when it is set, not first when it runs.
             Action::Simulation(SimulationAction::Run { settings: Some(settings) }) => {

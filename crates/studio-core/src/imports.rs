@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use sha2::{Digest, Sha256};
 use studio_model::{ProjectContent, SourceConfig};
 
-use crate::{CoreError, Result, Studio};
+use crate::data_service::Data;
+use crate::{CoreError, Result};
 
 /// Largest file that may be imported; larger ones are linked.
 pub const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
 
-impl Studio {
+impl Data {
     pub(crate) fn imports_dir(&self) -> PathBuf {
         self.config.db_path.parent().map(|p| p.join("imported-sources")).unwrap_or_else(|| "imported-sources".into())
     }

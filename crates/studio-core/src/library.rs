@@ -5,7 +5,7 @@
 //! above it: the services (projects, data, population, scenarios, reports, tasks) build on it.
 
 use studio_model::{
-    ActionContext, LogEntry, ProjectContent, ProjectHeader, ProjectState, StageResult, StateChanges,
+    ActionContext, LogEntry, ProjectContent, ProjectHeader, ProjectState, StageResult, StateChanges, Workbench,
     record_stage_result,
 };
 use studio_store::{JournalEntry, ProjectRow, SessionRow, Store};
@@ -18,6 +18,9 @@ use crate::error::{CoreError, Result};
 use crate::events::StudioEvent;
 use crate::liveness;
 use crate::open_projects::{OpenProject, OpenProjects, ProjectGuard};
+
+/// Progress as a fraction and a phrase.
+pub type Progress<'a> = &'a (dyn Fn(f64, &str) + Send + Sync);
 
 pub struct Library {
     pub(crate) store: Store,
@@ -244,5 +247,23 @@ pub(crate) fn header_of(row: &ProjectRow) -> ProjectHeader {
         prediction_task_id: row.prediction_task_id.clone(),
         data_package_id: row.data_package_id.clone(),
         population_id: row.population_id.clone(),
+    }
+}
+
+/// A stage's result computed from `inputs` and stored as `artifact`.
+pub(crate) fn computed(
+    workbench: Workbench,
+    action: &str,
+    artifact: &str,
+    inputs: &str,
+    summary: String,
+) -> StageResult {
+    StageResult {
+        workbench,
+        action: action.into(),
+        artifact_id: artifact.into(),
+        input_hash: inputs.into(),
+        summary,
+        result: serde_json::json!({}),
     }
 }

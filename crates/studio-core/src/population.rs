@@ -9,7 +9,15 @@ use studio_engine::{ArchetypeEdit, DistributionTarget, ENGINE_VERSION, NetworkSp
 use studio_model::{DistributionAdjustment, DistributionChange, ProjectContent, StageStatus, Workbench};
 
 use crate::data_package::DataPackage;
-use crate::{CoreError, Result, Studio};
+use std::ops::Deref;
+use std::sync::Arc;
+
+use studio_engine::synthesise;
+
+use crate::actor::Actor;
+use crate::data_service::Data;
+use crate::library::{Library, Progress, computed};
+use crate::{CoreError, Result};
 
 /// The seed a population uses until the analyst sets one.
 pub const DEFAULT_SEED: u64 = 1;
@@ -57,7 +65,99 @@ pub fn input_hash(spec: &PopulationSpec) -> String {
     hex::encode(h.finalize())
 }
 
-impl Studio {
+/// The Population service: the population synthesised from the data package and the
+/// Population workbench's settings, stored by hash; its archetypes and network, read back.
+pub struct Population {
+    library: Arc<Library>,
+    data: Arc<Data>,
+}
+
+impl Deref for Population {
+    type Target = Library;
+
+    fn deref(&self) -> &Library {
+        &self.library
+    }
+}
+
+impl Population {
+    pub(crate) fn new(library: Arc<Library>, data: Arc<Data>) -> Population {
+        Population { library, data }
+    }
+
+    /// Synthesises the population from the current data package and settings, unless the
+    /// stored one was built from exactly these inputs.
+    pub async fn regenerate_population(&self, actor: &Actor, progress: Progress<'_>) -> Result<Value> {
+        let project_id = actor.project_id.as_str();
+        let (package, _) = self.data.resolve_package(actor, None, &|f, what| progress(f * 0.1, what)).await?;
+        let content = self.content_of(project_id).await?;
+        let spec = spec_of(&package, &content)?;
+        let inputs = input_hash(&spec);
+        let stage = content.stage(Workbench::Population);
+        if stage.input_hash.as_deref() == Some(inputs.as_str())
+            && let Some(id) = &stage.artifact_id
+            && self.store.artifact(id).await.is_ok()
+        {
+            progress(1.0, "the population is up to date");
+            return self.view_archetypes(&content).await;
+        }
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(f64, String)>();
+        let job = tokio::task::spawn_blocking(move || {
+            let built = synthesise(&spec, &mut |f, what| {
+                let _ = tx.send((f, what.to_string()));
+            });
+            built.map(|s| (population::encode(&s), s.digest, s.population.size(), s.population.archetypes.len()))
+        });
+        while let Some((f, what)) = rx.recv().await {
+            progress(0.1 + f * 0.85, &what);
+        }
+        let (bytes, digest, size, k) =
+            job.await.map_err(CoreError::internal)?.map_err(|e| CoreError::new("invalid_population", e.to_string()))?;
+        let id = self.store.put_artifact(project_id, "population", &bytes).await?;
+        let summary = format!("Regenerated the population: {size} agents, {k} archetypes (digest {})", &digest[..12]);
+        let computed = computed(Workbench::Population, "regenerate", &id, &inputs, summary);
+        self.record(actor, computed).await?;
+        let content = self.content_of(project_id).await?;
+        self.view_archetypes(&content).await
+    }
+
+    /// The project's population with a scenario's own adjustments on top of the project's:
+    /// `{dimension: {"shares": {category: share}} | {"shift": fraction}}`.
+    pub(crate) async fn adjusted_population(
+        &self,
+        content: &ProjectContent,
+        name: &str,
+        adjustments: &serde_json::Map<String, Value>,
+    ) -> Result<Vec<u8>> {
+        let package =
+            self.data.stored_package(content).await.ok_or_else(|| {
+                CoreError::new("not_ready", "the scenario's population needs the data: refresh it first")
+            })?;
+        let mut adjusted = content.clone();
+        for (dimension, target) in adjustments {
+            if !target.get("shares").is_some_and(Value::is_object) && !target.get("shift").is_some_and(Value::is_number)
+            {
+                return Err(CoreError::invalid(format!(
+                    "scenario '{name}': population_adjustments.{dimension} must be {{\"shares\": {{category: share}}}} or {{\"shift\": fraction}}, got {target}"
+                )));
+            }
+            let record = studio_model::PopulationAdjustment {
+                dimension: dimension.clone(),
+                original: Value::Null,
+                modified: target.clone(),
+            };
+            adjusted.adjustments.insert(dimension.clone(), record);
+        }
+        let spec = crate::population::spec_of(&package, &adjusted)?;
+        let name = name.to_string();
+        let bad = move |e: studio_engine::EngineError| CoreError::invalid(format!("scenario '{name}': {e}"));
+        tokio::task::spawn_blocking(move || {
+            studio_engine::synthesise(&spec, &mut |_, _| {}).map(|s| population::encode(&s)).map_err(bad)
+        })
+        .await
+        .map_err(CoreError::internal)?
+    }
+
     /// The project's marginals: from its stored data package, else read from the sources now.
     async fn marginals_of(&self, content: &ProjectContent) -> Result<Vec<studio_engine::Marginal>> {
         if let Some(id) = content.stage(Workbench::Data).artifact_id

@@ -69,7 +69,7 @@ impl Studio {
             .filter(|w| content.stage(*w).status != StageStatus::Complete)
             .map(|w| w.as_str().to_string())
             .collect();
-        let data_sources = match self.stored_package(content).await {
+        let data_sources = match self.data.stored_package(content).await {
             Some(package) => package
                 .sources
                 .iter()
@@ -107,7 +107,7 @@ impl Studio {
     }
 
     async fn population_facts(&self, content: &ProjectContent) -> Option<PopulationFacts> {
-        let bytes = self.population_bytes(content).await.ok()?;
+        let bytes = self.population.population_bytes(content).await.ok()?;
         let (header, _) = studio_engine::population::header(&bytes).ok()?;
         Some(PopulationFacts {
             population_id: content.stage(Workbench::Population).artifact_id.unwrap_or_default(),

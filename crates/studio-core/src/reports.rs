@@ -16,8 +16,8 @@ use studio_store::ReportRow;
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::file_names::slug;
 use crate::library::Library;
+use crate::library::Progress;
 use crate::report_inputs::default_config;
-use crate::stage_runs::Progress;
 use crate::{Actor, CoreError, Result, Studio};
 
 /// What the library keeps of a report: its content and, by hash, what it was made from.

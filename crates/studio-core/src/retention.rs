@@ -60,7 +60,7 @@ impl Studio {
         }
         let exports_dir = self.config.exports_dir();
         let (exports_bytes, exports_files) = folder_size(&exports_dir);
-        let (imported_sources_bytes, _) = folder_size(&self.imports_dir());
+        let (imported_sources_bytes, _) = folder_size(&self.data.imports_dir());
         let (outbox_bytes, _) = folder_size(&self.config.outbox_dir());
         let (task_boards, tasks) = self.store.task_counts().await?;
         let projects = self.store.list_projects(None).await?.len();

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use studio_engine::ENGINE_VERSION;
 use studio_engine::population;
@@ -18,7 +17,7 @@ use studio_model::{
 use crate::data_package::DataPackage;
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::library::Library;
-use crate::stage_runs::Progress;
+use crate::library::Progress;
 use crate::{Actor, CoreError, Result, Studio};
 
 /// The variables' baseline: the settings' values, replaced by the data package's latest value
@@ -238,7 +237,7 @@ impl Studio {
         progress: Progress<'_>,
     ) -> Result<ScenarioInputs> {
         let project_id = actor.project_id.as_str();
-        self.regenerate_population(actor, &|f, what| progress(f * 0.2, what)).await?;
+        self.population.regenerate_population(actor, &|f, what| progress(f * 0.2, what)).await?;
         let content = self.content_of(project_id).await?;
         let scenario = content
             .scenarios
@@ -247,8 +246,8 @@ impl Studio {
             .ok_or_else(|| CoreError::new("not_found", format!("scenario not found: {scenario_id}")))?;
         let settings = SimulationSettings::of(&content)?;
         let population_id = content.stage(Workbench::Population).artifact_id.unwrap_or_default();
-        let population = self.population_bytes(&content).await?;
-        let baseline = baseline_variables(&settings, self.stored_package(&content).await.as_ref());
+        let population = self.population.population_bytes(&content).await?;
+        let baseline = baseline_variables(&settings, self.data.stored_package(&content).await.as_ref());
         let (settings, calibration) =
             self.calibrated(actor, &content, settings, &population, &baseline, progress).await?;
         let inputs = run_input_hash(&population_id, &settings, &scenario);
@@ -257,47 +256,10 @@ impl Studio {
             None => population,
             Some(adjustments) => {
                 progress(0.3, &format!("synthesising the population of '{}'", scenario.name));
-                self.adjusted_population(&content, &scenario.name, adjustments).await?
+                self.population.adjusted_population(&content, &scenario.name, adjustments).await?
             }
         };
         Ok(ScenarioInputs { content, scenario, settings, inputs, population, baseline, calibration })
-    }
-
-    /// The project's population with a scenario's own adjustments on top of the project's:
-    /// `{dimension: {"shares": {category: share}} | {"shift": fraction}}`.
-    pub(crate) async fn adjusted_population(
-        &self,
-        content: &ProjectContent,
-        name: &str,
-        adjustments: &serde_json::Map<String, Value>,
-    ) -> Result<Vec<u8>> {
-        let package = self
-            .stored_package(content)
-            .await
-            .ok_or_else(|| CoreError::new("not_ready", "the scenario's population needs the data: refresh it first"))?;
-        let mut adjusted = content.clone();
-        for (dimension, target) in adjustments {
-            if !target.get("shares").is_some_and(Value::is_object) && !target.get("shift").is_some_and(Value::is_number)
-            {
-                return Err(CoreError::invalid(format!(
-                    "scenario '{name}': population_adjustments.{dimension} must be {{\"shares\": {{category: share}}}} or {{\"shift\": fraction}}, got {target}"
-                )));
-            }
-            let record = studio_model::PopulationAdjustment {
-                dimension: dimension.clone(),
-                original: Value::Null,
-                modified: target.clone(),
-            };
-            adjusted.adjustments.insert(dimension.clone(), record);
-        }
-        let spec = crate::population::spec_of(&package, &adjusted)?;
-        let name = name.to_string();
-        let bad = move |e: studio_engine::EngineError| CoreError::invalid(format!("scenario '{name}': {e}"));
-        tokio::task::spawn_blocking(move || {
-            studio_engine::synthesise(&spec, &mut |_, _| {}).map(|s| population::encode(&s)).map_err(bad)
-        })
-        .await
-        .map_err(CoreError::internal)?
     }
 
     /// Brings the population up to date, then runs scenario `scenario_id`'s ensemble and
@@ -391,12 +353,6 @@ impl Studio {
         let id = run.ensemble_id.as_deref()?;
         let ensemble: Ensemble = serde_json::from_slice(&self.store.artifact(id).await.ok()?.content).ok()?;
         Some(ensemble.summary(id))
-    }
-
-    /// The data package the Data stage last stored, if any.
-    pub(crate) async fn stored_package(&self, content: &ProjectContent) -> Option<DataPackage> {
-        let id = content.stage(Workbench::Data).artifact_id?;
-        serde_json::from_slice(&self.store.artifact(&id).await.ok()?.content).ok()
     }
 
     /// A scenario's stored ensemble, whole.

@@ -15,8 +15,8 @@ use studio_store::ScheduleRow;
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::file_names::slug;
 use crate::library::Library;
+use crate::library::Progress;
 use crate::ports::{DeliveryChannel, Letter, Posted};
-use crate::stage_runs::Progress;
 use crate::{CoreError, Result, Studio};
 
 /// A project's schedule as the Report workbench shows it.

@@ -201,9 +201,9 @@ impl Studio {
             {
                 Some(adjustments) if !adjustments.is_empty() => {
                     let name = content.scenarios[&scenario_id].name.clone();
-                    self.adjusted_population(content, &name, adjustments).await?
+                    self.population.adjusted_population(content, &name, adjustments).await?
                 }
-                _ => self.population_bytes(content).await?,
+                _ => self.population.population_bytes(content).await?,
             };
             let report = report.clone();
             tokio::task::spawn_blocking(move || agent_rows(&bytes, &report, replicate))

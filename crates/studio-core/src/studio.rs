@@ -8,12 +8,18 @@ use std::sync::Arc;
 
 use crate::Result;
 use crate::config::StudioConfig;
+use crate::data_service::Data;
 use crate::library::Library;
+use crate::population::Population;
 use crate::ports::{FileManager, Postman};
 use crate::tasks::TaskRuntime;
 
 pub struct Studio {
     pub(crate) library: Arc<Library>,
+    /// The Data service: sources, imports, the data package.
+    pub(crate) data: Arc<Data>,
+    /// The Population service: synthesis, archetypes, network.
+    pub(crate) population: Population,
     pub(crate) tasks: TaskRuntime,
     /// The Simulation console open in each project, if any.
     pub(crate) consoles: std::sync::Mutex<HashMap<String, crate::console::Console>>,
@@ -42,7 +48,10 @@ impl Studio {
         let (postman, files) = (crate::edge::postman(&config), crate::edge::file_manager(&config));
         let library = Arc::new(Library::open(config).await?);
         let tasks = TaskRuntime::start(library.store.clone(), library.events().clone());
+        let data = Arc::new(Data::new(library.clone()));
         Ok(Studio {
+            population: Population::new(library.clone(), data.clone()),
+            data,
             library,
             tasks,
             consoles: std::sync::Mutex::new(HashMap::new()),

@@ -96,9 +96,9 @@ async fn run_stage(
     let result = match stage {
         Workbench::Data => {
             let because = ctx.inputs().get("because").and_then(|v| v.as_str());
-            studio.refresh_data(&actor, because, &progress).await
+            studio.data.refresh_data(&actor, because, &progress).await
         }
-        _ => studio.regenerate_population(&actor, &progress).await,
+        _ => studio.population.regenerate_population(&actor, &progress).await,
     };
     result.map(output).map_err(|e| Failure::new(e.message))
 }
