@@ -13,7 +13,8 @@ use studio_model::{CALIBRATION_FORMAT, CalibrationFit, ProjectContent, Simulatio
 use crate::data_package::DataPackage;
 use crate::library::Progress;
 use crate::scenario_runs::model_of;
-use crate::{CoreError, Result, Studio};
+use crate::scenarios::Scenarios;
+use crate::{CoreError, Result};
 
 /// The series calibrated on: the one named, else the package's first time series.
 fn history<'p>(package: &'p DataPackage, name: Option<&str>) -> Result<(&'p str, Vec<f64>)> {
@@ -77,7 +78,7 @@ fn summary(series: &str, report: &CalibrationReport) -> Result<CalibrationFit> {
     })
 }
 
-impl Studio {
+impl Scenarios {
     /// The settings the runs use: as given, or — with `calibration` — with the fitted model and
     /// the history's first point as the initial share; and the fit's summary.
     pub(crate) async fn calibrated(

@@ -16,7 +16,8 @@ use tokio::sync::{mpsc as channel, oneshot};
 
 use crate::library::Progress;
 use crate::scenario_runs::{ScenarioInputs, ensemble_report, prepare, shock_event};
-use crate::{Actor, CoreError, Result, Studio, StudioEvent};
+use crate::scenarios::Scenarios;
+use crate::{Actor, CoreError, Result, StudioEvent};
 
 /// Where the console's run is: playing, paused, at its last tick, or stopped by hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -104,7 +105,7 @@ pub(crate) struct Console {
     emitted: Option<(u32, std::time::Instant)>,
 }
 
-impl Studio {
+impl Scenarios {
     /// Plays scenario `scenario_id` in the console until it first reaches its last tick (the
     /// answer is the ensemble's summary) or is stopped.
     pub async fn play_scenario(

@@ -64,7 +64,7 @@ impl Studio {
             Availability::Read => self.read_action(actor, &action).await,
             Availability::Task => self.start_stage_task(actor, action).await,
             Availability::Control => {
-                let result = self.console_control(actor, &action).await?;
+                let result = self.scenarios.console_control(actor, &action).await?;
                 let state = self.get_project(&actor.load()).await?;
                 Ok(answer(actor, &action, result, StateChanges::default(), state))
             }
@@ -95,16 +95,18 @@ impl Studio {
             }
             Action::Population(PopulationAction::ViewArchetypes) => self.population.view_archetypes(&content).await?,
             Action::Population(PopulationAction::ViewNetwork) => self.population.view_network(&content).await?,
-            Action::Simulation(SimulationAction::ExportData(export)) => self.export_data(export, &content).await?,
+            Action::Simulation(SimulationAction::ExportData(export)) => {
+                self.scenarios.export_data(export, &content).await?
+            }
             Action::Scenario(ScenarioAction::Compare { compare_ids }) => {
-                self.compare_with_results(&content, compare_ids).await?
+                self.scenarios.compare_with_results(&content, compare_ids).await?
             }
             other => {
                 return Err(CoreError::internal(format!("{}/{} is not a read", other.workbench(), other.name())));
             }
         };
         let mut state = state;
-        self.overlay_console(&mut state);
+        self.scenarios.overlay_console(&mut state);
         Ok(answer(actor, action, result, StateChanges::default(), state))
     }
 

@@ -33,6 +33,7 @@ mod retention;
 mod reveal;
 mod saving;
 mod scenario_runs;
+mod scenarios;
 mod schedules;
 mod simulation_reads;
 mod source_config;

@@ -188,7 +188,7 @@ impl Studio {
             let mut open = self.project(&load.project_id).await?;
             Library::state_of(&mut open, &load.user_id)
         };
-        self.overlay_console(&mut state);
+        self.scenarios.overlay_console(&mut state);
         Ok(state)
     }
 
@@ -224,7 +224,7 @@ impl Studio {
             return Err(CoreError::new("forbidden", format!("only the project's owner ({owner}) can delete it")));
         }
         // Its console's thread and agents go with it.
-        self.close_console(project_id);
+        self.scenarios.close_console(project_id);
         self.fold(project_id, &mut open, None).await?;
         open.close();
         self.store.soft_delete(project_id, &studio_store::now()).await?;

@@ -291,7 +291,7 @@ impl Studio {
         let path = match out {
             Some(p) => p,
             None => {
-                let dir = self.exports_dir();
+                let dir = self.config.exports_dir();
                 let short = report_id.get(..8).unwrap_or(report_id);
                 dir.join(format!("{}-report-{short}.{format}", slug(&project_name)))
             }

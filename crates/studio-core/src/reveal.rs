@@ -28,7 +28,7 @@ impl Studio {
                 format!("the {name} {} is no longer there (moved or deleted): export it again", file.display()),
             ));
         }
-        let exports = std::fs::canonicalize(self.exports_dir()).ok();
+        let exports = std::fs::canonicalize(self.config.exports_dir()).ok();
         let in_exports = exports.is_some_and(|dir| file.starts_with(dir));
         if !in_exports && !same_hash(&file, &sha256) {
             return Err(CoreError::new(

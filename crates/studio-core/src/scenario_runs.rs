@@ -18,7 +18,8 @@ use crate::data_package::DataPackage;
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::library::Library;
 use crate::library::Progress;
-use crate::{Actor, CoreError, Result, Studio};
+use crate::scenarios::Scenarios;
+use crate::{Actor, CoreError, Result};
 
 /// The variables' baseline: the settings' values, replaced by the data package's latest value
 /// of each variable series it has.
@@ -227,7 +228,7 @@ pub fn engine_shock(shock: &ShockEvent) -> Shock {
     }
 }
 
-impl Studio {
+impl Scenarios {
     /// Brings the data and population up to date and gathers what scenario `scenario_id` runs
     /// from (progress to 20%).
     pub(crate) async fn scenario_inputs(

@@ -6,7 +6,6 @@
 //! library's exports folder.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -20,7 +19,8 @@ use studio_model::{
 
 use crate::file_names::slug;
 use crate::scenario_runs::{engine_shock, model_of};
-use crate::{CoreError, Result, Studio};
+use crate::scenarios::Scenarios;
+use crate::{CoreError, Result};
 
 /// A scenario's series for the console's charts: its summary, the fit it started from, the
 /// means by archetype, its variables and the shocks injected by hand.
@@ -167,11 +167,7 @@ pub fn to_parquet(columns: &Columns) -> Result<Vec<u8>> {
     studio_data::write_parquet(columns).map_err(|e| CoreError::internal(e.to_string()))
 }
 
-impl Studio {
-    pub(crate) fn exports_dir(&self) -> PathBuf {
-        self.config.exports_dir()
-    }
-
+impl Scenarios {
     /// `simulation/export_data`: a scenario's series (`simulation_config.scenario_id`, else the
     /// console's) written as a file, the answer naming it, its format, rows and bytes; without
     /// `export_format`, the ensemble's summary itself (bands, final value, calibration).
@@ -225,7 +221,7 @@ impl Studio {
             ExportFormat::Parquet => to_parquet(&rows)?,
         };
         let format = format.as_str();
-        let dir = self.exports_dir();
+        let dir = self.config.exports_dir();
         std::fs::create_dir_all(&dir).map_err(|e| CoreError::new("io", format!("{}: {e}", dir.display())))?;
         let name = format!(
             "{}-{}-{}.{format}",

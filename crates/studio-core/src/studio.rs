@@ -12,6 +12,7 @@ use crate::data_service::Data;
 use crate::library::Library;
 use crate::population::Population;
 use crate::ports::{FileManager, Postman};
+use crate::scenarios::Scenarios;
 use crate::tasks::TaskRuntime;
 
 pub struct Studio {
@@ -19,10 +20,10 @@ pub struct Studio {
     /// The Data service: sources, imports, the data package.
     pub(crate) data: Arc<Data>,
     /// The Population service: synthesis, archetypes, network.
-    pub(crate) population: Population,
+    pub(crate) population: Arc<Population>,
+    /// The Scenarios service: runs, the console, calibration, comparisons and exports.
+    pub(crate) scenarios: Arc<Scenarios>,
     pub(crate) tasks: TaskRuntime,
-    /// The Simulation console open in each project, if any.
-    pub(crate) consoles: std::sync::Mutex<HashMap<String, crate::console::Console>>,
     /// When pruning last ran here.
     pub(crate) last_pruned: std::sync::Mutex<Option<std::time::Instant>>,
     /// How many recoverable edits were last announced for each project.
@@ -49,12 +50,13 @@ impl Studio {
         let library = Arc::new(Library::open(config).await?);
         let tasks = TaskRuntime::start(library.store.clone(), library.events().clone());
         let data = Arc::new(Data::new(library.clone()));
+        let population = Arc::new(Population::new(library.clone(), data.clone()));
         Ok(Studio {
-            population: Population::new(library.clone(), data.clone()),
+            scenarios: Arc::new(Scenarios::new(library.clone(), data.clone(), population.clone())),
+            population,
             data,
             library,
             tasks,
-            consoles: std::sync::Mutex::new(HashMap::new()),
             recovery_announced: std::sync::Mutex::new(HashMap::new()),
             last_pruned: std::sync::Mutex::new(None),
             postman,
@@ -98,5 +100,10 @@ impl Studio {
         self.prune_when_due().await?;
         self.store.checkpoint().await?;
         Ok(())
+    }
+
+    /// Where the Simulation console of a project stands, if one is open.
+    pub fn console_view(&self, project_id: &str) -> Option<crate::ConsoleView> {
+        self.scenarios.console_view(project_id)
     }
 }

@@ -112,9 +112,9 @@ async fn run_scenario(studio: Weak<Studio>, ctx: TaskContext, play: bool) -> std
     let progress = |f: f64, what: &str| ctx.progress(f, what);
     let result = if play {
         let token = ctx.cancel_token();
-        studio.play_scenario(&actor, &scenario_id, &progress, async move { token.cancelled().await }).await
+        studio.scenarios.play_scenario(&actor, &scenario_id, &progress, async move { token.cancelled().await }).await
     } else {
-        let summary = studio.run_scenario(&actor, &scenario_id, &progress).await;
+        let summary = studio.scenarios.run_scenario(&actor, &scenario_id, &progress).await;
         summary.and_then(|s| serde_json::to_value(s).map_err(crate::CoreError::internal))
     };
     result.map(output).map_err(|e| Failure::new(e.message))

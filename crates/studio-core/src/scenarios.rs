@@ -1,0 +1,35 @@
+//! The Scenarios service: a scenario's runs (`scenario_runs.rs`), the Simulation console that
+//! plays one tick by tick (`console.rs`), calibration to the data's history
+//! (`calibration.rs`), and the reads over simulated scenarios (`simulation_reads.rs`). It stands
+//! on the library, the data and the population.
+
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::sync::{Arc, Mutex};
+
+use crate::console::Console;
+use crate::data_service::Data;
+use crate::library::Library;
+use crate::population::Population;
+
+pub struct Scenarios {
+    library: Arc<Library>,
+    pub(crate) data: Arc<Data>,
+    pub(crate) population: Arc<Population>,
+    /// The Simulation console open in each project, if any.
+    pub(crate) consoles: Mutex<HashMap<String, Console>>,
+}
+
+impl Deref for Scenarios {
+    type Target = Library;
+
+    fn deref(&self) -> &Library {
+        &self.library
+    }
+}
+
+impl Scenarios {
+    pub(crate) fn new(library: Arc<Library>, data: Arc<Data>, population: Arc<Population>) -> Scenarios {
+        Scenarios { library, data, population, consoles: Mutex::new(HashMap::new()) }
+    }
+}
