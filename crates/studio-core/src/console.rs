@@ -9,57 +9,15 @@
 
 use std::sync::mpsc;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use studio_model::{Action, CalibrationFit, Ensemble, ScenarioRun, ShockEvent, SimulationAction, StageStatus, Ticks};
+use studio_model::{Action, CalibrationFit, Ensemble, ScenarioRun, SimulationAction, StageStatus, Ticks};
 use tokio::sync::{mpsc as channel, oneshot};
 
+use crate::console_state::{Command, Console, ConsoleStatus, ConsoleView, Reply, StopOnDrop, send_stop};
 use crate::library::Progress;
 use crate::scenario_runs::{ScenarioInputs, ensemble_report, prepare, shock_event};
 use crate::scenarios::Scenarios;
 use crate::{Actor, CoreError, Result, StudioEvent};
-
-/// Where the console's run is: playing, paused, at its last tick, or stopped by hand.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ConsoleStatus {
-    Running,
-    Paused,
-    Complete,
-    Stopped,
-}
-
-/// Where the console's run stands.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct ConsoleView {
-    /// This console run; `seq` orders its views (events and answers can cross on the way).
-    pub run_id: String,
-    pub seq: u64,
-    pub scenario_id: String,
-    pub status: ConsoleStatus,
-    pub current_tick: u32,
-    pub total_ticks: u32,
-    /// p5, p25, p50, p75, p95 of the adoption share at ticks 0..=current.
-    pub bands: Vec<[f64; 5]>,
-    pub injected_shocks: Vec<ShockEvent>,
-    pub checkpoints: Vec<u32>,
-    /// The ensemble's digest, at the last tick.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub digest: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-enum Command {
-    Pause,
-    Resume,
-    Stop,
-    Step,
-    Back,
-    Replay(u32),
-    Inject(String, f64),
-}
-
-type Reply = oneshot::Sender<std::result::Result<ConsoleView, String>>;
 
 /// Ticks are streamed at most this often (a frame); each event carries the bands since the last.
 const STREAM_EVERY: std::time::Duration = std::time::Duration::from_millis(16);
@@ -75,34 +33,6 @@ enum Heard {
     Stopped(ConsoleView),
     /// The run could not start: its id, its scenario and why.
     Failed(String, String, String),
-}
-
-/// Tells a console's thread to stop; nobody waits for its answer.
-fn send_stop(commands: &mpsc::Sender<(Command, Reply)>) {
-    let (reply, _) = oneshot::channel();
-    let _ = commands.send((Command::Stop, reply));
-}
-
-/// Sends the console's thread a stop when dropped while still holding its way there.
-struct StopOnDrop(Option<mpsc::Sender<(Command, Reply)>>);
-
-impl Drop for StopOnDrop {
-    fn drop(&mut self) {
-        if let Some(commands) = self.0.take() {
-            send_stop(&commands);
-        }
-    }
-}
-
-/// An open console: the scenario it plays and the way to its thread.
-pub(crate) struct Console {
-    commands: mpsc::Sender<(Command, Reply)>,
-    pub view: ConsoleView,
-    /// The scenario's record before this run: what a stop before the end goes back to.
-    previous: Option<ScenarioRun>,
-    /// The last tick streamed, and when: ticks are streamed at most once a frame, each event
-    /// carrying the bands since the one before.
-    emitted: Option<(u32, std::time::Instant)>,
 }
 
 impl Scenarios {

@@ -7,6 +7,7 @@ mod actor;
 mod calibration;
 mod config;
 mod console;
+mod console_state;
 mod data_package;
 mod data_reads;
 mod data_service;
@@ -44,7 +45,7 @@ mod tasks;
 
 pub use actor::Actor;
 pub use config::{Program, SmtpSettings, StudioConfig, local_user_id, local_user_id_at};
-pub use console::{ConsoleStatus, ConsoleView};
+pub use console_state::{ConsoleStatus, ConsoleView};
 pub use data_package::{DataPackage, PackagedSource, Series, SourceKind, SourceStatus};
 pub use document::{ChangeKind, ChangeMessage, ProjectDocument, RecordKey};
 pub use error::{CoreError, Result};

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::ops::Deref;
 use std::sync::{Arc, Mutex};
 
-use crate::console::Console;
+use crate::console_state::Console;
 use crate::data_service::Data;
 use crate::library::Library;
 use crate::population::Population;
