@@ -13,7 +13,7 @@ use crate::library::Library;
 use crate::population::Population;
 use crate::ports::{FileManager, Postman};
 use crate::scenarios::Scenarios;
-use crate::tasks::TaskRuntime;
+use crate::tasks::Tasks;
 
 pub struct Studio {
     pub(crate) library: Arc<Library>,
@@ -23,7 +23,7 @@ pub struct Studio {
     pub(crate) population: Arc<Population>,
     /// The Scenarios service: runs, the console, calibration, comparisons and exports.
     pub(crate) scenarios: Arc<Scenarios>,
-    pub(crate) tasks: TaskRuntime,
+    pub(crate) tasks: Arc<Tasks>,
     /// When pruning last ran here.
     pub(crate) last_pruned: std::sync::Mutex<Option<std::time::Instant>>,
     /// How many recoverable edits were last announced for each project.
@@ -48,7 +48,7 @@ impl Studio {
     pub async fn open(config: StudioConfig) -> Result<Studio> {
         let (postman, files) = (crate::edge::postman(&config), crate::edge::file_manager(&config));
         let library = Arc::new(Library::open(config).await?);
-        let tasks = TaskRuntime::start(library.store.clone(), library.events().clone());
+        let tasks = Arc::new(Tasks::start(library.clone()));
         let data = Arc::new(Data::new(library.clone()));
         let population = Arc::new(Population::new(library.clone(), data.clone()));
         Ok(Studio {

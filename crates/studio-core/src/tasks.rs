@@ -4,6 +4,7 @@
 //! re-queued or failed with a reason that says so.
 
 use std::collections::HashMap;
+use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
@@ -17,6 +18,7 @@ use studio_tasks::{
 };
 use tokio::sync::broadcast;
 
+use crate::library::Library;
 use crate::{CoreError, Result, Studio, StudioEvent, liveness};
 
 /// What the product's agents can do; the default agent can do all of it.
@@ -46,22 +48,33 @@ impl std::fmt::Display for TaskRunner {
     }
 }
 
-pub(crate) struct TaskRuntime {
-    pub boards: TaskBoards,
-    pub pool: OnceLock<AgentPool>,
+/// The Tasks service: the boards of this session's projects, persisted in the library and
+/// streamed as events, and the pool of agents once this program runs tasks.
+pub struct Tasks {
+    library: Arc<Library>,
+    pub(crate) boards: TaskBoards,
+    pub(crate) pool: OnceLock<AgentPool>,
     /// The board of each project this session has submitted tasks to.
     project_boards: Mutex<HashMap<String, String>>,
     /// Batches of changes the persister has written.
     persisted: Arc<AtomicU64>,
 }
 
-impl TaskRuntime {
-    /// Boards whose changes go to the library and to `events`.
-    pub fn start(store: Store, events: broadcast::Sender<StudioEvent>) -> Self {
+impl Deref for Tasks {
+    type Target = Library;
+
+    fn deref(&self) -> &Library {
+        &self.library
+    }
+}
+
+impl Tasks {
+    /// Boards whose changes go to the library and to its events.
+    pub(crate) fn start(library: Arc<Library>) -> Self {
         let (boards, updates) = TaskBoards::with_updates(CapabilityHierarchy::new());
         let persisted = Arc::new(AtomicU64::new(0));
-        tokio::spawn(persist(store, updates, events, persisted.clone()));
-        TaskRuntime { boards, pool: OnceLock::new(), project_boards: Mutex::new(HashMap::new()), persisted }
+        tokio::spawn(persist(library.store.clone(), updates, library.events().clone(), persisted.clone()));
+        Tasks { library, boards, pool: OnceLock::new(), project_boards: Mutex::new(HashMap::new()), persisted }
     }
 
     /// Waits (up to `limit`) until every change sent so far is written to the library.
@@ -170,7 +183,7 @@ impl Studio {
         if self.tasks.pool.get().is_some() {
             return Ok(());
         }
-        self.adopt_orphaned_boards().await?;
+        self.tasks.adopt_orphaned_boards().await?;
         let handlers = crate::task_kinds::handlers(Arc::downgrade(self)).merge(extra);
         let config = PoolConfig {
             max_agents: 4,
@@ -187,29 +200,97 @@ impl Studio {
         // From now on the command line leaves long actions to this program.
         self.store.mark_runs_tasks(&self.session_id, &studio_store::now()).await?;
         if self.tasks.pool.set(pool).is_ok() {
-            tokio::spawn(follow_cancel_requests(Arc::downgrade(self)));
+            tokio::spawn(follow_cancel_requests(Arc::downgrade(&self.tasks)));
             tokio::spawn(crate::edge::watch::watch_sources(Arc::downgrade(self)));
         }
         Ok(())
     }
 
-    /// Stops the agents, letting running tasks finish for up to `grace` (the rest are
-    /// re-queued or failed, per their retry policies), and writes every task change.
+    /// Stops the agents, letting running tasks finish for up to `grace`, and writes every task
+    /// change.
     pub async fn stop_tasks(&self, grace: Duration) {
-        if let Some(pool) = self.tasks.pool.get() {
-            pool.stop_all(grace).await;
-        }
-        self.tasks.flush(Duration::from_secs(5)).await;
+        self.tasks.stop(grace).await;
     }
 
     /// Waits until every task change so far is written to the library.
     pub async fn flush_tasks(&self) {
-        self.tasks.flush(Duration::from_secs(5)).await;
+        self.tasks.flush_all().await;
     }
 
-    async fn adopt_orphaned_boards(&self) -> Result<()> {
+    /// Adds tasks for a project; they run as soon as an agent is free.
+    pub async fn submit_tasks(&self, project_id: &str, specs: Vec<TaskSpec>) -> Result<Vec<Task>> {
+        self.tasks.submit_tasks(project_id, specs).await
+    }
+
+    /// A task, from memory if this program runs it, else as the library last recorded it.
+    pub async fn get_task(&self, task_id: &str) -> Result<Task> {
+        self.tasks.get_task(task_id).await
+    }
+
+    /// A project's tasks, newest first.
+    pub async fn list_tasks(&self, project_id: &str) -> Result<Vec<Task>> {
+        self.tasks.list_tasks(project_id).await
+    }
+
+    /// Cancels a task and what depends on it.
+    pub async fn cancel_task(&self, task_id: &str, reason: Option<&str>) -> Result<Task> {
+        self.tasks.cancel_task(task_id, reason).await
+    }
+
+    /// Waits until a task finishes, calling `on_change` with each state it passes through.
+    pub async fn wait_task(&self, task_id: &str, on_change: impl FnMut(&Task)) -> Result<Task> {
+        self.tasks.wait_task(task_id, on_change).await
+    }
+
+    /// The agents of this program.
+    pub fn agents(&self) -> Result<PoolReport> {
+        self.tasks.agents()
+    }
+
+    /// The live program on this library that runs tasks, if any.
+    pub async fn task_runner(&self) -> Result<Option<TaskRunner>> {
+        self.tasks.task_runner().await
+    }
+
+    /// Exports a project to a `.studio` file as a task.
+    pub async fn start_export(&self, project_id: &str, path: PathBuf, with_artifacts: bool) -> Result<Task> {
+        if !path.is_absolute() {
+            return Err(CoreError::invalid(
+                "path must be absolute: where on this machine to write the .studio file".to_string(),
+            ));
+        }
+        let spec = TaskSpec::new("export_project", "Export .studio file")
+            .needs("files")
+            .input("path", json!(path))
+            .input("with_artifacts", json!(with_artifacts));
+        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
+    }
+
+    /// Saves a version as a task (for large projects, so the caller is not held up).
+    pub async fn start_save(&self, project_id: &str, user_id: &str) -> Result<Task> {
+        let spec = TaskSpec::new("save_project", "Save a version").needs("files").input("user_id", json!(user_id));
+        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
+    }
+}
+
+impl Tasks {
+    /// Stops the agents, letting running tasks finish for up to `grace` (the rest are
+    /// re-queued or failed, per their retry policies), and writes every task change.
+    pub async fn stop(&self, grace: Duration) {
+        if let Some(pool) = self.pool.get() {
+            pool.stop_all(grace).await;
+        }
+        self.flush(Duration::from_secs(5)).await;
+    }
+
+    /// Waits until every task change so far is written to the library.
+    pub async fn flush_all(&self) {
+        self.flush(Duration::from_secs(5)).await;
+    }
+
+    pub(crate) async fn adopt_orphaned_boards(&self) -> Result<()> {
         for row in self.store.open_task_boards(&self.session_id).await? {
-            if self.tasks.boards.get_board(&row.board_id).is_some() {
+            if self.boards.get_board(&row.board_id).is_some() {
                 continue;
             }
             let alive = match self.store.session(&row.session_id).await? {
@@ -224,24 +305,23 @@ impl Studio {
             let tasks: Vec<Task> =
                 self.store.board_tasks(&row.board_id).await?.iter().filter_map(|r| task_of(r).ok()).collect();
             let info: BoardInfo = serde_json::from_str(&row.info).map_err(CoreError::internal)?;
-            let (board, _interrupted) = TaskBoard::restore(info, self.tasks.boards.hierarchy().clone(), tasks);
+            let (board, _interrupted) = TaskBoard::restore(info, self.boards.hierarchy().clone(), tasks);
             self.store.put_task_board(&TaskBoardRow { session_id: self.session_id.clone(), ..row.clone() }).await?;
             if let Some(project_id) = &row.project_id {
-                lock(&self.tasks.project_boards).insert(project_id.clone(), row.board_id.clone());
+                lock(&self.project_boards).insert(project_id.clone(), row.board_id.clone());
             }
             // Its changes (the interrupted tasks re-queued or failed) are persisted as any others.
-            self.tasks.boards.insert_board(board);
+            self.boards.insert_board(board);
         }
         Ok(())
     }
 
     /// This project's board in this session, made (and recorded) on first use.
     async fn project_board(&self, project_id: &str) -> Result<String> {
-        if let Some(id) = lock(&self.tasks.project_boards).get(project_id) {
+        if let Some(id) = lock(&self.project_boards).get(project_id) {
             return Ok(id.clone());
         }
-        let info =
-            self.tasks.boards.create_board(&format!("Project {project_id}"), "", Default::default(), Some(project_id));
+        let info = self.boards.create_board(&format!("Project {project_id}"), "", Default::default(), Some(project_id));
         let row = TaskBoardRow {
             board_id: info.id.clone(),
             project_id: Some(project_id.to_string()),
@@ -250,7 +330,7 @@ impl Studio {
             created_at: studio_store::now(),
         };
         self.store.put_task_board(&row).await?;
-        lock(&self.tasks.project_boards).insert(project_id.to_string(), info.id.clone());
+        lock(&self.project_boards).insert(project_id.to_string(), info.id.clone());
         Ok(info.id)
     }
 
@@ -261,12 +341,12 @@ impl Studio {
         for spec in &mut specs {
             spec.project_id = Some(project_id.to_string());
         }
-        Ok(self.tasks.boards.add_tasks_as_added(&board, specs)?)
+        Ok(self.boards.add_tasks_as_added(&board, specs)?)
     }
 
     /// A task, from memory if this program runs it, else as the library last recorded it.
     pub async fn get_task(&self, task_id: &str) -> Result<Task> {
-        if let Ok(task) = self.tasks.boards.get_task(task_id) {
+        if let Ok(task) = self.boards.get_task(task_id) {
             return Ok(task);
         }
         match self.store.task(task_id).await? {
@@ -280,12 +360,12 @@ impl Studio {
         self.store.project(project_id).await?;
         let mut tasks: Vec<Task> = Vec::new();
         for row in self.store.project_tasks(project_id, 200).await? {
-            let task = self.tasks.boards.get_task(&row.task_id).or_else(|_| task_of(&row))?;
+            let task = self.boards.get_task(&row.task_id).or_else(|_| task_of(&row))?;
             tasks.push(task);
         }
         // Tasks added here that the library has not recorded yet.
-        if let Some(board) = lock(&self.tasks.project_boards).get(project_id).cloned() {
-            for task in self.tasks.boards.tasks(&board)? {
+        if let Some(board) = lock(&self.project_boards).get(project_id).cloned() {
+            for task in self.boards.tasks(&board)? {
                 if !tasks.iter().any(|t| t.id == task.id) {
                     tasks.push(task);
                 }
@@ -299,8 +379,8 @@ impl Studio {
     /// stop through the library; one whose program has gone is cancelled in the library.
     pub async fn cancel_task(&self, task_id: &str, reason: Option<&str>) -> Result<Task> {
         let reason = reason.unwrap_or("cancelled by the analyst");
-        if self.tasks.boards.board_of(task_id).is_some() {
-            self.tasks.boards.cancel_task(task_id, reason)?;
+        if self.boards.board_of(task_id).is_some() {
+            self.boards.cancel_task(task_id, reason)?;
             return self.get_task(task_id).await;
         }
         let task = self.get_task(task_id).await?;
@@ -346,7 +426,7 @@ impl Studio {
 
     /// The agents of this program.
     pub fn agents(&self) -> Result<PoolReport> {
-        self.tasks.pool.get().map(AgentPool::report).ok_or_else(|| {
+        self.pool.get().map(AgentPool::report).ok_or_else(|| {
             CoreError::new("not_available", "this program runs no agents (it has not started its task pool)")
         })
     }
@@ -367,40 +447,20 @@ impl Studio {
         }
         Ok(None)
     }
-
-    /// Exports a project to a `.studio` file as a task.
-    pub async fn start_export(&self, project_id: &str, path: PathBuf, with_artifacts: bool) -> Result<Task> {
-        if !path.is_absolute() {
-            return Err(CoreError::invalid(
-                "path must be absolute: where on this machine to write the .studio file".to_string(),
-            ));
-        }
-        let spec = TaskSpec::new("export_project", "Export .studio file")
-            .needs("files")
-            .input("path", json!(path))
-            .input("with_artifacts", json!(with_artifacts));
-        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
-    }
-
-    /// Saves a version as a task (for large projects, so the caller is not held up).
-    pub async fn start_save(&self, project_id: &str, user_id: &str) -> Result<Task> {
-        let spec = TaskSpec::new("save_project", "Save a version").needs("files").input("user_id", json!(user_id));
-        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
-    }
 }
 
 /// Follows cancel requests made by other programs and, every few seconds, adopts the boards
 /// of programs that have ended (a `studio export` queued without `--wait`, say).
-async fn follow_cancel_requests(studio: Weak<Studio>) {
+async fn follow_cancel_requests(tasks: Weak<Tasks>) {
     for round in 1u64.. {
         tokio::time::sleep(CANCEL_POLL).await;
-        let Some(studio) = studio.upgrade() else { return };
+        let Some(tasks) = tasks.upgrade() else { return };
         if round % ADOPT_EVERY == 0 {
-            let _ = studio.adopt_orphaned_boards().await;
+            let _ = tasks.adopt_orphaned_boards().await;
         }
-        let Ok(requests) = studio.store.cancel_requests(&studio.session_id).await else { continue };
+        let Ok(requests) = tasks.store.cancel_requests(&tasks.session_id).await else { continue };
         for task_id in requests {
-            let _ = studio.tasks.boards.cancel_task(&task_id, "cancelled by the analyst (from another program)");
+            let _ = tasks.boards.cancel_task(&task_id, "cancelled by the analyst (from another program)");
         }
     }
 }
