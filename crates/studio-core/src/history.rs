@@ -125,7 +125,7 @@ impl Studio {
             self.check_allowed(actor, action.permission()).await?;
         }
         match &mut action {
-            Action::Report(ReportAction::Customize(config)) => self.prepare_logo(actor, config).await?,
+            Action::Report(ReportAction::Customize(config)) => self.reports.prepare_logo(actor, config).await?,
             Action::Data(DataAction::ConfigureSource { configuration, .. }) => {
                 crate::imports::check_source_path(configuration)?;
                 self.data.import_source(&actor.project_id, configuration).await?;

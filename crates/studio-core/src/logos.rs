@@ -6,7 +6,8 @@ use std::path::Path;
 
 use studio_model::ReportConfig;
 
-use crate::{Actor, CoreError, Result, Studio};
+use crate::reports_service::Reports;
+use crate::{Actor, CoreError, Result};
 
 /// Largest logo file read.
 const MAX_LOGO_BYTES: u64 = 5 * 1024 * 1024;
@@ -38,7 +39,7 @@ pub(crate) fn read_logo(url: &str) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-impl Studio {
+impl Reports {
     /// The logo's bytes: as stored when it was set, else (settings given with the request, or
     /// made before logos were stored) read from its file now.
     pub(crate) async fn logo_bytes(&self, config: &ReportConfig) -> Result<Option<Vec<u8>>> {

@@ -315,7 +315,7 @@ impl Studio {
         let new_id = uuid::Uuid::new_v4().to_string();
         let id = self.store.import_project(path, &new_id).await?;
         self.forget(&id).await;
-        self.stop_imported_schedule(&id, user_id).await?;
+        self.reports.stop_imported_schedule(&id, user_id).await?;
         let state =
             self.get_project(&ProjectLoad { project_id: id.clone(), user_id: user_id.into(), version: None }).await?;
         self.emit(StudioEvent::StateChanged {

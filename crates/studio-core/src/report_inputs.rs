@@ -7,7 +7,8 @@ use studio_report::{
     ArchetypeFacts, MarginalFacts, OverrideFacts, PopulationFacts, ReportInput, ScenarioResult, SourceFacts,
 };
 
-use crate::{CoreError, Result, Studio};
+use crate::reports_service::Reports;
+use crate::{CoreError, Result};
 
 /// The report settings used when the analyst has chosen none.
 pub fn default_config() -> ReportConfig {
@@ -27,7 +28,7 @@ fn text(v: &Value) -> String {
     }
 }
 
-impl Studio {
+impl Reports {
     /// Gathers the report's input. `version` is the project's saved version.
     pub(crate) async fn report_input(
         &self,

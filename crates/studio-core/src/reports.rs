@@ -18,7 +18,8 @@ use crate::file_names::slug;
 use crate::library::Library;
 use crate::library::Progress;
 use crate::report_inputs::default_config;
-use crate::{Actor, CoreError, Result, Studio};
+use crate::reports_service::Reports;
+use crate::{Actor, CoreError, Result};
 
 /// What the library keeps of a report: its content and, by hash, what it was made from.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -104,7 +105,7 @@ fn check_out(path: &Path, format: &str) -> Result<()> {
     Ok(())
 }
 
-impl Studio {
+impl Reports {
     /// The report settings to use: those given, else the project's, else the defaults.
     fn config_for(content: &ProjectContent, given: Option<ReportConfig>) -> ReportConfig {
         given.or_else(|| content.report.get("config").cloned()).unwrap_or_else(default_config)
@@ -193,7 +194,7 @@ impl Studio {
             let version = Library::state_of(&mut open, user_id).version;
             (open.doc.content().clone(), version)
         };
-        let config = Studio::config_for(&content, config);
+        let config = Reports::config_for(&content, config);
         progress(0.1, "gathering the results");
         let logo = self.logo_bytes(&config).await?;
         let mut input = self.report_input(project_id, &content, u64::from(version), config).await?;
@@ -352,13 +353,13 @@ impl Studio {
         if let Some(p) = path {
             spec = spec.input("path", serde_json::json!(p));
         }
-        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
+        Ok(self.tasks.submit_tasks(project_id, vec![spec]).await?.remove(0))
     }
 
     /// Checks a generate request before it starts: known sections, a readable logo, and
     /// results to report on.
     pub(crate) fn check_generate(content: &ProjectContent, given: Option<&ReportConfig>) -> Result<()> {
-        let config = Studio::config_for(content, given.cloned());
+        let config = Reports::config_for(content, given.cloned());
         let known = |s: &str| studio_report::SECTIONS.contains(&s) || studio_report::APPENDIX.contains(&s);
         if let Some(bad) = config.sections.iter().find(|s| !known(s)) {
             return Err(CoreError::invalid(format!(

@@ -384,24 +384,24 @@ impl Studio {
             RunPipeline { project_id, user_id } => json(self.run_pipeline(&project_id, &user_id).await?),
             ListAgents => json(self.agents()?),
             GenerateReport { project_id, user_id, report_config } => {
-                let report = self.generate_report(&project_id, &user_id, report_config, &|_, _| {}).await?;
+                let report = self.reports.generate_report(&project_id, &user_id, report_config, &|_, _| {}).await?;
                 json(report)
             }
-            ReportSchedule { project_id } => json(self.report_schedule(&project_id).await?),
-            SendReport { project_id, user_id } => json(self.send_report_now(&project_id, &user_id).await?),
+            ReportSchedule { project_id } => json(self.reports.report_schedule(&project_id).await?),
+            SendReport { project_id, user_id } => json(self.reports.send_report_now(&project_id, &user_id).await?),
             RevealExport { project_id, report_id, format } => {
-                json(Folder { folder: self.reveal_export(&project_id, &report_id, &format).await? })
+                json(Folder { folder: self.reports.reveal_export(&project_id, &report_id, &format).await? })
             }
-            RevealOutbox => json(Folder { folder: self.reveal_outbox()? }),
+            RevealOutbox => json(Folder { folder: self.reports.reveal_outbox()? }),
             LibraryInfo => json(self.library_info().await?),
             Limits => json(crate::Limits::current()),
             PreviewReport { project_id, user_id, report_config } => {
-                json(self.preview_report(&project_id, &user_id, report_config).await?)
+                json(self.reports.preview_report(&project_id, &user_id, report_config).await?)
             }
-            GetReport { project_id, report_id } => json(self.get_report(&project_id, &report_id).await?),
-            ListReports { project_id } => json(self.list_reports(&project_id).await?),
+            GetReport { project_id, report_id } => json(self.reports.get_report(&project_id, &report_id).await?),
+            ListReports { project_id } => json(self.reports.list_reports(&project_id).await?),
             ExportReport { project_id, report_id, user_id, format, path } => {
-                json(self.start_report_export(&project_id, &report_id, &user_id, &format, path).await?)
+                json(self.reports.start_report_export(&project_id, &report_id, &user_id, &format, path).await?)
             }
         }
     }

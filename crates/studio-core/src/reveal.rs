@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::reports::{check_format, parse_file_url};
-use crate::{CoreError, Result, Studio};
+use crate::reports_service::Reports;
+use crate::{CoreError, Result};
 
-impl Studio {
+impl Reports {
     /// Shows report `report_id`'s `format` export in the file manager; answers its folder. Only
     /// a file this Studio wrote is shown: one in its export folder, or with the recorded hash
     /// (a project file from elsewhere cannot point it at other places).

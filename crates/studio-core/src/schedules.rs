@@ -17,7 +17,8 @@ use crate::file_names::slug;
 use crate::library::Library;
 use crate::library::Progress;
 use crate::ports::{DeliveryChannel, Letter, Posted};
-use crate::{CoreError, Result, Studio};
+use crate::reports_service::Reports;
+use crate::{CoreError, Result};
 
 /// A project's schedule as the Report workbench shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -119,7 +120,7 @@ pub fn next_run(schedule: &ReportSchedule, after: Option<DateTime<Utc>>) -> Resu
     }
 }
 
-impl Studio {
+impl Reports {
     /// A project file brought in does not mail its sender's recipients from here: its
     /// schedule is stopped (an entry in its log says so) until someone here sets it again.
     pub(crate) async fn stop_imported_schedule(&self, project_id: &str, user_id: &str) -> Result<()> {
@@ -217,7 +218,8 @@ impl Studio {
         let spec = studio_tasks::TaskSpec::new("deliver_report", "Send the scheduled report")
             .needs("report")
             .input("reason", serde_json::json!(reason));
-        self.submit_tasks(project_id, vec![spec])
+        self.tasks
+            .submit_tasks(project_id, vec![spec])
             .await?
             .into_iter()
             .next()
@@ -232,8 +234,8 @@ impl Studio {
             let mut tick = tokio::time::interval(every);
             loop {
                 tick.tick().await;
-                let Some(studio) = weak.upgrade() else { break };
-                if let Err(e) = studio.run_due_reports(Utc::now()).await {
+                let Some(reports) = weak.upgrade() else { break };
+                if let Err(e) = reports.run_due_reports(Utc::now()).await {
                     tracing::error!("could not start a scheduled report: {}", e.message);
                 }
             }

@@ -11,7 +11,7 @@ use crate::config::StudioConfig;
 use crate::data_service::Data;
 use crate::library::Library;
 use crate::population::Population;
-use crate::ports::{FileManager, Postman};
+use crate::reports_service::{Reports, ReportsParts};
 use crate::scenarios::Scenarios;
 use crate::tasks::Tasks;
 
@@ -28,10 +28,8 @@ pub struct Studio {
     pub(crate) last_pruned: std::sync::Mutex<Option<std::time::Instant>>,
     /// How many recoverable edits were last announced for each project.
     pub(crate) recovery_announced: std::sync::Mutex<HashMap<String, usize>>,
-    /// How letters leave (the edge: SMTP or the outbox).
-    pub(crate) postman: Arc<dyn Postman>,
-    /// How a folder is shown (the edge: the platform's file manager).
-    pub(crate) files: Arc<dyn FileManager>,
+    /// The Reports service: reports, their exports and schedules.
+    pub(crate) reports: Arc<Reports>,
 }
 
 /// The library's primitives (the store, projects in memory, commits, events) are the Studio's.
@@ -51,7 +49,16 @@ impl Studio {
         let tasks = Arc::new(Tasks::start(library.clone()));
         let data = Arc::new(Data::new(library.clone()));
         let population = Arc::new(Population::new(library.clone(), data.clone()));
+        let reports = Arc::new(Reports::new(ReportsParts {
+            library: library.clone(),
+            data: data.clone(),
+            population: population.clone(),
+            tasks: tasks.clone(),
+            postman,
+            files,
+        }));
         Ok(Studio {
+            reports,
             scenarios: Arc::new(Scenarios::new(library.clone(), data.clone(), population.clone())),
             population,
             data,
@@ -59,8 +66,6 @@ impl Studio {
             tasks,
             recovery_announced: std::sync::Mutex::new(HashMap::new()),
             last_pruned: std::sync::Mutex::new(None),
-            postman,
-            files,
         })
     }
 
@@ -100,10 +105,5 @@ impl Studio {
         self.prune_when_due().await?;
         self.store.checkpoint().await?;
         Ok(())
-    }
-
-    /// Where the Simulation console of a project stands, if one is open.
-    pub fn console_view(&self, project_id: &str) -> Option<crate::ConsoleView> {
-        self.scenarios.console_view(project_id)
     }
 }

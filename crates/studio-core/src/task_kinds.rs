@@ -12,6 +12,7 @@ use studio_model::{
 };
 use studio_tasks::{Failure, Handlers, Task, TaskContext, TaskOutput, TaskSpec};
 
+use crate::reports_service::Reports;
 use crate::{Actor, CoreError, Result, Studio};
 
 pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
@@ -43,7 +44,8 @@ async fn deliver_report(studio: Weak<Studio>, ctx: TaskContext) -> std::result::
     let reason: crate::DeliveryReason =
         ctx.inputs().get("reason").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default();
     let progress = |f: f64, what: &str| ctx.progress(f, what);
-    let delivery = studio.deliver_report(&project_id, reason, &progress).await.map_err(|e| Failure::new(e.message))?;
+    let delivery =
+        studio.reports.deliver_report(&project_id, reason, &progress).await.map_err(|e| Failure::new(e.message))?;
     Ok(output(crate::schedules::delivery_output(&delivery)))
 }
 
@@ -57,8 +59,11 @@ async fn generate_report(studio: Weak<Studio>, ctx: TaskContext) -> std::result:
         None => None,
     };
     let progress = |f: f64, what: &str| ctx.progress(f, what);
-    let report =
-        studio.generate_report(&project_id, &user_id, config, &progress).await.map_err(|e| Failure::new(e.message))?;
+    let report = studio
+        .reports
+        .generate_report(&project_id, &user_id, config, &progress)
+        .await
+        .map_err(|e| Failure::new(e.message))?;
     Ok(output(crate::reports::report_summary(&report)))
 }
 
@@ -71,6 +76,7 @@ async fn export_report_task(studio: Weak<Studio>, ctx: TaskContext) -> std::resu
     let path: Option<PathBuf> = ctx.inputs().get("path").and_then(|v| v.as_str()).map(PathBuf::from);
     let progress = |f: f64, what: &str| ctx.progress(f, what);
     let receipt = studio
+        .reports
         .export_report(&project_id, &report_id, &format, path, &progress)
         .await
         .map_err(|e| Failure::new(e.message))?;
@@ -158,13 +164,13 @@ impl Studio {
                 TaskSpec::new("regenerate_population", "Regenerate population").needs("population")
             }
             Action::Report(ReportAction::Generate { config }) => {
-                Studio::check_generate(&content, config.as_ref())?;
+                Reports::check_generate(&content, config.as_ref())?;
                 TaskSpec::new("generate_report", "Generate report")
                     .needs("report")
                     .input("report_config", serde_json::to_value(config).unwrap_or(Value::Null))
             }
             Action::Report(ReportAction::Export { format }) => {
-                let report_id = Studio::latest_report(&content)?;
+                let report_id = Reports::latest_report(&content)?;
                 TaskSpec::new("export_report", &format!("Export report as {}", format.as_str().to_uppercase()))
                     .needs("report")
                     .input("report_id", json!(report_id))

@@ -206,52 +206,6 @@ impl Studio {
         Ok(())
     }
 
-    /// Stops the agents, letting running tasks finish for up to `grace`, and writes every task
-    /// change.
-    pub async fn stop_tasks(&self, grace: Duration) {
-        self.tasks.stop(grace).await;
-    }
-
-    /// Waits until every task change so far is written to the library.
-    pub async fn flush_tasks(&self) {
-        self.tasks.flush_all().await;
-    }
-
-    /// Adds tasks for a project; they run as soon as an agent is free.
-    pub async fn submit_tasks(&self, project_id: &str, specs: Vec<TaskSpec>) -> Result<Vec<Task>> {
-        self.tasks.submit_tasks(project_id, specs).await
-    }
-
-    /// A task, from memory if this program runs it, else as the library last recorded it.
-    pub async fn get_task(&self, task_id: &str) -> Result<Task> {
-        self.tasks.get_task(task_id).await
-    }
-
-    /// A project's tasks, newest first.
-    pub async fn list_tasks(&self, project_id: &str) -> Result<Vec<Task>> {
-        self.tasks.list_tasks(project_id).await
-    }
-
-    /// Cancels a task and what depends on it.
-    pub async fn cancel_task(&self, task_id: &str, reason: Option<&str>) -> Result<Task> {
-        self.tasks.cancel_task(task_id, reason).await
-    }
-
-    /// Waits until a task finishes, calling `on_change` with each state it passes through.
-    pub async fn wait_task(&self, task_id: &str, on_change: impl FnMut(&Task)) -> Result<Task> {
-        self.tasks.wait_task(task_id, on_change).await
-    }
-
-    /// The agents of this program.
-    pub fn agents(&self) -> Result<PoolReport> {
-        self.tasks.agents()
-    }
-
-    /// The live program on this library that runs tasks, if any.
-    pub async fn task_runner(&self) -> Result<Option<TaskRunner>> {
-        self.tasks.task_runner().await
-    }
-
     /// Exports a project to a `.studio` file as a task.
     pub async fn start_export(&self, project_id: &str, path: PathBuf, with_artifacts: bool) -> Result<Task> {
         if !path.is_absolute() {

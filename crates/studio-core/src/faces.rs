@@ -1,0 +1,151 @@
+//! The Studio's public face over its services: the operations tests, the shells and tools call
+//! by name. Each is one line into the service that owns it; the rules are there.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use studio_model::{GeneratedReport, ReportConfig};
+use studio_tasks::{PoolReport, Task, TaskSpec};
+
+use crate::library::Progress;
+use crate::{ConsoleView, ReportExport, ReportListing, Result, ScheduleStatus, Studio, TaskRunner};
+
+impl Studio {
+    /// Generates a report from the project's results (see `Reports::generate_report`).
+    pub async fn generate_report(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        config: Option<ReportConfig>,
+        progress: Progress<'_>,
+    ) -> Result<GeneratedReport> {
+        self.reports.generate_report(project_id, user_id, config, progress).await
+    }
+
+    /// The report as it would be generated now, stored nowhere.
+    pub async fn preview_report(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        config: Option<ReportConfig>,
+    ) -> Result<GeneratedReport> {
+        self.reports.preview_report(project_id, user_id, config).await
+    }
+
+    /// A project's report as generated, with its exports.
+    pub async fn get_report(&self, project_id: &str, report_id: &str) -> Result<GeneratedReport> {
+        self.reports.get_report(project_id, report_id).await
+    }
+
+    /// A project's reports, newest first.
+    pub async fn list_reports(&self, project_id: &str) -> Result<Vec<ReportListing>> {
+        self.reports.list_reports(project_id).await
+    }
+
+    /// Renders a report into a file here and now (the export task's body).
+    pub async fn export_report(
+        &self,
+        project_id: &str,
+        report_id: &str,
+        format: &str,
+        out: Option<PathBuf>,
+        progress: Progress<'_>,
+    ) -> Result<ReportExport> {
+        self.reports.export_report(project_id, report_id, format, out, progress).await
+    }
+
+    /// Starts a report's export as a task.
+    pub async fn start_report_export(
+        &self,
+        project_id: &str,
+        report_id: &str,
+        user_id: &str,
+        format: &str,
+        path: Option<PathBuf>,
+    ) -> Result<Task> {
+        self.reports.start_report_export(project_id, report_id, user_id, format, path).await
+    }
+
+    /// Shows a report's export in the file manager; answers its folder.
+    pub async fn reveal_export(&self, project_id: &str, report_id: &str, format: &str) -> Result<PathBuf> {
+        self.reports.reveal_export(project_id, report_id, format).await
+    }
+
+    /// Opens the outbox folder.
+    pub fn reveal_outbox(&self) -> Result<PathBuf> {
+        self.reports.reveal_outbox()
+    }
+
+    /// The report's schedule, when it next sends, and how the last delivery went.
+    pub async fn report_schedule(&self, project_id: &str) -> Result<ScheduleStatus> {
+        self.reports.report_schedule(project_id).await
+    }
+
+    /// Starts the deliveries that are due at `now`.
+    pub async fn run_due_reports(&self, now: DateTime<Utc>) -> Result<Vec<Task>> {
+        self.reports.run_due_reports(now).await
+    }
+
+    /// Sends the scheduled report now, as a task.
+    pub async fn send_report_now(&self, project_id: &str, user_id: &str) -> Result<Task> {
+        self.reports.send_report_now(project_id, user_id).await
+    }
+
+    /// Looks at the schedules on an interval until the Studio is dropped.
+    pub fn spawn_report_schedule(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        self.reports.spawn_report_schedule()
+    }
+
+    /// Stops the agents, letting running tasks finish for up to `grace`, and writes every task
+    /// change.
+    pub async fn stop_tasks(&self, grace: Duration) {
+        self.tasks.stop(grace).await;
+    }
+
+    /// Waits until every task change so far is written to the library.
+    pub async fn flush_tasks(&self) {
+        self.tasks.flush_all().await;
+    }
+
+    /// Adds tasks for a project; they run as soon as an agent is free.
+    pub async fn submit_tasks(&self, project_id: &str, specs: Vec<TaskSpec>) -> Result<Vec<Task>> {
+        self.tasks.submit_tasks(project_id, specs).await
+    }
+
+    /// A task, from memory if this program runs it, else as the library last recorded it.
+    pub async fn get_task(&self, task_id: &str) -> Result<Task> {
+        self.tasks.get_task(task_id).await
+    }
+
+    /// A project's tasks, newest first.
+    pub async fn list_tasks(&self, project_id: &str) -> Result<Vec<Task>> {
+        self.tasks.list_tasks(project_id).await
+    }
+
+    /// Cancels a task and what depends on it.
+    pub async fn cancel_task(&self, task_id: &str, reason: Option<&str>) -> Result<Task> {
+        self.tasks.cancel_task(task_id, reason).await
+    }
+
+    /// Waits until a task finishes, calling `on_change` with each state it passes through.
+    pub async fn wait_task(&self, task_id: &str, on_change: impl FnMut(&Task)) -> Result<Task> {
+        self.tasks.wait_task(task_id, on_change).await
+    }
+
+    /// The agents of this program.
+    pub fn agents(&self) -> Result<PoolReport> {
+        self.tasks.agents()
+    }
+
+    /// The live program on this library that runs tasks, if any.
+    pub async fn task_runner(&self) -> Result<Option<TaskRunner>> {
+        self.tasks.task_runner().await
+    }
+
+    /// Where the Simulation console of a project stands, if one is open.
+    pub fn console_view(&self, project_id: &str) -> Option<ConsoleView> {
+        self.scenarios.console_view(project_id)
+    }
+}
