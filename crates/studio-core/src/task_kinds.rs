@@ -10,9 +10,10 @@ use studio_model::{
     Action, ProjectContent, ProjectLoad, ReportAction, ScenarioAction, ScenarioRecord, SimulationAction,
     SimulationSettings, StageStatus, StateChanges, Workbench, WorkbenchResponse,
 };
-use studio_tasks::{Failure, Handlers, Task, TaskContext, TaskOutput, TaskSpec};
+use studio_tasks::{AgentConfig, Failure, Handlers, PoolConfig, Task, TaskContext, TaskOutput, TaskSpec, create_pool};
 
 use crate::reports_service::Reports;
+use crate::tasks::CAPABILITIES;
 use crate::{Actor, CoreError, Result, Studio};
 
 pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
@@ -300,5 +301,62 @@ pub(crate) fn output(value: Value) -> TaskOutput {
     match value {
         Value::Object(map) => TaskOutput::new(map),
         other => TaskOutput::default().with("value", other),
+    }
+}
+
+impl Studio {
+    /// Starts this program's agents: a pool that runs the product's task kinds, adopts the
+    /// boards of programs that stopped, and follows cancel requests made elsewhere. Long
+    /// actions submitted before this wait in their queue.
+    pub async fn start_tasks(self: &Arc<Self>) -> Result<()> {
+        self.start_tasks_with(Handlers::new()).await
+    }
+
+    /// Starts the agents with more task kinds than the product's own (tools and tests).
+    pub async fn start_tasks_with(self: &Arc<Self>, extra: Handlers) -> Result<()> {
+        if self.tasks.pool.get().is_some() {
+            return Ok(());
+        }
+        self.tasks.adopt_orphaned_boards().await?;
+        let handlers = handlers(Arc::downgrade(self)).merge(extra);
+        let config = PoolConfig {
+            max_agents: 4,
+            min_agents: 2,
+            agent: AgentConfig {
+                agent_type: "studio".into(),
+                capabilities: CAPABILITIES.iter().map(|c| c.to_string()).collect(),
+                ..AgentConfig::default()
+            },
+            ..PoolConfig::default()
+        };
+        let pool = create_pool(config, self.tasks.boards.clone(), handlers)?;
+        pool.start_all();
+        // From now on the command line leaves long actions to this program.
+        self.store.mark_runs_tasks(&self.session_id, &studio_store::now()).await?;
+        if self.tasks.pool.set(pool).is_ok() {
+            tokio::spawn(crate::tasks::follow_cancel_requests(Arc::downgrade(&self.tasks)));
+            tokio::spawn(crate::edge::watch::watch_sources(Arc::downgrade(self)));
+        }
+        Ok(())
+    }
+
+    /// Exports a project to a `.studio` file as a task.
+    pub async fn start_export(&self, project_id: &str, path: PathBuf, with_artifacts: bool) -> Result<Task> {
+        if !path.is_absolute() {
+            return Err(CoreError::invalid(
+                "path must be absolute: where on this machine to write the .studio file".to_string(),
+            ));
+        }
+        let spec = TaskSpec::new("export_project", "Export .studio file")
+            .needs("files")
+            .input("path", json!(path))
+            .input("with_artifacts", json!(with_artifacts));
+        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
+    }
+
+    /// Saves a version as a task (for large projects, so the caller is not held up).
+    pub async fn start_save(&self, project_id: &str, user_id: &str) -> Result<Task> {
+        let spec = TaskSpec::new("save_project", "Save a version").needs("files").input("user_id", json!(user_id));
+        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
     }
 }

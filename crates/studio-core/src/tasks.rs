@@ -5,21 +5,19 @@
 
 use std::collections::HashMap;
 use std::ops::Deref;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
 use studio_store::{Store, TaskBoardRow, TaskRow};
 use studio_tasks::{
-    AgentConfig, AgentPool, BoardInfo, CapabilityHierarchy, Handlers, PoolConfig, PoolReport, Task, TaskBoard,
-    TaskBoards, TaskError, TaskSpec, TaskStatus, TaskUpdates, create_pool,
+    AgentPool, BoardInfo, CapabilityHierarchy, PoolReport, Task, TaskBoard, TaskBoards, TaskError, TaskSpec,
+    TaskStatus, TaskUpdates,
 };
 use tokio::sync::broadcast;
 
 use crate::library::Library;
-use crate::{CoreError, Result, Studio, StudioEvent, liveness};
+use crate::{CoreError, Result, StudioEvent, liveness};
 
 /// What the product's agents can do; the default agent can do all of it.
 pub const CAPABILITIES: [&str; 5] = ["data", "population", "simulation", "report", "files"];
@@ -168,63 +166,6 @@ fn row_of(task: &Task) -> TaskRow {
 fn task_of(row: &TaskRow) -> Result<Task> {
     serde_json::from_str(&row.task)
         .map_err(|e| CoreError::new("store_error", format!("task {} in the library is unreadable: {e}", row.task_id)))
-}
-
-impl Studio {
-    /// Starts this program's agents: a pool that runs the product's task kinds, adopts the
-    /// boards of programs that stopped, and follows cancel requests made elsewhere. Long
-    /// actions submitted before this wait in their queue.
-    pub async fn start_tasks(self: &Arc<Self>) -> Result<()> {
-        self.start_tasks_with(Handlers::new()).await
-    }
-
-    /// Starts the agents with more task kinds than the product's own (tools and tests).
-    pub async fn start_tasks_with(self: &Arc<Self>, extra: Handlers) -> Result<()> {
-        if self.tasks.pool.get().is_some() {
-            return Ok(());
-        }
-        self.tasks.adopt_orphaned_boards().await?;
-        let handlers = crate::task_kinds::handlers(Arc::downgrade(self)).merge(extra);
-        let config = PoolConfig {
-            max_agents: 4,
-            min_agents: 2,
-            agent: AgentConfig {
-                agent_type: "studio".into(),
-                capabilities: CAPABILITIES.iter().map(|c| c.to_string()).collect(),
-                ..AgentConfig::default()
-            },
-            ..PoolConfig::default()
-        };
-        let pool = create_pool(config, self.tasks.boards.clone(), handlers)?;
-        pool.start_all();
-        // From now on the command line leaves long actions to this program.
-        self.store.mark_runs_tasks(&self.session_id, &studio_store::now()).await?;
-        if self.tasks.pool.set(pool).is_ok() {
-            tokio::spawn(follow_cancel_requests(Arc::downgrade(&self.tasks)));
-            tokio::spawn(crate::edge::watch::watch_sources(Arc::downgrade(self)));
-        }
-        Ok(())
-    }
-
-    /// Exports a project to a `.studio` file as a task.
-    pub async fn start_export(&self, project_id: &str, path: PathBuf, with_artifacts: bool) -> Result<Task> {
-        if !path.is_absolute() {
-            return Err(CoreError::invalid(
-                "path must be absolute: where on this machine to write the .studio file".to_string(),
-            ));
-        }
-        let spec = TaskSpec::new("export_project", "Export .studio file")
-            .needs("files")
-            .input("path", json!(path))
-            .input("with_artifacts", json!(with_artifacts));
-        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
-    }
-
-    /// Saves a version as a task (for large projects, so the caller is not held up).
-    pub async fn start_save(&self, project_id: &str, user_id: &str) -> Result<Task> {
-        let spec = TaskSpec::new("save_project", "Save a version").needs("files").input("user_id", json!(user_id));
-        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
-    }
 }
 
 impl Tasks {
@@ -405,7 +346,7 @@ impl Tasks {
 
 /// Follows cancel requests made by other programs and, every few seconds, adopts the boards
 /// of programs that have ended (a `studio export` queued without `--wait`, say).
-async fn follow_cancel_requests(tasks: Weak<Tasks>) {
+pub(crate) async fn follow_cancel_requests(tasks: Weak<Tasks>) {
     for round in 1u64.. {
         tokio::time::sleep(CANCEL_POLL).await;
         let Some(tasks) = tasks.upgrade() else { return };
