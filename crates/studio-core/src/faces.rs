@@ -1,18 +1,142 @@
 //! The Studio's public face over its services: the operations tests, the shells and tools call
-//! by name. Each is one line into the service that owns it; the rules are there.
+//! by name. Each is one line into the service that owns it (the rules are there), or, where an
+//! operation spans services (a project's state with its console, a deletion that closes the
+//! console, an import that stops the file's schedule), the few lines that join them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
-use studio_model::{GeneratedReport, ReportConfig};
+use studio_model::{GeneratedReport, ProjectCreate, ProjectLoad, ProjectState, ReportConfig};
 use studio_tasks::{PoolReport, Task, TaskSpec};
 
 use crate::library::Progress;
-use crate::{ConsoleView, ReportExport, ReportListing, Result, ScheduleStatus, Studio, TaskRunner};
+use crate::{
+    ConsoleView, ExportReceipt, FoldedEdits, LibraryInfo, MetadataUpdate, ProjectSummary, Pruned, RecoveryOffer,
+    ReportExport, ReportListing, Result, ScheduleStatus, Studio, TaskRunner, TemplateInfo, VersionInfo,
+};
 
 impl Studio {
+    pub async fn create_project(&self, req: &ProjectCreate) -> Result<ProjectState> {
+        self.projects.create_project(req).await
+    }
+
+    pub async fn list_projects(&self, user_id: Option<&str>) -> Result<Vec<ProjectSummary>> {
+        self.projects.list_projects(user_id).await
+    }
+
+    /// A project's state (a saved version's, with `version`), with its console's place when
+    /// one is open.
+    pub async fn get_project(&self, load: &ProjectLoad) -> Result<ProjectState> {
+        let mut state = self.projects.get_project(load).await?;
+        if load.version.is_none() {
+            self.scenarios.overlay_console(&mut state);
+        }
+        Ok(state)
+    }
+
+    pub async fn update_project(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        update: &MetadataUpdate,
+    ) -> Result<ProjectState> {
+        self.projects.update_project(project_id, user_id, update).await
+    }
+
+    /// Deletes a project (its owner only); its console's thread goes with it.
+    pub async fn delete_project(&self, project_id: &str, user_id: &str) -> Result<()> {
+        self.projects.delete_project(project_id, user_id).await?;
+        self.scenarios.close_console(project_id);
+        Ok(())
+    }
+
+    pub async fn undelete_project(&self, project_id: &str, user_id: &str) -> Result<ProjectState> {
+        self.projects.undelete_project(project_id, user_id).await
+    }
+
+    pub async fn duplicate_project(&self, project_id: &str, user_id: &str, name: Option<&str>) -> Result<ProjectState> {
+        self.projects.duplicate_project(project_id, user_id, name).await
+    }
+
+    pub async fn save_template(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        name: &str,
+        description: Option<&str>,
+    ) -> Result<TemplateInfo> {
+        self.projects.save_template(project_id, user_id, name, description).await
+    }
+
+    pub async fn templates(&self) -> Result<Vec<TemplateInfo>> {
+        self.projects.templates().await
+    }
+
+    pub async fn export_project(&self, project_id: &str, path: &Path, with_artifacts: bool) -> Result<ExportReceipt> {
+        self.projects.export_project(project_id, path, with_artifacts).await
+    }
+
+    /// Imports a `.studio` file. A schedule it carries is stopped here until someone here sets
+    /// it again: a file brought in does not mail its sender's recipients.
+    pub async fn import_project(&self, path: &Path, user_id: &str) -> Result<ProjectState> {
+        let id = self.projects.import_file(path).await?;
+        self.reports.stop_imported_schedule(&id, user_id).await?;
+        self.projects.imported(id, path, user_id).await
+    }
+
+    pub async fn autosave_all(&self) -> Result<()> {
+        self.projects.autosave_all().await
+    }
+
+    pub async fn save(&self, project_id: &str, user_id: &str) -> Result<ProjectState> {
+        self.projects.save(project_id, user_id).await
+    }
+
+    pub async fn versions(&self, project_id: &str) -> Result<Vec<VersionInfo>> {
+        self.projects.versions(project_id).await
+    }
+
+    pub async fn load_version(&self, project_id: &str, number: u32) -> Result<ProjectState> {
+        self.projects.load_version(project_id, number).await
+    }
+
+    pub async fn restore_version(&self, project_id: &str, user_id: &str, number: u32) -> Result<ProjectState> {
+        self.projects.restore_version(project_id, user_id, number).await
+    }
+
+    pub async fn close_project(&self, project_id: &str) -> Result<()> {
+        self.projects.close_project(project_id).await
+    }
+
+    pub async fn recovery_offer(&self, project_id: &str) -> Result<Option<RecoveryOffer>> {
+        self.projects.recovery_offer(project_id).await
+    }
+
+    pub async fn recover(&self, project_id: &str, user_id: &str) -> Result<ProjectState> {
+        self.projects.recover(project_id, user_id).await
+    }
+
+    pub async fn discard_recovery(&self, project_id: &str) -> Result<usize> {
+        self.projects.discard_recovery(project_id).await
+    }
+
+    pub async fn fold_previous_sessions(&self) -> Result<Vec<FoldedEdits>> {
+        self.projects.fold_previous_sessions().await
+    }
+
+    pub async fn announce_recoveries(&self) -> Result<()> {
+        self.projects.announce_recoveries().await
+    }
+
+    pub async fn library_info(&self) -> Result<LibraryInfo> {
+        self.projects.library_info().await
+    }
+
+    pub async fn prune(&self, now: SystemTime) -> Result<Pruned> {
+        self.projects.prune(now).await
+    }
     /// Generates a report from the project's results (see `Reports::generate_report`).
     pub async fn generate_report(
         &self,

@@ -27,6 +27,7 @@ mod open_projects;
 mod population;
 mod ports;
 mod projects;
+mod projects_service;
 mod recovery;
 mod report_inputs;
 mod reports;

@@ -13,7 +13,8 @@ use studio_store::{ExportOptions, NewVersion, ProjectRow, TemplateRow};
 
 use crate::document::{ChangeKind, ChangeMessage, ProjectDocument};
 use crate::library::Library;
-use crate::{CoreError, Result, Studio, StudioEvent};
+use crate::projects_service::Projects;
+use crate::{CoreError, Result, StudioEvent};
 
 /// A project in a listing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -53,7 +54,7 @@ pub struct ExportReceipt {
     pub bytes: u64,
 }
 
-impl Studio {
+impl Projects {
     /// Creates a project (from a template when `template_id` is given) with its first version.
     pub async fn create_project(&self, req: &ProjectCreate) -> Result<ProjectState> {
         validate_name("project_name", &req.project_name)?;
@@ -184,11 +185,10 @@ impl Studio {
         if let Some(version) = load.version {
             return self.load_version(&load.project_id, version).await;
         }
-        let mut state = {
+        let state = {
             let mut open = self.project(&load.project_id).await?;
             Library::state_of(&mut open, &load.user_id)
         };
-        self.scenarios.overlay_console(&mut state);
         Ok(state)
     }
 
@@ -223,8 +223,6 @@ impl Studio {
         if owner != user_id {
             return Err(CoreError::new("forbidden", format!("only the project's owner ({owner}) can delete it")));
         }
-        // Its console's thread and agents go with it.
-        self.scenarios.close_console(project_id);
         self.fold(project_id, &mut open, None).await?;
         open.close();
         self.store.soft_delete(project_id, &studio_store::now()).await?;
@@ -301,8 +299,9 @@ impl Studio {
         Ok(ExportReceipt { project_id: project_id.into(), path: path.to_path_buf(), bytes })
     }
 
-    /// Imports a `.studio` file; the project gets a new id if its own is taken here.
-    pub async fn import_project(&self, path: &Path, user_id: &str) -> Result<ProjectState> {
+    /// Brings a `.studio` file into the library; the project gets a new id if its own is taken
+    /// here. Answers the id.
+    pub(crate) async fn import_file(&self, path: &Path) -> Result<String> {
         if !path.is_absolute() {
             return Err(CoreError::invalid(format!(
                 "path '{}' must be absolute: the .studio file's full path on this computer",
@@ -315,7 +314,11 @@ impl Studio {
         let new_id = uuid::Uuid::new_v4().to_string();
         let id = self.store.import_project(path, &new_id).await?;
         self.forget(&id).await;
-        self.reports.stop_imported_schedule(&id, user_id).await?;
+        Ok(id)
+    }
+
+    /// The imported project's state, announced.
+    pub(crate) async fn imported(&self, id: String, path: &Path, user_id: &str) -> Result<ProjectState> {
         let state =
             self.get_project(&ProjectLoad { project_id: id.clone(), user_id: user_id.into(), version: None }).await?;
         self.emit(StudioEvent::StateChanged {

@@ -10,7 +10,8 @@ use studio_model::ProjectState;
 use studio_store::{JournalEntry, SessionRow};
 
 use crate::library::Library;
-use crate::{Program, Result, Studio, StudioEvent, liveness};
+use crate::projects_service::Projects;
+use crate::{Program, Result, StudioEvent, liveness};
 
 /// Unsaved edits left by a session that ended without saving them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -35,7 +36,7 @@ pub struct FoldedEdits {
     pub pid: i64,
 }
 
-impl Studio {
+impl Projects {
     /// Edits journaled by sessions that ended without folding them, if any.
     pub async fn recovery_offer(&self, project_id: &str) -> Result<Option<RecoveryOffer>> {
         let entries = self.orphaned(project_id).await?;

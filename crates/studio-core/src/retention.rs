@@ -9,7 +9,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Result, Studio, liveness};
+use crate::projects_service::Projects;
+use crate::{Result, liveness};
 
 /// How often pruning runs in a long-running program (it also runs at every start).
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
@@ -48,7 +49,7 @@ pub struct Pruned {
     pub sessions_closed: u64,
 }
 
-impl Studio {
+impl Projects {
     /// The library's size on disk, by part.
     pub async fn library_info(&self) -> Result<LibraryInfo> {
         let db = self.config.db_path.clone();

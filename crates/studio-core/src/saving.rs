@@ -8,7 +8,8 @@ use studio_store::{NewVersion, ScenarioRow, WorkingCopy};
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::library::Library;
 use crate::open_projects::OpenProject;
-use crate::{CoreError, Result, Studio, StudioEvent};
+use crate::projects_service::Projects;
+use crate::{CoreError, Result, StudioEvent};
 
 /// A version in a listing, without its snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -36,7 +37,7 @@ impl From<studio_store::VersionInfo> for VersionInfo {
     }
 }
 
-impl Studio {
+impl Projects {
     /// Folds this session's unsaved edits of every open project into the library.
     pub async fn autosave_all(&self) -> Result<()> {
         let mut failed = Vec::new();

@@ -2,7 +2,6 @@
 //! that run in it, the consoles open in its projects, and the edge it reaches the world
 //! through.
 
-use std::collections::HashMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -11,12 +10,15 @@ use crate::config::StudioConfig;
 use crate::data_service::Data;
 use crate::library::Library;
 use crate::population::Population;
+use crate::projects_service::Projects;
 use crate::reports_service::{Reports, ReportsParts};
 use crate::scenarios::Scenarios;
 use crate::tasks::Tasks;
 
 pub struct Studio {
     pub(crate) library: Arc<Library>,
+    /// The Projects service: lifecycle, versions, recovery, retention.
+    pub(crate) projects: Arc<Projects>,
     /// The Data service: sources, imports, the data package.
     pub(crate) data: Arc<Data>,
     /// The Population service: synthesis, archetypes, network.
@@ -24,10 +26,6 @@ pub struct Studio {
     /// The Scenarios service: runs, the console, calibration, comparisons and exports.
     pub(crate) scenarios: Arc<Scenarios>,
     pub(crate) tasks: Arc<Tasks>,
-    /// When pruning last ran here.
-    pub(crate) last_pruned: std::sync::Mutex<Option<std::time::Instant>>,
-    /// How many recoverable edits were last announced for each project.
-    pub(crate) recovery_announced: std::sync::Mutex<HashMap<String, usize>>,
     /// The Reports service: reports, their exports and schedules.
     pub(crate) reports: Arc<Reports>,
 }
@@ -58,14 +56,13 @@ impl Studio {
             files,
         }));
         Ok(Studio {
+            projects: Arc::new(Projects::new(library.clone(), data.clone())),
             reports,
             scenarios: Arc::new(Scenarios::new(library.clone(), data.clone(), population.clone())),
             population,
             data,
             library,
             tasks,
-            recovery_announced: std::sync::Mutex::new(HashMap::new()),
-            last_pruned: std::sync::Mutex::new(None),
         })
     }
 
@@ -102,7 +99,7 @@ impl Studio {
     /// pruning what is past its retention (hourly).
     pub async fn tidy(&self) -> Result<()> {
         while self.store.pack_archived(16).await? > 0 {}
-        self.prune_when_due().await?;
+        self.projects.prune_when_due().await?;
         self.store.checkpoint().await?;
         Ok(())
     }
