@@ -11,10 +11,10 @@ use studio_engine::simulation::{CalibrationReport, CalibrationSpec, Parameter, V
 use studio_model::{CALIBRATION_FORMAT, CalibrationFit, ProjectContent, SimulationSettings, Workbench};
 
 use crate::data_package::DataPackage;
+use crate::error::{CoreError, Result};
 use crate::library::Progress;
 use crate::scenario_runs::model_of;
 use crate::scenarios::Scenarios;
-use crate::{CoreError, Result};
 
 /// The series calibrated on: the one named, else the package's first time series.
 fn history<'p>(package: &'p DataPackage, name: Option<&str>) -> Result<(&'p str, Vec<f64>)> {
@@ -83,7 +83,7 @@ impl Scenarios {
     /// the history's first point as the initial share; and the fit's summary.
     pub(crate) async fn calibrated(
         &self,
-        actor: &crate::Actor,
+        actor: &crate::actor::Actor,
         content: &ProjectContent,
         settings: SimulationSettings,
         population: &[u8],

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::CoreError;
+use crate::error::CoreError;
 
 /// Which program opened the library. A server restarted after a crash folds back in what its
 /// previous run acknowledged; a long action queued from the command line is left only to a

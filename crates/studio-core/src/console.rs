@@ -13,11 +13,13 @@ use serde_json::{Value, json};
 use studio_model::{Action, CalibrationFit, Ensemble, ScenarioRun, SimulationAction, StageStatus, Ticks};
 use tokio::sync::{mpsc as channel, oneshot};
 
+use crate::actor::Actor;
 use crate::console_state::{Command, Console, ConsoleStatus, ConsoleView, Reply, StopOnDrop, send_stop};
+use crate::error::{CoreError, Result};
+use crate::events::StudioEvent;
 use crate::library::Progress;
 use crate::scenario_runs::{ScenarioInputs, ensemble_report, prepare, shock_event};
 use crate::scenarios::Scenarios;
-use crate::{Actor, CoreError, Result, StudioEvent};
 
 /// Ticks are streamed at most this often (a frame); each event carries the bands since the last.
 const STREAM_EVERY: std::time::Duration = std::time::Duration::from_millis(16);

@@ -9,9 +9,9 @@ use studio_data::scan_path;
 use studio_model::{ProjectContent, SourceConfig};
 
 use crate::data_service::Data;
+use crate::error::{CoreError, Result};
 use crate::source_config::{Configured, options, override_target, sources};
 use crate::stop::Stop;
-use crate::{CoreError, Result};
 
 /// Reads one source on a blocking thread: its description, whether it read or not.
 async fn explore(name: String, config: std::result::Result<SourceConfig, String>) -> Value {

@@ -14,7 +14,7 @@ use automerge::{
 use serde::{Deserialize, Serialize};
 use studio_model::{DocTree, Edit, LogEntry, ProjectContent, Section};
 
-use crate::CoreError;
+use crate::error::CoreError;
 
 /// Version of the change-message format.
 const MESSAGE_VERSION: u32 = 1;

@@ -52,7 +52,7 @@ pub enum StudioEvent {
         run_id: String,
         seq: u64,
         scenario_id: String,
-        status: crate::ConsoleStatus,
+        status: crate::console_state::ConsoleStatus,
         tick: u32,
         total_ticks: u32,
         from_tick: u32,

@@ -11,11 +11,17 @@ use chrono::{DateTime, Utc};
 use studio_model::{GeneratedReport, ProjectCreate, ProjectLoad, ProjectState, ReportConfig};
 use studio_tasks::{PoolReport, Task, TaskSpec};
 
+use crate::console_state::ConsoleView;
+use crate::error::Result;
 use crate::library::Progress;
-use crate::{
-    ConsoleView, ExportReceipt, FoldedEdits, LibraryInfo, MetadataUpdate, ProjectSummary, Pruned, RecoveryOffer,
-    ReportExport, ReportListing, Result, ScheduleStatus, Studio, TaskRunner, TemplateInfo, VersionInfo,
-};
+use crate::projects::{ExportReceipt, MetadataUpdate, ProjectSummary, TemplateInfo};
+use crate::recovery::{FoldedEdits, RecoveryOffer};
+use crate::reports::{ReportExport, ReportListing};
+use crate::retention::{LibraryInfo, Pruned};
+use crate::saving::VersionInfo;
+use crate::schedules::ScheduleStatus;
+use crate::studio::Studio;
+use crate::tasks::TaskRunner;
 
 impl Studio {
     pub async fn create_project(&self, req: &ProjectCreate) -> Result<ProjectState> {

@@ -12,8 +12,9 @@ use studio_model::{
 
 use crate::actor::Actor;
 use crate::document::{ChangeHeader, ChangeKind, ChangeMessage};
+use crate::error::{CoreError, Result};
 use crate::library::Library;
-use crate::{CoreError, Result, Studio};
+use crate::studio::Studio;
 
 /// What an undo or redo did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

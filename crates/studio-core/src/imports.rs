@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use studio_model::{ProjectContent, SourceConfig};
 
 use crate::data_service::Data;
-use crate::{CoreError, Result};
+use crate::error::{CoreError, Result};
 
 /// Largest file that may be imported; larger ones are linked.
 pub const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;

@@ -6,8 +6,9 @@ use std::path::Path;
 
 use studio_model::ReportConfig;
 
+use crate::actor::Actor;
+use crate::error::{CoreError, Result};
 use crate::reports_service::Reports;
-use crate::{Actor, CoreError, Result};
 
 /// Largest logo file read.
 const MAX_LOGO_BYTES: u64 = 5 * 1024 * 1024;

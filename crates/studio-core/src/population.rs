@@ -16,8 +16,8 @@ use studio_engine::synthesise;
 
 use crate::actor::Actor;
 use crate::data_service::Data;
+use crate::error::{CoreError, Result};
 use crate::library::{Library, Progress, computed};
-use crate::{CoreError, Result};
 
 /// The seed a population uses until the analyst sets one.
 pub const DEFAULT_SEED: u64 = 1;

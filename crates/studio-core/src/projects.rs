@@ -12,9 +12,10 @@ use studio_model::{
 use studio_store::{ExportOptions, NewVersion, ProjectRow, TemplateRow};
 
 use crate::document::{ChangeKind, ChangeMessage, ProjectDocument};
+use crate::error::{CoreError, Result};
+use crate::events::StudioEvent;
 use crate::library::Library;
 use crate::projects_service::Projects;
-use crate::{CoreError, Result, StudioEvent};
 
 /// A project in a listing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

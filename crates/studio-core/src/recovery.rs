@@ -9,9 +9,12 @@ use serde::{Deserialize, Serialize};
 use studio_model::ProjectState;
 use studio_store::{JournalEntry, SessionRow};
 
+use crate::config::Program;
+use crate::error::Result;
+use crate::events::StudioEvent;
 use crate::library::Library;
+use crate::liveness;
 use crate::projects_service::Projects;
-use crate::{Program, Result, StudioEvent, liveness};
 
 /// Unsaved edits left by a session that ended without saving them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -7,8 +7,8 @@ use studio_report::{
     ArchetypeFacts, MarginalFacts, OverrideFacts, PopulationFacts, ReportInput, ScenarioResult, SourceFacts,
 };
 
+use crate::error::{CoreError, Result};
 use crate::reports_service::Reports;
-use crate::{CoreError, Result};
 
 /// The report settings used when the analyst has chosen none.
 pub fn default_config() -> ReportConfig {

@@ -13,13 +13,14 @@ use studio_model::{GeneratedReport, ProjectContent, ReportConfig, ReportContent,
 use studio_report::{ReportError, ReportInput};
 use studio_store::ReportRow;
 
+use crate::actor::Actor;
 use crate::document::{ChangeKind, ChangeMessage};
+use crate::error::{CoreError, Result};
 use crate::file_names::slug;
 use crate::library::Library;
 use crate::library::Progress;
 use crate::report_inputs::default_config;
 use crate::reports_service::Reports;
-use crate::{Actor, CoreError, Result};
 
 /// What the library keeps of a report: its content and, by hash, what it was made from.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]

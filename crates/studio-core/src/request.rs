@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use studio_model::{ProjectCreate, ProjectLoad, Workbench, WorkbenchAction};
 
+use crate::error::{CoreError, Result};
 use crate::projects::MetadataUpdate;
-use crate::{CoreError, Result, Studio};
+use crate::studio::Studio;
 
 /// Version of the request and response formats.
 pub const API_VERSION: u32 = 1;
@@ -394,7 +395,7 @@ impl Studio {
             }
             RevealOutbox => json(Folder { folder: self.reports.reveal_outbox()? }),
             LibraryInfo => json(self.library_info().await?),
-            Limits => json(crate::Limits::current()),
+            Limits => json(crate::limits::Limits::current()),
             PreviewReport { project_id, user_id, report_config } => {
                 json(self.reports.preview_report(&project_id, &user_id, report_config).await?)
             }

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Result;
+use crate::liveness;
 use crate::projects_service::Projects;
-use crate::{Result, liveness};
 
 /// How often pruning runs in a long-running program (it also runs at every start).
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::error::{CoreError, Result};
 use crate::reports::{check_format, parse_file_url};
 use crate::reports_service::Reports;
-use crate::{CoreError, Result};
 
 impl Reports {
     /// Shows report `report_id`'s `format` export in the file manager; answers its folder. Only

@@ -6,10 +6,11 @@ use studio_model::{MAX_LIVE_VERSIONS, ProjectState, restore_content, validate_sn
 use studio_store::{NewVersion, ScenarioRow, WorkingCopy};
 
 use crate::document::{ChangeKind, ChangeMessage};
+use crate::error::{CoreError, Result};
+use crate::events::StudioEvent;
 use crate::library::Library;
 use crate::open_projects::OpenProject;
 use crate::projects_service::Projects;
-use crate::{CoreError, Result, StudioEvent};
 
 /// A version in a listing, without its snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -14,12 +14,13 @@ use studio_model::{
     ScenarioRecord, ScenarioRun, ShockEvent, SimulationSettings, ThresholdOdds, Ticks, Workbench, record_scenario_run,
 };
 
+use crate::actor::Actor;
 use crate::data_package::DataPackage;
 use crate::document::{ChangeKind, ChangeMessage};
+use crate::error::{CoreError, Result};
 use crate::library::Library;
 use crate::library::Progress;
 use crate::scenarios::Scenarios;
-use crate::{Actor, CoreError, Result};
 
 /// The variables' baseline: the settings' values, replaced by the data package's latest value
 /// of each variable series it has.

@@ -13,12 +13,12 @@ use studio_model::{Action, Frequency, ReportAction, ReportSchedule, Role, Schedu
 use studio_store::ScheduleRow;
 
 use crate::document::{ChangeKind, ChangeMessage};
+use crate::error::{CoreError, Result};
 use crate::file_names::slug;
 use crate::library::Library;
 use crate::library::Progress;
 use crate::ports::{DeliveryChannel, Letter, Posted};
 use crate::reports_service::Reports;
-use crate::{CoreError, Result};
 
 /// A project's schedule as the Report workbench shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -17,10 +17,10 @@ use studio_model::{
     SimulationSettings, compare_scenarios,
 };
 
+use crate::error::{CoreError, Result};
 use crate::file_names::slug;
 use crate::scenario_runs::{engine_shock, model_of};
 use crate::scenarios::Scenarios;
-use crate::{CoreError, Result};
 
 /// A scenario's series for the console's charts: its summary, the fit it started from, the
 /// means by archetype, its variables and the shocks injected by hand.

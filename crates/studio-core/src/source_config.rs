@@ -6,7 +6,7 @@ use serde_json::Value;
 use studio_data::{Encoding, ScanOptions};
 use studio_model::{ProjectContent, SourceConfig};
 
-use crate::{CoreError, Result};
+use crate::error::{CoreError, Result};
 
 /// How a source's configuration asks for it to be read.
 pub(crate) fn options(config: &SourceConfig) -> Result<ScanOptions> {

@@ -5,9 +5,9 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::Result;
 use crate::config::StudioConfig;
 use crate::data_service::Data;
+use crate::error::Result;
 use crate::library::Library;
 use crate::population::Population;
 use crate::projects_service::Projects;

@@ -12,9 +12,11 @@ use studio_model::{
 };
 use studio_tasks::{AgentConfig, Failure, Handlers, PoolConfig, Task, TaskContext, TaskOutput, TaskSpec, create_pool};
 
+use crate::actor::Actor;
+use crate::error::{CoreError, Result};
 use crate::reports_service::Reports;
+use crate::studio::Studio;
 use crate::tasks::CAPABILITIES;
-use crate::{Actor, CoreError, Result, Studio};
 
 pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
     let export = studio.clone();
@@ -42,7 +44,7 @@ pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
 async fn deliver_report(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Result<TaskOutput, Failure> {
     let studio = studio_of(&studio)?;
     let project_id = ctx.task.project_id.clone().unwrap_or_default();
-    let reason: crate::DeliveryReason =
+    let reason: crate::schedules::DeliveryReason =
         ctx.inputs().get("reason").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default();
     let progress = |f: f64, what: &str| ctx.progress(f, what);
     let delivery =
@@ -85,10 +87,10 @@ async fn export_report_task(studio: Weak<Studio>, ctx: TaskContext) -> std::resu
 }
 
 /// Who a task acts for: its project, and the user who asked (`studio` when none is named).
-fn actor_of(ctx: &TaskContext) -> crate::Actor {
+fn actor_of(ctx: &TaskContext) -> crate::actor::Actor {
     let project_id = ctx.task.project_id.clone().unwrap_or_default();
     let user_id = ctx.inputs().get("user_id").and_then(|v| v.as_str()).unwrap_or("studio");
-    crate::Actor::new(&project_id, user_id)
+    crate::actor::Actor::new(&project_id, user_id)
 }
 
 /// Refreshes the data or regenerates the population, reporting progress on the task.
@@ -122,7 +124,7 @@ async fn run_scenario(studio: Weak<Studio>, ctx: TaskContext, play: bool) -> std
         studio.scenarios.play_scenario(&actor, &scenario_id, &progress, async move { token.cancelled().await }).await
     } else {
         let summary = studio.scenarios.run_scenario(&actor, &scenario_id, &progress).await;
-        summary.and_then(|s| serde_json::to_value(s).map_err(crate::CoreError::internal))
+        summary.and_then(|s| serde_json::to_value(s).map_err(crate::error::CoreError::internal))
     };
     result.map(output).map_err(|e| Failure::new(e.message))
 }
@@ -335,7 +337,7 @@ impl Studio {
         self.store.mark_runs_tasks(&self.session_id, &studio_store::now()).await?;
         if self.tasks.pool.set(pool).is_ok() {
             tokio::spawn(crate::tasks::follow_cancel_requests(Arc::downgrade(&self.tasks)));
-            tokio::spawn(crate::edge::watch::watch_sources(Arc::downgrade(self)));
+            tokio::spawn(crate::edge::watch::watch_sources(Arc::downgrade(&self.tasks)));
         }
         Ok(())
     }

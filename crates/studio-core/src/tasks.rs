@@ -16,8 +16,10 @@ use studio_tasks::{
 };
 use tokio::sync::broadcast;
 
+use crate::error::{CoreError, Result};
+use crate::events::StudioEvent;
 use crate::library::Library;
-use crate::{CoreError, Result, StudioEvent, liveness};
+use crate::liveness;
 
 /// What the product's agents can do; the default agent can do all of it.
 pub const CAPABILITIES: [&str; 5] = ["data", "population", "simulation", "report", "files"];
@@ -334,7 +336,7 @@ impl Tasks {
             let long_running = matches!(session.program.as_str(), "serve" | "desktop");
             if long_running && liveness::session_alive(&session, Duration::from_secs(90)) {
                 return Ok(Some(TaskRunner {
-                    program: crate::Program::describe(&session.program).to_string(),
+                    program: crate::config::Program::describe(&session.program).to_string(),
                     pid: session.pid,
                     host: session.host,
                 }));

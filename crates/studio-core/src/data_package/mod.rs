@@ -14,8 +14,8 @@ use studio_data::scan_path;
 use studio_engine::{Marginal, Microdata};
 use studio_model::{FilterOp, Override, ProjectContent, SourceConfig};
 
+use crate::error::{CoreError, Result};
 use crate::source_config::{options, override_target, sources};
-use crate::{CoreError, Result};
 
 /// Most rows a source with a role may hold: roles feed whole tables into the population.
 pub const MAX_ROLE_ROWS: usize = 200_000;

@@ -12,8 +12,8 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{DEFAULT_FROM, SmtpSettings, redact};
+use crate::error::{CoreError, Result};
 use crate::ports::{DeliveryChannel, Letter, Posted, Postman};
-use crate::{CoreError, Result};
 
 /// How long a delivery waits for the mail server.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);

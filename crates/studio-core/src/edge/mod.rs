@@ -9,7 +9,7 @@ pub mod watch;
 
 use std::sync::Arc;
 
-use crate::StudioConfig;
+use crate::config::StudioConfig;
 use crate::ports::{FileManager, Postman};
 
 /// Mail through `STUDIO_SMTP_URL` when it is set, else the outbox.

@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use crate::error::{CoreError, Result};
 use crate::ports::FileManager;
-use crate::{CoreError, Result};
 
 /// The platform's file manager, or the program `opener` names.
 pub struct SystemFileManager {

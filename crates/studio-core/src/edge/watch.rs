@@ -13,15 +13,15 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use serde_json::json;
 use studio_tasks::TaskSpec;
 
-use crate::Studio;
+use crate::tasks::Tasks;
 
 /// How long a file must be quiet before its change counts.
 pub const DEBOUNCE: Duration = Duration::from_millis(400);
 /// How often the set of watched files follows the open projects.
 const FOLLOW_EVERY: Duration = Duration::from_secs(1);
 
-/// Runs until the Studio is gone.
-pub(crate) async fn watch_sources(studio: Weak<Studio>) {
+/// Runs until the Studio is gone (its tasks with it).
+pub(crate) async fn watch_sources(studio: Weak<Tasks>) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<PathBuf>>();
     let handler = move |result: DebounceEventResult| {
         if let Ok(events) = result {
@@ -66,7 +66,7 @@ pub(crate) async fn watch_sources(studio: Weak<Studio>) {
     }
 }
 
-impl Studio {
+impl Tasks {
     /// Linked source files of the projects open in memory, by absolute path.
     async fn linked_files(&self) -> HashMap<PathBuf, Vec<String>> {
         let mut files: HashMap<PathBuf, Vec<String>> = HashMap::new();
@@ -88,7 +88,7 @@ impl Studio {
     }
 
     /// Queues a data refresh for a project whose linked file changed, unless one is waiting.
-    async fn refresh_after_change(&self, project_id: &str, file: &str) -> crate::Result<()> {
+    async fn refresh_after_change(&self, project_id: &str, file: &str) -> crate::error::Result<()> {
         let waiting = self
             .list_tasks(project_id)
             .await?
