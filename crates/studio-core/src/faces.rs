@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use studio_model::{GeneratedReport, ProjectCreate, ProjectLoad, ProjectState, ReportConfig};
 use studio_tasks::{PoolReport, Task, TaskSpec};
 
+use crate::actor::Actor;
 use crate::console_state::ConsoleView;
 use crate::error::Result;
 use crate::library::Progress;
@@ -48,22 +49,22 @@ impl Studio {
         user_id: &str,
         update: &MetadataUpdate,
     ) -> Result<ProjectState> {
-        self.projects.update_project(project_id, user_id, update).await
+        self.projects.update_project(&Actor::new(project_id, user_id), update).await
     }
 
     /// Deletes a project (its owner only); its console's thread goes with it.
     pub async fn delete_project(&self, project_id: &str, user_id: &str) -> Result<()> {
-        self.projects.delete_project(project_id, user_id).await?;
+        self.projects.delete_project(&Actor::new(project_id, user_id)).await?;
         self.scenarios.close_console(project_id);
         Ok(())
     }
 
     pub async fn undelete_project(&self, project_id: &str, user_id: &str) -> Result<ProjectState> {
-        self.projects.undelete_project(project_id, user_id).await
+        self.projects.undelete_project(&Actor::new(project_id, user_id)).await
     }
 
     pub async fn duplicate_project(&self, project_id: &str, user_id: &str, name: Option<&str>) -> Result<ProjectState> {
-        self.projects.duplicate_project(project_id, user_id, name).await
+        self.projects.duplicate_project(&Actor::new(project_id, user_id), name).await
     }
 
     pub async fn save_template(
@@ -73,7 +74,7 @@ impl Studio {
         name: &str,
         description: Option<&str>,
     ) -> Result<TemplateInfo> {
-        self.projects.save_template(project_id, user_id, name, description).await
+        self.projects.save_template(&Actor::new(project_id, user_id), name, description).await
     }
 
     pub async fn templates(&self) -> Result<Vec<TemplateInfo>> {
@@ -97,7 +98,7 @@ impl Studio {
     }
 
     pub async fn save(&self, project_id: &str, user_id: &str) -> Result<ProjectState> {
-        self.projects.save(project_id, user_id).await
+        self.projects.save(&Actor::new(project_id, user_id)).await
     }
 
     pub async fn versions(&self, project_id: &str) -> Result<Vec<VersionInfo>> {
@@ -109,7 +110,7 @@ impl Studio {
     }
 
     pub async fn restore_version(&self, project_id: &str, user_id: &str, number: u32) -> Result<ProjectState> {
-        self.projects.restore_version(project_id, user_id, number).await
+        self.projects.restore_version(&Actor::new(project_id, user_id), number).await
     }
 
     pub async fn close_project(&self, project_id: &str) -> Result<()> {
@@ -121,7 +122,7 @@ impl Studio {
     }
 
     pub async fn recover(&self, project_id: &str, user_id: &str) -> Result<ProjectState> {
-        self.projects.recover(project_id, user_id).await
+        self.projects.recover(&Actor::new(project_id, user_id)).await
     }
 
     pub async fn discard_recovery(&self, project_id: &str) -> Result<usize> {
@@ -151,7 +152,7 @@ impl Studio {
         config: Option<ReportConfig>,
         progress: Progress<'_>,
     ) -> Result<GeneratedReport> {
-        self.reports.generate_report(project_id, user_id, config, progress).await
+        self.reports.generate_report(&Actor::new(project_id, user_id), config, progress).await
     }
 
     /// The report as it would be generated now, stored nowhere.
@@ -161,7 +162,7 @@ impl Studio {
         user_id: &str,
         config: Option<ReportConfig>,
     ) -> Result<GeneratedReport> {
-        self.reports.preview_report(project_id, user_id, config).await
+        self.reports.preview_report(&Actor::new(project_id, user_id), config).await
     }
 
     /// A project's report as generated, with its exports.
@@ -220,7 +221,7 @@ impl Studio {
 
     /// Sends the scheduled report now, as a task.
     pub async fn send_report_now(&self, project_id: &str, user_id: &str) -> Result<Task> {
-        self.reports.send_report_now(project_id, user_id).await
+        self.reports.send_report_now(&Actor::new(project_id, user_id)).await
     }
 
     /// Looks at the schedules on an interval until the Studio is dropped.

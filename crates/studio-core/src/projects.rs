@@ -11,6 +11,7 @@ use studio_model::{
 };
 use studio_store::{ExportOptions, NewVersion, ProjectRow, TemplateRow};
 
+use crate::actor::Actor;
 use crate::document::{ChangeKind, ChangeMessage, ProjectDocument};
 use crate::error::{CoreError, Result};
 use crate::events::StudioEvent;
@@ -194,12 +195,8 @@ impl Projects {
     }
 
     /// Renames or redescribes a project (reversible, in the log).
-    pub async fn update_project(
-        &self,
-        project_id: &str,
-        user_id: &str,
-        update: &MetadataUpdate,
-    ) -> Result<ProjectState> {
+    pub async fn update_project(&self, actor: &Actor, update: &MetadataUpdate) -> Result<ProjectState> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let mut open = self.project(project_id).await?;
         Library::check_permission(&open, user_id, studio_model::Permission::Edit)?;
         let ctx = self.context(user_id);
@@ -218,7 +215,8 @@ impl Projects {
     }
 
     /// Soft-deletes a project after folding its unsaved edits; `undelete_project` brings it back.
-    pub async fn delete_project(&self, project_id: &str, user_id: &str) -> Result<()> {
+    pub async fn delete_project(&self, actor: &Actor) -> Result<()> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let mut open = self.project(project_id).await?;
         let owner = open.doc.content().meta("owner").unwrap_or_default().to_string();
         if owner != user_id {
@@ -231,13 +229,15 @@ impl Projects {
         Ok(())
     }
 
-    pub async fn undelete_project(&self, project_id: &str, user_id: &str) -> Result<ProjectState> {
+    pub async fn undelete_project(&self, actor: &Actor) -> Result<ProjectState> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         self.store.undelete(project_id).await?;
         self.get_project(&ProjectLoad { project_id: project_id.into(), user_id: user_id.into(), version: None }).await
     }
 
     /// A copy of the project's current content as a new project owned by `user_id`.
-    pub async fn duplicate_project(&self, project_id: &str, user_id: &str, name: Option<&str>) -> Result<ProjectState> {
+    pub async fn duplicate_project(&self, actor: &Actor, name: Option<&str>) -> Result<ProjectState> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let (content, original) = {
             let open = self.project(project_id).await?;
             let content = open.doc.content().clone();
@@ -261,13 +261,8 @@ impl Projects {
     }
 
     /// Saves the project's configuration (not its results or history) as a template.
-    pub async fn save_template(
-        &self,
-        project_id: &str,
-        user_id: &str,
-        name: &str,
-        description: Option<&str>,
-    ) -> Result<TemplateInfo> {
+    pub async fn save_template(&self, actor: &Actor, name: &str, description: Option<&str>) -> Result<TemplateInfo> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         validate_name("template name", name)?;
         let content = {
             let open = self.project(project_id).await?;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use studio_model::ProjectState;
 use studio_store::{JournalEntry, SessionRow};
 
+use crate::actor::Actor;
 use crate::config::Program;
 use crate::error::Result;
 use crate::events::StudioEvent;
@@ -52,7 +53,8 @@ impl Projects {
 
     /// Brings back every orphaned edit into the project (Automerge merges them with anything
     /// done since) and folds them into the library.
-    pub async fn recover(&self, project_id: &str, user_id: &str) -> Result<ProjectState> {
+    pub async fn recover(&self, actor: &Actor) -> Result<ProjectState> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let entries = self.orphaned(project_id).await?;
         self.fold_entries(project_id, &entries).await?;
         self.recovery_announced(project_id, 0);

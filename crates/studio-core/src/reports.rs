@@ -116,11 +116,11 @@ impl Reports {
     /// stage's. Errors name what is missing (no results yet, an unknown section, a bad logo).
     pub async fn generate_report(
         &self,
-        project_id: &str,
-        user_id: &str,
+        actor: &Actor,
         config: Option<ReportConfig>,
         progress: Progress<'_>,
     ) -> Result<GeneratedReport> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let built = self.build_report(project_id, user_id, config, true, progress).await?;
         progress(0.8, "storing the report");
         let Built { input, content, logo } = built;
@@ -161,12 +161,8 @@ impl Reports {
 
     /// The report as it would be generated now, stored nowhere and logged nowhere: the
     /// builder's live preview. Its id is [`PREVIEW_ID`]; export a generated report instead.
-    pub async fn preview_report(
-        &self,
-        project_id: &str,
-        user_id: &str,
-        config: Option<ReportConfig>,
-    ) -> Result<GeneratedReport> {
+    pub async fn preview_report(&self, actor: &Actor, config: Option<ReportConfig>) -> Result<GeneratedReport> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let Built { input, content, .. } = self.build_report(project_id, user_id, config, false, &|_, _| {}).await?;
         Ok(GeneratedReport {
             report_id: PREVIEW_ID.into(),

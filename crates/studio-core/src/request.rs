@@ -385,11 +385,11 @@ impl Studio {
             RunPipeline { project_id, user_id } => json(self.run_pipeline(&project_id, &user_id).await?),
             ListAgents => json(self.agents()?),
             GenerateReport { project_id, user_id, report_config } => {
-                let report = self.reports.generate_report(&project_id, &user_id, report_config, &|_, _| {}).await?;
+                let report = self.generate_report(&project_id, &user_id, report_config, &|_, _| {}).await?;
                 json(report)
             }
             ReportSchedule { project_id } => json(self.reports.report_schedule(&project_id).await?),
-            SendReport { project_id, user_id } => json(self.reports.send_report_now(&project_id, &user_id).await?),
+            SendReport { project_id, user_id } => json(self.send_report_now(&project_id, &user_id).await?),
             RevealExport { project_id, report_id, format } => {
                 json(Folder { folder: self.reports.reveal_export(&project_id, &report_id, &format).await? })
             }
@@ -397,7 +397,7 @@ impl Studio {
             LibraryInfo => json(self.library_info().await?),
             Limits => json(crate::limits::Limits::current()),
             PreviewReport { project_id, user_id, report_config } => {
-                json(self.reports.preview_report(&project_id, &user_id, report_config).await?)
+                json(self.preview_report(&project_id, &user_id, report_config).await?)
             }
             GetReport { project_id, report_id } => json(self.reports.get_report(&project_id, &report_id).await?),
             ListReports { project_id } => json(self.reports.list_reports(&project_id).await?),

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use studio_model::{MAX_LIVE_VERSIONS, ProjectState, restore_content, validate_snapshot_size};
 use studio_store::{NewVersion, ScenarioRow, WorkingCopy};
 
+use crate::actor::Actor;
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::error::{CoreError, Result};
 use crate::events::StudioEvent;
@@ -75,7 +76,8 @@ impl Projects {
     }
 
     /// Saves a new version: version + 1, with the full state as its snapshot.
-    pub async fn save(&self, project_id: &str, user_id: &str) -> Result<ProjectState> {
+    pub async fn save(&self, actor: &Actor) -> Result<ProjectState> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let mut open = self.project(project_id).await?;
         let state = self.fold(project_id, &mut open, Some(user_id)).await?;
         self.emit(StudioEvent::Saved { project_id: project_id.into(), version: state.version });
@@ -164,7 +166,8 @@ impl Projects {
 
     /// Makes version `number` the newest: its content becomes current and is saved as a new
     /// version. History is kept; the restore is in the log.
-    pub async fn restore_version(&self, project_id: &str, user_id: &str, number: u32) -> Result<ProjectState> {
+    pub async fn restore_version(&self, actor: &Actor, number: u32) -> Result<ProjectState> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let target = self.load_version(project_id, number).await?.content();
         let mut open = self.project(project_id).await?;
         Library::check_permission(&open, user_id, studio_model::Permission::Edit)?;

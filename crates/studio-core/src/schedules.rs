@@ -12,6 +12,7 @@ use serde_json::Value;
 use studio_model::{Action, Frequency, ReportAction, ReportSchedule, Role, ScheduleChange, Step};
 use studio_store::ScheduleRow;
 
+use crate::actor::Actor;
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::error::{CoreError, Result};
 use crate::file_names::slug;
@@ -200,7 +201,8 @@ impl Reports {
     }
 
     /// "Send now": delivers the scheduled report at once, off the schedule's beat.
-    pub async fn send_report_now(&self, project_id: &str, user_id: &str) -> Result<studio_tasks::Task> {
+    pub async fn send_report_now(&self, actor: &Actor) -> Result<studio_tasks::Task> {
+        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         {
             let open = self.project(project_id).await?;
             Library::check_permission(&open, user_id, studio_model::Permission::Edit)?;
@@ -301,7 +303,7 @@ impl Reports {
     ) -> Result<Delivery> {
         let quiet = |_: f64, _: &str| {};
         progress(0.05, "generating the report");
-        let report = self.generate_report(project_id, &schedule.set_by, None, &quiet).await?;
+        let report = self.generate_report(&Actor::new(project_id, schedule.set_by.as_str()), None, &quiet).await?;
         progress(0.5, "rendering the PDF");
         let export = self.export_report(project_id, &report.report_id, "pdf", None, &quiet).await?;
         let bytes = std::fs::read(&export.path)

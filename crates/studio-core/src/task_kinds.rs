@@ -64,7 +64,7 @@ async fn generate_report(studio: Weak<Studio>, ctx: TaskContext) -> std::result:
     let progress = |f: f64, what: &str| ctx.progress(f, what);
     let report = studio
         .reports
-        .generate_report(&project_id, &user_id, config, &progress)
+        .generate_report(&Actor::new(project_id, user_id), config, &progress)
         .await
         .map_err(|e| Failure::new(e.message))?;
     Ok(output(crate::reports::report_summary(&report)))
