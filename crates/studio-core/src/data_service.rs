@@ -2,7 +2,6 @@
 //! project (`imports.rs`), and the data package resolved from every source and stored by hash
 //! (`data_package/`). It stands on the library alone.
 
-use std::ops::Deref;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -11,21 +10,14 @@ use studio_model::{ProjectContent, Workbench};
 use crate::actor::Actor;
 use crate::data_package::{self, DataPackage};
 use crate::error::{CoreError, Result};
-use crate::library::Library;
-use crate::library::{Progress, computed};
+use crate::library::{Library, Progress, computed, on_library};
 use crate::stop::Stop;
 
 pub struct Data {
     library: Arc<Library>,
 }
 
-impl Deref for Data {
-    type Target = Library;
-
-    fn deref(&self) -> &Library {
-        &self.library
-    }
-}
+on_library!(Data);
 
 impl Data {
     pub(crate) fn new(library: Arc<Library>) -> Data {

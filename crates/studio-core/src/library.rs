@@ -22,6 +22,21 @@ use crate::open_projects::{OpenProject, OpenProjects, ProjectGuard};
 /// Progress as a fraction and a phrase.
 pub type Progress<'a> = &'a (dyn Fn(f64, &str) + Send + Sync);
 
+/// Makes a service stand on the library: its `library` field's primitives (hold a project,
+/// commit, announce…) are the service's own.
+macro_rules! on_library {
+    ($service:ty) => {
+        impl std::ops::Deref for $service {
+            type Target = $crate::library::Library;
+
+            fn deref(&self) -> &$crate::library::Library {
+                &self.library
+            }
+        }
+    };
+}
+pub(crate) use on_library;
+
 pub struct Library {
     pub(crate) store: Store,
     pub(crate) config: StudioConfig,

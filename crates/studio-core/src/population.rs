@@ -9,7 +9,6 @@ use studio_engine::{ArchetypeEdit, DistributionTarget, ENGINE_VERSION, NetworkSp
 use studio_model::{DistributionAdjustment, DistributionChange, ProjectContent, StageStatus, Workbench};
 
 use crate::data_package::DataPackage;
-use std::ops::Deref;
 use std::sync::Arc;
 
 use studio_engine::synthesise;
@@ -17,7 +16,7 @@ use studio_engine::synthesise;
 use crate::actor::Actor;
 use crate::data_service::Data;
 use crate::error::{CoreError, Result};
-use crate::library::{Library, Progress, computed};
+use crate::library::{Library, Progress, computed, on_library};
 
 /// The seed a population uses until the analyst sets one.
 pub const DEFAULT_SEED: u64 = 1;
@@ -72,13 +71,7 @@ pub struct Population {
     data: Arc<Data>,
 }
 
-impl Deref for Population {
-    type Target = Library;
-
-    fn deref(&self) -> &Library {
-        &self.library
-    }
-}
+on_library!(Population);
 
 impl Population {
     pub(crate) fn new(library: Arc<Library>, data: Arc<Data>) -> Population {

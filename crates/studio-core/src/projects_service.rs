@@ -4,12 +4,11 @@
 //! It stands on the library and the data (whose imported files the library counts).
 
 use std::collections::HashMap;
-use std::ops::Deref;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::data_service::Data;
-use crate::library::Library;
+use crate::library::{Library, on_library};
 
 pub struct Projects {
     library: Arc<Library>,
@@ -20,13 +19,7 @@ pub struct Projects {
     pub(crate) recovery_announced: Mutex<HashMap<String, usize>>,
 }
 
-impl Deref for Projects {
-    type Target = Library;
-
-    fn deref(&self) -> &Library {
-        &self.library
-    }
-}
+on_library!(Projects);
 
 impl Projects {
     pub(crate) fn new(library: Arc<Library>, data: Arc<Data>) -> Projects {

@@ -4,11 +4,10 @@
 //! stands on the library, the data, the population and the tasks, and reaches mail and the
 //! file manager through the ports.
 
-use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::data_service::Data;
-use crate::library::Library;
+use crate::library::{Library, on_library};
 use crate::population::Population;
 use crate::ports::{FileManager, Postman};
 use crate::tasks::Tasks;
@@ -24,13 +23,7 @@ pub struct Reports {
     pub(crate) files: Arc<dyn FileManager>,
 }
 
-impl Deref for Reports {
-    type Target = Library;
-
-    fn deref(&self) -> &Library {
-        &self.library
-    }
-}
+on_library!(Reports);
 
 /// What the Reports service stands on.
 pub(crate) struct ReportsParts {

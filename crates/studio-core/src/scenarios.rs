@@ -4,12 +4,11 @@
 //! on the library, the data and the population.
 
 use std::collections::HashMap;
-use std::ops::Deref;
 use std::sync::{Arc, Mutex};
 
 use crate::console_state::Console;
 use crate::data_service::Data;
-use crate::library::Library;
+use crate::library::{Library, on_library};
 use crate::population::Population;
 
 pub struct Scenarios {
@@ -20,13 +19,7 @@ pub struct Scenarios {
     pub(crate) consoles: Mutex<HashMap<String, Console>>,
 }
 
-impl Deref for Scenarios {
-    type Target = Library;
-
-    fn deref(&self) -> &Library {
-        &self.library
-    }
-}
+on_library!(Scenarios);
 
 impl Scenarios {
     pub(crate) fn new(library: Arc<Library>, data: Arc<Data>, population: Arc<Population>) -> Scenarios {

@@ -4,7 +4,6 @@
 //! re-queued or failed with a reason that says so.
 
 use std::collections::HashMap;
-use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
@@ -18,7 +17,7 @@ use tokio::sync::broadcast;
 
 use crate::error::{CoreError, Result};
 use crate::events::StudioEvent;
-use crate::library::Library;
+use crate::library::{Library, on_library};
 use crate::liveness;
 
 /// What the product's agents can do; the default agent can do all of it.
@@ -60,13 +59,7 @@ pub struct Tasks {
     persisted: Arc<AtomicU64>,
 }
 
-impl Deref for Tasks {
-    type Target = Library;
-
-    fn deref(&self) -> &Library {
-        &self.library
-    }
-}
+on_library!(Tasks);
 
 impl Tasks {
     /// Boards whose changes go to the library and to its events.
