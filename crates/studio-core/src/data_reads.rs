@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
 use studio_data::scan_path;
 use studio_model::{ProjectContent, SourceConfig};
 
@@ -13,22 +14,61 @@ use crate::error::{CoreError, Result};
 use crate::source_config::{Configured, options, override_target, sources};
 use crate::stop::Stop;
 
+/// Whether a source could be read: it did, it could not (`message` says why), or it names no
+/// file yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExploreStatus {
+    Ok,
+    Error,
+    NoFile,
+}
+
+/// One source as the Data workbench shows it: what it is, whether it read, and, when it did,
+/// its scan (schema, statistics, row count, preview).
+#[derive(Debug, Serialize)]
+struct Explored {
+    source_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<PathBuf>,
+    role: Option<String>,
+    status: ExploreStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    scan: Option<Map<String, Value>>,
+}
+
+impl Explored {
+    fn failed(
+        source_name: String,
+        path: Option<PathBuf>,
+        role: Option<String>,
+        status: ExploreStatus,
+        message: String,
+    ) -> Self {
+        Explored { source_name, path, role, status, message: Some(message), scan: None }
+    }
+}
+
 /// Reads one source on a blocking thread: its description, whether it read or not.
 async fn explore(name: String, config: std::result::Result<SourceConfig, String>) -> Value {
+    serde_json::to_value(explored(name, config).await).unwrap_or(Value::Null)
+}
+
+async fn explored(name: String, config: std::result::Result<SourceConfig, String>) -> Explored {
     let config = match config {
         Ok(config) => config,
-        Err(message) => return json!({"source_name": name, "status": "error", "message": message}),
+        Err(message) => return Explored::failed(name, None, None, ExploreStatus::Error, message),
     };
-    let role = json!(config.role);
+    let role = config.role.clone();
     let Some(path) = config.path.as_deref().map(PathBuf::from) else {
-        return json!({"source_name": name, "role": role, "status": "no_file",
-            "message": "no file: give the source a `path` with configure_source"});
+        let message = "no file: give the source a `path` with configure_source".to_string();
+        return Explored::failed(name, None, role, ExploreStatus::NoFile, message);
     };
     let opts = match options(&config) {
         Ok(o) => o,
-        Err(e) => {
-            return json!({"source_name": name, "path": path, "role": role, "status": "error", "message": e.message});
-        }
+        Err(e) => return Explored::failed(name, Some(path), role, ExploreStatus::Error, e.message),
     };
     // A reader who leaves (a closed connection) stops the read.
     let (stop, _stop_on_drop) = Stop::on_drop();
@@ -37,27 +77,33 @@ async fn explore(name: String, config: std::result::Result<SourceConfig, String>
             .await;
     match scanned {
         Ok(Ok((scan, path))) => {
-            let mut v = serde_json::to_value(&scan).unwrap_or_default();
-            if let Some(o) = v.as_object_mut() {
-                o.insert("source_name".into(), json!(name));
-                o.insert("path".into(), json!(path));
-                o.insert("role".into(), role);
-                o.insert("status".into(), json!("ok"));
-                // The analyst's units, beside the columns they describe.
-                if let (Some(units), Some(Value::Array(columns))) = (config.units.as_ref(), o.get_mut("columns")) {
-                    for column in columns.iter_mut().filter_map(Value::as_object_mut) {
-                        let unit = column.get("name").and_then(Value::as_str).and_then(|n| units.get(n)).cloned();
-                        if let Some(unit) = unit {
-                            column.insert("unit".into(), unit);
-                        }
+            let mut scan = match serde_json::to_value(&scan) {
+                Ok(Value::Object(map)) => map,
+                _ => Map::new(),
+            };
+            // The analyst's units, beside the columns they describe.
+            if let (Some(units), Some(Value::Array(columns))) = (config.units.as_ref(), scan.get_mut("columns")) {
+                for column in columns.iter_mut().filter_map(Value::as_object_mut) {
+                    let unit = column.get("name").and_then(Value::as_str).and_then(|n| units.get(n)).cloned();
+                    if let Some(unit) = unit {
+                        column.insert("unit".into(), unit);
                     }
                 }
             }
-            v
+            Explored {
+                source_name: name,
+                path: Some(path),
+                role,
+                status: ExploreStatus::Ok,
+                message: None,
+                scan: Some(scan),
+            }
         }
-        Ok(Err(e)) => json!({"source_name": name, "path": config.path, "role": role, "status": "error",
-            "message": e.to_string()}),
-        Err(e) => json!({"source_name": name, "status": "error", "message": e.to_string()}),
+        Ok(Err(e)) => {
+            let path = config.path.as_deref().map(PathBuf::from);
+            Explored::failed(name, path, role, ExploreStatus::Error, e.to_string())
+        }
+        Err(e) => Explored::failed(name, None, role, ExploreStatus::Error, e.to_string()),
     }
 }
 
