@@ -38,17 +38,16 @@ pub enum Posted {
     Outbox { eml: PathBuf, why: String },
 }
 
+/// A letter on its way: how it went, once it is posted.
+pub type Posting<'a> = Pin<Box<dyn Future<Output = Result<Posted>> + Send + 'a>>;
+
 /// Posts letters.
 pub trait Postman: Send + Sync {
     fn channel(&self) -> DeliveryChannel;
 
     /// Posts `letter`; `name` names its `.eml` should it be kept in the outbox. An address that
     /// is not one is an error; a server that refuses leaves the letter in the outbox.
-    fn post<'a>(
-        &'a self,
-        letter: &'a Letter,
-        name: &'a str,
-    ) -> Pin<Box<dyn Future<Output = Result<Posted>> + Send + 'a>>;
+    fn post<'a>(&'a self, letter: &'a Letter, name: &'a str) -> Posting<'a>;
 }
 
 /// Shows a folder in the platform's file manager, with `file` selected where it can.

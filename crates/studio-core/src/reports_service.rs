@@ -13,7 +13,7 @@ use crate::ports::{FileManager, Postman};
 use crate::tasks::Tasks;
 
 pub struct Reports {
-    library: Arc<Library>,
+    pub(crate) library: Arc<Library>,
     pub(crate) data: Arc<Data>,
     pub(crate) population: Arc<Population>,
     pub(crate) tasks: Arc<Tasks>,
@@ -24,20 +24,3 @@ pub struct Reports {
 }
 
 on_library!(Reports);
-
-/// What the Reports service stands on.
-pub(crate) struct ReportsParts {
-    pub library: Arc<Library>,
-    pub data: Arc<Data>,
-    pub population: Arc<Population>,
-    pub tasks: Arc<Tasks>,
-    pub postman: Arc<dyn Postman>,
-    pub files: Arc<dyn FileManager>,
-}
-
-impl Reports {
-    pub(crate) fn new(parts: ReportsParts) -> Reports {
-        let ReportsParts { library, data, population, tasks, postman, files } = parts;
-        Reports { library, data, population, tasks, postman, files }
-    }
-}

@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::library::Library;
 use crate::population::Population;
 use crate::projects_service::Projects;
-use crate::reports_service::{Reports, ReportsParts};
+use crate::reports_service::Reports;
 use crate::scenarios::Scenarios;
 use crate::tasks::Tasks;
 
@@ -47,14 +47,14 @@ impl Studio {
         let tasks = Arc::new(Tasks::start(library.clone()));
         let data = Arc::new(Data::new(library.clone()));
         let population = Arc::new(Population::new(library.clone(), data.clone()));
-        let reports = Arc::new(Reports::new(ReportsParts {
+        let reports = Arc::new(Reports {
             library: library.clone(),
             data: data.clone(),
             population: population.clone(),
             tasks: tasks.clone(),
             postman,
             files,
-        }));
+        });
         Ok(Studio {
             projects: Arc::new(Projects::new(library.clone(), data.clone())),
             reports,

@@ -2,9 +2,7 @@
 //! attached, sent over SMTP when one is configured, else kept as a ready-to-send `.eml` in the
 //! outbox folder.
 
-use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
 use std::time::Duration;
 
 use lettre::message::header::ContentType;
@@ -13,7 +11,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{DEFAULT_FROM, SmtpSettings, redact};
 use crate::error::{CoreError, Result};
-use crate::ports::{DeliveryChannel, Letter, Posted, Postman};
+use crate::ports::{DeliveryChannel, Letter, Posted, Posting, Postman};
 
 /// How long a delivery waits for the mail server.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -51,11 +49,7 @@ impl Postman for SmtpPostman {
         DeliveryChannel::Smtp
     }
 
-    fn post<'a>(
-        &'a self,
-        letter: &'a Letter,
-        name: &'a str,
-    ) -> Pin<Box<dyn Future<Output = Result<Posted>> + Send + 'a>> {
+    fn post<'a>(&'a self, letter: &'a Letter, name: &'a str) -> Posting<'a> {
         Box::pin(async move {
             let message = message(letter, &self.smtp.from)?;
             let to = recipients(letter);
@@ -76,11 +70,7 @@ impl Postman for OutboxPostman {
         DeliveryChannel::Outbox
     }
 
-    fn post<'a>(
-        &'a self,
-        letter: &'a Letter,
-        name: &'a str,
-    ) -> Pin<Box<dyn Future<Output = Result<Posted>> + Send + 'a>> {
+    fn post<'a>(&'a self, letter: &'a Letter, name: &'a str) -> Posting<'a> {
         Box::pin(async move {
             let message = message(letter, DEFAULT_FROM)?;
             let eml = write_outbox(&self.outbox, name, &message)?;
