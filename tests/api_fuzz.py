@@ -7,7 +7,7 @@ error (5xx), every answer matches the schema documented for it.
 Left out, on purpose: the routes that write files where a request says or open programs on this
 machine (exports to a path, "show in folder"), and the generic envelope route that can ask for
 any of those; the envelope is covered by the API tests, and every request it carries is also
-one of the routes fuzzed here. The collaborator routes answer 501 until collaboration lands.
+one of the routes fuzzed here.
 
 Usage: api_fuzz.py STUDIO_BIN SCHEMATHESIS_BIN [MAX_EXAMPLES]
 """
@@ -20,7 +20,7 @@ import tempfile
 import time
 import urllib.request
 
-EXCLUDED = r"(/export$|/reveal$|/collaborators|/api/v1/studio/requests$|^/ws/)"
+EXCLUDED = r"(/export$|/reveal$|/api/v1/studio/requests$|^/ws/)"
 
 
 def main():

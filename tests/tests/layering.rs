@@ -63,6 +63,12 @@ fn layers_depend_only_downward() {
     for banned in ["sqlx", "tokio", "notify", "reqwest", "automerge"] {
         assert!(!report.iter().any(|d| d.starts_with(banned)), "studio-report depends on {report:?}");
     }
+    // Collaboration knows no other crate of the workspace and no storage: the core gives it
+    // bytes to keep and decides what an edit may do.
+    let sync = of("studio-sync");
+    for banned in ["studio-", "sqlx", "axum", "tauri"] {
+        assert!(!sync.iter().any(|d| d.starts_with(banned)), "studio-sync depends on {sync:?}");
+    }
     let tasks = of("studio-tasks");
     assert!(!tasks.iter().any(|d| d.starts_with("studio-") || d == "sqlx"), "studio-tasks depends on {tasks:?}");
     for (name, list) in &deps {

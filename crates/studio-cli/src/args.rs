@@ -7,9 +7,12 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use serde_json::Value;
 use studio_core::model::{LogEntry, ProjectCreate, ProjectLoad, Workbench, WorkbenchAction, WorkbenchResponse};
-use studio_core::{CoreError, Deleted, Discarded, MetadataUpdate, PipelineRun, RecoveryOffer, Request, Studio};
+use studio_core::{
+    CoreError, Deleted, Discarded, MetadataUpdate, PipelineRun, ProfileUpdate, RecoveryOffer, Request, Studio,
+};
 
 use crate::call::{call, resolve};
+use crate::people::{self, CollaboratorsCommand};
 use crate::report::ReportCommand;
 
 use crate::output::Printer;
@@ -119,6 +122,19 @@ pub enum Command {
     /// Measure the engine: `studio bench population --agents 1000000 --threads 1 --json`.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Who you are: your user id, display name, colour and public key.
+    Whoami,
+    /// Set your display name or colour, as collaborators see them.
+    Profile {
+        #[arg(long)]
+        name: Option<String>,
+        /// `#rrggbb`.
+        #[arg(long)]
+        color: Option<String>,
+    },
+    /// List, add, re-role or remove a project's collaborators.
+    #[command(subcommand)]
+    Collaborators(CollaboratorsCommand),
     /// Serve the API and the UI on this machine (127.0.0.1) until interrupted.
     Serve {
         /// Port to listen on; 0 picks a free one.
@@ -249,6 +265,11 @@ pub struct ExampleArgs {
 pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &Printer) -> Result<()> {
     match command {
         Command::Project(cmd) => project(studio, user, cmd, out).await,
+        Command::Whoami => people::whoami(studio, user, out).await,
+        Command::Profile { name, color } => {
+            people::update_profile(studio, ProfileUpdate { display_name: name, color }, out).await
+        }
+        Command::Collaborators(cmd) => people::collaborators(studio, user, cmd, out).await,
         Command::Versions { project } => {
             let id = resolve(studio, user, &project).await?;
             out.versions(&call::<Vec<_>>(studio, Request::ListVersions { project_id: id }).await?)

@@ -6,6 +6,7 @@ mod bench;
 mod call;
 mod example;
 mod output;
+mod people;
 mod report;
 mod serve;
 mod tasks;

@@ -1,8 +1,9 @@
 //! Where the library lives and who the local user is.
 //!
 //! The library file: `--db PATH`, else `STUDIO_DB`, else `STUDIO_HOME/library.db`, else the
-//! platform data directory. The local user: a UUID made on first run and kept in
-//! `config.json` beside the platform's other settings (or in `STUDIO_HOME`). Scheduled
+//! platform data directory. The local user: a UUID, a display name, a colour and a key, made on
+//! first run and kept in `config.json` and `identity.key` beside the platform's other settings
+//! (or in `STUDIO_HOME`); the profile module reads them. Scheduled
 //! reports are mailed through `STUDIO_SMTP_URL` from `STUDIO_SMTP_FROM` when set. Finished
 //! task boards are kept `STUDIO_TASK_RETENTION_DAYS` (30), exports
 //! `STUDIO_EXPORT_RETENTION_DAYS` (90); 0 keeps them for good.
@@ -68,12 +69,17 @@ pub struct StudioConfig {
     pub task_retention: Option<Duration>,
     /// How long exported files are kept in the export folder; `None`: always.
     pub export_retention: Option<Duration>,
+    /// Where the local user's settings (`config.json`) and key (`identity.key`) live.
+    pub settings_dir: PathBuf,
 }
 
 impl StudioConfig {
     pub fn new(db_path: PathBuf) -> Self {
+        // Beside the library unless resolved otherwise: a tool's library brings its own user.
+        let settings_dir = db_path.parent().map(Path::to_path_buf).unwrap_or_default();
         StudioConfig {
             db_path,
+            settings_dir,
             program: Program::Tool,
             autosave_interval: Duration::from_secs(30),
             recovery_window: Duration::from_secs(24 * 3600),
@@ -96,6 +102,7 @@ impl StudioConfig {
         let db_path = std::path::absolute(&db_path)
             .map_err(|e| CoreError::new("io_error", format!("{}: {e}", db_path.display())))?;
         let mut config = StudioConfig::new(db_path);
+        config.settings_dir = settings_dir()?;
         if let Some(secs) = std::env::var("STUDIO_AUTOSAVE_SECS").ok().and_then(|s| s.parse().ok()) {
             config.autosave_interval = Duration::from_secs(secs);
         }
@@ -155,37 +162,68 @@ fn home_dir(kind: Kind) -> Result<PathBuf, CoreError> {
     })
 }
 
-#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
-struct ConfigFile {
-    user_id: String,
-}
-
-/// The local user's id: read from the config file, or made and kept there on first run.
+/// The local user's id: read from the settings, or made and kept there on first run.
 pub fn local_user_id() -> Result<String, CoreError> {
-    let path = home_dir(Kind::Config)?.join("config.json");
-    local_user_id_at(&path)
+    local_user_id_at(&settings_dir()?.join(SETTINGS_FILE))
 }
 
 pub fn local_user_id_at(path: &Path) -> Result<String, CoreError> {
-    let io = |e: std::io::Error| CoreError::new("io_error", format!("{}: {e}", path.display()));
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let file: ConfigFile = serde_json::from_str(&text).map_err(|e| {
-                CoreError::invalid(format!("{} is not a valid Studio config file: {e}", path.display()))
-            })?;
-            Ok(file.user_id)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let file = ConfigFile { user_id: uuid::Uuid::new_v4().to_string() };
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(io)?;
+    Ok(Settings::load_or_create(path)?.user_id)
+}
+
+/// Where the local user's settings and key live: `STUDIO_HOME`, else the platform's
+/// configuration directory.
+pub fn settings_dir() -> Result<PathBuf, CoreError> {
+    home_dir(Kind::Config)
+}
+
+pub const SETTINGS_FILE: &str = "config.json";
+pub const KEY_FILE: &str = "identity.key";
+
+/// `config.json`. Keys this version does not know are written back as they were.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Settings {
+    pub fn load_or_create(path: &Path) -> Result<Settings, CoreError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map_err(|e| CoreError::invalid(format!("{} is not a valid Studio config file: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let settings = Settings {
+                    user_id: uuid::Uuid::new_v4().to_string(),
+                    display_name: None,
+                    color: None,
+                    other: Default::default(),
+                };
+                settings.write(path)?;
+                Ok(settings)
             }
-            let text = serde_json::to_string_pretty(&file).map_err(CoreError::internal)?;
-            std::fs::write(path, text).map_err(io)?;
-            Ok(file.user_id)
+            Err(e) => Err(io(path, e)),
         }
-        Err(e) => Err(io(e)),
     }
+
+    pub(crate) fn write(&self, path: &Path) -> Result<(), CoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        }
+        let text = serde_json::to_string_pretty(self).map_err(CoreError::internal)?;
+        let partial = path.with_extension("json.partial");
+        std::fs::write(&partial, text).map_err(|e| io(&partial, e))?;
+        std::fs::rename(&partial, path).map_err(|e| io(path, e))
+    }
+}
+
+fn io(path: &Path, e: impl std::fmt::Display) -> CoreError {
+    CoreError::new("io_error", format!("{}: {e}", path.display()))
 }
 
 /// Where mail goes: `STUDIO_SMTP_URL` (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`

@@ -52,6 +52,16 @@ impl Studio {
         self.projects.update_project(&Actor::new(project_id, user_id), update).await
     }
 
+    /// Adds a collaborator, changes a role or removes one (an owner only).
+    pub async fn change_collaborators(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        change: &studio_model::CollaboratorChange,
+    ) -> Result<ProjectState> {
+        self.projects.change_collaborators(&Actor::new(project_id, user_id), change).await
+    }
+
     /// Deletes a project (its owner only); its console's thread goes with it.
     pub async fn delete_project(&self, project_id: &str, user_id: &str) -> Result<()> {
         self.projects.delete_project(&Actor::new(project_id, user_id)).await?;

@@ -5,6 +5,7 @@
 
 mod actor;
 mod calibration;
+mod collaborators;
 mod config;
 mod console;
 mod console_state;
@@ -26,6 +27,7 @@ mod logos;
 mod open_projects;
 mod population;
 mod ports;
+mod profile;
 mod projects;
 mod projects_service;
 mod recovery;
@@ -47,7 +49,7 @@ mod task_kinds;
 mod tasks;
 
 pub use actor::Actor;
-pub use config::{Program, SmtpSettings, StudioConfig, local_user_id, local_user_id_at};
+pub use config::{Program, SmtpSettings, StudioConfig, local_user_id, local_user_id_at, settings_dir};
 pub use console_state::{ConsoleStatus, ConsoleView};
 pub use data_package::{DataPackage, PackagedSource, Series, SourceKind, SourceStatus};
 pub use document::{ChangeKind, ChangeMessage, ProjectDocument, RecordKey};
@@ -58,6 +60,7 @@ pub use history::HistoryResponse;
 pub use library::Library;
 pub use limits::{Defaults, Limits};
 pub use ports::{DeliveryChannel, FileManager, Letter, Posted, Postman};
+pub use profile::{Profile, ProfileUpdate};
 pub use projects::{ExportReceipt, MetadataUpdate, ProjectSummary, TemplateInfo};
 pub use recovery::{FoldedEdits, RecoveryOffer, UnsavedEdit};
 pub use reports::{PREVIEW_ID as REPORT_PREVIEW_ID, ReportExport, ReportListing};

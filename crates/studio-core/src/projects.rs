@@ -73,6 +73,7 @@ impl Projects {
             }
         }
         let mut content = ProjectContent::new(meta.clone(), &req.user_id, &ctx.now);
+        self.describe_local_user(&mut content, &req.user_id);
         let mut summary = format!("Created project '{}'", req.project_name);
         if let Some(template_id) = &req.template_id {
             let template = self.store.template(template_id).await?;
@@ -249,7 +250,8 @@ impl Projects {
         let now = studio_store::now();
         let mut meta = content.meta.clone();
         meta.insert("project_name".into(), name);
-        let fresh = ProjectContent::new(meta, user_id, &now);
+        let mut fresh = ProjectContent::new(meta, user_id, &now);
+        self.describe_local_user(&mut fresh, user_id);
         // The copy does not mail the original's recipients: it sets its own schedule.
         let copy = ProjectContent {
             meta: fresh.meta,

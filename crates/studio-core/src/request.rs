@@ -174,6 +174,19 @@ pub enum Request {
     LibraryInfo,
     /// What the product allows and its defaults.
     Limits,
+    /// Adds a collaborator, changes a role or removes one: the project's owners only.
+    ChangeCollaborators {
+        project_id: String,
+        user_id: String,
+        change: studio_model::CollaboratorChange,
+    },
+    /// The local user: id, display name, colour, public key.
+    GetProfile,
+    /// Sets the local user's display name or colour.
+    UpdateProfile {
+        #[serde(flatten)]
+        update: crate::profile::ProfileUpdate,
+    },
 }
 
 impl Request {
@@ -217,8 +230,11 @@ impl Request {
             Request::SendReport { .. } => "send_report",
             Request::RevealExport { .. } => "reveal_export",
             Request::RevealOutbox => "reveal_outbox",
+            Request::ChangeCollaborators { .. } => "change_collaborators",
             Request::LibraryInfo => "library_info",
             Request::Limits => "limits",
+            Request::GetProfile => "get_profile",
+            Request::UpdateProfile { .. } => "update_profile",
         }
     }
 
@@ -253,6 +269,7 @@ impl Request {
             Request::ReportSchedule { project_id, .. } => Some(project_id),
             Request::SendReport { project_id, .. } => Some(project_id),
             Request::RevealExport { project_id, .. } => Some(project_id),
+            Request::ChangeCollaborators { project_id, .. } => Some(project_id),
             _ => None,
         }
     }
@@ -396,6 +413,11 @@ impl Studio {
             RevealOutbox => json(Folder { folder: self.reports.reveal_outbox()? }),
             LibraryInfo => json(self.library_info().await?),
             Limits => json(crate::limits::Limits::current()),
+            GetProfile => json(self.profile()?),
+            ChangeCollaborators { project_id, user_id, change } => {
+                json(self.change_collaborators(&project_id, &user_id, &change).await?)
+            }
+            UpdateProfile { update } => json(self.update_profile(&update)?),
             PreviewReport { project_id, user_id, report_config } => {
                 json(self.preview_report(&project_id, &user_id, report_config).await?)
             }

@@ -101,10 +101,11 @@ async fn restore_makes_an_old_version_the_newest() {
     assert_eq!(overrides.len(), 1);
     assert_eq!(overrides[0].value, json!(1));
     assert_eq!(restored.modification_log.last().unwrap().summary, "Restored version 2");
-    // A restore is not reversible: undo says so rather than guessing.
-    let err = f.studio.undo(&p, USER).await.unwrap_err();
-    assert_eq!(err.code, "undo_refused");
-    assert!(err.message.contains("not reversible"), "{}", err.message);
+    // A restore is an edit like any other: undo puts back what it replaced.
+    let undone = f.studio.undo(&p, USER).await.unwrap();
+    assert_eq!(undone.entry.summary, "Restored version 2");
+    let overrides = &undone.updated_project_state.workbench_states.data.overrides;
+    assert_eq!(overrides.iter().map(|o| o.value.clone()).collect::<Vec<_>>(), [json!(2), json!(3)]);
 }
 
 #[tokio::test]

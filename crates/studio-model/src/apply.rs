@@ -123,8 +123,8 @@ pub fn update_metadata(
     Ok(outcome)
 }
 
-/// Makes `target` (a saved version's content) the current content. Not reversible: another
-/// restore goes back, and an undo could overwrite collaborators' work wholesale.
+/// Makes `target` (a saved version's content) the current content. Reversible like any edit:
+/// undo puts back what the restore replaced, and refuses where someone changed it since.
 pub fn restore_content(
     content: &ProjectContent,
     target: &ProjectContent,
@@ -141,7 +141,7 @@ pub fn restore_content(
             workbench: None,
             action: "restore_version",
             summary,
-            reversible: false,
+            reversible: true,
             result: json!({"version": version}),
             status: None,
         },
@@ -220,17 +220,22 @@ fn content_changed_settings(before: &ProjectContent, after: &ProjectContent) -> 
 /// What a change of the content is, for its log entry: the workbench it touched (none: the
 /// project), the action, its words, whether it can be undone, what it answers and the status
 /// it leaves the stage in (none: in progress if it was not started).
-struct Change<'a> {
-    workbench: Option<Workbench>,
-    action: &'a str,
-    summary: String,
-    reversible: bool,
-    result: Value,
-    status: Option<StageStatus>,
+pub(crate) struct Change<'a> {
+    pub workbench: Option<Workbench>,
+    pub action: &'a str,
+    pub summary: String,
+    pub reversible: bool,
+    pub result: Value,
+    pub status: Option<StageStatus>,
 }
 
 /// Records the touched stage, invalidates what depends on it and writes the log entry.
-fn finish(before: &ProjectContent, mut after: ProjectContent, change: Change<'_>, ctx: &ActionContext) -> Outcome {
+pub(crate) fn finish(
+    before: &ProjectContent,
+    mut after: ProjectContent,
+    change: Change<'_>,
+    ctx: &ActionContext,
+) -> Outcome {
     let Change { workbench, action, summary, reversible, result, status } = change;
     let edits = before.diff(&after, &Section::UNDOABLE);
     if let Some(workbench) = workbench {

@@ -264,6 +264,27 @@ pub struct Collaborator {
     pub user_id: String,
     pub role: Role,
     pub last_active: String,
+    /// How peers see them: the name and colour from their profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Their ed25519 public key (base64url), with which a hub knows their connections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+}
+
+impl Collaborator {
+    pub fn new(user_id: impl Into<String>, role: Role, now: impl Into<String>) -> Self {
+        Collaborator {
+            user_id: user_id.into(),
+            role,
+            last_active: now.into(),
+            display_name: None,
+            color: None,
+            public_key: None,
+        }
+    }
 }
 
 /// Everything a user authored in a project. Derived artifacts are not here.
@@ -508,9 +529,7 @@ impl ProjectContent {
         let mut content = ProjectContent { meta, ..Default::default() };
         content.meta.insert("owner".into(), owner.into());
         content.meta.insert("created_at".into(), now.into());
-        content
-            .collaborators
-            .insert(owner.into(), Collaborator { user_id: owner.into(), role: Role::Owner, last_active: now.into() });
+        content.collaborators.insert(owner.into(), Collaborator::new(owner, Role::Owner, now));
         content
     }
 

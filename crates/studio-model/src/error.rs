@@ -22,6 +22,10 @@ pub enum ModelError {
     /// Undo or redo cannot proceed; the text says why.
     #[error("{0}")]
     Undo(String),
+    /// The request clashes with the project as it is (a collaborator already there, the last
+    /// owner removed); the text says why.
+    #[error("{0}")]
+    Conflict(String),
 }
 
 impl ModelError {
@@ -43,6 +47,7 @@ impl ModelError {
             Self::Limit(_) => "limit_reached",
             Self::SnapshotTooLarge { .. } => "snapshot_too_large",
             Self::Undo(_) => "undo_refused",
+            Self::Conflict(_) => "conflict",
         }
     }
 }

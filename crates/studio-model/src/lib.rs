@@ -8,6 +8,7 @@ mod action;
 mod action_parse;
 mod actions;
 mod apply;
+mod collaborators;
 mod content;
 mod context;
 mod error;
@@ -34,6 +35,7 @@ pub use actions::baseline_scenario;
 pub use apply::{
     Outcome, PROJECT, StageResult, apply_action, apply_edits, record_stage_result, restore_content, update_metadata,
 };
+pub use collaborators::{CollaboratorChange, NewCollaborator, change_collaborators, check_user_id, role_name};
 pub use content::{
     Annotation, Collaborator, CustomSource, DocTree, Edit, Override, PopulationAdjustment, PopulationRecord,
     ProjectContent, RawJson, ScenarioRecord, ScenarioRun, ScenarioStatus, Section, StageState,

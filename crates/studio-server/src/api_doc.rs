@@ -8,16 +8,20 @@
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
-use studio_core::model::{GeneratedReport, LogEntry, ProjectCreate, ProjectState, Workbench, WorkbenchResponse};
+use studio_core::model::{
+    GeneratedReport, LogEntry, NewCollaborator, ProjectCreate, ProjectState, Workbench, WorkbenchResponse,
+};
 use studio_core::task_engine::{PoolReport, Task};
 use studio_core::{
     ConsoleView, Deleted, Discarded, Envelope, Folder, HistoryResponse, LibraryInfo, Limits, MetadataUpdate,
-    PipelineRun, ProjectSummary, RecoveryOffer, ReportListing, ScheduleStatus, StudioEvent, TemplateInfo, VersionInfo,
+    PipelineRun, Profile, ProfileUpdate, ProjectSummary, RecoveryOffer, ReportListing, ScheduleStatus, StudioEvent,
+    TemplateInfo, VersionInfo,
 };
 
 use crate::bodies::{
     ActionBody, CancelBody, DuplicateBody, GenerateBody, ProjectExportBody, ReportExportBody, RevealBody, TemplateBody,
 };
+use crate::people_routes::RoleBody;
 
 const PREFIX: &str = "#/components/schemas/";
 
@@ -372,15 +376,35 @@ fn operations(b: &mut Builder) {
     )
     .answer = Some(answer);
 
-    let op =
-        b.op("post", "/api/v1/studio/projects/{id}/collaborators", "Add a collaborator (lands with collaboration)");
-    op.status = 501;
+    let (body, answer) = (b.body::<NewCollaborator>(), b.answer::<ProjectState>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/collaborators",
+        "Add a collaborator (an owner only): the body is the collaborator (user_id, role, display name, colour, public key); answers the project's state with them listed",
+    );
+    op.query = &[USER];
+    (op.body, op.answer) = (Some(body), Some(answer));
+    let (body, answer) = (b.body::<RoleBody>(), b.answer::<ProjectState>());
+    let op = b.op(
+        "put",
+        "/api/v1/studio/projects/{id}/collaborators/{uid}",
+        "Change a collaborator's role (an owner only; a project keeps an owner)",
+    );
+    op.query = &[USER];
+    (op.body, op.answer) = (Some(body), Some(answer));
+    let answer = b.answer::<ProjectState>();
     let op = b.op(
         "delete",
         "/api/v1/studio/projects/{id}/collaborators/{uid}",
-        "Remove a collaborator (lands with collaboration)",
+        "Remove a collaborator (an owner only; not the last owner)",
     );
-    op.status = 501;
+    op.query = &[USER];
+    op.answer = Some(answer);
+    let answer = b.answer::<Profile>();
+    b.op("get", "/api/v1/studio/profile", "The local user: id, display name, colour, public key").answer = Some(answer);
+    let (body, answer) = (b.body::<ProfileUpdate>(), b.answer::<Profile>());
+    let op = b.op("put", "/api/v1/studio/profile", "Set the local user's display name or colour (#rrggbb)");
+    (op.body, op.answer) = (Some(body), Some(answer));
 
     let answer = b.answer::<LibraryInfo>();
     b.op(

@@ -220,14 +220,6 @@ pub async fn save_template(State(s): State<AppState>, raw: Result<Bytes, BytesRe
 }
 
 /// Routes of the seed whose capability lands with a later issue.
-pub async fn not_available(Path(params): Path<HashMap<String, String>>) -> Answer {
-    let _ = params;
-    Err(ApiError::new(
-        "not_available",
-        "this capability is not available yet: it lands with the report and collaboration work",
-    ))
-}
-
 pub async fn openapi() -> Response {
     ([(axum::http::header::CONTENT_TYPE, "application/json")], crate::OPENAPI_JSON).into_response()
 }

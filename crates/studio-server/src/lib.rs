@@ -8,6 +8,7 @@ mod bodies;
 mod error;
 mod guard;
 mod handlers;
+mod people_routes;
 mod report_routes;
 mod routes;
 mod socket;

@@ -12,7 +12,9 @@ use axum::routing::{MethodRouter, any, delete, get, post, put};
 use studio_core::CoreError;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::{ApiError, AppState, guard, handlers as h, report_routes as r, socket, task_routes as t};
+use crate::{
+    ApiError, AppState, guard, handlers as h, people_routes as p, report_routes as r, socket, task_routes as t,
+};
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");
@@ -79,8 +81,11 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("post", "/api/v1/studio/projects/{id}/report/{rid}/export", post(r::export))
         .add("post", "/api/v1/studio/projects/{id}/report/{rid}/reveal", post(r::reveal))
         .add("post", "/api/v1/studio/outbox/reveal", post(r::reveal_outbox))
-        .add("post", "/api/v1/studio/projects/{id}/collaborators", post(h::not_available))
-        .add("delete", "/api/v1/studio/projects/{id}/collaborators/{uid}", delete(h::not_available))
+        .add("post", "/api/v1/studio/projects/{id}/collaborators", post(p::add_collaborator))
+        .add("put", "/api/v1/studio/projects/{id}/collaborators/{uid}", put(p::set_role))
+        .add("delete", "/api/v1/studio/projects/{id}/collaborators/{uid}", delete(p::remove_collaborator))
+        .add("get", "/api/v1/studio/profile", get(p::profile))
+        .add("put", "/api/v1/studio/profile", put(p::update_profile))
         .add("get", "/api/v1/studio/library", get(h::library_info))
         .add("get", "/api/v1/studio/limits", get(h::limits))
         .add("get", "/api/v1/studio/templates", get(h::list_templates))

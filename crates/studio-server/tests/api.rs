@@ -176,7 +176,6 @@ async fn each_error_has_its_status_and_code() {
     a.err(Method::POST, &format!("{p}/versions"), None, StatusCode::PAYLOAD_TOO_LARGE, "snapshot_too_large").await;
     let huge = json!({"action": "add_custom_source", "payload": {"source_name": "d", "configuration": {"type": "table", "rows": "y".repeat(17 * 1024 * 1024)}}});
     a.err(Method::POST, &action, Some(huge), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
-    // 501: capabilities of later issues.
     // Reports: nothing simulated yet (409), unknown reports (404), bad formats (400).
     a.err(Method::POST, &format!("{p}/report/generate"), Some(json!({})), StatusCode::CONFLICT, "not_ready").await;
     a.err(Method::GET, &format!("{p}/report/r1"), None, StatusCode::NOT_FOUND, "not_found").await;
@@ -201,11 +200,46 @@ async fn each_error_has_its_status_and_code() {
     assert!(status["next_run_at"].is_string(), "{status}");
     let task = a.ok(Method::POST, &format!("{p}/report/schedule/send"), None, StatusCode::ACCEPTED).await;
     assert_eq!(task["kind"], "deliver_report");
-    for (method, path) in
-        [(Method::POST, format!("{p}/collaborators")), (Method::DELETE, format!("{p}/collaborators/u2"))]
-    {
-        a.err(method, &path, None, StatusCode::NOT_IMPLEMENTED, "not_available").await;
-    }
+    // Collaborators: the owner adds, changes and removes; a project keeps its owner; others may not.
+    let added = a
+        .ok(
+            Method::POST,
+            &format!("{p}/collaborators"),
+            Some(json!({"user_id": "u2", "role": "editor"})),
+            StatusCode::OK,
+        )
+        .await;
+    let roles: Vec<(String, String)> = added["collaborators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["user_id"].as_str().unwrap().to_string(), c["role"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(roles.contains(&("u2".into(), "editor".into())), "{roles:?}");
+    assert_eq!(added["modification_log"].as_array().unwrap().last().unwrap()["summary"], "Added u2 as editor");
+    let again = json!({"user_id": "u2", "role": "viewer"});
+    a.err(Method::POST, &format!("{p}/collaborators"), Some(again), StatusCode::CONFLICT, "conflict").await;
+    let by_editor = json!({"user_id": "u3", "role": "viewer"});
+    a.err(Method::POST, &format!("{p}/collaborators?user_id=u2"), Some(by_editor), StatusCode::FORBIDDEN, "forbidden")
+        .await;
+    let bad_role = json!({"user_id": "u3", "role": "admin"});
+    a.err(Method::POST, &format!("{p}/collaborators"), Some(bad_role), StatusCode::BAD_REQUEST, "invalid_request")
+        .await;
+    a.ok(Method::PUT, &format!("{p}/collaborators/u2"), Some(json!({"role": "viewer"})), StatusCode::OK).await;
+    let edit = json!({"action": "override_value", "payload": {"override": {"field": "x", "value": 1, "reason": "r"}}, "user_id": "u2"});
+    a.err(Method::POST, &format!("{p}/workbench/data/action"), Some(edit), StatusCode::FORBIDDEN, "forbidden").await;
+    a.err(
+        Method::PUT,
+        &format!("{p}/collaborators/nobody"),
+        Some(json!({"role": "viewer"})),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    a.ok(Method::DELETE, &format!("{p}/collaborators/u2"), None, StatusCode::OK).await;
+    let owner =
+        a.ok(Method::GET, &p, None, StatusCode::OK).await["collaborators"][0]["user_id"].as_str().unwrap().to_string();
+    a.err(Method::DELETE, &format!("{p}/collaborators/{owner}"), None, StatusCode::CONFLICT, "conflict").await;
     // 409: a console control with no simulation open.
     a.err(
         Method::POST,
@@ -519,6 +553,7 @@ fn minimal_requests(doc: &Value) -> Vec<Value> {
                     "path" => json!("/nonexistent/reach.studio"),
                     "format" => json!("pdf"),
                     "version" => json!(1),
+                    "change" => json!({"change": "remove", "user_id": "reached"}),
                     _ => match schema["type"].as_str() {
                         Some("integer") => json!(1),
                         Some("boolean") => json!(false),

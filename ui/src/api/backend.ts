@@ -1,12 +1,15 @@
 // The one backend interface the screens use. Implemented over HTTP + WebSocket (browser,
 // tests) here, and over Tauri IPC by the desktop shell.
 import type {
+  CollaboratorChange,
   ExportFormat,
   GeneratedReport,
   HistoryResponse,
   LibraryInfo,
   Limits,
   PipelineRun,
+  Profile,
+  ProfileUpdate,
   ProjectState,
   ProjectSummary,
   RecoveryOffer,
@@ -76,6 +79,12 @@ export interface Backend {
   libraryInfo(): Promise<LibraryInfo>;
   /** What the product allows (scenarios, population size, ticks…) and its defaults. */
   limits(): Promise<Limits>;
+  /** The local user: id, display name, colour, public key. */
+  profile(): Promise<Profile>;
+  /** Sets the local user's display name or colour (#rrggbb). */
+  updateProfile(update: ProfileUpdate): Promise<Profile>;
+  /** Adds a collaborator, changes a role or removes one (owners only). */
+  changeCollaborators(id: string, change: CollaboratorChange): Promise<ProjectState>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

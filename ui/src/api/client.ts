@@ -5,6 +5,7 @@
 import { BackendError, type Backend, type NewProject } from "./backend";
 import type { components } from "./schema";
 import type {
+  CollaboratorChange,
   ExportFormat,
   GeneratedReport,
   HistoryResponse,
@@ -12,6 +13,8 @@ import type {
   Limits,
   LogEntry,
   PipelineRun,
+  Profile,
+  ProfileUpdate,
   ProjectState,
   ProjectSummary,
   RecoveryOffer,
@@ -75,6 +78,9 @@ interface AnswerTable {
   reveal_outbox: S["Folder"];
   library_info: LibraryInfo;
   limits: Limits;
+  change_collaborators: ProjectState;
+  get_profile: Profile;
+  update_profile: Profile;
 }
 export type Answers = { [N in RequestName]: AnswerTable[N] };
 
@@ -118,6 +124,9 @@ const NAMES: { [N in RequestName]: true } = {
   reveal_outbox: true,
   library_info: true,
   limits: true,
+  change_collaborators: true,
+  get_profile: true,
+  update_profile: true,
 };
 export const REQUEST_NAMES = Object.keys(NAMES) as RequestName[];
 
@@ -232,6 +241,15 @@ export class StudioClient implements Backend {
   }
   limits() {
     return this.request({ request: "limits" });
+  }
+  profile() {
+    return this.request({ request: "get_profile" });
+  }
+  updateProfile(update: ProfileUpdate) {
+    return this.request({ request: "update_profile", ...update });
+  }
+  changeCollaborators(project_id: string, change: CollaboratorChange) {
+    return this.request({ request: "change_collaborators", project_id, change });
   }
   watch(project_id: string, onEvent: (event: StudioEvent) => void): () => void {
     return this.transport.watch(project_id, onEvent);

@@ -229,6 +229,84 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/profile": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The local user: id, display name, colour, public key */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Profile"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Set the local user's display name or colour (#rrggbb) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ProfileUpdate"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Profile"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/projects": {
     parameters: {
       query?: never;
@@ -445,10 +523,13 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Add a collaborator (lands with collaboration) */
+    /** Add a collaborator (an owner only): the body is the collaborator (user_id, role, display name, colour, public key); answers the project's state with them listed */
     post: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
         header?: never;
         path: {
           /** @description The project's id */
@@ -456,15 +537,19 @@ export interface paths {
         };
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["NewCollaborator"];
+        };
+      };
       responses: {
         /** @description The answer */
-        501: {
+        200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            "application/json": unknown;
+            "application/json": components["schemas"]["ProjectState"];
           };
         };
         /** @description Error */
@@ -492,12 +577,56 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    put?: never;
+    /** Change a collaborator's role (an owner only; a project keeps an owner) */
+    put: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+          /** @description The collaborator's user id */
+          uid: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["RoleBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["ProjectState"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
     post?: never;
-    /** Remove a collaborator (lands with collaboration) */
+    /** Remove a collaborator (an owner only; not the last owner) */
     delete: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
         header?: never;
         path: {
           /** @description The project's id */
@@ -510,12 +639,12 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description The answer */
-        501: {
+        200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            "application/json": unknown;
+            "application/json": components["schemas"]["ProjectState"];
           };
         };
         /** @description Error */
@@ -2169,10 +2298,29 @@ export interface components {
       upper: number;
     };
     Collaborator: {
+      color?: string | null;
+      /** @description How peers see them: the name and colour from their profile. */
+      display_name?: string | null;
       last_active: string;
+      /** @description Their ed25519 public key (base64url), with which a hub knows their connections. */
+      public_key?: string | null;
       role: components["schemas"]["Role"];
       user_id: string;
     };
+    /** @description A change to the project's collaborators. */
+    CollaboratorChange:
+      | components["schemas"]["NewCollaborator"]
+      | {
+          /** @constant */
+          change: "set_role";
+          role: components["schemas"]["Role"];
+          user_id: string;
+        }
+      | {
+          /** @constant */
+          change: "remove";
+          user_id: string;
+        };
     /**
      * @description Where the console's run is: playing, paused, at its last tick, or stopped by hand.
      * @enum {string}
@@ -2534,6 +2682,25 @@ export interface components {
           /** @constant */
           request: "limits";
         }
+      | {
+          change: components["schemas"]["CollaboratorChange"];
+          project_id: string;
+          /** @constant */
+          request: "change_collaborators";
+          user_id: string;
+        }
+      | {
+          /** @constant */
+          request: "get_profile";
+        }
+      | {
+          /** @default null */
+          color?: string | null;
+          /** @default null */
+          display_name?: string | null;
+          /** @constant */
+          request: "update_profile";
+        }
     );
     Error: {
       /** @description Stable, for programs: invalid_request, not_found, forbidden, conflict, limit_reached, … */
@@ -2662,6 +2829,14 @@ export interface components {
       /** Format: double */
       rewiring?: number | null;
     };
+    /** @description A collaborator to add. */
+    NewCollaborator: {
+      color?: string | null;
+      display_name?: string | null;
+      public_key?: string | null;
+      role: components["schemas"]["Role"];
+      user_id: string;
+    };
     Override: {
       field: string;
       reason: string;
@@ -2770,6 +2945,24 @@ export interface components {
        * @default null
        */
       target_size?: number | null;
+    };
+    /** @description Who the local user is, as peers see them. */
+    Profile: {
+      /** @description `#rrggbb`. */
+      color: string;
+      display_name: string;
+      /** @description The user's ed25519 public key, base64url. */
+      public_key: string;
+      /** @description Where the settings and the key are kept. */
+      settings_dir: string;
+      user_id: string;
+    };
+    /** @description A change to the profile: each field given is set. */
+    ProfileUpdate: {
+      /** @default null */
+      color?: string | null;
+      /** @default null */
+      display_name?: string | null;
     };
     /** @description How far a running task is. */
     Progress: {
@@ -2974,6 +3167,10 @@ export interface components {
     };
     /** @enum {string} */
     Role: "owner" | "editor" | "viewer";
+    /** @description `PUT …/collaborators/{uid}`. */
+    RoleBody: {
+      role: components["schemas"]["Role"];
+    };
     ScenarioConfig: {
       description: string;
       name: string;

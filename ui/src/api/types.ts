@@ -55,6 +55,10 @@ export type RetryPolicy = S["RetryPolicy"];
 export type Task = S["Task"];
 export type PipelineRun = S["PipelineRun"];
 export type Limits = S["Limits"];
+export type Profile = S["Profile"];
+export type ProfileUpdate = S["ProfileUpdate"];
+export type CollaboratorChange = S["CollaboratorChange"];
+export type Role = S["Role"];
 /** What the project's WebSocket sends: the state first, then the core's events; `lagged` when
  * the socket fell behind and missed some. */
 export type StudioEvent =
