@@ -4,8 +4,21 @@
 //! This crate knows no storage and no project rules: the core gives it bytes to keep and
 //! decides what an edit may do.
 
+pub mod auth;
+pub mod dial;
 pub mod error;
+pub mod gate;
 pub mod identity;
+pub mod invite;
+pub mod peer;
+pub mod tls;
 
+pub use auth::Hello;
+pub use dial::{Credentials, HubDialer, Refused};
 pub use error::SyncError;
+pub use gate::{Access, Gate};
 pub use identity::{Keypair, verify};
+pub use invite::{INVITE_FORMAT, Invite};
+pub use peer::{SyncPeer, document_id, hub_peer_id};
+pub use samod::{DocHandle, DocumentId, Transport};
+pub use tls::{HubCertificate, pinned_client};

@@ -1,0 +1,145 @@
+//! Dialing a hub: a WebSocket to the hub's sync address (over TLS pinned to the invite's
+//! fingerprint when it is `wss://`), with Nagle off, and fresh credentials in the query string
+//! at every (re)connection. A hub that refuses (a revoked invite, a removed collaborator) says
+//! why in an HTTP answer; that ends the dialing for good, with the hub's words.
+
+use std::sync::{Arc, Mutex};
+
+use futures::future::BoxFuture;
+use futures::{SinkExt, StreamExt, TryStreamExt};
+use samod::{DialError, Dialer, PeerId, Transport, Url};
+use tokio_tungstenite::tungstenite::{self, Message};
+
+use crate::error::SyncError;
+use crate::tls::pinned_client;
+
+/// Makes the query string that authenticates one connection attempt.
+pub type Credentials = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// Why a hub would not let us in, in its words.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
+
+pub struct HubDialer {
+    url: Url,
+    fingerprint: Option<String>,
+    hub_peer: String,
+    credentials: Credentials,
+    /// The last reason a connection attempt failed, for the analyst.
+    last_error: Arc<Mutex<Option<String>>>,
+}
+
+impl HubDialer {
+    /// A dialer to the hub at `url` (`ws://` on loopback, else `wss://` with `fingerprint`),
+    /// expecting to meet the peer `hub_peer`.
+    pub fn new(
+        url: &str,
+        fingerprint: Option<String>,
+        hub_peer: String,
+        credentials: Credentials,
+    ) -> Result<HubDialer, SyncError> {
+        let url =
+            Url::parse(url).map_err(|e| SyncError::invalid(format!("the hub address '{url}' is not a URL: {e}")))?;
+        match url.scheme() {
+            "wss" if fingerprint.is_none() => {
+                return Err(SyncError::invalid("a wss:// hub needs the fingerprint of its certificate"));
+            }
+            "wss" => {}
+            "ws" if is_loopback(&url) => {}
+            "ws" => {
+                return Err(SyncError::invalid(format!(
+                    "the hub {url} is not on this machine: beyond loopback a hub is reached over TLS (wss://) only"
+                )));
+            }
+            other => return Err(SyncError::invalid(format!("a hub is reached over ws:// or wss://, not {other}://"))),
+        }
+        Ok(HubDialer { url, fingerprint, hub_peer, credentials, last_error: Default::default() })
+    }
+
+    /// Where the last failed attempt's reason is kept.
+    pub fn last_error(&self) -> Arc<Mutex<Option<String>>> {
+        self.last_error.clone()
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    }
+}
+
+impl Dialer for HubDialer {
+    type Error = Refused;
+
+    fn url(&self) -> Url {
+        self.url.clone()
+    }
+
+    fn connect(&self) -> BoxFuture<'static, Result<Transport, DialError<Refused>>> {
+        let mut url = self.url.clone();
+        url.set_query(Some(&(self.credentials)()));
+        let fingerprint = self.fingerprint.clone();
+        let hub_peer = self.hub_peer.clone();
+        let last_error = self.last_error.clone();
+        Box::pin(async move {
+            let connector = match &fingerprint {
+                Some(f) if url.scheme() == "wss" => {
+                    let config = pinned_client(f).map_err(|e| DialError::PermanentFailure(Refused(e.to_string())))?;
+                    Some(tokio_tungstenite::Connector::Rustls(config))
+                }
+                _ => None,
+            };
+            let connected = tokio_tungstenite::connect_async_tls_with_config(url.as_str(), None, true, connector).await;
+            let (ws, _) = match connected {
+                Ok(ok) => ok,
+                Err(e) => {
+                    let (message, permanent) = describe(e);
+                    *last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(message.clone());
+                    return Err(if permanent {
+                        DialError::PermanentFailure(Refused(message))
+                    } else {
+                        DialError::TransientFailure(Box::new(Refused(message)))
+                    });
+                }
+            };
+            *last_error.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            let (sink, stream) = ws.split();
+            let stream = stream
+                .map_err(|e| Refused(format!("the hub connection failed: {e}")))
+                .try_filter_map(|m| async move {
+                    Ok(match m {
+                        Message::Binary(b) => Some(b.to_vec()),
+                        _ => None,
+                    })
+                })
+                .boxed();
+            let sink = sink
+                .sink_map_err(|e| Refused(format!("the hub connection failed: {e}")))
+                .with(|b: Vec<u8>| async move { Ok::<_, Refused>(Message::Binary(b.into())) });
+            Ok(Transport::new(stream, Box::pin(sink)).with_expected_peer_id(PeerId::from(hub_peer)))
+        })
+    }
+}
+
+/// What a failed connection attempt means: the hub's own words when it answered, and whether
+/// trying again could help (it cannot when the hub refused us).
+fn describe(e: tungstenite::Error) -> (String, bool) {
+    match e {
+        tungstenite::Error::Http(response) => {
+            let status = response.status();
+            let body = response.body().as_deref().unwrap_or_default();
+            let message = serde_json::from_slice::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| v["message"].as_str().map(str::to_string))
+                .unwrap_or_else(|| format!("the hub answered {status}"));
+            (message, matches!(status.as_u16(), 401 | 403 | 404 | 410))
+        }
+        tungstenite::Error::Io(e) => (format!("the hub cannot be reached: {e}"), false),
+        tungstenite::Error::Tls(e) => (format!("the hub's TLS failed: {e}"), true),
+        other => (format!("the hub connection failed: {other}"), false),
+    }
+}

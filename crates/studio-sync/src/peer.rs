@@ -1,0 +1,146 @@
+//! One program's place in the sync network: a samod repo whose documents are kept in memory
+//! (the library keeps them for good: a document is given to the repo when it is first shared
+//! here, and the repo's copy is kept in step with the library's by the core), a gate that says
+//! who may see what, an acceptor for a hub's incoming connections and dialers to hubs.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use samod::storage::{InMemoryStorage, Storage, StorageKey};
+use samod::{AcceptorHandle, BackoffConfig, DocHandle, DocumentId, PeerId, Repo, Transport};
+use sha2::{Digest, Sha256};
+
+use crate::error::SyncError;
+use crate::gate::Gate;
+
+/// The peer id of the hub run by the owner of `public_key`: what a peer expects to meet when
+/// it dials the hub an invite names.
+pub fn hub_peer_id(public_key: &str) -> String {
+    format!("studio-hub:{public_key}")
+}
+
+/// The document id of a project: derived from its id, so every peer and every restart of the
+/// hub names the same project's document alike.
+pub fn document_id(project_id: &str) -> DocumentId {
+    let digest = Sha256::digest(format!("studio-project:{project_id}").as_bytes());
+    DocumentId::try_from(digest[..16].to_vec()).unwrap_or_else(|_| DocumentId::new(&mut rand::rng()))
+}
+
+#[derive(Clone)]
+pub struct SyncPeer {
+    repo: Repo,
+    storage: InMemoryStorage,
+    gate: Gate,
+    peer_id: String,
+    handles: Arc<Mutex<HashMap<DocumentId, DocHandle>>>,
+    acceptor: Arc<Mutex<Option<AcceptorHandle>>>,
+}
+
+impl SyncPeer {
+    /// Starts a peer named `peer_id`.
+    pub async fn start(peer_id: &str) -> SyncPeer {
+        let storage = InMemoryStorage::new();
+        let gate = Gate::default();
+        let repo = Repo::build_tokio()
+            .with_storage(storage.clone())
+            .with_peer_id(PeerId::from(peer_id))
+            .with_share_policy(gate.clone())
+            .load()
+            .await;
+        SyncPeer {
+            repo,
+            storage,
+            gate,
+            peer_id: peer_id.to_string(),
+            handles: Default::default(),
+            acceptor: Default::default(),
+        }
+    }
+
+    pub fn peer_id(&self) -> &str {
+        &self.peer_id
+    }
+
+    pub fn gate(&self) -> &Gate {
+        &self.gate
+    }
+
+    fn handles(&self) -> std::sync::MutexGuard<'_, HashMap<DocumentId, DocHandle>> {
+        self.handles.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The document held here, if it is.
+    pub fn handle(&self, doc: &DocumentId) -> Option<DocHandle> {
+        self.handles().get(doc).cloned()
+    }
+
+    /// Holds `doc` with the content `saved` (a whole saved document): the first time, the
+    /// repo reads it as stored; after, `saved` is merged into what the repo holds.
+    pub async fn hold(&self, doc: &DocumentId, saved: Vec<u8>) -> Result<DocHandle, SyncError> {
+        if let Some(handle) = self.handle(doc) {
+            handle
+                .with_document_async(move |d| d.load_incremental(&saved).map(|_| ()))
+                .await
+                .map_err(|_| SyncError::invalid("the sync peer has stopped"))?
+                .map_err(|e| SyncError::invalid(format!("the document could not be merged: {e}")))?;
+            return Ok(handle);
+        }
+        let key = StorageKey::from_parts(vec![doc.to_string(), "snapshot".into(), "library".into()])
+            .map_err(|e| SyncError::invalid(format!("{e:?}")))?;
+        Storage::put(&self.storage, key, saved).await;
+        let handle = self
+            .repo
+            .find(doc.clone())
+            .await
+            .map_err(|_| SyncError::invalid("the sync peer has stopped"))?
+            .ok_or_else(|| SyncError::invalid("the document given to the sync peer could not be read"))?;
+        self.handles().insert(doc.clone(), handle.clone());
+        Ok(handle)
+    }
+
+    /// Finds `doc` at the hubs this peer is connected to (a project joined, not yet here).
+    pub async fn fetch(&self, doc: &DocumentId) -> Result<Option<DocHandle>, SyncError> {
+        let found = self.repo.find(doc.clone()).await.map_err(|_| SyncError::invalid("the sync peer has stopped"))?;
+        if let Some(handle) = &found {
+            self.handles().insert(doc.clone(), handle.clone());
+        }
+        Ok(found)
+    }
+
+    /// Takes an incoming connection whose peer the hub has authenticated as `peer_id`.
+    pub fn accept(&self, transport: Transport, peer_id: &str) -> Result<(), SyncError> {
+        let acceptor = {
+            let mut acceptor = self.acceptor.lock().unwrap_or_else(|p| p.into_inner());
+            match &*acceptor {
+                Some(a) => a.clone(),
+                None => {
+                    let url =
+                        samod::Url::parse("studio-hub://incoming").map_err(|e| SyncError::invalid(e.to_string()))?;
+                    let made =
+                        self.repo.make_acceptor(url).map_err(|_| SyncError::invalid("the sync peer has stopped"))?;
+                    *acceptor = Some(made.clone());
+                    made
+                }
+            }
+        };
+        acceptor
+            .accept(transport.with_expected_peer_id(PeerId::from(peer_id)))
+            .map_err(|_| SyncError::invalid("the sync peer has stopped"))?;
+        Ok(())
+    }
+
+    /// Dials a hub, reconnecting with backoff (100 ms doubling to 10 s) for as long as the
+    /// handle lives.
+    pub fn dial<D: samod::Dialer>(&self, dialer: D) -> Result<samod::DialerHandle<D::Error>, SyncError> {
+        let backoff = BackoffConfig {
+            initial_delay: std::time::Duration::from_millis(100),
+            max_delay: std::time::Duration::from_secs(10),
+            max_retries: None,
+        };
+        self.repo.dial(backoff, Arc::new(dialer)).map_err(|_| SyncError::invalid("the sync peer has stopped"))
+    }
+
+    pub async fn stop(&self) {
+        self.repo.stop().await;
+    }
+}
