@@ -146,7 +146,36 @@ pub enum Command {
         /// The built UI to serve (default: ui/dist when it exists).
         #[arg(long)]
         ui: Option<PathBuf>,
+        /// Also be the hub of this library's shared projects: peers connect here to sync.
+        #[arg(long)]
+        share: bool,
+        /// Where the hub listens (with --share): loopback by default; any other address is
+        /// served over TLS only.
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        listen: std::net::SocketAddr,
     },
+    /// Invite someone to a project: prints an invite for `studio join` (owners only).
+    Share {
+        project: String,
+        #[arg(long, value_enum, default_value = "editor")]
+        role: crate::people::RoleArg,
+        /// How long the invite holds: 7d, 12h, 30m.
+        #[arg(long, default_value = "7d")]
+        expires: String,
+        /// The hub's sync address (default: where `studio serve --share` last listened).
+        #[arg(long)]
+        hub: Option<String>,
+    },
+    /// A project's invites, or with --revoke, revoke one.
+    Invites {
+        project: String,
+        #[arg(long)]
+        revoke: Option<String>,
+    },
+    /// Join a project shared with you: it comes into your library and syncs while Studio runs.
+    Join { invite: String },
+    /// How a shared project is connected to its hub.
+    SyncStatus { project: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -270,6 +299,19 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
             people::update_profile(studio, ProfileUpdate { display_name: name, color }, out).await
         }
         Command::Collaborators(cmd) => people::collaborators(studio, user, cmd, out).await,
+        Command::Share { project, role, expires, hub } => {
+            let id = resolve(studio, user, &project).await?;
+            people::share(studio, user, &id, role.into(), expires, hub, out).await
+        }
+        Command::Invites { project, revoke } => {
+            let id = resolve(studio, user, &project).await?;
+            people::invites(studio, user, &id, revoke, out).await
+        }
+        Command::Join { invite } => people::join(studio, user, &invite, out).await,
+        Command::SyncStatus { project } => {
+            let id = resolve(studio, user, &project).await?;
+            people::sync_status(studio, &id, out).await
+        }
         Command::Versions { project } => {
             let id = resolve(studio, user, &project).await?;
             out.versions(&call::<Vec<_>>(studio, Request::ListVersions { project_id: id }).await?)

@@ -69,7 +69,9 @@ async fn run(cli: Cli, printer: &Printer) -> Result<()> {
 
 async fn commands(studio: &std::sync::Arc<Studio>, user: &str, command: Command, out: &Printer) -> Result<()> {
     match command {
-        Command::Serve { port, open, ui } => serve::run(studio, user, port, open, ui, out).await,
+        Command::Serve { port, open, ui, share, listen } => {
+            serve::run(studio, user, port, open, ui, share.then_some(listen), out).await
+        }
         other => args::execute(studio, user, other, out).await,
     }
 }

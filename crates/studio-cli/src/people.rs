@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use clap::Subcommand;
 use studio_core::model::{Collaborator, CollaboratorChange, NewCollaborator, ProjectLoad, ProjectState, Role};
-use studio_core::{Profile, ProfileUpdate, Request, Studio};
+use studio_core::{InviteInfo, Profile, ProfileUpdate, Request, Studio, SyncStatus};
 
 use crate::call::{call, resolve};
 use crate::output::Printer;
@@ -121,5 +121,85 @@ fn list(collaborators: &[Collaborator], out: &Printer) -> Result<()> {
             })
             .collect::<Vec<_>>()
             .join("\n")
+    })
+}
+
+pub async fn share(
+    studio: &Studio,
+    user: &str,
+    project_id: &str,
+    role: Role,
+    expires: String,
+    hub: Option<String>,
+    out: &Printer,
+) -> Result<()> {
+    let request = Request::CreateInvite {
+        project_id: project_id.into(),
+        user_id: user.into(),
+        role,
+        expires: Some(expires),
+        hub,
+    };
+    let invite: InviteInfo = call(studio, request).await?;
+    out.emit(&invite, || {
+        format!(
+            "Invite for {} as {} at {}, until {}:\n\n{}\n\nThey join with: studio join <invite>   (revoke: studio invites PROJECT --revoke {})",
+            project_id, invite.role, invite.hub, invite.expires_at, invite.token, invite.invite_id
+        )
+    })
+}
+
+pub async fn invites(
+    studio: &Studio,
+    user: &str,
+    project_id: &str,
+    revoke: Option<String>,
+    out: &Printer,
+) -> Result<()> {
+    if let Some(invite_id) = revoke {
+        let request = Request::RevokeInvite { project_id: project_id.into(), user_id: user.into(), invite_id };
+        let invite: InviteInfo = call(studio, request).await?;
+        return out.emit(&invite, || format!("Revoked invite {}", invite.invite_id));
+    }
+    let list: Vec<InviteInfo> = call(studio, Request::ListInvites { project_id: project_id.into() }).await?;
+    out.emit(&list, || {
+        if list.is_empty() {
+            return "No invites: make one with `studio share PROJECT --role editor`".into();
+        }
+        list.iter()
+            .map(|i| {
+                let state = match &i.revoked_at {
+                    Some(at) => format!("revoked {at}"),
+                    None => format!("until {}", i.expires_at),
+                };
+                format!("{}  {:<6}  {}  {}", i.invite_id, i.role, i.hub, state)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+pub async fn join(studio: &Studio, user: &str, invite: &str, out: &Printer) -> Result<()> {
+    let state: ProjectState = call(studio, Request::JoinProject { token: invite.into(), user_id: user.into() }).await?;
+    out.emit(&state, || {
+        format!(
+            "Joined '{}' ({}); it syncs with its hub while `studio serve` or the app runs",
+            state.project_name, state.project_id
+        )
+    })
+}
+
+pub async fn sync_status(studio: &Studio, project_id: &str, out: &Printer) -> Result<()> {
+    let status: Option<SyncStatus> = call(studio, Request::SyncStatus { project_id: project_id.into() }).await?;
+    out.emit(&status, || match &status {
+        None => "Not shared: invite someone with `studio share PROJECT`".into(),
+        Some(s) => format!(
+            "{} ({}) {}{}{}",
+            s.state,
+            s.side,
+            s.hub.as_deref().unwrap_or(""),
+            if s.side == "hub" { format!(", {} peer(s) connected", s.peers) } else { String::new() },
+            s.error.as_deref().map(|e| format!("\nlast error: {e}")).unwrap_or_default()
+        ),
     })
 }

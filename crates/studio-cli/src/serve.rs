@@ -17,6 +17,7 @@ pub async fn run(
     port: u16,
     open: bool,
     ui: Option<PathBuf>,
+    share: Option<std::net::SocketAddr>,
     out: &Printer,
 ) -> Result<()> {
     let ui_dir = ui.or_else(|| Some(PathBuf::from("ui/dist")).filter(|d| d.join("index.html").exists()));
@@ -26,22 +27,36 @@ pub async fn run(
     let server = studio_server::start(studio.clone(), user.to_string(), options).await?;
     let _autosave = studio.spawn_autosave();
     let _schedule = studio.spawn_report_schedule();
+    let hub = match share {
+        Some(listen) => Some(studio_server::start_hub(studio.clone(), listen).await?),
+        None => None,
+    };
+    // Projects joined at other hubs sync while this runs.
+    studio.sharing.resume_joined(user).await?;
     let url = server.url();
+    let hub_url = hub.as_ref().map(|h| h.url.clone());
     out.message(
         &format!(
-            "FutureOS Studio is serving at {url}\n{}Press Ctrl-C to stop.",
+            "FutureOS Studio is serving at {url}\n{}{}Press Ctrl-C to stop.",
+            match &hub_url {
+                Some(h) => format!("Sharing projects with peers at {h} (invite with `studio share PROJECT`)\n"),
+                None => String::new(),
+            },
             if ui_dir.is_none() {
                 "(API only: build the UI with `npm --prefix ui run build` to serve it too)\n"
             } else {
                 ""
             }
         ),
-        json!({"url": url, "base": server.base(), "token": server.token, "ui": ui_dir}),
+        json!({"url": url, "base": server.base(), "token": server.token, "ui": ui_dir, "hub": hub_url}),
     )?;
     if open {
         open_browser(&url);
     }
     server.run_until(interrupted()).await?;
+    if let Some(hub) = hub {
+        hub.stop().await;
+    }
     Ok(())
 }
 

@@ -12,34 +12,41 @@ use crate::projects_service::Projects;
 impl Projects {
     /// Applies `change` to the project's collaborators; the actor must be one of its owners.
     pub async fn change_collaborators(&self, actor: &Actor, change: &CollaboratorChange) -> Result<ProjectState> {
-        let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
-        let mut open = self.project(project_id).await?;
-        // Stricter than other edits: someone the project does not list is no owner of it.
-        match open.doc.content().collaborators.get(user_id).map(|c| c.role) {
-            Some(Role::Owner) => {}
-            Some(_) => {
-                return Err(CoreError::new(
-                    "forbidden",
-                    format!(
-                        "user '{user_id}' is not an owner of this project: only an owner can change who works on it"
-                    ),
-                ));
-            }
-            None => {
-                return Err(CoreError::new(
-                    "forbidden",
-                    format!(
-                        "user '{user_id}' is not a collaborator of this project: only an owner can change who works on it"
-                    ),
-                ));
-            }
-        }
-        let ctx = self.context(user_id);
-        let outcome = change_collaborators(open.doc.content(), change, &ctx)?;
-        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
-        self.commit(project_id, &mut open, &outcome.content, &message).await?;
-        let state = Library::state_of(&mut open, user_id);
-        self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
-        Ok(state)
+        change_members(self, actor, change).await
     }
+}
+
+/// Applies `change` to the project's collaborators; the actor must be one of its owners.
+pub(crate) async fn change_members(
+    library: &Library,
+    actor: &Actor,
+    change: &CollaboratorChange,
+) -> Result<ProjectState> {
+    let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
+    let mut open = library.project(project_id).await?;
+    // Stricter than other edits: someone the project does not list is no owner of it.
+    match open.doc.content().collaborators.get(user_id).map(|c| c.role) {
+        Some(Role::Owner) => {}
+        Some(_) => {
+            return Err(CoreError::new(
+                "forbidden",
+                format!("user '{user_id}' is not an owner of this project: only an owner can change who works on it"),
+            ));
+        }
+        None => {
+            return Err(CoreError::new(
+                "forbidden",
+                format!(
+                    "user '{user_id}' is not a collaborator of this project: only an owner can change who works on it"
+                ),
+            ));
+        }
+    }
+    let ctx = library.context(user_id);
+    let outcome = change_collaborators(open.doc.content(), change, &ctx)?;
+    let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
+    library.commit(project_id, &mut open, &outcome.content, &message).await?;
+    let state = Library::state_of(&mut open, user_id);
+    library.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
+    Ok(state)
 }

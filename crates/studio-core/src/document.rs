@@ -166,6 +166,26 @@ impl ProjectDocument {
         self.doc.save_nocompress()
     }
 
+    /// The heads as hashes, for a peer to say what it has.
+    pub fn head_hashes(&mut self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// Whether the change `hash` is in this document.
+    pub fn has_change(&mut self, hash: &ChangeHash) -> bool {
+        self.doc.get_change_by_hash(hash).is_some()
+    }
+
+    /// The messages of the changes made after `heads` (peers' changes just applied): who
+    /// made them and what they say.
+    pub fn messages_since(&mut self, heads: &[ChangeHash]) -> Vec<ChangeMessage> {
+        self.doc
+            .get_changes(heads)
+            .iter()
+            .filter_map(|c| serde_json::from_str::<ChangeMessage>(c.message()?).ok())
+            .collect()
+    }
+
     pub fn heads(&mut self) -> Vec<String> {
         self.doc.get_heads().iter().map(ChangeHash::to_string).collect()
     }

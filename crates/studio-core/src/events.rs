@@ -13,6 +13,11 @@ pub enum StudioEvent {
         summary: String,
         user_id: String,
     },
+    /// A shared project's link to its hub: `connected`, `reconnecting` or `offline`.
+    SyncChanged {
+        project_id: String,
+        state: String,
+    },
     /// Stages downstream of a change need re-running.
     Invalidated {
         project_id: String,

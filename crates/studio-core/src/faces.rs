@@ -59,7 +59,10 @@ impl Studio {
         user_id: &str,
         change: &studio_model::CollaboratorChange,
     ) -> Result<ProjectState> {
-        self.projects.change_collaborators(&Actor::new(project_id, user_id), change).await
+        let state = self.projects.change_collaborators(&Actor::new(project_id, user_id), change).await?;
+        // A removed collaborator's connection ends now; a new role holds at once.
+        self.sharing.refresh_access(project_id).await;
+        Ok(state)
     }
 
     /// Deletes a project (its owner only); its console's thread goes with it.

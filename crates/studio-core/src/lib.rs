@@ -4,6 +4,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 mod actor;
+mod admission;
 mod calibration;
 mod collaborators;
 mod config;
@@ -20,6 +21,8 @@ mod faces;
 mod file_names;
 mod history;
 mod imports;
+mod invites;
+mod joining;
 mod library;
 mod limits;
 mod liveness;
@@ -41,6 +44,7 @@ mod saving;
 mod scenario_runs;
 mod scenarios;
 mod schedules;
+mod sharing;
 mod simulation_reads;
 mod source_config;
 mod stop;
@@ -49,6 +53,7 @@ mod task_kinds;
 mod tasks;
 
 pub use actor::Actor;
+pub use admission::{Admission, TransportParts};
 pub use config::{Program, SmtpSettings, StudioConfig, local_user_id, local_user_id_at, settings_dir};
 pub use console_state::{ConsoleStatus, ConsoleView};
 pub use data_package::{DataPackage, PackagedSource, Series, SourceKind, SourceStatus};
@@ -57,6 +62,7 @@ pub use error::{CoreError, Result};
 pub use events::StudioEvent;
 pub use file_names::file_stem;
 pub use history::HistoryResponse;
+pub use invites::{InviteInfo, SyncStatus, parse_expiry};
 pub use library::Library;
 pub use limits::{Defaults, Limits};
 pub use ports::{DeliveryChannel, FileManager, Letter, Posted, Postman};
@@ -68,11 +74,13 @@ pub use request::{API_VERSION, Answer, Deleted, Discarded, Envelope, Folder, Req
 pub use retention::{LibraryInfo, Pruned};
 pub use saving::VersionInfo;
 pub use schedules::{Delivery, DeliveryReason, DeliveryStatus, ScheduleStatus, next_run};
+pub use sharing::Sharing;
 pub use studio::Studio;
 pub use studio_data as data;
 pub use studio_engine as engine;
 pub use studio_model as model;
 pub use studio_report as report;
+pub use studio_sync as sync;
 pub use studio_tasks as task_engine;
 pub use task_kinds::PipelineRun;
 pub use tasks::{CAPABILITIES, TaskRunner};

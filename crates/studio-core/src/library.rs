@@ -43,6 +43,9 @@ pub struct Library {
     pub(crate) session_id: String,
     pub(crate) open: OpenProjects,
     events: broadcast::Sender<StudioEvent>,
+    /// The sync peer's copies of the shared projects' documents, by project id: every change
+    /// committed here is handed to them.
+    pub(crate) linked: std::sync::Mutex<std::collections::HashMap<String, studio_sync::DocHandle>>,
 }
 
 impl Library {
@@ -68,7 +71,14 @@ impl Library {
         let cutoff = (chrono::Utc::now() - window).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         store.purge_journal(&cutoff).await?;
         let (events, _) = broadcast::channel(1024);
-        Ok(Library { store, config, session_id: session.session_id, open: OpenProjects::default(), events })
+        Ok(Library {
+            store,
+            config,
+            session_id: session.session_id,
+            open: OpenProjects::default(),
+            events,
+            linked: Default::default(),
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -150,31 +160,56 @@ impl Library {
         message: &ChangeMessage,
     ) -> Result<()> {
         let change = open.doc.commit(next, message)?;
+        self.journal(project_id, open, change.clone(), &message.entry.summary, &message.entry.timestamp).await?;
+        // The edit is durable now: an index that could not follow is mended by the next
+        // autosave (which indexes the document again), not reported as a lost edit.
+        if message.touched.iter().any(|k| k.section == studio_model::Section::Schedules)
+            && let Err(e) = self.index_schedule(project_id, next).await
+        {
+            tracing::warn!(project_id, "the schedule is indexed at the next save: {}", e.message);
+        }
+        self.sync_out(project_id, &change);
+        Ok(())
+    }
+
+    /// Journals changes already in the document (`change`: their bytes) durably.
+    pub(crate) async fn journal(
+        &self,
+        project_id: &str,
+        open: &mut OpenProject,
+        change: Vec<u8>,
+        summary: &str,
+        at: &str,
+    ) -> Result<()> {
         let entry = JournalEntry {
             seq: 0,
             project_id: project_id.to_string(),
             session_id: self.session_id.clone(),
             change,
-            summary: message.entry.summary.clone(),
-            created_at: message.entry.timestamp.clone(),
+            summary: summary.to_string(),
+            created_at: at.to_string(),
         };
         match self.store.append_journal(&entry).await {
             Ok(seq) => {
                 open.unsaved = Some(seq);
-                open.header.updated_at = message.entry.timestamp.clone();
-                // The edit is durable now: an index that could not follow is mended by the
-                // next autosave (which indexes the document again), not reported as a lost edit.
-                if message.touched.iter().any(|k| k.section == studio_model::Section::Schedules)
-                    && let Err(e) = self.index_schedule(project_id, next).await
-                {
-                    tracing::warn!(project_id, "the schedule is indexed at the next save: {}", e.message);
-                }
+                open.header.updated_at = at.to_string();
                 Ok(())
             }
             Err(e) => {
                 open.poisoned = true;
                 Err(e.into())
             }
+        }
+    }
+
+    /// Hands a change made here to the peers of a shared project: the sync peer's copy of the
+    /// document takes it now, and sends it on to whoever is connected.
+    pub(crate) fn sync_out(&self, project_id: &str, change: &[u8]) {
+        let handle = self.linked.lock().unwrap_or_else(|p| p.into_inner()).get(project_id).cloned();
+        if let Some(handle) = handle
+            && let Err(e) = handle.with_document(|d| d.load_incremental(change))
+        {
+            tracing::warn!(project_id, "a change could not be handed to the sync peer: {e}");
         }
     }
 

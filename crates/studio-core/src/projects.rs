@@ -109,46 +109,8 @@ impl Projects {
             summary: summary.clone(),
             reversible: false,
         };
-        let mut doc = ProjectDocument::create(content, &ChangeMessage::new(entry, ChangeKind::Action, None, &[]))?;
-        let header = ProjectHeader {
-            project_id: project_id.clone(),
-            version: 1,
-            created_at: now.to_string(),
-            updated_at: now.to_string(),
-            ..Default::default()
-        };
-        let state = ProjectState::assemble(&header, content, doc.log(), vec![user_id.to_string()]);
-        let row = ProjectRow {
-            project_id: project_id.clone(),
-            user_id: user_id.to_string(),
-            team_id: state.team_id.clone(),
-            project_name: state.project_name.clone(),
-            description: Some(state.description.clone()).filter(|d| !d.is_empty()),
-            status: project_status(content).as_str().into(),
-            version: 1,
-            prediction_task_id: None,
-            data_package_id: None,
-            population_id: None,
-            workbench_states: crate::saving::workbench_summary(&state)?,
-            modification_log: to_json(&state.modification_log)?,
-            document: doc.save(),
-            created_at: now.to_string(),
-            updated_at: now.to_string(),
-            deleted_at: None,
-        };
-        let first = NewVersion {
-            version_id: uuid::Uuid::new_v4().to_string(),
-            project_id: project_id.clone(),
-            version_number: 1,
-            state_snapshot: to_json(&state)?,
-            heads: to_json(&doc.heads())?,
-            created_by: user_id.to_string(),
-            created_at: now.to_string(),
-        };
-        studio_model::validate_snapshot_size(first.state_snapshot.len())?;
-        self.store.create_project(&row, &first).await?;
-        self.emit(StudioEvent::StateChanged { project_id, status: state.status, summary, user_id: user_id.into() });
-        Ok(state)
+        let doc = ProjectDocument::create(content, &ChangeMessage::new(entry, ChangeKind::Action, None, &[]))?;
+        self.insert_document(project_id, doc, user_id, now, summary).await
     }
 
     /// The user's projects, most recently updated first.
@@ -342,4 +304,58 @@ fn template_info(row: TemplateRow) -> TemplateInfo {
 /// JSON text of a value, with the API's error.
 pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(CoreError::internal)
+}
+
+impl Library {
+    /// Stores `doc` as a new project `project_id` at version 1 (a project made here, or joined
+    /// at a hub under the id it has there).
+    pub(crate) async fn insert_document(
+        &self,
+        project_id: String,
+        mut doc: ProjectDocument,
+        user_id: &str,
+        now: &str,
+        summary: String,
+    ) -> Result<ProjectState> {
+        let content = &doc.content().clone();
+        let header = ProjectHeader {
+            project_id: project_id.clone(),
+            version: 1,
+            created_at: now.to_string(),
+            updated_at: now.to_string(),
+            ..Default::default()
+        };
+        let state = ProjectState::assemble(&header, content, doc.log(), vec![user_id.to_string()]);
+        let row = ProjectRow {
+            project_id: project_id.clone(),
+            user_id: user_id.to_string(),
+            team_id: state.team_id.clone(),
+            project_name: state.project_name.clone(),
+            description: Some(state.description.clone()).filter(|d| !d.is_empty()),
+            status: project_status(content).as_str().into(),
+            version: 1,
+            prediction_task_id: None,
+            data_package_id: None,
+            population_id: None,
+            workbench_states: crate::saving::workbench_summary(&state)?,
+            modification_log: to_json(&state.modification_log)?,
+            document: doc.save(),
+            created_at: now.to_string(),
+            updated_at: now.to_string(),
+            deleted_at: None,
+        };
+        let first = NewVersion {
+            version_id: uuid::Uuid::new_v4().to_string(),
+            project_id: project_id.clone(),
+            version_number: 1,
+            state_snapshot: to_json(&state)?,
+            heads: to_json(&doc.heads())?,
+            created_by: user_id.to_string(),
+            created_at: now.to_string(),
+        };
+        studio_model::validate_snapshot_size(first.state_snapshot.len())?;
+        self.store.create_project(&row, &first).await?;
+        self.emit(StudioEvent::StateChanged { project_id, status: state.status, summary, user_id: user_id.into() });
+        Ok(state)
+    }
 }

@@ -180,6 +180,35 @@ pub enum Request {
         user_id: String,
         change: studio_model::CollaboratorChange,
     },
+    /// Invites someone to a project (owners only): a signed token for `studio join`.
+    CreateInvite {
+        project_id: String,
+        user_id: String,
+        role: studio_model::Role,
+        /// How long it holds: `7d`, `12h`, `30m` (default 7d).
+        #[serde(default)]
+        expires: Option<String>,
+        /// The hub's sync address (default: where this library's hub last listened).
+        #[serde(default)]
+        hub: Option<String>,
+    },
+    ListInvites {
+        project_id: String,
+    },
+    RevokeInvite {
+        project_id: String,
+        user_id: String,
+        invite_id: String,
+    },
+    /// Joins the project an invite is for.
+    JoinProject {
+        token: String,
+        user_id: String,
+    },
+    /// How a shared project is connected (null when it is not shared).
+    SyncStatus {
+        project_id: String,
+    },
     /// The local user: id, display name, colour, public key.
     GetProfile,
     /// Sets the local user's display name or colour.
@@ -233,6 +262,11 @@ impl Request {
             Request::ChangeCollaborators { .. } => "change_collaborators",
             Request::LibraryInfo => "library_info",
             Request::Limits => "limits",
+            Request::CreateInvite { .. } => "create_invite",
+            Request::ListInvites { .. } => "list_invites",
+            Request::RevokeInvite { .. } => "revoke_invite",
+            Request::JoinProject { .. } => "join_project",
+            Request::SyncStatus { .. } => "sync_status",
             Request::GetProfile => "get_profile",
             Request::UpdateProfile { .. } => "update_profile",
         }
@@ -270,6 +304,10 @@ impl Request {
             Request::SendReport { project_id, .. } => Some(project_id),
             Request::RevealExport { project_id, .. } => Some(project_id),
             Request::ChangeCollaborators { project_id, .. } => Some(project_id),
+            Request::CreateInvite { project_id, .. } => Some(project_id),
+            Request::ListInvites { project_id } => Some(project_id),
+            Request::RevokeInvite { project_id, .. } => Some(project_id),
+            Request::SyncStatus { project_id } => Some(project_id),
             _ => None,
         }
     }
@@ -414,6 +452,16 @@ impl Studio {
             LibraryInfo => json(self.library_info().await?),
             Limits => json(crate::limits::Limits::current()),
             GetProfile => json(self.profile()?),
+            CreateInvite { project_id, user_id, role, expires, hub } => {
+                let expires = crate::invites::parse_expiry(expires.as_deref().unwrap_or("7d"))?;
+                json(self.sharing.create_invite(&project_id, &user_id, role, expires, hub.as_deref()).await?)
+            }
+            ListInvites { project_id } => json(self.sharing.invites(&project_id).await?),
+            RevokeInvite { project_id, user_id, invite_id } => {
+                json(self.sharing.revoke_invite(&project_id, &user_id, &invite_id).await?)
+            }
+            JoinProject { token, user_id } => json(self.sharing.join(&token, &user_id).await?),
+            SyncStatus { project_id } => json(self.sharing.sync_status(&project_id).await?),
             ChangeCollaborators { project_id, user_id, change } => {
                 json(self.change_collaborators(&project_id, &user_id, &change).await?)
             }

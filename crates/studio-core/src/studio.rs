@@ -13,6 +13,7 @@ use crate::population::Population;
 use crate::projects_service::Projects;
 use crate::reports_service::Reports;
 use crate::scenarios::Scenarios;
+use crate::sharing::Sharing;
 use crate::tasks::Tasks;
 
 pub struct Studio {
@@ -28,6 +29,8 @@ pub struct Studio {
     pub(crate) tasks: Arc<Tasks>,
     /// The Reports service: reports, their exports and schedules.
     pub(crate) reports: Arc<Reports>,
+    /// Sharing with peers: the hub, invites, joined projects, the sync peer.
+    pub sharing: Arc<Sharing>,
 }
 
 /// The library's primitives (the store, projects in memory, commits, events) are the Studio's.
@@ -56,6 +59,7 @@ impl Studio {
             files,
         });
         Ok(Studio {
+            sharing: Sharing::new(library.clone()),
             projects: Arc::new(Projects::new(library.clone(), data.clone())),
             reports,
             scenarios: Arc::new(Scenarios::new(library.clone(), data.clone(), population.clone())),
@@ -69,6 +73,7 @@ impl Studio {
     /// Folds every unsaved edit into the library and ends the session cleanly.
     pub async fn close(&self) -> Result<()> {
         self.stop_tasks(std::time::Duration::from_secs(2)).await;
+        self.sharing.stop().await;
         self.autosave_all().await?;
         self.tidy().await?;
         self.store.close_session(&self.session_id, &studio_store::now()).await?;

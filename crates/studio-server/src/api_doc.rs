@@ -13,15 +13,15 @@ use studio_core::model::{
 };
 use studio_core::task_engine::{PoolReport, Task};
 use studio_core::{
-    ConsoleView, Deleted, Discarded, Envelope, Folder, HistoryResponse, LibraryInfo, Limits, MetadataUpdate,
-    PipelineRun, Profile, ProfileUpdate, ProjectSummary, RecoveryOffer, ReportListing, ScheduleStatus, StudioEvent,
-    TemplateInfo, VersionInfo,
+    ConsoleView, Deleted, Discarded, Envelope, Folder, HistoryResponse, InviteInfo, LibraryInfo, Limits,
+    MetadataUpdate, PipelineRun, Profile, ProfileUpdate, ProjectSummary, RecoveryOffer, ReportListing, ScheduleStatus,
+    StudioEvent, SyncStatus, TemplateInfo, VersionInfo,
 };
 
 use crate::bodies::{
     ActionBody, CancelBody, DuplicateBody, GenerateBody, ProjectExportBody, ReportExportBody, RevealBody, TemplateBody,
 };
-use crate::people_routes::RoleBody;
+use crate::people_routes::{InviteBody, JoinBody, RoleBody};
 
 const PREFIX: &str = "#/components/schemas/";
 
@@ -155,6 +155,7 @@ fn path_params(path: &str) -> Vec<Value> {
                 "rid" => (json!({"type": "string"}), "The report's id"),
                 "tid" => (json!({"type": "string"}), "The task's id"),
                 "uid" => (json!({"type": "string"}), "The collaborator's user id"),
+                "iid" => (json!({"type": "string"}), "The invite's id"),
                 "version" => (json!({"type": "integer", "minimum": 1}), "The version's number"),
                 _ => (
                     json!({"type": "string", "enum": Workbench::ALL.iter().map(|w| w.as_str()).collect::<Vec<_>>()}),
@@ -400,6 +401,39 @@ fn operations(b: &mut Builder) {
     );
     op.query = &[USER];
     op.answer = Some(answer);
+    let (body, answer) = (b.body::<InviteBody>(), b.answer::<InviteInfo>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/invites",
+        "Invite someone (an owner only): a token signed with the owner's key naming the hub, the project, the role, the expiry and the hub certificate's fingerprint; the project becomes shared",
+    );
+    op.query = &[USER];
+    (op.body, op.status, op.answer) = (Some(body), 201, Some(answer));
+    let answer = b.answer::<Vec<InviteInfo>>();
+    b.op("get", "/api/v1/studio/projects/{id}/invites", "The project's invites, newest first").answer = Some(answer);
+    let answer = b.answer::<InviteInfo>();
+    let op = b.op(
+        "delete",
+        "/api/v1/studio/projects/{id}/invites/{iid}",
+        "Revoke an invite (an owner only): it admits no one from now on, and its guests are let go",
+    );
+    op.query = &[USER];
+    op.answer = Some(answer);
+    let answer = b.answer::<Option<SyncStatus>>();
+    b.op(
+        "get",
+        "/api/v1/studio/projects/{id}/sync",
+        "How a shared project is connected: hub or peer, connected / reconnecting / offline, the last error, peers connected, the document's heads (null when not shared)",
+    )
+    .answer = Some(answer);
+    let (body, answer) = (b.body::<JoinBody>(), b.answer::<ProjectState>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/join",
+        "Join the project an invite is for: it comes into the library from its hub and syncs while Studio runs",
+    );
+    op.query = &[USER];
+    (op.body, op.answer) = (Some(body), Some(answer));
     let answer = b.answer::<Profile>();
     b.op("get", "/api/v1/studio/profile", "The local user: id, display name, colour, public key").answer = Some(answer);
     let (body, answer) = (b.body::<ProfileUpdate>(), b.answer::<Profile>());

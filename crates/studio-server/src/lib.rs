@@ -8,6 +8,7 @@ mod bodies;
 mod error;
 mod guard;
 mod handlers;
+mod hub;
 mod people_routes;
 mod report_routes;
 mod routes;
@@ -26,6 +27,7 @@ use tokio::sync::{oneshot, watch};
 
 pub use api_doc::document as openapi_document;
 pub use error::ApiError;
+pub use hub::{RunningHub, start_hub};
 pub use routes::{OPENAPI_JSON, router};
 
 /// How to serve.

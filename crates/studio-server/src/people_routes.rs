@@ -11,7 +11,9 @@ use serde::de::DeserializeOwned;
 use studio_core::model::{CollaboratorChange, NewCollaborator, Role};
 use studio_core::{ProfileUpdate, Request};
 
-use crate::handlers::{Answer, Params, answer, user};
+use axum::response::IntoResponse;
+
+use crate::handlers::{Answer, Params, answer, run, user};
 use crate::{ApiError, AppState};
 
 /// `PUT …/collaborators/{uid}`.
@@ -19,6 +21,27 @@ use crate::{ApiError, AppState};
 #[serde(deny_unknown_fields)]
 pub struct RoleBody {
     pub role: Role,
+}
+
+/// `POST …/invites`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteBody {
+    pub role: Role,
+    /// How long it holds: `7d`, `12h`, `30m` (default 7d).
+    #[serde(default)]
+    pub expires: Option<String>,
+    /// The hub's sync address (default: where this library's hub last listened).
+    #[serde(default)]
+    pub hub: Option<String>,
+}
+
+/// `POST /api/v1/studio/join`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinBody {
+    /// The invite's text.
+    pub token: String,
 }
 
 /// A body read as given, with no requester filled in.
@@ -66,4 +89,38 @@ pub async fn profile(State(s): State<AppState>) -> Answer {
 pub async fn update_profile(State(s): State<AppState>, raw: Result<Bytes, BytesRejection>) -> Answer {
     let update: ProfileUpdate = plain(raw)?;
     answer(&s, Request::UpdateProfile { update }).await
+}
+
+pub async fn create_invite(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    q: Params,
+    raw: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let body: InviteBody = plain(raw)?;
+    let request = Request::CreateInvite {
+        project_id: id,
+        user_id: user(&q, &s),
+        role: body.role,
+        expires: body.expires,
+        hub: body.hub,
+    };
+    Ok((axum::http::StatusCode::CREATED, axum::Json(run(&s, request).await?)).into_response())
+}
+
+pub async fn invites(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
+    answer(&s, Request::ListInvites { project_id: id }).await
+}
+
+pub async fn revoke_invite(State(s): State<AppState>, Path((id, iid)): Path<(String, String)>, q: Params) -> Answer {
+    answer(&s, Request::RevokeInvite { project_id: id, user_id: user(&q, &s), invite_id: iid }).await
+}
+
+pub async fn join(State(s): State<AppState>, q: Params, raw: Result<Bytes, BytesRejection>) -> Answer {
+    let body: JoinBody = plain(raw)?;
+    answer(&s, Request::JoinProject { token: body.token, user_id: user(&q, &s) }).await
+}
+
+pub async fn sync_status(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
+    answer(&s, Request::SyncStatus { project_id: id }).await
 }

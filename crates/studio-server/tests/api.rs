@@ -554,6 +554,7 @@ fn minimal_requests(doc: &Value) -> Vec<Value> {
                     "format" => json!("pdf"),
                     "version" => json!(1),
                     "change" => json!({"change": "remove", "user_id": "reached"}),
+                    "role" => json!("viewer"),
                     _ => match schema["type"].as_str() {
                         Some("integer") => json!(1),
                         Some("boolean") => json!(false),

@@ -2,6 +2,7 @@
 //! Node's WebSocket cannot send headers):
 //!
 //! - `peer` — the samod peer id the connection will use (the hub holds it to that);
+//! - `project` — the project, for a collaborator coming back (an invite names its own);
 //! - `invite` — an invite, for a first connection (or for a client that has no key, like the
 //!   JavaScript automerge-repo: it then takes part as a guest with the invite's role);
 //! - `user`, `key`, `ts`, `sig` — the user, their public key, the time (Unix milliseconds) and
@@ -21,6 +22,8 @@ pub const MAX_SKEW_MS: i64 = 5 * 60 * 1000;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Hello {
     pub peer: String,
+    /// The project, for a collaborator's connection (an invite names its own).
+    pub project: Option<String>,
     pub invite: Option<String>,
     pub user: Option<String>,
     pub key: Option<String>,
@@ -50,6 +53,7 @@ impl Hello {
         };
         Hello {
             peer: peer.into(),
+            project: None,
             invite: invite_text,
             user: Some(user.into()),
             key: Some(keypair.public_key()),
@@ -65,6 +69,7 @@ impl Hello {
         let mut q = url::form_urlencoded::Serializer::new(String::new());
         q.append_pair("peer", &self.peer);
         let fields = [
+            ("project", self.project.clone()),
             ("invite", self.invite.clone()),
             ("user", self.user.clone()),
             ("key", self.key.clone()),
@@ -96,6 +101,7 @@ impl Hello {
         let get = |k: &str| params.get(k).cloned();
         Ok(Hello {
             peer: peer.clone(),
+            project: get("project"),
             invite: get("invite"),
             user: get("user"),
             key: get("key"),

@@ -20,5 +20,5 @@ pub use gate::{Access, Gate};
 pub use identity::{Keypair, verify};
 pub use invite::{INVITE_FORMAT, Invite};
 pub use peer::{SyncPeer, document_id, hub_peer_id};
-pub use samod::{DocHandle, DocumentId, Transport};
+pub use samod::{DialerEvent, DialerHandle, DocHandle, DocumentId, Transport};
 pub use tls::{HubCertificate, pinned_client};

@@ -5,6 +5,7 @@ import type {
   ExportFormat,
   GeneratedReport,
   HistoryResponse,
+  InviteInfo,
   LibraryInfo,
   Limits,
   PipelineRun,
@@ -15,8 +16,10 @@ import type {
   RecoveryOffer,
   ReportConfig,
   ReportListing,
+  Role,
   ScheduleStatus,
   StudioEvent,
+  SyncStatus,
   Task,
   TemplateInfo,
   VersionInfo,
@@ -85,6 +88,15 @@ export interface Backend {
   updateProfile(update: ProfileUpdate): Promise<Profile>;
   /** Adds a collaborator, changes a role or removes one (owners only). */
   changeCollaborators(id: string, change: CollaboratorChange): Promise<ProjectState>;
+  /** Invites someone (owners only): a signed token to hand them. `expires`: 7d, 12h, 30m. */
+  createInvite(id: string, role: Role, expires?: string): Promise<InviteInfo>;
+  /** The project's invites, newest first. */
+  invites(id: string): Promise<InviteInfo[]>;
+  revokeInvite(id: string, inviteId: string): Promise<InviteInfo>;
+  /** Joins the project an invite is for; it comes into the library and syncs. */
+  joinProject(token: string): Promise<ProjectState>;
+  /** How a shared project is connected (null: not shared). */
+  syncStatus(id: string): Promise<SyncStatus | null>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

@@ -9,6 +9,7 @@ import type {
   ExportFormat,
   GeneratedReport,
   HistoryResponse,
+  InviteInfo,
   LibraryInfo,
   Limits,
   LogEntry,
@@ -20,8 +21,10 @@ import type {
   RecoveryOffer,
   ReportConfig,
   ReportListing,
+  Role,
   ScheduleStatus,
   StudioEvent,
+  SyncStatus,
   Task,
   TemplateInfo,
   VersionInfo,
@@ -79,6 +82,11 @@ interface AnswerTable {
   library_info: LibraryInfo;
   limits: Limits;
   change_collaborators: ProjectState;
+  create_invite: InviteInfo;
+  list_invites: InviteInfo[];
+  revoke_invite: InviteInfo;
+  join_project: ProjectState;
+  sync_status: SyncStatus | null;
   get_profile: Profile;
   update_profile: Profile;
 }
@@ -125,6 +133,11 @@ const NAMES: { [N in RequestName]: true } = {
   library_info: true,
   limits: true,
   change_collaborators: true,
+  create_invite: true,
+  list_invites: true,
+  revoke_invite: true,
+  join_project: true,
+  sync_status: true,
   get_profile: true,
   update_profile: true,
 };
@@ -250,6 +263,21 @@ export class StudioClient implements Backend {
   }
   changeCollaborators(project_id: string, change: CollaboratorChange) {
     return this.request({ request: "change_collaborators", project_id, change });
+  }
+  createInvite(project_id: string, role: Role, expires?: string) {
+    return this.request({ request: "create_invite", project_id, role, expires });
+  }
+  invites(project_id: string) {
+    return this.request({ request: "list_invites", project_id });
+  }
+  revokeInvite(project_id: string, invite_id: string) {
+    return this.request({ request: "revoke_invite", project_id, invite_id });
+  }
+  joinProject(token: string) {
+    return this.request({ request: "join_project", token });
+  }
+  syncStatus(project_id: string) {
+    return this.request({ request: "sync_status", project_id });
   }
   watch(project_id: string, onEvent: (event: StudioEvent) => void): () => void {
     return this.transport.watch(project_id, onEvent);

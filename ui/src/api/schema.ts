@@ -94,6 +94,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/join": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Join the project an invite is for: it comes into the library from its hub and syncs while Studio runs */
+    post: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["JoinBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["ProjectState"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/library": {
     parameters: {
       query?: never;
@@ -762,6 +814,146 @@ export interface paths {
       };
     };
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/projects/{id}/invites": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The project's invites, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["InviteInfo"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Invite someone (an owner only): a token signed with the owner's key naming the hub, the project, the role, the expiry and the hub certificate's fingerprint; the project becomes shared */
+    post: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["InviteBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["InviteInfo"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/projects/{id}/invites/{iid}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke an invite (an owner only): it admits no one from now on, and its guests are let go */
+    delete: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+          /** @description The invite's id */
+          iid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["InviteInfo"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -1444,6 +1636,54 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/projects/{id}/sync": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How a shared project is connected: hub or peer, connected / reconnecting / offline, the last error, peers connected, the document's heads (null when not shared) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["SyncStatus"] | null;
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2690,6 +2930,46 @@ export interface components {
           user_id: string;
         }
       | {
+          /**
+           * @description How long it holds: `7d`, `12h`, `30m` (default 7d).
+           * @default null
+           */
+          expires?: string | null;
+          /**
+           * @description The hub's sync address (default: where this library's hub last listened).
+           * @default null
+           */
+          hub?: string | null;
+          project_id: string;
+          /** @constant */
+          request: "create_invite";
+          role: components["schemas"]["Role"];
+          user_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "list_invites";
+        }
+      | {
+          invite_id: string;
+          project_id: string;
+          /** @constant */
+          request: "revoke_invite";
+          user_id: string;
+        }
+      | {
+          /** @constant */
+          request: "join_project";
+          token: string;
+          user_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "sync_status";
+        }
+      | {
           /** @constant */
           request: "get_profile";
         }
@@ -2739,6 +3019,37 @@ export interface components {
       project_id: string;
       state_changes: components["schemas"]["StateChanges"];
       updated_project_state: components["schemas"]["ProjectState"];
+    };
+    /** @description `POST …/invites`. */
+    InviteBody: {
+      /**
+       * @description How long it holds: `7d`, `12h`, `30m` (default 7d).
+       * @default null
+       */
+      expires?: string | null;
+      /**
+       * @description The hub's sync address (default: where this library's hub last listened).
+       * @default null
+       */
+      hub?: string | null;
+      role: components["schemas"]["Role"];
+    };
+    /** @description An invite as its owner sees it. */
+    InviteInfo: {
+      created_at: string;
+      expires_at: string;
+      hub: string;
+      invite_id: string;
+      project_id: string;
+      revoked_at?: string | null;
+      role: string;
+      /** @description The text to hand to the invitee (`studio join TOKEN`, or "Join project…" in the app). */
+      token: string;
+    };
+    /** @description `POST /api/v1/studio/join`. */
+    JoinBody: {
+      /** @description The invite's text. */
+      token: string;
     };
     /** @description How big the library is, and what is kept how long. */
     LibraryInfo: {
@@ -3371,6 +3682,12 @@ export interface components {
         }
       | {
           project_id: string;
+          state: string;
+          /** @constant */
+          type: "sync_changed";
+        }
+      | {
+          project_id: string;
           stages: components["schemas"]["Workbench"][];
           /** @constant */
           type: "invalidated";
@@ -3431,6 +3748,25 @@ export interface components {
           /** @constant */
           type: "recovery_available";
         };
+    /** @description How a shared project is connected, for the analyst. */
+    SyncStatus: {
+      /** @description Why the last attempt to reach the hub failed. */
+      error?: string | null;
+      /** @description The heads of the library's copy of the document: two peers in step have the same. */
+      heads: string[];
+      /** @description The hub's address. */
+      hub: string | null;
+      /**
+       * Format: uint
+       * @description Peers connected to this hub for the project.
+       */
+      peers: number;
+      project_id: string;
+      /** @description `hub` (this library shares it) or `peer` (joined at another's hub). */
+      side: string;
+      /** @description `connected`, `reconnecting` or `offline`; a hub is `connected` while it runs. */
+      state: string;
+    };
     /** @description A unit of work (the seed's `Task`). */
     Task: {
       assigned_agent: string | null;

@@ -59,6 +59,8 @@ export type Profile = S["Profile"];
 export type ProfileUpdate = S["ProfileUpdate"];
 export type CollaboratorChange = S["CollaboratorChange"];
 export type Role = S["Role"];
+export type InviteInfo = S["InviteInfo"];
+export type SyncStatus = S["SyncStatus"];
 /** What the project's WebSocket sends: the state first, then the core's events; `lagged` when
  * the socket fell behind and missed some. */
 export type StudioEvent =
