@@ -158,12 +158,16 @@ impl Sharing {
             .take_until(async move {
                 let _ = closed.wait_for(|c| *c).await;
             })
-            .chain(futures::stream::once(async move {
-                if let Some(sharing) = gone.0.upgrade() {
-                    sharing.forget(&gone.1);
-                }
-                Err(std::io::Error::other("the hub closed the connection"))
-            }))
+            // When it ends (the peer left, or the hub closed it), the hub forgets the peer.
+            .chain(
+                futures::stream::once(async move {
+                    if let Some(sharing) = gone.0.upgrade() {
+                        sharing.forget(&gone.1);
+                    }
+                    None
+                })
+                .filter_map(|end: Option<std::result::Result<Vec<u8>, std::io::Error>>| async move { end }),
+            )
             .boxed();
         peer.gate().admit(&admission.peer, &doc, admission.access);
         lock(&self.guests).insert(

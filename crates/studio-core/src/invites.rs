@@ -80,7 +80,7 @@ fn check_hub_url(text: &str) -> Result<String> {
     Ok(url.to_string())
 }
 
-/// `7d`, `12h`, `30m`: how long an invite holds.
+/// `7d`, `12h`, `30m`, `45s`: how long an invite holds.
 pub fn parse_expiry(text: &str) -> Result<Duration> {
     let t = text.trim();
     let (number, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
@@ -90,10 +90,11 @@ pub fn parse_expiry(text: &str) -> Result<Duration> {
         "d" => n * 86_400,
         "h" => n * 3_600,
         "m" => n * 60,
+        "s" => n,
         _ => return Err(CoreError::invalid(format!("expires must be like 7d, 12h or 30m, not '{text}'"))),
     };
     if n == 0 || secs > 366 * 86_400 {
-        return Err(CoreError::invalid("an invite holds between a minute and a year"));
+        return Err(CoreError::invalid("an invite holds between a second and a year"));
     }
     Ok(Duration::from_secs(secs))
 }
