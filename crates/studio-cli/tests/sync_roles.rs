@@ -15,16 +15,11 @@ use serde_json::Value;
 
 /// The invite's document id (the automerge-repo URL is `automerge:` + it).
 fn doc_id(token: &str) -> String {
-    use std::io::Write;
+    use base64::Engine;
     let payload = token.split('.').next().unwrap();
-    let mut child = Command::new("python3")
-        .args(["-c", "import sys,base64,json; t=sys.stdin.read().strip(); t+='='*(-len(t)%4); print(json.loads(base64.urlsafe_b64decode(t))['doc_id'])"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(payload.as_bytes()).unwrap();
-    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap().trim().to_string()
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap();
+    let invite: Value = serde_json::from_slice(&bytes).unwrap();
+    invite["doc_id"].as_str().unwrap().to_string()
 }
 
 fn ui_dir() -> PathBuf {
