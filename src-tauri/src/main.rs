@@ -173,6 +173,13 @@ fn main() {
                 if let Err(e) = autosaving.start_tasks().await {
                     tracing::error!("could not start the task agents: {e}");
                 }
+                // Projects joined at hubs sync while the app runs; presence goes out.
+                let _presence = autosaving.sharing.spawn_presence();
+                if let Ok(user) = studio_core::local_user_id()
+                    && let Err(e) = autosaving.sharing.resume_joined(&user).await
+                {
+                    tracing::error!("could not reconnect the joined projects: {}", e.message);
+                }
             });
             Ok(())
         })

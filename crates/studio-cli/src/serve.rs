@@ -33,6 +33,7 @@ pub async fn run(
     };
     // Projects joined at other hubs sync while this runs.
     studio.sharing.resume_joined(user).await?;
+    let _presence = studio.sharing.spawn_presence();
     let url = server.url();
     let hub_url = hub.as_ref().map(|h| h.url.clone());
     out.message(

@@ -67,3 +67,42 @@ fn edits_on_either_side_converge_even_across_a_hub_killed_mid_sync() {
     assert!(eventually(Duration::from_secs(10), || hub.heads(&p.project) == bea.heads(&p.project)));
     assert!(!hub.heads(&p.project).is_empty());
 }
+
+fn present(served: &Served, project: &str) -> Vec<String> {
+    let (_, state) = served.call(reqwest::Method::GET, &format!("/api/v1/studio/projects/{project}"), None);
+    let mut users: Vec<String> =
+        state["active_users"].as_array().unwrap().iter().map(|u| u.as_str().unwrap().to_string()).collect();
+    users.sort();
+    users
+}
+
+fn say(served: &Served, project: &str, body: serde_json::Value) -> serde_json::Value {
+    let (status, answer) =
+        served.call(reqwest::Method::PUT, &format!("/api/v1/studio/projects/{project}/presence"), Some(body));
+    assert_eq!(status, 200, "{answer}");
+    answer
+}
+
+#[test]
+fn presence_shows_who_is_where_and_who_left() {
+    let (p, hub) = pair("editor");
+    let bea = Served::start(&p.bea, &[]);
+    let ada_id = json(&p.ada, &["whoami"])["user_id"].as_str().unwrap().to_string();
+    let bea_id = json(&p.bea, &["whoami"])["user_id"].as_str().unwrap().to_string();
+    // Bea opens the scenario workbench, on a scenario: Ada's Studio shows her there.
+    say(&bea, &p.project, value!({"workbench": "scenario", "item": {"kind": "scenario", "id": "s1"}}));
+    say(&hub, &p.project, value!({"workbench": "data"}));
+    let seen = eventually(Duration::from_secs(5), || present(&hub, &p.project).contains(&bea_id));
+    assert!(seen, "Ada sees Bea: {:?}", present(&hub, &p.project));
+    let users = say(&hub, &p.project, value!({"workbench": "data"}));
+    let bea_there = users.as_array().unwrap().iter().find(|u| u["user_id"] == bea_id.as_str()).cloned().unwrap();
+    assert_eq!((bea_there["workbench"].clone(), bea_there["item"]["id"].clone()), (value!("scenario"), value!("s1")));
+    assert_eq!(bea_there["display_name"], "Bea");
+    assert!(eventually(Duration::from_secs(5), || present(&bea, &p.project).contains(&ada_id)));
+    // Ada leaves the project: gone at Bea's within 2 s.
+    say(&hub, &p.project, value!({"workbench": null}));
+    assert!(eventually(Duration::from_secs(2), || !present(&bea, &p.project).contains(&ada_id)));
+    // Bea's Studio is killed: the hub lets her go when her connection drops, well within 2 s.
+    drop(bea);
+    assert!(eventually(Duration::from_secs(2), || !present(&hub, &p.project).contains(&bea_id)));
+}

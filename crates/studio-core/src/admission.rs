@@ -153,21 +153,17 @@ impl Sharing {
         let peer = self.peer().await?;
         let (close, mut closed) = tokio::sync::watch::channel(false);
         let TransportParts { stream, sink } = transport_parts;
-        let gone = (self.me.clone(), admission.peer.clone());
+        let gone = Forget { sharing: self.me.clone(), peer: admission.peer.clone() };
         let stream = stream
             .take_until(async move {
                 let _ = closed.wait_for(|c| *c).await;
             })
-            // When it ends (the peer left, or the hub closed it), the hub forgets the peer.
-            .chain(
-                futures::stream::once(async move {
-                    if let Some(sharing) = gone.0.upgrade() {
-                        sharing.forget(&gone.1);
-                    }
-                    None
-                })
-                .filter_map(|end: Option<std::result::Result<Vec<u8>, std::io::Error>>| async move { end }),
-            )
+            // However it ends (the peer left, its socket broke, the hub closed it), the hub
+            // forgets the peer when samod lets go of the stream.
+            .map(move |item| {
+                let _ = &gone;
+                item
+            })
             .boxed();
         peer.gate().admit(&admission.peer, &doc, admission.access);
         lock(&self.guests).insert(
@@ -184,6 +180,7 @@ impl Sharing {
 
     fn forget(&self, peer_id: &str) {
         lock(&self.guests).remove(peer_id);
+        self.peer_left(peer_id);
         if let Some(peer) = self.started_peer() {
             peer.gate().forget(peer_id);
         }
@@ -216,6 +213,20 @@ impl Sharing {
             {
                 guest.close.send_replace(true);
             }
+        }
+    }
+}
+
+/// Forgets a peer when dropped (with its connection's stream).
+struct Forget {
+    sharing: std::sync::Weak<Sharing>,
+    peer: String,
+}
+
+impl Drop for Forget {
+    fn drop(&mut self) {
+        if let Some(sharing) = self.sharing.upgrade() {
+            sharing.forget(&self.peer);
         }
     }
 }

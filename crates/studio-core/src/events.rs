@@ -13,6 +13,11 @@ pub enum StudioEvent {
         summary: String,
         user_id: String,
     },
+    /// Who is in a shared project now, and where.
+    Presence {
+        project_id: String,
+        users: Vec<crate::presence::Presence>,
+    },
     /// A shared project's link to its hub: `connected`, `reconnecting` or `offline`.
     SyncChanged {
         project_id: String,

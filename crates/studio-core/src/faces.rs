@@ -39,6 +39,12 @@ impl Studio {
         let mut state = self.projects.get_project(load).await?;
         if load.version.is_none() {
             self.scenarios.overlay_console(&mut state);
+            // Who is connected now, beside the one asking.
+            for p in self.sharing.present(&load.project_id) {
+                if !state.active_users.contains(&p.user_id) {
+                    state.active_users.push(p.user_id);
+                }
+            }
         }
         Ok(state)
     }

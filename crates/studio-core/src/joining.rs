@@ -140,7 +140,10 @@ impl Sharing {
             while let Some(event) = events.next().await {
                 let Some(sharing) = me.upgrade() else { break };
                 let state = match event {
-                    DialerEvent::Connected { .. } => "connected",
+                    DialerEvent::Connected { .. } => {
+                        sharing.rebroadcast(&pid);
+                        "connected"
+                    }
                     DialerEvent::Disconnected { .. } | DialerEvent::Reconnecting { .. } => "reconnecting",
                     _ => "offline",
                 };

@@ -209,6 +209,16 @@ pub enum Request {
     SyncStatus {
         project_id: String,
     },
+    /// Where the user is in a shared project (workbench, item); none: they left it. Answers
+    /// who is in the project now.
+    SetPresence {
+        project_id: String,
+        user_id: String,
+        #[serde(default)]
+        workbench: Option<studio_model::Workbench>,
+        #[serde(default)]
+        item: Option<crate::presence::PresenceItem>,
+    },
     /// The local user: id, display name, colour, public key.
     GetProfile,
     /// Sets the local user's display name or colour.
@@ -267,6 +277,7 @@ impl Request {
             Request::RevokeInvite { .. } => "revoke_invite",
             Request::JoinProject { .. } => "join_project",
             Request::SyncStatus { .. } => "sync_status",
+            Request::SetPresence { .. } => "set_presence",
             Request::GetProfile => "get_profile",
             Request::UpdateProfile { .. } => "update_profile",
         }
@@ -308,6 +319,7 @@ impl Request {
             Request::ListInvites { project_id } => Some(project_id),
             Request::RevokeInvite { project_id, .. } => Some(project_id),
             Request::SyncStatus { project_id } => Some(project_id),
+            Request::SetPresence { project_id, .. } => Some(project_id),
             _ => None,
         }
     }
@@ -452,6 +464,9 @@ impl Studio {
             LibraryInfo => json(self.library_info().await?),
             Limits => json(crate::limits::Limits::current()),
             GetProfile => json(self.profile()?),
+            SetPresence { project_id, user_id, workbench, item } => {
+                json(self.sharing.set_presence(&project_id, &user_id, workbench, item).await?)
+            }
             CreateInvite { project_id, user_id, role, expires, hub } => {
                 let expires = crate::invites::parse_expiry(expires.as_deref().unwrap_or("7d"))?;
                 json(self.sharing.create_invite(&project_id, &user_id, role, expires, hub.as_deref()).await?)

@@ -50,6 +50,8 @@ pub struct Sharing {
     pub(crate) guests: Mutex<HashMap<String, Guest>>,
     /// Dialers made by `connect`, waiting for their project's link.
     pub(crate) dialing: Mutex<HashMap<String, Dialing>>,
+    /// Who is where in each shared project.
+    pub(crate) presence: Mutex<HashMap<String, crate::presence::Room>>,
     pub(crate) me: Weak<Sharing>,
 }
 
@@ -68,6 +70,7 @@ impl Sharing {
             links: Default::default(),
             guests: Default::default(),
             dialing: Default::default(),
+            presence: Default::default(),
             me: me.clone(),
         })
     }
@@ -91,6 +94,20 @@ impl Sharing {
         if let Some(peer) = self.peer.get() {
             peer.stop().await;
         }
+    }
+
+    /// Says where the local users are every few seconds and lets go of peers' users not heard
+    /// from, while the program runs.
+    pub fn spawn_presence(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let me = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(crate::presence::HEARTBEAT);
+            loop {
+                tick.tick().await;
+                let Some(sharing) = me.upgrade() else { break };
+                sharing.presence_tick();
+            }
+        })
     }
 
     /// The sync peer, if it was started.
@@ -128,7 +145,16 @@ impl Sharing {
         }
         lock(&self.library.linked).insert(project_id.to_string(), handle.clone());
         let (me, pid, h) = (self.me.clone(), project_id.to_string(), handle.clone());
+        let (heard_by, heard_pid, ephemera) = (self.me.clone(), project_id.to_string(), handle.ephemera());
+        let listening = tokio::spawn(async move {
+            let mut ephemera = std::pin::pin!(ephemera);
+            while let Some(bytes) = ephemera.next().await {
+                let Some(sharing) = heard_by.upgrade() else { break };
+                sharing.heard(&heard_pid, &bytes);
+            }
+        });
         let bridge = tokio::spawn(async move {
+            let _listening = AbortOnDrop(listening);
             let mut changes = std::pin::pin!(h.changes());
             // What arrived while the bridge was starting is pulled first.
             loop {
@@ -222,6 +248,15 @@ impl Sharing {
     /// The document id of a project, as peers know it.
     pub fn document_id(project_id: &str) -> DocumentId {
         document_id(project_id)
+    }
+}
+
+/// Ends a task when dropped (with the task that holds it).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

@@ -14,14 +14,14 @@ use studio_core::model::{
 use studio_core::task_engine::{PoolReport, Task};
 use studio_core::{
     ConsoleView, Deleted, Discarded, Envelope, Folder, HistoryResponse, InviteInfo, LibraryInfo, Limits,
-    MetadataUpdate, PipelineRun, Profile, ProfileUpdate, ProjectSummary, RecoveryOffer, ReportListing, ScheduleStatus,
-    StudioEvent, SyncStatus, TemplateInfo, VersionInfo,
+    MetadataUpdate, PipelineRun, Presence, Profile, ProfileUpdate, ProjectSummary, RecoveryOffer, ReportListing,
+    ScheduleStatus, StudioEvent, SyncStatus, TemplateInfo, VersionInfo,
 };
 
 use crate::bodies::{
     ActionBody, CancelBody, DuplicateBody, GenerateBody, ProjectExportBody, ReportExportBody, RevealBody, TemplateBody,
 };
-use crate::people_routes::{InviteBody, JoinBody, RoleBody};
+use crate::people_routes::{InviteBody, JoinBody, PresenceBody, RoleBody};
 
 const PREFIX: &str = "#/components/schemas/";
 
@@ -426,6 +426,14 @@ fn operations(b: &mut Builder) {
         "How a shared project is connected: hub or peer, connected / reconnecting / offline, the last error, peers connected, the document's heads (null when not shared)",
     )
     .answer = Some(answer);
+    let (body, answer) = (b.body::<PresenceBody>(), b.answer::<Vec<Presence>>());
+    let op = b.op(
+        "put",
+        "/api/v1/studio/projects/{id}/presence",
+        "Say where the user is in a shared project (workbench, item; none: they left); answers who is in it now. Peers hear it within a moment",
+    );
+    op.query = &[USER];
+    (op.body, op.answer) = (Some(body), Some(answer));
     let (body, answer) = (b.body::<JoinBody>(), b.answer::<ProjectState>());
     let op = b.op(
         "post",

@@ -44,6 +44,17 @@ pub struct JoinBody {
     pub token: String,
 }
 
+/// `PUT …/presence`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PresenceBody {
+    /// The workbench the user is on; absent or null: they left the project.
+    #[serde(default)]
+    pub workbench: Option<studio_core::model::Workbench>,
+    #[serde(default)]
+    pub item: Option<studio_core::PresenceItem>,
+}
+
 /// A body read as given, with no requester filled in.
 fn plain<T: DeserializeOwned>(raw: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
     let bytes = raw.map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
@@ -123,4 +134,16 @@ pub async fn join(State(s): State<AppState>, q: Params, raw: Result<Bytes, Bytes
 
 pub async fn sync_status(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
     answer(&s, Request::SyncStatus { project_id: id }).await
+}
+
+pub async fn set_presence(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    q: Params,
+    raw: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let body: PresenceBody = plain(raw)?;
+    let request =
+        Request::SetPresence { project_id: id, user_id: user(&q, &s), workbench: body.workbench, item: body.item };
+    answer(&s, request).await
 }

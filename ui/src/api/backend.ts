@@ -9,6 +9,8 @@ import type {
   LibraryInfo,
   Limits,
   PipelineRun,
+  Presence,
+  PresenceItem,
   Profile,
   ProfileUpdate,
   ProjectState,
@@ -97,6 +99,8 @@ export interface Backend {
   joinProject(token: string): Promise<ProjectState>;
   /** How a shared project is connected (null: not shared). */
   syncStatus(id: string): Promise<SyncStatus | null>;
+  /** Says where the user is in a shared project (null: left it); answers who is in it now. */
+  setPresence(id: string, workbench: Workbench | null, item?: PresenceItem | null): Promise<Presence[]>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

@@ -14,6 +14,8 @@ import type {
   Limits,
   LogEntry,
   PipelineRun,
+  Presence,
+  PresenceItem,
   Profile,
   ProfileUpdate,
   ProjectState,
@@ -87,6 +89,7 @@ interface AnswerTable {
   revoke_invite: InviteInfo;
   join_project: ProjectState;
   sync_status: SyncStatus | null;
+  set_presence: Presence[];
   get_profile: Profile;
   update_profile: Profile;
 }
@@ -138,6 +141,7 @@ const NAMES: { [N in RequestName]: true } = {
   revoke_invite: true,
   join_project: true,
   sync_status: true,
+  set_presence: true,
   get_profile: true,
   update_profile: true,
 };
@@ -278,6 +282,9 @@ export class StudioClient implements Backend {
   }
   syncStatus(project_id: string) {
     return this.request({ request: "sync_status", project_id });
+  }
+  setPresence(project_id: string, workbench: Workbench | null, item?: PresenceItem | null) {
+    return this.request({ request: "set_presence", project_id, workbench, item });
   }
   watch(project_id: string, onEvent: (event: StudioEvent) => void): () => void {
     return this.transport.watch(project_id, onEvent);

@@ -1007,6 +1007,61 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/projects/{id}/presence": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Say where the user is in a shared project (workbench, item; none: they left); answers who is in it now. Peers hear it within a moment */
+    put: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["PresenceBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Presence"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/projects/{id}/recovery": {
     parameters: {
       query?: never;
@@ -2970,6 +3025,16 @@ export interface components {
           request: "sync_status";
         }
       | {
+          /** @default null */
+          item?: components["schemas"]["PresenceItem"] | null;
+          project_id: string;
+          /** @constant */
+          request: "set_presence";
+          user_id: string;
+          /** @default null */
+          workbench?: components["schemas"]["Workbench"] | null;
+        }
+      | {
           /** @constant */
           request: "get_profile";
         }
@@ -3256,6 +3321,40 @@ export interface components {
        * @default null
        */
       target_size?: number | null;
+    };
+    /** @description One user in one project. */
+    Presence: {
+      color: string;
+      display_name: string;
+      /** @default null */
+      item: components["schemas"]["PresenceItem"] | null;
+      /**
+       * @description The peer that speaks for them (a hub lets them go when it leaves).
+       * @default
+       */
+      peer: string;
+      user_id: string;
+      /**
+       * @description The workbench they are on; none: they left the project.
+       * @default null
+       */
+      workbench: components["schemas"]["Workbench"] | null;
+    };
+    /** @description `PUT …/presence`. */
+    PresenceBody: {
+      /** @default null */
+      item?: components["schemas"]["PresenceItem"] | null;
+      /**
+       * @description The workbench the user is on; absent or null: they left the project.
+       * @default null
+       */
+      workbench?: components["schemas"]["Workbench"] | null;
+    };
+    /** @description What a user is on: a scenario, a data source, a report section…. */
+    PresenceItem: {
+      id: string;
+      /** @description `scenario`, `source`, `section`, `archetype`…. */
+      kind: string;
     };
     /** @description Who the local user is, as peers see them. */
     Profile: {
@@ -3679,6 +3778,12 @@ export interface components {
           /** @constant */
           type: "state_changed";
           user_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          type: "presence";
+          users: components["schemas"]["Presence"][];
         }
       | {
           project_id: string;

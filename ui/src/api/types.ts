@@ -61,6 +61,8 @@ export type CollaboratorChange = S["CollaboratorChange"];
 export type Role = S["Role"];
 export type InviteInfo = S["InviteInfo"];
 export type SyncStatus = S["SyncStatus"];
+export type Presence = S["Presence"];
+export type PresenceItem = S["PresenceItem"];
 /** What the project's WebSocket sends: the state first, then the core's events; `lagged` when
  * the socket fell behind and missed some. */
 export type StudioEvent =
