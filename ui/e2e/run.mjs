@@ -16,6 +16,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { chromium } from "playwright-core";
+import { startStudio } from "./serve.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const artifacts = join(here, "artifacts");
@@ -41,32 +42,11 @@ writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$1" > '${opened}.tmp' && mv '${op
 chmodSync(opener, 0o755);
 
 function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ["serve", "--json", "--ui", join(here, "..", "dist")], {
-      env: Object.fromEntries(
-        // Autosave (which also looks for sessions that crashed) every second, not every 30; warnings
-        // only on stderr (no line a request).
-        Object.entries({
-          STUDIO_LOG: "warn",
-          ...process.env,
-          STUDIO_HOME: home,
-          STUDIO_OPENER: opener,
-          STUDIO_AUTOSAVE_SECS: "1",
-        }).filter(([k]) => k !== "STUDIO_DB" && k !== "STUDIO_USER" && k !== "STUDIO_SMTP_URL"),
-      ),
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      try {
-        resolve({ child, info: JSON.parse(out) });
-      } catch {
-        // not a whole document yet
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`studio serve exited with ${code}`)));
-    setTimeout(() => reject(new Error("studio serve did not start in 20 s")), 20000);
+  // Autosave (which also looks for sessions that crashed) every second, not every 30.
+  return startStudio(bin, ["--ui", join(here, "..", "dist")], {
+    STUDIO_HOME: home,
+    STUDIO_OPENER: opener,
+    STUDIO_AUTOSAVE_SECS: "1",
   });
 }
 

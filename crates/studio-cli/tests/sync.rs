@@ -9,7 +9,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Served, eventually, json, pair};
-use serde_json::json as value;
+use serde_json::{Value, json as value};
 
 #[test]
 fn edits_on_either_side_converge_even_across_a_hub_killed_mid_sync() {
@@ -105,4 +105,59 @@ fn presence_shows_who_is_where_and_who_left() {
     // Bea's Studio is killed: the hub lets her go when her connection drops, well within 2 s.
     drop(bea);
     assert!(eventually(Duration::from_secs(2), || !present(&hub, &p.project).contains(&bea_id)));
+}
+
+#[test]
+fn the_same_field_edited_on_both_sides_offline_is_a_conflict_until_someone_picks() {
+    let (p, hub) = pair("editor");
+    let bea = Served::start(&p.bea, &[]);
+    assert_eq!(hub.edit(&p.project, "shared"), 200);
+    assert!(eventually(Duration::from_secs(10), || bea.fields(&p.project) == ["shared"]));
+    // The hub goes down; both change the price.
+    drop(hub);
+    let price = |v: i64| format!(r#"{{"override": {{"field": "price", "value": {v}, "reason": "mine"}}}}"#);
+    json(&p.ada, &["action", &p.project, "data", "override_value", "--payload", &price(2)]);
+    let body = value!({"action": "override_value", "payload": {"override": {"field": "price", "value": 3, "reason": "mine"}}});
+    let (status, _) = bea.call(
+        reqwest::Method::POST,
+        &format!("/api/v1/studio/projects/{}/workbench/data/action", p.project),
+        Some(body),
+    );
+    assert_eq!(status, 200);
+    let hub = Served::start(&p.ada, &["--share", "--listen", &p.listen]);
+    let conflicts = |s: &Served| {
+        let (_, state) = s.call(reqwest::Method::GET, &format!("/api/v1/studio/projects/{}", p.project), None);
+        state["conflicts"].clone()
+    };
+    // Both values, both authors, on both sides; nothing silently dropped.
+    let seen = eventually(Duration::from_secs(20), || {
+        [&hub, &bea].iter().all(|s| conflicts(s).as_array().is_some_and(|c| c.len() == 1))
+    });
+    assert!(seen, "hub {} bea {}", conflicts(&hub), conflicts(&bea));
+    let conflict = conflicts(&bea)[0].clone();
+    assert_eq!((conflict["section"].clone(), conflict["key"].clone()), (value!("overrides"), value!("price")));
+    let mut values: Vec<i64> =
+        conflict["values"].as_array().unwrap().iter().map(|v| v["value"]["value"].as_i64().unwrap()).collect();
+    values.sort();
+    assert_eq!(values, [2, 3]);
+    let ada_id = json(&p.ada, &["whoami"])["user_id"].clone();
+    let bea_id = json(&p.bea, &["whoami"])["user_id"].clone();
+    let authors: Vec<Value> = conflict["values"].as_array().unwrap().iter().map(|v| v["user_id"].clone()).collect();
+    assert!(authors.contains(&ada_id) && authors.contains(&bea_id), "{conflict}");
+    // Bea keeps Ada's value: settled for both.
+    let pick = conflict["values"].as_array().unwrap().iter().position(|v| v["user_id"] == ada_id).unwrap();
+    let (status, state) = bea.call(
+        reqwest::Method::POST,
+        &format!("/api/v1/studio/projects/{}/conflicts/resolve", p.project),
+        Some(value!({"section": "overrides", "key": "price", "pick": pick})),
+    );
+    assert_eq!(status, 200, "{state}");
+    assert!(state["conflicts"].is_null(), "{state}");
+    let settled = eventually(Duration::from_secs(10), || {
+        conflicts(&hub).is_null() && {
+            let (_, s) = hub.call(reqwest::Method::GET, &format!("/api/v1/studio/projects/{}", p.project), None);
+            s["workbench_states"]["data"]["overrides"].as_array().unwrap().iter().any(|o| o["field"] == "price" && o["value"] == 2)
+        }
+    });
+    assert!(settled, "hub {}", conflicts(&hub));
 }

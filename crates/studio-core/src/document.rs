@@ -12,7 +12,7 @@ use automerge::{
     transaction::{CommitOptions, Transactable},
 };
 use serde::{Deserialize, Serialize};
-use studio_model::{DocTree, Edit, LogEntry, ProjectContent, Section};
+use studio_model::{Conflict, ConflictValue, DocTree, Edit, LogEntry, ProjectContent, Section};
 
 use crate::error::CoreError;
 
@@ -75,6 +75,8 @@ pub struct ChangeHeader {
 pub struct ProjectDocument {
     doc: AutoCommit,
     content: ProjectContent,
+    /// Records peers set at the same time, found when peers' changes come in.
+    conflicts: Vec<Conflict>,
     /// Every change's header in causal order, read once and extended as changes are made
     /// here: reading them all back from the document cost each action time in proportion to
     /// the project's history. Dropped when changes come from elsewhere (a merge, the journal).
@@ -89,7 +91,8 @@ impl ProjectDocument {
         for section in Section::ALL {
             doc.put_object(ROOT, section.as_str(), ObjType::Map).map_err(CoreError::document)?;
         }
-        let mut document = ProjectDocument { doc, content: ProjectContent::default(), history: None };
+        let mut document =
+            ProjectDocument { doc, content: ProjectContent::default(), conflicts: Vec::new(), history: None };
         document.write(content, message)?;
         Ok(document)
     }
@@ -97,7 +100,8 @@ impl ProjectDocument {
     /// Loads saved bytes.
     pub fn load(bytes: &[u8]) -> Result<Self, CoreError> {
         let doc = AutoCommit::load(bytes).map_err(CoreError::document)?;
-        let mut document = ProjectDocument { doc, content: ProjectContent::default(), history: None };
+        let mut document =
+            ProjectDocument { doc, content: ProjectContent::default(), conflicts: Vec::new(), history: None };
         document.refresh()?;
         Ok(document)
     }
@@ -157,6 +161,8 @@ impl ProjectDocument {
             });
         }
         self.content = next.clone();
+        // A record written here supersedes every value it had: its conflict is settled.
+        self.conflicts.retain(|c| !changed.iter().any(|(section, key)| *section == c.section && *key == c.key));
         Ok(())
     }
 
@@ -264,6 +270,96 @@ impl ProjectDocument {
         let tree: DocTree = autosurgeon::hydrate::<_, BTreeMap<String, BTreeMap<String, String>>>(&self.doc)
             .map_err(CoreError::document)?;
         self.content = ProjectContent::from_tree(&tree)?;
+        self.conflicts = self.find_conflicts()?;
         Ok(())
+    }
+
+    /// The records peers set at the same time, with every value and its author.
+    pub fn conflicts(&self) -> &[Conflict] {
+        &self.conflicts
+    }
+
+    /// Records of the sections people author that hold more than one value. (Stage statuses
+    /// and the like are the program's: one of their values is as good as another.)
+    fn find_conflicts(&mut self) -> Result<Vec<Conflict>, CoreError> {
+        let mut found = Vec::new();
+        for section in Section::UNDOABLE {
+            let Some((_, obj)) = self.doc.get(ROOT, section.as_str()).map_err(CoreError::document)? else { continue };
+            let keys: Vec<String> = self.doc.keys(&obj).collect();
+            for key in keys {
+                let all = self.doc.get_all(&obj, key.as_str()).map_err(CoreError::document)?;
+                if all.len() < 2 {
+                    continue;
+                }
+                let all: Vec<(serde_json::Value, automerge::ObjId)> = all
+                    .into_iter()
+                    .map(|(value, id)| {
+                        let value = match value {
+                            Value::Scalar(s) => match s.as_str() {
+                                Some(text) => {
+                                    serde_json::from_str(text).unwrap_or(serde_json::Value::String(text.into()))
+                                }
+                                None => serde_json::Value::String(s.to_string()),
+                            },
+                            Value::Object(_) => serde_json::Value::String(self.doc.text(&id).unwrap_or_default()),
+                        };
+                        (value, id)
+                    })
+                    .collect();
+                let shown = self.doc.get(&obj, key.as_str()).map_err(CoreError::document)?.map(|(_, id)| id);
+                let mut values = Vec::new();
+                for (value, id) in all {
+                    let (user_id, timestamp) = self.author_of(&id);
+                    values.push(ConflictValue { value, user_id, timestamp, shown: shown.as_ref() == Some(&id) });
+                }
+                found.push(Conflict { section, key, values });
+            }
+        }
+        Ok(found)
+    }
+
+    /// Who made the operation `id`, and when, as its change's message says.
+    fn author_of(&mut self, id: &automerge::ObjId) -> (String, String) {
+        let automerge::ObjId::Id(counter, actor, _) = id else { return Default::default() };
+        let change = self
+            .doc
+            .get_changes(&[])
+            .into_iter()
+            .find(|c| c.actor_id() == actor && c.start_op().get() <= *counter && *counter <= c.max_op());
+        change
+            .and_then(|c| serde_json::from_str::<ChangeHeader>(c.message()?).ok())
+            .map(|h| (h.entry.user_id, h.entry.timestamp))
+            .unwrap_or_default()
+    }
+
+    /// Settles a conflict: `value` (one of the record's values, or none to remove it) is
+    /// written over all of them, as one change with `message`. Returns the change's bytes.
+    pub fn resolve(
+        &mut self,
+        section: Section,
+        key: &str,
+        value: Option<&serde_json::Value>,
+        message: &ChangeMessage,
+    ) -> Result<Vec<u8>, CoreError> {
+        let mut next = self.content.clone();
+        next.set(section, key, value)?;
+        let obj = match self.doc.get(ROOT, section.as_str()).map_err(CoreError::document)? {
+            Some((_, id)) => id,
+            None => self.doc.put_object(ROOT, section.as_str(), ObjType::Map).map_err(CoreError::document)?,
+        };
+        // Written even when it equals the value shown: the write is what supersedes the rest.
+        match next.record_text(section, key) {
+            Some(text) => self.doc.put(&obj, key, text).map_err(CoreError::document)?,
+            None => self.doc.delete(&obj, key).map_err(CoreError::document)?,
+        }
+        let text = serde_json::to_string(message).map_err(CoreError::internal)?;
+        let time = chrono::DateTime::parse_from_rfc3339(&message.entry.timestamp).map(|t| t.timestamp()).unwrap_or(0);
+        self.doc.commit_with(CommitOptions::default().with_message(text).with_time(time));
+        self.history = None;
+        self.content = next;
+        self.conflicts.retain(|c| !(c.section == section && c.key == key));
+        let change =
+            self.doc.get_last_local_change().ok_or_else(|| CoreError::internal("the change just made is missing"))?;
+        Ok(change.raw_bytes().to_vec())
     }
 }

@@ -8,6 +8,7 @@ mod admission;
 mod calibration;
 mod collaborators;
 mod config;
+mod conflicts;
 mod console;
 mod console_state;
 mod data_package;

@@ -215,7 +215,9 @@ impl Library {
 
     pub(crate) fn state_of(open: &mut OpenProject, user_id: &str) -> ProjectState {
         let log = open.doc.log();
-        ProjectState::assemble(&open.header, open.doc.content(), log, vec![user_id.to_string()])
+        let mut state = ProjectState::assemble(&open.header, open.doc.content(), log, vec![user_id.to_string()]);
+        state.conflicts = open.doc.conflicts().to_vec();
+        state
     }
 
     /// Refuses a collaborator whose role does not grant `permission`.

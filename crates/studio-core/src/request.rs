@@ -219,6 +219,14 @@ pub enum Request {
         #[serde(default)]
         item: Option<crate::presence::PresenceItem>,
     },
+    /// Settles a conflict: value number `pick` of the record is kept over the others.
+    ResolveConflict {
+        project_id: String,
+        user_id: String,
+        section: studio_model::Section,
+        key: String,
+        pick: usize,
+    },
     /// The local user: id, display name, colour, public key.
     GetProfile,
     /// Sets the local user's display name or colour.
@@ -278,6 +286,7 @@ impl Request {
             Request::JoinProject { .. } => "join_project",
             Request::SyncStatus { .. } => "sync_status",
             Request::SetPresence { .. } => "set_presence",
+            Request::ResolveConflict { .. } => "resolve_conflict",
             Request::GetProfile => "get_profile",
             Request::UpdateProfile { .. } => "update_profile",
         }
@@ -320,6 +329,7 @@ impl Request {
             Request::RevokeInvite { project_id, .. } => Some(project_id),
             Request::SyncStatus { project_id } => Some(project_id),
             Request::SetPresence { project_id, .. } => Some(project_id),
+            Request::ResolveConflict { project_id, .. } => Some(project_id),
             _ => None,
         }
     }
@@ -464,6 +474,9 @@ impl Studio {
             LibraryInfo => json(self.library_info().await?),
             Limits => json(crate::limits::Limits::current()),
             GetProfile => json(self.profile()?),
+            ResolveConflict { project_id, user_id, section, key, pick } => json(
+                self.resolve_conflict(&crate::actor::Actor::new(&project_id, &user_id), section, &key, pick).await?,
+            ),
             SetPresence { project_id, user_id, workbench, item } => {
                 json(self.sharing.set_presence(&project_id, &user_id, workbench, item).await?)
             }

@@ -63,8 +63,8 @@ pub use simulation_settings::{
 };
 pub use source_config::{FilterOp, RowFilter, SourceConfig};
 pub use state::{
-    DataState, LogEntry, PopulationState, ProjectHeader, ProjectState, ReportState, ScenarioState, ScenarioSummary,
-    SimulationState, StateChanges, WorkbenchResponse, WorkbenchStates,
+    Conflict, ConflictValue, DataState, LogEntry, PopulationState, ProjectHeader, ProjectState, ReportState,
+    ScenarioState, ScenarioSummary, SimulationState, StateChanges, WorkbenchResponse, WorkbenchStates,
 };
 pub use workbench::{Role, StageStatus, Workbench};
 pub use workflow::{ProjectStatus, WORKFLOW_JSON, Workflow, invalidated_by, project_status, warning_for};

@@ -156,6 +156,28 @@ pub struct ProjectState {
     pub active_users: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_query: Option<String>,
+    /// Records two peers changed at once, each value with its author, until someone picks one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A record two (or more) peers set at the same time: every value is kept, with who set it,
+/// until someone picks one. The project shows one of them meanwhile (the same on every peer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Conflict {
+    pub section: crate::Section,
+    pub key: String,
+    pub values: Vec<ConflictValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ConflictValue {
+    pub value: serde_json::Value,
+    /// Who set it (as their change says), and when.
+    pub user_id: String,
+    pub timestamp: String,
+    /// Whether this is the value the project shows meanwhile.
+    pub shown: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
@@ -269,6 +291,7 @@ impl ProjectState {
             collaborators: content.collaborators.values().cloned().collect(),
             active_users,
             initial_query: meta("initial_query"),
+            conflicts: Vec::new(),
         }
     }
 

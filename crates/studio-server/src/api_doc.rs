@@ -21,7 +21,7 @@ use studio_core::{
 use crate::bodies::{
     ActionBody, CancelBody, DuplicateBody, GenerateBody, ProjectExportBody, ReportExportBody, RevealBody, TemplateBody,
 };
-use crate::people_routes::{InviteBody, JoinBody, PresenceBody, RoleBody};
+use crate::people_routes::{InviteBody, JoinBody, PresenceBody, ResolveBody, RoleBody};
 
 const PREFIX: &str = "#/components/schemas/";
 
@@ -431,6 +431,14 @@ fn operations(b: &mut Builder) {
         "put",
         "/api/v1/studio/projects/{id}/presence",
         "Say where the user is in a shared project (workbench, item; none: they left); answers who is in it now. Peers hear it within a moment",
+    );
+    op.query = &[USER];
+    (op.body, op.answer) = (Some(body), Some(answer));
+    let (body, answer) = (b.body::<ResolveBody>(), b.answer::<ProjectState>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/conflicts/resolve",
+        "Settle a conflict (a record two peers set at once): the value picked is written over the others, for everyone",
     );
     op.query = &[USER];
     (op.body, op.answer) = (Some(body), Some(answer));

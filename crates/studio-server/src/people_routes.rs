@@ -55,6 +55,16 @@ pub struct PresenceBody {
     pub item: Option<studio_core::PresenceItem>,
 }
 
+/// `POST …/conflicts/resolve`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveBody {
+    pub section: studio_core::model::Section,
+    pub key: String,
+    /// Which of the conflict's values to keep (its place in `values`).
+    pub pick: usize,
+}
+
 /// A body read as given, with no requester filled in.
 fn plain<T: DeserializeOwned>(raw: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
     let bytes = raw.map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
@@ -145,5 +155,22 @@ pub async fn set_presence(
     let body: PresenceBody = plain(raw)?;
     let request =
         Request::SetPresence { project_id: id, user_id: user(&q, &s), workbench: body.workbench, item: body.item };
+    answer(&s, request).await
+}
+
+pub async fn resolve_conflict(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    q: Params,
+    raw: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let body: ResolveBody = plain(raw)?;
+    let request = Request::ResolveConflict {
+        project_id: id,
+        user_id: user(&q, &s),
+        section: body.section,
+        key: body.key,
+        pick: body.pick,
+    };
     answer(&s, request).await
 }

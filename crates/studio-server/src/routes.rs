@@ -89,6 +89,7 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("delete", "/api/v1/studio/projects/{id}/invites/{iid}", delete(p::revoke_invite))
         .add("get", "/api/v1/studio/projects/{id}/sync", get(p::sync_status))
         .add("put", "/api/v1/studio/projects/{id}/presence", put(p::set_presence))
+        .add("post", "/api/v1/studio/projects/{id}/conflicts/resolve", post(p::resolve_conflict))
         .add("post", "/api/v1/studio/join", post(p::join))
         .add("get", "/api/v1/studio/profile", get(p::profile))
         .add("put", "/api/v1/studio/profile", put(p::update_profile))

@@ -555,6 +555,7 @@ fn minimal_requests(doc: &Value) -> Vec<Value> {
                     "version" => json!(1),
                     "change" => json!({"change": "remove", "user_id": "reached"}),
                     "role" => json!("viewer"),
+                    "section" => json!("overrides"),
                     _ => match schema["type"].as_str() {
                         Some("integer") => json!(1),
                         Some("boolean") => json!(false),

@@ -20,6 +20,7 @@ import type {
   ReportListing,
   Role,
   ScheduleStatus,
+  Section,
   StudioEvent,
   SyncStatus,
   Task,
@@ -101,6 +102,8 @@ export interface Backend {
   syncStatus(id: string): Promise<SyncStatus | null>;
   /** Says where the user is in a shared project (null: left it); answers who is in it now. */
   setPresence(id: string, workbench: Workbench | null, item?: PresenceItem | null): Promise<Presence[]>;
+  /** Settles a conflict: value number `pick` of the record is kept over the others. */
+  resolveConflict(id: string, section: Section, key: string, pick: number): Promise<ProjectState>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

@@ -25,6 +25,7 @@ import type {
   ReportListing,
   Role,
   ScheduleStatus,
+  Section,
   StudioEvent,
   SyncStatus,
   Task,
@@ -90,6 +91,7 @@ interface AnswerTable {
   join_project: ProjectState;
   sync_status: SyncStatus | null;
   set_presence: Presence[];
+  resolve_conflict: ProjectState;
   get_profile: Profile;
   update_profile: Profile;
 }
@@ -142,6 +144,7 @@ const NAMES: { [N in RequestName]: true } = {
   join_project: true,
   sync_status: true,
   set_presence: true,
+  resolve_conflict: true,
   get_profile: true,
   update_profile: true,
 };
@@ -285,6 +288,9 @@ export class StudioClient implements Backend {
   }
   setPresence(project_id: string, workbench: Workbench | null, item?: PresenceItem | null) {
     return this.request({ request: "set_presence", project_id, workbench, item });
+  }
+  resolveConflict(project_id: string, section: Section, key: string, pick: number) {
+    return this.request({ request: "resolve_conflict", project_id, section, key, pick });
   }
   watch(project_id: string, onEvent: (event: StudioEvent) => void): () => void {
     return this.transport.watch(project_id, onEvent);

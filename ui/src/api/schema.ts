@@ -715,6 +715,61 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/projects/{id}/conflicts/resolve": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Settle a conflict (a record two peers set at once): the value picked is written over the others, for everyone */
+    post: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ResolveBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["ProjectState"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/projects/{id}/duplicate": {
     parameters: {
       query?: never;
@@ -2617,6 +2672,23 @@ export interface components {
           user_id: string;
         };
     /**
+     * @description A record two (or more) peers set at the same time: every value is kept, with who set it,
+     *     until someone picks one. The project shows one of them meanwhile (the same on every peer).
+     */
+    Conflict: {
+      key: string;
+      section: components["schemas"]["Section"];
+      values: components["schemas"]["ConflictValue"][];
+    };
+    ConflictValue: {
+      /** @description Whether this is the value the project shows meanwhile. */
+      shown: boolean;
+      timestamp: string;
+      /** @description Who set it (as their change says), and when. */
+      user_id: string;
+      value: unknown;
+    };
+    /**
      * @description Where the console's run is: playing, paused, at its last tick, or stopped by hand.
      * @enum {string}
      */
@@ -3035,6 +3107,16 @@ export interface components {
           workbench?: components["schemas"]["Workbench"] | null;
         }
       | {
+          key: string;
+          /** Format: uint */
+          pick: number;
+          project_id: string;
+          /** @constant */
+          request: "resolve_conflict";
+          section: components["schemas"]["Section"];
+          user_id: string;
+        }
+      | {
           /** @constant */
           request: "get_profile";
         }
@@ -3409,6 +3491,8 @@ export interface components {
     ProjectState: {
       active_users: string[];
       collaborators: components["schemas"]["Collaborator"][];
+      /** @description Records two peers changed at once, each value with its author, until someone picks one. */
+      conflicts?: components["schemas"]["Conflict"][];
       created_at: string;
       data_package_id?: string | null;
       description: string;
@@ -3546,6 +3630,16 @@ export interface components {
     };
     /** @enum {string} */
     ReportTemplate: "executive_summary" | "detailed_analysis" | "comparison" | "custom";
+    /** @description `POST …/conflicts/resolve`. */
+    ResolveBody: {
+      key: string;
+      /**
+       * Format: uint
+       * @description Which of the conflict's values to keep (its place in `values`).
+       */
+      pick: number;
+      section: components["schemas"]["Section"];
+    };
     /** @description How a task that fails with a transient error is tried again. */
     RetryPolicy: {
       /**
@@ -3651,6 +3745,22 @@ export interface components {
       project_id: string;
       schedule: components["schemas"]["ReportSchedule"] | null;
     };
+    /** @enum {string} */
+    Section:
+      | "meta"
+      | "sources"
+      | "overrides"
+      | "custom_sources"
+      | "adjustments"
+      | "scenarios"
+      | "simulation"
+      | "runs"
+      | "report"
+      | "annotations"
+      | "schedules"
+      | "stages"
+      | "collaborators"
+      | "population";
     ShockEvent: {
       /** Format: double */
       magnitude: number;

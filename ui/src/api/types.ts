@@ -63,6 +63,8 @@ export type InviteInfo = S["InviteInfo"];
 export type SyncStatus = S["SyncStatus"];
 export type Presence = S["Presence"];
 export type PresenceItem = S["PresenceItem"];
+export type Conflict = S["Conflict"];
+export type Section = S["Section"];
 /** What the project's WebSocket sends: the state first, then the core's events; `lagged` when
  * the socket fell behind and missed some. */
 export type StudioEvent =

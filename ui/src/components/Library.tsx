@@ -1,6 +1,7 @@
 // The project library: search, create (also from a template), open, duplicate, delete with undo;
 // at its foot, the library's size on disk and how long exports are kept.
 import { useCallback, useEffect, useState } from "react";
+import { JoinDialog, ProfileDialog } from "./People";
 import type { Backend } from "../api/backend";
 import type { LibraryInfo, ProjectSummary, TemplateInfo } from "../api/types";
 import { libraryDetails, libraryLine } from "../state/library";
@@ -23,6 +24,7 @@ export function Library({ backend, onOpen, notify, fail }: Props) {
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [template, setTemplate] = useState("");
+  const [dialog, setDialog] = useState<"join" | "profile" | null>(null);
 
   const refresh = useCallback(() => {
     backend
@@ -88,7 +90,18 @@ export function Library({ backend, onOpen, notify, fail }: Props) {
           value={query}
           onChange={(e) => setQuery(e.target.value)}
         />
+        <span className="spacer" />
+        <button onClick={() => setDialog("join")} data-testid="join-project">
+          Join project…
+        </button>
+        <button onClick={() => setDialog("profile")} data-testid="profile">
+          Profile…
+        </button>
       </header>
+      {dialog === "join" && (
+        <JoinDialog backend={backend} onJoined={onOpen} onClose={() => setDialog(null)} fail={fail} />
+      )}
+      {dialog === "profile" && <ProfileDialog backend={backend} onClose={() => setDialog(null)} fail={fail} />}
       <section className="card new-project">
         <h2>New project</h2>
         <form onSubmit={create} className="row">

@@ -3,7 +3,17 @@
 // versions and the tasks.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { BackendError, PROJECT_COMMAND, type Backend, type DesktopEvent } from "../api/backend";
-import type { ConsoleView, ProjectState, RecoveryOffer, StateChanges, Task, Workbench } from "../api/types";
+import type {
+  Conflict,
+  ConsoleView,
+  Presence,
+  ProjectState,
+  RecoveryOffer,
+  StateChanges,
+  SyncStatus,
+  Task,
+  Workbench,
+} from "../api/types";
 import { WORKBENCHES } from "../api/types";
 import { type LiveRun, applyTick, fromView } from "../state/live";
 import { WORKBENCH_LABELS, mergeTask, nextStale, settle } from "../state/logic";
@@ -12,6 +22,8 @@ import type { Notify } from "./ui";
 import { guessRole, sourceName } from "./DataPane";
 import type { Read } from "./pane";
 import { Pane } from "./Panes";
+import { Avatars, ConflictsBanner, ShareDialog } from "./People";
+import { onWorkbench } from "../state/people";
 import { RecoveryBanner } from "./RecoveryBanner";
 import { SidePanel, type SideView } from "./SidePanel";
 import { StageDot, StatusBadge } from "./ui";
@@ -35,6 +47,11 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
   const [side, setSide] = useState<SideView>("log");
   const [live, setLive] = useState<LiveRun | null>(null);
   const [offer, setOffer] = useState<RecoveryOffer | null>(null);
+  // Who is in the project now, who I am, how it is connected to its hub, the Share dialog.
+  const [present, setPresent] = useState<Presence[]>([]);
+  const [me, setMe] = useState("");
+  const [sync, setSync] = useState<SyncStatus | null>(null);
+  const [sharing, setSharing] = useState(false);
   // Asks for the offer cross with each other and with Recover/Discard: only the latest counts.
   const offerAsk = useRef(0);
   const offerShown = useRef(false);
@@ -91,6 +108,8 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
       else if (event.type === "autosave_failed")
         notify(`Could not save the project: ${event.message}. Its edits are kept and saving is tried again.`, "error");
       else if (event.type === "task_changed") setTasks((list) => mergeTask(list, event.task));
+      else if (event.type === "presence") setPresent(event.users);
+      else if (event.type === "sync_changed") setSync((s) => (s ? { ...s, state: event.state } : s));
       else if (event.type === "simulation_tick") {
         pending.current = applyTick(pending.current, event);
         if (frame.current == null) {
@@ -102,6 +121,31 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
       }
     });
   }, [backend, projectId, reload, askOffer, fail, notify]);
+
+  useEffect(() => {
+    backend
+      .profile()
+      .then((p) => setMe(p.user_id))
+      .catch(() => {});
+    backend
+      .syncStatus(projectId)
+      .then(setSync)
+      .catch(() => {});
+  }, [backend, projectId]);
+  // Peers see which workbench I am on; leaving the project says so.
+  useEffect(() => {
+    backend
+      .setPresence(projectId, tab)
+      .then(setPresent)
+      .catch(() => {});
+  }, [backend, projectId, tab]);
+  useEffect(() => () => void backend.setPresence(projectId, null).catch(() => {}), [backend, projectId]);
+
+  const keepValue = useCallback(
+    (conflict: Conflict, pick: number) =>
+      backend.resolveConflict(projectId, conflict.section, conflict.key, pick).then(setState).catch(fail),
+    [backend, projectId, fail],
+  );
 
   const recover = useCallback(async () => {
     const count = offer?.edits.length ?? 0;
@@ -312,6 +356,15 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
           {unsaved ? " · unsaved changes" : ""}
         </span>
         <span className="spacer" />
+        <Avatars users={present.filter((u) => u.user_id !== me)} />
+        {sync && (
+          <span className={`sync ${sync.state}`} data-testid="sync-state" title={sync.error ?? sync.hub ?? ""}>
+            {sync.side === "hub" ? `sharing · ${sync.peers} connected` : sync.state}
+          </span>
+        )}
+        <button onClick={() => setSharing(true)} title="Collaborators and invites" data-testid="share">
+          Share…
+        </button>
         <button onClick={() => undo(false)} title="Undo (Ctrl+Z)">
           Undo
         </button>
@@ -326,6 +379,17 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
         </button>
       </header>
       {offer && offer.edits.length > 0 && <RecoveryBanner offer={offer} recover={recover} discard={discardRecovery} />}
+      <ConflictsBanner conflicts={state.conflicts ?? []} collaborators={state.collaborators} keep={keepValue} />
+      {sharing && (
+        <ShareDialog
+          backend={backend}
+          state={state}
+          me={me}
+          onChanged={setState}
+          onClose={() => setSharing(false)}
+          fail={fail}
+        />
+      )}
       {warnings.length > 0 && (
         <div className="banner" role="alert" data-testid="warnings">
           <ul>
@@ -352,6 +416,7 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
               >
                 <StageDot status={state.workbench_states[w].status} />
                 {WORKBENCH_LABELS[w]}
+                <Avatars users={onWorkbench(present, w, me)} max={3} />
                 {stale.includes(w) && (
                   <span className="stale" title="Needs re-running after an upstream change">
                     stale

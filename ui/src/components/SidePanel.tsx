@@ -1,5 +1,6 @@
 // The modification log, the versions (view one, see what changed, restore it) and the tasks.
 import { useEffect, useState } from "react";
+import { nameOf } from "../state/people";
 import type { Backend } from "../api/backend";
 import type { ProjectState, Task, VersionInfo } from "../api/types";
 import { activeTasks, ago, diffStates } from "../state/logic";
@@ -74,7 +75,7 @@ export function SidePanel({ backend, state, versionsTick, tasks, view, setView, 
             <li key={`${e.timestamp}-${i}`}>
               <div>{e.summary}</div>
               <div className="muted small">
-                {e.workbench} · {ago(e.timestamp)}
+                {author(state, e.user_id)} · {e.workbench} · {ago(e.timestamp)}
                 {e.reversible ? "" : " · not reversible"}
               </div>
             </li>
@@ -117,4 +118,10 @@ export function SidePanel({ backend, state, versionsTick, tasks, view, setView, 
       )}
     </aside>
   );
+}
+
+/** Who made a log entry: the collaborator's name, else their id. */
+function author(state: ProjectState, userId: string): string {
+  const c = state.collaborators.find((x) => x.user_id === userId);
+  return c ? nameOf(c) : userId;
 }
