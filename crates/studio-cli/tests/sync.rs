@@ -117,7 +117,8 @@ fn the_same_field_edited_on_both_sides_offline_is_a_conflict_until_someone_picks
     drop(hub);
     let price = |v: i64| format!(r#"{{"override": {{"field": "price", "value": {v}, "reason": "mine"}}}}"#);
     json(&p.ada, &["action", &p.project, "data", "override_value", "--payload", &price(2)]);
-    let body = value!({"action": "override_value", "payload": {"override": {"field": "price", "value": 3, "reason": "mine"}}});
+    let body =
+        value!({"action": "override_value", "payload": {"override": {"field": "price", "value": 3, "reason": "mine"}}});
     let (status, _) = bea.call(
         reqwest::Method::POST,
         &format!("/api/v1/studio/projects/{}/workbench/data/action", p.project),
@@ -156,7 +157,11 @@ fn the_same_field_edited_on_both_sides_offline_is_a_conflict_until_someone_picks
     let settled = eventually(Duration::from_secs(10), || {
         conflicts(&hub).is_null() && {
             let (_, s) = hub.call(reqwest::Method::GET, &format!("/api/v1/studio/projects/{}", p.project), None);
-            s["workbench_states"]["data"]["overrides"].as_array().unwrap().iter().any(|o| o["field"] == "price" && o["value"] == 2)
+            s["workbench_states"]["data"]["overrides"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|o| o["field"] == "price" && o["value"] == 2)
         }
     });
     assert!(settled, "hub {}", conflicts(&hub));
