@@ -163,3 +163,29 @@ fn malformed_and_oversized_sync_messages_close_only_their_connection() {
     assert_eq!(bea.edit(&p.project, "still-served"), 200);
     assert!(eventually(Duration::from_secs(10), || hub.fields(&p.project).contains(&"still-served".to_string())));
 }
+
+#[test]
+fn beyond_loopback_the_hub_speaks_tls_pinned_by_the_invite() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let project = json(a.path(), &["project", "new", "--name", "Wide"])["project_id"].as_str().unwrap().to_string();
+    let listen = format!("0.0.0.0:{}", common::free_port());
+    let hub = Served::start(a.path(), &["--share", "--listen", &listen]);
+    let invite = json(a.path(), &["share", &project, "--role", "editor"]);
+    let url = invite["hub"].as_str().unwrap();
+    assert!(url.starts_with("wss://"), "beyond loopback the invite names a TLS hub: {url}");
+    json(b.path(), &["join", invite["token"].as_str().unwrap()]);
+    let bea = Served::start(b.path(), &[]);
+    assert_eq!(bea.edit(&project, "over-tls"), 200);
+    assert!(eventually(Duration::from_secs(10), || hub.fields(&project).contains(&"over-tls".to_string())));
+    // The hub comes back with another certificate: Bea's Studio will not talk to it.
+    drop(hub);
+    for file in ["hub-cert.der", "hub-key.der"] {
+        std::fs::remove_file(a.path().join(file)).unwrap();
+    }
+    let _impostor = Served::start(a.path(), &["--share", "--listen", &listen]);
+    let refused = eventually(Duration::from_secs(20), || {
+        let (_, status) = bea.call(reqwest::Method::GET, &format!("/api/v1/studio/projects/{project}/sync"), None);
+        status["error"].as_str().is_some_and(|e| e.contains("not the one the invite names"))
+    });
+    assert!(refused, "a hub with another certificate is refused");
+}
