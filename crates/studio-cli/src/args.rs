@@ -275,6 +275,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Sync through a hub: an edit at one peer until every other peer has it (p50/p99), the
+    /// hub's memory per peer, and how long a new peer takes to get a --project-mb project.
+    Sync {
+        #[arg(long, default_value_t = 2)]
+        peers: usize,
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+        #[arg(long, default_value_t = 0)]
+        project_mb: u64,
+    },
     /// Read a large CSV streaming: a generated one of --mb megabytes, or --file.
     Csv {
         #[arg(long, default_value_t = 1_000)]
@@ -412,6 +422,9 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
             crate::bench::population(agents, threads, repeat, out)
         }
         Command::Bench(BenchCommand::Csv { mb, file }) => crate::bench::csv(mb, file, out),
+        Command::Bench(BenchCommand::Sync { peers, rounds, project_mb }) => {
+            crate::bench_sync::sync(peers, rounds, project_mb, out).await
+        }
         Command::Bench(BenchCommand::Sim { model, agents, ticks, threads, replicates, seed }) => {
             crate::bench::sim(&model, agents, ticks, threads, replicates, seed, out)
         }

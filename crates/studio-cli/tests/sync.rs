@@ -56,6 +56,12 @@ fn edits_on_either_side_converge_even_across_a_hub_killed_mid_sync() {
     acknowledged.push("ada-offline".into());
     assert_eq!(bea.edit(&p.project, "bea-offline"), 200);
     acknowledged.push("bea-offline".into());
+    // Bea's Studio says it is not connected, and how many of her edits the hub lacks.
+    let status =
+        |s: &Served| s.call(reqwest::Method::GET, &format!("/api/v1/studio/projects/{}/sync", p.project), None).1;
+    let offline = status(&bea);
+    assert_ne!(offline["state"], "connected", "{offline}");
+    assert!(offline["unsent"].as_u64().unwrap_or(0) >= 1, "{offline}");
     acknowledged.sort();
 
     // The hub comes back at the same address; Bea's Studio reconnects by itself.
@@ -65,6 +71,7 @@ fn edits_on_either_side_converge_even_across_a_hub_killed_mid_sync() {
     });
     assert!(converged, "hub {:?}\nbea {:?}\nexpected {acknowledged:?}", hub.fields(&p.project), bea.fields(&p.project));
     assert!(eventually(Duration::from_secs(10), || hub.heads(&p.project) == bea.heads(&p.project)));
+    assert!(eventually(Duration::from_secs(10), || status(&bea)["unsent"] == 0), "{}", status(&bea));
     assert!(!hub.heads(&p.project).is_empty());
 }
 
@@ -165,4 +172,14 @@ fn the_same_field_edited_on_both_sides_offline_is_a_conflict_until_someone_picks
         }
     });
     assert!(settled, "hub {}", conflicts(&hub));
+}
+
+#[test]
+fn the_sync_benchmark_measures_through_a_real_hub() {
+    let home = tempfile::tempdir().unwrap();
+    let out = json(home.path(), &["bench", "sync", "--peers", "3", "--rounds", "10"]);
+    assert_eq!((out["peers"].as_u64(), out["rounds"].as_u64()), (Some(3), Some(10)), "{out}");
+    let p99 = out["edit_visible_everywhere_ms"]["p99"].as_f64().unwrap();
+    assert!(p99 > 0.0 && p99 < 30_000.0, "{out}");
+    assert!(out["hub_rss_per_peer_kb"].is_number() && out["first_peer_sync_ms"].as_f64().unwrap() > 0.0, "{out}");
 }

@@ -57,6 +57,8 @@ pub struct SyncStatus {
     pub error: Option<String>,
     /// Peers connected to this hub for the project.
     pub peers: usize,
+    /// For a joined project: edits made here the hub does not have yet.
+    pub unsent: usize,
     /// The heads of the library's copy of the document: two peers in step have the same.
     pub heads: Vec<String>,
 }

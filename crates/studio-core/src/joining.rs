@@ -118,6 +118,12 @@ impl Sharing {
             }
         };
         let peers = lock(&self.guests).values().filter(|g| g.project_id == project_id).count();
+        let unsent = link
+            .and_then(|l| {
+                let heads = lock(l.hub_has.as_ref()?).clone()?;
+                Some(studio_sync::probe::changes_beyond(&l.handle, &heads))
+            })
+            .unwrap_or(0);
         let hub = if share.side == "hub" { lock(&self.hub_url).clone() } else { share.hub_url.clone() };
         Ok(Some(SyncStatus {
             project_id: project_id.into(),
@@ -126,6 +132,7 @@ impl Sharing {
             hub,
             error,
             peers,
+            unsent,
             heads,
         }))
     }

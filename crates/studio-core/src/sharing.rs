@@ -25,6 +25,8 @@ pub(crate) struct Link {
     /// For a joined project: the dialer to its hub and the last reason it failed.
     pub dialer: Option<studio_sync::DialerHandle<Refused>>,
     pub last_error: Option<Arc<Mutex<Option<String>>>>,
+    /// For a joined project: the heads the hub last said it shares with us.
+    pub hub_has: Option<Arc<Mutex<Option<Vec<studio_sync::ChangeHash>>>>>,
 }
 
 /// A dialer to a hub and where it keeps the reason of its last failure.
@@ -168,7 +170,8 @@ impl Sharing {
                 }
             }
         });
-        links.insert(project_id.to_string(), Link { handle, bridge, dialer, last_error });
+        let hub_has = dialer.is_some().then(|| studio_sync::probe::follow_shared_heads(&handle));
+        links.insert(project_id.to_string(), Link { handle, bridge, dialer, last_error, hub_has });
     }
 
     /// Takes the changes the sync peer has and the library does not into the library's copy

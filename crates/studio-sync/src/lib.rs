@@ -11,9 +11,11 @@ pub mod gate;
 pub mod identity;
 pub mod invite;
 pub mod peer;
+pub mod probe;
 pub mod tls;
 
 pub use auth::Hello;
+pub use automerge::ChangeHash;
 pub use dial::{Credentials, HubDialer, Refused};
 pub use error::SyncError;
 pub use gate::{Access, Gate};

@@ -3981,6 +3981,11 @@ export interface components {
       side: string;
       /** @description `connected`, `reconnecting` or `offline`; a hub is `connected` while it runs. */
       state: string;
+      /**
+       * Format: uint
+       * @description For a joined project: edits made here the hub does not have yet.
+       */
+      unsent: number;
     };
     /** @description A unit of work (the seed's `Task`). */
     Task: {

@@ -103,13 +103,21 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
       // Changes made elsewhere (another window, the CLI) show up here.
       if (event.type === "state_changed" || event.type === "saved") {
         reload();
+        backend
+          .syncStatus(projectId)
+          .then(setSync)
+          .catch(() => {});
         if (offerShown.current) askOffer();
       } else if (event.type === "recovery_available") askOffer();
       else if (event.type === "autosave_failed")
         notify(`Could not save the project: ${event.message}. Its edits are kept and saving is tried again.`, "error");
       else if (event.type === "task_changed") setTasks((list) => mergeTask(list, event.task));
       else if (event.type === "presence") setPresent(event.users);
-      else if (event.type === "sync_changed") setSync((s) => (s ? { ...s, state: event.state } : s));
+      else if (event.type === "sync_changed")
+        backend
+          .syncStatus(projectId)
+          .then(setSync)
+          .catch(() => {});
       else if (event.type === "simulation_tick") {
         pending.current = applyTick(pending.current, event);
         if (frame.current == null) {
@@ -359,7 +367,9 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
         <Avatars users={present.filter((u) => u.user_id !== me)} />
         {sync && (
           <span className={`sync ${sync.state}`} data-testid="sync-state" title={sync.error ?? sync.hub ?? ""}>
-            {sync.side === "hub" ? `sharing · ${sync.peers} connected` : sync.state}
+            {sync.side === "hub"
+              ? `sharing · ${sync.peers} connected`
+              : `${sync.state}${sync.unsent > 0 ? ` · ${sync.unsent} unsent edit${sync.unsent === 1 ? "" : "s"}` : ""}`}
           </span>
         )}
         <button onClick={() => setSharing(true)} title="Collaborators and invites" data-testid="share">
