@@ -22,15 +22,16 @@ fn doc_id(token: &str) -> String {
     invite["doc_id"].as_str().unwrap().to_string()
 }
 
-fn ui_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui")
+/// Where the JavaScript client and its packages are (scripts/setup installs them).
+fn js_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/js-sync")
 }
 
 /// Runs the JavaScript client; answers what it printed.
 fn javascript_client(hub: &str, token: &str, field: &str) -> Value {
     let out = Command::new("node")
-        .current_dir(ui_dir())
-        .args(["e2e/sync_client.mjs", hub, token, &doc_id(token), field, "1500"])
+        .current_dir(js_dir())
+        .args(["sync_client.mjs", hub, token, &doc_id(token), field, "1500"])
         .output()
         .expect("node runs (the test script installs it)");
     let text = String::from_utf8_lossy(&out.stdout);

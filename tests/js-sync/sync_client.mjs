@@ -3,7 +3,7 @@
 // project (its name), writes an override as a change of the document, and waits for the hub to
 // hold it (or, for a viewer, until the hub has had every chance to). One JSON line on stdout.
 //
-// Usage: node sync_client.mjs HUB_URL TOKEN DOC_ID FIELD [WAIT_MS]
+// Usage (in tests/js-sync): node sync_client.mjs HUB_URL TOKEN DOC_ID FIELD [WAIT_MS]
 import { Repo } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import * as A from "@automerge/automerge";
