@@ -16,7 +16,7 @@ pub enum StudioEvent {
     /// Who is in a shared project now, and where.
     Presence {
         project_id: String,
-        users: Vec<crate::presence::Presence>,
+        users: Vec<studio_model::Presence>,
     },
     /// A shared project's link to its hub: `connected`, `reconnecting` or `offline`.
     SyncChanged {

@@ -3,44 +3,19 @@
 //! users are on, again every few seconds. A user who leaves says so and is gone at once; one
 //! whose connection drops is let go by the hub; one not heard from in 30 s is gone too.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use studio_model::Workbench;
+use studio_model::{Presence, PresenceItem, Workbench};
 
 use crate::error::Result;
 use crate::events::StudioEvent;
-use crate::sharing::{Sharing, lock};
+use crate::sharing::{Seen, Sharing, lock};
 
 /// How often a program says again where its users are.
 pub const HEARTBEAT: Duration = Duration::from_secs(10);
 /// How long a user not heard from stays present.
 pub const EXPIRY: Duration = Duration::from_secs(30);
-
-/// What a user is on: a scenario, a data source, a report section….
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct PresenceItem {
-    /// `scenario`, `source`, `section`, `archetype`….
-    pub kind: String,
-    pub id: String,
-}
-
-/// One user in one project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Presence {
-    pub user_id: String,
-    pub display_name: String,
-    pub color: String,
-    /// The workbench they are on; none: they left the project.
-    #[serde(default)]
-    pub workbench: Option<Workbench>,
-    #[serde(default)]
-    pub item: Option<PresenceItem>,
-    /// The peer that speaks for them (a hub lets them go when it leaves).
-    #[serde(default)]
-    pub peer: String,
-}
 
 /// The ephemeral message's body.
 #[derive(Serialize, Deserialize)]
@@ -52,16 +27,21 @@ struct Wire {
 
 const WIRE_TYPE: &str = "studio-presence";
 
-pub(crate) struct Seen {
-    pub presence: Presence,
-    pub at: Instant,
-    /// Set here (by this program's own user), not heard from a peer.
-    pub local: bool,
-}
-
-pub(crate) type Room = HashMap<String, Seen>;
-
 impl Sharing {
+    /// Says where the local users are every few seconds and lets go of peers' users not heard
+    /// from, while the program runs.
+    pub fn spawn_presence(self: &std::sync::Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let me = std::sync::Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(HEARTBEAT);
+            loop {
+                tick.tick().await;
+                let Some(sharing) = me.upgrade() else { break };
+                sharing.presence_tick();
+            }
+        })
+    }
+
     /// Who is in `project_id` now (the users whose programs said so in the last 30 s).
     pub fn present(&self, project_id: &str) -> Vec<Presence> {
         let rooms = lock(&self.presence);

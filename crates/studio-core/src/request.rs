@@ -217,7 +217,7 @@ pub enum Request {
         #[serde(default)]
         workbench: Option<studio_model::Workbench>,
         #[serde(default)]
-        item: Option<crate::presence::PresenceItem>,
+        item: Option<studio_model::PresenceItem>,
     },
     /// Settles a conflict: value number `pick` of the record is kept over the others.
     ResolveConflict {

@@ -29,6 +29,17 @@ pub(crate) struct Link {
     pub hub_has: Option<Arc<Mutex<Option<Vec<studio_sync::ChangeHash>>>>>,
 }
 
+/// One user heard of in one project: what they said, when, and whether they are this program's
+/// own user (set here) or a peer's.
+pub(crate) struct Seen {
+    pub presence: studio_model::Presence,
+    pub at: std::time::Instant,
+    pub local: bool,
+}
+
+/// Who is where in one project, by user id.
+pub(crate) type Room = HashMap<String, Seen>;
+
 /// A dialer to a hub and where it keeps the reason of its last failure.
 pub(crate) type Dialing = (studio_sync::DialerHandle<Refused>, Arc<Mutex<Option<String>>>);
 
@@ -53,7 +64,7 @@ pub struct Sharing {
     /// Dialers made by `connect`, waiting for their project's link.
     pub(crate) dialing: Mutex<HashMap<String, Dialing>>,
     /// Who is where in each shared project.
-    pub(crate) presence: Mutex<HashMap<String, crate::presence::Room>>,
+    pub(crate) presence: Mutex<HashMap<String, Room>>,
     pub(crate) me: Weak<Sharing>,
 }
 
@@ -96,20 +107,6 @@ impl Sharing {
         if let Some(peer) = self.peer.get() {
             peer.stop().await;
         }
-    }
-
-    /// Says where the local users are every few seconds and lets go of peers' users not heard
-    /// from, while the program runs.
-    pub fn spawn_presence(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
-        let me = Arc::downgrade(self);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(crate::presence::HEARTBEAT);
-            loop {
-                tick.tick().await;
-                let Some(sharing) = me.upgrade() else { break };
-                sharing.presence_tick();
-            }
-        })
     }
 
     /// The sync peer, if it was started.

@@ -15,6 +15,7 @@ mod error;
 mod payload;
 mod population_actions;
 mod population_checks;
+mod presence;
 mod report;
 mod results;
 mod runs;
@@ -50,6 +51,7 @@ pub use payload::{
 };
 pub use population_actions::{DEFAULT_POPULATION, MAX_POPULATION};
 pub use population_checks::{MAX_ARCHETYPES, MAX_DEGREE};
+pub use presence::{Presence, PresenceItem};
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
 pub use results::{
     CALIBRATION_FORMAT, CalibrationFit, ENSEMBLE_FORMAT, Ensemble, EnsembleSummary, EnsembleVariables, FinalShares,
