@@ -100,7 +100,8 @@ def main(app):
             schemas = doc["components"]["schemas"]
             envelope = schemas.get("EnvelopeInput", schemas["Envelope"])
             fixed = {"workbench": "data", "action": "explore_sources", "path": "/nonexistent/reach.studio",
-                     "format": "pdf", "version": 1}
+                     "format": "pdf", "version": 1, "role": "viewer", "section": "overrides",
+                     "change": {"change": "remove", "user_id": "reached"}}
             by_type = {"integer": 1, "boolean": False, "array": [], "object": {}}
             requests = []
             for variant in envelope["oneOf"]:
