@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { startStudio } from "./serve.mjs";
+import { startStudio, steps } from "./harness.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const artifacts = join(here, "artifacts");
@@ -38,23 +38,7 @@ const freePort = () =>
     });
   });
 
-let passed = 0;
-let failed = 0;
-async function step(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(
-      `not ok - ${name}\n  ${String(e?.stack ?? e)
-        .split("\n")
-        .join("\n  ")}`,
-    );
-    throw e;
-  }
-}
+const { step, counts } = steps();
 const visible = (locator, timeout = 8000) => locator.first().waitFor({ timeout });
 const gone = (locator, timeout = 8000) => locator.first().waitFor({ state: "detached", timeout });
 /** The overrides' fields, as the Data workbench lists them. */
@@ -86,6 +70,8 @@ const expectFields = async (page, want) => {
 cli("ada", ["profile", "--name", "Ada Lovelace", "--color", "#db2777"]);
 cli("bea", ["profile", "--name", "Bea Tan", "--color", "#059669"]);
 const project = cli("ada", ["project", "new", "--name", "Shared forecast"]).project_id;
+const scenario = { scenario_config: { name: "Low prices", description: "-20%", variable_overrides: [] } };
+cli("ada", ["action", project, "scenario", "create_scenario", "--payload", JSON.stringify(scenario)]);
 const listen = `127.0.0.1:${await freePort()}`;
 const hubArgs = ["--ui", ui, "--share", "--listen", listen];
 let ada = await startStudio(bin, hubArgs, { STUDIO_HOME: homes.ada });
@@ -118,10 +104,19 @@ try {
     await visible(adaPage.getByTestId("collaborators").filter({ hasText: "Bea Tan" }));
     await adaPage.keyboard.press("Escape");
   });
-  await step("presence: Bea's avatar on the tab she is on, in Ada's window", async () => {
+  await step("presence: Bea's avatar on the tab and beside the scenario she is on, in Ada's window", async () => {
     await beaPage.getByTestId("tab-scenario").click();
     await visible(adaPage.getByTestId("tab-scenario").getByTitle("Bea Tan is here"));
+    await adaPage.getByTestId("tab-scenario").click();
+    await beaPage
+      .getByTestId("scenarios")
+      .locator("li", { hasText: "Low prices" })
+      .getByRole("button", { name: "Edit" })
+      .click();
+    const card = adaPage.getByTestId("scenarios").locator("li", { hasText: "Low prices" });
+    await visible(card.getByTitle("Bea Tan is here"));
     await beaPage.getByTestId("tab-data").click();
+    await gone(card.getByTitle("Bea Tan is here"));
     await visible(adaPage.getByTestId("tab-data").getByTitle("Bea Tan is here"));
     await gone(adaPage.getByTestId("tab-scenario").getByTitle("Bea Tan is here"));
     await adaPage.screenshot({ path: join(artifacts, "collab-2-presence.png") });
@@ -172,6 +167,6 @@ try {
   ada.child.kill("SIGTERM");
   bea.child.kill("SIGTERM");
   for (const home of Object.values(homes)) rmSync(home, { recursive: true, force: true });
-  console.log(`collaboration e2e: ${passed} passed, ${failed} failed`);
-  process.exitCode = failed > 0 ? 1 : 0;
+  console.log(`collaboration e2e: ${counts.passed} passed, ${counts.failed} failed`);
+  process.exitCode = counts.failed > 0 ? 1 : 0;
 }

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { chromium } from "playwright-core";
-import { startStudio } from "./serve.mjs";
+import { startStudio, steps } from "./harness.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const artifacts = join(here, "artifacts");
@@ -99,23 +99,7 @@ const overrideFields = async () => {
   );
 };
 
-let passed = 0;
-let failed = 0;
-async function step(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(
-      `not ok - ${name}\n  ${String(e?.stack ?? e)
-        .split("\n")
-        .join("\n  ")}`,
-    );
-    throw e;
-  }
-}
+const { step, counts } = steps();
 
 const { child, info } = await startServer();
 const browser = await chromium.launch({
@@ -646,6 +630,6 @@ try {
   await browser.close();
   child.kill("SIGTERM");
   rmSync(home, { recursive: true, force: true });
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
-  process.exitCode = failed > 0 ? 1 : 0;
+  console.log(`e2e: ${counts.passed} passed, ${counts.failed} failed`);
+  process.exitCode = counts.failed > 0 ? 1 : 0;
 }

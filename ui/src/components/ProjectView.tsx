@@ -7,6 +7,7 @@ import type {
   Conflict,
   ConsoleView,
   Presence,
+  PresenceItem,
   ProjectState,
   RecoveryOffer,
   StateChanges,
@@ -141,12 +142,15 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
       .catch(() => {});
   }, [backend, projectId]);
   // Peers see which workbench I am on; leaving the project says so.
+  // The item I am on, on which workbench: an item belongs to the tab it was chosen on.
+  const [focus, setFocus] = useState<{ tab: Workbench; item: PresenceItem | null }>({ tab: "data", item: null });
+  const item = focus.tab === tab ? focus.item : null;
   useEffect(() => {
     backend
-      .setPresence(projectId, tab)
+      .setPresence(projectId, tab, item)
       .then(setPresent)
       .catch(() => {});
-  }, [backend, projectId, tab]);
+  }, [backend, projectId, tab, item]);
   useEffect(() => () => void backend.setPresence(projectId, null).catch(() => {}), [backend, projectId]);
 
   const keepValue = useCallback(
@@ -446,6 +450,10 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
               showView={showView}
               backend={backend}
               notify={notify}
+              people={{
+                users: present.filter((u) => u.user_id !== me),
+                focus: (next) => setFocus({ tab, item: next }),
+              }}
             />
           </div>
         </section>

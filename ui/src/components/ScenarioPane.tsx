@@ -15,11 +15,20 @@ import {
 } from "../state/scenarioCompare";
 import { useLimits } from "./limits";
 import type { PaneProps } from "./pane";
+import { Avatars } from "./People";
+import { onItem } from "../state/people";
 
 const blank: ScenarioConfig = { name: "", description: "", variable_overrides: [], shock_events: [] };
 
-export function ScenarioPane({ state, run, read }: PaneProps) {
-  const [editing, setEditing] = useState<{ id: string | null; config: ScenarioConfig } | null>(null);
+export function ScenarioPane({ state, run, read, people }: PaneProps) {
+  const [editing, setEditingState] = useState<{ id: string | null; config: ScenarioConfig } | null>(null);
+  // Which scenario I am editing is what my collaborators see me on.
+  const setEditing = (next: { id: string | null; config: ScenarioConfig } | null) => {
+    if ((next?.id ?? null) !== (editing?.id ?? null)) {
+      people?.focus(next?.id ? { kind: "scenario", id: next.id } : null);
+    }
+    setEditingState(next);
+  };
   const [ticked, setTicked] = useState<string[]>([]);
   // A ticked scenario deleted since (here, by undo, elsewhere) is no longer compared.
   const picked = ticked.filter((id) => state.scenarios.some((s) => s.scenario_id === id));
@@ -80,6 +89,7 @@ export function ScenarioPane({ state, run, read }: PaneProps) {
                     onChange={() => toggle(s.scenario_id)}
                   />
                   <strong>{s.name}</strong>
+                  <Avatars users={onItem(people?.users ?? [], "scenario", s.scenario_id, "")} max={3} />
                   <span className={`badge ${s.status}`} data-testid={`status-${s.name}`}>
                     {s.status}
                   </span>

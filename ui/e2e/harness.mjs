@@ -1,5 +1,6 @@
-// Starting `studio serve` for the browser tests: on a library of its own (STUDIO_HOME), its
-// first JSON document on stdout (url, base, token, hub) answered once it is whole.
+// What the browser tests share: starting `studio serve` on a library of its own (STUDIO_HOME),
+// answered with its first JSON document on stdout (url, base, token, hub) once it is whole; and
+// steps that print one `ok` / `not ok` line each and count them.
 import { spawn } from "node:child_process";
 
 /** Starts `bin serve --json ARGS…` with `env` over the environment; resolves `{ child, info }`. */
@@ -26,4 +27,26 @@ export function startStudio(bin, args, env) {
     child.on("exit", (code) => reject(new Error(`studio serve exited with ${code}`)));
     setTimeout(() => reject(new Error("studio serve did not start in 20 s")), 20000);
   });
+}
+
+/** Steps that print `ok - NAME` or `not ok - NAME` and the error, and count both; a failed step
+ *  throws on, so the rest of the run stops there. */
+export function steps() {
+  const counts = { passed: 0, failed: 0 };
+  async function step(name, fn) {
+    try {
+      await fn();
+      counts.passed++;
+      console.log(`ok - ${name}`);
+    } catch (e) {
+      counts.failed++;
+      console.log(
+        `not ok - ${name}\n  ${String(e?.stack ?? e)
+          .split("\n")
+          .join("\n  ")}`,
+      );
+      throw e;
+    }
+  }
+  return { step, counts };
 }
