@@ -102,8 +102,8 @@ impl Sharing {
         if !self.is_hub_of(&project_id).await? {
             return Err(CoreError::new("forbidden", "this hub does not share that project"));
         }
-        let content = self.content_of(&project_id).await?;
-        let member = content.collaborators.get(&user).ok_or_else(|| {
+        let members = self.collaborators_of(&project_id).await?;
+        let member = members.get(&user).ok_or_else(|| {
             CoreError::new("forbidden", format!("{user} is not a collaborator of this project (any more)"))
         })?;
         if member.public_key.as_deref() != Some(key.as_str()) {
@@ -125,8 +125,7 @@ impl Sharing {
     /// Makes the user of a signed invite a collaborator (by the owner, as the invite said);
     /// one who already is keeps their role. Answers their role.
     async fn enrol(&self, project_id: &str, user: &str, key: &str, role: Role, hello: &Hello) -> Result<Role> {
-        let content = self.content_of(project_id).await?;
-        if let Some(member) = content.collaborators.get(user) {
+        if let Some(member) = self.collaborators_of(project_id).await?.get(user) {
             if member.public_key.as_deref().is_some_and(|k| k != key) {
                 return Err(CoreError::new("forbidden", format!("{user} joined this project with another key")));
             }
@@ -189,7 +188,7 @@ impl Sharing {
     /// Sets every connection of `project_id` to what its user may do now; ends those that may
     /// do nothing (removed collaborators, revoked invites).
     pub(crate) async fn refresh_access(&self, project_id: &str) {
-        let Ok(content) = self.content_of(project_id).await else { return };
+        let Ok(members) = self.collaborators_of(project_id).await else { return };
         let connected: Vec<(String, Option<String>, Option<String>)> = lock(&self.guests)
             .iter()
             .filter(|(_, g)| g.project_id == project_id)
@@ -198,7 +197,7 @@ impl Sharing {
         let Some(peer) = self.started_peer() else { return };
         for (peer_id, user, invite) in connected {
             let access = match (user, invite) {
-                (Some(user), _) => content.collaborators.get(&user).map_or(Access::None, |c| access_of(c.role)),
+                (Some(user), _) => members.get(&user).map_or(Access::None, |c| access_of(c.role)),
                 (None, Some(invite)) => match self.store.invite(&invite).await {
                     Ok(Some(row)) if row.revoked_at.is_none() => {
                         role_named(&row.role).map(access_of).unwrap_or(Access::None)

@@ -63,25 +63,6 @@ pub struct SyncStatus {
     pub heads: Vec<String>,
 }
 
-/// A hub's sync address as an invite may name it: `ws://` on this machine, else `wss://`.
-fn check_hub_url(text: &str) -> Result<String> {
-    let bad = |why: &str| CoreError::invalid(format!("hub '{text}' {why}"));
-    let url = url::Url::parse(text.trim()).map_err(|e| bad(&format!("is not a URL: {e}")))?;
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => return Err(bad("names no host")),
-    };
-    match url.scheme() {
-        "wss" => {}
-        "ws" if loopback => {}
-        "ws" => return Err(bad("is not on this machine: beyond loopback a hub is reached over wss:// only")),
-        _ => return Err(bad("must be a ws:// or wss:// address")),
-    }
-    Ok(url.to_string())
-}
-
 /// `7d`, `12h`, `30m`, `45s`: how long an invite holds.
 pub fn parse_expiry(text: &str) -> Result<Duration> {
     let t = text.trim();
@@ -153,7 +134,7 @@ impl Sharing {
             return Err(CoreError::new("forbidden", "this project is shared from another hub: its owner invites"));
         }
         let hub = match hub {
-            Some(h) => check_hub_url(h)?,
+            Some(h) => studio_sync::check_hub_url(h).map_err(sync_error)?.to_string(),
             None => self.store.hub_url().await?.ok_or_else(|| {
                 CoreError::new("not_ready", "no hub yet: start one with `studio serve --share` (or give --hub)")
             })?,
@@ -212,8 +193,7 @@ impl Sharing {
 
     /// Revokes an invite: it admits no one from now on, and its guests are let go.
     pub async fn revoke_invite(&self, project_id: &str, user_id: &str, invite_id: &str) -> Result<InviteInfo> {
-        let content = self.content_of(project_id).await?;
-        if content.collaborators.get(user_id).map(|c| c.role) != Some(Role::Owner) {
+        if self.collaborators_of(project_id).await?.get(user_id).map(|c| c.role) != Some(Role::Owner) {
             return Err(CoreError::new("forbidden", "only an owner can revoke an invite"));
         }
         let row = self.store.invite(invite_id).await?.filter(|r| r.project_id == project_id).ok_or_else(|| {

@@ -46,6 +46,8 @@ pub struct Library {
     /// The sync peer's copies of the shared projects' documents, by project id: every change
     /// committed here is handed to them.
     pub(crate) linked: std::sync::Mutex<std::collections::HashMap<String, studio_sync::DocHandle>>,
+    /// The local user's key, once read.
+    pub(crate) keypair: std::sync::OnceLock<studio_sync::Keypair>,
 }
 
 impl Library {
@@ -78,6 +80,7 @@ impl Library {
             open: OpenProjects::default(),
             events,
             linked: Default::default(),
+            keypair: Default::default(),
         })
     }
 

@@ -67,8 +67,8 @@ impl Sharing {
         item: Option<PresenceItem>,
     ) -> Result<Vec<Presence>> {
         let profile = self.profile()?;
-        let content = self.content_of(project_id).await?;
-        let member = content.collaborators.get(user_id);
+        let members = self.collaborators_of(project_id).await?;
+        let member = members.get(user_id);
         let is_me = user_id == profile.user_id;
         let presence = Presence {
             user_id: user_id.to_string(),

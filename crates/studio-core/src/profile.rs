@@ -87,9 +87,23 @@ impl Library {
     }
 
     /// The local user's keypair, made on first use.
+    /// Read (or made) once: every connection a hub admits and every invite is signed with it.
     pub(crate) fn keypair(&self) -> Result<Keypair> {
+        if let Some(keypair) = self.keypair.get() {
+            return Ok(keypair.clone());
+        }
         let path = self.config.settings_dir.join(KEY_FILE);
-        Keypair::load_or_create(&path).map_err(|e| CoreError::new("io_error", e.to_string()))
+        let keypair = Keypair::load_or_create(&path).map_err(|e| CoreError::new("io_error", e.to_string()))?;
+        Ok(self.keypair.get_or_init(|| keypair).clone())
+    }
+
+    /// The project's collaborators as they stand (not the whole content: a hub asks on every
+    /// connection and every presence message).
+    pub(crate) async fn collaborators_of(
+        &self,
+        project_id: &str,
+    ) -> Result<std::collections::BTreeMap<String, studio_model::Collaborator>> {
+        Ok(self.project(project_id).await?.doc.content().collaborators.clone())
     }
 
     /// The local user's profile.

@@ -7,11 +7,11 @@
 //! (`Library::sync_out`); every change arriving from peers is pulled into the library's copy and
 //! journaled, like an edit made here.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, Weak};
 
 use futures::StreamExt;
-use studio_model::{ProjectContent, Role};
+use studio_model::{Collaborator, Role};
 use studio_sync::{DocHandle, DocumentId, Refused, SyncPeer, document_id, hub_peer_id};
 
 use crate::error::{CoreError, Result};
@@ -184,7 +184,8 @@ impl Sharing {
         // everything the library has and can say what the library lacks.
         let bytes: Vec<u8> =
             handle.with_document(|d| d.get_changes(&ours).iter().flat_map(|c| c.raw_bytes().to_vec()).collect());
-        let before = open.doc.content().clone();
+        // Only who is in the project is compared after: the rest of the content is not copied.
+        let before = open.doc.content().collaborators.clone();
         open.doc.apply_changes(&bytes)?;
         let messages = open.doc.messages_since(&ours);
         let last = messages.last().map(|m| m.entry.clone());
@@ -197,7 +198,7 @@ impl Sharing {
         self.journal(project_id, &mut open, bytes, &summary, &now).await?;
         let author = last.as_ref().map(|e| e.user_id.clone()).unwrap_or_default();
         let state = Library::state_of(&mut open, &author);
-        let members_changed = members(&before) != members(open.doc.content());
+        let members_changed = members(&before) != members(&open.doc.content().collaborators);
         drop(open);
         self.emit(StudioEvent::StateChanged {
             project_id: project_id.into(),
@@ -214,14 +215,14 @@ impl Sharing {
 
     /// On a hub, the collaborators are the owner's to set, here: a peer's change to who is in
     /// the project, in which role or with which key, is put back as it was.
-    async fn keep_members(&self, project_id: &str, before: &ProjectContent) -> Result<()> {
+    async fn keep_members(&self, project_id: &str, before: &BTreeMap<String, Collaborator>) -> Result<()> {
         if !self.is_hub_of(project_id).await? {
             return Ok(());
         }
         let owner = self.profile()?.user_id;
         let mut open = self.project(project_id).await?;
         let mut next = open.doc.content().clone();
-        next.collaborators = before.collaborators.clone();
+        next.collaborators = before.clone();
         for (id, c) in &mut next.collaborators {
             if let Some(now) = open.doc.content().collaborators.get(id) {
                 c.last_active = now.last_active.clone();
@@ -261,8 +262,8 @@ impl Drop for AbortOnDrop {
 }
 
 /// Who is in a project, in which role, with which key: what only the owner may change.
-fn members(content: &ProjectContent) -> Vec<(String, Role, Option<String>)> {
-    content.collaborators.values().map(|c| (c.user_id.clone(), c.role, c.public_key.clone())).collect()
+fn members(collaborators: &BTreeMap<String, Collaborator>) -> Vec<(String, Role, Option<String>)> {
+    collaborators.values().map(|c| (c.user_id.clone(), c.role, c.public_key.clone())).collect()
 }
 
 pub(crate) fn sync_error(e: studio_sync::SyncError) -> CoreError {

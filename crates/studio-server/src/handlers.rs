@@ -31,13 +31,7 @@ fn created<T: Serialize>(value: T) -> Answer {
 
 /// The body as JSON, with the local user filled in where no `user_id` is given.
 fn body_value(body: Result<Bytes, BytesRejection>, state: &AppState) -> Result<Value, ApiError> {
-    let bytes = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new("payload_too_large", "the request body is over the 16 MB limit")
-        } else {
-            ApiError::new("invalid_request", e.body_text())
-        }
-    })?;
+    let bytes = body_bytes(body)?;
     let mut value: Value = if bytes.is_empty() {
         json!({})
     } else {
@@ -49,6 +43,17 @@ fn body_value(body: Result<Bytes, BytesRejection>, state: &AppState) -> Result<V
     };
     object.entry("user_id").or_insert_with(|| json!(state.local_user));
     Ok(value)
+}
+
+/// The body's bytes, or the error a body over the limit or unreadable is.
+pub(crate) fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new("payload_too_large", "the request body is over the 16 MB limit")
+        } else {
+            ApiError::new("invalid_request", e.body_text())
+        }
+    })
 }
 
 pub(crate) fn body<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>, state: &AppState) -> Result<T, ApiError> {

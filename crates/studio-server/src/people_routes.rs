@@ -13,7 +13,7 @@ use studio_core::{ProfileUpdate, Request};
 
 use axum::response::IntoResponse;
 
-use crate::handlers::{Answer, Params, answer, run, user};
+use crate::handlers::{Answer, Params, answer, body_bytes, run, user};
 use crate::{ApiError, AppState};
 
 /// `PUT …/collaborators/{uid}`.
@@ -67,7 +67,7 @@ pub struct ResolveBody {
 
 /// A body read as given, with no requester filled in.
 fn plain<T: DeserializeOwned>(raw: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
-    let bytes = raw.map_err(|e| ApiError::new("invalid_request", e.body_text()))?;
+    let bytes = body_bytes(raw)?;
     serde_json::from_slice(&bytes).map_err(|e| ApiError::new("invalid_request", format!("invalid request body: {e}")))
 }
 

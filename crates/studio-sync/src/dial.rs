@@ -39,20 +39,9 @@ impl HubDialer {
         hub_peer: String,
         credentials: Credentials,
     ) -> Result<HubDialer, SyncError> {
-        let url =
-            Url::parse(url).map_err(|e| SyncError::invalid(format!("the hub address '{url}' is not a URL: {e}")))?;
-        match url.scheme() {
-            "wss" if fingerprint.is_none() => {
-                return Err(SyncError::invalid("a wss:// hub needs the fingerprint of its certificate"));
-            }
-            "wss" => {}
-            "ws" if is_loopback(&url) => {}
-            "ws" => {
-                return Err(SyncError::invalid(format!(
-                    "the hub {url} is not on this machine: beyond loopback a hub is reached over TLS (wss://) only"
-                )));
-            }
-            other => return Err(SyncError::invalid(format!("a hub is reached over ws:// or wss://, not {other}://"))),
+        let url = check_hub_url(url)?;
+        if url.scheme() == "wss" && fingerprint.is_none() {
+            return Err(SyncError::invalid("a wss:// hub needs the fingerprint of its certificate"));
         }
         Ok(HubDialer { url, fingerprint, hub_peer, credentials, last_error: Default::default() })
     }
@@ -60,6 +49,22 @@ impl HubDialer {
     /// Where the last failed attempt's reason is kept.
     pub fn last_error(&self) -> Arc<Mutex<Option<String>>> {
         self.last_error.clone()
+    }
+}
+
+/// A hub's sync address as it may be dialed or named in an invite: `ws://` on this machine,
+/// else `wss://` only.
+pub fn check_hub_url(text: &str) -> Result<Url, SyncError> {
+    let bad = |why: String| SyncError::invalid(format!("hub '{text}' {why}"));
+    let url = Url::parse(text.trim()).map_err(|e| bad(format!("is not a URL: {e}")))?;
+    if url.host().is_none() {
+        return Err(bad("names no host".into()));
+    }
+    match url.scheme() {
+        "wss" => Ok(url),
+        "ws" if is_loopback(&url) => Ok(url),
+        "ws" => Err(bad("is not on this machine: beyond loopback a hub is reached over TLS (wss://) only".into())),
+        other => Err(bad(format!("must be a ws:// or wss:// address, not {other}://"))),
     }
 }
 

@@ -16,7 +16,7 @@ pub mod tls;
 
 pub use auth::Hello;
 pub use automerge::ChangeHash;
-pub use dial::{Credentials, HubDialer, Refused};
+pub use dial::{Credentials, HubDialer, Refused, check_hub_url};
 pub use error::SyncError;
 pub use gate::{Access, Gate};
 pub use identity::{Keypair, verify};
