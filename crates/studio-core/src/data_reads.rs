@@ -111,7 +111,8 @@ impl Data {
     /// `explore_sources`: every source (or the one named) with its schema, statistics and
     /// problems; the project is unchanged and nothing is logged.
     pub(crate) async fn explore_sources(&self, content: &ProjectContent, wanted: Option<&str>) -> Result<Value> {
-        self.materialise_imports(content).await?;
+        let (content, _) = self.materialise_imports(content).await?;
+        let content = &content;
         let mut out = Vec::new();
         for (name, config) in named_sources(content, wanted)? {
             out.push(explore(name, config).await);
@@ -121,8 +122,8 @@ impl Data {
 
     /// `preview_data`: one source's first rows, with the overrides that apply to them marked.
     pub(crate) async fn preview_data(&self, content: &ProjectContent, source_name: &str) -> Result<Value> {
-        self.materialise_imports(content).await?;
-        let mut found = named_sources(content, Some(source_name))?;
+        let (local, _) = self.materialise_imports(content).await?;
+        let mut found = named_sources(&local, Some(source_name))?;
         let (name, config) = found.remove(0);
         let mut explored = explore(name.clone(), config).await;
         mark_overrides(&mut explored, &name, content);

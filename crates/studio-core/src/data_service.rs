@@ -39,7 +39,7 @@ impl Data {
     ) -> Result<(DataPackage, String)> {
         let project_id = actor.project_id.as_str();
         let content = self.content_of(project_id).await?;
-        self.materialise_imports(&content).await?;
+        let (content, recorded) = self.materialise_imports(&content).await?;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(f64, String)>();
         // A cancelled task drops this future: the reads stop with it.
         let (stop, _stop_on_drop) = Stop::on_drop();
@@ -52,7 +52,14 @@ impl Data {
         while let Some((f, what)) = rx.recv().await {
             progress(f * 0.9, &what);
         }
-        let package = job.await.map_err(CoreError::internal)?;
+        let mut package = job.await.map_err(CoreError::internal)?;
+        // Read from copies here, the sources are named as the project records them: the same
+        // package, and hash, on every machine.
+        for source in &mut package.sources {
+            if let Some(path) = recorded.get(&source.source_name) {
+                source.path = Some(path.clone());
+            }
+        }
         let (bytes, hash) = package.to_bytes();
         self.store.put_artifact(project_id, "data_package", &bytes).await?;
         let why = because.map(|b| format!(" ({b})")).unwrap_or_default();

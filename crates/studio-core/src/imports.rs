@@ -2,6 +2,7 @@
 //! (stored by its SHA-256, so it travels in a `.studio` file with artifacts) instead of linking
 //! it. Readers find the copy beside the library, written back from the store when missing.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
@@ -75,10 +76,18 @@ impl Data {
         self.imports_dir().join(format!("{sha}.{ext}"))
     }
 
-    /// Writes back the copies of imported sources that are missing (a project brought in
-    /// from a `.studio` file, a cleaned library folder).
-    pub(crate) async fn materialise_imports(&self, content: &ProjectContent) -> Result<()> {
-        for (_, config) in crate::source_config::sources(content) {
+    /// The content as this machine reads it: each imported source read from its copy here
+    /// when the path it records is not (a project from a `.studio` file or shared by a peer on
+    /// another machine, a cleaned library folder), the copy written back from the store when
+    /// missing. Answers it with the paths the sources record, by source name, for what is
+    /// computed from it to name the same files on every machine.
+    pub(crate) async fn materialise_imports(
+        &self,
+        content: &ProjectContent,
+    ) -> Result<(ProjectContent, BTreeMap<String, String>)> {
+        let mut local = content.clone();
+        let mut recorded = BTreeMap::new();
+        for (name, config) in crate::source_config::sources(content) {
             let Ok(config) = config else { continue };
             if config.linked != Some(false) {
                 continue;
@@ -89,17 +98,23 @@ impl Data {
             if path.exists() {
                 continue;
             }
-            if let Ok(row) = self.store.artifact(sha).await {
-                let copy = self.copy_path(sha, &path.to_string_lossy());
-                if hex::encode(Sha256::digest(&row.content)) == sha {
-                    write_copy(&copy, &row.content)?;
-                    if copy != path {
-                        write_copy(&path, &row.content).ok();
-                    }
-                }
+            let copy = self.copy_path(sha, &path.to_string_lossy());
+            if !copy.exists()
+                && let Ok(row) = self.store.artifact(sha).await
+                && hex::encode(Sha256::digest(&row.content)) == sha
+            {
+                write_copy(&copy, &row.content)?;
+            }
+            if copy.exists()
+                && let Some(raw) = local.sources.get_mut(&name)
+            {
+                let mut value = raw.to_value();
+                value["path"] = serde_json::Value::String(copy.to_string_lossy().into_owned());
+                *raw = studio_model::RawJson::from_value(&value);
+                recorded.insert(name, path.to_string_lossy().into_owned());
             }
         }
-        Ok(())
+        Ok((local, recorded))
     }
 }
 

@@ -61,6 +61,10 @@ pub struct SyncStatus {
     pub unsent: usize,
     /// The heads of the library's copy of the document: two peers in step have the same.
     pub heads: Vec<String>,
+    /// For a joined project: the blobs fetched from and sent to its hub since this program
+    /// started, and those still missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blobs: Option<crate::blob_book::BlobExchange>,
 }
 
 /// `7d`, `12h`, `30m`, `45s`: how long an invite holds.

@@ -22,25 +22,8 @@ impl Sharing {
         let hub_key =
             share.hub_key.clone().ok_or_else(|| CoreError::internal("a joined project without its hub's key"))?;
         let peer = self.peer().await?;
-        let profile = self.profile()?;
-        let keypair = self.keypair()?;
-        let (peer_id, project_id) = (peer.peer_id().to_string(), share.project_id.clone());
         let invite = if joining { share.invite.clone() } else { None };
-        let invite_id = match &invite {
-            Some(text) => Some(Invite::parse(text).map_err(sync_error)?.invite_id),
-            None => None,
-        };
-        let user = user_id.to_string();
-        let key = hub_key.clone();
-        let credentials: studio_sync::Credentials = Arc::new(move || {
-            let now = chrono::Utc::now().timestamp_millis();
-            let pair = invite.as_deref().zip(invite_id.as_deref());
-            let mut hello = Hello::signed(&peer_id, &user, &keypair, &key, now, pair);
-            hello.project = Some(project_id.clone());
-            hello.name = Some(profile.display_name.clone());
-            hello.color = Some(profile.color.clone());
-            hello.to_query()
-        });
+        let credentials = self.credentials(share, user_id, invite).await?;
         let dialer =
             HubDialer::new(&hub, share.fingerprint.clone(), hub_peer_id(&hub_key), credentials).map_err(sync_error)?;
         let last_error = dialer.last_error();
@@ -76,6 +59,43 @@ impl Sharing {
         };
         lock(&self.dialing).insert(share.project_id.clone(), (dialing, last_error));
         Ok(handle)
+    }
+
+    /// What proves a connection to the hub of `share` is `user_id`'s, made afresh at every
+    /// attempt: their signed hello, with the invite when `invite` is given (joining).
+    async fn credentials(
+        &self,
+        share: &ShareRow,
+        user_id: &str,
+        invite: Option<String>,
+    ) -> Result<studio_sync::Credentials> {
+        let hub_key =
+            share.hub_key.clone().ok_or_else(|| CoreError::internal("a joined project without its hub's key"))?;
+        let peer_id = self.peer().await?.peer_id().to_string();
+        let (profile, keypair) = (self.profile()?, self.keypair()?);
+        let project_id = share.project_id.clone();
+        let invite_id = match &invite {
+            Some(text) => Some(Invite::parse(text).map_err(sync_error)?.invite_id),
+            None => None,
+        };
+        let user = user_id.to_string();
+        Ok(Arc::new(move || {
+            let now = chrono::Utc::now().timestamp_millis();
+            let pair = invite.as_deref().zip(invite_id.as_deref());
+            let mut hello = Hello::signed(&peer_id, &user, &keypair, &hub_key, now, pair);
+            hello.project = Some(project_id.clone());
+            hello.name = Some(profile.display_name.clone());
+            hello.color = Some(profile.color.clone());
+            hello.to_query()
+        }))
+    }
+
+    /// A client for the blobs of a joined project, at its hub.
+    pub(crate) async fn blob_client(&self, share: &ShareRow) -> Result<studio_sync::BlobClient> {
+        let hub = share.hub_url.clone().ok_or_else(|| CoreError::internal("a joined project without its hub"))?;
+        let user = self.profile()?.user_id;
+        let credentials = self.credentials(share, &user, None).await?;
+        studio_sync::BlobClient::new(&hub, share.fingerprint.clone(), credentials).map_err(sync_error)
     }
 
     /// Links a joined project's document, with the dialer `connect` left for it.
@@ -121,7 +141,7 @@ impl Sharing {
         let unsent = link
             .and_then(|l| {
                 let heads = lock(l.hub_has.as_ref()?).clone()?;
-                Some(studio_sync::probe::changes_beyond(&l.handle, &heads))
+                Some(studio_sync::docs::changes_beyond(&l.handle, &heads))
             })
             .unwrap_or(0);
         let hub = if share.side == "hub" { lock(&self.hub_url).clone() } else { share.hub_url.clone() };
@@ -134,6 +154,7 @@ impl Sharing {
             peers,
             unsent,
             heads,
+            blobs: self.blob_exchange(project_id),
         }))
     }
 
@@ -149,6 +170,7 @@ impl Sharing {
                 let state = match event {
                     DialerEvent::Connected { .. } => {
                         sharing.rebroadcast(&pid);
+                        sharing.exchange_blobs_soon(&pid);
                         "connected"
                     }
                     DialerEvent::Disconnected { .. } | DialerEvent::Reconnecting { .. } => "reconnecting",

@@ -5,6 +5,8 @@
 
 mod actor;
 mod admission;
+mod blob_book;
+mod blobs;
 mod calibration;
 mod collaborators;
 mod config;
@@ -56,6 +58,8 @@ mod tasks;
 
 pub use actor::Actor;
 pub use admission::{Admission, TransportParts};
+pub use blob_book::BlobExchange;
+pub use blobs::{Blob, MAX_BLOB_BYTES};
 pub use config::{Program, SmtpSettings, StudioConfig, local_user_id, local_user_id_at, settings_dir};
 pub use console_state::{ConsoleStatus, ConsoleView};
 pub use data_package::{DataPackage, PackagedSource, Series, SourceKind, SourceStatus};

@@ -107,6 +107,12 @@ impl Population {
         let (bytes, digest, size, k) =
             job.await.map_err(CoreError::internal)?.map_err(|e| CoreError::new("invalid_population", e.to_string()))?;
         let id = self.store.put_artifact(project_id, "population", &bytes).await?;
+        if stage.input_hash.as_deref() == Some(inputs.as_str()) && stage.artifact_id.as_deref() == Some(id.as_str()) {
+            // The project named this population and it was not here (shared by a peer that
+            // never sent it): made again, its hash is the one named, and nothing changed.
+            progress(1.0, "the population was made again here: its hash matches the project's");
+            return self.view_archetypes(&content).await;
+        }
         let summary = format!("Regenerated the population: {size} agents, {k} archetypes (digest {})", &digest[..12]);
         let computed = computed(Workbench::Population, "regenerate", &id, &inputs, summary);
         self.record(actor, computed).await?;
@@ -158,7 +164,7 @@ impl Population {
         {
             return Ok(DataPackage::from_bytes(&row.content)?.marginals);
         }
-        let content = content.clone();
+        let (content, _) = self.data.materialise_imports(content).await?;
         let (stop, _stop_on_drop) = crate::stop::Stop::on_drop();
         let package = tokio::task::spawn_blocking(move || {
             crate::data_package::resolve(&content, &mut |_, _| {}, &|| stop.requested())

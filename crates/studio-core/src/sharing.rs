@@ -65,6 +65,8 @@ pub struct Sharing {
     pub(crate) dialing: Mutex<HashMap<String, Dialing>>,
     /// Who is where in each shared project.
     pub(crate) presence: Mutex<HashMap<String, Room>>,
+    /// The blob exchanges with hubs.
+    pub(crate) blob_book: crate::blob_book::BlobBook,
     pub(crate) me: Weak<Sharing>,
 }
 
@@ -84,6 +86,7 @@ impl Sharing {
             guests: Default::default(),
             dialing: Default::default(),
             presence: Default::default(),
+            blob_book: Default::default(),
             me: me.clone(),
         })
     }
@@ -152,8 +155,19 @@ impl Sharing {
                 sharing.heard(&heard_pid, &bytes);
             }
         });
+        // A peer that starts syncing the document hears where everyone here is at once, not
+        // at the next heartbeat.
+        let (greeter, greet_pid, mut newcomers) =
+            (self.me.clone(), project_id.to_string(), studio_sync::docs::newcomers(&handle));
+        let greeting = tokio::spawn(async move {
+            while newcomers.next().await.is_some() {
+                let Some(sharing) = greeter.upgrade() else { break };
+                sharing.rebroadcast(&greet_pid);
+            }
+        });
         let bridge = tokio::spawn(async move {
             let _listening = AbortOnDrop(listening);
+            let _greeting = AbortOnDrop(greeting);
             let mut changes = std::pin::pin!(h.changes());
             // What arrived while the bridge was starting is pulled first.
             loop {
@@ -161,13 +175,17 @@ impl Sharing {
                 if let Err(e) = sharing.pull(&pid, &h).await {
                     tracing::warn!(project_id = pid, "peers' changes could not be taken in: {}", e.message);
                 }
+                // A joined project's new or changed blobs go to and come from its hub.
+                if lock(&sharing.links).get(&pid).is_some_and(|l| l.dialer.is_some()) {
+                    sharing.exchange_blobs_soon(&pid);
+                }
                 drop(sharing);
                 if changes.next().await.is_none() {
                     break;
                 }
             }
         });
-        let hub_has = dialer.is_some().then(|| studio_sync::probe::follow_shared_heads(&handle));
+        let hub_has = dialer.is_some().then(|| studio_sync::docs::follow_shared_heads(&handle));
         links.insert(project_id.to_string(), Link { handle, bridge, dialer, last_error, hub_has });
     }
 
@@ -271,5 +289,7 @@ pub(crate) fn sync_error(e: studio_sync::SyncError) -> CoreError {
         studio_sync::SyncError::Invalid(m) => CoreError::invalid(m),
         studio_sync::SyncError::Refused(m) => CoreError::new("forbidden", m),
         studio_sync::SyncError::File { .. } => CoreError::new("io_error", e.to_string()),
+        studio_sync::SyncError::Network(m) => CoreError::new("not_ready", m),
+        studio_sync::SyncError::Missing(m) => CoreError::new("not_found", m),
     }
 }

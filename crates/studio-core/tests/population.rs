@@ -297,3 +297,30 @@ async fn a_file_sent_by_the_browser_is_imported_from_its_bytes() {
     let err = f.studio.workbench_action(&req).await.unwrap_err();
     assert!(err.message.contains("x.csv is not base64"), "{}", err.message);
 }
+
+#[tokio::test]
+async fn a_population_named_but_not_here_is_made_again_and_checked_against_its_hash() {
+    let f = fixture().await;
+    let marginals = f.dir.path().join("marginals.csv");
+    write(&marginals, MARGINALS);
+    let studio = Arc::new(f.studio);
+    studio.start_tasks().await.unwrap();
+    let project = new_project(&studio, "Named").await.project_id;
+    with_marginals(&studio, &project, &marginals, 5_000).await;
+    let built = run(&studio, &project, Workbench::Population, "regenerate", json!({})).await;
+    let before = state(&studio, &project).await;
+    let population_id = before.population_id.clone().unwrap();
+    // As a peer that synced the document from someone who never sent the population.
+    for delete in ["DELETE FROM studio_project_artifacts WHERE hash = ?", "DELETE FROM studio_artifacts WHERE hash = ?"]
+    {
+        sqlx::query(delete).bind(&population_id).execute(studio.store().pool()).await.unwrap();
+    }
+    assert!(studio.store().artifact(&population_id).await.is_err());
+
+    let again = run(&studio, &project, Workbench::Population, "regenerate", json!({})).await;
+    assert_eq!(again["digest"], built["digest"]);
+    let after = state(&studio, &project).await;
+    assert_eq!(after.population_id.as_deref(), Some(population_id.as_str()), "the hash the document names");
+    assert_eq!(after.modification_log.len(), before.modification_log.len(), "nothing changed, nothing logged");
+    assert_eq!(studio.store().artifact(&population_id).await.unwrap().kind, "population");
+}

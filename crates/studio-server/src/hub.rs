@@ -1,7 +1,8 @@
-//! The hub: where peers connect to sync shared projects (`studio serve --share`). One route,
-//! `GET /sync/v1`, a WebSocket speaking the automerge-repo protocol; who may come in is decided
-//! before the upgrade, and a refusal is an HTTP answer whose JSON says why. On loopback the hub
-//! is plain `ws://`; on any other address it is `wss://` only, with the certificate invites pin.
+//! The hub: where peers connect to sync shared projects (`studio serve --share`). The sync
+//! route, `GET /sync/v1`, is a WebSocket speaking the automerge-repo protocol; who may come in
+//! is decided before the upgrade, and a refusal is an HTTP answer whose JSON says why. The
+//! projects' blobs are beside it (`hub_blobs`). On loopback the hub is plain `ws://`; on any
+//! other address it is `wss://` only, with the certificate invites pin.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -49,7 +50,16 @@ pub async fn start_hub(studio: Arc<Studio>, listen: SocketAddr) -> Result<Runnin
     let io = |e: std::io::Error| CoreError::new("io_error", format!("the hub cannot listen at {listen}: {e}"));
     let listener = TcpListener::bind(listen).await.map_err(io)?;
     let addr = listener.local_addr().map_err(io)?;
-    let app = Router::new().route("/sync/v1", get(connect)).with_state(studio.clone());
+    let blob_limit = usize::try_from(studio_core::MAX_BLOB_BYTES).unwrap_or(usize::MAX);
+    let app = Router::new()
+        .route("/sync/v1", get(connect))
+        .route(
+            "/sync/v1/blobs/{hash}",
+            get(crate::hub_blobs::get_blob)
+                .put(crate::hub_blobs::put_blob)
+                .layer(axum::extract::DefaultBodyLimit::max(blob_limit)),
+        )
+        .with_state(studio.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let stop = async {
         let _ = rx.await;

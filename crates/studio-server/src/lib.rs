@@ -9,6 +9,7 @@ mod error;
 mod guard;
 mod handlers;
 mod hub;
+mod hub_blobs;
 mod people_routes;
 mod report_routes;
 mod routes;

@@ -56,4 +56,23 @@ impl Store {
             .fetch_all(&self.pool)
             .await?)
     }
+
+    /// The kind of a stored artifact, without its bytes; `None` when it is not here.
+    pub async fn artifact_kind(&self, hash: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT kind FROM studio_artifacts WHERE hash = ?")
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Whether the artifact `hash` is linked to the project.
+    pub async fn project_has_artifact(&self, project_id: &str, hash: &str) -> Result<bool> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM studio_project_artifacts WHERE project_id = ? AND hash = ?")
+                .bind(project_id)
+                .bind(hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
+    }
 }

@@ -11,6 +11,12 @@ pub enum SyncError {
     /// An invite or a token that was valid is not any more (expired, revoked).
     #[error("{0}")]
     Refused(String),
+    /// The other side could not be reached, or the exchange broke off.
+    #[error("{0}")]
+    Network(String),
+    /// The other side does not have what was asked for.
+    #[error("{0}")]
+    Missing(String),
 }
 
 impl SyncError {

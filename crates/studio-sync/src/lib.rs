@@ -5,7 +5,9 @@
 //! decides what an edit may do.
 
 pub mod auth;
+pub mod blobs;
 pub mod dial;
+pub mod docs;
 pub mod error;
 pub mod gate;
 pub mod identity;
@@ -16,6 +18,7 @@ pub mod tls;
 
 pub use auth::Hello;
 pub use automerge::ChangeHash;
+pub use blobs::{BlobClient, Fetched, blob_hash, is_blob_hash};
 pub use dial::{Credentials, HubDialer, Refused, check_hub_url};
 pub use error::SyncError;
 pub use gate::{Access, Gate};

@@ -23,32 +23,3 @@ pub fn write_probe(handle: &DocHandle, section: &str, key: &str, text: &str) -> 
 pub fn has_change(handle: &DocHandle, hash: &ChangeHash) -> bool {
     handle.with_document(|d| d.get_change_by_hash(hash).is_some())
 }
-
-/// Keeps, for as long as the document is held, the last heads a peer (the hub) said it shares
-/// with us: what it has of ours even after the connection drops.
-pub fn follow_shared_heads(handle: &DocHandle) -> std::sync::Arc<std::sync::Mutex<Option<Vec<ChangeHash>>>> {
-    use futures::StreamExt;
-    let shared = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let (now, mut updates) = handle.peers();
-    let keep = |states: &std::collections::HashMap<samod::ConnectionId, samod::PeerDocState>,
-                into: &std::sync::Mutex<Option<Vec<ChangeHash>>>| {
-        if let Some(heads) = states.values().find_map(|s| s.shared_heads.clone()) {
-            *into.lock().unwrap_or_else(|p| p.into_inner()) = Some(heads);
-        }
-    };
-    keep(&now, &shared);
-    let into = shared.clone();
-    tokio::spawn(async move {
-        while let Some(states) = updates.next().await {
-            keep(&states, &into);
-        }
-    });
-    shared
-}
-
-/// How many changes the document has beyond `heads` (what a peer has): edits not sent yet.
-pub fn changes_beyond(handle: &DocHandle, heads: &[ChangeHash]) -> usize {
-    handle.with_document(|d| {
-        if heads.iter().all(|h| d.get_change_by_hash(h).is_some()) { d.get_changes(heads).len() } else { 0 }
-    })
-}

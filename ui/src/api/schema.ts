@@ -2594,6 +2594,21 @@ export interface components {
       attempt: number;
       reason: string;
     };
+    /**
+     * @description How a joined project's blobs went with its hub since this program started: what came,
+     *     what went (the latest hundred of each), what is still missing.
+     */
+    BlobExchange: {
+      /** @description Blobs fetched from the hub, by hash. */
+      fetched: string[];
+      /**
+       * @description Blobs the document names that neither this library nor the hub has (made again here
+       *     when needed).
+       */
+      missing: string[];
+      /** @description Blobs sent to the hub. */
+      sent: string[];
+    };
     Branding: {
       colors?: {
         [key: string]: unknown;
@@ -3965,6 +3980,11 @@ export interface components {
         };
     /** @description How a shared project is connected, for the analyst. */
     SyncStatus: {
+      /**
+       * @description For a joined project: the blobs fetched from and sent to its hub since this program
+       *     started, and those still missing.
+       */
+      blobs?: components["schemas"]["BlobExchange"] | null;
       /** @description Why the last attempt to reach the hub failed. */
       error?: string | null;
       /** @description The heads of the library's copy of the document: two peers in step have the same. */
