@@ -180,6 +180,12 @@ fn main() {
                 {
                     tracing::error!("could not reconnect the joined projects: {}", e.message);
                 }
+                // "Share on this network": the app is the hub of its shared projects, when the
+                // analyst turned that on (it stays on from one start to the next).
+                autosaving.sharing.set_hub_host(studio_server::hub_host(&autosaving));
+                if let Err(e) = autosaving.sharing.resume_network_sharing().await {
+                    tracing::error!("could not share on the network again: {}", e.message);
+                }
             });
             Ok(())
         })

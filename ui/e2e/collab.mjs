@@ -89,6 +89,9 @@ try {
     await adaPage.getByRole("button", { name: "Shared forecast" }).click();
     await visible(adaPage.getByTestId("project-name"));
     await adaPage.getByTestId("share").click();
+    // Started with --share, Ada's Studio is the hub: the switch says so, with its address.
+    if (!(await adaPage.getByTestId("share-on-network").isChecked())) throw new Error("the hub switch is off");
+    await visible(adaPage.getByTestId("hub-address").filter({ hasText: listen }));
     await adaPage.getByTestId("create-invite").click();
     const token = await adaPage.getByTestId("invite").getByLabel("Invite").inputValue();
     if (!token.includes(".")) throw new Error(`the invite reads ${token}`);
@@ -159,14 +162,31 @@ try {
       .click();
     for (const page of [adaPage, beaPage]) await gone(page.getByTestId("conflicts"), 15000);
   });
+  await step("Ada turns off sharing on the network: Bea's window shows the hub gone", async () => {
+    await adaPage.getByTestId("share").click();
+    await adaPage.getByTestId("share-on-network").click();
+    await visible(adaPage.getByTestId("hub-address").filter({ hasText: "Off" }));
+    await adaPage.keyboard.press("Escape");
+    await visible(beaPage.getByTestId("sync-state").filter({ hasText: /reconnecting|offline/ }), 15000);
+  });
 } catch {
   await adaPage.screenshot({ path: join(artifacts, "collab-failure-ada.png") }).catch(() => {});
   await beaPage.screenshot({ path: join(artifacts, "collab-failure-bea.png") }).catch(() => {});
 } finally {
   await browser.close();
-  ada.child.kill("SIGTERM");
-  bea.child.kill("SIGTERM");
-  for (const home of Object.values(homes)) rmSync(home, { recursive: true, force: true });
+  // Both close their libraries before their homes go.
+  await Promise.all(
+    [ada, bea].map(
+      ({ child }) =>
+        new Promise((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          child.once("exit", done);
+          child.kill("SIGTERM");
+          setTimeout(done, 10000);
+        }),
+    ),
+  );
+  for (const home of Object.values(homes)) rmSync(home, { recursive: true, force: true, maxRetries: 5 });
   console.log(`collaboration e2e: ${counts.passed} passed, ${counts.failed} failed`);
   process.exitCode = counts.failed > 0 ? 1 : 0;
 }

@@ -27,15 +27,17 @@ pub async fn run(
     let server = studio_server::start(studio.clone(), user.to_string(), options).await?;
     let _autosave = studio.spawn_autosave();
     let _schedule = studio.spawn_report_schedule();
+    // The hub: asked for here, else as the analyst left the switch ("Share on this network").
+    studio.sharing.set_hub_host(studio_server::hub_host(studio));
     let hub = match share {
-        Some(listen) => Some(studio_server::start_hub(studio.clone(), listen).await?),
-        None => None,
+        Some(listen) => Some(studio.sharing.share_on_network(true, Some(&listen.to_string()), false).await?),
+        None => studio.sharing.resume_network_sharing().await?,
     };
     // Projects joined at other hubs sync while this runs.
     studio.sharing.resume_joined(user).await?;
     let _presence = studio.sharing.spawn_presence();
     let url = server.url();
-    let hub_url = hub.as_ref().map(|h| h.url.clone());
+    let hub_url = hub.and_then(|h| h.url);
     out.message(
         &format!(
             "FutureOS Studio is serving at {url}\n{}{}Press Ctrl-C to stop.",
@@ -55,9 +57,7 @@ pub async fn run(
         open_browser(&url);
     }
     server.run_until(interrupted()).await?;
-    if let Some(hub) = hub {
-        hub.stop().await;
-    }
+    studio.sharing.share_on_network(false, None, false).await?;
     Ok(())
 }
 

@@ -188,6 +188,10 @@ pub struct Settings {
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
+    /// Where the app shares projects on the network (its hub listens), when the analyst
+    /// turned that on: it is on again at the next start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_on_network: Option<String>,
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,
 }
@@ -202,6 +206,7 @@ impl Settings {
                     user_id: uuid::Uuid::new_v4().to_string(),
                     display_name: None,
                     color: None,
+                    share_on_network: None,
                     other: Default::default(),
                 };
                 settings.write(path)?;

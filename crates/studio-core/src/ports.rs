@@ -50,6 +50,16 @@ pub trait Postman: Send + Sync {
     fn post<'a>(&'a self, letter: &'a Letter, name: &'a str) -> Posting<'a>;
 }
 
+/// Starts and stops this program's hub: the listener is the shell's (HTTP, TLS), what it
+/// admits and syncs is the core's.
+pub trait HubHost: Send + Sync {
+    /// Listens at `listen`; answers the sync address peers dial.
+    fn start(&self, listen: std::net::SocketAddr) -> Pin<Box<dyn Future<Output = Result<String>> + Send + '_>>;
+
+    /// Stops listening (nothing when not listening).
+    fn stop(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+}
+
 /// Shows a folder in the platform's file manager, with `file` selected where it can.
 pub trait FileManager: Send + Sync {
     fn show(&self, folder: &Path, file: Option<&Path>) -> Result<()>;

@@ -82,7 +82,7 @@ pub fn check_color(color: &str) -> Result<String> {
 }
 
 impl Library {
-    fn settings_path(&self) -> PathBuf {
+    pub(crate) fn settings_path(&self) -> PathBuf {
         self.config.settings_dir.join(SETTINGS_FILE)
     }
 

@@ -229,6 +229,16 @@ pub enum Request {
     },
     /// The local user: id, display name, colour, public key.
     GetProfile,
+    /// This program's hub: on or off, its address, its certificate's fingerprint.
+    HubStatus,
+    /// Turns "Share on this network" on (this program becomes the hub of its shared projects,
+    /// at `listen`, else where it was, else `0.0.0.0:7878`) or off; remembered for the next
+    /// start.
+    ShareOnNetwork {
+        on: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        listen: Option<String>,
+    },
     /// Sets the local user's display name or colour.
     UpdateProfile {
         #[serde(flatten)]
@@ -288,6 +298,8 @@ impl Request {
             Request::SetPresence { .. } => "set_presence",
             Request::ResolveConflict { .. } => "resolve_conflict",
             Request::GetProfile => "get_profile",
+            Request::HubStatus => "hub_status",
+            Request::ShareOnNetwork { .. } => "share_on_network",
             Request::UpdateProfile { .. } => "update_profile",
         }
     }
@@ -474,6 +486,8 @@ impl Studio {
             LibraryInfo => json(self.library_info().await?),
             Limits => json(crate::limits::Limits::current()),
             GetProfile => json(self.profile()?),
+            HubStatus => json(self.sharing.hub_info().await?),
+            ShareOnNetwork { on, listen } => json(self.sharing.share_on_network(on, listen.as_deref(), true).await?),
             ResolveConflict { project_id, user_id, section, key, pick } => json(
                 self.resolve_conflict(&crate::actor::Actor::new(&project_id, &user_id), section, &key, pick).await?,
             ),

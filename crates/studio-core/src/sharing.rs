@@ -65,6 +65,8 @@ pub struct Sharing {
     pub(crate) dialing: Mutex<HashMap<String, Dialing>>,
     /// Who is where in each shared project.
     pub(crate) presence: Mutex<HashMap<String, Room>>,
+    /// Starts and stops this program's hub listener (the shell's), when it can be a hub.
+    pub(crate) hub_host: Mutex<Option<Arc<dyn crate::ports::HubHost>>>,
     /// The blob exchanges with hubs.
     pub(crate) blob_book: crate::blob_book::BlobBook,
     pub(crate) me: Weak<Sharing>,
@@ -86,6 +88,7 @@ impl Sharing {
             guests: Default::default(),
             dialing: Default::default(),
             presence: Default::default(),
+            hub_host: Default::default(),
             blob_book: Default::default(),
             me: me.clone(),
         })

@@ -13,7 +13,7 @@ use studio_core::model::{
 };
 use studio_core::task_engine::{PoolReport, Task};
 use studio_core::{
-    ConsoleView, Deleted, Discarded, Envelope, Folder, HistoryResponse, InviteInfo, LibraryInfo, Limits,
+    ConsoleView, Deleted, Discarded, Envelope, Folder, HistoryResponse, HubInfo, InviteInfo, LibraryInfo, Limits,
     MetadataUpdate, PipelineRun, Presence, Profile, ProfileUpdate, ProjectSummary, RecoveryOffer, ReportListing,
     ScheduleStatus, StudioEvent, SyncStatus, TemplateInfo, VersionInfo,
 };
@@ -21,7 +21,7 @@ use studio_core::{
 use crate::bodies::{
     ActionBody, CancelBody, DuplicateBody, GenerateBody, ProjectExportBody, ReportExportBody, RevealBody, TemplateBody,
 };
-use crate::people_routes::{InviteBody, JoinBody, PresenceBody, ResolveBody, RoleBody};
+use crate::people_routes::{HubSwitch, InviteBody, JoinBody, PresenceBody, ResolveBody, RoleBody};
 
 const PREFIX: &str = "#/components/schemas/";
 
@@ -454,6 +454,16 @@ fn operations(b: &mut Builder) {
     b.op("get", "/api/v1/studio/profile", "The local user: id, display name, colour, public key").answer = Some(answer);
     let (body, answer) = (b.body::<ProfileUpdate>(), b.answer::<Profile>());
     let op = b.op("put", "/api/v1/studio/profile", "Set the local user's display name or colour (#rrggbb)");
+    (op.body, op.answer) = (Some(body), Some(answer));
+    let answer = b.answer::<HubInfo>();
+    b.op("get", "/api/v1/studio/hub", "This program's hub: on or off, its address, its certificate's fingerprint")
+        .answer = Some(answer);
+    let (body, answer) = (b.body::<HubSwitch>(), b.answer::<HubInfo>());
+    let op = b.op(
+        "put",
+        "/api/v1/studio/hub",
+        "Share on this network: make this program the hub of its shared projects (TLS beyond loopback), or stop",
+    );
     (op.body, op.answer) = (Some(body), Some(answer));
 
     let answer = b.answer::<LibraryInfo>();

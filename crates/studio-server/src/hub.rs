@@ -37,11 +37,15 @@ pub struct RunningHub {
 }
 
 impl RunningHub {
+    /// Stops listening: connections are let finish for up to 5 s, then cut.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        let _ = (&mut self.task).await;
+        if tokio::time::timeout(Duration::from_secs(5), &mut self.task).await.is_err() {
+            tracing::warn!("the hub's connections did not end within 5 s: cut");
+            self.task.abort();
+        }
     }
 }
 

@@ -10,6 +10,7 @@ mod guard;
 mod handlers;
 mod hub;
 mod hub_blobs;
+mod hub_host;
 mod people_routes;
 mod report_routes;
 mod routes;
@@ -29,6 +30,7 @@ use tokio::sync::{oneshot, watch};
 pub use api_doc::document as openapi_document;
 pub use error::ApiError;
 pub use hub::{RunningHub, start_hub};
+pub use hub_host::hub_host;
 pub use routes::{OPENAPI_JSON, router};
 
 /// How to serve.

@@ -107,6 +107,23 @@ pub async fn profile(State(s): State<AppState>) -> Answer {
     answer(&s, Request::GetProfile).await
 }
 
+pub async fn hub_status(State(s): State<AppState>) -> Answer {
+    answer(&s, Request::HubStatus).await
+}
+
+/// The body of `PUT /api/v1/studio/hub`.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+pub struct HubSwitch {
+    pub on: bool,
+    #[serde(default)]
+    pub listen: Option<String>,
+}
+
+pub async fn share_on_network(State(s): State<AppState>, raw: Result<Bytes, BytesRejection>) -> Answer {
+    let HubSwitch { on, listen } = plain(raw)?;
+    answer(&s, Request::ShareOnNetwork { on, listen }).await
+}
+
 pub async fn update_profile(State(s): State<AppState>, raw: Result<Bytes, BytesRejection>) -> Answer {
     let update: ProfileUpdate = plain(raw)?;
     answer(&s, Request::UpdateProfile { update }).await

@@ -93,6 +93,8 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("post", "/api/v1/studio/join", post(p::join))
         .add("get", "/api/v1/studio/profile", get(p::profile))
         .add("put", "/api/v1/studio/profile", put(p::update_profile))
+        .add("get", "/api/v1/studio/hub", get(p::hub_status))
+        .add("put", "/api/v1/studio/hub", put(p::share_on_network))
         .add("get", "/api/v1/studio/library", get(h::library_info))
         .add("get", "/api/v1/studio/limits", get(h::limits))
         .add("get", "/api/v1/studio/templates", get(h::list_templates))

@@ -12,6 +12,7 @@ import type {
   Presence,
   PresenceItem,
   Profile,
+  HubInfo,
   ProfileUpdate,
   ProjectState,
   ProjectSummary,
@@ -89,6 +90,8 @@ export interface Backend {
   profile(): Promise<Profile>;
   /** Sets the local user's display name or colour (#rrggbb). */
   updateProfile(update: ProfileUpdate): Promise<Profile>;
+  hubStatus(): Promise<HubInfo>;
+  shareOnNetwork(on: boolean, listen?: string): Promise<HubInfo>;
   /** Adds a collaborator, changes a role or removes one (owners only). */
   changeCollaborators(id: string, change: CollaboratorChange): Promise<ProjectState>;
   /** Invites someone (owners only): a signed token to hand them. `expires`: 7d, 12h, 30m. */

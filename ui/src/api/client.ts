@@ -28,6 +28,7 @@ import type {
   Section,
   StudioEvent,
   SyncStatus,
+  HubInfo,
   Task,
   TemplateInfo,
   VersionInfo,
@@ -94,6 +95,8 @@ interface AnswerTable {
   resolve_conflict: ProjectState;
   get_profile: Profile;
   update_profile: Profile;
+  hub_status: HubInfo;
+  share_on_network: HubInfo;
 }
 export type Answers = { [N in RequestName]: AnswerTable[N] };
 
@@ -147,6 +150,8 @@ const NAMES: { [N in RequestName]: true } = {
   resolve_conflict: true,
   get_profile: true,
   update_profile: true,
+  hub_status: true,
+  share_on_network: true,
 };
 export const REQUEST_NAMES = Object.keys(NAMES) as RequestName[];
 
@@ -267,6 +272,12 @@ export class StudioClient implements Backend {
   }
   updateProfile(update: ProfileUpdate) {
     return this.request({ request: "update_profile", ...update });
+  }
+  hubStatus() {
+    return this.request({ request: "hub_status" });
+  }
+  shareOnNetwork(on: boolean, listen?: string) {
+    return this.request({ request: "share_on_network", on, listen });
   }
   changeCollaborators(project_id: string, change: CollaboratorChange) {
     return this.request({ request: "change_collaborators", project_id, change });

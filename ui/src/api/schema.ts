@@ -94,6 +94,84 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/hub": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** This program's hub: on or off, its address, its certificate's fingerprint */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["HubInfo"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Share on this network: make this program the hub of its shared projects (TLS beyond loopback), or stop */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["HubSwitch"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["HubInfo"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/join": {
     parameters: {
       query?: never;
@@ -3136,6 +3214,16 @@ export interface components {
           request: "get_profile";
         }
       | {
+          /** @constant */
+          request: "hub_status";
+        }
+      | {
+          listen?: string | null;
+          on: boolean;
+          /** @constant */
+          request: "share_on_network";
+        }
+      | {
           /** @default null */
           color?: string | null;
           /** @default null */
@@ -3181,6 +3269,25 @@ export interface components {
       project_id: string;
       state_changes: components["schemas"]["StateChanges"];
       updated_project_state: components["schemas"]["ProjectState"];
+    };
+    /** @description This program's hub, as the Share dialog shows it. */
+    HubInfo: {
+      /** @description Whether this program can be a hub at all (the app and `studio serve` can). */
+      available: boolean;
+      /** @description The SHA-256 of the hub's certificate, which `wss://` invites pin: peers can compare it. */
+      fingerprint: string;
+      /** @description Where the hub listens (or would): `ADDRESS:PORT`. */
+      listen: string;
+      /** @description Whether this program is a hub now. */
+      on: boolean;
+      /** @description The sync address peers dial, which invites name (the last one when off). */
+      url: string | null;
+    };
+    /** @description The body of `PUT /api/v1/studio/hub`. */
+    HubSwitch: {
+      /** @default null */
+      listen?: string | null;
+      on: boolean;
     };
     /** @description `POST …/invites`. */
     InviteBody: {

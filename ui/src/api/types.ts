@@ -61,6 +61,7 @@ export type CollaboratorChange = S["CollaboratorChange"];
 export type Role = S["Role"];
 export type InviteInfo = S["InviteInfo"];
 export type SyncStatus = S["SyncStatus"];
+export type HubInfo = S["HubInfo"];
 export type Presence = S["Presence"];
 export type PresenceItem = S["PresenceItem"];
 export type Conflict = S["Conflict"];

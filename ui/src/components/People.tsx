@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { Backend } from "../api/backend";
 import type { Collaborator, Conflict, InviteInfo, Presence, Profile, ProjectState, Role } from "../api/types";
 import { initials, isOwner, nameOf } from "../state/people";
+import { NetworkHub } from "./NetworkHub";
 
 /** A modal dialog that closes on Escape and on its Close button. */
 function Modal(props: { title: string; onClose: () => void; children: React.ReactNode; testId: string }) {
@@ -141,6 +142,7 @@ export function ShareDialog(props: {
           ))}
         </ul>
       </section>
+      {owner && <NetworkHub backend={backend} fail={fail} />}
       {owner && (
         <section>
           <h3>Invite</h3>

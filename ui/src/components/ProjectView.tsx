@@ -372,7 +372,9 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
         {sync && (
           <span className={`sync ${sync.state}`} data-testid="sync-state" title={sync.error ?? sync.hub ?? ""}>
             {sync.side === "hub"
-              ? `sharing · ${sync.peers} connected`
+              ? sync.state === "connected"
+                ? `sharing · ${sync.peers} connected`
+                : "hub off"
               : `${sync.state}${sync.unsent > 0 ? ` · ${sync.unsent} unsent edit${sync.unsent === 1 ? "" : "s"}` : ""}`}
           </span>
         )}
@@ -400,7 +402,14 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
           state={state}
           me={me}
           onChanged={setState}
-          onClose={() => setSharing(false)}
+          onClose={() => {
+            setSharing(false);
+            // The hub may have been turned on or off in the dialog.
+            backend
+              .syncStatus(projectId)
+              .then(setSync)
+              .catch(() => {});
+          }}
           fail={fail}
         />
       )}
