@@ -29,6 +29,9 @@ pub enum ChangeKind {
     /// A computed result recorded (a data package, a population): not on anyone's undo stack,
     /// so it never stands between the analyst and the edits before it.
     Computed,
+    /// A version saved (of a shared project): it edits nothing, and tells peers to keep the
+    /// document as it stood before it as that version too.
+    Saved,
 }
 
 /// What every change of the document says about itself.
@@ -44,6 +47,9 @@ pub struct ChangeMessage {
     /// The undoable records this change set or removed; their values are in the document.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub touched: Vec<RecordKey>,
+    /// For a saved version: its number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
 }
 
 /// One record's place in the document.
@@ -56,7 +62,12 @@ pub struct RecordKey {
 impl ChangeMessage {
     pub fn new(entry: LogEntry, kind: ChangeKind, target: Option<String>, edits: &[Edit]) -> Self {
         let touched = edits.iter().map(|e| RecordKey { section: e.section, key: e.key.clone() }).collect();
-        ChangeMessage { v: MESSAGE_VERSION, entry, kind, target, touched }
+        ChangeMessage { v: MESSAGE_VERSION, entry, kind, target, touched, version: None }
+    }
+
+    /// The mark of version `number`, saved by `entry.user_id`.
+    pub fn saved(entry: LogEntry, number: i64) -> Self {
+        ChangeMessage { version: Some(number), ..ChangeMessage::new(entry, ChangeKind::Saved, None, &[]) }
     }
 }
 
@@ -190,6 +201,28 @@ impl ProjectDocument {
             .iter()
             .filter_map(|c| serde_json::from_str::<ChangeMessage>(c.message()?).ok())
             .collect()
+    }
+
+    /// The versions saved by changes made after `heads` (peers' changes just applied): each
+    /// mark's message and the heads the document had when it was saved.
+    pub fn saved_since(&mut self, heads: &[ChangeHash]) -> Vec<(ChangeMessage, Vec<ChangeHash>)> {
+        self.doc
+            .get_changes(heads)
+            .iter()
+            .filter_map(|c| {
+                let message = serde_json::from_str::<ChangeMessage>(c.message()?).ok()?;
+                (message.kind == ChangeKind::Saved && message.version.is_some()).then(|| (message, c.deps().to_vec()))
+            })
+            .collect()
+    }
+
+    /// The document as it stood at `heads`.
+    pub fn at(&mut self, heads: &[ChangeHash]) -> Result<ProjectDocument, CoreError> {
+        let doc = self.doc.fork_at(heads).map_err(CoreError::document)?;
+        let mut document =
+            ProjectDocument { doc, content: ProjectContent::default(), conflicts: Vec::new(), history: None };
+        document.refresh()?;
+        Ok(document)
     }
 
     pub fn heads(&mut self) -> Vec<String> {

@@ -241,6 +241,12 @@ impl Sharing {
         let summary = format!("Joined '{}' at {}", invite.project_name, invite.hub);
         self.insert_document(invite.project_id.clone(), doc, user_id, &studio_store::now(), summary).await?;
         self.store.set_share(&share).await?;
+        // The versions saved before we joined are ours to load too.
+        {
+            let mut open = self.project(&invite.project_id).await?;
+            let marks = open.doc.saved_since(&[]);
+            self.keep_versions(&invite.project_id, &mut open, marks).await?;
+        }
         self.attach_joined(&share.project_id, handle);
         self.get_state(&invite.project_id, user_id).await
     }

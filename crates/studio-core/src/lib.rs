@@ -49,6 +49,7 @@ mod saving;
 mod scenario_runs;
 mod scenarios;
 mod schedules;
+mod shared_versions;
 mod sharing;
 mod simulation_reads;
 mod source_config;

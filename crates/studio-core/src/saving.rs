@@ -79,9 +79,29 @@ impl Projects {
     pub async fn save(&self, actor: &Actor) -> Result<ProjectState> {
         let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let mut open = self.project(project_id).await?;
+        self.mark_saved(project_id, &mut open, user_id).await?;
         let state = self.fold(project_id, &mut open, Some(user_id)).await?;
         self.emit(StudioEvent::Saved { project_id: project_id.into(), version: state.version });
         Ok(state)
+    }
+
+    /// A shared project's save is marked in its document (a change that edits nothing), so
+    /// that every peer keeps the version too, with who saved it.
+    async fn mark_saved(&self, project_id: &str, open: &mut OpenProject, user_id: &str) -> Result<()> {
+        if self.store.share(project_id).await?.is_none() {
+            return Ok(());
+        }
+        let number = self.store.project_stamp(project_id).await?.1 + 1;
+        let entry = studio_model::LogEntry {
+            timestamp: self.context(user_id).now,
+            user_id: user_id.to_string(),
+            workbench: studio_model::PROJECT.into(),
+            action: "save_version".into(),
+            summary: format!("Saved version {number}"),
+            reversible: false,
+        };
+        let content = open.doc.content().clone();
+        self.commit(project_id, open, &content, &ChangeMessage::saved(entry, number)).await
     }
 
     /// Writes the working copy (and, with `save_by`, a new version) to the library.
@@ -175,6 +195,7 @@ impl Projects {
         let outcome = restore_content(open.doc.content(), &target, number, &ctx);
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
         self.commit(project_id, &mut open, &outcome.content, &message).await?;
+        self.mark_saved(project_id, &mut open, user_id).await?;
         let state = self.fold(project_id, &mut open, Some(user_id)).await?;
         self.emit(StudioEvent::StateChanged {
             project_id: project_id.into(),

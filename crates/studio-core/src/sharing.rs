@@ -208,6 +208,10 @@ impl Sharing {
         // Only who is in the project is compared after: the rest of the content is not copied.
         let before = open.doc.content().collaborators.clone();
         open.doc.apply_changes(&bytes)?;
+        let saved = open.doc.saved_since(&ours);
+        if !saved.is_empty() {
+            self.keep_versions(project_id, &mut open, saved).await?;
+        }
         let messages = open.doc.messages_since(&ours);
         let last = messages.last().map(|m| m.entry.clone());
         let summary = match (&last, messages.len()) {

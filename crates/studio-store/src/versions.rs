@@ -67,6 +67,21 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps a version a peer saved (the working copy is not written): inserted, the project's
+    /// version raised to it, what falls beyond `keep_live` archived, in one transaction.
+    pub async fn add_version(&self, version: &NewVersion, keep_live: usize) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        Store::insert_version(&mut tx, version).await?;
+        sqlx::query("UPDATE studio_projects SET version = MAX(version, ?) WHERE project_id = ?")
+            .bind(version.version_number)
+            .bind(&version.project_id)
+            .execute(&mut *tx)
+            .await?;
+        archive_beyond(&mut tx, &version.project_id, keep_live, &version.created_at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub(crate) async fn insert_version(tx: &mut Transaction<'_, Sqlite>, v: &NewVersion) -> Result<()> {
         let inserted = sqlx::query(
             "INSERT INTO studio_project_versions (version_id, project_id, version_number, state_snapshot,
