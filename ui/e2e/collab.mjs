@@ -124,6 +124,16 @@ try {
     await gone(adaPage.getByTestId("tab-scenario").getByTitle("Bea Tan is here"));
     await adaPage.screenshot({ path: join(artifacts, "collab-2-presence.png") });
   });
+  await step("presence beside a report section: Bea works on one, Ada sees her there", async () => {
+    await adaPage.getByTestId("tab-report").click();
+    await beaPage.getByTestId("tab-report").click();
+    const row = (page) => page.getByTestId("report-settings").locator("li.section-row").first();
+    await row(beaPage).getByRole("checkbox").focus();
+    await visible(row(adaPage).getByTitle("Bea Tan is here"));
+    await beaPage.getByTestId("tab-data").click();
+    await gone(row(adaPage).getByTitle("Bea Tan is here"));
+    await adaPage.getByTestId("tab-data").click();
+  });
   await step("an edit in one window appears in the other", async () => {
     await override(adaPage, "ada.price", "0.9");
     await expectFields(beaPage, ["ada.price"]);

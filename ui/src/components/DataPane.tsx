@@ -5,6 +5,8 @@ import { useEffect, useState } from "react";
 import type { Task } from "../api/types";
 import { valueText } from "../state/format";
 import type { PaneProps } from "./pane";
+import { Avatars } from "./People";
+import { onItem } from "../state/people";
 
 interface Column {
   name: string;
@@ -66,10 +68,15 @@ const show = (v: unknown) =>
 const running = (tasks: Task[], kind: string) =>
   tasks.find((t) => t.kind === kind && !["COMPLETED", "FAILED", "CANCELLED"].includes(t.status));
 
-export function DataPane({ state, run, read, tasks }: PaneProps) {
+export function DataPane({ state, run, read, tasks, people }: PaneProps) {
   const data = state.workbench_states.data;
   const [explored, setExplored] = useState<Explored[]>([]);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelectedState] = useState<string | null>(null);
+  // The source I have open is what my collaborators see me on.
+  const setSelected = (name: string | null) => {
+    if (name !== selected) people?.focus(name ? { kind: "source", id: name } : null);
+    setSelectedState(name);
+  };
   const [previewed, setPreviewed] = useState<{ source: string; preview: Explored | null } | null>(null);
   const [editing, setEditing] = useState<{ row: number; column: string; value: string; reason: string } | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -232,7 +239,8 @@ export function DataPane({ state, run, read, tasks }: PaneProps) {
               return (
                 <tr key={name} className={selected === name ? "selected" : ""} onClick={() => setSelected(name)}>
                   <td>
-                    <button className="link">{name}</button>
+                    <button className="link">{name}</button>{" "}
+                    <Avatars users={onItem(people?.users ?? [], "source", name, "")} max={3} />
                   </td>
                   <td>
                     <select

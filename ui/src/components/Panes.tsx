@@ -25,6 +25,15 @@ export function Pane({
     case "simulation":
       return <SimulationPane {...props} />;
     case "report":
-      return <ReportPane state={props.state} run={props.run} tasks={props.tasks} backend={backend} notify={notify} />;
+      return (
+        <ReportPane
+          state={props.state}
+          run={props.run}
+          tasks={props.tasks}
+          people={props.people}
+          backend={backend}
+          notify={notify}
+        />
+      );
   }
 }

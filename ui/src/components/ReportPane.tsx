@@ -23,7 +23,7 @@ import type { Notify } from "./ui";
 /** How long after a save the preview is regenerated (saves in a burst regenerate once). */
 const REGENERATE_MS = 400;
 
-type Props = Pick<PaneProps, "state" | "run" | "tasks"> & { backend: Backend; notify: Notify };
+type Props = Pick<PaneProps, "state" | "run" | "tasks" | "people"> & { backend: Backend; notify: Notify };
 /** The report shown, the settings it was made with, and its colours for the preview frame. */
 interface Shown {
   report: GeneratedReport;
@@ -31,7 +31,7 @@ interface Shown {
   colors: { primary: string; accent: string };
 }
 
-export function ReportPane({ state, run, tasks, backend, notify }: Props) {
+export function ReportPane({ state, run, tasks, people, backend, notify }: Props) {
   const stage = state.workbench_states.report;
   const projectId = state.project_id;
   const savedKey = JSON.stringify(stage.config ?? null);
@@ -179,6 +179,7 @@ export function ReportPane({ state, run, tasks, backend, notify }: Props) {
     <div className="report-builder">
       <div className="stack tight">
         <ReportSettings
+          people={people}
           draft={draft}
           dirty={dirty}
           saving={saving}

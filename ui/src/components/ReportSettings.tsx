@@ -2,9 +2,11 @@
 // branding (a logo file on this machine and two colours). Saving sends report/customize.
 import type { ReportTemplate } from "../api/types";
 import { type Draft, TEMPLATES, chosenSections, listsForTemplate, matchesTemplate } from "../state/report";
+import type { PaneProps } from "./pane";
 import { SectionList } from "./SectionList";
 
 interface Props {
+  people?: PaneProps["people"];
   draft: Draft;
   onChange: (draft: Draft) => void;
   dirty: boolean;
@@ -12,7 +14,7 @@ interface Props {
   onSave: () => void;
 }
 
-export function ReportSettings({ draft, onChange, dirty, saving, onSave }: Props) {
+export function ReportSettings({ draft, onChange, dirty, saving, onSave, people }: Props) {
   const set = (patch: Partial<Draft>) => onChange({ ...draft, ...patch });
   const pick = (template: ReportTemplate) => set({ template, ...listsForTemplate(template, draft) });
   const changed = draft.template !== "custom" && !matchesTemplate(draft.template, draft);
@@ -44,7 +46,7 @@ export function ReportSettings({ draft, onChange, dirty, saving, onSave }: Props
       )}
       <fieldset>
         <legend>Sections</legend>
-        <SectionList name="Report sections" rows={draft.rows} onChange={(rows) => set({ rows })} />
+        <SectionList name="Report sections" rows={draft.rows} onChange={(rows) => set({ rows })} people={people} />
         {none && (
           <p className="error-text small" role="alert">
             Tick at least one section.
@@ -55,7 +57,12 @@ export function ReportSettings({ draft, onChange, dirty, saving, onSave }: Props
         <legend>
           Appendix <span className="muted">(after the sections)</span>
         </legend>
-        <SectionList name="Appendix sections" rows={draft.appendix} onChange={(appendix) => set({ appendix })} />
+        <SectionList
+          name="Appendix sections"
+          rows={draft.appendix}
+          onChange={(appendix) => set({ appendix })}
+          people={people}
+        />
         {!draft.appendix.some((r) => r.included) && (
           <p className="muted small">
             None ticked: {draft.include_methodology ? "Include methodology adds the whole appendix." : "no appendix."}

@@ -1,18 +1,30 @@
 // The report's sections in their order: tick to include, drag a row (HTML5 drag and drop), or
 // move it with Alt+↑ / Alt+↓ or its buttons. Moves are announced for screen readers.
 import { useEffect, useRef, useState } from "react";
+import { onItem } from "../state/people";
 import { type SectionRow, moveRow, sectionLabel, toggleRow } from "../state/report";
+import type { PaneProps } from "./pane";
+import { Avatars } from "./People";
 
 interface Props {
   name: string;
   rows: SectionRow[];
   onChange: (rows: SectionRow[]) => void;
+  /** Who else is on which section; the section I work on is told to them. */
+  people?: PaneProps["people"];
 }
 
-export function SectionList({ name, rows, onChange }: Props) {
+export function SectionList({ name, rows, onChange, people }: Props) {
   const [dragging, setDragging] = useState<number | null>(null);
   const [over, setOver] = useState<number | null>(null);
   const [said, setSaid] = useState("");
+  // The section I last worked on, as told to my collaborators.
+  const told = useRef<string | null>(null);
+  const workOn = (id: string) => {
+    if (told.current === id) return;
+    told.current = id;
+    people?.focus({ kind: "section", id });
+  };
   // Moving a row moves its DOM node, which drops focus: it goes back to the same control of
   // the moved row (its checkbox when that control is now disabled).
   const refocus = useRef<{ id: string; control: number } | null>(null);
@@ -66,6 +78,7 @@ export function SectionList({ name, rows, onChange }: Props) {
                 .trim()}
               data-testid={`section-${r.id}`}
               onKeyDown={(e) => onKey(e, i)}
+              onFocus={() => workOn(r.id)}
               onDragStart={(e) => {
                 setDragging(i);
                 e.dataTransfer.effectAllowed = "move";
@@ -101,6 +114,7 @@ export function SectionList({ name, rows, onChange }: Props) {
                 />
                 {label}
               </label>
+              <Avatars users={onItem(people?.users ?? [], "section", r.id, "")} max={3} />
               <button
                 type="button"
                 className="icon small-icon"
