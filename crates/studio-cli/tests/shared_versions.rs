@@ -79,4 +79,11 @@ fn a_save_at_one_studio_is_a_version_at_every_peer() {
     let listed = json(cy.path(), &["versions", &p.project]);
     let by: Vec<&str> = listed.as_array().unwrap().iter().filter_map(|v| v["created_by"].as_str()).collect();
     assert!(by.contains(&ada_id.as_str()) && by.contains(&bea_id.as_str()), "{listed}");
+
+    // Joining again a project deleted here says how to get it back.
+    json(cy.path(), &["project", "delete", &p.project]);
+    let again = common::studio(cy.path()).args(["join", invite["token"].as_str().unwrap()]).output().unwrap();
+    assert!(!again.status.success());
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(said.contains("bin") && said.contains("undelete"), "{said}");
 }

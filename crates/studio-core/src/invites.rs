@@ -218,12 +218,20 @@ impl Sharing {
         if user_id != self.profile()?.user_id {
             return Err(CoreError::new("forbidden", "a project is joined by this machine's user (their key signs)"));
         }
-        if let Ok(row) = self.store.project(&invite.project_id).await
-            && row.deleted_at.is_none()
-        {
+        if self.store.project(&invite.project_id).await.is_ok() {
             return Err(CoreError::new(
                 "conflict",
                 format!("project '{}' is already in this library", invite.project_name),
+            ));
+        }
+        if self.store.is_deleted(&invite.project_id).await? {
+            return Err(CoreError::new(
+                "conflict",
+                format!(
+                    "project '{}' is in this library's bin: restore it (`studio project undelete`, or \
+                     Restore in the app) and it syncs again",
+                    invite.project_name
+                ),
             ));
         }
         let share = ShareRow {

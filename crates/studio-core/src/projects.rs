@@ -182,7 +182,10 @@ impl Projects {
         let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let mut open = self.project(project_id).await?;
         let owner = open.doc.content().meta("owner").unwrap_or_default().to_string();
-        if owner != user_id {
+        // A project joined at another's hub is this library's copy: whoever joined may drop it
+        // (the hub and the other peers keep theirs).
+        let joined = self.store.share(project_id).await?.is_some_and(|s| s.side == "peer");
+        if owner != user_id && !joined {
             return Err(CoreError::new("forbidden", format!("only the project's owner ({owner}) can delete it")));
         }
         self.fold(project_id, &mut open, None).await?;

@@ -176,7 +176,11 @@ impl Sharing {
             loop {
                 let Some(sharing) = me.upgrade() else { break };
                 if let Err(e) = sharing.pull(&pid, &h).await {
-                    tracing::warn!(project_id = pid, "peers' changes could not be taken in: {}", e.message);
+                    // A joined project deleted here waits in the bin; its changes come in when
+                    // it is restored.
+                    if !sharing.store.is_deleted(&pid).await.unwrap_or(false) {
+                        tracing::warn!(project_id = pid, "peers' changes could not be taken in: {}", e.message);
+                    }
                 }
                 // A joined project's new or changed blobs go to and come from its hub.
                 if lock(&sharing.links).get(&pid).is_some_and(|l| l.dialer.is_some()) {

@@ -106,6 +106,16 @@ impl Store {
         .ok_or_else(|| StoreError::not_found("project", project_id))
     }
 
+    /// Whether the project is in the library's bin (deleted, not purged).
+    pub async fn is_deleted(&self, project_id: &str) -> Result<bool> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM studio_projects WHERE project_id = ? AND deleted_at IS NOT NULL")
+                .bind(project_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
+    }
+
     /// `updated_at` of a live project: tells whether someone else wrote it since.
     pub async fn project_stamp(&self, project_id: &str) -> Result<(String, i64)> {
         sqlx::query_as("SELECT updated_at, version FROM studio_projects WHERE project_id = ? AND deleted_at IS NULL")
