@@ -37,6 +37,14 @@ fn the_switch_makes_a_running_studio_a_hub_and_is_remembered() {
     let (status, wrong) = hub(&ada, Some(value!({"on": "yes"})));
     assert_eq!(status, 400, "{wrong}");
 
+    // A port another program holds: a conflict, said so, and the switch stays off.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy = taken.local_addr().unwrap().to_string();
+    let (status, refused) = hub(&ada, Some(value!({"on": true, "listen": busy})));
+    assert_eq!(status, 409, "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("in use"), "{refused}");
+    assert_eq!(hub(&ada, None).1["on"], false);
+
     let listen = format!("127.0.0.1:{}", free_port());
     let (status, on) = hub(&ada, Some(value!({"on": true, "listen": listen})));
     assert_eq!(status, 200, "{on}");

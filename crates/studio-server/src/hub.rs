@@ -51,7 +51,15 @@ impl RunningHub {
 
 /// Listens at `listen` and makes this Studio the hub of its shared projects.
 pub async fn start_hub(studio: Arc<Studio>, listen: SocketAddr) -> Result<RunningHub, CoreError> {
-    let io = |e: std::io::Error| CoreError::new("io_error", format!("the hub cannot listen at {listen}: {e}"));
+    let io = |e: std::io::Error| {
+        let code = match e.kind() {
+            // Another program (another Studio sharing?) has the port: say so, not "server error".
+            std::io::ErrorKind::AddrInUse => "conflict",
+            std::io::ErrorKind::AddrNotAvailable | std::io::ErrorKind::PermissionDenied => "invalid_request",
+            _ => "io_error",
+        };
+        CoreError::new(code, format!("the hub cannot listen at {listen}: {e}"))
+    };
     let listener = TcpListener::bind(listen).await.map_err(io)?;
     let addr = listener.local_addr().map_err(io)?;
     let blob_limit = usize::try_from(studio_core::MAX_BLOB_BYTES).unwrap_or(usize::MAX);
