@@ -153,3 +153,65 @@ fn the_hubs_blob_routes_serve_ranges_and_take_only_what_an_editors_project_names
     let (status, _) = hub.call(Method::GET, &format!("/api/v1/studio/projects/{}", p.project), None);
     assert_eq!(status, 200, "the hub keeps serving");
 }
+
+/// Waits for `pick` to find something in the project's state.
+fn wait_state(served: &Served, project: &str, within: u64, pick: impl Fn(&Value) -> Option<String>) -> String {
+    let mut found = None;
+    let ok = eventually(Duration::from_secs(within), || {
+        found = pick(&state(served, project));
+        found.is_some()
+    });
+    assert!(ok, "{}", state(served, project));
+    found.unwrap()
+}
+
+#[test]
+fn a_report_generated_at_the_hub_opens_and_exports_alike_at_a_peer() {
+    let (p, hub) = pair("editor");
+    let (marginals, prices) = (p.ada.join("marginals.csv"), p.ada.join("prices.csv"));
+    std::fs::write(&marginals, MARGINALS).unwrap();
+    std::fs::write(&prices, "year,price\n2023,1.1\n2024,1.0\n").unwrap();
+    for (name, path, role) in [("marginals", &marginals, "marginal"), ("prices", &prices, "variables")] {
+        let config = json!({"source_name": name, "configuration": {"path": path, "role": role, "import": true}});
+        assert_eq!(act(&hub, &p.project, "data", "configure_source", config).0, 200);
+    }
+    assert_eq!(act(&hub, &p.project, "population", "resize_population", json!({"target_size": 2000})).0, 200);
+    act(&hub, &p.project, "population", "regenerate", json!({"edits": {"seed": 5}}));
+    assert!(eventually(Duration::from_secs(60), || population(&hub, &p.project, 5).is_some()));
+    let run = json!({"simulation_config": {"ticks": 20, "replicates": 4, "seed": 5}});
+    let (status, started) = act(&hub, &p.project, "simulation", "run", run);
+    assert!(status < 300, "{started}");
+    wait_state(&hub, &p.project, 120, |s| {
+        (s["workbench_states"]["simulation"]["status"] == "complete").then(|| "ran".to_string())
+    });
+    let (status, started) = act(&hub, &p.project, "report", "generate", json!({}));
+    assert!(status < 300, "{started}");
+    let report_id =
+        wait_state(&hub, &p.project, 120, |s| s["workbench_states"]["report"]["report_id"].as_str().map(String::from));
+    // An export is a task: its file's hash is in the report's `export_urls` once it is done.
+    let export = |served: &Served| {
+        let path = format!("/api/v1/studio/projects/{}/report/{report_id}/export", p.project);
+        let (status, out) = served.call(Method::POST, &path, Some(json!({"export_format": "html"})));
+        assert!(status < 300, "{out}");
+        let report = format!("/api/v1/studio/projects/{}/report/{report_id}", p.project);
+        let mut sha = None;
+        let done = eventually(Duration::from_secs(60), || {
+            let url = served.call(Method::GET, &report, None).1["export_urls"]["html"].as_str().map(String::from);
+            sha = url.and_then(|u| u.split_once("#sha256=").map(|(_, h)| h.to_string()));
+            sha.is_some()
+        });
+        assert!(done, "the export was not written");
+        sha.unwrap()
+    };
+    let at_hub = export(&hub);
+
+    // Bea's Studio fetches the report's record and what it was made from, and renders the same file.
+    let bea = Served::start(&p.bea, &[]);
+    let path = format!("/api/v1/studio/projects/{}/report/{report_id}", p.project);
+    assert!(
+        eventually(Duration::from_secs(30), || bea.call(Method::GET, &path, None).0 == 200),
+        "Bea opens the report: {:?}",
+        bea.call(Method::GET, &path, None)
+    );
+    assert_eq!(export(&bea), at_hub, "the same report renders to the same bytes at Bea's");
+}

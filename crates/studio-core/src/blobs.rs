@@ -1,6 +1,6 @@
 //! The blobs of shared projects: imported files and derived artifacts (the data package, the
-//! population, calibrations, ensembles, the report's logo), stored by the SHA-256 of their
-//! bytes. The document names them by hash only; the bytes go between a peer and its hub:
+//! population, calibrations, ensembles, the report's logo, generated reports and what they
+//! were made from), stored by the SHA-256 of their bytes. The document names them by hash only; the bytes go between a peer and its hub:
 //!
 //! - the hub serves a blob to whoever may read the project it is linked to, and takes one from
 //!   an editor when the project's document names it (nothing else: a hub is no free disk);
@@ -22,7 +22,8 @@ use crate::sharing::{Sharing, lock, sync_error};
 pub const MAX_BLOB_BYTES: u64 = 1 << 30;
 
 /// The kinds of blob a document may name.
-const KINDS: [&str; 6] = ["source_file", "data_package", "population", "calibration", "ensemble", "logo"];
+const KINDS: [&str; 8] =
+    ["source_file", "data_package", "population", "calibration", "ensemble", "logo", "report", "report_input"];
 
 /// A blob as the hub serves it.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +43,7 @@ pub(crate) fn referenced(content: &ProjectContent) -> BTreeSet<String> {
             hashes.insert(sha);
         }
     }
-    for stage in [Workbench::Data, Workbench::Population, Workbench::Simulation] {
+    for stage in [Workbench::Data, Workbench::Population, Workbench::Simulation, Workbench::Report] {
         hashes.extend(content.stage(stage).artifact_id);
     }
     for scenario in content.scenarios.values() {
@@ -67,6 +68,24 @@ fn check_hash(hash: &str) -> Result<()> {
 }
 
 impl Sharing {
+    /// The blobs a project names: those its document names (`direct`), then those they name
+    /// (what a shared report was made from), in that order: a hub takes a blob only once
+    /// something names it.
+    async fn named(&self, direct: BTreeSet<String>) -> Result<Vec<String>> {
+        let mut all: Vec<String> = direct.iter().cloned().collect();
+        for hash in &direct {
+            if self.store.artifact_kind(hash).await?.as_deref() == Some("report") {
+                let record = self.store.artifact(hash).await?.content;
+                for inner in crate::reports::report_blobs(&record) {
+                    if is_blob_hash(&inner) && !all.contains(&inner) {
+                        all.push(inner);
+                    }
+                }
+            }
+        }
+        Ok(all)
+    }
+
     /// The hub's side of `GET /sync/v1/blobs/HASH`: the blob, for a connection that may read
     /// the project it is linked to.
     pub async fn blob_for(&self, hello: &Hello, hash: &str) -> Result<Blob> {
@@ -97,17 +116,20 @@ impl Sharing {
         if seen != hash {
             return Err(CoreError::invalid(format!("these {} bytes hash to {seen}, not to {hash}", bytes.len())));
         }
-        let named = {
+        let direct = {
             let open = self.project(&admission.project_id).await?;
-            referenced(open.doc.content()).contains(hash)
+            referenced(open.doc.content())
         };
-        if !named {
+        if !self.named(direct).await?.iter().any(|h| h == hash) {
             return Err(CoreError::new(
                 "conflict",
                 format!("the project's document does not name blob {hash} (yet): send it after the change naming it"),
             ));
         }
         self.store.put_artifact(&admission.project_id, kind, bytes).await?;
+        if kind == "report" {
+            crate::reports::keep_shared_report(&self.store, &admission.project_id, bytes).await?;
+        }
         Ok(())
     }
 
@@ -151,13 +173,15 @@ impl Sharing {
             .filter(|s| s.side == "peer")
             .ok_or_else(|| CoreError::invalid("blobs are exchanged with the hub of a joined project only"))?;
         let client = self.blob_client(&share).await?;
-        let wanted = {
+        let direct = {
             let open = self.project(project_id).await?;
             referenced(open.doc.content())
         };
+        let mut queue: std::collections::VecDeque<String> = self.named(direct).await?.into();
+        let mut seen: std::collections::HashSet<String> = queue.iter().cloned().collect();
         let partial_dir = self.config.db_path.parent().map(|p| p.join("partial-blobs")).unwrap_or_default();
         let mut done = BlobExchange::default();
-        for hash in wanted {
+        while let Some(hash) = queue.pop_front() {
             let key = format!("{project_id}/{hash}");
             if lock(&self.blob_book.on_hub).contains(&key) {
                 continue;
@@ -180,6 +204,16 @@ impl Sharing {
                     match client.fetch(&hash, &partial, MAX_BLOB_BYTES).await {
                         Ok(fetched) => {
                             self.store.put_artifact(project_id, &fetched.kind, &fetched.bytes).await?;
+                            if fetched.kind == "report" {
+                                // A report a peer generated: it is ours to open, and what it
+                                // was made from comes next.
+                                crate::reports::keep_shared_report(&self.store, project_id, &fetched.bytes).await?;
+                                for inner in crate::reports::report_blobs(&fetched.bytes) {
+                                    if is_blob_hash(&inner) && seen.insert(inner.clone()) {
+                                        queue.push_back(inner);
+                                    }
+                                }
+                            }
                             done.fetched.push(hash.clone());
                         }
                         Err(SyncError::Missing(_)) => {

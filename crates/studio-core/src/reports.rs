@@ -31,6 +31,44 @@ struct StoredReport {
     logo_id: Option<String>,
 }
 
+/// A generated report as peers get it: a blob (kind `report`) the Report stage names. What it
+/// was made from travels as blobs too; each Studio renders its own exports from them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SharedReport {
+    report_id: String,
+    template: Option<String>,
+    generated_at: String,
+    stored: StoredReport,
+}
+
+/// The blobs a shared report's record names: what the report was made from.
+pub(crate) fn report_blobs(record: &[u8]) -> Vec<String> {
+    match serde_json::from_slice::<SharedReport>(record) {
+        Ok(r) => std::iter::once(r.stored.input_id).chain(r.stored.logo_id).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Keeps in this library a report a peer generated, from its record (once).
+pub(crate) async fn keep_shared_report(store: &studio_store::Store, project_id: &str, record: &[u8]) -> Result<()> {
+    let shared: SharedReport = serde_json::from_slice(record)
+        .map_err(|e| CoreError::invalid(format!("a shared report's record is not one: {e}")))?;
+    if store.report(project_id, &shared.report_id).await.is_ok() {
+        return Ok(());
+    }
+    store
+        .put_report(&ReportRow {
+            report_id: shared.report_id,
+            project_id: project_id.to_string(),
+            template: shared.template,
+            content: serde_json::to_string(&shared.stored).map_err(CoreError::internal)?,
+            export_urls: "{}".into(),
+            generated_at: shared.generated_at,
+        })
+        .await?;
+    Ok(())
+}
+
 /// The id a preview answers with: it names no stored report.
 pub const PREVIEW_ID: &str = "preview";
 
@@ -138,23 +176,32 @@ impl Reports {
             export_urls: BTreeMap::new(),
         };
         let stored = StoredReport { content: report.content.clone(), input_id, logo_id };
+        let template = serde_json::to_value(input.config.template).ok().and_then(|v| v.as_str().map(String::from));
         self.store
             .put_report(&ReportRow {
                 report_id: report.report_id.clone(),
                 project_id: project_id.to_string(),
-                template: serde_json::to_value(input.config.template).ok().and_then(|v| v.as_str().map(String::from)),
+                template: template.clone(),
                 content: serde_json::to_string(&stored).map_err(CoreError::internal)?,
                 export_urls: "{}".into(),
                 generated_at: report.generated_at.clone(),
             })
             .await?;
+        let shared = SharedReport {
+            report_id: report.report_id.clone(),
+            template,
+            generated_at: report.generated_at.clone(),
+            stored,
+        };
+        let record = serde_json::to_vec(&shared).map_err(CoreError::internal)?;
+        let record_id = self.store.put_artifact(project_id, "report", &record).await?;
         let summary = format!(
             "Generated a {} report ({} sections, {} scenarios)",
             studio_report::template_name(input.config.template).to_lowercase(),
             report.content.sections.len(),
             input.scenarios.len()
         );
-        self.record_report(&Actor::new(project_id, user_id), &report.report_id, summary).await?;
+        self.record_report(&Actor::new(project_id, user_id), &report.report_id, &record_id, summary).await?;
         progress(1.0, "report generated");
         Ok(report)
     }
@@ -210,11 +257,11 @@ impl Reports {
         Ok(Built { input, content, logo })
     }
 
-    async fn record_report(&self, actor: &Actor, report_id: &str, summary: String) -> Result<()> {
+    async fn record_report(&self, actor: &Actor, report_id: &str, record_id: &str, summary: String) -> Result<()> {
         let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let mut open = self.project(project_id).await?;
         let ctx = self.context(user_id);
-        let outcome = record_report(open.doc.content(), report_id, summary, &ctx);
+        let outcome = record_report(open.doc.content(), report_id, record_id, summary, &ctx);
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
         self.commit(project_id, &mut open, &outcome.content, &message).await?;
         let state = Library::state_of(&mut open, user_id);

@@ -46,11 +46,19 @@ pub fn record_scenario_run(
 }
 
 /// Records a generated report: the Report stage complete with its id (a result, not undone).
-pub fn record_report(content: &ProjectContent, report_id: &str, summary: String, ctx: &ActionContext) -> Outcome {
+pub fn record_report(
+    content: &ProjectContent,
+    report_id: &str,
+    record_id: &str,
+    summary: String,
+    ctx: &ActionContext,
+) -> Outcome {
     let mut next = content.clone();
     let stage = next.stage_mut(Workbench::Report);
     stage.status = StageStatus::Complete;
     stage.report_id = Some(report_id.to_string());
+    // The report's record, by hash: how peers get the report.
+    stage.artifact_id = Some(record_id.to_string());
     stage.last_accessed = ctx.now.clone();
     computed(content, next, Workbench::Report, "generate", summary, ctx)
 }
