@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { startStudio, steps } from "./harness.mjs";
+import { startStudio, steps, stopStudio } from "./harness.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const artifacts = join(here, "artifacts");
@@ -185,17 +185,7 @@ try {
 } finally {
   await browser.close();
   // Both close their libraries before their homes go.
-  await Promise.all(
-    [ada, bea].map(
-      ({ child }) =>
-        new Promise((done) => {
-          if (child.exitCode !== null || child.signalCode !== null) return done();
-          child.once("exit", done);
-          child.kill("SIGTERM");
-          setTimeout(done, 10000);
-        }),
-    ),
-  );
+  await Promise.all([ada, bea].map(({ child }) => stopStudio(child)));
   for (const home of Object.values(homes)) rmSync(home, { recursive: true, force: true, maxRetries: 5 });
   console.log(`collaboration e2e: ${counts.passed} passed, ${counts.failed} failed`);
   process.exitCode = counts.failed > 0 ? 1 : 0;

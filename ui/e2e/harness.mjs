@@ -50,3 +50,14 @@ export function steps() {
   }
   return { step, counts };
 }
+
+/** Stops a `studio serve` (SIGTERM) and waits until it has closed its library, up to 10 s:
+ *  its home can go only then. */
+export function stopStudio(child) {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once("exit", done);
+    child.kill("SIGTERM");
+    setTimeout(done, 10000);
+  });
+}

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { chromium } from "playwright-core";
-import { startStudio, steps } from "./harness.mjs";
+import { startStudio, steps, stopStudio } from "./harness.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const artifacts = join(here, "artifacts");
@@ -628,8 +628,8 @@ try {
   await shot("failure").catch(() => {});
 } finally {
   await browser.close();
-  child.kill("SIGTERM");
-  rmSync(home, { recursive: true, force: true });
+  await stopStudio(child);
+  rmSync(home, { recursive: true, force: true, maxRetries: 5 });
   console.log(`e2e: ${counts.passed} passed, ${counts.failed} failed`);
   process.exitCode = counts.failed > 0 ? 1 : 0;
 }

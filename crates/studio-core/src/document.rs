@@ -83,6 +83,20 @@ pub struct ChangeHeader {
     pub hash: String,
 }
 
+/// What changes say of themselves: each one's message (those that carry one of ours) with the
+/// heads it was made on.
+pub fn messages_of(changes: &[automerge::Change]) -> Vec<(ChangeMessage, Vec<ChangeHash>)> {
+    changes
+        .iter()
+        .filter_map(|c| Some((serde_json::from_str::<ChangeMessage>(c.message()?).ok()?, c.deps().to_vec())))
+        .collect()
+}
+
+/// The saved-version marks among messages.
+pub fn saved_marks(said: Vec<(ChangeMessage, Vec<ChangeHash>)>) -> Vec<(ChangeMessage, Vec<ChangeHash>)> {
+    said.into_iter().filter(|(m, _)| m.kind == ChangeKind::Saved && m.version.is_some()).collect()
+}
+
 pub struct ProjectDocument {
     doc: AutoCommit,
     content: ProjectContent,
@@ -196,24 +210,13 @@ impl ProjectDocument {
     /// The messages of the changes made after `heads` (peers' changes just applied): who
     /// made them and what they say.
     pub fn messages_since(&mut self, heads: &[ChangeHash]) -> Vec<ChangeMessage> {
-        self.doc
-            .get_changes(heads)
-            .iter()
-            .filter_map(|c| serde_json::from_str::<ChangeMessage>(c.message()?).ok())
-            .collect()
+        messages_of(&self.doc.get_changes(heads)).into_iter().map(|(m, _)| m).collect()
     }
 
     /// The versions saved by changes made after `heads` (peers' changes just applied): each
     /// mark's message and the heads the document had when it was saved.
     pub fn saved_since(&mut self, heads: &[ChangeHash]) -> Vec<(ChangeMessage, Vec<ChangeHash>)> {
-        self.doc
-            .get_changes(heads)
-            .iter()
-            .filter_map(|c| {
-                let message = serde_json::from_str::<ChangeMessage>(c.message()?).ok()?;
-                (message.kind == ChangeKind::Saved && message.version.is_some()).then(|| (message, c.deps().to_vec()))
-            })
-            .collect()
+        saved_marks(messages_of(&self.doc.get_changes(heads)))
     }
 
     /// The document as it stood at `heads`.

@@ -207,16 +207,21 @@ impl Sharing {
         }
         // Every change made here was handed to the peer when it was made, so the peer has
         // everything the library has and can say what the library lacks.
-        let bytes: Vec<u8> =
-            handle.with_document(|d| d.get_changes(&ours).iter().flat_map(|c| c.raw_bytes().to_vec()).collect());
+        // The changes are read once: their bytes, and what each says (its log entry, a saved
+        // version's mark).
+        let (bytes, said) = handle.with_document(|d| {
+            let changes = d.get_changes(&ours);
+            let bytes: Vec<u8> = changes.iter().flat_map(|c| c.raw_bytes().to_vec()).collect();
+            (bytes, crate::document::messages_of(&changes))
+        });
         // Only who is in the project is compared after: the rest of the content is not copied.
         let before = open.doc.content().collaborators.clone();
         open.doc.apply_changes(&bytes)?;
-        let saved = open.doc.saved_since(&ours);
+        let saved = crate::document::saved_marks(said.clone());
         if !saved.is_empty() {
             self.keep_versions(project_id, &mut open, saved).await?;
         }
-        let messages = open.doc.messages_since(&ours);
+        let messages: Vec<crate::document::ChangeMessage> = said.into_iter().map(|(m, _)| m).collect();
         let last = messages.last().map(|m| m.entry.clone());
         let summary = match (&last, messages.len()) {
             (Some(entry), 1) => entry.summary.clone(),

@@ -29,7 +29,7 @@ export function NetworkHub(props: { backend: Backend; fail: (e: unknown) => void
   return (
     <section data-testid="network-hub">
       <h3>This computer as the hub</h3>
-      <label className="row">
+      <label className="check">
         <input
           type="checkbox"
           checked={hub.on}
