@@ -138,7 +138,14 @@ impl BlobClient {
         let mut body = response.into_body();
         let mut transferred = 0u64;
         while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(network)?;
+            let frame = match frame {
+                Ok(frame) => frame,
+                Err(e) => {
+                    // What arrived is on disk before we say so: the next fetch resumes after it.
+                    let _ = file.flush().await;
+                    return Err(network(e));
+                }
+            };
             if let Some(data) = frame.data_ref() {
                 transferred += data.len() as u64;
                 if (if resumed { have } else { 0 }) + transferred > max_bytes {
