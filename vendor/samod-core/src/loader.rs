@@ -10,33 +10,6 @@ use crate::{
 /// `SamodLoader` handles the initialization phase of a samod repository,
 /// coordinating between the user and the driver to load or generate the storage ID
 /// and perform any other setup operations required before the repository can be used.
-///
-/// ## Usage
-///
-/// ```rust,no_run
-/// use samod_core::{PeerId, SamodLoader, LoaderState, UnixTimestamp, io::{StorageResult, IoResult}};
-/// use rand::SeedableRng;
-///
-/// let mut rng = rand::rngs::StdRng::from_rng(&mut rand::rng());
-/// let mut loader = SamodLoader::new(PeerId::from("test"));
-///
-/// loop {
-///     match loader.step(&mut rng, UnixTimestamp::now()) {
-///         LoaderState::NeedIo(tasks) => {
-///             // Execute IO tasks and provide results
-///             for task in tasks {
-///                 // ... execute task ...
-///                 # let result: IoResult<StorageResult> = todo!();
-///                 loader.provide_io_result(result);
-///             }
-///         }
-///         LoaderState::Loaded(samod) => {
-///             // Repository is loaded and ready to use
-///             break;
-///         }
-///     }
-/// }
-/// ```
 pub struct SamodLoader {
     local_peer_id: PeerId,
     state: State,

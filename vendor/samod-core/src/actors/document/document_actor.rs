@@ -193,28 +193,6 @@ impl DocumentActor {
     /// `WithDocResult`.
     ///
     /// Returns an error if the document is not yet loaded or if there's an internal error.
-    ///
-    /// # Example
-    ///
-    /// ```rust,no_run
-    /// use automerge::{AutomergeError, ObjId, transaction::Transactable, ObjType};
-    /// use samod_core::UnixTimestamp;
-    /// # let mut actor: samod_core::actors::document::DocumentActor = todo!(); // DocumentActor instance
-    /// let now = UnixTimestamp::now();
-    /// let result = actor.with_document::<_, ObjId>(now, |doc| {
-    ///     doc.transact::<_, _, AutomergeError>(|tx| {
-    ///         tx.put_object(automerge::ROOT, "key", ObjType::Text)
-    ///     }).unwrap().result
-    /// }).unwrap();
-    ///
-    /// // Get the closure result
-    /// let object_id = result.value;
-    ///
-    /// // Execute any side effects
-    /// for io_task in result.actor_result.io_tasks {
-    ///     // storage.execute_document_io(io_task);
-    /// }
-    /// ```
     #[tracing::instrument(skip(self, f), fields(local_peer_id=tracing::field::Empty))]
     pub fn with_document<F, R>(
         &mut self,
@@ -245,38 +223,6 @@ impl DocumentActor {
     /// `commit` on the guard to apply the changes and generate any necessary
     /// side effects. Failure to do so will result in a panic when the guard is
     /// dropped.
-    ///
-    /// # Example
-    ///
-    /// ```rust,no_run
-    /// use automerge::{ROOT, AutomergeError, transaction::Transactable};
-    /// # use std::error::Error;
-    /// # use samod_core::UnixTimestamp;
-    /// # fn example() -> Result<(), Box<dyn Error>> {
-    /// # let mut actor: samod_core::actors::document::DocumentActor = todo!(); // DocumentActor instance
-    ///
-    /// let mut guard = actor.begin_modification()?;
-    ///
-    /// // Make multiple modifications to the document
-    /// guard.doc().transact::<_, _, AutomergeError>(|tx| {
-    ///     let list_id = tx.put_object(ROOT, "items", automerge::ObjType::List)?;
-    ///     tx.insert(&list_id, 0, "first item")?;
-    ///     tx.insert(&list_id, 1, "second item")?;
-    ///     Ok(())
-    /// }).unwrap();
-    ///
-    /// // Commit the changes and get the side effects
-    /// let now = UnixTimestamp::now();
-    /// let result = guard.commit(now);
-    ///
-    /// // Handle any I/O tasks that were generated
-    /// for io_task in result.io_tasks {
-    ///     // Execute the I/O task with your storage system
-    ///     // storage.execute_document_io(io_task);
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
     pub fn begin_modification(&mut self) -> Result<WithDocGuard<'_>, DocumentError> {
         // Try to access the internal document
         tracing::Span::current().record("local_peer_id", self.local_peer_id.to_string());
