@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Served, eventually, json, pair};
+use common::{Served, eventually, heads_of, json, override_fields, pair};
 use serde_json::{Value, json as value};
 use studio_core::{Studio, StudioConfig};
 
@@ -35,21 +35,11 @@ impl Desktop {
     }
 
     fn fields(&self, project: &str) -> Vec<String> {
-        let state = self.ask(value!({"request": "get_project", "project_id": project, "user_id": self.user}));
-        let mut fields: Vec<String> = state["workbench_states"]["data"]["overrides"]
-            .as_array()
-            .map(|list| list.iter().map(|o| o["field"].as_str().unwrap_or_default().to_string()).collect())
-            .unwrap_or_default();
-        fields.sort();
-        fields
+        override_fields(&self.ask(value!({"request": "get_project", "project_id": project, "user_id": self.user})))
     }
 
     fn heads(&self, project: &str) -> Vec<String> {
-        let status = self.ask(value!({"request": "sync_status", "project_id": project}));
-        let mut heads: Vec<String> =
-            status["heads"].as_array().unwrap().iter().map(|h| h.as_str().unwrap().to_string()).collect();
-        heads.sort();
-        heads
+        heads_of(&self.ask(value!({"request": "sync_status", "project_id": project})))
     }
 }
 

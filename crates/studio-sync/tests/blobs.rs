@@ -81,17 +81,27 @@ fn client(url: &str) -> BlobClient {
     BlobClient::new(url, None, Arc::new(|| "peer=test".to_string())).unwrap()
 }
 
-fn blob() -> Vec<u8> {
-    (0..200_000u32).flat_map(|i| (i * 7919).to_le_bytes()).collect()
+/// A blob, a server answering for it as `mode` says, and where its partial download goes.
+struct Setup {
+    blob: Vec<u8>,
+    hash: String,
+    server: Server,
+    partial: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+async fn setup(mode: Mode) -> Setup {
+    let blob: Vec<u8> = (0..200_000u32).flat_map(|i| (i * 7919).to_le_bytes()).collect();
+    let hash = blob_hash(&blob);
+    let server = serve(blob.clone(), mode).await;
+    let dir = tempfile::tempdir().unwrap();
+    let partial = dir.path().join("partial").join(format!("{hash}.part"));
+    Setup { blob, hash, server, partial, _dir: dir }
 }
 
 #[tokio::test]
 async fn a_download_cut_off_resumes_where_it_stopped_and_is_verified() {
-    let blob = blob();
-    let hash = blob_hash(&blob);
-    let server = serve(blob.clone(), Mode::CutOff).await;
-    let dir = tempfile::tempdir().unwrap();
-    let partial = dir.path().join("partial").join(format!("{hash}.part"));
+    let Setup { blob, hash, server, partial, _dir } = setup(Mode::CutOff).await;
     let client = client(&server.url);
 
     let cut = client.fetch(&hash, &partial, 1 << 30).await.unwrap_err();
@@ -110,11 +120,7 @@ async fn a_download_cut_off_resumes_where_it_stopped_and_is_verified() {
 
 #[tokio::test]
 async fn bytes_that_do_not_hash_to_their_name_are_thrown_away() {
-    let blob = blob();
-    let hash = blob_hash(&blob);
-    let server = serve(blob, Mode::Corrupt).await;
-    let dir = tempfile::tempdir().unwrap();
-    let partial = dir.path().join(format!("{hash}.part"));
+    let Setup { hash, server, partial, _dir, .. } = setup(Mode::Corrupt).await;
     let refused = client(&server.url).fetch(&hash, &partial, 1 << 30).await.unwrap_err();
     assert!(refused.to_string().contains("not to its name"), "{refused}");
     assert!(!partial.exists(), "nothing of it is kept");
@@ -122,11 +128,7 @@ async fn bytes_that_do_not_hash_to_their_name_are_thrown_away() {
 
 #[tokio::test]
 async fn a_blob_larger_than_allowed_is_not_downloaded() {
-    let blob = blob();
-    let hash = blob_hash(&blob);
-    let server = serve(blob, Mode::Honest).await;
-    let dir = tempfile::tempdir().unwrap();
-    let partial = dir.path().join(format!("{hash}.part"));
+    let Setup { hash, server, partial, _dir, .. } = setup(Mode::Honest).await;
     let refused = client(&server.url).fetch(&hash, &partial, 1000).await.unwrap_err();
     assert!(refused.to_string().contains("more than the 1000"), "{refused}");
     assert!(!partial.exists());
@@ -134,14 +136,11 @@ async fn a_blob_larger_than_allowed_is_not_downloaded() {
 
 #[tokio::test]
 async fn a_refusal_is_told_in_the_hubs_words_and_bad_names_never_leave() {
-    let blob = blob();
-    let hash = blob_hash(&blob);
-    let server = serve(blob, Mode::Refuse).await;
-    let dir = tempfile::tempdir().unwrap();
+    let Setup { hash, server, partial, _dir, .. } = setup(Mode::Refuse).await;
     let client = client(&server.url);
-    let refused = client.fetch(&hash, &dir.path().join("x.part"), 1 << 30).await.unwrap_err();
+    let refused = client.fetch(&hash, &partial, 1 << 30).await.unwrap_err();
     assert_eq!(refused.to_string(), "you were removed from this project");
-    let bad = client.fetch("../../etc/passwd", &dir.path().join("y.part"), 1 << 30).await.unwrap_err();
+    let bad = client.fetch("../../etc/passwd", &partial, 1 << 30).await.unwrap_err();
     assert!(bad.to_string().contains("is not a blob hash"), "{bad}");
     assert_eq!(server.ranges.lock().unwrap().len(), 1, "a bad name is not asked for");
     let unreachable = BlobClient::new("ws://127.0.0.1:9/sync/v1", None, Arc::new(String::new)).unwrap();

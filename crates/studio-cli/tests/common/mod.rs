@@ -87,24 +87,32 @@ impl Served {
     }
 
     pub fn fields(&self, project: &str) -> Vec<String> {
-        let (_, state) = self.call(reqwest::Method::GET, &format!("/api/v1/studio/projects/{project}"), None);
-        let mut fields: Vec<String> = state["workbench_states"]["data"]["overrides"]
-            .as_array()
-            .map(|list| list.iter().map(|o| o["field"].as_str().unwrap_or_default().to_string()).collect())
-            .unwrap_or_default();
-        fields.sort();
-        fields
+        override_fields(&self.call(reqwest::Method::GET, &format!("/api/v1/studio/projects/{project}"), None).1)
     }
 
     pub fn heads(&self, project: &str) -> Vec<String> {
-        let (_, status) = self.call(reqwest::Method::GET, &format!("/api/v1/studio/projects/{project}/sync"), None);
-        let mut heads: Vec<String> = status["heads"]
-            .as_array()
-            .map(|h| h.iter().map(|x| x.as_str().unwrap().to_string()).collect())
-            .unwrap_or_default();
-        heads.sort();
-        heads
+        heads_of(&self.call(reqwest::Method::GET, &format!("/api/v1/studio/projects/{project}/sync"), None).1)
     }
+}
+
+/// The fields a project's state overrides, sorted.
+pub fn override_fields(state: &Value) -> Vec<String> {
+    let mut fields: Vec<String> = state["workbench_states"]["data"]["overrides"]
+        .as_array()
+        .map(|list| list.iter().map(|o| o["field"].as_str().unwrap_or_default().to_string()).collect())
+        .unwrap_or_default();
+    fields.sort();
+    fields
+}
+
+/// The heads a sync status gives, sorted.
+pub fn heads_of(status: &Value) -> Vec<String> {
+    let mut heads: Vec<String> = status["heads"]
+        .as_array()
+        .map(|h| h.iter().map(|x| x.as_str().unwrap_or_default().to_string()).collect())
+        .unwrap_or_default();
+    heads.sort();
+    heads
 }
 
 pub fn free_port() -> u16 {
