@@ -25,6 +25,14 @@ pub const MAX_BLOB_BYTES: u64 = 1 << 30;
 const KINDS: [&str; 8] =
     ["source_file", "data_package", "population", "calibration", "ensemble", "logo", "report", "report_input"];
 
+/// A blob a hub has agreed to take, before its bytes are read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlobTicket {
+    project_id: String,
+    hash: String,
+    kind: String,
+}
+
 /// A blob as the hub serves it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Blob {
@@ -77,7 +85,7 @@ impl Sharing {
             if self.store.artifact_kind(hash).await?.as_deref() == Some("report") {
                 let record = self.store.artifact(hash).await?.content;
                 for inner in crate::reports::report_blobs(&record) {
-                    if is_blob_hash(&inner) && !all.contains(&inner) {
+                    if !all.contains(&inner) {
                         all.push(inner);
                     }
                 }
@@ -98,9 +106,10 @@ impl Sharing {
         Ok(Blob { kind: row.kind, bytes: row.content })
     }
 
-    /// The hub's side of `PUT /sync/v1/blobs/HASH`: an editor's blob, kept when its bytes hash
-    /// to its name and the project's document names it.
-    pub async fn take_blob(&self, hello: &Hello, hash: &str, kind: &str, bytes: &[u8]) -> Result<()> {
+    /// The hub's side of `PUT /sync/v1/blobs/HASH`, before its body is read: the connection
+    /// may write the project, the kind is one a document names, and the project's document
+    /// names the blob. Nothing is read from anyone else.
+    pub async fn admit_blob(&self, hello: &Hello, hash: &str, kind: &str) -> Result<BlobTicket> {
         check_hash(hash)?;
         let admission = self.admit(hello).await?;
         if admission.access != Access::Write {
@@ -108,13 +117,6 @@ impl Sharing {
         }
         if !KINDS.contains(&kind) {
             return Err(CoreError::invalid(format!("'{kind}' is not a kind of blob: one of {}", KINDS.join(", "))));
-        }
-        if bytes.len() as u64 > MAX_BLOB_BYTES {
-            return Err(CoreError::new("payload_too_large", format!("a blob is at most {MAX_BLOB_BYTES} bytes")));
-        }
-        let seen = blob_hash(bytes);
-        if seen != hash {
-            return Err(CoreError::invalid(format!("these {} bytes hash to {seen}, not to {hash}", bytes.len())));
         }
         let direct = {
             let open = self.project(&admission.project_id).await?;
@@ -126,9 +128,25 @@ impl Sharing {
                 format!("the project's document does not name blob {hash} (yet): send it after the change naming it"),
             ));
         }
-        self.store.put_artifact(&admission.project_id, kind, bytes).await?;
-        if kind == "report" {
-            crate::reports::keep_shared_report(&self.store, &admission.project_id, bytes).await?;
+        Ok(BlobTicket { project_id: admission.project_id, hash: hash.to_string(), kind: kind.to_string() })
+    }
+
+    /// Keeps a blob let in by [`Sharing::admit_blob`] when its bytes hash to its name.
+    pub async fn take_blob(&self, ticket: &BlobTicket, bytes: &[u8]) -> Result<()> {
+        if bytes.len() as u64 > MAX_BLOB_BYTES {
+            return Err(CoreError::new("payload_too_large", format!("a blob is at most {MAX_BLOB_BYTES} bytes")));
+        }
+        let seen = blob_hash(bytes);
+        if seen != ticket.hash {
+            return Err(CoreError::invalid(format!(
+                "these {} bytes hash to {seen}, not to {}",
+                bytes.len(),
+                ticket.hash
+            )));
+        }
+        self.store.put_artifact(&ticket.project_id, &ticket.kind, bytes).await?;
+        if ticket.kind == "report" {
+            crate::reports::keep_shared_report(&self.store, &ticket.project_id, bytes).await?;
         }
         Ok(())
     }
@@ -172,15 +190,27 @@ impl Sharing {
             .await?
             .filter(|s| s.side == "peer")
             .ok_or_else(|| CoreError::invalid("blobs are exchanged with the hub of a joined project only"))?;
-        let client = self.blob_client(&share).await?;
-        let direct = {
+        let mut direct = {
             let open = self.project(project_id).await?;
             referenced(open.doc.content())
         };
+        // Those known to be on the hub were taken care of (and what they name with them): most
+        // changes name nothing new, and cost no reading of the library nor a connection.
+        {
+            let on_hub = lock(&self.blob_book.on_hub);
+            direct.retain(|h| !on_hub.contains(&format!("{project_id}/{h}")));
+        }
+        if direct.is_empty() {
+            return Ok(BlobExchange::default());
+        }
+        let client = self.blob_client(&share).await?;
         let mut queue: std::collections::VecDeque<String> = self.named(direct).await?.into();
         let mut seen: std::collections::HashSet<String> = queue.iter().cloned().collect();
         let partial_dir = self.config.db_path.parent().map(|p| p.join("partial-blobs")).unwrap_or_default();
         let mut done = BlobExchange::default();
+        // Known to be on the hub once the whole run went through: a report whose inputs failed
+        // to come is looked at again next time.
+        let mut settled = Vec::new();
         while let Some(hash) = queue.pop_front() {
             let key = format!("{project_id}/{hash}");
             if lock(&self.blob_book.on_hub).contains(&key) {
@@ -194,10 +224,7 @@ impl Sharing {
                         done.sent.push(hash.clone());
                     }
                     // Linked here too, should it have come with another project.
-                    if !self.store.project_has_artifact(project_id, &hash).await? {
-                        let bytes = self.store.artifact(&hash).await?.content;
-                        self.store.put_artifact(project_id, &kind, &bytes).await?;
-                    }
+                    self.store.link_artifact(project_id, &hash).await?;
                 }
                 None => {
                     let partial = partial_dir.join(format!("{hash}.part"));
@@ -209,7 +236,7 @@ impl Sharing {
                                 // was made from comes next.
                                 crate::reports::keep_shared_report(&self.store, project_id, &fetched.bytes).await?;
                                 for inner in crate::reports::report_blobs(&fetched.bytes) {
-                                    if is_blob_hash(&inner) && seen.insert(inner.clone()) {
+                                    if seen.insert(inner.clone()) {
                                         queue.push_back(inner);
                                     }
                                 }
@@ -224,8 +251,9 @@ impl Sharing {
                     }
                 }
             }
-            lock(&self.blob_book.on_hub).insert(key);
+            settled.push(key);
         }
+        lock(&self.blob_book.on_hub).extend(settled);
         Ok(done)
     }
 

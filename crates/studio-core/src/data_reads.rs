@@ -111,8 +111,8 @@ impl Data {
     /// `explore_sources`: every source (or the one named) with its schema, statistics and
     /// problems; the project is unchanged and nothing is logged.
     pub(crate) async fn explore_sources(&self, content: &ProjectContent, wanted: Option<&str>) -> Result<Value> {
-        let (content, _) = self.materialise_imports(content).await?;
-        let content = &content;
+        let (local, _) = self.materialise_imports(content).await?;
+        let content = &*local;
         let mut out = Vec::new();
         for (name, config) in named_sources(content, wanted)? {
             out.push(explore(name, config).await);

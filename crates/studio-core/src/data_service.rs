@@ -39,7 +39,8 @@ impl Data {
     ) -> Result<(DataPackage, String)> {
         let project_id = actor.project_id.as_str();
         let content = self.content_of(project_id).await?;
-        let (content, recorded) = self.materialise_imports(&content).await?;
+        let (local, recorded) = self.materialise_imports(&content).await?;
+        let content = local.into_owned();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(f64, String)>();
         // A cancelled task drops this future: the reads stop with it.
         let (stop, _stop_on_drop) = Stop::on_drop();

@@ -93,8 +93,8 @@ pub fn messages_of(changes: &[automerge::Change]) -> Vec<(ChangeMessage, Vec<Cha
 }
 
 /// The saved-version marks among messages.
-pub fn saved_marks(said: Vec<(ChangeMessage, Vec<ChangeHash>)>) -> Vec<(ChangeMessage, Vec<ChangeHash>)> {
-    said.into_iter().filter(|(m, _)| m.kind == ChangeKind::Saved && m.version.is_some()).collect()
+pub fn saved_marks(said: &[(ChangeMessage, Vec<ChangeHash>)]) -> Vec<(ChangeMessage, Vec<ChangeHash>)> {
+    said.iter().filter(|(m, _)| m.kind == ChangeKind::Saved && m.version.is_some()).cloned().collect()
 }
 
 pub struct ProjectDocument {
@@ -216,7 +216,7 @@ impl ProjectDocument {
     /// The versions saved by changes made after `heads` (peers' changes just applied): each
     /// mark's message and the heads the document had when it was saved.
     pub fn saved_since(&mut self, heads: &[ChangeHash]) -> Vec<(ChangeMessage, Vec<ChangeHash>)> {
-        saved_marks(messages_of(&self.doc.get_changes(heads)))
+        saved_marks(&messages_of(&self.doc.get_changes(heads)))
     }
 
     /// The document as it stood at `heads`.

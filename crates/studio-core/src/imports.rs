@@ -2,6 +2,7 @@
 //! (stored by its SHA-256, so it travels in a `.studio` file with artifacts) instead of linking
 //! it. Readers find the copy beside the library, written back from the store when missing.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -80,12 +81,13 @@ impl Data {
     /// when the path it records is not (a project from a `.studio` file or shared by a peer on
     /// another machine, a cleaned library folder), the copy written back from the store when
     /// missing. Answers it with the paths the sources record, by source name, for what is
-    /// computed from it to name the same files on every machine.
-    pub(crate) async fn materialise_imports(
+    /// computed from it to name the same files on every machine. The content is copied only
+    /// when a path is read from elsewhere.
+    pub(crate) async fn materialise_imports<'a>(
         &self,
-        content: &ProjectContent,
-    ) -> Result<(ProjectContent, BTreeMap<String, String>)> {
-        let mut local = content.clone();
+        content: &'a ProjectContent,
+    ) -> Result<(Cow<'a, ProjectContent>, BTreeMap<String, String>)> {
+        let mut local = Cow::Borrowed(content);
         let mut recorded = BTreeMap::new();
         for (name, config) in crate::source_config::sources(content) {
             let Ok(config) = config else { continue };
@@ -106,7 +108,7 @@ impl Data {
                 write_copy(&copy, &row.content)?;
             }
             if copy.exists()
-                && let Some(raw) = local.sources.get_mut(&name)
+                && let Some(raw) = local.to_mut().sources.get_mut(&name)
             {
                 let mut value = raw.to_value();
                 value["path"] = serde_json::Value::String(copy.to_string_lossy().into_owned());

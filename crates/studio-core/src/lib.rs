@@ -61,7 +61,7 @@ mod tasks;
 pub use actor::Actor;
 pub use admission::{Admission, TransportParts};
 pub use blob_book::BlobExchange;
-pub use blobs::{Blob, MAX_BLOB_BYTES};
+pub use blobs::{Blob, BlobTicket, MAX_BLOB_BYTES};
 pub use config::{Program, SmtpSettings, StudioConfig, local_user_id, local_user_id_at, settings_dir};
 pub use console_state::{ConsoleStatus, ConsoleView};
 pub use data_package::{DataPackage, PackagedSource, Series, SourceKind, SourceStatus};

@@ -56,8 +56,8 @@ impl Sharing {
                 .or_else(|| settings.share_on_network.clone())
                 .unwrap_or_else(|| DEFAULT_LISTEN.to_string());
             let addr = parse_listen(&listen)?;
+            // The hub's peers are let go; the host replaces a listener already running.
             self.close_hub();
-            host.stop().await;
             host.start(addr).await?;
             if remember {
                 settings.share_on_network = Some(listen);

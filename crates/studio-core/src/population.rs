@@ -164,7 +164,7 @@ impl Population {
         {
             return Ok(DataPackage::from_bytes(&row.content)?.marginals);
         }
-        let (content, _) = self.data.materialise_imports(content).await?;
+        let content = self.data.materialise_imports(content).await?.0.into_owned();
         let (stop, _stop_on_drop) = crate::stop::Stop::on_drop();
         let package = tokio::task::spawn_blocking(move || {
             crate::data_package::resolve(&content, &mut |_, _| {}, &|| stop.requested())

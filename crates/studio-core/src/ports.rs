@@ -53,7 +53,8 @@ pub trait Postman: Send + Sync {
 /// Starts and stops this program's hub: the listener is the shell's (HTTP, TLS), what it
 /// admits and syncs is the core's.
 pub trait HubHost: Send + Sync {
-    /// Listens at `listen`; answers the sync address peers dial.
+    /// Listens at `listen` (in place of a listener already running); answers the sync
+    /// address peers dial.
     fn start(&self, listen: std::net::SocketAddr) -> Pin<Box<dyn Future<Output = Result<String>> + Send + '_>>;
 
     /// Stops listening (nothing when not listening).

@@ -44,7 +44,10 @@ struct SharedReport {
 /// The blobs a shared report's record names: what the report was made from.
 pub(crate) fn report_blobs(record: &[u8]) -> Vec<String> {
     match serde_json::from_slice::<SharedReport>(record) {
-        Ok(r) => std::iter::once(r.stored.input_id).chain(r.stored.logo_id).collect(),
+        Ok(r) => std::iter::once(r.stored.input_id)
+            .chain(r.stored.logo_id)
+            .filter(|h| studio_sync::is_blob_hash(h))
+            .collect(),
         Err(_) => Vec::new(),
     }
 }

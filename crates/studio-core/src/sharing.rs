@@ -217,7 +217,7 @@ impl Sharing {
         // Only who is in the project is compared after: the rest of the content is not copied.
         let before = open.doc.content().collaborators.clone();
         open.doc.apply_changes(&bytes)?;
-        let saved = crate::document::saved_marks(said.clone());
+        let saved = crate::document::saved_marks(&said);
         if !saved.is_empty() {
             self.keep_versions(project_id, &mut open, saved).await?;
         }

@@ -62,15 +62,9 @@ pub async fn start_hub(studio: Arc<Studio>, listen: SocketAddr) -> Result<Runnin
     };
     let listener = TcpListener::bind(listen).await.map_err(io)?;
     let addr = listener.local_addr().map_err(io)?;
-    let blob_limit = usize::try_from(studio_core::MAX_BLOB_BYTES).unwrap_or(usize::MAX);
     let app = Router::new()
         .route("/sync/v1", get(connect))
-        .route(
-            "/sync/v1/blobs/{hash}",
-            get(crate::hub_blobs::get_blob)
-                .put(crate::hub_blobs::put_blob)
-                .layer(axum::extract::DefaultBodyLimit::max(blob_limit)),
-        )
+        .route("/sync/v1/blobs/{hash}", get(crate::hub_blobs::get_blob).put(crate::hub_blobs::put_blob))
         .with_state(studio.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let stop = async {

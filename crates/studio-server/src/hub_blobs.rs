@@ -5,12 +5,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use studio_core::Studio;
 use studio_core::sync::Hello;
+use studio_core::{MAX_BLOB_BYTES, Studio};
 
 use crate::ApiError;
 
@@ -67,14 +67,23 @@ fn range_start(range: &str) -> Option<usize> {
     spec.split_once('-')?.0.trim().parse().ok()
 }
 
+/// Who sends, and whether the project names the blob, is settled before the body is read: no
+/// one else's bytes are held in memory.
 pub(crate) async fn put_blob(
     State(studio): State<Arc<Studio>>,
     Path(hash): Path<String>,
     Query(params): Query<HashMap<String, String>>,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let kind = params.get("kind").cloned().unwrap_or_default();
-    let taken = async { studio.sharing.take_blob(&hello_of(&params)?, &hash, &kind, &body).await.map_err(ApiError) };
+    let taken = async {
+        let ticket = studio.sharing.admit_blob(&hello_of(&params)?, &hash, &kind).await.map_err(ApiError)?;
+        let limit = usize::try_from(MAX_BLOB_BYTES).unwrap_or(usize::MAX);
+        let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
+            ApiError::new("payload_too_large", format!("the blob could not be read (at most {limit} bytes): {e}"))
+        })?;
+        studio.sharing.take_blob(&ticket, &bytes).await.map_err(ApiError)
+    };
     match taken.await {
         Ok(()) => StatusCode::CREATED.into_response(),
         Err(e) => e.into_response(),

@@ -4,6 +4,9 @@ use sha2::{Digest, Sha256};
 
 use crate::{Result, Store, StoreError};
 
+/// Links an artifact to a project, once.
+const LINK: &str = "INSERT INTO studio_project_artifacts (project_id, hash) VALUES (?,?) ON CONFLICT DO NOTHING";
+
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ArtifactRow {
     pub hash: String,
@@ -30,11 +33,7 @@ impl Store {
         .bind(crate::now())
         .execute(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO studio_project_artifacts (project_id, hash) VALUES (?,?) ON CONFLICT DO NOTHING")
-            .bind(project_id)
-            .bind(&hash)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(LINK).bind(project_id).bind(&hash).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(hash)
     }
@@ -63,6 +62,12 @@ impl Store {
             .bind(hash)
             .fetch_optional(&self.pool)
             .await?)
+    }
+
+    /// Links a stored artifact to a project as well (nothing when it already is).
+    pub async fn link_artifact(&self, project_id: &str, hash: &str) -> Result<()> {
+        sqlx::query(LINK).bind(project_id).bind(hash).execute(&self.pool).await?;
+        Ok(())
     }
 
     /// Whether the artifact `hash` is linked to the project.

@@ -42,13 +42,9 @@ pub fn is_blob_hash(text: &str) -> bool {
     text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-/// The SHA-256 of `bytes`, as blobs are named.
+/// The SHA-256 of `bytes` in lowercase hex: a blob's name, a certificate's fingerprint.
 pub fn blob_hash(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn network(e: impl std::fmt::Display) -> SyncError {

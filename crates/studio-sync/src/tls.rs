@@ -9,7 +9,6 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
-use sha2::{Digest, Sha256};
 
 use crate::error::SyncError;
 
@@ -74,7 +73,7 @@ impl HubCertificate {
 }
 
 fn fingerprint_of(cert: &CertificateDer<'_>) -> String {
-    Sha256::digest(cert.as_ref()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::blobs::blob_hash(cert.as_ref())
 }
 
 /// A client that trusts only the certificate whose fingerprint is `fingerprint`.
