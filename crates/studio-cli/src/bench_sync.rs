@@ -12,7 +12,7 @@ use anyhow::{Context, Result, anyhow};
 use futures::StreamExt;
 use serde_json::{Value, json};
 use studio_core::sync::probe::{has_change, write_probe};
-use studio_core::sync::{Access, DocHandle, Hello, HubDialer, Invite, SyncPeer, hub_peer_id};
+use studio_core::sync::{Access, DialerHandle, DocHandle, Hello, HubDialer, Invite, Refused, SyncPeer, hub_peer_id};
 
 use crate::output::Printer;
 
@@ -79,7 +79,13 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// A peer of the bench: a samod peer joined as the invite's guest, holding the project's document.
-async fn join(i: usize, url: &str, token: &str, invite: &Invite) -> Result<(SyncPeer, DocHandle)> {
+struct Peer {
+    peer: SyncPeer,
+    doc: DocHandle,
+    dialing: DialerHandle<Refused>,
+}
+
+async fn join(i: usize, url: &str, token: &str, invite: &Invite) -> Result<Peer> {
     let peer = SyncPeer::start(&format!("bench-peer-{i}-{}", std::process::id())).await;
     let doc: studio_core::sync::DocumentId = invite.doc_id.parse().map_err(|e| anyhow!("doc id: {e:?}"))?;
     let hub = hub_peer_id(&invite.issuer_key);
@@ -96,7 +102,7 @@ async fn join(i: usize, url: &str, token: &str, invite: &Invite) -> Result<(Sync
         .await
         .context("the project did not arrive in 120 s")??
         .ok_or_else(|| anyhow!("the hub does not have the project"))?;
-    Ok((peer, handle))
+    Ok(Peer { peer, doc: handle, dialing })
 }
 
 async fn measure(peers: usize, rounds: usize, project_mb: u64) -> Result<Measured> {
@@ -166,11 +172,11 @@ async fn measure(peers: usize, rounds: usize, project_mb: u64) -> Result<Measure
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| *i != writer)
-                .map(|(_, (_, handle))| (handle.clone(), handle.changes()))
+                .map(|(_, p)| (p.doc.clone(), p.doc.changes()))
                 .collect();
             let t0 = Instant::now();
             let hash =
-                write_probe(&all[writer].1, "overrides", &format!("bench-{round}"), &format!("{{\"v\":{round}}}"))
+                write_probe(&all[writer].doc, "overrides", &format!("bench-{round}"), &format!("{{\"v\":{round}}}"))
                     .ok_or_else(|| anyhow!("the probe could not be written"))?;
             let waits = watchers.into_iter().map(|(handle, changes)| async move {
                 let mut changes = std::pin::pin!(changes);
@@ -189,8 +195,10 @@ async fn measure(peers: usize, rounds: usize, project_mb: u64) -> Result<Measure
         }
     }
     let hub_cpu = cpu_ms(hub.child.id()).unwrap_or(0.0) - cpu_before;
-    for (peer, _) in &all {
-        peer.stop().await;
+    for p in &all {
+        // The dialer first, or the peer redials the hub while it stops.
+        p.dialing.close();
+        p.peer.stop().await;
     }
     drop(hub);
     samples.sort_by(|a, b| a.total_cmp(b));

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use futures::{SinkExt, StreamExt, TryStreamExt};
-use studio_core::sync::Hello;
+use studio_core::sync::{Hello, MAX_MESSAGE, READ_BUFFER};
 use studio_core::{CoreError, Studio, TransportParts};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
@@ -24,9 +24,6 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
 use crate::ApiError;
-
-/// The largest sync message taken: a whole 10 MB project's first sync fits with room.
-const MAX_MESSAGE: usize = 64 * 1024 * 1024;
 
 pub struct RunningHub {
     /// The sync address peers dial: `ws://127.0.0.1:PORT/sync/v1` or `wss://HOST:PORT/sync/v1`.
@@ -115,12 +112,14 @@ async fn connect(
         Ok(a) => a,
         Err(e) => return ApiError(e).into_response(),
     };
-    ws.max_message_size(MAX_MESSAGE).max_frame_size(MAX_MESSAGE).on_upgrade(move |socket| async move {
-        let project = admission.project_id.clone();
-        if let Err(e) = studio.sharing.accept(parts(socket), admission).await {
-            tracing::warn!(project_id = project, "a peer's connection was dropped: {}", e.message);
-        }
-    })
+    ws.max_message_size(MAX_MESSAGE).max_frame_size(MAX_MESSAGE).read_buffer_size(READ_BUFFER).on_upgrade(
+        move |socket| async move {
+            let project = admission.project_id.clone();
+            if let Err(e) = studio.sharing.accept(parts(socket), admission).await {
+                tracing::warn!(project_id = project, "a peer's connection was dropped: {}", e.message);
+            }
+        },
+    )
 }
 
 /// The WebSocket as the bytes of binary messages, both ways.

@@ -13,6 +13,14 @@ use tokio_tungstenite::tungstenite::{self, Message};
 use crate::error::SyncError;
 use crate::tls::pinned_client;
 
+/// How much a sync WebSocket reads at a time (both ends). tungstenite zeroes this much before
+/// each read, 128 KiB by default: at a hub with 50 peers, every edit brought 100 such reads.
+/// A larger message is read in more pieces, not refused.
+pub const READ_BUFFER: usize = 8 * 1024;
+
+/// The largest sync message taken (both ends): a whole 10 MB project's first sync fits with room.
+pub const MAX_MESSAGE: usize = 64 * 1024 * 1024;
+
 /// Makes the query string that authenticates one connection attempt.
 pub type Credentials = Arc<dyn Fn() -> String + Send + Sync>;
 
@@ -98,7 +106,12 @@ impl Dialer for HubDialer {
                 }
                 _ => None,
             };
-            let connected = tokio_tungstenite::connect_async_tls_with_config(url.as_str(), None, true, connector).await;
+            let config = tungstenite::protocol::WebSocketConfig::default()
+                .read_buffer_size(READ_BUFFER)
+                .max_message_size(Some(MAX_MESSAGE))
+                .max_frame_size(Some(MAX_MESSAGE));
+            let connected =
+                tokio_tungstenite::connect_async_tls_with_config(url.as_str(), Some(config), true, connector).await;
             let (ws, _) = match connected {
                 Ok(ok) => ok,
                 Err(e) => {

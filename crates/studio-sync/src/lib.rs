@@ -19,7 +19,7 @@ pub mod tls;
 pub use auth::Hello;
 pub use automerge::ChangeHash;
 pub use blobs::{BlobClient, Fetched, blob_hash, is_blob_hash};
-pub use dial::{Credentials, HubDialer, Refused, check_hub_url};
+pub use dial::{Credentials, HubDialer, MAX_MESSAGE, READ_BUFFER, Refused, check_hub_url};
 pub use error::SyncError;
 pub use gate::{Access, Gate};
 pub use identity::{Keypair, verify};

@@ -39,6 +39,9 @@ pub struct SyncPeer {
 impl SyncPeer {
     /// Starts a peer named `peer_id`.
     pub async fn start(peer_id: &str) -> SyncPeer {
+        // The repo's storage only hands each document its first content (`hold`); the library
+        // keeps documents for good, so the repo writing them again after every change is waste.
+        samod_core::persistence::set_document_writes(false);
         let storage = InMemoryStorage::new();
         let gate = Gate::default();
         let repo = Repo::build_tokio()
@@ -142,5 +145,34 @@ impl SyncPeer {
 
     pub async fn stop(&self) {
         self.repo.stop().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use samod::storage::LocalStorage;
+
+    use super::*;
+    use crate::probe::{has_change, write_probe};
+
+    #[tokio::test]
+    async fn the_repo_reads_its_first_content_and_writes_nothing_back() {
+        let peer = SyncPeer::start("storage-test").await;
+        let doc = document_id("storage-test-project");
+        let mut first = automerge::AutoCommit::new();
+        automerge::transaction::Transactable::put(&mut first, automerge::ROOT, "name", "P").unwrap();
+        let handle = peer.hold(&doc, first.save()).await.unwrap();
+        let mut last = None;
+        for i in 0..25 {
+            last = write_probe(&handle, "overrides", &format!("k{i}"), "{}");
+        }
+        assert!(has_change(&handle, &last.unwrap()));
+        // A later call still finds the document held, with every change made.
+        assert!(has_change(&peer.handle(&doc).unwrap(), &last.unwrap()));
+        let prefix = StorageKey::from_parts(vec![doc.to_string()]).unwrap();
+        let stored = LocalStorage::load_range(&peer.storage, prefix).await;
+        let keys: Vec<String> = stored.keys().map(|k| k.to_string()).collect();
+        assert_eq!(keys.len(), 1, "only the first content is stored: {keys:?}");
+        assert!(keys[0].ends_with("library"), "{keys:?}");
     }
 }

@@ -213,6 +213,7 @@ pub use actors::document::{CompactionHash, DocumentActorId, SyncDirection, SyncM
 pub use document_changed::DocumentChanged;
 pub use document_id::{BadDocumentId, DocumentId};
 pub mod io;
+pub mod persistence;
 pub use peer_id::{PeerId, PeerIdError};
 mod storage_key;
 pub use storage_key::{InvalidStorageKey, StorageKey};

@@ -50,6 +50,9 @@ impl OnDiskState {
         doc_id: &DocumentId,
         doc: &Automerge,
     ) {
+        if !crate::persistence::document_writes() {
+            return;
+        }
         let new_changes = doc.get_changes(self.last_saved_heads.as_ref().unwrap_or(&Vec::new()));
 
         let eligible_for_compaction = new_changes.len() > 10 || self.on_disk.len() > 10;
