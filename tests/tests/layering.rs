@@ -69,6 +69,12 @@ fn layers_depend_only_downward() {
     for banned in ["studio-", "sqlx", "axum", "tauri"] {
         assert!(!sync.iter().any(|d| d.starts_with(banned)), "studio-sync depends on {sync:?}");
     }
+    // The intent parser is pure too: the model's types, no IO, no storage, no async runtime.
+    let intent = of("studio-intent");
+    assert_eq!(intent.iter().filter(|d| d.starts_with("studio-")).collect::<Vec<_>>(), ["studio-model"]);
+    for banned in ["sqlx", "tokio", "notify", "reqwest", "automerge"] {
+        assert!(!intent.iter().any(|d| d.starts_with(banned)), "studio-intent depends on {intent:?}");
+    }
     let tasks = of("studio-tasks");
     assert!(!tasks.iter().any(|d| d.starts_with("studio-") || d == "sqlx"), "studio-tasks depends on {tasks:?}");
     for (name, list) in &deps {

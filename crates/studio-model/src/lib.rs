@@ -15,6 +15,7 @@ mod error;
 mod payload;
 mod population_actions;
 mod population_checks;
+mod prediction_task;
 mod presence;
 mod report;
 mod results;
@@ -24,6 +25,7 @@ mod schedule;
 mod simulation_settings;
 mod source_config;
 mod state;
+mod time_axis;
 mod workbench;
 mod workflow;
 
@@ -51,6 +53,9 @@ pub use payload::{
 };
 pub use population_actions::{DEFAULT_POPULATION, MAX_POPULATION};
 pub use population_checks::{MAX_ARCHETYPES, MAX_DEGREE};
+pub use prediction_task::{
+    Change, Comparison, Condition, Duration, Horizon, Part, PartField, PredictionTask, Target, TargetUnit, TimeUnit,
+};
 pub use presence::{Presence, PresenceItem};
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
 pub use results::{
@@ -68,6 +73,7 @@ pub use state::{
     Conflict, ConflictValue, DataState, LogEntry, PopulationState, ProjectHeader, ProjectState, ReportState,
     ScenarioState, ScenarioSummary, SimulationState, StateChanges, WorkbenchResponse, WorkbenchStates,
 };
+pub use time_axis::{Day, TimeAxis, TimeStep};
 pub use workbench::{Role, StageStatus, Workbench};
 pub use workflow::{ProjectStatus, WORKFLOW_JSON, Workflow, invalidated_by, project_status, warning_for};
 
