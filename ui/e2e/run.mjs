@@ -252,6 +252,7 @@ try {
     await page.getByRole("button", { name: "Add override" }).click();
     await page.getByLabel("Override 1 value").fill("0.8");
     // A shock placed by clicking the timeline, its magnitude typed.
+    await page.getByLabel("Shock timeline").scrollIntoViewIfNeeded();
     const track = await page.getByLabel("Shock timeline").boundingBox();
     await page.mouse.click(track.x + track.width * 0.3, track.y + track.height / 2);
     await page.getByLabel("Shock 1 magnitude").fill("-0.2");
@@ -599,6 +600,30 @@ try {
         throw new Error("an offer is left after Discard");
     },
   );
+  await step("the question: read into its parts, a word it cannot read shown, corrected, confirmed", async () => {
+    const card = page.getByTestId("question");
+    if (await page.getByTestId("question-open").isVisible()) await page.getByTestId("question-open").click();
+    await page
+      .getByTestId("question-text")
+      .fill("Will heat-pump adoption pass 30% by 2031 if electricity prices fall 20%, hopefully?");
+    await page.getByTestId("question-read").click();
+    const part = (field) => card.locator(`[data-testid=question-parts] mark[data-field=${field}]`);
+    await expectText(part("condition"), "if electricity prices fall 20%");
+    await expectText(part("horizon"), "by 2031");
+    await expectText(page.getByTestId("question-unknown"), "hopefully");
+    const target = await page.getByTestId("question-target").inputValue();
+    if (Number(target) !== 30) throw new Error(`the target reads ${target}, not 30 (%)`);
+    // The analyst corrects the change: prices fall 25%.
+    await page.getByLabel("Change for electricity prices").fill("-25");
+    await shot("17-question");
+    await page.getByTestId("question-confirm").click();
+    await expectText(page.getByTestId("toast"), "Confirmed the question");
+    await expectText(card, "confirmed");
+    await page.getByTestId("tab-scenario").click();
+    await expectText(page.locator("main"), "Question: price -25%");
+    await page.getByRole("button", { name: "Undo", exact: true }).click();
+    await expectText(page.getByTestId("log"), "Undo: Confirmed the question's prediction task");
+  });
   await step("delete from the library and undo the delete", async () => {
     await page.getByRole("button", { name: "Back to projects" }).click();
     await expectText(page.getByTestId("project-list"), "Heat pumps 2031");

@@ -39,6 +39,16 @@ pub enum Command {
     /// Create, list, show, rename, delete and duplicate projects.
     #[command(subcommand)]
     Project(ProjectCommand),
+    /// The project's question read into a prediction task, each part beside its words.
+    Question {
+        project: String,
+        /// Change the question first (it is read again).
+        #[arg(long)]
+        set: Option<String>,
+        /// Confirm the task: its conditions make a scenario, its target and horizon the threshold.
+        #[arg(long)]
+        confirm: bool,
+    },
     /// List a project's versions (live and archived).
     Versions { project: String },
     /// Save the project as a new version.
@@ -322,6 +332,10 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
             let id = resolve(studio, user, &project).await?;
             people::sync_status(studio, &id, out).await
         }
+        Command::Question { project, set, confirm } => {
+            let id = resolve(studio, user, &project).await?;
+            crate::question::question(studio, user, &id, set, confirm, out).await
+        }
         Command::Versions { project } => {
             let id = resolve(studio, user, &project).await?;
             out.versions(&call::<Vec<_>>(studio, Request::ListVersions { project_id: id }).await?)
@@ -469,7 +483,7 @@ async fn project(studio: &Studio, user: &str, cmd: ProjectCommand, out: &Printer
         }
         ProjectCommand::Rename { project, name, description } => {
             let id = resolve(studio, user, &project).await?;
-            let update = MetadataUpdate { project_name: Some(name), description };
+            let update = MetadataUpdate { project_name: Some(name), description, initial_query: None };
             out.state(&call(studio, Request::UpdateProject { project_id: id, user_id: user.into(), update }).await?)
         }
         ProjectCommand::Delete { project } => {

@@ -8,6 +8,7 @@ mod call;
 mod example;
 mod output;
 mod people;
+mod question;
 mod report;
 mod serve;
 mod tasks;

@@ -58,6 +58,27 @@ impl Studio {
         self.projects.update_project(&Actor::new(project_id, user_id), update).await
     }
 
+    /// Reads a question (the project's own when `question` is `None`) into a prediction task.
+    pub async fn parse_question(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        question: Option<&str>,
+    ) -> Result<studio_model::PredictionTask> {
+        self.projects.parse_question(&Actor::new(project_id, user_id), question).await
+    }
+
+    /// Confirms the question's prediction task: stored, its conditions' scenario made, the
+    /// simulation's threshold set.
+    pub async fn confirm_prediction_task(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        task: &studio_model::PredictionTask,
+    ) -> Result<ProjectState> {
+        self.scenarios.confirm_prediction_task(&Actor::new(project_id, user_id), task).await
+    }
+
     /// Adds a collaborator, changes a role or removes one (an owner only).
     pub async fn change_collaborators(
         &self,

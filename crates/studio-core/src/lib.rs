@@ -38,6 +38,8 @@ mod presence;
 mod profile;
 mod projects;
 mod projects_service;
+mod question;
+mod question_plan;
 mod recovery;
 mod report_inputs;
 mod reports;

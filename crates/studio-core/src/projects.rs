@@ -38,6 +38,9 @@ pub struct MetadataUpdate {
     pub project_name: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// The question; it is read again into the prediction task (empty removes both).
+    #[serde(default)]
+    pub initial_query: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -83,6 +86,12 @@ impl Projects {
             content = ProjectContent { collaborators: content.collaborators, ..from };
             content.meta.extend(own_meta);
             summary = format!("{summary} from template '{}'", template.name);
+        }
+        if let Some(question) = content.meta("initial_query").map(str::to_string) {
+            let task = crate::question::understand(&content, None, &question, crate::question::day_of(&ctx.now));
+            if let Ok(text) = serde_json::to_string(&task) {
+                content.meta.insert(studio_model::PREDICTION_TASK.into(), text);
+            }
         }
         if content.scenarios.is_empty() {
             // Every project starts with a baseline to compare what-ifs against.
@@ -163,8 +172,17 @@ impl Projects {
         let mut open = self.project(project_id).await?;
         Library::check_permission(&open, user_id, studio_model::Permission::Edit)?;
         let ctx = self.context(user_id);
+        let content = open.doc.content();
+        let task = match &update.initial_query {
+            Some(q) if !q.trim().is_empty() => {
+                let package = self.data.stored_package(content).await;
+                Some(crate::question::understand(content, package.as_ref(), q, crate::question::day_of(&ctx.now)))
+            }
+            _ => None,
+        };
+        let question = update.initial_query.as_deref().map(|q| (q, task.as_ref()));
         let outcome =
-            update_metadata(open.doc.content(), update.project_name.as_deref(), update.description.as_deref(), &ctx)?;
+            update_metadata(content, update.project_name.as_deref(), update.description.as_deref(), question, &ctx)?;
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
         self.commit(project_id, &mut open, &outcome.content, &message).await?;
         let state = Library::state_of(&mut open, user_id);

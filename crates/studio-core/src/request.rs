@@ -174,6 +174,21 @@ pub enum Request {
     LibraryInfo,
     /// What the product allows and its defaults.
     Limits,
+    /// Reads a question (the project's own when none is given) into a prediction task with the
+    /// project's variables and data calendar; nothing is stored.
+    ParseQuestion {
+        project_id: String,
+        user_id: String,
+        #[serde(default)]
+        question: Option<String>,
+    },
+    /// Confirms the question's prediction task as the analyst left it: stores it, makes the
+    /// scenario of its conditions and sets the simulation's threshold (one undoable change).
+    ConfirmPredictionTask {
+        project_id: String,
+        user_id: String,
+        task: studio_model::PredictionTask,
+    },
     /// Adds a collaborator, changes a role or removes one: the project's owners only.
     ChangeCollaborators {
         project_id: String,
@@ -287,6 +302,8 @@ impl Request {
             Request::SendReport { .. } => "send_report",
             Request::RevealExport { .. } => "reveal_export",
             Request::RevealOutbox => "reveal_outbox",
+            Request::ParseQuestion { .. } => "parse_question",
+            Request::ConfirmPredictionTask { .. } => "confirm_prediction_task",
             Request::ChangeCollaborators { .. } => "change_collaborators",
             Request::LibraryInfo => "library_info",
             Request::Limits => "limits",
@@ -335,6 +352,8 @@ impl Request {
             Request::ReportSchedule { project_id, .. } => Some(project_id),
             Request::SendReport { project_id, .. } => Some(project_id),
             Request::RevealExport { project_id, .. } => Some(project_id),
+            Request::ParseQuestion { project_id, .. } => Some(project_id),
+            Request::ConfirmPredictionTask { project_id, .. } => Some(project_id),
             Request::ChangeCollaborators { project_id, .. } => Some(project_id),
             Request::CreateInvite { project_id, .. } => Some(project_id),
             Request::ListInvites { project_id } => Some(project_id),
@@ -504,6 +523,12 @@ impl Studio {
             }
             JoinProject { token, user_id } => json(self.sharing.join(&token, &user_id).await?),
             SyncStatus { project_id } => json(self.sharing.sync_status(&project_id).await?),
+            ParseQuestion { project_id, user_id, question } => {
+                json(self.parse_question(&project_id, &user_id, question.as_deref()).await?)
+            }
+            ConfirmPredictionTask { project_id, user_id, task } => {
+                json(self.confirm_prediction_task(&project_id, &user_id, &task).await?)
+            }
             ChangeCollaborators { project_id, user_id, change } => {
                 json(self.change_collaborators(&project_id, &user_id, &change).await?)
             }

@@ -23,8 +23,11 @@ async fn create_list_get_update_delete() {
     assert_eq!(list.len(), 2);
     assert!(f.studio.list_projects(Some("someone-else")).await.unwrap().is_empty());
 
-    let update =
-        MetadataUpdate { project_name: Some("Heat pumps 2031".into()), description: Some("five years".into()) };
+    let update = MetadataUpdate {
+        project_name: Some("Heat pumps 2031".into()),
+        description: Some("five years".into()),
+        initial_query: None,
+    };
     let renamed = f.studio.update_project(&state.project_id, USER, &update).await.unwrap();
     assert_eq!(renamed.project_name, "Heat pumps 2031");
     assert_eq!(renamed.description, "five years");
@@ -197,7 +200,7 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
     let long = "n".repeat(256);
     let err = f
         .studio
-        .update_project(&p, USER, &MetadataUpdate { project_name: Some(long), description: None })
+        .update_project(&p, USER, &MetadataUpdate { project_name: Some(long), description: None, initial_query: None })
         .await
         .unwrap_err();
     assert!(err.message.contains("the limit is 255"), "{}", err.message);

@@ -73,7 +73,11 @@ async fn apply(f: &common::Fixture, p: &str, step: &Step) -> bool {
             json!({"annotation": {"section": "s", "text": format!("t{n}"), "author": "a"}}),
         ),
         Step::Rename(n) => {
-            let update = studio_core::MetadataUpdate { project_name: Some(format!("P{n}")), description: None };
+            let update = studio_core::MetadataUpdate {
+                project_name: Some(format!("P{n}")),
+                description: None,
+                initial_query: None,
+            };
             return f.studio.update_project(p, USER, &update).await.is_ok();
         }
     };

@@ -89,10 +89,19 @@ pub fn update_metadata(
     content: &ProjectContent,
     project_name: Option<&str>,
     description: Option<&str>,
+    question: Option<(&str, Option<&crate::PredictionTask>)>,
     ctx: &ActionContext,
 ) -> Result<Outcome, ModelError> {
     let mut next = content.clone();
     let mut said = Vec::new();
+    if let Some((question, task)) = question {
+        crate::question::put_question(&mut next, question, task);
+        said.push(if question.trim().is_empty() {
+            "question removed".to_string()
+        } else {
+            "question updated".to_string()
+        });
+    }
     if let Some(name) = project_name {
         validate_name("project_name", name)?;
         next.meta.insert("project_name".into(), name.to_string());
@@ -107,7 +116,7 @@ pub fn update_metadata(
         said.push("description updated".to_string());
     }
     if said.is_empty() {
-        return Err(ModelError::invalid("nothing to update: give project_name or description"));
+        return Err(ModelError::invalid("nothing to update: give project_name, description or initial_query"));
     }
     let summary = format!("Project {}", said.join(", "));
     let change = Change {

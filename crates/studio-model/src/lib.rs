@@ -17,6 +17,7 @@ mod population_actions;
 mod population_checks;
 mod prediction_task;
 mod presence;
+mod question;
 mod report;
 mod results;
 mod runs;
@@ -57,6 +58,9 @@ pub use prediction_task::{
     Change, Comparison, Condition, Duration, Horizon, Part, PartField, PredictionTask, Target, TargetUnit, TimeUnit,
 };
 pub use presence::{Presence, PresenceItem};
+pub use question::{
+    PREDICTION_TASK, QUESTION_SCENARIO, TaskPlan, check_prediction_task, confirm_prediction_task, override_of,
+};
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
 pub use results::{
     CALIBRATION_FORMAT, CalibrationFit, ENSEMBLE_FORMAT, Ensemble, EnsembleSummary, EnsembleVariables, FinalShares,

@@ -170,7 +170,7 @@ impl SimulationSettings {
         RawJson::from_value(&serde_json::to_value(self).unwrap_or(Value::Null))
     }
 
-    fn check(&self) -> Result<(), ModelError> {
+    pub(crate) fn check(&self) -> Result<(), ModelError> {
         let bad = |m: String| Err(ModelError::invalid(m));
         if self.ticks == 0 || self.ticks > MAX_TICKS {
             return bad(format!("simulation_config.ticks is {}: it must be 1 to {MAX_TICKS}", self.ticks));

@@ -156,6 +156,9 @@ pub struct ProjectState {
     pub active_users: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_query: Option<String>,
+    /// The question read into a prediction task (`prediction_task_id` is its id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prediction_task: Option<crate::PredictionTask>,
     /// Records two peers changed at once, each value with its author, until someone picks one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
@@ -244,7 +247,10 @@ impl ProjectState {
             updated_at: header.updated_at.clone(),
             version: header.version,
             status: project_status(content),
-            prediction_task_id: header.prediction_task_id.clone(),
+            prediction_task_id: content
+                .prediction_task()
+                .map(|t| t.task_id)
+                .or_else(|| header.prediction_task_id.clone()),
             data_package_id: data.artifact_id.clone().or_else(|| header.data_package_id.clone()),
             population_id: population.artifact_id.clone().or_else(|| header.population_id.clone()),
             workbench_states: WorkbenchStates {
@@ -291,6 +297,7 @@ impl ProjectState {
             collaborators: content.collaborators.values().cloned().collect(),
             active_users,
             initial_query: meta("initial_query"),
+            prediction_task: content.prediction_task(),
             conflicts: Vec::new(),
         }
     }
@@ -309,6 +316,8 @@ impl ProjectState {
         meta("created_at", Some(&self.created_at));
         meta("team_id", self.team_id.as_ref());
         meta("initial_query", self.initial_query.as_ref());
+        let task = self.prediction_task.as_ref().and_then(|t| serde_json::to_string(t).ok());
+        meta(crate::PREDICTION_TASK, task.as_ref());
         let w = &self.workbench_states;
         c.sources = w.data.sources.clone();
         c.overrides = w.data.overrides.iter().map(|o| (o.field.clone(), o.clone())).collect();

@@ -9,7 +9,8 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 use studio_core::model::{
-    GeneratedReport, LogEntry, NewCollaborator, ProjectCreate, ProjectState, Workbench, WorkbenchResponse,
+    GeneratedReport, LogEntry, NewCollaborator, PredictionTask, ProjectCreate, ProjectState, Workbench,
+    WorkbenchResponse,
 };
 use studio_core::task_engine::{PoolReport, Task};
 use studio_core::{
@@ -22,6 +23,7 @@ use crate::bodies::{
     ActionBody, CancelBody, DuplicateBody, GenerateBody, ProjectExportBody, ReportExportBody, RevealBody, TemplateBody,
 };
 use crate::people_routes::{HubSwitch, InviteBody, JoinBody, PresenceBody, ResolveBody, RoleBody};
+use crate::question_routes::{ConfirmBody, ParseBody};
 
 const PREFIX: &str = "#/components/schemas/";
 
@@ -219,7 +221,26 @@ fn operations(b: &mut Builder) {
     op.answer = Some(answer);
 
     let (body, answer) = (b.body::<MetadataUpdate>(), b.answer::<ProjectState>());
-    let op = b.op("put", "/api/v1/studio/projects/{id}", "Update metadata: project_name, description");
+    let op = b.op(
+        "put",
+        "/api/v1/studio/projects/{id}",
+        "Update metadata: project_name, description, initial_query (read again into the prediction task)",
+    );
+    (op.body, op.answer) = (Some(body), Some(answer));
+
+    let (body, answer) = (b.body::<ParseBody>(), b.answer::<PredictionTask>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/question/parse",
+        "Read a question (default: the project's own) into a prediction task with the project's variables and data calendar: each part with its words, and the words not understood; nothing is stored",
+    );
+    (op.body, op.answer) = (Some(body), Some(answer));
+    let (body, answer) = (b.body::<ConfirmBody>(), b.answer::<ProjectState>());
+    let op = b.op(
+        "put",
+        "/api/v1/studio/projects/{id}/prediction-task",
+        "Confirm the question's prediction task as corrected: stored, the scenario of its conditions made, the simulation's threshold set to its target and horizon (one undoable change)",
+    );
     (op.body, op.answer) = (Some(body), Some(answer));
 
     let answer = b.answer::<Deleted>();

@@ -12,6 +12,7 @@ mod hub;
 mod hub_blobs;
 mod hub_host;
 mod people_routes;
+mod question_routes;
 mod report_routes;
 mod routes;
 mod socket;

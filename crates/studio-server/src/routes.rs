@@ -13,7 +13,8 @@ use studio_core::CoreError;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::{
-    ApiError, AppState, guard, handlers as h, people_routes as p, report_routes as r, socket, task_routes as t,
+    ApiError, AppState, guard, handlers as h, people_routes as p, question_routes as q, report_routes as r, socket,
+    task_routes as t,
 };
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
@@ -63,6 +64,8 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("post", "/api/v1/studio/projects/{id}/undo", post(h::undo))
         .add("post", "/api/v1/studio/projects/{id}/redo", post(h::redo))
         .add("get", "/api/v1/studio/projects/{id}/log", get(h::log))
+        .add("post", "/api/v1/studio/projects/{id}/question/parse", post(q::parse_question))
+        .add("put", "/api/v1/studio/projects/{id}/prediction-task", put(q::confirm_prediction_task))
         .add("get", "/api/v1/studio/projects/{id}/recovery", get(h::recovery_offer))
         .add("post", "/api/v1/studio/projects/{id}/recovery", post(h::recover))
         .add("delete", "/api/v1/studio/projects/{id}/recovery", delete(h::discard_recovery))

@@ -556,6 +556,7 @@ fn minimal_requests(doc: &Value) -> Vec<Value> {
                     "change" => json!({"change": "remove", "user_id": "reached"}),
                     "role" => json!("viewer"),
                     "section" => json!("overrides"),
+                    "task" => json!({"task_id": "reached", "question": "Will it pass 30%?"}),
                     _ => match schema["type"].as_str() {
                         Some("integer") => json!(1),
                         Some("boolean") => json!(false),

@@ -9,6 +9,7 @@ import type {
   LibraryInfo,
   Limits,
   PipelineRun,
+  PredictionTask,
   Presence,
   PresenceItem,
   Profile,
@@ -107,6 +108,12 @@ export interface Backend {
   setPresence(id: string, workbench: Workbench | null, item?: PresenceItem | null): Promise<Presence[]>;
   /** Settles a conflict: value number `pick` of the record is kept over the others. */
   resolveConflict(id: string, section: Section, key: string, pick: number): Promise<ProjectState>;
+  /** Changes the project's question; it is read again into the prediction task. */
+  setQuestion(id: string, question: string): Promise<ProjectState>;
+  /** Reads a question (default: the project's own) with the project's variables and calendar. */
+  parseQuestion(id: string, question?: string): Promise<PredictionTask>;
+  /** Confirms the task as corrected: its conditions' scenario and the threshold follow. */
+  confirmPredictionTask(id: string, task: PredictionTask): Promise<ProjectState>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

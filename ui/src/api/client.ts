@@ -14,6 +14,7 @@ import type {
   Limits,
   LogEntry,
   PipelineRun,
+  PredictionTask,
   Presence,
   PresenceItem,
   Profile,
@@ -97,6 +98,8 @@ interface AnswerTable {
   update_profile: Profile;
   hub_status: HubInfo;
   share_on_network: HubInfo;
+  parse_question: PredictionTask;
+  confirm_prediction_task: ProjectState;
 }
 export type Answers = { [N in RequestName]: AnswerTable[N] };
 
@@ -152,6 +155,8 @@ const NAMES: { [N in RequestName]: true } = {
   update_profile: true,
   hub_status: true,
   share_on_network: true,
+  parse_question: true,
+  confirm_prediction_task: true,
 };
 export const REQUEST_NAMES = Object.keys(NAMES) as RequestName[];
 
@@ -185,6 +190,15 @@ export class StudioClient implements Backend {
   }
   async deleteProject(project_id: string) {
     await this.request({ request: "delete_project", project_id });
+  }
+  setQuestion(project_id: string, initial_query: string) {
+    return this.request({ request: "update_project", project_id, initial_query });
+  }
+  parseQuestion(project_id: string, question?: string) {
+    return this.request({ request: "parse_question", project_id, question });
+  }
+  confirmPredictionTask(project_id: string, task: PredictionTask) {
+    return this.request({ request: "confirm_prediction_task", project_id, task });
   }
   undeleteProject(project_id: string) {
     return this.request({ request: "undelete_project", project_id });

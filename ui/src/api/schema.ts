@@ -565,7 +565,7 @@ export interface paths {
         };
       };
     };
-    /** Update metadata: project_name, description */
+    /** Update metadata: project_name, description, initial_query (read again into the prediction task) */
     put: {
       parameters: {
         query?: never;
@@ -1140,6 +1140,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/projects/{id}/prediction-task": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Confirm the question's prediction task as corrected: stored, the scenario of its conditions made, the simulation's threshold set to its target and horizon (one undoable change) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ConfirmBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["ProjectState"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/projects/{id}/presence": {
     parameters: {
       query?: never;
@@ -1189,6 +1241,58 @@ export interface paths {
       };
     };
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/projects/{id}/question/parse": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Read a question (default: the project's own) into a prediction task with the project's variables and data calendar: each part with its words, and the words not understood; nothing is stored */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ParseBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["PredictionTask"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -2733,6 +2837,28 @@ export interface components {
        */
       user_id?: string | null;
     };
+    /** @description How a condition changes a variable. */
+    Change:
+      | {
+          /** Format: double */
+          fraction: number;
+          /** @constant */
+          kind: "relative";
+        }
+      | {
+          /** Format: double */
+          amount: number;
+          /** @constant */
+          kind: "shift";
+          unit?: string | null;
+        }
+      | {
+          /** @constant */
+          kind: "set_to";
+          unit?: string | null;
+          /** Format: double */
+          value: number;
+        };
     CoefficientBounds: {
       /** Format: double */
       lower: number;
@@ -2764,6 +2890,22 @@ export interface components {
           change: "remove";
           user_id: string;
         };
+    /** @description How the outcome is compared with the target. */
+    Comparison: "above" | "at_least" | "below" | "at_most";
+    /** @description "If electricity prices fall 20%": a change to one of the project's variables. */
+    Condition: {
+      change: components["schemas"]["Change"];
+      /** @description The variable in the question's words ("electricity prices"). */
+      phrase: string;
+      /** @description The project's variable it names, when one does. */
+      variable?: string | null;
+    };
+    /** @description `PUT …/prediction-task`. */
+    ConfirmBody: {
+      task: components["schemas"]["PredictionTaskInput"];
+      /** @default  */
+      user_id?: string;
+    };
     /**
      * @description A record two (or more) peers set at the same time: every value is kept, with who set it,
      *     until someone picks one. The project shows one of them meanwhile (the same on every peer).
@@ -2892,6 +3034,11 @@ export interface components {
       /** @default null */
       user_id?: string | null;
     };
+    Duration: {
+      /** Format: double */
+      amount: number;
+      unit: components["schemas"]["TimeUnit"];
+    };
     Envelope: {
       /** Format: uint32 */
       api_version: number;
@@ -2922,6 +3069,11 @@ export interface components {
       | {
           /** @default null */
           description?: string | null;
+          /**
+           * @description The question; it is read again into the prediction task (empty removes both).
+           * @default null
+           */
+          initial_query?: string | null;
           project_id: string;
           /** @default null */
           project_name?: string | null;
@@ -3143,6 +3295,21 @@ export interface components {
           request: "limits";
         }
       | {
+          project_id: string;
+          /** @default null */
+          question?: string | null;
+          /** @constant */
+          request: "parse_question";
+          user_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "confirm_prediction_task";
+          task: components["schemas"]["PredictionTaskInput"];
+          user_id: string;
+        }
+      | {
           change: components["schemas"]["CollaboratorChange"];
           project_id: string;
           /** @constant */
@@ -3269,6 +3436,18 @@ export interface components {
       project_id: string;
       state_changes: components["schemas"]["StateChanges"];
       updated_project_state: components["schemas"]["ProjectState"];
+    };
+    /** @description By when. */
+    Horizon: {
+      /** @description The last day the question counts, `YYYY-MM-DD`. */
+      date: string;
+      /**
+       * Format: uint64
+       * @description The horizon in the model's ticks, once the data's time axis is known.
+       */
+      ticks?: number | null;
+      /** @description For a relative horizon ("in five years"): its length, counted from the question's date. */
+      within?: components["schemas"]["Duration"] | null;
     };
     /** @description This program's hub, as the Share dialog shows it. */
     HubInfo: {
@@ -3398,6 +3577,11 @@ export interface components {
     MetadataUpdate: {
       /** @default null */
       description?: string | null;
+      /**
+       * @description The question; it is read again into the prediction task (empty removes both).
+       * @default null
+       */
+      initial_query?: string | null;
       /** @default null */
       project_name?: string | null;
     };
@@ -3427,6 +3611,33 @@ export interface components {
       reason: string;
       value: unknown;
     };
+    /** @description `POST …/question/parse`. */
+    ParseBody: {
+      /**
+       * @description The question to read (default: the project's own).
+       * @default null
+       */
+      question?: string | null;
+      /** @default  */
+      user_id?: string;
+    };
+    /** @description Some words of the question, what they were taken for and why. */
+    Part: {
+      /** Format: uint */
+      end: number;
+      field: components["schemas"]["PartField"];
+      /** @description What they were taken to mean, or why they were not understood. */
+      note: string;
+      /**
+       * Format: uint
+       * @description Where they are in the question, in characters: `start..end`.
+       */
+      start: number;
+      /** @description The words, as asked. */
+      text: string;
+    };
+    /** @description Which part of the task some words made. */
+    PartField: ("outcome" | "comparison" | "target" | "horizon" | "condition") | "unknown";
     /** @description The payload of one of the five workbenches (described only: the core reads it). */
     Payload:
       | components["schemas"]["DataWorkbenchPayload"]
@@ -3526,6 +3737,68 @@ export interface components {
        */
       target_size?: number | null;
     };
+    /** @description A parsed question. */
+    PredictionTask: {
+      comparison?: components["schemas"]["Comparison"] | null;
+      conditions?: components["schemas"]["Condition"][];
+      /**
+       * @description Whether the analyst confirmed the task (as parsed or corrected).
+       * @default false
+       */
+      confirmed: boolean;
+      horizon?: components["schemas"]["Horizon"] | null;
+      /**
+       * @description Words that were not understood, with why.
+       * @default []
+       */
+      not_understood: components["schemas"]["Part"][];
+      /** @description What is forecast, in the question's words ("heat-pump adoption"). */
+      outcome?: string | null;
+      /** @description The question as asked. */
+      question: string;
+      target?: components["schemas"]["Target"] | null;
+      /**
+       * @description `task-` and the first 16 hex digits of the SHA-256 of the task without its id: the same
+       *     question understood alike has the same id everywhere.
+       */
+      task_id: string;
+      /**
+       * @description Every part understood, with the words it came from, in the question's order.
+       * @default []
+       */
+      understood: components["schemas"]["Part"][];
+    };
+    /** @description A parsed question. */
+    PredictionTaskInput: {
+      comparison?: components["schemas"]["Comparison"] | null;
+      conditions?: components["schemas"]["Condition"][];
+      /**
+       * @description Whether the analyst confirmed the task (as parsed or corrected).
+       * @default false
+       */
+      confirmed?: boolean;
+      horizon?: components["schemas"]["Horizon"] | null;
+      /**
+       * @description Words that were not understood, with why.
+       * @default []
+       */
+      not_understood?: components["schemas"]["Part"][];
+      /** @description What is forecast, in the question's words ("heat-pump adoption"). */
+      outcome?: string | null;
+      /** @description The question as asked. */
+      question: string;
+      target?: components["schemas"]["Target"] | null;
+      /**
+       * @description `task-` and the first 16 hex digits of the SHA-256 of the task without its id: the same
+       *     question understood alike has the same id everywhere.
+       */
+      task_id: string;
+      /**
+       * @description Every part understood, with the words it came from, in the question's order.
+       * @default []
+       */
+      understood?: components["schemas"]["Part"][];
+    };
     /** @description One user in one project. */
     Presence: {
       color: string;
@@ -3621,6 +3894,8 @@ export interface components {
       initial_query?: string | null;
       modification_log: components["schemas"]["LogEntry"][];
       population_id?: string | null;
+      /** @description The question read into a prediction task (`prediction_task_id` is its id). */
+      prediction_task?: components["schemas"]["PredictionTask"] | null;
       prediction_task_id?: string | null;
       project_id: string;
       project_name: string;
@@ -4114,6 +4389,26 @@ export interface components {
        */
       unsent: number;
     };
+    Target: {
+      unit: components["schemas"]["TargetUnit"];
+      /** Format: double */
+      value: number;
+    };
+    /** @description What the target's value means. */
+    TargetUnit:
+      | {
+          /** @constant */
+          kind: "share";
+        }
+      | {
+          /** @constant */
+          kind: "count";
+          noun: string;
+        }
+      | {
+          /** @constant */
+          kind: "factor";
+        };
     /** @description A unit of work (the seed's `Task`). */
     Task: {
       assigned_agent: string | null;
@@ -4187,6 +4482,11 @@ export interface components {
       /** Format: uint64 */
       tick: number;
     };
+    /**
+     * @description A length of time in the question's unit.
+     * @enum {string}
+     */
+    TimeUnit: "days" | "weeks" | "months" | "quarters" | "years";
     UnsavedEdit: {
       created_at: string;
       summary: string;

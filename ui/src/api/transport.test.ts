@@ -49,6 +49,7 @@ const projectState: Keys<ProjectState> = {
   data_package_id: "optional",
   population_id: "optional",
   prediction_task_id: "optional",
+  prediction_task: "optional",
   conflicts: "optional",
 };
 const workbenchStates: { [K in keyof WorkbenchStates]: Keys<WorkbenchStates[K]> } = {

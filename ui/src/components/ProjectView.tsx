@@ -25,6 +25,7 @@ import type { Read } from "./pane";
 import { Pane } from "./Panes";
 import { Avatars, ConflictsBanner, ShareDialog } from "./People";
 import { onWorkbench } from "../state/people";
+import { QuestionCard } from "./QuestionCard";
 import { RecoveryBanner } from "./RecoveryBanner";
 import { SidePanel, type SideView } from "./SidePanel";
 import { StageDot, StatusBadge } from "./ui";
@@ -427,6 +428,7 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
       )}
       <div className="workspace">
         <section className="main">
+          <QuestionCard backend={backend} state={state} onChanged={setState} notify={notify} fail={fail} />
           <nav className="tabs" role="tablist">
             {WORKBENCHES.map((w) => (
               <button
