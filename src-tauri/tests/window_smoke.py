@@ -101,7 +101,8 @@ def main(app):
             envelope = schemas.get("EnvelopeInput", schemas["Envelope"])
             fixed = {"workbench": "data", "action": "explore_sources", "path": "/nonexistent/reach.studio",
                      "format": "pdf", "version": 1, "role": "viewer", "section": "overrides",
-                     "change": {"change": "remove", "user_id": "reached"}}
+                     "change": {"change": "remove", "user_id": "reached"},
+                     "task": {"task_id": "reached", "question": "Will it pass 30%?"}}
             by_type = {"integer": 1, "boolean": False, "array": [], "object": {}}
             requests = []
             for variant in envelope["oneOf"]:
