@@ -70,7 +70,8 @@ impl Reports {
             .filter(|w| content.stage(*w).status != StageStatus::Complete)
             .map(|w| w.as_str().to_string())
             .collect();
-        let data_sources = match self.data.stored_package(content).await {
+        let package = self.data.stored_package(content).await;
+        let data_sources = match &package {
             Some(package) => package
                 .sources
                 .iter()
@@ -104,6 +105,9 @@ impl Reports {
                 .collect(),
             annotations: content.annotations.values().cloned().collect(),
             stale_stages,
+            task: content.prediction_task(),
+            question_scenario: content.meta(studio_model::QUESTION_SCENARIO).map(str::to_string),
+            time_axis: crate::question::time_axis(package.as_ref()),
         })
     }
 

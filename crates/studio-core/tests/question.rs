@@ -96,6 +96,25 @@ async fn with_dated_data_the_task_has_ticks_and_confirming_makes_the_scenario_an
     assert_eq!(undone.scenarios.len(), before.scenarios.len());
     assert_eq!(simulation(&undone).threshold, simulation(&before).threshold);
     assert!(undone.prediction_task.is_some_and(|t| !t.confirmed));
+    studio.redo(&project, USER).await.unwrap();
+    studio.redo(&project, USER).await.unwrap();
+
+    // Its scenario run, the report's first page answers the question.
+    let marginals = f.dir.path().join("marginals.csv");
+    std::fs::write(&marginals, common::MARGINALS).unwrap();
+    let config = json!({"source_name": "marginals", "configuration": {"path": marginals, "role": "marginal"}});
+    studio.workbench_action(&common::action(&project, Workbench::Data, "configure_source", config)).await.unwrap();
+    common::act(&studio, &project, Workbench::Population, "resize_population", json!({"target_size": 400})).await;
+    let small = json!({"simulation_config": {"scenario_id": made[0].scenario_id, "replicates": 4, "ticks": 56,
+        "threshold": {"share": 0.3, "tick": 55}}});
+    run(&studio, &project, Workbench::Simulation, "run", small).await;
+    let report = studio.preview_report(&project, USER, None).await.unwrap();
+    let first = &report.content.sections[0].content_html;
+    assert!(
+        first.contains("Under the scenario “Question: price -30%”, the chance that heat-pump adoption passes 30.0% by 31 December 2031 (2031 Q4, tick 55) is"),
+        "{first}"
+    );
+    assert!(first.contains("from 4 runs"), "{first}");
 }
 
 #[tokio::test]

@@ -14,6 +14,27 @@ fn nelder_mead_finds_the_rosenbrock_minimum() {
     assert!((best[0] - 1.0).abs() < 1e-3 && (best[1] - 1.0).abs() < 1e-3, "{best:?} after {evals}");
 }
 
+#[test]
+fn the_evaluation_budget_is_a_hard_limit() {
+    for dims in 1..=4 {
+        for budget in 0..=80 {
+            let calls = std::cell::Cell::new(0usize);
+            let f = |x: &[f64]| {
+                calls.set(calls.get() + 1);
+                x.iter().enumerate().map(|(i, v)| (v - i as f64).powi(2)).sum::<f64>()
+            };
+            let x0 = vec![5.0; dims];
+            let (best, used) = nelder_mead(&f, &x0, &vec![0.5; dims], budget);
+            assert!(calls.get() <= budget, "{dims} dims, budget {budget}: {} evaluations", calls.get());
+            assert_eq!(used, calls.get(), "the count it answers is the count made");
+            assert_eq!(best.len(), dims);
+            if budget > 0 {
+                assert!(f(&best) <= f(&x0), "the answer is never worse than the start");
+            }
+        }
+    }
+}
+
 const A: f64 = 0.003;
 const B: f64 = 0.12;
 
@@ -52,6 +73,7 @@ fn synthetic_truth_is_recovered_and_the_band_covers_the_held_out_points() {
         let history = sim(truth_model.clone()).run(1_000 + trial, 0).unwrap().adoption;
         let report = calibrate(&sim(start.clone()), &history, &spec(trial)).unwrap();
         assert_eq!((report.fit_points, report.holdout_points), (32, 9));
+        assert!(report.evaluations <= 100, "{} evaluations against a budget of 100", report.evaluations);
         a_err += (report.fitted["spontaneous.constant"] - A).abs() / trials as f64;
         b_err += (report.fitted["influence.constant"] - B).abs() / trials as f64;
         eprintln!("{:?} cover {:.2} last {:.3}", report.fitted, report.coverage_90, history[40]);

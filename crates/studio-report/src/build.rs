@@ -159,6 +159,7 @@ pub fn build(input: &ReportInput) -> Result<Report, ReportError> {
         template,
         generated_at: input.generated_at.clone(),
         stale_notice: stale_notice(input),
+        answer: crate::answer::answer(input),
         provenance: Provenance {
             project_id: input.project_id.clone(),
             project_name: input.project_name.clone(),

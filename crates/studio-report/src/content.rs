@@ -45,10 +45,14 @@ pub fn content(report: &Report, input: &ReportInput) -> Result<ReportContent, Re
         })
         .collect::<Result<Vec<ReportSection>, ReportError>>()?;
     let mut sections = sections;
-    // The out-of-date notice heads the first section, as it heads the first page.
+    // The out-of-date notice heads the first section, as it heads the first page; the answer to
+    // the question comes before it.
     if let (Some(notice), Some(first)) = (&report.stale_notice, sections.first_mut()) {
         first.content_html =
             format!("<p class=\"stale\" role=\"alert\">{}</p>{}", html::escape(notice), first.content_html);
+    }
+    if let (Some(answer), Some(first)) = (&report.answer, sections.first_mut()) {
+        first.content_html = format!("<p class=\"answer\">{}</p>{}", html::escape(answer), first.content_html);
     }
     let ctx = Context {
         input,

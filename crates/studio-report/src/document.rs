@@ -134,6 +134,8 @@ pub struct Report {
     pub brand: Brand,
     /// Shown on the first page when any result used is stale.
     pub stale_notice: Option<String>,
+    /// The answer to the project's question, one sentence on the first page.
+    pub answer: Option<String>,
     pub provenance: Provenance,
     /// Body sections, then the appendix's (`Section::appendix`), in reading order.
     pub sections: Vec<Section>,

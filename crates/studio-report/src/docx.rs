@@ -156,6 +156,12 @@ impl Writer<'_> {
         let subtitle = self.text(&report.subtitle).size(28);
         let p = self.para().add_run(subtitle).line_spacing(LineSpacing::new().after(480));
         self.push(p);
+        if let Some(answer) = &report.answer {
+            let primary = self.brand.primary.hex();
+            let mut p = self.para().add_run(self.text(answer).size(28));
+            p.property = left_rule(p.property, primary, 24).line_spacing(LineSpacing::new().before(120).after(360));
+            self.push(p);
+        }
         if let Some(notice) = &report.stale_notice {
             let accent = self.brand.accent.hex();
             let mut p = self.para().add_run(Run::new().add_text(clean(notice)).bold().color("7a3e00"));

@@ -29,7 +29,7 @@ fn css(brand: &Brand) -> String {
         "body{{font-family:'DejaVu Sans',Verdana,sans-serif;color:#{t};max-width:60rem;margin:2rem auto;padding:0 1.5rem;line-height:1.5}}\
 h1,h2,h3{{color:#{p}}}h1{{font-size:1.9rem;margin:.2rem 0}}h2{{border-bottom:2px solid #{a};padding-bottom:.2rem;margin-top:2.5rem}}\
 header.title{{display:flex;justify-content:space-between;align-items:flex-start;gap:1rem}}header.title img{{max-height:4rem;max-width:14rem}}\
-.subtitle{{color:#666}}.stale{{background:#fff4e5;border-left:4px solid #{a};padding:.6rem 1rem;margin:1rem 0;font-weight:bold}}\
+.subtitle{{color:#666}}.answer{{font-size:1.25rem;line-height:1.5;border-left:4px solid #{p};padding:.4rem 1rem;margin:1rem 0}}.stale{{background:#fff4e5;border-left:4px solid #{a};padding:.6rem 1rem;margin:1rem 0;font-weight:bold}}\
 .headlines{{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}}.headline{{border:1px solid #ddd;border-top:4px solid #{a};padding:.6rem 1rem;min-width:11rem}}\
 .headline .value{{font-size:2rem;font-weight:bold;color:#{a}}}.headline .label{{font-weight:bold}}.headline .detail{{color:#666;font-size:.9rem}}\
 table{{border-collapse:collapse;width:100%;margin:.4rem 0;font-size:.9rem}}th{{background:#{p};color:#fff;text-align:left;padding:.3rem .5rem}}\
@@ -143,6 +143,9 @@ pub fn html(report: &Report) -> Result<String, ReportError> {
         escape(&report.subtitle),
         logo(&report.brand)
     );
+    if let Some(answer) = &report.answer {
+        let _ = write!(out, "<p class=\"answer\">{}</p>", escape(answer));
+    }
     if let Some(notice) = &report.stale_notice {
         let _ = write!(out, "<p class=\"stale\" role=\"alert\">{}</p>", escape(notice));
     }

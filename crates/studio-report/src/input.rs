@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use studio_model::{Annotation, Ensemble, ReportConfig};
+use studio_model::{Annotation, Ensemble, PredictionTask, ReportConfig, TimeAxis};
 
 use crate::Logo;
 
@@ -54,6 +54,15 @@ pub struct ReportInput {
     /// Stages whose results are out of date (`data`, `population`, `simulation`…).
     #[serde(default)]
     pub stale_stages: Vec<String>,
+    /// The question read into a prediction task, when the project has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<PredictionTask>,
+    /// The scenario the confirmed task's conditions made (its answer is that scenario's run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_scenario: Option<String>,
+    /// When ticks are: the data's calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_axis: Option<TimeAxis>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 //! of one format. No IO beyond returning bytes: the same input gives the same bytes. (Plotters'
 //! font registry and Typst's memo cache are process-wide; neither changes an output.)
 
+mod answer;
 mod build;
 mod caveats;
 pub mod charts;

@@ -107,6 +107,7 @@ fn data(report: &Report, files: &mut Vec<(String, Bytes)>) -> Result<Value, Repo
         },
         "logo": logo,
         "stale_notice": report.stale_notice,
+        "answer": report.answer,
         "provenance": {
             "project_id": p.project_id,
             "project_name": p.project_name,

@@ -155,6 +155,7 @@ pub fn sample() -> Report {
         generated_at: "2026-11-30T12:00:00Z".into(),
         brand: brand(),
         stale_notice: Some("Sample numbers: this report was not generated from a project.".into()),
+        answer: Some("Under the scenario “Prices fall 20%”, the chance that heat-pump adoption passes 30% by 31 December 2031 (2031 Q4, tick 55) is 12.0% (90% interval 7.6%–18.4%, from 100 runs); the share then lies between 24.1% and 31.5% in 90% of runs.".into()),
         provenance: Provenance {
             project_id: "00000000-0000-4000-8000-00000000beef".into(),
             project_name: "Sample project".into(),

@@ -113,7 +113,9 @@ fn python_pptx_reads_the_titles_charts_tables_and_notes_of_the_sample() {
     assert_eq!(text(&first["title"]), report.title);
     let first_texts: Vec<&str> = first["texts"].as_array().unwrap().iter().map(text).collect();
     assert!(first_texts.contains(&report.subtitle.as_str()), "{first_texts:?}");
-    assert!(first_texts.contains(&report.stale_notice.as_deref().unwrap()));
+    // The answer to the question and the stale notice: one box, a paragraph each.
+    let said = format!("{}\n{}", report.answer.as_deref().unwrap(), report.stale_notice.as_deref().unwrap());
+    assert!(first_texts.contains(&said.as_str()), "{first_texts:?}");
     assert!(first_texts.contains(&"[picture image/png]"), "the logo is on the title slide");
     let provenance = first_texts.iter().find(|t| t.starts_with("Project ")).expect("a provenance line");
     assert!(

@@ -273,27 +273,40 @@ fn rmse(pairs: impl Iterator<Item = (f64, f64)>) -> f64 {
 }
 
 /// Minimises `f` from `x0` (initial simplex `x0 + steps[i]·eᵢ`) in at most `budget`
-/// evaluations: the best point and the evaluations used.
+/// evaluations — a hard limit: a step the budget cannot finish stops where it is, keeping only
+/// points it evaluated — and answers the best point and the evaluations used.
 pub fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], steps: &[f64], budget: usize) -> (Vec<f64>, usize) {
     let d = x0.len();
     if d == 0 || budget == 0 {
         return (x0.to_vec(), 0);
     }
     let evals = std::cell::Cell::new(0usize);
+    // `None` once the budget is spent: nothing more is evaluated.
     let eval = |x: &[f64]| {
+        if evals.get() >= budget {
+            return None;
+        }
         evals.set(evals.get() + 1);
-        f(x)
+        Some(f(x))
     };
     let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(d + 1);
-    simplex.push((x0.to_vec(), eval(x0)));
+    let Some(f0) = eval(x0) else { return (x0.to_vec(), 0) };
+    simplex.push((x0.to_vec(), f0));
     for i in 0..d {
         let mut x = x0.to_vec();
         x[i] += if steps[i] != 0.0 { steps[i] } else { 0.1 };
-        let fx = eval(&x);
-        simplex.push((x, fx));
+        match eval(&x) {
+            Some(fx) => simplex.push((x, fx)),
+            None => break,
+        }
+    }
+    if simplex.len() < d + 1 {
+        // The budget ran out before the simplex was whole: the best point seen.
+        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+        return (simplex[0].0.clone(), evals.get());
     }
     let toward = |a: &[f64], b: &[f64], t: f64| -> Vec<f64> { a.iter().zip(b).map(|(a, b)| a + t * (b - a)).collect() };
-    while evals.get() < budget {
+    'search: while evals.get() < budget {
         simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
         let spread = simplex[d].1 - simplex[0].1;
         if spread.abs() <= 1e-12 * (1.0 + simplex[0].1.abs()) && evals.get() > 2 * (d + 1) {
@@ -303,24 +316,31 @@ pub fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], steps: &[f64], budget:
             (0..d).map(|j| simplex[..d].iter().map(|(x, _)| x[j]).sum::<f64>() / d as f64).collect();
         let worst = simplex[d].clone();
         let reflected = toward(&centroid, &worst.0, -1.0);
-        let fr = eval(&reflected);
+        let Some(fr) = eval(&reflected) else { break };
         if fr < simplex[0].1 {
             let expanded = toward(&centroid, &worst.0, -2.0);
-            let fe = eval(&expanded);
-            simplex[d] = if fe < fr { (expanded, fe) } else { (reflected, fr) };
+            simplex[d] = match eval(&expanded) {
+                Some(fe) if fe < fr => (expanded, fe),
+                _ => (reflected, fr),
+            };
         } else if fr < simplex[d - 1].1 {
             simplex[d] = (reflected, fr);
         } else {
             let (towards, fref) = if fr < worst.1 { (reflected.clone(), fr) } else { (worst.0.clone(), worst.1) };
             let contracted = toward(&centroid, &towards, 0.5);
-            let fc = eval(&contracted);
+            let Some(fc) = eval(&contracted) else {
+                if fr < worst.1 {
+                    simplex[d] = (reflected, fr);
+                }
+                break;
+            };
             if fc < fref {
                 simplex[d] = (contracted, fc);
             } else {
                 let best = simplex[0].0.clone();
                 for point in simplex.iter_mut().skip(1) {
                     let x = toward(&best, &point.0, 0.5);
-                    let fx = eval(&x);
+                    let Some(fx) = eval(&x) else { break 'search };
                     *point = (x, fx);
                 }
             }

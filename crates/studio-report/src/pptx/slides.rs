@@ -99,11 +99,21 @@ fn title_slide(report: &Report, shapes: &mut Shapes) {
         "t",
         &paragraph(&no_bullet, &run(&report.subtitle, subtitle), subtitle),
     );
-    if let Some(notice) = report.stale_notice.as_deref().filter(|n| !n.trim().is_empty()) {
+    // The answer to the question and the stale notice share the box under the subtitle, a
+    // paragraph each.
+    let said: Vec<&str> = [report.answer.as_deref(), report.stale_notice.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|n| !n.trim().is_empty())
+        .collect();
+    if !said.is_empty() {
         let font = Font::new(16.0, brand.text);
         let inset = 0.15;
         let width = NOTICE.w as f64 / 914_400.0;
-        let height = lines_height(lines(notice, Face::Regular, 16.0, width - 2.0 * inset), 16.0, 0.0) + 2.0 * inset;
+        let gap = 6.0;
+        let text_height: f64 =
+            said.iter().map(|n| lines_height(lines(n, Face::Regular, 16.0, width - 2.0 * inset), 16.0, 0.0)).sum();
+        let height = text_height + (said.len() - 1) as f64 * gap / 72.0 + 2.0 * inset;
         // Between the subtitle and the provenance line, whatever its length.
         let top = NOTICE.y as f64 / 914_400.0;
         let room = PROVENANCE.y as f64 / 914_400.0 - 0.15 - top;
@@ -115,7 +125,8 @@ fn title_slide(report: &Report, shapes: &mut Shapes) {
             ..FILLED
         };
         let place = Rect { h: emu(height.min(room)), ..NOTICE };
-        shapes.text_box("Notice", place, frame, &paragraph(&ppr("l", 0.0), &run(notice, font), font));
+        let body: String = said.iter().map(|n| paragraph(&ppr("l", gap), &run(n, font), font)).collect();
+        shapes.text_box("Notice", place, frame, &body);
     }
     if let Some(logo) = &brand.logo {
         shapes.picture("Logo", logo_rect(logo, TITLE_LOGO), &media_rid(0));

@@ -178,5 +178,8 @@ pub fn input(template: ReportTemplate) -> ReportInput {
             created_at: "2026-11-30T11:00:00Z".into(),
         }],
         stale_stages: Vec::new(),
+        task: None,
+        question_scenario: None,
+        time_axis: None,
     }
 }
