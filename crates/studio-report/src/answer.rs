@@ -50,7 +50,7 @@ fn verb(c: Comparison) -> &'static str {
 }
 
 /// The run that answers the task: the question's own scenario, else the first (the baseline).
-fn answering<'a>(input: &'a ReportInput) -> Option<&'a ScenarioResult> {
+fn answering(input: &ReportInput) -> Option<&ScenarioResult> {
     let own = input.question_scenario.as_deref();
     own.and_then(|id| input.scenarios.iter().find(|s| s.scenario_id == id)).or(input.scenarios.first())
 }

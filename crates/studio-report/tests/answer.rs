@@ -85,7 +85,7 @@ fn zipped_text(bytes: &[u8], part: &str) -> String {
 fn every_format_puts_the_answer_on_its_first_page() {
     let report = build(&with_task(task(0.3, 30, Comparison::Above))).unwrap();
     let answer = report.answer.clone().unwrap();
-    let start = answer.split(" (90%").next().unwrap().replace('“', "").replace('”', "");
+    let start = answer.split(" (90%").next().unwrap().replace(['“', '”'], "");
     let page = html::html(&report).unwrap().replace("&ldquo;", "").replace("&rdquo;", "").replace(['“', '”'], "");
     assert!(page.contains(&start), "html");
     let slide = zipped_text(&pptx::pptx(&report).unwrap(), "ppt/slides/slide1.xml").replace(['“', '”'], "");
