@@ -174,7 +174,9 @@ table{border-collapse:collapse;width:100%;margin:.4rem 0;font-size:.85rem}th{bac
 td{padding:.3rem .5rem;border-bottom:1px solid #e5e5e5;vertical-align:top}tr:nth-child(even) td{background:#f7f7f7}td.n,th.n{text-align:right}
 caption{caption-side:top;text-align:left;font-weight:bold;padding:.3rem 0}.source{color:#777;font-size:.8rem;margin:.2rem 0 1rem}
 figure{margin:1rem 0}figure svg{width:100%;height:auto}figcaption{font-weight:bold;margin-bottom:.3rem}
-.note{border-left:3px solid ${a};padding:.3rem .8rem;margin:.8rem 0;font-style:italic;background:#fafafa}`;
+.note{border-left:3px solid ${a};padding:.3rem .8rem;margin:.8rem 0;font-style:italic;background:#fafafa}
+.answer{font-size:1.1rem;border-left:4px solid ${p};padding:.4rem 1rem;margin:1rem 0}
+.stale{background:#fff4e5;border-left:4px solid ${a};padding:.6rem 1rem;margin:1rem 0;font-weight:bold}`;
   const body = report.content.sections
     .map(
       (s) => `<section data-section="${escapeHtml(s.type)}"><h2>${escapeHtml(s.title)}</h2>${s.content_html}</section>`,
