@@ -43,7 +43,7 @@ fn synthetic_truth_is_recovered_and_the_band_covers_the_held_out_points() {
     let n = 10_000;
     let groups = vec![0u8; n];
     let network = build_network(&groups, &NetworkSpec { degree: 10, rewiring: 0.1, homophily: 0.0 }, 3).unwrap();
-    let truth_model = DiffusionModel { spontaneous: Term::constant(A), influence: Term::constant(B) };
+    let truth_model = DiffusionModel::new(Term::constant(A), Term::constant(B));
     let sim = |model: DiffusionModel| Simulation {
         network: &network,
         groups: &groups,
@@ -65,7 +65,7 @@ fn synthetic_truth_is_recovered_and_the_band_covers_the_held_out_points() {
         seed,
         holdout_share: 0.2,
     };
-    let start = DiffusionModel { spontaneous: Term::constant(0.01), influence: Term::constant(0.6) };
+    let start = DiffusionModel::new(Term::constant(0.01), Term::constant(0.6));
     let trials = 20;
     let (mut inside, mut held, mut a_err, mut b_err) = (0.0, 0.0, 0.0f64, 0.0f64);
     for trial in 0..trials {
@@ -97,7 +97,7 @@ fn bad_calibrations_are_named() {
         groups: &groups,
         attributes: vec![],
         segments: vec![],
-        model: DiffusionModel { spontaneous: Term::constant(0.01), influence: Term::constant(0.1) }.into(),
+        model: DiffusionModel::new(Term::constant(0.01), Term::constant(0.1)).into(),
         variables: Variables::default(),
         ticks: 10,
         initial_share: 0.01,

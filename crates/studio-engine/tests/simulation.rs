@@ -36,7 +36,7 @@ fn decisions_read_the_state_at_the_start_of_the_tick() {
         groups: &groups,
         attributes: vec![],
         segments: vec![],
-        model: DiffusionModel { spontaneous: Term::constant(0.0), influence: Term::constant(1.0) }.into(),
+        model: DiffusionModel::new(Term::constant(0.0), Term::constant(1.0)).into(),
         variables: Variables::default(),
         ticks: 30,
         initial_share: 0.002,

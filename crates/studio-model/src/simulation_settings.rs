@@ -57,7 +57,7 @@ pub struct CalibrationSettings {
     /// A time series of the data package (its `outcome` name); the first one when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<String>,
-    /// Coefficients by path (`spontaneous.constant`, `influence.variables.price`…) and bounds.
+    /// Coefficients by path (`spontaneous.constant`, `influence.variables.price`, `potential`…) and bounds.
     pub parameters: Vec<CoefficientBounds>,
     /// Share of the history held out at its end to test the fit.
     #[serde(default = "default_holdout")]

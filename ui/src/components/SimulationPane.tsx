@@ -43,11 +43,13 @@ interface Summary {
   injected_shocks: ConsoleView["injected_shocks"];
 }
 
-/** What "Calibrate on the history" fits when the settings name nothing else. */
+/** What "Calibrate on the history" fits when the settings name nothing else: the two terms'
+ * constants and the market potential (the share that can ever adopt). */
 const CALIBRATE = {
   parameters: [
     { path: "spontaneous.constant", lower: 0, upper: 0.02 },
     { path: "influence.constant", lower: 0, upper: 1 },
+    { path: "potential", lower: 0.05, upper: 1 },
   ],
   replicates: 6,
   max_evaluations: 60,

@@ -85,11 +85,11 @@ pub fn set_coefficient(model: &mut Model, path: &str, value: f64) -> Result<(), 
 }
 
 /// A coefficient's place: `TERM.constant`, `TERM.variables.NAME`, `TERM.attributes.NAME`
-/// (terms `spontaneous`, `influence`; `initial`, `drift`), or an opinion model's
-/// `convergence`, `confidence`, `noise`, `spread`, `threshold`.
+/// (terms `spontaneous`, `influence`; `initial`, `drift`), a diffusion model's `potential`, or
+/// an opinion model's `convergence`, `confidence`, `noise`, `spread`, `threshold`.
 fn slot<'m>(model: &'m mut Model, path: &str) -> Result<&'m mut f64, EngineError> {
     let terms = match model {
-        Model::Diffusion(_) => "the model is a diffusion model: use spontaneous|influence",
+        Model::Diffusion(_) => "the model is a diffusion model: use potential, or spontaneous|influence",
         Model::Opinion(_) => {
             "the model is an opinion model: use convergence, confidence, noise, spread, threshold, or initial|drift"
         }
@@ -103,6 +103,7 @@ fn slot<'m>(model: &'m mut Model, path: &str) -> Result<&'m mut f64, EngineError
     let term: &mut Term = match (model, parts.first().copied()) {
         (Model::Diffusion(m), Some("spontaneous")) => &mut m.spontaneous,
         (Model::Diffusion(m), Some("influence")) => &mut m.influence,
+        (Model::Diffusion(m), Some("potential")) if parts.len() == 1 => return Ok(&mut m.potential),
         (Model::Opinion(m), Some("initial")) => &mut m.initial,
         (Model::Opinion(m), Some("drift")) => &mut m.drift,
         (Model::Opinion(m), Some(scalar)) if parts.len() == 1 => {

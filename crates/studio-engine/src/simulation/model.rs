@@ -1,9 +1,11 @@
 //! Models are data, of two kinds.
 //!
 //! *Diffusion*: two linear terms — spontaneous adoption `a` and the weight of neighbours `b` —
-//! each a constant plus coefficients on global variables and on agents' attributes. Each tick
-//! a non-adopter adopts with p = 1 − (1 − a)(1 − b·f), f the share of its neighbours that had
-//! adopted at the start of the tick.
+//! each a constant plus coefficients on global variables and on agents' attributes — and a
+//! market potential `m`, the share that can ever adopt. Each tick a non-adopter adopts with
+//! p = (1 − (1 − a)(1 − b·f)) · (m − F)/(1 − F), f the share of its neighbours that had adopted
+//! at the start of the tick and F the population's: the room left under the potential (1 when
+//! m = 1, so the model without a potential is unchanged), as Bass's hazard scales with it.
 //!
 //! *Opinion*: each agent holds an opinion in [0, 1], first `initial` (a term) plus uniform
 //! noise of sd `spread`. Each tick it moves by `convergence` toward the mean opinion of the
@@ -41,6 +43,36 @@ impl Term {
 pub struct DiffusionModel {
     pub spontaneous: Term,
     pub influence: Term,
+    /// The share that can ever adopt, 0 to 1 (1: everyone; not written then, so models
+    /// stored before it read and hash alike).
+    #[serde(default = "everyone", skip_serializing_if = "is_everyone")]
+    pub potential: f64,
+}
+
+fn everyone() -> f64 {
+    1.0
+}
+
+fn is_everyone(m: &f64) -> bool {
+    *m == 1.0
+}
+
+impl DiffusionModel {
+    /// A model without a potential: everyone may adopt.
+    pub fn new(spontaneous: Term, influence: Term) -> DiffusionModel {
+        DiffusionModel { spontaneous, influence, potential: 1.0 }
+    }
+
+    /// The factor a non-adopter's chance is scaled by when a share `adopted` has adopted.
+    pub fn room(&self, adopted: f64) -> f64 {
+        if self.potential >= 1.0 {
+            return 1.0;
+        }
+        if adopted >= 1.0 {
+            return 0.0;
+        }
+        ((self.potential - adopted) / (1.0 - adopted)).clamp(0.0, 1.0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,8 +119,16 @@ impl Model {
         }
     }
 
-    /// Checks the opinion model's numbers.
+    /// Checks the model's numbers: a diffusion model's potential, an opinion model's shares.
     pub fn check(&self) -> Result<(), EngineError> {
+        if let Model::Diffusion(m) = self
+            && !(m.potential > 0.0 && m.potential <= 1.0)
+        {
+            return Err(EngineError::Simulation(format!(
+                "the diffusion model's potential is {}: it must be above 0 and at most 1 (the share that can ever adopt)",
+                m.potential
+            )));
+        }
         if let Model::Opinion(m) = self {
             let unit = |name: &str, v: f64| {
                 if (0.0..=1.0).contains(&v) {

@@ -36,6 +36,7 @@ impl Reference {
                 attributes: BTreeMap::new(),
             },
             influence: Term::constant(self.influence()),
+            potential: 1.0,
         }
     }
 

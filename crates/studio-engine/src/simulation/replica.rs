@@ -173,6 +173,8 @@ impl Replica {
         };
         let a_global = model.spontaneous.global(&values);
         let b_global = model.influence.global(&values);
+        // The room left under the market potential, from the state at the start of the tick.
+        let room = model.room(self.total as f64 / self.adopted_at.len().max(1) as f64);
         let (a_personal, b_personal) = (&prep.personal[0], &prep.personal[1]);
         if a_personal.is_none() && b_personal.is_none() {
             // p depends only on (degree, adopted neighbours): a table of thresholds on u32.
@@ -182,7 +184,7 @@ impl Replica {
             for d in 0..width {
                 for c in 0..=d {
                     let f = if d == 0 { 0.0 } else { c as f64 / d as f64 };
-                    let p = 1.0 - (1.0 - a) * (1.0 - b * f);
+                    let p = (1.0 - (1.0 - a) * (1.0 - b * f)) * room;
                     table[d * width + c] = (p.clamp(0.0, 1.0) * 4_294_967_296.0) as u64;
                 }
             }
@@ -211,7 +213,7 @@ impl Replica {
                 let b = (b_global + b_personal.as_ref().map_or(0.0, |v| f64::from(v[i]))).clamp(0.0, 1.0);
                 let d = prep.degree[i];
                 let f = if d == 0 { 0.0 } else { f64::from(self.status[i] - prep.base(i)) / f64::from(d) };
-                let p = 1.0 - (1.0 - a) * (1.0 - b * f);
+                let p = (1.0 - (1.0 - a) * (1.0 - b * f)) * room;
                 if self.rng.next_f64() < p {
                     self.newly.push(i as u32);
                 }
