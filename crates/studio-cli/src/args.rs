@@ -285,6 +285,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Rolling-origin backtests of the calibrated model against two naive baselines on three
+    /// histories (the example's, another mechanism's, one saturating below 100%).
+    Forecast {
+        #[arg(long, default_value_t = 20_000)]
+        agents: usize,
+    },
     /// Sync through a hub: an edit at one peer until every other peer has it (p50/p99), the
     /// hub's memory per peer, and how long a new peer takes to get a --project-mb project.
     Sync {
@@ -436,6 +442,7 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
             crate::bench::population(agents, threads, repeat, out)
         }
         Command::Bench(BenchCommand::Csv { mb, file }) => crate::bench::csv(mb, file, out),
+        Command::Bench(BenchCommand::Forecast { agents }) => crate::bench_forecast::forecast(agents, out),
         Command::Bench(BenchCommand::Sync { peers, rounds, project_mb }) => {
             crate::bench_sync::sync(peers, rounds, project_mb, out).await
         }

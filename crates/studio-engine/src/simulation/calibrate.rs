@@ -69,6 +69,8 @@ pub struct CalibrationReport {
     pub mean: Vec<f64>,
     pub bands: Vec<[f64; 5]>,
     pub model: Model,
+    /// The forecast's replicates (each a share per tick), for scoring it as a distribution.
+    pub runs: Vec<Vec<f64>>,
 }
 
 /// Reads a coefficient by path (absent coefficients are 0).
@@ -243,6 +245,7 @@ pub fn calibrate(
         mean: e.mean,
         bands: e.bands,
         model: calibrated.model,
+        runs,
     })
 }
 

@@ -3,6 +3,8 @@
 //! bands, and the reference model used as benchmark and correctness check.
 
 pub mod agents;
+pub mod backtest;
+pub mod baselines;
 pub mod calibrate;
 pub mod ensemble;
 pub mod model;
@@ -12,6 +14,7 @@ pub mod prepared;
 pub mod reference;
 pub mod replica;
 pub mod run;
+pub mod scores;
 
 pub use agents::{Agents, Segment};
 pub use calibrate::{CalibrationReport, CalibrationSpec, Parameter, calibrate, nelder_mead};
