@@ -4,7 +4,6 @@
 use studio_model::{CollaboratorChange, ProjectState, Role, change_collaborators};
 
 use crate::actor::Actor;
-use crate::document::{ChangeKind, ChangeMessage};
 use crate::error::{CoreError, Result};
 use crate::library::Library;
 use crate::projects_service::Projects;
@@ -44,9 +43,5 @@ pub(crate) async fn change_members(
     }
     let ctx = library.context(user_id);
     let outcome = change_collaborators(open.doc.content(), change, &ctx)?;
-    let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
-    library.commit(project_id, &mut open, &outcome.content, &message).await?;
-    let state = Library::state_of(&mut open, user_id);
-    library.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
-    Ok(state)
+    library.commit_outcome(project_id, &mut open, user_id, &outcome).await
 }

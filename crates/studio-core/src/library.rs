@@ -246,6 +246,22 @@ impl Library {
         Ok(open.doc.content().clone())
     }
 
+    /// Commits an edit's outcome made for `user_id` as one change and announces it; answers
+    /// the project's state after.
+    pub(crate) async fn commit_outcome(
+        &self,
+        project_id: &str,
+        open: &mut OpenProject,
+        user_id: &str,
+        outcome: &studio_model::Outcome,
+    ) -> Result<ProjectState> {
+        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
+        self.commit(project_id, open, &outcome.content, &message).await?;
+        let state = Library::state_of(open, user_id);
+        self.announce(project_id, &state, &outcome.entry, &outcome.state_changes);
+        Ok(state)
+    }
+
     /// Tells the listeners a project changed, and what it made stale.
     pub(crate) fn announce(&self, project_id: &str, state: &ProjectState, entry: &LogEntry, changes: &StateChanges) {
         self.emit(StudioEvent::StateChanged {

@@ -183,16 +183,7 @@ impl Projects {
         let question = update.initial_query.as_deref().map(|q| (q, task.as_ref()));
         let outcome =
             update_metadata(content, update.project_name.as_deref(), update.description.as_deref(), question, &ctx)?;
-        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
-        self.commit(project_id, &mut open, &outcome.content, &message).await?;
-        let state = Library::state_of(&mut open, user_id);
-        self.emit(StudioEvent::StateChanged {
-            project_id: project_id.into(),
-            status: state.status,
-            summary: outcome.entry.summary,
-            user_id: user_id.into(),
-        });
-        Ok(state)
+        self.commit_outcome(project_id, &mut open, user_id, &outcome).await
     }
 
     /// Soft-deletes a project after folding its unsaved edits; `undelete_project` brings it back.

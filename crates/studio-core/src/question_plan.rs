@@ -10,9 +10,7 @@ use studio_model::{
 
 use crate::actor::Actor;
 use crate::data_package::DataPackage;
-use crate::document::{ChangeKind, ChangeMessage};
 use crate::error::{CoreError, Result};
-use crate::events::StudioEvent;
 use crate::library::Library;
 use crate::scenario_runs::baseline_variables;
 use crate::scenarios::Scenarios;
@@ -117,15 +115,6 @@ impl Scenarios {
         let plan = plan(&task, &content, package.as_ref())?;
         let ctx = self.context(user_id);
         let outcome = confirm_prediction_task(&content, &task, &plan, &ctx)?;
-        let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Action, None, &outcome.edits);
-        self.commit(project_id, &mut open, &outcome.content, &message).await?;
-        let state = Library::state_of(&mut open, user_id);
-        self.emit(StudioEvent::StateChanged {
-            project_id: project_id.into(),
-            status: state.status,
-            summary: outcome.entry.summary,
-            user_id: user_id.into(),
-        });
-        Ok(state)
+        self.commit_outcome(project_id, &mut open, user_id, &outcome).await
     }
 }

@@ -2816,7 +2816,7 @@ export interface components {
        * @default 150
        */
       max_evaluations: number;
-      /** @description Coefficients by path (`spontaneous.constant`, `influence.variables.price`…) and bounds. */
+      /** @description Coefficients by path (`spontaneous.constant`, `influence.variables.price`, `potential`…) and bounds. */
       parameters: components["schemas"]["CoefficientBounds"][];
       /**
        * Format: uint32
