@@ -15,8 +15,9 @@ use crate::library::Library;
 use crate::scenario_runs::baseline_variables;
 use crate::scenarios::Scenarios;
 
-/// The plan a task makes; a condition on an unknown variable, or a target that cannot be a
-/// share, is an error naming it (nothing is guessed).
+/// The plan a task makes. A condition naming no variable of the project is an error naming it;
+/// what the target and horizon cannot set (a count, no calendar yet) is said in the plan's
+/// notes. Nothing is guessed.
 pub(crate) fn plan(task: &PredictionTask, content: &ProjectContent, package: Option<&DataPackage>) -> Result<TaskPlan> {
     let settings = SimulationSettings::of(content)?;
     let baseline = baseline_variables(&settings, package);
