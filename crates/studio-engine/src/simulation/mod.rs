@@ -15,6 +15,7 @@ pub mod reference;
 pub mod replica;
 pub mod run;
 pub mod scores;
+pub mod sensitivity;
 
 pub use agents::{Agents, Segment};
 pub use calibrate::{CalibrationReport, CalibrationSpec, Parameter, calibrate, nelder_mead};
