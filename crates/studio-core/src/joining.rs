@@ -171,6 +171,16 @@ impl Sharing {
                     DialerEvent::Connected { .. } => {
                         sharing.rebroadcast(&pid);
                         sharing.exchange_blobs_soon(&pid);
+                        // The hub may not hear ephemeral messages on the document until it has
+                        // synced it: said again shortly, not only at the next heartbeat.
+                        let (again, again_pid) = (me.clone(), pid.clone());
+                        tokio::spawn(async move {
+                            for wait in [500, 1_500] {
+                                tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                                let Some(sharing) = again.upgrade() else { break };
+                                sharing.rebroadcast(&again_pid);
+                            }
+                        });
                         "connected"
                     }
                     DialerEvent::Disconnected { .. } | DialerEvent::Reconnecting { .. } => "reconnecting",
