@@ -242,14 +242,17 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
     let saved: ProjectState = call(studio, save(&id)).await?;
     say(format!("Saved version {}", saved.version));
 
-    // Quarters: spontaneous adoption c − 0.001 · price, neighbours' weight w; c and w fitted to the history.
+    // Quarters: spontaneous adoption c − 0.001 · price, neighbours' weight w, the market
+    // potential m; their posterior fitted to the history (ABC-SMC), the runs forecasts from
+    // the history's end (2025Q4, tick 31) to tick 40.
     let settings = json!({"simulation_config": {"ticks": 40, "replicates": 20, "seed": 42,
         "model": {"kind": "diffusion", "spontaneous": {"constant": 0.004, "variables": {"price": -0.001}},
                   "influence": {"constant": 0.15}},
-        "threshold": {"share": 0.08, "tick": 40},
-        "calibration": {"series": "heat_pump_adoption", "replicates": 4, "max_evaluations": 40, "parameters": [
+        "threshold": {"share": 0.12, "tick": 40},
+        "calibration": {"series": "heat_pump_adoption", "replicates": 1, "max_evaluations": 800, "parameters": [
             {"path": "spontaneous.constant", "lower": 0.0015, "upper": 0.02},
-            {"path": "influence.constant", "lower": 0.0, "upper": 0.5}]}}});
+            {"path": "influence.constant", "lower": 0.0, "upper": 0.5},
+            {"path": "potential", "lower": 0.05, "upper": 1.0}]}}});
     say("  simulation/run (a task: the baseline):".into());
     let baseline = run_task(studio, &action(Workbench::Simulation, "run", settings), &say).await?;
     say(format!("    {}", headline(&baseline)));

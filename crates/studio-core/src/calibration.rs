@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
-use studio_engine::simulation::{CalibrationReport, CalibrationSpec, Parameter, Variables, calibrate};
+use studio_engine::simulation::{CalibrationReport, CalibrationSpec, Parameter, Variables, calibrate_with};
 use studio_model::{CALIBRATION_FORMAT, CalibrationFit, ProjectContent, SimulationSettings, Workbench};
 
 use crate::data_package::DataPackage;
@@ -44,6 +44,9 @@ fn history<'p>(package: &'p DataPackage, name: Option<&str>) -> Result<(&'p str,
     Ok((series.name.as_str(), points))
 }
 
+/// How fits are made today: a fit made another way is made again.
+const METHOD: &str = "abc-smc, logit-scale damped-trend discrepancy";
+
 fn inputs_hash(
     population_id: &str,
     settings: &SimulationSettings,
@@ -52,6 +55,7 @@ fn inputs_hash(
 ) -> String {
     let mut h = Sha256::new();
     h.update(studio_engine::ENGINE_VERSION.as_bytes());
+    h.update(METHOD.as_bytes());
     h.update(population_id.as_bytes());
     h.update(serde_json::to_string(&(settings, observed, baseline)).unwrap_or_default().as_bytes());
     hex::encode(h.finalize())
@@ -75,6 +79,8 @@ fn summary(series: &str, report: &CalibrationReport) -> Result<CalibrationFit> {
         mean: report.mean.clone(),
         bands: report.bands.clone(),
         model: serde_json::to_value(&report.model).map_err(CoreError::internal)?,
+        posterior: serde_json::to_value(&report.posterior).map_err(CoreError::internal)?,
+        discrepancy: serde_json::to_value(report.discrepancy).map_err(CoreError::internal)?,
     })
 }
 
@@ -125,7 +131,8 @@ impl Scenarios {
                 };
                 let model = model_of(&settings)?;
                 let (bytes, variables, observed) = (population.to_vec(), baseline.clone(), observed.clone());
-                let report = tokio::task::spawn_blocking(move || -> Result<CalibrationReport> {
+                let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(f64, String)>();
+                let job = tokio::task::spawn_blocking(move || -> Result<CalibrationReport> {
                     let (header, pop) =
                         studio_engine::population::decode(&bytes).map_err(|e| CoreError::internal(e.to_string()))?;
                     let agents = studio_engine::simulation::Agents::from_population(pop, &header.digest)
@@ -133,10 +140,15 @@ impl Scenarios {
                     let vars = Variables { initial: variables, shocks: Vec::new() };
                     let sim =
                         agents.simulation(model, vars, observed.len().saturating_sub(1).max(1) as u32, observed[0]);
-                    calibrate(&sim, &observed, &spec).map_err(|e| CoreError::invalid(format!("calibration: {e}")))
-                })
-                .await
-                .map_err(CoreError::internal)??;
+                    calibrate_with(&sim, &observed, &spec, &mut |done, what| {
+                        let _ = tx.send((done, what.to_string()));
+                    })
+                    .map_err(|e| CoreError::invalid(format!("calibration: {e}")))
+                });
+                while let Some((done, what)) = rx.recv().await {
+                    progress(0.25 + 0.05 * done, &format!("calibrating on '{series}': {what}"));
+                }
+                let report = job.await.map_err(CoreError::internal)??;
                 let fit = summary(series, &report)?;
                 let bytes = serde_json::to_vec(&fit).map_err(CoreError::internal)?;
                 let id = self.store.put_artifact(&actor.project_id, "calibration", &bytes).await?;

@@ -9,6 +9,7 @@ mod blob_book;
 mod blobs;
 mod calibration;
 mod collaborators;
+mod conditioning;
 mod config;
 mod conflicts;
 mod console;

@@ -47,7 +47,9 @@ impl Reports {
             };
             let ensemble: Ensemble = serde_json::from_slice(&self.store.artifact(&ensemble_id).await?.content)
                 .map_err(|e| CoreError::internal(format!("the stored ensemble of '{}': {e}", s.name)))?;
-            let mut shocks: Vec<String> = s.config.shock_events.iter().flatten().map(ShockEvent::label).collect();
+            // The shocks as the run applied them (a forecast from the history's end moves the
+            // scenario's earlier ones, and its overrides, to the tick after it).
+            let mut shocks: Vec<String> = ensemble.variables.shocks.iter().map(ShockEvent::label).collect();
             // Shocks given by hand in the console are in the numbers: the text names them too.
             let injected = ensemble.injected_shocks.iter();
             shocks.extend(injected.map(|e| format!("{} (injected in the console)", e.label())));

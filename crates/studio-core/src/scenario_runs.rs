@@ -8,13 +8,14 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 use studio_engine::ENGINE_VERSION;
 use studio_engine::population;
-use studio_engine::simulation::{Agents, Model, Playback, Shock, Variables};
+use studio_engine::simulation::{Agents, Conditioning, Model, Playback, Shock, Variables};
 use studio_model::{
     CalibrationFit, ENSEMBLE_FORMAT, Ensemble, EnsembleSummary, EnsembleVariables, FinalShares, ProjectContent,
     ScenarioRecord, ScenarioRun, ShockEvent, SimulationSettings, ThresholdOdds, Ticks, Workbench, record_scenario_run,
 };
 
 use crate::actor::Actor;
+use crate::conditioning::{Conditions, from_history_end};
 use crate::data_package::DataPackage;
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::error::{CoreError, Result};
@@ -94,13 +95,15 @@ pub(crate) struct ScenarioInputs {
     pub calibration: Option<CalibrationFit>,
 }
 
-/// A scenario made ready to simulate: the agents, the model and the scenario's variables.
+/// A scenario made ready to simulate: the agents, the model and the scenario's variables
+/// (with a posterior to draw from, as a forecast from the history's end sees them).
 pub struct Prepared {
     pub agents: Agents,
     pub model: Model,
     pub variables: Variables,
     pub population_digest: String,
     pub calibration: Option<CalibrationFit>,
+    pub conditions: Option<Conditions>,
 }
 
 /// Decodes the population and rebuilds its network; checks the model and the variables.
@@ -112,14 +115,20 @@ pub fn prepare(
     calibration: Option<CalibrationFit>,
 ) -> Result<Prepared> {
     let model = model_of(settings)?;
-    let variables = scenario_variables(baseline, scenario)?;
+    let mut variables = scenario_variables(baseline, scenario)?;
+    let conditions = calibration.as_ref().and_then(Conditions::of);
+    if let Some(c) = &conditions {
+        let ticks = settings.ticks as u32;
+        variables = from_history_end(baseline, variables, c.end(ticks), ticks);
+    }
     let (header, pop) = population::decode(population_bytes).map_err(|e| CoreError::internal(e.to_string()))?;
     let agents = Agents::from_population(pop, &header.digest).map_err(|e| CoreError::internal(e.to_string()))?;
-    Ok(Prepared { agents, model, variables, population_digest: header.digest, calibration })
+    Ok(Prepared { agents, model, variables, population_digest: header.digest, calibration, conditions })
 }
 
 impl Prepared {
-    /// The playback of the scenario's ensemble at tick 0, with checkpoints every `every` ticks.
+    /// The playback of the scenario's ensemble at its start (tick 0, or the history's end when
+    /// conditioned on it), with checkpoints every `every` ticks.
     pub fn playback(
         &self,
         settings: &SimulationSettings,
@@ -132,8 +141,14 @@ impl Prepared {
             settings.ticks as u32,
             settings.initial_share,
         );
-        Playback::new(sim, settings.seed, settings.replicates, every)
-            .map_err(|e| CoreError::invalid(format!("scenario '{}': {e}", scenario.name)))
+        let play = match &self.conditions {
+            None => Playback::new(sim, settings.seed, settings.replicates, every),
+            Some(c) => {
+                let on = Conditioning { observed: &c.observed, posterior: &c.posterior, discrepancy: c.discrepancy };
+                Playback::conditioned(sim, settings.seed, settings.replicates, every, &on)
+            }
+        };
+        play.map_err(|e| CoreError::invalid(format!("scenario '{}': {e}", scenario.name)))
     }
 }
 

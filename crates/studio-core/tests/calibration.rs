@@ -64,6 +64,16 @@ async fn a_run_is_calibrated_on_the_history_first() {
     assert!((0.0..=0.02).contains(&a));
     assert_eq!(report["settings"]["model"]["spontaneous"]["constant"].as_f64(), Some(a), "the run used the fit");
     assert_eq!(report["bands"][0][2].as_f64(), Some(0.01), "the run starts from the history's first point");
+    // A forecast from the history's end: the history as observed, then spread.
+    let observed: Vec<f64> = fit["observed"].as_array().unwrap().iter().filter_map(Value::as_f64).collect();
+    for (t, y) in observed.iter().enumerate() {
+        assert_eq!(report["bands"][t][0].as_f64(), Some(*y), "tick {t} is the history's");
+        assert_eq!(report["bands"][t][4].as_f64(), Some(*y), "tick {t} is the history's");
+    }
+    let last = &report["bands"][30];
+    assert!(last[4].as_f64() > last[0].as_f64(), "the forecast has a spread: {last}");
+    assert!(fit["posterior"]["particles"].as_array().is_some_and(|p| p.len() >= 4), "{fit}");
+    assert!(fit["discrepancy"]["rho"].as_f64().is_some(), "{fit}");
     let logged = |s: &studio_core::model::ProjectState| {
         s.modification_log.iter().filter(|e| e.summary.starts_with("Calibrated")).count()
     };

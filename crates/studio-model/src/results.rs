@@ -177,7 +177,18 @@ pub struct CalibrationFit {
     pub observed: Vec<f64>,
     pub mean: Vec<f64>,
     pub bands: Vec<[f64; 5]>,
-    /// The fitted model, as `simulation_config.model` writes one.
+    /// The fitted model, as `simulation_config.model` writes one (its coefficients the
+    /// posterior's means).
     #[serde(default)]
     pub model: Value,
+    /// The coefficients' posterior by ABC-SMC, which forecasts draw from: `parameters` (paths),
+    /// `particles` (values in that order), `weights`, `distances`, `tolerance`, `generations`,
+    /// `simulations`. Null in fits made before it.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub posterior: Value,
+    /// What the model leaves unexplained, carried into forecasts, on the logit scale: a drift
+    /// whose trend persists with `rho` per tick and steps by `sigma`, and measurement noise
+    /// (`noise` on the logit scale, `noise_share` on the share's).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub discrepancy: Value,
 }

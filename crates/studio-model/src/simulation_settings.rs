@@ -65,6 +65,7 @@ pub struct CalibrationSettings {
     /// Replicates per evaluation of the fit.
     #[serde(default = "default_fit_replicates")]
     pub replicates: u32,
+    /// Evaluations in all (a point, then the posterior by ABC-SMC): 20 to 5000.
     #[serde(default = "default_evaluations")]
     pub max_evaluations: usize,
 }
@@ -81,10 +82,10 @@ fn default_holdout() -> f64 {
     0.2
 }
 fn default_fit_replicates() -> u32 {
-    10
+    1
 }
 fn default_evaluations() -> usize {
-    150
+    600
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -214,8 +215,8 @@ impl SimulationSettings {
             if !(0.05..=0.5).contains(&c.holdout_share) {
                 return bad(format!("simulation_config.calibration.holdout_share is {}: 0.05 to 0.5", c.holdout_share));
             }
-            if c.replicates == 0 || c.replicates > 200 || c.max_evaluations < 10 || c.max_evaluations > 5_000 {
-                return bad("simulation_config.calibration: replicates 1 to 200, max_evaluations 10 to 5000".into());
+            if c.replicates == 0 || c.replicates > 200 || c.max_evaluations < 20 || c.max_evaluations > 5_000 {
+                return bad("simulation_config.calibration: replicates 1 to 200, max_evaluations 20 to 5000".into());
             }
         }
         Ok(())

@@ -136,7 +136,23 @@ pub fn calibration(c: &CalibrationFit) -> String {
         number(c.holdout_mape),
         pct(c.coverage_90),
         verdict
-    )
+    ) + &uncertainty(c).map(|u| format!(" {u}")).unwrap_or_default()
+}
+
+/// Which parts of the uncertainty a calibrated forecast's band holds, when the fit has a
+/// posterior (fits made before it held only the runs' randomness).
+pub fn uncertainty(c: &CalibrationFit) -> Option<String> {
+    let draws = c.posterior.get("particles")?.as_array()?.len();
+    let d = &c.discrepancy;
+    let (rho, sigma, noise) = (d.get("rho")?.as_f64()?, d.get("sigma")?.as_f64()?, d.get("noise")?.as_f64()?);
+    let absolute = d.get("noise_share").and_then(|v| v.as_f64()).unwrap_or(0.0);
+    Some(format!(
+        "Its bands hold four parts of the uncertainty: the coefficients' (a posterior of {draws} weighted draws by approximate Bayesian computation), the runs' own randomness, the model's discrepancy from the history (on the logit scale, a drift whose trend persists from tick to tick with ρ = {}, steps of {}) and measurement noise ({} on the logit scale, plus {} of the share); each run starts where the history ends, conditioned on it by a particle filter.",
+        number(rho),
+        number(sigma),
+        number(noise),
+        number(absolute)
+    ))
 }
 
 /// 10000 → "10,000"

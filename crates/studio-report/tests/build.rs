@@ -68,6 +68,14 @@ fn the_summary_answers_first_with_intervals_differences_and_drivers() {
     assert!(summary.contains("price 0.96 instead of 0.8"), "the scenario's changes: {summary}");
     assert!(summary.contains("tick 10: subsidy +0.1"), "planned shocks: {summary}");
     assert!(summary.contains("a good fit"), "calibration quality: {summary}");
+    assert!(
+        summary.contains("a posterior of 2 weighted draws")
+            && summary.contains(
+                "ρ = 0.9, steps of 0.05) and measurement noise (0.12 on the logit scale, plus 0.002 of the share)"
+            )
+            && summary.contains("starts where the history ends"),
+        "which parts of the uncertainty the band holds: {summary}"
+    );
 }
 
 #[test]

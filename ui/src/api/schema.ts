@@ -2813,7 +2813,8 @@ export interface components {
       holdout_share: number;
       /**
        * Format: uint
-       * @default 150
+       * @description Evaluations in all (a point, then the posterior by ABC-SMC): 20 to 5000.
+       * @default 600
        */
       max_evaluations: number;
       /** @description Coefficients by path (`spontaneous.constant`, `influence.variables.price`, `potential`…) and bounds. */
@@ -2821,7 +2822,7 @@ export interface components {
       /**
        * Format: uint32
        * @description Replicates per evaluation of the fit.
-       * @default 10
+       * @default 1
        */
       replicates: number;
       /** @description A time series of the data package (its `outcome` name); the first one when absent. */

@@ -51,8 +51,8 @@ const CALIBRATE = {
     { path: "influence.constant", lower: 0, upper: 1 },
     { path: "potential", lower: 0.05, upper: 1 },
   ],
-  replicates: 6,
-  max_evaluations: 60,
+  replicates: 1,
+  max_evaluations: 600,
 };
 
 export function SimulationPane({ state, run, read, live, showView }: PaneProps) {

@@ -1,7 +1,9 @@
-//! Calibration: chosen coefficients of a model fitted to an observed series by Nelder–Mead on
-//! the ensemble mean (the same seed at every evaluation, so the objective is deterministic),
-//! holding out the series' last points; then the held-out error (RMSE, MAPE) and how many
-//! held-out points the calibrated ensemble's 90% band covers.
+//! Calibration: the posterior of chosen coefficients of a model given an observed series, by
+//! ABC-SMC (`abc`) — each evaluation the mean of a few runs, its distance the RMSE over the
+//! fitted points — holding out the series' last points; the discrepancy the posterior's runs
+//! leave (`discrepancy`); then the forecast of the held-out points, conditioned on the fitted
+//! ones (`Playback::conditioned`), its error (RMSE, MAPE) and how many held-out points its 90%
+//! band covers. Nelder–Mead is here too, for the fits that want a point.
 //!
 //! The series' first point is tick 0: it sets the initial share; point i is tick i.
 
@@ -10,8 +12,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::EngineError;
-use crate::simulation::ensemble::{bands_of, ensemble};
+use crate::simulation::abc::{AbcResult, AbcSpec, Outcome, PRIMES, Posterior, abc_smc, halton};
+use crate::simulation::discrepancy::{Discrepancy, residual};
 use crate::simulation::model::{Model, Term};
+use crate::simulation::playback::{Conditioning, Playback};
 use crate::simulation::run::Simulation;
 
 /// A coefficient to fit, by path (`spontaneous.constant`, `influence.variables.price`,
@@ -26,10 +30,11 @@ pub struct Parameter {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationSpec {
     pub parameters: Vec<Parameter>,
-    /// Replicates per evaluation of the objective.
+    /// Replicates per evaluation (their mean is compared with the history).
     pub replicates: u32,
     /// Replicates of the calibrated ensemble whose band is checked.
     pub band_replicates: u32,
+    /// Evaluations in all: a hard limit ([`MIN_EVALUATIONS`] at least).
     pub max_evaluations: usize,
     pub seed: u64,
     /// Share of the series held out at its end.
@@ -71,6 +76,10 @@ pub struct CalibrationReport {
     pub model: Model,
     /// The forecast's replicates (each a share per tick), for scoring it as a distribution.
     pub runs: Vec<Vec<f64>>,
+    /// The coefficients' posterior: a weighted sample.
+    pub posterior: Posterior,
+    /// What the posterior's runs left unexplained, carried into forecasts.
+    pub discrepancy: Discrepancy,
 }
 
 /// Reads a coefficient by path (absent coefficients are 0).
@@ -134,6 +143,16 @@ pub fn calibrate(
     observed: &[f64],
     spec: &CalibrationSpec,
 ) -> Result<CalibrationReport, EngineError> {
+    calibrate_with(sim, observed, spec, &mut |_, _| {})
+}
+
+/// [`calibrate`], telling `progress` the share done and what is being done.
+pub fn calibrate_with(
+    sim: &Simulation<'_>,
+    observed: &[f64],
+    spec: &CalibrationSpec,
+    progress: &mut dyn FnMut(f64, &str),
+) -> Result<CalibrationReport, EngineError> {
     let n = observed.len();
     if n < 5 {
         return Err(EngineError::Simulation(format!(
@@ -153,6 +172,12 @@ pub fn calibrate(
     }
     if !(0.0..0.9).contains(&spec.holdout_share) {
         return Err(EngineError::Simulation(format!("holdout_share {} is not in 0..0.9", spec.holdout_share)));
+    }
+    if spec.max_evaluations < MIN_EVALUATIONS || spec.replicates == 0 {
+        return Err(EngineError::Simulation(format!(
+            "a calibration needs {MIN_EVALUATIONS} evaluations at least and 1 replicate each, got {} and {}",
+            spec.max_evaluations, spec.replicates
+        )));
     }
     let holdout = ((n as f64) * spec.holdout_share).ceil() as usize;
     let fit_points = n - holdout;
@@ -177,50 +202,76 @@ pub fn calibrate(
     };
     with(&start, n - 1)?.check()?;
     let fit = &observed[..fit_points];
-    let objective = |x: &[f64]| -> f64 {
-        let Ok(s) = with(x, fit_points - 1) else { return f64::INFINITY };
-        match ensemble(&s, spec.seed, spec.replicates) {
-            Ok(e) => sse(&e.mean, fit),
-            Err(_) => f64::INFINITY,
+    // One evaluation: the mean of `replicates` runs, its RMSE over the fitted points.
+    let replicates = spec.replicates;
+    let simulate = |x: &[f64], index: u64| -> Option<Outcome> {
+        let s = with(x, fit_points - 1).ok()?;
+        let mut mean = vec![0.0; fit_points];
+        for k in 0..replicates {
+            let run = s.run(spec.seed, (index * u64::from(replicates) + u64::from(k)) as u32).ok()?;
+            mean.iter_mut().zip(&run.adoption).for_each(|(m, v)| *m += v / f64::from(replicates));
         }
+        Some((rmse(mean.iter().copied().zip(fit.iter().copied()).skip(1)), mean))
     };
-    // In unit coordinates, where leaving the box costs more than any fit gains.
+    // First a point: Nelder–Mead on the same runs at every evaluation (common random numbers,
+    // so the objective is smooth), from the best of a few space-filling looks; a quarter of
+    // the budget.
+    let d = spec.parameters.len();
+    let point_budget = spec.max_evaluations / 4;
     let to_x = |u: &[f64]| -> Vec<f64> {
         spec.parameters.iter().zip(u).map(|(p, u)| p.lower + u.clamp(0.0, 1.0) * (p.upper - p.lower)).collect()
     };
-    let unit = |u: &[f64]| -> f64 {
+    let objective = |u: &[f64]| -> f64 {
         let outside: f64 = u.iter().map(|v| (v - v.clamp(0.0, 1.0)).powi(2)).sum();
-        objective(&to_x(u)) + 1e3 * outside
+        simulate(&to_x(u), 0).map_or(f64::INFINITY, |o| o.0) + outside
     };
-    // A space-filling look first (Halton points and the start), then Nelder–Mead from the best.
-    let d = spec.parameters.len();
-    let looks = (4 * d + 1).max(spec.max_evaluations / 4).min(spec.max_evaluations.saturating_sub(2 * d + 2));
+    let looks = (2 * d + 1).min(point_budget / 3);
     let u0: Vec<f64> = spec.parameters.iter().zip(&start).map(|(p, v)| (v - p.lower) / (p.upper - p.lower)).collect();
-    let mut best = (unit(&u0), u0);
+    let mut best = (objective(&u0), u0);
     for i in 1..looks {
         let u: Vec<f64> = (0..d).map(|j| halton(i, PRIMES[j % PRIMES.len()])).collect();
-        let f = unit(&u);
+        let f = objective(&u);
         if f < best.0 {
             best = (f, u);
         }
     }
-    let (u, searched) = nelder_mead(&unit, &best.1, &vec![0.1; d], spec.max_evaluations.saturating_sub(looks));
-    let evaluations = looks + searched;
-    let best = to_x(&u);
-    let calibrated = with(&best, n - 1)?;
-    // The forecast: the calibrated model from another seed than the fit's, conditioned on
-    // the last fitted observation — the fifth of the replicates nearest to it at that tick,
-    // as a forecast made then would be.
-    let all = ensemble(&calibrated, spec.seed.wrapping_add(0x5EED), spec.band_replicates)?;
-    let at = fit_points - 1;
-    let mut runs = all.runs;
-    runs.sort_by(|a, b| (a[at] - observed[at]).abs().total_cmp(&(b[at] - observed[at]).abs()));
-    runs.truncate((runs.len() / 5).max(5).min(runs.len()));
-    let kept: Vec<&[f64]> = runs.iter().map(Vec::as_slice).collect();
-    let e = Forecast {
-        mean: (0..n).map(|t| kept.iter().map(|r| r[t]).sum::<f64>() / kept.len() as f64).collect(),
-        bands: bands_of(&kept),
+    let (u, searched) = nelder_mead(&objective, &best.1, &vec![0.1; d], point_budget.saturating_sub(looks.max(1)));
+    progress(0.2, "the best point found: sampling the posterior around it");
+    let abc = AbcSpec {
+        bounds: spec.parameters.iter().map(|p| (p.lower, p.upper)).collect(),
+        particles: (spec.max_evaluations / 20).clamp(8, 200),
+        budget: spec.max_evaluations - looks.max(1) - searched,
+        seed: spec.seed,
+        quantile: 0.5,
+        centre: Some((to_x(&u), 0.05)),
     };
+    let AbcResult { mut posterior, series } = abc_smc(&simulate, &abc, &mut |done, tolerance| {
+        progress(0.2 + 0.6 * done, &format!("ABC: {:.0}% of the budget, tolerance {tolerance:.5}", done * 100.0));
+    })?;
+    posterior.parameters = spec.parameters.iter().map(|p| p.path.clone()).collect();
+    let fitted = posterior.mean();
+    // The discrepancy: what the posterior's best quarter of runs leaves unexplained, from tick 1
+    // (all of them would count the coefficients' spread twice).
+    let mut order: Vec<usize> = (0..series.len()).collect();
+    order.sort_by(|&i, &j| posterior.distances[i].total_cmp(&posterior.distances[j]));
+    let residuals: Vec<Vec<(f64, f64)>> = order[..series.len().div_ceil(4)]
+        .iter()
+        .map(|&i| fit.iter().zip(&series[i]).skip(1).map(|(y, x)| (residual(*y, *x), *y)).collect())
+        .collect();
+    let discrepancy = Discrepancy::fit(&residuals);
+    let fitted_path: Vec<f64> =
+        (0..fit_points).map(|t| series.iter().zip(&posterior.weights).map(|(s, w)| w * s[t]).sum()).collect();
+    progress(0.85, "forecasting the held-out points from the posterior");
+    // The forecast: from the history's last fitted point, as one made then would be.
+    let mut forecast_sim = with(&fitted, n - 1)?;
+    forecast_sim.variables = sim.variables.clone();
+    let on = Conditioning { observed: fit, posterior: &posterior, discrepancy };
+    let mut play =
+        Playback::conditioned(forecast_sim, spec.seed.wrapping_add(0x5EED), spec.band_replicates, u32::MAX, &on)?;
+    while !play.finished() {
+        play.step_forward()?;
+    }
+    let e = play.ensemble();
     let held: Vec<usize> = (fit_points..n).collect();
     let holdout_rmse = rmse(held.iter().map(|&t| (e.mean[t], observed[t])));
     let percent: Vec<f64> = held
@@ -231,50 +282,30 @@ pub fn calibrate(
     let holdout_mape = 100.0 * percent.iter().sum::<f64>() / percent.len().max(1) as f64;
     let inside = held.iter().filter(|&&t| e.bands[t][0] <= observed[t] && observed[t] <= e.bands[t][4]).count();
     let names = |x: &[f64]| spec.parameters.iter().zip(x).map(|(p, v)| (p.path.clone(), *v)).collect();
+    let model = with(&fitted, n - 1)?.model;
+    progress(1.0, "calibrated");
     Ok(CalibrationReport {
         start: names(&start),
-        fitted: names(&best),
-        evaluations,
+        fitted: names(&fitted),
+        evaluations: looks.max(1) + searched + posterior.simulations,
         fit_points,
         holdout_points: holdout,
-        fit_rmse: rmse((0..fit_points).map(|t| (e.mean[t], observed[t]))),
+        fit_rmse: rmse(fitted_path.iter().copied().zip(fit.iter().copied())),
         holdout_rmse,
         holdout_mape,
         coverage_90: inside as f64 / held.len().max(1) as f64,
         observed: observed.to_vec(),
         mean: e.mean,
         bands: e.bands,
-        model: calibrated.model,
-        runs,
+        model,
+        runs: e.runs,
+        posterior,
+        discrepancy,
     })
 }
 
-struct Forecast {
-    mean: Vec<f64>,
-    bands: Vec<[f64; 5]>,
-}
-
-const PRIMES: [u64; 8] = [2, 3, 5, 7, 11, 13, 17, 19];
-
-/// The i-th point of the van der Corput sequence in `base`.
-fn halton(mut i: usize, base: u64) -> f64 {
-    let (mut f, mut r) = (1.0, 0.0);
-    while i > 0 {
-        f /= base as f64;
-        r += f * (i as u64 % base) as f64;
-        i /= base as usize;
-    }
-    r
-}
-
-fn sse(model: &[f64], observed: &[f64]) -> f64 {
-    model.iter().zip(observed).map(|(m, o)| (m - o).powi(2)).sum()
-}
-
-fn rmse(pairs: impl Iterator<Item = (f64, f64)>) -> f64 {
-    let (sum, count) = pairs.fold((0.0, 0usize), |(s, c), (m, o)| (s + (m - o).powi(2), c + 1));
-    (sum / count.max(1) as f64).sqrt()
-}
+/// The fewest evaluations a calibration may have: enough for a few generations of particles.
+pub const MIN_EVALUATIONS: usize = 20;
 
 /// Minimises `f` from `x0` (initial simplex `x0 + steps[i]·eᵢ`) in at most `budget`
 /// evaluations — a hard limit: a step the budget cannot finish stops where it is, keeping only
@@ -352,4 +383,9 @@ pub fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], steps: &[f64], budget:
     }
     simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
     (simplex[0].0.clone(), evals.get())
+}
+
+fn rmse(pairs: impl Iterator<Item = (f64, f64)>) -> f64 {
+    let (sum, count) = pairs.fold((0.0, 0usize), |(s, c), (m, o)| (s + (m - o).powi(2), c + 1));
+    (sum / count.max(1) as f64).sqrt()
 }

@@ -2,10 +2,12 @@
 //! with a synchronous update and per-(seed, replicate) generators, ensembles with quantile
 //! bands, and the reference model used as benchmark and correctness check.
 
+pub mod abc;
 pub mod agents;
 pub mod backtest;
 pub mod baselines;
 pub mod calibrate;
+pub mod discrepancy;
 pub mod ensemble;
 pub mod model;
 mod opinion;
@@ -17,11 +19,15 @@ pub mod run;
 pub mod scores;
 pub mod sensitivity;
 
+pub use abc::Posterior;
 pub use agents::{Agents, Segment};
-pub use calibrate::{CalibrationReport, CalibrationSpec, Parameter, calibrate, nelder_mead};
+pub use calibrate::{
+    CalibrationReport, CalibrationSpec, MIN_EVALUATIONS, Parameter, calibrate, calibrate_with, nelder_mead,
+};
+pub use discrepancy::Discrepancy;
 pub use ensemble::{Ensemble, QUANTILES, bands_of, ensemble, quantile};
 pub use model::{DiffusionModel, Model, OpinionModel, Shock, Term, Variables};
-pub use playback::{CHECKPOINT_BUDGET, DEFAULT_CHECKPOINT_EVERY, Playback};
+pub use playback::{CHECKPOINT_BUDGET, Conditioning, DEFAULT_CHECKPOINT_EVERY, Playback};
 pub use reference::{Reference, ReferencePopulation};
 pub use replica::Snapshot;
 pub use run::{MAX_TICKS, NEVER, RunResult, Simulation};

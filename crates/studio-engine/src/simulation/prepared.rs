@@ -1,6 +1,8 @@
 //! What every replicate of a simulation shares, computed once: degrees, the per-agent parts of
 //! the model's terms, and the groupings (archetypes, then each segment) the series are split by.
 
+use std::sync::Arc;
+
 use crate::simulation::model::Term;
 use crate::simulation::run::Simulation;
 
@@ -13,10 +15,11 @@ pub(crate) struct Grouping {
 }
 
 /// What every replicate of a simulation shares: degrees, the per-agent parts of the terms
-/// and the groupings the series are split by.
+/// and the groupings the series are split by. Degrees and groupings are shared with the
+/// `Prepared` of other coefficients over the same agents ([`Prepared::with_model`]).
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    pub(crate) degree: Vec<u16>,
+    pub(crate) degree: Arc<[u16]>,
     pub(crate) max_degree: usize,
     /// When degrees are below 255, an open agent's status is `degree · width + count`: the
     /// index of its threshold in the tick's table, with no lookup of its degree.
@@ -24,13 +27,13 @@ pub struct Prepared {
     /// Per-agent parts of the model's terms, in [`Model::terms`] order.
     pub(crate) personal: Vec<Option<Vec<f32>>>,
     /// Archetypes first, then each segment.
-    pub(crate) groupings: Vec<Grouping>,
+    pub(crate) groupings: Arc<[Grouping]>,
 }
 
 impl Prepared {
     pub fn new(sim: &Simulation<'_>) -> Prepared {
         let n = sim.network.nodes();
-        let degree: Vec<u16> = (0..n).map(|i| sim.network.degree(i).min(usize::from(u16::MAX)) as u16).collect();
+        let degree: Arc<[u16]> = (0..n).map(|i| sim.network.degree(i).min(usize::from(u16::MAX)) as u16).collect();
         let max_degree = usize::from(degree.iter().copied().max().unwrap_or(0));
         let grouping = |codes: &[u8]| {
             let mut sizes = vec![0u64; usize::from(codes.iter().copied().max().unwrap_or(0)) + 1];
@@ -46,7 +49,19 @@ impl Prepared {
             degree,
             max_degree,
             personal: sim.model.terms().into_iter().map(|(_, t)| personal(sim, t)).collect(),
-            groupings,
+            groupings: groupings.into(),
+        }
+    }
+
+    /// The same agents under `sim`'s model (other coefficients): only the terms' per-agent
+    /// parts are computed again.
+    pub fn with_model(&self, sim: &Simulation<'_>) -> Prepared {
+        Prepared {
+            degree: Arc::clone(&self.degree),
+            max_degree: self.max_degree,
+            packed: self.packed,
+            personal: sim.model.terms().into_iter().map(|(_, t)| personal(sim, t)).collect(),
+            groupings: Arc::clone(&self.groupings),
         }
     }
 

@@ -18,6 +18,7 @@ use crate::simulation::prepared::Prepared;
 use crate::simulation::run::{NEVER, RunResult, Simulation};
 
 const STREAM_RUN: u64 = 0x52_55_4E;
+const STREAM_FORK: u64 = 0x46_4F_52_4B;
 /// `status` of an agent that has adopted.
 const CLOSED: u16 = u16::MAX;
 
@@ -99,6 +100,13 @@ impl Replica {
             }
         }
         replica
+    }
+
+    /// This state made replicate `replicate`'s from here on, with its own generator from this
+    /// tick (a particle filter's copies of one replicate must not share their futures).
+    pub fn fork(&mut self, replicate: u32) {
+        self.replicate = replicate;
+        self.rng = Xoshiro::seeded(&[self.seed, u64::from(replicate), u64::from(self.tick), STREAM_FORK]);
     }
 
     /// What a checkpoint at this tick keeps.

@@ -57,6 +57,10 @@ fn ensemble(level: f64, replicates: u32, calibrated: bool) -> Ensemble {
         observed: (0..10).map(|t| 0.01 * t as f64).collect(),
         mean: (0..10).map(|t| 0.011 * t as f64).collect(),
         bands: (0..10).map(|t| [0.008 * t as f64, 0.0, 0.011 * t as f64, 0.0, 0.014 * t as f64]).collect(),
+        posterior: serde_json::json!({"parameters": ["spontaneous.constant", "influence.constant"],
+            "particles": [[0.004, 0.2], [0.0042, 0.22]], "weights": [0.5, 0.5], "distances": [0.01, 0.012],
+            "tolerance": 0.012, "generations": 4, "simulations": 300}),
+        discrepancy: serde_json::json!({"rho": 0.9, "sigma": 0.05, "noise": 0.12, "noise_share": 0.002}),
         ..CalibrationFit::default()
     });
     Ensemble {
