@@ -1,6 +1,6 @@
 //! Calibration: the posterior of chosen coefficients of a model given an observed series, by
 //! ABC-SMC (`abc`) — each evaluation the mean of a few runs, its distance the RMSE over the
-//! fitted points — holding out the series' last points; the discrepancy the posterior's runs
+//! fitted points, the later weighted more — holding out the series' last points; the discrepancy the posterior's runs
 //! leave (`discrepancy`); then the forecast of the held-out points, conditioned on the fitted
 //! ones (`Playback::conditioned`), its error (RMSE, MAPE) and how many held-out points its 90%
 //! band covers. Nelder–Mead is here too, for the fits that want a point.
@@ -202,7 +202,8 @@ pub fn calibrate_with(
     };
     with(&start, n - 1)?.check()?;
     let fit = &observed[..fit_points];
-    // One evaluation: the mean of `replicates` runs, its RMSE over the fitted points.
+    // One evaluation: the mean of `replicates` runs, its RMSE over the fitted points, the later
+    // weighted more.
     let replicates = spec.replicates;
     let simulate = |x: &[f64], index: u64| -> Option<Outcome> {
         let s = with(x, fit_points - 1).ok()?;
@@ -211,7 +212,7 @@ pub fn calibrate_with(
             let run = s.run(spec.seed, (index * u64::from(replicates) + u64::from(k)) as u32).ok()?;
             mean.iter_mut().zip(&run.adoption).for_each(|(m, v)| *m += v / f64::from(replicates));
         }
-        Some((rmse(mean.iter().copied().zip(fit.iter().copied()).skip(1)), mean))
+        Some((recent_rmse(&mean, fit), mean))
     };
     // First a point: Nelder–Mead on the same runs at every evaluation (common random numbers,
     // so the objective is smooth), from the best of a few space-filling looks; a quarter of
@@ -250,14 +251,9 @@ pub fn calibrate_with(
     })?;
     posterior.parameters = spec.parameters.iter().map(|p| p.path.clone()).collect();
     let fitted = posterior.mean();
-    // The discrepancy: what the posterior's best quarter of runs leaves unexplained, from tick 1
-    // (all of them would count the coefficients' spread twice).
-    let mut order: Vec<usize> = (0..series.len()).collect();
-    order.sort_by(|&i, &j| posterior.distances[i].total_cmp(&posterior.distances[j]));
-    let residuals: Vec<Vec<(f64, f64)>> = order[..series.len().div_ceil(4)]
-        .iter()
-        .map(|&i| fit.iter().zip(&series[i]).skip(1).map(|(y, x)| (residual(*y, *x), *y)).collect())
-        .collect();
+    // The discrepancy: what the posterior's runs leave unexplained, from tick 1.
+    let residuals: Vec<Vec<(f64, f64)>> =
+        series.iter().map(|s| fit.iter().zip(s).skip(1).map(|(y, x)| (residual(*y, *x), *y)).collect()).collect();
     let discrepancy = Discrepancy::fit(&residuals);
     let fitted_path: Vec<f64> =
         (0..fit_points).map(|t| series.iter().zip(&posterior.weights).map(|(s, w)| w * s[t]).sum()).collect();
@@ -383,6 +379,17 @@ pub fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], steps: &[f64], budget:
     }
     simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
     (simplex[0].0.clone(), evals.get())
+}
+
+/// The RMSE of `model` against `observed` from tick 1, tick t of T weighted by t / T: a
+/// forecast goes on from where the history ends, so its last points count most.
+fn recent_rmse(model: &[f64], observed: &[f64]) -> f64 {
+    let n = observed.len().max(2) as f64 - 1.0;
+    let (sum, weight) = model.iter().zip(observed).enumerate().skip(1).fold((0.0, 0.0), |(s, w), (t, (m, o))| {
+        let at = t as f64 / n;
+        (s + at * (m - o).powi(2), w + at)
+    });
+    (sum / f64::max(weight, f64::MIN_POSITIVE)).sqrt()
 }
 
 fn rmse(pairs: impl Iterator<Item = (f64, f64)>) -> f64 {
