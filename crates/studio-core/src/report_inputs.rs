@@ -39,6 +39,13 @@ impl Reports {
     ) -> Result<ReportInput> {
         let mut scenarios = Vec::new();
         let mut not_run = Vec::new();
+        let package = self.data.stored_package(content).await;
+        let axis = crate::question::time_axis(package.as_ref());
+        // "2026Q1 (tick 32): price -6" when ticks have dates, else the shock's own label.
+        let label = |e: &ShockEvent| match &axis {
+            Some(a) => format!("{} (tick {}): {} {:+}", a.label(e.tick), e.tick, e.variable, e.magnitude),
+            None => e.label(),
+        };
         for s in content.scenarios_in_order() {
             let run = content.runs.get(&s.scenario_id);
             let Some(ensemble_id) = run.and_then(|r| r.ensemble_id.clone()) else {
@@ -49,10 +56,11 @@ impl Reports {
                 .map_err(|e| CoreError::internal(format!("the stored ensemble of '{}': {e}", s.name)))?;
             // The shocks as the run applied them (a forecast from the history's end moves the
             // scenario's earlier ones, and its overrides, to the tick after it).
-            let mut shocks: Vec<String> = ensemble.variables.shocks.iter().map(ShockEvent::label).collect();
+            let planned = ensemble.variables.shocks.iter().filter(|e| !ensemble.injected_shocks.contains(e));
+            let mut shocks: Vec<String> = planned.map(label).collect();
             // Shocks given by hand in the console are in the numbers: the text names them too.
             let injected = ensemble.injected_shocks.iter();
-            shocks.extend(injected.map(|e| format!("{} (injected in the console)", e.label())));
+            shocks.extend(injected.map(|e| format!("{} (injected in the console)", label(e))));
             scenarios.push(ScenarioResult {
                 scenario_id: s.scenario_id.clone(),
                 name: s.name.clone(),
@@ -72,7 +80,6 @@ impl Reports {
             .filter(|w| content.stage(*w).status != StageStatus::Complete)
             .map(|w| w.as_str().to_string())
             .collect();
-        let package = self.data.stored_package(content).await;
         let data_sources = match &package {
             Some(package) => package
                 .sources
@@ -109,7 +116,7 @@ impl Reports {
             stale_stages,
             task: content.prediction_task(),
             question_scenario: content.meta(studio_model::QUESTION_SCENARIO).map(str::to_string),
-            time_axis: crate::question::time_axis(package.as_ref()),
+            time_axis: axis,
         })
     }
 

@@ -287,7 +287,8 @@ async fn the_console_pauses_steps_replays_and_takes_a_shock() {
     .unwrap();
     let report = studio.preview_report(&project, USER, Some(sections)).await.unwrap();
     let html = &report.content.sections[0].content_html;
-    assert!(html.contains("tick 201: price -0.5 (injected in the console)"), "{html}");
+    assert!(html.contains("(tick 201): price -0.5 (injected in the console)"), "{html}");
+    assert_eq!(html.matches("price -0.5").count(), 1, "named once, as injected: {html}");
     // The shocked run is not the scenario as defined: running the scenario computes it again.
     let baseline = kept.scenarios[0].scenario_id.clone();
     let plain = run(&studio, &project, Workbench::Scenario, "run_scenario", json!({"scenario_id": baseline})).await;

@@ -1,6 +1,6 @@
 //! The report's charts, made from results: each names the run(s) it came from.
 
-use studio_model::CalibrationFit;
+use studio_model::{CalibrationFit, TimeAxis, TimeStep};
 
 use crate::input::{PopulationFacts, ScenarioResult};
 use crate::{Chart, ChartKind, Rgb, RunRef, Series};
@@ -18,8 +18,26 @@ fn sources(runs: &[&RunRef]) -> String {
     runs.iter().map(|r| format!("{}: {}", r.scenario, r.label())).collect::<Vec<_>>().join("; ")
 }
 
+/// The time axis's name: its period when ticks have dates, else "tick".
+fn time_label(axis: Option<&TimeAxis>) -> String {
+    match axis.map(|a| a.step) {
+        None => "tick",
+        Some(TimeStep::Day) => "day",
+        Some(TimeStep::Week) => "week",
+        Some(TimeStep::Month) => "month",
+        Some(TimeStep::Quarter) => "quarter",
+        Some(TimeStep::Year) => "year",
+    }
+    .into()
+}
+
+/// Each tick's name on the axis: its period (`2027Q4`) when ticks have dates, else its number.
+fn time_categories(ticks: usize, axis: Option<&TimeAxis>) -> Vec<String> {
+    (0..ticks as u64).map(|t| axis.map_or_else(|| t.to_string(), |a| a.label(t))).collect()
+}
+
 /// The ensemble's 90% band and mean over time, for each scenario given.
-pub fn fan(scenarios: &[(&ScenarioResult, &RunRef, Rgb)]) -> Chart {
+pub fn fan(scenarios: &[(&ScenarioResult, &RunRef, Rgb)], axis: Option<&TimeAxis>) -> Chart {
     let ticks = scenarios.iter().map(|(s, _, _)| s.ensemble.mean.len()).max().unwrap_or(0);
     let mut all = Vec::new();
     for (s, _, color) in scenarios {
@@ -36,10 +54,10 @@ pub fn fan(scenarios: &[(&ScenarioResult, &RunRef, Rgb)]) -> Chart {
         kind: ChartKind::Fan,
         title,
         source: sources(&scenarios.iter().map(|(_, r, _)| *r).collect::<Vec<_>>()),
-        x_label: "tick".into(),
+        x_label: time_label(axis),
         y_label: "share".into(),
         percent: true,
-        categories: (0..ticks).map(|t| t.to_string()).collect(),
+        categories: time_categories(ticks, axis),
         series: all,
     }
 }
@@ -131,7 +149,7 @@ pub fn archetypes(scenarios: &[(&ScenarioResult, &RunRef, Rgb)]) -> Option<Chart
 }
 
 /// The history, the fitted mean with its band, and the held-out points apart.
-pub fn calibration(c: &CalibrationFit, run: &RunRef, palette: &[Rgb]) -> Chart {
+pub fn calibration(c: &CalibrationFit, run: &RunRef, palette: &[Rgb], axis: Option<&TimeAxis>) -> Chart {
     let ticks = c.mean.len().max(c.observed.len());
     let (fit, held) = (palette[0], palette.get(1).copied().unwrap_or(palette[0]));
     let at = |i: usize, keep: bool| if keep { c.observed.get(i).copied() } else { None };
@@ -153,10 +171,10 @@ pub fn calibration(c: &CalibrationFit, run: &RunRef, palette: &[Rgb]) -> Chart {
         kind: ChartKind::Calibration,
         title: format!("Calibration to '{}': fitted mean, 90% band and held-out points", c.series),
         source: format!("{}: {}", run.scenario, run.label()),
-        x_label: "tick".into(),
+        x_label: time_label(axis),
         y_label: "share".into(),
         percent: true,
-        categories: (0..ticks).map(|t| t.to_string()).collect(),
+        categories: time_categories(ticks, axis),
         series: vec![
             faint(series("p5".into(), c.bands.iter().map(|b| b[0]), fit)),
             series("fitted mean".into(), c.mean.iter().copied(), fit),

@@ -1,7 +1,7 @@
 //! Sentences from results. Every number in them is read from a result passed in: nothing is
 //! estimated, rounded into a different claim or invented here.
 
-use studio_model::{CalibrationFit, Ensemble};
+use studio_model::{CalibrationFit, Ensemble, TimeAxis};
 
 use crate::input::ScenarioResult;
 
@@ -20,14 +20,23 @@ pub fn interval(e: &Ensemble) -> String {
     format!("{}–{}", pct(e.last.p5), pct(e.last.p95))
 }
 
+/// A tick as the reader knows it: its period on the data's calendar, when there is one
+/// ("2027Q4 (tick 40)"), else "tick 40".
+pub fn when(axis: Option<&TimeAxis>, tick: u64) -> String {
+    match axis {
+        Some(a) => format!("{} (tick {tick})", a.label(tick)),
+        None => format!("tick {tick}"),
+    }
+}
+
 /// The headline of one scenario.
-pub fn headline(s: &ScenarioResult) -> String {
+pub fn headline(s: &ScenarioResult, axis: Option<&TimeAxis>) -> String {
     let e = &s.ensemble;
     format!(
-        "In {}, the predicted share is {} at tick {} (90% interval {} to {}), from {} replicate runs of {} agents.",
+        "In {}, the predicted share at {} is {} (90% interval {} to {}), from {} replicate runs of {} agents.",
         s.name,
+        when(axis, e.ticks),
         pct(e.last.mean),
-        e.ticks,
         pct(e.last.p5),
         pct(e.last.p95),
         e.replicates,
@@ -36,16 +45,16 @@ pub fn headline(s: &ScenarioResult) -> String {
 }
 
 /// The threshold's odds and when the median run crosses it.
-pub fn threshold(s: &ScenarioResult) -> String {
+pub fn threshold(s: &ScenarioResult, axis: Option<&TimeAxis>) -> String {
     let e = &s.ensemble;
     let odds = format!(
-        "The chance of reaching {} by tick {} is {}",
+        "The chance of reaching {} by {} is {}",
         pct(e.threshold.share),
-        e.threshold.tick,
+        when(axis, e.threshold.tick),
         pct(e.threshold.probability)
     );
     match e.median_crossing {
-        Some(t) => format!("{odds}; the median run crosses it at tick {t}."),
+        Some(t) => format!("{odds}; the median run crosses it at {}.", when(axis, t)),
         None => format!("{odds}; the median run does not reach it within {} ticks.", e.ticks),
     }
 }
@@ -56,9 +65,14 @@ pub fn same_threshold(a: &Ensemble, b: &Ensemble) -> bool {
     (a.threshold.share - b.threshold.share).abs() <= 1e-12 && a.threshold.tick == b.threshold.tick
 }
 
-/// "42.1% of reaching 30.0% by tick 20"
-pub fn odds(e: &Ensemble) -> String {
-    format!("{} of reaching {} by tick {}", pct(e.threshold.probability), pct(e.threshold.share), e.threshold.tick)
+/// "42.1% of reaching 30.0% by 2027Q4 (tick 20)"
+pub fn odds(e: &Ensemble, axis: Option<&TimeAxis>) -> String {
+    format!(
+        "{} of reaching {} by {}",
+        pct(e.threshold.probability),
+        pct(e.threshold.share),
+        when(axis, e.threshold.tick)
+    )
 }
 
 /// How `other` differs from `base` at the end.

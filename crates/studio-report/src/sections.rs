@@ -50,6 +50,7 @@ fn baseline<'a>(ctx: &'a Context<'_>) -> &'a ScenarioResult {
 }
 
 fn summary(ctx: &Context<'_>) -> Vec<Block> {
+    let axis = ctx.input.time_axis.as_ref();
     let mut blocks: Vec<Block> = ctx
         .scenarios()
         .iter()
@@ -60,7 +61,7 @@ fn summary(ctx: &Context<'_>) -> Vec<Block> {
         })
         .collect();
     let base = baseline(ctx);
-    blocks.push(paragraph(format!("{} {}", narrative::headline(base), narrative::threshold(base))));
+    blocks.push(paragraph(format!("{} {}", narrative::headline(base, axis), narrative::threshold(base, axis))));
     let others = &ctx.input.scenarios[1..];
     if !others.is_empty() {
         blocks.push(paragraph(others.iter().map(|s| narrative::difference(base, s)).collect::<Vec<_>>().join(" ")));
@@ -90,8 +91,8 @@ fn summary(ctx: &Context<'_>) -> Vec<Block> {
                     // Odds of different thresholds are not compared: each is given as asked.
                     format!(
                         "{moved}; its run asked another threshold: {} (against {} for {}).",
-                        narrative::odds(&s.ensemble),
-                        narrative::odds(&base.ensemble),
+                        narrative::odds(&s.ensemble, axis),
+                        narrative::odds(&base.ensemble, axis),
                         base.name
                     )
                 }
@@ -106,7 +107,7 @@ fn summary(ctx: &Context<'_>) -> Vec<Block> {
     if ctx.charts && ctx.input.scenarios.len() > 1 {
         blocks.push(Block::Chart(figures::comparison(&ctx.scenarios(), ctx.brand.primary)));
     } else if ctx.charts {
-        blocks.push(Block::Chart(figures::fan(&ctx.scenarios())));
+        blocks.push(Block::Chart(figures::fan(&ctx.scenarios(), ctx.input.time_axis.as_ref())));
     }
     blocks
 }
@@ -216,6 +217,7 @@ fn scenarios(ctx: &Context<'_>) -> Vec<Block> {
 }
 
 fn results_table(ctx: &Context<'_>) -> Block {
+    let axis = ctx.input.time_axis.as_ref();
     let base = baseline(ctx);
     let rows = ctx
         .input
@@ -236,22 +238,22 @@ fn results_table(ctx: &Context<'_>) -> Block {
                     pct(e.threshold.probability)
                 } else {
                     format!(
-                        "{} (≥ {} by tick {})",
+                        "{} (≥ {} by {})",
                         pct(e.threshold.probability),
                         pct(e.threshold.share),
-                        e.threshold.tick
+                        narrative::when(axis, e.threshold.tick)
                     )
                 },
-                e.median_crossing.map(|t| t.to_string()).unwrap_or_else(|| "not reached".into()),
+                e.median_crossing.map(|t| narrative::when(axis, t)).unwrap_or_else(|| "not reached".into()),
             ]
         })
         .collect();
     let source = ctx.runs.iter().map(|r| format!("{}: {}", r.scenario, r.label())).collect::<Vec<_>>().join("; ");
     let threshold = &base.ensemble.threshold;
-    let odds = format!("P(≥ {} by tick {})", pct(threshold.share), threshold.tick);
+    let odds = format!("P(≥ {} by {})", pct(threshold.share), narrative::when(axis, threshold.tick));
     table(
         "Final predicted share by scenario",
-        &["Scenario", "Mean", "90% interval", "vs baseline, points", &odds, "Median crossing tick"],
+        &["Scenario", "Mean", "90% interval", "vs baseline, points", &odds, "Median crossing"],
         rows,
         &[false, true, true, true, true, true],
         source,
@@ -259,17 +261,21 @@ fn results_table(ctx: &Context<'_>) -> Block {
 }
 
 fn results(ctx: &Context<'_>) -> Vec<Block> {
+    let axis = ctx.input.time_axis.as_ref();
     let mut blocks: Vec<Block> = ctx
         .input
         .scenarios
         .iter()
-        .map(|s| paragraph(format!("{} {}", narrative::headline(s), narrative::threshold(s))))
+        .map(|s| paragraph(format!("{} {}", narrative::headline(s, axis), narrative::threshold(s, axis))))
         .collect();
     let all = ctx.scenarios();
     if ctx.charts {
-        blocks.push(Block::Chart(figures::fan(&all)));
+        blocks.push(Block::Chart(figures::fan(&all, ctx.input.time_axis.as_ref())));
         if all.len() > 1 {
-            blocks.extend(all.iter().map(|one| Block::Chart(figures::fan(std::slice::from_ref(one)))));
+            blocks.extend(
+                all.iter()
+                    .map(|one| Block::Chart(figures::fan(std::slice::from_ref(one), ctx.input.time_axis.as_ref()))),
+            );
         }
         blocks.push(Block::Chart(figures::distribution(&all)));
         blocks.extend(figures::archetypes(&all).map(Block::Chart));
@@ -303,7 +309,7 @@ fn calibration(ctx: &Context<'_>) -> Vec<Block> {
     let Some(c) = s.ensemble.calibration.as_ref() else { return Vec::new() };
     let mut blocks = vec![paragraph(narrative::calibration(c))];
     if ctx.charts {
-        blocks.push(Block::Chart(figures::calibration(c, run, &ctx.brand.palette)));
+        blocks.push(Block::Chart(figures::calibration(c, run, &ctx.brand.palette, ctx.input.time_axis.as_ref())));
     }
     if ctx.metrics_in_appendix {
         blocks.push(paragraph(

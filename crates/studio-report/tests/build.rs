@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use studio_model::{Branding, ReportTemplate};
-use studio_report::{Block, Report, ReportError, build, content};
+use studio_report::{Block, Chart, ChartKind, Report, ReportError, build, content};
 
 fn ids(report: &Report) -> Vec<&str> {
     report.sections.iter().map(|s| s.id.as_str()).collect()
@@ -289,4 +289,34 @@ fn redact(v: &mut serde_json::Value) {
         serde_json::Value::Object(o) => o.values_mut().for_each(redact),
         _ => {}
     }
+}
+
+/// With the data's calendar, the text, the tables and the charts speak in periods.
+#[test]
+fn ticks_are_dates_when_the_data_has_a_calendar() {
+    let mut input = common::input(ReportTemplate::DetailedAnalysis);
+    input.time_axis = studio_model::TimeAxis::from_labels(&["2018Q1", "2018Q2"]);
+    let report = build(&input).unwrap();
+    let all = text(&report);
+    // Tick 40 of quarters from 2018 Q1 is 2028 Q1.
+    assert!(all.contains("the predicted share at 2028 Q1 (tick 40) is"), "{all}");
+    assert!(all.contains("of reaching 30.0% by 2025 Q3 (tick 30)"), "{all}");
+    assert!(!all.contains("at tick 40 "), "no bare tick where a date is known: {all}");
+    let fans: Vec<&Chart> = report
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .filter_map(|b| match b {
+            Block::Chart(c) if c.kind == ChartKind::Fan => Some(c),
+            _ => None,
+        })
+        .collect();
+    assert!(!fans.is_empty());
+    for c in fans {
+        assert_eq!(c.x_label, "quarter");
+        assert_eq!((c.categories[0].as_str(), c.categories[39].as_str()), ("2018 Q1", "2027 Q4"));
+    }
+    // Without a calendar, ticks.
+    let plain = text(&build(&common::input(ReportTemplate::DetailedAnalysis)).unwrap());
+    assert!(plain.contains("the predicted share at tick 40 is"), "{plain}");
 }
