@@ -27,6 +27,10 @@ pub struct ConsoleView {
     pub status: ConsoleStatus,
     pub current_tick: u32,
     pub total_ticks: u32,
+    /// The earliest tick the run can go back to: the history's end in a calibrated project (its
+    /// runs are forecasts from there), else 0.
+    #[serde(default)]
+    pub start_tick: u32,
     /// p5, p25, p50, p75, p95 of the adoption share at ticks 0..=current.
     pub bands: Vec<[f64; 5]>,
     pub injected_shocks: Vec<ShockEvent>,

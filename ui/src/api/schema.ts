@@ -2944,6 +2944,13 @@ export interface components {
       scenario_id: string;
       /** Format: uint64 */
       seq: number;
+      /**
+       * Format: uint32
+       * @description The earliest tick the run can go back to: the history's end in a calibrated project (its
+       *     runs are forecasts from there), else 0.
+       * @default 0
+       */
+      start_tick: number;
       status: components["schemas"]["ConsoleStatus"];
       /** Format: uint32 */
       total_ticks: number;

@@ -117,7 +117,7 @@ export function SimulationPane({ state, run, read, live, showView }: PaneProps) 
         control(mine.status === "running" ? "pause" : "resume");
       }
       if (e.key === "ArrowRight") control("step_forward");
-      if (e.key === "ArrowLeft") control("step_backward");
+      if (e.key === "ArrowLeft" && mine.tick > mine.start) control("step_backward");
     };
     window.addEventListener("keydown", key);
     return () => window.removeEventListener("keydown", key);
@@ -173,11 +173,20 @@ export function SimulationPane({ state, run, read, live, showView }: PaneProps) 
           <h2>
             {scenario?.name ?? "No scenario"}{" "}
             <span className="muted small" data-testid="console-status">
-              {mine ? `${mine.status} · tick ${mine.tick} of ${mine.total}` : (scenario?.status ?? "")}
+              {mine
+                ? `${mine.status} · tick ${mine.tick} of ${mine.total}` +
+                  (mine.start > 0 ? ` · a forecast from the history's end, tick ${mine.start}` : "")
+                : (scenario?.status ?? "")}
             </span>
           </h2>
           <span className="actions" data-testid="console-controls">
-            <button type="button" onClick={() => control("step_backward")} disabled={!open} aria-label="Step back">
+            <button
+              type="button"
+              onClick={() => control("step_backward")}
+              disabled={!open || mine.tick <= mine.start}
+              title={open && mine.tick <= mine.start ? "The run starts where the history ends" : undefined}
+              aria-label="Step back"
+            >
               ◀ Back
             </button>
             {mine?.status === "running" ? (

@@ -39,12 +39,16 @@ describe("live run", () => {
       status: "paused" as const,
       current_tick: t,
       total_ticks: 10,
+      start_tick: 2,
       bands: Array.from({ length: t + 1 }, (_, i) => band(i / 10)),
       injected_shocks: [],
-      checkpoints: [0],
+      checkpoints: [2],
     });
     const taken = fromView(live, answer(seq + 1, 3));
     expect(taken!.tick).toBe(3);
+    expect(taken!.start).toBe(2);
+    // Ticks streamed after it keep where the run starts.
+    expect(applyTick(taken, tick(4, "running", "r2"))!.start).toBe(2);
     expect(taken!.bands).toHaveLength(4);
     // A tick that finished after the answer was sent is newer: the late answer is dropped.
     const newer = applyTick(taken, tick(4, "complete", "r2"));

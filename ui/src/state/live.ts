@@ -11,6 +11,8 @@ export interface LiveRun {
   status: string;
   tick: number;
   total: number;
+  /** The earliest tick the run can go back to (a calibrated run starts where the history ends). */
+  start: number;
   bands: Band[];
 }
 
@@ -35,6 +37,7 @@ export function applyTick(live: LiveRun | null, e: TickEvent): LiveRun | null {
     status: e.status,
     tick: e.tick,
     total: e.total_ticks,
+    start: live && live.run_id === e.run_id ? live.start : 0,
     bands,
   };
 }
@@ -49,6 +52,7 @@ export function fromView(live: LiveRun | null, view: ConsoleView): LiveRun | nul
     status: view.status,
     tick: view.current_tick,
     total: view.total_ticks,
+    start: view.start_tick ?? 0,
     bands: view.bands,
   };
 }
