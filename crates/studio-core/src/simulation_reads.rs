@@ -14,7 +14,7 @@ use studio_engine::population;
 use studio_engine::simulation::{Agents, NEVER, Variables};
 use studio_model::{
     CalibrationFit, DataExport, Ensemble, EnsembleSummary, EnsembleVariables, ExportFormat, ProjectContent, ShockEvent,
-    SimulationSettings, compare_scenarios,
+    SimulationSettings, TimeAxis, compare_scenarios,
 };
 
 use crate::error::{CoreError, Result};
@@ -40,8 +40,9 @@ pub type Columns = Vec<(String, ParquetColumn)>;
 const BANDS: [&str; 5] = ["p5", "p25", "p50", "p75", "p95"];
 
 /// The per-tick series of a stored ensemble in long form — scenario, series (`overall`,
-/// `archetype` or the attribute), segment, tick, statistic (`mean`, `p5`…`p95`), value.
-pub fn export_rows(ensemble: &Ensemble) -> Columns {
+/// `archetype` or the attribute), segment, tick, the tick's period when the data has a calendar
+/// (`2026 Q1`), statistic (`mean`, `p5`…`p95`), value.
+pub fn export_rows(ensemble: &Ensemble, axis: Option<&TimeAxis>) -> Columns {
     let (mut series_col, mut segment_col, mut tick_col, mut stat_col, mut value_col) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut push = |series: &str, segment: &str, statistic: &str, values: &mut dyn Iterator<Item = f64>| {
@@ -65,14 +66,19 @@ pub fn export_rows(ensemble: &Ensemble) -> Columns {
             push(dimension, category, "mean", &mut series.iter().copied());
         }
     }
-    vec![
+    let period = axis.map(|a| tick_col.iter().map(|&t| a.label(t.max(0) as u64)).collect::<Vec<_>>());
+    let mut columns: Columns = vec![
         ("scenario".into(), ParquetColumn::Text(vec![ensemble.scenario_name.clone(); tick_col.len()])),
         ("series".into(), ParquetColumn::Text(series_col)),
         ("segment".into(), ParquetColumn::Text(segment_col)),
         ("tick".into(), ParquetColumn::Int(tick_col)),
-        ("statistic".into(), ParquetColumn::Text(stat_col)),
-        ("value".into(), ParquetColumn::Float(value_col)),
-    ]
+    ];
+    if let Some(period) = period {
+        columns.push(("period".into(), ParquetColumn::Text(period)));
+    }
+    columns.push(("statistic".into(), ParquetColumn::Text(stat_col)));
+    columns.push(("value".into(), ParquetColumn::Float(value_col)));
+    columns
 }
 
 /// Each agent's final state in one replicate of a stored ensemble, re-run from its recorded
@@ -206,7 +212,8 @@ impl Scenarios {
                 .await
                 .map_err(CoreError::internal)??
         } else {
-            export_rows(&report)
+            let package = self.data.stored_package(content).await;
+            export_rows(&report, crate::question::time_axis(package.as_ref()).as_ref())
         };
         if let Some((name, column)) = rows.iter().find(|(_, c)| c.len() != rows_of(&rows)) {
             return Err(CoreError::internal(format!(

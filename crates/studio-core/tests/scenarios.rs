@@ -73,8 +73,9 @@ async fn a_scenario_runs_as_an_ensemble_and_is_compared_with_the_baseline() {
         match format {
             "csv" => {
                 let text = String::from_utf8(bytes).unwrap();
-                assert!(text.starts_with("scenario,series,segment,tick,statistic,value\n"));
-                assert!(text.contains("Baseline,age_band,65+,40,mean,"), "segments by category");
+                // The prices' years give the ticks their periods: tick 40 is 2063.
+                assert!(text.starts_with("scenario,series,segment,tick,period,statistic,value\n"));
+                assert!(text.contains("Baseline,age_band,65+,40,2063,mean,"), "segments by category");
                 assert_eq!(text.lines().count() as u64, out["rows"].as_u64().unwrap() + 1);
             }
             "json" => {
