@@ -131,7 +131,7 @@ pub fn abc_smc(
     // Generation 0: the prior, as evenly as a Halton sequence covers it; or, around a centre, a
     // Gaussian whose draws are weighted by prior / proposal so the sample is still the prior's.
     let (units, weights): (Vec<Vec<f64>>, Vec<f64>) = match &spec.centre {
-        None => (0..n).map(|i| ((0..d).map(|j| halton(i + 1, PRIMES[j % PRIMES.len()])).collect(), 1.0)).unzip(),
+        None => (0..n).map(|i| (halton_point(i + 1, d), 1.0)).unzip(),
         Some((centre, spread)) => {
             // Half from the prior, half around the centre (a defensive mixture, Hesterberg
             // 1995: a centre in the wrong place cannot hide the right one), each draw weighted
@@ -147,7 +147,7 @@ pub fn abc_smc(
             (0..n)
                 .map(|i| {
                     let u: Vec<f64> = if i % 2 == 0 {
-                        (0..d).map(|j| halton(i / 2 + 1, PRIMES[j % PRIMES.len()])).collect()
+                        halton_point(i / 2 + 1, d)
                     } else {
                         loop {
                             let u: Vec<f64> = c.iter().map(|c| c + spread * rng.normal()).collect();
@@ -327,10 +327,15 @@ fn propose(p: &Population, kernel: &Kernel, rng: &mut Xoshiro) -> Vec<f64> {
     moved.iter().map(|u| u.clamp(0.0, 1.0)).collect()
 }
 
-pub(crate) const PRIMES: [u64; 8] = [2, 3, 5, 7, 11, 13, 17, 19];
+const PRIMES: [u64; 8] = [2, 3, 5, 7, 11, 13, 17, 19];
+
+/// The i-th point of the Halton sequence in `d` dimensions (the unit cube).
+pub(crate) fn halton_point(i: usize, d: usize) -> Vec<f64> {
+    (0..d).map(|j| halton(i, PRIMES[j % PRIMES.len()])).collect()
+}
 
 /// The i-th point of the van der Corput sequence in `base`.
-pub(crate) fn halton(mut i: usize, base: u64) -> f64 {
+fn halton(mut i: usize, base: u64) -> f64 {
     let (mut f, mut r) = (1.0, 0.0);
     while i > 0 {
         f /= base as f64;

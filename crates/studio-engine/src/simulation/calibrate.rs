@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::EngineError;
-use crate::simulation::abc::{AbcResult, AbcSpec, Outcome, PRIMES, Posterior, abc_smc, halton};
+use crate::simulation::abc::{AbcResult, AbcSpec, Outcome, Posterior, abc_smc, halton_point};
 use crate::simulation::discrepancy::{Discrepancy, residual};
 use crate::simulation::model::{Model, Term};
 use crate::simulation::playback::{Conditioning, Playback};
@@ -230,7 +230,7 @@ pub fn calibrate_with(
     let u0: Vec<f64> = spec.parameters.iter().zip(&start).map(|(p, v)| (v - p.lower) / (p.upper - p.lower)).collect();
     let mut best = (objective(&u0), u0);
     for i in 1..looks {
-        let u: Vec<f64> = (0..d).map(|j| halton(i, PRIMES[j % PRIMES.len()])).collect();
+        let u = halton_point(i, d);
         let f = objective(&u);
         if f < best.0 {
             best = (f, u);

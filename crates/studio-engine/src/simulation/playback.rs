@@ -82,15 +82,21 @@ pub struct Playback<'a> {
     conditioned: Option<Conditioned>,
 }
 
+/// A playback's replicates (1 to 10,000) and checkpoint spacing (at least 1 tick).
+fn check_counts(replicates: u32, every: u32) -> Result<(), EngineError> {
+    if replicates == 0 || replicates > 10_000 {
+        return Err(EngineError::Simulation(format!("replicates must be 1 to 10000, got {replicates}")));
+    }
+    if every == 0 {
+        return Err(EngineError::Simulation("checkpoints must be at least 1 tick apart".into()));
+    }
+    Ok(())
+}
+
 impl<'a> Playback<'a> {
     /// `replicates` replicates at tick 0, a checkpoint every `every` ticks.
     pub fn new(sim: Simulation<'a>, seed: u64, replicates: u32, every: u32) -> Result<Playback<'a>, EngineError> {
-        if replicates == 0 || replicates > 10_000 {
-            return Err(EngineError::Simulation(format!("replicates must be 1 to 10000, got {replicates}")));
-        }
-        if every == 0 {
-            return Err(EngineError::Simulation("checkpoints must be at least 1 tick apart".into()));
-        }
+        check_counts(replicates, every)?;
         sim.check()?;
         let prep = Prepared::new(&sim);
         let replicas: Vec<Replica> =
@@ -107,12 +113,7 @@ impl<'a> Playback<'a> {
         every: u32,
         on: &Conditioning<'_>,
     ) -> Result<Playback<'a>, EngineError> {
-        if replicates == 0 || replicates > 10_000 {
-            return Err(EngineError::Simulation(format!("replicates must be 1 to 10000, got {replicates}")));
-        }
-        if every == 0 {
-            return Err(EngineError::Simulation("checkpoints must be at least 1 tick apart".into()));
-        }
+        check_counts(replicates, every)?;
         if on.observed.len() < 2 || on.posterior.particles.is_empty() {
             return Err(EngineError::Simulation(
                 "a conditioned run needs a history of 2 points at least and a posterior".into(),
