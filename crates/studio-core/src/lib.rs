@@ -52,6 +52,8 @@ mod saving;
 mod scenario_runs;
 mod scenarios;
 mod schedules;
+mod sensitivity;
+mod sensitivity_runs;
 mod shared_versions;
 mod sharing;
 mod simulation_reads;
@@ -86,6 +88,8 @@ pub use request::{API_VERSION, Answer, Deleted, Discarded, Envelope, Folder, Req
 pub use retention::{LibraryInfo, Pruned};
 pub use saving::VersionInfo;
 pub use schedules::{Delivery, DeliveryReason, DeliveryStatus, ScheduleStatus, next_run};
+pub use sensitivity::default_factors;
+pub use sensitivity_runs::SensitivityAnswer;
 pub use sharing::Sharing;
 pub use studio::Studio;
 pub use studio_data as data;

@@ -189,6 +189,19 @@ pub enum Request {
         user_id: String,
         task: studio_model::PredictionTask,
     },
+    /// Starts a scenario's global sensitivity analysis (Morris or Sobol) as a task.
+    StartSensitivity {
+        project_id: String,
+        user_id: String,
+        scenario_id: String,
+        #[serde(default)]
+        analysis: studio_model::SensitivityRequest,
+    },
+    /// A scenario's latest sensitivity analysis.
+    GetSensitivity {
+        project_id: String,
+        scenario_id: String,
+    },
     /// Adds a collaborator, changes a role or removes one: the project's owners only.
     ChangeCollaborators {
         project_id: String,
@@ -304,6 +317,8 @@ impl Request {
             Request::RevealOutbox => "reveal_outbox",
             Request::ParseQuestion { .. } => "parse_question",
             Request::ConfirmPredictionTask { .. } => "confirm_prediction_task",
+            Request::StartSensitivity { .. } => "start_sensitivity",
+            Request::GetSensitivity { .. } => "get_sensitivity",
             Request::ChangeCollaborators { .. } => "change_collaborators",
             Request::LibraryInfo => "library_info",
             Request::Limits => "limits",
@@ -354,6 +369,8 @@ impl Request {
             Request::RevealExport { project_id, .. } => Some(project_id),
             Request::ParseQuestion { project_id, .. } => Some(project_id),
             Request::ConfirmPredictionTask { project_id, .. } => Some(project_id),
+            Request::StartSensitivity { project_id, .. } => Some(project_id),
+            Request::GetSensitivity { project_id, .. } => Some(project_id),
             Request::ChangeCollaborators { project_id, .. } => Some(project_id),
             Request::CreateInvite { project_id, .. } => Some(project_id),
             Request::ListInvites { project_id } => Some(project_id),
@@ -529,6 +546,10 @@ impl Studio {
             ConfirmPredictionTask { project_id, user_id, task } => {
                 json(self.confirm_prediction_task(&project_id, &user_id, &task).await?)
             }
+            StartSensitivity { project_id, user_id, scenario_id, analysis } => {
+                json(self.start_sensitivity(&project_id, &user_id, &scenario_id, &analysis).await?)
+            }
+            GetSensitivity { project_id, scenario_id } => json(self.sensitivity(&project_id, &scenario_id).await?),
             ChangeCollaborators { project_id, user_id, change } => {
                 json(self.change_collaborators(&project_id, &user_id, &change).await?)
             }

@@ -342,6 +342,7 @@ impl Scenarios {
             input_hash: Some(inputs.to_string()),
             digest: Some(digest.clone()),
             error: None,
+            sensitivity_id: None,
         };
         let shocks = ensemble.injected_shocks.len();
         let injected = if shocks == 0 { String::new() } else { format!(", {shocks} shock(s) injected") };

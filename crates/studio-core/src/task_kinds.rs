@@ -27,6 +27,7 @@ pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
     let console = studio.clone();
     let generate = studio.clone();
     let export_report = studio.clone();
+    let sensitivity = studio.clone();
     let deliver = studio;
     Handlers::new()
         .on("export_project", move |ctx: TaskContext| export_project(export.clone(), ctx))
@@ -38,6 +39,21 @@ pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
         .on("generate_report", move |ctx: TaskContext| generate_report(generate.clone(), ctx))
         .on("export_report", move |ctx: TaskContext| export_report_task(export_report.clone(), ctx))
         .on("deliver_report", move |ctx: TaskContext| deliver_report(deliver.clone(), ctx))
+        .on("sensitivity", move |ctx: TaskContext| analyse_sensitivity(sensitivity.clone(), ctx))
+}
+
+/// A scenario's global sensitivity analysis (inputs `scenario_id`, `request`); cancelling stops
+/// it between two points.
+async fn analyse_sensitivity(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Result<TaskOutput, Failure> {
+    let studio = studio_of(&studio)?;
+    let actor = actor_of(&ctx);
+    let scenario_id = input(&ctx, "scenario_id")?.as_str().unwrap_or_default().to_string();
+    let request: studio_model::SensitivityRequest =
+        serde_json::from_value(input(&ctx, "request")?.clone()).map_err(|e| Failure::new(format!("request: {e}")))?;
+    let progress = |f: f64, what: &str| ctx.progress(f, what);
+    let done =
+        studio.scenarios.analyse_sensitivity(&actor, &scenario_id, &request, &progress, ctx.cancel_token()).await;
+    done.map(output).map_err(|e| Failure::new(e.message))
 }
 
 /// Sends the scheduled report (input `reason`: `scheduled` or `manual`).

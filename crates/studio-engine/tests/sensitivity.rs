@@ -4,7 +4,7 @@
 
 use std::f64::consts::PI;
 
-use studio_engine::simulation::sensitivity::{Factor, morris, sobol};
+use studio_engine::simulation::sensitivity::{Factor, MorrisDesign, SobolDesign, morris, sobol};
 
 fn factors(names: &[&str], lower: f64, upper: f64) -> Vec<Factor> {
     names.iter().map(|n| Factor { name: n.to_string(), lower, upper }).collect()
@@ -37,4 +37,36 @@ fn morris_tells_linear_curved_and_inert_inputs_apart() {
     assert!(m[2].mu_star == 0.0 && m[2].sigma == 0.0, "{:?}", m[2]);
     // Seeded: the same draws give the same measures.
     assert_eq!(m, morris(&f, &factors(&["linear", "curved", "inert"], 0.0, 1.0), 50, 4, 2));
+}
+
+#[test]
+fn sobol_intervals_hold_the_estimates_and_a_flat_output_explains_nothing() {
+    let f = |x: &[f64]| 2.0 * x[0] + x[1];
+    let design = SobolDesign::new(&factors(&["a", "b"], 0.0, 1.0), 2_000, 3);
+    assert_eq!(design.points().len(), 2_000 * 4);
+    let outputs: Vec<f64> = design.points().iter().map(|x| f(x)).collect();
+    let indices = design.analyse(&outputs);
+    // Additive: first = total = 4/5 and 1/5.
+    for (s, share) in indices.iter().zip([0.8, 0.2]) {
+        assert!((s.first - share).abs() < 0.05 && (s.total - share).abs() < 0.05, "{s:?}");
+        assert!(s.first_interval[0] <= s.first && s.first <= s.first_interval[1], "{s:?}");
+        assert!(s.total_interval[0] <= s.total && s.total <= s.total_interval[1], "{s:?}");
+        assert!(s.first_interval[1] - s.first_interval[0] < 0.2, "{s:?}");
+    }
+    let flat = design.analyse(&vec![0.25; outputs.len()]);
+    assert!(flat.iter().all(|s| s.first == 0.0 && s.total == 0.0), "{flat:?}");
+}
+
+#[test]
+fn a_morris_design_is_its_trajectories_one_factor_a_step() {
+    let design = MorrisDesign::new(&factors(&["a", "b", "c"], 10.0, 20.0), 5, 4, 7);
+    let points = design.points();
+    assert_eq!(points.len(), 5 * 4);
+    for trajectory in points.chunks(4) {
+        for pair in trajectory.windows(2) {
+            let moved = pair[0].iter().zip(&pair[1]).filter(|(x, y)| x != y).count();
+            assert_eq!(moved, 1, "each step moves one factor: {pair:?}");
+        }
+        assert!(trajectory.iter().flatten().all(|v| (10.0..=20.0).contains(v)), "{trajectory:?}");
+    }
 }

@@ -215,6 +215,9 @@ pub struct ScenarioRun {
     pub digest: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The artifact of the scenario's latest sensitivity analysis from these inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity_id: Option<String>,
 }
 
 impl ScenarioRun {
@@ -227,6 +230,7 @@ impl ScenarioRun {
             input_hash: Some(input_hash.to_string()),
             digest: None,
             error: None,
+            sensitivity_id: None,
         }
     }
 }

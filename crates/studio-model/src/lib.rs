@@ -23,6 +23,7 @@ mod results;
 mod runs;
 mod scenario_compare;
 mod schedule;
+mod sensitivity;
 mod simulation_settings;
 mod source_config;
 mod state;
@@ -66,9 +67,13 @@ pub use results::{
     CALIBRATION_FORMAT, CalibrationFit, ENSEMBLE_FORMAT, Ensemble, EnsembleSummary, EnsembleVariables, FinalShares,
     ThresholdOdds,
 };
-pub use runs::{Ticks, record_report, record_scenario_run};
+pub use runs::{Ticks, record_report, record_scenario_run, record_sensitivity};
 pub use scenario_compare::compare_scenarios;
 pub use schedule::{Frequency, MAX_RECIPIENTS, MIN_INTERVAL_MINUTES, ReportSchedule, Step, check_recipients};
+pub use sensitivity::{
+    FactorIndex, FactorKind, FactorRange, MAX_EVALUATIONS, MAX_FACTORS, SENSITIVITY_FORMAT, Sensitivity,
+    SensitivityFactor, SensitivityMethod, SensitivityOutput, SensitivityRequest,
+};
 pub use simulation_settings::{
     CalibrationSettings, CoefficientBounds, MAX_REPLICATES, MAX_TICKS, SimulationSettings, Threshold,
 };

@@ -31,6 +31,11 @@ pub fn record_scenario_run(
         return Err(ModelError::NotFound { what: "scenario", id: scenario_id.to_string() });
     }
     let mut next = content.clone();
+    let mut run = run;
+    // The latest sensitivity analysis stays named (it says which inputs it was made from).
+    if run.sensitivity_id.is_none() {
+        run.sensitivity_id = content.runs.get(scenario_id).and_then(|r| r.sensitivity_id.clone());
+    }
     let stage_status = match run.status {
         ScenarioStatus::Running => StageStatus::Running,
         ScenarioStatus::Completed if all_completed(&next, scenario_id) => StageStatus::Complete,
@@ -43,6 +48,32 @@ pub fn record_scenario_run(
     stage.total_ticks = Some(ticks.total);
     stage.last_accessed = ctx.now.clone();
     Ok(computed(content, next, Workbench::Simulation, "run", summary, ctx))
+}
+
+/// Records scenario `scenario_id`'s latest sensitivity analysis (artifact `sensitivity_id`,
+/// which names the inputs it was computed from): a result, not undone.
+pub fn record_sensitivity(
+    content: &ProjectContent,
+    scenario_id: &str,
+    sensitivity_id: &str,
+    summary: String,
+    ctx: &ActionContext,
+) -> Result<Outcome, ModelError> {
+    if !content.scenarios.contains_key(scenario_id) {
+        return Err(ModelError::NotFound { what: "scenario", id: scenario_id.to_string() });
+    }
+    let mut next = content.clone();
+    let run = content.runs.get(scenario_id).cloned().unwrap_or(ScenarioRun {
+        status: ScenarioStatus::Defined,
+        simulation_id: None,
+        ensemble_id: None,
+        input_hash: None,
+        digest: None,
+        error: None,
+        sensitivity_id: None,
+    });
+    next.runs.insert(scenario_id.to_string(), ScenarioRun { sensitivity_id: Some(sensitivity_id.to_string()), ..run });
+    Ok(computed(content, next, Workbench::Scenario, "sensitivity", summary, ctx))
 }
 
 /// Records a generated report: the Report stage complete with its id (a result, not undone).

@@ -19,6 +19,7 @@ use studio_core::{
     ScheduleStatus, StudioEvent, SyncStatus, TemplateInfo, VersionInfo,
 };
 
+use crate::analysis_routes::SensitivityBody;
 use crate::bodies::{
     ActionBody, CancelBody, DuplicateBody, GenerateBody, ProjectExportBody, ReportExportBody, RevealBody, TemplateBody,
 };
@@ -242,6 +243,21 @@ fn operations(b: &mut Builder) {
         "Confirm the question's prediction task as corrected: stored, the scenario of its conditions made, the simulation's threshold set to its target and horizon (one undoable change)",
     );
     (op.body, op.answer) = (Some(body), Some(answer));
+
+    let (body, task) = (b.body::<SensitivityBody>(), b.answer::<Task>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/scenarios/{sid}/sensitivity",
+        "Start a scenario's global sensitivity analysis as a task (202): method morris or sobol, factors (default: the model's non-zero coefficients ±50%, fitted ones over their posterior's 5–95%, variables ±20%), samples, replicates per evaluation; both the final share and the threshold probability from the same evaluations",
+    );
+    (op.body, op.answer, op.status) = (Some(body), Some(task), 202);
+    let answer = b.answer::<studio_core::SensitivityAnswer>();
+    let op = b.op(
+        "get",
+        "/api/v1/studio/projects/{id}/scenarios/{sid}/sensitivity",
+        "A scenario's latest sensitivity analysis: the factors and their ranges, each output's indices (Sobol first and total with 90% bootstrap intervals, or Morris μ* and σ) and tornado bars, and whether it was made from the scenario's current inputs",
+    );
+    op.answer = Some(answer);
 
     let answer = b.answer::<Deleted>();
     let op = b.op("delete", "/api/v1/studio/projects/{id}", "Delete the project (soft; undelete brings it back)");

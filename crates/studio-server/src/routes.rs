@@ -13,8 +13,8 @@ use studio_core::CoreError;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::{
-    ApiError, AppState, guard, handlers as h, people_routes as p, question_routes as q, report_routes as r, socket,
-    task_routes as t,
+    ApiError, AppState, analysis_routes as a, guard, handlers as h, people_routes as p, question_routes as q,
+    report_routes as r, socket, task_routes as t,
 };
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
@@ -66,6 +66,8 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("get", "/api/v1/studio/projects/{id}/log", get(h::log))
         .add("post", "/api/v1/studio/projects/{id}/question/parse", post(q::parse_question))
         .add("put", "/api/v1/studio/projects/{id}/prediction-task", put(q::confirm_prediction_task))
+        .add("post", "/api/v1/studio/projects/{id}/scenarios/{sid}/sensitivity", post(a::start_sensitivity))
+        .add("get", "/api/v1/studio/projects/{id}/scenarios/{sid}/sensitivity", get(a::sensitivity))
         .add("get", "/api/v1/studio/projects/{id}/recovery", get(h::recovery_offer))
         .add("post", "/api/v1/studio/projects/{id}/recovery", post(h::recover))
         .add("delete", "/api/v1/studio/projects/{id}/recovery", delete(h::discard_recovery))

@@ -419,6 +419,57 @@ async fn long_actions_answer_with_tasks_and_stream_their_progress() {
     a.err(Method::POST, &format!("{P}/nope/run"), None, StatusCode::NOT_FOUND, "not_found").await;
 }
 
+/// A scenario's sensitivity analysis over HTTP: bad bodies named (400), unknown scenarios (404),
+/// none yet; then one started (202 with its task), run to the end and read back.
+#[tokio::test]
+async fn a_sensitivity_analysis_starts_as_a_task_and_is_read_back() {
+    let a = api().await;
+    let created = a.ok(Method::POST, P, Some(json!({"project_name": "Sensitive"})), StatusCode::CREATED).await;
+    let id = created["project_id"].as_str().unwrap().to_string();
+    let baseline = created["scenarios"][0]["scenario_id"].as_str().unwrap().to_string();
+    let at = format!("{P}/{id}/scenarios/{baseline}/sensitivity");
+    let bad = |body: Value| (Method::POST, at.clone(), Some(body), StatusCode::BAD_REQUEST, "invalid_request");
+    for (body, says) in [
+        (json!({"samples": 3}), "samples is 3"),
+        (json!({"method": "anova"}), "anova"),
+        (json!({"samples": 8, "wat": 1}), "wat"),
+        (json!({"factors": [{"kind": "variable", "name": "price", "lower": 1, "upper": 0}]}), "lower below upper"),
+    ] {
+        let (m, p, b, status, code) = bad(body);
+        let message = a.err(m, &p, b, status, code).await;
+        assert!(message.contains(says), "{says}: {message}");
+    }
+    let elsewhere = format!("{P}/{id}/scenarios/nope/sensitivity");
+    a.err(Method::POST, &elsewhere, Some(json!({})), StatusCode::NOT_FOUND, "not_found").await;
+    a.err(Method::GET, &elsewhere, None, StatusCode::NOT_FOUND, "not_found").await;
+    let (status, none) = a.call(Method::GET, &at, None).await;
+    assert!(status.is_client_error() && none["code"] == "not_ready", "{status} {none}");
+
+    let ask = json!({"method": "morris", "samples": 2, "replicates": 1,
+        "factors": [{"kind": "coefficient", "name": "spontaneous.constant", "lower": 0.001, "upper": 0.01}]});
+    let marginals = a._dir.path().join("marginals.csv");
+    std::fs::write(&marginals, "dimension,category,share\narea,urban,0.6\narea,rural,0.4\n").unwrap();
+    let source = json!({"action": "configure_source", "payload": {"source_name": "marginals",
+        "configuration": {"path": marginals, "role": "marginal"}}});
+    a.ok(Method::POST, &format!("{P}/{id}/workbench/data/action"), Some(source), StatusCode::OK).await;
+    let resize = json!({"action": "resize_population", "payload": {"target_size": 500}});
+    a.ok(Method::POST, &format!("{P}/{id}/workbench/population/action"), Some(resize), StatusCode::OK).await;
+    let task = a.ok(Method::POST, &at, Some(ask), StatusCode::ACCEPTED).await;
+    assert_eq!(task["kind"], "sensitivity");
+    let tid = task["id"].as_str().unwrap().to_string();
+    let done = loop {
+        let t = a.ok(Method::GET, &format!("/api/v1/studio/tasks/{tid}"), None, StatusCode::OK).await;
+        if ["COMPLETED", "FAILED", "CANCELLED"].contains(&t["status"].as_str().unwrap()) {
+            break t;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+    let answer = a.ok(Method::GET, &at, None, StatusCode::OK).await;
+    assert_eq!(answer["sensitivity"]["evaluations"], 4);
+    assert_eq!(answer["sensitivity"]["outputs"][0]["indices"][0]["factor"], "spontaneous.constant");
+}
+
 #[tokio::test]
 async fn the_openapi_document_matches_the_router_both_ways() {
     let dir = tempfile::tempdir().unwrap();

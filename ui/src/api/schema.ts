@@ -1934,6 +1934,94 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/projects/{id}/scenarios/{sid}/sensitivity": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A scenario's latest sensitivity analysis: the factors and their ranges, each output's indices (Sobol first and total with 90% bootstrap intervals, or Morris μ* and σ) and tornado bars, and whether it was made from the scenario's current inputs */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+          /** @description The workbench */
+          sid: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["SensitivityAnswer"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Start a scenario's global sensitivity analysis as a task (202): method morris or sobol, factors (default: the model's non-zero coefficients ±50%, fitted ones over their posterior's 5–95%, variables ±20%), samples, replicates per evaluation; both the final share and the threshold probability from the same evaluations */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+          /** @description The workbench */
+          sid: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["SensitivityBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Task"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/projects/{id}/sync": {
     parameters: {
       query?: never;
@@ -3318,6 +3406,25 @@ export interface components {
           user_id: string;
         }
       | {
+          /**
+           * @default {
+           *       "method": "sobol"
+           *     }
+           */
+          analysis?: components["schemas"]["SensitivityRequest"];
+          project_id: string;
+          /** @constant */
+          request: "start_sensitivity";
+          scenario_id: string;
+          user_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "get_sensitivity";
+          scenario_id: string;
+        }
+      | {
           change: components["schemas"]["CollaboratorChange"];
           project_id: string;
           /** @constant */
@@ -3412,6 +3519,41 @@ export interface components {
       code: string;
       /** @description For people: what is wrong, naming the field or the thing */
       message: string;
+    };
+    /**
+     * @description One factor's measures of one output: Sobol's `first` and `total` (with 90% bootstrap
+     *     intervals) or Morris's `mu_star` and `sigma` (in the output's units per the whole range).
+     */
+    FactorIndex: {
+      factor: string;
+      /** Format: double */
+      first?: number | null;
+      first_interval?: number[] | null;
+      /** Format: double */
+      high: number;
+      /**
+       * Format: double
+       * @description The output's mean over the points with the factor in the lowest quarter of its range
+       *     (`low`) and in the highest (`high`), the other factors varying too: the tornado's bar.
+       */
+      low: number;
+      /** Format: double */
+      mu_star?: number | null;
+      /** Format: double */
+      sigma?: number | null;
+      /** Format: double */
+      total?: number | null;
+      total_interval?: number[] | null;
+    };
+    FactorKind: "coefficient" | "variable";
+    /** @description A factor to vary and its range. */
+    FactorRange: {
+      kind: components["schemas"]["FactorKind"];
+      /** Format: double */
+      lower: number;
+      name: string;
+      /** Format: double */
+      upper: number;
     };
     /** @description The answer to `reveal_export` and `reveal_outbox`: the folder the file manager opened. */
     Folder: {
@@ -4099,6 +4241,8 @@ export interface components {
       error?: string | null;
       /** @description The hash of the scenario, population and simulation settings the run used. */
       input_hash?: string | null;
+      /** @description The artifact of the scenario's latest sensitivity analysis from these inputs. */
+      sensitivity_id?: string | null;
       simulation_id?: string | null;
       status: components["schemas"]["ScenarioStatus"];
     };
@@ -4166,6 +4310,118 @@ export interface components {
       | "stages"
       | "collaborators"
       | "population";
+    /** @description A stored sensitivity analysis of one scenario. */
+    Sensitivity: {
+      /** @description True when each evaluation was a forecast from the history's end. */
+      conditioned: boolean;
+      /** Format: uint64 */
+      elapsed_ms: number;
+      /**
+       * Format: uint64
+       * @description Points evaluated; simulations are these × replicates.
+       */
+      evaluations: number;
+      factors: components["schemas"]["SensitivityFactor"][];
+      /** Format: uint32 */
+      format: number;
+      /** @description The scenario run's input hash it was computed from. */
+      input_hash: string;
+      method: components["schemas"]["SensitivityMethod"];
+      outputs: components["schemas"]["SensitivityOutput"][];
+      /** Format: uint32 */
+      replicates: number;
+      /** Format: uint32 */
+      samples: number;
+      scenario_id: string;
+      scenario_name: string;
+      /** Format: uint64 */
+      seed: number;
+      /** Format: uint64 */
+      simulations: number;
+      /** Format: double */
+      threshold_share: number;
+      /** Format: uint64 */
+      threshold_tick: number;
+    };
+    /**
+     * @description A scenario's latest sensitivity analysis, and whether it was made from the inputs the
+     *     scenario has now.
+     */
+    SensitivityAnswer: {
+      /** @description False when the scenario, its population or the settings changed since. */
+      current: boolean;
+      sensitivity: components["schemas"]["Sensitivity"];
+      sensitivity_id: string;
+    };
+    /** @description `POST …/scenarios/{sid}/sensitivity`: the analysis asked for, and by whom. */
+    SensitivityBody: {
+      /**
+       * @description Default: the model's own (non-zero coefficients ±50%, fitted ones over their
+       *     posterior's 5–95%, variables ±20%).
+       * @default null
+       */
+      factors?: components["schemas"]["FactorRange"][] | null;
+      /** @default sobol */
+      method?: components["schemas"]["SensitivityMethod"];
+      /**
+       * Format: uint32
+       * @description Per evaluation (default: the settings', at most 8).
+       * @default null
+       */
+      replicates?: number | null;
+      /**
+       * Format: uint32
+       * @default null
+       */
+      samples?: number | null;
+      /** @default null */
+      user_id?: string | null;
+    };
+    /**
+     * @description A factor as analysed: its range, its value in the scenario as it stands, and whether
+     *     calibration fitted it (its range then the posterior's).
+     */
+    SensitivityFactor: {
+      /** @default false */
+      fitted: boolean;
+      kind: components["schemas"]["FactorKind"];
+      /** Format: double */
+      lower: number;
+      name: string;
+      /** Format: double */
+      upper: number;
+      /** Format: double */
+      value: number;
+    };
+    SensitivityMethod: "morris" | "sobol";
+    /** @description An output's indices, the factors most influential first. */
+    SensitivityOutput: {
+      indices: components["schemas"]["FactorIndex"][];
+      label: string;
+      /**
+       * Format: double
+       * @description The output's mean and standard deviation over the design's points.
+       */
+      mean: number;
+      /** @description `final_share` or `threshold_probability`. */
+      output: string;
+      /** Format: double */
+      sd: number;
+    };
+    /**
+     * @description What the analyst asks: the method, the factors (default: every non-zero coefficient ±50%,
+     *     fitted ones over their posterior's 5–95%, and every variable ±20%), the samples and the
+     *     replicates each evaluation runs (default: the settings', at most 8).
+     */
+    SensitivityRequest: {
+      factors?: components["schemas"]["FactorRange"][] | null;
+      /** @default sobol */
+      method?: components["schemas"]["SensitivityMethod"];
+      /** Format: uint32 */
+      replicates?: number | null;
+      /** Format: uint32 */
+      samples?: number | null;
+    };
     ShockEvent: {
       /** Format: double */
       magnitude: number;

@@ -22,7 +22,8 @@ pub mod sensitivity;
 pub use abc::Posterior;
 pub use agents::{Agents, Segment};
 pub use calibrate::{
-    CalibrationReport, CalibrationSpec, MIN_EVALUATIONS, Parameter, calibrate, calibrate_with, nelder_mead,
+    CalibrationReport, CalibrationSpec, MIN_EVALUATIONS, Parameter, calibrate, calibrate_with, coefficient,
+    nelder_mead, set_coefficient,
 };
 pub use discrepancy::Discrepancy;
 pub use ensemble::{Ensemble, QUANTILES, bands_of, ensemble, quantile};

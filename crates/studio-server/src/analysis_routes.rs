@@ -1,0 +1,52 @@
+//! A scenario's analyses: its global sensitivity started as a task (`POST
+//! …/scenarios/{sid}/sensitivity`, 202 with the task) and the latest one read (`GET`).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use studio_core::Request;
+use studio_core::model::{FactorRange, SensitivityMethod, SensitivityRequest};
+
+use crate::AppState;
+use crate::handlers::{Answer, Params, answer, body, run, user};
+
+/// `POST …/scenarios/{sid}/sensitivity`: the analysis asked for, and by whom.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SensitivityBody {
+    #[serde(default)]
+    pub method: SensitivityMethod,
+    /// Default: the model's own (non-zero coefficients ±50%, fitted ones over their
+    /// posterior's 5–95%, variables ±20%).
+    #[serde(default)]
+    pub factors: Option<Vec<FactorRange>>,
+    #[serde(default)]
+    pub samples: Option<u32>,
+    /// Per evaluation (default: the settings', at most 8).
+    #[serde(default)]
+    pub replicates: Option<u32>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+}
+
+pub async fn start_sensitivity(
+    State(s): State<AppState>,
+    Path((id, sid)): Path<(String, String)>,
+    Query(q): Params,
+    raw: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let b: SensitivityBody = body(raw, &s)?;
+    let user_id = b.user_id.unwrap_or_else(|| user(&q, &s));
+    let analysis =
+        SensitivityRequest { method: b.method, factors: b.factors, samples: b.samples, replicates: b.replicates };
+    let request = Request::StartSensitivity { project_id: id, user_id, scenario_id: sid, analysis };
+    Ok((StatusCode::ACCEPTED, Json(run(&s, request).await?)).into_response())
+}
+
+pub async fn sensitivity(State(s): State<AppState>, Path((id, sid)): Path<(String, String)>) -> Answer {
+    answer(&s, Request::GetSensitivity { project_id: id, scenario_id: sid }).await
+}
