@@ -421,6 +421,21 @@ try {
       .click();
     await page.getByTestId("status-Older households").waitFor({ state: "detached", timeout: 5000 });
   });
+  await step("global sensitivity: a Sobol analysis as a task, its tornado chart and indices", async () => {
+    await page.getByRole("button", { name: "Sensitivity of Baseline" }).click();
+    await expectText(page.getByTestId("sensitivity"), "No analysis yet");
+    await page.getByLabel("Samples").fill("8");
+    await page.getByLabel("Replicates per evaluation").fill("2");
+    await page.getByTestId("analyse").click();
+    await page.getByTestId("tornado").waitFor({ timeout: 60000 });
+    await expectText(page.getByTestId("sensitivity-table"), "spontaneous.constant");
+    await expectText(page.getByTestId("sensitivity-table"), "price (variable)");
+    await page.getByRole("tab", { name: /^P\(share/ }).click();
+    await expectText(page.getByTestId("sensitivity-table"), "Total (90%)");
+    await expectNoJson();
+    await shot("11-sensitivity");
+    await page.getByRole("button", { name: "Close the sensitivity analysis" }).click();
+  });
   await step("calibrate on the history: the fit, the held-out points and their errors", async () => {
     await page.getByTestId("tab-simulation").click();
     await page.getByLabel("Scenario to simulate").selectOption({ label: "Baseline" });

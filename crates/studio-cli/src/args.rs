@@ -291,6 +291,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20_000)]
         agents: usize,
     },
+    /// The example's baseline (100,000 agents, calibrated): Sobol and Morris over eight
+    /// factors, each point a forecast from the history's end, timed.
+    Sensitivity {
+        /// Sobol's base samples (the evaluations are these × 10).
+        #[arg(long, default_value_t = 64)]
+        samples: u32,
+        /// Replicates per evaluation.
+        #[arg(long, default_value_t = 8)]
+        replicates: u32,
+    },
     /// Sync through a hub: an edit at one peer until every other peer has it (p50/p99), the
     /// hub's memory per peer, and how long a new peer takes to get a --project-mb project.
     Sync {
@@ -443,6 +453,9 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         }
         Command::Bench(BenchCommand::Csv { mb, file }) => crate::bench::csv(mb, file, out),
         Command::Bench(BenchCommand::Forecast { agents }) => crate::bench_forecast::forecast(agents, out),
+        Command::Bench(BenchCommand::Sensitivity { samples, replicates }) => {
+            crate::bench_analysis::sensitivity(samples, replicates, out).await
+        }
         Command::Bench(BenchCommand::Sync { peers, rounds, project_mb }) => {
             crate::bench_sync::sync(peers, rounds, project_mb, out).await
         }

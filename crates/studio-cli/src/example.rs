@@ -71,12 +71,43 @@ async fn run_task(studio: &Studio, request: &WorkbenchAction, say: &dyn Fn(Strin
     Ok(done.result.map(|r| serde_json::to_value(r.outputs).unwrap_or_default()).unwrap_or_default())
 }
 
+/// What the walk made: the project, its report, the report's files and the .studio file.
+pub struct Walked {
+    pub project_id: String,
+    pub report_id: String,
+    pub written: Vec<(&'static str, String)>,
+    pub file: std::path::PathBuf,
+}
+
 pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer) -> Result<()> {
     let say = |line: String| {
         if !out.json {
             crate::outln!("{line}");
         }
     };
+    let Walked { project_id: id, report_id, written, file } = walk(studio, user, out_dir, &say).await?;
+    let load = ProjectLoad { project_id: id.clone(), user_id: user.into(), version: None };
+    let state: ProjectState = call(studio, Request::GetProject(load)).await?;
+    if out.json {
+        let reports: serde_json::Map<String, Value> = written.iter().map(|(f, p)| (f.to_string(), json!(p))).collect();
+        let summary = json!({"project": state, "studio_file": file, "report_id": report_id, "reports": reports});
+        crate::outln!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        crate::outln!("\n{}", describe(&state));
+        let studio_bin = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "studio".into());
+        crate::outln!("\nWrote {}", file.display());
+        for (format, path) in &written {
+            crate::outln!("Report ({}): {path}", format.to_uppercase());
+        }
+        crate::outln!("Bring it into another library with: {studio_bin} import {}", file.display());
+        crate::outln!("See the project with: {studio_bin} project show {id}");
+    }
+    Ok(())
+}
+
+/// Walks the example through the workbenches (saying each step), writes its report's files
+/// and its .studio file under `out_dir`.
+pub async fn walk(studio: &Arc<Studio>, user: &str, out_dir: &Path, say: &dyn Fn(String)) -> Result<Walked> {
     let created: ProjectState = call(
         studio,
         Request::CreateProject(ProjectCreate {
@@ -178,7 +209,7 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
         last = Some(response);
     }
     say("  data/refresh_data (a task):".into());
-    let package = run_task(studio, &action(Workbench::Data, "refresh_data", json!({})), &say).await?;
+    let package = run_task(studio, &action(Workbench::Data, "refresh_data", json!({})), say).await?;
     for s in package["sources"].as_array().into_iter().flatten() {
         say(format!(
             "    {}: {} rows, {} ({})",
@@ -193,7 +224,7 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
     say("  population/regenerate (a task):".into());
     let settings =
         json!({"edits": {"seed": 42, "archetypes": 6, "network": {"degree": 10, "rewiring": 0.1, "homophily": 0.3}}});
-    let population = run_task(studio, &action(Workbench::Population, "regenerate", settings), &say).await?;
+    let population = run_task(studio, &action(Workbench::Population, "regenerate", settings), say).await?;
     say(format!("    {} agents, digest {}", population["size"], population["digest"].as_str().unwrap_or("?")));
     for fit in population["fit"].as_array().into_iter().flatten() {
         say(format!(
@@ -254,15 +285,15 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
             {"path": "influence.constant", "lower": 0.0, "upper": 0.5},
             {"path": "potential", "lower": 0.05, "upper": 1.0}]}}});
     say("  simulation/run (a task: the baseline):".into());
-    let baseline = run_task(studio, &action(Workbench::Simulation, "run", settings), &say).await?;
+    let baseline = run_task(studio, &action(Workbench::Simulation, "run", settings), say).await?;
     say(format!("    {}", headline(&baseline)));
     say("  scenario/run_scenario (a task: 'Prices fall 20%'):".into());
     let cheaper =
-        run_task(studio, &action(Workbench::Scenario, "run_scenario", json!({"scenario_id": second})), &say).await?;
+        run_task(studio, &action(Workbench::Scenario, "run_scenario", json!({"scenario_id": second})), say).await?;
     say(format!("    {}", headline(&cheaper)));
 
     say("  report/generate (a task: the detailed analysis):".into());
-    let report = run_task(studio, &action(Workbench::Report, "generate", json!({})), &say).await?;
+    let report = run_task(studio, &action(Workbench::Report, "generate", json!({})), say).await?;
     let report_id = report["report_id"].as_str().unwrap_or_default().to_string();
     say(format!(
         "    '{}': {} sections",
@@ -305,21 +336,5 @@ pub async fn run(studio: &Arc<Studio>, user: &str, out_dir: &Path, out: &Printer
         return Err(CoreError::new("export_failed", format!("writing {}: {reason}", file.display())).into());
     }
     let file = std::fs::canonicalize(&file).unwrap_or(file);
-    let load = ProjectLoad { project_id: id.clone(), user_id: user.into(), version: None };
-    let state: ProjectState = call(studio, Request::GetProject(load)).await?;
-    if out.json {
-        let reports: serde_json::Map<String, Value> = written.iter().map(|(f, p)| (f.to_string(), json!(p))).collect();
-        let summary = json!({"project": state, "studio_file": file, "report_id": report_id, "reports": reports});
-        crate::outln!("{}", serde_json::to_string_pretty(&summary)?);
-    } else {
-        crate::outln!("\n{}", describe(&state));
-        let studio_bin = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "studio".into());
-        crate::outln!("\nWrote {}", file.display());
-        for (format, path) in &written {
-            crate::outln!("Report ({}): {path}", format.to_uppercase());
-        }
-        crate::outln!("Bring it into another library with: {studio_bin} import {}", file.display());
-        crate::outln!("See the project with: {studio_bin} project show {id}");
-    }
-    Ok(())
+    Ok(Walked { project_id: id, report_id, written, file })
 }

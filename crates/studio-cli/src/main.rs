@@ -3,6 +3,7 @@
 
 mod args;
 mod bench;
+mod bench_analysis;
 mod bench_forecast;
 mod bench_sync;
 mod call;

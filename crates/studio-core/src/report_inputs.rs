@@ -71,6 +71,7 @@ impl Reports {
                 overrides: s.config.variable_overrides.iter().map(|o| (o.variable.clone(), o.value.clone())).collect(),
                 shocks,
                 ensemble,
+                sensitivity: self.current_sensitivity(content, &s.scenario_id, run).await,
             });
         }
         // The Simulation stage is not complete while any scenario is unrun: each run's own
@@ -118,6 +119,19 @@ impl Reports {
             question_scenario: content.meta(studio_model::QUESTION_SCENARIO).map(str::to_string),
             time_axis: axis,
         })
+    }
+
+    /// The scenario's sensitivity analysis, when it still holds for the project as it is.
+    async fn current_sensitivity(
+        &self,
+        content: &ProjectContent,
+        scenario_id: &str,
+        run: Option<&studio_model::ScenarioRun>,
+    ) -> Option<studio_model::Sensitivity> {
+        let row = self.store.artifact(run?.sensitivity_id.as_deref()?).await.ok()?;
+        let sensitivity: studio_model::Sensitivity = serde_json::from_slice(&row.content).ok()?;
+        let now = crate::sensitivity_runs::source_hash(content, scenario_id)?;
+        (now == sensitivity.source_hash).then_some(sensitivity)
     }
 
     async fn population_facts(&self, content: &ProjectContent) -> Option<PopulationFacts> {

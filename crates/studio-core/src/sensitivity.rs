@@ -147,6 +147,7 @@ impl<'p> Analysis<'p> {
             scenario_id: self.scenario.scenario_id.clone(),
             scenario_name: self.scenario.name.clone(),
             input_hash: String::new(),
+            source_hash: String::new(),
             method: self.method,
             factors: self.factors.clone(),
             samples: self.samples,

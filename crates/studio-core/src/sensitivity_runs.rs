@@ -38,8 +38,9 @@ impl Scenarios {
         cancelled: CancelToken,
     ) -> Result<serde_json::Value> {
         request.check()?;
-        let ScenarioInputs { scenario, settings, inputs, population, baseline, calibration, .. } =
+        let ScenarioInputs { content, scenario, settings, inputs, population, baseline, calibration } =
             self.scenario_inputs(actor, scenario_id, progress).await?;
+        let source = source_hash(&content, scenario_id);
         let request = request.clone();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
         let job = tokio::task::spawn_blocking(move || -> Result<Sensitivity> {
@@ -50,6 +51,7 @@ impl Scenarios {
             };
             let mut sensitivity = analysis.run(&mut heard, &|| cancelled.is_cancelled())?;
             sensitivity.input_hash = inputs;
+            sensitivity.source_hash = source.unwrap_or_default();
             Ok(sensitivity)
         });
         while let Some((done, of)) = rx.recv().await {
@@ -101,10 +103,29 @@ impl Scenarios {
         let row = self.store.artifact(&id).await?;
         let sensitivity: Sensitivity = serde_json::from_slice(&row.content)
             .map_err(|e| CoreError::internal(format!("the stored sensitivity analysis {id}: {e}")))?;
-        let current = run.status == studio_model::ScenarioStatus::Completed
-            && run.input_hash.as_deref() == Some(sensitivity.input_hash.as_str());
+        let current = source_hash(content, scenario_id).as_deref() == Some(sensitivity.source_hash.as_str());
         Ok(Some(SensitivityAnswer { sensitivity, sensitivity_id: id, current }))
     }
+}
+
+/// The hash of what a scenario's analysis depends on as the project holds it: the data's and
+/// the population's settings and artifacts, the simulation settings (before calibration, which
+/// they determine) and the scenario.
+pub(crate) fn source_hash(content: &ProjectContent, scenario_id: &str) -> Option<String> {
+    use studio_model::Workbench::{Data, Population};
+    let scenario = content.scenarios.get(scenario_id)?;
+    let settings = studio_model::SimulationSettings::of(content).ok()?;
+    let upstream = serde_json::to_string(&(
+        &content.sources,
+        &content.overrides,
+        &content.custom_sources,
+        &content.adjustments,
+        &content.population,
+        content.stage(Data).artifact_id,
+        content.stage(Population).artifact_id,
+    ))
+    .ok()?;
+    Some(crate::scenario_runs::run_input_hash(&upstream, &settings, scenario))
 }
 
 impl Studio {

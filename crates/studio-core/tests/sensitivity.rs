@@ -35,6 +35,7 @@ fn factor(kind: FactorKind, name: &str, lower: f64, upper: f64) -> FactorRange {
 async fn sobol_and_morris_find_the_factor_that_matters() {
     let (studio, project, _dir) = project_with_data(fixture().await, 2_000).await;
     let config = json!({"ticks": 20, "replicates": 4, "seed": 3, "threshold": {"share": 0.1, "tick": 20}});
+    let before = config.clone();
     run(&studio, &project, Workbench::Simulation, "run", json!({"simulation_config": config})).await;
     let baseline = baseline_of(&studio, &project).await;
     let missing = studio.sensitivity(&project, &baseline).await.unwrap_err();
@@ -81,6 +82,11 @@ async fn sobol_and_morris_find_the_factor_that_matters() {
     assert!(studio.sensitivity(&project, &baseline).await.unwrap().current);
     let config = json!({"ticks": 25, "replicates": 4, "seed": 3, "threshold": {"share": 0.1, "tick": 20}});
     run(&studio, &project, Workbench::Simulation, "run", json!({"simulation_config": config})).await;
+    assert!(!studio.sensitivity(&project, &baseline).await.unwrap().current);
+    // A population edit, not yet regenerated, is a change too.
+    run(&studio, &project, Workbench::Simulation, "run", json!({"simulation_config": before})).await;
+    assert!(studio.sensitivity(&project, &baseline).await.unwrap().current, "back to the inputs it was made from");
+    common::act(&studio, &project, Workbench::Population, "resize_population", json!({"target_size": 2_500})).await;
     assert!(!studio.sensitivity(&project, &baseline).await.unwrap().current);
 }
 

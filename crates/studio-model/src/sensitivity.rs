@@ -186,6 +186,10 @@ pub struct Sensitivity {
     pub scenario_name: String,
     /// The scenario run's input hash it was computed from.
     pub input_hash: String,
+    /// The hash of the scenario, the population and the simulation settings as the project
+    /// held them (before any calibration): whether the analysis still holds is read from it.
+    #[serde(default)]
+    pub source_hash: String,
     pub method: SensitivityMethod,
     pub factors: Vec<SensitivityFactor>,
     pub samples: u32,

@@ -208,6 +208,8 @@ pub enum ChartKind {
     Marginals,
     /// Agents by number of ties.
     Degrees,
+    /// An output with each factor in the low and the high quarter of its range.
+    Sensitivity,
 }
 
 impl ChartKind {
@@ -220,6 +222,7 @@ impl ChartKind {
             ChartKind::Calibration => "calibration",
             ChartKind::Marginals => "marginals",
             ChartKind::Degrees => "degrees",
+            ChartKind::Sensitivity => "sensitivity",
         }
     }
 

@@ -1,6 +1,6 @@
 //! The report's charts, made from results: each names the run(s) it came from.
 
-use studio_model::{CalibrationFit, TimeAxis, TimeStep};
+use studio_model::{CalibrationFit, FactorKind, Sensitivity, SensitivityOutput, TimeAxis, TimeStep};
 
 use crate::input::{PopulationFacts, ScenarioResult};
 use crate::{Chart, ChartKind, Rgb, RunRef, Series};
@@ -224,5 +224,34 @@ pub fn degrees(p: &PopulationFacts, color: Rgb) -> Chart {
         percent: false,
         categories: p.degree_distribution.iter().map(|(d, _)| d.to_string()).collect(),
         series: vec![series("agents".into(), p.degree_distribution.iter().map(|(_, n)| *n as f64), color)],
+    }
+}
+
+/// The most factors a sensitivity chart shows (the widest effects).
+const SENSITIVITY_BARS: usize = 8;
+
+/// An output's mean with each factor in the low and the high quarter of its range, the widest
+/// effects first: the tornado as paired columns, which every format draws natively.
+pub fn sensitivity(s: &Sensitivity, output: &SensitivityOutput, palette: &[Rgb]) -> Chart {
+    let mut indices: Vec<_> = output.indices.iter().collect();
+    indices.sort_by(|a, b| (b.high - b.low).abs().total_cmp(&(a.high - a.low).abs()));
+    indices.truncate(SENSITIVITY_BARS);
+    let name = |factor: &str| match s.factors.iter().find(|f| f.name == factor) {
+        Some(f) if f.kind == FactorKind::Variable => format!("{factor} (variable)"),
+        _ => factor.to_string(),
+    };
+    let colour = |i: usize| palette[i % palette.len().max(1)];
+    Chart {
+        kind: ChartKind::Sensitivity,
+        title: format!("What moves the {}: its mean with each factor low and high", output.label),
+        source: format!("{}: {} sensitivity, {} simulations", s.scenario_name, s.method.as_str(), s.simulations),
+        x_label: String::new(),
+        y_label: output.label.clone(),
+        percent: true,
+        categories: indices.iter().map(|i| name(&i.factor)).collect(),
+        series: vec![
+            series("factor in its low quarter".into(), indices.iter().map(|i| i.low), colour(1)),
+            series("factor in its high quarter".into(), indices.iter().map(|i| i.high), colour(0)),
+        ],
     }
 }

@@ -85,6 +85,9 @@ pub struct ScenarioResult {
     #[serde(default)]
     pub shocks: Vec<String>,
     pub ensemble: Ensemble,
+    /// The scenario's global sensitivity analysis, when one was made from the run's inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<studio_model::Sensitivity>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -24,6 +24,7 @@ pub mod pptx;
 pub mod raster;
 pub mod sample;
 mod sections;
+mod sensitivity;
 
 pub use build::{APPENDIX, SECTIONS, build, template_name, template_sections};
 pub use content::content;

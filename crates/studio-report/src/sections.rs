@@ -363,12 +363,23 @@ fn calibration_table(ctx: &Context<'_>) -> Block {
 }
 
 fn sensitivity(ctx: &Context<'_>) -> Vec<Block> {
+    let global = crate::sensitivity::global(ctx);
+    let mut blocks = scenario_effects(ctx);
+    if blocks.is_empty() && global.is_empty() {
+        return vec![paragraph(
+            "Sensitivity is read from scenarios that change the baseline's variables and from global analyses of a scenario (Scenario workbench → Sensitivity); there are none yet.",
+        )];
+    }
+    blocks.extend(global);
+    blocks
+}
+
+/// How far each hand-made scenario moved the answer from the baseline (none: no such scenario).
+fn scenario_effects(ctx: &Context<'_>) -> Vec<Block> {
     let base = baseline(ctx);
     let mut effects: Vec<&ScenarioResult> = ctx.input.scenarios[1..].iter().collect();
     if effects.is_empty() {
-        return vec![paragraph(
-            "Sensitivity is read from scenarios that change the baseline's variables; there are none yet.",
-        )];
+        return Vec::new();
     }
     effects.sort_by(|a, b| {
         (b.ensemble.last.mean - base.ensemble.last.mean)

@@ -320,3 +320,41 @@ fn ticks_are_dates_when_the_data_has_a_calendar() {
     let plain = text(&build(&common::input(ReportTemplate::DetailedAnalysis)).unwrap());
     assert!(plain.contains("the predicted share at tick 40 is"), "{plain}");
 }
+
+#[test]
+fn the_sensitivity_section_holds_the_global_analysis_beside_the_scenarios_effects() {
+    let input = common::input(ReportTemplate::DetailedAnalysis);
+    let report = build(&input).unwrap();
+    let section = report.sections.iter().find(|s| s.id == "sensitivity").unwrap();
+    let text = |b: &Block| match b {
+        Block::Paragraph { text } => text.clone(),
+        _ => String::new(),
+    };
+    let words: String = section.blocks.iter().map(text).collect::<Vec<_>>().join("\n");
+    assert!(words.contains("How far each scenario moves the answer"), "{words}");
+    assert!(words.contains("Global sensitivity of “Baseline”: Sobol indices from 64 base samples"), "{words}");
+    assert!(words.contains("1 fitted coefficient(s) over their posterior's 5th to 95th percentiles"), "{words}");
+    assert!(words.contains("moves most with spontaneous.constant"), "{words}");
+    let chart = section
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Chart(c) if c.kind == ChartKind::Sensitivity => Some(c),
+            _ => None,
+        })
+        .expect("the chart of what moves the final share");
+    assert_eq!(chart.categories, ["spontaneous.constant", "price (variable)"]);
+    assert_eq!(chart.series[1].values, [Some(0.37), Some(0.28)]);
+    let tables: Vec<&studio_report::Table> = section
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) if t.caption.starts_with("Sensitivity of the") => Some(t),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tables.len(), 2, "one table per output");
+    assert_eq!(tables[0].rows[0][0], "spontaneous.constant (fitted)");
+    assert_eq!(tables[0].rows[0][2], "0.71 (0.66 to 0.76)");
+    assert!(tables[1].caption.contains("P(share ≥ 30% by tick 20)"), "{}", tables[1].caption);
+}

@@ -23,6 +23,8 @@ import type {
   Role,
   ScheduleStatus,
   Section,
+  SensitivityAnswer,
+  SensitivityRequest,
   StudioEvent,
   SyncStatus,
   Task,
@@ -114,6 +116,10 @@ export interface Backend {
   parseQuestion(id: string, question?: string): Promise<PredictionTask>;
   /** Confirms the task as corrected: its conditions' scenario and the threshold follow. */
   confirmPredictionTask(id: string, task: PredictionTask): Promise<ProjectState>;
+  /** Starts a scenario's global sensitivity analysis (Sobol or Morris) as a task. */
+  startSensitivity(id: string, scenarioId: string, analysis: SensitivityRequest): Promise<Task>;
+  /** A scenario's latest sensitivity analysis (error `not_ready` when there is none). */
+  sensitivity(id: string, scenarioId: string): Promise<SensitivityAnswer>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

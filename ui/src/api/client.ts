@@ -27,6 +27,8 @@ import type {
   Role,
   ScheduleStatus,
   Section,
+  SensitivityAnswer,
+  SensitivityRequest,
   StudioEvent,
   SyncStatus,
   HubInfo,
@@ -100,6 +102,8 @@ interface AnswerTable {
   share_on_network: HubInfo;
   parse_question: PredictionTask;
   confirm_prediction_task: ProjectState;
+  start_sensitivity: Task;
+  get_sensitivity: SensitivityAnswer;
 }
 export type Answers = { [N in RequestName]: AnswerTable[N] };
 
@@ -157,6 +161,8 @@ const NAMES: { [N in RequestName]: true } = {
   share_on_network: true,
   parse_question: true,
   confirm_prediction_task: true,
+  start_sensitivity: true,
+  get_sensitivity: true,
 };
 export const REQUEST_NAMES = Object.keys(NAMES) as RequestName[];
 
@@ -199,6 +205,12 @@ export class StudioClient implements Backend {
   }
   confirmPredictionTask(project_id: string, task: PredictionTask) {
     return this.request({ request: "confirm_prediction_task", project_id, task });
+  }
+  startSensitivity(project_id: string, scenario_id: string, analysis: SensitivityRequest) {
+    return this.request({ request: "start_sensitivity", project_id, scenario_id, analysis });
+  }
+  sensitivity(project_id: string, scenario_id: string) {
+    return this.request({ request: "get_sensitivity", project_id, scenario_id });
   }
   undeleteProject(project_id: string) {
     return this.request({ request: "undelete_project", project_id });

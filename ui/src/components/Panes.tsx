@@ -21,7 +21,7 @@ export function Pane({
     case "population":
       return <PopulationPane {...props} />;
     case "scenario":
-      return <ScenarioPane {...props} />;
+      return <ScenarioPane {...props} backend={backend} notify={notify} />;
     case "simulation":
       return <SimulationPane {...props} />;
     case "report":

@@ -3,6 +3,7 @@
 // add, drag to move), running a scenario as a task, and the compare view: what differs and,
 // once simulated, the results side by side.
 import { useRef, useState } from "react";
+import type { Backend } from "../api/backend";
 import type { ScenarioConfig, Shock } from "../api/types";
 import { NOTHING } from "../state/format";
 import {
@@ -17,10 +18,22 @@ import { useLimits } from "./limits";
 import type { PaneProps } from "./pane";
 import { Avatars } from "./People";
 import { onItem } from "../state/people";
+import { SensitivityView } from "./SensitivityView";
+import type { Notify } from "./ui";
 
 const blank: ScenarioConfig = { name: "", description: "", variable_overrides: [], shock_events: [] };
 
-export function ScenarioPane({ state, run, read, people }: PaneProps) {
+export function ScenarioPane({
+  state,
+  run,
+  read,
+  people,
+  tasks,
+  backend,
+  notify,
+}: PaneProps & { backend?: Backend; notify?: Notify }) {
+  const [analysed, setAnalysed] = useState<string | null>(null);
+  const analysedScenario = state.scenarios.find((s) => s.scenario_id === analysed) ?? null;
   const [editing, setEditingState] = useState<{ id: string | null; config: ScenarioConfig } | null>(null);
   // Which scenario I am editing is what my collaborators see me on.
   const setEditing = (next: { id: string | null; config: ScenarioConfig } | null) => {
@@ -114,6 +127,15 @@ export function ScenarioPane({ state, run, read, people }: PaneProps) {
                   <button onClick={() => run("scenario", "duplicate_scenario", { scenario_id: s.scenario_id })}>
                     Duplicate
                   </button>
+                  {backend && (
+                    <button
+                      onClick={() => setAnalysed(s.scenario_id)}
+                      aria-label={`Sensitivity of ${s.name}`}
+                      title="Which coefficients and variables move this scenario's answer"
+                    >
+                      Sensitivity
+                    </button>
+                  )}
                   <button
                     className="danger"
                     onClick={() => run("scenario", "delete_scenario", { scenario_id: s.scenario_id })}
@@ -175,6 +197,17 @@ export function ScenarioPane({ state, run, read, people }: PaneProps) {
         </form>
       )}
       {compared && <CompareView compared={compared} />}
+      {backend && analysedScenario && (
+        <SensitivityView
+          key={analysedScenario.scenario_id}
+          backend={backend}
+          projectId={state.project_id}
+          scenario={analysedScenario}
+          tasks={tasks}
+          fail={(e) => notify?.(e instanceof Error ? e.message : String(e), "error")}
+          onClose={() => setAnalysed(null)}
+        />
+      )}
     </div>
   );
 }

@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 
 use studio_model::{
-    Annotation, CalibrationFit, Ensemble, EnsembleVariables, FinalShares, ReportConfig, ReportTemplate, ThresholdOdds,
+    Annotation, CalibrationFit, Ensemble, EnsembleVariables, FactorIndex, FactorKind, FinalShares, ReportConfig,
+    ReportTemplate, Sensitivity, SensitivityFactor, SensitivityMethod, SensitivityOutput, ThresholdOdds,
 };
 use studio_report::{
     ArchetypeFacts, MarginalFacts, OverrideFacts, PopulationFacts, REPORT_INPUT_FORMAT, ReportInput, ScenarioResult,
@@ -97,6 +98,64 @@ fn scenario(k: usize, name: &str, level: f64, calibrated: bool) -> ScenarioResul
         overrides: BTreeMap::new(),
         shocks: if k == 2 { vec!["tick 10: subsidy +0.1".into()] } else { Vec::new() },
         ensemble: ensemble(level, 20, calibrated),
+        sensitivity: (k == 1).then(|| sensitivity(name)),
+    }
+}
+
+/// A Sobol analysis of the baseline: the spontaneous rate matters most, the price little.
+fn sensitivity(name: &str) -> Sensitivity {
+    let factor = |kind, name: &str, lower, upper, value, fitted| SensitivityFactor {
+        kind,
+        name: name.into(),
+        lower,
+        upper,
+        value,
+        fitted,
+    };
+    let index = |factor: &str, first: f64, total: f64, low: f64, high: f64| FactorIndex {
+        factor: factor.into(),
+        first: Some(first),
+        first_interval: Some([first - 0.05, first + 0.05]),
+        total: Some(total),
+        total_interval: Some([total - 0.04, total + 0.04]),
+        low,
+        high,
+        ..FactorIndex::default()
+    };
+    let output = |output: &str, label: &str, scale: f64| SensitivityOutput {
+        output: output.into(),
+        label: label.into(),
+        mean: 0.3 * scale,
+        sd: 0.05 * scale,
+        indices: vec![
+            index("spontaneous.constant", 0.71, 0.78, 0.24 * scale, 0.37 * scale),
+            index("price", 0.12, 0.15, 0.33 * scale, 0.28 * scale),
+        ],
+    };
+    Sensitivity {
+        format: 1,
+        scenario_id: "scenario-1".into(),
+        scenario_name: name.into(),
+        input_hash: format!("{:064}", 1),
+        source_hash: String::new(),
+        method: SensitivityMethod::Sobol,
+        factors: vec![
+            factor(FactorKind::Coefficient, "spontaneous.constant", 0.002, 0.006, 0.004, true),
+            factor(FactorKind::Variable, "price", 0.8, 1.2, 1.0, false),
+        ],
+        samples: 64,
+        replicates: 8,
+        seed: 42,
+        evaluations: 256,
+        simulations: 2048,
+        conditioned: true,
+        threshold_share: 0.3,
+        threshold_tick: 20,
+        elapsed_ms: 30_000,
+        outputs: vec![
+            output("final_share", "final share (tick 20)", 1.0),
+            output("threshold_probability", "P(share ≥ 30% by tick 20)", 1.5),
+        ],
     }
 }
 
