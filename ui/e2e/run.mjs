@@ -436,6 +436,25 @@ try {
     await shot("11-sensitivity");
     await page.getByRole("button", { name: "Close the sensitivity analysis" }).click();
   });
+  await step("what would it take: a goal seek as a task, its combinations, one made a scenario", async () => {
+    await page.getByRole("button", { name: "What would it take, from Baseline" }).click();
+    // Sooner than the baseline gets there (its median crosses 30% at tick 30): by tick 24.
+    await page.getByLabel("Target tick").fill("24");
+    await page.getByLabel("Lever 1 from").fill("0.5");
+    await page.getByLabel("Combinations to simulate").fill("12");
+    await page.getByLabel("Replicates per combination").fill("2");
+    await page.getByTestId("seek").click();
+    await page.getByTestId("goal-seek-table").waitFor({ timeout: 60000 });
+    await expectText(page.getByTestId("goal-seek"), "combinations simulated");
+    await expectNoJson();
+    await shot("11-goal-seek");
+    await page.getByRole("button", { name: "Make scenario 1" }).click();
+    const made = page.getByTestId("scenarios").locator("li", { hasText: "Baseline: " });
+    await made.first().waitFor({ timeout: 5000 });
+    await made.first().getByRole("button", { name: "Delete" }).click();
+    await made.first().waitFor({ state: "detached", timeout: 5000 });
+    await page.getByRole("button", { name: "Close what would it take" }).click();
+  });
   await step("calibrate on the history: the fit, the held-out points and their errors", async () => {
     await page.getByTestId("tab-simulation").click();
     await page.getByLabel("Scenario to simulate").selectOption({ label: "Baseline" });

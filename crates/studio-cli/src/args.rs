@@ -301,6 +301,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 8)]
         replicates: u32,
     },
+    /// The example's baseline (100,000 agents, calibrated): what would it take — a goal seek
+    /// over the price, a price shock and an income shift, timed.
+    GoalSeek {
+        /// Distinct combinations to simulate.
+        #[arg(long, default_value_t = 400)]
+        rollouts: u32,
+        /// Replicates per combination.
+        #[arg(long, default_value_t = 8)]
+        replicates: u32,
+    },
     /// Sync through a hub: an edit at one peer until every other peer has it (p50/p99), the
     /// hub's memory per peer, and how long a new peer takes to get a --project-mb project.
     Sync {
@@ -453,6 +463,9 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         }
         Command::Bench(BenchCommand::Csv { mb, file }) => crate::bench::csv(mb, file, out),
         Command::Bench(BenchCommand::Forecast { agents }) => crate::bench_forecast::forecast(agents, out),
+        Command::Bench(BenchCommand::GoalSeek { rollouts, replicates }) => {
+            crate::bench_analysis::goal_seek(rollouts, replicates, out).await
+        }
         Command::Bench(BenchCommand::Sensitivity { samples, replicates }) => {
             crate::bench_analysis::sensitivity(samples, replicates, out).await
         }

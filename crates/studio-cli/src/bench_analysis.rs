@@ -1,12 +1,12 @@
-//! `studio bench sensitivity`: the bundled example walked through (100,000 agents, its
-//! calibration, its report) in a temporary library, then a global sensitivity analysis of its
+//! `studio bench sensitivity` and `studio bench goal-seek`: the bundled example walked through
+//! (100,000 agents, its calibration, its report) in a temporary library, then an analysis of its
 //! baseline — a forecast from the history's end at every point — timed on this machine.
 
 use std::sync::Arc;
 
 use anyhow::Result;
 use serde_json::json;
-use studio_core::model::{FactorKind, FactorRange, SensitivityMethod, SensitivityRequest};
+use studio_core::model::{FactorKind, FactorRange, GoalSeekRequest, Lever, SensitivityMethod, SensitivityRequest};
 use studio_core::task_engine::TaskStatus;
 use studio_core::{CoreError, Studio, StudioConfig};
 
@@ -34,28 +34,103 @@ fn eight(method: SensitivityMethod, samples: u32, replicates: u32) -> Sensitivit
     }
 }
 
-pub async fn sensitivity(samples: u32, replicates: u32, out: &Printer) -> Result<()> {
+/// The example walked through in a temporary library: the Studio, the project and its baseline.
+struct Example {
+    _dir: tempfile::TempDir,
+    studio: Arc<Studio>,
+    project: String,
+    baseline: String,
+}
+
+const USER: &str = "bench";
+
+async fn example() -> Result<Example> {
     let dir = tempfile::tempdir()?;
     let studio = Arc::new(Studio::open(StudioConfig::new(dir.path().join("library.db"))).await?);
     studio.start_tasks().await?;
-    let user = "bench";
-    let walked = crate::example::walk(&studio, user, dir.path(), &|_| {}).await?;
+    let walked = crate::example::walk(&studio, USER, dir.path(), &|_| {}).await?;
     let load =
-        studio_core::model::ProjectLoad { project_id: walked.project_id.clone(), user_id: user.into(), version: None };
+        studio_core::model::ProjectLoad { project_id: walked.project_id.clone(), user_id: USER.into(), version: None };
     let state = studio.get_project(&load).await?;
     let baseline = state.scenarios.first().map(|s| s.scenario_id.clone()).unwrap_or_default();
+    Ok(Example { _dir: dir, studio, project: walked.project_id, baseline })
+}
+
+/// Waits for a task and fails with its reason if it did not complete.
+async fn finished(studio: &Studio, task: &str) -> Result<()> {
+    let done = studio.wait_task(task, |_| {}).await?;
+    if done.status != TaskStatus::Completed {
+        let reason = done.reason().unwrap_or("-").to_string();
+        return Err(CoreError::new("task_failed", reason).into());
+    }
+    Ok(())
+}
+
+/// A goal seek from the example's baseline: the price (9 levels), a price shock (4 sizes at 3
+/// ticks after the history) and an income shift (4 levels), 585 combinations; `rollouts` of them
+/// simulated.
+pub async fn goal_seek(rollouts: u32, replicates: u32, out: &Printer) -> Result<()> {
+    let Example { studio, project, baseline, .. } = &example().await?;
+    let request = GoalSeekRequest {
+        levers: vec![
+            Lever::Variable { variable: "price".into(), lower: Some(0.6), upper: Some(1.3), steps: Some(9) },
+            Lever::Shock {
+                variable: "price".into(),
+                magnitude_low: -0.4,
+                magnitude_high: 0.0,
+                tick_low: 32,
+                tick_high: 38,
+                steps: Some(5),
+            },
+            Lever::Population { dimension: "income_band".into(), lower: -0.3, upper: 0.3, steps: Some(5) },
+        ],
+        rollouts: Some(rollouts),
+        replicates: Some(replicates),
+        ..GoalSeekRequest::default()
+    };
+    let started = std::time::Instant::now();
+    let task = studio.start_goal_seek(project, USER, baseline, &request).await?;
+    finished(studio, &task.id).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    let g = studio.goal_seek(project, baseline).await?.goal_seek;
+    let best = g.candidates.first();
+    let best_text = best.map_or("nothing better than the baseline".into(), |c| {
+        let what: Vec<String> = c.settings.iter().filter(|s| s.value.is_some()).map(|s| s.label.clone()).collect();
+        format!("P = {:.2} ({:.2}–{:.2}) with {}", c.probability, c.interval[0], c.interval[1], what.join(", "))
+    });
+    if out.json {
+        let summary = json!({"agents": 100_000, "seconds": seconds, "search_seconds": g.elapsed_ms as f64 / 1000.0,
+            "rollouts": g.rollouts, "combinations": g.combinations, "iterations": g.iterations,
+            "simulations": g.simulations, "baseline_probability": g.baseline.probability, "best": best});
+        crate::outln!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        crate::outln!(
+            "goal seek from the example's baseline at 100,000 agents: {} of {} combinations × {} replicates ({} simulations, {} iterations) in {seconds:.1} s wall ({:.1} s searching; the wall time holds the income levels' populations); P(≥ {:.0}% by tick {}) as it is {:.2}, best {best_text}",
+            g.rollouts,
+            g.combinations,
+            g.replicates,
+            g.simulations,
+            g.iterations,
+            g.elapsed_ms as f64 / 1000.0,
+            g.target.share * 100.0,
+            g.target.tick,
+            g.baseline.probability
+        );
+    }
+    Ok(())
+}
+
+pub async fn sensitivity(samples: u32, replicates: u32, out: &Printer) -> Result<()> {
+    let Example { studio, project, baseline, .. } = &example().await?;
+    let user = USER;
     let mut results = Vec::new();
     for (method, n) in [(SensitivityMethod::Sobol, samples), (SensitivityMethod::Morris, 20)] {
         let request = eight(method, n, replicates);
         let started = std::time::Instant::now();
-        let task = studio.start_sensitivity(&walked.project_id, user, &baseline, &request).await?;
-        let done = studio.wait_task(&task.id, |_| {}).await?;
+        let task = studio.start_sensitivity(project, user, baseline, &request).await?;
+        finished(studio, &task.id).await?;
         let seconds = started.elapsed().as_secs_f64();
-        if done.status != TaskStatus::Completed {
-            let reason = done.reason().unwrap_or("-").to_string();
-            return Err(CoreError::new("task_failed", reason).into());
-        }
-        let s = studio.sensitivity(&walked.project_id, &baseline).await?.sensitivity;
+        let s = studio.sensitivity(project, baseline).await?.sensitivity;
         let top: Vec<String> = s.outputs[0]
             .indices
             .iter()

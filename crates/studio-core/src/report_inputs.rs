@@ -130,7 +130,7 @@ impl Reports {
     ) -> Option<studio_model::Sensitivity> {
         let row = self.store.artifact(run?.sensitivity_id.as_deref()?).await.ok()?;
         let sensitivity: studio_model::Sensitivity = serde_json::from_slice(&row.content).ok()?;
-        let now = crate::sensitivity_runs::source_hash(content, scenario_id)?;
+        let now = crate::input_hash::source_hash(content, scenario_id)?;
         (now == sensitivity.source_hash).then_some(sensitivity)
     }
 

@@ -202,6 +202,18 @@ pub enum Request {
         project_id: String,
         scenario_id: String,
     },
+    /// Starts a goal seek ("what would it take?") from a scenario as a task.
+    StartGoalSeek {
+        project_id: String,
+        user_id: String,
+        scenario_id: String,
+        search: studio_model::GoalSeekRequest,
+    },
+    /// A scenario's latest goal seek.
+    GetGoalSeek {
+        project_id: String,
+        scenario_id: String,
+    },
     /// Adds a collaborator, changes a role or removes one: the project's owners only.
     ChangeCollaborators {
         project_id: String,
@@ -319,6 +331,8 @@ impl Request {
             Request::ConfirmPredictionTask { .. } => "confirm_prediction_task",
             Request::StartSensitivity { .. } => "start_sensitivity",
             Request::GetSensitivity { .. } => "get_sensitivity",
+            Request::StartGoalSeek { .. } => "start_goal_seek",
+            Request::GetGoalSeek { .. } => "get_goal_seek",
             Request::ChangeCollaborators { .. } => "change_collaborators",
             Request::LibraryInfo => "library_info",
             Request::Limits => "limits",
@@ -371,6 +385,8 @@ impl Request {
             Request::ConfirmPredictionTask { project_id, .. } => Some(project_id),
             Request::StartSensitivity { project_id, .. } => Some(project_id),
             Request::GetSensitivity { project_id, .. } => Some(project_id),
+            Request::StartGoalSeek { project_id, .. } => Some(project_id),
+            Request::GetGoalSeek { project_id, .. } => Some(project_id),
             Request::ChangeCollaborators { project_id, .. } => Some(project_id),
             Request::CreateInvite { project_id, .. } => Some(project_id),
             Request::ListInvites { project_id } => Some(project_id),
@@ -550,6 +566,10 @@ impl Studio {
                 json(self.start_sensitivity(&project_id, &user_id, &scenario_id, &analysis).await?)
             }
             GetSensitivity { project_id, scenario_id } => json(self.sensitivity(&project_id, &scenario_id).await?),
+            StartGoalSeek { project_id, user_id, scenario_id, search } => {
+                json(self.start_goal_seek(&project_id, &user_id, &scenario_id, &search).await?)
+            }
+            GetGoalSeek { project_id, scenario_id } => json(self.goal_seek(&project_id, &scenario_id).await?),
             ChangeCollaborators { project_id, user_id, change } => {
                 json(self.change_collaborators(&project_id, &user_id, &change).await?)
             }

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use sha2::{Digest, Sha256};
 use studio_engine::ENGINE_VERSION;
 use studio_engine::population;
 use studio_engine::simulation::{Agents, Conditioning, Model, Playback, Shock, Variables};
@@ -19,6 +18,7 @@ use crate::conditioning::{Conditions, from_history_end};
 use crate::data_package::DataPackage;
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::error::{CoreError, Result};
+pub use crate::input_hash::run_input_hash;
 use crate::library::Library;
 use crate::library::Progress;
 use crate::scenarios::Scenarios;
@@ -70,16 +70,6 @@ pub fn model_of(settings: &SimulationSettings) -> Result<Model> {
         .map_err(|e| CoreError::invalid(format!("simulation_config.model is not a model the engine knows: {e}")))?;
     model.check().map_err(|e| CoreError::invalid(format!("simulation_config.model: {e}")))?;
     Ok(model)
-}
-
-/// The hash of everything a scenario's run is computed from.
-pub fn run_input_hash(population_id: &str, settings: &SimulationSettings, scenario: &ScenarioRecord) -> String {
-    let mut h = Sha256::new();
-    h.update(ENGINE_VERSION.as_bytes());
-    h.update(population_id.as_bytes());
-    h.update(serde_json::to_string(settings).unwrap_or_default().as_bytes());
-    h.update(serde_json::to_string(&scenario.config).unwrap_or_default().as_bytes());
-    hex::encode(h.finalize())
 }
 
 /// Everything a scenario's run is computed from.
@@ -343,6 +333,7 @@ impl Scenarios {
             digest: Some(digest.clone()),
             error: None,
             sensitivity_id: None,
+            goal_seek_id: None,
         };
         let shocks = ensemble.injected_shocks.len();
         let injected = if shocks == 0 { String::new() } else { format!(", {shocks} shock(s) injected") };

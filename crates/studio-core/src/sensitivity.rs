@@ -8,15 +8,15 @@
 use std::collections::BTreeMap;
 
 use studio_engine::simulation::sensitivity::{Factor, MorrisDesign, SobolDesign};
-use studio_engine::simulation::{Conditioning, Model, Playback, Posterior, coefficient, set_coefficient};
+use studio_engine::simulation::{Model, Posterior, coefficient, set_coefficient};
 use studio_model::{
     FactorIndex, FactorKind, FactorRange, MAX_EVALUATIONS, SENSITIVITY_FORMAT, ScenarioRecord, Sensitivity,
     SensitivityFactor, SensitivityMethod, SensitivityOutput, SensitivityRequest, SimulationSettings,
 };
 
-use crate::conditioning::from_history_end;
 use crate::error::{CoreError, Result};
 use crate::scenario_runs::{Prepared, scenario_variables};
+use crate::variants::{Variant, run_variant};
 
 /// The most replicates an evaluation runs when the request does not say.
 const DEFAULT_REPLICATES: u32 = 8;
@@ -184,25 +184,9 @@ impl<'p> Analysis<'p> {
                 }
             }
         }
-        model.check().map_err(|e| CoreError::invalid(format!("at {point:?}: {e}")))?;
-        let ticks = self.settings.ticks as u32;
-        if let Some(c) = &prepared.conditions {
-            variables = from_history_end(self.baseline, variables, c.end(ticks), ticks);
-        }
-        let sim = prepared.agents.simulation(model, variables, ticks, self.settings.initial_share);
-        let seed = self.settings.seed;
-        let play = match (&prepared.conditions, &posterior) {
-            (Some(c), Some(p)) => {
-                let on = Conditioning { observed: &c.observed, posterior: p, discrepancy: c.discrepancy };
-                Playback::conditioned(sim, seed, self.replicates, u32::MAX, &on)
-            }
-            _ => Playback::new(sim, seed, self.replicates, u32::MAX),
-        };
-        let mut play = play.map_err(|e| CoreError::invalid(format!("scenario '{}': {e}", self.scenario.name)))?;
-        while !play.finished() {
-            play.step_forward().map_err(|e| CoreError::invalid(e.to_string()))?;
-        }
-        let ensemble = play.ensemble();
+        let variant = Variant { model, variables, posterior };
+        let name = &self.scenario.name;
+        let ensemble = run_variant(prepared, self.settings, self.baseline, variant, self.replicates, name)?;
         let threshold = &self.settings.threshold;
         let last = ensemble.mean.last().copied().unwrap_or(0.0);
         Ok((last, ensemble.probability(threshold.share, threshold.tick as usize)))

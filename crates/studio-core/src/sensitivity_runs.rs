@@ -4,12 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use studio_model::{Permission, ProjectContent, Sensitivity, SensitivityRequest, record_sensitivity};
+use studio_model::{
+    Analysis as Recorded, Permission, ProjectContent, Sensitivity, SensitivityRequest, record_analysis,
+};
 use studio_tasks::{CancelToken, Task, TaskSpec};
 
 use crate::actor::Actor;
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::error::{CoreError, Result};
+use crate::input_hash::source_hash;
 use crate::library::{Library, Progress};
 use crate::scenario_runs::{ScenarioInputs, prepare};
 use crate::scenarios::Scenarios;
@@ -69,7 +72,7 @@ impl Scenarios {
             sensitivity.simulations,
             sensitivity.elapsed_ms as f64 / 1000.0
         );
-        self.record_sensitivity(actor, scenario_id, &id, summary).await?;
+        self.record_analysis(actor, scenario_id, Recorded::Sensitivity, &id, summary).await?;
         Ok(json!({
             "sensitivity_id": id,
             "scenario_id": scenario_id,
@@ -80,11 +83,19 @@ impl Scenarios {
         }))
     }
 
-    async fn record_sensitivity(&self, actor: &Actor, scenario_id: &str, id: &str, summary: String) -> Result<()> {
+    /// Names an analysis's artifact on the scenario's run.
+    pub(crate) async fn record_analysis(
+        &self,
+        actor: &Actor,
+        scenario_id: &str,
+        kind: Recorded,
+        id: &str,
+        summary: String,
+    ) -> Result<()> {
         let (project_id, user_id) = (actor.project_id.as_str(), actor.user_id.as_str());
         let mut open = self.project(project_id).await?;
         let ctx = self.context(user_id);
-        let outcome = record_sensitivity(open.doc.content(), scenario_id, id, summary, &ctx)?;
+        let outcome = record_analysis(open.doc.content(), scenario_id, kind, id, summary, &ctx)?;
         let message = ChangeMessage::new(outcome.entry.clone(), ChangeKind::Computed, None, &outcome.edits);
         self.commit(project_id, &mut open, &outcome.content, &message).await?;
         let state = Library::state_of(&mut open, user_id);
@@ -106,26 +117,6 @@ impl Scenarios {
         let current = source_hash(content, scenario_id).as_deref() == Some(sensitivity.source_hash.as_str());
         Ok(Some(SensitivityAnswer { sensitivity, sensitivity_id: id, current }))
     }
-}
-
-/// The hash of what a scenario's analysis depends on as the project holds it: the data's and
-/// the population's settings and artifacts, the simulation settings (before calibration, which
-/// they determine) and the scenario.
-pub(crate) fn source_hash(content: &ProjectContent, scenario_id: &str) -> Option<String> {
-    use studio_model::Workbench::{Data, Population};
-    let scenario = content.scenarios.get(scenario_id)?;
-    let settings = studio_model::SimulationSettings::of(content).ok()?;
-    let upstream = serde_json::to_string(&(
-        &content.sources,
-        &content.overrides,
-        &content.custom_sources,
-        &content.adjustments,
-        &content.population,
-        content.stage(Data).artifact_id,
-        content.stage(Population).artifact_id,
-    ))
-    .ok()?;
-    Some(crate::scenario_runs::run_input_hash(&upstream, &settings, scenario))
 }
 
 impl Studio {

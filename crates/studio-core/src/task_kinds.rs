@@ -28,6 +28,7 @@ pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
     let generate = studio.clone();
     let export_report = studio.clone();
     let sensitivity = studio.clone();
+    let goal = studio.clone();
     let deliver = studio;
     Handlers::new()
         .on("export_project", move |ctx: TaskContext| export_project(export.clone(), ctx))
@@ -40,6 +41,20 @@ pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
         .on("export_report", move |ctx: TaskContext| export_report_task(export_report.clone(), ctx))
         .on("deliver_report", move |ctx: TaskContext| deliver_report(deliver.clone(), ctx))
         .on("sensitivity", move |ctx: TaskContext| analyse_sensitivity(sensitivity.clone(), ctx))
+        .on("goal_seek", move |ctx: TaskContext| seek_goal(goal.clone(), ctx))
+}
+
+/// A goal seek from a scenario (inputs `scenario_id`, `request`); cancelling stops it between
+/// two combinations.
+async fn seek_goal(studio: Weak<Studio>, ctx: TaskContext) -> std::result::Result<TaskOutput, Failure> {
+    let studio = studio_of(&studio)?;
+    let actor = actor_of(&ctx);
+    let scenario_id = input(&ctx, "scenario_id")?.as_str().unwrap_or_default().to_string();
+    let request: studio_model::GoalSeekRequest =
+        serde_json::from_value(input(&ctx, "request")?.clone()).map_err(|e| Failure::new(format!("request: {e}")))?;
+    let progress = |f: f64, what: &str| ctx.progress(f, what);
+    let done = studio.scenarios.seek_goal(&actor, &scenario_id, &request, &progress, ctx.cancel_token()).await;
+    done.map(output).map_err(|e| Failure::new(e.message))
 }
 
 /// A scenario's global sensitivity analysis (inputs `scenario_id`, `request`); cancelling stops

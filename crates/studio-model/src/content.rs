@@ -215,9 +215,12 @@ pub struct ScenarioRun {
     pub digest: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// The artifact of the scenario's latest sensitivity analysis from these inputs.
+    /// The artifact of the scenario's latest sensitivity analysis (it names its inputs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity_id: Option<String>,
+    /// The artifact of the scenario's latest goal seek (it names its inputs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal_seek_id: Option<String>,
 }
 
 impl ScenarioRun {
@@ -231,6 +234,7 @@ impl ScenarioRun {
             digest: None,
             error: None,
             sensitivity_id: None,
+            goal_seek_id: None,
         }
     }
 }

@@ -12,6 +12,7 @@ mod collaborators;
 mod content;
 mod context;
 mod error;
+mod goal_seek;
 mod payload;
 mod population_actions;
 mod population_checks;
@@ -47,6 +48,10 @@ pub use content::{
 };
 pub use context::ActionContext;
 pub use error::ModelError;
+pub use goal_seek::{
+    DEFAULT_ROLLOUTS, GOAL_SEEK_FORMAT, GoalCandidate, GoalSeek, GoalSeekRequest, Lever, LeverSetting, MAX_LEVERS,
+    MAX_ROLLOUTS,
+};
 pub use payload::{
     AnnotationInput, Branding, DataWorkbenchPayload, OverrideInput, PopulationAdjustmentInput,
     PopulationWorkbenchPayload, ProjectCreate, ProjectLoad, ReportConfig, ReportGeneratorPayload, ReportTemplate,
@@ -65,9 +70,9 @@ pub use question::{
 pub use report::{GeneratedReport, ReportAppendix, ReportChart, ReportContent, ReportSection};
 pub use results::{
     CALIBRATION_FORMAT, CalibrationFit, ENSEMBLE_FORMAT, Ensemble, EnsembleSummary, EnsembleVariables, FinalShares,
-    ThresholdOdds,
+    ThresholdOdds, wilson,
 };
-pub use runs::{Ticks, record_report, record_scenario_run, record_sensitivity};
+pub use runs::{Analysis, Ticks, record_analysis, record_report, record_scenario_run};
 pub use scenario_compare::compare_scenarios;
 pub use schedule::{Frequency, MAX_RECIPIENTS, MIN_INTERVAL_MINUTES, ReportSchedule, Step, check_recipients};
 pub use sensitivity::{

@@ -134,6 +134,17 @@ pub struct ThresholdOdds {
     pub probability: f64,
 }
 
+/// The 90% Wilson interval of a proportion `p` seen in `n` runs.
+pub fn wilson(p: f64, n: u32) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let (n, z) = (f64::from(n), 1.644_853_626_951_472_2_f64);
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
 /// A run's answer: the headline numbers of its ensemble.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EnsembleSummary {

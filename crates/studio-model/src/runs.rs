@@ -32,9 +32,10 @@ pub fn record_scenario_run(
     }
     let mut next = content.clone();
     let mut run = run;
-    // The latest sensitivity analysis stays named (it says which inputs it was made from).
-    if run.sensitivity_id.is_none() {
-        run.sensitivity_id = content.runs.get(scenario_id).and_then(|r| r.sensitivity_id.clone());
+    // The latest analyses stay named (each says which inputs it was made from).
+    if let Some(before) = content.runs.get(scenario_id) {
+        run.sensitivity_id = run.sensitivity_id.or_else(|| before.sensitivity_id.clone());
+        run.goal_seek_id = run.goal_seek_id.or_else(|| before.goal_seek_id.clone());
     }
     let stage_status = match run.status {
         ScenarioStatus::Running => StageStatus::Running,
@@ -50,12 +51,20 @@ pub fn record_scenario_run(
     Ok(computed(content, next, Workbench::Simulation, "run", summary, ctx))
 }
 
-/// Records scenario `scenario_id`'s latest sensitivity analysis (artifact `sensitivity_id`,
-/// which names the inputs it was computed from): a result, not undone.
-pub fn record_sensitivity(
+/// Which analysis of a scenario is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Analysis {
+    Sensitivity,
+    GoalSeek,
+}
+
+/// Records scenario `scenario_id`'s latest analysis of a kind (artifact `artifact_id`, which
+/// names the inputs it was computed from): a result, not undone.
+pub fn record_analysis(
     content: &ProjectContent,
     scenario_id: &str,
-    sensitivity_id: &str,
+    kind: Analysis,
+    artifact_id: &str,
     summary: String,
     ctx: &ActionContext,
 ) -> Result<Outcome, ModelError> {
@@ -63,7 +72,7 @@ pub fn record_sensitivity(
         return Err(ModelError::NotFound { what: "scenario", id: scenario_id.to_string() });
     }
     let mut next = content.clone();
-    let run = content.runs.get(scenario_id).cloned().unwrap_or(ScenarioRun {
+    let mut run = content.runs.get(scenario_id).cloned().unwrap_or(ScenarioRun {
         status: ScenarioStatus::Defined,
         simulation_id: None,
         ensemble_id: None,
@@ -71,9 +80,20 @@ pub fn record_sensitivity(
         digest: None,
         error: None,
         sensitivity_id: None,
+        goal_seek_id: None,
     });
-    next.runs.insert(scenario_id.to_string(), ScenarioRun { sensitivity_id: Some(sensitivity_id.to_string()), ..run });
-    Ok(computed(content, next, Workbench::Scenario, "sensitivity", summary, ctx))
+    let action = match kind {
+        Analysis::Sensitivity => {
+            run.sensitivity_id = Some(artifact_id.to_string());
+            "sensitivity"
+        }
+        Analysis::GoalSeek => {
+            run.goal_seek_id = Some(artifact_id.to_string());
+            "goal_seek"
+        }
+    };
+    next.runs.insert(scenario_id.to_string(), run);
+    Ok(computed(content, next, Workbench::Scenario, action, summary, ctx))
 }
 
 /// Records a generated report: the Report stage complete with its id (a result, not undone).

@@ -19,7 +19,7 @@ use studio_core::{
     ScheduleStatus, StudioEvent, SyncStatus, TemplateInfo, VersionInfo,
 };
 
-use crate::analysis_routes::SensitivityBody;
+use crate::analysis_routes::{GoalSeekBody, SensitivityBody};
 use crate::bodies::{
     ActionBody, CancelBody, DuplicateBody, GenerateBody, ProjectExportBody, ReportExportBody, RevealBody, TemplateBody,
 };
@@ -256,6 +256,20 @@ fn operations(b: &mut Builder) {
         "get",
         "/api/v1/studio/projects/{id}/scenarios/{sid}/sensitivity",
         "A scenario's latest sensitivity analysis: the factors and their ranges, each output's indices (Sobol first and total with 90% bootstrap intervals, or Morris μ* and σ) and tornado bars, and whether it was made from the scenario's current inputs",
+    );
+    op.answer = Some(answer);
+    let (body, task) = (b.body::<GoalSeekBody>(), b.answer::<Task>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/scenarios/{sid}/goal-seek",
+        "What would it take? Start a goal seek from a scenario as a task (202): a Monte Carlo tree search over the levers allowed (a variable within bounds, a shock's size and tick, a population shift), each combination the scenario's ensemble with the same seed, scored by its chance of reaching the target less the weighted change; rollouts are distinct combinations simulated",
+    );
+    (op.body, op.answer, op.status) = (Some(body), Some(task), 202);
+    let answer = b.answer::<studio_core::GoalSeekAnswer>();
+    let op = b.op(
+        "get",
+        "/api/v1/studio/projects/{id}/scenarios/{sid}/goal-seek",
+        "A scenario's latest goal seek: the combinations found, the efficient ones (no other as likely with less change) first, each with its probability, 90% interval, final share, change and the scenario configuration it makes; and whether the project is as it found it",
     );
     op.answer = Some(answer);
 

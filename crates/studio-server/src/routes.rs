@@ -68,6 +68,8 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("put", "/api/v1/studio/projects/{id}/prediction-task", put(q::confirm_prediction_task))
         .add("post", "/api/v1/studio/projects/{id}/scenarios/{sid}/sensitivity", post(a::start_sensitivity))
         .add("get", "/api/v1/studio/projects/{id}/scenarios/{sid}/sensitivity", get(a::sensitivity))
+        .add("post", "/api/v1/studio/projects/{id}/scenarios/{sid}/goal-seek", post(a::start_goal_seek))
+        .add("get", "/api/v1/studio/projects/{id}/scenarios/{sid}/goal-seek", get(a::goal_seek))
         .add("get", "/api/v1/studio/projects/{id}/recovery", get(h::recovery_offer))
         .add("post", "/api/v1/studio/projects/{id}/recovery", post(h::recover))
         .add("delete", "/api/v1/studio/projects/{id}/recovery", delete(h::discard_recovery))

@@ -442,8 +442,7 @@ async fn a_sensitivity_analysis_starts_as_a_task_and_is_read_back() {
     let elsewhere = format!("{P}/{id}/scenarios/nope/sensitivity");
     a.err(Method::POST, &elsewhere, Some(json!({})), StatusCode::NOT_FOUND, "not_found").await;
     a.err(Method::GET, &elsewhere, None, StatusCode::NOT_FOUND, "not_found").await;
-    let (status, none) = a.call(Method::GET, &at, None).await;
-    assert!(status.is_client_error() && none["code"] == "not_ready", "{status} {none}");
+    a.err(Method::GET, &at, None, StatusCode::CONFLICT, "not_ready").await;
 
     let ask = json!({"method": "morris", "samples": 2, "replicates": 1,
         "factors": [{"kind": "coefficient", "name": "spontaneous.constant", "lower": 0.001, "upper": 0.01}]});
@@ -468,6 +467,37 @@ async fn a_sensitivity_analysis_starts_as_a_task_and_is_read_back() {
     let answer = a.ok(Method::GET, &at, None, StatusCode::OK).await;
     assert_eq!(answer["sensitivity"]["evaluations"], 4);
     assert_eq!(answer["sensitivity"]["outputs"][0]["indices"][0]["factor"], "spontaneous.constant");
+
+    // What would it take: the same shape, a goal seek over a shock's size.
+    let seek = format!("{P}/{id}/scenarios/{baseline}/goal-seek");
+    for (body, says) in [
+        (json!({"levers": []}), "levers names 0"),
+        (json!({"levers": [{"kind": "wind", "variable": "x"}]}), "wind"),
+        (
+            json!({"levers": [{"kind": "variable", "variable": "price", "lower": 0.5, "upper": 1}], "rollouts": 0}),
+            "rollouts is 0",
+        ),
+    ] {
+        let message = a.err(Method::POST, &seek, Some(body), StatusCode::BAD_REQUEST, "invalid_request").await;
+        assert!(message.contains(says), "{says}: {message}");
+    }
+    a.err(Method::GET, &seek, None, StatusCode::CONFLICT, "not_ready").await;
+    let ask = json!({"levers": [{"kind": "shock", "variable": "price", "magnitude_low": -0.5, "magnitude_high": 0,
+        "tick_low": 5, "tick_high": 20, "steps": 2}], "rollouts": 3, "replicates": 1, "target": {"share": 0.2, "tick": 50}});
+    let task = a.ok(Method::POST, &seek, Some(ask), StatusCode::ACCEPTED).await;
+    assert_eq!(task["kind"], "goal_seek");
+    let tid = task["id"].as_str().unwrap().to_string();
+    let done = loop {
+        let t = a.ok(Method::GET, &format!("/api/v1/studio/tasks/{tid}"), None, StatusCode::OK).await;
+        if ["COMPLETED", "FAILED", "CANCELLED"].contains(&t["status"].as_str().unwrap()) {
+            break t;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(done["status"], "COMPLETED", "{done}");
+    let found = a.ok(Method::GET, &seek, None, StatusCode::OK).await;
+    assert_eq!(found["goal_seek"]["rollouts"], 3);
+    assert_eq!(found["goal_seek"]["combinations"], 4, "no shock, or a shock of -0.5 at ticks 5, 12 or 20");
 }
 
 #[tokio::test]
@@ -608,6 +638,7 @@ fn minimal_requests(doc: &Value) -> Vec<Value> {
                     "role" => json!("viewer"),
                     "section" => json!("overrides"),
                     "task" => json!({"task_id": "reached", "question": "Will it pass 30%?"}),
+                    "search" => json!({"levers": []}),
                     _ => match schema["type"].as_str() {
                         Some("integer") => json!(1),
                         Some("boolean") => json!(false),

@@ -25,6 +25,8 @@ import type {
   Section,
   SensitivityAnswer,
   SensitivityRequest,
+  GoalSeekAnswer,
+  GoalSeekRequest,
   StudioEvent,
   SyncStatus,
   Task,
@@ -120,6 +122,10 @@ export interface Backend {
   startSensitivity(id: string, scenarioId: string, analysis: SensitivityRequest): Promise<Task>;
   /** A scenario's latest sensitivity analysis (error `not_ready` when there is none). */
   sensitivity(id: string, scenarioId: string): Promise<SensitivityAnswer>;
+  /** Starts "what would it take?" from a scenario: a goal seek over the levers, as a task. */
+  startGoalSeek(id: string, scenarioId: string, search: GoalSeekRequest): Promise<Task>;
+  /** A scenario's latest goal seek (error `not_ready` when there is none). */
+  goalSeek(id: string, scenarioId: string): Promise<GoalSeekAnswer>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

@@ -29,6 +29,8 @@ import type {
   Section,
   SensitivityAnswer,
   SensitivityRequest,
+  GoalSeekAnswer,
+  GoalSeekRequest,
   StudioEvent,
   SyncStatus,
   HubInfo,
@@ -104,6 +106,8 @@ interface AnswerTable {
   confirm_prediction_task: ProjectState;
   start_sensitivity: Task;
   get_sensitivity: SensitivityAnswer;
+  start_goal_seek: Task;
+  get_goal_seek: GoalSeekAnswer;
 }
 export type Answers = { [N in RequestName]: AnswerTable[N] };
 
@@ -163,6 +167,8 @@ const NAMES: { [N in RequestName]: true } = {
   confirm_prediction_task: true,
   start_sensitivity: true,
   get_sensitivity: true,
+  start_goal_seek: true,
+  get_goal_seek: true,
 };
 export const REQUEST_NAMES = Object.keys(NAMES) as RequestName[];
 
@@ -211,6 +217,12 @@ export class StudioClient implements Backend {
   }
   sensitivity(project_id: string, scenario_id: string) {
     return this.request({ request: "get_sensitivity", project_id, scenario_id });
+  }
+  startGoalSeek(project_id: string, scenario_id: string, search: GoalSeekRequest) {
+    return this.request({ request: "start_goal_seek", project_id, scenario_id, search });
+  }
+  goalSeek(project_id: string, scenario_id: string) {
+    return this.request({ request: "get_goal_seek", project_id, scenario_id });
   }
   undeleteProject(project_id: string) {
     return this.request({ request: "undelete_project", project_id });

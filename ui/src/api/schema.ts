@@ -1934,6 +1934,94 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/projects/{id}/scenarios/{sid}/goal-seek": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A scenario's latest goal seek: the combinations found, the efficient ones (no other as likely with less change) first, each with its probability, 90% interval, final share, change and the scenario configuration it makes; and whether the project is as it found it */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+          /** @description The workbench */
+          sid: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["GoalSeekAnswer"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** What would it take? Start a goal seek from a scenario as a task (202): a Monte Carlo tree search over the levers allowed (a variable within bounds, a shock's size and tick, a population shift), each combination the scenario's ensemble with the same seed, scored by its chance of reaching the target less the weighted change; rollouts are distinct combinations simulated */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+          /** @description The workbench */
+          sid: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["GoalSeekBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Task"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/projects/{id}/scenarios/{sid}/sensitivity": {
     parameters: {
       query?: never;
@@ -3425,6 +3513,20 @@ export interface components {
           scenario_id: string;
         }
       | {
+          project_id: string;
+          /** @constant */
+          request: "start_goal_seek";
+          scenario_id: string;
+          search: components["schemas"]["GoalSeekRequest"];
+          user_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "get_goal_seek";
+          scenario_id: string;
+        }
+      | {
           change: components["schemas"]["CollaboratorChange"];
           project_id: string;
           /** @constant */
@@ -3579,6 +3681,131 @@ export interface components {
       project_id: string;
       report_id: string;
     };
+    /**
+     * @description A combination found: its chance of reaching the target (with its 90% Wilson interval over
+     *     the replicates), the final share, how far it moves from the scenario (0: not at all; 1:
+     *     every lever at the far end of its range), and the scenario it makes.
+     */
+    GoalCandidate: {
+      /** Format: double */
+      change: number;
+      /** @description On the front: no other combination is as likely with less change. */
+      efficient: boolean;
+      /** Format: double */
+      final_share: number;
+      interval: number[];
+      /** Format: double */
+      probability: number;
+      scenario_config: components["schemas"]["ScenarioConfig"];
+      settings: components["schemas"]["LeverSetting"][];
+    };
+    /** @description A stored goal seek. */
+    GoalSeek: {
+      /** @description The scenario as it is (every lever at no change). */
+      baseline: components["schemas"]["GoalCandidate"];
+      /**
+       * @description The combinations more likely to reach the target than the scenario as it is, best
+       *     first: the efficient ones by probability, then the rest by the search's score.
+       */
+      candidates: components["schemas"]["GoalCandidate"][];
+      /** Format: double */
+      change_weight: number;
+      /** Format: uint64 */
+      combinations: number;
+      conditioned: boolean;
+      /** Format: uint64 */
+      elapsed_ms: number;
+      /** Format: uint32 */
+      format: number;
+      /** Format: uint32 */
+      iterations: number;
+      levers: components["schemas"]["Lever"][];
+      /** Format: uint32 */
+      replicates: number;
+      /**
+       * Format: uint32
+       * @description Distinct combinations simulated, of how many the levers allow; iterations of the search.
+       */
+      rollouts: number;
+      scenario_id: string;
+      scenario_name: string;
+      /** Format: uint64 */
+      seed: number;
+      /** Format: uint64 */
+      simulations: number;
+      /** @description Whether the search still holds is read from it (as a sensitivity analysis's). */
+      source_hash: string;
+      target: components["schemas"]["Threshold"];
+    };
+    /** @description A scenario's latest goal seek, and whether the project is still as it found it. */
+    GoalSeekAnswer: {
+      /** @description False when the data, population, settings or scenario changed since. */
+      current: boolean;
+      goal_seek: components["schemas"]["GoalSeek"];
+      goal_seek_id: string;
+    };
+    /** @description `POST …/scenarios/{sid}/goal-seek`: the levers allowed, the target, the budget, and by whom. */
+    GoalSeekBody: {
+      /**
+       * Format: double
+       * @description The cost of changing every lever fully against a certain success (default 0.25).
+       * @default null
+       */
+      change_weight?: number | null;
+      /**
+       * Format: uint32
+       * @description Combinations to answer with (default 10).
+       * @default null
+       */
+      keep?: number | null;
+      levers: components["schemas"]["Lever"][];
+      /**
+       * Format: uint32
+       * @description Per combination (default: the settings', at most 8).
+       * @default null
+       */
+      replicates?: number | null;
+      /**
+       * Format: uint32
+       * @description Distinct combinations to simulate at most (default 400).
+       * @default null
+       */
+      rollouts?: number | null;
+      /**
+       * @description Default: the simulation's threshold (the prediction task's target).
+       * @default null
+       */
+      target?: components["schemas"]["Threshold"] | null;
+      /** @default null */
+      user_id?: string | null;
+    };
+    /** @description What the analyst asks. */
+    GoalSeekRequest: {
+      /**
+       * Format: double
+       * @description How much a full change of every lever costs against a certain success (default 0.25):
+       *     the search maximises probability − weight × change.
+       */
+      change_weight?: number | null;
+      /**
+       * Format: uint32
+       * @description Combinations to answer with (default 10).
+       */
+      keep?: number | null;
+      levers: components["schemas"]["Lever"][];
+      /**
+       * Format: uint32
+       * @description Replicates per combination (default: the settings', at most 8).
+       */
+      replicates?: number | null;
+      /**
+       * Format: uint32
+       * @description Distinct combinations to simulate at most (default 400).
+       */
+      rollouts?: number | null;
+      /** @description The target (default: the simulation's threshold, which the prediction task sets). */
+      target?: components["schemas"]["Threshold"] | null;
+    };
     /** @description What an undo or redo did. */
     HistoryResponse: {
       /** @description The entry that was undone or redone. */
@@ -3648,6 +3875,65 @@ export interface components {
     JoinBody: {
       /** @description The invite's text. */
       token: string;
+    };
+    /**
+     * @description A lever and the values it may take (`steps` levels across its range, the scenario's own value
+     *     — no change — always among them).
+     */
+    Lever:
+      | {
+          /** @constant */
+          kind: "variable";
+          /** Format: double */
+          lower?: number | null;
+          /** Format: uint32 */
+          steps?: number | null;
+          /** Format: double */
+          upper?: number | null;
+          variable: string;
+        }
+      | {
+          /** @constant */
+          kind: "shock";
+          /** Format: double */
+          magnitude_high: number;
+          /** Format: double */
+          magnitude_low: number;
+          /** Format: uint32 */
+          steps?: number | null;
+          /** Format: uint64 */
+          tick_high: number;
+          /** Format: uint64 */
+          tick_low: number;
+          variable: string;
+        }
+      | {
+          dimension: string;
+          /** @constant */
+          kind: "population";
+          /** Format: double */
+          lower: number;
+          /** Format: uint32 */
+          steps?: number | null;
+          /** Format: double */
+          upper: number;
+        };
+    /** @description What one lever is set to in a combination. */
+    LeverSetting: {
+      /** @description In words: "price 0.85 (now 1.24)", "price −0.2 at tick 34", "no price shock". */
+      label: string;
+      /** @description The lever's name ("price", "a price shock", "age_band"). */
+      lever: string;
+      /**
+       * Format: uint64
+       * @description A shock's tick.
+       */
+      tick?: number | null;
+      /**
+       * Format: double
+       * @description The value (a shock's size), or null: no change (no shock).
+       */
+      value: number | null;
     };
     /** @description How big the library is, and what is kept how long. */
     LibraryInfo: {
@@ -4239,9 +4525,11 @@ export interface components {
       digest?: string | null;
       ensemble_id?: string | null;
       error?: string | null;
+      /** @description The artifact of the scenario's latest goal seek (it names its inputs). */
+      goal_seek_id?: string | null;
       /** @description The hash of the scenario, population and simulation settings the run used. */
       input_hash?: string | null;
-      /** @description The artifact of the scenario's latest sensitivity analysis from these inputs. */
+      /** @description The artifact of the scenario's latest sensitivity analysis (it names its inputs). */
       sensitivity_id?: string | null;
       simulation_id?: string | null;
       status: components["schemas"]["ScenarioStatus"];
@@ -4338,6 +4626,12 @@ export interface components {
       seed: number;
       /** Format: uint64 */
       simulations: number;
+      /**
+       * @description The hash of the scenario, the population and the simulation settings as the project
+       *     held them (before any calibration): whether the analysis still holds is read from it.
+       * @default
+       */
+      source_hash: string;
       /** Format: double */
       threshold_share: number;
       /** Format: uint64 */

@@ -18,6 +18,7 @@ import { useLimits } from "./limits";
 import type { PaneProps } from "./pane";
 import { Avatars } from "./People";
 import { onItem } from "../state/people";
+import { GoalSeekView } from "./GoalSeekView";
 import { SensitivityView } from "./SensitivityView";
 import type { Notify } from "./ui";
 
@@ -34,6 +35,8 @@ export function ScenarioPane({
 }: PaneProps & { backend?: Backend; notify?: Notify }) {
   const [analysed, setAnalysed] = useState<string | null>(null);
   const analysedScenario = state.scenarios.find((s) => s.scenario_id === analysed) ?? null;
+  const [seeking, setSeeking] = useState<string | null>(null);
+  const seekingScenario = state.scenarios.find((s) => s.scenario_id === seeking) ?? null;
   const [editing, setEditingState] = useState<{ id: string | null; config: ScenarioConfig } | null>(null);
   // Which scenario I am editing is what my collaborators see me on.
   const setEditing = (next: { id: string | null; config: ScenarioConfig } | null) => {
@@ -49,6 +52,7 @@ export function ScenarioPane({
   const settings = (state.workbench_states.simulation.config ?? {}) as {
     ticks?: number;
     variables?: Record<string, number>;
+    threshold?: { share: number; tick: number };
   };
   const limits = useLimits();
   const ticks = settings.ticks ?? limits.defaults.simulation.ticks;
@@ -129,6 +133,15 @@ export function ScenarioPane({
                   </button>
                   {backend && (
                     <button
+                      onClick={() => setSeeking(s.scenario_id)}
+                      aria-label={`What would it take, from ${s.name}`}
+                      title="Search the levers you allow for what reaches the target with the least change"
+                    >
+                      What would it take?
+                    </button>
+                  )}
+                  {backend && (
+                    <button
                       onClick={() => setAnalysed(s.scenario_id)}
                       aria-label={`Sensitivity of ${s.name}`}
                       title="Which coefficients and variables move this scenario's answer"
@@ -197,6 +210,20 @@ export function ScenarioPane({
         </form>
       )}
       {compared && <CompareView compared={compared} />}
+      {backend && seekingScenario && (
+        <GoalSeekView
+          key={seekingScenario.scenario_id}
+          backend={backend}
+          projectId={state.project_id}
+          scenario={seekingScenario}
+          variables={scenarioValues(settings.variables ?? {}, seekingScenario.config)}
+          threshold={settings.threshold ?? { share: 0.3, tick: ticks }}
+          tasks={tasks}
+          fail={(e) => notify?.(e instanceof Error ? e.message : String(e), "error")}
+          makeScenario={(config) => void run("scenario", "create_scenario", { scenario_config: config })}
+          onClose={() => setSeeking(null)}
+        />
+      )}
       {backend && analysedScenario && (
         <SensitivityView
           key={analysedScenario.scenario_id}
@@ -434,4 +461,11 @@ function CompareView({ compared }: { compared: ScenarioComparison }) {
       </p>
     </section>
   );
+}
+
+/** The scenario's variables: the settings' values with its own overrides laid over them. */
+function scenarioValues(values: Record<string, number>, config: ScenarioConfig): Record<string, number> {
+  const out = { ...values };
+  for (const o of config.variable_overrides) if (typeof o.value === "number") out[o.variable] = o.value;
+  return out;
 }

@@ -9,6 +9,7 @@ pub mod baselines;
 pub mod calibrate;
 pub mod discrepancy;
 pub mod ensemble;
+pub mod mcts;
 pub mod model;
 mod opinion;
 pub mod playback;
