@@ -102,7 +102,8 @@ def main(app):
             fixed = {"workbench": "data", "action": "explore_sources", "path": "/nonexistent/reach.studio",
                      "format": "pdf", "version": 1, "role": "viewer", "section": "overrides",
                      "change": {"change": "remove", "user_id": "reached"},
-                     "task": {"task_id": "reached", "question": "Will it pass 30%?"}}
+                     "task": {"task_id": "reached", "question": "Will it pass 30%?"},
+                     "search": {"levers": []}, "edit": {"path": "potential", "value": 0.5}}
             by_type = {"integer": 1, "boolean": False, "array": [], "object": {}}
             requests = []
             for variant in envelope["oneOf"]:

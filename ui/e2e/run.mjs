@@ -467,6 +467,21 @@ try {
     await page.getByTestId("fitted-point").first().waitFor({ timeout: 5000 });
     await shot("12-calibration");
   });
+  await step("the causal graph: drawn, zoomed, an edge changed from the keyboard and undone", async () => {
+    await page.getByTestId("tab-data").click();
+    const edge = page.getByTestId("edge-spontaneous.variables.price");
+    await edge.waitFor({ timeout: 10000 });
+    await expectText(page.getByTestId("causal-svg"), "outcome share");
+    await page.getByRole("button", { name: "Zoom in" }).click();
+    await edge.press("Enter");
+    await page.getByLabel("Coefficient value").fill("-0.003");
+    await page.getByTestId("edge-editor").getByRole("button", { name: "Set" }).click();
+    await expectText(page.getByTestId("log"), "Set the coefficient of price on spontaneous to -0.003");
+    await expectText(edge, "−0.003");
+    await shot("12-causal-graph");
+    await page.getByRole("button", { name: "Undo", exact: true }).click();
+    await expectText(page.getByTestId("log"), "Undo: Set the coefficient of price on spontaneous");
+  });
   await step("run all: the tasks panel shows each stage, through to the generated report", async () => {
     await page.getByTestId("run-all").click();
     await expectText(page.getByTestId("tasks"), "Generate report");

@@ -8,6 +8,8 @@ mod admission;
 mod blob_book;
 mod blobs;
 mod calibration;
+mod causal_graph;
+mod causal_service;
 mod collaborators;
 mod conditioning;
 mod config;

@@ -94,6 +94,7 @@ impl Reports {
                 .collect(),
             None => Vec::new(),
         };
+        let causal_graph = self.causal_graph(content, package.as_ref(), &scenarios).await;
         Ok(ReportInput {
             format: studio_report::REPORT_INPUT_FORMAT,
             project_id: project_id.to_string(),
@@ -118,7 +119,24 @@ impl Reports {
             task: content.prediction_task(),
             question_scenario: content.meta(studio_model::QUESTION_SCENARIO).map(str::to_string),
             time_axis: axis,
+            causal_graph: Some(causal_graph),
         })
+    }
+
+    /// The model as a causal graph, its outcome the baseline's last final share.
+    async fn causal_graph(
+        &self,
+        content: &ProjectContent,
+        package: Option<&crate::data_package::DataPackage>,
+        scenarios: &[ScenarioResult],
+    ) -> studio_model::CausalGraph {
+        let settings = studio_model::SimulationSettings::of(content).unwrap_or_default();
+        let header = match self.population.population_bytes(content).await {
+            Ok(bytes) => studio_engine::population::header(&bytes).ok().map(|(h, _)| h),
+            Err(_) => None,
+        };
+        let outcome = scenarios.first().map(|s| s.ensemble.last.mean);
+        crate::causal_graph::graph_of(&settings, package, header.as_ref(), outcome)
     }
 
     /// The scenario's sensitivity analysis, when it still holds for the project as it is.

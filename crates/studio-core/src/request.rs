@@ -202,6 +202,16 @@ pub enum Request {
         project_id: String,
         scenario_id: String,
     },
+    /// The project's model as a causal graph, laid out.
+    CausalGraph {
+        project_id: String,
+    },
+    /// Sets or removes a coefficient of the model (an edge of the causal graph): undoable.
+    EditCausalEdge {
+        project_id: String,
+        user_id: String,
+        edit: studio_model::CausalEdit,
+    },
     /// Starts a goal seek ("what would it take?") from a scenario as a task.
     StartGoalSeek {
         project_id: String,
@@ -332,6 +342,8 @@ impl Request {
             Request::StartSensitivity { .. } => "start_sensitivity",
             Request::GetSensitivity { .. } => "get_sensitivity",
             Request::StartGoalSeek { .. } => "start_goal_seek",
+            Request::CausalGraph { .. } => "causal_graph",
+            Request::EditCausalEdge { .. } => "edit_causal_edge",
             Request::GetGoalSeek { .. } => "get_goal_seek",
             Request::ChangeCollaborators { .. } => "change_collaborators",
             Request::LibraryInfo => "library_info",
@@ -386,6 +398,8 @@ impl Request {
             Request::StartSensitivity { project_id, .. } => Some(project_id),
             Request::GetSensitivity { project_id, .. } => Some(project_id),
             Request::StartGoalSeek { project_id, .. } => Some(project_id),
+            Request::CausalGraph { project_id } => Some(project_id),
+            Request::EditCausalEdge { project_id, .. } => Some(project_id),
             Request::GetGoalSeek { project_id, .. } => Some(project_id),
             Request::ChangeCollaborators { project_id, .. } => Some(project_id),
             Request::CreateInvite { project_id, .. } => Some(project_id),
@@ -570,6 +584,10 @@ impl Studio {
                 json(self.start_goal_seek(&project_id, &user_id, &scenario_id, &search).await?)
             }
             GetGoalSeek { project_id, scenario_id } => json(self.goal_seek(&project_id, &scenario_id).await?),
+            CausalGraph { project_id } => json(self.causal_graph(&project_id).await?),
+            EditCausalEdge { project_id, user_id, edit } => {
+                json(self.edit_causal_edge(&project_id, &user_id, &edit).await?)
+            }
             ChangeCollaborators { project_id, user_id, change } => {
                 json(self.change_collaborators(&project_id, &user_id, &change).await?)
             }

@@ -8,6 +8,7 @@ mod action;
 mod action_parse;
 mod actions;
 mod apply;
+mod causal;
 mod collaborators;
 mod content;
 mod context;
@@ -41,6 +42,7 @@ pub use actions::baseline_scenario;
 pub use apply::{
     Outcome, PROJECT, StageResult, apply_action, apply_edits, record_stage_result, restore_content, update_metadata,
 };
+pub use causal::{CausalEdge, CausalEdit, CausalGraph, CausalKind, CausalNode, edit_causal_edge, model_terms};
 pub use collaborators::{CollaboratorChange, NewCollaborator, change_collaborators, check_user_id, role_name};
 pub use content::{
     Annotation, Collaborator, CustomSource, DocTree, Edit, Override, PopulationAdjustment, PopulationRecord,

@@ -173,11 +173,23 @@ pub enum Block {
     },
     Table(Table),
     Chart(Chart),
+    /// A drawing that is not a chart of numbers (the model's causal graph).
+    Figure(Figure),
     /// An analyst's note on the section.
     Annotation {
         author: String,
         text: String,
     },
+}
+
+/// A drawing as SVG, `width` × `height` units, with its title and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    pub title: String,
+    pub source: String,
+    pub svg: String,
+    pub width: f64,
+    pub height: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -251,6 +251,7 @@ impl Writer<'_> {
             }
             Block::Table(table) => self.table(table),
             Block::Chart(chart) => self.chart(chart)?,
+            Block::Figure(figure) => self.figure(figure)?,
             Block::Annotation { author, text } => {
                 let accent = self.brand.accent.hex();
                 let mut p = self
@@ -327,6 +328,23 @@ impl Writer<'_> {
         let p = self.para().keep_next(true).align(AlignmentType::Center).add_run(run);
         self.push(p.line_spacing(LineSpacing::new().after(40)));
         let source = self.small(&format!("Source: {}", chart.source));
+        let p = self.para().add_run(source).line_spacing(LineSpacing::new().after(240));
+        self.push(p);
+        Ok(())
+    }
+
+    /// A drawing as a picture (rasterised from its SVG) the text's width, its title above and
+    /// its source below.
+    fn figure(&mut self, figure: &crate::Figure) -> Result<(), ReportError> {
+        let (png, w, h) = crate::raster::svg_png(&figure.svg, 1600)?;
+        let width = TEXT_W * EMU_PER_TWIP;
+        let height = (width as u64 * u64::from(h) / u64::from(w.max(1))) as u32;
+        let title = self.para().keep_next(true).add_run(self.text(&figure.title).bold().size(22));
+        self.push(title);
+        let run = self.picture(png, (w, h), (width, height));
+        let p = self.para().keep_next(true).align(AlignmentType::Center).add_run(run);
+        self.push(p.line_spacing(LineSpacing::new().after(40)));
+        let source = self.small(&format!("Source: {}", figure.source));
         let p = self.para().add_run(source).line_spacing(LineSpacing::new().after(240));
         self.push(p);
         Ok(())

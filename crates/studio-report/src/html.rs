@@ -116,6 +116,15 @@ pub fn section_body(section: &Section, brand: &Brand) -> Result<String, ReportEr
             }
             Block::Table(t) => table_html(&mut out, t),
             Block::Chart(c) => chart_html(&mut out, c, brand)?,
+            Block::Figure(f) => {
+                let _ = write!(
+                    out,
+                    "<figure data-figure><figcaption>{}</figcaption>{}<p class=\"source\">Source: {}</p></figure>",
+                    escape(&f.title),
+                    f.svg,
+                    escape(&f.source)
+                );
+            }
             Block::Annotation { author, text } => {
                 let _ = write!(out, "<aside class=\"note\"><b>Note — {}:</b> {}</aside>", escape(author), escape(text));
             }

@@ -63,6 +63,9 @@ pub struct ReportInput {
     /// When ticks are: the data's calendar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_axis: Option<TimeAxis>,
+    /// The model as a causal graph, laid out (drawn in the methodology).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub causal_graph: Option<studio_model::CausalGraph>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

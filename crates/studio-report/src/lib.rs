@@ -5,6 +5,7 @@
 
 mod answer;
 mod build;
+pub mod causal_svg;
 mod caveats;
 pub mod charts;
 mod columns;
@@ -29,8 +30,8 @@ mod sensitivity;
 pub use build::{APPENDIX, SECTIONS, build, template_name, template_sections};
 pub use content::content;
 pub use document::{
-    Block, Brand, Chart, ChartKind, Logo, LogoFormat, NativeKind, Provenance, Report, Rgb, RunRef, Section, Series,
-    Table, short,
+    Block, Brand, Chart, ChartKind, Figure, Logo, LogoFormat, NativeKind, Provenance, Report, Rgb, RunRef, Section,
+    Series, Table, short,
 };
 pub use error::ReportError;
 pub use input::{

@@ -152,6 +152,11 @@ fn blocks(
                 files.push((path.clone(), Bytes::from_string(svg)));
                 chart_data(chart, &path)
             }
+            Block::Figure(f) => {
+                let path = format!("/figure-{s}-{b}.svg");
+                files.push((path.clone(), Bytes::from_string(f.svg.clone())));
+                json!({ "type": "chart", "title": f.title, "source": f.source, "image": path })
+            }
             Block::Annotation { author, text } => json!({ "type": "annotation", "author": author, "text": text }),
         };
         out.push(value);

@@ -287,3 +287,21 @@ fn svg_logo(bytes: &[u8]) -> Result<Logo, ReportError> {
     let png = pixmap.encode_png().map_err(|e| ReportError::render("logo", e))?;
     Ok(Logo { format: LogoFormat::Svg, bytes: bytes.to_vec(), png, width, height })
 }
+
+/// A drawing's SVG (made here, its text in the shipped fonts) as a PNG `long_side` pixels on its
+/// long side: the picture, its width and its height.
+pub fn svg_png(svg: &str, long_side: u32) -> Result<(Vec<u8>, u32, u32), ReportError> {
+    let mut options = usvg::Options::default();
+    for font in fonts::ALL {
+        options.fontdb_mut().load_font_data(font.to_vec());
+    }
+    let failed = |e: String| ReportError::render("figure", e);
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| failed(e.to_string()))?;
+    let size = tree.size();
+    let scale = long_side as f32 / size.width().max(size.height()).max(1.0);
+    let (w, h) = ((size.width() * scale).ceil() as u32, (size.height() * scale).ceil() as u32);
+    let mut pixmap = tiny_skia::Pixmap::new(w.max(1), h.max(1)).ok_or_else(|| failed("no area".into()))?;
+    resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+    let png = pixmap.encode_png().map_err(|e| failed(e.to_string()))?;
+    Ok((png, w.max(1), h.max(1)))
+}

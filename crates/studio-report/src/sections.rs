@@ -445,7 +445,20 @@ pub(crate) fn methodology_text(ctx: &Context<'_>) -> Vec<String> {
 }
 
 fn methodology(ctx: &Context<'_>) -> Vec<Block> {
-    methodology_text(ctx).into_iter().map(paragraph).collect()
+    let mut blocks: Vec<Block> = methodology_text(ctx).into_iter().map(paragraph).collect();
+    if let Some(graph) = ctx.input.causal_graph.as_ref().filter(|g| !g.nodes.is_empty()) {
+        blocks.push(paragraph(
+            "The model as a causal graph: data sources feed the variables; variables and the agents' attributes enter the model's terms with the coefficients shown (green raises, red lowers, dashed: fitted by calibration); the network carries the neighbours' influence; the terms and the market potential make the outcome.",
+        ));
+        blocks.push(Block::Figure(crate::Figure {
+            title: "The model as a causal graph".into(),
+            source: "the simulation settings' model, laid out by Sugiyama's layered method".into(),
+            svg: crate::causal_svg::causal_svg(graph),
+            width: graph.width,
+            height: graph.height,
+        }));
+    }
+    blocks
 }
 
 pub(crate) fn source_lines(ctx: &Context<'_>) -> Vec<String> {

@@ -37,7 +37,12 @@ fn the_detailed_report_loads_in_chromium_with_its_charts_and_no_console_errors()
     let charts = report.sections.iter().flat_map(|s| &s.blocks).filter(|b| matches!(b, Block::Chart(_))).count();
     assert!(charts >= 12);
     assert_eq!(dom.matches("<figure data-chart=").count(), charts);
-    assert_eq!(dom.matches("<svg").count(), charts, "every chart is an inline SVG");
+    let figures = report.sections.iter().flat_map(|s| &s.blocks).filter(|b| matches!(b, Block::Figure(_))).count();
+    assert_eq!(figures, 1, "the causal graph, in the methodology");
+    assert_eq!(dom.matches("<figure data-figure").count(), figures);
+    assert_eq!(dom.matches("<svg").count(), charts + figures, "every chart and figure is an inline SVG");
+    // The graph's own text is escaped in its drawing.
+    assert!(dom.contains("price &amp; &lt;detail&gt;"), "the causal graph's node text, escaped");
     for s in &report.sections {
         assert!(dom.contains(&html::escape(&html::heading(s))), "section '{}' is on the page", s.title);
     }

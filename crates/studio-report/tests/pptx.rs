@@ -474,6 +474,15 @@ fn the_detailed_deck_has_at_most_twenty_slides_and_every_word_inside_its_frame()
     assert!(slides.len() <= 20, "{} slides for {} sections", slides.len(), report.sections.len());
     let problems = frame_problems(dir.path(), &path, slides);
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    // The causal graph: a picture on a methodology slide, which python-pptx reads as a PNG.
+    let pictured = slides.iter().any(|s| {
+        s["frames"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| text(&f["kind"]) == "picture" && text(&f["name"]).starts_with("The model as a causal graph"))
+    });
+    assert!(pictured, "the causal graph is a picture in the deck");
 
     // The archetype chart: every name drawn whole inside it, word for word.
     let chart = charts(&report).into_iter().find(|c| c.kind == ChartKind::Archetypes).unwrap();

@@ -1,5 +1,6 @@
 //! A scenario's analyses, each started as a task (202 with it) and its latest read back: its
-//! global sensitivity (`…/scenarios/{sid}/sensitivity`) and a goal seek (`…/goal-seek`).
+//! global sensitivity (`…/scenarios/{sid}/sensitivity`) and a goal seek (`…/goal-seek`); and the
+//! project's model as a causal graph (`…/causal-graph`) with its edit (`…/causal-graph/edge`).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -97,4 +98,32 @@ pub async fn start_goal_seek(
 
 pub async fn goal_seek(State(s): State<AppState>, Path((id, sid)): Path<(String, String)>) -> Answer {
     answer(&s, Request::GetGoalSeek { project_id: id, scenario_id: sid }).await
+}
+
+/// `PUT …/causal-graph/edge`: a coefficient set (or removed, `value` null), and by whom.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CausalEditBody {
+    /// `TERM.variables.NAME`, `TERM.attributes.NAME`, `TERM.constant` or `potential`.
+    pub path: String,
+    #[serde(default)]
+    pub value: Option<f64>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+}
+
+pub async fn causal_graph(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
+    answer(&s, Request::CausalGraph { project_id: id }).await
+}
+
+pub async fn edit_causal_edge(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Params,
+    raw: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let b: CausalEditBody = body(raw, &s)?;
+    let user_id = b.user_id.unwrap_or_else(|| user(&q, &s));
+    let edit = studio_core::model::CausalEdit { path: b.path, value: b.value };
+    answer(&s, Request::EditCausalEdge { project_id: id, user_id, edit }).await
 }

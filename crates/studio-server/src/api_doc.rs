@@ -19,7 +19,7 @@ use studio_core::{
     ScheduleStatus, StudioEvent, SyncStatus, TemplateInfo, VersionInfo,
 };
 
-use crate::analysis_routes::{GoalSeekBody, SensitivityBody};
+use crate::analysis_routes::{CausalEditBody, GoalSeekBody, SensitivityBody};
 use crate::bodies::{
     ActionBody, CancelBody, DuplicateBody, GenerateBody, ProjectExportBody, ReportExportBody, RevealBody, TemplateBody,
 };
@@ -272,6 +272,21 @@ fn operations(b: &mut Builder) {
         "A scenario's latest goal seek: the combinations found, the efficient ones (no other as likely with less change) first, each with its probability, 90% interval, final share, change and the scenario configuration it makes; and whether the project is as it found it",
     );
     op.answer = Some(answer);
+
+    let answer = b.answer::<studio_core::model::CausalGraph>();
+    let op = b.op(
+        "get",
+        "/api/v1/studio/projects/{id}/causal-graph",
+        "The model as a causal graph, laid out left to right (Sugiyama): data sources, variables, agents' attributes and the network into the model's terms and the outcome; each edge with its coefficient, sign, whether calibration fits it and the path to edit it by; each node with its current value",
+    );
+    op.answer = Some(answer);
+    let (body, answer) = (b.body::<CausalEditBody>(), b.answer::<ProjectState>());
+    let op = b.op(
+        "put",
+        "/api/v1/studio/projects/{id}/causal-graph/edge",
+        "Set a coefficient of the model (an edge added or changed: TERM.variables.NAME, TERM.attributes.NAME, TERM.constant, potential) or remove one (value null): an undoable change that leaves every scenario's run to be done again",
+    );
+    (op.body, op.answer) = (Some(body), Some(answer));
 
     let answer = b.answer::<Deleted>();
     let op = b.op("delete", "/api/v1/studio/projects/{id}", "Delete the project (soft; undelete brings it back)");

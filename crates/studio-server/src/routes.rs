@@ -70,6 +70,8 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("get", "/api/v1/studio/projects/{id}/scenarios/{sid}/sensitivity", get(a::sensitivity))
         .add("post", "/api/v1/studio/projects/{id}/scenarios/{sid}/goal-seek", post(a::start_goal_seek))
         .add("get", "/api/v1/studio/projects/{id}/scenarios/{sid}/goal-seek", get(a::goal_seek))
+        .add("get", "/api/v1/studio/projects/{id}/causal-graph", get(a::causal_graph))
+        .add("put", "/api/v1/studio/projects/{id}/causal-graph/edge", put(a::edit_causal_edge))
         .add("get", "/api/v1/studio/projects/{id}/recovery", get(h::recovery_offer))
         .add("post", "/api/v1/studio/projects/{id}/recovery", post(h::recover))
         .add("delete", "/api/v1/studio/projects/{id}/recovery", delete(h::discard_recovery))

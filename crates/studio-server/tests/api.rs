@@ -498,6 +498,18 @@ async fn a_sensitivity_analysis_starts_as_a_task_and_is_read_back() {
     let found = a.ok(Method::GET, &seek, None, StatusCode::OK).await;
     assert_eq!(found["goal_seek"]["rollouts"], 3);
     assert_eq!(found["goal_seek"]["combinations"], 4, "no shock, or a shock of -0.5 at ticks 5, 12 or 20");
+
+    // The model as a causal graph, and an edge edited over HTTP.
+    let graph = a.ok(Method::GET, &format!("{P}/{id}/causal-graph"), None, StatusCode::OK).await;
+    let edges = graph["edges"].as_array().unwrap();
+    assert!(edges.iter().any(|e| e["path"] == "spontaneous.variables.price"), "{graph}");
+    let edge = format!("{P}/{id}/causal-graph/edge");
+    let bad = json!({"path": "spontaneous.variables.wind", "value": 1});
+    let message = a.err(Method::PUT, &edge, Some(bad), StatusCode::BAD_REQUEST, "invalid_request").await;
+    assert!(message.contains("'wind' is not a variable"), "{message}");
+    let set = json!({"path": "spontaneous.variables.price", "value": -0.003});
+    let state = a.ok(Method::PUT, &edge, Some(set), StatusCode::OK).await;
+    assert_eq!(state["modification_log"].as_array().unwrap().last().unwrap()["action"], "edit_causal_edge");
 }
 
 #[tokio::test]
@@ -639,6 +651,7 @@ fn minimal_requests(doc: &Value) -> Vec<Value> {
                     "section" => json!("overrides"),
                     "task" => json!({"task_id": "reached", "question": "Will it pass 30%?"}),
                     "search" => json!({"levers": []}),
+                    "edit" => json!({"path": "potential", "value": 0.5}),
                     _ => match schema["type"].as_str() {
                         Some("integer") => json!(1),
                         Some("boolean") => json!(false),

@@ -27,6 +27,7 @@ import type {
   SensitivityRequest,
   GoalSeekAnswer,
   GoalSeekRequest,
+  CausalGraph,
   StudioEvent,
   SyncStatus,
   Task,
@@ -126,6 +127,10 @@ export interface Backend {
   startGoalSeek(id: string, scenarioId: string, search: GoalSeekRequest): Promise<Task>;
   /** A scenario's latest goal seek (error `not_ready` when there is none). */
   goalSeek(id: string, scenarioId: string): Promise<GoalSeekAnswer>;
+  /** The project's model as a causal graph, laid out. */
+  causalGraph(id: string): Promise<CausalGraph>;
+  /** Sets a coefficient of the model (an edge), or removes it (null): undoable. */
+  editCausalEdge(id: string, path: string, value: number | null): Promise<ProjectState>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

@@ -31,6 +31,7 @@ import type {
   SensitivityRequest,
   GoalSeekAnswer,
   GoalSeekRequest,
+  CausalGraph,
   StudioEvent,
   SyncStatus,
   HubInfo,
@@ -108,6 +109,8 @@ interface AnswerTable {
   get_sensitivity: SensitivityAnswer;
   start_goal_seek: Task;
   get_goal_seek: GoalSeekAnswer;
+  causal_graph: CausalGraph;
+  edit_causal_edge: ProjectState;
 }
 export type Answers = { [N in RequestName]: AnswerTable[N] };
 
@@ -169,6 +172,8 @@ const NAMES: { [N in RequestName]: true } = {
   get_sensitivity: true,
   start_goal_seek: true,
   get_goal_seek: true,
+  causal_graph: true,
+  edit_causal_edge: true,
 };
 export const REQUEST_NAMES = Object.keys(NAMES) as RequestName[];
 
@@ -223,6 +228,12 @@ export class StudioClient implements Backend {
   }
   goalSeek(project_id: string, scenario_id: string) {
     return this.request({ request: "get_goal_seek", project_id, scenario_id });
+  }
+  causalGraph(project_id: string) {
+    return this.request({ request: "causal_graph", project_id });
+  }
+  editCausalEdge(project_id: string, path: string, value: number | null) {
+    return this.request({ request: "edit_causal_edge", project_id, edit: { path, value } });
   }
   undeleteProject(project_id: string) {
     return this.request({ request: "undelete_project", project_id });

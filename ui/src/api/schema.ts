@@ -644,6 +644,106 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/projects/{id}/causal-graph": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The model as a causal graph, laid out left to right (Sugiyama): data sources, variables, agents' attributes and the network into the model's terms and the outcome; each edge with its coefficient, sign, whether calibration fits it and the path to edit it by; each node with its current value */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["CausalGraph"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/projects/{id}/causal-graph/edge": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set a coefficient of the model (an edge added or changed: TERM.variables.NAME, TERM.attributes.NAME, TERM.constant, potential) or remove one (value null): an undoable change that leaves every scenario's run to be done again */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CausalEditBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["ProjectState"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/projects/{id}/collaborators": {
     parameters: {
       query?: never;
@@ -3014,6 +3114,91 @@ export interface components {
        */
       user_id?: string | null;
     };
+    /**
+     * @description An edge: its coefficient (when the model has one for it), whether calibration fits it, and
+     *     the path to edit it by.
+     */
+    CausalEdge: {
+      /** Format: double */
+      coefficient?: number | null;
+      fitted: boolean;
+      from: string;
+      label: string;
+      /** @description The coefficient's path (`spontaneous.variables.price`): edges that can be edited. */
+      path?: string | null;
+      /**
+       * Format: int8
+       * @description `+1`, `-1` or `0` (none: the edge carries no coefficient).
+       */
+      sign?: number | null;
+      to: string;
+    };
+    /**
+     * @description The edit: a coefficient of a variable or an attribute on a term (`TERM.variables.NAME`,
+     *     `TERM.attributes.NAME`), or a term's constant or the potential, set to `value`; a variable's
+     *     or an attribute's removed when `value` is null.
+     */
+    CausalEdit: {
+      path: string;
+      /**
+       * Format: double
+       * @default null
+       */
+      value?: number | null;
+    };
+    /** @description `PUT …/causal-graph/edge`: a coefficient set (or removed, `value` null), and by whom. */
+    CausalEditBody: {
+      /** @description `TERM.variables.NAME`, `TERM.attributes.NAME`, `TERM.constant` or `potential`. */
+      path: string;
+      /** @default null */
+      user_id?: string | null;
+      /**
+       * Format: double
+       * @default null
+       */
+      value?: number | null;
+    };
+    /** @description The graph, laid out left to right; `width` and `height` bound it. */
+    CausalGraph: {
+      attributes: string[];
+      edges: components["schemas"]["CausalEdge"][];
+      /** Format: double */
+      height: number;
+      nodes: components["schemas"]["CausalNode"][];
+      /** @description The model's terms that edges may be added to (`spontaneous`, `influence`…). */
+      terms: string[];
+      /** @description Variables and attributes that may get an edge to a term. */
+      variables: string[];
+      /** Format: double */
+      width: number;
+    };
+    /** @enum {string} */
+    CausalKind: "source" | "variable" | "attribute" | "network" | "term" | "potential" | "outcome";
+    /** @description A node, placed: its centre and size in the drawing's units. */
+    CausalNode: {
+      /** @description The value in words, with what it is. */
+      detail: string;
+      /** Format: double */
+      height: number;
+      /**
+       * @description `source:NAME`, `variable:NAME`, `attribute:NAME`, `network`, `term:NAME`, `potential`,
+       *     `outcome`.
+       */
+      id: string;
+      kind: components["schemas"]["CausalKind"];
+      label: string;
+      /**
+       * Format: double
+       * @description Its current value (a variable's, a term's at the baseline, the outcome's last share).
+       */
+      value?: number | null;
+      /** Format: double */
+      width: number;
+      /** Format: double */
+      x: number;
+      /** Format: double */
+      y: number;
+    };
     /** @description How a condition changes a variable. */
     Change:
       | {
@@ -3511,6 +3696,18 @@ export interface components {
           /** @constant */
           request: "get_sensitivity";
           scenario_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "causal_graph";
+        }
+      | {
+          edit: components["schemas"]["CausalEdit"];
+          project_id: string;
+          /** @constant */
+          request: "edit_causal_edge";
+          user_id: string;
         }
       | {
           project_id: string;

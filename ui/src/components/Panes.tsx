@@ -1,6 +1,7 @@
 // The five workbench panes, each reading and computing through the engine.
 import type { Backend } from "../api/backend";
-import type { Workbench } from "../api/types";
+import type { ProjectState, Workbench } from "../api/types";
+import { CausalGraphView } from "./CausalGraphView";
 import { DataPane } from "./DataPane";
 import type { PaneProps } from "./pane";
 import { PopulationPane } from "./PopulationPane";
@@ -13,11 +14,24 @@ export function Pane({
   workbench,
   backend,
   notify,
+  fail,
+  onChanged,
   ...props
-}: PaneProps & { workbench: Workbench; backend: Backend; notify: Notify }) {
+}: PaneProps & {
+  workbench: Workbench;
+  backend: Backend;
+  notify: Notify;
+  fail: (e: unknown) => void;
+  onChanged: (state: ProjectState) => void;
+}) {
   switch (workbench) {
     case "data":
-      return <DataPane {...props} />;
+      return (
+        <>
+          <DataPane {...props} />
+          <CausalGraphView backend={backend} state={props.state} onChanged={onChanged} fail={fail} />
+        </>
+      );
     case "population":
       return <PopulationPane {...props} />;
     case "scenario":

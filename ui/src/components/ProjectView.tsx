@@ -461,6 +461,8 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
               showView={showView}
               backend={backend}
               notify={notify}
+              fail={fail}
+              onChanged={setState}
               people={{
                 users: present.filter((u) => u.user_id !== me),
                 focus: (next) => setFocus({ tab, item: next }),

@@ -111,6 +111,7 @@ pub fn pptx(report: &Report) -> Result<Vec<u8>, ReportError> {
     }
 
     let mut charts = 0;
+    let mut figures = 0;
     let mut notes = 0;
     for (k, slide) in slides.iter().enumerate() {
         let name = format!("ppt/slides/slide{}.xml", k + 1);
@@ -145,6 +146,16 @@ pub fn pptx(report: &Report) -> Result<Vec<u8>, ReportError> {
                     chart_rels.add(rel::PACKAGE, format!("../embeddings/{workbook}"));
                     package.add_rels(&part, &chart_rels);
                     package.add(format!("ppt/embeddings/{workbook}"), None, xlsx::workbook(chart)?);
+                }
+                let slide_figures = content.items.iter().filter_map(|(_, item)| match item {
+                    Item::Figure(figure) => Some(*figure),
+                    _ => None,
+                });
+                for figure in slide_figures {
+                    figures += 1;
+                    rels.add(rel::IMAGE, format!("../media/figure{figures}.png"));
+                    let (png, _, _) = crate::raster::svg_png(&figure.svg, 2000)?;
+                    package.add(format!("ppt/media/figure{figures}.png"), None, png);
                 }
             }
             Slide::Title if logo.is_some() => {

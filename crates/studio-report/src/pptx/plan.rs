@@ -13,7 +13,7 @@ use super::geometry::{CONTENT_BOTTOM, CONTENT_TOP, CONTENT_W, MARGIN};
 use super::table::{CELL_MARGIN_H, CELL_MARGIN_W, TABLE_SIZES};
 use crate::columns::{self, Columns, Setting};
 use crate::metrics::{self, Face};
-use crate::{Block, Chart, Report, Section, Table};
+use crate::{Block, Chart, Figure, Report, Section, Table};
 
 mod measure;
 #[cfg(test)]
@@ -140,6 +140,8 @@ pub(super) enum Item<'a> {
         chart: &'a Chart,
         keyed: bool,
     },
+    /// A drawing, as a picture.
+    Figure(&'a Figure),
     /// "1 older, low income · 2 …" under a keyed chart.
     Key(String),
     Caption(String),
@@ -240,6 +242,7 @@ fn parts(section: &Section) -> Parts<'_> {
             Block::Bullets { items } => p.flow.extend(items.iter().map(|i| Point::Bullet(i.as_str()))),
             Block::Annotation { author, text } => p.callouts.push((author, text)),
             Block::Chart(chart) => p.visuals.push(Visual::Chart(chart)),
+            Block::Figure(figure) => p.visuals.push(Visual::Figure(figure)),
             Block::Table(table) => p.visuals.push(Visual::Table(table)),
         }
     }

@@ -188,7 +188,7 @@ fn contents(brand: &Brand, shapes: &mut Shapes, columns: &[Vec<ContentsLine>], s
 fn content_slide(brand: &Brand, shapes: &mut Shapes, content: &Content) {
     let section = content.section;
     heading(brand, shapes, &section.title, content.title_size, section.appendix);
-    let mut charts = 0;
+    let (mut charts, mut pictures) = (0, 0);
     for (place, item) in &content.items {
         match item {
             Item::Headline(block) => headline(brand, shapes, block, rect(place)),
@@ -204,6 +204,11 @@ fn content_slide(brand: &Brand, shapes: &mut Shapes, content: &Content) {
             Item::Chart { chart, .. } => {
                 shapes.chart(&chart.title, rect(place), &media_rid(charts));
                 charts += 1;
+            }
+            // Pictures' relationships follow the charts'.
+            Item::Figure(figure) => {
+                shapes.picture(&figure.title, rect(place), &media_rid(charts + pictures));
+                pictures += 1;
             }
             Item::Key(text) | Item::Source(text) => {
                 let font = Font::new(SOURCE_TEXT, muted(brand));

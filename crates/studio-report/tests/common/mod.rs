@@ -8,8 +8,9 @@
 use std::collections::BTreeMap;
 
 use studio_model::{
-    Annotation, CalibrationFit, Ensemble, EnsembleVariables, FactorIndex, FactorKind, FinalShares, ReportConfig,
-    ReportTemplate, Sensitivity, SensitivityFactor, SensitivityMethod, SensitivityOutput, ThresholdOdds,
+    Annotation, CalibrationFit, CausalEdge, CausalGraph, CausalKind, CausalNode, Ensemble, EnsembleVariables,
+    FactorIndex, FactorKind, FinalShares, ReportConfig, ReportTemplate, Sensitivity, SensitivityFactor,
+    SensitivityMethod, SensitivityOutput, ThresholdOdds,
 };
 use studio_report::{
     ArchetypeFacts, MarginalFacts, OverrideFacts, PopulationFacts, REPORT_INPUT_FORMAT, ReportInput, ScenarioResult,
@@ -244,5 +245,51 @@ pub fn input(template: ReportTemplate) -> ReportInput {
         task: None,
         question_scenario: None,
         time_axis: None,
+        causal_graph: Some(causal_graph()),
+    }
+}
+
+/// A small causal graph, placed by hand: price → spontaneous → outcome, the network →
+/// influence → outcome.
+fn causal_graph() -> CausalGraph {
+    let node = |id: &str, kind, label: &str, x: f64, y: f64| CausalNode {
+        id: id.into(),
+        kind,
+        label: label.into(),
+        value: Some(0.5),
+        detail: format!("{label} & <detail>"),
+        x,
+        y,
+        width: 120.0,
+        height: 46.0,
+    };
+    let edge = |from: &str, to: &str, coefficient: Option<f64>, fitted: bool| CausalEdge {
+        from: from.into(),
+        to: to.into(),
+        coefficient,
+        sign: coefficient.map(|c| if c < 0.0 { -1 } else { 1 }),
+        fitted,
+        path: None,
+        label: coefficient.map_or("carries".into(), |c| c.to_string()),
+    };
+    CausalGraph {
+        nodes: vec![
+            node("variable:price", CausalKind::Variable, "price", 70.0, 40.0),
+            node("network", CausalKind::Network, "network", 70.0, 110.0),
+            node("term:spontaneous", CausalKind::Term, "spontaneous", 280.0, 40.0),
+            node("term:influence", CausalKind::Term, "influence", 280.0, 110.0),
+            node("outcome", CausalKind::Outcome, "outcome share", 490.0, 75.0),
+        ],
+        edges: vec![
+            edge("variable:price", "term:spontaneous", Some(-0.002), false),
+            edge("network", "term:influence", None, false),
+            edge("term:spontaneous", "outcome", None, false),
+            edge("term:influence", "outcome", Some(0.2), true),
+        ],
+        width: 560.0,
+        height: 150.0,
+        terms: vec!["spontaneous".into(), "influence".into()],
+        variables: vec!["price".into()],
+        attributes: Vec::new(),
     }
 }

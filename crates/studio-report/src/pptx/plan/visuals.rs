@@ -10,6 +10,8 @@ use super::*;
 pub(super) enum Visual<'a> {
     Chart(&'a Chart),
     Table(&'a Table),
+    /// A drawing: a slide of its own, as a picture.
+    Figure(&'a Figure),
 }
 
 impl Visual<'_> {
@@ -17,6 +19,7 @@ impl Visual<'_> {
         match self {
             Visual::Chart(c) => &c.source,
             Visual::Table(t) => &t.source,
+            Visual::Figure(f) => &f.source,
         }
     }
 }
@@ -122,6 +125,9 @@ pub(super) fn arrangement(group: &[Visual], region: Frame) -> Option<Arrangement
     if group.len() <= 1 {
         return Some(Arrangement::Down);
     }
+    if group.iter().any(|v| matches!(v, Visual::Figure(_))) {
+        return None;
+    }
     let n = group.len() as f64;
     let across_w = (region.w - GAP * (n - 1.0)) / n;
     let across = group.iter().all(|v| match v {
@@ -130,20 +136,21 @@ pub(super) fn arrangement(group: &[Visual], region: Frame) -> Option<Arrangement
             let (cols, _, _) = table_setting(t, across_w);
             cols.size >= TABLE_SIZES[1] && table_height(t, across_w) <= region.h
         }
+        Visual::Figure(_) => false,
     });
     let charts = group.iter().filter(|v| matches!(v, Visual::Chart(_))).count();
     let tables: f64 = group
         .iter()
         .map(|v| match v {
             Visual::Table(t) => table_height(t, region.w) + GAP,
-            Visual::Chart(_) => 0.0,
+            Visual::Chart(_) | Visual::Figure(_) => 0.0,
         })
         .sum();
     let down = charts <= 1
         && region.h - tables >= if charts == 1 { CHART_MIN_H } else { -GAP }
         && group.iter().all(|v| match v {
             Visual::Chart(c) => categories_fit(c, region.w),
-            Visual::Table(_) => true,
+            Visual::Table(_) | Visual::Figure(_) => true,
         });
     if across && charts > 0 {
         Some(Arrangement::Across)
@@ -184,14 +191,14 @@ pub(super) fn place<'a>(draft: &mut Draft<'a>, group: &[Page<'a>], region: Frame
                 .iter()
                 .map(|p| match p.visual {
                     Visual::Table(t) => (table_height(t, region.w) + GAP).min(region.h),
-                    Visual::Chart(_) => 0.0,
+                    Visual::Chart(_) | Visual::Figure(_) => 0.0,
                 })
                 .sum();
             let chart_h = (region.h - tables).max(CHART_MIN_H.min(region.h));
             let mut y = region.y;
             for page in group {
                 let h = match page.visual {
-                    Visual::Chart(_) => chart_h,
+                    Visual::Chart(_) | Visual::Figure(_) => chart_h,
                     Visual::Table(_) => (region.bottom() - y).max(0.0),
                 };
                 let (used, more) = place_one(draft, *page, Frame { y, h, ..region });
@@ -206,6 +213,15 @@ pub(super) fn place<'a>(draft: &mut Draft<'a>, group: &[Page<'a>], region: Frame
 /// Places one visual in `frame`: the height it used, and the rest of a table that did not fit.
 pub(super) fn place_one<'a>(draft: &mut Draft<'a>, page: Page<'a>, frame: Frame) -> (f64, Option<Page<'a>>) {
     match page.visual {
+        Visual::Figure(figure) => {
+            // Its aspect kept, as large as the frame allows, centred.
+            let aspect = figure.height.max(1.0) / figure.width.max(1.0);
+            let w = frame.w.min(frame.h / aspect);
+            let h = w * aspect;
+            let placed = Frame { x: frame.x + (frame.w - w) / 2.0, y: frame.y, w, h };
+            draft.items.push((placed, Item::Figure(figure)));
+            (h, None)
+        }
         Visual::Chart(chart) => {
             if categories_fit(chart, frame.w) {
                 draft.items.push((frame, Item::Chart { chart, keyed: false }));
