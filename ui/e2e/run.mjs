@@ -465,6 +465,8 @@ try {
     await expectText(page.getByTestId("calibration"), "held-out RMSE");
     await page.getByTestId("held-out-point").first().waitFor({ timeout: 5000 });
     await page.getByTestId("fitted-point").first().waitFor({ timeout: 5000 });
+    // The history's quarters name the axis: its first period, 2018 Q1.
+    await expectText(page.getByTestId("calibration"), "2018 Q1");
     await shot("12-calibration");
   });
   await step("the causal graph: drawn, zoomed, an edge changed from the keyboard and undone", async () => {

@@ -1,6 +1,7 @@
 //! The causal graph through the Studio: read (`causal_graph`) from what the project holds now,
 //! and its one edit (`edit_causal_edge`), checked against the project's variables and the
-//! population's attributes, applied as an undoable change.
+//! population's attributes, applied as an undoable change. And the data's calendar
+//! (`time_axis`), which the UI's charts read ticks in.
 
 use studio_model::{CausalEdit, CausalGraph, Permission, ProjectContent, ProjectState, SimulationSettings};
 
@@ -29,6 +30,12 @@ impl Studio {
             None => None,
         };
         Ok(graph_of(&settings, package.as_ref(), header.as_ref(), outcome))
+    }
+
+    /// The data's calendar: when each tick is, if the data's times are dates.
+    pub async fn time_axis(&self, project_id: &str) -> Result<Option<studio_model::TimeAxis>> {
+        let content = self.content_of(project_id).await?;
+        Ok(crate::question::time_axis(self.data.stored_package(&content).await.as_ref()))
     }
 
     /// Sets or removes a coefficient of the model (an edge of the graph): undoable; every

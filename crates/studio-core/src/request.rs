@@ -202,6 +202,10 @@ pub enum Request {
         project_id: String,
         scenario_id: String,
     },
+    /// The data's calendar: when each tick is (null when the data's times are not dates).
+    TimeAxis {
+        project_id: String,
+    },
     /// The project's model as a causal graph, laid out.
     CausalGraph {
         project_id: String,
@@ -343,6 +347,7 @@ impl Request {
             Request::GetSensitivity { .. } => "get_sensitivity",
             Request::StartGoalSeek { .. } => "start_goal_seek",
             Request::CausalGraph { .. } => "causal_graph",
+            Request::TimeAxis { .. } => "time_axis",
             Request::EditCausalEdge { .. } => "edit_causal_edge",
             Request::GetGoalSeek { .. } => "get_goal_seek",
             Request::ChangeCollaborators { .. } => "change_collaborators",
@@ -399,6 +404,7 @@ impl Request {
             Request::GetSensitivity { project_id, .. } => Some(project_id),
             Request::StartGoalSeek { project_id, .. } => Some(project_id),
             Request::CausalGraph { project_id } => Some(project_id),
+            Request::TimeAxis { project_id } => Some(project_id),
             Request::EditCausalEdge { project_id, .. } => Some(project_id),
             Request::GetGoalSeek { project_id, .. } => Some(project_id),
             Request::ChangeCollaborators { project_id, .. } => Some(project_id),
@@ -585,6 +591,7 @@ impl Studio {
             }
             GetGoalSeek { project_id, scenario_id } => json(self.goal_seek(&project_id, &scenario_id).await?),
             CausalGraph { project_id } => json(self.causal_graph(&project_id).await?),
+            TimeAxis { project_id } => json(self.time_axis(&project_id).await?),
             EditCausalEdge { project_id, user_id, edit } => {
                 json(self.edit_causal_edge(&project_id, &user_id, &edit).await?)
             }

@@ -145,7 +145,8 @@ async fn bad_searches_are_named_and_a_cancelled_one_records_nothing() {
     let task = studio.start_goal_seek(&project, USER, &baseline, &long).await.unwrap();
     loop {
         let t = studio.get_task(&task.id).await.unwrap();
-        if t.progress.as_ref().is_some_and(|p| p.message.starts_with("combination 3 ")) {
+        // The search has begun (its combinations are counted from the start).
+        if t.progress.as_ref().is_some_and(|p| p.message.starts_with("combination ")) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;

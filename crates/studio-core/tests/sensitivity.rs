@@ -130,7 +130,8 @@ async fn the_model_s_own_factors_are_the_default_and_bad_requests_are_named() {
     let task = studio.start_sensitivity(&project, USER, &baseline, &long).await.unwrap();
     loop {
         let t = studio.get_task(&task.id).await.unwrap();
-        if t.progress.as_ref().is_some_and(|p| p.fraction > 0.25) {
+        // The analysis has begun its points.
+        if t.progress.as_ref().is_some_and(|p| p.message.starts_with("point ")) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

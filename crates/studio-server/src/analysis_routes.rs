@@ -127,3 +127,7 @@ pub async fn edit_causal_edge(
     let edit = studio_core::model::CausalEdit { path: b.path, value: b.value };
     answer(&s, Request::EditCausalEdge { project_id: id, user_id, edit }).await
 }
+
+pub async fn time_axis(State(s): State<AppState>, Path(id): Path<String>) -> Answer {
+    answer(&s, Request::TimeAxis { project_id: id }).await
+}

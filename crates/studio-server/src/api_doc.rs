@@ -273,6 +273,13 @@ fn operations(b: &mut Builder) {
     );
     op.answer = Some(answer);
 
+    let answer = b.answer::<Option<studio_core::model::TimeAxis>>();
+    let op = b.op(
+        "get",
+        "/api/v1/studio/projects/{id}/time-axis",
+        "The data's calendar (`start`, the first day of tick 0's period, and `step`: day, week, month, quarter, year), read from the history's times; null when they are not dates",
+    );
+    op.answer = Some(answer);
     let answer = b.answer::<studio_core::model::CausalGraph>();
     let op = b.op(
         "get",

@@ -71,6 +71,7 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("post", "/api/v1/studio/projects/{id}/scenarios/{sid}/goal-seek", post(a::start_goal_seek))
         .add("get", "/api/v1/studio/projects/{id}/scenarios/{sid}/goal-seek", get(a::goal_seek))
         .add("get", "/api/v1/studio/projects/{id}/causal-graph", get(a::causal_graph))
+        .add("get", "/api/v1/studio/projects/{id}/time-axis", get(a::time_axis))
         .add("put", "/api/v1/studio/projects/{id}/causal-graph/edge", put(a::edit_causal_edge))
         .add("get", "/api/v1/studio/projects/{id}/recovery", get(h::recovery_offer))
         .add("post", "/api/v1/studio/projects/{id}/recovery", post(h::recover))

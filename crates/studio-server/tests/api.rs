@@ -499,6 +499,8 @@ async fn a_sensitivity_analysis_starts_as_a_task_and_is_read_back() {
     assert_eq!(found["goal_seek"]["rollouts"], 3);
     assert_eq!(found["goal_seek"]["combinations"], 4, "no shock, or a shock of -0.5 at ticks 5, 12 or 20");
 
+    // No calendar: the marginals have no times.
+    assert!(a.ok(Method::GET, &format!("{P}/{id}/time-axis"), None, StatusCode::OK).await.is_null());
     // The model as a causal graph, and an edge edited over HTTP.
     let graph = a.ok(Method::GET, &format!("{P}/{id}/causal-graph"), None, StatusCode::OK).await;
     let edges = graph["edges"].as_array().unwrap();

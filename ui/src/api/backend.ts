@@ -28,6 +28,7 @@ import type {
   GoalSeekAnswer,
   GoalSeekRequest,
   CausalGraph,
+  TimeAxis,
   StudioEvent,
   SyncStatus,
   Task,
@@ -127,6 +128,8 @@ export interface Backend {
   startGoalSeek(id: string, scenarioId: string, search: GoalSeekRequest): Promise<Task>;
   /** A scenario's latest goal seek (error `not_ready` when there is none). */
   goalSeek(id: string, scenarioId: string): Promise<GoalSeekAnswer>;
+  /** The data's calendar: when each tick is (null when the data's times are not dates). */
+  timeAxis(id: string): Promise<TimeAxis | null>;
   /** The project's model as a causal graph, laid out. */
   causalGraph(id: string): Promise<CausalGraph>;
   /** Sets a coefficient of the model (an edge), or removes it (null): undoable. */

@@ -32,6 +32,7 @@ import type {
   GoalSeekAnswer,
   GoalSeekRequest,
   CausalGraph,
+  TimeAxis,
   StudioEvent,
   SyncStatus,
   HubInfo,
@@ -110,6 +111,7 @@ interface AnswerTable {
   start_goal_seek: Task;
   get_goal_seek: GoalSeekAnswer;
   causal_graph: CausalGraph;
+  time_axis: TimeAxis | null;
   edit_causal_edge: ProjectState;
 }
 export type Answers = { [N in RequestName]: AnswerTable[N] };
@@ -173,6 +175,7 @@ const NAMES: { [N in RequestName]: true } = {
   start_goal_seek: true,
   get_goal_seek: true,
   causal_graph: true,
+  time_axis: true,
   edit_causal_edge: true,
 };
 export const REQUEST_NAMES = Object.keys(NAMES) as RequestName[];
@@ -228,6 +231,9 @@ export class StudioClient implements Backend {
   }
   goalSeek(project_id: string, scenario_id: string) {
     return this.request({ request: "get_goal_seek", project_id, scenario_id });
+  }
+  timeAxis(project_id: string) {
+    return this.request({ request: "time_axis", project_id });
   }
   causalGraph(project_id: string) {
     return this.request({ request: "causal_graph", project_id });

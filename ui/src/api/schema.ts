@@ -2306,6 +2306,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/projects/{id}/time-axis": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The data's calendar (`start`, the first day of tick 0's period, and `step`: day, week, month, quarter, year), read from the history's times; null when they are not dates */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TimeAxis"] | null;
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/projects/{id}/undelete": {
     parameters: {
       query?: never;
@@ -3696,6 +3744,11 @@ export interface components {
           /** @constant */
           request: "get_sensitivity";
           scenario_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "time_axis";
         }
       | {
           project_id: string;
@@ -5237,6 +5290,17 @@ export interface components {
       /** Format: uint64 */
       tick: number;
     };
+    /** @description When tick 0 starts and how long a tick lasts. */
+    TimeAxis: {
+      /** @description The first day of tick 0's period, `YYYY-MM-DD`. */
+      start: string;
+      step: components["schemas"]["TimeStep"];
+    };
+    /**
+     * @description How long one tick lasts.
+     * @enum {string}
+     */
+    TimeStep: "day" | "week" | "month" | "quarter" | "year";
     /**
      * @description A length of time in the question's unit.
      * @enum {string}

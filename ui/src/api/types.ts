@@ -67,6 +67,7 @@ export type PredictionTask = S["PredictionTask"];
 export type Sensitivity = S["Sensitivity"];
 export type GoalSeek = S["GoalSeek"];
 export type CausalGraph = S["CausalGraph"];
+export type TimeAxis = S["TimeAxis"];
 export type CausalNode = S["CausalNode"];
 export type CausalEdge = S["CausalEdge"];
 export type GoalSeekAnswer = S["GoalSeekAnswer"];

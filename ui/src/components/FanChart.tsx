@@ -1,7 +1,8 @@
 // The ensemble's fan chart: the p5–p95 and p25–p75 bands of the adoption share per tick, the
 // median as a line, shocks as marks on the time axis; with a history, its points (fitted
 // filled, held out hollow). Plain SVG: a redraw is one path per band.
-import type { Band, Shock } from "../api/types";
+import type { Band, Shock, TimeAxis } from "../api/types";
+import { periodLabel, when } from "../state/timeAxis";
 
 interface Props {
   bands: Band[];
@@ -12,6 +13,8 @@ interface Props {
   fitted?: number;
   cursor?: number;
   label?: string;
+  /** The data's calendar: the axis names periods, not ticks. */
+  axis?: TimeAxis | null;
 }
 
 const W = 640,
@@ -26,6 +29,7 @@ export function FanChart({
   fitted = observed.length,
   cursor,
   label = "adoption",
+  axis = null,
 }: Props) {
   const top = Math.min(1, Math.max(0.05, ...bands.map((b) => b[4]), ...observed) * 1.1);
   const x = (t: number) => PAD.l + (t / Math.max(1, total)) * (W - PAD.l - PAD.r);
@@ -49,12 +53,32 @@ export function FanChart({
           <text x={PAD.l - 4} y={y(g) + 3} fontSize={10} textAnchor="end">{`${(g * 100).toFixed(0)}%`}</text>
         </g>
       ))}
-      <text x={PAD.l} y={H - 6} fontSize={10}>
-        tick 0
-      </text>
-      <text x={W - PAD.r} y={H - 6} fontSize={10} textAnchor="end">
-        {total}
-      </text>
+      {axis ? (
+        [0, 0.25, 0.5, 0.75, 1].map((f) => {
+          const t = Math.round(f * total);
+          return (
+            <text
+              key={f}
+              x={x(t)}
+              y={H - 6}
+              fontSize={10}
+              textAnchor={f === 0 ? "start" : f === 1 ? "end" : "middle"}
+              data-testid="period-label"
+            >
+              {periodLabel(axis, t)}
+            </text>
+          );
+        })
+      ) : (
+        <>
+          <text x={PAD.l} y={H - 6} fontSize={10}>
+            tick 0
+          </text>
+          <text x={W - PAD.r} y={H - 6} fontSize={10} textAnchor="end">
+            {total}
+          </text>
+        </>
+      )}
       <path d={area(0, 4)} fill="#3b6fd8" opacity={0.18} data-testid="band-90" />
       <path d={area(1, 3)} fill="#3b6fd8" opacity={0.32} />
       <path d={median} fill="none" stroke="#1f4fb0" strokeWidth={1.8} />
@@ -79,13 +103,13 @@ export function FanChart({
           stroke="#222"
           data-testid={t < fitted ? "fitted-point" : "held-out-point"}
         >
-          <title>{`tick ${t}: ${(v * 100).toFixed(2)}%${t < fitted ? "" : " (held out)"}`}</title>
+          <title>{`${when(axis, t)}: ${(v * 100).toFixed(2)}%${t < fitted ? "" : " (held out)"}`}</title>
         </circle>
       ))}
       {cursor != null && <line x1={x(cursor)} x2={x(cursor)} y1={PAD.t} y2={H - PAD.b} stroke="#222" strokeWidth={1} />}
       {bands.length > 0 && (
         <text x={W - PAD.r} y={PAD.t + 10} fontSize={11} textAnchor="end">
-          {`tick ${bands.length - 1}: ${(bands[bands.length - 1][2] * 100).toFixed(1)}% (90%: ${(bands[bands.length - 1][0] * 100).toFixed(1)}–${(bands[bands.length - 1][4] * 100).toFixed(1)}%)`}
+          {`${when(axis, bands.length - 1)}: ${(bands[bands.length - 1][2] * 100).toFixed(1)}% (90%: ${(bands[bands.length - 1][0] * 100).toFixed(1)}–${(bands[bands.length - 1][4] * 100).toFixed(1)}%)`}
         </text>
       )}
     </svg>

@@ -13,6 +13,7 @@ import type {
   StateChanges,
   SyncStatus,
   Task,
+  TimeAxis,
   Workbench,
 } from "../api/types";
 import { WORKBENCHES } from "../api/types";
@@ -54,6 +55,19 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
   const [me, setMe] = useState("");
   const [sync, setSync] = useState<SyncStatus | null>(null);
   const [sharing, setSharing] = useState(false);
+  // The data's calendar, read again whenever the data changes.
+  const [axis, setAxis] = useState<TimeAxis | null>(null);
+  const packageId = state?.data_package_id ?? null;
+  useEffect(() => {
+    let live = true;
+    backend
+      .timeAxis(projectId)
+      .then((a) => live && setAxis(a))
+      .catch(() => live && setAxis(null));
+    return () => {
+      live = false;
+    };
+  }, [backend, projectId, packageId]);
   // Asks for the offer cross with each other and with Recover/Discard: only the latest counts.
   const offerAsk = useRef(0);
   const offerShown = useRef(false);
@@ -463,6 +477,7 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
               notify={notify}
               fail={fail}
               onChanged={setState}
+              axis={axis}
               people={{
                 users: present.filter((u) => u.user_id !== me),
                 focus: (next) => setFocus({ tab, item: next }),

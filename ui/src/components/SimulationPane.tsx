@@ -3,9 +3,10 @@
 // buttons, the results of the scenario's last ensemble and, when the run was calibrated, the
 // fit against the history with its held-out points and errors.
 import { useEffect, useState } from "react";
-import type { ConsoleView } from "../api/types";
+import type { ConsoleView, TimeAxis } from "../api/types";
 import { percent } from "../state/live";
 import { FanChart } from "./FanChart";
+import { when } from "../state/timeAxis";
 import { useLimits } from "./limits";
 import type { PaneProps } from "./pane";
 import { NumberField } from "./ui";
@@ -55,7 +56,7 @@ const CALIBRATE = {
   max_evaluations: 600,
 };
 
-export function SimulationPane({ state, run, read, live, showView }: PaneProps) {
+export function SimulationPane({ state, run, read, live, showView, axis }: PaneProps) {
   const sim = state.workbench_states.simulation;
   const config = (sim.config ?? {}) as Settings;
   const [scenarioId, setScenarioId] = useState(config.scenario_id ?? state.scenarios[0]?.scenario_id ?? "");
@@ -216,7 +217,7 @@ export function SimulationPane({ state, run, read, live, showView }: PaneProps) 
             </button>
           </span>
         </div>
-        <FanChart bands={bands} total={total} shocks={shocks} cursor={mine?.tick} />
+        <FanChart bands={bands} total={total} shocks={shocks} cursor={mine?.tick} axis={axis} />
         <input
           type="range"
           className="wide"
@@ -262,9 +263,9 @@ export function SimulationPane({ state, run, read, live, showView }: PaneProps) 
       {summary && (
         <section className="card" data-testid="results">
           <p>
-            At tick {summary.ticks}: <strong>{percent(summary.final.p50)}</strong> adopted (90% interval{" "}
+            At {when(axis, summary.ticks)}: <strong>{percent(summary.final.p50)}</strong> adopted (90% interval{" "}
             {percent(summary.final.p5)}–{percent(summary.final.p95)}, {summary.replicates} replicates). P(≥{" "}
-            {percent(summary.threshold.share)} by tick {summary.threshold.tick}) ={" "}
+            {percent(summary.threshold.share)} by {when(axis, summary.threshold.tick)}) ={" "}
             {(summary.threshold.probability * 100).toFixed(0)}%.
           </p>
           <p className="muted small">digest {summary.digest.slice(0, 16)}</p>
@@ -282,12 +283,12 @@ export function SimulationPane({ state, run, read, live, showView }: PaneProps) 
           )}
         </section>
       )}
-      {summary?.calibration && <CalibrationView fit={summary.calibration} />}
+      {summary?.calibration && <CalibrationView fit={summary.calibration} axis={axis} />}
     </div>
   );
 }
 
-function CalibrationView({ fit }: { fit: Calibration }) {
+function CalibrationView({ fit, axis }: { fit: Calibration; axis?: TimeAxis | null }) {
   return (
     <section className="card" data-testid="calibration">
       <h3>Calibration on “{fit.series}”</h3>
@@ -297,6 +298,7 @@ function CalibrationView({ fit }: { fit: Calibration }) {
         observed={fit.observed}
         fitted={fit.fit_points}
         label="calibration"
+        axis={axis}
       />
       <table className="grid">
         <tbody>

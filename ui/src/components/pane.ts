@@ -1,5 +1,5 @@
 // What every workbench pane is given: the project, a way to act, a way to read, the tasks.
-import type { ConsoleView, Presence, PresenceItem, ProjectState, Task, Workbench } from "../api/types";
+import type { ConsoleView, Presence, PresenceItem, ProjectState, Task, TimeAxis, Workbench } from "../api/types";
 import type { LiveRun } from "../state/live";
 
 /** Runs an action that changes the project; false when it failed (the error is shown). */
@@ -20,6 +20,8 @@ export interface PaneProps {
   /** The console's run as it streams; `showView` takes a control's answer (null: forget it). */
   live: LiveRun | null;
   showView: (view: ConsoleView | null) => void;
+  /** The data's calendar (null: its times are not dates, or there is no data yet). */
+  axis?: TimeAxis | null;
   /** Who is in the project (but me) and where; `focus` tells them the item I am on. */
   people?: { users: Presence[]; focus: (item: PresenceItem | null) => void };
 }
