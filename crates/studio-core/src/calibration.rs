@@ -45,7 +45,7 @@ fn history<'p>(package: &'p DataPackage, name: Option<&str>) -> Result<(&'p str,
 }
 
 /// How fits are made today: a fit made another way is made again.
-const METHOD: &str = "abc-smc, logit-scale damped-trend discrepancy";
+const METHOD: &str = "abc-smc, logit-scale damped-trend discrepancy of the posterior mean";
 
 fn inputs_hash(
     population_id: &str,

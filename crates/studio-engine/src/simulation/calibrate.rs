@@ -1,9 +1,10 @@
 //! Calibration: the posterior of chosen coefficients of a model given an observed series, by
 //! ABC-SMC (`abc`) — each evaluation the mean of a few runs, its distance the RMSE over the
-//! fitted points, the later weighted more — holding out the series' last points; the discrepancy the posterior's runs
-//! leave (`discrepancy`); then the forecast of the held-out points, conditioned on the fitted
-//! ones (`Playback::conditioned`), its error (RMSE, MAPE) and how many held-out points its 90%
-//! band covers. Nelder–Mead is here too, for the fits that want a point.
+//! fitted points, the later weighted more — holding out the series' last points; the discrepancy
+//! the posterior's mean path leaves (`discrepancy`); then the forecast of the held-out points,
+//! conditioned on the fitted ones (`Playback::conditioned`), its error (RMSE, MAPE) and how
+//! many held-out points its 90% band covers. Nelder–Mead is here too, for the fits that want a
+//! point.
 //!
 //! The series' first point is tick 0: it sets the initial share; point i is tick i.
 
@@ -251,12 +252,14 @@ pub fn calibrate_with(
     })?;
     posterior.parameters = spec.parameters.iter().map(|p| p.path.clone()).collect();
     let fitted = posterior.mean();
-    // The discrepancy: what the posterior's runs leave unexplained, from tick 1.
-    let residuals: Vec<Vec<(f64, f64)>> =
-        series.iter().map(|s| fit.iter().zip(s).skip(1).map(|(y, x)| (residual(*y, *x), *y)).collect()).collect();
-    let discrepancy = Discrepancy::fit(&residuals);
     let fitted_path: Vec<f64> =
         (0..fit_points).map(|t| series.iter().zip(&posterior.weights).map(|(s, w)| w * s[t]).sum()).collect();
+    // The discrepancy: what the posterior's mean path leaves unexplained, from tick 1 — not each
+    // run's, whose own randomness the forecast's replicates carry already (counted twice, it
+    // widened the bands past what they held on a history the model made).
+    let residuals: Vec<(f64, f64)> =
+        fit.iter().zip(&fitted_path).skip(1).map(|(y, x)| (residual(*y, *x), *y)).collect();
+    let discrepancy = Discrepancy::fit(&[residuals]);
     progress(0.85, "forecasting the held-out points from the posterior");
     // The forecast: from the history's last fitted point, as one made then would be.
     let mut forecast_sim = with(&fitted, n - 1)?;
