@@ -4,14 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use studio_model::{Analysis, GoalSeek, GoalSeekRequest, Permission, ProjectContent, SimulationSettings};
-use studio_tasks::{CancelToken, Task, TaskSpec};
+use studio_model::{Analysis, GoalSeek, GoalSeekRequest, ProjectContent, SimulationSettings};
+use studio_tasks::{CancelToken, Task};
 
 use crate::actor::Actor;
+use crate::analysis_tasks::none_yet;
 use crate::error::{CoreError, Result};
 use crate::goal_seek::{Search, plans, population_levels, target_of};
 use crate::input_hash::source_hash;
-use crate::library::{Library, Progress};
+use crate::library::Progress;
 use crate::scenario_runs::{ScenarioInputs, prepare, scenario_variables};
 use crate::scenarios::Scenarios;
 use crate::studio::Studio;
@@ -111,9 +112,7 @@ impl Scenarios {
     /// Scenario `scenario_id`'s latest goal seek, if it has one.
     pub async fn goal_seek_of(&self, content: &ProjectContent, scenario_id: &str) -> Result<Option<GoalSeekAnswer>> {
         let Some(id) = content.runs.get(scenario_id).and_then(|r| r.goal_seek_id.clone()) else { return Ok(None) };
-        let row = self.store.artifact(&id).await?;
-        let goal_seek: GoalSeek = serde_json::from_slice(&row.content)
-            .map_err(|e| CoreError::internal(format!("the stored goal seek {id}: {e}")))?;
+        let goal_seek: GoalSeek = self.stored_analysis(&id, "goal seek").await?;
         let current = source_hash(content, scenario_id).as_deref() == Some(goal_seek.source_hash.as_str());
         Ok(Some(GoalSeekAnswer { goal_seek, goal_seek_id: id, current }))
     }
@@ -129,42 +128,21 @@ impl Studio {
         request: &GoalSeekRequest,
     ) -> Result<Task> {
         request.check()?;
-        let open = self.scenarios.project(project_id).await?;
-        Library::check_permission(&open, user_id, Permission::Edit)?;
-        let content = open.doc.content().clone();
-        drop(open);
-        let scenario = content
-            .scenarios
-            .get(scenario_id)
-            .cloned()
-            .ok_or_else(|| CoreError::new("not_found", format!("scenario not found: {scenario_id}")))?;
+        let (content, scenario) = self.analysis_scope(project_id, user_id, scenario_id).await?;
         // What can be checked now is: the target against the run, the levers' names.
         let settings = SimulationSettings::of(&content)?;
         target_of(request, &settings)?;
         let package = self.data.stored_package(&content).await;
         let baseline = crate::scenario_runs::baseline_variables(&settings, package.as_ref());
         plans(&request.levers, &scenario_variables(&baseline, &scenario)?.initial, settings.ticks)?;
-        let spec = TaskSpec::new("goal_seek", &format!("What would it take? (from “{}”)", scenario.name))
-            .needs("simulation")
-            .input("scenario_id", json!(scenario_id))
-            .input("request", serde_json::to_value(request).map_err(CoreError::internal)?)
-            .input("user_id", json!(user_id));
-        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
+        let name = format!("What would it take? (from “{}”)", scenario.name);
+        self.submit_analysis(project_id, user_id, &scenario, ("goal_seek", &name), request).await
     }
 
     /// Scenario `scenario_id`'s latest goal seek.
     pub async fn goal_seek(&self, project_id: &str, scenario_id: &str) -> Result<GoalSeekAnswer> {
-        let content = self.content_of(project_id).await?;
-        let name = content
-            .scenarios
-            .get(scenario_id)
-            .map(|s| s.name.clone())
-            .ok_or_else(|| CoreError::new("not_found", format!("scenario not found: {scenario_id}")))?;
-        self.scenarios.goal_seek_of(&content, scenario_id).await?.ok_or_else(|| {
-            CoreError::new(
-                "not_ready",
-                format!("scenario '{name}' has no goal seek yet: run one (Scenario workbench → What would it take?)"),
-            )
-        })
+        let (content, name) = self.analysed(project_id, scenario_id).await?;
+        let how = "no goal seek yet: run one (Scenario workbench → What would it take?)";
+        self.scenarios.goal_seek_of(&content, scenario_id).await?.ok_or_else(|| none_yet(&name, how))
     }
 }

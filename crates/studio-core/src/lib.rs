@@ -5,6 +5,7 @@
 
 mod actor;
 mod admission;
+mod analysis_tasks;
 mod blob_book;
 mod blobs;
 mod calibration;

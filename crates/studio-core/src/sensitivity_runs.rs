@@ -4,12 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use studio_model::{
-    Analysis as Recorded, Permission, ProjectContent, Sensitivity, SensitivityRequest, record_analysis,
-};
-use studio_tasks::{CancelToken, Task, TaskSpec};
+use studio_model::{Analysis as Recorded, ProjectContent, Sensitivity, SensitivityRequest, record_analysis};
+use studio_tasks::{CancelToken, Task};
 
 use crate::actor::Actor;
+use crate::analysis_tasks::none_yet;
 use crate::document::{ChangeKind, ChangeMessage};
 use crate::error::{CoreError, Result};
 use crate::input_hash::source_hash;
@@ -111,9 +110,7 @@ impl Scenarios {
     ) -> Result<Option<SensitivityAnswer>> {
         let Some(run) = content.runs.get(scenario_id) else { return Ok(None) };
         let Some(id) = run.sensitivity_id.clone() else { return Ok(None) };
-        let row = self.store.artifact(&id).await?;
-        let sensitivity: Sensitivity = serde_json::from_slice(&row.content)
-            .map_err(|e| CoreError::internal(format!("the stored sensitivity analysis {id}: {e}")))?;
+        let sensitivity: Sensitivity = self.stored_analysis(&id, "sensitivity analysis").await?;
         let current = source_hash(content, scenario_id).as_deref() == Some(sensitivity.source_hash.as_str());
         Ok(Some(SensitivityAnswer { sensitivity, sensitivity_id: id, current }))
     }
@@ -129,35 +126,15 @@ impl Studio {
         request: &SensitivityRequest,
     ) -> Result<Task> {
         request.check()?;
-        let open = self.scenarios.project(project_id).await?;
-        Library::check_permission(&open, user_id, Permission::Edit)?;
-        let scenario = open.doc.content().scenarios.get(scenario_id).cloned();
-        drop(open);
-        let scenario =
-            scenario.ok_or_else(|| CoreError::new("not_found", format!("scenario not found: {scenario_id}")))?;
-        let spec = TaskSpec::new("sensitivity", &format!("Sensitivity of “{}”", scenario.name))
-            .needs("simulation")
-            .input("scenario_id", json!(scenario_id))
-            .input("request", serde_json::to_value(request).map_err(CoreError::internal)?)
-            .input("user_id", json!(user_id));
-        Ok(self.submit_tasks(project_id, vec![spec]).await?.remove(0))
+        let (_, scenario) = self.analysis_scope(project_id, user_id, scenario_id).await?;
+        let name = format!("Sensitivity of “{}”", scenario.name);
+        self.submit_analysis(project_id, user_id, &scenario, ("sensitivity", &name), request).await
     }
 
     /// Scenario `scenario_id`'s latest sensitivity analysis.
     pub async fn sensitivity(&self, project_id: &str, scenario_id: &str) -> Result<SensitivityAnswer> {
-        let content = self.content_of(project_id).await?;
-        let name = content
-            .scenarios
-            .get(scenario_id)
-            .map(|s| s.name.clone())
-            .ok_or_else(|| CoreError::new("not_found", format!("scenario not found: {scenario_id}")))?;
-        self.scenarios.sensitivity_of(&content, scenario_id).await?.ok_or_else(|| {
-            CoreError::new(
-                "not_ready",
-                format!(
-                    "scenario '{name}' has no sensitivity analysis yet: run one (Scenario workbench → Sensitivity)"
-                ),
-            )
-        })
+        let (content, name) = self.analysed(project_id, scenario_id).await?;
+        let how = "no sensitivity analysis yet: run one (Scenario workbench → Sensitivity)";
+        self.scenarios.sensitivity_of(&content, scenario_id).await?.ok_or_else(|| none_yet(&name, how))
     }
 }

@@ -320,33 +320,28 @@ impl Writer<'_> {
     fn chart(&mut self, chart: &Chart) -> Result<(), ReportError> {
         let px = (charts::WIDTH, charts::HEIGHT);
         let png = charts::png(chart, self.brand, px.0, px.1)?;
+        self.titled_picture(&chart.title, png, px, &chart.source);
+        Ok(())
+    }
+
+    /// A picture the text's width, its title above and its source below.
+    fn titled_picture(&mut self, title: &str, png: Vec<u8>, px: (u32, u32), source: &str) {
         let width = TEXT_W * EMU_PER_TWIP;
-        let height = (width as u64 * px.1 as u64 / px.0 as u64) as u32;
-        let title = self.para().keep_next(true).add_run(self.text(&chart.title).bold().size(22));
+        let height = (width as u64 * px.1 as u64 / px.0.max(1) as u64) as u32;
+        let title = self.para().keep_next(true).add_run(self.text(title).bold().size(22));
         self.push(title);
         let run = self.picture(png, px, (width, height));
         let p = self.para().keep_next(true).align(AlignmentType::Center).add_run(run);
         self.push(p.line_spacing(LineSpacing::new().after(40)));
-        let source = self.small(&format!("Source: {}", chart.source));
+        let source = self.small(&format!("Source: {source}"));
         let p = self.para().add_run(source).line_spacing(LineSpacing::new().after(240));
         self.push(p);
-        Ok(())
     }
 
-    /// A drawing as a picture (rasterised from its SVG) the text's width, its title above and
-    /// its source below.
+    /// A drawing as a picture, rasterised from its SVG.
     fn figure(&mut self, figure: &crate::Figure) -> Result<(), ReportError> {
         let (png, w, h) = crate::raster::svg_png(&figure.svg, 1600)?;
-        let width = TEXT_W * EMU_PER_TWIP;
-        let height = (width as u64 * u64::from(h) / u64::from(w.max(1))) as u32;
-        let title = self.para().keep_next(true).add_run(self.text(&figure.title).bold().size(22));
-        self.push(title);
-        let run = self.picture(png, (w, h), (width, height));
-        let p = self.para().keep_next(true).align(AlignmentType::Center).add_run(run);
-        self.push(p.line_spacing(LineSpacing::new().after(40)));
-        let source = self.small(&format!("Source: {}", figure.source));
-        let p = self.para().add_run(source).line_spacing(LineSpacing::new().after(240));
-        self.push(p);
+        self.titled_picture(&figure.title, png, (w, h), &figure.source);
         Ok(())
     }
 

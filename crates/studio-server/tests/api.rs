@@ -48,6 +48,17 @@ impl Api {
         value
     }
 
+    /// A task polled until it ends, as the API last answers it.
+    async fn finished(&self, tid: &str) -> Value {
+        loop {
+            let t = self.ok(Method::GET, &format!("/api/v1/studio/tasks/{tid}"), None, StatusCode::OK).await;
+            if ["COMPLETED", "FAILED", "CANCELLED"].contains(&t["status"].as_str().unwrap()) {
+                return t;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
     async fn err(&self, method: Method, path: &str, body: Option<Value>, expect: StatusCode, code: &str) -> String {
         let (status, value) = self.call(method.clone(), path, body).await;
         assert_eq!(status, expect, "{method} {path}: {value}");
@@ -455,14 +466,7 @@ async fn a_sensitivity_analysis_starts_as_a_task_and_is_read_back() {
     a.ok(Method::POST, &format!("{P}/{id}/workbench/population/action"), Some(resize), StatusCode::OK).await;
     let task = a.ok(Method::POST, &at, Some(ask), StatusCode::ACCEPTED).await;
     assert_eq!(task["kind"], "sensitivity");
-    let tid = task["id"].as_str().unwrap().to_string();
-    let done = loop {
-        let t = a.ok(Method::GET, &format!("/api/v1/studio/tasks/{tid}"), None, StatusCode::OK).await;
-        if ["COMPLETED", "FAILED", "CANCELLED"].contains(&t["status"].as_str().unwrap()) {
-            break t;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    };
+    let done = a.finished(task["id"].as_str().unwrap()).await;
     assert_eq!(done["status"], "COMPLETED", "{done}");
     let answer = a.ok(Method::GET, &at, None, StatusCode::OK).await;
     assert_eq!(answer["sensitivity"]["evaluations"], 4);
@@ -486,14 +490,7 @@ async fn a_sensitivity_analysis_starts_as_a_task_and_is_read_back() {
         "tick_low": 5, "tick_high": 20, "steps": 2}], "rollouts": 3, "replicates": 1, "target": {"share": 0.2, "tick": 50}});
     let task = a.ok(Method::POST, &seek, Some(ask), StatusCode::ACCEPTED).await;
     assert_eq!(task["kind"], "goal_seek");
-    let tid = task["id"].as_str().unwrap().to_string();
-    let done = loop {
-        let t = a.ok(Method::GET, &format!("/api/v1/studio/tasks/{tid}"), None, StatusCode::OK).await;
-        if ["COMPLETED", "FAILED", "CANCELLED"].contains(&t["status"].as_str().unwrap()) {
-            break t;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    };
+    let done = a.finished(task["id"].as_str().unwrap()).await;
     assert_eq!(done["status"], "COMPLETED", "{done}");
     let found = a.ok(Method::GET, &seek, None, StatusCode::OK).await;
     assert_eq!(found["goal_seek"]["rollouts"], 3);

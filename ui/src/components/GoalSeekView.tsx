@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import type { Backend } from "../api/backend";
 import type { GoalSeekAnswer, Lever, ScenarioConfig, Task } from "../api/types";
 import { candidateRows, defaultLevers, searchLine } from "../state/goalSeek";
+import { NumberField } from "./ui";
 
 interface Props {
   backend: Backend;
@@ -75,50 +76,29 @@ export function GoalSeekView(props: Props) {
         }}
       >
         <div className="row">
-          <label>
-            Target share %{" "}
-            <input
-              aria-label="Target share"
-              type="number"
-              min={0.1}
-              max={100}
-              step={0.1}
-              value={share}
-              onChange={(e) => setShare(Number(e.target.value))}
-            />
-          </label>
-          <label>
-            by tick{" "}
-            <input
-              aria-label="Target tick"
-              type="number"
-              min={0}
-              value={tick}
-              onChange={(e) => setTick(Number(e.target.value))}
-            />
-          </label>
-          <label>
-            Combinations{" "}
-            <input
-              aria-label="Combinations to simulate"
-              type="number"
-              min={1}
-              max={5000}
-              value={rollouts}
-              onChange={(e) => setRollouts(Number(e.target.value))}
-            />
-          </label>
-          <label>
-            Replicates each{" "}
-            <input
-              aria-label="Replicates per combination"
-              type="number"
-              min={1}
-              max={200}
-              value={replicates}
-              onChange={(e) => setReplicates(Number(e.target.value))}
-            />
-          </label>
+          <NumberField
+            label="Target share (%)"
+            min={0.1}
+            max={100}
+            step={0.1}
+            value={String(share)}
+            onChange={(v) => setShare(Number(v))}
+          />
+          <NumberField label="Target tick" min={0} value={String(tick)} onChange={(v) => setTick(Number(v))} />
+          <NumberField
+            label="Combinations to simulate"
+            min={1}
+            max={5000}
+            value={String(rollouts)}
+            onChange={(v) => setRollouts(Number(v))}
+          />
+          <NumberField
+            label="Replicates per combination"
+            min={1}
+            max={200}
+            value={String(replicates)}
+            onChange={(v) => setReplicates(Number(v))}
+          />
         </div>
         <ul className="stack" aria-label="Levers">
           {levers.map((l, i) => (

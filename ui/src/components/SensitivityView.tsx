@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import type { Backend } from "../api/backend";
 import type { SensitivityAnswer, Task } from "../api/types";
 import { analysisLine, indexColumns, indexRows, percent, tornadoBars, type TornadoBar } from "../state/sensitivity";
+import { NumberField } from "./ui";
 
 interface Props {
   backend: Backend;
@@ -84,28 +85,20 @@ export function SensitivityView({ backend, projectId, scenario, tasks, fail, onC
             <option value="morris">Morris screening</option>
           </select>
         </label>
-        <label>
-          {method === "sobol" ? "Base samples" : "Trajectories"}{" "}
-          <input
-            aria-label="Samples"
-            type="number"
-            min={limits.min}
-            max={limits.max}
-            value={samples}
-            onChange={(e) => setSamples(Number(e.target.value))}
-          />
-        </label>
-        <label>
-          Replicates each{" "}
-          <input
-            aria-label="Replicates per evaluation"
-            type="number"
-            min={1}
-            max={200}
-            value={replicates}
-            onChange={(e) => setReplicates(Number(e.target.value))}
-          />
-        </label>
+        <NumberField
+          label="Samples"
+          min={limits.min}
+          max={limits.max}
+          value={String(samples)}
+          onChange={(v) => setSamples(Number(v))}
+        />
+        <NumberField
+          label="Replicates per evaluation"
+          min={1}
+          max={200}
+          value={String(replicates)}
+          onChange={(v) => setReplicates(Number(v))}
+        />
         <button className="primary" type="submit" disabled={running} data-testid="analyse">
           Analyse
         </button>
