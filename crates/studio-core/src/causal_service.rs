@@ -3,7 +3,7 @@
 //! population's attributes, applied as an undoable change. And the data's calendar
 //! (`time_axis`), which the UI's charts read ticks in.
 
-use studio_model::{CausalEdit, CausalGraph, Permission, ProjectContent, ProjectState, SimulationSettings};
+use studio_model::{CausalEdit, CausalGraph, Permission, ProjectState, SimulationSettings};
 
 use crate::actor::Actor;
 use crate::causal_graph::graph_of;
@@ -13,17 +13,12 @@ use crate::scenario_runs::baseline_variables;
 use crate::studio::Studio;
 
 impl Studio {
-    async fn population_header(&self, content: &ProjectContent) -> Option<studio_engine::population::PopulationHeader> {
-        let bytes = self.population.population_bytes(content).await.ok()?;
-        studio_engine::population::header(&bytes).ok().map(|(h, _)| h)
-    }
-
     /// The project's model as a causal graph, laid out.
     pub async fn causal_graph(&self, project_id: &str) -> Result<CausalGraph> {
         let content = self.content_of(project_id).await?;
         let settings = SimulationSettings::of(&content)?;
         let package = self.data.stored_package(&content).await;
-        let header = self.population_header(&content).await;
+        let header = self.population.population_header(&content).await.ok().map(|(h, _)| h);
         let first = content.scenarios_in_order().into_iter().next().map(|s| s.scenario_id.clone());
         let outcome = match first {
             Some(id) => self.scenarios.ensemble_of(&content, &id).await.ok().map(|e| e.last.mean),
@@ -46,7 +41,7 @@ impl Studio {
         let settings = SimulationSettings::of(&content)?;
         let package = self.data.stored_package(&content).await;
         let variables: Vec<String> = baseline_variables(&settings, package.as_ref()).into_keys().collect();
-        let header = self.population_header(&content).await;
+        let header = self.population.population_header(&content).await.ok().map(|(h, _)| h);
         let attributes: Vec<String> = header.iter().flat_map(|h| h.dimensions.iter().map(|d| d.name.clone())).collect();
         let mut open = self.project(project_id).await?;
         Library::check_permission(&open, user_id, Permission::Edit)?;

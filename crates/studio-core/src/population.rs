@@ -250,7 +250,8 @@ impl Population {
         }))
     }
 
-    async fn population_header(
+    /// The stored population's header (its dimensions, fit, network) and its stage.
+    pub(crate) async fn population_header(
         &self,
         content: &ProjectContent,
     ) -> Result<(population::PopulationHeader, studio_model::StageState)> {

@@ -94,7 +94,9 @@ impl Reports {
                 .collect(),
             None => Vec::new(),
         };
-        let causal_graph = self.causal_graph(content, package.as_ref(), &scenarios).await;
+        // The population's header, read once: its facts and the causal graph's attributes.
+        let header = self.population.population_header(content).await.ok().map(|(h, _)| h);
+        let causal_graph = causal_graph(content, package.as_ref(), header.as_ref(), &scenarios);
         Ok(ReportInput {
             format: studio_report::REPORT_INPUT_FORMAT,
             project_id: project_id.to_string(),
@@ -107,7 +109,7 @@ impl Reports {
             logo: None,
             scenarios,
             not_run,
-            population: self.population_facts(content).await,
+            population: header.as_ref().map(|h| population_facts(content, h)),
             data_sources,
             overrides: content
                 .overrides
@@ -123,22 +125,6 @@ impl Reports {
         })
     }
 
-    /// The model as a causal graph, its outcome the baseline's last final share.
-    async fn causal_graph(
-        &self,
-        content: &ProjectContent,
-        package: Option<&crate::data_package::DataPackage>,
-        scenarios: &[ScenarioResult],
-    ) -> studio_model::CausalGraph {
-        let settings = studio_model::SimulationSettings::of(content).unwrap_or_default();
-        let header = match self.population.population_bytes(content).await {
-            Ok(bytes) => studio_engine::population::header(&bytes).ok().map(|(h, _)| h),
-            Err(_) => None,
-        };
-        let outcome = scenarios.first().map(|s| s.ensemble.last.mean);
-        crate::causal_graph::graph_of(&settings, package, header.as_ref(), outcome)
-    }
-
     /// The scenario's sensitivity analysis, when it still holds for the project as it is.
     async fn current_sensitivity(
         &self,
@@ -151,37 +137,44 @@ impl Reports {
         let now = crate::input_hash::source_hash(content, scenario_id)?;
         (now == sensitivity.source_hash).then_some(sensitivity)
     }
+}
 
-    async fn population_facts(&self, content: &ProjectContent) -> Option<PopulationFacts> {
-        let bytes = self.population.population_bytes(content).await.ok()?;
-        let (header, _) = studio_engine::population::header(&bytes).ok()?;
-        Some(PopulationFacts {
-            population_id: content.stage(Workbench::Population).artifact_id.unwrap_or_default(),
-            size: header.network.nodes,
-            seed: header.spec.seed,
-            digest: header.digest.clone(),
-            marginals: header
-                .fit
-                .iter()
-                .map(|m| MarginalFacts {
-                    dimension: m.dimension.clone(),
-                    categories: m.categories.clone(),
-                    target: m.target.clone(),
-                    synthetic: m.synthetic.clone(),
-                    max_share_error: m.max_share_error,
-                })
-                .collect(),
-            degree_distribution: header.network.degree_distribution.clone(),
-            mean_degree: header.network.mean_degree,
-            archetypes: header
-                .archetypes
-                .iter()
-                .map(|a| ArchetypeFacts {
-                    archetype_id: a.archetype_id.clone(),
-                    label: a.label.clone(),
-                    share: a.share,
-                })
-                .collect(),
-        })
+/// The population's facts a report states, from its header.
+fn population_facts(content: &ProjectContent, header: &studio_engine::population::PopulationHeader) -> PopulationFacts {
+    PopulationFacts {
+        population_id: content.stage(Workbench::Population).artifact_id.unwrap_or_default(),
+        size: header.network.nodes,
+        seed: header.spec.seed,
+        digest: header.digest.clone(),
+        marginals: header
+            .fit
+            .iter()
+            .map(|m| MarginalFacts {
+                dimension: m.dimension.clone(),
+                categories: m.categories.clone(),
+                target: m.target.clone(),
+                synthetic: m.synthetic.clone(),
+                max_share_error: m.max_share_error,
+            })
+            .collect(),
+        degree_distribution: header.network.degree_distribution.clone(),
+        mean_degree: header.network.mean_degree,
+        archetypes: header
+            .archetypes
+            .iter()
+            .map(|a| ArchetypeFacts { archetype_id: a.archetype_id.clone(), label: a.label.clone(), share: a.share })
+            .collect(),
     }
+}
+
+/// The model as a causal graph, its outcome the baseline's last final share.
+fn causal_graph(
+    content: &ProjectContent,
+    package: Option<&crate::data_package::DataPackage>,
+    header: Option<&studio_engine::population::PopulationHeader>,
+    scenarios: &[ScenarioResult],
+) -> studio_model::CausalGraph {
+    let settings = studio_model::SimulationSettings::of(content).unwrap_or_default();
+    let outcome = scenarios.first().map(|s| s.ensemble.last.mean);
+    crate::causal_graph::graph_of(&settings, package, header, outcome)
 }

@@ -331,9 +331,7 @@ impl Scenarios {
             ensemble_id: Some(ensemble_id.clone()),
             input_hash: Some(inputs.to_string()),
             digest: Some(digest.clone()),
-            error: None,
-            sensitivity_id: None,
-            goal_seek_id: None,
+            ..ScenarioRun::default()
         };
         let shocks = ensemble.injected_shocks.len();
         let injected = if shocks == 0 { String::new() } else { format!(", {shocks} shock(s) injected") };

@@ -201,7 +201,7 @@ impl ScenarioStatus {
 
 /// A scenario's latest run: `running | completed | failed`, what it produced and whether
 /// something upstream changed since.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScenarioRun {
     pub status: ScenarioStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -228,13 +228,8 @@ impl ScenarioRun {
     pub fn running(input_hash: &str) -> ScenarioRun {
         ScenarioRun {
             status: ScenarioStatus::Running,
-            simulation_id: None,
-            ensemble_id: None,
             input_hash: Some(input_hash.to_string()),
-            digest: None,
-            error: None,
-            sensitivity_id: None,
-            goal_seek_id: None,
+            ..ScenarioRun::default()
         }
     }
 }

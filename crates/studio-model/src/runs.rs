@@ -72,16 +72,8 @@ pub fn record_analysis(
         return Err(ModelError::NotFound { what: "scenario", id: scenario_id.to_string() });
     }
     let mut next = content.clone();
-    let mut run = content.runs.get(scenario_id).cloned().unwrap_or(ScenarioRun {
-        status: ScenarioStatus::Defined,
-        simulation_id: None,
-        ensemble_id: None,
-        input_hash: None,
-        digest: None,
-        error: None,
-        sensitivity_id: None,
-        goal_seek_id: None,
-    });
+    // None yet: a record of the analysis alone, the scenario still to be run.
+    let mut run = content.runs.get(scenario_id).cloned().unwrap_or_default();
     let action = match kind {
         Analysis::Sensitivity => {
             run.sensitivity_id = Some(artifact_id.to_string());

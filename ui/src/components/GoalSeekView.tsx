@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import type { Backend } from "../api/backend";
 import type { GoalSeekAnswer, Lever, ScenarioConfig, Task } from "../api/types";
 import { candidateRows, defaultLevers, searchLine } from "../state/goalSeek";
-import { NumberField } from "./ui";
+import { NumberField, TaskProgress, taskEnded } from "./ui";
 
 interface Props {
   backend: Backend;
@@ -20,8 +20,6 @@ interface Props {
   onClose: () => void;
 }
 
-const FINISHED = ["COMPLETED", "FAILED", "CANCELLED"];
-
 export function GoalSeekView(props: Props) {
   const { backend, projectId, scenario, tasks, fail } = props;
   const [levers, setLevers] = useState<Lever[]>(() => defaultLevers(props.variables));
@@ -32,7 +30,7 @@ export function GoalSeekView(props: Props) {
   const [answer, setAnswer] = useState<GoalSeekAnswer | null>(null);
   const [taskId, setTaskId] = useState<string | null>(null);
   const task = tasks.find((t) => t.id === taskId) ?? null;
-  const finished = task ? FINISHED.includes(task.status) : false;
+  const finished = task ? taskEnded(task) : false;
   const running = task !== null && !finished;
   const id = scenario.scenario_id;
 
@@ -143,23 +141,7 @@ export function GoalSeekView(props: Props) {
           )}
         </div>
       </form>
-      {running && task && (
-        <div
-          className="bar"
-          role="progressbar"
-          aria-label="Goal seek progress"
-          aria-valuenow={Math.round((task.progress?.fraction ?? 0) * 100)}
-          aria-valuemin={0}
-          aria-valuemax={100}
-        >
-          <span style={{ width: `${Math.round((task.progress?.fraction ?? 0) * 100)}%` }} />
-        </div>
-      )}
-      {task && (
-        <p className="muted small" data-testid="goal-seek-status">
-          {task.result?.reason ?? task.progress?.message ?? "waiting to start"}
-        </p>
-      )}
+      {task && <TaskProgress task={task} label="Goal seek progress" testId="goal-seek-status" />}
       {g && (
         <>
           {!answer?.current && (

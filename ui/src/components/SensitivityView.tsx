@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import type { Backend } from "../api/backend";
 import type { SensitivityAnswer, Task } from "../api/types";
 import { analysisLine, indexColumns, indexRows, percent, tornadoBars, type TornadoBar } from "../state/sensitivity";
-import { NumberField } from "./ui";
+import { NumberField, TaskProgress, taskEnded } from "./ui";
 
 interface Props {
   backend: Backend;
@@ -15,8 +15,6 @@ interface Props {
   fail: (e: unknown) => void;
   onClose: () => void;
 }
-
-const FINISHED = ["COMPLETED", "FAILED", "CANCELLED"];
 
 export function SensitivityView({ backend, projectId, scenario, tasks, fail, onClose }: Props) {
   const [answer, setAnswer] = useState<SensitivityAnswer | null>(null);
@@ -29,7 +27,7 @@ export function SensitivityView({ backend, projectId, scenario, tasks, fail, onC
   const id = scenario.scenario_id;
 
   // The latest analysis, on opening and whenever this view's task finishes.
-  const finished = task ? FINISHED.includes(task.status) : false;
+  const finished = task ? taskEnded(task) : false;
   useEffect(() => {
     let live = true;
     backend
@@ -108,23 +106,7 @@ export function SensitivityView({ backend, projectId, scenario, tasks, fail, onC
           </button>
         )}
       </form>
-      {task && !finished && (
-        <div
-          className="bar"
-          role="progressbar"
-          aria-label="Sensitivity progress"
-          aria-valuenow={Math.round((task.progress?.fraction ?? 0) * 100)}
-          aria-valuemin={0}
-          aria-valuemax={100}
-        >
-          <span style={{ width: `${Math.round((task.progress?.fraction ?? 0) * 100)}%` }} />
-        </div>
-      )}
-      {task && (
-        <p className="muted small" data-testid="sensitivity-status">
-          {task.result?.reason ?? task.progress?.message ?? "waiting to start"}
-        </p>
-      )}
+      {task && <TaskProgress task={task} label="Sensitivity progress" testId="sensitivity-status" />}
       {!s && !running && (
         <p className="muted">
           No analysis yet: it varies the model's coefficients and the scenario's variables over their ranges and shows

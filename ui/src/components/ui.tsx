@@ -1,6 +1,7 @@
-// Small shared pieces: the message line, status badges, a labelled number field.
+// Small shared pieces: the message line, status badges, a labelled number field, a task's
+// progress.
 import { useEffect, useState } from "react";
-import type { ProjectStatus, StageStatus } from "../api/types";
+import type { ProjectStatus, StageStatus, Task } from "../api/types";
 import { statusLabel } from "../state/logic";
 import { messageLine, type Toast } from "../state/toasts";
 
@@ -121,5 +122,34 @@ export function NumberField(props: {
         onChange={(e) => onChange(e.target.value)}
       />
     </label>
+  );
+}
+
+/** Whether a task has ended, one way or another. */
+export function taskEnded(task: Task): boolean {
+  return ["COMPLETED", "FAILED", "CANCELLED"].includes(task.status);
+}
+
+/** A task's progress bar while it runs, and the line saying where it is or why it ended. */
+export function TaskProgress({ task, label, testId }: { task: Task; label: string; testId: string }) {
+  const percent = Math.round((task.progress?.fraction ?? 0) * 100);
+  return (
+    <>
+      {!taskEnded(task) && (
+        <div
+          className="bar"
+          role="progressbar"
+          aria-label={label}
+          aria-valuenow={percent}
+          aria-valuemin={0}
+          aria-valuemax={100}
+        >
+          <span style={{ width: `${percent}%` }} />
+        </div>
+      )}
+      <p className="muted small" data-testid={testId}>
+        {task.result?.reason ?? task.progress?.message ?? "waiting to start"}
+      </p>
+    </>
   );
 }

@@ -258,7 +258,7 @@ pub fn calibrate_with(
     // run's, whose own randomness the forecast's replicates carry already (counted twice, it
     // widened the bands past what they held on a history the model made).
     let residuals: Vec<(f64, f64)> =
-        fit.iter().zip(&fitted_path).skip(1).map(|(y, x)| (residual(*y, *x), *y)).collect();
+        fit[1..].iter().zip(&fitted_path[1..]).map(|(y, x)| (residual(*y, *x), *y)).collect();
     let discrepancy = Discrepancy::fit(&[residuals]);
     progress(0.85, "forecasting the held-out points from the posterior");
     // The forecast: from the history's last fitted point, as one made then would be.
@@ -388,10 +388,8 @@ pub fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], steps: &[f64], budget:
 /// forecast goes on from where the history ends, so its last points count most.
 fn recent_rmse(model: &[f64], observed: &[f64]) -> f64 {
     let n = observed.len().max(2) as f64 - 1.0;
-    let (sum, weight) = model.iter().zip(observed).enumerate().skip(1).fold((0.0, 0.0), |(s, w), (t, (m, o))| {
-        let at = t as f64 / n;
-        (s + at * (m - o).powi(2), w + at)
-    });
+    let ticks = (1..observed.len().min(model.len())).map(|t| (t as f64 / n, model[t] - observed[t]));
+    let (sum, weight) = ticks.fold((0.0, 0.0), |(s, w), (at, d)| (s + at * d * d, w + at));
     (sum / f64::max(weight, f64::MIN_POSITIVE)).sqrt()
 }
 
