@@ -290,6 +290,9 @@ pub enum BenchCommand {
     Forecast {
         #[arg(long, default_value_t = 20_000)]
         agents: usize,
+        /// Calibration seeds each history is backtested with (the model's scores are their mean).
+        #[arg(long, default_value_t = 8)]
+        seeds: u64,
     },
     /// The example's baseline (100,000 agents, calibrated): Sobol and Morris over eight
     /// factors, each point a forecast from the history's end, timed.
@@ -462,7 +465,7 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
             crate::bench::population(agents, threads, repeat, out)
         }
         Command::Bench(BenchCommand::Csv { mb, file }) => crate::bench::csv(mb, file, out),
-        Command::Bench(BenchCommand::Forecast { agents }) => crate::bench_forecast::forecast(agents, out),
+        Command::Bench(BenchCommand::Forecast { agents, seeds }) => crate::bench_forecast::forecast(agents, seeds, out),
         Command::Bench(BenchCommand::GoalSeek { rollouts, replicates }) => {
             crate::bench_analysis::goal_seek(rollouts, replicates, out).await
         }

@@ -124,7 +124,7 @@ impl Scenarios {
                         .map(|p| Parameter { path: p.path.clone(), lower: p.lower, upper: p.upper })
                         .collect(),
                     replicates: wanted.replicates,
-                    band_replicates: 100,
+                    band_replicates: 200,
                     max_evaluations: wanted.max_evaluations,
                     seed: settings.seed,
                     holdout_share: wanted.holdout_share,

@@ -1,6 +1,6 @@
 //! Calibration: Nelder–Mead finds a known minimum; on synthetic truth — a history generated
 //! from known coefficients — calibrating on the first 80% gives a posterior that holds them,
-//! and over repeated trials the forecast's 90% band covers at least 85% of the held-out points.
+//! and over repeated trials the forecast's 90% band covers 80% to 97% of the held-out points.
 
 use studio_engine::network::{NetworkSpec, build_network};
 use studio_engine::simulation::{
@@ -103,10 +103,10 @@ fn synthetic_truth_is_recovered_and_the_band_covers_the_held_out_points() {
     assert!(a_err < 0.0015, "a recovered within 0.0015 of {A} on average: off by {a_err}");
     assert!(b_err < 0.03, "b recovered within 0.03 of {B} on average: off by {b_err}");
     assert!(truth_share >= 0.75, "the truth is inside the posterior's 90% in {truth_share:.2} of cases");
-    // Wide rather than narrow where the model is exactly right: the discrepancy fitted to one
-    // run's residuals holds the runs' own randomness, which the replicates hold too (the
-    // forecasts of real histories are scored in `studio bench forecast`).
-    assert!(coverage >= 0.85, "the 90% band covers {coverage:.3} of held-out points");
+    // Where the model is exactly right the discrepancy is what one run's wander does not
+    // explain — little — and the band is about as wide as it says (0.89 when written; the
+    // forecasts of other histories are scored in `studio bench forecast`).
+    assert!((0.8..=0.97).contains(&coverage), "the 90% band covers {coverage:.3} of held-out points");
 }
 
 #[test]

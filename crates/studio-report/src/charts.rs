@@ -217,7 +217,8 @@ fn draw_bars<DB: DrawingBackend>(
         let c = colour(s.color);
         ctx.draw_series(s.values.iter().enumerate().filter_map(|(i, v)| {
             let left = i as f64 + offset(k) + width * 0.08;
-            v.map(|v| Rectangle::new([(left, 0.0), (left + width * 0.84, v)], c.filled()))
+            // A bar of 0 has no height to draw (and an SVG rectangle of height 0 is invalid).
+            v.filter(|v| *v != 0.0).map(|v| Rectangle::new([(left, 0.0), (left + width * 0.84, v)], c.filled()))
         }))?;
     }
     // Interval whiskers: a pair of faint series of the main series' colour.

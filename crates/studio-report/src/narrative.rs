@@ -161,7 +161,7 @@ pub fn uncertainty(c: &CalibrationFit) -> Option<String> {
     let (rho, sigma, noise) = (d.get("rho")?.as_f64()?, d.get("sigma")?.as_f64()?, d.get("noise")?.as_f64()?);
     let absolute = d.get("noise_share").and_then(|v| v.as_f64()).unwrap_or(0.0);
     Some(format!(
-        "Its bands hold four parts of the uncertainty: the coefficients' (a posterior of {draws} weighted draws by approximate Bayesian computation), the runs' own randomness, the model's discrepancy from the history (on the logit scale, a drift whose trend persists from tick to tick with ρ = {}, steps of {}) and measurement noise ({} on the logit scale, plus {} of the share); each run starts where the history ends, conditioned on it by a particle filter.",
+        "Its bands hold four parts of the uncertainty: the coefficients' (a posterior of {draws} weighted draws by approximate Bayesian computation), the runs' own randomness, the model's discrepancy from the history beyond what a run's own randomness shows (on the logit scale, a drift whose trend persists from tick to tick with ρ = {}, steps of {}) and measurement noise ({} on the logit scale, plus {} of the share); each run starts where the history ends, conditioned on it by a particle filter.",
         number(rho),
         number(sigma),
         number(noise),

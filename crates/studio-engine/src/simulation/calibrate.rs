@@ -1,7 +1,7 @@
 //! Calibration: the posterior of chosen coefficients of a model given an observed series, by
 //! ABC-SMC (`abc`) — each evaluation the mean of a few runs, its distance the RMSE over the
 //! fitted points, the later weighted more — holding out the series' last points; the discrepancy
-//! the posterior's mean path leaves (`discrepancy`); then the forecast of the held-out points,
+//! the posterior's mean path leaves beyond the model's own run-to-run wander (`discrepancy`); then the forecast of the held-out points,
 //! conditioned on the fitted ones (`Playback::conditioned`), its error (RMSE, MAPE) and how
 //! many held-out points its 90% band covers. Nelder–Mead is here too, for the fits that want a
 //! point.
@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::EngineError;
@@ -47,7 +48,7 @@ impl Default for CalibrationSpec {
         CalibrationSpec {
             parameters: Vec::new(),
             replicates: 10,
-            band_replicates: 100,
+            band_replicates: 200,
             max_evaluations: 150,
             seed: 1,
             holdout_share: 0.2,
@@ -254,12 +255,12 @@ pub fn calibrate_with(
     let fitted = posterior.mean();
     let fitted_path: Vec<f64> =
         (0..fit_points).map(|t| series.iter().zip(&posterior.weights).map(|(s, w)| w * s[t]).sum()).collect();
-    // The discrepancy: what the posterior's mean path leaves unexplained, from tick 1 — not each
-    // run's, whose own randomness the forecast's replicates carry already (counted twice, it
-    // widened the bands past what they held on a history the model made).
+    // The discrepancy: what the posterior's mean path leaves unexplained, from tick 1, beyond
+    // the wander one run of the model shows around its own mean (which the forecast's
+    // replicates carry themselves).
     let residuals: Vec<(f64, f64)> =
         fit[1..].iter().zip(&fitted_path[1..]).map(|(y, x)| (residual(*y, *x), *y)).collect();
-    let discrepancy = Discrepancy::fit(&[residuals]);
+    let discrepancy = Discrepancy::fit(&residuals, &run_spread(&with(&fitted, fit_points - 1)?, spec.seed)?);
     progress(0.85, "forecasting the held-out points from the posterior");
     // The forecast: from the history's last fitted point, as one made then would be.
     let mut forecast_sim = with(&fitted, n - 1)?;
@@ -301,6 +302,31 @@ pub fn calibrate_with(
         posterior,
         discrepancy,
     })
+}
+
+/// Runs that measure the model's own spread, beside the calibration's evaluations.
+pub const SPREAD_RUNS: u32 = 40;
+
+/// The covariance (row-major, ticks 1 onwards, on the logit scale) of [`SPREAD_RUNS`] runs of
+/// `sim` around their mean: the wander that randomness alone gives one run.
+fn run_spread(sim: &Simulation<'_>, seed: u64) -> Result<Vec<f64>, EngineError> {
+    let runs: Vec<Vec<f64>> = (0..SPREAD_RUNS)
+        .into_par_iter()
+        .map(|k| sim.run(seed ^ 0x5B12EAD, k).map(|r| r.adoption))
+        .collect::<Result<_, _>>()?;
+    let ticks = runs[0].len();
+    let mean: Vec<f64> = (0..ticks).map(|t| runs.iter().map(|r| r[t]).sum::<f64>() / runs.len() as f64).collect();
+    let m = ticks - 1;
+    let mut cov = vec![0.0; m * m];
+    for run in &runs {
+        let r: Vec<f64> = (1..ticks).map(|t| residual(run[t], mean[t])).collect();
+        for i in 0..m {
+            for j in 0..m {
+                cov[i * m + j] += r[i] * r[j] / f64::from(SPREAD_RUNS);
+            }
+        }
+    }
+    Ok(cov)
 }
 
 /// The fewest evaluations a calibration may have: enough for a few generations of particles.

@@ -2,27 +2,36 @@
 //! that misses a growth rate misses by a ratio that grows): the logit of an observation yₜ is the
 //! logit of the model's share xₜ plus a discrepancy δₜ plus measurement noise εₜ, which has a
 //! relative part and an absolute part (var εₜ = τ² + (τₐ / yₜ(1 − yₜ))²: a survey's error on a small
-//! share is large in relative terms). The
-//! discrepancy drifts with a damped trend — δₜ = δₜ₋₁ + γₜ, γₜ = ρ·γₜ₋₁ + ηₜ, ηₜ ~ N(0, σ²) —
-//! so a model whose growth runs slower or faster than the history's is corrected by a growth
-//! gap that fades (ρ) rather than by a level gap alone. It starts at 0 where the model starts,
-//! on the history's first point. ρ, σ, τ and τₐ are estimated by maximum likelihood from a fit's
-//! residuals logit yₜ − logit xₜ (a Kalman filter gives the likelihood); the same filter run over one
-//! replicate's residuals says where its discrepancy and its trend stand at the history's end,
-//! and forecasts carry them on — so a forecast starts where the history ends and widens as the
-//! discrepancy can wander.
+//! share is large in relative terms). The discrepancy drifts with a damped trend —
+//! δₜ = δₜ₋₁ + γₜ, γₜ = ρ·γₜ₋₁ + ηₜ, ηₜ ~ N(0, σ²) — so a model whose growth runs slower or faster
+//! than the history's is corrected by a growth gap that fades (ρ) rather than by a level gap
+//! alone. It starts at 0 where the model starts, on the history's first point.
+//!
+//! ρ, σ, τ and τₐ are estimated by maximum likelihood from the residuals logit yₜ − logit xₜ of a
+//! fit's mean path, *beyond* the spread the model's own runs show around such a path (Kennedy
+//! and O'Hagan 2001: observation = model + discrepancy + noise): a history is one run of
+//! whatever made it, and the part of its wander that one run of the model would show too is
+//! carried into forecasts by the replicates themselves, not a second time by the discrepancy.
+//! ρ is kept within 0.8 to 0.98, the bounds exponential smoothing gives its damping parameter
+//! (Hyndman et al. 2008): a short history cannot tell a persistent growth gap from a passing one,
+//! and maximum likelihood on it takes the passing one. A Kalman filter run over one replicate's
+//! residuals says where its discrepancy and its trend stand at the history's end, and forecasts
+//! carry them on — so a forecast starts where the history ends and widens as the discrepancy
+//! can wander.
 
 use serde::{Deserialize, Serialize};
 
 use crate::fastrng::Xoshiro;
 use crate::simulation::calibrate::nelder_mead;
 
-/// The most the trend's persistence is fitted to.
+/// The range the trend's persistence is fitted within.
+const RHO_MIN: f64 = 0.8;
 const RHO_MAX: f64 = 0.98;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Discrepancy {
-    /// Persistence of the discrepancy's trend from one tick to the next, 0 to 0.98.
+    /// Persistence of the discrepancy's trend from one tick to the next, 0.8 to 0.98 when fitted
+    /// (0 when there is none).
     pub rho: f64,
     /// Standard deviation of the trend's step.
     pub sigma: f64,
@@ -110,27 +119,29 @@ impl Discrepancy {
         }
     }
 
-    /// The discrepancy by maximum likelihood over residual series (each one replicate's or one
-    /// fit's; their log-likelihoods added).
-    pub fn fit(residuals: &[Vec<(f64, f64)>]) -> Discrepancy {
-        let all: Vec<f64> = residuals.iter().flatten().map(|(r, _)| *r).collect();
-        let scale = (all.iter().map(|r| r * r).sum::<f64>() / all.len().max(1) as f64).sqrt();
+    /// The discrepancy by maximum likelihood from residuals (ticks 1, 2, … of a history, each
+    /// with its share) of a mean path, beyond `spread`: the covariance (row-major, a row and a
+    /// column per residual) of the model's own runs around that path.
+    pub fn fit(residuals: &[(f64, f64)], spread: &[f64]) -> Discrepancy {
+        let m = residuals.len();
+        assert_eq!(spread.len(), m * m, "the spread's covariance has a row per residual");
+        let scale = (residuals.iter().map(|(r, _)| r * r).sum::<f64>() / m.max(1) as f64).sqrt();
         if scale == 0.0 || !scale.is_finite() {
             return Discrepancy::NONE;
         }
         // The absolute part's scale: the relative one at the residuals' typical share.
-        let levels: Vec<f64> = residuals.iter().flatten().map(|(_, y)| y.max(FLOOR)).collect();
-        let typical = levels.iter().sum::<f64>() / levels.len().max(1) as f64;
+        let typical = residuals.iter().map(|(_, y)| y.max(FLOOR)).sum::<f64>() / m as f64;
         let floor = 1e-3 * scale;
         let of = |u: &[f64]| Discrepancy {
-            rho: RHO_MAX / (1.0 + (-u[0]).exp()),
+            rho: RHO_MIN + (RHO_MAX - RHO_MIN) / (1.0 + (-u[0]).exp()),
             sigma: floor + scale * u[1].exp(),
             noise: floor + scale * u[2].exp(),
             noise_share: typical * (floor + scale * u[3].exp()),
         };
         let cost = |u: &[f64]| -> f64 {
-            let d = of(u);
-            let ll: f64 = residuals.iter().map(|r| d.filter(r).log_likelihood).sum();
+            let mut cov = of(u).covariance(residuals);
+            cov.iter_mut().zip(spread).for_each(|(c, s)| *c += s);
+            let ll = normal_log_likelihood(&mut cov, residuals.iter().map(|(r, _)| *r));
             // Keeps the search off the far ends, where the likelihood is flat.
             -ll + 1e-3 * u.iter().map(|v| v * v).sum::<f64>()
         };
@@ -138,11 +149,33 @@ impl Discrepancy {
         for start in [[0.0, -2.0, -1.0, -3.0], [2.0, -3.0, -3.0, -0.5], [-2.0, -1.5, -2.0, -2.0]] {
             let (u, _) = nelder_mead(&cost, &start, &[1.0, 0.7, 0.7, 0.7], 900);
             let f = cost(&u);
-            if best.as_ref().is_none_or(|(g, _)| f < *g) {
+            if f.is_finite() && best.as_ref().is_none_or(|(g, _)| f < *g) {
                 best = Some((f, u));
             }
         }
         best.map_or(Discrepancy::NONE, |(_, u)| of(&u))
+    }
+
+    /// The covariance (row-major) of the residuals the discrepancy makes at ticks 1..=m, each
+    /// at its share, from the model's start: δₜ sums the trend's steps, whose covariance is
+    /// the stationary σ²/(1 − ρ²)·ρ^|s − u|; the noise is on the diagonal.
+    pub fn covariance(&self, residuals: &[(f64, f64)]) -> Vec<f64> {
+        let m = residuals.len();
+        let stationary = self.sigma * self.sigma / (1.0 - self.rho * self.rho);
+        let mut cov = vec![0.0; m * m];
+        for t in 0..m {
+            for u in 0..m {
+                let steps = stationary * self.rho.powi(t.abs_diff(u) as i32);
+                let above = if t > 0 { cov[(t - 1) * m + u] } else { 0.0 };
+                let left = if u > 0 { cov[t * m + u - 1] } else { 0.0 };
+                let corner = if t > 0 && u > 0 { cov[(t - 1) * m + u - 1] } else { 0.0 };
+                cov[t * m + u] = steps + above + left - corner;
+            }
+        }
+        for (t, (_, level)) in residuals.iter().enumerate() {
+            cov[t * m + t] += self.noise_variance(*level);
+        }
+        cov
     }
 
     /// One draw of the observations' offsets from the model for the `steps` ticks after a
@@ -177,6 +210,33 @@ impl Discrepancy {
     }
 }
 
+/// The log-density of `x` under N(0, `cov`) (row-major; overwritten by its Cholesky factor);
+/// −∞ when `cov` is not positive definite.
+pub fn normal_log_likelihood(cov: &mut [f64], x: impl Iterator<Item = f64>) -> f64 {
+    let x: Vec<f64> = x.collect();
+    let m = x.len();
+    let mut log_det = 0.0;
+    for j in 0..m {
+        let pivot = cov[j * m + j] - (0..j).map(|k| cov[j * m + k] * cov[j * m + k]).sum::<f64>();
+        if pivot <= 0.0 || !pivot.is_finite() {
+            return f64::NEG_INFINITY;
+        }
+        let pivot = pivot.sqrt();
+        cov[j * m + j] = pivot;
+        log_det += 2.0 * pivot.ln();
+        for i in j + 1..m {
+            let sum: f64 = (0..j).map(|k| cov[i * m + k] * cov[j * m + k]).sum();
+            cov[i * m + j] = (cov[i * m + j] - sum) / pivot;
+        }
+    }
+    // L·z = x: the Mahalanobis distance is ‖z‖².
+    let mut z = vec![0.0; m];
+    for i in 0..m {
+        z[i] = (x[i] - (0..i).map(|k| cov[i * m + k] * z[k]).sum::<f64>()) / cov[i * m + i];
+    }
+    -0.5 * (m as f64 * std::f64::consts::TAU.ln() + log_det + z.iter().map(|z| z * z).sum::<f64>())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,13 +259,43 @@ mod tests {
 
     #[test]
     fn a_known_process_is_estimated_from_its_residuals() {
-        let truth = Discrepancy { rho: 0.7, sigma: 0.01, noise: 0.05, noise_share: 0.0 };
-        let series: Vec<Vec<(f64, f64)>> = (0..40).map(|s| simulated(truth, 40, s)).collect();
-        let fit = Discrepancy::fit(&series);
-        assert!((fit.rho - 0.7).abs() < 0.15, "{fit:?}");
-        assert!((fit.sigma - 0.01).abs() < 0.004, "{fit:?}");
+        let truth = Discrepancy { rho: 0.9, sigma: 0.01, noise: 0.05, noise_share: 0.0 };
+        let residuals = simulated(truth, 120, 3);
+        let fit = Discrepancy::fit(&residuals, &vec![0.0; 120 * 120]);
+        assert!((fit.sigma - 0.01).abs() < 0.005, "{fit:?}");
         let noise = fit.noise_variance(NOISE_AT).sqrt();
-        assert!((noise - 0.05).abs() < 0.005, "{fit:?}");
+        assert!((noise - 0.05).abs() < 0.01, "{fit:?}");
+        assert!((RHO_MIN..=RHO_MAX).contains(&fit.rho), "{fit:?}");
+    }
+
+    #[test]
+    fn the_dense_likelihood_is_the_kalman_filters() {
+        let d = Discrepancy { rho: 0.85, sigma: 0.02, noise: 0.03, noise_share: 0.001 };
+        let residuals: Vec<(f64, f64)> =
+            simulated(d, 25, 9).into_iter().enumerate().map(|(t, (r, _))| (r, 0.01 + 0.01 * t as f64)).collect();
+        let kalman = d.filter(&residuals).log_likelihood;
+        let dense = normal_log_likelihood(&mut d.covariance(&residuals), residuals.iter().map(|(r, _)| *r));
+        assert!((kalman - dense).abs() < 1e-8, "{kalman} against {dense}");
+    }
+
+    #[test]
+    fn what_the_runs_spread_is_left_to_them() {
+        // A history whose only departure from the mean path is a run's own wander (a random
+        // walk, step 0.03) and a little noise: told of that spread, the discrepancy is small.
+        let (m, step) = (40, 0.03);
+        let mut rng = Xoshiro::seeded(&[5]);
+        let mut level = 0.0;
+        let residuals: Vec<(f64, f64)> = (0..m)
+            .map(|_| {
+                level += step * rng.normal();
+                (level + 0.005 * rng.normal(), NOISE_AT)
+            })
+            .collect();
+        let spread: Vec<f64> = (0..m * m).map(|k| step * step * ((k / m).min(k % m) + 1) as f64).collect();
+        let blind = Discrepancy::fit(&residuals, &vec![0.0; m * m]);
+        let told = Discrepancy::fit(&residuals, &spread);
+        let last = |d: &Discrepancy| d.covariance(&residuals)[m * m - 1];
+        assert!(last(&told) < 0.25 * last(&blind), "{told:?} against {blind:?}");
     }
 
     #[test]
@@ -231,7 +321,7 @@ mod tests {
 
     #[test]
     fn no_residuals_no_discrepancy() {
-        assert_eq!(Discrepancy::fit(&[vec![(0.0, 0.1); 10]]), Discrepancy::NONE);
-        assert_eq!(Discrepancy::fit(&[]), Discrepancy::NONE);
+        assert_eq!(Discrepancy::fit(&[(0.0, 0.1); 10], &[0.0; 100]), Discrepancy::NONE);
+        assert_eq!(Discrepancy::fit(&[], &[]), Discrepancy::NONE);
     }
 }
