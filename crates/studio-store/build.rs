@@ -3,4 +3,5 @@
 // open libraries without it.
 fn main() {
     println!("cargo:rerun-if-changed=../../migrations");
+    println!("cargo:rerun-if-changed=../../migrations-postgres");
 }

@@ -136,7 +136,14 @@ fn main() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(desktop)
-        .invoke_handler(tauri::generate_handler![dispatch, whoami, take_initial_project, ui_ready, menu::export_dialog])
+        .invoke_handler(tauri::generate_handler![
+            dispatch,
+            whoami,
+            take_initial_project,
+            ui_ready,
+            menu::export_dialog,
+            menu::save_svg_dialog
+        ])
         .setup(move |app| {
             let (bar, recent) = menu::build(app.handle())?;
             app.set_menu(bar)?;

@@ -140,3 +140,67 @@ pub async fn export_dialog(
     let studio = app.state::<Desktop>().studio.clone();
     Ok(Some(studio.start_export(&project_id, path, false).await?))
 }
+
+/// The largest drawing `save_svg_dialog` writes.
+const MAX_SVG_BYTES: usize = 20 << 20;
+
+/// Asks where to save an SVG drawing (the causal graph's "Export SVG": the web view does not
+/// download) and writes it there; false when the analyst cancels.
+#[tauri::command]
+pub async fn save_svg_dialog(app: AppHandle, name: String, svg: String) -> Result<bool, studio_core::CoreError> {
+    check_svg(&svg)?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<Option<PathBuf>>();
+    app.dialog().file().add_filter("SVG drawing", &["svg"]).set_file_name(name).save_file(move |file| {
+        let _ = tx.send(file.and_then(|f| f.into_path().ok()));
+    });
+    let Some(path) = rx.await.ok().flatten() else { return Ok(false) };
+    write_svg(&path, &svg)?;
+    Ok(true)
+}
+
+/// A drawing the shell will write: an `<svg` element, not too large.
+fn check_svg(svg: &str) -> Result<(), studio_core::CoreError> {
+    if svg.len() > MAX_SVG_BYTES {
+        return Err(studio_core::CoreError::invalid(format!(
+            "the drawing is {} MB; the most that is saved is {} MB",
+            svg.len() >> 20,
+            MAX_SVG_BYTES >> 20
+        )));
+    }
+    if !svg.trim_start().starts_with("<svg") {
+        return Err(studio_core::CoreError::invalid("only an SVG drawing (<svg …>) is saved"));
+    }
+    Ok(())
+}
+
+/// Writes the drawing beside its place, then moves it there: a failed write leaves no half file.
+fn write_svg(path: &std::path::Path, svg: &str) -> Result<(), studio_core::CoreError> {
+    let partial = path.with_extension("svg.partial");
+    let failed = |e: std::io::Error| studio_core::CoreError::invalid(format!("cannot save {}: {e}", path.display()));
+    std::fs::write(&partial, svg).map_err(failed)?;
+    std::fs::rename(&partial, path).map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_drawing_is_saved_whole_and_only_a_drawing() {
+        let dir = std::env::temp_dir().join(format!("studio-svg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("graph.svg");
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>"#;
+        check_svg(svg).unwrap();
+        write_svg(&path, svg).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), svg);
+        assert!(!dir.join("graph.svg.partial").exists());
+        let not = check_svg("#!/bin/sh\nrm -rf ~").unwrap_err().to_string();
+        assert!(not.contains("only an SVG drawing"), "{not}");
+        let big = format!("<svg>{}</svg>", "x".repeat(MAX_SVG_BYTES));
+        assert!(check_svg(&big).unwrap_err().to_string().contains("the most that is saved is 20 MB"));
+        let nowhere = write_svg(&dir.join("missing/graph.svg"), svg).unwrap_err().to_string();
+        assert!(nowhere.contains("cannot save"), "{nowhere}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

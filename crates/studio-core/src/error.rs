@@ -41,6 +41,8 @@ impl CoreError {
             "conflict" | "limit_reached" | "newer_schema" | "not_ready" => 409,
             "snapshot_too_large" => 413,
             "not_available" => 501,
+            // The team server's PostgreSQL or Redis cannot be reached: try again later.
+            "unavailable" => 503,
             _ => 500,
         }
     }

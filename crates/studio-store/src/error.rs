@@ -25,6 +25,15 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is malformed: {0}")]
     Corrupt(String),
+    /// A request the store refuses as it stands (a bad role, a malformed id).
+    #[error("{0}")]
+    Invalid(String),
+    /// A token that is unknown, revoked or past its expiry.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The team server's database cannot be reached (or refused us).
+    #[error("{0}")]
+    Unavailable(String),
     /// The journal write of a group failed; every edit of the group gets this.
     #[error("the edit could not be written to the journal: {0}")]
     Journal(String),
@@ -46,6 +55,9 @@ impl StoreError {
             StoreError::NotALibrary { .. } => "invalid_file",
             StoreError::NewerSchema { .. } => "newer_schema",
             StoreError::Io { .. } => "io_error",
+            StoreError::Invalid(_) => "invalid_request",
+            StoreError::Unavailable(_) => "unavailable",
+            StoreError::Unauthorized(_) => "unauthorized",
             StoreError::Sqlx(_) | StoreError::Migrate(_) | StoreError::Corrupt(_) | StoreError::Journal(_) => {
                 "store_error"
             }

@@ -1,6 +1,7 @@
 //! The library file: one SQLite database (WAL, foreign keys) holding every project, its
-//! versions, the crash journal, templates and artifacts. Knows rows and bytes, not Automerge
-//! or workbench rules; `studio-core` gives the rows their meaning.
+//! versions, the crash journal, templates and artifacts; and the team server's PostgreSQL
+//! database (`team`). Knows rows and bytes, not Automerge or workbench rules; `studio-core`
+//! gives the rows their meaning.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 mod artifacts;
@@ -12,6 +13,7 @@ mod reports;
 mod schedules;
 mod shares;
 mod tasks;
+pub mod team;
 mod templates;
 mod versions;
 

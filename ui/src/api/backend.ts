@@ -146,6 +146,8 @@ export interface Backend {
   initialProject?(): Promise<string | null>;
   /** Desktop only: asks where to write the .studio file and starts the export task. */
   exportProject?(id: string, name: string): Promise<Task | null>;
+  /** Desktop only: asks where to save an SVG drawing and writes it; false when cancelled. */
+  saveSvg?(name: string, svg: string): Promise<boolean>;
 }
 
 export type DesktopEvent =

@@ -69,6 +69,14 @@ export class TauriBackend extends StudioClient implements Backend {
     return invoke<string | null>("take_initial_project");
   }
 
+  async saveSvg(name: string, svg: string): Promise<boolean> {
+    try {
+      return await invoke<boolean>("save_svg_dialog", { name, svg });
+    } catch (e) {
+      throw backendError(e, String(e));
+    }
+  }
+
   async exportProject(project_id: string, name: string): Promise<Task | null> {
     try {
       return await invoke<Task | null>("export_dialog", { projectId: project_id, name });

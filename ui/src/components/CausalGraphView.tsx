@@ -81,6 +81,11 @@ export function CausalGraphView({ backend, state, onChanged, fail }: Props) {
   const exportSvg = () => {
     if (!svg.current) return;
     const text = new XMLSerializer().serializeToString(svg.current);
+    // The desktop asks where to save it (its web view does not download); a browser downloads.
+    if (backend.saveSvg) {
+      backend.saveSvg("causal-graph.svg", text).catch(fail);
+      return;
+    }
     const url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
     const a = document.createElement("a");
     a.href = url;

@@ -1,0 +1,87 @@
+//! The team server's database: PostgreSQL, for the deployment a team runs when one analyst's
+//! machine is no longer where the project lives (`studio serve --team`). The seed's tables
+//! with its names (`migrations-postgres/`, run at connect by sqlx), and the team's accounts
+//! (`accounts`). Several server instances share one database; nothing here keeps state of its
+//! own beyond the pool.
+
+mod accounts;
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+pub use accounts::{Member, NewTeam, Role, TeamRow, TokenGrant, UserRow};
+
+use crate::{Result, StoreError};
+
+/// The team database's migrations.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations-postgres");
+
+/// A handle on the team server's database.
+#[derive(Clone, Debug)]
+pub struct TeamDb {
+    pool: PgPool,
+}
+
+impl TeamDb {
+    /// Connects to `url` (`postgres://user@host:port/database`) and brings its schema up to
+    /// date. An unreachable server or a refused login is named, not retried forever.
+    pub async fn connect(url: &str) -> Result<TeamDb> {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(StoreError::Invalid(format!(
+                "'{}' is not a PostgreSQL URL: it starts postgres:// or postgresql://",
+                redact(url)
+            )));
+        }
+        let options: PgConnectOptions =
+            url.parse().map_err(|e| StoreError::Invalid(format!("'{}' is not a PostgreSQL URL: {e}", redact(url))))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(32)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("PostgreSQL at {} is not available: {e}", redact(url))))?;
+        MIGRATOR.run(&pool).await?;
+        Ok(TeamDb { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes the pool: waits for connections in use to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// `url` without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// A UUID from text, or an error naming what it was meant to be.
+pub(crate) fn uuid(what: &str, id: &str) -> Result<uuid::Uuid> {
+    uuid::Uuid::parse_str(id).map_err(|_| StoreError::Invalid(format!("{what} '{id}' is not a UUID")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_not_repeated() {
+        assert_eq!(redact("postgres://ana:secret@db:5432/studio"), "postgres://ana:***@db:5432/studio");
+        assert_eq!(redact("postgres://ana@db/studio"), "postgres://ana@db/studio");
+        assert_eq!(redact("not a url"), "not a url");
+    }
+}
