@@ -68,6 +68,7 @@ mod stop;
 mod studio;
 mod task_kinds;
 mod tasks;
+mod team_sync;
 mod variants;
 
 pub use actor::Actor;
@@ -109,3 +110,4 @@ pub use studio_sync as sync;
 pub use studio_tasks as task_engine;
 pub use task_kinds::PipelineRun;
 pub use tasks::{CAPABILITIES, TaskRunner};
+pub use team_sync::team_sync_storage;

@@ -3,59 +3,32 @@
 //! names, and the team's accounts — users, teams, members, roles, tokens — with bad input
 //! refused by name and nothing changed.
 
-use std::process::Command;
 use std::time::Duration;
 
 use studio_store::StoreError;
+use studio_store::team::testing::FreshDatabase;
 use studio_store::team::{NewTeam, TeamDb};
 
-/// The PostgreSQL server's URL: `STUDIO_TEST_POSTGRES`, or the one `scripts/services` starts.
-fn server_url() -> String {
-    if let Ok(url) = std::env::var("STUDIO_TEST_POSTGRES") {
-        return url;
-    }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/services");
-    let out = Command::new(script).arg("start").output().expect("scripts/services runs");
-    assert!(out.status.success(), "scripts/services start: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("export STUDIO_TEST_POSTGRES="))
-        .expect("scripts/services prints the PostgreSQL URL")
-        .to_string()
-}
-
-/// A database of the test's own on that server, dropped when the test ends.
-struct Fresh {
-    admin: sqlx::PgPool,
-    name: String,
-    url: String,
-}
+/// A database of the test's own, dropped (with the handle closed) when the test ends.
+struct Fresh(FreshDatabase);
 
 impl Fresh {
     async fn new() -> Fresh {
-        let server = server_url();
-        let admin = sqlx::PgPool::connect(&server).await.expect("the test PostgreSQL answers");
-        let name = format!("studio_test_{}", uuid::Uuid::new_v4().simple());
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
-        let base = server.rsplit_once('/').unwrap().0;
-        Fresh { admin, url: format!("{base}/{name}"), name }
+        Fresh(FreshDatabase::new().await)
     }
 
     async fn drop(self, db: TeamDb) {
         db.close().await;
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {} WITH (FORCE)", self.name)))
-            .execute(&self.admin)
-            .await
-            .unwrap();
+        self.0.drop().await;
     }
 }
 
 #[tokio::test]
 async fn the_seeds_tables_and_indexes_exist_with_its_names() {
     let fresh = Fresh::new().await;
-    let db = TeamDb::connect(&fresh.url).await.unwrap();
+    let db = TeamDb::connect(&fresh.0.url).await.unwrap();
     // Connecting again runs no migration twice.
-    let again = TeamDb::connect(&fresh.url).await.unwrap();
+    let again = TeamDb::connect(&fresh.0.url).await.unwrap();
     again.close().await;
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
@@ -92,7 +65,7 @@ async fn the_seeds_tables_and_indexes_exist_with_its_names() {
 #[tokio::test]
 async fn teams_members_and_roles() {
     let fresh = Fresh::new().await;
-    let db = TeamDb::connect(&fresh.url).await.unwrap();
+    let db = TeamDb::connect(&fresh.0.url).await.unwrap();
     let key = "ab".repeat(32);
     let ana = db.add_user("Ana", Some(&key)).await.unwrap();
     let ben = db.add_user("Ben", None).await.unwrap();
@@ -139,7 +112,7 @@ async fn teams_members_and_roles() {
 #[tokio::test]
 async fn tokens_are_kept_hashed_and_refused_when_revoked_or_expired() {
     let fresh = Fresh::new().await;
-    let db = TeamDb::connect(&fresh.url).await.unwrap();
+    let db = TeamDb::connect(&fresh.0.url).await.unwrap();
     let ana = db.add_user("Ana", None).await.unwrap();
     let grant = db.issue_token(&ana.user_id, "laptop", None).await.unwrap();
     assert_eq!(grant.expires_at, None);
@@ -170,4 +143,35 @@ async fn an_unreachable_server_and_a_bad_url_are_named() {
     assert!(!gone.to_string().contains("secret"), "{gone}");
     let bad = TeamDb::connect("mysql://nope").await.unwrap_err();
     assert_eq!(bad.code(), "invalid_request", "{bad}");
+}
+
+#[tokio::test]
+async fn the_sync_storage_is_shared_and_ranges_stop_at_their_prefix() {
+    let fresh = Fresh::new().await;
+    let a = TeamDb::connect(&fresh.0.url).await.unwrap();
+    // A second instance on the same database.
+    let b = TeamDb::connect(&fresh.0.url).await.unwrap();
+    let bytes = |n: u8| vec![0u8, n, 255, 0, n];
+    a.sync_put("doc1/snapshot/x", &bytes(1)).await.unwrap();
+    a.sync_put("doc1/incremental/y", &bytes(2)).await.unwrap();
+    a.sync_put("doc10/snapshot/z", &bytes(3)).await.unwrap();
+    a.sync_put("doc1", &bytes(4)).await.unwrap();
+    assert_eq!(
+        b.sync_load("doc1/snapshot/x").await.unwrap(),
+        Some(bytes(1)),
+        "binary data whole, on the other instance"
+    );
+    assert_eq!(b.sync_load("doc1/snapshot").await.unwrap(), None);
+    let keys = |r: Vec<(String, Vec<u8>)>| r.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+    assert_eq!(keys(b.sync_load_range("doc1").await.unwrap()), ["doc1", "doc1/incremental/y", "doc1/snapshot/x"]);
+    assert_eq!(keys(b.sync_load_range("doc10").await.unwrap()), ["doc10/snapshot/z"]);
+    assert_eq!(b.sync_load_range("").await.unwrap().len(), 4);
+    b.sync_put("doc1/snapshot/x", &bytes(9)).await.unwrap();
+    assert_eq!(a.sync_load("doc1/snapshot/x").await.unwrap(), Some(bytes(9)), "a put replaces");
+    a.sync_delete("doc1/snapshot/x").await.unwrap();
+    a.sync_delete("doc1/snapshot/x").await.unwrap();
+    assert_eq!(b.sync_load("doc1/snapshot/x").await.unwrap(), None);
+    assert_eq!(a.sync_put("", &bytes(0)).await.unwrap_err().code(), "invalid_request");
+    b.close().await;
+    fresh.drop(a).await;
 }

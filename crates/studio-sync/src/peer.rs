@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use samod::storage::{InMemoryStorage, Storage, StorageKey};
+
+use crate::durable::DurableStorage;
 use samod::{AcceptorHandle, BackoffConfig, DocHandle, DocumentId, PeerId, Repo, Transport};
 use sha2::{Digest, Sha256};
 
@@ -26,10 +28,48 @@ pub fn document_id(project_id: &str) -> DocumentId {
     DocumentId::try_from(digest[..16].to_vec()).unwrap_or_else(|_| DocumentId::new(&mut rand::rng()))
 }
 
+/// Where a peer's repo keeps documents: in memory beside a library that keeps them for good, or
+/// in the team server's database, shared by its instances.
+#[derive(Clone)]
+enum PeerStorage {
+    Memory(InMemoryStorage),
+    Durable(DurableStorage),
+}
+
+impl Storage for PeerStorage {
+    async fn load(&self, key: StorageKey) -> Option<Vec<u8>> {
+        match self {
+            PeerStorage::Memory(s) => Storage::load(s, key).await,
+            PeerStorage::Durable(s) => Storage::load(s, key).await,
+        }
+    }
+
+    async fn load_range(&self, prefix: StorageKey) -> HashMap<StorageKey, Vec<u8>> {
+        match self {
+            PeerStorage::Memory(s) => Storage::load_range(s, prefix).await,
+            PeerStorage::Durable(s) => Storage::load_range(s, prefix).await,
+        }
+    }
+
+    async fn put(&self, key: StorageKey, data: Vec<u8>) {
+        match self {
+            PeerStorage::Memory(s) => Storage::put(s, key, data).await,
+            PeerStorage::Durable(s) => Storage::put(s, key, data).await,
+        }
+    }
+
+    async fn delete(&self, key: StorageKey) {
+        match self {
+            PeerStorage::Memory(s) => Storage::delete(s, key).await,
+            PeerStorage::Durable(s) => Storage::delete(s, key).await,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct SyncPeer {
     repo: Repo,
-    storage: InMemoryStorage,
+    storage: PeerStorage,
     gate: Gate,
     peer_id: String,
     handles: Arc<Mutex<HashMap<DocumentId, DocHandle>>>,
@@ -42,7 +82,18 @@ impl SyncPeer {
         // The repo's storage only hands each document its first content (`hold`); the library
         // keeps documents for good, so the repo writing them again after every change is waste.
         samod_core::persistence::set_document_writes(false);
-        let storage = InMemoryStorage::new();
+        SyncPeer::start_on(peer_id, PeerStorage::Memory(InMemoryStorage::new())).await
+    }
+
+    /// Starts a peer of the team server whose documents live in `storage` (its database),
+    /// written after every change so another instance reads them. Document writes are on for
+    /// every repo of the process: a team server's process runs no library peer.
+    pub async fn start_durable(peer_id: &str, storage: DurableStorage) -> SyncPeer {
+        samod_core::persistence::set_document_writes(true);
+        SyncPeer::start_on(peer_id, PeerStorage::Durable(storage)).await
+    }
+
+    async fn start_on(peer_id: &str, storage: PeerStorage) -> SyncPeer {
         let gate = Gate::default();
         let repo = Repo::build_tokio()
             .with_storage(storage.clone())

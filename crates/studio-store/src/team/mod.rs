@@ -1,10 +1,13 @@
 //! The team server's database: PostgreSQL, for the deployment a team runs when one analyst's
 //! machine is no longer where the project lives (`studio serve --team`). The seed's tables
-//! with its names (`migrations-postgres/`, run at connect by sqlx), and the team's accounts
-//! (`accounts`). Several server instances share one database; nothing here keeps state of its
+//! with its names (`migrations-postgres/`, run at connect by sqlx), the team's accounts
+//! (`accounts`) and the sync layer's key/value storage (`sync_storage`). Several server instances share one database; nothing here keeps state of its
 //! own beyond the pool.
 
 mod accounts;
+mod sync_storage;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 use std::time::Duration;
 
