@@ -1,11 +1,13 @@
 //! The team server's database: PostgreSQL, for the deployment a team runs when one analyst's
 //! machine is no longer where the project lives (`studio serve --team`). The seed's tables
 //! with its names (`migrations-postgres/`, run at connect by sqlx), the team's accounts
-//! (`accounts`) and the sync layer's key/value storage (`sync_storage`). Several server instances share one database; nothing here keeps state of its
+//! (`accounts`), the sync layer's key/value storage (`sync_storage`) and the task queue every
+//! instance claims from (`task_queue`). Several server instances share one database; nothing here keeps state of its
 //! own beyond the pool.
 
 mod accounts;
 mod sync_storage;
+mod task_queue;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
@@ -14,6 +16,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 pub use accounts::{Member, NewTeam, Role, TeamRow, TokenGrant, UserRow};
+pub use task_queue::{QueueCounts, QueuedTask};
 
 use crate::{Result, StoreError};
 
