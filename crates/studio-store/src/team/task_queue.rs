@@ -32,6 +32,14 @@ pub struct QueueCounts {
     pub failed: i64,
 }
 
+/// Ok when an update of a claimed task touched it; a claim that went elsewhere is a conflict.
+fn still_claimed(rows: u64, task_id: &str, worker: &str) -> Result<()> {
+    match rows {
+        0 => Err(StoreError::Conflict(format!("task {task_id} is no longer claimed by {worker}"))),
+        _ => Ok(()),
+    }
+}
+
 fn queued_task(row: &PgRow) -> Result<QueuedTask> {
     let payload: String = row.try_get("payload")?;
     Ok(QueuedTask {
@@ -92,10 +100,7 @@ impl TeamDb {
         .bind(worker)
         .execute(&self.pool)
         .await?;
-        match done.rows_affected() {
-            0 => Err(StoreError::Conflict(format!("task {task_id} is no longer claimed by {worker}"))),
-            _ => Ok(()),
-        }
+        still_claimed(done.rows_affected(), task_id, worker)
     }
 
     /// Finishes a task `worker` holds: its result, or the error it failed with.
@@ -121,10 +126,7 @@ impl TeamDb {
         .bind(error)
         .execute(&self.pool)
         .await?;
-        match done.rows_affected() {
-            0 => Err(StoreError::Conflict(format!("task {task_id} is no longer claimed by {worker}"))),
-            _ => Ok(()),
-        }
+        still_claimed(done.rows_affected(), task_id, worker)
     }
 
     /// Queues again every running task whose heartbeat is older than `lapse`; answers how many.
