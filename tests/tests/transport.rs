@@ -152,7 +152,7 @@ async fn ui_fixtures_match_what_the_core_sends() {
         "UPDATE studio_sessions SET pid = 4000000, process_start = '1'
          WHERE rowid = (SELECT MAX(rowid) FROM studio_sessions)",
     )
-    .execute(other.store().pool())
+    .execute(other.store().pool().unwrap())
     .await
     .unwrap();
     drop(other);

@@ -71,6 +71,9 @@ pub struct StudioConfig {
     pub export_retention: Option<Duration>,
     /// Where the local user's settings (`config.json`) and key (`identity.key`) live.
     pub settings_dir: PathBuf,
+    /// The team server's PostgreSQL database (`postgres://…`): projects live there instead of
+    /// in the library file, whose place then only anchors the exports and outbox folders.
+    pub team_database: Option<String>,
 }
 
 impl StudioConfig {
@@ -88,6 +91,7 @@ impl StudioConfig {
             opener: None,
             task_retention: Some(Duration::from_secs(30 * 86_400)),
             export_retention: Some(Duration::from_secs(90 * 86_400)),
+            team_database: None,
         }
     }
 

@@ -54,7 +54,10 @@ impl Library {
     /// Opens the library file and starts a session in it. Journal entries past the recovery
     /// window are dropped.
     pub(crate) async fn open(config: StudioConfig) -> Result<Library> {
-        let store = Store::open(&config.db_path).await?;
+        let store = match &config.team_database {
+            Some(url) => Store::team(studio_store::team::TeamDb::connect(url).await?),
+            None => Store::open(&config.db_path).await?,
+        };
         let (pid, process_start, host) = liveness::this_process();
         let now = studio_store::now();
         let session = SessionRow {

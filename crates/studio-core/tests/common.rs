@@ -11,28 +11,48 @@ pub const USER: &str = "7c1d3e0a-0000-4000-8000-000000000001";
 pub struct Fixture {
     pub dir: TempDir,
     pub studio: Studio,
+    /// The team database the studio stands on, if not a library file.
+    pub team_database: Option<String>,
 }
 
 pub async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let studio = Studio::open(StudioConfig::new(dir.path().join("library.db"))).await.expect("open library");
-    Fixture { dir, studio }
+    fixture_with(|_| {}).await
 }
 
 /// A Studio on a fresh library with its settings changed first (mail server, opener, …).
+/// With `STUDIO_TEST_STORE=team` the projects live in a fresh database of the test PostgreSQL
+/// instead (a team server's store), so any of these tests can run on it.
 pub async fn fixture_with(configure: impl FnOnce(&mut StudioConfig)) -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = StudioConfig::new(dir.path().join("library.db"));
+    if std::env::var("STUDIO_TEST_STORE").as_deref() == Ok("team") {
+        config.team_database = Some(team_database().await);
+    }
     configure(&mut config);
+    let team_database = config.team_database.clone();
     let studio = Studio::open(config).await.expect("open library");
-    Fixture { dir, studio }
+    Fixture { dir, studio, team_database }
+}
+
+/// A fresh database on the test PostgreSQL. Kept after the test (this mode is for running the
+/// suite on PostgreSQL by hand; `scripts/services stop` and a new data directory clear them).
+pub async fn team_database() -> String {
+    let fresh = studio_store::team::testing::FreshDatabase::new().await;
+    fresh.url.clone()
 }
 
 impl Fixture {
+    /// The configuration of another program on the same library (or team database).
+    pub fn config(&self) -> StudioConfig {
+        let mut config = StudioConfig::new(self.dir.path().join("library.db"));
+        config.team_database = self.team_database.clone();
+        config
+    }
+
     pub async fn reopen(self) -> Fixture {
         self.studio.close().await.expect("close");
-        let studio = Studio::open(StudioConfig::new(self.dir.path().join("library.db"))).await.expect("reopen");
-        Fixture { dir: self.dir, studio }
+        let studio = Studio::open(self.config()).await.expect("reopen");
+        Fixture { dir: self.dir, studio, team_database: self.team_database }
     }
 
     pub async fn project(&self, name: &str) -> ProjectState {

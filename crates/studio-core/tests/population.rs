@@ -311,9 +311,15 @@ async fn a_population_named_but_not_here_is_made_again_and_checked_against_its_h
     let before = state(&studio, &project).await;
     let population_id = before.population_id.clone().unwrap();
     // As a peer that synced the document from someone who never sent the population.
-    for delete in ["DELETE FROM studio_project_artifacts WHERE hash = ?", "DELETE FROM studio_artifacts WHERE hash = ?"]
+    for delete in
+        ["DELETE FROM studio_project_artifacts WHERE hash = $1", "DELETE FROM studio_artifacts WHERE hash = $1"]
     {
-        sqlx::query(delete).bind(&population_id).execute(studio.store().pool()).await.unwrap();
+        match (studio.store().pool(), studio.store().team_db()) {
+            (Some(file), _) => sqlx::query(delete).bind(&population_id).execute(file).await.map(|_| ()),
+            (None, Some(team)) => sqlx::query(delete).bind(&population_id).execute(team.pool()).await.map(|_| ()),
+            (None, None) => unreachable!("a store is a library file or a team database"),
+        }
+        .unwrap();
     }
     assert!(studio.store().artifact(&population_id).await.is_err());
 

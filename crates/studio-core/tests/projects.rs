@@ -4,6 +4,8 @@
 mod common;
 
 use common::{USER, fixture};
+
+const OTHER: &str = "7c1d3e0a-0000-4000-8000-000000000002";
 use serde_json::json;
 use studio_core::model::{ProjectCreate, ProjectLoad, Workbench};
 use studio_core::{MetadataUpdate, Request};
@@ -147,7 +149,7 @@ async fn templates_and_duplicates_carry_configuration() {
     let from = f
         .studio
         .create_project(&ProjectCreate {
-            user_id: "u2".into(),
+            user_id: OTHER.into(),
             team_id: None,
             project_name: "From template".into(),
             description: None,
@@ -157,7 +159,7 @@ async fn templates_and_duplicates_carry_configuration() {
         .await
         .unwrap();
     assert_eq!(from.project_name, "From template");
-    assert_eq!(from.user_id, "u2");
+    assert_eq!(from.user_id, OTHER);
     let names: Vec<&str> = from.scenarios.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["Baseline", "Low prices"], "the template's scenarios, its baseline first");
     assert_eq!(from.workbench_states.data.overrides[0].value, json!(7));

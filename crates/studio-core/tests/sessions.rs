@@ -33,7 +33,7 @@ async fn crashed_edits(db: &std::path::Path, program: Program, project: &str, fi
         "UPDATE studio_sessions SET pid = 4000000, process_start = '1'
          WHERE rowid = (SELECT MAX(rowid) FROM studio_sessions)",
     )
-    .execute(other.store().pool())
+    .execute(other.store().pool().unwrap())
     .await
     .unwrap();
     drop(other);

@@ -6,14 +6,15 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{USER, fixture};
+use common::{Fixture, USER, fixture};
 use serde_json::json;
 use studio_core::model::{Workbench, WorkbenchAction};
 use studio_core::task_engine::{Failure, Handlers, TaskContext, TaskOutput, TaskSpec, TaskStatus};
-use studio_core::{Studio, StudioConfig, StudioEvent};
+use studio_core::{Studio, StudioEvent};
 
-async fn open(path: &std::path::Path) -> Arc<Studio> {
-    Arc::new(Studio::open(StudioConfig::new(path.to_path_buf())).await.expect("open"))
+/// Another program on the fixture's library.
+async fn open(f: &Fixture) -> Arc<Studio> {
+    Arc::new(Studio::open(f.config()).await.expect("open"))
 }
 
 /// A task kind that runs until cancelled, reporting progress.
@@ -103,10 +104,9 @@ async fn the_pipeline_builds_the_stale_stages_and_says_what_is_not_available() {
 async fn finished_results_survive_a_restart_and_a_queued_task_is_adopted() {
     let f = fixture().await;
     let project = f.project("Kept").await.project_id;
-    let db = f.dir.path().join("library.db");
     f.studio.close().await.unwrap();
 
-    let first = open(&db).await;
+    let first = open(&f).await;
     first.start_tasks().await.unwrap();
     let done = first.start_export(&project, f.dir.path().join("a.studio"), false).await.unwrap();
     first.wait_task(&done.id, |_| {}).await.unwrap();
@@ -116,7 +116,7 @@ async fn finished_results_survive_a_restart_and_a_queued_task_is_adopted() {
     first.close().await.unwrap();
     drop(first);
 
-    let second = open(&db).await;
+    let second = open(&f).await;
     let kept = second.get_task(&done.id).await.unwrap();
     assert_eq!(kept.status, TaskStatus::Completed);
     assert!(kept.result.unwrap().outputs.contains_key("path"));
@@ -132,10 +132,9 @@ async fn finished_results_survive_a_restart_and_a_queued_task_is_adopted() {
 async fn a_task_is_cancelled_from_another_program_through_the_library() {
     let f = fixture().await;
     let project = f.project("Cancelled").await.project_id;
-    let db = f.dir.path().join("library.db");
     f.studio.close().await.unwrap();
 
-    let runner = open(&db).await;
+    let runner = open(&f).await;
     runner.start_tasks_with(endless()).await.unwrap();
     let mut spec = TaskSpec::new("endless", "Endless");
     spec.required_capabilities.insert("files".into());
@@ -147,7 +146,7 @@ async fn a_task_is_cancelled_from_another_program_through_the_library() {
     }
     runner.flush_tasks().await;
 
-    let other = open(&db).await;
+    let other = open(&f).await;
     let cancelled = other.cancel_task(&task.id, Some("from the command line")).await.unwrap();
     assert_eq!(cancelled.status, TaskStatus::Cancelled);
     assert_eq!(runner.get_task(&after.id).await.unwrap().status, TaskStatus::Cancelled);

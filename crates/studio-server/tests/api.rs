@@ -352,7 +352,7 @@ async fn edits_a_crash_left_are_offered_on_the_websocket() {
             "UPDATE studio_sessions SET pid = 4000000, process_start = '1'
              WHERE rowid = (SELECT MAX(rowid) FROM studio_sessions)",
         )
-        .execute(other.store().pool())
+        .execute(other.store().pool().unwrap())
         .await
         .unwrap();
     }

@@ -1,39 +1,23 @@
-//! The library file: one SQLite database (WAL, foreign keys) holding every project, its
-//! versions, the crash journal, templates and artifacts; and the team server's PostgreSQL
-//! database (`team`). Knows rows and bytes, not Automerge or workbench rules; `studio-core`
-//! gives the rows their meaning.
+//! Where projects live: the library file on the analyst's machine (SQLite, `local`) or the
+//! team server's PostgreSQL database (`team`), behind one `Store`. Knows rows and bytes, not
+//! Automerge or workbench rules; `studio-core` gives the rows their meaning.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
-mod artifacts;
 mod error;
-mod journal;
-mod portable;
-mod projects;
-mod reports;
-mod schedules;
-mod shares;
-mod tasks;
+mod local;
 pub mod team;
-mod templates;
-mod versions;
 
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
-use std::time::Duration;
+use std::path::Path;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::SqlitePool;
 
-pub use artifacts::ArtifactRow;
 pub use error::StoreError;
-pub use journal::{JournalEntry, SessionRow};
-pub use portable::{ExportOptions, FileCheck};
-pub use projects::{ProjectRow, ScenarioRow, WorkingCopy};
-pub use reports::ReportRow;
-pub use schedules::ScheduleRow;
-pub use shares::{InviteRow, ShareRow};
-pub use tasks::{TaskBoardRow, TaskRow};
-pub use templates::TemplateRow;
-pub use versions::{NewVersion, VersionInfo, VersionRow};
+use local::Local;
+pub use local::{
+    ArtifactRow, ExportOptions, FileCheck, InviteRow, JournalEntry, NewVersion, ProjectRow, ReportRow, ScenarioRow,
+    ScheduleRow, SessionRow, ShareRow, TaskBoardRow, TaskRow, TemplateRow, VersionInfo, VersionRow, WorkingCopy,
+};
+use team::TeamStore;
 
 /// The migrations every library and `.studio` file carries.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
@@ -43,98 +27,186 @@ pub const LIBRARY_FORMAT: &str = "futureos-studio-library";
 /// The `format` written in `studio_library` of an exported `.studio` file.
 pub const PROJECT_FILE_FORMAT: &str = "futureos-studio-project";
 
-/// A handle on one library file.
-#[derive(Clone, Debug)]
-pub struct Store {
-    pool: SqlitePool,
-    path: PathBuf,
-    journal: journal::JournalWriter,
-}
-
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// A handle on where the projects live: a library file or a team database. Every operation
+/// means the same on both; the library file's own are documented in `local`, the team
+/// database's in `team`.
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: Backend,
+}
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Local(Local),
+    Team(TeamStore),
+}
+
 impl Store {
-    /// Opens (creating if needed) the library at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the library file at `path` and brings its schema up to date.
     /// A library written by a newer Studio is refused rather than guessed at.
     pub async fn open(path: &Path) -> Result<Store> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        Ok(Store { backend: Backend::Local(Local::open(path).await?) })
+    }
+
+    /// The team database as the core's store.
+    pub fn team(db: team::TeamDb) -> Store {
+        Store { backend: Backend::Team(TeamStore::new(db)) }
+    }
+
+    /// The library file's path; `None` on a team database.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.backend {
+            Backend::Local(s) => Some(s.path()),
+            Backend::Team(_) => None,
         }
-        let pool = connect(path, true).await?;
-        check_not_newer(&pool, path).await?;
-        MIGRATOR.run(&pool).await?;
-        let journal = journal::JournalWriter::start(pool.clone());
-        Ok(Store { pool, path: path.to_path_buf(), journal })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The library file's pool, for tools and tests; `None` on a team database.
+    pub fn pool(&self) -> Option<&SqlitePool> {
+        match &self.backend {
+            Backend::Local(s) => Some(s.pool()),
+            Backend::Team(_) => None,
+        }
     }
 
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// The team database, when this is one.
+    pub fn team_db(&self) -> Option<&team::TeamDb> {
+        match &self.backend {
+            Backend::Local(_) => None,
+            Backend::Team(s) => Some(s.db()),
+        }
     }
 
-    /// `PRAGMA integrity_check`: `ok` or the problems SQLite found.
+    /// `ok`, or the problems the database found.
     pub async fn integrity_check(&self) -> Result<String> {
-        let rows: Vec<(String,)> = sqlx::query_as("PRAGMA integrity_check").fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().map(|r| r.0).collect::<Vec<_>>().join("; "))
+        match &self.backend {
+            Backend::Local(s) => s.integrity_check().await,
+            Backend::Team(s) => s.integrity_check().await,
+        }
     }
 
-    /// Copies the write-ahead log into the main file, without waiting on readers. Called when
-    /// idle (autosave ticks, closing), so saves do not pay for it.
+    /// Folds the library file's write-ahead log into the file (called when idle, so saves do
+    /// not pay for it); nothing on a team database.
     pub async fn checkpoint(&self) -> Result<()> {
-        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&self.pool).await?;
-        Ok(())
+        match &self.backend {
+            Backend::Local(s) => s.checkpoint().await,
+            Backend::Team(_) => Ok(()),
+        }
     }
 
     /// Waits for pending writes and closes every connection.
     pub async fn close(&self) {
-        self.pool.close().await;
+        match &self.backend {
+            Backend::Local(s) => s.close().await,
+            Backend::Team(s) => s.db().close().await,
+        }
+    }
+
+    /// Checks that `path` is an intact `.studio` file this version can read.
+    pub async fn check_file(path: &Path) -> Result<FileCheck> {
+        Local::check_file(path).await
     }
 }
 
-async fn connect(path: &Path, create: bool) -> Result<SqlitePool> {
-    let options = SqliteConnectOptions::from_str("sqlite://")
-        .map_err(StoreError::from)?
-        .filename(path)
-        .create_if_missing(create)
-        .journal_mode(SqliteJournalMode::Wal)
-        // FULL: an acknowledged edit survives a power cut, not only a killed process.
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10))
-        // Large pages suit a file of megabyte-sized documents and snapshots (new files only).
-        .page_size(16384)
-        // Checkpoints run when the program is idle (`Store::checkpoint`); this is the backstop.
-        .pragma("wal_autocheckpoint", "4096");
-    let pool =
-        SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(|e| classify_open(path, e))?;
-    Ok(pool)
+/// Each operation, passed to the backend that holds the projects.
+macro_rules! dispatch {
+    ($(pub async fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty;)*) => {
+        impl Store {
+            $(
+                pub async fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    match &self.backend {
+                        Backend::Local(s) => s.$name($($arg),*).await,
+                        Backend::Team(s) => s.$name($($arg),*).await,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+dispatch! {
+    pub async fn create_project(&self, row: &ProjectRow, first: &NewVersion) -> Result<()>;
+    pub async fn project(&self, project_id: &str) -> Result<ProjectRow>;
+    pub async fn is_deleted(&self, project_id: &str) -> Result<bool>;
+    pub async fn project_stamp(&self, project_id: &str) -> Result<(String, i64)>;
+    pub async fn list_projects(&self, user_id: Option<&str>) -> Result<Vec<ProjectRow>>;
+    pub async fn write_working(&self, copy: &WorkingCopy) -> Result<()>;
+    pub async fn scenarios(&self, project_id: &str) -> Result<Vec<ScenarioRow>>;
+    pub async fn soft_delete(&self, project_id: &str, at: &str) -> Result<()>;
+    pub async fn undelete(&self, project_id: &str) -> Result<()>;
+
+    pub async fn save_version(&self, copy: &WorkingCopy, version: &NewVersion, keep_live: usize) -> Result<()>;
+    pub async fn add_version(&self, version: &NewVersion, keep_live: usize) -> Result<()>;
+    pub async fn versions(&self, project_id: &str) -> Result<Vec<VersionInfo>>;
+    pub async fn version(&self, project_id: &str, number: i64) -> Result<VersionRow>;
+    pub async fn pack_archived(&self, limit: usize) -> Result<usize>;
+
+    pub async fn put_report(&self, r: &ReportRow) -> Result<()>;
+    pub async fn report(&self, project_id: &str, report_id: &str) -> Result<ReportRow>;
+    pub async fn reports(&self, project_id: &str) -> Result<Vec<ReportRow>>;
+    pub async fn set_export_url(&self, report_id: &str, format: &str, url: &str) -> Result<()>;
+
+    pub async fn put_artifact(&self, project_id: &str, kind: &str, content: &[u8]) -> Result<String>;
+    pub async fn artifact(&self, hash: &str) -> Result<ArtifactRow>;
+    pub async fn project_artifacts(&self, project_id: &str) -> Result<Vec<String>>;
+    pub async fn artifact_kind(&self, hash: &str) -> Result<Option<String>>;
+    pub async fn link_artifact(&self, project_id: &str, hash: &str) -> Result<()>;
+    pub async fn project_has_artifact(&self, project_id: &str, hash: &str) -> Result<bool>;
+
+    pub async fn set_report_schedule(&self, project_id: &str, schedule: Option<&str>, now: &str) -> Result<()>;
+    pub async fn report_schedules(&self) -> Result<Vec<ScheduleRow>>;
+    pub async fn report_schedule(&self, project_id: &str) -> Result<Option<ScheduleRow>>;
+    pub async fn claim_schedule_run(&self, project_id: &str, seen: Option<&str>, at: &str) -> Result<bool>;
+    pub async fn record_schedule_outcome(&self, project_id: &str, outcome: &str) -> Result<()>;
+
+    pub async fn put_task_board(&self, row: &TaskBoardRow) -> Result<()>;
+    pub async fn open_task_boards(&self, except_session: &str) -> Result<Vec<TaskBoardRow>>;
+    pub async fn prune_task_boards(&self, before: &str) -> Result<u64>;
+    pub async fn task_counts(&self) -> Result<(i64, i64)>;
+    pub async fn put_tasks(&self, rows: &[TaskRow]) -> Result<()>;
+    pub async fn board_tasks(&self, board_id: &str) -> Result<Vec<TaskRow>>;
+    pub async fn project_tasks(&self, project_id: &str, limit: i64) -> Result<Vec<TaskRow>>;
+    pub async fn task(&self, task_id: &str) -> Result<Option<TaskRow>>;
+    pub async fn request_task_cancel(&self, task_id: &str, at: &str) -> Result<bool>;
+    pub async fn cancel_requests(&self, session_id: &str) -> Result<Vec<String>>;
+
+    pub async fn set_share(&self, share: &ShareRow) -> Result<()>;
+    pub async fn share(&self, project_id: &str) -> Result<Option<ShareRow>>;
+    pub async fn shares(&self) -> Result<Vec<ShareRow>>;
+    pub async fn add_invite(&self, invite: &InviteRow) -> Result<()>;
+    pub async fn invite(&self, invite_id: &str) -> Result<Option<InviteRow>>;
+    pub async fn invites(&self, project_id: &str) -> Result<Vec<InviteRow>>;
+    pub async fn revoke_invite(&self, invite_id: &str, at: &str) -> Result<bool>;
+    pub async fn set_hub_url(&self, url: &str, at: &str) -> Result<()>;
+    pub async fn hub_url(&self) -> Result<Option<String>>;
+
+    pub async fn save_template(&self, t: &TemplateRow) -> Result<()>;
+    pub async fn templates(&self) -> Result<Vec<TemplateRow>>;
+    pub async fn template(&self, template_id: &str) -> Result<TemplateRow>;
+
+    pub async fn open_session(&self, session: &SessionRow) -> Result<()>;
+    pub async fn heartbeat(&self, session_id: &str, at: &str) -> Result<()>;
+    pub async fn close_session(&self, session_id: &str, at: &str) -> Result<()>;
+    pub async fn session(&self, session_id: &str) -> Result<Option<SessionRow>>;
+    pub async fn unclosed_sessions(&self, except: &str) -> Result<Vec<SessionRow>>;
+    pub async fn mark_runs_tasks(&self, session_id: &str, at: &str) -> Result<()>;
+    pub async fn task_running_sessions(&self, except: &str) -> Result<Vec<SessionRow>>;
+    pub async fn sessions_with_journal(&self, except: &str) -> Result<Vec<SessionRow>>;
+    pub async fn session_journal(&self, session_id: &str) -> Result<Vec<JournalEntry>>;
+    pub async fn append_journal(&self, entry: &JournalEntry) -> Result<i64>;
+    pub async fn journal(&self, project_id: &str) -> Result<Vec<JournalEntry>>;
+    pub async fn remove_journal(&self, seqs: &[i64]) -> Result<()>;
+    pub async fn purge_journal(&self, before: &str) -> Result<u64>;
+
+    pub async fn export_project(&self, project_id: &str, path: &Path, options: ExportOptions) -> Result<()>;
+    pub async fn import_project(&self, path: &Path, new_id: &str) -> Result<String>;
 }
 
 /// The highest migration this build knows.
 pub fn schema_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
-}
-
-async fn check_not_newer(pool: &SqlitePool, path: &Path) -> Result<()> {
-    let applied: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_optional(pool).await.ok().flatten();
-    match applied {
-        Some(v) if v > schema_version() => {
-            Err(StoreError::NewerSchema { path: path.to_path_buf(), found: v, supported: schema_version() })
-        }
-        _ => Ok(()),
-    }
-}
-
-fn classify_open(path: &Path, e: sqlx::Error) -> StoreError {
-    let text = e.to_string();
-    if text.contains("file is not a database") || text.contains("malformed") {
-        return StoreError::NotALibrary { path: path.to_path_buf(), detail: text };
-    }
-    StoreError::Sqlx(e)
 }
 
 /// Current time as ISO 8601 UTC with milliseconds: the one format every table uses.

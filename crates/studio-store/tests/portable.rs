@@ -79,7 +79,7 @@ async fn bad_files_are_refused_with_the_reason() {
     std::fs::copy(&good, &newer).unwrap();
     {
         let s = Store::open(&dir.path().join("scratch.db")).await.unwrap();
-        let mut conn = s.pool().acquire().await.unwrap();
+        let mut conn = s.pool().unwrap().acquire().await.unwrap();
         sqlx::query("ATTACH DATABASE ? AS f").bind(newer.to_string_lossy().as_ref()).execute(&mut *conn).await.unwrap();
         sqlx::query("INSERT INTO f._sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'future', 1, x'00', 0)")
             .execute(&mut *conn)
@@ -114,7 +114,7 @@ async fn a_library_from_a_newer_studio_is_not_opened() {
     let path = dir.path().join("lib.db");
     let store = Store::open(&path).await.unwrap();
     sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'future', 1, x'00', 0)")
-        .execute(store.pool())
+        .execute(store.pool().unwrap())
         .await
         .unwrap();
     store.close().await;

@@ -6,6 +6,7 @@
 //! own beyond the pool.
 
 mod accounts;
+mod store;
 mod sync_storage;
 mod task_queue;
 #[cfg(any(test, feature = "testing"))]
@@ -16,6 +17,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 pub use accounts::{Member, NewTeam, Role, TeamRow, TokenGrant, UserRow};
+pub(crate) use store::TeamStore;
 pub use task_queue::{QueueCounts, QueuedTask};
 
 use crate::{Result, StoreError};

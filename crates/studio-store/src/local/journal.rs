@@ -11,7 +11,8 @@
 use sqlx::{AssertSqlSafe, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{Result, Store, StoreError};
+use super::Local;
+use crate::{Result, StoreError};
 
 const SESSION_COLUMNS: &str =
     "session_id, pid, process_start, host, started_at, heartbeat_at, closed_at, program, runs_tasks_since";
@@ -104,8 +105,8 @@ pub struct JournalEntry {
     pub created_at: String,
 }
 
-impl Store {
-    pub async fn open_session(&self, session: &SessionRow) -> Result<()> {
+impl Local {
+    pub(crate) async fn open_session(&self, session: &SessionRow) -> Result<()> {
         sqlx::query(
             "INSERT INTO studio_sessions (session_id, pid, process_start, host, started_at, heartbeat_at, program,
                runs_tasks_since) VALUES (?,?,?,?,?,?,?,?)",
@@ -123,7 +124,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn heartbeat(&self, session_id: &str, at: &str) -> Result<()> {
+    pub(crate) async fn heartbeat(&self, session_id: &str, at: &str) -> Result<()> {
         sqlx::query("UPDATE studio_sessions SET heartbeat_at = ? WHERE session_id = ?")
             .bind(at)
             .bind(session_id)
@@ -132,7 +133,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn close_session(&self, session_id: &str, at: &str) -> Result<()> {
+    pub(crate) async fn close_session(&self, session_id: &str, at: &str) -> Result<()> {
         sqlx::query("UPDATE studio_sessions SET closed_at = ?, heartbeat_at = ? WHERE session_id = ?")
             .bind(at)
             .bind(at)
@@ -142,7 +143,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn session(&self, session_id: &str) -> Result<Option<SessionRow>> {
+    pub(crate) async fn session(&self, session_id: &str) -> Result<Option<SessionRow>> {
         Ok(sqlx::query_as::<_, SessionRow>(AssertSqlSafe(format!(
             "SELECT {SESSION_COLUMNS} FROM studio_sessions WHERE session_id = ?"
         )))
@@ -152,7 +153,7 @@ impl Store {
     }
 
     /// Sessions that were never closed (running, or ended by a crash), other than `except`.
-    pub async fn unclosed_sessions(&self, except: &str) -> Result<Vec<SessionRow>> {
+    pub(crate) async fn unclosed_sessions(&self, except: &str) -> Result<Vec<SessionRow>> {
         Ok(sqlx::query_as::<_, SessionRow>(AssertSqlSafe(format!(
             "SELECT {SESSION_COLUMNS} FROM studio_sessions WHERE closed_at IS NULL AND session_id <> ?"
         )))
@@ -162,7 +163,7 @@ impl Store {
     }
 
     /// Records that the session runs tasks from now on.
-    pub async fn mark_runs_tasks(&self, session_id: &str, at: &str) -> Result<()> {
+    pub(crate) async fn mark_runs_tasks(&self, session_id: &str, at: &str) -> Result<()> {
         sqlx::query("UPDATE studio_sessions SET runs_tasks_since = ? WHERE session_id = ?")
             .bind(at)
             .bind(session_id)
@@ -173,7 +174,7 @@ impl Store {
 
     /// Sessions not closed that run tasks, other than `except`: whether they still run is
     /// for the caller to judge (their process may have died).
-    pub async fn task_running_sessions(&self, except: &str) -> Result<Vec<SessionRow>> {
+    pub(crate) async fn task_running_sessions(&self, except: &str) -> Result<Vec<SessionRow>> {
         Ok(sqlx::query_as::<_, SessionRow>(AssertSqlSafe(format!(
             "SELECT {SESSION_COLUMNS} FROM studio_sessions
              WHERE closed_at IS NULL AND runs_tasks_since IS NOT NULL AND session_id <> ? ORDER BY started_at DESC"
@@ -184,7 +185,7 @@ impl Store {
     }
 
     /// Sessions other than `except` that left entries in the journal.
-    pub async fn sessions_with_journal(&self, except: &str) -> Result<Vec<SessionRow>> {
+    pub(crate) async fn sessions_with_journal(&self, except: &str) -> Result<Vec<SessionRow>> {
         Ok(sqlx::query_as::<_, SessionRow>(AssertSqlSafe(format!(
             "SELECT {SESSION_COLUMNS} FROM studio_sessions s
              WHERE s.session_id <> ? AND EXISTS (SELECT 1 FROM studio_journal j WHERE j.session_id = s.session_id)
@@ -196,7 +197,7 @@ impl Store {
     }
 
     /// Journal entries of one session, oldest first.
-    pub async fn session_journal(&self, session_id: &str) -> Result<Vec<JournalEntry>> {
+    pub(crate) async fn session_journal(&self, session_id: &str) -> Result<Vec<JournalEntry>> {
         Ok(sqlx::query_as::<_, JournalEntry>(
             "SELECT seq, project_id, session_id, change, summary, created_at FROM studio_journal
              WHERE session_id = ? ORDER BY seq",
@@ -208,7 +209,7 @@ impl Store {
 
     /// Appends one change durably (with whatever other appends are waiting); returns its
     /// sequence number once it is committed. The change is acknowledged only then.
-    pub async fn append_journal(&self, entry: &JournalEntry) -> Result<i64> {
+    pub(crate) async fn append_journal(&self, entry: &JournalEntry) -> Result<i64> {
         let (done, answer) = oneshot::channel();
         let stopped = || StoreError::Journal("the library is closing".into());
         self.journal.queue.send(Pending { entry: entry.clone(), done }).map_err(|_| stopped())?;
@@ -216,7 +217,7 @@ impl Store {
     }
 
     /// Every journal entry of a project, oldest first.
-    pub async fn journal(&self, project_id: &str) -> Result<Vec<JournalEntry>> {
+    pub(crate) async fn journal(&self, project_id: &str) -> Result<Vec<JournalEntry>> {
         Ok(sqlx::query_as::<_, JournalEntry>(
             "SELECT seq, project_id, session_id, change, summary, created_at FROM studio_journal
              WHERE project_id = ? ORDER BY seq",
@@ -227,7 +228,7 @@ impl Store {
     }
 
     /// Removes the given entries (recovered elsewhere, or discarded by the user).
-    pub async fn remove_journal(&self, seqs: &[i64]) -> Result<()> {
+    pub(crate) async fn remove_journal(&self, seqs: &[i64]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         for seq in seqs {
             sqlx::query("DELETE FROM studio_journal WHERE seq = ?").bind(seq).execute(&mut *tx).await?;
@@ -238,7 +239,7 @@ impl Store {
 
     /// Drops journal entries written before `before` (recovery is offered for 24 hours) and
     /// closed sessions with no entries left. Returns how many entries went.
-    pub async fn purge_journal(&self, before: &str) -> Result<u64> {
+    pub(crate) async fn purge_journal(&self, before: &str) -> Result<u64> {
         let done =
             sqlx::query("DELETE FROM studio_journal WHERE created_at < ?").bind(before).execute(&self.pool).await?;
         sqlx::query(

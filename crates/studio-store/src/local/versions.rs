@@ -8,8 +8,9 @@ use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use sqlx::{Sqlite, Transaction};
 
+use super::Local;
 use crate::error::is_unique_violation;
-use crate::{Result, Store, StoreError, WorkingCopy};
+use crate::{Result, StoreError, WorkingCopy};
 
 #[derive(Debug, Clone)]
 pub struct NewVersion {
@@ -55,13 +56,13 @@ pub struct VersionRow {
     pub heads: String,
 }
 
-impl Store {
+impl Local {
     /// Saves a version: writes the working copy, inserts the snapshot and archives what falls
     /// beyond `keep_live`, all in one transaction.
-    pub async fn save_version(&self, copy: &WorkingCopy, version: &NewVersion, keep_live: usize) -> Result<()> {
+    pub(crate) async fn save_version(&self, copy: &WorkingCopy, version: &NewVersion, keep_live: usize) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        Store::write_working_in(&mut tx, copy, Some(version.version_number)).await?;
-        Store::insert_version(&mut tx, version).await?;
+        Local::write_working_in(&mut tx, copy, Some(version.version_number)).await?;
+        Local::insert_version(&mut tx, version).await?;
         archive_beyond(&mut tx, &version.project_id, keep_live, &version.created_at).await?;
         tx.commit().await?;
         Ok(())
@@ -69,9 +70,9 @@ impl Store {
 
     /// Keeps a version a peer saved (the working copy is not written): inserted, the project's
     /// version raised to it, what falls beyond `keep_live` archived, in one transaction.
-    pub async fn add_version(&self, version: &NewVersion, keep_live: usize) -> Result<()> {
+    pub(crate) async fn add_version(&self, version: &NewVersion, keep_live: usize) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        Store::insert_version(&mut tx, version).await?;
+        Local::insert_version(&mut tx, version).await?;
         sqlx::query("UPDATE studio_projects SET version = MAX(version, ?) WHERE project_id = ?")
             .bind(version.version_number)
             .bind(&version.project_id)
@@ -107,11 +108,11 @@ impl Store {
     }
 
     /// Every version of a project, newest first.
-    pub async fn versions(&self, project_id: &str) -> Result<Vec<VersionInfo>> {
+    pub(crate) async fn versions(&self, project_id: &str) -> Result<Vec<VersionInfo>> {
         self.project(project_id).await?;
         Ok(sqlx::query_as::<_, VersionInfo>(
             "SELECT version_id, version_number, created_by, created_at, archived_at IS NOT NULL AS archived,
-               COALESCE(LENGTH(state_snapshot), LENGTH(archived_snapshot)) AS size
+               COALESCE(LENGTH(CAST(state_snapshot AS BLOB)), LENGTH(archived_snapshot)) AS size
              FROM studio_project_versions WHERE project_id = ? ORDER BY version_number DESC",
         )
         .bind(project_id)
@@ -120,7 +121,7 @@ impl Store {
     }
 
     /// One version with its full snapshot.
-    pub async fn version(&self, project_id: &str, number: i64) -> Result<VersionRow> {
+    pub(crate) async fn version(&self, project_id: &str, number: i64) -> Result<VersionRow> {
         let row = sqlx::query_as::<_, StoredVersion>(
             "SELECT version_id, version_number, created_by, created_at, archived_at IS NOT NULL AS archived,
                state_snapshot, archived_snapshot, heads
@@ -159,7 +160,7 @@ impl Store {
 }
 
 /// Marks the versions beyond the newest `keep_live` archived. Cheap, inside the save; their
-/// snapshots are deflated later by [`Store::pack_archived`], off the save's path.
+/// snapshots are deflated later by [`Local::pack_archived`], off the save's path.
 async fn archive_beyond(tx: &mut Transaction<'_, Sqlite>, project_id: &str, keep_live: usize, at: &str) -> Result<()> {
     sqlx::query(
         "UPDATE studio_project_versions SET archived_at = ?
@@ -175,10 +176,10 @@ async fn archive_beyond(tx: &mut Transaction<'_, Sqlite>, project_id: &str, keep
     Ok(())
 }
 
-impl Store {
+impl Local {
     /// Deflates the snapshots of archived versions that are still stored plain, at most
     /// `limit` of them. Returns how many it packed.
-    pub async fn pack_archived(&self, limit: usize) -> Result<usize> {
+    pub(crate) async fn pack_archived(&self, limit: usize) -> Result<usize> {
         let plain: Vec<(String, String)> = sqlx::query_as(
             "SELECT version_id, state_snapshot FROM studio_project_versions
              WHERE archived_at IS NOT NULL AND state_snapshot IS NOT NULL LIMIT ?",
@@ -200,13 +201,13 @@ impl Store {
     }
 }
 
-fn deflate(bytes: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn deflate(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut encoder = DeflateEncoder::new(Vec::new(), Compression::default());
     encoder.write_all(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     encoder.finish().map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn inflate(bytes: &[u8]) -> Result<String> {
+pub(crate) fn inflate(bytes: &[u8]) -> Result<String> {
     let mut text = String::new();
     DeflateDecoder::new(bytes)
         .read_to_string(&mut text)

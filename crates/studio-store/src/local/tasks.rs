@@ -1,7 +1,8 @@
 //! Task boards and tasks as rows: the task engine's state as JSON, with the columns needed
 //! to find a project's tasks, a session's boards and pending cancel requests.
 
-use crate::{Result, Store};
+use super::Local;
+use crate::Result;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct TaskBoardRow {
@@ -28,8 +29,8 @@ pub struct TaskRow {
 const TASK_COLUMNS: &str =
     "task_id, board_id, project_id, kind, status, task, cancel_requested_at, created_at, updated_at";
 
-impl Store {
-    pub async fn put_task_board(&self, row: &TaskBoardRow) -> Result<()> {
+impl Local {
+    pub(crate) async fn put_task_board(&self, row: &TaskBoardRow) -> Result<()> {
         sqlx::query(
             "INSERT INTO studio_task_boards (board_id, project_id, session_id, info, created_at) VALUES (?,?,?,?,?)
              ON CONFLICT (board_id) DO UPDATE SET session_id = excluded.session_id, info = excluded.info",
@@ -46,7 +47,7 @@ impl Store {
 
     /// Boards of other sessions that still have unfinished tasks: the ones a session may have
     /// to adopt.
-    pub async fn open_task_boards(&self, except_session: &str) -> Result<Vec<TaskBoardRow>> {
+    pub(crate) async fn open_task_boards(&self, except_session: &str) -> Result<Vec<TaskBoardRow>> {
         Ok(sqlx::query_as(
             "SELECT board_id, project_id, session_id, info, created_at FROM studio_task_boards b
              WHERE b.session_id <> ? AND EXISTS (SELECT 1 FROM studio_tasks t WHERE t.board_id = b.board_id
@@ -60,7 +61,7 @@ impl Store {
 
     /// Deletes (with their tasks) the boards of closed sessions whose tasks all finished
     /// before `before`, and boards with no tasks made before it. Returns how many went.
-    pub async fn prune_task_boards(&self, before: &str) -> Result<u64> {
+    pub(crate) async fn prune_task_boards(&self, before: &str) -> Result<u64> {
         let done = sqlx::query(
             "DELETE FROM studio_task_boards WHERE board_id IN (
                SELECT b.board_id FROM studio_task_boards b
@@ -77,14 +78,14 @@ impl Store {
     }
 
     /// How many boards and tasks the library holds.
-    pub async fn task_counts(&self) -> Result<(i64, i64)> {
+    pub(crate) async fn task_counts(&self) -> Result<(i64, i64)> {
         let boards: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM studio_task_boards").fetch_one(&self.pool).await?;
         let tasks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM studio_tasks").fetch_one(&self.pool).await?;
         Ok((boards, tasks))
     }
 
     /// Writes tasks (new or changed) in one transaction.
-    pub async fn put_tasks(&self, rows: &[TaskRow]) -> Result<()> {
+    pub(crate) async fn put_tasks(&self, rows: &[TaskRow]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         for row in rows {
             sqlx::query(
@@ -108,7 +109,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn board_tasks(&self, board_id: &str) -> Result<Vec<TaskRow>> {
+    pub(crate) async fn board_tasks(&self, board_id: &str) -> Result<Vec<TaskRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {TASK_COLUMNS} FROM studio_tasks WHERE board_id = ? ORDER BY created_at"
         )))
@@ -118,7 +119,7 @@ impl Store {
     }
 
     /// A project's tasks, newest first.
-    pub async fn project_tasks(&self, project_id: &str, limit: i64) -> Result<Vec<TaskRow>> {
+    pub(crate) async fn project_tasks(&self, project_id: &str, limit: i64) -> Result<Vec<TaskRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {TASK_COLUMNS} FROM studio_tasks WHERE project_id = ? ORDER BY created_at DESC, task_id LIMIT ?"
         )))
@@ -128,7 +129,7 @@ impl Store {
         .await?)
     }
 
-    pub async fn task(&self, task_id: &str) -> Result<Option<TaskRow>> {
+    pub(crate) async fn task(&self, task_id: &str) -> Result<Option<TaskRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {TASK_COLUMNS} FROM studio_tasks WHERE task_id = ?")))
             .bind(task_id)
             .fetch_optional(&self.pool)
@@ -136,7 +137,7 @@ impl Store {
     }
 
     /// Asks the session running a task to cancel it.
-    pub async fn request_task_cancel(&self, task_id: &str, at: &str) -> Result<bool> {
+    pub(crate) async fn request_task_cancel(&self, task_id: &str, at: &str) -> Result<bool> {
         let done = sqlx::query("UPDATE studio_tasks SET cancel_requested_at = ? WHERE task_id = ?")
             .bind(at)
             .bind(task_id)
@@ -146,7 +147,7 @@ impl Store {
     }
 
     /// Tasks on this session's boards that another program asked to cancel, not yet finished.
-    pub async fn cancel_requests(&self, session_id: &str) -> Result<Vec<String>> {
+    pub(crate) async fn cancel_requests(&self, session_id: &str) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT t.task_id FROM studio_tasks t JOIN studio_task_boards b ON b.board_id = t.board_id
              WHERE b.session_id = ? AND t.cancel_requested_at IS NOT NULL

@@ -1,6 +1,7 @@
 //! Saved templates: a project's configuration, to start new projects from.
 
-use crate::{Result, Store, StoreError};
+use super::Local;
+use crate::{Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct TemplateRow {
@@ -12,8 +13,8 @@ pub struct TemplateRow {
     pub created_at: String,
 }
 
-impl Store {
-    pub async fn save_template(&self, t: &TemplateRow) -> Result<()> {
+impl Local {
+    pub(crate) async fn save_template(&self, t: &TemplateRow) -> Result<()> {
         sqlx::query(
             "INSERT INTO studio_templates (template_id, name, description, content, created_by, created_at)
              VALUES (?,?,?,?,?,?)",
@@ -30,7 +31,7 @@ impl Store {
     }
 
     /// Every template, by name, without their content.
-    pub async fn templates(&self) -> Result<Vec<TemplateRow>> {
+    pub(crate) async fn templates(&self) -> Result<Vec<TemplateRow>> {
         Ok(sqlx::query_as::<_, TemplateRow>(
             "SELECT template_id, name, description, '' AS content, created_by, created_at
              FROM studio_templates ORDER BY name, created_at",
@@ -39,7 +40,7 @@ impl Store {
         .await?)
     }
 
-    pub async fn template(&self, template_id: &str) -> Result<TemplateRow> {
+    pub(crate) async fn template(&self, template_id: &str) -> Result<TemplateRow> {
         sqlx::query_as::<_, TemplateRow>(
             "SELECT template_id, name, description, content, created_by, created_at FROM studio_templates
              WHERE template_id = ?",

@@ -1,6 +1,7 @@
 //! Shared projects, the invites of this library's hub, and where that hub listens.
 
-use crate::{Result, Store};
+use super::Local;
+use crate::Result;
 
 /// A project shared here as a hub, or joined at another's hub.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -30,9 +31,9 @@ pub struct InviteRow {
 const SHARE_COLUMNS: &str = "project_id, side, hub_url, hub_key, fingerprint, invite, created_at";
 const INVITE_COLUMNS: &str = "invite_id, project_id, role, token, expires_at, created_by, created_at, revoked_at";
 
-impl Store {
+impl Local {
     /// Records a project as shared (or joined); an existing record is replaced.
-    pub async fn set_share(&self, share: &ShareRow) -> Result<()> {
+    pub(crate) async fn set_share(&self, share: &ShareRow) -> Result<()> {
         sqlx::query(
             "INSERT INTO studio_shares (project_id, side, hub_url, hub_key, fingerprint, invite, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -51,7 +52,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn share(&self, project_id: &str) -> Result<Option<ShareRow>> {
+    pub(crate) async fn share(&self, project_id: &str) -> Result<Option<ShareRow>> {
         Ok(sqlx::query_as::<_, ShareRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {SHARE_COLUMNS} FROM studio_shares WHERE project_id = ?"
         )))
@@ -61,7 +62,7 @@ impl Store {
     }
 
     /// Every shared or joined project that is not in the trash.
-    pub async fn shares(&self) -> Result<Vec<ShareRow>> {
+    pub(crate) async fn shares(&self) -> Result<Vec<ShareRow>> {
         Ok(sqlx::query_as::<_, ShareRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {} FROM studio_shares s JOIN studio_projects p USING (project_id)
              WHERE p.deleted_at IS NULL ORDER BY s.created_at",
@@ -71,7 +72,7 @@ impl Store {
         .await?)
     }
 
-    pub async fn add_invite(&self, invite: &InviteRow) -> Result<()> {
+    pub(crate) async fn add_invite(&self, invite: &InviteRow) -> Result<()> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO studio_invites ({INVITE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         )))
@@ -88,7 +89,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn invite(&self, invite_id: &str) -> Result<Option<InviteRow>> {
+    pub(crate) async fn invite(&self, invite_id: &str) -> Result<Option<InviteRow>> {
         Ok(sqlx::query_as::<_, InviteRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {INVITE_COLUMNS} FROM studio_invites WHERE invite_id = ?"
         )))
@@ -98,7 +99,7 @@ impl Store {
     }
 
     /// A project's invites, newest first.
-    pub async fn invites(&self, project_id: &str) -> Result<Vec<InviteRow>> {
+    pub(crate) async fn invites(&self, project_id: &str) -> Result<Vec<InviteRow>> {
         Ok(sqlx::query_as::<_, InviteRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {INVITE_COLUMNS} FROM studio_invites WHERE project_id = ? ORDER BY created_at DESC, invite_id"
         )))
@@ -108,7 +109,7 @@ impl Store {
     }
 
     /// Revokes an invite; answers whether there was one not revoked yet.
-    pub async fn revoke_invite(&self, invite_id: &str, at: &str) -> Result<bool> {
+    pub(crate) async fn revoke_invite(&self, invite_id: &str, at: &str) -> Result<bool> {
         let done = sqlx::query("UPDATE studio_invites SET revoked_at = ? WHERE invite_id = ? AND revoked_at IS NULL")
             .bind(at)
             .bind(invite_id)
@@ -118,7 +119,7 @@ impl Store {
     }
 
     /// Records where this library's hub listens.
-    pub async fn set_hub_url(&self, url: &str, at: &str) -> Result<()> {
+    pub(crate) async fn set_hub_url(&self, url: &str, at: &str) -> Result<()> {
         sqlx::query(
             "INSERT INTO studio_hub (id, url, started_at) VALUES (1, ?, ?)
              ON CONFLICT (id) DO UPDATE SET url = excluded.url, started_at = excluded.started_at",
@@ -130,7 +131,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn hub_url(&self) -> Result<Option<String>> {
+    pub(crate) async fn hub_url(&self) -> Result<Option<String>> {
         Ok(sqlx::query_scalar("SELECT url FROM studio_hub WHERE id = 1").fetch_optional(&self.pool).await?)
     }
 }
@@ -142,7 +143,7 @@ mod tests {
     #[tokio::test]
     async fn invites_are_kept_and_revoked_once() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("l.db")).await.unwrap();
+        let store = crate::Store::open(&dir.path().join("l.db")).await.unwrap();
         assert_eq!(store.hub_url().await.unwrap(), None);
         store.set_hub_url("ws://127.0.0.1:7878/sync/v1", "t").await.unwrap();
         store.set_hub_url("ws://127.0.0.1:7879/sync/v1", "t").await.unwrap();

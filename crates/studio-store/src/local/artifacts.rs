@@ -2,7 +2,8 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::{Result, Store, StoreError};
+use super::Local;
+use crate::{Result, StoreError};
 
 /// Links an artifact to a project, once.
 const LINK: &str = "INSERT INTO studio_project_artifacts (project_id, hash) VALUES (?,?) ON CONFLICT DO NOTHING";
@@ -16,10 +17,10 @@ pub struct ArtifactRow {
     pub created_at: String,
 }
 
-impl Store {
+impl Local {
     /// Stores `content` (once, whatever the number of projects using it) and links it to the
     /// project. Returns its hash.
-    pub async fn put_artifact(&self, project_id: &str, kind: &str, content: &[u8]) -> Result<String> {
+    pub(crate) async fn put_artifact(&self, project_id: &str, kind: &str, content: &[u8]) -> Result<String> {
         let hash = hex::encode(Sha256::digest(content));
         let mut tx = self.pool.begin().await?;
         sqlx::query(
@@ -38,7 +39,7 @@ impl Store {
         Ok(hash)
     }
 
-    pub async fn artifact(&self, hash: &str) -> Result<ArtifactRow> {
+    pub(crate) async fn artifact(&self, hash: &str) -> Result<ArtifactRow> {
         sqlx::query_as::<_, ArtifactRow>(
             "SELECT hash, kind, size, content, created_at FROM studio_artifacts WHERE hash = ?",
         )
@@ -49,7 +50,7 @@ impl Store {
     }
 
     /// Hashes of the artifacts linked to a project.
-    pub async fn project_artifacts(&self, project_id: &str) -> Result<Vec<String>> {
+    pub(crate) async fn project_artifacts(&self, project_id: &str) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar("SELECT hash FROM studio_project_artifacts WHERE project_id = ? ORDER BY hash")
             .bind(project_id)
             .fetch_all(&self.pool)
@@ -57,7 +58,7 @@ impl Store {
     }
 
     /// The kind of a stored artifact, without its bytes; `None` when it is not here.
-    pub async fn artifact_kind(&self, hash: &str) -> Result<Option<String>> {
+    pub(crate) async fn artifact_kind(&self, hash: &str) -> Result<Option<String>> {
         Ok(sqlx::query_scalar("SELECT kind FROM studio_artifacts WHERE hash = ?")
             .bind(hash)
             .fetch_optional(&self.pool)
@@ -65,13 +66,13 @@ impl Store {
     }
 
     /// Links a stored artifact to a project as well (nothing when it already is).
-    pub async fn link_artifact(&self, project_id: &str, hash: &str) -> Result<()> {
+    pub(crate) async fn link_artifact(&self, project_id: &str, hash: &str) -> Result<()> {
         sqlx::query(LINK).bind(project_id).bind(hash).execute(&self.pool).await?;
         Ok(())
     }
 
     /// Whether the artifact `hash` is linked to the project.
-    pub async fn project_has_artifact(&self, project_id: &str, hash: &str) -> Result<bool> {
+    pub(crate) async fn project_has_artifact(&self, project_id: &str, hash: &str) -> Result<bool> {
         let found: Option<i64> =
             sqlx::query_scalar("SELECT 1 FROM studio_project_artifacts WHERE project_id = ? AND hash = ?")
                 .bind(project_id)

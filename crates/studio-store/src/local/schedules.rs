@@ -1,6 +1,7 @@
 //! The index of scheduled reports and their last runs.
 
-use crate::{Result, Store};
+use super::Local;
+use crate::Result;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ScheduleRow {
@@ -12,11 +13,11 @@ pub struct ScheduleRow {
     pub last_outcome: Option<String>,
 }
 
-impl Store {
+impl Local {
     /// Sets (or with `None` removes) a project's schedule, keeping when it last ran. A schedule
     /// new to the index (set for the first time, brought back by an undo) counts as
     /// having run at `now`: reports before it are not owed.
-    pub async fn set_report_schedule(&self, project_id: &str, schedule: Option<&str>, now: &str) -> Result<()> {
+    pub(crate) async fn set_report_schedule(&self, project_id: &str, schedule: Option<&str>, now: &str) -> Result<()> {
         match schedule {
             Some(json) => {
                 sqlx::query(
@@ -40,7 +41,7 @@ impl Store {
     }
 
     /// The schedules of projects not in the trash.
-    pub async fn report_schedules(&self) -> Result<Vec<ScheduleRow>> {
+    pub(crate) async fn report_schedules(&self) -> Result<Vec<ScheduleRow>> {
         Ok(sqlx::query_as::<_, ScheduleRow>(
             "SELECT s.project_id, s.schedule, s.last_run_at, s.last_outcome FROM studio_report_schedules s
              JOIN studio_projects p ON p.project_id = s.project_id WHERE p.deleted_at IS NULL ORDER BY s.project_id",
@@ -49,7 +50,7 @@ impl Store {
         .await?)
     }
 
-    pub async fn report_schedule(&self, project_id: &str) -> Result<Option<ScheduleRow>> {
+    pub(crate) async fn report_schedule(&self, project_id: &str) -> Result<Option<ScheduleRow>> {
         Ok(sqlx::query_as::<_, ScheduleRow>(
             "SELECT project_id, schedule, last_run_at, last_outcome FROM studio_report_schedules WHERE project_id = ?",
         )
@@ -60,7 +61,7 @@ impl Store {
 
     /// Marks a run started at `at` if nobody did since `seen` (the `last_run_at` read): true
     /// when this caller won the run.
-    pub async fn claim_schedule_run(&self, project_id: &str, seen: Option<&str>, at: &str) -> Result<bool> {
+    pub(crate) async fn claim_schedule_run(&self, project_id: &str, seen: Option<&str>, at: &str) -> Result<bool> {
         let done =
             sqlx::query("UPDATE studio_report_schedules SET last_run_at = ? WHERE project_id = ? AND last_run_at IS ?")
                 .bind(at)
@@ -72,7 +73,7 @@ impl Store {
     }
 
     /// Records how the last run went.
-    pub async fn record_schedule_outcome(&self, project_id: &str, outcome: &str) -> Result<()> {
+    pub(crate) async fn record_schedule_outcome(&self, project_id: &str, outcome: &str) -> Result<()> {
         sqlx::query("UPDATE studio_report_schedules SET last_outcome = ? WHERE project_id = ?")
             .bind(outcome)
             .bind(project_id)

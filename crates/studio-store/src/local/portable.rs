@@ -9,7 +9,8 @@ use std::str::FromStr;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{AssertSqlSafe, Connection, SqliteConnection};
 
-use crate::{MIGRATOR, PROJECT_FILE_FORMAT, Result, Store, StoreError, schema_version};
+use super::Local;
+use crate::{MIGRATOR, PROJECT_FILE_FORMAT, Result, StoreError, schema_version};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ExportOptions {
@@ -26,9 +27,9 @@ pub struct FileCheck {
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
-impl Store {
+impl Local {
     /// Writes one project (document, versions, scenarios, reports; artifacts if asked) to `path`.
-    pub async fn export_project(&self, project_id: &str, path: &Path, options: ExportOptions) -> Result<()> {
+    pub(crate) async fn export_project(&self, project_id: &str, path: &Path, options: ExportOptions) -> Result<()> {
         self.project(project_id).await?;
         let tmp = temp_path(path);
         let _ = std::fs::remove_file(&tmp);
@@ -87,7 +88,7 @@ impl Store {
     }
 
     /// Checks that `path` is an intact `.studio` file this version can read.
-    pub async fn check_file(path: &Path) -> Result<FileCheck> {
+    pub(crate) async fn check_file(path: &Path) -> Result<FileCheck> {
         let bad = |detail: &str| StoreError::NotALibrary { path: path.to_path_buf(), detail: detail.to_string() };
         // Only the header is read here: the file may be large, and SQLite reads the rest page
         // by page as it is checked and copied.
@@ -155,8 +156,8 @@ impl Store {
 
     /// Imports a checked `.studio` file; the project gets `new_id` when its own id is taken.
     /// Returns the id it was imported under.
-    pub async fn import_project(&self, path: &Path, new_id: &str) -> Result<String> {
-        let check = Store::check_file(path).await?;
+    pub(crate) async fn import_project(&self, path: &Path, new_id: &str) -> Result<String> {
+        let check = Local::check_file(path).await?;
         let taken: Option<String> = sqlx::query_scalar("SELECT project_id FROM studio_projects WHERE project_id = ?")
             .bind(&check.project_id)
             .fetch_optional(&self.pool)
@@ -220,7 +221,7 @@ impl Store {
 }
 
 /// Options for a standalone file: a rollback journal, so the file is complete on its own.
-fn file_options(path: &Path) -> SqliteConnectOptions {
+pub(super) fn file_options(path: &Path) -> SqliteConnectOptions {
     SqliteConnectOptions::from_str("sqlite://")
         .unwrap_or_default()
         .filename(path)
@@ -230,7 +231,7 @@ fn file_options(path: &Path) -> SqliteConnectOptions {
 
 /// A temporary file of its own beside `path`: two exports to one path at once (two programs,
 /// two clicks) must not write into each other's file; the last to finish wins, whole.
-fn temp_path(path: &Path) -> PathBuf {
+pub(super) fn temp_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(format!(".{}.partial", uuid::Uuid::new_v4().simple()));
     path.with_file_name(name)

@@ -1,6 +1,7 @@
 //! Generated reports: their content (JSON) and where their exports are.
 
-use crate::{Result, Store, StoreError};
+use super::Local;
+use crate::{Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ReportRow {
@@ -14,8 +15,8 @@ pub struct ReportRow {
     pub generated_at: String,
 }
 
-impl Store {
-    pub async fn put_report(&self, r: &ReportRow) -> Result<()> {
+impl Local {
+    pub(crate) async fn put_report(&self, r: &ReportRow) -> Result<()> {
         sqlx::query(
             "INSERT INTO studio_reports (report_id, project_id, template, content, export_urls, generated_at)
              VALUES (?,?,?,?,?,?)",
@@ -32,7 +33,7 @@ impl Store {
     }
 
     /// A project's report.
-    pub async fn report(&self, project_id: &str, report_id: &str) -> Result<ReportRow> {
+    pub(crate) async fn report(&self, project_id: &str, report_id: &str) -> Result<ReportRow> {
         sqlx::query_as::<_, ReportRow>(
             "SELECT report_id, project_id, template, content, export_urls, generated_at FROM studio_reports
              WHERE report_id = ? AND project_id = ?",
@@ -45,7 +46,7 @@ impl Store {
     }
 
     /// A project's reports, newest first, without their content.
-    pub async fn reports(&self, project_id: &str) -> Result<Vec<ReportRow>> {
+    pub(crate) async fn reports(&self, project_id: &str) -> Result<Vec<ReportRow>> {
         Ok(sqlx::query_as::<_, ReportRow>(
             "SELECT report_id, project_id, template, '' AS content, export_urls, generated_at FROM studio_reports
              WHERE project_id = ? ORDER BY generated_at DESC, report_id",
@@ -57,7 +58,7 @@ impl Store {
 
     /// Records one format's export in a single statement, so exports of several formats at
     /// once keep each other's entries.
-    pub async fn set_export_url(&self, report_id: &str, format: &str, url: &str) -> Result<()> {
+    pub(crate) async fn set_export_url(&self, report_id: &str, format: &str, url: &str) -> Result<()> {
         let done =
             sqlx::query("UPDATE studio_reports SET export_urls = json_set(export_urls, ?, ?) WHERE report_id = ?")
                 .bind(format!("$.{format}"))

@@ -2,8 +2,9 @@
 
 use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 
+use super::Local;
 use crate::error::is_unique_violation;
-use crate::{NewVersion, Result, Store, StoreError};
+use crate::{NewVersion, Result, StoreError};
 
 /// A project as stored, with the document as of the last save or autosave.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -59,10 +60,18 @@ const PROJECT_COLUMNS: &str = "project_id, user_id, team_id, project_name, descr
      prediction_task_id, data_package_id, population_id, workbench_states, modification_log, document, \
      created_at, updated_at, deleted_at";
 
-impl Store {
+impl Local {
     /// Inserts a new project with its first version, in one transaction.
-    pub async fn create_project(&self, row: &ProjectRow, first: &NewVersion) -> Result<()> {
+    pub(crate) async fn create_project(&self, row: &ProjectRow, first: &NewVersion) -> Result<()> {
         let mut tx = self.pool.begin().await?;
+        Local::insert_project(&mut tx, row).await?;
+        Local::insert_version(&mut tx, first).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Inserts a project row (a new project, or one a `.studio` file is written with).
+    pub(super) async fn insert_project(tx: &mut Transaction<'_, Sqlite>, row: &ProjectRow) -> Result<()> {
         let inserted = sqlx::query(AssertSqlSafe(format!(
             "INSERT INTO studio_projects ({PROJECT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
         )))
@@ -82,7 +91,7 @@ impl Store {
         .bind(&row.created_at)
         .bind(&row.updated_at)
         .bind(&row.deleted_at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await;
         if let Err(e) = inserted {
             if is_unique_violation(&e) {
@@ -90,13 +99,11 @@ impl Store {
             }
             return Err(e.into());
         }
-        Store::insert_version(&mut tx, first).await?;
-        tx.commit().await?;
         Ok(())
     }
 
     /// The project, unless it does not exist or was deleted.
-    pub async fn project(&self, project_id: &str) -> Result<ProjectRow> {
+    pub(crate) async fn project(&self, project_id: &str) -> Result<ProjectRow> {
         sqlx::query_as::<_, ProjectRow>(AssertSqlSafe(format!(
             "SELECT {PROJECT_COLUMNS} FROM studio_projects WHERE project_id = ? AND deleted_at IS NULL"
         )))
@@ -107,7 +114,7 @@ impl Store {
     }
 
     /// Whether the project is in the library's bin (deleted, not purged).
-    pub async fn is_deleted(&self, project_id: &str) -> Result<bool> {
+    pub(crate) async fn is_deleted(&self, project_id: &str) -> Result<bool> {
         let found: Option<i64> =
             sqlx::query_scalar("SELECT 1 FROM studio_projects WHERE project_id = ? AND deleted_at IS NOT NULL")
                 .bind(project_id)
@@ -117,7 +124,7 @@ impl Store {
     }
 
     /// `updated_at` of a live project: tells whether someone else wrote it since.
-    pub async fn project_stamp(&self, project_id: &str) -> Result<(String, i64)> {
+    pub(crate) async fn project_stamp(&self, project_id: &str) -> Result<(String, i64)> {
         sqlx::query_as("SELECT updated_at, version FROM studio_projects WHERE project_id = ? AND deleted_at IS NULL")
             .bind(project_id)
             .fetch_optional(&self.pool)
@@ -127,7 +134,7 @@ impl Store {
 
     /// Projects owned by `user_id` (or all users' with `None`), newest update first,
     /// without the document bytes.
-    pub async fn list_projects(&self, user_id: Option<&str>) -> Result<Vec<ProjectRow>> {
+    pub(crate) async fn list_projects(&self, user_id: Option<&str>) -> Result<Vec<ProjectRow>> {
         let columns = PROJECT_COLUMNS.replace("document", "x'' AS document");
         let rows = sqlx::query_as::<_, ProjectRow>(AssertSqlSafe(format!(
             "SELECT {columns} FROM studio_projects
@@ -142,9 +149,9 @@ impl Store {
     }
 
     /// Writes the working copy (an autosave), folding journal entries if asked.
-    pub async fn write_working(&self, copy: &WorkingCopy) -> Result<()> {
+    pub(crate) async fn write_working(&self, copy: &WorkingCopy) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        Store::write_working_in(&mut tx, copy, None).await?;
+        Local::write_working_in(&mut tx, copy, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -209,7 +216,7 @@ impl Store {
     }
 
     /// The scenarios mirrored from the document at the last save or autosave.
-    pub async fn scenarios(&self, project_id: &str) -> Result<Vec<ScenarioRow>> {
+    pub(crate) async fn scenarios(&self, project_id: &str) -> Result<Vec<ScenarioRow>> {
         Ok(sqlx::query_as::<_, ScenarioRow>(
             "SELECT scenario_id, name, description, config, status, simulation_id, ensemble_id
              FROM studio_scenarios WHERE project_id = ? ORDER BY created_at, scenario_id",
@@ -220,7 +227,7 @@ impl Store {
     }
 
     /// Marks the project deleted; it stays in the file and can be brought back.
-    pub async fn soft_delete(&self, project_id: &str, at: &str) -> Result<()> {
+    pub(crate) async fn soft_delete(&self, project_id: &str, at: &str) -> Result<()> {
         let done = sqlx::query("UPDATE studio_projects SET deleted_at = ? WHERE project_id = ? AND deleted_at IS NULL")
             .bind(at)
             .bind(project_id)
@@ -233,7 +240,7 @@ impl Store {
     }
 
     /// Brings back a soft-deleted project.
-    pub async fn undelete(&self, project_id: &str) -> Result<()> {
+    pub(crate) async fn undelete(&self, project_id: &str) -> Result<()> {
         let done =
             sqlx::query("UPDATE studio_projects SET deleted_at = NULL WHERE project_id = ? AND deleted_at IS NOT NULL")
                 .bind(project_id)

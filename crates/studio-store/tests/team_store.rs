@@ -1,0 +1,359 @@
+//! The core's store on the team database (a real PostgreSQL): one sequence of operations run
+//! on a library file and on a team database reads back the same, snapshots byte for byte.
+
+use studio_store::team::TeamDb;
+use studio_store::team::testing::FreshDatabase;
+use studio_store::{
+    ExportOptions, JournalEntry, NewVersion, ProjectRow, ReportRow, ScenarioRow, SessionRow, Store, StoreError,
+    TaskBoardRow, TaskRow, TemplateRow, WorkingCopy,
+};
+
+const P: &str = "5f0c1c1e-8d1a-4c59-9d0e-1f9e0c6d2a01";
+const Q: &str = "5f0c1c1e-8d1a-4c59-9d0e-1f9e0c6d2a02";
+const USER: &str = "0d3c7a52-3f4b-4b8e-a8a6-6a0f4d2b7c11";
+const SESSION: &str = "9a1b2c3d-0000-4000-8000-000000000001";
+const T0: &str = "2026-12-07T05:00:00.000Z";
+
+fn project(id: &str, name: &str) -> ProjectRow {
+    ProjectRow {
+        project_id: id.into(),
+        user_id: USER.into(),
+        team_id: None,
+        project_name: name.into(),
+        description: Some("Heat pumps in Freiburg".into()),
+        status: "draft".into(),
+        version: 1,
+        prediction_task_id: None,
+        data_package_id: None,
+        population_id: None,
+        workbench_states: r#"{"data":"complete"}"#.into(),
+        modification_log: "[]".into(),
+        document: vec![0x85, 0x6f, 0x4a, 0x83, 1, 2, 3],
+        created_at: T0.into(),
+        updated_at: T0.into(),
+        deleted_at: None,
+    }
+}
+
+fn version(project_id: &str, n: i64) -> NewVersion {
+    NewVersion {
+        version_id: format!("00000000-0000-4000-8000-{}{n:08}", &project_id[32..]),
+        project_id: project_id.into(),
+        version_number: n,
+        // Key order and spacing as the core writes them: they must come back unchanged.
+        state_snapshot: format!("{{\"z\": {n}, \"a\": [1.50, 2e-7], \"name\": \"v{n} — ünïcode\"}}"),
+        heads: r#"["ab12"]"#.into(),
+        created_by: USER.into(),
+        created_at: format!("2026-12-07T05:{n:02}:00.000Z"),
+    }
+}
+
+fn working(n: i64) -> WorkingCopy {
+    WorkingCopy {
+        project_id: P.into(),
+        team_id: None,
+        project_name: "Heat pumps".into(),
+        description: None,
+        status: "active".into(),
+        workbench_states: r#"{"data":"complete","population":"stale"}"#.into(),
+        modification_log: r#"[{"action":"x"}]"#.into(),
+        document: vec![n as u8; 64],
+        updated_at: format!("2026-12-07T05:{n:02}:30.000Z"),
+        scenarios: vec![ScenarioRow {
+            scenario_id: "s-1".into(),
+            name: "Subsidy".into(),
+            description: None,
+            config: r#"{"subsidy":0.3}"#.into(),
+            status: "defined".into(),
+            simulation_id: None,
+            ensemble_id: Some("e".repeat(64)),
+        }],
+        folds_journal: Some((SESSION.into(), 1_000_000)),
+    }
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap()
+}
+
+/// Runs every kind of operation and writes down what it reads back.
+async fn transcript(store: &Store) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut note = |s: String| out.push(s);
+    store.create_project(&project(P, "Heat pumps"), &version(P, 1)).await.unwrap();
+    store.create_project(&project(Q, "Other"), &version(Q, 1)).await.unwrap();
+    let again = store.create_project(&project(P, "Twice"), &version(P, 1)).await.unwrap_err();
+    note(format!("duplicate: {}", again.code()));
+
+    let session = SessionRow {
+        session_id: SESSION.into(),
+        pid: 42,
+        process_start: "123".into(),
+        host: "h".into(),
+        started_at: T0.into(),
+        heartbeat_at: T0.into(),
+        closed_at: None,
+        program: "serve".into(),
+        runs_tasks_since: None,
+    };
+    store.open_session(&session).await.unwrap();
+    for i in 0..3 {
+        let entry = JournalEntry {
+            seq: 0,
+            project_id: P.into(),
+            session_id: SESSION.into(),
+            change: vec![i; 10],
+            summary: format!("edit {i}"),
+            created_at: T0.into(),
+        };
+        store.append_journal(&entry).await.unwrap();
+    }
+    note(format!("journal: {:?}", store.journal(P).await.unwrap().iter().map(|e| &e.summary).collect::<Vec<_>>()));
+    note(format!("with journal: {}", store.sessions_with_journal("x").await.unwrap().len()));
+
+    for n in 2..=5 {
+        store.save_version(&working(n), &version(P, n), 2).await.unwrap();
+    }
+    note(format!("journal after save: {}", store.journal(P).await.unwrap().len()));
+    let conflict = store.save_version(&working(6), &version(P, 5), 2).await.unwrap_err();
+    note(format!("same number twice: {}", conflict.code()));
+    note(format!("packed: {}", store.pack_archived(10).await.unwrap()));
+    for v in store.versions(P).await.unwrap() {
+        note(format!("{} {} {} archived={} size={}", v.version_number, v.created_by, v.created_at, v.archived, v.size));
+    }
+    for n in [1, 3, 5] {
+        let v = store.version(P, n).await.unwrap();
+        assert_eq!(v.state_snapshot, version(P, n).state_snapshot, "version {n} comes back byte for byte");
+        note(format!("v{n}: {} {}", v.state_snapshot, v.heads.replace(' ', "")));
+    }
+    note(format!("no v9: {}", store.version(P, 9).await.unwrap_err().code()));
+
+    let row = store.project(P).await.unwrap();
+    note(format!(
+        "row: {} v{} {} {} {:?} {}",
+        row.project_name,
+        row.version,
+        row.status,
+        row.updated_at,
+        row.document.len(),
+        row.created_at
+    ));
+    note(format!("row json: {} {}", json(&row.workbench_states), json(&row.modification_log)));
+    note(format!("stamp: {:?}", store.project_stamp(P).await.unwrap()));
+    // JSONB columns hold the same JSON, spaced their own way.
+    for sc in store.scenarios(P).await.unwrap() {
+        note(format!(
+            "scenario: {} {} {} {} {:?}",
+            sc.scenario_id,
+            sc.name,
+            json(&sc.config),
+            sc.status,
+            sc.ensemble_id
+        ));
+    }
+    let listed = store.list_projects(Some(USER)).await.unwrap();
+    note(format!("list: {:?}", listed.iter().map(|p| (&p.project_name, p.document.len())).collect::<Vec<_>>()));
+    note(format!(
+        "nobody's: {}",
+        store.list_projects(Some("11111111-1111-4111-8111-111111111111")).await.unwrap().len()
+    ));
+
+    let report = ReportRow {
+        report_id: "7b0e3f9c-1111-4222-8333-444455556666".into(),
+        project_id: P.into(),
+        template: Some("executive".into()),
+        content: r#"{"title":"Heat pumps"}"#.into(),
+        export_urls: "{}".into(),
+        generated_at: T0.into(),
+    };
+    store.put_report(&report).await.unwrap();
+    let (a, b) = tokio::join!(
+        store.set_export_url(&report.report_id, "pdf", "file:///a.pdf"),
+        store.set_export_url(&report.report_id, "pptx", "file:///a.pptx")
+    );
+    a.unwrap();
+    b.unwrap();
+    let got = store.report(P, &report.report_id).await.unwrap();
+    let urls: serde_json::Value = serde_json::from_str(&got.export_urls).unwrap();
+    note(format!("report: {} {} {} {}", got.template.unwrap(), got.generated_at, urls, json(&got.content)));
+    note(format!("reports: {}", store.reports(P).await.unwrap().len()));
+    note(format!("other's report: {}", store.report(Q, &report.report_id).await.unwrap_err().code()));
+
+    let hash = store.put_artifact(P, "population", b"agents").await.unwrap();
+    assert_eq!(store.put_artifact(Q, "population", b"agents").await.unwrap(), hash);
+    note(format!("artifact: {} {:?}", hash, store.artifact_kind(&hash).await.unwrap()));
+    note(format!(
+        "links: {:?} {}",
+        store.project_artifacts(Q).await.unwrap(),
+        store.project_has_artifact(Q, &hash).await.unwrap()
+    ));
+    let art = store.artifact(&hash).await.unwrap();
+    note(format!("bytes: {:?} {}", String::from_utf8(art.content).unwrap(), art.size));
+
+    let template = TemplateRow {
+        template_id: "c0ffee00-0000-4000-8000-000000000001".into(),
+        name: "Base".into(),
+        description: None,
+        content: r#"{"data":{}}"#.into(),
+        created_by: USER.into(),
+        created_at: T0.into(),
+    };
+    store.save_template(&template).await.unwrap();
+    let content = store.template(&template.template_id).await.unwrap().content;
+    note(format!("templates: {} {}", store.templates().await.unwrap().len(), json(&content)));
+
+    store.set_report_schedule(P, Some(r#"{"frequency":"weekly"}"#), T0).await.unwrap();
+    let seen = store.report_schedule(P).await.unwrap().unwrap().last_run_at;
+    let first = store.claim_schedule_run(P, seen.as_deref(), "2026-12-07T06:00:00.000Z").await.unwrap();
+    let second = store.claim_schedule_run(P, seen.as_deref(), "2026-12-07T06:00:00.001Z").await.unwrap();
+    note(format!("claims: {first} {second}"));
+    store.record_schedule_outcome(P, r#"{"sent":true}"#).await.unwrap();
+    for sc in store.report_schedules().await.unwrap() {
+        let outcome = sc.last_outcome.as_deref().map(json);
+        note(format!("schedule: {} {} {:?} {:?}", sc.project_id, json(&sc.schedule), sc.last_run_at, outcome));
+    }
+
+    store
+        .put_task_board(&TaskBoardRow {
+            board_id: "b1".into(),
+            project_id: Some(P.into()),
+            session_id: "other".into(),
+            info: r#"{"name":"b"}"#.into(),
+            created_at: T0.into(),
+        })
+        .await
+        .unwrap();
+    let task = |status: &str| TaskRow {
+        task_id: "t1".into(),
+        board_id: "b1".into(),
+        project_id: Some(P.into()),
+        kind: "simulate".into(),
+        status: status.into(),
+        task: r#"{"id":"t1"}"#.into(),
+        cancel_requested_at: None,
+        created_at: T0.into(),
+        updated_at: T0.into(),
+    };
+    store.put_tasks(&[task("RUNNING")]).await.unwrap();
+    note(format!("open boards: {}", store.open_task_boards(SESSION).await.unwrap().len()));
+    note(format!("cancel: {}", store.request_task_cancel("t1", T0).await.unwrap()));
+    note(format!("requests: {:?}", store.cancel_requests("other").await.unwrap()));
+    store.put_tasks(&[task("COMPLETED")]).await.unwrap();
+    note(format!("task: {:?}", store.task("t1").await.unwrap().map(|t| (t.status, t.cancel_requested_at))));
+    note(format!("counts: {:?}", store.task_counts().await.unwrap()));
+    note(format!("pruned: {}", store.prune_task_boards("2026-12-08T00:00:00.000Z").await.unwrap()));
+
+    store.soft_delete(Q, T0).await.unwrap();
+    note(format!("deleted: {} {}", store.is_deleted(Q).await.unwrap(), store.project(Q).await.unwrap_err().code()));
+    store.undelete(Q).await.unwrap();
+    note(format!("back: {}", store.project(Q).await.unwrap().project_name));
+    store.close_session(SESSION, T0).await.unwrap();
+    note(format!("purged: {}", store.purge_journal("2030-01-01T00:00:00.000Z").await.unwrap()));
+    out
+}
+
+#[tokio::test]
+async fn the_team_database_reads_back_what_the_library_file_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = Store::open(&dir.path().join("library.db")).await.unwrap();
+    let fresh = FreshDatabase::new().await;
+    let team = Store::team(TeamDb::connect(&fresh.url).await.unwrap());
+    let on_file = transcript(&local).await;
+    let on_team = transcript(&team).await;
+    for (a, b) in on_file.iter().zip(&on_team) {
+        assert_eq!(a, b);
+    }
+    assert_eq!(on_file.len(), on_team.len());
+    team.close().await;
+    fresh.drop().await;
+}
+
+#[tokio::test]
+async fn text_that_is_not_an_id_finds_nothing_and_sharing_is_the_desktops() {
+    let fresh = FreshDatabase::new().await;
+    let team = Store::team(TeamDb::connect(&fresh.url).await.unwrap());
+    assert!(matches!(team.project("nope").await, Err(StoreError::NotFound { .. })));
+    assert!(!team.is_deleted("nope").await.unwrap());
+    let bad = team.create_project(&project("nope", "x"), &version(P, 1)).await.unwrap_err();
+    assert!(bad.to_string().contains("project 'nope' is not a UUID"), "{bad}");
+    let invite = studio_store::InviteRow {
+        invite_id: "i".into(),
+        project_id: P.into(),
+        role: "editor".into(),
+        token: "t".into(),
+        expires_at: T0.into(),
+        created_by: USER.into(),
+        created_at: T0.into(),
+        revoked_at: None,
+    };
+    assert!(team.add_invite(&invite).await.unwrap_err().to_string().contains("not on the team server"));
+    assert_eq!(team.shares().await.unwrap(), vec![]);
+    team.close().await;
+    fresh.drop().await;
+}
+
+/// What a project file carries, to compare two stores' copies.
+async fn contents(store: &Store, id: &str) -> Vec<String> {
+    let row = store.project(id).await.unwrap();
+    let mut out = vec![format!("{} {} {:?} {}", row.project_name, row.version, row.document, row.updated_at)];
+    for v in store.versions(id).await.unwrap() {
+        let full = store.version(id, v.version_number).await.unwrap();
+        out.push(format!("{} {} {} {}", v.version_number, v.archived, v.created_at, full.state_snapshot));
+    }
+    for r in store.reports(id).await.unwrap() {
+        out.push(json(&store.report(id, &r.report_id).await.unwrap().content).to_string());
+    }
+    out.push(format!("{:?}", store.project_artifacts(id).await.unwrap()));
+    out
+}
+
+#[tokio::test]
+async fn a_studio_file_moves_between_a_library_and_the_team_database_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = Store::open(&dir.path().join("library.db")).await.unwrap();
+    let fresh = FreshDatabase::new().await;
+    let team = Store::team(TeamDb::connect(&fresh.url).await.unwrap());
+    transcript(&local).await;
+    local.pack_archived(10).await.unwrap();
+    let before = contents(&local, P).await;
+    assert!(before.iter().any(|l| l.starts_with("2 true")), "an archived version travels too: {before:?}");
+
+    // Published: the library's file into the team database, under the project's own id.
+    let file = dir.path().join("published.studio");
+    local.export_project(P, &file, ExportOptions { with_artifacts: true }).await.unwrap();
+    assert_eq!(team.import_project(&file, Q).await.unwrap(), P);
+    assert_eq!(contents(&team, P).await, before);
+    assert_eq!(
+        team.artifact_kind(&team.project_artifacts(P).await.unwrap()[0]).await.unwrap().as_deref(),
+        Some("population")
+    );
+
+    // Opened from the team: the team's file into another library, whole.
+    let opened = dir.path().join("opened.studio");
+    team.export_project(P, &opened, ExportOptions { with_artifacts: true }).await.unwrap();
+    let check = Store::check_file(&opened).await.unwrap();
+    assert_eq!((check.project_id.as_str(), check.project_name.as_str()), (P, "Heat pumps"));
+    let elsewhere = Store::open(&dir.path().join("elsewhere.db")).await.unwrap();
+    assert_eq!(elsewhere.import_project(&opened, Q).await.unwrap(), P);
+    assert_eq!(contents(&elsewhere, P).await, before);
+
+    // Published twice: the second copy is a new project with new version ids.
+    let again = "5f0c1c1e-8d1a-4c59-9d0e-1f9e0c6d2a09";
+    assert_eq!(team.import_project(&file, again).await.unwrap(), again);
+    let (one, two) = (team.version(P, 1).await.unwrap(), team.version(again, 1).await.unwrap());
+    assert_ne!(one.info.version_id, two.info.version_id);
+    assert_eq!(one.state_snapshot, two.state_snapshot);
+
+    // A file that is not a project is refused, and nothing is written.
+    let junk = dir.path().join("junk.studio");
+    std::fs::write(
+        &junk,
+        b"not sqlite at all, just text that is long enough to have a header of a hundred bytes...........",
+    )
+    .unwrap();
+    let err = team.import_project(&junk, "5f0c1c1e-8d1a-4c59-9d0e-1f9e0c6d2a0a").await.unwrap_err();
+    assert_eq!(err.code(), "invalid_file");
+    assert_eq!(team.list_projects(None).await.unwrap().len(), 2);
+    team.close().await;
+    fresh.drop().await;
+}
