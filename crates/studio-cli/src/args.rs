@@ -145,7 +145,8 @@ pub enum Command {
     /// List, add, re-role or remove a project's collaborators.
     #[command(subcommand)]
     Collaborators(CollaboratorsCommand),
-    /// Serve the API and the UI on this machine (127.0.0.1) until interrupted.
+    /// Serve the API and the UI on this machine (127.0.0.1) until interrupted; with --team, a
+    /// team server: projects in PostgreSQL, each caller known by their own token.
     Serve {
         /// Port to listen on; 0 picks a free one.
         #[arg(long, default_value_t = 0)]
@@ -159,10 +160,35 @@ pub enum Command {
         /// Also be the hub of this library's shared projects: peers connect here to sync.
         #[arg(long)]
         share: bool,
-        /// Where the hub listens (with --share): loopback by default; any other address is
-        /// served over TLS only.
-        #[arg(long, default_value = "127.0.0.1:7878")]
-        listen: std::net::SocketAddr,
+        /// Where the hub listens (with --share; loopback 127.0.0.1:7878 by default, any other
+        /// address served over TLS only), or the team server (with --team; 127.0.0.1:7880).
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+        /// Serve a team: projects, versions and reports in PostgreSQL, several instances side
+        /// by side on one database.
+        #[arg(long)]
+        team: bool,
+        /// The team server's PostgreSQL database, postgres://… (else STUDIO_DATABASE_URL, else
+        /// the configuration file).
+        #[arg(long)]
+        database: Option<String>,
+        /// The team server's configuration file, TOML (else STUDIO_CONFIG).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Makes a team server's first team and its owner, and prints the token the owner signs in
+    /// with (shown once). Needs the database as `serve --team` does.
+    TeamInit {
+        /// The owner's name, as the team sees it.
+        #[arg(long)]
+        name: String,
+        /// The team's name.
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        database: Option<String>,
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Invite someone to a project: prints an invite for `studio join` (owners only).
     Share {
@@ -484,7 +510,9 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
             studio.start_tasks().await?;
             crate::example::run(studio, user, &out_dir, out).await
         }
-        Command::Serve { .. } => Err(CoreError::internal("serve is handled by main").into()),
+        Command::Serve { .. } | Command::TeamInit { .. } => {
+            Err(CoreError::internal("serve and team-init are handled by main").into())
+        }
     }
 }
 
@@ -503,7 +531,7 @@ async fn project(studio: &Studio, user: &str, cmd: ProjectCommand, out: &Printer
         }
         ProjectCommand::List { all } => {
             let user_id = if all { None } else { Some(user.to_string()) };
-            out.projects(&call::<Vec<_>>(studio, Request::ListProjects { user_id }).await?)
+            out.projects(&call::<Vec<_>>(studio, Request::ListProjects { user_id, team_id: None }).await?)
         }
         ProjectCommand::Show { project } => {
             let id = resolve(studio, user, &project).await?;
@@ -519,7 +547,7 @@ async fn project(studio: &Studio, user: &str, cmd: ProjectCommand, out: &Printer
         }
         ProjectCommand::Rename { project, name, description } => {
             let id = resolve(studio, user, &project).await?;
-            let update = MetadataUpdate { project_name: Some(name), description, initial_query: None };
+            let update = MetadataUpdate { project_name: Some(name), description, ..MetadataUpdate::default() };
             out.state(&call(studio, Request::UpdateProject { project_id: id, user_id: user.into(), update }).await?)
         }
         ProjectCommand::Delete { project } => {

@@ -14,7 +14,7 @@ pub async fn call<T: DeserializeOwned>(studio: &Studio, request: Request) -> Res
 
 /// A project named by id, or by its exact name among the user's projects.
 pub(crate) async fn resolve(studio: &Studio, user: &str, project: &str) -> Result<String, CoreError> {
-    let all: Vec<ProjectSummary> = call(studio, Request::ListProjects { user_id: None }).await?;
+    let all: Vec<ProjectSummary> = call(studio, Request::ListProjects { user_id: None, team_id: None }).await?;
     if all.iter().any(|p| p.project_id == project) {
         return Ok(project.to_string());
     }

@@ -14,6 +14,7 @@ mod question;
 mod report;
 mod serve;
 mod tasks;
+mod team_config;
 
 use std::process::ExitCode;
 
@@ -62,8 +63,18 @@ async fn run(cli: Cli, printer: &Printer) -> Result<()> {
     };
     let mut config = StudioConfig::resolve(cli.db.clone())?;
     config.program = if matches!(cli.command, Command::Serve { .. }) { Program::Serve } else { Program::Cli };
+    let team = team_settings(&cli.command)?;
+    if let Some(team) = &team {
+        config.team_database = Some(team.database.clone());
+        if let Some(days) = team.export_retention_days {
+            config.export_retention = (days > 0).then(|| std::time::Duration::from_secs(days.min(36_500) * 86_400));
+        }
+    }
     let studio = std::sync::Arc::new(Studio::open(config).await?);
-    let result = commands(&studio, &user, cli.command, printer).await;
+    let result = match team {
+        Some(team) => team_commands(&studio, team, cli.command, printer).await,
+        None => commands(&studio, &user, cli.command, printer).await,
+    };
     // Fold this run's edits into the library and end the session cleanly, even after an error.
     let closed = studio.close().await;
     result?;
@@ -73,9 +84,50 @@ async fn run(cli: Cli, printer: &Printer) -> Result<()> {
 
 async fn commands(studio: &std::sync::Arc<Studio>, user: &str, command: Command, out: &Printer) -> Result<()> {
     match command {
-        Command::Serve { port, open, ui, share, listen } => {
-            serve::run(studio, user, port, open, ui, share.then_some(listen), out).await
+        Command::Serve { port, open, ui, share, listen, .. } => {
+            let hub = share.then(|| listen.unwrap_or(std::net::SocketAddr::from(([127, 0, 0, 1], 7878))));
+            serve::run(studio, user, port, open, ui, hub, out).await
         }
         other => args::execute(studio, user, other, out).await,
+    }
+}
+
+/// The team server's settings, for the commands that stand on its database.
+fn team_settings(command: &Command) -> Result<Option<team_config::Team>> {
+    let (database, listen, config) = match command {
+        Command::Serve { team: true, share: true, .. } => {
+            return Err(CoreError::invalid(
+                "--share makes this library a hub for peers; a team server (--team) shares through its team",
+            )
+            .into());
+        }
+        Command::Serve { team: true, database, listen, config, .. } => (database, *listen, config),
+        Command::TeamInit { database, config, .. } => (database, None, config),
+        _ => return Ok(None),
+    };
+    let flags = team_config::TeamSettings { database: database.clone(), listen, export_retention_days: None };
+    Ok(Some(team_config::resolve(config.as_deref(), &|name| std::env::var(name).ok(), flags)?))
+}
+
+async fn team_commands(
+    studio: &std::sync::Arc<Studio>,
+    team: team_config::Team,
+    command: Command,
+    out: &Printer,
+) -> Result<()> {
+    match command {
+        Command::Serve { ui, .. } => serve::run_team(studio, &team, ui, out).await,
+        Command::TeamInit { name, team: team_name, .. } => {
+            let invitation = studio.bootstrap_team(&name, &team_name).await?;
+            out.message(
+                &format!(
+                    "Team '{team_name}' made, with {name} its owner (user {}).\nTheir token, shown once: {}",
+                    invitation.member.user_id, invitation.token
+                ),
+                serde_json::to_value(&invitation)?,
+            )?;
+            Ok(())
+        }
+        _ => Err(CoreError::internal("only serve and team-init stand on a team database").into()),
     }
 }

@@ -21,7 +21,7 @@ pub async fn run(
     out: &Printer,
 ) -> Result<()> {
     let ui_dir = ui.or_else(|| Some(PathBuf::from("ui/dist")).filter(|d| d.join("index.html").exists()));
-    let options = ServeOptions { port, open_to_network: false, ui_dir: ui_dir.clone(), token: None };
+    let options = ServeOptions { port, ui_dir: ui_dir.clone(), ..ServeOptions::default() };
     // What a previous run acknowledged to its clients and did not save is theirs to see.
     studio.fold_previous_sessions().await?;
     let server = studio_server::start(studio.clone(), user.to_string(), options).await?;
@@ -58,6 +58,33 @@ pub async fn run(
     }
     server.run_until(interrupted()).await?;
     studio.sharing.share_on_network(false, None, false).await?;
+    Ok(())
+}
+
+/// `studio serve --team`: the API (and UI) for a team, its projects in PostgreSQL, until
+/// Ctrl-C or SIGTERM. Several instances may serve one database side by side.
+pub async fn run_team(
+    studio: &Arc<Studio>,
+    team: &crate::team_config::Team,
+    ui: Option<PathBuf>,
+    out: &Printer,
+) -> Result<()> {
+    let ui_dir = ui.or_else(|| Some(PathBuf::from("ui/dist")).filter(|d| d.join("index.html").exists()));
+    let options =
+        ServeOptions { team: true, listen: Some(team.listen), ui_dir: ui_dir.clone(), ..ServeOptions::default() };
+    studio.fold_previous_sessions().await?;
+    let server = studio_server::start(studio.clone(), String::new(), options).await?;
+    let _autosave = studio.spawn_autosave();
+    let _schedule = studio.spawn_report_schedule();
+    let url = format!("http://{}", server.addr);
+    let database = studio_core::redact_database_url(&team.database);
+    out.message(
+        &format!(
+            "FutureOS Studio team server at {url} (database {database})\nEach member signs in with the token their invitation gave them.\nPress Ctrl-C to stop."
+        ),
+        json!({"url": url, "database": database, "ui": ui_dir}),
+    )?;
+    server.run_until(interrupted()).await?;
     Ok(())
 }
 

@@ -30,7 +30,13 @@ impl Studio {
     }
 
     pub async fn list_projects(&self, user_id: Option<&str>) -> Result<Vec<ProjectSummary>> {
-        self.projects.list_projects(user_id).await
+        self.projects.list_projects(user_id, None).await
+    }
+
+    /// The user's projects in one team (on a team server, the user's are their own and their
+    /// teams').
+    pub async fn list_projects_in(&self, user_id: Option<&str>, team_id: Option<&str>) -> Result<Vec<ProjectSummary>> {
+        self.projects.list_projects(user_id, team_id).await
     }
 
     /// A project's state (a saved version's, with `version`), with its console's place when

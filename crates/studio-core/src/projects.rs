@@ -23,6 +23,9 @@ use crate::projects_service::Projects;
 pub struct ProjectSummary {
     pub project_id: String,
     pub user_id: String,
+    /// The team it is in, on a team server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
     pub project_name: String,
     pub description: String,
     pub status: ProjectStatus,
@@ -41,6 +44,9 @@ pub struct MetadataUpdate {
     /// The question; it is read again into the prediction task (empty removes both).
     #[serde(default)]
     pub initial_query: Option<String>,
+    /// Moves the project into this team (empty: out of its team).
+    #[serde(default)]
+    pub team_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -123,13 +129,14 @@ impl Projects {
     }
 
     /// The user's projects, most recently updated first.
-    pub async fn list_projects(&self, user_id: Option<&str>) -> Result<Vec<ProjectSummary>> {
-        let rows = self.store.list_projects(user_id).await?;
+    pub async fn list_projects(&self, user_id: Option<&str>, team_id: Option<&str>) -> Result<Vec<ProjectSummary>> {
+        let rows = self.store.list_projects(user_id, team_id).await?;
         let mut list: Vec<ProjectSummary> = Vec::with_capacity(rows.len());
         for r in rows {
             let mut summary = ProjectSummary {
                 project_id: r.project_id,
                 user_id: r.user_id,
+                team_id: r.team_id,
                 project_name: r.project_name,
                 description: r.description.unwrap_or_default(),
                 // The library writes only the names it knows; a newer one reads as a draft.
@@ -181,8 +188,13 @@ impl Projects {
             _ => None,
         };
         let question = update.initial_query.as_deref().map(|q| (q, task.as_ref()));
-        let outcome =
-            update_metadata(content, update.project_name.as_deref(), update.description.as_deref(), question, &ctx)?;
+        let names = studio_model::MetadataChange {
+            project_name: update.project_name.as_deref(),
+            description: update.description.as_deref(),
+            question,
+            team_id: update.team_id.as_deref(),
+        };
+        let outcome = update_metadata(content, &names, &ctx)?;
         self.commit_outcome(project_id, &mut open, user_id, &outcome).await
     }
 

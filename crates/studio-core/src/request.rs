@@ -27,6 +27,9 @@ pub enum Request {
     CreateProject(ProjectCreate),
     ListProjects {
         user_id: Option<String>,
+        /// Only the projects of this team.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        team_id: Option<String>,
     },
     GetProject(ProjectLoad),
     UpdateProject {
@@ -298,9 +301,65 @@ pub enum Request {
         #[serde(flatten)]
         update: crate::profile::ProfileUpdate,
     },
+    /// The teams the user is a member of (a team server's).
+    ListTeams {
+        user_id: String,
+    },
+    /// A new team, the user its owner.
+    CreateTeam {
+        user_id: String,
+        name: String,
+        /// What a member is unless made otherwise (viewer by default).
+        #[serde(default)]
+        default_role: Option<String>,
+    },
+    /// A team's members (for its members).
+    TeamMembers {
+        team_id: String,
+        user_id: String,
+    },
+    /// Invites someone into a team (its owners and admins): a new member, and the token they
+    /// sign in with, shown once.
+    InviteTeamMember {
+        team_id: String,
+        user_id: String,
+        display_name: String,
+        /// Their ed25519 public key, hex.
+        #[serde(default)]
+        public_key: Option<String>,
+        /// The team's default role when none is given.
+        #[serde(default)]
+        role: Option<String>,
+    },
+    /// Changes a member's role (owners and admins; only an owner makes an owner).
+    SetTeamRole {
+        team_id: String,
+        user_id: String,
+        member_id: String,
+        role: String,
+    },
+    /// Removes a member (owners and admins), or the user leaves; a team keeps an owner.
+    RemoveTeamMember {
+        team_id: String,
+        user_id: String,
+        member_id: String,
+    },
 }
 
 impl Request {
+    /// The request in an envelope (`{"api_version": 1, "request": "get_project", …}`).
+    pub fn from_envelope(value: &Value) -> Result<Request> {
+        let envelope =
+            Envelope::deserialize(value).map_err(|e| CoreError::invalid(format!("malformed request: {e}")))?;
+        if envelope.api_version != API_VERSION {
+            return Err(CoreError::invalid(format!(
+                "api_version {} is not supported; this Studio speaks version {API_VERSION}",
+                envelope.api_version
+            )));
+        }
+        Ok(envelope.request)
+    }
+
     /// The request's name on the wire (`"workbench_action"`, `"get_project"`): what logs,
     /// metrics and permission checks key on.
     pub fn name(&self) -> &'static str {
@@ -364,6 +423,12 @@ impl Request {
             Request::HubStatus => "hub_status",
             Request::ShareOnNetwork { .. } => "share_on_network",
             Request::UpdateProfile { .. } => "update_profile",
+            Request::ListTeams { .. } => "list_teams",
+            Request::CreateTeam { .. } => "create_team",
+            Request::TeamMembers { .. } => "team_members",
+            Request::InviteTeamMember { .. } => "invite_team_member",
+            Request::SetTeamRole { .. } => "set_team_role",
+            Request::RemoveTeamMember { .. } => "remove_team_member",
         }
     }
 
@@ -462,15 +527,12 @@ fn json<T: Serialize>(value: T) -> Result<Answer> {
 impl Studio {
     /// Parses and runs one request given as JSON.
     pub async fn dispatch_json(&self, request: &Value) -> Result<Answer> {
-        let envelope =
-            Envelope::deserialize(request).map_err(|e| CoreError::invalid(format!("malformed request: {e}")))?;
-        if envelope.api_version != API_VERSION {
-            return Err(CoreError::invalid(format!(
-                "api_version {} is not supported; this Studio speaks version {API_VERSION}",
-                envelope.api_version
-            )));
-        }
-        self.dispatch(envelope.request).await
+        self.dispatch(Request::from_envelope(request)?).await
+    }
+
+    /// Parses and runs one request given as JSON, made by `caller` (see [`Studio::dispatch_as`]).
+    pub async fn dispatch_json_as(&self, caller: &str, request: &Value) -> Result<Answer> {
+        self.dispatch_as(caller, Request::from_envelope(request)?).await
     }
 
     /// Runs one request; the response is the JSON of the matching method's result. Every
@@ -501,7 +563,9 @@ impl Studio {
         use Request::*;
         match request {
             CreateProject(req) => json(self.create_project(&req).await?),
-            ListProjects { user_id } => json(self.list_projects(user_id.as_deref()).await?),
+            ListProjects { user_id, team_id } => {
+                json(self.list_projects_in(user_id.as_deref(), team_id.as_deref()).await?)
+            }
             GetProject(load) => json(self.get_project(&load).await?),
             UpdateProject { project_id, user_id, update } => {
                 json(self.update_project(&project_id, &user_id, &update).await?)
@@ -606,6 +670,21 @@ impl Studio {
             ListReports { project_id } => json(self.reports.list_reports(&project_id).await?),
             ExportReport { project_id, report_id, user_id, format, path } => {
                 json(self.reports.start_report_export(&project_id, &report_id, &user_id, &format, path).await?)
+            }
+            ListTeams { user_id } => json(self.list_teams(&user_id).await?),
+            CreateTeam { user_id, name, default_role } => {
+                json(self.create_team(&user_id, &name, default_role.as_deref()).await?)
+            }
+            TeamMembers { team_id, user_id } => json(self.team_members(&team_id, &user_id).await?),
+            InviteTeamMember { team_id, user_id, display_name, public_key, role } => json(
+                self.invite_team_member(&team_id, &user_id, &display_name, public_key.as_deref(), role.as_deref())
+                    .await?,
+            ),
+            SetTeamRole { team_id, user_id, member_id, role } => {
+                json(self.set_team_role(&team_id, &user_id, &member_id, &role).await?)
+            }
+            RemoveTeamMember { team_id, user_id, member_id } => {
+                json(self.remove_team_member(&team_id, &user_id, &member_id).await?)
             }
         }
     }

@@ -65,7 +65,7 @@ impl Projects {
         let (imported_sources_bytes, _) = folder_size(&self.data.imports_dir());
         let (outbox_bytes, _) = folder_size(&self.config.outbox_dir());
         let (task_boards, tasks) = self.store.task_counts().await?;
-        let projects = self.store.list_projects(None).await?.len();
+        let projects = self.store.list_projects(None, None).await?.len();
         let days = |d: Option<Duration>| d.map(|d| d.as_secs() / 86_400);
         Ok(LibraryInfo {
             path: db,

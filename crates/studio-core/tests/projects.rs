@@ -29,6 +29,7 @@ async fn create_list_get_update_delete() {
         project_name: Some("Heat pumps 2031".into()),
         description: Some("five years".into()),
         initial_query: None,
+        team_id: None,
     };
     let renamed = f.studio.update_project(&state.project_id, USER, &update).await.unwrap();
     assert_eq!(renamed.project_name, "Heat pumps 2031");
@@ -202,7 +203,11 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
     let long = "n".repeat(256);
     let err = f
         .studio
-        .update_project(&p, USER, &MetadataUpdate { project_name: Some(long), description: None, initial_query: None })
+        .update_project(
+            &p,
+            USER,
+            &MetadataUpdate { project_name: Some(long), description: None, initial_query: None, team_id: None },
+        )
         .await
         .unwrap_err();
     assert!(err.message.contains("the limit is 255"), "{}", err.message);

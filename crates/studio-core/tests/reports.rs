@@ -225,8 +225,12 @@ async fn a_logo_is_checked_and_scaled_once_when_it_is_set() {
     std::fs::remove_file(&large).unwrap();
     // A name as long as names may be (255 characters, 510 bytes here) still makes file names
     // that fit: exports go to their default places.
-    let update =
-        studio_core::MetadataUpdate { project_name: Some("é".repeat(255)), description: None, initial_query: None };
+    let update = studio_core::MetadataUpdate {
+        project_name: Some("é".repeat(255)),
+        description: None,
+        initial_query: None,
+        team_id: None,
+    };
     studio.update_project(&project, USER, &update).await.unwrap();
     simulated(&studio, &project).await;
     let out = run(&studio, &project, Workbench::Report, "generate", json!({})).await;

@@ -77,6 +77,7 @@ async fn apply(f: &common::Fixture, p: &str, step: &Step) -> bool {
                 project_name: Some(format!("P{n}")),
                 description: None,
                 initial_query: None,
+                team_id: None,
             };
             return f.studio.update_project(p, USER, &update).await.is_ok();
         }

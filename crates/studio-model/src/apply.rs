@@ -84,16 +84,36 @@ pub fn apply_edits(
     Ok(outcome)
 }
 
-/// Renames or redescribes the project: a reversible, project-level edit.
+/// What a metadata edit changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MetadataChange<'a> {
+    pub project_name: Option<&'a str>,
+    pub description: Option<&'a str>,
+    /// The question, with the prediction task read from it.
+    pub question: Option<(&'a str, Option<&'a crate::PredictionTask>)>,
+    /// The team the project moves into; empty: out of its team.
+    pub team_id: Option<&'a str>,
+}
+
+/// Renames or redescribes the project, changes its question or moves it into a team: a
+/// reversible, project-level edit.
 pub fn update_metadata(
     content: &ProjectContent,
-    project_name: Option<&str>,
-    description: Option<&str>,
-    question: Option<(&str, Option<&crate::PredictionTask>)>,
+    change: &MetadataChange<'_>,
     ctx: &ActionContext,
 ) -> Result<Outcome, ModelError> {
+    let MetadataChange { project_name, description, question, team_id } = *change;
     let mut next = content.clone();
     let mut said = Vec::new();
+    if let Some(team) = team_id {
+        if team.is_empty() {
+            next.meta.remove("team_id");
+            said.push("moved out of its team".to_string());
+        } else {
+            next.meta.insert("team_id".into(), team.to_string());
+            said.push(format!("moved into team {team}"));
+        }
+    }
     if let Some((question, task)) = question {
         crate::question::put_question(&mut next, question, task);
         said.push(if question.trim().is_empty() {
@@ -116,7 +136,7 @@ pub fn update_metadata(
         said.push("description updated".to_string());
     }
     if said.is_empty() {
-        return Err(ModelError::invalid("nothing to update: give project_name, description or initial_query"));
+        return Err(ModelError::invalid("nothing to update: give project_name, description, initial_query or team_id"));
     }
     let summary = format!("Project {}", said.join(", "));
     let change = Change {

@@ -40,7 +40,8 @@ pub use action::{
 };
 pub use actions::baseline_scenario;
 pub use apply::{
-    Outcome, PROJECT, StageResult, apply_action, apply_edits, record_stage_result, restore_content, update_metadata,
+    MetadataChange, Outcome, PROJECT, StageResult, apply_action, apply_edits, record_stage_result, restore_content,
+    update_metadata,
 };
 pub use causal::{CausalEdge, CausalEdit, CausalGraph, CausalKind, CausalNode, edit_causal_edge, model_terms};
 pub use collaborators::{CollaboratorChange, NewCollaborator, change_collaborators, check_user_id, role_name};

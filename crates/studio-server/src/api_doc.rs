@@ -16,7 +16,7 @@ use studio_core::task_engine::{PoolReport, Task};
 use studio_core::{
     ConsoleView, Deleted, Discarded, Envelope, Folder, HistoryResponse, HubInfo, InviteInfo, LibraryInfo, Limits,
     MetadataUpdate, PipelineRun, Presence, Profile, ProfileUpdate, ProjectSummary, RecoveryOffer, ReportListing,
-    ScheduleStatus, StudioEvent, SyncStatus, TemplateInfo, VersionInfo,
+    ScheduleStatus, StudioEvent, SyncStatus, TeamInfo, TeamInvitation, TeamMember, TemplateInfo, VersionInfo,
 };
 
 use crate::analysis_routes::{CausalEditBody, GoalSeekBody, SensitivityBody};
@@ -25,6 +25,7 @@ use crate::bodies::{
 };
 use crate::people_routes::{HubSwitch, InviteBody, JoinBody, PresenceBody, ResolveBody, RoleBody};
 use crate::question_routes::{ConfirmBody, ParseBody};
+use crate::team_routes::{MemberBody, TeamBody, TeamRoleBody};
 
 const PREFIX: &str = "#/components/schemas/";
 
@@ -205,6 +206,39 @@ fn rename_refs(value: &mut Value, renamed: &Map<String, Value>) {
     }
 }
 
+/// A team server's teams (`studio serve --team`; elsewhere they answer that this is no team server).
+fn team_operations(b: &mut Builder) {
+    let answer = b.answer::<Vec<TeamInfo>>();
+    b.op("get", "/api/v1/studio/teams", "The teams the caller is a member of").answer = Some(answer);
+    let (body, answer) = (b.body::<TeamBody>(), b.answer::<TeamInfo>());
+    let op = b.op("post", "/api/v1/studio/teams", "A new team, the caller its owner");
+    (op.body, op.status, op.answer) = (Some(body), 201, Some(answer));
+    let answer = b.answer::<Vec<TeamMember>>();
+    b.op("get", "/api/v1/studio/teams/{tid}/members", "The team's members, owners first (for its members)").answer =
+        Some(answer);
+    let (body, answer) = (b.body::<MemberBody>(), b.answer::<TeamInvitation>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/teams/{tid}/members",
+        "Invite someone into the team (its owners and admins): a new member and the token they sign in with, shown once",
+    );
+    (op.body, op.status, op.answer) = (Some(body), 201, Some(answer));
+    let (body, answer) = (b.body::<TeamRoleBody>(), b.answer::<TeamMember>());
+    let op = b.op(
+        "put",
+        "/api/v1/studio/teams/{tid}/members/{uid}",
+        "Change a member's role (owners and admins; only an owner makes an owner)",
+    );
+    (op.body, op.answer) = (Some(body), Some(answer));
+    let answer = b.answer::<Vec<TeamMember>>();
+    b.op(
+        "delete",
+        "/api/v1/studio/teams/{tid}/members/{uid}",
+        "Remove a member (owners and admins) or leave the team; a team keeps an owner. Answers who is left",
+    )
+    .answer = Some(answer);
+}
+
 fn operations(b: &mut Builder) {
     let body = b.body::<ProjectCreate>();
     let answer = b.answer::<ProjectState>();
@@ -212,8 +246,12 @@ fn operations(b: &mut Builder) {
     (op.body, op.status, op.answer) = (Some(body), 201, Some(answer));
 
     let answer = b.answer::<Vec<ProjectSummary>>();
-    let op = b.op("get", "/api/v1/studio/projects", "List the user's projects (user_id, or all=true)");
-    op.query = &[USER, ("all", "boolean", "Every user's projects")];
+    let op = b.op(
+        "get",
+        "/api/v1/studio/projects",
+        "List the user's projects (user_id, or all=true); on a team server, the caller's own and their teams'",
+    );
+    op.query = &[USER, ("all", "boolean", "Every user's projects"), ("team_id", "string", "Only this team's projects")];
     op.answer = Some(answer);
 
     let answer = b.answer::<ProjectState>();
@@ -558,6 +596,8 @@ fn operations(b: &mut Builder) {
     let (body, answer) = (b.body::<TemplateBody>(), b.answer::<TemplateInfo>());
     let op = b.op("post", "/api/v1/studio/templates", "Save a project as a template");
     (op.body, op.status, op.answer) = (Some(body), 201, Some(answer));
+
+    team_operations(b);
 
     let body = b.body::<Envelope>();
     let op = b.op(

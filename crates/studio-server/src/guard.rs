@@ -2,6 +2,11 @@
 //! browser sends one) — a defence against DNS rebinding — and carry the launch's token in the
 //! `Authorization: Bearer` or `X-Studio-Token` header, a `token` query parameter, or the cookie
 //! set when the UI was opened with `?token=`.
+//!
+//! A team server (`studio serve --team`) answers to whatever address it is reached at (it
+//! stands behind the team's own name), takes a browser's requests only from that same origin,
+//! and knows each caller by their own token, issued by an invitation: the request then runs
+//! as that user (`Caller`), whatever `user_id` it names.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -12,7 +17,31 @@ use crate::{ApiError, AppState};
 
 const COOKIE: &str = "studio_token";
 
-pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// The user a team server's request runs as, from their token.
+#[derive(Debug, Clone)]
+pub struct Caller(pub String);
+
+tokio::task_local! {
+    /// The caller of the request this task runs (team servers), for the one dispatch.
+    pub static CALLER: Option<String>;
+}
+
+/// The caller of the request being handled, on a team server.
+pub fn caller() -> Option<String> {
+    CALLER.try_with(Clone::clone).ok().flatten()
+}
+
+pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if state.team {
+        let presented = team_token(request.headers(), request.uri().query());
+        return match team_caller(&state, presented).await {
+            Ok(caller) => {
+                request.extensions_mut().insert(caller);
+                next.run(request).await
+            }
+            Err(refused) => refused.into_response(),
+        };
+    }
     let headers = request.headers();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
     if !state.hosts.iter().any(|h| h == host) {
@@ -40,6 +69,31 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         }
     }
     response
+}
+
+/// A team server's request's token, once a browser's is known to come from the same origin.
+fn team_token(headers: &HeaderMap, query: Option<&str>) -> Result<String, ApiError> {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok())
+        && origin != format!("http://{host}")
+        && origin != format!("https://{host}")
+    {
+        return Err(ApiError::new("forbidden", format!("requests from origin '{origin}' are refused")));
+    }
+    let token = bearer(headers).or_else(|| query_token(query)).or_else(|| cookie(headers));
+    token.ok_or_else(|| ApiError::new("unauthorized", "a token is required: the one your team invitation gave you"))
+}
+
+/// A team server's caller: the user of a token the team issued.
+async fn team_caller(state: &AppState, token: Result<String, ApiError>) -> Result<Caller, ApiError> {
+    let token = token?;
+    let db = state
+        .studio
+        .store()
+        .team_db()
+        .ok_or_else(|| ApiError::new("internal", "a team server without its database"))?;
+    let user = db.authenticate(&token).await.map_err(|e| ApiError(e.into()))?;
+    Ok(Caller(user.user_id))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {

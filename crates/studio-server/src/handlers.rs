@@ -72,7 +72,10 @@ fn workbench(name: &str) -> Result<Workbench, ApiError> {
 /// Runs one request through the core's one dispatch: each route below only reads its path,
 /// query and body into a `Request`.
 pub(crate) async fn run(s: &AppState, request: Request) -> Result<studio_core::Answer, ApiError> {
-    Ok(s.studio.dispatch(request).await?)
+    Ok(match crate::guard::caller() {
+        Some(caller) => s.studio.dispatch_as(&caller, request).await?,
+        None => s.studio.dispatch(request).await?,
+    })
 }
 
 pub(crate) async fn answer(s: &AppState, request: Request) -> Answer {
@@ -83,7 +86,10 @@ pub(crate) async fn answer(s: &AppState, request: Request) -> Answer {
 /// "get_project", "project_id": …}`), the same the desktop shell's `dispatch` command takes.
 pub async fn request(State(s): State<AppState>, raw: Result<Bytes, BytesRejection>) -> Answer {
     let value = body_value(raw, &s)?;
-    ok(s.studio.dispatch_json(&value).await?)
+    ok(match crate::guard::caller() {
+        Some(caller) => s.studio.dispatch_json_as(&caller, &value).await?,
+        None => s.studio.dispatch_json(&value).await?,
+    })
 }
 
 pub async fn create_project(State(s): State<AppState>, raw: Result<Bytes, BytesRejection>) -> Answer {
@@ -92,7 +98,7 @@ pub async fn create_project(State(s): State<AppState>, raw: Result<Bytes, BytesR
 
 pub async fn list_projects(State(s): State<AppState>, Query(q): Params) -> Answer {
     let user_id = if q.get("all").is_some_and(|v| v == "true") { None } else { Some(user(&q, &s)) };
-    answer(&s, Request::ListProjects { user_id }).await
+    answer(&s, Request::ListProjects { user_id, team_id: q.get("team_id").cloned() }).await
 }
 
 pub async fn get_project(State(s): State<AppState>, Path(id): Path<String>, Query(q): Params) -> Answer {

@@ -18,6 +18,7 @@ mod report_routes;
 mod routes;
 mod socket;
 mod task_routes;
+mod team_routes;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -46,6 +47,11 @@ pub struct ServeOptions {
     pub ui_dir: Option<PathBuf>,
     /// The token clients must present; a random one per launch when `None`.
     pub token: Option<String>,
+    /// A team server: each caller presents their own token (issued by an invitation), any Host
+    /// is answered, and requests run as their caller.
+    pub team: bool,
+    /// Where to listen, overriding `port` and `open_to_network`.
+    pub listen: Option<SocketAddr>,
 }
 
 /// What every handler shares.
@@ -57,6 +63,8 @@ pub struct AppState {
     pub token: Arc<str>,
     /// The `host:port` values this server answers to.
     pub hosts: Arc<[String]>,
+    /// A team server (see [`ServeOptions::team`]).
+    pub team: bool,
     /// Becomes true when the server stops: long-lived connections (the project WebSockets)
     /// close, so a graceful stop does not wait on them forever.
     pub stopping: watch::Receiver<bool>,
@@ -120,7 +128,7 @@ pub fn new_token() -> String {
 /// Binds and starts serving in the background.
 pub async fn start(studio: Arc<Studio>, local_user: String, options: ServeOptions) -> std::io::Result<RunningServer> {
     let ip = if options.open_to_network { IpAddr::V4(Ipv4Addr::UNSPECIFIED) } else { IpAddr::V4(Ipv4Addr::LOCALHOST) };
-    let listener = TcpListener::bind(SocketAddr::new(ip, options.port)).await?;
+    let listener = TcpListener::bind(options.listen.unwrap_or(SocketAddr::new(ip, options.port))).await?;
     let addr = listener.local_addr()?;
     let token = options.token.clone().unwrap_or_else(new_token);
     // The server runs the long actions it accepts.
@@ -128,8 +136,14 @@ pub async fn start(studio: Arc<Studio>, local_user: String, options: ServeOption
     let port = addr.port();
     let hosts: Vec<String> = vec![format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")];
     let (stopping, stopping_rx) = watch::channel(false);
-    let state =
-        AppState { studio, local_user, token: token.clone().into(), hosts: hosts.into(), stopping: stopping_rx };
+    let state = AppState {
+        studio,
+        local_user,
+        token: token.clone().into(),
+        hosts: hosts.into(),
+        team: options.team,
+        stopping: stopping_rx,
+    };
     let (app, _) = router(state, options.ui_dir.as_deref());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -14,7 +14,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use crate::{
     ApiError, AppState, analysis_routes as a, guard, handlers as h, people_routes as p, question_routes as q,
-    report_routes as r, socket, task_routes as t,
+    report_routes as r, socket, task_routes as t, team_routes as tm,
 };
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
@@ -40,7 +40,9 @@ impl Routes {
 /// is journaled and answered whole, never cut off between the two; a handler that panics
 /// answers 500 instead of dropping the connection.
 async fn run_detached(request: Request, next: Next) -> Response {
-    match tokio::spawn(next.run(request)).await {
+    // The task-local caller (a team server's) goes into the request's own task.
+    let caller = request.extensions().get::<guard::Caller>().map(|c| c.0.clone());
+    match tokio::spawn(guard::CALLER.scope(caller, next.run(request))).await {
         Ok(response) => response,
         Err(e) => ApiError(CoreError::internal(format!("the request failed: {e}"))).into_response(),
     }
@@ -107,6 +109,12 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("put", "/api/v1/studio/hub", put(p::share_on_network))
         .add("get", "/api/v1/studio/library", get(h::library_info))
         .add("get", "/api/v1/studio/limits", get(h::limits))
+        .add("get", "/api/v1/studio/teams", get(tm::teams))
+        .add("post", "/api/v1/studio/teams", post(tm::create_team))
+        .add("get", "/api/v1/studio/teams/{tid}/members", get(tm::members))
+        .add("post", "/api/v1/studio/teams/{tid}/members", post(tm::invite))
+        .add("put", "/api/v1/studio/teams/{tid}/members/{uid}", put(tm::set_role))
+        .add("delete", "/api/v1/studio/teams/{tid}/members/{uid}", delete(tm::remove))
         .add("get", "/api/v1/studio/templates", get(h::list_templates))
         .add("post", "/api/v1/studio/templates", post(h::save_template))
         .add("post", "/api/v1/studio/requests", post(h::request))

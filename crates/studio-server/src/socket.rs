@@ -16,9 +16,10 @@ pub async fn project_events(
     Path(id): Path<String>,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
-    // Unknown projects are refused before upgrading, with the usual 404.
+    // Unknown projects (and, on a team server, callers outside its team) are refused before
+    // upgrading, with the usual 404 or 403.
     let load = ProjectLoad { project_id: id.clone(), user_id: s.local_user.clone(), version: None };
-    let state = s.studio.get_project(&load).await?;
+    let state = crate::handlers::run(&s, studio_core::Request::GetProject(load)).await?;
     let events = s.studio.subscribe();
     let mut first = vec![json!({"type": "snapshot", "state": state})];
     // Edits a crashed session left: offered as soon as the project is shown.

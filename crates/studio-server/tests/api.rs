@@ -520,6 +520,7 @@ async fn the_openapi_document_matches_the_router_both_ways() {
         local_user: USER.into(),
         token: "t".into(),
         hosts: Arc::from(vec![]),
+        team: false,
         stopping: tokio::sync::watch::channel(false).1,
     };
     let (_, table) = studio_server::router(state, None);

@@ -131,7 +131,7 @@ dispatch! {
     pub async fn project(&self, project_id: &str) -> Result<ProjectRow>;
     pub async fn is_deleted(&self, project_id: &str) -> Result<bool>;
     pub async fn project_stamp(&self, project_id: &str) -> Result<(String, i64)>;
-    pub async fn list_projects(&self, user_id: Option<&str>) -> Result<Vec<ProjectRow>>;
+    pub async fn list_projects(&self, user_id: Option<&str>, team_id: Option<&str>) -> Result<Vec<ProjectRow>>;
     pub async fn write_working(&self, copy: &WorkingCopy) -> Result<()>;
     pub async fn scenarios(&self, project_id: &str) -> Result<Vec<ScenarioRow>>;
     pub async fn soft_delete(&self, project_id: &str, at: &str) -> Result<()>;

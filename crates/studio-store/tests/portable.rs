@@ -104,7 +104,7 @@ async fn bad_files_are_refused_with_the_reason() {
     }
     let missing = store.import_project(&dir.path().join("nowhere.studio"), "x").await.unwrap_err();
     assert_eq!(missing.code(), "io_error");
-    assert_eq!(store.list_projects(None).await.unwrap().len(), 1);
+    assert_eq!(store.list_projects(None, None).await.unwrap().len(), 1);
     assert_eq!(store.integrity_check().await.unwrap(), "ok");
 }
 

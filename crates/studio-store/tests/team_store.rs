@@ -151,11 +151,11 @@ async fn transcript(store: &Store) -> Vec<String> {
             sc.ensemble_id
         ));
     }
-    let listed = store.list_projects(Some(USER)).await.unwrap();
+    let listed = store.list_projects(Some(USER), None).await.unwrap();
     note(format!("list: {:?}", listed.iter().map(|p| (&p.project_name, p.document.len())).collect::<Vec<_>>()));
     note(format!(
         "nobody's: {}",
-        store.list_projects(Some("11111111-1111-4111-8111-111111111111")).await.unwrap().len()
+        store.list_projects(Some("11111111-1111-4111-8111-111111111111"), None).await.unwrap().len()
     ));
 
     let report = ReportRow {
@@ -353,7 +353,7 @@ async fn a_studio_file_moves_between_a_library_and_the_team_database_whole() {
     .unwrap();
     let err = team.import_project(&junk, "5f0c1c1e-8d1a-4c59-9d0e-1f9e0c6d2a0a").await.unwrap_err();
     assert_eq!(err.code(), "invalid_file");
-    assert_eq!(team.list_projects(None).await.unwrap().len(), 2);
+    assert_eq!(team.list_projects(None, None).await.unwrap().len(), 2);
     team.close().await;
     fresh.drop().await;
 }

@@ -41,6 +41,9 @@ import type {
   VersionInfo,
   Workbench,
   WorkbenchResponse,
+  TeamInfo,
+  TeamInvitation,
+  TeamMember,
 } from "./types";
 
 type S = components["schemas"];
@@ -113,6 +116,12 @@ interface AnswerTable {
   causal_graph: CausalGraph;
   time_axis: TimeAxis | null;
   edit_causal_edge: ProjectState;
+  list_teams: TeamInfo[];
+  create_team: TeamInfo;
+  team_members: TeamMember[];
+  invite_team_member: TeamInvitation;
+  set_team_role: TeamMember;
+  remove_team_member: TeamMember[];
 }
 export type Answers = { [N in RequestName]: AnswerTable[N] };
 
@@ -177,6 +186,12 @@ const NAMES: { [N in RequestName]: true } = {
   causal_graph: true,
   time_axis: true,
   edit_causal_edge: true,
+  list_teams: true,
+  create_team: true,
+  team_members: true,
+  invite_team_member: true,
+  set_team_role: true,
+  remove_team_member: true,
 };
 export const REQUEST_NAMES = Object.keys(NAMES) as RequestName[];
 

@@ -444,7 +444,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List the user's projects (user_id, or all=true) */
+    /** List the user's projects (user_id, or all=true); on a team server, the caller's own and their teams' */
     get: {
       parameters: {
         query?: {
@@ -452,6 +452,8 @@ export interface paths {
           user_id?: string;
           /** @description Every user's projects */
           all?: boolean;
+          /** @description Only this team's projects */
+          team_id?: string;
         };
         header?: never;
         path?: never;
@@ -2859,6 +2861,256 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/teams": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The teams the caller is a member of */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TeamInfo"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** A new team, the caller its owner */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["TeamBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TeamInfo"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/teams/{tid}/members": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The team's members, owners first (for its members) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The task's id */
+          tid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TeamMember"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Invite someone into the team (its owners and admins): a new member and the token they sign in with, shown once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The task's id */
+          tid: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["MemberBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TeamInvitation"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/teams/{tid}/members/{uid}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Change a member's role (owners and admins; only an owner makes an owner) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The task's id */
+          tid: string;
+          /** @description The collaborator's user id */
+          uid: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["TeamRoleBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TeamMember"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Remove a member (owners and admins) or leave the team; a team keeps an owner. Answers who is left */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The task's id */
+          tid: string;
+          /** @description The collaborator's user id */
+          uid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TeamMember"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/templates": {
     parameters: {
       query?: never;
@@ -3473,6 +3725,8 @@ export interface components {
       | {
           /** @constant */
           request: "list_projects";
+          /** @description Only the projects of this team. */
+          team_id?: string | null;
           user_id?: string | null;
         }
       | {
@@ -3496,6 +3750,11 @@ export interface components {
           project_name?: string | null;
           /** @constant */
           request: "update_project";
+          /**
+           * @description Moves the project into this team (empty: out of its team).
+           * @default null
+           */
+          team_id?: string | null;
           user_id: string;
         }
       | {
@@ -3864,6 +4123,60 @@ export interface components {
           display_name?: string | null;
           /** @constant */
           request: "update_profile";
+        }
+      | {
+          /** @constant */
+          request: "list_teams";
+          user_id: string;
+        }
+      | {
+          /**
+           * @description What a member is unless made otherwise (viewer by default).
+           * @default null
+           */
+          default_role?: string | null;
+          name: string;
+          /** @constant */
+          request: "create_team";
+          user_id: string;
+        }
+      | {
+          /** @constant */
+          request: "team_members";
+          team_id: string;
+          user_id: string;
+        }
+      | {
+          display_name: string;
+          /**
+           * @description Their ed25519 public key, hex.
+           * @default null
+           */
+          public_key?: string | null;
+          /** @constant */
+          request: "invite_team_member";
+          /**
+           * @description The team's default role when none is given.
+           * @default null
+           */
+          role?: string | null;
+          team_id: string;
+          user_id: string;
+        }
+      | {
+          member_id: string;
+          /** @constant */
+          request: "set_team_role";
+          role: string;
+          team_id: string;
+          user_id: string;
+        }
+      | {
+          member_id: string;
+          /** @constant */
+          request: "remove_team_member";
+          team_id: string;
+          user_id: string;
         }
     );
     Error: {
@@ -4260,6 +4573,20 @@ export interface components {
       user_id: string;
       workbench: string;
     };
+    /** @description `POST …/teams/{tid}/members`: the person invited. */
+    MemberBody: {
+      display_name: string;
+      /**
+       * @description Their ed25519 public key, 64 hex characters.
+       * @default null
+       */
+      public_key?: string | null;
+      /**
+       * @description The team's default role when absent.
+       * @default null
+       */
+      role?: string | null;
+    };
     MetadataUpdate: {
       /** @default null */
       description?: string | null;
@@ -4270,6 +4597,11 @@ export interface components {
       initial_query?: string | null;
       /** @default null */
       project_name?: string | null;
+      /**
+       * @description Moves the project into this team (empty: out of its team).
+       * @default null
+       */
+      team_id?: string | null;
     };
     NetworkSettings: {
       /** Format: uint64 */
@@ -4603,6 +4935,8 @@ export interface components {
       project_id: string;
       project_name: string;
       status: components["schemas"]["ProjectStatus"];
+      /** @description The team it is in, on a team server. */
+      team_id?: string | null;
       updated_at: string;
       user_id: string;
       /** Format: uint32 */
@@ -5267,6 +5601,40 @@ export interface components {
       timestamp: string;
     };
     TaskStatus: ("COMPLETED" | "FAILED" | "CANCELLED") | "PENDING" | "ASSIGNED" | "IN_PROGRESS";
+    /** @description `POST /api/v1/studio/teams`. */
+    TeamBody: {
+      /**
+       * @description What a member is unless made otherwise: viewer (the default), commenter, editor or admin.
+       * @default null
+       */
+      default_role?: string | null;
+      name: string;
+    };
+    TeamInfo: {
+      created_at: string;
+      created_by: string;
+      /** @description What a member is unless made otherwise: viewer, commenter, editor or admin. */
+      default_role: string;
+      name: string;
+      team_id: string;
+    };
+    /** @description A new member and the token they sign in with: shown once, kept only as its hash. */
+    TeamInvitation: {
+      expires_at: string | null;
+      member: components["schemas"]["TeamMember"];
+      team_id: string;
+      token: string;
+    };
+    TeamMember: {
+      display_name: string;
+      /** @description viewer, commenter, editor, admin or owner. */
+      role: string;
+      user_id: string;
+    };
+    /** @description `PUT …/teams/{tid}/members/{uid}`. */
+    TeamRoleBody: {
+      role: string;
+    };
     /** @description `POST /templates`. */
     TemplateBody: {
       /** @default null */

@@ -128,6 +128,7 @@ const historyResponse: Keys<HistoryResponse> = {
 const summary: Keys<ProjectSummary> = {
   project_id: "required",
   user_id: "required",
+  team_id: "optional",
   project_name: "required",
   description: "required",
   status: "required",

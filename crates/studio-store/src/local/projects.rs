@@ -132,17 +132,17 @@ impl Local {
             .ok_or_else(|| StoreError::not_found("project", project_id))
     }
 
-    /// Projects owned by `user_id` (or all users' with `None`), newest update first,
-    /// without the document bytes.
-    pub(crate) async fn list_projects(&self, user_id: Option<&str>) -> Result<Vec<ProjectRow>> {
+    /// Projects owned by `user_id` (or all users' with `None`), in `team_id` when given,
+    /// newest update first, without the document bytes.
+    pub(crate) async fn list_projects(&self, user_id: Option<&str>, team_id: Option<&str>) -> Result<Vec<ProjectRow>> {
         let columns = PROJECT_COLUMNS.replace("document", "x'' AS document");
         let rows = sqlx::query_as::<_, ProjectRow>(AssertSqlSafe(format!(
             "SELECT {columns} FROM studio_projects
-             WHERE deleted_at IS NULL AND (? IS NULL OR user_id = ?)
+             WHERE deleted_at IS NULL AND (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR team_id = ?2)
              ORDER BY updated_at DESC, project_id"
         )))
         .bind(user_id)
-        .bind(user_id)
+        .bind(team_id)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows)

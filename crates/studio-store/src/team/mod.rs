@@ -5,6 +5,7 @@
 //! instance claims from (`task_queue`). Several server instances share one database; nothing here keeps state of its
 //! own beyond the pool.
 
+mod access;
 mod accounts;
 mod store;
 mod sync_storage;
@@ -16,6 +17,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
+pub use access::ProjectAccess;
 pub use accounts::{Member, NewTeam, Role, TeamRow, TokenGrant, UserRow};
 pub(crate) use store::TeamStore;
 pub use task_queue::{QueueCounts, QueuedTask};

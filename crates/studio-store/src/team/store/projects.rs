@@ -96,18 +96,25 @@ impl TeamStore {
         .ok_or_else(|| StoreError::not_found("project", project_id))
     }
 
-    pub(crate) async fn list_projects(&self, user_id: Option<&str>) -> Result<Vec<ProjectRow>> {
+    /// The projects `user_id` can reach: their own and their teams' (every project with `None`),
+    /// in `team_id` when given, newest update first, without the document bytes.
+    pub(crate) async fn list_projects(&self, user_id: Option<&str>, team_id: Option<&str>) -> Result<Vec<ProjectRow>> {
         let columns = PROJECT_COLUMNS.replace(" document,", " ''::bytea AS document,");
-        let user = match user_id.map(|u| key("user", u)) {
-            Some(Err(_)) => return Ok(Vec::new()),
-            other => other.transpose()?,
+        let (Ok(user), Ok(team)) =
+            (user_id.map(|u| key("user", u)).transpose(), team_id.map(|t| key("team", t)).transpose())
+        else {
+            return Ok(Vec::new());
         };
         Ok(sqlx::query_as::<_, ProjectRow>(AssertSqlSafe(format!(
             "SELECT {columns} FROM studio_projects
-             WHERE deleted_at IS NULL AND ($1::uuid IS NULL OR user_id = $1)
+             WHERE deleted_at IS NULL
+               AND ($1::uuid IS NULL OR user_id = $1
+                    OR team_id IN (SELECT m.team_id FROM studio_team_members m WHERE m.user_id = $1))
+               AND ($2::uuid IS NULL OR team_id = $2)
              ORDER BY updated_at DESC, project_id"
         )))
         .bind(user)
+        .bind(team)
         .fetch_all(self.pool())
         .await?)
     }

@@ -1,0 +1,256 @@
+//! Who may do what on a team server, checked at the one dispatch point before anything runs.
+//! Every request is made as the caller its token names: a `user_id` in the request is
+//! replaced, never believed. A request about a project takes a role there — read, edit or own
+//! — which comes from the project's maker (owns it) and its team (viewers and commenters read,
+//! editors edit, admins and owners own); someone outside the team is refused (403) and nothing
+//! changes. What only the desktop does (files at a path the caller names, a folder shown, the
+//! desktop's hub and invites, its own profile) is refused on a team server by name.
+
+use studio_model::Permission;
+
+use crate::error::{CoreError, Result};
+use crate::request::{Answer, Request};
+use crate::studio::Studio;
+
+/// What a request needs of its caller.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Needs<'a> {
+    /// About a project: this role there.
+    Project(&'a str, Permission),
+    /// About a task: this role on the task's project.
+    Task(&'a str, Permission),
+    /// A new project, in a team (being its editor) or the caller's own.
+    NewProject(Option<&'a str>),
+    /// A project moved into a team (owning it, editing in the team) or out of one ("").
+    Move(&'a str, &'a str),
+    /// Answered for the caller alone (their lists, the limits), or checked where it is done.
+    Caller,
+    /// What only the desktop app does.
+    Desktop(&'static str),
+}
+
+impl Request {
+    pub(crate) fn needs(&self) -> Needs<'_> {
+        use Permission::{Edit, Own, Read};
+        use Request::*;
+        match self {
+            CreateProject(r) => Needs::NewProject(r.team_id.as_deref()),
+            UpdateProject { project_id, update, .. } => match &update.team_id {
+                Some(team) => Needs::Move(project_id, team),
+                None => Needs::Project(project_id, Edit),
+            },
+            DeleteProject { project_id, .. } | UndeleteProject { project_id, .. } => Needs::Project(project_id, Own),
+            ChangeCollaborators { project_id, .. } => Needs::Project(project_id, Own),
+            SaveProject { project_id, .. }
+            | RestoreVersion { project_id, .. }
+            | Undo { project_id, .. }
+            | Redo { project_id, .. }
+            | Recover { project_id, .. }
+            | DiscardRecovery { project_id }
+            | RunPipeline { project_id, .. }
+            | GenerateReport { project_id, .. }
+            | SendReport { project_id, .. }
+            | ConfirmPredictionTask { project_id, .. }
+            | StartSensitivity { project_id, .. }
+            | StartGoalSeek { project_id, .. }
+            | EditCausalEdge { project_id, .. }
+            | ResolveConflict { project_id, .. } => Needs::Project(project_id, Edit),
+            WorkbenchAction(a) => Needs::Project(&a.project_id, Edit),
+            ExportReport { path: Some(_), .. } => Needs::Desktop("exporting a report to a path of the server's"),
+            ExportReport { project_id, .. } => Needs::Project(project_id, Edit),
+            GetProject(load) => Needs::Project(&load.project_id, Read),
+            DuplicateProject { project_id, .. }
+            | ListVersions { project_id }
+            | WorkbenchState { project_id, .. }
+            | Log { project_id }
+            | SaveTemplate { project_id, .. }
+            | RecoveryOffer { project_id }
+            | ListTasks { project_id }
+            | PreviewReport { project_id, .. }
+            | GetReport { project_id, .. }
+            | ListReports { project_id }
+            | ReportSchedule { project_id }
+            | ParseQuestion { project_id, .. }
+            | GetSensitivity { project_id, .. }
+            | GetGoalSeek { project_id, .. }
+            | TimeAxis { project_id }
+            | CausalGraph { project_id }
+            | SyncStatus { project_id }
+            | SetPresence { project_id, .. } => Needs::Project(project_id, Read),
+            GetTask { task_id } => Needs::Task(task_id, Read),
+            CancelTask { task_id, .. } => Needs::Task(task_id, Edit),
+            ListProjects { .. }
+            | ListTemplates
+            | ListAgents
+            | LibraryInfo
+            | Limits
+            | ListTeams { .. }
+            | CreateTeam { .. }
+            | TeamMembers { .. }
+            | InviteTeamMember { .. }
+            | SetTeamRole { .. }
+            | RemoveTeamMember { .. } => Needs::Caller,
+            ExportProject { .. } | ImportProject { .. } => {
+                Needs::Desktop("a .studio file at a path of the server's (publish from the desktop instead)")
+            }
+            RevealExport { .. } | RevealOutbox => Needs::Desktop("showing a folder"),
+            CreateInvite { .. }
+            | ListInvites { .. }
+            | RevokeInvite { .. }
+            | JoinProject { .. }
+            | HubStatus
+            | ShareOnNetwork { .. } => Needs::Desktop("sharing by invite (a team shares through its members)"),
+            GetProfile | UpdateProfile { .. } => Needs::Desktop("the local user's profile"),
+        }
+    }
+
+    /// Makes the request the caller's: every `user_id` in it becomes `caller`.
+    pub(crate) fn act_as(&mut self, caller: &str) {
+        use Request::*;
+        let user = match self {
+            CreateProject(r) => &mut r.user_id,
+            GetProject(r) => &mut r.user_id,
+            WorkbenchAction(r) => &mut r.user_id,
+            ListProjects { user_id, .. } => {
+                *user_id = Some(caller.to_string());
+                return;
+            }
+            UpdateProject { user_id, .. }
+            | DeleteProject { user_id, .. }
+            | UndeleteProject { user_id, .. }
+            | DuplicateProject { user_id, .. }
+            | SaveProject { user_id, .. }
+            | RestoreVersion { user_id, .. }
+            | WorkbenchState { user_id, .. }
+            | Undo { user_id, .. }
+            | Redo { user_id, .. }
+            | SaveTemplate { user_id, .. }
+            | ImportProject { user_id, .. }
+            | Recover { user_id, .. }
+            | RunPipeline { user_id, .. }
+            | GenerateReport { user_id, .. }
+            | PreviewReport { user_id, .. }
+            | ExportReport { user_id, .. }
+            | SendReport { user_id, .. }
+            | ParseQuestion { user_id, .. }
+            | ConfirmPredictionTask { user_id, .. }
+            | StartSensitivity { user_id, .. }
+            | EditCausalEdge { user_id, .. }
+            | StartGoalSeek { user_id, .. }
+            | ChangeCollaborators { user_id, .. }
+            | CreateInvite { user_id, .. }
+            | RevokeInvite { user_id, .. }
+            | JoinProject { user_id, .. }
+            | SetPresence { user_id, .. }
+            | ResolveConflict { user_id, .. }
+            | ListTeams { user_id }
+            | CreateTeam { user_id, .. }
+            | TeamMembers { user_id, .. }
+            | InviteTeamMember { user_id, .. }
+            | SetTeamRole { user_id, .. }
+            | RemoveTeamMember { user_id, .. } => user_id,
+            ListVersions { .. }
+            | Log { .. }
+            | ListTemplates
+            | ExportProject { .. }
+            | RecoveryOffer { .. }
+            | DiscardRecovery { .. }
+            | ListTasks { .. }
+            | GetTask { .. }
+            | CancelTask { .. }
+            | ListAgents
+            | GetReport { .. }
+            | ListReports { .. }
+            | ReportSchedule { .. }
+            | RevealExport { .. }
+            | RevealOutbox
+            | LibraryInfo
+            | Limits
+            | GetSensitivity { .. }
+            | GetGoalSeek { .. }
+            | TimeAxis { .. }
+            | CausalGraph { .. }
+            | ListInvites { .. }
+            | SyncStatus { .. }
+            | GetProfile
+            | HubStatus
+            | ShareOnNetwork { .. }
+            | UpdateProfile { .. } => return,
+        };
+        *user = caller.to_string();
+    }
+}
+
+impl Studio {
+    /// Runs one request made by `caller`. On a team server the request becomes the caller's and
+    /// is refused unless their role allows it; on a library on one machine it runs as it is.
+    pub async fn dispatch_as(&self, caller: &str, mut request: Request) -> Result<Answer> {
+        if self.store.team_db().is_none() {
+            return self.dispatch(request).await;
+        }
+        request.act_as(caller);
+        if let Err(e) = self.admit(caller, &request).await {
+            tracing::info!(target: "studio::request", request = request.name(), caller, code = e.code, "{}", e.message);
+            return Err(e);
+        }
+        self.dispatch(request).await
+    }
+
+    async fn admit(&self, caller: &str, request: &Request) -> Result<()> {
+        match request.needs() {
+            Needs::Project(project_id, need) => self.project_role(caller, project_id, need).await,
+            Needs::Task(task_id, need) => {
+                let task = self.store.task(task_id).await?;
+                match task.and_then(|t| t.project_id) {
+                    Some(project_id) => self.project_role(caller, &project_id, need).await,
+                    None => Err(CoreError::new("not_found", format!("task '{task_id}' does not exist"))),
+                }
+            }
+            Needs::NewProject(None) | Needs::Caller => Ok(()),
+            Needs::NewProject(Some(team)) => {
+                self.role_at_least(team, caller, "editor", "make projects in it").await.map(drop)
+            }
+            Needs::Move(project_id, team) => {
+                self.project_role(caller, project_id, Permission::Own).await?;
+                if team.is_empty() {
+                    return Ok(());
+                }
+                self.role_at_least(team, caller, "editor", "move projects into it").await.map(drop)
+            }
+            Needs::Desktop(what) => {
+                Err(CoreError::invalid(format!("{what} is the desktop app's to do, not a team server's")))
+            }
+        }
+    }
+
+    /// Refuses `caller` unless their standing on the project grants `need`.
+    async fn project_role(&self, caller: &str, project_id: &str, need: Permission) -> Result<()> {
+        let access = self.team_db()?.project_access(project_id, caller).await?;
+        if access.creator {
+            return Ok(());
+        }
+        let Some(role) = access.team_role else {
+            return Err(CoreError::new(
+                "forbidden",
+                format!("user '{caller}' is not a member of the team of project {project_id}"),
+            ));
+        };
+        let have = match role.as_str() {
+            "owner" | "admin" => Permission::Own,
+            "editor" => Permission::Edit,
+            _ => Permission::Read,
+        };
+        if have >= need {
+            return Ok(());
+        }
+        let cannot = if need == Permission::Edit {
+            "cannot change it"
+        } else {
+            "cannot do this (its owner or a team admin can)"
+        };
+        Err(CoreError::new(
+            "forbidden",
+            format!("user '{caller}' is a {role} of the team of project {project_id} and {cannot}"),
+        ))
+    }
+}
