@@ -172,6 +172,10 @@ pub enum Command {
         /// the configuration file).
         #[arg(long)]
         database: Option<String>,
+        /// The team's Redis, redis://… (else STUDIO_REDIS_URL, else the configuration file):
+        /// several instances side by side see each other's edits and presence through it.
+        #[arg(long)]
+        redis: Option<String>,
         /// The team server's configuration file, TOML (else STUDIO_CONFIG).
         #[arg(long)]
         config: Option<PathBuf>,

@@ -94,18 +94,20 @@ async fn commands(studio: &std::sync::Arc<Studio>, user: &str, command: Command,
 
 /// The team server's settings, for the commands that stand on its database.
 fn team_settings(command: &Command) -> Result<Option<team_config::Team>> {
-    let (database, listen, config) = match command {
+    let (database, redis, listen, config) = match command {
         Command::Serve { team: true, share: true, .. } => {
             return Err(CoreError::invalid(
                 "--share makes this library a hub for peers; a team server (--team) shares through its team",
             )
             .into());
         }
-        Command::Serve { team: true, database, listen, config, .. } => (database, *listen, config),
-        Command::TeamInit { database, config, .. } => (database, None, config),
+        Command::Serve { team: true, database, redis, listen, config, .. } => {
+            (database, redis.clone(), *listen, config)
+        }
+        Command::TeamInit { database, config, .. } => (database, None, None, config),
         _ => return Ok(None),
     };
-    let flags = team_config::TeamSettings { database: database.clone(), listen, export_retention_days: None };
+    let flags = team_config::TeamSettings { database: database.clone(), redis, listen, export_retention_days: None };
     Ok(Some(team_config::resolve(config.as_deref(), &|name| std::env::var(name).ok(), flags)?))
 }
 

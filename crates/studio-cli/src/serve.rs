@@ -73,16 +73,24 @@ pub async fn run_team(
     let options =
         ServeOptions { team: true, listen: Some(team.listen), ui_dir: ui_dir.clone(), ..ServeOptions::default() };
     studio.fold_previous_sessions().await?;
+    if let Some(redis) = &team.redis {
+        studio.join_team_bus(redis).await?;
+    }
     let server = studio_server::start(studio.clone(), String::new(), options).await?;
     let _autosave = studio.spawn_autosave();
     let _schedule = studio.spawn_report_schedule();
     let url = format!("http://{}", server.addr);
     let database = studio_core::redact_database_url(&team.database);
+    let redis = team.redis.as_deref().map(studio_core::redact_database_url);
+    let alone = match &redis {
+        Some(redis) => format!("other instances in step through Redis at {redis}"),
+        None => "serving alone: give --redis for instances side by side".into(),
+    };
     out.message(
         &format!(
-            "FutureOS Studio team server at {url} (database {database})\nEach member signs in with the token their invitation gave them.\nPress Ctrl-C to stop."
+            "FutureOS Studio team server at {url} (database {database}; {alone})\nEach member signs in with the token their invitation gave them.\nPress Ctrl-C to stop."
         ),
-        json!({"url": url, "database": database, "ui": ui_dir}),
+        json!({"url": url, "database": database, "redis": redis, "ui": ui_dir}),
     )?;
     server.run_until(interrupted()).await?;
     Ok(())

@@ -4,6 +4,7 @@
 //! ```toml
 //! [team]
 //! database = "postgres://studio@db.example.org:5432/studio"   # STUDIO_DATABASE_URL
+//! redis = "redis://cache.example.org:6379"                    # STUDIO_REDIS_URL
 //! listen = "0.0.0.0:8080"                                     # STUDIO_LISTEN
 //! export_retention_days = 90                                  # STUDIO_EXPORT_RETENTION_DAYS
 //! ```
@@ -29,6 +30,7 @@ struct File {
 #[serde(deny_unknown_fields)]
 pub struct TeamSettings {
     pub database: Option<String>,
+    pub redis: Option<String>,
     pub listen: Option<SocketAddr>,
     pub export_retention_days: Option<u64>,
 }
@@ -37,6 +39,7 @@ impl TeamSettings {
     fn over(self, below: TeamSettings) -> TeamSettings {
         TeamSettings {
             database: self.database.or(below.database),
+            redis: self.redis.or(below.redis),
             listen: self.listen.or(below.listen),
             export_retention_days: self.export_retention_days.or(below.export_retention_days),
         }
@@ -47,6 +50,8 @@ impl TeamSettings {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Team {
     pub database: String,
+    /// The team's Redis: without it, one instance serves alone.
+    pub redis: Option<String>,
     pub listen: SocketAddr,
     /// Days exports are kept (0: for good); `None`: the product's default.
     pub export_retention_days: Option<u64>,
@@ -66,6 +71,7 @@ pub fn resolve(
     };
     let from_env = TeamSettings {
         database: env("STUDIO_DATABASE_URL").filter(|v| !v.trim().is_empty()),
+        redis: env("STUDIO_REDIS_URL").filter(|v| !v.trim().is_empty()),
         listen: env("STUDIO_LISTEN").map(|v| parse_listen("STUDIO_LISTEN", &v)).transpose()?,
         export_retention_days: env("STUDIO_EXPORT_RETENTION_DAYS")
             .map(|v| {
@@ -88,7 +94,7 @@ pub fn resolve(
         Some(listen) => listen,
         None => parse_listen("the default address", DEFAULT_LISTEN)?,
     };
-    Ok(Team { database, listen, export_retention_days: settings.export_retention_days })
+    Ok(Team { database, redis: settings.redis, listen, export_retention_days: settings.export_retention_days })
 }
 
 fn read_file(path: &Path) -> Result<TeamSettings, CoreError> {
@@ -129,6 +135,7 @@ mod tests {
         assert_eq!(from_file.database, "postgres://file/db");
         assert_eq!(from_file.listen.to_string(), "0.0.0.0:9000");
         assert_eq!(from_file.export_retention_days, Some(30));
+        assert_eq!(from_file.redis.as_deref(), Some("redis://file:6379"));
 
         let vars = [("STUDIO_DATABASE_URL", "postgres://env/db"), ("STUDIO_CONFIG", file.to_str().unwrap())];
         let over_file = resolve(None, &env(&vars), TeamSettings::default()).unwrap();

@@ -4,73 +4,18 @@
 //! changed) for every class of operation.
 
 mod common;
+mod team;
 
 use std::path::Path;
-use std::process::{Child, Stdio};
 
 use reqwest::Method;
 use serde_json::{Value, json};
 use studio_store::team::testing::FreshDatabase;
 
-use common::{free_port, studio};
-
-struct TeamServer {
-    child: Child,
-    base: String,
-}
-
-impl Drop for TeamServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl TeamServer {
-    fn start(home: &Path, database: &str) -> TeamServer {
-        let listen = format!("127.0.0.1:{}", free_port());
-        let mut child = studio(home)
-            .args(["serve", "--team", "--json", "--database", database, "--listen", &listen])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut said = String::new();
-        let started: Value = loop {
-            assert!(std::io::BufRead::read_line(&mut out, &mut said).unwrap() > 0, "serve --team ended: {said}");
-            if let Ok(v) = serde_json::from_str(&said) {
-                break v;
-            }
-        };
-        assert_eq!(started["url"], format!("http://{listen}"));
-        TeamServer { child, base: started["url"].as_str().unwrap().into() }
-    }
-
-    fn call(&self, token: Option<&str>, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut request = reqwest::blocking::Client::new().request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().unwrap();
-        (response.status().as_u16(), response.json().unwrap_or(Value::Null))
-    }
-}
+use team::{TeamServer, team_init};
 
 /// A class of operation: its name, method, path, body, and the roles that may.
 type Case = (&'static str, Method, String, Option<Value>, &'static [&'static str]);
-
-fn team_init(home: &Path, database: &str, name: &str, team: &str) -> Value {
-    let out = studio(home)
-        .args(["team-init", "--json", "--database", database, "--name", name, "--team", team])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "team-init: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_role_of_the_team_is_allowed_or_refused_for_every_class_of_operation() {
@@ -89,7 +34,7 @@ fn roles_matrix(home: &Path, database: &str) {
     let outsider = team_init(home, database, "Olga", "Elsewhere");
     let outsider_token = outsider["token"].as_str().unwrap().to_string();
 
-    let server = TeamServer::start(home, database);
+    let server = TeamServer::start(home, database, None);
     let owner_call = |method, path: &str, body| server.call(Some(&owner_token), method, path, body);
 
     // Invitations: one new member a role, each with their own token.
@@ -212,4 +157,101 @@ fn roles_matrix(home: &Path, database: &str) {
     );
     assert_eq!(status, 400, "{answer}");
     assert!(answer["message"].as_str().unwrap().contains("not a team server's"), "{answer}");
+}
+
+/// Bytes from the team server, as a desktop downloads them.
+fn download(server: &TeamServer, token: &str, path: &str) -> (u16, Vec<u8>) {
+    let response =
+        reqwest::blocking::Client::new().get(format!("{}{path}", server.base)).bearer_auth(token).send().unwrap();
+    (response.status().as_u16(), response.bytes().unwrap().to_vec())
+}
+
+fn upload(server: &TeamServer, token: &str, path: &str, bytes: Vec<u8>) -> (u16, Value) {
+    let response = reqwest::blocking::Client::new()
+        .post(format!("{}{path}", server.base))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(bytes)
+        .send()
+        .unwrap();
+    (response.status().as_u16(), response.json().unwrap_or(Value::Null))
+}
+
+/// What a project's history is, without who saved it where or when.
+fn versions(list: &Value) -> Vec<i64> {
+    list.as_array().unwrap().iter().map(|v| v["version_number"].as_i64().unwrap()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_project_published_from_a_desktop_and_opened_from_the_team_keeps_its_history() {
+    let fresh = FreshDatabase::new().await;
+    let url = fresh.url.clone();
+    let home = tempfile::tempdir().unwrap();
+    tokio::task::spawn_blocking(move || publish_and_open(home.path(), &url)).await.unwrap();
+    fresh.drop().await;
+}
+
+fn publish_and_open(home: &Path, database: &str) {
+    // A desktop's project with three versions and an edit in its log.
+    let desktop = home.join("desktop");
+    let project =
+        common::json(&desktop, &["project", "new", "--name", "Heat pumps"])["project_id"].as_str().unwrap().to_string();
+    let payload = r#"{"override": {"field": "x", "value": 7, "reason": "survey"}}"#;
+    common::json(&desktop, &["action", &project, "data", "override_value", "--payload", payload]);
+    common::json(&desktop, &["save", &project]);
+    common::json(&desktop, &["save", &project]);
+    let local_versions = versions(&common::json(&desktop, &["versions", &project]));
+    assert_eq!(local_versions, [3, 2, 1]);
+    let file = home.join("heat-pumps.studio");
+    let exported = common::studio(&desktop)
+        .args(["export", &project, file.to_str().unwrap(), "--with-artifacts", "--wait"])
+        .output()
+        .unwrap();
+    assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+
+    let owner = team_init(home, database, "Ana", "Forecasting");
+    let (team, token) = (owner["team_id"].as_str().unwrap(), owner["token"].as_str().unwrap());
+    let server = TeamServer::start(home, database, None);
+    let (status, published) =
+        upload(&server, token, &format!("/api/v1/studio/teams/{team}/projects"), std::fs::read(&file).unwrap());
+    assert_eq!(status, 201, "{published}");
+    let id = published["project_id"].as_str().unwrap();
+    assert_eq!(published["team_id"], team);
+    assert_eq!(published["workbench_states"]["data"]["overrides"][0]["field"], "x");
+    let log = published["modification_log"].as_array().unwrap();
+    assert!(log.last().unwrap()["summary"].as_str().unwrap().contains("moved into team"), "{log:?}");
+    let (_, on_team) = server.call(Some(token), Method::GET, &format!("/api/v1/studio/projects/{id}/versions"), None);
+    assert_eq!(versions(&on_team), local_versions, "the versions came with it");
+    let (_, listed) = server.call(Some(token), Method::GET, &format!("/api/v1/studio/projects?team_id={team}"), None);
+    assert!(listed.as_array().unwrap().iter().any(|p| p["project_id"] == id), "{listed}");
+
+    // A version saved on the team, then the project opened on another desktop from the team.
+    let (status, _) = server.call(Some(token), Method::POST, &format!("/api/v1/studio/projects/{id}/versions"), None);
+    assert_eq!(status, 201);
+    let (status, bytes) = download(&server, token, &format!("/api/v1/studio/projects/{id}/file"));
+    assert_eq!(status, 200);
+    let opened = home.join("opened.studio");
+    std::fs::write(&opened, bytes).unwrap();
+    let elsewhere = home.join("elsewhere");
+    let imported = common::json(&elsewhere, &["import", opened.to_str().unwrap()]);
+    assert_eq!(imported["project_id"], id);
+    let there = versions(&common::json(&elsewhere, &["versions", id]));
+    assert_eq!(there, [4, 3, 2, 1], "the team's version came back too");
+    let team_v4 = server.call(Some(token), Method::GET, &format!("/api/v1/studio/projects/{id}?version=4"), None).1;
+    let local_v4 = common::json(&elsewhere, &["load", id, "--version", "4"]);
+    assert_eq!(team_v4, local_v4, "version 4 reads the same on the team and on the desktop");
+
+    // Refused: junk for a file, a viewer publishing, an outsider downloading.
+    let (status, junk) = upload(&server, token, &format!("/api/v1/studio/teams/{team}/projects"), vec![b'x'; 4096]);
+    assert_eq!((status, junk["code"].as_str()), (400, Some("invalid_file")), "{junk}");
+    let body = json!({"display_name": "Vic", "role": "viewer"});
+    let viewer = server.call(Some(token), Method::POST, &format!("/api/v1/studio/teams/{team}/members"), Some(body)).1;
+    let viewer_token = viewer["token"].as_str().unwrap();
+    let (status, _) =
+        upload(&server, viewer_token, &format!("/api/v1/studio/teams/{team}/projects"), std::fs::read(&file).unwrap());
+    assert_eq!(status, 403);
+    let outsider = team_init(home, database, "Olga", "Elsewhere");
+    let (status, _) =
+        download(&server, outsider["token"].as_str().unwrap(), &format!("/api/v1/studio/projects/{id}/file"));
+    assert_eq!(status, 403);
 }

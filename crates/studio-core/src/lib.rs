@@ -45,6 +45,7 @@ mod presence;
 mod profile;
 mod projects;
 mod projects_service;
+mod publishing;
 mod question;
 mod question_plan;
 mod recovery;
@@ -70,6 +71,7 @@ mod task_kinds;
 mod tasks;
 mod team;
 mod team_gate;
+mod team_live;
 mod team_sync;
 mod variants;
 

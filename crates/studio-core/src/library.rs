@@ -48,6 +48,8 @@ pub struct Library {
     pub(crate) linked: std::sync::Mutex<std::collections::HashMap<String, studio_sync::DocHandle>>,
     /// The local user's key, once read.
     pub(crate) keypair: std::sync::OnceLock<studio_sync::Keypair>,
+    /// A team server's link to its other instances, once joined (`team_live`).
+    pub(crate) live: std::sync::OnceLock<crate::team_live::Live>,
 }
 
 impl Library {
@@ -84,6 +86,7 @@ impl Library {
             events,
             linked: Default::default(),
             keypair: Default::default(),
+            live: Default::default(),
         })
     }
 
@@ -137,13 +140,15 @@ impl Library {
         }
     }
 
-    /// The project as the library holds it, with this session's own unfolded edits.
+    /// The project as the library holds it, with this session's own unfolded edits. On a
+    /// team server, every instance's: they are all acknowledged edits of one team, live
+    /// (another instance not folded yet) or left by an instance that died.
     async fn read_project(&self, project_id: &str) -> Result<OpenProject> {
         let row = self.store.project(project_id).await?;
         let mut doc = ProjectDocument::load(&row.document)?;
-        // Our own unfolded edits (if this session dropped the project from memory).
+        let every_session = self.store.team_db().is_some();
         for entry in self.store.journal(project_id).await? {
-            if entry.session_id == self.session_id {
+            if every_session || entry.session_id == self.session_id {
                 doc.apply_changes(&entry.change)?;
             }
         }
@@ -175,6 +180,7 @@ impl Library {
             tracing::warn!(project_id, "the schedule is indexed at the next save: {}", e.message);
         }
         self.sync_out(project_id, &change);
+        self.cross_out(project_id, &change);
         Ok(())
     }
 

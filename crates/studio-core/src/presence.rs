@@ -94,10 +94,15 @@ impl Sharing {
     }
 
     fn broadcast(&self, project_id: &str, presence: &Presence) {
-        let Some(link) = lock(&self.links).get(project_id).map(|l| l.handle.clone()) else { return };
         let wire = Wire { kind: WIRE_TYPE.into(), presence: presence.clone() };
         let mut bytes = Vec::new();
-        if ciborium::into_writer(&wire, &mut bytes).is_ok() {
+        if ciborium::into_writer(&wire, &mut bytes).is_err() {
+            return;
+        }
+        // A team server's other instances hear it through Redis.
+        self.library.cross_out_presence(project_id, &bytes);
+        let Some(link) = lock(&self.links).get(project_id).map(|l| l.handle.clone()) else { return };
+        {
             link.broadcast(bytes);
         }
     }

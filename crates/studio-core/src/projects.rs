@@ -195,7 +195,13 @@ impl Projects {
             team_id: update.team_id.as_deref(),
         };
         let outcome = update_metadata(content, &names, &ctx)?;
-        self.commit_outcome(project_id, &mut open, user_id, &outcome).await
+        let state = self.commit_outcome(project_id, &mut open, user_id, &outcome).await?;
+        if update.team_id.is_some() {
+            // Who may reach it follows its team at once (a team server reads the row's team),
+            // not at the next autosave.
+            self.fold(project_id, &mut open, None).await?;
+        }
+        Ok(state)
     }
 
     /// Soft-deletes a project after folding its unsaved edits; `undelete_project` brings it back.

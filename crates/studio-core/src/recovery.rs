@@ -82,6 +82,11 @@ impl Projects {
 
     async fn orphaned(&self, project_id: &str) -> Result<Vec<JournalEntry>> {
         self.store.project(project_id).await?;
+        // On a team server every instance's edits are taken in when a project is read and
+        // folded by whoever is left (`fold_previous_sessions`): none waits to be recovered.
+        if self.store.team_db().is_some() {
+            return Ok(Vec::new());
+        }
         let mut out = Vec::new();
         let mut alive: HashMap<String, bool> = HashMap::new();
         for entry in self.store.journal(project_id).await? {
@@ -106,12 +111,14 @@ impl Projects {
 
     /// Folds back in the unsaved edits of this program's own previous runs on this machine
     /// (a `studio serve` killed before it saved): they were acknowledged to its clients, so
-    /// nobody must see less after the restart. Each project folded is logged on stderr.
+    /// nobody must see less after the restart. On a team server, those of any instance that
+    /// died, on any machine (its heartbeat stopped). Each project folded is logged on stderr.
     pub async fn fold_previous_sessions(&self) -> Result<Vec<FoldedEdits>> {
         let mut folded = Vec::new();
         let here = liveness::host_name();
+        let team = self.store.team_db().is_some();
         for session in self.store.sessions_with_journal(&self.session_id).await? {
-            let own = session.program == self.config.program.as_str() && session.host == here;
+            let own = session.program == self.config.program.as_str() && (team || session.host == here);
             if !own || self.session_alive(&session) {
                 continue;
             }

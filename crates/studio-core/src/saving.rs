@@ -111,15 +111,46 @@ impl Projects {
         open: &mut OpenProject,
         save_by: Option<&str>,
     ) -> Result<ProjectState> {
-        let (stamp, stored_version) = self.store.project_stamp(project_id).await?;
+        // Written only over the row as read (another session or instance may write it between):
+        // when it was written since, its document is merged and the write tried again.
+        let mut attempt = 0;
+        let (now, state) = loop {
+            attempt += 1;
+            match self.write_folded(project_id, open, save_by).await {
+                Err(FoldError::Stale) if attempt < 8 => continue,
+                Err(FoldError::Stale) => {
+                    return Err(CoreError::new(
+                        "conflict",
+                        format!("project '{project_id}' kept being written by others; try again"),
+                    ));
+                }
+                Err(FoldError::Failed(e)) => return Err(e),
+                Ok(written) => break written,
+            }
+        };
+        open.unsaved = None;
+        open.stored_stamp = now;
+        Ok(state)
+    }
+
+    /// One try at writing the project's working copy (and version, with `save_by`) over the
+    /// row as it is read here.
+    async fn write_folded(
+        &self,
+        project_id: &str,
+        open: &mut OpenProject,
+        save_by: Option<&str>,
+    ) -> std::result::Result<(String, ProjectState), FoldError> {
+        let (stamp, stored_version) = self.store.project_stamp(project_id).await.map_err(FoldError::from)?;
         if stamp != open.stored_stamp {
             // Another session wrote the project since we read it: keep both.
-            let row = self.store.project(project_id).await?;
-            open.doc.merge(&row.document)?;
+            let row = self.store.project(project_id).await.map_err(FoldError::from)?;
+            open.doc.merge(&row.document).map_err(FoldError::Failed)?;
+            open.stored_stamp = stamp.clone();
         }
         // The scheduler's index follows the document as written (after a merge, a recovery, or
         // an index write that failed at the edit).
-        self.index_schedule(project_id, open.doc.content()).await?;
+        self.index_schedule(project_id, open.doc.content()).await.map_err(FoldError::Failed)?;
         let now = studio_store::now();
         let next_version = stored_version + 1;
         open.header.updated_at = now.clone();
@@ -127,10 +158,10 @@ impl Projects {
             open.header.version = u32::try_from(next_version).unwrap_or(u32::MAX);
         }
         let state = Library::state_of(open, save_by.unwrap_or(""));
-        let snapshot = serde_json::to_string(&state).map_err(CoreError::internal)?;
+        let snapshot = serde_json::to_string(&state).map_err(|e| FoldError::Failed(CoreError::internal(e)))?;
         if let Err(e) = validate_snapshot_size(snapshot.len()) {
             open.header.version = u32::try_from(stored_version).unwrap_or(0);
-            return Err(e.into());
+            return Err(FoldError::Failed(e.into()));
         }
         let copy = WorkingCopy {
             project_id: project_id.to_string(),
@@ -138,13 +169,16 @@ impl Projects {
             project_name: state.project_name.clone(),
             description: Some(state.description.clone()).filter(|d| !d.is_empty()),
             status: state.status.as_str().to_string(),
-            workbench_states: workbench_summary(&state)?,
-            modification_log: serde_json::to_string(&state.modification_log).map_err(CoreError::internal)?,
+            workbench_states: workbench_summary(&state).map_err(FoldError::Failed)?,
+            modification_log: serde_json::to_string(&state.modification_log)
+                .map_err(|e| FoldError::Failed(CoreError::internal(e)))?,
             document: open.doc.save(),
             updated_at: now.clone(),
             scenarios: scenario_rows(&state),
             folds_journal: open.unsaved.map(|seq| (self.session_id.clone(), seq)),
+            expected_stamp: None,
         };
+        let copy = WorkingCopy { expected_stamp: Some(stamp), ..copy };
         let written = match save_by {
             Some(user) => {
                 let version = NewVersion {
@@ -152,7 +186,8 @@ impl Projects {
                     project_id: project_id.to_string(),
                     version_number: next_version,
                     state_snapshot: snapshot,
-                    heads: serde_json::to_string(&open.doc.heads()).map_err(CoreError::internal)?,
+                    heads: serde_json::to_string(&open.doc.heads())
+                        .map_err(|e| FoldError::Failed(CoreError::internal(e)))?,
                     created_by: user.to_string(),
                     created_at: now.clone(),
                 };
@@ -162,11 +197,12 @@ impl Projects {
         };
         if let Err(e) = written {
             open.header.version = u32::try_from(stored_version).unwrap_or(0);
-            return Err(e.into());
+            return Err(match e {
+                studio_store::StoreError::Stale(_) => FoldError::Stale,
+                other => FoldError::Failed(other.into()),
+            });
         }
-        open.unsaved = None;
-        open.stored_stamp = now;
-        Ok(state)
+        Ok((now, state))
     }
 
     /// Every version of a project, newest first, live and archived.
@@ -261,4 +297,17 @@ fn scenario_rows(state: &ProjectState) -> Vec<ScenarioRow> {
             ensemble_id: s.ensemble_id.clone(),
         })
         .collect()
+}
+
+/// Why one try at folding did not write.
+enum FoldError {
+    /// The row was written since it was read here: merge and try again.
+    Stale,
+    Failed(CoreError),
+}
+
+impl From<studio_store::StoreError> for FoldError {
+    fn from(e: studio_store::StoreError) -> Self {
+        FoldError::Failed(e.into())
+    }
 }

@@ -93,6 +93,10 @@ impl Studio {
                 tick.tick().await;
                 let Some(studio) = weak.upgrade() else { break };
                 let _ = studio.autosave_all().await;
+                // A team server's instance that died left edits only the others can fold.
+                if studio.store.team_db().is_some() {
+                    let _ = studio.fold_previous_sessions().await;
+                }
                 let _ = studio.announce_recoveries().await;
                 let _ = studio.tidy().await;
                 let _ = studio.store.heartbeat(&studio.session_id, &studio_store::now()).await;

@@ -224,7 +224,7 @@ impl Studio {
     }
 
     /// Refuses `caller` unless their standing on the project grants `need`.
-    async fn project_role(&self, caller: &str, project_id: &str, need: Permission) -> Result<()> {
+    pub(crate) async fn project_role(&self, caller: &str, project_id: &str, need: Permission) -> Result<()> {
         let access = self.team_db()?.project_access(project_id, caller).await?;
         if access.creator {
             return Ok(());

@@ -40,6 +40,14 @@ struct Op {
     answer: Option<Schema>,
     /// A second answer (a save run in the background answers 202 with its task).
     also: Option<(u16, Schema)>,
+    /// The body, or the answer, is a `.studio` file's bytes rather than JSON.
+    file: Option<FileSide>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum FileSide {
+    Body,
+    Answer,
 }
 
 /// Builds the operations, registering each type's schema with the generator of its side.
@@ -53,7 +61,8 @@ const USER: (&str, &str, &str) = ("user_id", "string", "Who asks; the local user
 
 impl Builder {
     fn op(&mut self, method: &'static str, path: &'static str, summary: &'static str) -> &mut Op {
-        let op = Op { method, path, summary, query: &[], body: None, status: 200, answer: None, also: None };
+        let op =
+            Op { method, path, summary, query: &[], body: None, status: 200, answer: None, also: None, file: None };
         let at = self.ops.len();
         self.ops.push(op);
         &mut self.ops[at]
@@ -126,20 +135,24 @@ fn operation(op: Op, renamed: &Map<String, Value>) -> Value {
         rename_refs(&mut schema, renamed);
         out["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": schema}}});
     }
-    let mut responses = Map::new();
-    let mut answer = |status: u16, schema: Option<Schema>| {
-        let described = match status {
-            101 => json!({"description": "Switching to the WebSocket"}),
-            _ => json!({
-                "description": "The answer",
-                "content": {"application/json": {"schema": schema.map_or(json!({}), Schema::to_value)}}
-            }),
-        };
-        responses.insert(status.to_string(), described);
+    let studio_file = json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}});
+    let file_answer =
+        (op.file == Some(FileSide::Answer)).then(|| json!({"description": "A .studio file", "content": studio_file}));
+    if op.file == Some(FileSide::Body) {
+        out["requestBody"] = json!({"required": true, "description": "A .studio file", "content": studio_file});
+    }
+    let described = |status: u16, schema: Option<Schema>| match status {
+        101 => json!({"description": "Switching to the WebSocket"}),
+        _ => json!({
+            "description": "The answer",
+            "content": {"application/json": {"schema": schema.map_or(json!({}), Schema::to_value)}}
+        }),
     };
-    answer(op.status, op.answer);
+    let mut responses = Map::new();
+    let first = file_answer.unwrap_or_else(|| described(op.status, op.answer));
+    responses.insert(op.status.to_string(), first);
     if let Some((status, schema)) = op.also {
-        answer(status, Some(schema));
+        responses.insert(status.to_string(), described(status, Some(schema)));
     }
     responses.insert(
         "default".into(),
@@ -158,7 +171,8 @@ fn path_params(path: &str) -> Vec<Value> {
                 "id" => (json!({"type": "string"}), "The project's id"),
                 "rid" => (json!({"type": "string"}), "The report's id"),
                 "tid" => (json!({"type": "string"}), "The task's id"),
-                "uid" => (json!({"type": "string"}), "The collaborator's user id"),
+                "uid" => (json!({"type": "string"}), "The user's id: a collaborator, or a team's member"),
+                "team" => (json!({"type": "string"}), "The team's id"),
                 "iid" => (json!({"type": "string"}), "The invite's id"),
                 "version" => (json!({"type": "integer", "minimum": 1}), "The version's number"),
                 _ => (
@@ -214,29 +228,42 @@ fn team_operations(b: &mut Builder) {
     let op = b.op("post", "/api/v1/studio/teams", "A new team, the caller its owner");
     (op.body, op.status, op.answer) = (Some(body), 201, Some(answer));
     let answer = b.answer::<Vec<TeamMember>>();
-    b.op("get", "/api/v1/studio/teams/{tid}/members", "The team's members, owners first (for its members)").answer =
+    b.op("get", "/api/v1/studio/teams/{team}/members", "The team's members, owners first (for its members)").answer =
         Some(answer);
     let (body, answer) = (b.body::<MemberBody>(), b.answer::<TeamInvitation>());
     let op = b.op(
         "post",
-        "/api/v1/studio/teams/{tid}/members",
+        "/api/v1/studio/teams/{team}/members",
         "Invite someone into the team (its owners and admins): a new member and the token they sign in with, shown once",
     );
     (op.body, op.status, op.answer) = (Some(body), 201, Some(answer));
     let (body, answer) = (b.body::<TeamRoleBody>(), b.answer::<TeamMember>());
     let op = b.op(
         "put",
-        "/api/v1/studio/teams/{tid}/members/{uid}",
+        "/api/v1/studio/teams/{team}/members/{uid}",
         "Change a member's role (owners and admins; only an owner makes an owner)",
     );
     (op.body, op.answer) = (Some(body), Some(answer));
     let answer = b.answer::<Vec<TeamMember>>();
     b.op(
         "delete",
-        "/api/v1/studio/teams/{tid}/members/{uid}",
+        "/api/v1/studio/teams/{team}/members/{uid}",
         "Remove a member (owners and admins) or leave the team; a team keeps an owner. Answers who is left",
     )
     .answer = Some(answer);
+    let answer = b.answer::<ProjectState>();
+    let op = b.op(
+        "post",
+        "/api/v1/studio/teams/{team}/projects",
+        "Publish a project into the team (its editors and above): the body is a .studio file, kept with its versions, history and results (512 MB at most)",
+    );
+    (op.status, op.answer, op.file) = (201, Some(answer), Some(FileSide::Body));
+    let op = b.op(
+        "get",
+        "/api/v1/studio/projects/{id}/file",
+        "The project as a .studio file with its artifacts, to open on a desktop (whoever may read it)",
+    );
+    op.file = Some(FileSide::Answer);
 }
 
 fn operations(b: &mut Builder) {

@@ -22,6 +22,8 @@ pub const OPENAPI_JSON: &str = include_str!("openapi.json");
 
 /// Largest request body: a full 10 MB snapshot's worth of payload and some room.
 const BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// Largest `.studio` file published to a team: a project with its populations and ensembles.
+const FILE_LIMIT: usize = 512 * 1024 * 1024;
 
 struct Routes {
     router: Router<AppState>,
@@ -111,10 +113,12 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("get", "/api/v1/studio/limits", get(h::limits))
         .add("get", "/api/v1/studio/teams", get(tm::teams))
         .add("post", "/api/v1/studio/teams", post(tm::create_team))
-        .add("get", "/api/v1/studio/teams/{tid}/members", get(tm::members))
-        .add("post", "/api/v1/studio/teams/{tid}/members", post(tm::invite))
-        .add("put", "/api/v1/studio/teams/{tid}/members/{uid}", put(tm::set_role))
-        .add("delete", "/api/v1/studio/teams/{tid}/members/{uid}", delete(tm::remove))
+        .add("get", "/api/v1/studio/teams/{team}/members", get(tm::members))
+        .add("post", "/api/v1/studio/teams/{team}/members", post(tm::invite))
+        .add("put", "/api/v1/studio/teams/{team}/members/{uid}", put(tm::set_role))
+        .add("delete", "/api/v1/studio/teams/{team}/members/{uid}", delete(tm::remove))
+        .add("post", "/api/v1/studio/teams/{team}/projects", post(tm::publish).layer(DefaultBodyLimit::max(FILE_LIMIT)))
+        .add("get", "/api/v1/studio/projects/{id}/file", get(tm::download))
         .add("get", "/api/v1/studio/templates", get(h::list_templates))
         .add("post", "/api/v1/studio/templates", post(h::save_template))
         .add("post", "/api/v1/studio/requests", post(h::request))

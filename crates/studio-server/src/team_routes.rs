@@ -1,17 +1,18 @@
 //! A team server's teams: the caller's teams, a new team, its members, an invitation, a
-//! member's role, a member removed. Each route reads its path and body into a core request;
-//! who may do what is the core's to say.
+//! member's role, a member removed; and projects moving whole between a desktop and a team
+//! (`.studio` files published into a team, downloaded to open). Each route reads its path and
+//! body into a core request or call; who may do what is the core's to say.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use studio_core::Request;
 
-use crate::AppState;
 use crate::handlers::{Answer, Params, answer, body_bytes, run, user};
+use crate::{ApiError, AppState};
 
 /// `POST /api/v1/studio/teams`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -96,4 +97,41 @@ pub async fn remove(
     q: Params,
 ) -> Answer {
     answer(&s, Request::RemoveTeamMember { team_id, user_id: user(&q, &s), member_id }).await
+}
+
+/// Who asks: a team server's caller, else the `user_id` given or the local user.
+fn who(q: &Params, s: &AppState) -> String {
+    crate::guard::caller().unwrap_or_else(|| user(q, s))
+}
+
+fn io(e: std::io::Error) -> ApiError {
+    ApiError::new("io_error", format!("the .studio file could not be kept for a moment: {e}"))
+}
+
+/// `POST /api/v1/studio/teams/{team}/projects`: the body is a `.studio` file (its bytes).
+pub async fn publish(
+    State(s): State<AppState>,
+    Path(team_id): Path<String>,
+    q: Params,
+    raw: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let bytes = body_bytes(raw)?;
+    let dir = tempfile::tempdir().map_err(io)?;
+    let file = dir.path().join("published.studio");
+    tokio::fs::write(&file, &bytes).await.map_err(io)?;
+    let state = s.studio.publish_project(&file, &team_id, &who(&q, &s)).await?;
+    Ok((StatusCode::CREATED, axum::Json(state)).into_response())
+}
+
+/// `GET /api/v1/studio/projects/{id}/file`: the project as a `.studio` file, to open elsewhere.
+pub async fn download(State(s): State<AppState>, Path(id): Path<String>, q: Params) -> Result<Response, ApiError> {
+    let dir = tempfile::tempdir().map_err(io)?;
+    let file = s.studio.project_file(&id, &who(&q, &s), dir.path()).await?;
+    let bytes = tokio::fs::read(&file).await.map_err(io)?;
+    let disposition = format!("attachment; filename=\"{id}.studio\"");
+    Ok((
+        [(header::CONTENT_TYPE, "application/octet-stream".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        bytes,
+    )
+        .into_response())
 }

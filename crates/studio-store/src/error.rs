@@ -34,6 +34,10 @@ pub enum StoreError {
     /// The team server's database cannot be reached (or refused us).
     #[error("{0}")]
     Unavailable(String),
+    /// The row was written by someone else since the caller read it (`WorkingCopy::
+    /// expected_stamp`): read it again, merge, and write again.
+    #[error("project '{0}' was written by another session since it was read")]
+    Stale(String),
     /// The journal write of a group failed; every edit of the group gets this.
     #[error("the edit could not be written to the journal: {0}")]
     Journal(String),
@@ -51,7 +55,7 @@ impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
             StoreError::NotFound { .. } => "not_found",
-            StoreError::Conflict(_) => "conflict",
+            StoreError::Conflict(_) | StoreError::Stale(_) => "conflict",
             StoreError::NotALibrary { .. } => "invalid_file",
             StoreError::NewerSchema { .. } => "newer_schema",
             StoreError::Io { .. } => "io_error",

@@ -134,6 +134,7 @@ dispatch! {
     pub async fn list_projects(&self, user_id: Option<&str>, team_id: Option<&str>) -> Result<Vec<ProjectRow>>;
     pub async fn write_working(&self, copy: &WorkingCopy) -> Result<()>;
     pub async fn scenarios(&self, project_id: &str) -> Result<Vec<ScenarioRow>>;
+    pub async fn set_project_user(&self, project_id: &str, user_id: &str) -> Result<()>;
     pub async fn soft_delete(&self, project_id: &str, at: &str) -> Result<()>;
     pub async fn undelete(&self, project_id: &str) -> Result<()>;
 

@@ -69,6 +69,7 @@ fn working(n: i64) -> WorkingCopy {
             ensemble_id: Some("e".repeat(64)),
         }],
         folds_journal: Some((SESSION.into(), 1_000_000)),
+        expected_stamp: None,
     }
 }
 
@@ -117,6 +118,12 @@ async fn transcript(store: &Store) -> Vec<String> {
     note(format!("journal after save: {}", store.journal(P).await.unwrap().len()));
     let conflict = store.save_version(&working(6), &version(P, 5), 2).await.unwrap_err();
     note(format!("same number twice: {}", conflict.code()));
+    // A writer that read the row before someone else wrote it is refused, and nothing changes.
+    let late = WorkingCopy { expected_stamp: Some(T0.into()), document: vec![9; 9], ..working(7) };
+    let stale = store.write_working(&late).await.unwrap_err();
+    note(format!("stale: {} {}", stale.code(), matches!(stale, StoreError::Stale(_))));
+    let stamp = store.project_stamp(P).await.unwrap().0;
+    store.write_working(&WorkingCopy { expected_stamp: Some(stamp), ..working(6) }).await.unwrap();
     note(format!("packed: {}", store.pack_archived(10).await.unwrap()));
     for v in store.versions(P).await.unwrap() {
         note(format!("{} {} {} archived={} size={}", v.version_number, v.created_by, v.created_at, v.archived, v.size));

@@ -820,7 +820,7 @@ export interface paths {
         path: {
           /** @description The project's id */
           id: string;
-          /** @description The collaborator's user id */
+          /** @description The user's id: a collaborator, or a team's member */
           uid: string;
         };
         cookie?: never;
@@ -863,7 +863,7 @@ export interface paths {
         path: {
           /** @description The project's id */
           id: string;
-          /** @description The collaborator's user id */
+          /** @description The user's id: a collaborator, or a team's member */
           uid: string;
         };
         cookie?: never;
@@ -1048,6 +1048,54 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/projects/{id}/file": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The project as a .studio file with its artifacts, to open on a desktop (whoever may read it) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A .studio file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/octet-stream": string;
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2939,7 +2987,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/api/v1/studio/teams/{tid}/members": {
+  "/api/v1/studio/teams/{team}/members": {
     parameters: {
       query?: never;
       header?: never;
@@ -2952,8 +3000,8 @@ export interface paths {
         query?: never;
         header?: never;
         path: {
-          /** @description The task's id */
-          tid: string;
+          /** @description The team's id */
+          team: string;
         };
         cookie?: never;
       };
@@ -2986,8 +3034,8 @@ export interface paths {
         query?: never;
         header?: never;
         path: {
-          /** @description The task's id */
-          tid: string;
+          /** @description The team's id */
+          team: string;
         };
         cookie?: never;
       };
@@ -3023,7 +3071,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/api/v1/studio/teams/{tid}/members/{uid}": {
+  "/api/v1/studio/teams/{team}/members/{uid}": {
     parameters: {
       query?: never;
       header?: never;
@@ -3037,9 +3085,9 @@ export interface paths {
         query?: never;
         header?: never;
         path: {
-          /** @description The task's id */
-          tid: string;
-          /** @description The collaborator's user id */
+          /** @description The team's id */
+          team: string;
+          /** @description The user's id: a collaborator, or a team's member */
           uid: string;
         };
         cookie?: never;
@@ -3077,9 +3125,9 @@ export interface paths {
         query?: never;
         header?: never;
         path: {
-          /** @description The task's id */
-          tid: string;
-          /** @description The collaborator's user id */
+          /** @description The team's id */
+          team: string;
+          /** @description The user's id: a collaborator, or a team's member */
           uid: string;
         };
         cookie?: never;
@@ -3106,6 +3154,59 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/teams/{team}/projects": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Publish a project into the team (its editors and above): the body is a .studio file, kept with its versions, history and results (512 MB at most) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The team's id */
+          team: string;
+        };
+        cookie?: never;
+      };
+      /** @description A .studio file */
+      requestBody: {
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      responses: {
+        /** @description The answer */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["ProjectState"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;

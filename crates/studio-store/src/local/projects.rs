@@ -43,6 +43,9 @@ pub struct WorkingCopy {
     /// Journal entries this write folds in: this session's, up to this sequence number
     /// (removed in the same transaction).
     pub folds_journal: Option<(String, i64)>,
+    /// The row's `updated_at` as the writer read it: the write is refused (`Stale`) when the
+    /// row was written since, so nobody's document is overwritten unmerged.
+    pub expected_stamp: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -165,7 +168,7 @@ impl Local {
             "UPDATE studio_projects SET team_id = ?, project_name = ?, description = ?, status = ?,
                workbench_states = ?, modification_log = ?, document = ?, updated_at = ?,
                version = COALESCE(?, version)
-             WHERE project_id = ? AND deleted_at IS NULL",
+             WHERE project_id = ? AND deleted_at IS NULL AND (? IS NULL OR updated_at = ?)",
         )
         .bind(&copy.team_id)
         .bind(&copy.project_name)
@@ -177,10 +180,20 @@ impl Local {
         .bind(&copy.updated_at)
         .bind(version)
         .bind(&copy.project_id)
+        .bind(&copy.expected_stamp)
+        .bind(&copy.expected_stamp)
         .execute(&mut **tx)
         .await?;
         if updated.rows_affected() == 0 {
-            return Err(StoreError::not_found("project", &copy.project_id));
+            let live: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM studio_projects WHERE project_id = ? AND deleted_at IS NULL")
+                    .bind(&copy.project_id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            return Err(match live {
+                Some(_) => StoreError::Stale(copy.project_id.clone()),
+                None => StoreError::not_found("project", &copy.project_id),
+            });
         }
         sqlx::query("DELETE FROM studio_scenarios WHERE project_id = ?")
             .bind(&copy.project_id)
@@ -224,6 +237,20 @@ impl Local {
         .bind(project_id)
         .fetch_all(&self.pool)
         .await?)
+    }
+
+    /// Makes `user_id` the project's owner here (a project imported from another library or
+    /// a team server, whose owner was someone else's id there).
+    pub(crate) async fn set_project_user(&self, project_id: &str, user_id: &str) -> Result<()> {
+        let done = sqlx::query("UPDATE studio_projects SET user_id = ? WHERE project_id = ?")
+            .bind(user_id)
+            .bind(project_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("project", project_id));
+        }
+        Ok(())
     }
 
     /// Marks the project deleted; it stays in the file and can be brought back.

@@ -7,6 +7,7 @@
 
 mod access;
 mod accounts;
+mod bus;
 mod store;
 mod sync_storage;
 mod task_queue;
@@ -19,6 +20,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 pub use access::ProjectAccess;
 pub use accounts::{Member, NewTeam, Role, TeamRow, TokenGrant, UserRow};
+pub use bus::{BusEvent, TeamBus};
 pub(crate) use store::TeamStore;
 pub use task_queue::{QueueCounts, QueuedTask};
 

@@ -7,16 +7,26 @@ use std::process::Command;
 
 /// The PostgreSQL server's URL: `STUDIO_TEST_POSTGRES`, or the one `scripts/services` starts.
 pub fn server_url() -> String {
-    if let Ok(url) = std::env::var("STUDIO_TEST_POSTGRES") {
+    service_url("STUDIO_TEST_POSTGRES")
+}
+
+/// The Redis server's URL: `STUDIO_TEST_REDIS`, or the one `scripts/services` starts.
+pub fn redis_url() -> String {
+    service_url("STUDIO_TEST_REDIS")
+}
+
+fn service_url(variable: &str) -> String {
+    if let Ok(url) = std::env::var(variable) {
         return url;
     }
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/services");
     let out = Command::new(script).arg("start").output().expect("scripts/services runs");
     assert!(out.status.success(), "scripts/services start: {}", String::from_utf8_lossy(&out.stderr));
+    let prefix = format!("export {variable}=");
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .find_map(|l| l.strip_prefix("export STUDIO_TEST_POSTGRES="))
-        .expect("scripts/services prints the PostgreSQL URL")
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("scripts/services prints {variable}"))
         .to_string()
 }
 

@@ -136,7 +136,8 @@ impl TeamStore {
             "UPDATE studio_projects SET team_id = $1, project_name = $2, description = $3, status = $4,
                workbench_states = $5::jsonb, modification_log = $6::jsonb, document = $7,
                updated_at = studio_ts($8), version = COALESCE($9, version)
-             WHERE project_id = $10 AND deleted_at IS NULL",
+             WHERE project_id = $10 AND deleted_at IS NULL
+               AND ($11::text IS NULL OR updated_at = studio_ts($11))",
         )
         .bind(opt_uuid("team", copy.team_id.as_deref())?)
         .bind(&copy.project_name)
@@ -148,10 +149,19 @@ impl TeamStore {
         .bind(&copy.updated_at)
         .bind(version.map(|v| v as i32))
         .bind(project)
+        .bind(&copy.expected_stamp)
         .execute(&mut **tx)
         .await?;
         if updated.rows_affected() == 0 {
-            return Err(StoreError::not_found("project", &copy.project_id));
+            let live: Option<i32> =
+                sqlx::query_scalar("SELECT 1 FROM studio_projects WHERE project_id = $1 AND deleted_at IS NULL")
+                    .bind(project)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            return Err(match live {
+                Some(_) => StoreError::Stale(copy.project_id.clone()),
+                None => StoreError::not_found("project", &copy.project_id),
+            });
         }
         sqlx::query("DELETE FROM studio_scenarios WHERE project_id = $1").bind(project).execute(&mut **tx).await?;
         for s in &copy.scenarios {
@@ -192,6 +202,18 @@ impl TeamStore {
         .bind(key("project", project_id)?)
         .fetch_all(self.pool())
         .await?)
+    }
+
+    pub(crate) async fn set_project_user(&self, project_id: &str, user_id: &str) -> Result<()> {
+        let done = sqlx::query("UPDATE studio_projects SET user_id = $1 WHERE project_id = $2")
+            .bind(uuid("user", user_id)?)
+            .bind(key("project", project_id)?)
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("project", project_id));
+        }
+        Ok(())
     }
 
     pub(crate) async fn soft_delete(&self, project_id: &str, at: &str) -> Result<()> {
