@@ -354,6 +354,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 0)]
         project_mb: u64,
     },
+    /// A project's create, load, save and workbench action on the team server's store
+    /// (PostgreSQL, --database: a scratch database) beside the library file, p50 and p99.
+    Team {
+        #[arg(long)]
+        database: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        rounds: usize,
+        #[arg(long, default_value_t = 1)]
+        project_mb: u64,
+    },
     /// Read a large CSV streaming: a generated one of --mb megabytes, or --file.
     Csv {
         #[arg(long, default_value_t = 1_000)]
@@ -501,6 +511,9 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         }
         Command::Bench(BenchCommand::Sensitivity { samples, replicates }) => {
             crate::bench_analysis::sensitivity(samples, replicates, out).await
+        }
+        Command::Bench(BenchCommand::Team { database, rounds, project_mb }) => {
+            crate::bench_team::team(database, rounds, project_mb, out).await
         }
         Command::Bench(BenchCommand::Sync { peers, rounds, project_mb }) => {
             crate::bench_sync::sync(peers, rounds, project_mb, out).await

@@ -6,6 +6,7 @@ mod bench;
 mod bench_analysis;
 mod bench_forecast;
 mod bench_sync;
+mod bench_team;
 mod call;
 mod example;
 mod output;

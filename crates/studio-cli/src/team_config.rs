@@ -128,7 +128,7 @@ mod tests {
         let file = dir.path().join("team.toml");
         std::fs::write(
             &file,
-            "[team]\ndatabase = \"postgres://file/db\"\nlisten = \"0.0.0.0:9000\"\nexport_retention_days = 30\n",
+            "[team]\ndatabase = \"postgres://file/db\"\nredis = \"redis://file:6379\"\nlisten = \"0.0.0.0:9000\"\nexport_retention_days = 30\n",
         )
         .unwrap();
         let from_file = resolve(Some(&file), &env(&[]), TeamSettings::default()).unwrap();

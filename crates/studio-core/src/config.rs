@@ -74,6 +74,9 @@ pub struct StudioConfig {
     /// The team server's PostgreSQL database (`postgres://…`): projects live there instead of
     /// in the library file, whose place then only anchors the exports and outbox folders.
     pub team_database: Option<String>,
+    /// Largest project state a version may hold: 10 MiB in a library file, the seed's 5 MiB
+    /// on a team server (`Studio::open` sets it with the team database).
+    pub max_state_bytes: usize,
 }
 
 impl StudioConfig {
@@ -92,6 +95,7 @@ impl StudioConfig {
             task_retention: Some(Duration::from_secs(30 * 86_400)),
             export_retention: Some(Duration::from_secs(90 * 86_400)),
             team_database: None,
+            max_state_bytes: studio_model::MAX_SNAPSHOT_BYTES,
         }
     }
 

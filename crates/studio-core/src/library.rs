@@ -55,7 +55,10 @@ pub struct Library {
 impl Library {
     /// Opens the library file and starts a session in it. Journal entries past the recovery
     /// window are dropped.
-    pub(crate) async fn open(config: StudioConfig) -> Result<Library> {
+    pub(crate) async fn open(mut config: StudioConfig) -> Result<Library> {
+        if config.team_database.is_some() {
+            config.max_state_bytes = config.max_state_bytes.min(studio_model::TEAM_STATE_BYTES);
+        }
         let store = match &config.team_database {
             Some(url) => Store::team(studio_store::team::TeamDb::connect(url).await?),
             None => Store::open(&config.db_path).await?,

@@ -383,7 +383,7 @@ impl Library {
             created_by: user_id.to_string(),
             created_at: now.to_string(),
         };
-        studio_model::validate_snapshot_size(first.state_snapshot.len())?;
+        studio_model::validate_snapshot_within(first.state_snapshot.len(), self.config.max_state_bytes)?;
         self.store.create_project(&row, &first).await?;
         self.emit(StudioEvent::StateChanged { project_id, status: state.status, summary, user_id: user_id.into() });
         Ok(state)

@@ -2,7 +2,7 @@
 //! version. Loading and restoring versions.
 
 use serde::{Deserialize, Serialize};
-use studio_model::{MAX_LIVE_VERSIONS, ProjectState, restore_content, validate_snapshot_size};
+use studio_model::{MAX_LIVE_VERSIONS, ProjectState, restore_content, validate_snapshot_within};
 use studio_store::{NewVersion, ScenarioRow, WorkingCopy};
 
 use crate::actor::Actor;
@@ -159,7 +159,7 @@ impl Projects {
         }
         let state = Library::state_of(open, save_by.unwrap_or(""));
         let snapshot = serde_json::to_string(&state).map_err(|e| FoldError::Failed(CoreError::internal(e)))?;
-        if let Err(e) = validate_snapshot_size(snapshot.len()) {
+        if let Err(e) = validate_snapshot_within(snapshot.len(), self.config.max_state_bytes) {
             open.header.version = u32::try_from(stored_version).unwrap_or(0);
             return Err(FoldError::Failed(e.into()));
         }

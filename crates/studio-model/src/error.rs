@@ -13,12 +13,13 @@ pub enum ModelError {
     /// A limit of the product is reached.
     #[error("{0}")]
     Limit(String),
-    /// The serialized state is over the snapshot limit.
+    /// The serialized state is over the snapshot limit (`limit` bytes).
     #[error(
-        "project state is {:.1} MB; a snapshot may hold at most 10 MB",
-        *bytes as f64 / (1024.0 * 1024.0)
+        "project state is {:.1} MB; a snapshot may hold at most {:.0} MB here",
+        *bytes as f64 / (1024.0 * 1024.0),
+        *limit as f64 / (1024.0 * 1024.0)
     )]
-    SnapshotTooLarge { bytes: usize },
+    SnapshotTooLarge { bytes: usize, limit: usize },
     /// Undo or redo cannot proceed; the text says why.
     #[error("{0}")]
     Undo(String),

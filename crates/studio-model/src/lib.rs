@@ -100,6 +100,8 @@ pub const MAX_NAME_LEN: usize = 255;
 pub const MAX_SCENARIOS: usize = 20;
 /// Largest serialized project state a version may hold, in bytes.
 pub const MAX_SNAPSHOT_BYTES: usize = 10 * 1024 * 1024;
+/// Largest project state on a team server: the seed's "< 5MB per project" (5 MiB).
+pub const TEAM_STATE_BYTES: usize = 5 * 1024 * 1024;
 /// Most versions kept live per project; older ones are archived.
 pub const MAX_LIVE_VERSIONS: usize = 50;
 
@@ -117,8 +119,14 @@ pub fn validate_name(what: &str, name: &str) -> Result<(), ModelError> {
 
 /// Checks the size of a serialized snapshot against [`MAX_SNAPSHOT_BYTES`].
 pub fn validate_snapshot_size(bytes: usize) -> Result<(), ModelError> {
-    if bytes > MAX_SNAPSHOT_BYTES {
-        return Err(ModelError::SnapshotTooLarge { bytes });
+    validate_snapshot_within(bytes, MAX_SNAPSHOT_BYTES)
+}
+
+/// Checks the size of a serialized snapshot against `limit` bytes (a team server holds a
+/// project's state to the seed's 5 MB: [`TEAM_STATE_BYTES`]).
+pub fn validate_snapshot_within(bytes: usize, limit: usize) -> Result<(), ModelError> {
+    if bytes > limit {
+        return Err(ModelError::SnapshotTooLarge { bytes, limit });
     }
     Ok(())
 }
