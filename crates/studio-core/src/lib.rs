@@ -35,6 +35,7 @@ mod invites;
 mod joining;
 mod library;
 mod limits;
+mod live_outbox;
 mod liveness;
 mod logos;
 mod network;

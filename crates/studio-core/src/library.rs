@@ -49,7 +49,7 @@ pub struct Library {
     /// The local user's key, once read.
     pub(crate) keypair: std::sync::OnceLock<studio_sync::Keypair>,
     /// A team server's link to its other instances, once joined (`team_live`).
-    pub(crate) live: std::sync::OnceLock<crate::team_live::Live>,
+    pub(crate) live: std::sync::OnceLock<crate::live_outbox::Outbox>,
 }
 
 impl Library {
@@ -214,6 +214,21 @@ impl Library {
                 open.poisoned = true;
                 Err(e.into())
             }
+        }
+    }
+
+    /// Hands a change committed here to a team server's other instances (nothing without a
+    /// team bus).
+    pub(crate) fn cross_out(&self, project_id: &str, change: &[u8]) {
+        if let Some(outbox) = self.live.get() {
+            outbox.send(format!("{}{project_id}", crate::live_outbox::PROJECT), change);
+        }
+    }
+
+    /// Tells a team server's other instances where a user is in a project (the presence wire).
+    pub(crate) fn cross_out_presence(&self, project_id: &str, wire: &[u8]) {
+        if let Some(outbox) = self.live.get() {
+            outbox.send(format!("{}{project_id}", crate::live_outbox::PRESENCE), wire);
         }
     }
 

@@ -16,39 +16,11 @@ use tokio::sync::mpsc;
 use crate::error::Result;
 use crate::events::StudioEvent;
 use crate::library::Library;
+use crate::live_outbox::{Outbox, PRESENCE, PROJECT};
 use crate::studio::Studio;
 
-const PROJECT: &str = "studio:project:";
-const PRESENCE: &str = "studio:presence:";
 /// Every channel this instance listens on.
 const PATTERN: &str = "studio:*";
-
-/// This instance's side of the link: its id (stamped on what it publishes, so it does not
-/// take its own changes back) and the queue its publisher sends in order.
-pub(crate) struct Live {
-    pub(crate) instance: String,
-    outbox: mpsc::UnboundedSender<(String, Vec<u8>)>,
-}
-
-impl Library {
-    /// Hands a change committed here to the other instances (nothing without a team bus).
-    pub(crate) fn cross_out(&self, project_id: &str, change: &[u8]) {
-        self.publish(&format!("{PROJECT}{project_id}"), change);
-    }
-
-    /// Tells the other instances where a user is in a project (the presence wire format).
-    pub(crate) fn cross_out_presence(&self, project_id: &str, wire: &[u8]) {
-        self.publish(&format!("{PRESENCE}{project_id}"), wire);
-    }
-
-    fn publish(&self, channel: &str, bytes: &[u8]) {
-        let Some(live) = self.live.get() else { return };
-        let mut payload = Vec::with_capacity(live.instance.len() + bytes.len());
-        payload.extend_from_slice(live.instance.as_bytes());
-        payload.extend_from_slice(bytes);
-        let _ = live.outbox.send((channel.to_string(), payload));
-    }
-}
 
 impl Studio {
     /// Joins the other instances of this team server through its Redis at `url`: what is
@@ -57,8 +29,7 @@ impl Studio {
         let bus = TeamBus::connect(url).await?;
         let (outbox, queue) = mpsc::unbounded_channel();
         let instance = uuid::Uuid::new_v4().to_string();
-        let live = Live { instance: instance.clone(), outbox };
-        if self.library.live.set(live).is_err() {
+        if self.library.live.set(Outbox::new(instance.clone(), outbox)).is_err() {
             return Ok(());
         }
         tokio::spawn(publish_in_order(bus.clone(), queue));
