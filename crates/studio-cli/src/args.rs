@@ -179,6 +179,10 @@ pub enum Command {
         /// The team server's configuration file, TOML (else STUDIO_CONFIG).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// A directory every instance reaches where artifacts' bytes are kept (else
+        /// STUDIO_BLOB_DIR, else the configuration file; without it, in PostgreSQL).
+        #[arg(long)]
+        blob_dir: Option<PathBuf>,
     },
     /// Makes a team server's first team and its owner, and prints the token the owner signs in
     /// with (shown once). Needs the database as `serve --team` does.
@@ -194,6 +198,9 @@ pub enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Local copies of team projects: publish into a team, open from one, sync.
+    #[command(subcommand)]
+    Team(crate::team_copies::TeamCommand),
     /// Invite someone to a project: prints an invite for `studio join` (owners only).
     Share {
         project: String,
@@ -355,14 +362,24 @@ pub enum BenchCommand {
         project_mb: u64,
     },
     /// A project's create, load, save and workbench action on the team server's store
-    /// (PostgreSQL, --database: a scratch database) beside the library file, p50 and p99.
+    /// (PostgreSQL, --database: a scratch database) beside the library file, p50 and p99; the
+    /// task queue's throughput with 1 and 4 workers; with --redis, how soon an edit through one
+    /// of two instances is seen through the other (10 projects × 10 collaborators).
     Team {
         #[arg(long)]
         database: Option<String>,
+        #[arg(long)]
+        redis: Option<String>,
         #[arg(long, default_value_t = 100)]
         rounds: usize,
         #[arg(long, default_value_t = 1)]
         project_mb: u64,
+        /// Seconds of edits across instances (each collaborator edits once a second).
+        #[arg(long, default_value_t = 20)]
+        live_rounds: usize,
+        /// Tasks queued for the workers to claim.
+        #[arg(long, default_value_t = 2000)]
+        tasks: usize,
     },
     /// Read a large CSV streaming: a generated one of --mb megabytes, or --file.
     Csv {
@@ -383,6 +400,7 @@ pub struct ExampleArgs {
 pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &Printer) -> Result<()> {
     match command {
         Command::Project(cmd) => project(studio, user, cmd, out).await,
+        Command::Team(cmd) => crate::team_copies::team(studio, user, cmd, out).await,
         Command::Whoami => people::whoami(studio, user, out).await,
         Command::Profile { name, color } => {
             people::update_profile(studio, ProfileUpdate { display_name: name, color }, out).await
@@ -512,8 +530,9 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         Command::Bench(BenchCommand::Sensitivity { samples, replicates }) => {
             crate::bench_analysis::sensitivity(samples, replicates, out).await
         }
-        Command::Bench(BenchCommand::Team { database, rounds, project_mb }) => {
-            crate::bench_team::team(database, rounds, project_mb, out).await
+        Command::Bench(BenchCommand::Team { database, redis, rounds, project_mb, live_rounds, tasks }) => {
+            let bench = crate::bench_team::TeamBench { database, redis, rounds, project_mb, live_rounds, tasks };
+            crate::bench_team::team(bench, out).await
         }
         Command::Bench(BenchCommand::Sync { peers, rounds, project_mb }) => {
             crate::bench_sync::sync(peers, rounds, project_mb, out).await

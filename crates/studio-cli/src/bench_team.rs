@@ -1,8 +1,9 @@
 //! `studio bench team --database URL`: a project's life on the team server's store (PostgreSQL)
 //! beside the library file (SQLite), in one run: create, load (from the store, not memory),
 //! save a version and a workbench action, each timed over `--rounds`, on a project of
-//! `--project-mb` megabytes. The database should be a scratch one: the bench's projects are
-//! left in its bin.
+//! `--project-mb` megabytes; then the queue's throughput with 1 and 4 workers and, given
+//! `--redis`, edits seen across two instances (`bench_team_live`). The database should be a
+//! scratch one: the bench's projects are left in its bin.
 
 use std::time::Instant;
 
@@ -14,13 +15,13 @@ use studio_core::{Studio, StudioConfig};
 use crate::output::Printer;
 
 /// A bench user: on a team database ids are UUIDs.
-const USER: &str = "0b3e5c1a-7d2f-4e8a-9c61-5a4b3c2d1e0f";
+pub(crate) const USER: &str = "0b3e5c1a-7d2f-4e8a-9c61-5a4b3c2d1e0f";
 
 /// p50 and p99 of one operation, ms.
 #[derive(Debug, Clone, Copy, Default)]
-struct Timed {
-    p50: f64,
-    p99: f64,
+pub(crate) struct Timed {
+    pub(crate) p50: f64,
+    pub(crate) p99: f64,
 }
 
 #[derive(Debug, Default)]
@@ -31,7 +32,7 @@ struct Store {
     action: Timed,
 }
 
-fn timed(mut samples: Vec<f64>) -> Timed {
+pub(crate) fn timed(mut samples: Vec<f64>) -> Timed {
     samples.sort_by(f64::total_cmp);
     let at = |p: f64| samples[((p / 100.0) * (samples.len() - 1) as f64).round() as usize];
     if samples.is_empty() { Timed::default() } else { Timed { p50: at(50.0), p99: at(99.0) } }
@@ -42,9 +43,14 @@ fn ms(since: Instant) -> f64 {
 }
 
 fn act(project: &str, field: &str) -> WorkbenchAction {
+    act_as(project, USER, field)
+}
+
+/// A data override of `field` by `user`.
+pub(crate) fn act_as(project: &str, user: &str, field: &str) -> WorkbenchAction {
     WorkbenchAction {
         project_id: project.into(),
-        user_id: USER.into(),
+        user_id: user.into(),
         workbench: Workbench::Data,
         action: "override_value".into(),
         payload: json!({"override": {"field": field, "value": 1, "reason": "bench"}}),
@@ -105,7 +111,18 @@ async fn measure(config: StudioConfig, rounds: usize, project_mb: u64) -> Result
     Ok(out)
 }
 
-pub async fn team(database: Option<String>, rounds: usize, project_mb: u64, out: &Printer) -> Result<()> {
+/// What `studio bench team` measures.
+pub struct TeamBench {
+    pub database: Option<String>,
+    pub redis: Option<String>,
+    pub rounds: usize,
+    pub project_mb: u64,
+    pub live_rounds: usize,
+    pub tasks: usize,
+}
+
+pub async fn team(bench: TeamBench, out: &Printer) -> Result<()> {
+    let TeamBench { database, redis, rounds, project_mb, live_rounds, tasks } = bench;
     let database = database
         .or_else(|| std::env::var("STUDIO_DATABASE_URL").ok())
         .ok_or_else(|| anyhow!("give --database postgres://… (a scratch database) or STUDIO_DATABASE_URL"))?;
@@ -115,6 +132,13 @@ pub async fn team(database: Option<String>, rounds: usize, project_mb: u64, out:
     let mut config = StudioConfig::new(dir.path().join("team").join("library.db"));
     config.team_database = Some(database.clone());
     let team = measure(config, rounds, project_mb).await?;
+    let tasks = tasks.max(1);
+    let one = crate::bench_team_live::queue_throughput(&database, tasks, 1).await?;
+    let four = crate::bench_team_live::queue_throughput(&database, tasks, 4).await?;
+    let live = match &redis {
+        Some(redis) => Some(crate::bench_team_live::cross_instance(&database, redis, live_rounds.max(1)).await?),
+        None => None,
+    };
     let row = |what: &str, a: Timed, b: Timed| {
         format!("{what:<18} {:>8.2} {:>8.2}   {:>8.2} {:>8.2}", a.p50, a.p99, b.p50, b.p99)
     };
@@ -125,6 +149,14 @@ pub async fn team(database: Option<String>, rounds: usize, project_mb: u64, out:
         row("load", file.load, team.load),
         row("save a version", file.save, team.save),
         row("workbench action", file.action, team.action),
+        format!("task queue: {tasks} tasks claimed and finished, {one:.0}/s by 1 worker, {four:.0}/s by 4 workers"),
+        match &live {
+            Some(l) => format!(
+                "edit seen through the other instance ({} edits, 10 projects × 10 collaborators on 2 instances): p50 {:.2} ms, p99 {:.2} ms, {} unseen",
+                l.edits, l.seen.p50, l.seen.p99, l.unseen
+            ),
+            None => "edits across instances: give --redis redis://… to measure".into(),
+        },
     ]
     .join("\n");
     let pair = |t: Timed| json!({"p50_ms": t.p50, "p99_ms": t.p99});
@@ -137,6 +169,11 @@ pub async fn team(database: Option<String>, rounds: usize, project_mb: u64, out:
             "database": studio_core::redact_database_url(&database),
             "library_file": side(&file),
             "team": side(&team),
+            "queue": {"tasks": tasks, "per_second_1_worker": one, "per_second_4_workers": four},
+            "cross_instance": live.as_ref().map(|l| json!({
+                "edits": l.edits, "unseen": l.unseen, "p50_ms": l.seen.p50, "p99_ms": l.seen.p99,
+                "projects": 10, "collaborators": 10, "instances": 2,
+            })),
         }),
     )?;
     Ok(())

@@ -7,6 +7,7 @@ mod bench_analysis;
 mod bench_forecast;
 mod bench_sync;
 mod bench_team;
+mod bench_team_live;
 mod call;
 mod example;
 mod output;
@@ -16,6 +17,7 @@ mod report;
 mod serve;
 mod tasks;
 mod team_config;
+mod team_copies;
 
 use std::process::ExitCode;
 
@@ -67,6 +69,7 @@ async fn run(cli: Cli, printer: &Printer) -> Result<()> {
     let team = team_settings(&cli.command)?;
     if let Some(team) = &team {
         config.team_database = Some(team.database.clone());
+        config.team_blob_dir = team.blob_dir.clone();
         if let Some(days) = team.export_retention_days {
             config.export_retention = (days > 0).then(|| std::time::Duration::from_secs(days.min(36_500) * 86_400));
         }
@@ -95,20 +98,21 @@ async fn commands(studio: &std::sync::Arc<Studio>, user: &str, command: Command,
 
 /// The team server's settings, for the commands that stand on its database.
 fn team_settings(command: &Command) -> Result<Option<team_config::Team>> {
-    let (database, redis, listen, config) = match command {
+    let (database, redis, listen, config, blob_dir) = match command {
         Command::Serve { team: true, share: true, .. } => {
             return Err(CoreError::invalid(
                 "--share makes this library a hub for peers; a team server (--team) shares through its team",
             )
             .into());
         }
-        Command::Serve { team: true, database, redis, listen, config, .. } => {
-            (database, redis.clone(), *listen, config)
+        Command::Serve { team: true, database, redis, listen, config, blob_dir, .. } => {
+            (database, redis.clone(), *listen, config, blob_dir.clone())
         }
-        Command::TeamInit { database, config, .. } => (database, None, None, config),
+        Command::TeamInit { database, config, .. } => (database, None, None, config, None),
         _ => return Ok(None),
     };
-    let flags = team_config::TeamSettings { database: database.clone(), redis, listen, export_retention_days: None };
+    let flags =
+        team_config::TeamSettings { database: database.clone(), redis, listen, export_retention_days: None, blob_dir };
     Ok(Some(team_config::resolve(config.as_deref(), &|name| std::env::var(name).ok(), flags)?))
 }
 

@@ -7,10 +7,14 @@
 //! redis = "redis://cache.example.org:6379"                    # STUDIO_REDIS_URL
 //! listen = "0.0.0.0:8080"                                     # STUDIO_LISTEN
 //! export_retention_days = 90                                  # STUDIO_EXPORT_RETENTION_DAYS
+//! blob_dir = "/srv/studio-blobs"                              # STUDIO_BLOB_DIR
 //! ```
+//!
+//! `blob_dir`: a directory every instance reaches (a network share) where artifacts' bytes are
+//! kept by their SHA-256; without it they are kept in PostgreSQL.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use studio_core::CoreError;
@@ -33,6 +37,7 @@ pub struct TeamSettings {
     pub redis: Option<String>,
     pub listen: Option<SocketAddr>,
     pub export_retention_days: Option<u64>,
+    pub blob_dir: Option<PathBuf>,
 }
 
 impl TeamSettings {
@@ -42,6 +47,7 @@ impl TeamSettings {
             redis: self.redis.or(below.redis),
             listen: self.listen.or(below.listen),
             export_retention_days: self.export_retention_days.or(below.export_retention_days),
+            blob_dir: self.blob_dir.or(below.blob_dir),
         }
     }
 }
@@ -55,6 +61,8 @@ pub struct Team {
     pub listen: SocketAddr,
     /// Days exports are kept (0: for good); `None`: the product's default.
     pub export_retention_days: Option<u64>,
+    /// The instances' shared directory for artifacts; `None`: in PostgreSQL.
+    pub blob_dir: Option<PathBuf>,
 }
 
 /// Resolves the layers: `file` (its path, else `STUDIO_CONFIG`), the environment as `env`
@@ -82,6 +90,7 @@ pub fn resolve(
                 })
             })
             .transpose()?,
+        blob_dir: env("STUDIO_BLOB_DIR").filter(|v| !v.trim().is_empty()).map(PathBuf::from),
     };
     let settings = flags.over(from_env.over(from_file));
     let database = settings.database.ok_or_else(|| {
@@ -94,7 +103,13 @@ pub fn resolve(
         Some(listen) => listen,
         None => parse_listen("the default address", DEFAULT_LISTEN)?,
     };
-    Ok(Team { database, redis: settings.redis, listen, export_retention_days: settings.export_retention_days })
+    Ok(Team {
+        database,
+        redis: settings.redis,
+        listen,
+        export_retention_days: settings.export_retention_days,
+        blob_dir: settings.blob_dir,
+    })
 }
 
 fn read_file(path: &Path) -> Result<TeamSettings, CoreError> {

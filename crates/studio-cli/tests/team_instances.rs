@@ -1,7 +1,8 @@
 //! Two instances of `studio serve --team` side by side on one PostgreSQL and one Redis (all
 //! real processes on loopback): an edit made through one is seen through the other at once,
 //! and so is who is where; one killed with SIGKILL under load loses no acknowledged edit; a
-//! Redis that goes away and comes back loses nothing either.
+//! Redis that goes away and comes back loses nothing either. A task run through one is followed
+//! through the other, and a scheduled report is sent once whichever instances are running.
 
 mod common;
 mod team;
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use studio_store::team::testing::{FreshDatabase, redis_url};
+use studio_store::team::testing::{FreshDatabase, redis_url, run_sql};
 
 use common::{eventually, free_port, override_fields};
 use team::{TeamServer, team_init};
@@ -109,6 +110,78 @@ async fn an_edit_through_one_instance_is_seen_through_the_other_and_survives_a_k
         // And B's client goes on: an edit through C reaches it.
         assert_eq!(edit(&c, token, &project, "through-c"), 200);
         assert!(eventually(Duration::from_secs(3), || fields(&b, token, &project).contains(&"through-c".to_string())));
+    })
+    .await;
+}
+
+/// A client's WebSocket on a project, read with a timeout.
+fn project_socket(
+    server: &TeamServer,
+    token: &str,
+    project: &str,
+) -> tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>> {
+    let ws_url = format!("{}/ws/v1/studio/projects/{project}?token={token}", server.base.replace("http://", "ws://"));
+    let (mut socket, _) = tungstenite::connect(&ws_url).unwrap();
+    if let tungstenite::stream::MaybeTlsStream::Plain(stream) = socket.get_mut() {
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    }
+    socket
+}
+
+fn deliveries(server: &TeamServer, token: &str, project: &str) -> Vec<Value> {
+    let (status, tasks) =
+        server.call(Some(token), Method::GET, &format!("/api/v1/studio/projects/{project}/tasks"), None);
+    assert_eq!(status, 200, "{tasks}");
+    tasks.as_array().unwrap().iter().filter(|t| t["kind"] == "deliver_report").cloned().collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_task_is_followed_across_instances_and_a_scheduled_report_is_sent_once() {
+    on_fresh_database(|home, database| {
+        let redis = redis_url();
+        let owner = team_init(home, database, "Ana", "Forecasting");
+        let (team, token) = (owner["team_id"].as_str().unwrap(), owner["token"].as_str().unwrap());
+        let a = TeamServer::start(home, database, Some(&redis));
+        let b = TeamServer::start(home, database, Some(&redis));
+        let project = new_project(&a, token, team);
+        let p = format!("/api/v1/studio/projects/{project}");
+        let daily = json!({"action": "schedule", "payload": {"schedule": {"frequency": "daily", "recipients": ["ana@example.org"]}}});
+        let (status, said) = a.call(Some(token), Method::POST, &format!("{p}/workbench/report/action"), Some(daily));
+        assert_eq!(status, 200, "{said}");
+
+        // "Send now" through A: a client of B follows the task A runs.
+        let mut socket = project_socket(&b, token, &project);
+        let (status, task) = a.call(Some(token), Method::POST, &format!("{p}/report/schedule/send"), None);
+        assert_eq!(status, 202, "{task}");
+        let task_id = task["id"].as_str().unwrap().to_string();
+        let finished: Value = loop {
+            let message = socket.read().expect("B's client hears how A's task goes");
+            let Ok(text) = message.to_text() else { continue };
+            let event: Value = serde_json::from_str(text).unwrap();
+            if event["type"] == "task_changed"
+                && event["task"]["id"] == task_id.as_str()
+                && ["COMPLETED", "FAILED"].contains(&event["task"]["status"].as_str().unwrap_or(""))
+            {
+                break event;
+            }
+        };
+        assert_eq!(finished["project_id"], project.as_str());
+        assert_eq!(deliveries(&b, token, &project).len(), 1, "B lists the task A ran");
+
+        // The schedule comes due with both instances looking every second: one sends it.
+        // Set, and last sent, a year ago.
+        let due = "UPDATE studio_report_schedules SET last_run_at = '2026-01-01T00:00:00', \
+                   schedule = jsonb_set(schedule, '{set_at}', '\"2026-01-01T00:00:00.000Z\"')";
+        tokio::runtime::Runtime::new().unwrap().block_on(run_sql(database, due));
+        assert!(
+            eventually(Duration::from_secs(15), || deliveries(&a, token, &project).len() == 2),
+            "the due report is sent"
+        );
+        std::thread::sleep(Duration::from_secs(4));
+        let sent = deliveries(&b, token, &project);
+        assert_eq!(sent.len(), 2, "sent once, not once per instance: {sent:#?}");
+        let (_, schedule) = b.call(Some(token), Method::GET, &format!("{p}/report/schedule"), None);
+        assert!(schedule["last_run_at"].is_string(), "{schedule}");
     })
     .await;
 }

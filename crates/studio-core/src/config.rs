@@ -4,7 +4,8 @@
 //! platform data directory. The local user: a UUID, a display name, a colour and a key, made on
 //! first run and kept in `config.json` and `identity.key` beside the platform's other settings
 //! (or in `STUDIO_HOME`); the profile module reads them. Scheduled
-//! reports are mailed through `STUDIO_SMTP_URL` from `STUDIO_SMTP_FROM` when set. Finished
+//! reports are mailed through `STUDIO_SMTP_URL` from `STUDIO_SMTP_FROM` when set; the
+//! scheduler looks every `STUDIO_SCHEDULE_CHECK_SECS` (30). Finished
 //! task boards are kept `STUDIO_TASK_RETENTION_DAYS` (30), exports
 //! `STUDIO_EXPORT_RETENTION_DAYS` (90); 0 keeps them for good.
 
@@ -74,6 +75,8 @@ pub struct StudioConfig {
     /// The team server's PostgreSQL database (`postgres://…`): projects live there instead of
     /// in the library file, whose place then only anchors the exports and outbox folders.
     pub team_database: Option<String>,
+    /// On a team server, the instances' shared directory for artifacts (else PostgreSQL).
+    pub team_blob_dir: Option<PathBuf>,
     /// Largest project state a version may hold: 10 MiB in a library file, the seed's 5 MiB
     /// on a team server (`Studio::open` sets it with the team database).
     pub max_state_bytes: usize,
@@ -95,6 +98,7 @@ impl StudioConfig {
             task_retention: Some(Duration::from_secs(30 * 86_400)),
             export_retention: Some(Duration::from_secs(90 * 86_400)),
             team_database: None,
+            team_blob_dir: None,
             max_state_bytes: studio_model::MAX_SNAPSHOT_BYTES,
         }
     }
@@ -113,6 +117,9 @@ impl StudioConfig {
         config.settings_dir = settings_dir()?;
         if let Some(secs) = std::env::var("STUDIO_AUTOSAVE_SECS").ok().and_then(|s| s.parse().ok()) {
             config.autosave_interval = Duration::from_secs(secs);
+        }
+        if let Some(secs) = std::env::var("STUDIO_SCHEDULE_CHECK_SECS").ok().and_then(|s| s.parse().ok()) {
+            config.schedule_check = Duration::from_secs(secs).max(Duration::from_secs(1));
         }
         if let Some(url) = std::env::var("STUDIO_SMTP_URL").ok().filter(|u| !u.trim().is_empty()) {
             let from = std::env::var("STUDIO_SMTP_FROM").unwrap_or_else(|_| DEFAULT_FROM.to_string());

@@ -142,6 +142,31 @@ impl ProjectDocument {
         self.refresh()
     }
 
+    /// Applies changes a client sent, which may not make a readable project: tried on a copy
+    /// first, so a refused batch leaves this document as it was.
+    pub fn apply_untrusted(&mut self, bytes: &[u8]) -> Result<(), CoreError> {
+        let mut trial = ProjectDocument {
+            doc: self.doc.fork(),
+            content: ProjectContent::default(),
+            conflicts: Vec::new(),
+            history: None,
+        };
+        trial.doc.load_incremental(bytes).map_err(CoreError::document)?;
+        trial.refresh()?;
+        self.apply_changes(bytes)
+    }
+
+    /// The changes made after `heads` (hex; those this document does not know are passed
+    /// over), as bytes another copy applies with `apply_changes`.
+    pub fn changes_since(&mut self, heads: &[String]) -> Vec<u8> {
+        let known: Vec<ChangeHash> = heads
+            .iter()
+            .filter_map(|h| h.parse::<ChangeHash>().ok())
+            .filter(|h| self.doc.get_change_by_hash(h).is_some())
+            .collect();
+        self.doc.get_changes(&known).iter().flat_map(|c| c.raw_bytes().to_vec()).collect()
+    }
+
     /// Merges another copy of the same document into this one.
     pub fn merge(&mut self, other_bytes: &[u8]) -> Result<(), CoreError> {
         let mut other = AutoCommit::load(other_bytes).map_err(CoreError::document)?;

@@ -73,4 +73,10 @@ pub enum StudioEvent {
         project_id: String,
         edits: usize,
     },
+    /// Edits of this client's user that a team server could not save (its database away) are
+    /// kept for them: `GET …/unsent` lists them, to apply or discard. Sent on connecting.
+    UnsentAvailable {
+        project_id: String,
+        edits: usize,
+    },
 }

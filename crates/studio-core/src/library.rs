@@ -50,6 +50,8 @@ pub struct Library {
     pub(crate) keypair: std::sync::OnceLock<studio_sync::Keypair>,
     /// A team server's link to its other instances, once joined (`team_live`).
     pub(crate) live: std::sync::OnceLock<crate::live_outbox::Outbox>,
+    /// What a team server keeps for clients it could not serve (`unsent`).
+    pub(crate) parking: crate::parking::Parking,
 }
 
 impl Library {
@@ -60,7 +62,13 @@ impl Library {
             config.max_state_bytes = config.max_state_bytes.min(studio_model::TEAM_STATE_BYTES);
         }
         let store = match &config.team_database {
-            Some(url) => Store::team(studio_store::team::TeamDb::connect(url).await?),
+            Some(url) => {
+                let db = studio_store::team::TeamDb::connect(url).await?;
+                Store::team(match &config.team_blob_dir {
+                    Some(dir) => db.with_blob_dir(dir)?,
+                    None => db,
+                })
+            }
             None => Store::open(&config.db_path).await?,
         };
         let (pid, process_start, host) = liveness::this_process();
@@ -90,6 +98,7 @@ impl Library {
             linked: Default::default(),
             keypair: Default::default(),
             live: Default::default(),
+            parking: Default::default(),
         })
     }
 
@@ -103,10 +112,6 @@ impl Library {
 
     pub fn subscribe(&self) -> broadcast::Receiver<StudioEvent> {
         self.events.subscribe()
-    }
-
-    pub(crate) fn events(&self) -> &broadcast::Sender<StudioEvent> {
-        &self.events
     }
 
     pub(crate) fn emit(&self, event: StudioEvent) {
@@ -229,6 +234,13 @@ impl Library {
     pub(crate) fn cross_out_presence(&self, project_id: &str, wire: &[u8]) {
         if let Some(outbox) = self.live.get() {
             outbox.send(format!("{}{project_id}", crate::live_outbox::PRESENCE), wire);
+        }
+    }
+
+    /// Tells a team server's other instances that a task run here moved (their clients see it).
+    pub(crate) fn cross_out_task(&self, project_id: &str, task: &studio_tasks::Task) {
+        if let (Some(outbox), Ok(json)) = (self.live.get(), serde_json::to_vec(task)) {
+            outbox.send(format!("{}{project_id}", crate::live_outbox::TASK), &json);
         }
     }
 

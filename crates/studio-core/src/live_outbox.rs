@@ -1,5 +1,5 @@
 //! What a team server's instance tells the others through the team's Redis (`team_live`
-//! listens): each change committed here and where each user is, in the order they happened,
+//! listens): each change committed here, where each user is and how its tasks move, in the order they happened,
 //! stamped with this instance's id so it does not take its own back.
 
 use tokio::sync::mpsc;
@@ -8,6 +8,9 @@ use tokio::sync::mpsc;
 pub(crate) const PROJECT: &str = "studio:project:";
 /// The channel of a project's presence, before its id.
 pub(crate) const PRESENCE: &str = "studio:presence:";
+
+/// The channel of a project's tasks (as JSON), before its id.
+pub(crate) const TASK: &str = "studio:task:";
 
 /// The sending side: this instance's id and the queue its publisher sends in order.
 pub(crate) struct Outbox {

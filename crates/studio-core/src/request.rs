@@ -344,6 +344,77 @@ pub enum Request {
         user_id: String,
         member_id: String,
     },
+    /// The user's edits a team server kept when it could not save them (its database away).
+    UnsentEdits {
+        project_id: String,
+        user_id: String,
+    },
+    /// Applies the user's kept edits, in order.
+    ApplyUnsent {
+        project_id: String,
+        user_id: String,
+    },
+    /// Drops the user's kept edits.
+    DiscardUnsent {
+        project_id: String,
+        user_id: String,
+    },
+    /// Keeps a client's session state for 24 hours (at most 64 KB of JSON).
+    KeepSession {
+        user_id: String,
+        client_id: String,
+        state: serde_json::Value,
+    },
+    /// What a client last kept.
+    SessionState {
+        user_id: String,
+        client_id: String,
+    },
+    /// A team server's side of keeping a local copy in step: takes in the copy's changes
+    /// (base64) and answers those it lacks, given every head it has.
+    ExchangeChanges {
+        project_id: String,
+        user_id: String,
+        #[serde(default)]
+        have: Vec<String>,
+        #[serde(default)]
+        changes: String,
+    },
+    /// The desktop: the teams a member belongs to on a team server.
+    TeamServerTeams {
+        server: String,
+        token: String,
+    },
+    /// The desktop: the projects on a team server ("Open from team…"), a team's with team_id.
+    TeamServerProjects {
+        server: String,
+        token: String,
+        #[serde(default)]
+        team_id: Option<String>,
+    },
+    /// The desktop: "Publish to team…" — the project goes to the team server whole and stays
+    /// here as its local copy.
+    PublishToTeam {
+        project_id: String,
+        server: String,
+        token: String,
+        team_id: String,
+    },
+    /// The desktop: "Open from team…" — a team project brought down as a local copy.
+    OpenFromTeam {
+        server: String,
+        token: String,
+        project_id: String,
+        user_id: String,
+    },
+    /// The desktop: syncs a local copy with its team server now.
+    SyncWithTeam {
+        project_id: String,
+    },
+    /// The desktop: a project's link to its team server (null when it is not a local copy).
+    TeamLink {
+        project_id: String,
+    },
 }
 
 impl Request {
@@ -429,6 +500,18 @@ impl Request {
             Request::InviteTeamMember { .. } => "invite_team_member",
             Request::SetTeamRole { .. } => "set_team_role",
             Request::RemoveTeamMember { .. } => "remove_team_member",
+            Request::UnsentEdits { .. } => "unsent_edits",
+            Request::ApplyUnsent { .. } => "apply_unsent",
+            Request::DiscardUnsent { .. } => "discard_unsent",
+            Request::KeepSession { .. } => "keep_session",
+            Request::SessionState { .. } => "session_state",
+            Request::ExchangeChanges { .. } => "exchange_changes",
+            Request::TeamServerTeams { .. } => "team_server_teams",
+            Request::TeamServerProjects { .. } => "team_server_projects",
+            Request::PublishToTeam { .. } => "publish_to_team",
+            Request::OpenFromTeam { .. } => "open_from_team",
+            Request::SyncWithTeam { .. } => "sync_with_team",
+            Request::TeamLink { .. } => "team_link",
         }
     }
 
@@ -479,6 +562,13 @@ impl Request {
             Request::SyncStatus { project_id } => Some(project_id),
             Request::SetPresence { project_id, .. } => Some(project_id),
             Request::ResolveConflict { project_id, .. } => Some(project_id),
+            Request::UnsentEdits { project_id, .. }
+            | Request::ApplyUnsent { project_id, .. }
+            | Request::DiscardUnsent { project_id, .. }
+            | Request::ExchangeChanges { project_id, .. }
+            | Request::PublishToTeam { project_id, .. }
+            | Request::SyncWithTeam { project_id }
+            | Request::TeamLink { project_id } => Some(project_id),
             _ => None,
         }
     }
@@ -686,6 +776,28 @@ impl Studio {
             RemoveTeamMember { team_id, user_id, member_id } => {
                 json(self.remove_team_member(&team_id, &user_id, &member_id).await?)
             }
+            UnsentEdits { project_id, user_id } => json(self.unsent_edits(&project_id, &user_id).await?),
+            ApplyUnsent { project_id, user_id } => json(self.apply_unsent(&project_id, &user_id).await?),
+            DiscardUnsent { project_id, user_id } => {
+                json(Discarded { discarded: self.discard_unsent(&project_id, &user_id).await? })
+            }
+            KeepSession { user_id, client_id, state } => json(self.keep_session(&user_id, &client_id, &state).await?),
+            SessionState { user_id, client_id } => json(self.session_state(&user_id, &client_id).await?),
+            ExchangeChanges { project_id, user_id, have, changes } => {
+                json(self.exchange_changes(&project_id, &user_id, &have, &changes).await?)
+            }
+            TeamServerTeams { server, token } => json(self.team_server_teams(&server, &token).await?),
+            TeamServerProjects { server, token, team_id } => {
+                json(self.team_server_projects(&server, &token, team_id.as_deref()).await?)
+            }
+            PublishToTeam { project_id, server, token, team_id } => {
+                json(self.publish_to_team(&project_id, &server, &token, &team_id).await?)
+            }
+            OpenFromTeam { server, token, project_id, user_id } => {
+                json(self.open_from_team(&server, &token, &project_id, &user_id).await?)
+            }
+            SyncWithTeam { project_id } => json(self.sync_with_team(&project_id).await?),
+            TeamLink { project_id } => json(self.team_link(&project_id).await?),
         }
     }
 }

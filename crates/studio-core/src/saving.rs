@@ -50,6 +50,12 @@ impl Projects {
                 // its edits stay in the journal, and whoever has it open is told.
                 match self.fold(&id, open, None).await {
                     Ok(_) => self.emit(StudioEvent::Autosaved { project_id: id }),
+                    // Deleted through another instance of a team server: its edits here stay
+                    // in the team's journal (an undelete brings them back); it is let go.
+                    Err(e) if e.code == "not_found" && self.store.team_db().is_some() => {
+                        tracing::info!(project_id = id, "let go of a project deleted elsewhere");
+                        slot.clear();
+                    }
                     Err(e) => {
                         tracing::error!(project_id = id, code = e.code, "autosave failed: {}", e.message);
                         self.emit(StudioEvent::AutosaveFailed {

@@ -8,12 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
-use studio_store::{Store, TaskBoardRow, TaskRow};
+use studio_store::{TaskBoardRow, TaskRow};
 use studio_tasks::{
     AgentPool, BoardInfo, CapabilityHierarchy, PoolReport, Task, TaskBoard, TaskBoards, TaskError, TaskSpec,
     TaskStatus, TaskUpdates,
 };
-use tokio::sync::broadcast;
 
 use crate::error::{CoreError, Result};
 use crate::events::StudioEvent;
@@ -66,7 +65,7 @@ impl Tasks {
     pub(crate) fn start(library: Arc<Library>) -> Self {
         let (boards, updates) = TaskBoards::with_updates(CapabilityHierarchy::new());
         let persisted = Arc::new(AtomicU64::new(0));
-        tokio::spawn(persist(library.store.clone(), updates, library.events().clone(), persisted.clone()));
+        tokio::spawn(persist(library.clone(), updates, persisted.clone()));
         Tasks { library, boards, pool: OnceLock::new(), project_boards: Mutex::new(HashMap::new()), persisted }
     }
 
@@ -93,8 +92,10 @@ impl From<TaskError> for CoreError {
     }
 }
 
-/// Writes changed tasks to the library (progress throttled) and streams them as events.
-async fn persist(store: Store, mut updates: TaskUpdates, events: broadcast::Sender<StudioEvent>, done: Arc<AtomicU64>) {
+/// Writes changed tasks to the library (progress throttled) and streams them as events, to a
+/// team server's other instances too.
+async fn persist(library: Arc<Library>, mut updates: TaskUpdates, done: Arc<AtomicU64>) {
+    let store = library.store.clone();
     let mut persisted: HashMap<String, (TaskStatus, Instant)> = HashMap::new();
     let mut evented: HashMap<String, (TaskStatus, Instant)> = HashMap::new();
     while let Some(mut batch) = updates.recv().await {
@@ -137,7 +138,8 @@ async fn persist(store: Store, mut updates: TaskUpdates, events: broadcast::Send
                     persisted.remove(&task.id);
                 }
                 let project_id = task.project_id.clone().unwrap_or_default();
-                let _ = events.send(StudioEvent::TaskChanged { project_id, task: Box::new(task) });
+                library.cross_out_task(&project_id, &task);
+                library.emit(StudioEvent::TaskChanged { project_id, task: Box::new(task) });
             }
         }
         done.fetch_add(batches, Ordering::SeqCst);
@@ -189,14 +191,14 @@ impl Tasks {
                 }
                 None => false,
             };
-            if alive {
+            // Another program (or team instance) adopting it at the same moment takes it alone.
+            if alive || !self.store.adopt_task_board(&row.board_id, &row.session_id, &self.session_id).await? {
                 continue;
             }
             let tasks: Vec<Task> =
                 self.store.board_tasks(&row.board_id).await?.iter().filter_map(|r| task_of(r).ok()).collect();
             let info: BoardInfo = serde_json::from_str(&row.info).map_err(CoreError::internal)?;
             let (board, _interrupted) = TaskBoard::restore(info, self.boards.hierarchy().clone(), tasks);
-            self.store.put_task_board(&TaskBoardRow { session_id: self.session_id.clone(), ..row.clone() }).await?;
             if let Some(project_id) = &row.project_id {
                 lock(&self.project_boards).insert(project_id.clone(), row.board_id.clone());
             }

@@ -54,7 +54,8 @@ impl Request {
             | StartSensitivity { project_id, .. }
             | StartGoalSeek { project_id, .. }
             | EditCausalEdge { project_id, .. }
-            | ResolveConflict { project_id, .. } => Needs::Project(project_id, Edit),
+            | ResolveConflict { project_id, .. }
+            | ApplyUnsent { project_id, .. } => Needs::Project(project_id, Edit),
             WorkbenchAction(a) => Needs::Project(&a.project_id, Edit),
             ExportReport { path: Some(_), .. } => Needs::Desktop("exporting a report to a path of the server's"),
             ExportReport { project_id, .. } => Needs::Project(project_id, Edit),
@@ -76,7 +77,9 @@ impl Request {
             | TimeAxis { project_id }
             | CausalGraph { project_id }
             | SyncStatus { project_id }
-            | SetPresence { project_id, .. } => Needs::Project(project_id, Read),
+            | SetPresence { project_id, .. }
+            | UnsentEdits { project_id, .. }
+            | DiscardUnsent { project_id, .. } => Needs::Project(project_id, Read),
             GetTask { task_id } => Needs::Task(task_id, Read),
             CancelTask { task_id, .. } => Needs::Task(task_id, Edit),
             ListProjects { .. }
@@ -89,7 +92,9 @@ impl Request {
             | TeamMembers { .. }
             | InviteTeamMember { .. }
             | SetTeamRole { .. }
-            | RemoveTeamMember { .. } => Needs::Caller,
+            | RemoveTeamMember { .. }
+            | KeepSession { .. }
+            | SessionState { .. } => Needs::Caller,
             ExportProject { .. } | ImportProject { .. } => {
                 Needs::Desktop("a .studio file at a path of the server's (publish from the desktop instead)")
             }
@@ -101,6 +106,16 @@ impl Request {
             | HubStatus
             | ShareOnNetwork { .. } => Needs::Desktop("sharing by invite (a team shares through its members)"),
             GetProfile | UpdateProfile { .. } => Needs::Desktop("the local user's profile"),
+            ExchangeChanges { project_id, changes, .. } if changes.trim().is_empty() => {
+                Needs::Project(project_id, Read)
+            }
+            ExchangeChanges { project_id, .. } => Needs::Project(project_id, Edit),
+            TeamServerTeams { .. }
+            | TeamServerProjects { .. }
+            | PublishToTeam { .. }
+            | OpenFromTeam { .. }
+            | SyncWithTeam { .. }
+            | TeamLink { .. } => Needs::Desktop("a local copy of another team server's project"),
         }
     }
 
@@ -148,7 +163,14 @@ impl Request {
             | TeamMembers { user_id, .. }
             | InviteTeamMember { user_id, .. }
             | SetTeamRole { user_id, .. }
-            | RemoveTeamMember { user_id, .. } => user_id,
+            | RemoveTeamMember { user_id, .. }
+            | UnsentEdits { user_id, .. }
+            | ApplyUnsent { user_id, .. }
+            | DiscardUnsent { user_id, .. }
+            | KeepSession { user_id, .. }
+            | SessionState { user_id, .. }
+            | ExchangeChanges { user_id, .. }
+            | OpenFromTeam { user_id, .. } => user_id,
             ListVersions { .. }
             | Log { .. }
             | ListTemplates
@@ -175,7 +197,12 @@ impl Request {
             | GetProfile
             | HubStatus
             | ShareOnNetwork { .. }
-            | UpdateProfile { .. } => return,
+            | UpdateProfile { .. }
+            | TeamServerTeams { .. }
+            | TeamServerProjects { .. }
+            | PublishToTeam { .. }
+            | SyncWithTeam { .. }
+            | TeamLink { .. } => return,
         };
         *user = caller.to_string();
     }
@@ -189,11 +216,23 @@ impl Studio {
             return self.dispatch(request).await;
         }
         request.act_as(caller);
-        if let Err(e) = self.admit(caller, &request).await {
-            tracing::info!(target: "studio::request", request = request.name(), caller, code = e.code, "{}", e.message);
-            return Err(e);
+        let edit = match &request {
+            Request::WorkbenchAction(edit) => Some(edit.clone()),
+            _ => None,
+        };
+        let answer = match self.admit(caller, &request).await {
+            Ok(()) => self.dispatch(request).await,
+            Err(e) => {
+                tracing::info!(target: "studio::request", request = request.name(), caller, code = e.code, "{}", e.message);
+                Err(e)
+            }
+        };
+        match (answer, edit) {
+            // The database away: the edit is kept for its author, not lost (`unsent`); applying
+            // it later is checked as any edit is.
+            (Err(e), Some(edit)) if e.code == "unavailable" => Err(self.park_unsent(edit, e).await),
+            (answer, _) => answer,
         }
-        self.dispatch(request).await
     }
 
     async fn admit(&self, caller: &str, request: &Request) -> Result<()> {

@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 use crate::error::Result;
 use crate::events::StudioEvent;
 use crate::library::Library;
-use crate::live_outbox::{Outbox, PRESENCE, PROJECT};
+use crate::live_outbox::{Outbox, PRESENCE, PROJECT, TASK};
 use crate::studio::Studio;
 
 /// Every channel this instance listens on.
@@ -32,6 +32,7 @@ impl Studio {
         if self.library.live.set(Outbox::new(instance.clone(), outbox)).is_err() {
             return Ok(());
         }
+        self.library.parking.join(bus.clone());
         tokio::spawn(publish_in_order(bus.clone(), queue));
         let events = bus.subscribe(PATTERN);
         tokio::spawn(take_in_all(Arc::downgrade(self), instance, events));
@@ -62,6 +63,14 @@ impl Studio {
             user_id: author,
         });
         Ok(())
+    }
+
+    /// A task another instance runs moved: its clients here are told as if it ran here.
+    fn task_heard(&self, project_id: &str, bytes: &[u8]) {
+        match serde_json::from_slice::<studio_tasks::Task>(bytes) {
+            Ok(task) => self.emit(StudioEvent::TaskChanged { project_id: project_id.into(), task: Box::new(task) }),
+            Err(e) => tracing::warn!(project_id, "a task notice from another instance is unreadable: {e}"),
+        }
     }
 
     /// After Redis was away: each project held here is read again from the team database,
@@ -136,6 +145,8 @@ async fn take_in_all(studio: Weak<Studio>, instance: String, mut events: mpsc::U
                     }
                 } else if let Some(project_id) = channel.strip_prefix(PRESENCE) {
                     studio.sharing.heard(project_id, bytes);
+                } else if let Some(project_id) = channel.strip_prefix(TASK) {
+                    studio.task_heard(project_id, bytes);
                 }
             }
             BusEvent::Lost(why) => tracing::warn!("the other instances' notices are delayed: {why}"),

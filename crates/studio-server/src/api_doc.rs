@@ -14,9 +14,10 @@ use studio_core::model::{
 };
 use studio_core::task_engine::{PoolReport, Task};
 use studio_core::{
-    ConsoleView, Deleted, Discarded, Envelope, Folder, HistoryResponse, HubInfo, InviteInfo, LibraryInfo, Limits,
-    MetadataUpdate, PipelineRun, Presence, Profile, ProfileUpdate, ProjectSummary, RecoveryOffer, ReportListing,
-    ScheduleStatus, StudioEvent, SyncStatus, TeamInfo, TeamInvitation, TeamMember, TemplateInfo, VersionInfo,
+    AppliedUnsent, ChangeExchange, ConsoleView, Deleted, Discarded, Envelope, Folder, HistoryResponse, HubInfo,
+    InviteInfo, LibraryInfo, Limits, MetadataUpdate, PipelineRun, Presence, Profile, ProfileUpdate, ProjectSummary,
+    RecoveryOffer, ReportListing, ScheduleStatus, SessionState, StudioEvent, SyncStatus, TeamInfo, TeamInvitation,
+    TeamLinkStatus, TeamMember, TemplateInfo, UnsentEdits, VersionInfo,
 };
 
 use crate::analysis_routes::{CausalEditBody, GoalSeekBody, SensitivityBody};
@@ -264,6 +265,37 @@ fn team_operations(b: &mut Builder) {
         "The project as a .studio file with its artifacts, to open on a desktop (whoever may read it)",
     );
     op.file = Some(FileSide::Answer);
+    unsent_operations(b);
+}
+
+fn unsent_operations(b: &mut Builder) {
+    let answer = b.answer::<UnsentEdits>();
+    let op = b.op(
+        "get",
+        "/api/v1/studio/projects/{id}/unsent",
+        "The user's edits the team server kept when its database could not save them (24 h)",
+    );
+    (op.query, op.answer) = (&[USER], Some(answer));
+    let answer = b.answer::<AppliedUnsent>();
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/unsent",
+        "Apply them in order: those refused again stay kept, those no longer valid are dropped with why",
+    );
+    (op.query, op.answer) = (&[USER], Some(answer));
+    let answer = b.answer::<Discarded>();
+    let op = b.op("delete", "/api/v1/studio/projects/{id}/unsent", "Discard them");
+    (op.query, op.answer) = (&[USER], Some(answer));
+    let answer = b.answer::<SessionState>();
+    let op = b.op("get", "/api/v1/studio/sessions/{client}", "What a client last kept of its session (24 h)");
+    (op.query, op.answer) = (&[USER], Some(answer));
+    let (body, answer) = (b.body::<serde_json::Value>(), b.answer::<SessionState>());
+    let op = b.op(
+        "put",
+        "/api/v1/studio/sessions/{client}",
+        "Keep a client's session state (any JSON, 64 KB at most) for 24 hours, readable through any instance",
+    );
+    (op.query, op.body, op.answer) = (&[USER], Some(body), Some(answer));
 }
 
 fn operations(b: &mut Builder) {
@@ -644,4 +676,8 @@ fn operations(b: &mut Builder) {
     // WorkbenchResponse's result): described for the clients all the same.
     let _ = b.answer::<StudioEvent>();
     let _ = b.answer::<ConsoleView>();
+    // Answers of requests made through the generic route alone: a desktop's local copies of
+    // team projects, and the team server's side of keeping them in step.
+    let _ = b.answer::<TeamLinkStatus>();
+    let _ = b.answer::<ChangeExchange>();
 }

@@ -19,6 +19,7 @@ mod routes;
 mod socket;
 mod task_routes;
 mod team_routes;
+mod unsent_routes;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

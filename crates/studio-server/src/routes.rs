@@ -14,7 +14,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use crate::{
     ApiError, AppState, analysis_routes as a, guard, handlers as h, people_routes as p, question_routes as q,
-    report_routes as r, socket, task_routes as t, team_routes as tm,
+    report_routes as r, socket, task_routes as t, team_routes as tm, unsent_routes as un,
 };
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
@@ -119,6 +119,11 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("delete", "/api/v1/studio/teams/{team}/members/{uid}", delete(tm::remove))
         .add("post", "/api/v1/studio/teams/{team}/projects", post(tm::publish).layer(DefaultBodyLimit::max(FILE_LIMIT)))
         .add("get", "/api/v1/studio/projects/{id}/file", get(tm::download))
+        .add("get", "/api/v1/studio/projects/{id}/unsent", get(un::unsent))
+        .add("post", "/api/v1/studio/projects/{id}/unsent", post(un::apply))
+        .add("delete", "/api/v1/studio/projects/{id}/unsent", delete(un::discard))
+        .add("get", "/api/v1/studio/sessions/{client}", get(un::session))
+        .add("put", "/api/v1/studio/sessions/{client}", put(un::keep_session))
         .add("get", "/api/v1/studio/templates", get(h::list_templates))
         .add("post", "/api/v1/studio/templates", post(h::save_template))
         .add("post", "/api/v1/studio/requests", post(h::request))

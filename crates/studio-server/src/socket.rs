@@ -26,6 +26,13 @@ pub async fn project_events(
     if let Some(offer) = s.studio.recovery_offer(&id).await? {
         first.push(json!(StudioEvent::RecoveryAvailable { project_id: id.clone(), edits: offer.edits.len() }));
     }
+    // And the caller's edits a team server kept when it could not save them.
+    let unsent = studio_core::Request::UnsentEdits { project_id: id.clone(), user_id: s.local_user.clone() };
+    let unsent: studio_core::UnsentEdits = serde_json::from_str(crate::handlers::run(&s, unsent).await?.json())
+        .map_err(|e| ApiError::new("internal", e.to_string()))?;
+    if !unsent.edits.is_empty() {
+        first.push(json!(StudioEvent::UnsentAvailable { project_id: id.clone(), edits: unsent.edits.len() }));
+    }
     let stopping = s.stopping.clone();
     Ok(upgrade.on_upgrade(move |socket| stream(socket, id, first, events, stopping)))
 }

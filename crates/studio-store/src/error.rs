@@ -20,7 +20,7 @@ pub enum StoreError {
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("database error: {0}")]
-    Sqlx(#[from] sqlx::Error),
+    Sqlx(sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is malformed: {0}")]
@@ -65,6 +65,31 @@ impl StoreError {
             StoreError::Sqlx(_) | StoreError::Migrate(_) | StoreError::Corrupt(_) | StoreError::Journal(_) => {
                 "store_error"
             }
+        }
+    }
+}
+
+/// A database that went away (a server restarting, a network down, no free connection) is
+/// `Unavailable`, said so plainly: nothing was written, and trying again once it is back works.
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        let gone = match &e {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => {
+                true
+            }
+            // Class 08 (connection exception) and 57P01..57P03 (the server shutting down or
+            // starting): https://www.postgresql.org/docs/current/errcodes-appendix.html
+            sqlx::Error::Database(db) => {
+                db.code().is_some_and(|c| c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03"))
+            }
+            _ => false,
+        };
+        if gone {
+            StoreError::Unavailable(format!(
+                "the database cannot be reached ({e}); nothing was changed: try again when it is back"
+            ))
+        } else {
+            StoreError::Sqlx(e)
         }
     }
 }

@@ -15,7 +15,8 @@ pub use error::StoreError;
 use local::Local;
 pub use local::{
     ArtifactRow, ExportOptions, FileCheck, InviteRow, JournalEntry, NewVersion, ProjectRow, ReportRow, ScenarioRow,
-    ScheduleRow, SessionRow, ShareRow, TaskBoardRow, TaskRow, TemplateRow, VersionInfo, VersionRow, WorkingCopy,
+    ScheduleRow, SessionRow, ShareRow, TaskBoardRow, TaskRow, TeamLinkRow, TemplateRow, VersionInfo, VersionRow,
+    WorkingCopy,
 };
 use team::TeamStore;
 
@@ -164,6 +165,7 @@ dispatch! {
 
     pub async fn put_task_board(&self, row: &TaskBoardRow) -> Result<()>;
     pub async fn open_task_boards(&self, except_session: &str) -> Result<Vec<TaskBoardRow>>;
+    pub async fn adopt_task_board(&self, board_id: &str, from_session: &str, to_session: &str) -> Result<bool>;
     pub async fn prune_task_boards(&self, before: &str) -> Result<u64>;
     pub async fn task_counts(&self) -> Result<(i64, i64)>;
     pub async fn put_tasks(&self, rows: &[TaskRow]) -> Result<()>;
@@ -182,6 +184,11 @@ dispatch! {
     pub async fn revoke_invite(&self, invite_id: &str, at: &str) -> Result<bool>;
     pub async fn set_hub_url(&self, url: &str, at: &str) -> Result<()>;
     pub async fn hub_url(&self) -> Result<Option<String>>;
+
+    pub async fn set_team_link(&self, link: &TeamLinkRow) -> Result<()>;
+    pub async fn team_link(&self, project_id: &str) -> Result<Option<TeamLinkRow>>;
+    pub async fn team_links(&self) -> Result<Vec<TeamLinkRow>>;
+    pub async fn record_team_sync(&self, project_id: &str, synced_heads: Option<&str>, at: &str, error: Option<&str>) -> Result<()>;
 
     pub async fn save_template(&self, t: &TemplateRow) -> Result<()>;
     pub async fn templates(&self) -> Result<Vec<TemplateRow>>;

@@ -57,8 +57,9 @@ async fn tasks_round_trip_and_open_boards_are_found() {
     let open: Vec<String> = store.open_task_boards("me").await.unwrap().into_iter().map(|b| b.board_id).collect();
     assert_eq!(open, ["open"], "not its own board, not a board whose tasks all finished");
 
-    // Adopting a board moves it to the new session.
-    store.put_task_board(&board("open", "me")).await.unwrap();
+    // Adopting a board moves it to the new session, once: a second adopter finds it taken.
+    assert!(store.adopt_task_board("open", "gone", "me").await.unwrap());
+    assert!(!store.adopt_task_board("open", "gone", "another").await.unwrap());
     assert!(store.open_task_boards("me").await.unwrap().is_empty());
     assert!(store.request_task_cancel("t3", "2026-11-22T00:01:00.000Z").await.unwrap());
     assert!(!store.request_task_cancel("nope", "2026-11-22T00:01:00.000Z").await.unwrap());

@@ -243,6 +243,10 @@ async fn transcript(store: &Store) -> Vec<String> {
     };
     store.put_tasks(&[task("RUNNING")]).await.unwrap();
     note(format!("open boards: {}", store.open_task_boards(SESSION).await.unwrap().len()));
+    let first = store.adopt_task_board("b1", "other", "adopter").await.unwrap();
+    let again = store.adopt_task_board("b1", "other", "late").await.unwrap();
+    note(format!("adopted: {first} {again}"));
+    store.adopt_task_board("b1", "adopter", "other").await.unwrap();
     note(format!("cancel: {}", store.request_task_cancel("t1", T0).await.unwrap()));
     note(format!("requests: {:?}", store.cancel_requests("other").await.unwrap()));
     store.put_tasks(&[task("COMPLETED")]).await.unwrap();
@@ -295,6 +299,33 @@ async fn text_that_is_not_an_id_finds_nothing_and_sharing_is_the_desktops() {
     };
     assert!(team.add_invite(&invite).await.unwrap_err().to_string().contains("not on the team server"));
     assert_eq!(team.shares().await.unwrap(), vec![]);
+    team.close().await;
+    fresh.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn instances_adopting_one_board_at_once_leave_it_to_exactly_one() {
+    let fresh = FreshDatabase::new().await;
+    let team = Store::team(TeamDb::connect(&fresh.url).await.unwrap());
+    let board = TaskBoardRow {
+        board_id: "left".into(),
+        project_id: None,
+        session_id: "dead".into(),
+        info: "{}".into(),
+        created_at: T0.into(),
+    };
+    team.put_task_board(&board).await.unwrap();
+    let adopters: Vec<_> = (0..8)
+        .map(|i| {
+            let team = team.clone();
+            tokio::spawn(async move { team.adopt_task_board("left", "dead", &format!("instance-{i}")).await.unwrap() })
+        })
+        .collect();
+    let mut won = Vec::new();
+    for adopter in adopters {
+        won.push(adopter.await.unwrap());
+    }
+    assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
     team.close().await;
     fresh.drop().await;
 }
@@ -362,5 +393,43 @@ async fn a_studio_file_moves_between_a_library_and_the_team_database_whole() {
     assert_eq!(err.code(), "invalid_file");
     assert_eq!(team.list_projects(None, None).await.unwrap().len(), 2);
     team.close().await;
+    fresh.drop().await;
+}
+
+#[tokio::test]
+async fn artifacts_can_live_in_a_directory_the_instances_share() {
+    let fresh = FreshDatabase::new().await;
+    let shared = tempfile::tempdir().unwrap();
+    let with_dir = |url: String, dir: std::path::PathBuf| async move {
+        Store::team(TeamDb::connect(&url).await.unwrap().with_blob_dir(&dir).unwrap())
+    };
+    let a = with_dir(fresh.url.clone(), shared.path().to_path_buf()).await;
+    a.create_project(&project(P, "Heat pumps"), &version(P, 1)).await.unwrap();
+    let bytes = b"a population of 1,000 agents".to_vec();
+    let hash = a.put_artifact(P, "population", &bytes).await.unwrap();
+    let file = shared.path().join(&hash[..2]).join(&hash);
+    assert_eq!(std::fs::read(&file).unwrap(), bytes, "the bytes are in the shared directory");
+    let pool = a.team_db().unwrap().pool().clone();
+    let in_row: Option<Vec<u8>> = sqlx::query_scalar("SELECT content FROM studio_artifacts WHERE hash = $1")
+        .bind(&hash)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(in_row, None, "not in the row");
+
+    // Another instance on the same directory reads it; one without it says what it lacks.
+    let b = with_dir(fresh.url.clone(), shared.path().to_path_buf()).await;
+    assert_eq!(b.artifact(&hash).await.unwrap().content, bytes);
+    let alone = Store::team(TeamDb::connect(&fresh.url).await.unwrap());
+    let lacking = alone.artifact(&hash).await.unwrap_err().to_string();
+    assert!(lacking.contains("shared directory") && lacking.contains("blob_dir"), "{lacking}");
+
+    // A file changed behind the store's back is refused, not served.
+    std::fs::write(&file, b"something else").unwrap();
+    let changed = b.artifact(&hash).await.unwrap_err().to_string();
+    assert!(changed.contains("does not hold the artifact"), "{changed}");
+    for store in [a, b, alone] {
+        store.close().await;
+    }
     fresh.drop().await;
 }

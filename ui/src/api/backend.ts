@@ -18,6 +18,10 @@ import type {
   ProjectState,
   ProjectSummary,
   RecoveryOffer,
+  UnsentEdits,
+  AppliedUnsent,
+  TeamLinkStatus,
+  TeamInfo,
   ReportConfig,
   ReportListing,
   Role,
@@ -89,6 +93,24 @@ export interface Backend {
   recover(id: string): Promise<ProjectState>;
   /** Drops the offered edits for good; answers how many there were. */
   discardRecovery(id: string): Promise<{ discarded: number }>;
+  /** The user's edits a team server kept when its database could not save them. */
+  unsentEdits(id: string): Promise<UnsentEdits>;
+  /** Applies them in order; those refused again stay kept. */
+  applyUnsent(id: string): Promise<AppliedUnsent>;
+  /** Drops them for good; answers how many there were. */
+  discardUnsent(id: string): Promise<{ discarded: number }>;
+  /** The teams a member belongs to on a team server (the desktop). */
+  teamServerTeams(server: string, token: string): Promise<TeamInfo[]>;
+  /** The projects on a team server the member may open, a team's with teamId. */
+  teamServerProjects(server: string, token: string, teamId?: string): Promise<ProjectSummary[]>;
+  /** "Publish to team…": the project goes to the team whole and stays here as its local copy. */
+  publishToTeam(id: string, server: string, token: string, teamId: string): Promise<TeamLinkStatus>;
+  /** "Open from team…": a team project brought down as a local copy that works offline. */
+  openFromTeam(server: string, token: string, projectId: string): Promise<ProjectState>;
+  /** Syncs a local copy with its team server now. */
+  syncWithTeam(id: string): Promise<TeamLinkStatus>;
+  /** The project's link to its team server (null: not a local copy). */
+  teamLink(id: string): Promise<TeamLinkStatus | null>;
   /** The library's size on disk and how long what it holds is kept. */
   libraryInfo(): Promise<LibraryInfo>;
   /** What the product allows (scenarios, population size, ticks…) and its defaults. */

@@ -44,6 +44,10 @@ import type {
   TeamInfo,
   TeamInvitation,
   TeamMember,
+  UnsentEdits,
+  AppliedUnsent,
+  SessionState,
+  TeamLinkStatus,
 } from "./types";
 
 type S = components["schemas"];
@@ -122,6 +126,18 @@ interface AnswerTable {
   invite_team_member: TeamInvitation;
   set_team_role: TeamMember;
   remove_team_member: TeamMember[];
+  unsent_edits: UnsentEdits;
+  apply_unsent: AppliedUnsent;
+  discard_unsent: S["Discarded"];
+  keep_session: SessionState;
+  session_state: SessionState;
+  exchange_changes: S["ChangeExchange"];
+  team_server_teams: TeamInfo[];
+  team_server_projects: ProjectSummary[];
+  publish_to_team: TeamLinkStatus;
+  open_from_team: ProjectState;
+  sync_with_team: TeamLinkStatus;
+  team_link: TeamLinkStatus | null;
 }
 export type Answers = { [N in RequestName]: AnswerTable[N] };
 
@@ -192,6 +208,18 @@ const NAMES: { [N in RequestName]: true } = {
   invite_team_member: true,
   set_team_role: true,
   remove_team_member: true,
+  unsent_edits: true,
+  apply_unsent: true,
+  discard_unsent: true,
+  keep_session: true,
+  session_state: true,
+  exchange_changes: true,
+  team_server_teams: true,
+  team_server_projects: true,
+  publish_to_team: true,
+  open_from_team: true,
+  sync_with_team: true,
+  team_link: true,
 };
 export const REQUEST_NAMES = Object.keys(NAMES) as RequestName[];
 
@@ -330,6 +358,33 @@ export class StudioClient implements Backend {
   }
   discardRecovery(project_id: string) {
     return this.request({ request: "discard_recovery", project_id });
+  }
+  unsentEdits(project_id: string) {
+    return this.request({ request: "unsent_edits", project_id });
+  }
+  applyUnsent(project_id: string) {
+    return this.request({ request: "apply_unsent", project_id });
+  }
+  discardUnsent(project_id: string) {
+    return this.request({ request: "discard_unsent", project_id });
+  }
+  teamServerTeams(server: string, token: string) {
+    return this.request({ request: "team_server_teams", server, token });
+  }
+  teamServerProjects(server: string, token: string, team_id?: string) {
+    return this.request({ request: "team_server_projects", server, token, team_id });
+  }
+  publishToTeam(project_id: string, server: string, token: string, team_id: string) {
+    return this.request({ request: "publish_to_team", project_id, server, token, team_id });
+  }
+  openFromTeam(server: string, token: string, project_id: string) {
+    return this.request({ request: "open_from_team", server, token, project_id });
+  }
+  syncWithTeam(project_id: string) {
+    return this.request({ request: "sync_with_team", project_id });
+  }
+  teamLink(project_id: string) {
+    return this.request({ request: "team_link", project_id });
   }
   libraryInfo() {
     return this.request({ request: "library_info" });

@@ -2506,6 +2506,127 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/projects/{id}/unsent": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The user's edits the team server kept when its database could not save them (24 h) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["UnsentEdits"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Apply them in order: those refused again stay kept, those no longer valid are dropped with why */
+    post: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["AppliedUnsent"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Discard them */
+    delete: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Discarded"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/projects/{id}/versions": {
     parameters: {
       query?: never;
@@ -2803,6 +2924,96 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/sessions/{client}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What a client last kept of its session (24 h) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The workbench */
+          client: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["SessionState"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Keep a client's session state (any JSON, 64 KB at most) for 24 hours, readable through any instance */
+    put: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The workbench */
+          client: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": unknown;
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["SessionState"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -3435,6 +3646,17 @@ export interface components {
       section: string;
       text: string;
     };
+    /**
+     * @description What applying kept edits did: how many went in, those the database refused again (still
+     *     kept), those no longer valid (dropped, with why), and the project as it now stands.
+     */
+    AppliedUnsent: {
+      /** Format: uint */
+      applied: number;
+      refused: components["schemas"]["UnsentEdit"][];
+      state: components["schemas"]["ProjectState"];
+      still_kept: components["schemas"]["UnsentEdit"][];
+    };
     /** @description What `edit_archetype` changes of one archetype; absent fields are left as they are. */
     ArchetypeEdits: {
       centre?: {
@@ -3622,6 +3844,18 @@ export interface components {
           /** Format: double */
           value: number;
         };
+    /** @description What the other side lacks, after its changes were taken in. */
+    ChangeExchange: {
+      /** @description The changes the other side does not have, base64 (empty when none). */
+      changes: string;
+      /** @description Every head the project has here now (hex). */
+      heads: string[];
+      /**
+       * Format: uint
+       * @description How many of its changes were new here.
+       */
+      taken: number;
+    };
     CoefficientBounds: {
       /** Format: double */
       lower: number;
@@ -4278,6 +4512,87 @@ export interface components {
           request: "remove_team_member";
           team_id: string;
           user_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "unsent_edits";
+          user_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "apply_unsent";
+          user_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "discard_unsent";
+          user_id: string;
+        }
+      | {
+          client_id: string;
+          /** @constant */
+          request: "keep_session";
+          state: unknown;
+          user_id: string;
+        }
+      | {
+          client_id: string;
+          /** @constant */
+          request: "session_state";
+          user_id: string;
+        }
+      | {
+          /** @default  */
+          changes?: string;
+          /** @default [] */
+          have?: string[];
+          project_id: string;
+          /** @constant */
+          request: "exchange_changes";
+          user_id: string;
+        }
+      | {
+          /** @constant */
+          request: "team_server_teams";
+          server: string;
+          token: string;
+        }
+      | {
+          /** @constant */
+          request: "team_server_projects";
+          server: string;
+          /** @default null */
+          team_id?: string | null;
+          token: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "publish_to_team";
+          server: string;
+          team_id: string;
+          token: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "open_from_team";
+          server: string;
+          token: string;
+          user_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "sync_with_team";
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "team_link";
         }
     );
     Error: {
@@ -5401,6 +5716,14 @@ export interface components {
       /** Format: uint32 */
       samples?: number | null;
     };
+    /** @description A client's session state as it last kept it. */
+    SessionState: {
+      client_id: string;
+      /** Format: int64 */
+      expires_in_secs: number | null;
+      /** @description What the client kept (null when nothing is kept). */
+      state: unknown;
+    };
     ShockEvent: {
       /** Format: double */
       magnitude: number;
@@ -5602,6 +5925,13 @@ export interface components {
           project_id: string;
           /** @constant */
           type: "recovery_available";
+        }
+      | {
+          /** Format: uint */
+          edits: number;
+          project_id: string;
+          /** @constant */
+          type: "unsent_available";
         };
     /** @description How a shared project is connected, for the analyst. */
     SyncStatus: {
@@ -5726,6 +6056,17 @@ export interface components {
       team_id: string;
       token: string;
     };
+    /** @description A local copy's link, as the app shows it (never its token). */
+    TeamLinkStatus: {
+      /** @description Why the last sync did not happen (the server unreachable, the token refused…). */
+      last_error: string | null;
+      last_sync_at: string | null;
+      project_id: string;
+      remote_project_id: string;
+      server: string;
+      /** @description Changes made here since the last sync, waiting to be sent. */
+      unsent_changes: boolean;
+    };
     TeamMember: {
       display_name: string;
       /** @description viewer, commenter, editor, admin or owner. */
@@ -5779,6 +6120,22 @@ export interface components {
       created_at: string;
       summary: string;
     };
+    /** @description An edit the server could not save, and why. */
+    UnsentEdit: {
+      at: string;
+      edit: components["schemas"]["WorkbenchAction"];
+      why: string;
+    };
+    /** @description A member's kept edits on a project, oldest first. */
+    UnsentEdits: {
+      edits: components["schemas"]["UnsentEdit"][];
+      /**
+       * Format: int64
+       * @description Seconds until they are dropped, when there are any.
+       */
+      expires_in_secs: number | null;
+      project_id: string;
+    };
     VariableOverride: {
       value: unknown;
       variable: string;
@@ -5800,6 +6157,14 @@ export interface components {
     };
     /** @enum {string} */
     Workbench: "data" | "population" | "scenario" | "simulation" | "report";
+    WorkbenchAction: {
+      action: string;
+      /** @default null */
+      payload: unknown;
+      project_id: string;
+      user_id: string;
+      workbench: components["schemas"]["Workbench"];
+    };
     WorkbenchResponse: {
       action: string;
       project_id: string;

@@ -2,6 +2,7 @@
 // at its foot, the library's size on disk and how long exports are kept.
 import { useCallback, useEffect, useState } from "react";
 import { JoinDialog, ProfileDialog } from "./People";
+import { OpenFromTeamDialog } from "./TeamDialogs";
 import type { Backend } from "../api/backend";
 import type { LibraryInfo, ProjectSummary, TemplateInfo } from "../api/types";
 import { libraryDetails, libraryLine } from "../state/library";
@@ -24,7 +25,7 @@ export function Library({ backend, onOpen, notify, fail }: Props) {
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [template, setTemplate] = useState("");
-  const [dialog, setDialog] = useState<"join" | "profile" | null>(null);
+  const [dialog, setDialog] = useState<"join" | "team" | "profile" | null>(null);
 
   const refresh = useCallback(() => {
     backend
@@ -94,12 +95,18 @@ export function Library({ backend, onOpen, notify, fail }: Props) {
         <button onClick={() => setDialog("join")} data-testid="join-project">
           Join project…
         </button>
+        <button onClick={() => setDialog("team")} data-testid="open-from-team">
+          Open from team…
+        </button>
         <button onClick={() => setDialog("profile")} data-testid="profile">
           Profile…
         </button>
       </header>
       {dialog === "join" && (
         <JoinDialog backend={backend} onJoined={onOpen} onClose={() => setDialog(null)} fail={fail} />
+      )}
+      {dialog === "team" && (
+        <OpenFromTeamDialog backend={backend} onOpened={onOpen} onClose={() => setDialog(null)} fail={fail} />
       )}
       {dialog === "profile" && <ProfileDialog backend={backend} onClose={() => setDialog(null)} fail={fail} />}
       <section className="card new-project">

@@ -8,7 +8,7 @@ import { initials, isOwner, nameOf } from "../state/people";
 import { NetworkHub } from "./NetworkHub";
 
 /** A modal dialog that closes on Escape and on its Close button. */
-function Modal(props: { title: string; onClose: () => void; children: React.ReactNode; testId: string }) {
+export function Modal(props: { title: string; onClose: () => void; children: React.ReactNode; testId: string }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;

@@ -28,6 +28,8 @@ import { Avatars, ConflictsBanner, ShareDialog } from "./People";
 import { onWorkbench } from "../state/people";
 import { QuestionCard } from "./QuestionCard";
 import { RecoveryBanner } from "./RecoveryBanner";
+import { UnsentBanner } from "./UnsentBanner";
+import { TeamCopy } from "./TeamDialogs";
 import { SidePanel, type SideView } from "./SidePanel";
 import { StageDot, StatusBadge } from "./ui";
 
@@ -393,6 +395,13 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
               : `${sync.state}${sync.unsent > 0 ? ` · ${sync.unsent} unsent edit${sync.unsent === 1 ? "" : "s"}` : ""}`}
           </span>
         )}
+        <TeamCopy
+          backend={backend}
+          projectId={projectId}
+          projectName={state.project_name}
+          notify={notify}
+          fail={fail}
+        />
         <button onClick={() => setSharing(true)} title="Collaborators and invites" data-testid="share">
           Share…
         </button>
@@ -410,6 +419,7 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
         </button>
       </header>
       {offer && offer.edits.length > 0 && <RecoveryBanner offer={offer} recover={recover} discard={discardRecovery} />}
+      <UnsentBanner backend={backend} projectId={projectId} applied={setState} notify={notify} fail={fail} />
       <ConflictsBanner conflicts={state.conflicts ?? []} collaborators={state.collaborators} keep={keepValue} />
       {sharing && (
         <ShareDialog

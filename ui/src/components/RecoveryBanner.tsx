@@ -7,19 +7,31 @@ import { LISTED, discardQuestion, editTime, offerView } from "../state/recovery"
 
 interface Props {
   offer: RecoveryOffer;
+  /** What the banner says of the edits (a crash's, unless told). */
+  headline?: string;
+  /** The first action's name: Recover, or Apply for edits a team server kept. */
+  recoverLabel?: string;
+  testId?: string;
   /** Each resolves once the core has answered (its errors are the caller's to show). */
   recover: () => Promise<void>;
   discard: () => Promise<void>;
 }
 
-export function RecoveryBanner({ offer, recover, discard }: Props) {
+export function RecoveryBanner({
+  offer,
+  headline,
+  recoverLabel = "Recover",
+  testId = "recovery",
+  recover,
+  discard,
+}: Props) {
   const [expanded, setExpanded] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const keep = useRef<HTMLButtonElement>(null);
   const discardButton = useRef<HTMLButtonElement>(null);
   const count = offer.edits.length;
-  const view = offerView(offer, expanded);
+  const view = offerView(offer, expanded, headline);
   // The question names a count: another crash changes it, so it is asked again.
   const [askedFor, setAskedFor] = useState(count);
   if (askedFor !== count) {
@@ -47,8 +59,8 @@ export function RecoveryBanner({ offer, recover, discard }: Props) {
   return (
     <section
       className="banner recovery"
-      aria-labelledby="recovery-headline"
-      data-testid="recovery"
+      aria-labelledby={`${testId}-headline`}
+      data-testid={testId}
       onKeyDown={(e) => {
         if (e.key === "Escape" && confirming) {
           // Not the message line's Escape as well.
@@ -58,7 +70,7 @@ export function RecoveryBanner({ offer, recover, discard }: Props) {
       }}
     >
       <div className="recovery-body">
-        <p id="recovery-headline" className="recovery-headline" role="alert" data-testid="recovery-headline">
+        <p id={`${testId}-headline`} className="recovery-headline" role="alert" data-testid={`${testId}-headline`}>
           {view.headline}
         </p>
         {view.foldable && (
@@ -66,13 +78,13 @@ export function RecoveryBanner({ offer, recover, discard }: Props) {
           <button
             className="link small"
             aria-expanded={expanded}
-            aria-controls="recovery-edits"
+            aria-controls={`${testId}-edits`}
             onClick={() => setExpanded(!expanded)}
           >
             {expanded ? `Show only the latest ${LISTED}` : `Show ${view.earlier} earlier edits`}
           </button>
         )}
-        <ol id="recovery-edits" className="recovery-edits" data-testid="recovery-edits">
+        <ol id={`${testId}-edits`} className="recovery-edits" data-testid={`${testId}-edits`}>
           {view.listed.map((edit, i) => (
             // Keyed by place in the whole offer: folding keeps each edit's row.
             <li key={view.earlier + i}>
@@ -106,7 +118,7 @@ export function RecoveryBanner({ offer, recover, discard }: Props) {
               title="Merge these edits into the project"
               data-testid="recover"
             >
-              Recover
+              {recoverLabel}
             </button>
             <button
               ref={discardButton}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RecoveryOffer } from "../api/types";
 import fixture from "../api/fixtures/recovery_offer.json";
-import { LISTED, discardQuestion, editTime, offerView, unsavedEdits } from "./recovery";
+import { LISTED, discardQuestion, editTime, offerView, unsavedEdits, unsentHeadline, unsentOffer } from "./recovery";
 
 const offer = (n: number): RecoveryOffer => ({
   project_id: "p",
@@ -49,5 +49,21 @@ describe("the crash-recovery banner", () => {
     expect(editTime(new Date(2025, 11, 31, 23, 59, 59).toISOString(), now)).toBe("31 Dec 2025 23:59:59");
     // Not a time: shown as the core sent it.
     expect(editTime("yesterday", now)).toBe("yesterday");
+  });
+});
+
+describe("the banner of edits a team server kept", () => {
+  it("lists each kept edit by workbench and action, at the time it was refused", () => {
+    const edit = { project_id: "p", user_id: "u", workbench: "data", action: "override_value", payload: {} } as const;
+    const kept = unsentOffer({
+      project_id: "p",
+      edits: [{ at: "2026-12-07T08:20:00.000Z", why: "the database cannot be reached", edit }],
+      expires_in_secs: 86_000,
+    });
+    expect(kept.edits).toEqual([{ summary: "Data workbench: override value", created_at: "2026-12-07T08:20:00.000Z" }]);
+    expect(offerView(kept, false, unsentHeadline(1)).headline).toBe(
+      "1 edit the team server could not save while its database was away: kept for you",
+    );
+    expect(unsentHeadline(3)).toMatch(/^3 edits /);
   });
 });

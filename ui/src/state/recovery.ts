@@ -1,7 +1,7 @@
 // The crash-recovery banner's words: what it says of an offer of edits a crashed session left,
 // and which of them it lists. The core decides what is offered and in what order (the order
 // the edits were made); this only words it.
-import type { RecoveryOffer, UnsavedEdit } from "../api/types";
+import type { RecoveryOffer, UnsavedEdit, UnsentEdits } from "../api/types";
 
 /** How many edits the banner lists before it folds the earlier ones away. */
 export const LISTED = 3;
@@ -23,12 +23,12 @@ export interface OfferView {
 
 /** The banner for an offer: every edit when expanded or few, else the newest `LISTED`
  *  (folding away a single edit would save no room, so one more than that is shown whole). */
-export function offerView(offer: RecoveryOffer, expanded = false): OfferView {
+export function offerView(offer: RecoveryOffer, expanded = false, headline?: string): OfferView {
   const n = offer.edits.length;
   const foldable = n > LISTED + 1;
   const listed = foldable && !expanded ? offer.edits.slice(n - LISTED) : offer.edits;
   return {
-    headline: `${unsavedEdits(n)} from a session that ended unexpectedly`,
+    headline: headline ?? `${unsavedEdits(n)} from a session that ended unexpectedly`,
     listed,
     earlier: n - listed.length,
     foldable,
@@ -54,4 +54,20 @@ export function editTime(iso: string, now: Date = new Date()): string {
   if (today) return time;
   const year = at.getFullYear() === now.getFullYear() ? "" : ` ${at.getFullYear()}`;
   return `${at.getDate()} ${MONTHS[at.getMonth()]}${year} ${time}`;
+}
+
+/** A team server's kept edits as the banner lists them: "Data workbench: override value". */
+export function unsentOffer(unsent: UnsentEdits): RecoveryOffer {
+  return {
+    project_id: unsent.project_id,
+    edits: unsent.edits.map((u) => ({
+      summary: `${u.edit.workbench[0].toUpperCase()}${u.edit.workbench.slice(1)} workbench: ${u.edit.action.replace(/_/g, " ")}`,
+      created_at: u.at,
+    })),
+  };
+}
+
+/** "2 edits the team server could not save while its database was away: kept for you". */
+export function unsentHeadline(n: number): string {
+  return `${n === 1 ? "1 edit" : `${n} edits`} the team server could not save while its database was away: kept for you`;
 }

@@ -24,9 +24,19 @@ impl Drop for TeamServer {
 impl TeamServer {
     /// A `studio serve --team` process on `database` (and `redis`, when given).
     pub fn start(home: &Path, database: &str, redis: Option<&str>) -> TeamServer {
-        let listen = format!("127.0.0.1:{}", free_port());
+        TeamServer::listening(home, database, redis, format!("127.0.0.1:{}", free_port()))
+    }
+
+    /// Another instance on the address `base` (`http://127.0.0.1:port`) one had before.
+    pub fn start_at(home: &Path, database: &str, redis: Option<&str>, base: &str) -> TeamServer {
+        TeamServer::listening(home, database, redis, base.trim_start_matches("http://").to_string())
+    }
+
+    fn listening(home: &Path, database: &str, redis: Option<&str>, listen: String) -> TeamServer {
         let mut command = studio(home);
         command.args(["serve", "--team", "--json", "--database", database, "--listen", &listen]);
+        // The scheduler looks every second, so a schedule made due is taken up at once.
+        command.env("STUDIO_SCHEDULE_CHECK_SECS", "1");
         if let Some(redis) = redis {
             command.args(["--redis", redis]);
         }

@@ -1,10 +1,13 @@
 //! The edge of the core: what leaves the process. Mail (`mail.rs`), the file manager
-//! (`reveal.rs`) and the watch on linked files (`watch.rs`). The domain reaches the first two
-//! through the ports in `ports.rs` and never imports this module; the watch calls into the
-//! domain. Which implementation serves is chosen here, from the configuration.
+//! (`reveal.rs`), the watch on linked files (`watch.rs`) and a team server's client
+//! (`team_client.rs`). The domain reaches mail and the file manager through the ports in
+//! `ports.rs`; the watch calls into the domain; `team_link.rs` (a desktop's local copies of
+//! team projects) uses the team client, which knows nothing of the domain. Which
+//! implementation serves is chosen here, from the configuration.
 
 pub mod mail;
 pub mod reveal;
+pub mod team_client;
 pub mod watch;
 
 use std::sync::Arc;

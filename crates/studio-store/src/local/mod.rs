@@ -10,6 +10,7 @@ mod reports;
 mod schedules;
 mod shares;
 mod tasks;
+mod team_links;
 mod templates;
 mod versions;
 
@@ -27,6 +28,7 @@ pub use reports::ReportRow;
 pub use schedules::ScheduleRow;
 pub use shares::{InviteRow, ShareRow};
 pub use tasks::{TaskBoardRow, TaskRow};
+pub use team_links::TeamLinkRow;
 pub use templates::TemplateRow;
 pub use versions::{NewVersion, VersionInfo, VersionRow};
 pub(crate) use versions::{deflate, inflate};

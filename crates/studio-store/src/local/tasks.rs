@@ -59,6 +59,18 @@ impl Local {
         .await?)
     }
 
+    /// Moves a board from the session that left it to `to_session`, if no one moved it first:
+    /// false when another session adopted it meanwhile (its tasks then run there, once).
+    pub(crate) async fn adopt_task_board(&self, board_id: &str, from_session: &str, to_session: &str) -> Result<bool> {
+        let done = sqlx::query("UPDATE studio_task_boards SET session_id = ? WHERE board_id = ? AND session_id = ?")
+            .bind(to_session)
+            .bind(board_id)
+            .bind(from_session)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Deletes (with their tasks) the boards of closed sessions whose tasks all finished
     /// before `before`, and boards with no tasks made before it. Returns how many went.
     pub(crate) async fn prune_task_boards(&self, before: &str) -> Result<u64> {

@@ -29,10 +29,18 @@ use crate::{Result, StoreError};
 /// The team database's migrations.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations-postgres");
 
+/// Users by their token's hash, with when the token last signed in.
+type SignedIn = std::collections::HashMap<String, (accounts::UserRow, std::time::Instant)>;
+
 /// A handle on the team server's database.
 #[derive(Clone, Debug)]
 pub struct TeamDb {
     pool: PgPool,
+    /// Who each token belonged to when it last signed in (by its hash), for while the
+    /// database is away (`authenticate`).
+    signed_in: std::sync::Arc<std::sync::Mutex<SignedIn>>,
+    /// A directory the instances share, where artifacts' bytes are kept (else in the rows).
+    blob_dir: Option<std::path::PathBuf>,
 }
 
 impl TeamDb {
@@ -54,11 +62,23 @@ impl TeamDb {
             .await
             .map_err(|e| StoreError::Unavailable(format!("PostgreSQL at {} is not available: {e}", redact(url))))?;
         MIGRATOR.run(&pool).await?;
-        Ok(TeamDb { pool })
+        Ok(TeamDb { pool, signed_in: Default::default(), blob_dir: None })
     }
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Keeps artifacts' bytes in `dir`, a directory every instance reaches (a network share),
+    /// named by their SHA-256; made if missing. Artifacts kept in rows before stay readable.
+    pub fn with_blob_dir(mut self, dir: &std::path::Path) -> Result<TeamDb> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        self.blob_dir = Some(dir.to_path_buf());
+        Ok(self)
+    }
+
+    pub fn blob_dir(&self) -> Option<&std::path::Path> {
+        self.blob_dir.as_deref()
     }
 
     /// Closes the pool: waits for connections in use to be returned.

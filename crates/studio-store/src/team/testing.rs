@@ -30,6 +30,13 @@ fn service_url(variable: &str) -> String {
         .to_string()
 }
 
+/// Runs one statement on the database at `url`, as an operator at a `psql` prompt would.
+pub async fn run_sql(url: &str, sql: &str) {
+    let pool = sqlx::PgPool::connect(url).await.expect("the test database answers");
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&pool).await.expect("the statement runs");
+    pool.close().await;
+}
+
 /// A database of one test's own.
 pub struct FreshDatabase {
     admin: sqlx::PgPool,

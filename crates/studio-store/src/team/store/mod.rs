@@ -2,6 +2,7 @@
 //! PostgreSQL, with the seed's column types (UUID ids, JSONB, TIMESTAMP) read back as the text
 //! the core uses. Several instances share it; each writes through its own transactions.
 
+mod blob_files;
 mod journal;
 mod portable;
 mod projects;
@@ -12,7 +13,7 @@ mod versions;
 use sqlx::PgPool;
 
 use super::TeamDb;
-use crate::{InviteRow, Result, ShareRow, StoreError};
+use crate::{InviteRow, Result, ShareRow, StoreError, TeamLinkRow};
 
 #[derive(Clone, Debug)]
 pub(crate) struct TeamStore {
@@ -58,6 +59,8 @@ not_shared_here! {
     add_invite(invite: &InviteRow) -> ();
     revoke_invite(invite_id: &str, at: &str) -> bool;
     set_hub_url(url: &str, at: &str) -> ();
+    set_team_link(link: &TeamLinkRow) -> ();
+    record_team_sync(project_id: &str, synced_heads: Option<&str>, at: &str, error: Option<&str>) -> ();
 }
 
 impl TeamStore {
@@ -67,6 +70,15 @@ impl TeamStore {
     }
 
     pub(crate) async fn shares(&self) -> Result<Vec<ShareRow>> {
+        Ok(Vec::new())
+    }
+
+    /// A team server keeps no local copies of other servers' projects.
+    pub(crate) async fn team_link(&self, _project_id: &str) -> Result<Option<TeamLinkRow>> {
+        Ok(None)
+    }
+
+    pub(crate) async fn team_links(&self) -> Result<Vec<TeamLinkRow>> {
         Ok(Vec::new())
     }
 

@@ -54,13 +54,13 @@ impl TeamStore {
             }
         }
         let mut tx = self.pool().begin().await?;
-        insert_bundle(&mut tx, &b).await?;
+        insert_bundle(&mut tx, &b, self.db().blob_dir()).await?;
         tx.commit().await?;
         Ok(b.project.project_id)
     }
 }
 
-async fn insert_bundle(tx: &mut Transaction<'_, Postgres>, b: &Bundle) -> Result<()> {
+async fn insert_bundle(tx: &mut Transaction<'_, Postgres>, b: &Bundle, blob_dir: Option<&Path>) -> Result<()> {
     let p = &b.project;
     let id = uuid("project", &p.project_id)?;
     TeamStore::insert_project(tx, p).await?;
@@ -115,6 +115,13 @@ async fn insert_bundle(tx: &mut Transaction<'_, Postgres>, b: &Bundle) -> Result
         .await?;
     }
     for a in &b.artifacts {
+        let in_row = match blob_dir {
+            Some(dir) => {
+                super::blob_files::write(dir, &a.hash, &a.content)?;
+                None
+            }
+            None => Some(&a.content),
+        };
         sqlx::query(
             "INSERT INTO studio_artifacts (hash, kind, size, content, created_at)
              VALUES ($1, $2, $3, $4, studio_ts($5)) ON CONFLICT (hash) DO NOTHING",
@@ -122,7 +129,7 @@ async fn insert_bundle(tx: &mut Transaction<'_, Postgres>, b: &Bundle) -> Result
         .bind(&a.hash)
         .bind(&a.kind)
         .bind(a.size)
-        .bind(&a.content)
+        .bind(in_row)
         .bind(&a.created_at)
         .execute(&mut **tx)
         .await?;

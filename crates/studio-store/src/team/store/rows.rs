@@ -70,6 +70,15 @@ impl TeamStore {
 
     pub(crate) async fn put_artifact(&self, project_id: &str, kind: &str, content: &[u8]) -> Result<String> {
         let hash = hex::encode(Sha256::digest(content));
+        // In the shared directory, the bytes are written (whole, then renamed) before the row
+        // that names them.
+        let in_row = match self.db().blob_dir() {
+            Some(dir) => {
+                super::blob_files::write(dir, &hash, content)?;
+                None
+            }
+            None => Some(content),
+        };
         let mut tx = self.pool().begin().await?;
         sqlx::query(
             "INSERT INTO studio_artifacts (hash, kind, size, content, created_at)
@@ -78,7 +87,7 @@ impl TeamStore {
         .bind(&hash)
         .bind(kind)
         .bind(content.len() as i64)
-        .bind(content)
+        .bind(in_row)
         .bind(crate::now())
         .execute(&mut *tx)
         .await?;
@@ -88,14 +97,19 @@ impl TeamStore {
     }
 
     pub(crate) async fn artifact(&self, hash: &str) -> Result<ArtifactRow> {
-        sqlx::query_as::<_, ArtifactRow>(
+        let row: Option<StoredArtifact> = sqlx::query_as(
             "SELECT hash::text AS hash, kind, size, content, studio_iso(created_at) AS created_at
              FROM studio_artifacts WHERE hash = $1",
         )
         .bind(hash)
         .fetch_optional(self.pool())
-        .await?
-        .ok_or_else(|| StoreError::not_found("artifact", hash))
+        .await?;
+        let a = row.ok_or_else(|| StoreError::not_found("artifact", hash))?;
+        let content = match a.content {
+            Some(bytes) => bytes,
+            None => super::blob_files::read(self.db().blob_dir(), &a.hash)?,
+        };
+        Ok(ArtifactRow { hash: a.hash, kind: a.kind, size: a.size, content, created_at: a.created_at })
     }
 
     pub(crate) async fn project_artifacts(&self, project_id: &str) -> Result<Vec<String>> {
@@ -236,4 +250,14 @@ impl TeamStore {
             .await?;
         Ok(())
     }
+}
+
+/// An artifact's row: its bytes, or none when they are in the shared directory.
+#[derive(sqlx::FromRow)]
+struct StoredArtifact {
+    hash: String,
+    kind: String,
+    size: i64,
+    content: Option<Vec<u8>>,
+    created_at: String,
 }

@@ -37,6 +37,22 @@ impl TeamStore {
         .await?)
     }
 
+    /// As on the library file; instances adopting at the same moment skip a board another is
+    /// taking (`FOR UPDATE SKIP LOCKED`) rather than wait for it.
+    pub(crate) async fn adopt_task_board(&self, board_id: &str, from_session: &str, to_session: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE studio_task_boards SET session_id = $3 WHERE board_id = (
+               SELECT board_id FROM studio_task_boards WHERE board_id = $1 AND session_id = $2
+               FOR UPDATE SKIP LOCKED)",
+        )
+        .bind(board_id)
+        .bind(from_session)
+        .bind(to_session)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub(crate) async fn prune_task_boards(&self, before: &str) -> Result<u64> {
         let done = sqlx::query(
             "DELETE FROM studio_task_boards WHERE board_id IN (
