@@ -117,7 +117,9 @@ def main(app):
                     elif field in fixed:
                         request[field] = fixed[field]
                     else:
-                        request[field] = by_type.get(schema.get("type"), "reached")
+                        # `true` is the schema of any JSON (a session's state).
+                        kind = schema.get("type") if isinstance(schema, dict) else None
+                        request[field] = by_type.get(kind, "reached")
                 requests.append(request)
             answers = driver.execute_async_script(
                 """
