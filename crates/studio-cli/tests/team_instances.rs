@@ -186,6 +186,42 @@ async fn a_task_is_followed_across_instances_and_a_scheduled_report_is_sent_once
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_imported_through_one_instance_is_downloaded_through_the_other() {
+    use base64::Engine;
+    on_fresh_database(|home, database| {
+        let owner = team_init(home, database, "Ana", "Forecasting");
+        let (team, token) = (owner["team_id"].as_str().unwrap(), owner["token"].as_str().unwrap());
+        let a = TeamServer::start(home, database, None);
+        let b = TeamServer::start(home, database, None);
+        let project = new_project(&a, token, team);
+        let csv = b"region,households\nnorth,1200\nsouth,800\n";
+        let encoded = base64::engine::general_purpose::STANDARD.encode(csv);
+        let configuration = json!({"import": true, "file_name": "households.csv", "content_base64": encoded});
+        let body = json!({"action": "configure_source", "payload": {"source_name": "households", "configuration": configuration}});
+        let path = format!("/api/v1/studio/projects/{project}/workbench/data/action");
+        let (status, said) = a.call(Some(token), Method::POST, &path, Some(body));
+        assert_eq!(status, 200, "{said}");
+        let (_, state) = b.call(Some(token), Method::GET, &format!("/api/v1/studio/projects/{project}"), None);
+        let sha = state["workbench_states"]["data"]["sources"]["households"]["sha256"].as_str().unwrap().to_string();
+        // The team keeps the file: any instance hands it to whoever may read the project.
+        let url = format!("{}/api/v1/studio/projects/{project}/artifacts/{sha}", b.base);
+        let got = reqwest::blocking::Client::new().get(&url).bearer_auth(token).send().unwrap();
+        assert_eq!(got.status().as_u16(), 200);
+        assert_eq!(got.bytes().unwrap().as_ref(), csv);
+        let outsider = team_init(home, database, "Olga", "Elsewhere");
+        let refused = reqwest::blocking::Client::new()
+            .get(&url)
+            .bearer_auth(outsider["token"].as_str().unwrap())
+            .send()
+            .unwrap();
+        assert_eq!(refused.status().as_u16(), 403);
+        let unknown = format!("{}/api/v1/studio/projects/{project}/artifacts/{}", b.base, "0".repeat(64));
+        assert_eq!(reqwest::blocking::Client::new().get(&unknown).bearer_auth(token).send().unwrap().status().as_u16(), 404);
+    })
+    .await;
+}
+
 /// A Redis of this test's own, to stop and start again.
 struct OwnRedis {
     port: u16,

@@ -1,12 +1,13 @@
 //! Projects moving whole between a desktop and a team server, as `.studio` files: one
 //! published into a team (its versions and history with it), one downloaded to be opened on a
-//! desktop. The file is the one `studio export` writes, so nothing is lost on the way.
+//! desktop. The file is the one `studio export` writes, so nothing is lost on the way. And a
+//! project's artifacts (a report's exports on a team server) by their hash, from any instance.
 
 use std::path::{Path, PathBuf};
 
 use studio_model::{Permission, ProjectState};
 
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 use crate::projects::MetadataUpdate;
 use crate::studio::Studio;
 
@@ -33,5 +34,18 @@ impl Studio {
         let path = dir.join(format!("{project_id}.studio"));
         self.export_project(project_id, &path, true).await?;
         Ok(path)
+    }
+
+    /// One of the project's artifacts by its SHA-256 (a report's export on a team server): its
+    /// kind and bytes, for `user_id`, who must be able to read the project.
+    pub async fn project_artifact(&self, project_id: &str, user_id: &str, hash: &str) -> Result<(String, Vec<u8>)> {
+        if self.store.team_db().is_some() {
+            self.project_role(user_id, project_id, Permission::Read).await?;
+        }
+        if !self.store.project_has_artifact(project_id, hash).await? {
+            return Err(CoreError::new("not_found", format!("project '{project_id}' has no artifact '{hash}'")));
+        }
+        let artifact = self.store.artifact(hash).await?;
+        Ok((artifact.kind, artifact.content))
     }
 }

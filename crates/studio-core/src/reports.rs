@@ -347,7 +347,14 @@ impl Reports {
         let sha256 = hex::encode(Sha256::digest(&bytes));
         write_file(&path, &bytes)?;
         let path = std::fs::canonicalize(&path).unwrap_or(path);
-        let url = file_url(&path, &sha256);
+        // On a team server the file is one instance's: the team keeps it as the project's
+        // artifact (in PostgreSQL or the shared blob directory), downloadable through any.
+        let url = if self.store.team_db().is_some() {
+            self.store.put_artifact(project_id, &format!("export_{format}"), &bytes).await?;
+            format!("/api/v1/studio/projects/{project_id}/artifacts/{sha256}#sha256={sha256}")
+        } else {
+            file_url(&path, &sha256)
+        };
         self.store.set_export_url(report_id, format, &url).await?;
         progress(1.0, &format!("wrote {}", path.display()));
         Ok(ReportExport {

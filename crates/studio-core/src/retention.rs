@@ -101,7 +101,11 @@ impl Projects {
         }
         if let Some(cutoff) = self.config.export_retention.and_then(|keep| now.checked_sub(keep)) {
             let (files, bytes) = prune_folder(&self.config.exports_dir(), cutoff);
-            (pruned.exports, pruned.export_bytes) = (files, bytes);
+            // On a team server the exports are also the team's artifacts.
+            let stamp =
+                chrono::DateTime::<chrono::Utc>::from(cutoff).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let (kept, kept_bytes) = self.store.prune_exports(&stamp).await?;
+            (pruned.exports, pruned.export_bytes) = (files + kept, bytes + kept_bytes);
         }
         if pruned.exports > 0 || pruned.task_boards > 0 {
             tracing::info!(

@@ -265,6 +265,12 @@ fn team_operations(b: &mut Builder) {
         "The project as a .studio file with its artifacts, to open on a desktop (whoever may read it)",
     );
     op.file = Some(FileSide::Answer);
+    let op = b.op(
+        "get",
+        "/api/v1/studio/projects/{id}/artifacts/{hash}",
+        "One of the project's artifacts by its SHA-256 — on a team server, a report's exports (their export_urls name this route)",
+    );
+    op.file = Some(FileSide::Answer);
     unsent_operations(b);
 }
 

@@ -119,6 +119,7 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("delete", "/api/v1/studio/teams/{team}/members/{uid}", delete(tm::remove))
         .add("post", "/api/v1/studio/teams/{team}/projects", post(tm::publish).layer(DefaultBodyLimit::max(FILE_LIMIT)))
         .add("get", "/api/v1/studio/projects/{id}/file", get(tm::download))
+        .add("get", "/api/v1/studio/projects/{id}/artifacts/{hash}", get(tm::artifact))
         .add("get", "/api/v1/studio/projects/{id}/unsent", get(un::unsent))
         .add("post", "/api/v1/studio/projects/{id}/unsent", post(un::apply))
         .add("delete", "/api/v1/studio/projects/{id}/unsent", delete(un::discard))

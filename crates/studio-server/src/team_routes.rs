@@ -135,3 +135,24 @@ pub async fn download(State(s): State<AppState>, Path(id): Path<String>, q: Para
     )
         .into_response())
 }
+
+/// `GET /api/v1/studio/projects/{id}/artifacts/{hash}`: one of the project's artifacts (a
+/// report's export on a team server), for whoever may read the project.
+pub async fn artifact(
+    State(s): State<AppState>,
+    Path((id, hash)): Path<(String, String)>,
+    q: Params,
+) -> Result<Response, ApiError> {
+    let (kind, bytes) = s.studio.project_artifact(&id, &who(&q, &s), &hash).await?;
+    let format = kind.strip_prefix("export_").unwrap_or("bin");
+    let content_type = match format {
+        "pdf" => "application/pdf",
+        "html" => "text/html; charset=utf-8",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "application/octet-stream",
+    };
+    let disposition = format!("attachment; filename=\"{}.{format}\"", hash.get(..12).unwrap_or(&hash));
+    Ok(([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response())
+}

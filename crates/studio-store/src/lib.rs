@@ -156,6 +156,7 @@ dispatch! {
     pub async fn artifact_kind(&self, hash: &str) -> Result<Option<String>>;
     pub async fn link_artifact(&self, project_id: &str, hash: &str) -> Result<()>;
     pub async fn project_has_artifact(&self, project_id: &str, hash: &str) -> Result<bool>;
+    pub async fn prune_exports(&self, before: &str) -> Result<(u64, u64)>;
 
     pub async fn set_report_schedule(&self, project_id: &str, schedule: Option<&str>, now: &str) -> Result<()>;
     pub async fn report_schedules(&self) -> Result<Vec<ScheduleRow>>;

@@ -194,6 +194,11 @@ async fn transcript(store: &Store) -> Vec<String> {
         store.project_artifacts(Q).await.unwrap(),
         store.project_has_artifact(Q, &hash).await.unwrap()
     ));
+    let export = store.put_artifact(P, "export_pdf", b"%PDF-1.7 a report").await.unwrap();
+    assert_eq!(store.prune_exports("2000-01-01T00:00:00.000Z").await.unwrap(), (0, 0), "none is that old");
+    assert_eq!(store.prune_exports("2100-01-01T00:00:00.000Z").await.unwrap(), (1, 17), "the export alone");
+    assert!(store.artifact(&export).await.is_err(), "the export is gone");
+    note(format!("left after pruning: {:?}", store.project_artifacts(P).await.unwrap()));
     let art = store.artifact(&hash).await.unwrap();
     note(format!("bytes: {:?} {}", String::from_utf8(art.content).unwrap(), art.size));
 

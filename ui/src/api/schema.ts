@@ -646,6 +646,56 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/projects/{id}/artifacts/{hash}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of the project's artifacts by its SHA-256 — on a team server, a report's exports (their export_urls name this route) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+          /** @description The workbench */
+          hash: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A .studio file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/octet-stream": string;
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/projects/{id}/causal-graph": {
     parameters: {
       query?: never;

@@ -65,6 +65,31 @@ impl Local {
             .await?)
     }
 
+    /// Deletes the report exports kept as artifacts (`export_*`) stored before `before`;
+    /// answers how many and their bytes.
+    pub(crate) async fn prune_exports(&self, before: &str) -> Result<(u64, u64)> {
+        let mut tx = self.pool.begin().await?;
+        let (n, bytes): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), SUM(size) FROM studio_artifacts WHERE kind LIKE 'export\\_%' ESCAPE '\\' AND created_at < ?",
+        )
+        .bind(before)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM studio_project_artifacts WHERE hash IN
+               (SELECT hash FROM studio_artifacts WHERE kind LIKE 'export\\_%' ESCAPE '\\' AND created_at < ?)",
+        )
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM studio_artifacts WHERE kind LIKE 'export\\_%' ESCAPE '\\' AND created_at < ?")
+            .bind(before)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((n as u64, bytes.unwrap_or(0) as u64))
+    }
+
     /// Links a stored artifact to a project as well (nothing when it already is).
     pub(crate) async fn link_artifact(&self, project_id: &str, hash: &str) -> Result<()> {
         sqlx::query(LINK).bind(project_id).bind(hash).execute(&self.pool).await?;

@@ -46,3 +46,10 @@ pub(super) fn read(dir: Option<&Path>, hash: &str) -> Result<Vec<u8>> {
     }
     Ok(bytes)
 }
+
+/// Removes an artifact's file (nothing when it is not there).
+pub(super) fn remove(dir: &Path, hash: &str) {
+    if let Ok(path) = path_of(dir, hash) {
+        let _ = std::fs::remove_file(path);
+    }
+}

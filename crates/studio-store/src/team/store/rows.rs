@@ -112,6 +112,31 @@ impl TeamStore {
         Ok(ArtifactRow { hash: a.hash, kind: a.kind, size: a.size, content, created_at: a.created_at })
     }
 
+    /// As on the library file; an export kept in the shared directory leaves it too.
+    pub(crate) async fn prune_exports(&self, before: &str) -> Result<(u64, u64)> {
+        let mut tx = self.pool().begin().await?;
+        let gone: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT hash::text, size FROM studio_artifacts
+             WHERE kind LIKE 'export\\_%' AND created_at < studio_ts($1)",
+        )
+        .bind(before)
+        .fetch_all(&mut *tx)
+        .await?;
+        let hashes: Vec<String> = gone.iter().map(|(h, _)| h.clone()).collect();
+        sqlx::query("DELETE FROM studio_project_artifacts WHERE hash = ANY($1)")
+            .bind(&hashes)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM studio_artifacts WHERE hash = ANY($1)").bind(&hashes).execute(&mut *tx).await?;
+        tx.commit().await?;
+        if let Some(dir) = self.db().blob_dir() {
+            for hash in &hashes {
+                super::blob_files::remove(dir, hash);
+            }
+        }
+        Ok((gone.len() as u64, gone.iter().map(|(_, size)| *size as u64).sum()))
+    }
+
     pub(crate) async fn project_artifacts(&self, project_id: &str) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar("SELECT hash::text FROM studio_project_artifacts WHERE project_id = $1 ORDER BY hash")
             .bind(key("project", project_id)?)
