@@ -51,13 +51,20 @@ export function ReportExports({ report, exports, start, reveal, revealHint }: Pr
           <h3>Files of this report</h3>
           <ul className="plain small" data-testid="export-urls">
             {files.map(([format, url]) => {
-              const { path, sha256 } = parseExportUrl(url);
+              const { path, sha256, download } = parseExportUrl(url);
               return (
                 <li key={format} className="export-file">
                   <span className="chip">{format.toUpperCase()}</span>
-                  <span className="mono path" title={path}>
-                    {path}
-                  </span>
+                  {download ? (
+                    // On a team server: the team keeps the file, any of its instances hands it out.
+                    <a href={download} download data-testid={`download-${format}`}>
+                      Download
+                    </a>
+                  ) : (
+                    <span className="mono path" title={path}>
+                      {path}
+                    </span>
+                  )}
                   <span className="muted mono" title={`sha256 ${sha256}`}>
                     {sha256.slice(0, 12)}
                   </span>

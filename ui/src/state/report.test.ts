@@ -143,6 +143,9 @@ describe("preview and exports", () => {
     });
     expect(parseExportUrl("file:///x/100%25.html")).toEqual({ path: "/x/100%.html", sha256: "" });
     expect(parseExportUrl("file:///x/a%23b.pdf#sha256=ff")).toEqual({ path: "/x/a#b.pdf", sha256: "ff" });
+    // On a team server the team keeps the file: the URL is where it downloads from.
+    const team = "/api/v1/studio/projects/p1/artifacts/abc";
+    expect(parseExportUrl(`${team}#sha256=abc`)).toEqual({ path: team, sha256: "abc", download: team });
   });
 });
 

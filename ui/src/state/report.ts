@@ -188,10 +188,13 @@ figure{margin:1rem 0}figure svg{width:100%;height:auto}figcaption{font-weight:bo
   );
 }
 
-/** An `export_urls` entry (`file:///path#sha256=…`) as its path and hash. */
-export function parseExportUrl(url: string): { path: string; sha256: string } {
+/** An `export_urls` entry as its path and hash: `file:///path#sha256=…` (a file on this computer),
+ *  or on a team server `/api/v1/studio/projects/ID/artifacts/SHA#sha256=…`, which is also where
+ *  it downloads from (`download`). */
+export function parseExportUrl(url: string): { path: string; sha256: string; download?: string } {
   const [location, fragment = ""] = url.split("#");
   const sha256 = fragment.startsWith("sha256=") ? fragment.slice("sha256=".length) : "";
+  if (location.startsWith("/api/")) return { path: location, sha256, download: location };
   let path = location.startsWith("file://") ? location.slice("file://".length) : location;
   try {
     path = decodeURIComponent(path);
