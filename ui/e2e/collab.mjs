@@ -6,11 +6,10 @@
 // Needs: the `studio` binary (STUDIO_BIN), ui/dist built, /usr/bin/chromium (CHROMIUM to change).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { startStudio, steps, stopStudio } from "./harness.mjs";
+import { freePort, startStudio, steps, stopStudio } from "./harness.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const artifacts = join(here, "artifacts");
@@ -27,16 +26,6 @@ const cli = (who, args) =>
       encoding: "utf8",
     }),
   );
-
-/** A free port on loopback, for the hub to come back on after it is killed. */
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 const { step, counts } = steps();
 const visible = (locator, timeout = 8000) => locator.first().waitFor({ timeout });

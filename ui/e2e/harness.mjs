@@ -2,6 +2,7 @@
 // answered with its first JSON document on stdout (url, base, token, hub) once it is whole; and
 // steps that print one `ok` / `not ok` line each and count them.
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 
 /** Starts `bin serve --json ARGS…` with `env` over the environment; resolves `{ child, info }`. */
 export function startStudio(bin, args, env) {
@@ -59,5 +60,16 @@ export function stopStudio(child) {
     child.once("exit", done);
     child.kill("SIGTERM");
     setTimeout(done, 10000);
+  });
+}
+
+/** A free port on loopback, for a server to listen on (and come back on after it stops). */
+export function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
   });
 }

@@ -6,13 +6,12 @@
 // keeps working. Screenshots go to e2e/artifacts (team-*.png).
 // Needs: the `studio` binary (STUDIO_BIN), ui/dist built, /usr/bin/chromium (CHROMIUM to change),
 // PostgreSQL's client tools, STUDIO_TEST_POSTGRES.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { startStudio, steps, stopStudio } from "./harness.mjs";
+import { freePort, startStudio, steps, stopStudio } from "./harness.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const artifacts = join(here, "artifacts");
@@ -51,34 +50,9 @@ const cli = (who, args) =>
     }),
   );
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
 /** `studio serve --team` on the test database at `listen`, once it says where it is. */
-function startTeam(listen) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ["serve", "--team", "--json", "--database", database, "--listen", listen], {
-      env: { ...process.env, STUDIO_HOME: homes.server, STUDIO_LOG: "warn" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      try {
-        resolve({ child, info: JSON.parse(out) });
-      } catch {
-        // not a whole document yet
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`studio serve --team exited with ${code}`)));
-  });
-}
+const startTeam = (listen) =>
+  startStudio(bin, ["--team", "--database", database, "--listen", listen], { STUDIO_HOME: homes.server });
 
 const { step, counts } = steps();
 const visible = (locator, timeout = 8000) => locator.first().waitFor({ timeout });
