@@ -119,6 +119,14 @@ impl Sharing {
         Ok(())
     }
 
+    /// Of the joined projects this program keeps in step with their hubs: how many are
+    /// connected now, and how many there are.
+    pub(crate) fn joined_links(&self) -> (usize, usize) {
+        let links = lock(&self.links);
+        let dialers: Vec<_> = links.values().filter_map(|l| l.dialer.as_ref()).collect();
+        (dialers.iter().filter(|d| d.is_connected()).count(), dialers.len())
+    }
+
     /// How a shared project is connected (none when it is not shared).
     pub async fn sync_status(&self, project_id: &str) -> Result<Option<SyncStatus>> {
         let Some(share) = self.store.share(project_id).await? else { return Ok(None) };

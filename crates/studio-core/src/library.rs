@@ -52,6 +52,8 @@ pub struct Library {
     pub(crate) live: std::sync::OnceLock<crate::live_outbox::Outbox>,
     /// What a team server keeps for clients it could not serve (`unsent`).
     pub(crate) parking: crate::parking::Parking,
+    /// Request timings, loop beats and resources, for the health check and `/metrics`.
+    pub(crate) vitals: crate::vitals::Vitals,
 }
 
 impl Library {
@@ -99,6 +101,7 @@ impl Library {
             keypair: Default::default(),
             live: Default::default(),
             parking: Default::default(),
+            vitals: Default::default(),
         })
     }
 

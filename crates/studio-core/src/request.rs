@@ -177,6 +177,10 @@ pub enum Request {
     LibraryInfo,
     /// What the product allows and its defaults.
     Limits,
+    /// Each component's health (store, task engine, agents, scheduler, sync) scored 0–1.
+    Health,
+    /// Every metric in Prometheus's text format.
+    Metrics,
     /// Reads a question (the project's own when none is given) into a prediction task with the
     /// project's variables and data calendar; nothing is stored.
     ParseQuestion {
@@ -483,6 +487,8 @@ impl Request {
             Request::ChangeCollaborators { .. } => "change_collaborators",
             Request::LibraryInfo => "library_info",
             Request::Limits => "limits",
+            Request::Health => "health",
+            Request::Metrics => "metrics",
             Request::CreateInvite { .. } => "create_invite",
             Request::ListInvites { .. } => "list_invites",
             Request::RevokeInvite { .. } => "revoke_invite",
@@ -638,7 +644,9 @@ impl Studio {
         };
         let started = std::time::Instant::now();
         let answer = self.handle(request).await;
-        let ms = format!("{:.2}", started.elapsed().as_secs_f64() * 1000.0);
+        let took = started.elapsed();
+        self.vitals.observe_request(name, answer.as_ref().map_or_else(|e| e.code.as_str(), |_| "ok"), took);
+        let ms = format!("{:.2}", took.as_secs_f64() * 1000.0);
         match &answer {
             Ok(_) => tracing::info!(target: "studio::request", request = name, project, action, ms, "ok"),
             Err(e) => {
@@ -711,6 +719,8 @@ impl Studio {
             RevealOutbox => json(Folder { folder: self.reports.reveal_outbox()? }),
             LibraryInfo => json(self.library_info().await?),
             Limits => json(crate::limits::Limits::current()),
+            Health => json(self.health().await?),
+            Metrics => json(self.metrics().await?),
             GetProfile => json(self.profile()?),
             HubStatus => json(self.sharing.hub_info().await?),
             ShareOnNetwork { on, listen } => json(self.sharing.share_on_network(on, listen.as_deref(), true).await?),

@@ -237,6 +237,7 @@ impl Reports {
             loop {
                 tick.tick().await;
                 let Some(reports) = weak.upgrade() else { break };
+                reports.vitals.scheduler_beat();
                 if let Err(e) = reports.run_due_reports(Utc::now()).await {
                     tracing::error!("could not start a scheduled report: {}", e.message);
                 }

@@ -69,6 +69,11 @@ impl Tasks {
         Tasks { library, boards, pool: OnceLock::new(), project_boards: Mutex::new(HashMap::new()), persisted }
     }
 
+    /// Batches of task changes written to the library so far.
+    pub(crate) fn persisted(&self) -> u64 {
+        self.persisted.load(Ordering::SeqCst)
+    }
+
     /// Waits (up to `limit`) until every change sent so far is written to the library.
     pub async fn flush(&self, limit: Duration) {
         let deadline = Instant::now() + limit;

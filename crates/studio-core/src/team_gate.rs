@@ -87,6 +87,8 @@ impl Request {
             | ListAgents
             | LibraryInfo
             | Limits
+            | Health
+            | Metrics
             | ListTeams { .. }
             | CreateTeam { .. }
             | TeamMembers { .. }
@@ -188,6 +190,8 @@ impl Request {
             | RevealOutbox
             | LibraryInfo
             | Limits
+            | Health
+            | Metrics
             | GetSensitivity { .. }
             | GetGoalSeek { .. }
             | TimeAxis { .. }

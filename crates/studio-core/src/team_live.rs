@@ -33,6 +33,7 @@ impl Studio {
             return Ok(());
         }
         self.library.parking.join(bus.clone());
+        self.vitals.set_bus(crate::vitals::BusLink::Up);
         tokio::spawn(publish_in_order(bus.clone(), queue));
         let events = bus.subscribe(PATTERN);
         tokio::spawn(take_in_all(Arc::downgrade(self), instance, events));
@@ -149,8 +150,14 @@ async fn take_in_all(studio: Weak<Studio>, instance: String, mut events: mpsc::U
                     studio.task_heard(project_id, bytes);
                 }
             }
-            BusEvent::Lost(why) => tracing::warn!("the other instances' notices are delayed: {why}"),
-            BusEvent::Resumed => studio.catch_up().await,
+            BusEvent::Lost(why) => {
+                studio.vitals.set_bus(crate::vitals::BusLink::Lost);
+                tracing::warn!("the other instances' notices are delayed: {why}");
+            }
+            BusEvent::Resumed => {
+                studio.vitals.set_bus(crate::vitals::BusLink::Up);
+                studio.catch_up().await
+            }
         }
     }
 }

@@ -14,7 +14,7 @@ use studio_core::model::{
 };
 use studio_core::task_engine::{PoolReport, Task};
 use studio_core::{
-    AppliedUnsent, ChangeExchange, ConsoleView, Deleted, Discarded, Envelope, Folder, HistoryResponse, HubInfo,
+    AppliedUnsent, ChangeExchange, ConsoleView, Deleted, Discarded, Envelope, Folder, Health, HistoryResponse, HubInfo,
     InviteInfo, LibraryInfo, Limits, MetadataUpdate, PipelineRun, Presence, Profile, ProfileUpdate, ProjectSummary,
     RecoveryOffer, ReportListing, ScheduleStatus, SessionState, StudioEvent, SyncStatus, TeamInfo, TeamInvitation,
     TeamLinkStatus, TeamMember, TemplateInfo, UnsentEdits, VersionInfo,
@@ -43,12 +43,16 @@ struct Op {
     also: Option<(u16, Schema)>,
     /// The body, or the answer, is a `.studio` file's bytes rather than JSON.
     file: Option<FileSide>,
+    /// Answered without a token.
+    open: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
 enum FileSide {
     Body,
     Answer,
+    /// The answer is Prometheus's text format.
+    Metrics,
 }
 
 /// Builds the operations, registering each type's schema with the generator of its side.
@@ -62,8 +66,18 @@ const USER: (&str, &str, &str) = ("user_id", "string", "Who asks; the local user
 
 impl Builder {
     fn op(&mut self, method: &'static str, path: &'static str, summary: &'static str) -> &mut Op {
-        let op =
-            Op { method, path, summary, query: &[], body: None, status: 200, answer: None, also: None, file: None };
+        let op = Op {
+            method,
+            path,
+            summary,
+            query: &[],
+            body: None,
+            status: 200,
+            answer: None,
+            also: None,
+            file: None,
+            open: false,
+        };
         let at = self.ops.len();
         self.ops.push(op);
         &mut self.ops[at]
@@ -137,8 +151,17 @@ fn operation(op: Op, renamed: &Map<String, Value>) -> Value {
         out["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": schema}}});
     }
     let studio_file = json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}});
-    let file_answer =
-        (op.file == Some(FileSide::Answer)).then(|| json!({"description": "A .studio file", "content": studio_file}));
+    let metrics_text = json!({"text/plain": {"schema": {"type": "string"}}});
+    let file_answer = match op.file {
+        Some(FileSide::Answer) => Some(json!({"description": "A .studio file", "content": studio_file})),
+        Some(FileSide::Metrics) => {
+            Some(json!({"description": "Prometheus's text format, version 0.0.4", "content": metrics_text}))
+        }
+        _ => None,
+    };
+    if op.open {
+        out["security"] = json!([]);
+    }
     if op.file == Some(FileSide::Body) {
         out["requestBody"] = json!({"required": true, "description": "A .studio file", "content": studio_file});
     }
@@ -272,6 +295,34 @@ fn team_operations(b: &mut Builder) {
     );
     op.file = Some(FileSide::Answer);
     unsent_operations(b);
+    ops_operations(b);
+}
+
+fn ops_operations(b: &mut Builder) {
+    for (path, summary, open) in [
+        (
+            "/health",
+            "The probe, answered without a token: status, health_score and each component's status and score (503 when unhealthy)",
+            true,
+        ),
+        (
+            "/api/v1/studio/health",
+            "Each component's health — store, task engine, agents, scheduler, sync — scored 0–1 with what was seen (503 when unhealthy)",
+            false,
+        ),
+    ] {
+        let (answer, also) = (b.answer::<Health>(), b.answer::<Health>());
+        let op = b.op("get", path, summary);
+        (op.answer, op.also, op.open) = (Some(answer), Some((503, also)), open);
+    }
+    for path in ["/metrics", "/api/v1/studio/metrics"] {
+        let op = b.op(
+            "get",
+            path,
+            "Requests' timings, tasks, agents, health scores, CPU, memory and disk in Prometheus's text format",
+        );
+        op.file = Some(FileSide::Metrics);
+    }
 }
 
 fn unsent_operations(b: &mut Builder) {

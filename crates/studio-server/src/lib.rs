@@ -12,6 +12,7 @@ mod handlers;
 mod hub;
 mod hub_blobs;
 mod hub_host;
+mod ops_routes;
 mod people_routes;
 mod question_routes;
 mod report_routes;

@@ -13,8 +13,8 @@ use studio_core::CoreError;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::{
-    ApiError, AppState, analysis_routes as a, guard, handlers as h, people_routes as p, question_routes as q,
-    report_routes as r, socket, task_routes as t, team_routes as tm, unsent_routes as un,
+    ApiError, AppState, analysis_routes as a, guard, handlers as h, ops_routes as o, people_routes as p,
+    question_routes as q, report_routes as r, socket, task_routes as t, team_routes as tm, unsent_routes as un,
 };
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
@@ -125,6 +125,10 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("delete", "/api/v1/studio/projects/{id}/unsent", delete(un::discard))
         .add("get", "/api/v1/studio/sessions/{client}", get(un::session))
         .add("put", "/api/v1/studio/sessions/{client}", put(un::keep_session))
+        .add("get", "/api/v1/studio/health", get(o::health))
+        .add("get", "/api/v1/studio/metrics", get(o::metrics))
+        .add("get", "/health", get(o::probe))
+        .add("get", "/metrics", get(o::metrics))
         .add("get", "/api/v1/studio/templates", get(h::list_templates))
         .add("post", "/api/v1/studio/templates", post(h::save_template))
         .add("post", "/api/v1/studio/requests", post(h::request))

@@ -196,6 +196,7 @@ dispatch! {
     pub async fn template(&self, template_id: &str) -> Result<TemplateRow>;
 
     pub async fn open_session(&self, session: &SessionRow) -> Result<()>;
+    pub async fn ping(&self) -> Result<()>;
     pub async fn heartbeat(&self, session_id: &str, at: &str) -> Result<()>;
     pub async fn close_session(&self, session_id: &str, at: &str) -> Result<()>;
     pub async fn session(&self, session_id: &str) -> Result<Option<SessionRow>>;

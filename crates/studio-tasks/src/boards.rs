@@ -13,6 +13,7 @@ use tokio::time::Instant;
 
 use crate::{
     BoardInfo, CancelToken, CapabilityHierarchy, FailOutcome, Failure, Task, TaskBoard, TaskError, TaskId, TaskSpec,
+    TaskStatus,
 };
 
 /// Changed tasks, in the order they changed.
@@ -295,6 +296,19 @@ impl TaskBoards {
     /// Tasks waiting for an agent, on every board.
     pub fn queue_length(&self) -> usize {
         lock(&self.inner.boards).iter().map(|b| lock(b).queue_length()).sum()
+    }
+
+    /// How many tasks, on every board, are in each status (every status named, in order).
+    pub fn status_counts(&self) -> Vec<(TaskStatus, usize)> {
+        let mut counts: Vec<(TaskStatus, usize)> = TaskStatus::ALL.iter().map(|s| (*s, 0)).collect();
+        for board in lock(&self.inner.boards).iter() {
+            for task in lock(board).tasks() {
+                if let Some(count) = counts.iter_mut().find(|(s, _)| *s == task.status) {
+                    count.1 += 1;
+                }
+            }
+        }
+        counts
     }
 
     /// When the earliest retry in its backoff becomes ready.

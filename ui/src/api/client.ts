@@ -8,6 +8,7 @@ import type {
   CollaboratorChange,
   ExportFormat,
   GeneratedReport,
+  Health,
   HistoryResponse,
   InviteInfo,
   LibraryInfo,
@@ -99,6 +100,8 @@ interface AnswerTable {
   reveal_outbox: S["Folder"];
   library_info: LibraryInfo;
   limits: Limits;
+  health: Health;
+  metrics: { text: string };
   change_collaborators: ProjectState;
   create_invite: InviteInfo;
   list_invites: InviteInfo[];
@@ -181,6 +184,8 @@ const NAMES: { [N in RequestName]: true } = {
   reveal_outbox: true,
   library_info: true,
   limits: true,
+  health: true,
+  metrics: true,
   change_collaborators: true,
   create_invite: true,
   list_invites: true,

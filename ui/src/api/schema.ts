@@ -94,6 +94,60 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/health": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Each component's health — store, task engine, agents, scheduler, sync — scored 0–1 with what was seen (503 when unhealthy) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Health"];
+          };
+        };
+        /** @description The answer */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Health"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/hub": {
     parameters: {
       query?: never;
@@ -293,6 +347,51 @@ export interface paths {
           };
           content: {
             "application/json": components["schemas"]["Limits"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/metrics": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Requests' timings, tasks, agents, health scores, CPU, memory and disk in Prometheus's text format */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Prometheus's text format, version 0.0.4 */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/plain": string;
           };
         };
         /** @description Error */
@@ -3551,6 +3650,105 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/health": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The probe, answered without a token: status, health_score and each component's status and score (503 when unhealthy) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Health"];
+          };
+        };
+        /** @description The answer */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Health"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/metrics": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Requests' timings, tasks, agents, health scores, CPU, memory and disk in Prometheus's text format */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Prometheus's text format, version 0.0.4 */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/plain": string;
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/ws/v1/studio/projects/{id}": {
     parameters: {
       query?: never;
@@ -3939,6 +4137,16 @@ export interface components {
         };
     /** @description How the outcome is compared with the target. */
     Comparison: "above" | "at_least" | "below" | "at_most";
+    ComponentHealth: {
+      /** @description What was seen, in a sentence (left out of the unauthenticated probe's answer). */
+      detail?: string;
+      /**
+       * Format: double
+       * @description 0 (down) to 1.
+       */
+      score: number;
+      status: components["schemas"]["HealthStatus"];
+    };
     /** @description "If electricity prices fall 20%": a change to one of the project's variables. */
     Condition: {
       change: components["schemas"]["Change"];
@@ -4354,6 +4562,14 @@ export interface components {
       | {
           /** @constant */
           request: "limits";
+        }
+      | {
+          /** @constant */
+          request: "health";
+        }
+      | {
+          /** @constant */
+          request: "metrics";
         }
       | {
           project_id: string;
@@ -4835,6 +5051,24 @@ export interface components {
       /** @description The target (default: the simulation's threshold, which the prediction task sets). */
       target?: components["schemas"]["Threshold"] | null;
     };
+    /** @description The seed's health answer: `{"status", "health_score", "components": {name: {status, score}}}`. */
+    Health: {
+      checked_at: string;
+      /** @description `store`, `task_engine`, `agents`, `scheduler`, `sync`. */
+      components: {
+        [key: string]: components["schemas"]["ComponentHealth"];
+      };
+      /**
+       * Format: double
+       * @description The mean of the components' scores.
+       */
+      health_score: number;
+      /** @description Unhealthy when any component is down, else the status of the score. */
+      status: components["schemas"]["HealthStatus"];
+      /** Format: double */
+      uptime_seconds: number;
+    };
+    HealthStatus: ("healthy" | "unhealthy") | "degraded";
     /** @description What an undo or redo did. */
     HistoryResponse: {
       /** @description The entry that was undone or redone. */

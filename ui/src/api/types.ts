@@ -46,6 +46,7 @@ export type ExportFormat = S["ReportFormat"];
 export type UnsavedEdit = S["UnsavedEdit"];
 export type RecoveryOffer = S["RecoveryOffer"];
 export type LibraryInfo = S["LibraryInfo"];
+export type Health = S["Health"];
 export type ApiErrorBody = S["Error"];
 export type TaskStatus = S["TaskStatus"];
 export type TaskProgress = S["Progress"];

@@ -124,6 +124,12 @@ impl Local {
         Ok(())
     }
 
+    /// Answers once the store answers a query: the health check's probe.
+    pub(crate) async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(self.pool()).await?;
+        Ok(())
+    }
+
     pub(crate) async fn heartbeat(&self, session_id: &str, at: &str) -> Result<()> {
         sqlx::query("UPDATE studio_sessions SET heartbeat_at = ? WHERE session_id = ?")
             .bind(at)
