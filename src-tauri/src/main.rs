@@ -171,12 +171,13 @@ fn main() {
                     show(&window);
                 }
             });
-            // Autosave, scheduled reports, team syncs and the task agents run on Tauri's Tokio runtime, for
+            // Autosave, scheduled reports, webhooks, team syncs and the task agents run on Tauri's Tokio runtime, for
             // as long as the app does.
             let autosaving = studio.clone();
             tauri::async_runtime::spawn(async move {
                 let _task = autosaving.spawn_autosave();
                 let _schedule = autosaving.spawn_report_schedule();
+                let _webhooks = autosaving.spawn_webhooks();
                 // Local copies of team projects keep in step with their team servers.
                 let _team_sync = autosaving.spawn_team_sync();
                 if let Err(e) = autosaving.start_tasks().await {

@@ -361,6 +361,14 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 0)]
         project_mb: u64,
     },
+    /// The event bus: publish → WebSocket subscriber on loopback (p50/p99), a burst written,
+    /// and a subscriber that was away replaying --replay events.
+    Bus {
+        #[arg(long, default_value_t = 2_000)]
+        events: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        replay: usize,
+    },
     /// A project's create, load, save and workbench action on the team server's store
     /// (PostgreSQL, --database: a scratch database) beside the library file, p50 and p99; the
     /// task queue's throughput with 1 and 4 workers; with --redis, how soon an edit through one
@@ -533,6 +541,9 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         Command::Bench(BenchCommand::Team { database, redis, rounds, project_mb, live_rounds, tasks }) => {
             let bench = crate::bench_team::TeamBench { database, redis, rounds, project_mb, live_rounds, tasks };
             crate::bench_team::team(bench, out).await
+        }
+        Command::Bench(BenchCommand::Bus { events, replay }) => {
+            crate::bench_bus::bus(crate::bench_bus::BusBench { events, replay }, out).await
         }
         Command::Bench(BenchCommand::Sync { peers, rounds, project_mb }) => {
             crate::bench_sync::sync(peers, rounds, project_mb, out).await

@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod bench_analysis;
+mod bench_bus;
 mod bench_forecast;
 mod bench_sync;
 mod bench_team;

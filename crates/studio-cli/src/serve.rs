@@ -27,6 +27,7 @@ pub async fn run(
     let server = studio_server::start(studio.clone(), user.to_string(), options).await?;
     let _autosave = studio.spawn_autosave();
     let _schedule = studio.spawn_report_schedule();
+    let _webhooks = studio.spawn_webhooks();
     let _team_sync = studio.spawn_team_sync();
     // The hub: asked for here, else as the analyst left the switch ("Share on this network").
     studio.sharing.set_hub_host(studio_server::hub_host(studio));
@@ -80,6 +81,7 @@ pub async fn run_team(
     let server = studio_server::start(studio.clone(), String::new(), options).await?;
     let _autosave = studio.spawn_autosave();
     let _schedule = studio.spawn_report_schedule();
+    let _webhooks = studio.spawn_webhooks();
     let url = format!("http://{}", server.addr);
     let database = studio_core::redact_database_url(&team.database);
     let redis = team.redis.as_deref().map(studio_core::redact_database_url);

@@ -54,6 +54,8 @@ pub struct Library {
     pub(crate) parking: crate::parking::Parking,
     /// Request timings, loop beats and resources, for the health check and `/metrics`.
     pub(crate) vitals: crate::vitals::Vitals,
+    /// The event bus: topics persisted with sequence numbers, for subscribers and webhooks.
+    pub(crate) bus: crate::bus::Bus,
 }
 
 impl Library {
@@ -91,6 +93,7 @@ impl Library {
         let cutoff = (chrono::Utc::now() - window).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         store.purge_journal(&cutoff).await?;
         let (events, _) = broadcast::channel(1024);
+        let bus = crate::bus::Bus::start(store.clone()).await?;
         Ok(Library {
             store,
             config,
@@ -102,6 +105,7 @@ impl Library {
             live: Default::default(),
             parking: Default::default(),
             vitals: Default::default(),
+            bus,
         })
     }
 
@@ -117,7 +121,16 @@ impl Library {
         self.events.subscribe()
     }
 
+    /// Tells the screens, and publishes on the bus what is a bus event.
     pub(crate) fn emit(&self, event: StudioEvent) {
+        if let Some((topic, project_id, data)) = crate::bus::topic_of(&event) {
+            self.bus.publish(topic, Some(project_id), data);
+        }
+        self.emit_heard(event);
+    }
+
+    /// Tells the screens only: what another instance of a team server did, and published.
+    pub(crate) fn emit_heard(&self, event: StudioEvent) {
         // Nobody listening is fine.
         let _ = self.events.send(event);
     }

@@ -181,6 +181,40 @@ pub enum Request {
     Health,
     /// Every metric in Prometheus's text format.
     Metrics,
+    /// Publishes an event of the caller's own topic (not under `studio.`) on the bus.
+    PublishEvent {
+        topic: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        project_id: Option<String>,
+        /// The event's fields: a JSON object, 64 KB at most.
+        #[serde(default)]
+        data: Value,
+        user_id: String,
+    },
+    /// The bus's events after a sequence number (0: from the first), by topic and project.
+    ListEvents {
+        #[serde(default)]
+        after: i64,
+        #[serde(flatten)]
+        filter: crate::bus::EventFilter,
+        /// 100 unless given; 10,000 at most.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<usize>,
+    },
+    /// A webhook: the events from now on that pass the filter, POSTed signed to `url`.
+    CreateWebhook {
+        url: String,
+        #[serde(flatten)]
+        filter: crate::bus::EventFilter,
+        /// Its signing secret (16 characters at least); a random one when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        secret: Option<String>,
+        user_id: String,
+    },
+    ListWebhooks,
+    DeleteWebhook {
+        webhook_id: String,
+    },
     /// Reads a question (the project's own when none is given) into a prediction task with the
     /// project's variables and data calendar; nothing is stored.
     ParseQuestion {
@@ -489,6 +523,11 @@ impl Request {
             Request::Limits => "limits",
             Request::Health => "health",
             Request::Metrics => "metrics",
+            Request::PublishEvent { .. } => "publish_event",
+            Request::ListEvents { .. } => "list_events",
+            Request::CreateWebhook { .. } => "create_webhook",
+            Request::ListWebhooks => "list_webhooks",
+            Request::DeleteWebhook { .. } => "delete_webhook",
             Request::CreateInvite { .. } => "create_invite",
             Request::ListInvites { .. } => "list_invites",
             Request::RevokeInvite { .. } => "revoke_invite",
@@ -721,6 +760,18 @@ impl Studio {
             Limits => json(crate::limits::Limits::current()),
             Health => json(self.health().await?),
             Metrics => json(self.metrics().await?),
+            PublishEvent { topic, project_id, data, user_id } => {
+                json(self.publish_event(&topic, project_id.as_deref(), &data, &user_id).await?)
+            }
+            ListEvents { after, filter, limit } => json(self.list_events(after, &filter, limit).await?),
+            CreateWebhook { url, filter, secret, user_id } => {
+                json(self.create_webhook(&url, &filter, secret.as_deref(), &user_id).await?)
+            }
+            ListWebhooks => json(self.webhooks().await?),
+            DeleteWebhook { webhook_id } => {
+                self.delete_webhook(&webhook_id).await?;
+                json(Deleted { deleted: webhook_id })
+            }
             GetProfile => json(self.profile()?),
             HubStatus => json(self.sharing.hub_info().await?),
             ShareOnNetwork { on, listen } => json(self.sharing.share_on_network(on, listen.as_deref(), true).await?),

@@ -137,6 +137,10 @@ async fn persist(library: Arc<Library>, mut updates: TaskUpdates, done: Arc<Atom
         }
         for task in latest {
             if due(&evented, &task, EVENT_PROGRESS_EVERY) {
+                if evented.get(&task.id).is_none_or(|(status, _)| *status != task.status) {
+                    let (topic, data) = task_event(&task);
+                    library.bus.publish(topic, task.project_id.as_deref(), data);
+                }
                 evented.insert(task.id.clone(), (task.status, now));
                 if task.status.is_finished() {
                     evented.remove(&task.id);
@@ -149,6 +153,32 @@ async fn persist(library: Arc<Library>, mut updates: TaskUpdates, done: Arc<Atom
         }
         done.fetch_add(batches, Ordering::SeqCst);
     }
+}
+
+/// A task's move as a bus event: `studio.task.queued|assigned|started|completed|failed|cancelled`.
+fn task_event(task: &Task) -> (&'static str, serde_json::Map<String, serde_json::Value>) {
+    let topic = match task.status {
+        TaskStatus::Pending => "studio.task.queued",
+        TaskStatus::Assigned => "studio.task.assigned",
+        TaskStatus::InProgress => "studio.task.started",
+        TaskStatus::Completed => "studio.task.completed",
+        TaskStatus::Failed => "studio.task.failed",
+        TaskStatus::Cancelled => "studio.task.cancelled",
+    };
+    let mut data = serde_json::Map::new();
+    data.insert("task_id".into(), task.id.clone().into());
+    data.insert("kind".into(), task.kind.clone().into());
+    data.insert("status".into(), task.status.as_str().into());
+    if let Some(agent) = &task.assigned_agent {
+        data.insert("agent_id".into(), agent.clone().into());
+    }
+    if let Some(reason) = task.reason() {
+        data.insert("reason".into(), reason.into());
+    }
+    if let (Some(start), Some(end)) = (task.started_at, task.finished_at) {
+        data.insert("duration".into(), ((end - start).num_milliseconds() as f64 / 1000.0).into());
+    }
+    (topic, data)
 }
 
 fn row_of(task: &Task) -> TaskRow {

@@ -112,6 +112,15 @@ impl Request {
                 Needs::Project(project_id, Read)
             }
             ExchangeChanges { project_id, .. } => Needs::Project(project_id, Edit),
+            PublishEvent { project_id: Some(project_id), .. } => Needs::Project(project_id, Edit),
+            ListEvents { filter, .. } | CreateWebhook { filter, .. } => match (&filter.project_id, self) {
+                (Some(project_id), ListEvents { .. }) => Needs::Project(project_id, Read),
+                (Some(project_id), _) => Needs::Project(project_id, Own),
+                (None, _) => Needs::Desktop("events of every project (name a project_id)"),
+            },
+            PublishEvent { .. } | ListWebhooks | DeleteWebhook { .. } => {
+                Needs::Desktop("events and webhooks of every project (name a project_id)")
+            }
             TeamServerTeams { .. }
             | TeamServerProjects { .. }
             | PublishToTeam { .. }
@@ -172,6 +181,8 @@ impl Request {
             | KeepSession { user_id, .. }
             | SessionState { user_id, .. }
             | ExchangeChanges { user_id, .. }
+            | PublishEvent { user_id, .. }
+            | CreateWebhook { user_id, .. }
             | OpenFromTeam { user_id, .. } => user_id,
             ListVersions { .. }
             | Log { .. }
@@ -192,6 +203,9 @@ impl Request {
             | Limits
             | Health
             | Metrics
+            | ListEvents { .. }
+            | ListWebhooks
+            | DeleteWebhook { .. }
             | GetSensitivity { .. }
             | GetGoalSeek { .. }
             | TimeAxis { .. }

@@ -57,7 +57,7 @@ impl Studio {
         }
         let state = Library::state_of(open, &author);
         drop(slot);
-        self.emit(StudioEvent::StateChanged {
+        self.emit_heard(StudioEvent::StateChanged {
             project_id: project_id.into(),
             status: state.status,
             summary: last.map(|e| e.summary).unwrap_or_else(|| "A change made on another instance".into()),
@@ -69,7 +69,9 @@ impl Studio {
     /// A task another instance runs moved: its clients here are told as if it ran here.
     fn task_heard(&self, project_id: &str, bytes: &[u8]) {
         match serde_json::from_slice::<studio_tasks::Task>(bytes) {
-            Ok(task) => self.emit(StudioEvent::TaskChanged { project_id: project_id.into(), task: Box::new(task) }),
+            Ok(task) => {
+                self.emit_heard(StudioEvent::TaskChanged { project_id: project_id.into(), task: Box::new(task) })
+            }
             Err(e) => tracing::warn!(project_id, "a task notice from another instance is unreadable: {e}"),
         }
     }
@@ -99,7 +101,7 @@ impl Studio {
             }
             let state = Library::state_of(open, "");
             drop(slot);
-            self.emit(StudioEvent::StateChanged {
+            self.emit_heard(StudioEvent::StateChanged {
                 project_id: project_id.clone(),
                 status: state.status,
                 summary: "Changes made on other instances while Redis was away".into(),

@@ -14,16 +14,18 @@ use studio_core::model::{
 };
 use studio_core::task_engine::{PoolReport, Task};
 use studio_core::{
-    AppliedUnsent, ChangeExchange, ConsoleView, Deleted, Discarded, Envelope, Folder, Health, HistoryResponse, HubInfo,
-    InviteInfo, LibraryInfo, Limits, MetadataUpdate, PipelineRun, Presence, Profile, ProfileUpdate, ProjectSummary,
-    RecoveryOffer, ReportListing, ScheduleStatus, SessionState, StudioEvent, SyncStatus, TeamInfo, TeamInvitation,
-    TeamLinkStatus, TeamMember, TemplateInfo, UnsentEdits, VersionInfo,
+    AppliedUnsent, BusEvent, ChangeExchange, ConsoleView, Deleted, Discarded, Envelope, EventPage, Folder, Health,
+    HistoryResponse, HubInfo, InviteInfo, LibraryInfo, Limits, MetadataUpdate, PipelineRun, Presence, Profile,
+    ProfileUpdate, ProjectSummary, RecoveryOffer, ReportListing, ScheduleStatus, SessionState, StudioEvent, SyncStatus,
+    TeamInfo, TeamInvitation, TeamLinkStatus, TeamMember, TemplateInfo, UnsentEdits, VersionInfo, WebhookCreated,
+    WebhookInfo,
 };
 
 use crate::analysis_routes::{CausalEditBody, GoalSeekBody, SensitivityBody};
 use crate::bodies::{
     ActionBody, CancelBody, DuplicateBody, GenerateBody, ProjectExportBody, ReportExportBody, RevealBody, TemplateBody,
 };
+use crate::event_routes::{PublishBody, WebhookBody};
 use crate::people_routes::{HubSwitch, InviteBody, JoinBody, PresenceBody, ResolveBody, RoleBody};
 use crate::question_routes::{ConfirmBody, ParseBody};
 use crate::team_routes::{MemberBody, TeamBody, TeamRoleBody};
@@ -198,6 +200,7 @@ fn path_params(path: &str) -> Vec<Value> {
                 "uid" => (json!({"type": "string"}), "The user's id: a collaborator, or a team's member"),
                 "team" => (json!({"type": "string"}), "The team's id"),
                 "iid" => (json!({"type": "string"}), "The invite's id"),
+                "wid" => (json!({"type": "string"}), "The webhook's id"),
                 "version" => (json!({"type": "integer", "minimum": 1}), "The version's number"),
                 _ => (
                     json!({"type": "string", "enum": Workbench::ALL.iter().map(|w| w.as_str()).collect::<Vec<_>>()}),
@@ -298,7 +301,47 @@ fn team_operations(b: &mut Builder) {
     ops_operations(b);
 }
 
+const AFTER: (&str, &str, &str) = ("after", "integer", "Events after this sequence number (0: from the first)");
+const TOPICS: (&str, &str, &str) =
+    ("topics", "string", "Topic patterns, comma-separated: studio.task.completed, studio.task.*, * (all when absent)");
+const PROJECT: (&str, &str, &str) = ("project_id", "string", "Only this project's events");
+
+fn event_operations(b: &mut Builder) {
+    let answer = b.answer::<EventPage>();
+    let op = b.op(
+        "get",
+        "/api/v1/studio/events",
+        "The event bus's events after a sequence number, by topic and project, in order; and its head",
+    );
+    const QUERY: &[(&str, &str, &str)] =
+        &[AFTER, TOPICS, PROJECT, ("limit", "integer", "At most this many (100; 10,000 at most)")];
+    (op.query, op.answer) = (QUERY, Some(answer));
+    let (body, answer) = (b.body::<PublishBody>(), b.answer::<BusEvent>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/events",
+        "Publish an event of your own topic (not under studio.); answered once it is written, with its sequence number",
+    );
+    (op.body, op.answer) = (Some(body), Some(answer));
+    let answer = b.answer::<Vec<WebhookInfo>>();
+    b.op(
+        "get",
+        "/api/v1/studio/webhooks",
+        "The webhooks: where each delivers, its topics, how far it has delivered and its last error (never its secret)",
+    )
+    .answer = Some(answer);
+    let (body, answer) = (b.body::<WebhookBody>(), b.answer::<WebhookCreated>());
+    let op = b.op("post", "/api/v1/studio/webhooks", "A webhook: the events from now on that pass its filter, POSTed in order, at least once, signed (X-Studio-Signature: t=UNIX,v1=HMAC-SHA256 of t.BODY), retried with backoff; its secret is answered this once");
+    (op.body, op.answer) = (Some(body), Some(answer));
+    let answer = b.answer::<Deleted>();
+    b.op("delete", "/api/v1/studio/webhooks/{wid}", "Delete a webhook").answer = Some(answer);
+    let op = b.op("get", "/ws/v1/studio/events", "WebSocket: the bus's events after `after` (from now when absent), then each as it is published, in sequence order (BusEvent as JSON text)");
+    const FOLLOW: &[(&str, &str, &str)] = &[AFTER, TOPICS, PROJECT];
+    (op.query, op.status) = (FOLLOW, 101);
+}
+
 fn ops_operations(b: &mut Builder) {
+    event_operations(b);
     for (path, summary, open) in [
         (
             "/health",

@@ -7,6 +7,7 @@ mod analysis_routes;
 mod api_doc;
 mod bodies;
 mod error;
+mod event_routes;
 mod guard;
 mod handlers;
 mod hub;

@@ -13,8 +13,9 @@ use studio_core::CoreError;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::{
-    ApiError, AppState, analysis_routes as a, guard, handlers as h, ops_routes as o, people_routes as p,
-    question_routes as q, report_routes as r, socket, task_routes as t, team_routes as tm, unsent_routes as un,
+    ApiError, AppState, analysis_routes as a, event_routes as ev, guard, handlers as h, ops_routes as o,
+    people_routes as p, question_routes as q, report_routes as r, socket, task_routes as t, team_routes as tm,
+    unsent_routes as un,
 };
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
@@ -127,6 +128,12 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("put", "/api/v1/studio/sessions/{client}", put(un::keep_session))
         .add("get", "/api/v1/studio/health", get(o::health))
         .add("get", "/api/v1/studio/metrics", get(o::metrics))
+        .add("get", "/api/v1/studio/events", get(ev::list))
+        .add("post", "/api/v1/studio/events", post(ev::publish))
+        .add("get", "/api/v1/studio/webhooks", get(ev::webhooks))
+        .add("post", "/api/v1/studio/webhooks", post(ev::create_webhook))
+        .add("delete", "/api/v1/studio/webhooks/{wid}", delete(ev::delete_webhook))
+        .add("get", "/ws/v1/studio/events", get(ev::follow))
         .add("get", "/health", get(o::probe))
         .add("get", "/metrics", get(o::metrics))
         .add("get", "/api/v1/studio/templates", get(h::list_templates))

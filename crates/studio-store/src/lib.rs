@@ -14,9 +14,9 @@ use sqlx::sqlite::SqlitePool;
 pub use error::StoreError;
 use local::Local;
 pub use local::{
-    ArtifactRow, ExportOptions, FileCheck, InviteRow, JournalEntry, NewVersion, ProjectRow, ReportRow, ScenarioRow,
-    ScheduleRow, SessionRow, ShareRow, TaskBoardRow, TaskRow, TeamLinkRow, TemplateRow, VersionInfo, VersionRow,
-    WorkingCopy,
+    ArtifactRow, BusEventRow, ExportOptions, FileCheck, InviteRow, JournalEntry, NewBusEvent, NewVersion, ProjectRow,
+    ReportRow, ScenarioRow, ScheduleRow, SessionRow, ShareRow, TaskBoardRow, TaskRow, TeamLinkRow, TemplateRow,
+    VersionInfo, VersionRow, WebhookRow, WorkingCopy,
 };
 use team::TeamStore;
 
@@ -196,6 +196,15 @@ dispatch! {
     pub async fn template(&self, template_id: &str) -> Result<TemplateRow>;
 
     pub async fn open_session(&self, session: &SessionRow) -> Result<()>;
+    pub async fn append_bus_events(&self, events: &[NewBusEvent]) -> Result<Vec<i64>>;
+    pub async fn bus_events(&self, after: i64, limit: i64) -> Result<Vec<BusEventRow>>;
+    pub async fn bus_head(&self) -> Result<i64>;
+    pub async fn add_webhook(&self, webhook: &WebhookRow) -> Result<()>;
+    pub async fn webhooks(&self) -> Result<Vec<WebhookRow>>;
+    pub async fn remove_webhook(&self, webhook_id: &str) -> Result<bool>;
+    pub async fn lease_webhook(&self, webhook_id: &str, holder: &str, until: &str, now: &str) -> Result<bool>;
+    pub async fn record_webhook(&self, webhook_id: &str, delivered_seq: i64, failures: i64, last_error: Option<&str>, at: &str) -> Result<()>;
+
     pub async fn ping(&self) -> Result<()>;
     pub async fn heartbeat(&self, session_id: &str, at: &str) -> Result<()>;
     pub async fn close_session(&self, session_id: &str, at: &str) -> Result<()>;

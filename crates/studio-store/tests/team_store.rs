@@ -202,6 +202,63 @@ async fn transcript(store: &Store) -> Vec<String> {
     let art = store.artifact(&hash).await.unwrap();
     note(format!("bytes: {:?} {}", String::from_utf8(art.content).unwrap(), art.size));
 
+    // The event bus's log and a webhook with its lease.
+    let event = |topic: &str, n: u32| studio_store::NewBusEvent {
+        topic: topic.into(),
+        project_id: n.is_multiple_of(2).then(|| P.to_string()),
+        payload: format!(r#"{{"n": {n}, "ok": true}}"#),
+        published_at: format!("2026-12-07T05:00:0{n}.000Z"),
+    };
+    let first = store.append_bus_events(&[event("custom.a", 1), event("custom.b", 2)]).await.unwrap();
+    let second = store.append_bus_events(&[event("custom.c", 3)]).await.unwrap();
+    note(format!("seqs ascend: {}", first[0] < first[1] && first[1] < second[0]));
+    note(format!("head is the last: {}", store.bus_head().await.unwrap() == second[0]));
+    for row in store.bus_events(first[0], 10).await.unwrap() {
+        note(format!("event: {} {:?} {} {}", row.topic, row.project_id, json(&row.payload), row.published_at));
+    }
+    note(format!("page: {}", store.bus_events(0, 1).await.unwrap().len()));
+    let hook = studio_store::WebhookRow {
+        webhook_id: "c0ffee00-0000-4000-8000-0000000000aa".into(),
+        url: "http://127.0.0.1:9/hook".into(),
+        topics: r#"["custom.*"]"#.into(),
+        project_id: Some(P.into()),
+        secret: "s".repeat(32),
+        created_by: USER.into(),
+        created_at: T0.into(),
+        delivered_seq: 0,
+        failures: 0,
+        last_error: None,
+        last_attempt_at: None,
+    };
+    store.add_webhook(&hook).await.unwrap();
+    let (soon, later) = ("2026-12-07T06:00:30.000Z", "2026-12-07T06:01:00.000Z");
+    let leases = [
+        store.lease_webhook(&hook.webhook_id, "a", soon, T0).await.unwrap(),
+        store.lease_webhook(&hook.webhook_id, "b", soon, T0).await.unwrap(),
+        store.lease_webhook(&hook.webhook_id, "a", soon, T0).await.unwrap(),
+        store.lease_webhook(&hook.webhook_id, "b", later, "2026-12-07T06:00:31.000Z").await.unwrap(),
+    ];
+    note(format!("leases: {leases:?}"));
+    store.record_webhook(&hook.webhook_id, 2, 1, Some("the receiver answered 500"), soon).await.unwrap();
+    for w in store.webhooks().await.unwrap() {
+        note(format!(
+            "webhook: {} {} {} {:?} {} {} {:?} {:?}",
+            w.webhook_id,
+            w.url,
+            json(&w.topics),
+            w.project_id,
+            w.delivered_seq,
+            w.failures,
+            w.last_error,
+            w.last_attempt_at
+        ));
+    }
+    note(format!(
+        "removed: {} {}",
+        store.remove_webhook(&hook.webhook_id).await.unwrap(),
+        store.remove_webhook(&hook.webhook_id).await.unwrap()
+    ));
+
     let template = TemplateRow {
         template_id: "c0ffee00-0000-4000-8000-000000000001".into(),
         name: "Base".into(),

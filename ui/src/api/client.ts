@@ -5,9 +5,11 @@
 import { BackendError, type Backend, type NewProject } from "./backend";
 import type { components } from "./schema";
 import type {
+  BusEvent,
   CollaboratorChange,
   ExportFormat,
   GeneratedReport,
+  EventPage,
   Health,
   HistoryResponse,
   InviteInfo,
@@ -40,6 +42,8 @@ import type {
   Task,
   TemplateInfo,
   VersionInfo,
+  WebhookCreated,
+  WebhookInfo,
   Workbench,
   WorkbenchResponse,
   TeamInfo,
@@ -102,6 +106,11 @@ interface AnswerTable {
   limits: Limits;
   health: Health;
   metrics: { text: string };
+  publish_event: BusEvent;
+  list_events: EventPage;
+  create_webhook: WebhookCreated;
+  list_webhooks: WebhookInfo[];
+  delete_webhook: { deleted: string };
   change_collaborators: ProjectState;
   create_invite: InviteInfo;
   list_invites: InviteInfo[];
@@ -186,6 +195,11 @@ const NAMES: { [N in RequestName]: true } = {
   limits: true,
   health: true,
   metrics: true,
+  publish_event: true,
+  list_events: true,
+  create_webhook: true,
+  list_webhooks: true,
+  delete_webhook: true,
   change_collaborators: true,
   create_invite: true,
   list_invites: true,

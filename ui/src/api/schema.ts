@@ -94,6 +94,93 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/events": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The event bus's events after a sequence number, by topic and project, in order; and its head */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Events after this sequence number (0: from the first) */
+          after?: number;
+          /** @description Topic patterns, comma-separated: studio.task.completed, studio.task.*, * (all when absent) */
+          topics?: string;
+          /** @description Only this project's events */
+          project_id?: string;
+          /** @description At most this many (100; 10,000 at most) */
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["EventPage"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Publish an event of your own topic (not under studio.); answered once it is written, with its sequence number */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["PublishBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["BusEvent"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/health": {
     parameters: {
       query?: never;
@@ -3650,6 +3737,132 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/webhooks": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The webhooks: where each delivers, its topics, how far it has delivered and its last error (never its secret) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["WebhookInfo"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** A webhook: the events from now on that pass its filter, POSTed in order, at least once, signed (X-Studio-Signature: t=UNIX,v1=HMAC-SHA256 of t.BODY), retried with backoff; its secret is answered this once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["WebhookBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["WebhookCreated"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/webhooks/{wid}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a webhook */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The webhook's id */
+          wid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Deleted"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/health": {
     parameters: {
       query?: never;
@@ -3729,6 +3942,56 @@ export interface paths {
           content: {
             "text/plain": string;
           };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/ws/v1/studio/events": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** WebSocket: the bus's events after `after` (from now when absent), then each as it is published, in sequence order (BusEvent as JSON text) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Events after this sequence number (0: from the first) */
+          after?: number;
+          /** @description Topic patterns, comma-separated: studio.task.completed, studio.task.*, * (all when absent) */
+          topics?: string;
+          /** @description Only this project's events */
+          project_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Switching to the WebSocket */
+        101: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
         /** @description Error */
         default: {
@@ -3949,6 +4212,23 @@ export interface components {
        */
       logo_id?: string | null;
       logo_url?: string | null;
+    };
+    /**
+     * @description An event as subscribers get it: the seed's format (`timestamp`, `module_id`, then the
+     *     event's own fields) with its topic and sequence number.
+     */
+    BusEvent: {
+      module_id: string;
+      project_id?: string | null;
+      /**
+       * Format: int64
+       * @description Its place on the bus: a subscriber resumes after the last one it saw.
+       */
+      seq: number;
+      timestamp: string;
+      topic: string;
+    } & {
+      [key: string]: unknown;
     };
     /** @description Which coefficients to fit to which historical series, and how. */
     CalibrationSettings: {
@@ -4572,6 +4852,55 @@ export interface components {
           request: "metrics";
         }
       | {
+          /**
+           * @description The event's fields: a JSON object, 64 KB at most.
+           * @default null
+           */
+          data?: unknown;
+          project_id?: string | null;
+          /** @constant */
+          request: "publish_event";
+          topic: string;
+          user_id: string;
+        }
+      | {
+          /**
+           * Format: int64
+           * @default 0
+           */
+          after?: number;
+          /**
+           * Format: uint
+           * @description 100 unless given; 10,000 at most.
+           */
+          limit?: number | null;
+          project_id?: string | null;
+          /** @constant */
+          request: "list_events";
+          /** @default [] */
+          topics?: string[];
+        }
+      | {
+          project_id?: string | null;
+          /** @constant */
+          request: "create_webhook";
+          /** @description Its signing secret (16 characters at least); a random one when absent. */
+          secret?: string | null;
+          /** @default [] */
+          topics?: string[];
+          url: string;
+          user_id: string;
+        }
+      | {
+          /** @constant */
+          request: "list_webhooks";
+        }
+      | {
+          /** @constant */
+          request: "delete_webhook";
+          webhook_id: string;
+        }
+      | {
           project_id: string;
           /** @default null */
           question?: string | null;
@@ -4866,6 +5195,12 @@ export interface components {
       code: string;
       /** @description For people: what is wrong, naming the field or the thing */
       message: string;
+    };
+    /** @description Events read from the bus, and its last sequence number (resume after the last event's). */
+    EventPage: {
+      events: components["schemas"]["BusEvent"][];
+      /** Format: int64 */
+      head: number;
     };
     /**
      * @description One factor's measures of one output: Sobol's `first` and `total` (with 90% bootstrap
@@ -5641,6 +5976,19 @@ export interface components {
       user_id: string;
       /** Format: uint32 */
       version: number;
+    };
+    PublishBody: {
+      /**
+       * @description The event's fields, a JSON object.
+       * @default null
+       */
+      data?: unknown;
+      /** @default null */
+      project_id?: string | null;
+      /** @description Not under `studio.` (the product's own topics). */
+      topic: string;
+      /** @default null */
+      user_id?: string | null;
     };
     /**
      * @description User JSON the product stores but does not look inside (table rows, source configuration):
@@ -6438,6 +6786,67 @@ export interface components {
       version_id: string;
       /** Format: int64 */
       version_number: number;
+    };
+    /**
+     * @description Which events a subscriber wants: topic patterns (`studio.task.completed`, `studio.task.*`,
+     *     `*`; none means all) and, optionally, one project's.
+     */
+    WebhookBody: {
+      project_id?: string | null;
+      /** @default null */
+      secret?: string | null;
+      /** @default [] */
+      topics?: string[];
+      /** @description Where events are POSTed: http:// or https://. */
+      url: string;
+      /** @default null */
+      user_id?: string | null;
+    };
+    /** @description A webhook just made, with its signing secret — shown this once. */
+    WebhookCreated: {
+      created_at: string;
+      created_by: string;
+      /**
+       * Format: int64
+       * @description The last event its receiver took.
+       */
+      delivered_seq: number;
+      /**
+       * Format: int64
+       * @description Failed attempts since then.
+       */
+      failures: number;
+      last_attempt_at?: string | null;
+      last_error?: string | null;
+      project_id?: string | null;
+      /** @description Verifies `X-Studio-Signature`: HMAC-SHA256 of `t.BODY`. */
+      secret: string;
+      topics: string[];
+      /** @description Its address, any password in it masked. */
+      url: string;
+      webhook_id: string;
+    };
+    /** @description A webhook as listed: never its secret. */
+    WebhookInfo: {
+      created_at: string;
+      created_by: string;
+      /**
+       * Format: int64
+       * @description The last event its receiver took.
+       */
+      delivered_seq: number;
+      /**
+       * Format: int64
+       * @description Failed attempts since then.
+       */
+      failures: number;
+      last_attempt_at?: string | null;
+      last_error?: string | null;
+      project_id?: string | null;
+      topics: string[];
+      /** @description Its address, any password in it masked. */
+      url: string;
+      webhook_id: string;
     };
     /** @enum {string} */
     Workbench: "data" | "population" | "scenario" | "simulation" | "report";

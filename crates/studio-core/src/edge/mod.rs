@@ -9,6 +9,7 @@ pub mod mail;
 pub mod reveal;
 pub mod team_client;
 pub mod watch;
+pub mod webhook;
 
 use std::sync::Arc;
 

@@ -3,6 +3,7 @@
 
 mod artifacts;
 pub(crate) mod bundle;
+mod bus;
 mod journal;
 mod portable;
 mod projects;
@@ -21,6 +22,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use artifacts::ArtifactRow;
+pub use bus::{BusEventRow, NewBusEvent, WebhookRow};
 pub use journal::{JournalEntry, SessionRow};
 pub use portable::{ExportOptions, FileCheck};
 pub use projects::{ProjectRow, ScenarioRow, WorkingCopy};
