@@ -11,6 +11,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -118,6 +119,9 @@ pub(crate) struct Bus {
     store: Store,
     queue: mpsc::UnboundedSender<Pending>,
     live: broadcast::Sender<Arc<BusEvent>>,
+    /// Events published, and written, so far: a closing program waits for the two to meet.
+    published: AtomicU64,
+    written: Arc<AtomicU64>,
 }
 
 struct Pending {
@@ -132,13 +136,25 @@ impl Bus {
         let (queue, pending) = mpsc::unbounded_channel();
         let (live, _) = broadcast::channel(4096);
         let (wake, woken) = mpsc::channel(1);
-        tokio::spawn(write(store.clone(), pending, wake));
+        let written = Arc::new(AtomicU64::new(0));
+        tokio::spawn(write(store.clone(), pending, wake, written.clone()));
         tokio::spawn(tail(store.clone(), head, woken, live.clone()));
-        Ok(Bus { store, queue, live })
+        Ok(Bus { store, queue, live, published: AtomicU64::new(0), written })
+    }
+
+    /// Waits (up to `limit`) until every event published so far is written.
+    pub(crate) async fn flush(&self, limit: Duration) {
+        let deadline = tokio::time::Instant::now() + limit;
+        while self.written.load(Ordering::SeqCst) < self.published.load(Ordering::SeqCst)
+            && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
     }
 
     /// Publishes an event; it is written and announced in the background.
     pub(crate) fn publish(&self, topic: &str, project_id: Option<&str>, data: Map<String, Value>) {
+        self.published.fetch_add(1, Ordering::SeqCst);
         let _ = self.queue.send(Pending { event: new_event(topic, project_id, &data), done: None });
     }
 
@@ -152,6 +168,7 @@ impl Bus {
         let event = new_event(topic, project_id, &data);
         let (done, written) = oneshot::channel();
         let timestamp = event.published_at.clone();
+        self.published.fetch_add(1, Ordering::SeqCst);
         self.queue
             .send(Pending { event, done: Some(done) })
             .map_err(|_| CoreError::new("unavailable", "the event bus has stopped"))?;
@@ -211,7 +228,12 @@ fn new_event(topic: &str, project_id: Option<&str>, data: &Map<String, Value>) -
 
 /// Appends what is published, all that waits in one transaction, then wakes the tailer. A
 /// store that refuses is tried again (the events wait in memory) until it takes them.
-async fn write(store: Store, mut pending: mpsc::UnboundedReceiver<Pending>, wake: mpsc::Sender<()>) {
+async fn write(
+    store: Store,
+    mut pending: mpsc::UnboundedReceiver<Pending>,
+    wake: mpsc::Sender<()>,
+    written: Arc<AtomicU64>,
+) {
     while let Some(first) = pending.recv().await {
         let mut batch = vec![first];
         while let Ok(more) = pending.try_recv() {
@@ -229,6 +251,7 @@ async fn write(store: Store, mut pending: mpsc::UnboundedReceiver<Pending>, wake
                 }
             }
         };
+        written.fetch_add(batch.len() as u64, Ordering::SeqCst);
         let _ = wake.try_send(());
         for (p, seq) in batch.into_iter().zip(seqs) {
             if let Some(done) = p.done {

@@ -76,6 +76,8 @@ impl Studio {
         self.sharing.stop().await;
         self.autosave_all().await?;
         self.tidy().await?;
+        // What was published is written before the library closes.
+        self.bus.flush(std::time::Duration::from_secs(5)).await;
         self.store.close_session(&self.session_id, &studio_store::now()).await?;
         self.store.close().await;
         Ok(())

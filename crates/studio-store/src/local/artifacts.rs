@@ -2,7 +2,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::Local;
+use super::{IMMEDIATE, Local};
 use crate::{Result, StoreError};
 
 /// Links an artifact to a project, once.
@@ -22,7 +22,7 @@ impl Local {
     /// project. Returns its hash.
     pub(crate) async fn put_artifact(&self, project_id: &str, kind: &str, content: &[u8]) -> Result<String> {
         let hash = hex::encode(Sha256::digest(content));
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(IMMEDIATE).await?;
         sqlx::query(
             "INSERT INTO studio_artifacts (hash, kind, size, content, created_at) VALUES (?,?,?,?,?)
              ON CONFLICT (hash) DO NOTHING",
@@ -68,7 +68,7 @@ impl Local {
     /// Deletes the report exports kept as artifacts (`export_*`) stored before `before`;
     /// answers how many and their bytes.
     pub(crate) async fn prune_exports(&self, before: &str) -> Result<(u64, u64)> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(IMMEDIATE).await?;
         let (n, bytes): (i64, Option<i64>) = sqlx::query_as(
             "SELECT COUNT(*), SUM(size) FROM studio_artifacts WHERE kind LIKE 'export\\_%' ESCAPE '\\' AND created_at < ?",
         )

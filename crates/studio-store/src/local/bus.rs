@@ -2,7 +2,7 @@
 //! transaction each, and read back by sequence number; a webhook keeps how far it has
 //! delivered, and a lease says which program delivers it.
 
-use super::Local;
+use super::{IMMEDIATE, Local};
 use crate::Result;
 
 /// An event as it is kept: its topic, its project (if any) and its fields as a JSON object.
@@ -48,7 +48,7 @@ pub(crate) const WEBHOOK_COLUMNS: &str = "webhook_id, url, topics, project_id, s
 impl Local {
     /// Appends the events in one transaction; their sequence numbers, in order.
     pub(crate) async fn append_bus_events(&self, events: &[NewBusEvent]) -> Result<Vec<i64>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(IMMEDIATE).await?;
         let mut seqs = Vec::with_capacity(events.len());
         for e in events {
             let seq: i64 = sqlx::query_scalar(

@@ -11,7 +11,7 @@
 use sqlx::{AssertSqlSafe, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
-use super::Local;
+use super::{IMMEDIATE, Local};
 use crate::{Result, StoreError};
 
 const SESSION_COLUMNS: &str =
@@ -60,7 +60,7 @@ async fn write_groups(pool: SqlitePool, mut pending: mpsc::UnboundedReceiver<Pen
 }
 
 async fn write_group(pool: &SqlitePool, group: &[Pending]) -> Result<Vec<i64>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with(IMMEDIATE).await?;
     let mut seqs = Vec::with_capacity(group.len());
     for Pending { entry, .. } in group {
         let seq: i64 = sqlx::query_scalar(
@@ -235,7 +235,7 @@ impl Local {
 
     /// Removes the given entries (recovered elsewhere, or discarded by the user).
     pub(crate) async fn remove_journal(&self, seqs: &[i64]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(IMMEDIATE).await?;
         for seq in seqs {
             sqlx::query("DELETE FROM studio_journal WHERE seq = ?").bind(seq).execute(&mut *tx).await?;
         }

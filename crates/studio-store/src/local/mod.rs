@@ -84,6 +84,12 @@ impl Local {
     }
 }
 
+/// How write transactions begin: taking the write lock at once, waiting for it up to the busy
+/// timeout. A deferred transaction that read first could not take it once another connection
+/// had written (SQLITE_BUSY_SNAPSHOT, answered at once, without waiting) — and the event bus's
+/// writer, the journal's and the requests' all write at the same time.
+pub(crate) const IMMEDIATE: &str = "BEGIN IMMEDIATE";
+
 async fn connect(path: &Path, create: bool) -> Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str("sqlite://")
         .map_err(StoreError::from)?

@@ -2,7 +2,7 @@
 
 use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 
-use super::Local;
+use super::{IMMEDIATE, Local};
 use crate::error::is_unique_violation;
 use crate::{NewVersion, Result, StoreError};
 
@@ -66,7 +66,7 @@ const PROJECT_COLUMNS: &str = "project_id, user_id, team_id, project_name, descr
 impl Local {
     /// Inserts a new project with its first version, in one transaction.
     pub(crate) async fn create_project(&self, row: &ProjectRow, first: &NewVersion) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(IMMEDIATE).await?;
         Local::insert_project(&mut tx, row).await?;
         Local::insert_version(&mut tx, first).await?;
         tx.commit().await?;
@@ -153,7 +153,7 @@ impl Local {
 
     /// Writes the working copy (an autosave), folding journal entries if asked.
     pub(crate) async fn write_working(&self, copy: &WorkingCopy) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(IMMEDIATE).await?;
         Local::write_working_in(&mut tx, copy, None).await?;
         tx.commit().await?;
         Ok(())

@@ -1,7 +1,7 @@
 //! Task boards and tasks as rows: the task engine's state as JSON, with the columns needed
 //! to find a project's tasks, a session's boards and pending cancel requests.
 
-use super::Local;
+use super::{IMMEDIATE, Local};
 use crate::Result;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -98,7 +98,7 @@ impl Local {
 
     /// Writes tasks (new or changed) in one transaction.
     pub(crate) async fn put_tasks(&self, rows: &[TaskRow]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(IMMEDIATE).await?;
         for row in rows {
             sqlx::query(
                 "INSERT INTO studio_tasks (task_id, board_id, project_id, kind, status, task, created_at, updated_at)

@@ -8,7 +8,7 @@ use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use sqlx::{Sqlite, Transaction};
 
-use super::Local;
+use super::{IMMEDIATE, Local};
 use crate::error::is_unique_violation;
 use crate::{Result, StoreError, WorkingCopy};
 
@@ -60,7 +60,7 @@ impl Local {
     /// Saves a version: writes the working copy, inserts the snapshot and archives what falls
     /// beyond `keep_live`, all in one transaction.
     pub(crate) async fn save_version(&self, copy: &WorkingCopy, version: &NewVersion, keep_live: usize) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(IMMEDIATE).await?;
         Local::write_working_in(&mut tx, copy, Some(version.version_number)).await?;
         Local::insert_version(&mut tx, version).await?;
         archive_beyond(&mut tx, &version.project_id, keep_live, &version.created_at).await?;
@@ -71,7 +71,7 @@ impl Local {
     /// Keeps a version a peer saved (the working copy is not written): inserted, the project's
     /// version raised to it, what falls beyond `keep_live` archived, in one transaction.
     pub(crate) async fn add_version(&self, version: &NewVersion, keep_live: usize) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(IMMEDIATE).await?;
         Local::insert_version(&mut tx, version).await?;
         sqlx::query("UPDATE studio_projects SET version = MAX(version, ?) WHERE project_id = ?")
             .bind(version.version_number)
