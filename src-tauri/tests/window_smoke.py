@@ -103,7 +103,9 @@ def main(app):
                      "format": "pdf", "version": 1, "role": "viewer", "section": "overrides",
                      "change": {"change": "remove", "user_id": "reached"},
                      "task": {"task_id": "reached", "question": "Will it pass 30%?"},
-                     "search": {"levers": []}, "edit": {"path": "potential", "value": 0.5}}
+                     "search": {"levers": []}, "edit": {"path": "potential", "value": 0.5},
+                     "workflow": {"workflow_id": "reached", "name": "Reached",
+                                  "steps": [{"id": "e", "type": "wait", "seconds": 0}]}}
             by_type = {"integer": 1, "boolean": False, "array": [], "object": {}}
             requests = []
             for variant in envelope["oneOf"]:

@@ -201,6 +201,10 @@ pub enum Command {
     /// Local copies of team projects: publish into a team, open from one, sync.
     #[command(subcommand)]
     Team(crate::team_copies::TeamCommand),
+    /// A project's workflows: list, save from JSON, run (--wait follows it), runs, pause,
+    /// resume, cancel.
+    #[command(subcommand)]
+    Workflow(crate::workflows::WorkflowCommand),
     /// Invite someone to a project: prints an invite for `studio join` (owners only).
     Share {
         project: String,
@@ -361,6 +365,20 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 0)]
         project_mb: u64,
     },
+    /// Workflows: a no-op step's overhead (p50/p99), and --runs runs of --steps echo task
+    /// steps through --agents agents.
+    Workflow {
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+        #[arg(long, default_value_t = 1_000)]
+        runs: usize,
+        #[arg(long, default_value_t = 10)]
+        steps: usize,
+        #[arg(long, default_value_t = 2)]
+        agents: usize,
+        #[arg(long, default_value_t = 50)]
+        concurrent: usize,
+    },
     /// The event bus: publish → WebSocket subscriber on loopback (p50/p99), a burst written,
     /// and a subscriber that was away replaying --replay events.
     Bus {
@@ -409,6 +427,7 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
     match command {
         Command::Project(cmd) => project(studio, user, cmd, out).await,
         Command::Team(cmd) => crate::team_copies::team(studio, user, cmd, out).await,
+        Command::Workflow(cmd) => crate::workflows::workflow(studio, user, cmd, out).await,
         Command::Whoami => people::whoami(studio, user, out).await,
         Command::Profile { name, color } => {
             people::update_profile(studio, ProfileUpdate { display_name: name, color }, out).await
@@ -541,6 +560,10 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         Command::Bench(BenchCommand::Team { database, redis, rounds, project_mb, live_rounds, tasks }) => {
             let bench = crate::bench_team::TeamBench { database, redis, rounds, project_mb, live_rounds, tasks };
             crate::bench_team::team(bench, out).await
+        }
+        Command::Bench(BenchCommand::Workflow { rounds, runs, steps, agents, concurrent }) => {
+            let bench = crate::bench_workflows::WorkflowBench { rounds, runs, steps, agents, concurrent };
+            crate::bench_workflows::workflows(bench, out).await
         }
         Command::Bench(BenchCommand::Bus { events, replay }) => {
             crate::bench_bus::bus(crate::bench_bus::BusBench { events, replay }, out).await

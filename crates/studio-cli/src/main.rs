@@ -9,6 +9,7 @@ mod bench_forecast;
 mod bench_sync;
 mod bench_team;
 mod bench_team_live;
+mod bench_workflows;
 mod call;
 mod example;
 mod output;
@@ -19,6 +20,7 @@ mod serve;
 mod tasks;
 mod team_config;
 mod team_copies;
+mod workflows;
 
 use std::process::ExitCode;
 

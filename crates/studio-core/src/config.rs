@@ -80,6 +80,26 @@ pub struct StudioConfig {
     /// Largest project state a version may hold: 10 MiB in a library file, the seed's 5 MiB
     /// on a team server (`Studio::open` sets it with the team database).
     pub max_state_bytes: usize,
+    /// The seed's `workflow` settings.
+    pub workflow: WorkflowSettings,
+    /// Most agents this program's task pool runs (at least two are kept running when it
+    /// allows two).
+    pub max_agents: usize,
+}
+
+/// The seed's `workflow:` section: how many runs at once (the rest wait `queued`), how long a
+/// run may take, and how often a failing step is tried when it says nothing itself.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct WorkflowSettings {
+    pub max_concurrent_executions: usize,
+    pub default_timeout_hours: f64,
+    pub retry_attempts: u32,
+}
+
+impl Default for WorkflowSettings {
+    fn default() -> Self {
+        WorkflowSettings { max_concurrent_executions: 5, default_timeout_hours: 1.0, retry_attempts: 3 }
+    }
 }
 
 impl StudioConfig {
@@ -100,6 +120,8 @@ impl StudioConfig {
             team_database: None,
             team_blob_dir: None,
             max_state_bytes: studio_model::MAX_SNAPSHOT_BYTES,
+            workflow: WorkflowSettings::default(),
+            max_agents: 4,
         }
     }
 
@@ -140,6 +162,22 @@ impl StudioConfig {
         }
         if let Some(keep) = days("STUDIO_EXPORT_RETENTION_DAYS")? {
             config.export_retention = keep;
+        }
+        let number = |name: &str, low: f64, high: f64| -> Result<Option<f64>, CoreError> {
+            let Ok(text) = std::env::var(name) else { return Ok(None) };
+            match text.trim().parse::<f64>() {
+                Ok(n) if (low..=high).contains(&n) => Ok(Some(n)),
+                _ => Err(CoreError::invalid(format!("{name} must be a number from {low} to {high}, not '{text}'"))),
+            }
+        };
+        if let Some(n) = number("STUDIO_WORKFLOW_MAX_CONCURRENT_EXECUTIONS", 1.0, 1000.0)? {
+            config.workflow.max_concurrent_executions = n as usize;
+        }
+        if let Some(n) = number("STUDIO_WORKFLOW_DEFAULT_TIMEOUT_HOURS", 0.001, 24.0 * 30.0)? {
+            config.workflow.default_timeout_hours = n;
+        }
+        if let Some(n) = number("STUDIO_WORKFLOW_RETRY_ATTEMPTS", 1.0, f64::from(studio_model::MAX_ATTEMPTS))? {
+            config.workflow.retry_attempts = n as u32;
         }
         Ok(config)
     }

@@ -6,6 +6,7 @@
 mod actor;
 mod admission;
 mod analysis_tasks;
+mod automation;
 mod blob_book;
 mod blobs;
 mod bus;
@@ -84,6 +85,10 @@ mod team_sync;
 mod unsent;
 mod variants;
 mod vitals;
+mod workflow_engine;
+mod workflow_exprs;
+mod workflow_runs;
+mod workflow_tasks;
 
 pub use actor::Actor;
 pub use admission::{Admission, TransportParts};
@@ -91,7 +96,9 @@ pub use blob_book::BlobExchange;
 pub use blobs::{Blob, BlobTicket, MAX_BLOB_BYTES};
 pub use bus::{BusEvent, EventFilter, Subscription, topic_matches};
 pub use change_exchange::ChangeExchange;
-pub use config::{Program, SmtpSettings, StudioConfig, local_user_id, local_user_id_at, settings_dir};
+pub use config::{
+    Program, SmtpSettings, StudioConfig, WorkflowSettings, local_user_id, local_user_id_at, settings_dir,
+};
 pub use console_state::{ConsoleStatus, ConsoleView};
 pub use data_package::{DataPackage, PackagedSource, Series, SourceKind, SourceStatus};
 pub use document::{ChangeKind, ChangeMessage, ProjectDocument, RecordKey};
@@ -134,3 +141,4 @@ pub use team_link::TeamLinkStatus;
 pub use team_queue::{QueueCounts, QueuedTask, TaskQueue};
 pub use team_sync::team_sync_storage;
 pub use unsent::{AppliedUnsent, MAX_SESSION_STATE_BYTES, SessionState, UnsentEdit, UnsentEdits};
+pub use workflow_runs::{RunStatus, StepRun, WorkflowRun};

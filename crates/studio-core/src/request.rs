@@ -215,6 +215,50 @@ pub enum Request {
     DeleteWebhook {
         webhook_id: String,
     },
+    /// A project's workflows.
+    ListWorkflows {
+        project_id: String,
+    },
+    GetWorkflow {
+        project_id: String,
+        workflow_id: String,
+    },
+    /// Makes or replaces a workflow (the seed's create), once its steps, references and
+    /// expressions are known to run.
+    SaveWorkflow {
+        project_id: String,
+        user_id: String,
+        workflow: studio_model::Workflow,
+    },
+    DeleteWorkflow {
+        project_id: String,
+        user_id: String,
+        workflow_id: String,
+    },
+    /// Starts a run (the seed's execute); the answer is the run as it starts.
+    ExecuteWorkflow {
+        project_id: String,
+        user_id: String,
+        workflow_id: String,
+        #[serde(default)]
+        input: Value,
+    },
+    /// A project's runs, newest first (of one workflow when named).
+    ListWorkflowRuns {
+        project_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        workflow_id: Option<String>,
+    },
+    /// A run with each step's status, output and timing.
+    GetWorkflowRun {
+        execution_id: String,
+    },
+    /// `pause`, `resume` or `cancel` a run.
+    ControlWorkflowRun {
+        execution_id: String,
+        user_id: String,
+        control: String,
+    },
     /// Reads a question (the project's own when none is given) into a prediction task with the
     /// project's variables and data calendar; nothing is stored.
     ParseQuestion {
@@ -528,6 +572,14 @@ impl Request {
             Request::CreateWebhook { .. } => "create_webhook",
             Request::ListWebhooks => "list_webhooks",
             Request::DeleteWebhook { .. } => "delete_webhook",
+            Request::ListWorkflows { .. } => "list_workflows",
+            Request::GetWorkflow { .. } => "get_workflow",
+            Request::SaveWorkflow { .. } => "save_workflow",
+            Request::DeleteWorkflow { .. } => "delete_workflow",
+            Request::ExecuteWorkflow { .. } => "execute_workflow",
+            Request::ListWorkflowRuns { .. } => "list_workflow_runs",
+            Request::GetWorkflowRun { .. } => "get_workflow_run",
+            Request::ControlWorkflowRun { .. } => "control_workflow_run",
             Request::CreateInvite { .. } => "create_invite",
             Request::ListInvites { .. } => "list_invites",
             Request::RevokeInvite { .. } => "revoke_invite",
@@ -771,6 +823,25 @@ impl Studio {
             DeleteWebhook { webhook_id } => {
                 self.delete_webhook(&webhook_id).await?;
                 json(Deleted { deleted: webhook_id })
+            }
+            ListWorkflows { project_id } => json(self.automation.workflows(&project_id).await?),
+            GetWorkflow { project_id, workflow_id } => json(self.automation.workflow(&project_id, &workflow_id).await?),
+            SaveWorkflow { project_id, user_id, workflow } => {
+                json(self.automation.save_workflow(&project_id, &user_id, &workflow).await?)
+            }
+            DeleteWorkflow { project_id, user_id, workflow_id } => {
+                self.automation.delete_workflow(&project_id, &user_id, &workflow_id).await?;
+                json(Deleted { deleted: workflow_id })
+            }
+            ExecuteWorkflow { project_id, user_id, workflow_id, input } => {
+                json(self.execute_workflow(&project_id, &workflow_id, &user_id, &input, &Value::Null).await?)
+            }
+            ListWorkflowRuns { project_id, workflow_id } => {
+                json(self.workflow_runs(&project_id, workflow_id.as_deref()).await?)
+            }
+            GetWorkflowRun { execution_id } => json(self.workflow_run(&execution_id).await?),
+            ControlWorkflowRun { execution_id, user_id, control } => {
+                json(self.control_run(&execution_id, &user_id, &control).await?)
             }
             GetProfile => json(self.profile()?),
             HubStatus => json(self.sharing.hub_info().await?),

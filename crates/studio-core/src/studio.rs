@@ -31,6 +31,10 @@ pub struct Studio {
     pub(crate) reports: Arc<Reports>,
     /// Sharing with peers: the hub, invites, joined projects, the sync peer.
     pub sharing: Arc<Sharing>,
+    /// Workflows and what their runs are told.
+    pub(crate) automation: Arc<crate::automation::Automation>,
+    /// This Studio, once it runs tasks (`start_tasks`): what a workflow run is driven by.
+    pub(crate) me: std::sync::OnceLock<std::sync::Weak<Studio>>,
 }
 
 /// The library's primitives (the store, projects in memory, commits, events) are the Studio's.
@@ -60,6 +64,8 @@ impl Studio {
         });
         Ok(Studio {
             sharing: Sharing::new(library.clone()),
+            automation: Arc::new(crate::automation::Automation::new(library.clone())),
+            me: std::sync::OnceLock::new(),
             projects: Arc::new(Projects::new(library.clone(), data.clone())),
             reports,
             scenarios: Arc::new(Scenarios::new(library.clone(), data.clone(), population.clone())),

@@ -42,6 +42,8 @@ pub(crate) fn handlers(studio: Weak<Studio>) -> Handlers {
         .on("deliver_report", move |ctx: TaskContext| deliver_report(deliver.clone(), ctx))
         .on("sensitivity", move |ctx: TaskContext| analyse_sensitivity(sensitivity.clone(), ctx))
         .on("goal_seek", move |ctx: TaskContext| seek_goal(goal.clone(), ctx))
+        .on("echo", crate::workflow_tasks::echo)
+        .on("http_request", crate::workflow_tasks::http_request)
 }
 
 /// A goal seek from a scenario (inputs `scenario_id`, `request`); cancelling stops it between
@@ -353,8 +355,8 @@ impl Studio {
         self.tasks.adopt_orphaned_boards().await?;
         let handlers = handlers(Arc::downgrade(self)).merge(extra);
         let config = PoolConfig {
-            max_agents: 4,
-            min_agents: 2,
+            max_agents: self.config.max_agents.max(1),
+            min_agents: self.config.max_agents.clamp(1, 2),
             agent: AgentConfig {
                 agent_type: "studio".into(),
                 capabilities: CAPABILITIES.iter().map(|c| c.to_string()).collect(),
@@ -369,6 +371,21 @@ impl Studio {
         if self.tasks.pool.set(pool).is_ok() {
             tokio::spawn(crate::tasks::follow_cancel_requests(Arc::downgrade(&self.tasks)));
             tokio::spawn(crate::edge::watch::watch_sources(Arc::downgrade(&self.tasks)));
+        }
+        // Workflow runs are driven from now on, those other programs left first; every two
+        // seconds, those a command queued or a program that died left.
+        if self.me.set(Arc::downgrade(self)).is_ok() {
+            self.adopt_workflow_runs().await?;
+            let weak = Arc::downgrade(self);
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                    let Some(studio) = weak.upgrade() else { return };
+                    if let Err(e) = studio.adopt_workflow_runs().await {
+                        tracing::warn!("workflow runs could not be adopted: {}", e.message);
+                    }
+                }
+            });
         }
         Ok(())
     }

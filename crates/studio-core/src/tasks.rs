@@ -20,7 +20,8 @@ use crate::library::{Library, on_library};
 use crate::liveness;
 
 /// What the product's agents can do; the default agent can do all of it.
-pub const CAPABILITIES: [&str; 5] = ["data", "population", "simulation", "report", "files"];
+pub const CAPABILITIES: [&str; 8] =
+    ["data", "population", "simulation", "report", "files", "assistant", "api", "workflow"];
 
 /// How often a session looks for cancel requests made by other programs.
 const CANCEL_POLL: Duration = Duration::from_millis(250);

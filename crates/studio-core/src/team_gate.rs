@@ -19,6 +19,8 @@ pub(crate) enum Needs<'a> {
     Project(&'a str, Permission),
     /// About a task: this role on the task's project.
     Task(&'a str, Permission),
+    /// About a workflow run: this role on its project.
+    Run(&'a str, Permission),
     /// A new project, in a team (being its editor) or the caller's own.
     NewProject(Option<&'a str>),
     /// A project moved into a team (owning it, editing in the team) or out of one ("").
@@ -113,6 +115,14 @@ impl Request {
             }
             ExchangeChanges { project_id, .. } => Needs::Project(project_id, Edit),
             PublishEvent { project_id: Some(project_id), .. } => Needs::Project(project_id, Edit),
+            ListWorkflows { project_id } | GetWorkflow { project_id, .. } | ListWorkflowRuns { project_id, .. } => {
+                Needs::Project(project_id, Read)
+            }
+            SaveWorkflow { project_id, .. }
+            | DeleteWorkflow { project_id, .. }
+            | ExecuteWorkflow { project_id, .. } => Needs::Project(project_id, Edit),
+            GetWorkflowRun { execution_id } => Needs::Run(execution_id, Read),
+            ControlWorkflowRun { execution_id, .. } => Needs::Run(execution_id, Edit),
             ListEvents { filter, .. } | CreateWebhook { filter, .. } => match (&filter.project_id, self) {
                 (Some(project_id), ListEvents { .. }) => Needs::Project(project_id, Read),
                 (Some(project_id), _) => Needs::Project(project_id, Own),
@@ -182,6 +192,10 @@ impl Request {
             | SessionState { user_id, .. }
             | ExchangeChanges { user_id, .. }
             | PublishEvent { user_id, .. }
+            | SaveWorkflow { user_id, .. }
+            | DeleteWorkflow { user_id, .. }
+            | ExecuteWorkflow { user_id, .. }
+            | ControlWorkflowRun { user_id, .. }
             | CreateWebhook { user_id, .. }
             | OpenFromTeam { user_id, .. } => user_id,
             ListVersions { .. }
@@ -206,6 +220,10 @@ impl Request {
             | ListEvents { .. }
             | ListWebhooks
             | DeleteWebhook { .. }
+            | ListWorkflows { .. }
+            | GetWorkflow { .. }
+            | ListWorkflowRuns { .. }
+            | GetWorkflowRun { .. }
             | GetSensitivity { .. }
             | GetGoalSeek { .. }
             | TimeAxis { .. }
@@ -263,6 +281,10 @@ impl Studio {
                     None => Err(CoreError::new("not_found", format!("task '{task_id}' does not exist"))),
                 }
             }
+            Needs::Run(run_id, need) => match self.store.workflow_run(run_id).await? {
+                Some(run) => self.project_role(caller, &run.project_id, need).await,
+                None => Err(CoreError::new("not_found", format!("there is no workflow run '{run_id}'"))),
+            },
             Needs::NewProject(None) | Needs::Caller => Ok(()),
             Needs::NewProject(Some(team)) => {
                 self.role_at_least(team, caller, "editor", "make projects in it").await.map(drop)

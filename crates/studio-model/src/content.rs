@@ -32,10 +32,11 @@ pub enum Section {
     Stages,
     Collaborators,
     Population,
+    Workflows,
 }
 
 impl Section {
-    pub const ALL: [Section; 14] = [
+    pub const ALL: [Section; 15] = [
         Section::Meta,
         Section::Sources,
         Section::Overrides,
@@ -50,12 +51,13 @@ impl Section {
         Section::Stages,
         Section::Collaborators,
         Section::Population,
+        Section::Workflows,
     ];
 
     /// Sections whose edits undo and redo restore. Stage statuses are recomputed instead
     /// (undoing a data change is itself a data change), runs are results, and presence is
     /// not an edit.
-    pub const UNDOABLE: [Section; 11] = [
+    pub const UNDOABLE: [Section; 12] = [
         Section::Meta,
         Section::Sources,
         Section::Overrides,
@@ -67,6 +69,7 @@ impl Section {
         Section::Annotations,
         Section::Schedules,
         Section::Population,
+        Section::Workflows,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -85,6 +88,7 @@ impl Section {
             Section::Stages => "stages",
             Section::Collaborators => "collaborators",
             Section::Population => "population",
+            Section::Workflows => "workflows",
         }
     }
 }
@@ -320,6 +324,8 @@ pub struct ProjectContent {
     /// Stage state by workbench name.
     pub stages: BTreeMap<String, StageState>,
     pub collaborators: BTreeMap<String, Collaborator>,
+    /// The project's workflows by id.
+    pub workflows: BTreeMap<String, crate::Workflow>,
 }
 
 /// Runs `$body` with `$map` bound to the typed map of `$section`.
@@ -380,6 +386,10 @@ macro_rules! with_section {
             }
             Section::Population => {
                 let $map = &$content.population;
+                $body
+            }
+            Section::Workflows => {
+                let $map = &$content.workflows;
                 $body
             }
         }
@@ -443,6 +453,10 @@ macro_rules! with_section_mut {
             }
             Section::Population => {
                 let $map = &mut $content.population;
+                $body
+            }
+            Section::Workflows => {
+                let $map = &mut $content.workflows;
                 $body
             }
         }
@@ -520,6 +534,11 @@ macro_rules! with_section_pair {
             Section::Population => {
                 let $ma = &$a.population;
                 let $mb = &$b.population;
+                $body
+            }
+            Section::Workflows => {
+                let $ma = &$a.workflows;
+                let $mb = &$b.workflows;
                 $body
             }
         }

@@ -8,6 +8,7 @@ mod action;
 mod action_parse;
 mod actions;
 mod apply;
+mod automation;
 mod causal;
 mod collaborators;
 mod content;
@@ -42,6 +43,10 @@ pub use actions::baseline_scenario;
 pub use apply::{
     MetadataChange, Outcome, PROJECT, StageResult, apply_action, apply_edits, record_stage_result, restore_content,
     update_metadata,
+};
+pub use automation::{
+    AGENT_TYPES, CONTEXT_NAMES, MAX_ATTEMPTS, MAX_ITERATIONS, MAX_STEPS, MAX_WAIT_SECS, MAX_WORKFLOWS, StepKind,
+    Trigger, Workflow, WorkflowStep, delete_workflow, save_workflow,
 };
 pub use causal::{CausalEdge, CausalEdit, CausalGraph, CausalKind, CausalNode, edit_causal_edge, model_terms};
 pub use collaborators::{CollaboratorChange, NewCollaborator, change_collaborators, check_user_id, role_name};
@@ -92,7 +97,7 @@ pub use state::{
 };
 pub use time_axis::{Day, TimeAxis, TimeStep};
 pub use workbench::{Role, StageStatus, Workbench};
-pub use workflow::{ProjectStatus, WORKFLOW_JSON, Workflow, invalidated_by, project_status, warning_for};
+pub use workflow::{DependencyGraph, ProjectStatus, WORKFLOW_JSON, invalidated_by, project_status, warning_for};
 
 /// Longest project or scenario name, in characters (the seed's `VARCHAR(255)`).
 pub const MAX_NAME_LEN: usize = 255;

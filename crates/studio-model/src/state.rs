@@ -162,6 +162,9 @@ pub struct ProjectState {
     /// Records two peers changed at once, each value with its author, until someone picks one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
+    /// The project's workflows (Automation), kept with it so a version restores them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workflows: Vec<crate::Workflow>,
 }
 
 /// A record two (or more) peers set at the same time: every value is kept, with who set it,
@@ -299,6 +302,7 @@ impl ProjectState {
             initial_query: meta("initial_query"),
             prediction_task: content.prediction_task(),
             conflicts: Vec::new(),
+            workflows: content.workflows.values().cloned().collect(),
         }
     }
 
@@ -409,6 +413,7 @@ impl ProjectState {
             }
         }
         c.collaborators = self.collaborators.iter().map(|x| (x.user_id.clone(), x.clone())).collect();
+        c.workflows = self.workflows.iter().map(|w| (w.workflow_id.clone(), w.clone())).collect();
         c
     }
 }

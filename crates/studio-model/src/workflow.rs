@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::content::ProjectContent;
 use crate::{StageStatus, Workbench};
 
-/// The seed's "Workflow Dependency Graph", verbatim. The rules below are read from it.
+/// The seed's "DependencyGraph Dependency Graph", verbatim. The rules below are read from it.
 pub const WORKFLOW_JSON: &str = r#"{
   "workflow": {
     "stages": ["data", "population", "scenario", "simulation", "report"],
@@ -30,7 +30,7 @@ pub const WORKFLOW_JSON: &str = r#"{
 }"#;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Workflow {
+pub struct DependencyGraph {
     pub stages: Vec<Workbench>,
     pub dependencies: BTreeMap<Workbench, Vec<Workbench>>,
     pub invalidation_rules: BTreeMap<String, Vec<Workbench>>,
@@ -38,13 +38,13 @@ pub struct Workflow {
 
 #[derive(Deserialize, schemars::JsonSchema)]
 struct WorkflowFile {
-    workflow: Workflow,
+    workflow: DependencyGraph,
 }
 
-impl Workflow {
+impl DependencyGraph {
     /// The seed's workflow, parsed once.
-    pub fn seed() -> &'static Workflow {
-        static WORKFLOW: OnceLock<Workflow> = OnceLock::new();
+    pub fn seed() -> &'static DependencyGraph {
+        static WORKFLOW: OnceLock<DependencyGraph> = OnceLock::new();
         WORKFLOW.get_or_init(|| {
             match serde_json::from_str::<WorkflowFile>(WORKFLOW_JSON) {
                 Ok(file) => file.workflow,
@@ -57,7 +57,11 @@ impl Workflow {
 
 /// The stages a change in `changed` invalidates, per the seed's `<stage>_changed` rule.
 pub fn invalidated_by(changed: Workbench) -> &'static [Workbench] {
-    Workflow::seed().invalidation_rules.get(&format!("{}_changed", changed.as_str())).map(Vec::as_slice).unwrap_or(&[])
+    DependencyGraph::seed()
+        .invalidation_rules
+        .get(&format!("{}_changed", changed.as_str()))
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 /// The warning shown when `stage` is invalidated by a change in `cause`.

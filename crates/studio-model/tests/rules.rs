@@ -35,7 +35,7 @@ fn workflow_is_the_seeds_json() {
     let from_seed: Value = serde_json::from_str(fixture).expect("fixture parses");
     let ours: Value = serde_json::from_str(WORKFLOW_JSON).expect("our JSON parses");
     assert_eq!(from_seed, ours);
-    let w = Workflow::seed();
+    let w = DependencyGraph::seed();
     assert_eq!(w.stages, Workbench::ALL.to_vec());
     assert_eq!(w.dependencies[&Workbench::Report], vec![Workbench::Simulation]);
     // Where the contract itself is beside the checkout (CI, developers), the copy must match it.

@@ -10,7 +10,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 use studio_core::model::{
     GeneratedReport, LogEntry, NewCollaborator, PredictionTask, ProjectCreate, ProjectState, Workbench,
-    WorkbenchResponse,
+    WorkbenchResponse, Workflow,
 };
 use studio_core::task_engine::{PoolReport, Task};
 use studio_core::{
@@ -18,7 +18,7 @@ use studio_core::{
     HistoryResponse, HubInfo, InviteInfo, LibraryInfo, Limits, MetadataUpdate, PipelineRun, Presence, Profile,
     ProfileUpdate, ProjectSummary, RecoveryOffer, ReportListing, ScheduleStatus, SessionState, StudioEvent, SyncStatus,
     TeamInfo, TeamInvitation, TeamLinkStatus, TeamMember, TemplateInfo, UnsentEdits, VersionInfo, WebhookCreated,
-    WebhookInfo,
+    WebhookInfo, WorkflowRun,
 };
 
 use crate::analysis_routes::{CausalEditBody, GoalSeekBody, SensitivityBody};
@@ -29,6 +29,7 @@ use crate::event_routes::{PublishBody, WebhookBody};
 use crate::people_routes::{HubSwitch, InviteBody, JoinBody, PresenceBody, ResolveBody, RoleBody};
 use crate::question_routes::{ConfirmBody, ParseBody};
 use crate::team_routes::{MemberBody, TeamBody, TeamRoleBody};
+use crate::workflow_routes::ExecuteBody;
 
 const PREFIX: &str = "#/components/schemas/";
 
@@ -201,6 +202,9 @@ fn path_params(path: &str) -> Vec<Value> {
                 "team" => (json!({"type": "string"}), "The team's id"),
                 "iid" => (json!({"type": "string"}), "The invite's id"),
                 "wid" => (json!({"type": "string"}), "The webhook's id"),
+                "wfid" => (json!({"type": "string"}), "The workflow's id"),
+                "eid" => (json!({"type": "string"}), "The run's (execution's) id"),
+                "control" => (json!({"type": "string", "enum": ["pause", "resume", "cancel"]}), "What the run is told"),
                 "version" => (json!({"type": "integer", "minimum": 1}), "The version's number"),
                 _ => (
                     json!({"type": "string", "enum": Workbench::ALL.iter().map(|w| w.as_str()).collect::<Vec<_>>()}),
@@ -340,7 +344,51 @@ fn event_operations(b: &mut Builder) {
     (op.query, op.status) = (FOLLOW, 101);
 }
 
+fn workflow_operations(b: &mut Builder) {
+    let answer = b.answer::<Vec<Workflow>>();
+    b.op("get", "/api/v1/studio/projects/{id}/workflows", "The project's workflows").answer = Some(answer);
+    let (body, answer) = (b.body::<Workflow>(), b.answer::<Workflow>());
+    let op = b.op("post", "/api/v1/studio/projects/{id}/workflows", "Create a workflow (its id made when absent): saved into the project once its steps, references, expressions (CEL) and tasks are known to run; else 400 naming the step");
+    (op.body, op.answer, op.status) = (Some(body), Some(answer), 201);
+    let answer = b.answer::<Workflow>();
+    b.op("get", "/api/v1/studio/projects/{id}/workflows/{wfid}", "One workflow").answer = Some(answer);
+    let (body, answer) = (b.body::<Workflow>(), b.answer::<Workflow>());
+    let op =
+        b.op("put", "/api/v1/studio/projects/{id}/workflows/{wfid}", "Replace a workflow (checked as when it is made)");
+    (op.body, op.answer) = (Some(body), Some(answer));
+    let answer = b.answer::<Deleted>();
+    let op = b.op("delete", "/api/v1/studio/projects/{id}/workflows/{wfid}", "Delete a workflow (its runs stay)");
+    (op.query, op.answer) = (&[USER], Some(answer));
+    let (body, answer) = (b.body::<ExecuteBody>(), b.answer::<WorkflowRun>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/projects/{id}/workflows/{wfid}/execute",
+        "Run a workflow: 202 with the run as it starts (queued while max_concurrent_executions runs go)",
+    );
+    (op.body, op.answer, op.status) = (Some(body), Some(answer), 202);
+    let answer = b.answer::<Vec<WorkflowRun>>();
+    b.op(
+        "get",
+        "/api/v1/studio/projects/{id}/workflows/{wfid}/executions",
+        "The workflow's runs, newest first, each step with its status, output and timing",
+    )
+    .answer = Some(answer);
+    let answer = b.answer::<Vec<WorkflowRun>>();
+    b.op("get", "/api/v1/studio/projects/{id}/executions", "The project's runs, newest first").answer = Some(answer);
+    let answer = b.answer::<WorkflowRun>();
+    b.op("get", "/api/v1/studio/executions/{eid}", "A run with each step's status, output and timing").answer =
+        Some(answer);
+    let answer = b.answer::<WorkflowRun>();
+    let op = b.op(
+        "post",
+        "/api/v1/studio/executions/{eid}/{control}",
+        "Pause a run between two steps, resume it, or cancel it (a running task or wait is cut short)",
+    );
+    (op.query, op.answer) = (&[USER], Some(answer));
+}
+
 fn ops_operations(b: &mut Builder) {
+    workflow_operations(b);
     event_operations(b);
     for (path, summary, open) in [
         (

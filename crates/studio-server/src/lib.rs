@@ -22,6 +22,7 @@ mod socket;
 mod task_routes;
 mod team_routes;
 mod unsent_routes;
+mod workflow_routes;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

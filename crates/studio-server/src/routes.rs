@@ -15,7 +15,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::{
     ApiError, AppState, analysis_routes as a, event_routes as ev, guard, handlers as h, ops_routes as o,
     people_routes as p, question_routes as q, report_routes as r, socket, task_routes as t, team_routes as tm,
-    unsent_routes as un,
+    unsent_routes as un, workflow_routes as wf,
 };
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
@@ -128,6 +128,16 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("put", "/api/v1/studio/sessions/{client}", put(un::keep_session))
         .add("get", "/api/v1/studio/health", get(o::health))
         .add("get", "/api/v1/studio/metrics", get(o::metrics))
+        .add("get", "/api/v1/studio/projects/{id}/workflows", get(wf::list))
+        .add("post", "/api/v1/studio/projects/{id}/workflows", post(wf::create))
+        .add("get", "/api/v1/studio/projects/{id}/workflows/{wfid}", get(wf::get))
+        .add("put", "/api/v1/studio/projects/{id}/workflows/{wfid}", put(wf::replace))
+        .add("delete", "/api/v1/studio/projects/{id}/workflows/{wfid}", delete(wf::delete))
+        .add("post", "/api/v1/studio/projects/{id}/workflows/{wfid}/execute", post(wf::execute))
+        .add("get", "/api/v1/studio/projects/{id}/workflows/{wfid}/executions", get(wf::executions))
+        .add("get", "/api/v1/studio/projects/{id}/executions", get(wf::project_executions))
+        .add("get", "/api/v1/studio/executions/{eid}", get(wf::execution))
+        .add("post", "/api/v1/studio/executions/{eid}/{control}", post(wf::control))
         .add("get", "/api/v1/studio/events", get(ev::list))
         .add("post", "/api/v1/studio/events", post(ev::publish))
         .add("get", "/api/v1/studio/webhooks", get(ev::webhooks))

@@ -652,6 +652,8 @@ fn minimal_requests(doc: &Value) -> Vec<Value> {
                     "task" => json!({"task_id": "reached", "question": "Will it pass 30%?"}),
                     "search" => json!({"levers": []}),
                     "edit" => json!({"path": "potential", "value": 0.5}),
+                    "workflow" => json!({"workflow_id": "reached", "name": "Reached",
+                        "steps": [{"id": "e", "type": "wait", "seconds": 0}]}),
                     _ => match schema["type"].as_str() {
                         Some("integer") => json!(1),
                         Some("boolean") => json!(false),

@@ -16,7 +16,7 @@ use local::Local;
 pub use local::{
     ArtifactRow, BusEventRow, ExportOptions, FileCheck, InviteRow, JournalEntry, NewBusEvent, NewVersion, ProjectRow,
     ReportRow, ScenarioRow, ScheduleRow, SessionRow, ShareRow, TaskBoardRow, TaskRow, TeamLinkRow, TemplateRow,
-    VersionInfo, VersionRow, WebhookRow, WorkingCopy,
+    VersionInfo, VersionRow, WebhookRow, WorkflowRunRow, WorkflowStepRow, WorkingCopy,
 };
 use team::TeamStore;
 
@@ -204,6 +204,14 @@ dispatch! {
     pub async fn remove_webhook(&self, webhook_id: &str) -> Result<bool>;
     pub async fn lease_webhook(&self, webhook_id: &str, holder: &str, until: &str, now: &str) -> Result<bool>;
     pub async fn record_webhook(&self, webhook_id: &str, delivered_seq: i64, failures: i64, last_error: Option<&str>, at: &str) -> Result<()>;
+
+    pub async fn put_workflow_run(&self, run: &WorkflowRunRow) -> Result<()>;
+    pub async fn workflow_run(&self, run_id: &str) -> Result<Option<WorkflowRunRow>>;
+    pub async fn workflow_runs(&self, project_id: &str, workflow_id: Option<&str>, limit: i64) -> Result<Vec<WorkflowRunRow>>;
+    pub async fn unfinished_workflow_runs(&self) -> Result<Vec<WorkflowRunRow>>;
+    pub async fn claim_workflow_run(&self, run_id: &str, session: &str, expected: Option<&str>) -> Result<bool>;
+    pub async fn put_workflow_step(&self, step: &WorkflowStepRow) -> Result<()>;
+    pub async fn workflow_steps(&self, run_id: &str) -> Result<Vec<WorkflowStepRow>>;
 
     pub async fn ping(&self) -> Result<()>;
     pub async fn heartbeat(&self, session_id: &str, at: &str) -> Result<()>;

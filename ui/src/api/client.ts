@@ -44,6 +44,8 @@ import type {
   VersionInfo,
   WebhookCreated,
   WebhookInfo,
+  Workflow,
+  WorkflowRun,
   Workbench,
   WorkbenchResponse,
   TeamInfo,
@@ -111,6 +113,14 @@ interface AnswerTable {
   create_webhook: WebhookCreated;
   list_webhooks: WebhookInfo[];
   delete_webhook: { deleted: string };
+  list_workflows: Workflow[];
+  get_workflow: Workflow;
+  save_workflow: Workflow;
+  delete_workflow: { deleted: string };
+  execute_workflow: WorkflowRun;
+  list_workflow_runs: WorkflowRun[];
+  get_workflow_run: WorkflowRun;
+  control_workflow_run: WorkflowRun;
   change_collaborators: ProjectState;
   create_invite: InviteInfo;
   list_invites: InviteInfo[];
@@ -200,6 +210,14 @@ const NAMES: { [N in RequestName]: true } = {
   create_webhook: true,
   list_webhooks: true,
   delete_webhook: true,
+  list_workflows: true,
+  get_workflow: true,
+  save_workflow: true,
+  delete_workflow: true,
+  execute_workflow: true,
+  list_workflow_runs: true,
+  get_workflow_run: true,
+  control_workflow_run: true,
   change_collaborators: true,
   create_invite: true,
   list_invites: true,

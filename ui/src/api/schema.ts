@@ -181,6 +181,107 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/executions/{eid}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A run with each step's status, output and timing */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The run's (execution's) id */
+          eid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["WorkflowRun"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/executions/{eid}/{control}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pause a run between two steps, resume it, or cancel it (a running task or wait is cut short) */
+    post: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The run's (execution's) id */
+          eid: string;
+          /** @description What the run is told */
+          control: "pause" | "resume" | "cancel";
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["WorkflowRun"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/health": {
     parameters: {
       query?: never;
@@ -1232,6 +1333,54 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/projects/{id}/executions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The project's runs, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["WorkflowRun"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -3117,6 +3266,319 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/projects/{id}/workflows": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The project's workflows */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Workflow"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a workflow (its id made when absent): saved into the project once its steps, references, expressions (CEL) and tasks are known to run; else 400 naming the step */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["WorkflowInput"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Workflow"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/projects/{id}/workflows/{wfid}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One workflow */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+          /** @description The workflow's id */
+          wfid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Workflow"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Replace a workflow (checked as when it is made) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+          /** @description The workflow's id */
+          wfid: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["WorkflowInput"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Workflow"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Delete a workflow (its runs stay) */
+    delete: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+          /** @description The workflow's id */
+          wfid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Deleted"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/projects/{id}/workflows/{wfid}/execute": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run a workflow: 202 with the run as it starts (queued while max_concurrent_executions runs go) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+          /** @description The workflow's id */
+          wfid: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ExecuteBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["WorkflowRun"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/projects/{id}/workflows/{wfid}/executions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The workflow's runs, newest first, each step with its status, output and timing */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The project's id */
+          id: string;
+          /** @description The workflow's id */
+          wfid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["WorkflowRun"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/requests": {
     parameters: {
       query?: never;
@@ -4902,6 +5364,58 @@ export interface components {
         }
       | {
           project_id: string;
+          /** @constant */
+          request: "list_workflows";
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "get_workflow";
+          workflow_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "save_workflow";
+          user_id: string;
+          workflow: components["schemas"]["WorkflowInput"];
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "delete_workflow";
+          user_id: string;
+          workflow_id: string;
+        }
+      | {
+          /** @default null */
+          input?: unknown;
+          project_id: string;
+          /** @constant */
+          request: "execute_workflow";
+          user_id: string;
+          workflow_id: string;
+        }
+      | {
+          project_id: string;
+          /** @constant */
+          request: "list_workflow_runs";
+          workflow_id?: string | null;
+        }
+      | {
+          execution_id: string;
+          /** @constant */
+          request: "get_workflow_run";
+        }
+      | {
+          control: string;
+          execution_id: string;
+          /** @constant */
+          request: "control_workflow_run";
+          user_id: string;
+        }
+      | {
+          project_id: string;
           /** @default null */
           question?: string | null;
           /** @constant */
@@ -5201,6 +5715,15 @@ export interface components {
       events: components["schemas"]["BusEvent"][];
       /** Format: int64 */
       head: number;
+    };
+    ExecuteBody: {
+      /**
+       * @description What the run's expressions read as `input`.
+       * @default null
+       */
+      input?: unknown;
+      /** @default null */
+      user_id?: string | null;
     };
     /**
      * @description One factor's measures of one output: Sobol's `first` and `total` (with 90% bootstrap
@@ -5960,6 +6483,8 @@ export interface components {
       /** Format: uint32 */
       version: number;
       workbench_states: components["schemas"]["WorkbenchStates"];
+      /** @description The project's workflows (Automation), kept with it so a version restores them. */
+      workflows?: components["schemas"]["Workflow"][];
     };
     /** @enum {string} */
     ProjectStatus: "draft" | "data_ready" | "population_ready" | "scenarios_defined" | "simulated" | "complete";
@@ -6140,6 +6665,8 @@ export interface components {
     RoleBody: {
       role: components["schemas"]["Role"];
     };
+    /** @enum {string} */
+    RunStatus: "queued" | "running" | "paused" | "completed" | "failed" | "cancelled";
     ScenarioConfig: {
       description: string;
       name: string;
@@ -6229,7 +6756,8 @@ export interface components {
       | "schedules"
       | "stages"
       | "collaborators"
-      | "population";
+      | "population"
+      | "workflows";
     /** @description A stored sensitivity analysis of one scenario. */
     Sensitivity: {
       /** @description True when each evaluation was a forecast from the history's end. */
@@ -6474,6 +7002,22 @@ export interface components {
       downstream_invalidated: components["schemas"]["Workbench"][];
       project_status_changed: boolean;
       warnings: string[];
+    };
+    /** @description One step instance of a run: its place (`each[2].fetch` inside a loop), how it went. */
+    StepRun: {
+      /** Format: uint32 */
+      attempt: number;
+      /** Format: double */
+      duration_ms?: number | null;
+      error?: string | null;
+      finished_at?: string | null;
+      kind: string;
+      output?: unknown;
+      path: string;
+      started_at: string;
+      /** @description `running`, `completed`, `failed`. */
+      status: string;
+      step_id: string;
     };
     StudioEvent:
       | {
@@ -6748,6 +7292,54 @@ export interface components {
      * @enum {string}
      */
     TimeUnit: "days" | "weeks" | "months" | "quarters" | "years";
+    /** @description What starts a run. */
+    Trigger:
+      | {
+          /** @constant */
+          type: "manual";
+        }
+      | {
+          frequency: string;
+          /** @default  */
+          since: string;
+          /** @constant */
+          type: "schedule";
+        }
+      | {
+          source?: string | null;
+          /** @constant */
+          type: "source_changed";
+        }
+      | {
+          condition?: string | null;
+          topic: string;
+          /** @constant */
+          type: "event";
+        };
+    /** @description What starts a run. */
+    TriggerInput:
+      | {
+          /** @constant */
+          type: "manual";
+        }
+      | {
+          frequency: string;
+          /** @default  */
+          since?: string;
+          /** @constant */
+          type: "schedule";
+        }
+      | {
+          source?: string | null;
+          /** @constant */
+          type: "source_changed";
+        }
+      | {
+          condition?: string | null;
+          topic: string;
+          /** @constant */
+          type: "event";
+        };
     UnsavedEdit: {
       created_at: string;
       summary: string;
@@ -6874,6 +7466,186 @@ export interface components {
       scenario: components["schemas"]["ScenarioState"];
       simulation: components["schemas"]["SimulationState"];
     };
+    Workflow: {
+      /** @default  */
+      created_by: string;
+      description?: string;
+      name: string;
+      steps: components["schemas"]["WorkflowStep"][];
+      /** @description What starts a run besides a person asking. */
+      triggers?: components["schemas"]["Trigger"][];
+      /** @default  */
+      updated_at: string;
+      workflow_id: string;
+    };
+    WorkflowInput: {
+      /** @default  */
+      created_by?: string;
+      description?: string;
+      name: string;
+      steps: components["schemas"]["WorkflowStepInput"][];
+      /** @description What starts a run besides a person asking. */
+      triggers?: components["schemas"]["TriggerInput"][];
+      /** @default  */
+      updated_at?: string;
+      workflow_id: string;
+    };
+    /** @description A run (the seed's execution) with its steps. */
+    WorkflowRun: {
+      created_at: string;
+      /**
+       * Format: double
+       * @description Seconds from its start to its end (or to now).
+       */
+      duration?: number | null;
+      error?: string | null;
+      execution_id: string;
+      finished_at?: string | null;
+      input: unknown;
+      project_id: string;
+      started_at?: string | null;
+      status: components["schemas"]["RunStatus"];
+      steps: components["schemas"]["StepRun"][];
+      /** Format: uint */
+      steps_completed: number;
+      /** Format: uint */
+      total_steps: number;
+      /** @description What started it: `{"type": "manual"}`, a schedule, a source, an event. */
+      trigger: unknown;
+      user_id: string;
+      workflow_id: string;
+      workflow_name: string;
+    };
+    WorkflowStep: {
+      /** @description Its name in expressions: a letter or `_`, then letters, digits or `_`. */
+      id: string;
+      name?: string | null;
+      /**
+       * Format: uint32
+       * @description Attempts when it fails (the workflow settings' `retry_attempts` when absent).
+       */
+      retry_attempts?: number | null;
+      /** Format: double */
+      timeout_secs?: number | null;
+    } & (
+      | {
+          action: string;
+          /** @default null */
+          payload: unknown;
+          /** @constant */
+          type: "action";
+          workbench: string;
+        }
+      | {
+          agent_type: string;
+          /** @default null */
+          config: unknown;
+          task: string;
+          /** @constant */
+          type: "task";
+        }
+      | {
+          expression: string;
+          /** @default [] */
+          false_steps: string[];
+          /** @default [] */
+          true_steps: string[];
+          /** @constant */
+          type: "condition";
+        }
+      | {
+          branches: string[][];
+          /** @constant */
+          type: "parallel";
+        }
+      | {
+          /** Format: uint32 */
+          max_iterations: number;
+          over?: string | null;
+          steps: string[];
+          /** @constant */
+          type: "loop";
+          while?: string | null;
+        }
+      | {
+          event?: string | null;
+          /** Format: double */
+          seconds?: number | null;
+          /**
+           * Format: double
+           * @description How long an event is waited for before the step fails.
+           */
+          timeout_secs?: number | null;
+          /** @constant */
+          type: "wait";
+          until?: string | null;
+        }
+    );
+    WorkflowStepInput: {
+      /** @description Its name in expressions: a letter or `_`, then letters, digits or `_`. */
+      id: string;
+      name?: string | null;
+      /**
+       * Format: uint32
+       * @description Attempts when it fails (the workflow settings' `retry_attempts` when absent).
+       */
+      retry_attempts?: number | null;
+      /** Format: double */
+      timeout_secs?: number | null;
+    } & (
+      | {
+          action: string;
+          /** @default null */
+          payload?: unknown;
+          /** @constant */
+          type: "action";
+          workbench: string;
+        }
+      | {
+          agent_type: string;
+          /** @default null */
+          config?: unknown;
+          task: string;
+          /** @constant */
+          type: "task";
+        }
+      | {
+          expression: string;
+          /** @default [] */
+          false_steps?: string[];
+          /** @default [] */
+          true_steps?: string[];
+          /** @constant */
+          type: "condition";
+        }
+      | {
+          branches: string[][];
+          /** @constant */
+          type: "parallel";
+        }
+      | {
+          /** Format: uint32 */
+          max_iterations: number;
+          over?: string | null;
+          steps: string[];
+          /** @constant */
+          type: "loop";
+          while?: string | null;
+        }
+      | {
+          event?: string | null;
+          /** Format: double */
+          seconds?: number | null;
+          /**
+           * Format: double
+           * @description How long an event is waited for before the step fails.
+           */
+          timeout_secs?: number | null;
+          /** @constant */
+          type: "wait";
+          until?: string | null;
+        }
+    );
   };
   responses: never;
   parameters: never;

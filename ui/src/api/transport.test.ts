@@ -51,6 +51,7 @@ const projectState: Keys<ProjectState> = {
   prediction_task_id: "optional",
   prediction_task: "optional",
   conflicts: "optional",
+  workflows: "optional",
 };
 const workbenchStates: { [K in keyof WorkbenchStates]: Keys<WorkbenchStates[K]> } = {
   data: {

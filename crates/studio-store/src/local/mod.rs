@@ -14,6 +14,7 @@ mod tasks;
 mod team_links;
 mod templates;
 mod versions;
+mod workflow_runs;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -34,6 +35,7 @@ pub use team_links::TeamLinkRow;
 pub use templates::TemplateRow;
 pub use versions::{NewVersion, VersionInfo, VersionRow};
 pub(crate) use versions::{deflate, inflate};
+pub use workflow_runs::{WorkflowRunRow, WorkflowStepRow};
 
 use crate::{MIGRATOR, Result, StoreError, schema_version};
 

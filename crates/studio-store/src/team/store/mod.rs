@@ -10,6 +10,7 @@ mod projects;
 mod rows;
 mod tasks;
 mod versions;
+mod workflow_runs;
 
 use sqlx::PgPool;
 
