@@ -461,9 +461,12 @@ impl Studio {
             (None, None) => began,
         };
         let left = (end - chrono::Utc::now()).to_std().unwrap_or_default();
-        tokio::select! {
-            () = tokio::time::sleep(left) => {}
-            () = cancelled => return Err(Stop::Cancelled),
+        // No time left: no timer (tokio's wheel turns by the millisecond).
+        if !left.is_zero() {
+            tokio::select! {
+                () = tokio::time::sleep(left) => {}
+                () = cancelled => return Err(Stop::Cancelled),
+            }
         }
         let waited = (chrono::Utc::now() - began).num_milliseconds() as f64;
         Ok(json!({"waited_ms": waited}))

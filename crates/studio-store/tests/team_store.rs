@@ -259,6 +259,75 @@ async fn transcript(store: &Store) -> Vec<String> {
         store.remove_webhook(&hook.webhook_id).await.unwrap()
     ));
 
+    // A workflow run and its steps; a program takes it over only from the one it expects.
+    let run = studio_store::WorkflowRunRow {
+        run_id: "c0ffee00-0000-4000-8000-0000000000bb".into(),
+        project_id: P.into(),
+        workflow_id: "weekly".into(),
+        workflow: r#"{"workflow_id": "weekly", "name": "Weekly", "steps": []}"#.into(),
+        status: "running".into(),
+        trigger: r#"{"type": "manual"}"#.into(),
+        input: r#"{"x": 1}"#.into(),
+        user_id: USER.into(),
+        session_id: Some("a".into()),
+        error: None,
+        created_at: T0.into(),
+        started_at: Some(T0.into()),
+        finished_at: None,
+        updated_at: T0.into(),
+    };
+    store.put_workflow_run(&run).await.unwrap();
+    for (path, position, status) in [("b", 2, "running"), ("a", 1, "completed")] {
+        let step = studio_store::WorkflowStepRow {
+            run_id: run.run_id.clone(),
+            path: path.into(),
+            step_id: path.into(),
+            kind: "task".into(),
+            status: status.into(),
+            attempt: 1,
+            output: (status == "completed").then(|| r#"{"n": 1}"#.into()),
+            error: None,
+            started_at: T0.into(),
+            finished_at: (status == "completed").then(|| T0.to_string()),
+            position,
+        };
+        store.put_workflow_step(&step).await.unwrap();
+    }
+    let mut updated = run.clone();
+    updated.status = "paused".into();
+    store.put_workflow_run(&updated).await.unwrap();
+    let claims = [
+        store.claim_workflow_run(&run.run_id, "b", Some("x")).await.unwrap(),
+        store.claim_workflow_run(&run.run_id, "b", Some("a")).await.unwrap(),
+        store.claim_workflow_run(&run.run_id, "c", None).await.unwrap(),
+    ];
+    note(format!("run claims: {claims:?}"));
+    let read = store.workflow_run(&run.run_id).await.unwrap().unwrap();
+    note(format!(
+        "run: {} {} {} {:?} {}",
+        read.status,
+        json(&read.workflow)["name"],
+        json(&read.input),
+        read.session_id,
+        read.started_at.unwrap_or_default()
+    ));
+    for step in store.workflow_steps(&run.run_id).await.unwrap() {
+        note(format!(
+            "step: {} {} {} {:?} {}",
+            step.path,
+            step.status,
+            step.position,
+            step.output.as_deref().map(json),
+            step.attempt
+        ));
+    }
+    note(format!(
+        "runs: {} {} {}",
+        store.workflow_runs(P, None, 10).await.unwrap().len(),
+        store.workflow_runs(P, Some("other"), 10).await.unwrap().len(),
+        store.unfinished_workflow_runs().await.unwrap().len()
+    ));
+
     let template = TemplateRow {
         template_id: "c0ffee00-0000-4000-8000-000000000001".into(),
         name: "Base".into(),

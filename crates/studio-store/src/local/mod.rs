@@ -43,6 +43,10 @@ use crate::{MIGRATOR, Result, StoreError, schema_version};
 #[derive(Clone, Debug)]
 pub(crate) struct Local {
     pool: SqlitePool,
+    /// Connections that commit without waiting for the disk (`synchronous=NORMAL`), for
+    /// workflow step records: in WAL mode a commit survives a killed program; a power cut may
+    /// lose the last ones, whose steps then run again (a step runs at least once anyway).
+    relaxed: SqlitePool,
     path: PathBuf,
     journal: journal::JournalWriter,
 }
@@ -58,7 +62,8 @@ impl Local {
         check_not_newer(&pool, path).await?;
         MIGRATOR.run(&pool).await?;
         let journal = journal::JournalWriter::start(pool.clone());
-        Ok(Local { pool, path: path.to_path_buf(), journal })
+        let relaxed = connect_with(path, false, SqliteSynchronous::Normal, 2).await?;
+        Ok(Local { pool, relaxed, path: path.to_path_buf(), journal })
     }
 
     pub(crate) fn path(&self) -> &Path {
@@ -82,6 +87,7 @@ impl Local {
     }
 
     pub(crate) async fn close(&self) {
+        self.relaxed.close().await;
         self.pool.close().await;
     }
 }
@@ -93,21 +99,33 @@ impl Local {
 pub(crate) const IMMEDIATE: &str = "BEGIN IMMEDIATE";
 
 async fn connect(path: &Path, create: bool) -> Result<SqlitePool> {
+    // FULL: an acknowledged edit survives a power cut, not only a killed process.
+    connect_with(path, create, SqliteSynchronous::Full, 4).await
+}
+
+async fn connect_with(
+    path: &Path,
+    create: bool,
+    synchronous: SqliteSynchronous,
+    connections: u32,
+) -> Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str("sqlite://")
         .map_err(StoreError::from)?
         .filename(path)
         .create_if_missing(create)
         .journal_mode(SqliteJournalMode::Wal)
-        // FULL: an acknowledged edit survives a power cut, not only a killed process.
-        .synchronous(SqliteSynchronous::Full)
+        .synchronous(synchronous)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
         // Large pages suit a file of megabyte-sized documents and snapshots (new files only).
         .page_size(16384)
         // Checkpoints run when the program is idle (`Store::checkpoint`); this is the backstop.
         .pragma("wal_autocheckpoint", "4096");
-    let pool =
-        SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(|e| classify_open(path, e))?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(connections)
+        .connect_with(options)
+        .await
+        .map_err(|e| classify_open(path, e))?;
     Ok(pool)
 }
 

@@ -122,7 +122,8 @@ impl Local {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Writes a step instance's row (its start, or its end).
+    /// Writes a step instance's row (its start, or its end), without waiting for the disk
+    /// (see `Local::relaxed`).
     pub(crate) async fn put_workflow_step(&self, step: &WorkflowStepRow) -> Result<()> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT OR REPLACE INTO studio_workflow_steps ({STEP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -138,7 +139,7 @@ impl Local {
         .bind(&step.started_at)
         .bind(&step.finished_at)
         .bind(step.position)
-        .execute(&self.pool)
+        .execute(&self.relaxed)
         .await?;
         Ok(())
     }
