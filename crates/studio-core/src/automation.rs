@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value, json};
-use studio_model::{CONTEXT_NAMES, Permission, StepKind, Workflow, WorkflowStep};
+use studio_model::{CONTEXT_NAMES, Permission, StepKind, Trigger, Workflow, WorkflowStep};
 use tokio::sync::{Semaphore, watch};
 
 use crate::bus::EventFilter;
@@ -41,7 +41,8 @@ impl Automation {
         Automation { library, controls: Mutex::default(), slots }
     }
 
-    /// Saves a workflow into the project (made, or replaced whole) once it is known to run.
+    /// Saves a workflow into the project (made, or replaced whole) once it is known to run;
+    /// its triggers are armed.
     pub async fn save_workflow(&self, project_id: &str, user_id: &str, workflow: &Workflow) -> Result<Workflow> {
         check_workflow(workflow)?;
         let mut open = self.project(project_id).await?;
@@ -49,7 +50,10 @@ impl Automation {
         let ctx = self.context(user_id);
         let outcome = studio_model::save_workflow(open.doc.content(), workflow, &ctx)?;
         self.commit_outcome(project_id, &mut open, user_id, &outcome).await?;
-        serde_json::from_value(outcome.result).map_err(CoreError::internal)
+        drop(open);
+        let saved: Workflow = serde_json::from_value(outcome.result).map_err(CoreError::internal)?;
+        self.arm_triggers(project_id, &saved.workflow_id, Some(&saved), user_id).await?;
+        Ok(saved)
     }
 
     pub async fn delete_workflow(&self, project_id: &str, user_id: &str, workflow_id: &str) -> Result<()> {
@@ -58,7 +62,37 @@ impl Automation {
         let ctx = self.context(user_id);
         let outcome = studio_model::delete_workflow(open.doc.content(), workflow_id, &ctx)?;
         self.commit_outcome(project_id, &mut open, user_id, &outcome).await?;
-        Ok(())
+        drop(open);
+        self.arm_triggers(project_id, workflow_id, None, user_id).await
+    }
+
+    /// Indexes a workflow's triggers (none once it is gone), each from now on: a schedule's
+    /// beats after the last one passed, an event trigger's events after the bus's head.
+    async fn arm_triggers(
+        &self,
+        project_id: &str,
+        workflow_id: &str,
+        w: Option<&Workflow>,
+        user_id: &str,
+    ) -> Result<()> {
+        let head = self.store.bus_head().await?;
+        let now = chrono::Utc::now();
+        let mut rows = Vec::new();
+        for (i, trigger) in w.map(|w| w.triggers.as_slice()).unwrap_or_default().iter().enumerate() {
+            if matches!(trigger, Trigger::Manual) {
+                continue;
+            }
+            rows.push(studio_store::TriggerRow {
+                project_id: project_id.into(),
+                workflow_id: workflow_id.into(),
+                position: i as i64,
+                trigger: serde_json::to_string(trigger).map_err(CoreError::internal)?,
+                user_id: user_id.into(),
+                last_fired_at: latest_beat(trigger, now).map(stamp),
+                last_seq: head,
+            });
+        }
+        Ok(self.store.set_workflow_triggers(project_id, workflow_id, &rows).await?)
     }
 
     pub async fn workflows(&self, project_id: &str) -> Result<Vec<Workflow>> {
@@ -82,6 +116,42 @@ impl Automation {
     pub(crate) fn tell(&self, run_id: &str, control: Control) -> bool {
         let controls = self.controls.lock().unwrap_or_else(|p| p.into_inner());
         controls.get(run_id).is_some_and(|c| c.send(control).is_ok())
+    }
+}
+
+/// A time as the store writes it.
+pub(crate) fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A schedule trigger's latest beat at or before `now` (beats fall every interval from its
+/// `since`); `None` for other triggers, or before the first beat.
+pub(crate) fn latest_beat(
+    trigger: &Trigger,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let Trigger::Schedule { frequency, since } = trigger else { return None };
+    let step = studio_model::Frequency::parse(frequency).ok()??.0;
+    let since = chrono::DateTime::parse_from_rfc3339(since).ok()?.with_timezone(&chrono::Utc);
+    if now < since {
+        return None;
+    }
+    match step {
+        studio_model::Step::Minutes(m) => {
+            let every = i64::from(m.max(1)) * 60_000;
+            let beats = (now - since).num_milliseconds() / every;
+            Some(since + chrono::Duration::milliseconds(beats * every))
+        }
+        studio_model::Step::Months(m) => {
+            let mut beat = since;
+            for _ in 0..1200 {
+                match beat.checked_add_months(chrono::Months::new(m.max(1))) {
+                    Some(next) if next <= now => beat = next,
+                    _ => break,
+                }
+            }
+            Some(beat)
+        }
     }
 }
 
@@ -192,7 +262,15 @@ pub(crate) fn check_workflow(w: &Workflow) -> Result<()> {
         }
     }
     for trigger in &w.triggers {
-        if let studio_model::Trigger::Event { topic, condition } = trigger {
+        if let Trigger::Schedule { since, .. } = trigger
+            && !since.is_empty()
+            && chrono::DateTime::parse_from_rfc3339(since).is_err()
+        {
+            return Err(CoreError::invalid(format!(
+                "a schedule trigger's since '{since}' is not a time (RFC 3339: 2027-01-04T09:00:00Z)"
+            )));
+        }
+        if let Trigger::Event { topic, condition } = trigger {
             EventFilter { topics: vec![topic.clone()], project_id: None }.check()?;
             if let Some(condition) = condition {
                 let names = exprs::names(condition).map_err(CoreError::invalid)?;

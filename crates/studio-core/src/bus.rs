@@ -28,6 +28,8 @@ pub const MODULE_ID: &str = "studio";
 const POLL: Duration = Duration::from_millis(500);
 /// Events read from the store at a time.
 const PAGE: i64 = 1_000;
+/// The topic a linked data source's change on disk is published under.
+pub(crate) const SOURCE_CHANGED: &str = "studio.data.source_changed";
 /// Largest event a caller may publish (its fields as JSON).
 pub const MAX_EVENT_BYTES: usize = 64 * 1024;
 

@@ -89,6 +89,7 @@ mod workflow_engine;
 mod workflow_exprs;
 mod workflow_runs;
 mod workflow_tasks;
+mod workflow_triggers;
 
 pub use actor::Actor;
 pub use admission::{Admission, TransportParts};

@@ -372,16 +372,22 @@ impl Studio {
             tokio::spawn(crate::tasks::follow_cancel_requests(Arc::downgrade(&self.tasks)));
             tokio::spawn(crate::edge::watch::watch_sources(Arc::downgrade(&self.tasks)));
         }
-        // Workflow runs are driven from now on, those other programs left first; every two
-        // seconds, those a command queued or a program that died left.
+        // Workflow runs are driven from now on, those other programs left first; every second
+        // their triggers are looked at, and every two the runs a command queued or a program
+        // that died left are adopted.
         if self.me.set(Arc::downgrade(self)).is_ok() {
             self.adopt_workflow_runs().await?;
             let weak = Arc::downgrade(self);
             tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                for tick in 1u64.. {
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                     let Some(studio) = weak.upgrade() else { return };
-                    if let Err(e) = studio.adopt_workflow_runs().await {
+                    if let Err(e) = studio.fire_triggers().await {
+                        tracing::warn!("workflow triggers could not be looked at: {}", e.message);
+                    }
+                    if tick % 2 == 0
+                        && let Err(e) = studio.adopt_workflow_runs().await
+                    {
                         tracing::warn!("workflow runs could not be adopted: {}", e.message);
                     }
                 }

@@ -228,6 +228,16 @@ async fn editing_a_linked_file_on_disk_refreshes_it_and_marks_the_population_sta
     with_marginals(&studio, &project, &marginals, 2_000).await;
     run(&studio, &project, Workbench::Population, "regenerate", json!({})).await;
     assert_eq!(state(&studio, &project).await.workbench_states.population.status, StageStatus::Complete);
+    // A workflow that starts when that file changes.
+    let workflow: studio_core::model::Workflow = serde_json::from_value(json!({
+        "workflow_id": "on_change", "name": "When the marginals change",
+        "triggers": [{"type": "source_changed", "source": "marginals.csv"}],
+        "steps": [{"id": "note", "type": "task", "agent_type": "data_processor", "task": "echo",
+                   "config": {"changed": "${trigger.event.source}"}}]
+    }))
+    .unwrap();
+    let save = studio_core::Request::SaveWorkflow { project_id: project.clone(), user_id: USER.into(), workflow };
+    studio.dispatch(save).await.unwrap();
     // Let the watcher pick the file up, then edit it as an analyst would.
     tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
     write(&marginals, &MARGINALS.replace("rural,0.36", "rural,0.40"));
@@ -240,6 +250,18 @@ async fn editing_a_linked_file_on_disk_refreshes_it_and_marks_the_population_sta
             break;
         }
         assert!(std::time::Instant::now() < deadline, "no refresh after the file changed");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // The change is on the bus, and started the workflow listening for it, once.
+    loop {
+        let runs = studio.workflow_runs(&project, Some("on_change")).await.unwrap();
+        if let Some(run) = runs.iter().find(|r| r.status.is_finished()) {
+            assert_eq!(run.trigger["topic"], "studio.data.source_changed", "{run:?}");
+            assert_eq!(run.steps[0].output.as_ref().unwrap()["changed"], "marginals.csv");
+            assert_eq!(runs.len(), 1, "{runs:?}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the workflow did not start: {runs:?}");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }

@@ -281,3 +281,45 @@ async fn a_workflow_is_versioned_and_undoable_with_the_project() {
     assert_eq!(state.workflows[0].workflow_id, "kept");
     assert!(state.modification_log.iter().any(|e| e.action == "save_workflow"), "in the log");
 }
+
+#[tokio::test]
+async fn triggers_start_runs_by_themselves_once_each_however_many_programs_look() {
+    let (dir, studio, project) = running().await;
+    // A second program on the same library looks at the same triggers.
+    let other = Arc::new(Studio::open(StudioConfig::new(dir.path().join("library.db"))).await.unwrap());
+    other.start_tasks().await.unwrap();
+    let since = (chrono::Utc::now() + chrono::Duration::milliseconds(1500))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let scheduled: Workflow = serde_json::from_value(json!({
+        "workflow_id": "beat", "name": "On the beat",
+        "triggers": [{"type": "schedule", "frequency": "every 5 minutes", "since": since}],
+        "steps": [{"id": "e", "type": "task", "agent_type": "assistant", "task": "echo", "config": {"at": "${trigger.beat}"}}]
+    }))
+    .unwrap();
+    save(&studio, &project, &scheduled).await.unwrap();
+    let heard: Workflow = serde_json::from_value(json!({
+        "workflow_id": "heard", "name": "On refreshed data",
+        "triggers": [{"type": "event", "topic": "custom.data_refreshed", "condition": "event.rows > 10"}],
+        "steps": [{"id": "e", "type": "task", "agent_type": "assistant", "task": "echo", "config": {"rows": "${trigger.event.rows}"}}]
+    }))
+    .unwrap();
+    save(&studio, &project, &heard).await.unwrap();
+    for rows in [5, 20] {
+        studio.publish_event("custom.data_refreshed", Some(&project), &json!({"rows": rows}), USER).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(4_000)).await;
+    let beats = studio.workflow_runs(&project, Some("beat")).await.unwrap();
+    assert_eq!(beats.len(), 1, "one beat, one run: {beats:?}");
+    let beat = finished(&studio, &beats[0].execution_id).await;
+    assert_eq!(beat.trigger["type"], "schedule");
+    assert_eq!(beat.steps[0].output.as_ref().unwrap()["at"], json!(since));
+    let heard = studio.workflow_runs(&project, Some("heard")).await.unwrap();
+    assert_eq!(heard.len(), 1, "the event with rows 20 alone, once: {heard:?}");
+    let run = finished(&studio, &heard[0].execution_id).await;
+    assert_eq!(
+        (run.trigger["type"].as_str(), run.trigger["topic"].as_str()),
+        (Some("event"), Some("custom.data_refreshed"))
+    );
+    assert_eq!(run.steps[0].output.as_ref().unwrap()["rows"], 20);
+    assert_eq!(run.status, RunStatus::Completed, "{run:?}");
+}

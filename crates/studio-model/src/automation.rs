@@ -307,6 +307,14 @@ pub fn save_workflow(
     }
     saved.created_by = before.map_or_else(|| ctx.user_id.clone(), |b| b.created_by.clone());
     saved.updated_at = ctx.now.clone();
+    // A schedule beats from when it was saved unless it says from when.
+    for trigger in &mut saved.triggers {
+        if let Trigger::Schedule { since, .. } = trigger
+            && since.is_empty()
+        {
+            *since = ctx.now.clone();
+        }
+    }
     let mut next = content.clone();
     next.workflows.insert(saved.workflow_id.clone(), saved.clone());
     let verb = if before.is_some() { "Changed" } else { "Created" };

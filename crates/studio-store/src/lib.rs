@@ -16,7 +16,7 @@ use local::Local;
 pub use local::{
     ArtifactRow, BusEventRow, ExportOptions, FileCheck, InviteRow, JournalEntry, NewBusEvent, NewVersion, ProjectRow,
     ReportRow, ScenarioRow, ScheduleRow, SessionRow, ShareRow, TaskBoardRow, TaskRow, TeamLinkRow, TemplateRow,
-    VersionInfo, VersionRow, WebhookRow, WorkflowRunRow, WorkflowStepRow, WorkingCopy,
+    TriggerRow, VersionInfo, VersionRow, WebhookRow, WorkflowRunRow, WorkflowStepRow, WorkingCopy,
 };
 use team::TeamStore;
 
@@ -212,6 +212,10 @@ dispatch! {
     pub async fn claim_workflow_run(&self, run_id: &str, session: &str, expected: Option<&str>) -> Result<bool>;
     pub async fn put_workflow_step(&self, step: &WorkflowStepRow) -> Result<()>;
     pub async fn workflow_steps(&self, run_id: &str) -> Result<Vec<WorkflowStepRow>>;
+    pub async fn set_workflow_triggers(&self, project_id: &str, workflow_id: &str, rows: &[TriggerRow]) -> Result<()>;
+    pub async fn workflow_triggers(&self) -> Result<Vec<TriggerRow>>;
+    pub async fn claim_trigger_beat(&self, row: &TriggerRow, seen: Option<&str>, beat: &str) -> Result<bool>;
+    pub async fn claim_trigger_events(&self, row: &TriggerRow, seen: i64, to: i64) -> Result<bool>;
 
     pub async fn ping(&self) -> Result<()>;
     pub async fn heartbeat(&self, session_id: &str, at: &str) -> Result<()>;

@@ -328,6 +328,32 @@ async fn transcript(store: &Store) -> Vec<String> {
         store.unfinished_workflow_runs().await.unwrap().len()
     ));
 
+    // A workflow's triggers, each beat and event claimed once.
+    let trigger = |position: i64, last_fired_at: Option<&str>| studio_store::TriggerRow {
+        project_id: P.into(),
+        workflow_id: "weekly".into(),
+        position,
+        trigger: format!(r#"{{"type": "schedule", "frequency": "weekly", "n": {position}}}"#),
+        user_id: USER.into(),
+        last_fired_at: last_fired_at.map(str::to_string),
+        last_seq: 7,
+    };
+    store.set_workflow_triggers(P, "weekly", &[trigger(0, None), trigger(1, Some(T0))]).await.unwrap();
+    store.set_workflow_triggers(P, "weekly", &[trigger(0, None)]).await.unwrap();
+    let armed = store.workflow_triggers().await.unwrap();
+    note(format!("triggers: {}", armed.len()));
+    let beat = "2026-12-07T07:00:00.000Z";
+    let beats = [
+        store.claim_trigger_beat(&armed[0], None, beat).await.unwrap(),
+        store.claim_trigger_beat(&armed[0], None, beat).await.unwrap(),
+    ];
+    let events = [
+        store.claim_trigger_events(&armed[0], 7, 9).await.unwrap(),
+        store.claim_trigger_events(&armed[0], 7, 9).await.unwrap(),
+    ];
+    let now = &store.workflow_triggers().await.unwrap()[0];
+    note(format!("claimed: {beats:?} {events:?} {:?} {} {}", now.last_fired_at, now.last_seq, json(&now.trigger)["n"]));
+
     let template = TemplateRow {
         template_id: "c0ffee00-0000-4000-8000-000000000001".into(),
         name: "Base".into(),

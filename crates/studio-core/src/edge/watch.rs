@@ -1,5 +1,6 @@
 //! Linked sources are watched while their project is open in a program that runs tasks: a
-//! change on disk (debounced, so an editor's save is one change) queues a data refresh, which
+//! change on disk (debounced, so an editor's save is one change) is published on the bus
+//! (`studio.data.source_changed`) and queues a data refresh, which
 //! marks the population and everything after it stale; a deleted or moved file shows up as
 //! that source's error at the refresh.
 
@@ -89,6 +90,10 @@ impl Tasks {
 
     /// Queues a data refresh for a project whose linked file changed, unless one is waiting.
     async fn refresh_after_change(&self, project_id: &str, file: &str) -> crate::error::Result<()> {
+        // On the bus, where a workflow's `source_changed` trigger hears it.
+        let mut data = serde_json::Map::new();
+        data.insert("source".into(), json!(file));
+        self.bus.publish(crate::bus::SOURCE_CHANGED, Some(project_id), data);
         let waiting = self
             .list_tasks(project_id)
             .await?

@@ -35,7 +35,7 @@ pub use team_links::TeamLinkRow;
 pub use templates::TemplateRow;
 pub use versions::{NewVersion, VersionInfo, VersionRow};
 pub(crate) use versions::{deflate, inflate};
-pub use workflow_runs::{WorkflowRunRow, WorkflowStepRow};
+pub use workflow_runs::{TriggerRow, WorkflowRunRow, WorkflowStepRow};
 
 use crate::{MIGRATOR, Result, StoreError, schema_version};
 

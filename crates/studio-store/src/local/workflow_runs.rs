@@ -154,3 +154,92 @@ impl Local {
         .await?)
     }
 }
+
+/// One trigger of one workflow, as indexed.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TriggerRow {
+    pub project_id: String,
+    pub workflow_id: String,
+    pub position: i64,
+    pub trigger: String,
+    pub user_id: String,
+    pub last_fired_at: Option<String>,
+    pub last_seq: i64,
+}
+
+const TRIGGER_COLUMNS: &str = "project_id, workflow_id, position, trigger, user_id, last_fired_at, last_seq";
+
+impl Local {
+    /// Replaces a workflow's triggers (none: it has none, or it is gone).
+    pub(crate) async fn set_workflow_triggers(
+        &self,
+        project_id: &str,
+        workflow_id: &str,
+        rows: &[TriggerRow],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin_with(super::IMMEDIATE).await?;
+        sqlx::query("DELETE FROM studio_workflow_triggers WHERE project_id = ? AND workflow_id = ?")
+            .bind(project_id)
+            .bind(workflow_id)
+            .execute(&mut *tx)
+            .await?;
+        for r in rows {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO studio_workflow_triggers ({TRIGGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            )))
+            .bind(&r.project_id)
+            .bind(&r.workflow_id)
+            .bind(r.position)
+            .bind(&r.trigger)
+            .bind(&r.user_id)
+            .bind(&r.last_fired_at)
+            .bind(r.last_seq)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every trigger of every project's workflows.
+    pub(crate) async fn workflow_triggers(&self) -> Result<Vec<TriggerRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {TRIGGER_COLUMNS} FROM studio_workflow_triggers ORDER BY project_id, workflow_id, position"
+        )))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Claims a schedule's beat: true for the one program that moved `last_fired_at` from
+    /// `seen` to `beat`.
+    pub(crate) async fn claim_trigger_beat(&self, row: &TriggerRow, seen: Option<&str>, beat: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE studio_workflow_triggers SET last_fired_at = ?
+             WHERE project_id = ? AND workflow_id = ? AND position = ? AND last_fired_at IS ?",
+        )
+        .bind(beat)
+        .bind(&row.project_id)
+        .bind(&row.workflow_id)
+        .bind(row.position)
+        .bind(seen)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Claims the events of an event trigger from after `seen` to `to`.
+    pub(crate) async fn claim_trigger_events(&self, row: &TriggerRow, seen: i64, to: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE studio_workflow_triggers SET last_seq = ?
+             WHERE project_id = ? AND workflow_id = ? AND position = ? AND last_seq = ?",
+        )
+        .bind(to)
+        .bind(&row.project_id)
+        .bind(&row.workflow_id)
+        .bind(row.position)
+        .bind(seen)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

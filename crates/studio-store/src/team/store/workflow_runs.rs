@@ -2,7 +2,7 @@
 
 use super::{TeamStore, key};
 use crate::Result;
-use crate::local::{WorkflowRunRow, WorkflowStepRow};
+use crate::local::{TriggerRow, WorkflowRunRow, WorkflowStepRow};
 
 const RUN_SELECT: &str = "SELECT run_id::text AS run_id, project_id, workflow_id, workflow::text AS workflow, status, \
      trigger::text AS trigger, input::text AS input, user_id, session_id, error, studio_iso(created_at) AS created_at, \
@@ -119,5 +119,78 @@ impl TeamStore {
             .bind(id)
             .fetch_all(self.pool())
             .await?)
+    }
+}
+
+const TRIGGER_SELECT: &str = "SELECT project_id, workflow_id, position::bigint AS position, trigger::text AS trigger, \
+     user_id, studio_iso(last_fired_at) AS last_fired_at, last_seq FROM studio_workflow_triggers";
+
+impl TeamStore {
+    pub(crate) async fn set_workflow_triggers(
+        &self,
+        project_id: &str,
+        workflow_id: &str,
+        rows: &[TriggerRow],
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM studio_workflow_triggers WHERE project_id = $1 AND workflow_id = $2")
+            .bind(project_id)
+            .bind(workflow_id)
+            .execute(&mut *tx)
+            .await?;
+        for r in rows {
+            sqlx::query(
+                "INSERT INTO studio_workflow_triggers (project_id, workflow_id, position, trigger, user_id, last_fired_at,
+                   last_seq) VALUES ($1, $2, $3, $4::jsonb, $5, studio_ts($6), $7)",
+            )
+            .bind(&r.project_id)
+            .bind(&r.workflow_id)
+            .bind(r.position as i32)
+            .bind(&r.trigger)
+            .bind(&r.user_id)
+            .bind(&r.last_fired_at)
+            .bind(r.last_seq)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn workflow_triggers(&self) -> Result<Vec<TriggerRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("{TRIGGER_SELECT} ORDER BY project_id, workflow_id, position")))
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    pub(crate) async fn claim_trigger_beat(&self, row: &TriggerRow, seen: Option<&str>, beat: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE studio_workflow_triggers SET last_fired_at = studio_ts($1)
+             WHERE project_id = $2 AND workflow_id = $3 AND position = $4
+               AND last_fired_at IS NOT DISTINCT FROM studio_ts($5)",
+        )
+        .bind(beat)
+        .bind(&row.project_id)
+        .bind(&row.workflow_id)
+        .bind(row.position as i32)
+        .bind(seen)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub(crate) async fn claim_trigger_events(&self, row: &TriggerRow, seen: i64, to: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE studio_workflow_triggers SET last_seq = $1
+             WHERE project_id = $2 AND workflow_id = $3 AND position = $4 AND last_seq = $5",
+        )
+        .bind(to)
+        .bind(&row.project_id)
+        .bind(&row.workflow_id)
+        .bind(row.position as i32)
+        .bind(seen)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 }
