@@ -144,6 +144,11 @@ impl Bus {
         Ok(Bus { store, queue, live, published: AtomicU64::new(0), written })
     }
 
+    /// Events this program has written to the bus.
+    pub(crate) fn written(&self) -> u64 {
+        self.written.load(Ordering::SeqCst)
+    }
+
     /// Waits (up to `limit`) until every event published so far is written.
     pub(crate) async fn flush(&self, limit: Duration) {
         let deadline = tokio::time::Instant::now() + limit;

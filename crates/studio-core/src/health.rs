@@ -129,6 +129,7 @@ impl Studio {
             }
         }
         g.open_projects.set(self.open.ids().len() as i64);
+        g.events.inc_by(self.bus.written().saturating_sub(g.events.get()));
         g.uptime.set(self.vitals.uptime().as_secs_f64());
         let place = self.config.db_path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
         let read = self.vitals.read_resources(&place);

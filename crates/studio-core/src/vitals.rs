@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicI64, AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use prometheus::{
-    Counter, Encoder, Gauge, GaugeVec, HistogramOpts, HistogramVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
+    Counter, Encoder, Gauge, GaugeVec, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec,
+    Opts, Registry, TextEncoder,
 };
 
 /// Request latency buckets, in seconds: half a millisecond to half a minute.
@@ -39,6 +40,12 @@ pub(crate) struct Gauges {
     pub memory_used: IntGauge,
     pub disk_total: IntGauge,
     pub disk_available: IntGauge,
+    /// Workflow runs ended, by how; those running now; steps ended, by kind and how.
+    pub runs: IntCounterVec,
+    pub runs_active: IntGauge,
+    pub steps: IntCounterVec,
+    /// Events written to the bus.
+    pub events: IntCounter,
 }
 
 /// The process's resources at one reading.
@@ -129,6 +136,22 @@ impl Vitals {
             memory_used: int("studio_system_memory_used_bytes", "The machine's memory in use"),
             disk_total: int("studio_disk_total_bytes", "Size of the file system holding the library"),
             disk_available: int("studio_disk_available_bytes", "Free space on the file system holding the library"),
+            runs: registered(
+                r,
+                IntCounterVec::new(
+                    Opts::new("studio_workflow_runs_total", "Workflow runs ended, by outcome"),
+                    &["outcome"],
+                ),
+            ),
+            runs_active: int("studio_workflow_runs_active", "Workflow runs this program is driving"),
+            steps: registered(
+                r,
+                IntCounterVec::new(
+                    Opts::new("studio_workflow_steps_total", "Workflow steps ended, by kind and outcome"),
+                    &["kind", "outcome"],
+                ),
+            ),
+            events: registered(r, IntCounter::new("studio_events_published_total", "Events written to the bus")),
         };
         Vitals {
             registry: r.clone(),

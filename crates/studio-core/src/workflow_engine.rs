@@ -229,6 +229,7 @@ impl Studio {
                         row.error = None;
                         row.finished_at = Some(studio_store::now());
                         self.write_step(&row).await?;
+                        self.vitals.gauges.steps.with_label_values(&[step.kind.name(), "completed"]).inc();
                         run.remember(&step.id, seen(&row));
                         return Ok(output);
                     }
@@ -245,6 +246,7 @@ impl Studio {
                         row.error = Some(why.clone());
                         row.finished_at = Some(studio_store::now());
                         self.write_step(&row).await?;
+                        self.vitals.gauges.steps.with_label_values(&[step.kind.name(), "failed"]).inc();
                         return Err(Stop::Failed(format!("step '{}' failed: {why}", step.id)));
                     }
                 }

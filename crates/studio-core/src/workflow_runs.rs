@@ -334,7 +334,9 @@ impl Studio {
         let started = row.started_at.as_deref().and_then(|s| seconds_between(s, None)).unwrap_or(0.0);
         let left = Duration::from_secs_f64((hours * 3600.0 - started).max(0.0));
         let run = crate::workflow_engine::Run::new(row, workflow.clone(), scope, done, control, left);
+        self.vitals.gauges.runs_active.inc();
         let ended = self.run_workflow_steps(&run).await;
+        self.vitals.gauges.runs_active.dec();
         let (status, error) = match ended {
             Ok(()) => (RunStatus::Completed, None),
             Err(crate::workflow_engine::Stop::Cancelled) => (RunStatus::Cancelled, None),
@@ -342,6 +344,7 @@ impl Studio {
         };
         row.status = status.as_str().into();
         row.error = error;
+        self.vitals.gauges.runs.with_label_values(&[status.as_str()]).inc();
         row.finished_at = Some(studio_store::now());
         row.updated_at = studio_store::now();
         self.store.put_workflow_run(row).await?;

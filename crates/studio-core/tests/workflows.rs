@@ -87,6 +87,19 @@ async fn a_condition_on_real_step_outputs_chooses_each_branch() {
     // Every step has its timing; the run its duration.
     assert!(low.steps.iter().all(|s| s.duration_ms.is_some() && s.finished_at.is_some()));
     assert!(low.duration.unwrap() > 0.0);
+
+    // And counted in the metrics.
+    let text = studio.metrics().await.unwrap().text;
+    let value = |series: &str| -> f64 {
+        let line =
+            text.lines().find(|l| l.starts_with(&format!("{series} "))).unwrap_or_else(|| panic!("{series}\n{text}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(value("studio_workflow_runs_total{outcome=\"completed\"}"), 2.0);
+    assert_eq!(value("studio_workflow_steps_total{kind=\"condition\",outcome=\"completed\"}"), 2.0);
+    assert_eq!(value("studio_workflow_steps_total{kind=\"task\",outcome=\"completed\"}"), 3.0);
+    assert_eq!(value("studio_workflow_runs_active"), 0.0);
+    assert!(value("studio_events_published_total") >= 4.0, "{text}");
 }
 
 #[tokio::test]
