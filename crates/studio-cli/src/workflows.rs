@@ -17,23 +17,13 @@ use crate::output::Printer;
 #[derive(Subcommand, Debug)]
 pub enum WorkflowCommand {
     /// The project's workflows.
-    List {
-        project: String,
-    },
+    List { project: String },
     /// One workflow as JSON.
-    Show {
-        project: String,
-        workflow: String,
-    },
+    Show { project: String, workflow: String },
     /// Save a workflow (made, or replaced by its `workflow_id`) from a JSON file, `-` for stdin.
-    Save {
-        project: String,
-        file: String,
-    },
-    Delete {
-        project: String,
-        workflow: String,
-    },
+    Save { project: String, file: String },
+    /// Delete a workflow from the project (its runs stay; undo brings it back).
+    Delete { project: String, workflow: String },
     /// Run a workflow: left to the app or `studio serve` when one runs (unless --wait), else
     /// run here and followed step by step; non-zero if it fails or is cancelled.
     Run {
@@ -46,23 +36,15 @@ pub enum WorkflowCommand {
         wait: bool,
     },
     /// The project's runs, newest first (one workflow's when it is named).
-    Runs {
-        project: String,
-        workflow: Option<String>,
-    },
+    Runs { project: String, workflow: Option<String> },
     /// One run with each step's status, output and timing.
-    Status {
-        execution: String,
-    },
-    Pause {
-        execution: String,
-    },
-    Resume {
-        execution: String,
-    },
-    Cancel {
-        execution: String,
-    },
+    Status { execution: String },
+    /// Pause a run between two steps.
+    Pause { execution: String },
+    /// Resume a paused run.
+    Resume { execution: String },
+    /// Cancel a run: a running task or wait is cut short.
+    Cancel { execution: String },
 }
 
 fn run_text(run: &WorkflowRun) -> String {
