@@ -155,7 +155,7 @@ async fn follow(studio: &Studio, execution: &str, out: &Printer) -> Result<Workf
     loop {
         let run: WorkflowRun = call(studio, Request::GetWorkflowRun { execution_id: execution.into() }).await?;
         let finished: Vec<_> = run.steps.iter().filter(|s| s.status != "running").collect();
-        for step in finished.iter().skip(told) {
+        for step in finished.get(told..).unwrap_or_default() {
             if !out.json {
                 crate::errln!("  {} {} ({})", step.path, step.status, step.kind);
             }

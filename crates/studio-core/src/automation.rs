@@ -124,6 +124,16 @@ pub(crate) fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// Seconds from one stamp to another (to now when there is none).
+pub(crate) fn seconds_between(from: &str, to: Option<&str>) -> Option<f64> {
+    let from = chrono::DateTime::parse_from_rfc3339(from).ok()?.with_timezone(&chrono::Utc);
+    let to = match to {
+        Some(t) => chrono::DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&chrono::Utc),
+        None => chrono::Utc::now(),
+    };
+    Some((to - from).num_milliseconds() as f64 / 1000.0)
+}
+
 /// A schedule trigger's latest beat at or before `now` (beats fall every interval from its
 /// `since`); `None` for other triggers, or before the first beat.
 pub(crate) fn latest_beat(

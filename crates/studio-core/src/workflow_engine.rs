@@ -20,7 +20,7 @@ use studio_store::{WorkflowRunRow, WorkflowStepRow};
 use studio_tasks::{RetryPolicy, TaskSpec, TaskStatus};
 use tokio::sync::watch;
 
-use crate::automation::Control;
+use crate::automation::{Control, seconds_between};
 use crate::bus::EventFilter;
 use crate::error::CoreError;
 use crate::request::Request;
@@ -103,11 +103,8 @@ impl Run {
 /// A finished step as expressions see it.
 fn seen(row: &WorkflowStepRow) -> Value {
     let output = row.output.as_deref().and_then(|o| serde_json::from_str(o).ok()).unwrap_or(Value::Null);
-    let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
-    let duration = match (at(&row.started_at), row.finished_at.as_deref().and_then(at)) {
-        (Some(start), Some(end)) => (end - start).num_milliseconds() as f64,
-        _ => 0.0,
-    };
+    let duration = row.finished_at.as_deref().and_then(|end| seconds_between(&row.started_at, Some(end)));
+    let duration = duration.map_or(0.0, |s| s * 1000.0);
     json!({"output": output, "status": row.status, "attempts": row.attempt, "duration_ms": duration})
 }
 

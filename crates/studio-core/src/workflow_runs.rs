@@ -15,7 +15,7 @@ use studio_model::{Permission, Workflow};
 use studio_store::{WorkflowRunRow, WorkflowStepRow};
 
 use crate::actor::Actor;
-use crate::automation::Control;
+use crate::automation::{Control, seconds_between};
 use crate::error::{CoreError, Result};
 use crate::studio::Studio;
 
@@ -103,15 +103,6 @@ pub struct WorkflowRun {
     pub steps_completed: usize,
     pub total_steps: usize,
     pub steps: Vec<StepRun>,
-}
-
-fn seconds_between(from: &str, to: Option<&str>) -> Option<f64> {
-    let from = chrono::DateTime::parse_from_rfc3339(from).ok()?;
-    let to = match to {
-        Some(t) => chrono::DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&chrono::Utc),
-        None => chrono::Utc::now(),
-    };
-    Some((to - from.with_timezone(&chrono::Utc)).num_milliseconds() as f64 / 1000.0)
 }
 
 pub(crate) fn step_of(row: &WorkflowStepRow) -> StepRun {

@@ -97,12 +97,8 @@ pub async fn follow(
     Ok(upgrade.on_upgrade(move |socket| stream(socket, subscription, stopping)))
 }
 
-async fn stream(mut socket: WebSocket, mut events: Subscription, mut stopping: tokio::sync::watch::Receiver<bool>) {
-    let stopped = async move {
-        if stopping.wait_for(|stop| *stop).await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+async fn stream(mut socket: WebSocket, mut events: Subscription, stopping: tokio::sync::watch::Receiver<bool>) {
+    let stopped = crate::socket::until_stopped(stopping);
     tokio::pin!(stopped);
     loop {
         tokio::select! {

@@ -42,19 +42,14 @@ async fn stream(
     project_id: String,
     first: Vec<serde_json::Value>,
     mut events: tokio::sync::broadcast::Receiver<StudioEvent>,
-    mut stopping: tokio::sync::watch::Receiver<bool>,
+    stopping: tokio::sync::watch::Receiver<bool>,
 ) {
     for message in first {
         if socket.send(Message::Text(message.to_string().into())).await.is_err() {
             return;
         }
     }
-    // Resolves when the server stops (never if it is dropped without stopping).
-    let stopped = async move {
-        if stopping.wait_for(|stop| *stop).await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+    let stopped = until_stopped(stopping);
     tokio::pin!(stopped);
     loop {
         tokio::select! {
@@ -85,5 +80,13 @@ async fn stream(
                 Some(Ok(_)) => {}
             },
         }
+    }
+}
+
+/// Resolves when the server stops (never if it is dropped without stopping): a WebSocket then
+/// closes, so a graceful stop does not wait on it.
+pub(crate) async fn until_stopped(mut stopping: tokio::sync::watch::Receiver<bool>) {
+    if stopping.wait_for(|stop| *stop).await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
