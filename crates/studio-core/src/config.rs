@@ -85,6 +85,21 @@ pub struct StudioConfig {
     /// Most agents this program's task pool runs (at least two are kept running when it
     /// allows two).
     pub max_agents: usize,
+    /// The seed's `agents` settings: how many agents may be spawned through the API.
+    pub agents: AgentSettings,
+}
+
+/// The seed's `agents:` section: live spawned agents of one type, and of all types, at most.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AgentSettings {
+    pub max_instances_per_type: usize,
+    pub max_total_instances: usize,
+}
+
+impl Default for AgentSettings {
+    fn default() -> Self {
+        AgentSettings { max_instances_per_type: 10, max_total_instances: 50 }
+    }
 }
 
 /// The seed's `workflow:` section: how many runs at once (the rest wait `queued`), how long a
@@ -122,6 +137,7 @@ impl StudioConfig {
             max_state_bytes: studio_model::MAX_SNAPSHOT_BYTES,
             workflow: WorkflowSettings::default(),
             max_agents: 4,
+            agents: AgentSettings::default(),
         }
     }
 
@@ -178,6 +194,12 @@ impl StudioConfig {
         }
         if let Some(n) = number("STUDIO_WORKFLOW_RETRY_ATTEMPTS", 1.0, f64::from(studio_model::MAX_ATTEMPTS))? {
             config.workflow.retry_attempts = n as u32;
+        }
+        if let Some(n) = number("STUDIO_AGENTS_MAX_INSTANCES_PER_TYPE", 0.0, 1000.0)? {
+            config.agents.max_instances_per_type = n as usize;
+        }
+        if let Some(n) = number("STUDIO_AGENTS_MAX_TOTAL_INSTANCES", 0.0, 10_000.0)? {
+            config.agents.max_total_instances = n as usize;
         }
         Ok(config)
     }

@@ -5,6 +5,7 @@
 
 mod actor;
 mod admission;
+mod agents;
 mod analysis_tasks;
 mod automation;
 mod blob_book;
@@ -23,8 +24,10 @@ mod console_state;
 mod data_package;
 mod data_reads;
 mod data_service;
+mod dispatch;
 mod document;
 mod edge;
+mod entanglements;
 mod error;
 mod event_bus;
 mod events;
@@ -93,6 +96,7 @@ mod workflow_triggers;
 
 pub use actor::Actor;
 pub use admission::{Admission, TransportParts};
+pub use agents::{AGENT_TYPES, AgentDetail, AgentList, SpawnedAgent};
 pub use blob_book::BlobExchange;
 pub use blobs::{Blob, BlobTicket, MAX_BLOB_BYTES};
 pub use bus::{BusEvent, EventFilter, Subscription, topic_matches};
@@ -102,7 +106,9 @@ pub use config::{
 };
 pub use console_state::{ConsoleStatus, ConsoleView};
 pub use data_package::{DataPackage, PackagedSource, Series, SourceKind, SourceStatus};
+pub use dispatch::{Answer, Deleted, Discarded, Folder};
 pub use document::{ChangeKind, ChangeMessage, ProjectDocument, RecordKey};
+pub use entanglements::{AgentMessage, Entanglement};
 pub use error::{CoreError, Result};
 pub use event_bus::{EventPage, MAX_EVENTS_READ, WebhookCreated, WebhookInfo};
 pub use events::StudioEvent;
@@ -119,7 +125,7 @@ pub use profile::{Profile, ProfileUpdate};
 pub use projects::{ExportReceipt, MetadataUpdate, ProjectSummary, TemplateInfo};
 pub use recovery::{FoldedEdits, RecoveryOffer, UnsavedEdit};
 pub use reports::{PREVIEW_ID as REPORT_PREVIEW_ID, ReportExport, ReportListing};
-pub use request::{API_VERSION, Answer, Deleted, Discarded, Envelope, Folder, Request};
+pub use request::{API_VERSION, Envelope, Request};
 pub use retention::{LibraryInfo, Pruned};
 pub use saving::VersionInfo;
 pub use schedules::{Delivery, DeliveryReason, DeliveryStatus, ScheduleStatus, next_run};

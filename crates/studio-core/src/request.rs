@@ -9,7 +9,6 @@ use studio_model::{ProjectCreate, ProjectLoad, Workbench, WorkbenchAction};
 
 use crate::error::{CoreError, Result};
 use crate::projects::MetadataUpdate;
-use crate::studio::Studio;
 
 /// Version of the request and response formats.
 pub const API_VERSION: u32 = 1;
@@ -126,7 +125,88 @@ pub enum Request {
         project_id: String,
         user_id: String,
     },
-    ListAgents,
+    /// Every agent: this program's task pool and the agents spawned (with `ended`, the
+    /// terminated ones too).
+    ListAgents {
+        #[serde(default)]
+        ended: bool,
+    },
+    /// Spawns an agent of a type (assistant, data_processor, api, workflow, simulation,
+    /// report) within `max_instances_per_type` and `max_total_instances`.
+    SpawnAgent {
+        agent_type: String,
+        /// How it is shown (its type unless given).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        /// Its configuration: a JSON object, 16 KB at most.
+        #[serde(default)]
+        config: Value,
+        user_id: String,
+    },
+    /// A spawned agent: its state, current task, history, teams and latest messages.
+    GetAgent {
+        agent_id: String,
+    },
+    /// Terminates a spawned agent; a task it runs goes back to the queue.
+    TerminateAgent {
+        agent_id: String,
+        user_id: String,
+    },
+    /// Every team of agents (entanglement).
+    ListEntanglements,
+    /// A new team of spawned agents.
+    CreateEntanglement {
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+        #[serde(default)]
+        agent_ids: Vec<String>,
+        user_id: String,
+    },
+    GetEntanglement {
+        entanglement_id: String,
+    },
+    /// Dissolves a team (its messages stay).
+    DeleteEntanglement {
+        entanglement_id: String,
+        user_id: String,
+    },
+    /// Adds a spawned agent to a team.
+    AddEntanglementAgent {
+        entanglement_id: String,
+        agent_id: String,
+        user_id: String,
+    },
+    /// Takes an agent out of a team.
+    RemoveEntanglementAgent {
+        entanglement_id: String,
+        agent_id: String,
+        user_id: String,
+    },
+    /// Sends a message to one agent of the team, or to every other one without `receiver_id`;
+    /// kept until delivered, at least once.
+    SendAgentMessage {
+        entanglement_id: String,
+        /// A member agent (the caller when absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sender_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receiver_id: Option<String>,
+        content: String,
+        /// `message` unless given (`task`, `notification`, …).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_type: Option<String>,
+        user_id: String,
+    },
+    /// A team's messages after a message id (0: from the first), oldest first.
+    ListAgentMessages {
+        entanglement_id: String,
+        #[serde(default)]
+        after: i64,
+        /// 100 unless given; 1,000 at most.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<usize>,
+    },
     GenerateReport {
         project_id: String,
         user_id: String,
@@ -543,7 +623,18 @@ impl Request {
             Request::GetTask { .. } => "get_task",
             Request::CancelTask { .. } => "cancel_task",
             Request::RunPipeline { .. } => "run_pipeline",
-            Request::ListAgents => "list_agents",
+            Request::ListAgents { .. } => "list_agents",
+            Request::SpawnAgent { .. } => "spawn_agent",
+            Request::GetAgent { .. } => "get_agent",
+            Request::TerminateAgent { .. } => "terminate_agent",
+            Request::ListEntanglements => "list_entanglements",
+            Request::CreateEntanglement { .. } => "create_entanglement",
+            Request::GetEntanglement { .. } => "get_entanglement",
+            Request::DeleteEntanglement { .. } => "delete_entanglement",
+            Request::AddEntanglementAgent { .. } => "add_entanglement_agent",
+            Request::RemoveEntanglementAgent { .. } => "remove_entanglement_agent",
+            Request::SendAgentMessage { .. } => "send_agent_message",
+            Request::ListAgentMessages { .. } => "list_agent_messages",
             Request::GenerateReport { .. } => "generate_report",
             Request::PreviewReport { .. } => "preview_report",
             Request::GetReport { .. } => "get_report",
@@ -667,269 +758,6 @@ impl Request {
             | Request::SyncWithTeam { project_id }
             | Request::TeamLink { project_id } => Some(project_id),
             _ => None,
-        }
-    }
-}
-
-/// The answer to `delete_project`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Deleted {
-    pub deleted: String,
-}
-
-/// The answer to `discard_recovery`: how many unsaved edits were dropped.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Discarded {
-    pub discarded: usize,
-}
-
-/// The answer to `reveal_export` and `reveal_outbox`: the folder the file manager opened.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Folder {
-    pub folder: PathBuf,
-}
-
-/// A request's answer, serialized once, where it is made: a transport writes it as it is
-/// (turning a whole `ProjectState` into a `Value` first cost a third of an action's time).
-#[derive(Debug, Clone, Serialize)]
-#[serde(transparent)]
-pub struct Answer(Box<serde_json::value::RawValue>);
-
-impl Answer {
-    /// The answer's JSON text.
-    pub fn json(&self) -> &str {
-        self.0.get()
-    }
-
-    /// The answer as a JSON value, for a caller that looks inside it.
-    pub fn value(&self) -> Value {
-        serde_json::from_str(self.0.get()).unwrap_or(Value::Null)
-    }
-}
-
-fn json<T: Serialize>(value: T) -> Result<Answer> {
-    serde_json::value::to_raw_value(&value).map(Answer).map_err(CoreError::internal)
-}
-
-impl Studio {
-    /// Parses and runs one request given as JSON.
-    pub async fn dispatch_json(&self, request: &Value) -> Result<Answer> {
-        self.dispatch(Request::from_envelope(request)?).await
-    }
-
-    /// Parses and runs one request given as JSON, made by `caller` (see [`Studio::dispatch_as`]).
-    pub async fn dispatch_json_as(&self, caller: &str, request: &Value) -> Result<Answer> {
-        self.dispatch_as(caller, Request::from_envelope(request)?).await
-    }
-
-    /// Runs one request; the response is the JSON of the matching method's result. Every
-    /// transport comes through here — HTTP routes, the generic envelope route, Tauri IPC, the
-    /// command line — so this is the one place to see, time, check or record an operation:
-    /// today it times each one and logs it (target `studio::request`).
-    pub async fn dispatch(&self, request: Request) -> Result<Answer> {
-        let name = request.name();
-        let project = request.project_id().map(str::to_string);
-        let action = match &request {
-            Request::WorkbenchAction(a) => Some(format!("{}/{}", a.workbench, a.action)),
-            _ => None,
-        };
-        let started = std::time::Instant::now();
-        let answer = self.handle(request).await;
-        let took = started.elapsed();
-        self.vitals.observe_request(name, answer.as_ref().map_or_else(|e| e.code.as_str(), |_| "ok"), took);
-        let ms = format!("{:.2}", took.as_secs_f64() * 1000.0);
-        match &answer {
-            Ok(_) => tracing::info!(target: "studio::request", request = name, project, action, ms, "ok"),
-            Err(e) => {
-                tracing::info!(target: "studio::request", request = name, project, action, ms, code = e.code, "{}", e.message)
-            }
-        }
-        answer
-    }
-
-    /// The handler of each request: one arm a variant.
-    async fn handle(&self, request: Request) -> Result<Answer> {
-        use Request::*;
-        match request {
-            CreateProject(req) => json(self.create_project(&req).await?),
-            ListProjects { user_id, team_id } => {
-                json(self.list_projects_in(user_id.as_deref(), team_id.as_deref()).await?)
-            }
-            GetProject(load) => json(self.get_project(&load).await?),
-            UpdateProject { project_id, user_id, update } => {
-                json(self.update_project(&project_id, &user_id, &update).await?)
-            }
-            DeleteProject { project_id, user_id } => {
-                self.delete_project(&project_id, &user_id).await?;
-                json(Deleted { deleted: project_id })
-            }
-            UndeleteProject { project_id, user_id } => json(self.undelete_project(&project_id, &user_id).await?),
-            DuplicateProject { project_id, user_id, project_name } => {
-                json(self.duplicate_project(&project_id, &user_id, project_name.as_deref()).await?)
-            }
-            SaveProject { project_id, user_id, background: false } => json(self.save(&project_id, &user_id).await?),
-            SaveProject { project_id, user_id, background: true } => {
-                json(self.start_save(&project_id, &user_id).await?)
-            }
-            ListVersions { project_id } => json(self.versions(&project_id).await?),
-            RestoreVersion { project_id, user_id, version } => {
-                json(self.restore_version(&project_id, &user_id, version).await?)
-            }
-            WorkbenchAction(action) => json(self.workbench_action(&action).await?),
-            WorkbenchState { project_id, user_id, workbench } => {
-                json(self.workbench_state(&project_id, &user_id, workbench).await?)
-            }
-            Undo { project_id, user_id } => json(self.undo(&project_id, &user_id).await?),
-            Redo { project_id, user_id } => json(self.redo(&project_id, &user_id).await?),
-            Log { project_id } => json(self.log(&project_id).await?),
-            SaveTemplate { project_id, user_id, name, description } => {
-                json(self.save_template(&project_id, &user_id, &name, description.as_deref()).await?)
-            }
-            ListTemplates => json(self.templates().await?),
-            ExportProject { project_id, path, with_artifacts } => {
-                json(self.start_export(&project_id, path, with_artifacts).await?)
-            }
-            ImportProject { path, user_id } => json(self.import_project(&path, &user_id).await?),
-            RecoveryOffer { project_id } => json(self.recovery_offer(&project_id).await?),
-            Recover { project_id, user_id } => json(self.recover(&project_id, &user_id).await?),
-            DiscardRecovery { project_id } => json(Discarded { discarded: self.discard_recovery(&project_id).await? }),
-            ListTasks { project_id } => json(self.list_tasks(&project_id).await?),
-            GetTask { task_id } => json(self.get_task(&task_id).await?),
-            CancelTask { task_id, reason } => json(self.cancel_task(&task_id, reason.as_deref()).await?),
-            RunPipeline { project_id, user_id } => json(self.run_pipeline(&project_id, &user_id).await?),
-            ListAgents => json(self.agents()?),
-            GenerateReport { project_id, user_id, report_config } => {
-                let report = self.generate_report(&project_id, &user_id, report_config, &|_, _| {}).await?;
-                json(report)
-            }
-            ReportSchedule { project_id } => json(self.reports.report_schedule(&project_id).await?),
-            SendReport { project_id, user_id } => json(self.send_report_now(&project_id, &user_id).await?),
-            RevealExport { project_id, report_id, format } => {
-                json(Folder { folder: self.reports.reveal_export(&project_id, &report_id, &format).await? })
-            }
-            RevealOutbox => json(Folder { folder: self.reports.reveal_outbox()? }),
-            LibraryInfo => json(self.library_info().await?),
-            Limits => json(crate::limits::Limits::current()),
-            Health => json(self.health().await?),
-            Metrics => json(self.metrics().await?),
-            PublishEvent { topic, project_id, data, user_id } => {
-                json(self.publish_event(&topic, project_id.as_deref(), &data, &user_id).await?)
-            }
-            ListEvents { after, filter, limit } => json(self.list_events(after, &filter, limit).await?),
-            CreateWebhook { url, filter, secret, user_id } => {
-                json(self.create_webhook(&url, &filter, secret.as_deref(), &user_id).await?)
-            }
-            ListWebhooks => json(self.webhooks().await?),
-            DeleteWebhook { webhook_id } => {
-                self.delete_webhook(&webhook_id).await?;
-                json(Deleted { deleted: webhook_id })
-            }
-            ListWorkflows { project_id } => json(self.automation.workflows(&project_id).await?),
-            GetWorkflow { project_id, workflow_id } => json(self.automation.workflow(&project_id, &workflow_id).await?),
-            SaveWorkflow { project_id, user_id, workflow } => {
-                json(self.automation.save_workflow(&project_id, &user_id, &workflow).await?)
-            }
-            DeleteWorkflow { project_id, user_id, workflow_id } => {
-                self.automation.delete_workflow(&project_id, &user_id, &workflow_id).await?;
-                json(Deleted { deleted: workflow_id })
-            }
-            ExecuteWorkflow { project_id, user_id, workflow_id, input } => {
-                json(self.execute_workflow(&project_id, &workflow_id, &user_id, &input, &Value::Null).await?)
-            }
-            ListWorkflowRuns { project_id, workflow_id } => {
-                json(self.workflow_runs(&project_id, workflow_id.as_deref()).await?)
-            }
-            GetWorkflowRun { execution_id } => json(self.workflow_run(&execution_id).await?),
-            ControlWorkflowRun { execution_id, user_id, control } => {
-                json(self.control_run(&execution_id, &user_id, &control).await?)
-            }
-            GetProfile => json(self.profile()?),
-            HubStatus => json(self.sharing.hub_info().await?),
-            ShareOnNetwork { on, listen } => json(self.sharing.share_on_network(on, listen.as_deref(), true).await?),
-            ResolveConflict { project_id, user_id, section, key, pick } => json(
-                self.resolve_conflict(&crate::actor::Actor::new(&project_id, &user_id), section, &key, pick).await?,
-            ),
-            SetPresence { project_id, user_id, workbench, item } => {
-                json(self.sharing.set_presence(&project_id, &user_id, workbench, item).await?)
-            }
-            CreateInvite { project_id, user_id, role, expires, hub } => {
-                let expires = crate::invites::parse_expiry(expires.as_deref().unwrap_or("7d"))?;
-                json(self.sharing.create_invite(&project_id, &user_id, role, expires, hub.as_deref()).await?)
-            }
-            ListInvites { project_id } => json(self.sharing.invites(&project_id).await?),
-            RevokeInvite { project_id, user_id, invite_id } => {
-                json(self.sharing.revoke_invite(&project_id, &user_id, &invite_id).await?)
-            }
-            JoinProject { token, user_id } => json(self.sharing.join(&token, &user_id).await?),
-            SyncStatus { project_id } => json(self.sharing.sync_status(&project_id).await?),
-            ParseQuestion { project_id, user_id, question } => {
-                json(self.parse_question(&project_id, &user_id, question.as_deref()).await?)
-            }
-            ConfirmPredictionTask { project_id, user_id, task } => {
-                json(self.confirm_prediction_task(&project_id, &user_id, &task).await?)
-            }
-            StartSensitivity { project_id, user_id, scenario_id, analysis } => {
-                json(self.start_sensitivity(&project_id, &user_id, &scenario_id, &analysis).await?)
-            }
-            GetSensitivity { project_id, scenario_id } => json(self.sensitivity(&project_id, &scenario_id).await?),
-            StartGoalSeek { project_id, user_id, scenario_id, search } => {
-                json(self.start_goal_seek(&project_id, &user_id, &scenario_id, &search).await?)
-            }
-            GetGoalSeek { project_id, scenario_id } => json(self.goal_seek(&project_id, &scenario_id).await?),
-            CausalGraph { project_id } => json(self.causal_graph(&project_id).await?),
-            TimeAxis { project_id } => json(self.time_axis(&project_id).await?),
-            EditCausalEdge { project_id, user_id, edit } => {
-                json(self.edit_causal_edge(&project_id, &user_id, &edit).await?)
-            }
-            ChangeCollaborators { project_id, user_id, change } => {
-                json(self.change_collaborators(&project_id, &user_id, &change).await?)
-            }
-            UpdateProfile { update } => json(self.update_profile(&update)?),
-            PreviewReport { project_id, user_id, report_config } => {
-                json(self.preview_report(&project_id, &user_id, report_config).await?)
-            }
-            GetReport { project_id, report_id } => json(self.reports.get_report(&project_id, &report_id).await?),
-            ListReports { project_id } => json(self.reports.list_reports(&project_id).await?),
-            ExportReport { project_id, report_id, user_id, format, path } => {
-                json(self.reports.start_report_export(&project_id, &report_id, &user_id, &format, path).await?)
-            }
-            ListTeams { user_id } => json(self.list_teams(&user_id).await?),
-            CreateTeam { user_id, name, default_role } => {
-                json(self.create_team(&user_id, &name, default_role.as_deref()).await?)
-            }
-            TeamMembers { team_id, user_id } => json(self.team_members(&team_id, &user_id).await?),
-            InviteTeamMember { team_id, user_id, display_name, public_key, role } => json(
-                self.invite_team_member(&team_id, &user_id, &display_name, public_key.as_deref(), role.as_deref())
-                    .await?,
-            ),
-            SetTeamRole { team_id, user_id, member_id, role } => {
-                json(self.set_team_role(&team_id, &user_id, &member_id, &role).await?)
-            }
-            RemoveTeamMember { team_id, user_id, member_id } => {
-                json(self.remove_team_member(&team_id, &user_id, &member_id).await?)
-            }
-            UnsentEdits { project_id, user_id } => json(self.unsent_edits(&project_id, &user_id).await?),
-            ApplyUnsent { project_id, user_id } => json(self.apply_unsent(&project_id, &user_id).await?),
-            DiscardUnsent { project_id, user_id } => {
-                json(Discarded { discarded: self.discard_unsent(&project_id, &user_id).await? })
-            }
-            KeepSession { user_id, client_id, state } => json(self.keep_session(&user_id, &client_id, &state).await?),
-            SessionState { user_id, client_id } => json(self.session_state(&user_id, &client_id).await?),
-            ExchangeChanges { project_id, user_id, have, changes } => {
-                json(self.exchange_changes(&project_id, &user_id, &have, &changes).await?)
-            }
-            TeamServerTeams { server, token } => json(self.team_server_teams(&server, &token).await?),
-            TeamServerProjects { server, token, team_id } => {
-                json(self.team_server_projects(&server, &token, team_id.as_deref()).await?)
-            }
-            PublishToTeam { project_id, server, token, team_id } => {
-                json(self.publish_to_team(&project_id, &server, &token, &team_id).await?)
-            }
-            OpenFromTeam { server, token, project_id, user_id } => {
-                json(self.open_from_team(&server, &token, &project_id, &user_id).await?)
-            }
-            SyncWithTeam { project_id } => json(self.sync_with_team(&project_id).await?),
-            TeamLink { project_id } => json(self.team_link(&project_id).await?),
         }
     }
 }

@@ -373,8 +373,9 @@ impl Studio {
             tokio::spawn(crate::edge::watch::watch_sources(Arc::downgrade(&self.tasks)));
         }
         // Workflow runs are driven from now on, those other programs left first; every second
-        // their triggers are looked at, and every two the runs a command queued or a program
-        // that died left are adopted.
+        // their triggers are looked at, spawned agents are hosted (and their messages
+        // delivered), and every two seconds the runs a command queued or a program that died
+        // left are adopted.
         if self.me.set(Arc::downgrade(self)).is_ok() {
             self.adopt_workflow_runs().await?;
             let weak = Arc::downgrade(self);
@@ -389,6 +390,9 @@ impl Studio {
                         && let Err(e) = studio.adopt_workflow_runs().await
                     {
                         tracing::warn!("workflow runs could not be adopted: {}", e.message);
+                    }
+                    if let Err(e) = studio.host_agents().await {
+                        tracing::warn!("spawned agents could not be looked after: {}", e.message);
                     }
                 }
             });

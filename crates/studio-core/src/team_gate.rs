@@ -8,8 +8,9 @@
 
 use studio_model::Permission;
 
+use crate::dispatch::Answer;
 use crate::error::{CoreError, Result};
-use crate::request::{Answer, Request};
+use crate::request::Request;
 use crate::studio::Studio;
 
 /// What a request needs of its caller.
@@ -86,7 +87,18 @@ impl Request {
             CancelTask { task_id, .. } => Needs::Task(task_id, Edit),
             ListProjects { .. }
             | ListTemplates
-            | ListAgents
+            | ListAgents { .. }
+            | GetAgent { .. }
+            | ListEntanglements
+            | GetEntanglement { .. }
+            | ListAgentMessages { .. }
+            | SpawnAgent { .. }
+            | TerminateAgent { .. }
+            | CreateEntanglement { .. }
+            | DeleteEntanglement { .. }
+            | AddEntanglementAgent { .. }
+            | RemoveEntanglementAgent { .. }
+            | SendAgentMessage { .. }
             | LibraryInfo
             | Limits
             | Health
@@ -197,6 +209,13 @@ impl Request {
             | ExecuteWorkflow { user_id, .. }
             | ControlWorkflowRun { user_id, .. }
             | CreateWebhook { user_id, .. }
+            | SpawnAgent { user_id, .. }
+            | TerminateAgent { user_id, .. }
+            | CreateEntanglement { user_id, .. }
+            | DeleteEntanglement { user_id, .. }
+            | AddEntanglementAgent { user_id, .. }
+            | RemoveEntanglementAgent { user_id, .. }
+            | SendAgentMessage { user_id, .. }
             | OpenFromTeam { user_id, .. } => user_id,
             ListVersions { .. }
             | Log { .. }
@@ -207,7 +226,11 @@ impl Request {
             | ListTasks { .. }
             | GetTask { .. }
             | CancelTask { .. }
-            | ListAgents
+            | ListAgents { .. }
+            | GetAgent { .. }
+            | ListEntanglements
+            | GetEntanglement { .. }
+            | ListAgentMessages { .. }
             | GetReport { .. }
             | ListReports { .. }
             | ReportSchedule { .. }

@@ -388,7 +388,7 @@ impl Studio {
         config: Value,
     ) -> Flow<Value> {
         let spec = TaskSpec::new(task, step.name.as_deref().unwrap_or(&step.id))
-            .needs(crate::workflow_tasks::capability(agent_type))
+            .needs(crate::agents::capability(agent_type))
             .input("config", config)
             .input("execution_id", json!(run.id));
         let spec = TaskSpec { retry: RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }, ..spec };

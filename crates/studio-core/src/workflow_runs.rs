@@ -239,10 +239,16 @@ impl Studio {
             row.updated_at = studio_store::now();
             self.store.put_workflow_run(&row).await?;
         } else {
-            // The driver writes the new status between two steps; wait a moment for it.
-            for _ in 0..50 {
-                let now = self.run_row(run_id).await?;
-                if now.status != row.status {
+            // The driver writes the new status between two steps (a run just started may first
+            // write `running`); wait a moment for the status told.
+            for _ in 0..100 {
+                let now = RunStatus::of(&self.run_row(run_id).await?.status);
+                let there = match told {
+                    Control::Pause => now == RunStatus::Paused,
+                    Control::Run => now == RunStatus::Running,
+                    Control::Cancel => now.is_finished(),
+                };
+                if there || now.is_finished() {
                     break;
                 }
                 tokio::time::sleep(Duration::from_millis(20)).await;

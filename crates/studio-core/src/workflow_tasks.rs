@@ -10,18 +10,6 @@ use studio_tasks::{Failure, TaskContext, TaskOutput};
 /// (agent type, task) pairs a workflow may name; `*` is any agent type.
 pub(crate) const WORKFLOW_TASKS: [(&str, &str); 2] = [("*", "echo"), ("api", "http_request")];
 
-/// The capability an agent of this type has on the task engine.
-pub(crate) fn capability(agent_type: &str) -> &'static str {
-    match agent_type {
-        "data_processor" => "data",
-        "simulation" => "simulation",
-        "report" => "report",
-        "api" => "api",
-        "workflow" => "workflow",
-        _ => "assistant",
-    }
-}
-
 /// Whether an agent of `agent_type` runs `task`; if not, what it does run.
 pub(crate) fn check_task(agent_type: &str, task: &str) -> Result<(), String> {
     if WORKFLOW_TASKS.iter().any(|(t, k)| (*t == "*" || *t == agent_type) && *k == task) {

@@ -12,15 +12,16 @@ use studio_core::model::{
     GeneratedReport, LogEntry, NewCollaborator, PredictionTask, ProjectCreate, ProjectState, Workbench,
     WorkbenchResponse, Workflow,
 };
-use studio_core::task_engine::{PoolReport, Task};
+use studio_core::task_engine::Task;
 use studio_core::{
-    AppliedUnsent, BusEvent, ChangeExchange, ConsoleView, Deleted, Discarded, Envelope, EventPage, Folder, Health,
-    HistoryResponse, HubInfo, InviteInfo, LibraryInfo, Limits, MetadataUpdate, PipelineRun, Presence, Profile,
-    ProfileUpdate, ProjectSummary, RecoveryOffer, ReportListing, ScheduleStatus, SessionState, StudioEvent, SyncStatus,
-    TeamInfo, TeamInvitation, TeamLinkStatus, TeamMember, TemplateInfo, UnsentEdits, VersionInfo, WebhookCreated,
-    WebhookInfo, WorkflowRun,
+    AgentDetail, AgentList, AgentMessage, AppliedUnsent, BusEvent, ChangeExchange, ConsoleView, Deleted, Discarded,
+    Entanglement, Envelope, EventPage, Folder, Health, HistoryResponse, HubInfo, InviteInfo, LibraryInfo, Limits,
+    MetadataUpdate, PipelineRun, Presence, Profile, ProfileUpdate, ProjectSummary, RecoveryOffer, ReportListing,
+    ScheduleStatus, SessionState, SpawnedAgent, StudioEvent, SyncStatus, TeamInfo, TeamInvitation, TeamLinkStatus,
+    TeamMember, TemplateInfo, UnsentEdits, VersionInfo, WebhookCreated, WebhookInfo, WorkflowRun,
 };
 
+use crate::agent_routes::{EntanglementBody, MessageBody, SpawnBody};
 use crate::analysis_routes::{CausalEditBody, GoalSeekBody, SensitivityBody};
 use crate::bodies::{
     ActionBody, CancelBody, DuplicateBody, GenerateBody, ProjectExportBody, ReportExportBody, RevealBody, TemplateBody,
@@ -387,7 +388,74 @@ fn workflow_operations(b: &mut Builder) {
     (op.query, op.answer) = (&[USER], Some(answer));
 }
 
+fn agent_operations(b: &mut Builder) {
+    let answer = b.answer::<AgentList>();
+    let op = b.op(
+        "get",
+        "/api/v1/studio/agents",
+        "Every agent: this program's task pool (status, queue, each agent with its current task and history) and the agents spawned, in every program, with their limits",
+    );
+    (op.query, op.answer) = (&[("ended", "boolean", "Terminated agents too")], Some(answer));
+    let (body, answer) = (b.body::<SpawnBody>(), b.answer::<SpawnedAgent>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/agents",
+        "Spawn an agent (assistant, data_processor, api, workflow, simulation or report): it joins the task engine with its type's capability, within max_instances_per_type and max_total_instances (409 past them); published as studio.agent.spawned",
+    );
+    (op.body, op.answer, op.status) = (Some(body), Some(answer), 201);
+    let answer = b.answer::<AgentDetail>();
+    b.op(
+        "get",
+        "/api/v1/studio/agents/{aid}",
+        "A spawned agent: its status, host, current task, history, teams and latest messages",
+    )
+    .answer = Some(answer);
+    let answer = b.answer::<SpawnedAgent>();
+    let op = b.op(
+        "delete",
+        "/api/v1/studio/agents/{aid}",
+        "Terminate a spawned agent (its task goes back to the queue); published as studio.agent.terminated",
+    );
+    (op.query, op.answer) = (&[USER], Some(answer));
+    let answer = b.answer::<Vec<Entanglement>>();
+    b.op("get", "/api/v1/studio/entanglements", "Every team of agents (entanglement) with its members").answer =
+        Some(answer);
+    let (body, answer) = (b.body::<EntanglementBody>(), b.answer::<Entanglement>());
+    let op = b.op("post", "/api/v1/studio/entanglements", "Make a team of spawned agents");
+    (op.body, op.answer, op.status) = (Some(body), Some(answer), 201);
+    let answer = b.answer::<Entanglement>();
+    b.op("get", "/api/v1/studio/entanglements/{eid}", "One team with its members").answer = Some(answer);
+    let answer = b.answer::<Deleted>();
+    let op = b.op("delete", "/api/v1/studio/entanglements/{eid}", "Dissolve a team (its messages stay)");
+    (op.query, op.answer) = (&[USER], Some(answer));
+    let answer = b.answer::<Entanglement>();
+    let op = b.op("put", "/api/v1/studio/entanglements/{eid}/agents/{aid}", "Add a spawned agent to a team");
+    (op.query, op.answer) = (&[USER], Some(answer));
+    let answer = b.answer::<Entanglement>();
+    let op = b.op("delete", "/api/v1/studio/entanglements/{eid}/agents/{aid}", "Take an agent out of a team");
+    (op.query, op.answer) = (&[USER], Some(answer));
+    let (body, answer) = (b.body::<MessageBody>(), b.answer::<Vec<AgentMessage>>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/entanglements/{eid}/messages",
+        "Send a message to one agent of the team, or to every other one (no receiver_id): kept until the program hosting each receiver delivers it, at least once, as studio.agent.message; 202 with one message a receiver",
+    );
+    (op.body, op.answer, op.status) = (Some(body), Some(answer), 202);
+    let answer = b.answer::<Vec<AgentMessage>>();
+    let op = b.op(
+        "get",
+        "/api/v1/studio/entanglements/{eid}/messages",
+        "The team's messages after a message id, oldest first, each with its attempts and when it was delivered",
+    );
+    const PAGE: &[(&str, &str, &str)] = &[
+        ("after", "integer", "Messages after this id (0: from the first)"),
+        ("limit", "integer", "100 unless given; 1,000 at most"),
+    ];
+    (op.query, op.answer) = (PAGE, Some(answer));
+}
+
 fn ops_operations(b: &mut Builder) {
+    agent_operations(b);
     workflow_operations(b);
     event_operations(b);
     for (path, summary, open) in [
@@ -625,8 +693,6 @@ fn operations(b: &mut Builder) {
     let (body, answer) = (b.body::<CancelBody>(), b.answer::<Task>());
     let op = b.op("post", "/api/v1/studio/tasks/{tid}/cancel", "Cancel a task and the tasks that depend on it");
     (op.body, op.answer) = (Some(body), Some(answer));
-    let answer = b.answer::<PoolReport>();
-    b.op("get", "/api/v1/studio/agents", "The agent pool: status, queue length, each agent").answer = Some(answer);
 
     for (path, summary) in [
         (

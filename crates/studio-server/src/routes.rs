@@ -13,9 +13,9 @@ use studio_core::CoreError;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::{
-    ApiError, AppState, analysis_routes as a, event_routes as ev, guard, handlers as h, ops_routes as o,
-    people_routes as p, question_routes as q, report_routes as r, socket, task_routes as t, team_routes as tm,
-    unsent_routes as un, workflow_routes as wf,
+    ApiError, AppState, agent_routes as ag, analysis_routes as a, event_routes as ev, guard, handlers as h,
+    ops_routes as o, people_routes as p, question_routes as q, report_routes as r, socket, task_routes as t,
+    team_routes as tm, unsent_routes as un, workflow_routes as wf,
 };
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
@@ -86,7 +86,18 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("post", "/api/v1/studio/projects/{id}/export", post(t::export_project))
         .add("get", "/api/v1/studio/tasks/{tid}", get(t::get_task))
         .add("post", "/api/v1/studio/tasks/{tid}/cancel", post(t::cancel_task))
-        .add("get", "/api/v1/studio/agents", get(t::agents))
+        .add("get", "/api/v1/studio/agents", get(ag::list))
+        .add("post", "/api/v1/studio/agents", post(ag::spawn))
+        .add("get", "/api/v1/studio/agents/{aid}", get(ag::get))
+        .add("delete", "/api/v1/studio/agents/{aid}", delete(ag::terminate))
+        .add("get", "/api/v1/studio/entanglements", get(ag::entanglements))
+        .add("post", "/api/v1/studio/entanglements", post(ag::create_entanglement))
+        .add("get", "/api/v1/studio/entanglements/{eid}", get(ag::entanglement))
+        .add("delete", "/api/v1/studio/entanglements/{eid}", delete(ag::delete_entanglement))
+        .add("put", "/api/v1/studio/entanglements/{eid}/agents/{aid}", put(ag::add_agent))
+        .add("delete", "/api/v1/studio/entanglements/{eid}/agents/{aid}", delete(ag::remove_agent))
+        .add("post", "/api/v1/studio/entanglements/{eid}/messages", post(ag::send))
+        .add("get", "/api/v1/studio/entanglements/{eid}/messages", get(ag::messages))
         .add("post", "/api/v1/studio/projects/{id}/report/generate", post(r::generate))
         .add("post", "/api/v1/studio/projects/{id}/report/preview", post(r::preview))
         .add("get", "/api/v1/studio/projects/{id}/reports", get(r::list_reports))

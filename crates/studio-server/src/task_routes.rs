@@ -1,5 +1,4 @@
-//! Routes of long work: a project's tasks, pipeline runs, exports, one task, cancelling it,
-//! and the agents. Long actions answer 202 with the task(s) at once; progress follows on the
+//! Routes of long work: a project's tasks, pipeline runs, exports, one task, cancelling it. Long actions answer 202 with the task(s) at once; progress follows on the
 //! project's WebSocket as `task_changed` events.
 
 use axum::Json;
@@ -55,8 +54,4 @@ pub async fn cancel_task(
 ) -> Answer {
     let req: CancelBody = body(raw, &s)?;
     answer(&s, Request::CancelTask { task_id: tid, reason: req.reason }).await
-}
-
-pub async fn agents(State(s): State<AppState>) -> Answer {
-    answer(&s, Request::ListAgents).await
 }

@@ -408,8 +408,47 @@ async fn long_actions_answer_with_tasks_and_stream_their_progress() {
         a.ok(Method::POST, &format!("{P}/{id}/versions?background=true"), None, StatusCode::ACCEPTED).await;
     assert_eq!(background["kind"], "save_project");
     let agents = a.ok(Method::GET, "/api/v1/studio/agents", None, StatusCode::OK).await;
-    assert_eq!(agents["status"], "running");
-    assert!(agents["agents"].as_array().unwrap().len() >= 2);
+    assert_eq!(agents["pool"]["status"], "running");
+    assert!(agents["pool"]["agents"].as_array().unwrap().len() >= 2);
+    assert_eq!(agents["max_instances_per_type"], 10);
+
+    // A spawned agent, a team, a message to it over HTTP (seed routes under /api/v1/studio).
+    let spawn = json!({"agent_type": "api", "name": "Fetcher", "config": {"base_url": "http://127.0.0.1:1"}});
+    let api_agent = a.ok(Method::POST, "/api/v1/studio/agents", Some(spawn), StatusCode::CREATED).await;
+    assert_eq!((api_agent["status"].as_str(), api_agent["capabilities"][0].as_str()), (Some("running"), Some("api")));
+    let aid = api_agent["agent_id"].as_str().unwrap().to_string();
+    let lead =
+        a.ok(Method::POST, "/api/v1/studio/agents", Some(json!({"agent_type": "workflow"})), StatusCode::CREATED);
+    let lead = lead.await["agent_id"].as_str().unwrap().to_string();
+    let team = json!({"name": "Fetch team", "agent_ids": [lead]});
+    let team = a.ok(Method::POST, "/api/v1/studio/entanglements", Some(team), StatusCode::CREATED).await;
+    let e = format!("/api/v1/studio/entanglements/{}", team["entanglement_id"].as_str().unwrap());
+    let joined = a.ok(Method::PUT, &format!("{e}/agents/{aid}"), None, StatusCode::OK).await;
+    assert_eq!(joined["agents"].as_array().unwrap().len(), 2);
+    let message = json!({"sender_id": lead, "receiver_id": aid, "content": "fetch the series", "message_type": "task"});
+    let sent = a.ok(Method::POST, &format!("{e}/messages"), Some(message), StatusCode::ACCEPTED).await;
+    assert_eq!(sent[0]["receiver_id"], aid.as_str());
+    let messages = a.ok(Method::GET, &format!("{e}/messages?after=0"), None, StatusCode::OK).await;
+    assert_eq!(messages[0]["content"], "fetch the series");
+    let detail = a.ok(Method::GET, &format!("/api/v1/studio/agents/{aid}"), None, StatusCode::OK).await;
+    assert_eq!(detail["agent"]["name"], "Fetcher");
+    a.err(
+        Method::POST,
+        "/api/v1/studio/agents",
+        Some(json!({"agent_type": "oracle"})),
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    )
+    .await;
+    a.err(Method::GET, &format!("{e}/messages?after=x"), None, StatusCode::BAD_REQUEST, "invalid_request").await;
+    a.ok(Method::DELETE, &format!("{e}/agents/{aid}"), None, StatusCode::OK).await;
+    a.ok(Method::DELETE, &e, None, StatusCode::OK).await;
+    a.err(Method::GET, &e, None, StatusCode::NOT_FOUND, "not_found").await;
+    let ended = a.ok(Method::DELETE, &format!("/api/v1/studio/agents/{aid}"), None, StatusCode::OK).await;
+    assert_eq!(ended["status"], "terminated");
+    assert!(
+        a.ok(Method::GET, "/api/v1/studio/entanglements", None, StatusCode::OK).await.as_array().unwrap().is_empty()
+    );
 
     let relative = json!({"path": "relative.studio"});
     a.err(Method::POST, &format!("{P}/{id}/export"), Some(relative), StatusCode::BAD_REQUEST, "invalid_request").await;

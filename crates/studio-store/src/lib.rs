@@ -14,9 +14,10 @@ use sqlx::sqlite::SqlitePool;
 pub use error::StoreError;
 use local::Local;
 pub use local::{
-    ArtifactRow, BusEventRow, ExportOptions, FileCheck, InviteRow, JournalEntry, NewBusEvent, NewVersion, ProjectRow,
-    ReportRow, ScenarioRow, ScheduleRow, SessionRow, ShareRow, TaskBoardRow, TaskRow, TeamLinkRow, TemplateRow,
-    TriggerRow, VersionInfo, VersionRow, WebhookRow, WorkflowRunRow, WorkflowStepRow, WorkingCopy,
+    AgentMessageRow, AgentRow, ArtifactRow, BusEventRow, EntanglementRow, ExportOptions, FileCheck, InviteRow,
+    JournalEntry, NewAgentMessage, NewBusEvent, NewVersion, ProjectRow, ReportRow, ScenarioRow, ScheduleRow,
+    SessionRow, ShareRow, SpawnRoom, TaskBoardRow, TaskRow, TeamLinkRow, TemplateRow, TriggerRow, VersionInfo,
+    VersionRow, WebhookRow, WorkflowRunRow, WorkflowStepRow, WorkingCopy,
 };
 use team::TeamStore;
 
@@ -216,6 +217,19 @@ dispatch! {
     pub async fn workflow_triggers(&self) -> Result<Vec<TriggerRow>>;
     pub async fn claim_trigger_beat(&self, row: &TriggerRow, seen: Option<&str>, beat: &str) -> Result<bool>;
     pub async fn claim_trigger_events(&self, row: &TriggerRow, seen: i64, to: i64) -> Result<bool>;
+
+    pub async fn add_agent(&self, row: &AgentRow, per_type: i64, total: i64) -> Result<SpawnRoom>;
+    pub async fn agent_rows(&self, ended: bool) -> Result<Vec<AgentRow>>;
+    pub async fn agent_row(&self, agent_id: &str) -> Result<Option<AgentRow>>;
+    pub async fn move_agent(&self, agent_id: &str, expected: Option<&str>, status: &str, session: Option<&str>, at: &str) -> Result<bool>;
+    pub async fn add_entanglement(&self, row: &EntanglementRow) -> Result<()>;
+    pub async fn entanglements(&self, only: Option<&str>) -> Result<Vec<EntanglementRow>>;
+    pub async fn remove_entanglement(&self, entanglement_id: &str) -> Result<bool>;
+    pub async fn set_entanglement_member(&self, entanglement_id: &str, agent_id: &str, add: bool, at: &str) -> Result<bool>;
+    pub async fn add_agent_messages(&self, messages: &[NewAgentMessage]) -> Result<Vec<i64>>;
+    pub async fn lease_agent_messages(&self, receiver: &str, until: &str, now: &str, limit: i64) -> Result<Vec<AgentMessageRow>>;
+    pub async fn mark_messages_delivered(&self, seqs: &[i64], at: &str) -> Result<()>;
+    pub async fn agent_messages(&self, entanglement_id: Option<&str>, agent_id: Option<&str>, after: i64, limit: i64) -> Result<Vec<AgentMessageRow>>;
 
     pub async fn ping(&self) -> Result<()>;
     pub async fn heartbeat(&self, session_id: &str, at: &str) -> Result<()>;

@@ -328,6 +328,106 @@ async fn transcript(store: &Store) -> Vec<String> {
         store.unfinished_workflow_runs().await.unwrap().len()
     ));
 
+    // Spawned agents within their limits, handed between programs by compare-and-set; a team of
+    // them, and messages leased, handed on when a lease runs out, and kept once delivered.
+    let agent = |id: &str, agent_type: &str| studio_store::AgentRow {
+        agent_id: id.into(),
+        agent_type: agent_type.into(),
+        name: format!("{agent_type} {id}"),
+        config: r#"{"style": "brief"}"#.into(),
+        status: "requested".into(),
+        session_id: None,
+        spawned_by: USER.into(),
+        spawned_at: T0.into(),
+        terminated_at: None,
+        updated_at: T0.into(),
+    };
+    let rooms = [
+        store.add_agent(&agent("a1", "api"), 2, 3).await.unwrap(),
+        store.add_agent(&agent("a2", "api"), 2, 3).await.unwrap(),
+        store.add_agent(&agent("a3", "api"), 2, 3).await.unwrap(),
+        store.add_agent(&agent("r1", "report"), 2, 3).await.unwrap(),
+        store.add_agent(&agent("r2", "report"), 2, 3).await.unwrap(),
+    ];
+    use studio_store::SpawnRoom::{Full, Made, TypeFull};
+    assert_eq!(rooms, [Made, Made, TypeFull(2), Made, Full(3)]);
+    let moves = [
+        store.move_agent("a1", None, "running", Some("s1"), T0).await.unwrap(),
+        store.move_agent("a1", None, "running", Some("s2"), T0).await.unwrap(),
+        store.move_agent("a2", None, "terminated", None, T0).await.unwrap(),
+        store.move_agent("a2", None, "running", Some("s2"), T0).await.unwrap(),
+    ];
+    assert_eq!(moves, [true, false, true, false]);
+    note(format!("rooms: {rooms:?} moves: {moves:?}"));
+    for a in store.agent_rows(true).await.unwrap() {
+        note(format!(
+            "agent: {} {} {} {:?} {} {:?}",
+            a.agent_id,
+            a.status,
+            json(&a.config),
+            a.session_id,
+            a.name,
+            a.terminated_at
+        ));
+    }
+    note(format!("live agents: {}", store.agent_rows(false).await.unwrap().len()));
+    let team = studio_store::EntanglementRow {
+        entanglement_id: "ent_1".into(),
+        name: "Analysts".into(),
+        description: "".into(),
+        created_by: USER.into(),
+        created_at: T0.into(),
+        members: "a1,r1".into(),
+    };
+    store.add_entanglement(&team).await.unwrap();
+    let changes = [
+        store.set_entanglement_member("ent_1", "r1", true, T0).await.unwrap(),
+        store.set_entanglement_member("ent_1", "a3", true, "2026-12-07T06:00:01.000Z").await.unwrap(),
+        store.set_entanglement_member("ent_1", "r1", false, T0).await.unwrap(),
+        store.set_entanglement_member("ent_1", "r1", false, T0).await.unwrap(),
+    ];
+    assert_eq!(changes, [false, true, true, false]);
+    let teams = store.entanglements(None).await.unwrap();
+    assert_eq!(teams[0].members, "a1,a3");
+    note(format!("teams: {teams:?}"));
+    let sent: Vec<studio_store::NewAgentMessage> = ["first", "second"]
+        .iter()
+        .map(|content| studio_store::NewAgentMessage {
+            entanglement_id: "ent_1".into(),
+            sender_id: "a3".into(),
+            receiver_id: "a1".into(),
+            content: content.to_string(),
+            message_type: "task".into(),
+            created_at: T0.into(),
+        })
+        .collect();
+    let seqs = store.add_agent_messages(&sent).await.unwrap();
+    assert!(seqs[0] < seqs[1]);
+    let until = "2026-12-07T06:00:30.000Z";
+    let leased = store.lease_agent_messages("a1", until, T0, 10).await.unwrap();
+    assert_eq!(leased.iter().map(|m| m.content.as_str()).collect::<Vec<_>>(), ["first", "second"]);
+    // Leased and not delivered: nobody else gets them until the lease runs out, then they are
+    // handed on (the holder died), counted again.
+    assert!(store.lease_agent_messages("a1", until, "2026-12-07T06:00:10.000Z", 10).await.unwrap().is_empty());
+    let again = store.lease_agent_messages("a1", "2026-12-07T06:01:31.000Z", "2026-12-07T06:01:00.000Z", 1).await;
+    let again = again.unwrap();
+    assert_eq!((again.len(), again[0].content.as_str(), again[0].attempts), (1, "first", 2));
+    store.mark_messages_delivered(&[seqs[0]], "2026-12-07T06:01:02.000Z").await.unwrap();
+    let rest = store.lease_agent_messages("a1", "2026-12-07T06:03:00.000Z", "2026-12-07T06:02:00.000Z", 10).await;
+    assert_eq!(rest.unwrap().iter().map(|m| m.content.as_str()).collect::<Vec<_>>(), ["second"]);
+    for m in store.agent_messages(Some("ent_1"), None, 0, 10).await.unwrap() {
+        note(format!(
+            "message: {} {} {} {} {} {:?}",
+            m.sender_id, m.receiver_id, m.content, m.message_type, m.attempts, m.delivered_at
+        ));
+    }
+    note(format!(
+        "messages of a3 after the first: {} removed: {} {}",
+        store.agent_messages(None, Some("a3"), seqs[0], 10).await.unwrap().len(),
+        store.remove_entanglement("ent_1").await.unwrap(),
+        store.remove_entanglement("ent_1").await.unwrap()
+    ));
+
     // A workflow's triggers, each beat and event claimed once.
     let trigger = |position: i64, last_fired_at: Option<&str>| studio_store::TriggerRow {
         project_id: P.into(),

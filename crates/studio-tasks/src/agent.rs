@@ -1,7 +1,7 @@
 //! An agent (seed 003's ScalableAgent): an id, a type, capabilities, configuration and a
 //! status; in a pool it loops taking the next task it can do and running it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -57,6 +57,22 @@ pub fn create_agent(config: AgentConfig) -> Agent {
     }
 }
 
+/// A task an agent ran, for its history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AgentTaskRecord {
+    pub task_id: String,
+    pub kind: String,
+    /// `completed`, `failed` (with the reason) or `cancelled`.
+    pub outcome: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub started_at: String,
+    pub ms: u64,
+}
+
+/// How many tasks an agent's history keeps.
+pub(crate) const HISTORY_KEPT: usize = 50;
+
 /// What a running agent shares with its pool.
 #[derive(Debug, Default)]
 pub(crate) struct AgentState {
@@ -64,6 +80,8 @@ pub(crate) struct AgentState {
     /// Milliseconds since the pool's epoch at the last sign of life.
     pub heartbeat_ms: AtomicU64,
     pub tasks_done: AtomicU64,
+    /// The tasks it ran, newest last.
+    pub history: Mutex<VecDeque<AgentTaskRecord>>,
 }
 
 /// The longest an idle agent sleeps before looking again without being woken.
@@ -108,6 +126,9 @@ impl AgentLoop {
 
     async fn run_task(&self, task: crate::Task) {
         let task_id = task.id.clone();
+        let kind = task.kind.clone();
+        let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let started = Instant::now();
         *self.state.current.lock().unwrap_or_else(|p| p.into_inner()) = Some(task_id.clone());
         let cancel = self.boards.register_running(&task_id);
         let outcome = match self.handlers.get(&task.kind) {
@@ -139,6 +160,26 @@ impl AgentLoop {
             }
         };
         self.boards.unregister_running(&task_id);
+        let (ended, error) = match &outcome {
+            Some(Ok(_)) => ("completed", None),
+            Some(Err(failure)) => ("failed", Some(failure.reason.clone())),
+            None => ("cancelled", None),
+        };
+        let record = AgentTaskRecord {
+            task_id: task_id.clone(),
+            kind,
+            outcome: ended.to_string(),
+            error,
+            started_at,
+            ms: started.elapsed().as_millis() as u64,
+        };
+        {
+            let mut history = self.state.history.lock().unwrap_or_else(|p| p.into_inner());
+            if history.len() == HISTORY_KEPT {
+                history.pop_front();
+            }
+            history.push_back(record);
+        }
         // A task cancelled or timed out meanwhile refuses the report; that is expected.
         match outcome {
             Some(Ok(output)) => {

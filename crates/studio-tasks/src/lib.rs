@@ -17,7 +17,7 @@ mod restore;
 mod status;
 mod task;
 
-pub use agent::{Agent, AgentConfig, AgentStatus, create_agent};
+pub use agent::{Agent, AgentConfig, AgentStatus, AgentTaskRecord, create_agent};
 pub use board::{BoardInfo, TaskBoard};
 pub use boards::{TaskBoards, TaskUpdates};
 pub use cancel::CancelToken;

@@ -1,7 +1,8 @@
 //! The agent pool (seed 003's ScalableFramework): at most `max_agents` agents, started and
 //! stopped together, health-checked on an interval — an agent that died has its tasks
 //! re-queued or failed and is replaced — and scaled between a minimum and a maximum with the
-//! length of the queue.
+//! length of the queue. Agents added pinned (spawned by someone, of one type) are neither
+//! counted nor scaled: they stay until removed, and one that dies is restarted in place.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::agent::{AgentLoop, AgentState};
+use crate::agent::{AgentLoop, AgentState, AgentTaskRecord};
 use crate::{Agent, AgentConfig, AgentStatus, CancelToken, Handlers, TaskBoards, TaskError, create_agent};
 
 /// How a pool is made (the seed's framework config).
@@ -58,6 +59,12 @@ pub struct AgentReport {
     pub tasks_done: u64,
     /// Milliseconds since it last showed a sign of life.
     pub idle_ms: u64,
+    /// Added by someone rather than by scaling: it stays until removed.
+    #[serde(default)]
+    pub pinned: bool,
+    /// The tasks it ran, newest first (50 at most).
+    #[serde(default)]
+    pub history: Vec<AgentTaskRecord>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -71,6 +78,7 @@ pub struct PoolReport {
 
 struct Member {
     agent: Agent,
+    pinned: bool,
     state: Arc<AgentState>,
     stop: CancelToken,
     handle: Option<JoinHandle<()>>,
@@ -144,16 +152,26 @@ impl AgentPool {
 
     /// Adds an agent; it starts at once if the pool is running.
     pub fn add_agent(&self, agent: Agent) -> Result<(), TaskError> {
+        self.add(agent, false)
+    }
+
+    /// Adds an agent that stays until it is removed, outside `max_agents` and scaling (its
+    /// limits are its spawner's); it starts at once if the pool is running.
+    pub fn add_pinned(&self, agent: Agent) -> Result<(), TaskError> {
+        self.add(agent, true)
+    }
+
+    fn add(&self, agent: Agent, pinned: bool) -> Result<(), TaskError> {
         let running = self.status() == PoolStatus::Running;
         let mut members = lock(&self.inner.members);
         if members.iter().any(|m| m.agent.id == agent.id) {
             return Err(TaskError::Invalid(format!("the pool has an agent with id '{}' already", agent.id)));
         }
-        if members.len() >= self.inner.config.max_agents {
+        if !pinned && members.iter().filter(|m| !m.pinned).count() >= self.inner.config.max_agents {
             return Err(TaskError::PoolFull(self.inner.config.max_agents));
         }
         let mut member =
-            Member { agent, state: Arc::new(AgentState::default()), stop: CancelToken::new(), handle: None };
+            Member { agent, pinned, state: Arc::new(AgentState::default()), stop: CancelToken::new(), handle: None };
         if running {
             self.spawn(&mut member);
         }
@@ -279,6 +297,10 @@ impl AgentPool {
         let config = &self.inner.config;
         let queue = self.inner.boards.queue_length();
         let mut members = lock(&self.inner.members);
+        // A pinned agent that died is restarted where it is.
+        for member in members.iter_mut().filter(|m| m.pinned && m.agent.status == AgentStatus::Failed) {
+            self.spawn(member);
+        }
         // Failed agents leave room for their replacements.
         let mut departed = lock(&self.inner.departed);
         departed.extend(members.iter().filter(|m| m.agent.status == AgentStatus::Failed).map(|m| m.agent.clone()));
@@ -286,15 +308,17 @@ impl AgentPool {
         departed.drain(..excess);
         drop(departed);
         members.retain(|m| m.agent.status != AgentStatus::Failed);
-        let busy = members.iter().filter(|m| lock(&m.state.current).is_some()).count();
+        let scaled = members.iter().filter(|m| !m.pinned).count();
+        let busy = members.iter().filter(|m| !m.pinned && lock(&m.state.current).is_some()).count();
         let wanted = if config.auto_scaling {
             (busy + queue.div_ceil(config.tasks_per_agent.max(1))).clamp(config.min_agents, config.max_agents)
         } else {
-            config.min_agents.max(members.len()).min(config.max_agents)
+            config.min_agents.max(scaled).min(config.max_agents)
         };
-        while members.len() < wanted {
+        for _ in scaled..wanted {
             let mut member = Member {
                 agent: create_agent(self.template()),
+                pinned: false,
                 state: Arc::new(AgentState::default()),
                 stop: CancelToken::new(),
                 handle: None,
@@ -302,10 +326,10 @@ impl AgentPool {
             self.spawn(&mut member);
             members.push(member);
         }
-        if config.auto_scaling && members.len() > wanted {
-            let mut surplus = members.len() - wanted;
+        if config.auto_scaling && scaled > wanted {
+            let mut surplus = scaled - wanted;
             members.retain(|m| {
-                if surplus > 0 && lock(&m.state.current).is_none() {
+                if !m.pinned && surplus > 0 && lock(&m.state.current).is_none() {
                     surplus -= 1;
                     m.stop.cancel();
                     false
@@ -319,20 +343,14 @@ impl AgentPool {
     /// The pool's status, queue and every agent.
     pub fn report(&self) -> PoolReport {
         let now = self.inner.epoch.elapsed().as_millis() as u64;
-        let mut agents: Vec<AgentReport> = lock(&self.inner.members)
-            .iter()
-            .map(|m| AgentReport {
-                agent: m.agent.clone(),
-                current_task: lock(&m.state.current).clone(),
-                tasks_done: m.state.tasks_done.load(Ordering::Relaxed),
-                idle_ms: now.saturating_sub(m.state.heartbeat_ms.load(Ordering::Relaxed)),
-            })
-            .collect();
+        let mut agents: Vec<AgentReport> = lock(&self.inner.members).iter().map(|m| member_report(m, now)).collect();
         agents.extend(lock(&self.inner.departed).iter().map(|agent| AgentReport {
             agent: agent.clone(),
             current_task: None,
             tasks_done: 0,
             idle_ms: 0,
+            pinned: false,
+            history: Vec::new(),
         }));
         PoolReport {
             status: self.status(),
@@ -343,10 +361,27 @@ impl AgentPool {
         }
     }
 
+    /// One agent of the pool as the report shows it.
+    pub fn agent_report(&self, agent_id: &str) -> Option<AgentReport> {
+        let now = self.inner.epoch.elapsed().as_millis() as u64;
+        lock(&self.inner.members).iter().find(|m| m.agent.id == agent_id).map(|m| member_report(m, now))
+    }
+
     pub fn agent_status(&self, agent_id: &str) -> Result<AgentStatus, TaskError> {
         let members = lock(&self.inner.members);
         let departed = lock(&self.inner.departed);
         let mut agents = members.iter().map(|m| &m.agent).chain(departed.iter());
         agents.find(|a| a.id == agent_id).map(|a| a.status).ok_or_else(|| TaskError::UnknownAgent(agent_id.to_string()))
+    }
+}
+
+fn member_report(m: &Member, now: u64) -> AgentReport {
+    AgentReport {
+        agent: m.agent.clone(),
+        current_task: lock(&m.state.current).clone(),
+        tasks_done: m.state.tasks_done.load(Ordering::Relaxed),
+        idle_ms: now.saturating_sub(m.state.heartbeat_ms.load(Ordering::Relaxed)),
+        pinned: m.pinned,
+        history: lock(&m.state.history).iter().rev().cloned().collect(),
     }
 }

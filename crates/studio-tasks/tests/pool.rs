@@ -237,3 +237,49 @@ async fn a_task_without_a_handler_fails_saying_so() {
     let t = finished(&boards, &boards.add_task(&board, TaskSpec::new("mystery", "m")).unwrap()).await;
     assert_eq!(t.reason(), Some("no handler runs tasks of kind 'mystery'"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_pinned_agent_stays_through_scaling_is_restarted_when_it_dies_and_keeps_its_history() {
+    let boards = TaskBoards::new(CapabilityHierarchy::new());
+    let board = boards.create_board("pinned", "", Map::new(), None).id;
+    let calls = Arc::new(AtomicU32::new(0));
+    let seen = calls.clone();
+    let api = move |ctx: TaskContext| {
+        let first = seen.fetch_add(1, Ordering::SeqCst) == 0;
+        async move {
+            if first {
+                panic!("the api agent's first call blew up");
+            }
+            Ok(TaskOutput::default().with("agent", json!(ctx.agent_id)))
+        }
+    };
+    let mut scaled = PoolConfig { max_agents: 2, min_agents: 1, auto_scaling: true, tasks_per_agent: 1, ..config(1) };
+    scaled.agent.capabilities = vec!["data".into()];
+    let pool = create_pool(scaled, boards.clone(), Handlers::new().on("call", api)).unwrap();
+    let spawned = AgentConfig {
+        agent_id: Some("api_1".into()),
+        agent_type: "api".into(),
+        capabilities: vec!["api".into()],
+        ..AgentConfig::default()
+    };
+    // Outside max_agents: the pool's own two still fit beside it.
+    pool.add_pinned(create_agent(spawned)).unwrap();
+    pool.start_all();
+    let mut spec = TaskSpec::new("call", "first").needs("api");
+    spec.retry = RetryPolicy { max_attempts: 2, backoff_ms: 0, max_backoff_ms: 0 };
+    let first = finished(&boards, &boards.add_task(&board, spec).unwrap()).await;
+    assert_eq!((first.status, first.attempt), (TaskStatus::Completed, 2), "{first:?}");
+    assert_eq!(first.result.unwrap().outputs["agent"], json!("api_1"), "restarted in place, same id");
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    let report = pool.agent_report("api_1").expect("still in the pool");
+    assert!(report.pinned);
+    assert_eq!(report.agent.status, AgentStatus::Running);
+    assert_eq!(report.history.len(), 1, "the death left no record; the retry did: {:?}", report.history);
+    assert_eq!((report.history[0].kind.as_str(), report.history[0].outcome.as_str()), ("call", "completed"));
+    // Idle, the pool scales down to min_agents of its own and keeps the pinned one.
+    let mine = pool.report().agents.iter().filter(|a| !a.pinned && a.agent.status == AgentStatus::Running).count();
+    assert_eq!(mine, 1);
+    assert!(pool.agent_report("api_1").is_some());
+    pool.remove_agent("api_1").unwrap();
+    assert!(pool.agent_report("api_1").is_none());
+}

@@ -94,7 +94,18 @@ interface AnswerTable {
   get_task: Task;
   cancel_task: Task;
   run_pipeline: PipelineRun;
-  list_agents: S["PoolReport"];
+  list_agents: S["AgentList"];
+  spawn_agent: S["SpawnedAgent"];
+  get_agent: S["AgentDetail"];
+  terminate_agent: S["SpawnedAgent"];
+  list_entanglements: S["Entanglement"][];
+  create_entanglement: S["Entanglement"];
+  get_entanglement: S["Entanglement"];
+  delete_entanglement: { deleted: string };
+  add_entanglement_agent: S["Entanglement"];
+  remove_entanglement_agent: S["Entanglement"];
+  send_agent_message: S["AgentMessage"][];
+  list_agent_messages: S["AgentMessage"][];
   generate_report: GeneratedReport;
   preview_report: GeneratedReport;
   get_report: GeneratedReport;
@@ -192,6 +203,17 @@ const NAMES: { [N in RequestName]: true } = {
   cancel_task: true,
   run_pipeline: true,
   list_agents: true,
+  spawn_agent: true,
+  get_agent: true,
+  terminate_agent: true,
+  list_entanglements: true,
+  create_entanglement: true,
+  get_entanglement: true,
+  delete_entanglement: true,
+  add_entanglement_agent: true,
+  remove_entanglement_agent: true,
+  send_agent_message: true,
+  list_agent_messages: true,
   generate_report: true,
   preview_report: true,
   get_report: true,

@@ -56,10 +56,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The agent pool: status, queue length, each agent */
+    /** Every agent: this program's task pool (status, queue, each agent with its current task and history) and the agents spawned, in every program, with their limits */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description Terminated agents too */
+          ended?: boolean;
+        };
         header?: never;
         path?: never;
         cookie?: never;
@@ -72,7 +75,88 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            "application/json": components["schemas"]["PoolReport"];
+            "application/json": components["schemas"]["AgentList"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Spawn an agent (assistant, data_processor, api, workflow, simulation or report): it joins the task engine with its type's capability, within max_instances_per_type and max_total_instances (409 past them); published as studio.agent.spawned */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["SpawnBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["SpawnedAgent"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/agents/{aid}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A spawned agent: its status, host, current task, history, teams and latest messages */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The workbench */
+          aid: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["AgentDetail"];
           };
         };
         /** @description Error */
@@ -88,6 +172,381 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    /** Terminate a spawned agent (its task goes back to the queue); published as studio.agent.terminated */
+    delete: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The workbench */
+          aid: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["SpawnedAgent"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/entanglements": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every team of agents (entanglement) with its members */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Entanglement"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Make a team of spawned agents */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["EntanglementBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Entanglement"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/entanglements/{eid}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One team with its members */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The run's (execution's) id */
+          eid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Entanglement"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Dissolve a team (its messages stay) */
+    delete: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The run's (execution's) id */
+          eid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Deleted"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/entanglements/{eid}/agents/{aid}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Add a spawned agent to a team */
+    put: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The run's (execution's) id */
+          eid: string;
+          /** @description The workbench */
+          aid: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Entanglement"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Take an agent out of a team */
+    delete: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The run's (execution's) id */
+          eid: string;
+          /** @description The workbench */
+          aid: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Entanglement"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/entanglements/{eid}/messages": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The team's messages after a message id, oldest first, each with its attempts and when it was delivered */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Messages after this id (0: from the first) */
+          after?: number;
+          /** @description 100 unless given; 1,000 at most */
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          /** @description The run's (execution's) id */
+          eid: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["AgentMessage"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Send a message to one agent of the team, or to every other one (no receiver_id): kept until the program hosting each receiver delivers it, at least once, as studio.agent.message; 202 with one message a receiver */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The run's (execution's) id */
+          eid: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["AgentMessage"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -4593,20 +5052,83 @@ export interface components {
         [key: string]: unknown;
       };
     };
+    /** @description One spawned agent with its teams and its latest messages. */
+    AgentDetail: {
+      agent: components["schemas"]["SpawnedAgent"];
+      /** @description The entanglements it is in. */
+      entanglements: string[];
+      /** @description Messages to or from it, oldest first (the latest 100). */
+      messages: components["schemas"]["AgentMessage"][];
+    };
+    /** @description Every agent: the engine's own in this program, and those spawned (live ones, every program). */
+    AgentList: {
+      /** @description Spawned agents, newest first; with `ended`, terminated ones too. */
+      agents: components["schemas"]["SpawnedAgent"][];
+      /** Format: uint */
+      max_instances_per_type: number;
+      /** Format: uint */
+      max_total_instances: number;
+      /** @description This program's task pool (null where it runs none). */
+      pool: components["schemas"]["PoolReport"] | null;
+    };
+    /** @description A message to one agent (a broadcast is one a receiver). */
+    AgentMessage: {
+      /**
+       * Format: int64
+       * @description How many times it was handed to its receiver's program.
+       */
+      attempts: number;
+      content: string;
+      created_at: string;
+      /** @description When its receiver's program delivered it (null: waiting). */
+      delivered_at?: string | null;
+      entanglement_id: string;
+      /**
+       * Format: int64
+       * @description Its sequence number: messages are delivered in this order.
+       */
+      message_id: number;
+      /** @description `message`, `task`, `notification`, … (the sender's word for it). */
+      message_type: string;
+      receiver_id: string;
+      /** @description An agent of the team, or `user:ID` for a person who sent it. */
+      sender_id: string;
+    };
     /** @description One agent as the pool reports it. */
     AgentReport: {
       agent: components["schemas"]["Agent"];
       current_task: string | null;
       /**
+       * @description The tasks it ran, newest first (50 at most).
+       * @default []
+       */
+      history: components["schemas"]["AgentTaskRecord"][];
+      /**
        * Format: uint64
        * @description Milliseconds since it last showed a sign of life.
        */
       idle_ms: number;
+      /**
+       * @description Added by someone rather than by scaling: it stays until removed.
+       * @default false
+       */
+      pinned: boolean;
       /** Format: uint64 */
       tasks_done: number;
     };
     /** @enum {string} */
     AgentStatus: "initialized" | "running" | "stopped" | "failed";
+    /** @description A task an agent ran, for its history. */
+    AgentTaskRecord: {
+      error?: string | null;
+      kind: string;
+      /** Format: uint64 */
+      ms: number;
+      /** @description `completed`, `failed` (with the reason) or `cancelled`. */
+      outcome: string;
+      started_at: string;
+      task_id: string;
+    };
     Annotation: {
       annotation_id: string;
       author: string;
@@ -5043,6 +5565,26 @@ export interface components {
       amount: number;
       unit: components["schemas"]["TimeUnit"];
     };
+    Entanglement: {
+      /** @description Its agents, in the order they joined. */
+      agents: string[];
+      created_at: string;
+      created_by: string;
+      description: string;
+      entanglement_id: string;
+      name: string;
+    };
+    EntanglementBody: {
+      /**
+       * @description Spawned agents to start with.
+       * @default []
+       */
+      agent_ids?: string[];
+      /** @default null */
+      description?: string | null;
+      name: string;
+      user_id: string;
+    };
     Envelope: {
       /** Format: uint32 */
       api_version: number;
@@ -5235,8 +5777,99 @@ export interface components {
           user_id: string;
         }
       | {
+          /** @default false */
+          ended?: boolean;
           /** @constant */
           request: "list_agents";
+        }
+      | {
+          agent_type: string;
+          /**
+           * @description Its configuration: a JSON object, 16 KB at most.
+           * @default null
+           */
+          config?: unknown;
+          /** @description How it is shown (its type unless given). */
+          name?: string | null;
+          /** @constant */
+          request: "spawn_agent";
+          user_id: string;
+        }
+      | {
+          agent_id: string;
+          /** @constant */
+          request: "get_agent";
+        }
+      | {
+          agent_id: string;
+          /** @constant */
+          request: "terminate_agent";
+          user_id: string;
+        }
+      | {
+          /** @constant */
+          request: "list_entanglements";
+        }
+      | {
+          /** @default [] */
+          agent_ids?: string[];
+          description?: string | null;
+          name: string;
+          /** @constant */
+          request: "create_entanglement";
+          user_id: string;
+        }
+      | {
+          entanglement_id: string;
+          /** @constant */
+          request: "get_entanglement";
+        }
+      | {
+          entanglement_id: string;
+          /** @constant */
+          request: "delete_entanglement";
+          user_id: string;
+        }
+      | {
+          agent_id: string;
+          entanglement_id: string;
+          /** @constant */
+          request: "add_entanglement_agent";
+          user_id: string;
+        }
+      | {
+          agent_id: string;
+          entanglement_id: string;
+          /** @constant */
+          request: "remove_entanglement_agent";
+          user_id: string;
+        }
+      | {
+          content: string;
+          entanglement_id: string;
+          /** @description `message` unless given (`task`, `notification`, …). */
+          message_type?: string | null;
+          receiver_id?: string | null;
+          /** @constant */
+          request: "send_agent_message";
+          /** @description A member agent (the caller when absent). */
+          sender_id?: string | null;
+          user_id: string;
+        }
+      | {
+          /**
+           * Format: int64
+           * @default 0
+           */
+          after?: number;
+          entanglement_id: string;
+          /**
+           * Format: uint
+           * @description 100 unless given; 1,000 at most.
+           */
+          limit?: number | null;
+          /** @constant */
+          request: "list_agent_messages";
         }
       | {
           project_id: string;
@@ -6145,6 +6778,22 @@ export interface components {
        */
       role?: string | null;
     };
+    MessageBody: {
+      content: string;
+      /** @default null */
+      message_type?: string | null;
+      /**
+       * @description One member; every other member (a broadcast) when absent.
+       * @default null
+       */
+      receiver_id?: string | null;
+      /**
+       * @description A member agent; the caller when absent.
+       * @default null
+       */
+      sender_id?: string | null;
+      user_id: string;
+    };
     MetadataUpdate: {
       /** @default null */
       description?: string | null;
@@ -6991,6 +7640,50 @@ export interface components {
       status: components["schemas"]["StageStatus"];
       /** Format: uint64 */
       total_ticks?: number | null;
+    };
+    SpawnBody: {
+      /** @description assistant, data_processor, api, workflow, simulation or report. */
+      agent_type: string;
+      /**
+       * @description Its configuration, a JSON object (16 KB at most).
+       * @default null
+       */
+      config?: unknown;
+      /** @default null */
+      name?: string | null;
+      user_id: string;
+    };
+    /** @description An agent spawned through the API, as kept and, where this program hosts it, as it runs. */
+    SpawnedAgent: {
+      agent_id: string;
+      agent_type: string;
+      /** @description What it takes from the task engine. */
+      capabilities: string[];
+      /** @description Its configuration as given (the seed's personality, base URL, …). */
+      config: unknown;
+      /** @description The task it runs now (known where it is hosted). */
+      current_task?: string | null;
+      /**
+       * @description The tasks it ran, newest first (where it is hosted; since its host started it).
+       * @default []
+       */
+      history: components["schemas"]["AgentTaskRecord"][];
+      /** @description The program hosting it: "studio serve (pid 123 on host)". */
+      host?: string | null;
+      name: string;
+      spawned_at: string;
+      spawned_by: string;
+      /**
+       * @description `requested` (no program that runs tasks has taken it yet), `running`, `terminating`
+       *     (its host stops it within a second) or `terminated`.
+       */
+      status: string;
+      /**
+       * Format: uint64
+       * @default 0
+       */
+      tasks_done: number;
+      terminated_at?: string | null;
     };
     /**
      * @description The status of one workbench. Data, population, scenario and report use

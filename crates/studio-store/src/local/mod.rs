@@ -1,6 +1,7 @@
 //! The library file: one SQLite database (WAL, foreign keys) holding every project, its
 //! versions, the crash journal, templates and artifacts.
 
+mod agents;
 mod artifacts;
 pub(crate) mod bundle;
 mod bus;
@@ -22,6 +23,8 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+pub(crate) use agents::LIVE_AGENTS;
+pub use agents::{AgentMessageRow, AgentRow, EntanglementRow, NewAgentMessage, SpawnRoom};
 pub use artifacts::ArtifactRow;
 pub use bus::{BusEventRow, NewBusEvent, WebhookRow};
 pub use journal::{JournalEntry, SessionRow};

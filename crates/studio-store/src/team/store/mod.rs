@@ -2,6 +2,7 @@
 //! PostgreSQL, with the seed's column types (UUID ids, JSONB, TIMESTAMP) read back as the text
 //! the core uses. Several instances share it; each writes through its own transactions.
 
+mod agents;
 mod blob_files;
 mod bus;
 mod journal;
