@@ -124,7 +124,7 @@ fn main() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("STUDIO_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,studio::request=info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(|| studio_core::MaskedStderr).init();
     let desktop = match open_studio(started) {
         Ok(desktop) => desktop,
         Err(e) => {

@@ -38,7 +38,7 @@ fn init_logging(serving: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("STUDIO_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(|| studio_core::MaskedStderr).init();
 }
 
 fn main() -> ExitCode {

@@ -173,6 +173,10 @@ impl Bus {
         data: Map<String, Value>,
     ) -> Result<BusEvent> {
         let event = new_event(topic, project_id, &data);
+        let data = match serde_json::from_str(&event.payload) {
+            Ok(Value::Object(masked)) => masked,
+            _ => data,
+        };
         let (done, written) = oneshot::channel();
         let timestamp = event.published_at.clone();
         self.published.fetch_add(1, Ordering::SeqCst);
@@ -224,11 +228,15 @@ impl Bus {
     }
 }
 
+/// An event as it is written, its secrets masked (`secrets.rs`): what no subscriber, webhook or
+/// log should see never reaches the store.
 fn new_event(topic: &str, project_id: Option<&str>, data: &Map<String, Value>) -> NewBusEvent {
+    let mut payload = Value::Object(data.clone());
+    crate::secrets::mask_json(&mut payload);
     NewBusEvent {
         topic: topic.into(),
         project_id: project_id.map(str::to_string),
-        payload: Value::Object(data.clone()).to_string(),
+        payload: payload.to_string(),
         published_at: studio_store::now(),
     }
 }

@@ -61,22 +61,87 @@ impl Studio {
         self.dispatch_as(caller, Request::from_envelope(request)?).await
     }
 
+    /// Parses and runs one request given as JSON, made by `caller` signed in as `sign_in`.
+    pub async fn dispatch_json_signed(&self, caller: &str, sign_in: Option<&str>, request: &Value) -> Result<Answer> {
+        self.dispatch_signed(caller, sign_in, Request::from_envelope(request)?).await
+    }
+
     /// Runs one request; the response is the JSON of the matching method's result. Every
     /// transport comes through here — HTTP routes, the generic envelope route, Tauri IPC, the
-    /// command line — so this is the one place to see, time, check or record an operation:
-    /// today it times each one and logs it (target `studio::request`).
+    /// command line, a workflow's actions — so this is the one place an operation is checked,
+    /// timed, logged (target `studio::request`) and recorded in the audit log.
     pub async fn dispatch(&self, request: Request) -> Result<Answer> {
+        self.run_request(None, None, request).await
+    }
+
+    /// Runs one request made by `caller`. On a team server the request becomes the caller's and
+    /// is refused unless their permissions allow it; on a library on one machine it runs as it
+    /// is.
+    pub async fn dispatch_as(&self, caller: &str, request: Request) -> Result<Answer> {
+        self.dispatch_signed(caller, None, request).await
+    }
+
+    /// As [`Studio::dispatch_as`], the audit log naming the caller's sign-in.
+    pub async fn dispatch_signed(&self, caller: &str, sign_in: Option<&str>, request: Request) -> Result<Answer> {
+        let team = self.store.team_db().is_some();
+        self.run_request(team.then_some(caller), sign_in, request).await
+    }
+
+    async fn run_request(&self, caller: Option<&str>, sign_in: Option<&str>, mut request: Request) -> Result<Answer> {
         let name = request.name();
-        let project = request.project_id().map(str::to_string);
-        let action = match &request {
+        if let Some(caller) = caller {
+            request.act_as(caller);
+        }
+        let user = match caller {
+            Some(caller) => caller.to_string(),
+            None => request.user_slot().map_or_else(|| "local".to_string(), |u| u.clone()),
+        };
+        let (action, resource) =
+            (crate::request_labels::action_of(&request), crate::request_labels::resource_of(&request));
+        // The log names a workbench action as `data/override_value`, as an HTTP route does.
+        let logged_action = match &request {
             Request::WorkbenchAction(a) => Some(format!("{}/{}", a.workbench, a.action)),
             _ => None,
         };
+        let project = request.project_id().map(str::to_string);
+        let edit = match (&request, caller) {
+            (Request::WorkbenchAction(edit), Some(_)) => Some(edit.clone()),
+            _ => None,
+        };
         let started = std::time::Instant::now();
-        let answer = self.handle(request).await;
+        let admitted = match caller {
+            Some(caller) => self.admit(caller, &request).await,
+            None => Ok(()),
+        };
+        let was_admitted = admitted.is_ok();
+        let answer = match admitted {
+            Ok(()) => self.handle(request).await,
+            Err(refused) => Err(refused),
+        };
+        let answer = match (answer, edit) {
+            // The database away: the edit is kept for its author, not lost (`unsent`); applying
+            // it later is checked as any edit is.
+            (Err(e), Some(edit)) if e.code == "unavailable" => Err(self.park_unsent(edit, e).await),
+            (answer, _) => answer,
+        };
+        // No secret leaves in an error, nor in the log or the audit log.
+        let answer = answer.map_err(|mut e| {
+            if let std::borrow::Cow::Owned(masked) = crate::secrets::mask(&e.message) {
+                e.message = masked;
+            }
+            e
+        });
         let took = started.elapsed();
+        let ms = took.as_secs_f64() * 1000.0;
+        let outcome = match (was_admitted, &answer) {
+            (false, _) => "refused",
+            (true, Ok(_)) => "allowed",
+            (true, Err(_)) => "failed",
+        };
+        self.record_audit(&user, sign_in, action, resource, outcome, answer.as_ref().err(), ms);
+        let action = logged_action;
         self.vitals.observe_request(name, answer.as_ref().map_or_else(|e| e.code.as_str(), |_| "ok"), took);
-        let ms = format!("{:.2}", took.as_secs_f64() * 1000.0);
+        let ms = format!("{ms:.2}");
         match &answer {
             Ok(_) => tracing::info!(target: "studio::request", request = name, project, action, ms, "ok"),
             Err(e) => {
@@ -171,6 +236,24 @@ impl Studio {
             ListAgentMessages { entanglement_id, after, limit } => {
                 json(self.entanglement_messages(&entanglement_id, after, limit).await?)
             }
+            ListRoles => json(self.roles().await?),
+            SaveRole { name, description, permissions, user_id } => {
+                json(self.save_role(&name, description.as_deref(), &permissions, &user_id).await?)
+            }
+            DeleteRole { name, .. } => {
+                self.delete_role(&name).await?;
+                json(Deleted { deleted: name })
+            }
+            GrantRole { member_id, role, team_id, user_id } => {
+                json(self.grant_role(&member_id, &role, team_id.as_deref(), &user_id).await?)
+            }
+            RevokeRole { member_id, role, team_id, .. } => {
+                json(self.revoke_role(&member_id, &role, team_id.as_deref()).await?)
+            }
+            ListRoleGrants { member_id } => json(self.role_grants(member_id.as_deref()).await?),
+            MyRights { user_id, project_id } => json(self.user_rights(&user_id, project_id.as_deref()).await?),
+            SearchAudit { filter, limit } => json(self.search_audit(&filter, limit).await?),
+            ExportAudit { filter, format } => json(self.export_audit(&filter, &format).await?),
             GenerateReport { project_id, user_id, report_config } => {
                 let report = self.generate_report(&project_id, &user_id, report_config, &|_, _| {}).await?;
                 json(report)

@@ -162,6 +162,7 @@ impl Studio {
             Some(s) => s.to_string(),
             None => format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple()),
         };
+        crate::secrets::remember(&secret);
         let row = WebhookRow {
             webhook_id: uuid::Uuid::new_v4().to_string(),
             url: url.to_string(),

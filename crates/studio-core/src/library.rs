@@ -56,6 +56,8 @@ pub struct Library {
     pub(crate) vitals: crate::vitals::Vitals,
     /// The event bus: topics persisted with sequence numbers, for subscribers and webhooks.
     pub(crate) bus: crate::bus::Bus,
+    /// The audit log's writer: every request the dispatch sees.
+    pub(crate) audit: crate::audit_log::AuditLog,
 }
 
 impl Library {
@@ -94,6 +96,13 @@ impl Library {
         store.purge_journal(&cutoff).await?;
         let (events, _) = broadcast::channel(1024);
         let bus = crate::bus::Bus::start(store.clone()).await?;
+        let audit = crate::audit_log::AuditLog::start(store.clone());
+        // Secrets this program knows are masked wherever they would appear.
+        crate::secrets::remember_environment();
+        for url in [config.smtp.as_ref().map(|s| s.url.as_str()), config.team_database.as_deref()].into_iter().flatten()
+        {
+            crate::secrets::remember_url(url);
+        }
         Ok(Library {
             store,
             config,
@@ -106,6 +115,7 @@ impl Library {
             parking: Default::default(),
             vitals: Default::default(),
             bus,
+            audit,
         })
     }
 

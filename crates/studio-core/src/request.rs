@@ -198,6 +198,63 @@ pub enum Request {
         message_type: Option<String>,
         user_id: String,
     },
+    /// The custom roles (a team server's): each a set of permissions.
+    ListRoles,
+    /// Makes a custom role, or changes its permissions (a server admin).
+    SaveRole {
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+        /// read, project:edit, project:own, workflow:execute, workflow:create, workflow:delete,
+        /// agent:spawn, agent:terminate, entanglement:manage, admin.
+        permissions: Vec<String>,
+        user_id: String,
+    },
+    /// Removes a custom role from the server and from everyone who held it.
+    DeleteRole {
+        name: String,
+        user_id: String,
+    },
+    /// Gives a member a role on one team's projects, or on the whole server without a team.
+    GrantRole {
+        member_id: String,
+        role: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        team_id: Option<String>,
+        user_id: String,
+    },
+    /// Takes a role back (the server keeps one admin).
+    RevokeRole {
+        member_id: String,
+        role: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        team_id: Option<String>,
+        user_id: String,
+    },
+    /// Who holds which role: one member's (anyone's own), or everyone's (an admin).
+    ListRoleGrants {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member_id: Option<String>,
+    },
+    /// What the caller may do: on the server, and on a project when one is named.
+    MyRights {
+        user_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        project_id: Option<String>,
+    },
+    /// The audit log's rows that pass the filter, newest first (100 unless given).
+    SearchAudit {
+        #[serde(flatten)]
+        filter: crate::audit::AuditFilter,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<usize>,
+    },
+    /// The audit log's rows that pass the filter as a file's text: `csv` or `jsonl`.
+    ExportAudit {
+        #[serde(flatten)]
+        filter: crate::audit::AuditFilter,
+        format: String,
+    },
     /// A team's messages after a message id (0: from the first), oldest first.
     ListAgentMessages {
         entanglement_id: String,
@@ -635,6 +692,15 @@ impl Request {
             Request::RemoveEntanglementAgent { .. } => "remove_entanglement_agent",
             Request::SendAgentMessage { .. } => "send_agent_message",
             Request::ListAgentMessages { .. } => "list_agent_messages",
+            Request::ListRoles => "list_roles",
+            Request::SaveRole { .. } => "save_role",
+            Request::DeleteRole { .. } => "delete_role",
+            Request::GrantRole { .. } => "grant_role",
+            Request::RevokeRole { .. } => "revoke_role",
+            Request::ListRoleGrants { .. } => "list_role_grants",
+            Request::MyRights { .. } => "my_rights",
+            Request::SearchAudit { .. } => "search_audit",
+            Request::ExportAudit { .. } => "export_audit",
             Request::GenerateReport { .. } => "generate_report",
             Request::PreviewReport { .. } => "preview_report",
             Request::GetReport { .. } => "get_report",
@@ -744,6 +810,7 @@ impl Request {
             Request::EditCausalEdge { project_id, .. } => Some(project_id),
             Request::GetGoalSeek { project_id, .. } => Some(project_id),
             Request::ChangeCollaborators { project_id, .. } => Some(project_id),
+            Request::MyRights { project_id, .. } => project_id.as_deref(),
             Request::CreateInvite { project_id, .. } => Some(project_id),
             Request::ListInvites { project_id } => Some(project_id),
             Request::RevokeInvite { project_id, .. } => Some(project_id),

@@ -35,7 +35,12 @@ pub struct Studio {
     pub(crate) automation: Arc<crate::automation::Automation>,
     /// This Studio, once it runs tasks (`start_tasks`): what a workflow run is driven by.
     pub(crate) me: std::sync::OnceLock<std::sync::Weak<Studio>>,
+    /// Each user's roles as last read (a team server's; see `rbac.rs`).
+    pub(crate) grants: std::sync::Mutex<GrantCache>,
 }
+
+/// Each user's roles (a team server's) and when they were read.
+pub(crate) type GrantCache = std::collections::HashMap<String, (std::time::Instant, Vec<studio_store::team::GrantRow>)>;
 
 /// The library's primitives (the store, projects in memory, commits, events) are the Studio's.
 impl Deref for Studio {
@@ -66,6 +71,7 @@ impl Studio {
             sharing: Sharing::new(library.clone()),
             automation: Arc::new(crate::automation::Automation::new(library.clone())),
             me: std::sync::OnceLock::new(),
+            grants: Default::default(),
             projects: Arc::new(Projects::new(library.clone(), data.clone())),
             reports,
             scenarios: Arc::new(Scenarios::new(library.clone(), data.clone(), population.clone())),
@@ -84,6 +90,7 @@ impl Studio {
         self.tidy().await?;
         // What was published is written before the library closes.
         self.bus.flush(std::time::Duration::from_secs(5)).await;
+        self.audit.flush(std::time::Duration::from_secs(5)).await;
         self.store.close_session(&self.session_id, &studio_store::now()).await?;
         self.store.close().await;
         Ok(())

@@ -182,7 +182,23 @@ fn task_event(task: &Task) -> (&'static str, serde_json::Map<String, serde_json:
     (topic, data)
 }
 
+/// The task's row; what went wrong (an attempt's reason, the result's) masked of secrets — a
+/// mail server's password in its error, say — since its inputs alone are read back.
 fn row_of(task: &Task) -> TaskRow {
+    let mut masked;
+    let mut task = task;
+    let secret = |text: &str| matches!(crate::secrets::mask(text), std::borrow::Cow::Owned(_));
+    let reasons = task.failed_attempts.iter().map(|a| a.reason.as_str());
+    if reasons.chain(task.result.as_ref().and_then(|r| r.reason.as_deref())).any(secret) {
+        masked = task.clone();
+        for a in &mut masked.failed_attempts {
+            a.reason = crate::secrets::mask(&a.reason).into_owned();
+        }
+        if let Some(reason) = masked.result.as_mut().and_then(|r| r.reason.as_mut()) {
+            *reason = crate::secrets::mask(reason).into_owned();
+        }
+        task = &masked;
+    }
     TaskRow {
         task_id: task.id.clone(),
         board_id: task.board_id.clone(),

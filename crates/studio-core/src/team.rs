@@ -73,6 +73,7 @@ impl Studio {
         let team =
             db.create_team(&NewTeam { name: team_name, default_role: "viewer", created_by: &user.user_id }).await?;
         let grant = db.issue_token(&user.user_id, &format!("owner of team {}", team.team_id), None).await?;
+        self.first_admin(&user.user_id).await?;
         let member = TeamMember { user_id: user.user_id, display_name: user.display_name, role: "owner".into() };
         Ok(TeamInvitation { team_id: team.team_id, member, token: grant.token, expires_at: grant.expires_at })
     }

@@ -1,27 +1,30 @@
 //! Who may do what on a team server, checked at the one dispatch point before anything runs.
 //! Every request is made as the caller its token names: a `user_id` in the request is
-//! replaced, never believed. A request about a project takes a role there — read, edit or own
-//! — which comes from the project's maker (owns it) and its team (viewers and commenters read,
-//! editors edit, admins and owners own); someone outside the team is refused (403) and nothing
-//! changes. What only the desktop does (files at a path the caller names, a folder shown, the
-//! desktop's hub and invites, its own profile) is refused on a team server by name.
+//! replaced, never believed. Each request needs a permission (`rbac.rs`): about a project, its
+//! roles there and the caller's roles on its team or the server grant it; about the server
+//! (agents, their teams, roles, the whole audit log), the caller's server-wide roles do. A
+//! refused request is 403 and changes nothing. What only the desktop does (files at a path the
+//! caller names, a folder shown, the desktop's hub and invites, its own profile) is refused on
+//! a team server by name.
 
-use studio_model::Permission;
-
-use crate::dispatch::Answer;
 use crate::error::{CoreError, Result};
+use crate::rbac::Right;
 use crate::request::Request;
 use crate::studio::Studio;
 
 /// What a request needs of its caller.
 #[derive(Debug, PartialEq)]
 pub(crate) enum Needs<'a> {
-    /// About a project: this role there.
-    Project(&'a str, Permission),
-    /// About a task: this role on the task's project.
-    Task(&'a str, Permission),
-    /// About a workflow run: this role on its project.
-    Run(&'a str, Permission),
+    /// About a project: this permission there.
+    Project(&'a str, Right),
+    /// About a task: this permission on the task's project.
+    Task(&'a str, Right),
+    /// About a workflow run: this permission on its project.
+    Run(&'a str, Right),
+    /// About the server as a whole: this permission from a server-wide role.
+    Server(Right),
+    /// About one user: theirs, or this permission on the server.
+    SelfOr(Option<&'a str>, Right),
     /// A new project, in a team (being its editor) or the caller's own.
     NewProject(Option<&'a str>),
     /// A project moved into a team (owning it, editing in the team) or out of one ("").
@@ -34,8 +37,8 @@ pub(crate) enum Needs<'a> {
 
 impl Request {
     pub(crate) fn needs(&self) -> Needs<'_> {
-        use Permission::{Edit, Own, Read};
         use Request::*;
+        use Right::{ProjectEdit as Edit, ProjectOwn as Own, Read};
         match self {
             CreateProject(r) => Needs::NewProject(r.team_id.as_deref()),
             UpdateProject { project_id, update, .. } => match &update.team_id {
@@ -92,13 +95,8 @@ impl Request {
             | ListEntanglements
             | GetEntanglement { .. }
             | ListAgentMessages { .. }
-            | SpawnAgent { .. }
-            | TerminateAgent { .. }
-            | CreateEntanglement { .. }
-            | DeleteEntanglement { .. }
-            | AddEntanglementAgent { .. }
-            | RemoveEntanglementAgent { .. }
-            | SendAgentMessage { .. }
+            | ListRoles
+            | MyRights { .. }
             | LibraryInfo
             | Limits
             | Health
@@ -130,11 +128,24 @@ impl Request {
             ListWorkflows { project_id } | GetWorkflow { project_id, .. } | ListWorkflowRuns { project_id, .. } => {
                 Needs::Project(project_id, Read)
             }
-            SaveWorkflow { project_id, .. }
-            | DeleteWorkflow { project_id, .. }
-            | ExecuteWorkflow { project_id, .. } => Needs::Project(project_id, Edit),
+            SaveWorkflow { project_id, .. } => Needs::Project(project_id, Right::WorkflowCreate),
+            DeleteWorkflow { project_id, .. } => Needs::Project(project_id, Right::WorkflowDelete),
+            ExecuteWorkflow { project_id, .. } => Needs::Project(project_id, Right::WorkflowExecute),
             GetWorkflowRun { execution_id } => Needs::Run(execution_id, Read),
-            ControlWorkflowRun { execution_id, .. } => Needs::Run(execution_id, Edit),
+            ControlWorkflowRun { execution_id, .. } => Needs::Run(execution_id, Right::WorkflowExecute),
+            SpawnAgent { .. } => Needs::Server(Right::AgentSpawn),
+            TerminateAgent { .. } => Needs::Server(Right::AgentTerminate),
+            CreateEntanglement { .. }
+            | DeleteEntanglement { .. }
+            | AddEntanglementAgent { .. }
+            | RemoveEntanglementAgent { .. }
+            | SendAgentMessage { .. } => Needs::Server(Right::EntanglementManage),
+            SaveRole { .. } | DeleteRole { .. } | GrantRole { .. } | RevokeRole { .. } => Needs::Server(Right::Admin),
+            ListRoleGrants { member_id } => Needs::SelfOr(member_id.as_deref(), Right::Admin),
+            SearchAudit { filter, .. } | ExportAudit { filter, .. } => match filter.project() {
+                Some(project_id) => Needs::Project(project_id, Own),
+                None => Needs::Server(Right::Admin),
+            },
             ListEvents { filter, .. } | CreateWebhook { filter, .. } => match (&filter.project_id, self) {
                 (Some(project_id), ListEvents { .. }) => Needs::Project(project_id, Read),
                 (Some(project_id), _) => Needs::Project(project_id, Own),
@@ -154,15 +165,21 @@ impl Request {
 
     /// Makes the request the caller's: every `user_id` in it becomes `caller`.
     pub(crate) fn act_as(&mut self, caller: &str) {
+        if let Request::ListProjects { user_id, .. } = self {
+            *user_id = Some(caller.to_string());
+        } else if let Some(user) = self.user_slot() {
+            *user = caller.to_string();
+        }
+    }
+
+    /// The request's `user_id`, where it has one.
+    pub(crate) fn user_slot(&mut self) -> Option<&mut String> {
         use Request::*;
-        let user = match self {
+        Some(match self {
             CreateProject(r) => &mut r.user_id,
             GetProject(r) => &mut r.user_id,
             WorkbenchAction(r) => &mut r.user_id,
-            ListProjects { user_id, .. } => {
-                *user_id = Some(caller.to_string());
-                return;
-            }
+            ListProjects { .. } => return None,
             UpdateProject { user_id, .. }
             | DeleteProject { user_id, .. }
             | UndeleteProject { user_id, .. }
@@ -216,6 +233,11 @@ impl Request {
             | AddEntanglementAgent { user_id, .. }
             | RemoveEntanglementAgent { user_id, .. }
             | SendAgentMessage { user_id, .. }
+            | SaveRole { user_id, .. }
+            | DeleteRole { user_id, .. }
+            | GrantRole { user_id, .. }
+            | RevokeRole { user_id, .. }
+            | MyRights { user_id, .. }
             | OpenFromTeam { user_id, .. } => user_id,
             ListVersions { .. }
             | Log { .. }
@@ -231,6 +253,10 @@ impl Request {
             | ListEntanglements
             | GetEntanglement { .. }
             | ListAgentMessages { .. }
+            | ListRoles
+            | ListRoleGrants { .. }
+            | SearchAudit { .. }
+            | ExportAudit { .. }
             | GetReport { .. }
             | ListReports { .. }
             | ReportSchedule { .. }
@@ -261,59 +287,36 @@ impl Request {
             | TeamServerProjects { .. }
             | PublishToTeam { .. }
             | SyncWithTeam { .. }
-            | TeamLink { .. } => return,
-        };
-        *user = caller.to_string();
+            | TeamLink { .. } => return None,
+        })
     }
 }
 
 impl Studio {
-    /// Runs one request made by `caller`. On a team server the request becomes the caller's and
-    /// is refused unless their role allows it; on a library on one machine it runs as it is.
-    pub async fn dispatch_as(&self, caller: &str, mut request: Request) -> Result<Answer> {
-        if self.store.team_db().is_none() {
-            return self.dispatch(request).await;
-        }
-        request.act_as(caller);
-        let edit = match &request {
-            Request::WorkbenchAction(edit) => Some(edit.clone()),
-            _ => None,
-        };
-        let answer = match self.admit(caller, &request).await {
-            Ok(()) => self.dispatch(request).await,
-            Err(e) => {
-                tracing::info!(target: "studio::request", request = request.name(), caller, code = e.code, "{}", e.message);
-                Err(e)
-            }
-        };
-        match (answer, edit) {
-            // The database away: the edit is kept for its author, not lost (`unsent`); applying
-            // it later is checked as any edit is.
-            (Err(e), Some(edit)) if e.code == "unavailable" => Err(self.park_unsent(edit, e).await),
-            (answer, _) => answer,
-        }
-    }
-
-    async fn admit(&self, caller: &str, request: &Request) -> Result<()> {
+    /// Refuses `caller` unless they may make the request (a team server's check).
+    pub(crate) async fn admit(&self, caller: &str, request: &Request) -> Result<()> {
         match request.needs() {
-            Needs::Project(project_id, need) => self.project_role(caller, project_id, need).await,
+            Needs::Project(project_id, need) => self.need_on_project(caller, project_id, need).await,
             Needs::Task(task_id, need) => {
                 let task = self.store.task(task_id).await?;
                 match task.and_then(|t| t.project_id) {
-                    Some(project_id) => self.project_role(caller, &project_id, need).await,
+                    Some(project_id) => self.need_on_project(caller, &project_id, need).await,
                     None => Err(CoreError::new("not_found", format!("task '{task_id}' does not exist"))),
                 }
             }
             Needs::Run(run_id, need) => match self.store.workflow_run(run_id).await? {
-                Some(run) => self.project_role(caller, &run.project_id, need).await,
+                Some(run) => self.need_on_project(caller, &run.project_id, need).await,
                 None => Err(CoreError::new("not_found", format!("there is no workflow run '{run_id}'"))),
             },
+            Needs::Server(need) => self.need_on_server(caller, need).await,
+            Needs::SelfOr(Some(user), _) if user == caller => Ok(()),
+            Needs::SelfOr(_, need) => self.need_on_server(caller, need).await,
             Needs::NewProject(None) | Needs::Caller => Ok(()),
             Needs::NewProject(Some(team)) => {
                 self.role_at_least(team, caller, "editor", "make projects in it").await.map(drop)
             }
             Needs::Move(project_id, team) => {
-                self.project_role(caller, project_id, Permission::Own).await?;
+                self.need_on_project(caller, project_id, Right::ProjectOwn).await?;
                 if team.is_empty() {
                     return Ok(());
                 }
@@ -325,34 +328,18 @@ impl Studio {
         }
     }
 
-    /// Refuses `caller` unless their standing on the project grants `need`.
-    pub(crate) async fn project_role(&self, caller: &str, project_id: &str, need: Permission) -> Result<()> {
-        let access = self.team_db()?.project_access(project_id, caller).await?;
-        if access.creator {
-            return Ok(());
-        }
-        let Some(role) = access.team_role else {
-            return Err(CoreError::new(
-                "forbidden",
-                format!("user '{caller}' is not a member of the team of project {project_id}"),
-            ));
+    /// Refuses `caller` unless their standing on the project grants `need` (read, edit, own).
+    pub(crate) async fn project_role(
+        &self,
+        caller: &str,
+        project_id: &str,
+        need: studio_model::Permission,
+    ) -> Result<()> {
+        let right = match need {
+            studio_model::Permission::Read => Right::Read,
+            studio_model::Permission::Edit => Right::ProjectEdit,
+            studio_model::Permission::Own => Right::ProjectOwn,
         };
-        let have = match role.as_str() {
-            "owner" | "admin" => Permission::Own,
-            "editor" => Permission::Edit,
-            _ => Permission::Read,
-        };
-        if have >= need {
-            return Ok(());
-        }
-        let cannot = if need == Permission::Edit {
-            "cannot change it"
-        } else {
-            "cannot do this (its owner or a team admin can)"
-        };
-        Err(CoreError::new(
-            "forbidden",
-            format!("user '{caller}' is a {role} of the team of project {project_id} and {cannot}"),
-        ))
+        self.need_on_project(caller, project_id, right).await
     }
 }

@@ -171,8 +171,17 @@ impl Studio {
         Ok(())
     }
 
+    /// Writes a step's row, any secret in its output or error masked.
     async fn write_step(&self, row: &WorkflowStepRow) -> Flow<()> {
-        self.store.put_workflow_step(row).await.map_err(|e| Stop::Failed(CoreError::from(e).message))
+        let mut row = row.clone();
+        if let Some(output) = &row.output
+            && let Ok(mut value) = serde_json::from_str::<serde_json::Value>(output)
+        {
+            crate::secrets::mask_json(&mut value);
+            row.output = Some(value.to_string());
+        }
+        row.error = row.error.map(|e| crate::secrets::mask(&e).into_owned());
+        self.store.put_workflow_step(&row).await.map_err(|e| Stop::Failed(CoreError::from(e).message))
     }
 
     fn run_step<'a>(

@@ -82,6 +82,9 @@ fn visit_strings(value: &Value, f: &mut impl FnMut(&str)) {
     }
 }
 
+/// How a secret is named in a template: `${secrets.NAME}`.
+pub(crate) const SECRETS: &str = "secrets.";
+
 /// A string cut into its text (`Ok`) and its `${…}` expressions (`Err`), in order.
 fn pieces(s: &str) -> Vec<Result<String, String>> {
     let mut out = Vec::new();
@@ -91,7 +94,14 @@ fn pieces(s: &str) -> Vec<Result<String, String>> {
         if start > 0 {
             out.push(Ok(rest[..start].to_string()));
         }
-        out.push(Err(rest[start + 2..start + end].trim().to_string()));
+        let inner = rest[start + 2..start + end].trim();
+        // `${secrets.NAME}` is no expression: it stays as written, for the task that runs to
+        // read from its program's environment (so no secret is kept in a run or a task).
+        if inner.starts_with(SECRETS) {
+            out.push(Ok(rest[start..start + end + 1].to_string()));
+        } else {
+            out.push(Err(inner.to_string()));
+        }
         rest = &rest[start + end + 1..];
     }
     if !rest.is_empty() {

@@ -33,7 +33,8 @@ pub(crate) async fn echo(ctx: TaskContext) -> Result<TaskOutput, Failure> {
 
 /// `{url, method?, body?, headers?}` → `{status, body}` (the body as JSON when it is).
 pub(crate) async fn http_request(ctx: TaskContext) -> Result<TaskOutput, Failure> {
-    let c = config(&ctx);
+    let mut c = config(&ctx);
+    with_secrets(&mut c)?;
     let url = c["url"].as_str().ok_or_else(|| Failure::new("http_request needs a url"))?.to_string();
     let method = c["method"].as_str().unwrap_or("GET").to_uppercase();
     let body = c.get("body").cloned();
@@ -44,14 +45,43 @@ pub(crate) async fn http_request(ctx: TaskContext) -> Result<TaskOutput, Failure
     let answer = tokio::task::spawn_blocking(move || call(&url, &method, body, &headers))
         .await
         .map_err(|e| Failure::new(e.to_string()))?;
-    let (status, text) = answer.map_err(|e| Failure { transient: true, ..Failure::new(e) })?;
-    let body = serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text));
+    let (status, text) = answer.map_err(|e| Failure { transient: true, ..Failure::new(mask(&e)) })?;
+    let mut body = serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text));
+    // What the server says back may echo a secret: the run keeps it masked.
+    crate::secrets::mask_json(&mut body);
     if status >= 400 {
         return Err(Failure::new(format!("the server answered {status}")));
     }
     let mut out = Map::new();
     out.insert("output".into(), json!({"status": status, "body": body}));
     Ok(TaskOutput::new(out))
+}
+
+/// Each `${secrets.NAME}` in the config's strings becomes `STUDIO_SECRET_NAME`'s value, now,
+/// in this task only; a secret not set fails the task naming the variable.
+fn with_secrets(value: &mut Value) -> Result<(), Failure> {
+    match value {
+        Value::String(s) => {
+            while let Some(start) = s.find("${secrets.") {
+                let Some(end) = s[start..].find('}').map(|e| start + e) else { break };
+                let name = s[start + 2 + crate::workflow_exprs::SECRETS.len()..end].trim().to_string();
+                let variable = format!("STUDIO_SECRET_{}", name.to_ascii_uppercase());
+                let secret = std::env::var(&variable).map_err(|_| {
+                    Failure::new(format!("the secret '{name}' is not set: give this program {variable}"))
+                })?;
+                crate::secrets::remember(&secret);
+                s.replace_range(start..=end, &secret);
+            }
+        }
+        Value::Array(items) => items.iter_mut().try_for_each(with_secrets)?,
+        Value::Object(map) => map.values_mut().try_for_each(with_secrets)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+fn mask(text: &str) -> String {
+    crate::secrets::mask(text).into_owned()
 }
 
 fn call(url: &str, method: &str, body: Option<Value>, headers: &[(String, String)]) -> Result<(u16, String), String> {

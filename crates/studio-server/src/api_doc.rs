@@ -14,13 +14,15 @@ use studio_core::model::{
 };
 use studio_core::task_engine::Task;
 use studio_core::{
-    AgentDetail, AgentList, AgentMessage, AppliedUnsent, BusEvent, ChangeExchange, ConsoleView, Deleted, Discarded,
-    Entanglement, Envelope, EventPage, Folder, Health, HistoryResponse, HubInfo, InviteInfo, LibraryInfo, Limits,
-    MetadataUpdate, PipelineRun, Presence, Profile, ProfileUpdate, ProjectSummary, RecoveryOffer, ReportListing,
-    ScheduleStatus, SessionState, SpawnedAgent, StudioEvent, SyncStatus, TeamInfo, TeamInvitation, TeamLinkStatus,
-    TeamMember, TemplateInfo, UnsentEdits, VersionInfo, WebhookCreated, WebhookInfo, WorkflowRun,
+    AgentDetail, AgentList, AgentMessage, AppliedUnsent, AuditEntry, BusEvent, ChangeExchange, ConsoleView, Deleted,
+    Discarded, Entanglement, Envelope, EventPage, Folder, Health, HistoryResponse, HubInfo, InviteInfo, LibraryInfo,
+    Limits, MetadataUpdate, PipelineRun, Presence, Profile, ProfileUpdate, ProjectSummary, RecoveryOffer,
+    ReportListing, RoleGrant, RoleInfo, ScheduleStatus, SessionState, SpawnedAgent, StudioEvent, SyncStatus, TeamInfo,
+    TeamInvitation, TeamLinkStatus, TeamMember, TemplateInfo, UnsentEdits, UserRights, VersionInfo, WebhookCreated,
+    WebhookInfo, WorkflowRun,
 };
 
+use crate::admin_routes::{CustomRoleBody, GrantBody};
 use crate::agent_routes::{EntanglementBody, MessageBody, SpawnBody};
 use crate::analysis_routes::{CausalEditBody, GoalSeekBody, SensitivityBody};
 use crate::bodies::{
@@ -57,6 +59,8 @@ enum FileSide {
     Answer,
     /// The answer is Prometheus's text format.
     Metrics,
+    /// The answer is the audit log as CSV or JSON lines.
+    AuditFile,
 }
 
 /// Builds the operations, registering each type's schema with the generator of its side.
@@ -161,6 +165,10 @@ fn operation(op: Op, renamed: &Map<String, Value>) -> Value {
         Some(FileSide::Metrics) => {
             Some(json!({"description": "Prometheus's text format, version 0.0.4", "content": metrics_text}))
         }
+        Some(FileSide::AuditFile) => Some(json!({
+            "description": "The audit log's rows, newest first (100,000 at most), as a file",
+            "content": {"text/csv": {"schema": {"type": "string"}}, "application/x-ndjson": {"schema": {"type": "string"}}}
+        })),
         _ => None,
     };
     if op.open {
@@ -454,7 +462,87 @@ fn agent_operations(b: &mut Builder) {
     (op.query, op.answer) = (PAGE, Some(answer));
 }
 
+fn admin_operations(b: &mut Builder) {
+    let answer = b.answer::<Vec<RoleInfo>>();
+    b.op(
+        "get",
+        "/api/v1/studio/roles",
+        "The custom roles of a team server, each a set of permissions (admin is built in)",
+    )
+    .answer = Some(answer);
+    let (body, answer) = (b.body::<CustomRoleBody>(), b.answer::<RoleInfo>());
+    let op = b.op(
+        "put",
+        "/api/v1/studio/roles/{name}",
+        "Make a custom role or change its permissions (read, project:edit, project:own, workflow:execute, workflow:create, workflow:delete, agent:spawn, agent:terminate, entanglement:manage, admin); a server admin only",
+    );
+    (op.body, op.answer) = (Some(body), Some(answer));
+    let answer = b.answer::<Deleted>();
+    let op =
+        b.op("delete", "/api/v1/studio/roles/{name}", "Remove a custom role from the server and everyone who held it");
+    (op.query, op.answer) = (&[USER], Some(answer));
+    let answer = b.answer::<Vec<RoleGrant>>();
+    let op = b.op(
+        "get",
+        "/api/v1/studio/role-grants",
+        "Who holds which role: one member's (anyone may see their own), or everyone's (a server admin)",
+    );
+    (op.query, op.answer) = (&[("member_id", "string", "One member's")], Some(answer));
+    let (body, answer) = (b.body::<GrantBody>(), b.answer::<Vec<RoleGrant>>());
+    let op = b.op(
+        "post",
+        "/api/v1/studio/role-grants",
+        "Give a member a role on one team's projects, or on the whole server without team_id (a server admin); answers their roles",
+    );
+    (op.body, op.answer, op.status) = (Some(body), Some(answer), 201);
+    let answer = b.answer::<Vec<RoleGrant>>();
+    let op = b.op("delete", "/api/v1/studio/role-grants", "Take a role back (the server keeps one admin)");
+    const REVOKE: &[(&str, &str, &str)] = &[
+        ("member_id", "string", "Whose"),
+        ("role", "string", "Which role"),
+        ("team_id", "string", "On which team (the whole server when absent)"),
+        USER,
+    ];
+    (op.query, op.answer) = (REVOKE, Some(answer));
+    let answer = b.answer::<UserRights>();
+    let op = b.op("get", "/api/v1/studio/me/rights", "What the caller may do: on the server, and on a project");
+    (op.query, op.answer) = (&[USER, ("project_id", "string", "A project to say their rights on")], Some(answer));
+    const AUDIT: &[(&str, &str, &str)] = &[
+        ("user_id", "string", "Whose requests"),
+        ("action", "string", "The action's beginning (workflow, workbench_action:data/…)"),
+        ("resource", "string", "The resource's beginning (project:ID); a project's owner may search its own"),
+        ("outcome", "string", "allowed, refused or failed"),
+        ("since", "string", "From this time (ISO 8601)"),
+        ("until", "string", "Up to this time"),
+        ("text", "string", "Words in the action, resource, code or message"),
+        ("before", "integer", "Rows before this seq (the next page)"),
+        ("limit", "integer", "100 unless given; 10,000 at most"),
+    ];
+    let answer = b.answer::<Vec<AuditEntry>>();
+    let op = b.op(
+        "get",
+        "/api/v1/studio/audit",
+        "The audit log, newest first: every request allowed, refused or failed, with user, session, action, resource, time, outcome and duration (secrets masked); a server admin, or a project's owner for its own",
+    );
+    (op.query, op.answer) = (AUDIT, Some(answer));
+    let op = b.op(
+        "get",
+        "/api/v1/studio/audit/export",
+        "The audit log as a file: CSV (format=csv, the default) or JSON lines (format=jsonl), with the same filters",
+    );
+    op.query = &[
+        ("format", "string", "csv or jsonl"),
+        ("user_id", "string", "Whose requests"),
+        ("resource", "string", "The resource's beginning"),
+        ("outcome", "string", "allowed, refused or failed"),
+        ("since", "string", "From this time"),
+        ("text", "string", "Words in it"),
+    ];
+    op.file = Some(FileSide::AuditFile);
+}
+
 fn ops_operations(b: &mut Builder) {
+    admin_operations(b);
     agent_operations(b);
     workflow_operations(b);
     event_operations(b);

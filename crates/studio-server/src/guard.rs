@@ -13,21 +13,27 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use sha2::Digest;
+
 use crate::{ApiError, AppState};
 
 const COOKIE: &str = "studio_token";
 
-/// The user a team server's request runs as, from their token.
+/// The user a team server's request runs as, from their token, and their sign-in (`token:`
+/// and the first characters of the token's hash: which of their tokens, never the token).
 #[derive(Debug, Clone)]
-pub struct Caller(pub String);
+pub struct Caller {
+    pub user_id: String,
+    pub sign_in: String,
+}
 
 tokio::task_local! {
     /// The caller of the request this task runs (team servers), for the one dispatch.
-    pub static CALLER: Option<String>;
+    pub static CALLER: Option<Caller>;
 }
 
 /// The caller of the request being handled, on a team server.
-pub fn caller() -> Option<String> {
+pub fn caller() -> Option<Caller> {
     CALLER.try_with(Clone::clone).ok().flatten()
 }
 
@@ -47,7 +53,11 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
                 request.extensions_mut().insert(caller);
                 next.run(request).await
             }
-            Err(refused) => refused.into_response(),
+            Err(refused) => {
+                // Refused before it was read: the audit log has it still.
+                state.studio.record_refusal(request.method().as_str(), request.uri().path(), &refused.0);
+                refused.into_response()
+            }
         };
     }
     let headers = request.headers();
@@ -69,7 +79,9 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     let presented = bearer(headers).or_else(|| from_query.clone()).or_else(|| cookie(headers));
     if presented.as_deref() != Some(&*state.token) {
         let message = if presented.is_some() { "the token is wrong" } else { "a token is required" };
-        return ApiError::new("unauthorized", format!("{message}: use the URL `studio serve` printed")).into_response();
+        let refused = ApiError::new("unauthorized", format!("{message}: use the URL `studio serve` printed"));
+        state.studio.record_refusal(request.method().as_str(), request.uri().path(), &refused.0);
+        return refused.into_response();
     }
     let mut response = next.run(request).await;
     if from_query.is_some() {
@@ -104,7 +116,8 @@ async fn team_caller(state: &AppState, token: Result<String, ApiError>) -> Resul
         .team_db()
         .ok_or_else(|| ApiError::new("internal", "a team server without its database"))?;
     let user = db.authenticate(&token).await.map_err(|e| ApiError(e.into()))?;
-    Ok(Caller(user.user_id))
+    let digest = sha2::Sha256::digest(token.as_bytes());
+    Ok(Caller { user_id: user.user_id, sign_in: format!("token:{}", &hex::encode(digest)[..12]) })
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {

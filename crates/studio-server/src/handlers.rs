@@ -73,7 +73,7 @@ fn workbench(name: &str) -> Result<Workbench, ApiError> {
 /// query and body into a `Request`.
 pub(crate) async fn run(s: &AppState, request: Request) -> Result<studio_core::Answer, ApiError> {
     Ok(match crate::guard::caller() {
-        Some(caller) => s.studio.dispatch_as(&caller, request).await?,
+        Some(caller) => s.studio.dispatch_signed(&caller.user_id, Some(&caller.sign_in), request).await?,
         None => s.studio.dispatch(request).await?,
     })
 }
@@ -87,7 +87,7 @@ pub(crate) async fn answer(s: &AppState, request: Request) -> Answer {
 pub async fn request(State(s): State<AppState>, raw: Result<Bytes, BytesRejection>) -> Answer {
     let value = body_value(raw, &s)?;
     ok(match crate::guard::caller() {
-        Some(caller) => s.studio.dispatch_json_as(&caller, &value).await?,
+        Some(caller) => s.studio.dispatch_json_signed(&caller.user_id, Some(&caller.sign_in), &value).await?,
         None => s.studio.dispatch_json(&value).await?,
     })
 }

@@ -3,6 +3,7 @@
 //! per-launch token and refuses foreign Host/Origin headers; serves the built UI.
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+mod admin_routes;
 mod agent_routes;
 mod analysis_routes;
 mod api_doc;

@@ -13,9 +13,9 @@ use studio_core::CoreError;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::{
-    ApiError, AppState, agent_routes as ag, analysis_routes as a, event_routes as ev, guard, handlers as h,
-    ops_routes as o, people_routes as p, question_routes as q, report_routes as r, socket, task_routes as t,
-    team_routes as tm, unsent_routes as un, workflow_routes as wf,
+    ApiError, AppState, admin_routes as ad, agent_routes as ag, analysis_routes as a, event_routes as ev, guard,
+    handlers as h, ops_routes as o, people_routes as p, question_routes as q, report_routes as r, socket,
+    task_routes as t, team_routes as tm, unsent_routes as un, workflow_routes as wf,
 };
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
@@ -44,7 +44,7 @@ impl Routes {
 /// answers 500 instead of dropping the connection.
 async fn run_detached(request: Request, next: Next) -> Response {
     // The task-local caller (a team server's) goes into the request's own task.
-    let caller = request.extensions().get::<guard::Caller>().map(|c| c.0.clone());
+    let caller = request.extensions().get::<guard::Caller>().cloned();
     match tokio::spawn(guard::CALLER.scope(caller, next.run(request))).await {
         Ok(response) => response,
         Err(e) => ApiError(CoreError::internal(format!("the request failed: {e}"))).into_response(),
@@ -90,6 +90,15 @@ pub fn router(state: AppState, ui_dir: Option<&Path>) -> (Router, Vec<(&'static 
         .add("post", "/api/v1/studio/agents", post(ag::spawn))
         .add("get", "/api/v1/studio/agents/{aid}", get(ag::get))
         .add("delete", "/api/v1/studio/agents/{aid}", delete(ag::terminate))
+        .add("get", "/api/v1/studio/roles", get(ad::roles))
+        .add("put", "/api/v1/studio/roles/{name}", put(ad::save_role))
+        .add("delete", "/api/v1/studio/roles/{name}", delete(ad::delete_role))
+        .add("get", "/api/v1/studio/role-grants", get(ad::grants))
+        .add("post", "/api/v1/studio/role-grants", post(ad::grant))
+        .add("delete", "/api/v1/studio/role-grants", delete(ad::revoke))
+        .add("get", "/api/v1/studio/me/rights", get(ad::my_rights))
+        .add("get", "/api/v1/studio/audit", get(ad::audit))
+        .add("get", "/api/v1/studio/audit/export", get(ad::export_audit))
         .add("get", "/api/v1/studio/entanglements", get(ag::entanglements))
         .add("post", "/api/v1/studio/entanglements", post(ag::create_entanglement))
         .add("get", "/api/v1/studio/entanglements/{eid}", get(ag::entanglement))

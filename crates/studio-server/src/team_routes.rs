@@ -101,7 +101,7 @@ pub async fn remove(
 
 /// Who asks: a team server's caller, else the `user_id` given or the local user.
 fn who(q: &Params, s: &AppState) -> String {
-    crate::guard::caller().unwrap_or_else(|| user(q, s))
+    crate::guard::caller().map(|c| c.user_id).unwrap_or_else(|| user(q, s))
 }
 
 fn io(e: std::io::Error) -> ApiError {

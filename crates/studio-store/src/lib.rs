@@ -14,10 +14,10 @@ use sqlx::sqlite::SqlitePool;
 pub use error::StoreError;
 use local::Local;
 pub use local::{
-    AgentMessageRow, AgentRow, ArtifactRow, BusEventRow, EntanglementRow, ExportOptions, FileCheck, InviteRow,
-    JournalEntry, NewAgentMessage, NewBusEvent, NewVersion, ProjectRow, ReportRow, ScenarioRow, ScheduleRow,
-    SessionRow, ShareRow, SpawnRoom, TaskBoardRow, TaskRow, TeamLinkRow, TemplateRow, TriggerRow, VersionInfo,
-    VersionRow, WebhookRow, WorkflowRunRow, WorkflowStepRow, WorkingCopy,
+    AgentMessageRow, AgentRow, ArtifactRow, AuditQuery, AuditRow, BusEventRow, EntanglementRow, ExportOptions,
+    FileCheck, InviteRow, JournalEntry, NewAgentMessage, NewBusEvent, NewVersion, ProjectRow, ReportRow, ScenarioRow,
+    ScheduleRow, SessionRow, ShareRow, SpawnRoom, TaskBoardRow, TaskRow, TeamLinkRow, TemplateRow, TriggerRow,
+    VersionInfo, VersionRow, WebhookRow, WorkflowRunRow, WorkflowStepRow, WorkingCopy,
 };
 use team::TeamStore;
 
@@ -230,6 +230,9 @@ dispatch! {
     pub async fn lease_agent_messages(&self, receiver: &str, until: &str, now: &str, limit: i64) -> Result<Vec<AgentMessageRow>>;
     pub async fn mark_messages_delivered(&self, seqs: &[i64], at: &str) -> Result<()>;
     pub async fn agent_messages(&self, entanglement_id: Option<&str>, agent_id: Option<&str>, after: i64, limit: i64) -> Result<Vec<AgentMessageRow>>;
+
+    pub async fn append_audit(&self, rows: &[AuditRow]) -> Result<()>;
+    pub async fn audit(&self, q: &AuditQuery, limit: i64) -> Result<Vec<AuditRow>>;
 
     pub async fn ping(&self) -> Result<()>;
     pub async fn heartbeat(&self, session_id: &str, at: &str) -> Result<()>;

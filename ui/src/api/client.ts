@@ -106,6 +106,15 @@ interface AnswerTable {
   remove_entanglement_agent: S["Entanglement"];
   send_agent_message: S["AgentMessage"][];
   list_agent_messages: S["AgentMessage"][];
+  list_roles: S["RoleInfo"][];
+  save_role: S["RoleInfo"];
+  delete_role: { deleted: string };
+  grant_role: S["RoleGrant"][];
+  revoke_role: S["RoleGrant"][];
+  list_role_grants: S["RoleGrant"][];
+  my_rights: S["UserRights"];
+  search_audit: S["AuditEntry"][];
+  export_audit: { format: string; rows: number; content: string };
   generate_report: GeneratedReport;
   preview_report: GeneratedReport;
   get_report: GeneratedReport;
@@ -214,6 +223,15 @@ const NAMES: { [N in RequestName]: true } = {
   remove_entanglement_agent: true,
   send_agent_message: true,
   list_agent_messages: true,
+  list_roles: true,
+  save_role: true,
+  delete_role: true,
+  grant_role: true,
+  revoke_role: true,
+  list_role_grants: true,
+  my_rights: true,
+  search_audit: true,
+  export_audit: true,
   generate_report: true,
   preview_report: true,
   get_report: true,

@@ -213,6 +213,129 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/audit": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The audit log, newest first: every request allowed, refused or failed, with user, session, action, resource, time, outcome and duration (secrets masked); a server admin, or a project's owner for its own */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Whose requests */
+          user_id?: string;
+          /** @description The action's beginning (workflow, workbench_action:data/…) */
+          action?: string;
+          /** @description The resource's beginning (project:ID); a project's owner may search its own */
+          resource?: string;
+          /** @description allowed, refused or failed */
+          outcome?: string;
+          /** @description From this time (ISO 8601) */
+          since?: string;
+          /** @description Up to this time */
+          until?: string;
+          /** @description Words in the action, resource, code or message */
+          text?: string;
+          /** @description Rows before this seq (the next page) */
+          before?: number;
+          /** @description 100 unless given; 10,000 at most */
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["AuditEntry"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/audit/export": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The audit log as a file: CSV (format=csv, the default) or JSON lines (format=jsonl), with the same filters */
+    get: {
+      parameters: {
+        query?: {
+          /** @description csv or jsonl */
+          format?: string;
+          /** @description Whose requests */
+          user_id?: string;
+          /** @description The resource's beginning */
+          resource?: string;
+          /** @description allowed, refused or failed */
+          outcome?: string;
+          /** @description From this time */
+          since?: string;
+          /** @description Words in it */
+          text?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The audit log's rows, newest first (100,000 at most), as a file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/x-ndjson": string;
+            "text/csv": string;
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/entanglements": {
     parameters: {
       query?: never;
@@ -994,6 +1117,56 @@ export interface paths {
           };
           content: {
             "application/json": components["schemas"]["Limits"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/me/rights": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the caller may do: on the server, and on a project */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+          /** @description A project to say their rights on */
+          project_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["UserRights"];
           };
         };
         /** @description Error */
@@ -4087,6 +4260,257 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/role-grants": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who holds which role: one member's (anyone may see their own), or everyone's (a server admin) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description One member's */
+          member_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["RoleGrant"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Give a member a role on one team's projects, or on the whole server without team_id (a server admin); answers their roles */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["GrantBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["RoleGrant"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    /** Take a role back (the server keeps one admin) */
+    delete: {
+      parameters: {
+        query?: {
+          /** @description Whose */
+          member_id?: string;
+          /** @description Which role */
+          role?: string;
+          /** @description On which team (the whole server when absent) */
+          team_id?: string;
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["RoleGrant"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/roles": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The custom roles of a team server, each a set of permissions (admin is built in) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["RoleInfo"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/roles/{name}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Make a custom role or change its permissions (read, project:edit, project:own, workflow:execute, workflow:create, workflow:delete, agent:spawn, agent:terminate, entanglement:manage, admin); a server admin only */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The workbench */
+          name: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CustomRoleBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["RoleInfo"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Remove a custom role from the server and everyone who held it */
+    delete: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The workbench */
+          name: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Deleted"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/sessions/{client}": {
     parameters: {
       query?: never;
@@ -5170,6 +5594,28 @@ export interface components {
       attempt: number;
       reason: string;
     };
+    /** @description One row of the audit log. */
+    AuditEntry: {
+      /** @description The request, with the workbench action or control it carried. */
+      action: string;
+      at: string;
+      code?: string | null;
+      message?: string | null;
+      /** Format: double */
+      ms: number;
+      /** @description `allowed`, `refused` or `failed`. */
+      outcome: string;
+      /** @description What it was about: `project:ID`, `task:ID`, `run:ID`, `agent:ID`, … ('' for none). */
+      resource: string;
+      /** Format: int64 */
+      seq: number;
+      /**
+       * @description The program's session that served it, and on a team server the caller's sign-in
+       *     (`token:` and the first characters of its hash).
+       */
+      session_id: string;
+      user_id: string;
+    };
     /**
      * @description How a joined project's blobs went with its hub since this program started: what came,
      *     what went (the latest hundred of each), what is still missing.
@@ -5472,6 +5918,13 @@ export interface components {
       status: components["schemas"]["ConsoleStatus"];
       /** Format: uint32 */
       total_ticks: number;
+    };
+    CustomRoleBody: {
+      /** @default null */
+      description?: string | null;
+      /** @description The permissions it grants. */
+      permissions: string[];
+      user_id: string;
     };
     CustomSource: {
       config: components["schemas"]["RawJson"];
@@ -5855,6 +6308,100 @@ export interface components {
           /** @description A member agent (the caller when absent). */
           sender_id?: string | null;
           user_id: string;
+        }
+      | {
+          /** @constant */
+          request: "list_roles";
+        }
+      | {
+          description?: string | null;
+          name: string;
+          /**
+           * @description read, project:edit, project:own, workflow:execute, workflow:create, workflow:delete,
+           *     agent:spawn, agent:terminate, entanglement:manage, admin.
+           */
+          permissions: string[];
+          /** @constant */
+          request: "save_role";
+          user_id: string;
+        }
+      | {
+          name: string;
+          /** @constant */
+          request: "delete_role";
+          user_id: string;
+        }
+      | {
+          member_id: string;
+          /** @constant */
+          request: "grant_role";
+          role: string;
+          team_id?: string | null;
+          user_id: string;
+        }
+      | {
+          member_id: string;
+          /** @constant */
+          request: "revoke_role";
+          role: string;
+          team_id?: string | null;
+          user_id: string;
+        }
+      | {
+          member_id?: string | null;
+          /** @constant */
+          request: "list_role_grants";
+        }
+      | {
+          project_id?: string | null;
+          /** @constant */
+          request: "my_rights";
+          user_id: string;
+        }
+      | {
+          /** @description The action's beginning (`workflow` finds every workflow request). */
+          action?: string | null;
+          /**
+           * Format: int64
+           * @description Rows before this one (the next page).
+           */
+          before?: number | null;
+          /** Format: uint */
+          limit?: number | null;
+          /** @description `allowed`, `refused` or `failed`. */
+          outcome?: string | null;
+          /** @constant */
+          request: "search_audit";
+          /** @description The resource's beginning (`project:ID`). */
+          resource?: string | null;
+          /** @description From this time (ISO 8601). */
+          since?: string | null;
+          /** @description Words found in the action, resource, code or message. */
+          text?: string | null;
+          until?: string | null;
+          user_id?: string | null;
+        }
+      | {
+          /** @description The action's beginning (`workflow` finds every workflow request). */
+          action?: string | null;
+          /**
+           * Format: int64
+           * @description Rows before this one (the next page).
+           */
+          before?: number | null;
+          format: string;
+          /** @description `allowed`, `refused` or `failed`. */
+          outcome?: string | null;
+          /** @constant */
+          request: "export_audit";
+          /** @description The resource's beginning (`project:ID`). */
+          resource?: string | null;
+          /** @description From this time (ISO 8601). */
+          since?: string | null;
+          /** @description Words found in the action, resource, code or message. */
+          text?: string | null;
+          until?: string | null;
+          user_id?: string | null;
         }
       | {
           /**
@@ -6541,6 +7088,16 @@ export interface components {
       rollouts?: number | null;
       /** @description The target (default: the simulation's threshold, which the prediction task sets). */
       target?: components["schemas"]["Threshold"] | null;
+    };
+    GrantBody: {
+      member_id: string;
+      role: string;
+      /**
+       * @description The team whose projects it covers; the whole server when absent.
+       * @default null
+       */
+      team_id?: string | null;
+      user_id: string;
     };
     /** @description The seed's health answer: `{"status", "health_score", "components": {name: {status, score}}}`. */
     Health: {
@@ -7309,10 +7866,41 @@ export interface components {
       user_id?: string | null;
     };
     /** @enum {string} */
+    Right:
+      | "read"
+      | "project:edit"
+      | "project:own"
+      | "workflow:execute"
+      | "workflow:create"
+      | "workflow:delete"
+      | "agent:spawn"
+      | "agent:terminate"
+      | "entanglement:manage"
+      | "admin";
+    /** @enum {string} */
     Role: "owner" | "editor" | "viewer";
     /** @description `PUT …/collaborators/{uid}`. */
     RoleBody: {
       role: components["schemas"]["Role"];
+    };
+    /** @description A role someone holds: on one team's projects, or on the whole server (no team). */
+    RoleGrant: {
+      granted_at: string;
+      granted_by: string;
+      permissions: components["schemas"]["Right"][];
+      role: string;
+      team_id?: string | null;
+      user_id: string;
+    };
+    /** @description A custom role. */
+    RoleInfo: {
+      /** @description `admin`, which cannot be changed or removed. */
+      built_in: boolean;
+      created_at: string;
+      created_by: string;
+      description: string;
+      name: string;
+      permissions: components["schemas"]["Right"][];
     };
     /** @enum {string} */
     RunStatus: "queued" | "running" | "paused" | "completed" | "failed" | "cancelled";
@@ -8052,6 +8640,15 @@ export interface components {
        */
       expires_in_secs: number | null;
       project_id: string;
+    };
+    /** @description What a user may do: on the server, and on a project when one is named. */
+    UserRights: {
+      /** @description Their rights on the project (with its roles' and their roles' there). */
+      project?: components["schemas"]["Right"][] | null;
+      project_id?: string | null;
+      roles: components["schemas"]["RoleGrant"][];
+      server: components["schemas"]["Right"][];
+      user_id: string;
     };
     VariableOverride: {
       value: unknown;

@@ -43,13 +43,14 @@ impl Drop for Served {
 
 impl Served {
     pub fn start(home: &Path, extra: &[&str]) -> Served {
-        let mut child = studio(home)
-            .args(["serve", "--json", "--port", "0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
+        let mut command = studio(home);
+        command.args(["serve", "--json", "--port", "0"]).args(extra).stderr(Stdio::inherit());
+        Served::spawn(command)
+    }
+
+    /// `studio serve` as `command` says (its environment, where its log goes).
+    pub fn spawn(mut command: Command) -> Served {
+        let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap());
         let mut said = String::new();
         let started: Value = loop {

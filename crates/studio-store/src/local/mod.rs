@@ -3,6 +3,7 @@
 
 mod agents;
 mod artifacts;
+mod audit;
 pub(crate) mod bundle;
 mod bus;
 mod journal;
@@ -26,6 +27,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub(crate) use agents::LIVE_AGENTS;
 pub use agents::{AgentMessageRow, AgentRow, EntanglementRow, NewAgentMessage, SpawnRoom};
 pub use artifacts::ArtifactRow;
+pub use audit::{AuditQuery, AuditRow};
+pub(crate) use audit::{like, starts};
 pub use bus::{BusEventRow, NewBusEvent, WebhookRow};
 pub use journal::{JournalEntry, SessionRow};
 pub use portable::{ExportOptions, FileCheck};

@@ -8,6 +8,7 @@
 mod access;
 mod accounts;
 mod bus;
+mod roles;
 mod store;
 mod sync_storage;
 mod task_queue;
@@ -21,6 +22,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 pub use access::ProjectAccess;
 pub use accounts::{Member, NewTeam, Role, TeamRow, TokenGrant, UserRow};
 pub use bus::{BusEvent, TeamBus};
+pub use roles::{GrantRow, RoleRow};
 pub(crate) use store::TeamStore;
 pub use task_queue::{QueueCounts, QueuedTask};
 

@@ -3,6 +3,7 @@
 //! the core uses. Several instances share it; each writes through its own transactions.
 
 mod agents;
+mod audit;
 mod blob_files;
 mod bus;
 mod journal;
