@@ -104,11 +104,22 @@ async fn persist(library: Arc<Library>, mut updates: TaskUpdates, done: Arc<Atom
     let store = library.store.clone();
     let mut persisted: HashMap<String, (TaskStatus, Instant)> = HashMap::new();
     let mut evented: HashMap<String, (TaskStatus, Instant)> = HashMap::new();
+    let mut published: HashMap<String, TaskStatus> = HashMap::new();
     while let Some(mut batch) = updates.recv().await {
         let mut batches = 1;
         while let Ok(more) = updates.try_recv() {
             batch.extend(more);
             batches += 1;
+        }
+        // Every move is on the bus — a quick task's start too, though its end came in the same batch.
+        for task in &batch {
+            if published.insert(task.id.clone(), task.status) != Some(task.status) {
+                let (topic, data) = task_event(task);
+                library.bus.publish(topic, task.project_id.as_deref(), data);
+            }
+            if task.status.is_finished() {
+                published.remove(&task.id);
+            }
         }
         // The newest state of each task, in the order they first changed.
         let mut latest: Vec<Task> = Vec::with_capacity(batch.len());
@@ -138,10 +149,6 @@ async fn persist(library: Arc<Library>, mut updates: TaskUpdates, done: Arc<Atom
         }
         for task in latest {
             if due(&evented, &task, EVENT_PROGRESS_EVERY) {
-                if evented.get(&task.id).is_none_or(|(status, _)| *status != task.status) {
-                    let (topic, data) = task_event(&task);
-                    library.bus.publish(topic, task.project_id.as_deref(), data);
-                }
                 evented.insert(task.id.clone(), (task.status, now));
                 if task.status.is_finished() {
                     evented.remove(&task.id);
