@@ -27,6 +27,10 @@ pub struct Cli {
     /// Act as this user id instead of the local user.
     #[arg(long, global = true, env = "STUDIO_USER")]
     pub user: Option<String>,
+    /// The configuration file: TOML, YAML or JSON (else STUDIO_CONFIG, else studio.toml|yaml|json
+    /// in the settings directory). `studio config show` says what each setting is and why.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
     /// Print exactly one JSON document on stdout.
     #[arg(long, global = true)]
     pub json: bool,
@@ -176,9 +180,6 @@ pub enum Command {
         /// several instances side by side see each other's edits and presence through it.
         #[arg(long)]
         redis: Option<String>,
-        /// The team server's configuration file, TOML (else STUDIO_CONFIG).
-        #[arg(long)]
-        config: Option<PathBuf>,
         /// A directory every instance reaches where artifacts' bytes are kept (else
         /// STUDIO_BLOB_DIR, else the configuration file; without it, in PostgreSQL).
         #[arg(long)]
@@ -195,8 +196,6 @@ pub enum Command {
         team: String,
         #[arg(long)]
         database: Option<String>,
-        #[arg(long)]
-        config: Option<PathBuf>,
     },
     /// Local copies of team projects: publish into a team, open from one, sync.
     #[command(subcommand)]
@@ -205,6 +204,9 @@ pub enum Command {
     /// resume, cancel.
     #[command(subcommand)]
     Workflow(crate::workflows::WorkflowCommand),
+    /// The settings in effect and where each came from; a live one changed or reset.
+    #[command(subcommand)]
+    Config(crate::config_cmd::ConfigCommand),
     /// Invite someone to a project: prints an invite for `studio join` (owners only).
     Share {
         project: String,
@@ -428,6 +430,7 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         Command::Project(cmd) => project(studio, user, cmd, out).await,
         Command::Team(cmd) => crate::team_copies::team(studio, user, cmd, out).await,
         Command::Workflow(cmd) => crate::workflows::workflow(studio, user, cmd, out).await,
+        Command::Config(cmd) => crate::config_cmd::config(studio, user, cmd, out).await,
         Command::Whoami => people::whoami(studio, user, out).await,
         Command::Profile { name, color } => {
             people::update_profile(studio, ProfileUpdate { display_name: name, color }, out).await

@@ -1,7 +1,9 @@
 //! `studio bench team --database URL`: a project's life on the team server's store (PostgreSQL)
 //! beside the library file (SQLite), in one run: create, load (from the store, not memory),
 //! save a version and a workbench action, each timed over `--rounds`, on a project of
-//! `--project-mb` megabytes; then the queue's throughput with 1 and 4 workers and, given
+//! `--project-mb` megabytes, and what the one dispatch adds to a workbench action (the
+//! permission check on a team server, the audit row, metrics: the service called directly and
+//! through `dispatch_as`, alternately); then the queue's throughput with 1 and 4 workers and, given
 //! `--redis`, edits seen across two instances (`bench_team_live`). The database should be a
 //! scratch one: the bench's projects are left in its bin.
 
@@ -10,7 +12,7 @@ use std::time::Instant;
 use anyhow::{Result, anyhow};
 use serde_json::{Value, json};
 use studio_core::model::{ProjectCreate, ProjectLoad, Workbench, WorkbenchAction};
-use studio_core::{Studio, StudioConfig};
+use studio_core::{Request, Studio, StudioConfig};
 
 use crate::output::Printer;
 
@@ -30,6 +32,9 @@ struct Store {
     load: Timed,
     save: Timed,
     action: Timed,
+    /// The same workbench action called on the service and through the dispatch.
+    direct: Timed,
+    dispatched: Timed,
 }
 
 pub(crate) fn timed(mut samples: Vec<f64>) -> Timed {
@@ -104,6 +109,16 @@ async fn measure(config: StudioConfig, rounds: usize, project_mb: u64) -> Result
     out.load = timed(loads);
     out.save = timed(saves);
     out.action = timed(actions);
+    let (mut direct, mut dispatched) = (Vec::new(), Vec::new());
+    for i in 0..rounds * 5 {
+        let started = Instant::now();
+        studio.workbench_action(&act(&project, &format!("d{i}"))).await?;
+        direct.push(ms(started));
+        let started = Instant::now();
+        studio.dispatch_as(USER, Request::WorkbenchAction(act(&project, &format!("g{i}")))).await?;
+        dispatched.push(ms(started));
+    }
+    (out.direct, out.dispatched) = (timed(direct), timed(dispatched));
     for id in &made {
         studio.delete_project(id, USER).await?;
     }
@@ -149,6 +164,8 @@ pub async fn team(bench: TeamBench, out: &Printer) -> Result<()> {
         row("load", file.load, team.load),
         row("save a version", file.save, team.save),
         row("workbench action", file.action, team.action),
+        row("  on the service", file.direct, team.direct),
+        row("  via dispatch_as", file.dispatched, team.dispatched),
         format!("task queue: {tasks} tasks claimed and finished, {one:.0}/s by 1 worker, {four:.0}/s by 4 workers"),
         match &live {
             Some(l) => format!(
@@ -160,7 +177,12 @@ pub async fn team(bench: TeamBench, out: &Printer) -> Result<()> {
     ]
     .join("\n");
     let pair = |t: Timed| json!({"p50_ms": t.p50, "p99_ms": t.p99});
-    let side = |s: &Store| json!({"create": pair(s.create), "load": pair(s.load), "save": pair(s.save), "action": pair(s.action)});
+    let side = |s: &Store| {
+        json!({
+            "create": pair(s.create), "load": pair(s.load), "save": pair(s.save), "action": pair(s.action),
+            "action_on_service": pair(s.direct), "action_via_dispatch": pair(s.dispatched),
+        })
+    };
     out.message(
         &text,
         json!({

@@ -11,6 +11,7 @@ mod bench_team;
 mod bench_team_live;
 mod bench_workflows;
 mod call;
+mod config_cmd;
 mod example;
 mod output;
 mod people;
@@ -67,15 +68,17 @@ async fn run(cli: Cli, printer: &Printer) -> Result<()> {
         Some(user) => user.clone(),
         None => studio_core::local_user_id()?,
     };
-    let mut config = StudioConfig::resolve(cli.db.clone())?;
+    let flags = team_flags(&cli.command)?;
+    let mut config =
+        StudioConfig::resolve_with(cli.db.clone(), cli.config.as_deref(), flags.as_deref().unwrap_or(&[]))?;
     config.program = if matches!(cli.command, Command::Serve { .. }) { Program::Serve } else { Program::Cli };
-    let team = team_settings(&cli.command)?;
+    let team = match flags {
+        Some(_) => Some(team_config::team(&config.layers.settings)?),
+        None => None,
+    };
     if let Some(team) = &team {
         config.team_database = Some(team.database.clone());
         config.team_blob_dir = team.blob_dir.clone();
-        if let Some(days) = team.export_retention_days {
-            config.export_retention = (days > 0).then(|| std::time::Duration::from_secs(days.min(36_500) * 86_400));
-        }
     }
     let studio = std::sync::Arc::new(Studio::open(config).await?);
     let result = match team {
@@ -99,24 +102,22 @@ async fn commands(studio: &std::sync::Arc<Studio>, user: &str, command: Command,
     }
 }
 
-/// The team server's settings, for the commands that stand on its database.
-fn team_settings(command: &Command) -> Result<Option<team_config::Team>> {
-    let (database, redis, listen, config, blob_dir) = match command {
+/// The command line's layer of a team server's settings, for the commands that stand on its
+/// database; `None` for the others.
+fn team_flags(command: &Command) -> Result<Option<team_config::Flags>> {
+    Ok(Some(match command {
         Command::Serve { team: true, share: true, .. } => {
             return Err(CoreError::invalid(
                 "--share makes this library a hub for peers; a team server (--team) shares through its team",
             )
             .into());
         }
-        Command::Serve { team: true, database, redis, listen, config, blob_dir, .. } => {
-            (database, redis.clone(), *listen, config, blob_dir.clone())
+        Command::Serve { team: true, database, redis, listen, blob_dir, .. } => {
+            team_config::flags(database.as_deref(), redis.as_deref(), *listen, blob_dir.as_deref())
         }
-        Command::TeamInit { database, config, .. } => (database, None, None, config, None),
+        Command::TeamInit { database, .. } => team_config::flags(database.as_deref(), None, None, None),
         _ => return Ok(None),
-    };
-    let flags =
-        team_config::TeamSettings { database: database.clone(), redis, listen, export_retention_days: None, blob_dir };
-    Ok(Some(team_config::resolve(config.as_deref(), &|name| std::env::var(name).ok(), flags)?))
+    }))
 }
 
 async fn team_commands(

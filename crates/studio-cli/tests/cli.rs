@@ -415,3 +415,56 @@ fn commands_are_requests_through_the_cores_dispatch() {
     let (_, log) = logged(&["action", &id, "data", "override_value", "--payload", OVERRIDE]);
     assert!(log.contains("action=\"data/override_value\""), "{log}");
 }
+
+#[test]
+fn settings_come_in_layers_and_say_where_they_came_from() {
+    let cli = Cli::new();
+    let home = cli.home.path();
+    std::fs::write(home.join("studio.yaml"), "workflow:\n  retry_attempts: 2\nagents:\n  max_total_instances: 7\n")
+        .unwrap();
+    let show = |extra: &[&str], env: &[(&str, &str)]| -> Vec<Value> {
+        let mut args = vec!["config", "show", "--json"];
+        args.extend_from_slice(extra);
+        let out = cli.command(&args).envs(env.iter().copied()).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap().as_array().unwrap().clone()
+    };
+    let of = |entries: &[Value], key: &str| -> (Value, String) {
+        let e = entries.iter().find(|e| e["key"] == key).unwrap_or_else(|| panic!("no {key}"));
+        (e["value"].clone(), e["source"].as_str().unwrap().to_string())
+    };
+    let yaml = format!("file {}", home.join("studio.yaml").display());
+    let shown = show(&[], &[("STUDIO_AGENTS_MAX_TOTAL_INSTANCES", "9")]);
+    assert_eq!(of(&shown, "workflow.retry_attempts"), (2.into(), yaml.clone()));
+    assert_eq!(
+        of(&shown, "agents.max_total_instances"),
+        (9.into(), "environment STUDIO_AGENTS_MAX_TOTAL_INSTANCES".into())
+    );
+    assert_eq!(of(&shown, "workflow.max_concurrent_executions"), (5.into(), "default".into()));
+
+    // A file named on the command line instead of the settings directory's.
+    let json_file = home.join("other.json");
+    std::fs::write(&json_file, r#"{"workflow": {"retry_attempts": 6}}"#).unwrap();
+    let shown = show(&["--config", json_file.to_str().unwrap()], &[]);
+    assert_eq!(of(&shown, "workflow.retry_attempts"), (6.into(), format!("file {}", json_file.display())));
+    assert_eq!(of(&shown, "agents.max_total_instances"), (50.into(), "default".into()));
+
+    // Runtime changes are kept in the library, over every other layer, until reset.
+    let set = cli.json(&["config", "set", "workflow.retry_attempts", "4"]);
+    assert_eq!((set["value"].clone(), set["source"].as_str()), (4.into(), Some("runtime")));
+    assert_eq!(of(&show(&[], &[]), "workflow.retry_attempts"), (4.into(), "runtime".into()));
+    let text = String::from_utf8(cli.run(&["config", "show"]).stdout).unwrap();
+    assert!(text.lines().any(|l| l.starts_with("* workflow.retry_attempts") && l.ends_with("runtime")), "{text}");
+    cli.json(&["config", "reset", "workflow.retry_attempts"]);
+    assert_eq!(of(&show(&[], &[]), "workflow.retry_attempts"), (2.into(), yaml));
+
+    // What is wrong is named, with where it came from.
+    let e = cli.fails(&["config", "set", "team.database", "postgres://x/y"]);
+    assert!(e.contains("read when Studio starts"), "{e}");
+    std::fs::write(home.join("bad.toml"), "[workflow]\nretry_attempts = \"twice\"\n").unwrap();
+    let e = cli.fails(&["config", "show", "--config", home.join("bad.toml").to_str().unwrap()]);
+    assert!(e.contains("workflow.retry_attempts") && e.contains("bad.toml"), "{e}");
+    let out = cli.command(&["config", "show"]).env("STUDIO_WORKFLOW_RETRY_ATTEMPTS", "0").output().unwrap();
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && e.contains("STUDIO_WORKFLOW_RETRY_ATTEMPTS"), "{e}");
+}

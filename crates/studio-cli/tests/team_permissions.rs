@@ -138,11 +138,32 @@ fn permissions(home: &Path, database: &str) {
             call(role, Method::PUT, "/api/v1/studio/roles/runner", Some(json!({"permissions": ["read"]}))),
         );
         refused(role, "read the audit log", call(role, Method::GET, "/api/v1/studio/audit", None));
+        refused(role, "read the settings", call(role, Method::GET, "/api/v1/studio/config", None));
+        refused(
+            role,
+            "change a setting",
+            call(role, Method::PUT, "/api/v1/studio/config/agents.max_total_instances", Some(json!({"value": 1}))),
+        );
         assert_eq!((agents(), teams()), before, "refusals changed nothing");
         ok(role, "list agents", call(role, Method::GET, "/api/v1/studio/agents", None));
     }
     assert_eq!(as_owner(Method::GET, &format!("/api/v1/studio/agents/{agent}"), None).1["agent"]["status"], "running");
     assert_eq!(as_owner(Method::GET, "/api/v1/studio/roles", None).1.as_array().unwrap().len(), 1, "only admin");
+    // The server's settings: shown to its admin, a live one changed for every instance and reset.
+    let setting =
+        |answer: Value, key: &str| answer.as_array().unwrap().iter().find(|e| e["key"] == key).cloned().unwrap();
+    let shown = ok("the owner", "read the settings", as_owner(Method::GET, "/api/v1/studio/config", None));
+    assert_eq!(setting(shown.clone(), "agents.max_total_instances")["value"], 50);
+    assert!(setting(shown, "team.database")["value"].as_str().unwrap().starts_with("postgres://"));
+    let path = "/api/v1/studio/config/agents.max_total_instances";
+    let set = ok("the owner", "change a setting", as_owner(Method::PUT, path, Some(json!({"value": 1}))));
+    assert_eq!((set["value"].clone(), set["source"].as_str()), (json!(1), Some("runtime")));
+    let full = as_owner(Method::POST, "/api/v1/studio/agents", Some(json!({"agent_type": "api"})));
+    assert_eq!(full.0, 409, "one agent runs, the limit is now 1: {}", full.1);
+    let bad = as_owner(Method::PUT, "/api/v1/studio/config/team.redis", Some(json!({"value": "redis://x"})));
+    assert!(bad.0 == 400 && bad.1["message"].as_str().unwrap().contains("read when Studio starts"), "{}", bad.1);
+    let reset = ok("the owner", "reset a setting", as_owner(Method::DELETE, path, None));
+    assert_eq!((reset["value"].clone(), reset["source"].as_str()), (json!(50), Some("default")));
 
     // Custom roles: an operator on the whole server, a runner on the team's projects.
     let operator = json!({"description": "Runs the agents", "permissions": ["agent:spawn", "agent:terminate", "chainbot:entanglement:manage"]});
@@ -307,7 +328,7 @@ fn permissions(home: &Path, database: &str) {
     assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>()[..4], ["seq", "at", "user_id", "session_id"]);
     let every = ok("the owner", "search", as_owner(Method::GET, "/api/v1/studio/audit?action=spawn_agent", None));
     assert_eq!(reader.records().count(), every.as_array().unwrap().len(), "{text}");
-    assert_eq!(every.as_array().unwrap().len(), 5, "two allowed, three refused");
+    assert_eq!(every.as_array().unwrap().len(), 6, "two allowed, three refused, one over the limit");
     // A project's owner reads its own rows, not the server's.
     let own = format!("/api/v1/studio/audit?resource=project:{}", project["project_id"].as_str().unwrap());
     assert!(!ok("the owner", "search a project's", as_owner(Method::GET, &own, None)).as_array().unwrap().is_empty());

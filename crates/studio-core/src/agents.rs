@@ -142,7 +142,7 @@ impl Studio {
             terminated_at: None,
             updated_at: now,
         };
-        let limits = self.config.agents;
+        let limits = self.settings.agents();
         let room = self.store.add_agent(&row, limits.max_instances_per_type as i64, limits.max_total_instances as i64);
         match room.await? {
             SpawnRoom::Made => {}
@@ -204,8 +204,8 @@ impl Studio {
         Ok(AgentList {
             pool: self.pool().map(AgentPool::report),
             agents,
-            max_instances_per_type: self.config.agents.max_instances_per_type,
-            max_total_instances: self.config.agents.max_total_instances,
+            max_instances_per_type: self.settings.agents().max_instances_per_type,
+            max_total_instances: self.settings.agents().max_total_instances,
         })
     }
 

@@ -36,7 +36,8 @@ pub struct AuditEntry {
 /// Which rows to find; every part given must hold.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Whose requests. `member_id` in a request, as `user_id` there is who asks.
+    #[serde(rename = "member_id", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The action's beginning (`workflow` finds every workflow request).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -37,7 +37,7 @@ on_library!(Automation);
 
 impl Automation {
     pub(crate) fn new(library: Arc<Library>) -> Self {
-        let slots = Arc::new(Semaphore::new(library.config.workflow.max_concurrent_executions.max(1)));
+        let slots = library.settings.workflow_slots.clone();
         Automation { library, controls: Mutex::default(), slots }
     }
 

@@ -3,11 +3,8 @@
 //! The library file: `--db PATH`, else `STUDIO_DB`, else `STUDIO_HOME/library.db`, else the
 //! platform data directory. The local user: a UUID, a display name, a colour and a key, made on
 //! first run and kept in `config.json` and `identity.key` beside the platform's other settings
-//! (or in `STUDIO_HOME`); the profile module reads them. Scheduled
-//! reports are mailed through `STUDIO_SMTP_URL` from `STUDIO_SMTP_FROM` when set; the
-//! scheduler looks every `STUDIO_SCHEDULE_CHECK_SECS` (30). Finished
-//! task boards are kept `STUDIO_TASK_RETENTION_DAYS` (30), exports
-//! `STUDIO_EXPORT_RETENTION_DAYS` (90); 0 keeps them for good.
+//! (or in `STUDIO_HOME`); the profile module reads them. The rest — mail, retention, workflow
+//! and agent limits, a team server's services — are the layered settings of `settings.rs`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,6 +12,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
+use crate::settings::{AgentSettings, Configuration, Layered, WorkflowSettings};
 
 /// Which program opened the library. A server restarted after a crash folds back in what its
 /// previous run acknowledged; a long action queued from the command line is left only to a
@@ -87,34 +85,8 @@ pub struct StudioConfig {
     pub max_agents: usize,
     /// The seed's `agents` settings: how many agents may be spawned through the API.
     pub agents: AgentSettings,
-}
-
-/// The seed's `agents:` section: live spawned agents of one type, and of all types, at most.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct AgentSettings {
-    pub max_instances_per_type: usize,
-    pub max_total_instances: usize,
-}
-
-impl Default for AgentSettings {
-    fn default() -> Self {
-        AgentSettings { max_instances_per_type: 10, max_total_instances: 50 }
-    }
-}
-
-/// The seed's `workflow:` section: how many runs at once (the rest wait `queued`), how long a
-/// run may take, and how often a failing step is tried when it says nothing itself.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct WorkflowSettings {
-    pub max_concurrent_executions: usize,
-    pub default_timeout_hours: f64,
-    pub retry_attempts: u32,
-}
-
-impl Default for WorkflowSettings {
-    fn default() -> Self {
-        WorkflowSettings { max_concurrent_executions: 5, default_timeout_hours: 1.0, retry_attempts: 3 }
-    }
+    /// The settings below the runtime's and where each came from (`studio config show`).
+    pub layers: std::sync::Arc<Layered>,
 }
 
 impl StudioConfig {
@@ -138,11 +110,23 @@ impl StudioConfig {
             workflow: WorkflowSettings::default(),
             max_agents: 4,
             agents: AgentSettings::default(),
+            layers: Default::default(),
         }
     }
 
-    /// The configuration from the command line's `--db` and the environment.
+    /// The configuration from the command line's `--db`, the settings' file and the environment.
     pub fn resolve(db: Option<PathBuf>) -> Result<Self, CoreError> {
+        Self::resolve_with(db, None, &[])
+    }
+
+    /// The configuration from `--db`, the layered settings (`file`, else `STUDIO_CONFIG`, else
+    /// the settings directory's `studio.*`; the environment; the command line's `flags`: key,
+    /// flag, value).
+    pub fn resolve_with(
+        db: Option<PathBuf>,
+        file: Option<&Path>,
+        flags: &[(&str, &str, String)],
+    ) -> Result<Self, CoreError> {
         let db_path = match db.or_else(|| std::env::var_os("STUDIO_DB").map(PathBuf::from)) {
             Some(path) => path,
             None => home_dir(Kind::Data)?.join("library.db"),
@@ -153,55 +137,36 @@ impl StudioConfig {
             .map_err(|e| CoreError::new("io_error", format!("{}: {e}", db_path.display())))?;
         let mut config = StudioConfig::new(db_path);
         config.settings_dir = settings_dir()?;
-        if let Some(secs) = std::env::var("STUDIO_AUTOSAVE_SECS").ok().and_then(|s| s.parse().ok()) {
-            config.autosave_interval = Duration::from_secs(secs);
-        }
-        if let Some(secs) = std::env::var("STUDIO_SCHEDULE_CHECK_SECS").ok().and_then(|s| s.parse().ok()) {
-            config.schedule_check = Duration::from_secs(secs).max(Duration::from_secs(1));
-        }
-        if let Some(url) = std::env::var("STUDIO_SMTP_URL").ok().filter(|u| !u.trim().is_empty()) {
-            let from = std::env::var("STUDIO_SMTP_FROM").unwrap_or_else(|_| DEFAULT_FROM.to_string());
-            config.smtp = Some(SmtpSettings { url, from });
-        }
-        config.opener = std::env::var("STUDIO_OPENER").ok().filter(|o| !o.trim().is_empty());
-        // Days; 0 keeps them for good.
-        let days = |name: &str| -> Result<Option<Option<Duration>>, CoreError> {
-            let Ok(text) = std::env::var(name) else { return Ok(None) };
-            let n: u64 = text.trim().parse().map_err(|_| {
-                CoreError::invalid(format!("{name} must be a whole number of days (0 keeps for good), not '{text}'"))
-            })?;
-            // A century at most: "keep" is meant, and dates stay in range.
-            Ok(Some((n > 0).then(|| Duration::from_secs(n.min(36_500) * 86_400))))
-        };
-        if let Some(keep) = days("STUDIO_TASK_RETENTION_DAYS")? {
-            config.task_retention = keep;
-        }
-        if let Some(keep) = days("STUDIO_EXPORT_RETENTION_DAYS")? {
-            config.export_retention = keep;
-        }
-        let number = |name: &str, low: f64, high: f64| -> Result<Option<f64>, CoreError> {
-            let Ok(text) = std::env::var(name) else { return Ok(None) };
-            match text.trim().parse::<f64>() {
-                Ok(n) if (low..=high).contains(&n) => Ok(Some(n)),
-                _ => Err(CoreError::invalid(format!("{name} must be a number from {low} to {high}, not '{text}'"))),
-            }
-        };
-        if let Some(n) = number("STUDIO_WORKFLOW_MAX_CONCURRENT_EXECUTIONS", 1.0, 1000.0)? {
-            config.workflow.max_concurrent_executions = n as usize;
-        }
-        if let Some(n) = number("STUDIO_WORKFLOW_DEFAULT_TIMEOUT_HOURS", 0.001, 24.0 * 30.0)? {
-            config.workflow.default_timeout_hours = n;
-        }
-        if let Some(n) = number("STUDIO_WORKFLOW_RETRY_ATTEMPTS", 1.0, f64::from(studio_model::MAX_ATTEMPTS))? {
-            config.workflow.retry_attempts = n as u32;
-        }
-        if let Some(n) = number("STUDIO_AGENTS_MAX_INSTANCES_PER_TYPE", 0.0, 1000.0)? {
-            config.agents.max_instances_per_type = n as usize;
-        }
-        if let Some(n) = number("STUDIO_AGENTS_MAX_TOTAL_INSTANCES", 0.0, 10_000.0)? {
-            config.agents.max_total_instances = n as usize;
-        }
+        let layered = crate::settings::load(file, Some(&config.settings_dir), &|n| std::env::var(n).ok(), flags)?;
+        config.apply(&layered.settings);
+        config.layers = std::sync::Arc::new(layered);
         Ok(config)
+    }
+
+    /// The settings as this configuration holds them (a tool's, set in code, too), with where
+    /// each came from.
+    pub fn layered(&self) -> Layered {
+        let mut settings = self.layers.settings.clone();
+        let kept = |keep: Option<Duration>| keep.map_or(0, |d| d.as_secs() / 86_400);
+        settings.library.autosave_secs = self.autosave_interval.as_secs();
+        settings.library.schedule_check_secs = self.schedule_check.as_secs().max(1);
+        settings.library.task_retention_days = kept(self.task_retention);
+        settings.library.export_retention_days = kept(self.export_retention);
+        settings.workflow = self.workflow;
+        settings.agents = self.agents;
+        Layered { settings, sources: self.layers.sources.clone() }
+    }
+
+    /// Takes up the settings' values.
+    pub(crate) fn apply(&mut self, s: &Configuration) {
+        self.autosave_interval = Duration::from_secs(s.library.autosave_secs);
+        self.schedule_check = Duration::from_secs(s.library.schedule_check_secs.max(1));
+        self.smtp = s.smtp.url.clone().map(|url| SmtpSettings { url, from: s.smtp.from.clone() });
+        self.opener = s.library.opener.clone().filter(|o| !o.trim().is_empty());
+        self.task_retention = days(s.library.task_retention_days);
+        self.export_retention = days(s.library.export_retention_days);
+        self.workflow = s.workflow;
+        self.agents = s.agents;
     }
 
     /// Where finished exports are written: `exports/` beside the library file.
@@ -218,6 +183,11 @@ impl StudioConfig {
     fn beside_library(&self, name: &str) -> PathBuf {
         self.db_path.parent().map(|p| p.join(name)).unwrap_or_else(|| name.into())
     }
+}
+
+/// Days kept; 0 keeps for good (a century at most: "keep" is meant, and dates stay in range).
+fn days(n: u64) -> Option<Duration> {
+    (n > 0).then(|| Duration::from_secs(n.min(36_500) * 86_400))
 }
 
 enum Kind {
@@ -320,9 +290,6 @@ impl std::fmt::Debug for SmtpSettings {
     }
 }
 
-/// The sender when none is configured.
-pub const DEFAULT_FROM: &str = "FutureOS Studio <studio@localhost>";
-
 /// The URL without its password, for messages (the password may itself hold `@` or `:`).
 pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
@@ -348,7 +315,10 @@ mod tests {
             redact("smtp://ana:p@ss:w@mail.example.org:587?tls=required"),
             "smtp://ana:***@mail.example.org:587?tls=required"
         );
-        let settings = SmtpSettings { url: "smtps://ana:s3cret@mail.example.org".into(), from: DEFAULT_FROM.into() };
+        let settings = SmtpSettings {
+            url: "smtps://ana:s3cret@mail.example.org".into(),
+            from: crate::settings::DEFAULT_FROM.into(),
+        };
         assert!(!format!("{settings:?}").contains("s3cret"));
     }
 }

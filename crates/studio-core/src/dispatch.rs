@@ -253,6 +253,9 @@ impl Studio {
             ListRoleGrants { member_id } => json(self.role_grants(member_id.as_deref()).await?),
             MyRights { user_id, project_id } => json(self.user_rights(&user_id, project_id.as_deref()).await?),
             SearchAudit { filter, limit } => json(self.search_audit(&filter, limit).await?),
+            ShowConfig => json(self.config_entries().await?),
+            SetConfig { key, value, user_id } => json(self.set_config(&key, value, &user_id).await?),
+            ResetConfig { key, user_id } => json(self.reset_config(&key, &user_id).await?),
             ExportAudit { filter, format } => json(self.export_audit(&filter, &format).await?),
             GenerateReport { project_id, user_id, report_config } => {
                 let report = self.generate_report(&project_id, &user_id, report_config, &|_, _| {}).await?;

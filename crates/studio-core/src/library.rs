@@ -58,6 +58,8 @@ pub struct Library {
     pub(crate) bus: crate::bus::Bus,
     /// The audit log's writer: every request the dispatch sees.
     pub(crate) audit: crate::audit_log::AuditLog,
+    /// The settings as they stand, changes made at runtime taken up.
+    pub(crate) settings: crate::live_settings::LiveSettings,
 }
 
 impl Library {
@@ -103,7 +105,8 @@ impl Library {
         {
             crate::secrets::remember_url(url);
         }
-        Ok(Library {
+        let library = Library {
+            settings: crate::live_settings::LiveSettings::new(&config),
             store,
             config,
             session_id: session.session_id,
@@ -116,7 +119,9 @@ impl Library {
             vitals: Default::default(),
             bus,
             audit,
-        })
+        };
+        library.refresh_settings().await?;
+        Ok(library)
     }
 
     pub fn store(&self) -> &Store {

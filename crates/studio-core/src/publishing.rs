@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use studio_model::{Permission, ProjectState};
+use studio_model::ProjectState;
 
 use crate::error::{CoreError, Result};
 use crate::projects::MetadataUpdate;
@@ -29,7 +29,7 @@ impl Studio {
     /// download; on a team server they must be able to read it. Answers the file's path.
     pub async fn project_file(&self, project_id: &str, user_id: &str, dir: &Path) -> Result<PathBuf> {
         if self.store.team_db().is_some() {
-            self.project_role(user_id, project_id, Permission::Read).await?;
+            self.need_on_project(user_id, project_id, crate::rbac::Right::Read).await?;
         }
         let path = dir.join(format!("{project_id}.studio"));
         self.export_project(project_id, &path, true).await?;
@@ -40,7 +40,7 @@ impl Studio {
     /// kind and bytes, for `user_id`, who must be able to read the project.
     pub async fn project_artifact(&self, project_id: &str, user_id: &str, hash: &str) -> Result<(String, Vec<u8>)> {
         if self.store.team_db().is_some() {
-            self.project_role(user_id, project_id, Permission::Read).await?;
+            self.need_on_project(user_id, project_id, crate::rbac::Right::Read).await?;
         }
         if !self.store.project_has_artifact(project_id, hash).await? {
             return Err(CoreError::new("not_found", format!("project '{project_id}' has no artifact '{hash}'")));

@@ -255,6 +255,21 @@ pub enum Request {
         filter: crate::audit::AuditFilter,
         format: String,
     },
+    /// Every setting, its value (secrets masked), where it came from (default, file,
+    /// environment, command line, runtime) and whether a change reaches a running program.
+    ShowConfig,
+    /// Changes a live setting (`workflow.max_concurrent_executions`, …) for every program on
+    /// this library or team server; kept until reset.
+    SetConfig {
+        key: String,
+        value: serde_json::Value,
+        user_id: String,
+    },
+    /// Drops a runtime change: the key's value is the configuration's again.
+    ResetConfig {
+        key: String,
+        user_id: String,
+    },
     /// A team's messages after a message id (0: from the first), oldest first.
     ListAgentMessages {
         entanglement_id: String,
@@ -701,6 +716,9 @@ impl Request {
             Request::MyRights { .. } => "my_rights",
             Request::SearchAudit { .. } => "search_audit",
             Request::ExportAudit { .. } => "export_audit",
+            Request::ShowConfig => "show_config",
+            Request::SetConfig { .. } => "set_config",
+            Request::ResetConfig { .. } => "reset_config",
             Request::GenerateReport { .. } => "generate_report",
             Request::PreviewReport { .. } => "preview_report",
             Request::GetReport { .. } => "get_report",

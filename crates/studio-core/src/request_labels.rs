@@ -30,6 +30,7 @@ pub(crate) fn resource_of(request: &Request) -> String {
         | SetTeamRole { team_id, .. }
         | RemoveTeamMember { team_id, .. } => ("team", team_id.as_str()),
         SaveRole { name, .. } | DeleteRole { name, .. } => ("role", name.as_str()),
+        SetConfig { key, .. } | ResetConfig { key, .. } => ("setting", key.as_str()),
         GrantRole { member_id, .. } | RevokeRole { member_id, .. } => ("user", member_id.as_str()),
         _ => return String::new(),
     };

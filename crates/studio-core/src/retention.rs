@@ -79,8 +79,8 @@ impl Projects {
             projects,
             task_boards,
             tasks,
-            export_retention_days: days(self.config.export_retention),
-            task_retention_days: days(self.config.task_retention),
+            export_retention_days: days(self.settings.retention().1),
+            task_retention_days: days(self.settings.retention().0),
         })
     }
 
@@ -94,12 +94,13 @@ impl Projects {
                 pruned.sessions_closed += 1;
             }
         }
-        if let Some(cutoff) = self.config.task_retention.and_then(|keep| now.checked_sub(keep)) {
+        let (task_retention, export_retention) = self.settings.retention();
+        if let Some(cutoff) = task_retention.and_then(|keep| now.checked_sub(keep)) {
             let cutoff = chrono::DateTime::<chrono::Utc>::from(cutoff);
             let cutoff = cutoff.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
             pruned.task_boards = self.store.prune_task_boards(&cutoff).await?;
         }
-        if let Some(cutoff) = self.config.export_retention.and_then(|keep| now.checked_sub(keep)) {
+        if let Some(cutoff) = export_retention.and_then(|keep| now.checked_sub(keep)) {
             let (files, bytes) = prune_folder(&self.config.exports_dir(), cutoff);
             // On a team server the exports are also the team's artifacts.
             let stamp =

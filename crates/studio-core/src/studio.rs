@@ -101,6 +101,7 @@ impl Studio {
     pub fn spawn_autosave(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
         let weak = Arc::downgrade(self);
         let every = self.config.autosave_interval;
+        crate::runtime_settings::spawn_refresh(&self.library);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.tick().await;

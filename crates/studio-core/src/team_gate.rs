@@ -141,6 +141,7 @@ impl Request {
             | RemoveEntanglementAgent { .. }
             | SendAgentMessage { .. } => Needs::Server(Right::EntanglementManage),
             SaveRole { .. } | DeleteRole { .. } | GrantRole { .. } | RevokeRole { .. } => Needs::Server(Right::Admin),
+            ShowConfig | SetConfig { .. } | ResetConfig { .. } => Needs::Server(Right::Admin),
             ListRoleGrants { member_id } => Needs::SelfOr(member_id.as_deref(), Right::Admin),
             SearchAudit { filter, .. } | ExportAudit { filter, .. } => match filter.project() {
                 Some(project_id) => Needs::Project(project_id, Own),
@@ -238,6 +239,8 @@ impl Request {
             | GrantRole { user_id, .. }
             | RevokeRole { user_id, .. }
             | MyRights { user_id, .. }
+            | SetConfig { user_id, .. }
+            | ResetConfig { user_id, .. }
             | OpenFromTeam { user_id, .. } => user_id,
             ListVersions { .. }
             | Log { .. }
@@ -257,6 +260,7 @@ impl Request {
             | ListRoleGrants { .. }
             | SearchAudit { .. }
             | ExportAudit { .. }
+            | ShowConfig
             | GetReport { .. }
             | ListReports { .. }
             | ReportSchedule { .. }
@@ -326,20 +330,5 @@ impl Studio {
                 Err(CoreError::invalid(format!("{what} is the desktop app's to do, not a team server's")))
             }
         }
-    }
-
-    /// Refuses `caller` unless their standing on the project grants `need` (read, edit, own).
-    pub(crate) async fn project_role(
-        &self,
-        caller: &str,
-        project_id: &str,
-        need: studio_model::Permission,
-    ) -> Result<()> {
-        let right = match need {
-            studio_model::Permission::Read => Right::Read,
-            studio_model::Permission::Edit => Right::ProjectEdit,
-            studio_model::Permission::Own => Right::ProjectOwn,
-        };
-        self.need_on_project(caller, project_id, right).await
     }
 }

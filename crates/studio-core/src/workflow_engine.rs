@@ -200,7 +200,7 @@ impl Studio {
             self.checkpoint(run).await?;
             let control = !matches!(step.kind, StepKind::Action { .. } | StepKind::Task { .. });
             let attempts =
-                if control { 1 } else { step.retry_attempts.unwrap_or(self.config.workflow.retry_attempts).max(1) };
+                if control { 1 } else { step.retry_attempts.unwrap_or(self.settings.workflow().retry_attempts).max(1) };
             let earlier = run.done.get(&path);
             let position = earlier.map_or_else(|| run.position.fetch_add(1, Ordering::SeqCst), |r| r.position);
             let mut row = WorkflowStepRow {

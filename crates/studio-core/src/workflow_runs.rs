@@ -327,7 +327,7 @@ impl Studio {
         let mut scope = Map::new();
         scope.insert("input".into(), serde_json::from_str(&row.input).unwrap_or(Value::Null));
         scope.insert("trigger".into(), serde_json::from_str(&row.trigger).unwrap_or(Value::Null));
-        let hours = self.config.workflow.default_timeout_hours;
+        let hours = self.settings.workflow().default_timeout_hours;
         let started = row.started_at.as_deref().and_then(|s| seconds_between(s, None)).unwrap_or(0.0);
         let left = Duration::from_secs_f64((hours * 3600.0 - started).max(0.0));
         let run = crate::workflow_engine::Run::new(row, workflow.clone(), scope, done, control, left);

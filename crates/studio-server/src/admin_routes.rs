@@ -1,7 +1,8 @@
 //! Roles and the audit log over HTTP: custom roles (`GET /api/v1/studio/roles`, `PUT` and
 //! `DELETE …/roles/{name}`), who holds them (`…/role-grants`), what the caller may do
 //! (`GET …/me/rights`), the audit log searched (`GET …/audit`) and exported as a file
-//! (`GET …/audit/export?format=csv|jsonl`).
+//! (`GET …/audit/export?format=csv|jsonl`), and the settings in effect (`GET …/config`) with a
+//! live one changed or reset (`PUT` and `DELETE …/config/{key}`).
 
 use std::collections::HashMap;
 
@@ -13,7 +14,7 @@ use axum::response::IntoResponse;
 use serde::Deserialize;
 use studio_core::{AuditFilter, Request};
 
-use crate::handlers::{Answer, Params, answer, body, run, user};
+use crate::handlers::{Answer, Params, answer, body, number, run, user};
 use crate::{ApiError, AppState};
 
 pub async fn roles(State(s): State<AppState>) -> Answer {
@@ -84,13 +85,6 @@ pub async fn my_rights(State(s): State<AppState>, Query(q): Params) -> Answer {
 }
 
 fn filter_of(q: &HashMap<String, String>) -> Result<AuditFilter, ApiError> {
-    let before = match q.get("before") {
-        Some(v) => Some(
-            v.parse::<i64>()
-                .map_err(|_| ApiError::new("invalid_request", format!("`before` must be a whole number, not '{v}'")))?,
-        ),
-        None => None,
-    };
     Ok(AuditFilter {
         user_id: q.get("user_id").cloned(),
         action: q.get("action").cloned(),
@@ -99,19 +93,12 @@ fn filter_of(q: &HashMap<String, String>) -> Result<AuditFilter, ApiError> {
         since: q.get("since").cloned(),
         until: q.get("until").cloned(),
         text: q.get("text").cloned(),
-        before,
+        before: number(q, "before")?,
     })
 }
 
 pub async fn audit(State(s): State<AppState>, Query(q): Params) -> Answer {
-    let limit = match q.get("limit") {
-        Some(v) => Some(
-            v.parse::<usize>()
-                .map_err(|_| ApiError::new("invalid_request", format!("`limit` must be a whole number, not '{v}'")))?,
-        ),
-        None => None,
-    };
-    answer(&s, Request::SearchAudit { filter: filter_of(&q)?, limit }).await
+    answer(&s, Request::SearchAudit { filter: filter_of(&q)?, limit: number(&q, "limit")? }).await
 }
 
 /// The export as a file: `audit.csv` (text/csv) or `audit.jsonl` (application/x-ndjson).
@@ -123,4 +110,28 @@ pub async fn export_audit(State(s): State<AppState>, Query(q): Params) -> Answer
     let disposition = format!("attachment; filename=\"audit.{format}\"");
     Ok(([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], content)
         .into_response())
+}
+
+pub async fn config(State(s): State<AppState>) -> Answer {
+    answer(&s, Request::ShowConfig).await
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct SettingBody {
+    /// The new value, as its type is (a number, text, …).
+    pub value: serde_json::Value,
+    pub user_id: String,
+}
+
+pub async fn set_config(
+    State(s): State<AppState>,
+    Path(key): Path<String>,
+    raw: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let b: SettingBody = body(raw, &s)?;
+    answer(&s, Request::SetConfig { key, value: b.value, user_id: b.user_id }).await
+}
+
+pub async fn reset_config(State(s): State<AppState>, Path(key): Path<String>, Query(q): Params) -> Answer {
+    answer(&s, Request::ResetConfig { key, user_id: user(&q, &s) }).await
 }

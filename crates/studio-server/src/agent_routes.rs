@@ -13,20 +13,10 @@ use serde_json::Value;
 use studio_core::Request;
 
 use crate::AppState;
-use crate::handlers::{Answer, Params, answer, body, run, user};
+use crate::handlers::{Answer, Params, answer, body, number, run, user};
 
 fn with_status(status: StatusCode, answer: studio_core::Answer) -> Answer {
     Ok((status, axum::Json(answer.value())).into_response())
-}
-
-fn number(q: &std::collections::HashMap<String, String>, name: &str) -> Result<Option<i64>, crate::ApiError> {
-    q.get(name)
-        .map(|v| {
-            v.parse::<i64>().map_err(|_| {
-                crate::ApiError::new("invalid_request", format!("`{name}` must be a whole number, not '{v}'"))
-            })
-        })
-        .transpose()
 }
 
 pub async fn list(State(s): State<AppState>, Query(q): Params) -> Answer {
@@ -137,7 +127,7 @@ pub async fn send(State(s): State<AppState>, Path(eid): Path<String>, raw: Resul
 }
 
 pub async fn messages(State(s): State<AppState>, Path(eid): Path<String>, Query(q): Params) -> Answer {
-    let after = number(&q, "after")?.unwrap_or(0);
-    let limit = number(&q, "limit")?.map(|n| n.max(0) as usize);
+    let after = number::<i64>(&q, "after")?.unwrap_or(0);
+    let limit = number::<usize>(&q, "limit")?;
     answer(&s, Request::ListAgentMessages { entanglement_id: eid, after, limit }).await
 }

@@ -17,12 +17,12 @@ use studio_core::{
     AgentDetail, AgentList, AgentMessage, AppliedUnsent, AuditEntry, BusEvent, ChangeExchange, ConsoleView, Deleted,
     Discarded, Entanglement, Envelope, EventPage, Folder, Health, HistoryResponse, HubInfo, InviteInfo, LibraryInfo,
     Limits, MetadataUpdate, PipelineRun, Presence, Profile, ProfileUpdate, ProjectSummary, RecoveryOffer,
-    ReportListing, RoleGrant, RoleInfo, ScheduleStatus, SessionState, SpawnedAgent, StudioEvent, SyncStatus, TeamInfo,
-    TeamInvitation, TeamLinkStatus, TeamMember, TemplateInfo, UnsentEdits, UserRights, VersionInfo, WebhookCreated,
-    WebhookInfo, WorkflowRun,
+    ReportListing, RoleGrant, RoleInfo, ScheduleStatus, SessionState, SettingSource, SpawnedAgent, StudioEvent,
+    SyncStatus, TeamInfo, TeamInvitation, TeamLinkStatus, TeamMember, TemplateInfo, UnsentEdits, UserRights,
+    VersionInfo, WebhookCreated, WebhookInfo, WorkflowRun,
 };
 
-use crate::admin_routes::{CustomRoleBody, GrantBody};
+use crate::admin_routes::{CustomRoleBody, GrantBody, SettingBody};
 use crate::agent_routes::{EntanglementBody, MessageBody, SpawnBody};
 use crate::analysis_routes::{CausalEditBody, GoalSeekBody, SensitivityBody};
 use crate::bodies::{
@@ -539,6 +539,23 @@ fn admin_operations(b: &mut Builder) {
         ("text", "string", "Words in it"),
     ];
     op.file = Some(FileSide::AuditFile);
+    let answer = b.answer::<Vec<SettingSource>>();
+    b.op(
+        "get",
+        "/api/v1/studio/config",
+        "Every setting in effect, its value (secrets masked), where it came from (default, file, environment, command line, runtime), its environment variable, and whether a change reaches running programs (live); a server admin",
+    )
+    .answer = Some(answer);
+    let (body, answer) = (b.body::<SettingBody>(), b.answer::<SettingSource>());
+    let op = b.op(
+        "put",
+        "/api/v1/studio/config/{key}",
+        "Change a live setting (library.task_retention_days, library.export_retention_days, workflow.max_concurrent_executions, workflow.default_timeout_hours, workflow.retry_attempts, agents.max_instances_per_type, agents.max_total_instances) for every program on the library or team server; checked first; a server admin",
+    );
+    (op.body, op.answer) = (Some(body), Some(answer));
+    let answer = b.answer::<SettingSource>();
+    let op = b.op("delete", "/api/v1/studio/config/{key}", "Drop a runtime change: the configuration's value again");
+    (op.query, op.answer) = (&[USER], Some(answer));
 }
 
 fn ops_operations(b: &mut Builder) {

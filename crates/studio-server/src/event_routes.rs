@@ -12,25 +12,13 @@ use serde::Deserialize;
 use serde_json::Value;
 use studio_core::{EventFilter, Request, Subscription};
 
-use crate::handlers::{Answer, Params, answer, body};
+use crate::handlers::{Answer, Params, answer, body, number};
 use crate::{ApiError, AppState};
 
 /// `?after=SEQ&topics=a.b.*,c&project_id=P&limit=N`.
 fn filter_of(q: &std::collections::HashMap<String, String>) -> EventFilter {
     let topics = q.get("topics").map(|t| t.split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from));
     EventFilter { topics: topics.map(Iterator::collect).unwrap_or_default(), project_id: q.get("project_id").cloned() }
-}
-
-fn number<T: std::str::FromStr>(
-    q: &std::collections::HashMap<String, String>,
-    name: &str,
-) -> Result<Option<T>, ApiError> {
-    q.get(name)
-        .map(|v| {
-            v.parse::<T>()
-                .map_err(|_| ApiError::new("invalid_request", format!("`{name}` must be a whole number, not '{v}'")))
-        })
-        .transpose()
 }
 
 pub async fn list(State(s): State<AppState>, Query(q): Params) -> Answer {

@@ -238,3 +238,16 @@ pub async fn openapi() -> Response {
 pub async fn no_route() -> ApiError {
     ApiError::new("not_found", "no such route; the API is described at /api/v1/openapi.json")
 }
+
+/// A whole number from the query, if given: `name` named when it is not one.
+pub(crate) fn number<T: std::str::FromStr>(
+    q: &std::collections::HashMap<String, String>,
+    name: &str,
+) -> Result<Option<T>, ApiError> {
+    q.get(name)
+        .map(|v| {
+            v.parse::<T>()
+                .map_err(|_| ApiError::new("invalid_request", format!("`{name}` must be a whole number, not '{v}'")))
+        })
+        .transpose()
+}

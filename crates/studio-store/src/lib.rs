@@ -16,8 +16,8 @@ use local::Local;
 pub use local::{
     AgentMessageRow, AgentRow, ArtifactRow, AuditQuery, AuditRow, BusEventRow, EntanglementRow, ExportOptions,
     FileCheck, InviteRow, JournalEntry, NewAgentMessage, NewBusEvent, NewVersion, ProjectRow, ReportRow, ScenarioRow,
-    ScheduleRow, SessionRow, ShareRow, SpawnRoom, TaskBoardRow, TaskRow, TeamLinkRow, TemplateRow, TriggerRow,
-    VersionInfo, VersionRow, WebhookRow, WorkflowRunRow, WorkflowStepRow, WorkingCopy,
+    ScheduleRow, SessionRow, SettingRow, ShareRow, SpawnRoom, TaskBoardRow, TaskRow, TeamLinkRow, TemplateRow,
+    TriggerRow, VersionInfo, VersionRow, WebhookRow, WorkflowRunRow, WorkflowStepRow, WorkingCopy,
 };
 use team::TeamStore;
 
@@ -233,6 +233,10 @@ dispatch! {
 
     pub async fn append_audit(&self, rows: &[AuditRow]) -> Result<()>;
     pub async fn audit(&self, q: &AuditQuery, limit: i64) -> Result<Vec<AuditRow>>;
+
+    pub async fn settings(&self) -> Result<Vec<SettingRow>>;
+    pub async fn put_setting(&self, row: &SettingRow) -> Result<()>;
+    pub async fn remove_setting(&self, key: &str) -> Result<bool>;
 
     pub async fn ping(&self) -> Result<()>;
     pub async fn heartbeat(&self, session_id: &str, at: &str) -> Result<()>;

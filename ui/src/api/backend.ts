@@ -1,6 +1,8 @@
 // The one backend interface the screens use. Implemented over HTTP + WebSocket (browser,
 // tests) here, and over Tauri IPC by the desktop shell.
 import type {
+  AuditEntry,
+  AuditFilter,
   CollaboratorChange,
   ExportFormat,
   GeneratedReport,
@@ -40,6 +42,11 @@ import type {
   VersionInfo,
   Workbench,
   WorkbenchResponse,
+  Health,
+  RunControl,
+  Workflow,
+  WorkflowInput,
+  WorkflowRun,
 } from "./types";
 
 export interface NewProject {
@@ -156,6 +163,24 @@ export interface Backend {
   causalGraph(id: string): Promise<CausalGraph>;
   /** Sets a coefficient of the model (an edge), or removes it (null): undoable. */
   editCausalEdge(id: string, path: string, value: number | null): Promise<ProjectState>;
+  /** The project's workflows (Automation). */
+  workflows(id: string): Promise<Workflow[]>;
+  /** Saves a workflow (made, or replaced whole) once the core has checked it will run; a
+   *  refusal's message names the step and the problem. */
+  saveWorkflow(id: string, workflow: WorkflowInput): Promise<Workflow>;
+  deleteWorkflow(id: string, workflowId: string): Promise<void>;
+  /** Starts a run (`input`: a JSON object, or nothing); answers it as it starts. */
+  executeWorkflow(id: string, workflowId: string, input?: object | null): Promise<WorkflowRun>;
+  /** The project's runs, newest first (of one workflow when it is named). */
+  workflowRuns(id: string, workflowId?: string): Promise<WorkflowRun[]>;
+  /** One run with each of its steps as it stands now. */
+  workflowRun(executionId: string): Promise<WorkflowRun>;
+  /** Pauses a run between two steps, resumes it, or cancels it. */
+  controlWorkflowRun(executionId: string, control: RunControl): Promise<WorkflowRun>;
+  /** How the program is: each component's score and what was seen. */
+  health(): Promise<Health>;
+  /** The audit log's rows that pass the filter, newest first. */
+  searchAudit(filter: AuditFilter): Promise<AuditEntry[]>;
   /** Streams the project's events; returns a function that stops it. */
   watch(id: string, onEvent: (event: StudioEvent) => void): () => void;
   /** Desktop only: menu commands, files dropped on the window, errors from the shell. */

@@ -5,6 +5,7 @@
 import { BackendError, type Backend, type NewProject } from "./backend";
 import type { components } from "./schema";
 import type {
+  AuditFilter,
   BusEvent,
   CollaboratorChange,
   ExportFormat,
@@ -45,7 +46,9 @@ import type {
   WebhookCreated,
   WebhookInfo,
   Workflow,
+  WorkflowInput,
   WorkflowRun,
+  RunControl,
   Workbench,
   WorkbenchResponse,
   TeamInfo,
@@ -115,6 +118,9 @@ interface AnswerTable {
   my_rights: S["UserRights"];
   search_audit: S["AuditEntry"][];
   export_audit: { format: string; rows: number; content: string };
+  show_config: S["SettingSource"][];
+  set_config: S["SettingSource"];
+  reset_config: S["SettingSource"];
   generate_report: GeneratedReport;
   preview_report: GeneratedReport;
   get_report: GeneratedReport;
@@ -232,6 +238,9 @@ const NAMES: { [N in RequestName]: true } = {
   my_rights: true,
   search_audit: true,
   export_audit: true,
+  show_config: true,
+  set_config: true,
+  reset_config: true,
   generate_report: true,
   preview_report: true,
   get_report: true,
@@ -504,6 +513,33 @@ export class StudioClient implements Backend {
   }
   resolveConflict(project_id: string, section: Section, key: string, pick: number) {
     return this.request({ request: "resolve_conflict", project_id, section, key, pick });
+  }
+  workflows(project_id: string) {
+    return this.request({ request: "list_workflows", project_id });
+  }
+  saveWorkflow(project_id: string, workflow: WorkflowInput) {
+    return this.request({ request: "save_workflow", project_id, workflow });
+  }
+  async deleteWorkflow(project_id: string, workflow_id: string) {
+    await this.request({ request: "delete_workflow", project_id, workflow_id });
+  }
+  executeWorkflow(project_id: string, workflow_id: string, input?: object | null) {
+    return this.request({ request: "execute_workflow", project_id, workflow_id, input });
+  }
+  workflowRuns(project_id: string, workflow_id?: string) {
+    return this.request({ request: "list_workflow_runs", project_id, workflow_id });
+  }
+  workflowRun(execution_id: string) {
+    return this.request({ request: "get_workflow_run", execution_id });
+  }
+  controlWorkflowRun(execution_id: string, control: RunControl) {
+    return this.request({ request: "control_workflow_run", execution_id, control });
+  }
+  health() {
+    return this.request({ request: "health" });
+  }
+  searchAudit(filter: AuditFilter) {
+    return this.request({ request: "search_audit", ...filter });
   }
   watch(project_id: string, onEvent: (event: StudioEvent) => void): () => void {
     return this.transport.watch(project_id, onEvent);

@@ -336,6 +336,138 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/studio/config": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every setting in effect, its value (secrets masked), where it came from (default, file, environment, command line, runtime), its environment variable, and whether a change reaches running programs (live); a server admin */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["SettingSource"][];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/studio/config/{key}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Change a live setting (library.task_retention_days, library.export_retention_days, workflow.max_concurrent_executions, workflow.default_timeout_hours, workflow.retry_attempts, agents.max_instances_per_type, agents.max_total_instances) for every program on the library or team server; checked first; a server admin */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description The workbench */
+          key: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["SettingBody"];
+        };
+      };
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["SettingSource"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Drop a runtime change: the configuration's value again */
+    delete: {
+      parameters: {
+        query?: {
+          /** @description Who asks; the local user when absent */
+          user_id?: string;
+        };
+        header?: never;
+        path: {
+          /** @description The workbench */
+          key: "data" | "population" | "scenario" | "simulation" | "report";
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The answer */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["SettingSource"];
+          };
+        };
+        /** @description Error */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/studio/entanglements": {
     parameters: {
       query?: never;
@@ -6368,6 +6500,8 @@ export interface components {
           before?: number | null;
           /** Format: uint */
           limit?: number | null;
+          /** @description Whose requests. `member_id` in a request, as `user_id` there is who asks. */
+          member_id?: string | null;
           /** @description `allowed`, `refused` or `failed`. */
           outcome?: string | null;
           /** @constant */
@@ -6379,7 +6513,6 @@ export interface components {
           /** @description Words found in the action, resource, code or message. */
           text?: string | null;
           until?: string | null;
-          user_id?: string | null;
         }
       | {
           /** @description The action's beginning (`workflow` finds every workflow request). */
@@ -6390,6 +6523,8 @@ export interface components {
            */
           before?: number | null;
           format: string;
+          /** @description Whose requests. `member_id` in a request, as `user_id` there is who asks. */
+          member_id?: string | null;
           /** @description `allowed`, `refused` or `failed`. */
           outcome?: string | null;
           /** @constant */
@@ -6401,7 +6536,23 @@ export interface components {
           /** @description Words found in the action, resource, code or message. */
           text?: string | null;
           until?: string | null;
-          user_id?: string | null;
+        }
+      | {
+          /** @constant */
+          request: "show_config";
+        }
+      | {
+          key: string;
+          /** @constant */
+          request: "set_config";
+          user_id: string;
+          value: unknown;
+        }
+      | {
+          key: string;
+          /** @constant */
+          request: "reset_config";
+          user_id: string;
         }
       | {
           /**
@@ -8120,6 +8271,22 @@ export interface components {
       expires_in_secs: number | null;
       /** @description What the client kept (null when nothing is kept). */
       state: unknown;
+    };
+    SettingBody: {
+      user_id: string;
+      /** @description The new value, as its type is (a number, text, …). */
+      value: unknown;
+    };
+    /** @description One key as `studio config show` and `GET /api/v1/studio/config` show it. */
+    SettingSource: {
+      /** @description The environment variable that sets it. */
+      env?: string | null;
+      key: string;
+      /** @description Whether a change through the API reaches a running program. */
+      live: boolean;
+      source: string;
+      /** @description Its value, secrets masked. */
+      value: unknown;
     };
     ShockEvent: {
       /** Format: double */

@@ -52,8 +52,23 @@ export type EventPage = S["EventPage"];
 export type WebhookInfo = S["WebhookInfo"];
 export type WebhookCreated = S["WebhookCreated"];
 export type Workflow = S["Workflow"];
+/** A workflow as it is sent to be saved (its `created_by` and `updated_at` are the core's). */
+export type WorkflowInput = S["WorkflowInput"];
+export type WorkflowStep = S["WorkflowStep"];
 export type WorkflowRun = S["WorkflowRun"];
+export type RunStatus = S["RunStatus"];
 export type StepRun = S["StepRun"];
+/** What a run is told between two steps. */
+export type RunControl = "pause" | "resume" | "cancel";
+export type HealthStatus = S["HealthStatus"];
+export type ComponentHealth = S["ComponentHealth"];
+export type AuditEntry = S["AuditEntry"];
+/** What the audit log is searched by: the `search_audit` request's fields (whose requests:
+ *  `member_id`). Its `user_id` is the caller, filled in by the transports. */
+export type AuditFilter = Omit<
+  Extract<S["Envelope"], { request: "search_audit" }>,
+  "request" | "api_version" | "user_id"
+>;
 export type ApiErrorBody = S["Error"];
 export type TaskStatus = S["TaskStatus"];
 export type TaskProgress = S["Progress"];

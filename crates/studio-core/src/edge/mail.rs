@@ -9,9 +9,10 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::config::{DEFAULT_FROM, SmtpSettings, redact};
+use crate::config::{SmtpSettings, redact};
 use crate::error::{CoreError, Result};
 use crate::ports::{DeliveryChannel, Letter, Posted, Posting, Postman};
+use crate::settings::DEFAULT_FROM;
 
 /// How long a delivery waits for the mail server.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);

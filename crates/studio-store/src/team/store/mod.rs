@@ -10,6 +10,7 @@ mod journal;
 mod portable;
 mod projects;
 mod rows;
+mod settings;
 mod tasks;
 mod versions;
 mod workflow_runs;
