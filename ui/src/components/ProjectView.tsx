@@ -1,6 +1,6 @@
 // One open project: header with save/undo/redo, the crash-recovery and upstream-change banners,
-// the five workbench tabs in pipeline order, Run all, and the side panel with the log, the
-// versions and the tasks.
+// the five workbench tabs in pipeline order then Automation (workflows: not a stage), Run all,
+// and the side panel with the log, the versions and the tasks.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { BackendError, PROJECT_COMMAND, type Backend, type DesktopEvent } from "../api/backend";
 import type {
@@ -23,6 +23,7 @@ import { unsavedEdits } from "../state/recovery";
 import type { Notify } from "./ui";
 import { guessRole, sourceName } from "./DataPane";
 import type { Read } from "./pane";
+import { AutomationPane } from "./AutomationPane";
 import { Pane } from "./Panes";
 import { Avatars, ConflictsBanner, ShareDialog } from "./People";
 import { onWorkbench } from "../state/people";
@@ -44,6 +45,8 @@ interface Props {
 export function ProjectView({ backend, projectId, onClose, notify, fail }: Props) {
   const [state, setState] = useState<ProjectState | null>(null);
   const [tab, setTab] = useState<Workbench>("data");
+  // The Automation tab, over the workbench last chosen (where peers still see me).
+  const [automation, setAutomation] = useState(false);
   const [stale, setStale] = useState<Workbench[]>([]);
   const [warnings, setWarnings] = useState<string[]>([]);
   const [unsaved, setUnsaved] = useState(false);
@@ -458,9 +461,12 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
               <button
                 key={w}
                 role="tab"
-                aria-selected={tab === w}
-                className={tab === w ? "tab active" : "tab"}
-                onClick={() => setTab(w)}
+                aria-selected={!automation && tab === w}
+                className={!automation && tab === w ? "tab active" : "tab"}
+                onClick={() => {
+                  setTab(w);
+                  setAutomation(false);
+                }}
                 data-testid={`tab-${w}`}
               >
                 <StageDot status={state.workbench_states[w].status} />
@@ -473,26 +479,41 @@ export function ProjectView({ backend, projectId, onClose, notify, fail }: Props
                 )}
               </button>
             ))}
+            <button
+              role="tab"
+              aria-selected={automation}
+              className={automation ? "tab active" : "tab"}
+              onClick={() => setAutomation(true)}
+              data-testid="tab-automation"
+              title="Workflows that run the pipeline by themselves"
+            >
+              Automation
+              {(state.workflows?.length ?? 0) > 0 && <span className="count">{state.workflows?.length}</span>}
+            </button>
           </nav>
           <div className="pane" role="tabpanel">
-            <Pane
-              workbench={tab}
-              state={state}
-              run={run}
-              read={read}
-              tasks={tasks}
-              live={live}
-              showView={showView}
-              backend={backend}
-              notify={notify}
-              fail={fail}
-              onChanged={setState}
-              axis={axis}
-              people={{
-                users: present.filter((u) => u.user_id !== me),
-                focus: (next) => setFocus({ tab, item: next }),
-              }}
-            />
+            {automation ? (
+              <AutomationPane backend={backend} state={state} notify={notify} />
+            ) : (
+              <Pane
+                workbench={tab}
+                state={state}
+                run={run}
+                read={read}
+                tasks={tasks}
+                live={live}
+                showView={showView}
+                backend={backend}
+                notify={notify}
+                fail={fail}
+                onChanged={setState}
+                axis={axis}
+                people={{
+                  users: present.filter((u) => u.user_id !== me),
+                  focus: (next) => setFocus({ tab, item: next }),
+                }}
+              />
+            )}
           </div>
         </section>
         <SidePanel
