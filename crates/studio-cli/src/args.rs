@@ -207,6 +207,15 @@ pub enum Command {
     /// The settings in effect and where each came from; a live one changed or reset.
     #[command(subcommand)]
     Config(crate::config_cmd::ConfigCommand),
+    /// Spawned agents: list, spawn, show, terminate.
+    #[command(subcommand)]
+    Agent(crate::agents_cmd::AgentCommand),
+    /// Teams of agents (entanglements): list, create, show, delete, add, remove, send, messages.
+    #[command(subcommand)]
+    Entanglement(crate::agents_cmd::EntanglementCommand),
+    /// The audit log: search, export as CSV or JSON lines.
+    #[command(subcommand)]
+    Audit(crate::agents_cmd::AuditCommand),
     /// Invite someone to a project: prints an invite for `studio join` (owners only).
     Share {
         project: String,
@@ -431,6 +440,9 @@ pub async fn execute(studio: &Arc<Studio>, user: &str, command: Command, out: &P
         Command::Team(cmd) => crate::team_copies::team(studio, user, cmd, out).await,
         Command::Workflow(cmd) => crate::workflows::workflow(studio, user, cmd, out).await,
         Command::Config(cmd) => crate::config_cmd::config(studio, user, cmd, out).await,
+        Command::Agent(cmd) => crate::agents_cmd::agent(studio, user, cmd, out).await,
+        Command::Entanglement(cmd) => crate::agents_cmd::entanglement(studio, user, cmd, out).await,
+        Command::Audit(cmd) => crate::agents_cmd::audit(studio, cmd, out).await,
         Command::Whoami => people::whoami(studio, user, out).await,
         Command::Profile { name, color } => {
             people::update_profile(studio, ProfileUpdate { display_name: name, color }, out).await

@@ -1,6 +1,7 @@
 //! `studio`: the command line of FutureOS Studio. Definition of the commands and glue to
 //! `studio-core`; nothing here knows a workbench rule.
 
+mod agents_cmd;
 mod args;
 mod bench;
 mod bench_analysis;

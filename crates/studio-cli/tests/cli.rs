@@ -468,3 +468,46 @@ fn settings_come_in_layers_and_say_where_they_came_from() {
     let e = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && e.contains("STUDIO_WORKFLOW_RETRY_ATTEMPTS"), "{e}");
 }
+
+#[test]
+fn agents_their_teams_and_the_audit_log_from_the_command_line() {
+    let cli = Cli::new();
+    // No program that runs tasks is open: a spawned agent waits for one.
+    let a =
+        cli.json(&["agent", "spawn", "assistant", "--name", "Ana's helper", "--agent-config", r#"{"style": "brief"}"#]);
+    let b = cli.json(&["agent", "spawn", "data_processor"]);
+    assert_eq!((a["status"].as_str(), a["name"].as_str()), (Some("requested"), Some("Ana's helper")));
+    let (a, b) = (a["agent_id"].as_str().unwrap().to_string(), b["agent_id"].as_str().unwrap().to_string());
+    let listed = cli.json(&["agent", "list"]);
+    assert_eq!(listed["agents"].as_array().unwrap().len(), 2, "{listed}");
+    let e = cli.fails(&["agent", "spawn", "oracle"]);
+    assert!(e.contains("data_processor"), "names the types: {e}");
+    let e = cli.fails(&["agent", "spawn", "api", "--agent-config", "{not json"]);
+    assert!(e.contains("--agent-config is not JSON"), "{e}");
+
+    let team = cli.json(&["entanglement", "create", "Refreshers", &a, &b]);
+    let team_id = team["entanglement_id"].as_str().unwrap().to_string();
+    let sent = cli.json(&["entanglement", "send", &team_id, "new data is in", "--from", &a]);
+    assert_eq!(sent.as_array().unwrap().len(), 1, "to every other member: {sent}");
+    assert_eq!(sent[0]["receiver_id"].as_str(), Some(b.as_str()));
+    let messages = cli.json(&["entanglement", "messages", &team_id]);
+    assert_eq!(messages[0]["content"], "new data is in");
+    let shown = cli.json(&["agent", "show", &b]);
+    assert_eq!(shown["entanglements"][0].as_str(), Some(team_id.as_str()));
+    let left = cli.json(&["entanglement", "remove", &team_id, &b]);
+    assert_eq!(left["agents"].as_array().unwrap().len(), 1);
+    cli.json(&["entanglement", "delete", &team_id]);
+    assert!(cli.json(&["entanglement", "list"]).as_array().unwrap().is_empty());
+    assert_eq!(cli.json(&["agent", "terminate", &a])["agent_id"].as_str(), Some(a.as_str()));
+
+    // Every one of those requests is in the audit log, the refused spawn too.
+    let spawns = cli.json(&["audit", "search", "--action", "spawn_agent"]);
+    let outcomes: Vec<&str> = spawns.as_array().unwrap().iter().map(|r| r["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["failed", "allowed", "allowed"], "newest first: {spawns}");
+    let file = cli.home.path().join("audit.csv");
+    let wrote = cli.json(&["audit", "export", "--text", "entanglement", "--out", file.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("seq,at,user_id,session_id"), "{text}");
+    assert_eq!(text.lines().count() as u64 - 1, wrote["rows"].as_u64().unwrap());
+    assert!(wrote["rows"].as_u64().unwrap() >= 1);
+}

@@ -220,8 +220,7 @@ impl Studio {
             .filter(|e| e.members.split(',').any(|m| m == agent_id))
             .map(|e| e.entanglement_id)
             .collect();
-        let mut rows = self.store.agent_messages(None, Some(agent_id), 0, i64::MAX).await?;
-        let latest = rows.split_off(rows.len().saturating_sub(100));
+        let latest = self.store.latest_agent_messages(agent_id, 100).await?;
         Ok(AgentDetail { agent, entanglements, messages: latest.into_iter().map(AgentMessage::from).collect() })
     }
 

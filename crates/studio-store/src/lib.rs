@@ -230,6 +230,7 @@ dispatch! {
     pub async fn lease_agent_messages(&self, receiver: &str, until: &str, now: &str, limit: i64) -> Result<Vec<AgentMessageRow>>;
     pub async fn mark_messages_delivered(&self, seqs: &[i64], at: &str) -> Result<()>;
     pub async fn agent_messages(&self, entanglement_id: Option<&str>, agent_id: Option<&str>, after: i64, limit: i64) -> Result<Vec<AgentMessageRow>>;
+    pub async fn latest_agent_messages(&self, agent_id: &str, limit: i64) -> Result<Vec<AgentMessageRow>>;
 
     pub async fn append_audit(&self, rows: &[AuditRow]) -> Result<()>;
     pub async fn audit(&self, q: &AuditQuery, limit: i64) -> Result<Vec<AuditRow>>;

@@ -415,6 +415,11 @@ async fn transcript(store: &Store) -> Vec<String> {
     store.mark_messages_delivered(&[seqs[0]], "2026-12-07T06:01:02.000Z").await.unwrap();
     let rest = store.lease_agent_messages("a1", "2026-12-07T06:03:00.000Z", "2026-12-07T06:02:00.000Z", 10).await;
     assert_eq!(rest.unwrap().iter().map(|m| m.content.as_str()).collect::<Vec<_>>(), ["second"]);
+    // An agent's newest messages, oldest first: the tail of all of them.
+    let all = store.agent_messages(None, Some("a1"), 0, 100).await.unwrap();
+    let latest = store.latest_agent_messages("a1", 2).await.unwrap();
+    assert_eq!(latest, all[all.len().saturating_sub(2)..], "{all:?}");
+    assert!(!latest.is_empty());
     for m in store.agent_messages(Some("ent_1"), None, 0, 10).await.unwrap() {
         note(format!(
             "message: {} {} {} {} {} {:?}",

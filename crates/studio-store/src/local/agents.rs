@@ -316,4 +316,19 @@ impl Local {
         .fetch_all(&self.pool)
         .await?)
     }
+
+    /// An agent's newest `limit` messages (sent or received), oldest first.
+    pub(crate) async fn latest_agent_messages(&self, agent_id: &str, limit: i64) -> Result<Vec<AgentMessageRow>> {
+        let mut rows: Vec<AgentMessageRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {MESSAGE_COLUMNS} FROM studio_agent_messages WHERE receiver_id = ? OR sender_id = ?
+             ORDER BY seq DESC LIMIT ?"
+        )))
+        .bind(agent_id)
+        .bind(agent_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.reverse();
+        Ok(rows)
+    }
 }

@@ -248,4 +248,16 @@ impl TeamStore {
         .fetch_all(self.pool())
         .await?)
     }
+
+    pub(crate) async fn latest_agent_messages(&self, agent_id: &str, limit: i64) -> Result<Vec<AgentMessageRow>> {
+        let mut rows: Vec<AgentMessageRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{MESSAGE_SELECT} WHERE receiver_id = $1 OR sender_id = $1 ORDER BY seq DESC LIMIT $2"
+        )))
+        .bind(agent_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.reverse();
+        Ok(rows)
+    }
 }
