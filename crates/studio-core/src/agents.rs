@@ -201,11 +201,12 @@ impl Studio {
         for row in self.store.agent_rows(ended).await? {
             agents.push(self.spawned_agent(row).await?);
         }
+        let limits = self.settings.agents();
         Ok(AgentList {
             pool: self.pool().map(AgentPool::report),
             agents,
-            max_instances_per_type: self.settings.agents().max_instances_per_type,
-            max_total_instances: self.settings.agents().max_total_instances,
+            max_instances_per_type: limits.max_instances_per_type,
+            max_total_instances: limits.max_total_instances,
         })
     }
 

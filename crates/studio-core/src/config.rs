@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
-use crate::settings::{AgentSettings, Configuration, Layered, WorkflowSettings};
+use crate::settings::{AgentSettings, Configuration, Layered, WorkflowSettings, kept_for};
 
 /// Which program opened the library. A server restarted after a crash folds back in what its
 /// previous run acknowledged; a long action queued from the command line is left only to a
@@ -163,8 +163,8 @@ impl StudioConfig {
         self.schedule_check = Duration::from_secs(s.library.schedule_check_secs.max(1));
         self.smtp = s.smtp.url.clone().map(|url| SmtpSettings { url, from: s.smtp.from.clone() });
         self.opener = s.library.opener.clone().filter(|o| !o.trim().is_empty());
-        self.task_retention = days(s.library.task_retention_days);
-        self.export_retention = days(s.library.export_retention_days);
+        self.task_retention = kept_for(s.library.task_retention_days);
+        self.export_retention = kept_for(s.library.export_retention_days);
         self.workflow = s.workflow;
         self.agents = s.agents;
     }
@@ -183,11 +183,6 @@ impl StudioConfig {
     fn beside_library(&self, name: &str) -> PathBuf {
         self.db_path.parent().map(|p| p.join(name)).unwrap_or_else(|| name.into())
     }
-}
-
-/// Days kept; 0 keeps for good (a century at most: "keep" is meant, and dates stay in range).
-fn days(n: u64) -> Option<Duration> {
-    (n > 0).then(|| Duration::from_secs(n.min(36_500) * 86_400))
 }
 
 enum Kind {

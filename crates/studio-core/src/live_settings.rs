@@ -9,7 +9,7 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 
 use crate::config::StudioConfig;
-use crate::settings::{AgentSettings, Layered, SettingSource, WorkflowSettings};
+use crate::settings::{AgentSettings, Layered, SettingSource, WorkflowSettings, kept_for};
 
 pub(crate) struct LiveSettings {
     /// What this program started with.
@@ -49,8 +49,9 @@ impl LiveSettings {
 
     /// How long finished task boards and exports are kept; `None`: for good.
     pub(crate) fn retention(&self) -> (Option<Duration>, Option<Duration>) {
-        let days = |n: u64| (n > 0).then(|| Duration::from_secs(n.min(36_500) * 86_400));
-        self.read(|l| (days(l.settings.library.task_retention_days), days(l.settings.library.export_retention_days)))
+        self.read(|l| {
+            (kept_for(l.settings.library.task_retention_days), kept_for(l.settings.library.export_retention_days))
+        })
     }
 
     pub(crate) fn entries(&self) -> Vec<SettingSource> {

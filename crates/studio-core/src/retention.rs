@@ -67,6 +67,7 @@ impl Projects {
         let (task_boards, tasks) = self.store.task_counts().await?;
         let projects = self.store.list_projects(None, None).await?.len();
         let days = |d: Option<Duration>| d.map(|d| d.as_secs() / 86_400);
+        let (task_retention, export_retention) = self.settings.retention();
         Ok(LibraryInfo {
             path: db,
             library_bytes,
@@ -79,8 +80,8 @@ impl Projects {
             projects,
             task_boards,
             tasks,
-            export_retention_days: days(self.settings.retention().1),
-            task_retention_days: days(self.settings.retention().0),
+            export_retention_days: days(export_retention),
+            task_retention_days: days(task_retention),
         })
     }
 

@@ -120,6 +120,12 @@ impl Default for WorkflowSettings {
 /// The sender when none is configured.
 pub const DEFAULT_FROM: &str = "FutureOS Studio <studio@localhost>";
 
+/// How long a retention of `days` keeps things; 0 keeps them for good (a century at most:
+/// "keep" is meant, and dates stay in range).
+pub(crate) fn kept_for(days: u64) -> Option<std::time::Duration> {
+    (days > 0).then(|| std::time::Duration::from_secs(days.min(36_500) * 86_400))
+}
+
 /// Each environment variable and the key it sets.
 pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("STUDIO_AUTOSAVE_SECS", "library.autosave_secs"),
